@@ -1,0 +1,386 @@
+import type { Clock, TimerHandle } from './clock.js';
+
+/** One SIP Server of an HA pair, as the proxy reaches it. */
+export interface HaServer {
+  name: string;
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+}
+
+export type ServerRole = 'primary' | 'backup';
+export type PairState = 'primary-active' | 'backup-active' | 'out-of-service';
+
+/** Why a pair changed state (recorded in the history and shown in /status). */
+export type HaTrigger =
+  | 'start'
+  | 'probe-timeout'
+  | 'probe-reply'
+  | 'probe-transport-error'
+  | 'request-from-server'
+  | 'forward-timeout'
+  | 'forward-503'
+  | 'forward-transport-error'
+  | 'forward-reply';
+
+export interface StateChange {
+  /** Wall-clock time (ms since epoch) of the change. */
+  at: number;
+  from: PairState;
+  to: PairState;
+  trigger: HaTrigger;
+  /** The server whose behaviour caused the change. */
+  server: ServerRole;
+  /** Reply code of the probe / forwarded request, when there was one. */
+  code?: number;
+  /** Probe round-trip time in ms, when a probe caused it. */
+  rttMs?: number;
+  detail?: string;
+}
+
+/** What an OPTIONS probe produced: a final response code, or a transport error (ICMP, refused connection). */
+export type ProbeOutcome = { code: number } | { error: 'transport'; detail?: string };
+
+/**
+ * Sends one OPTIONS to a server and reports its final response (or a transport error) once; the HA pair
+ * applies its own timeout and ignores late reports. `cancel` lets it drop a probe it no longer waits for.
+ */
+export interface Prober {
+  probe(server: HaServer, done: (o: ProbeOutcome) => void): { cancel(): void };
+}
+
+export interface HaTiming {
+  /** `oos-check`: seconds between probes of the active server; 0 turns active probing off. */
+  oosCheckS: number;
+  /** `oos-force`: seconds between probes of both servers while the pair is out of service. */
+  oosForceS: number;
+  /** How long a probe may take before the server counts as not answering. */
+  probeTimeoutMs: number;
+}
+
+export interface ServerHealth {
+  role: ServerRole;
+  server: HaServer;
+  /** 'up' answered the last probe with a usable code; 'down' did not; 'unknown' not probed yet. */
+  status: 'up' | 'down' | 'unknown';
+  lastProbeAt?: number;
+  lastCode?: number;
+  lastRttMs?: number;
+  lastError?: string;
+  probes: number;
+  failures: number;
+}
+
+export interface HaPairSnapshot {
+  name: string;
+  state: PairState;
+  active?: ServerRole;
+  since: number;
+  servers: ServerHealth[];
+  history: StateChange[];
+}
+
+/**
+ * A code from a probed server that shows it serves calls. Genesys SIP Server answers OPTIONS with 200 when
+ * primary; a 5xx/6xx (e.g. 503 of a backup in backup mode, or an overloaded server) means "not serving".
+ */
+export function isServingCode(code: number): boolean {
+  return code >= 200 && code < 500;
+}
+
+const HISTORY = 50;
+
+/**
+ * The HA-pair state machine with active out-of-service detection (guide: "Active Out-of-Service Detection").
+ *
+ * - primary/backup active: OPTIONS to the active server every `oos-check` s; no (usable) answer within the probe
+ *   timeout -> ping the other one; it answers -> it becomes active; neither -> out of service.
+ * - out of service: both pinged every `oos-force` s; the first that answers (primary first) becomes active.
+ * - a (non-OPTIONS) request arriving from the non-active server makes it active (the guide's second trigger).
+ * - forwarding failures reported by the proxy (timeout, 503, transport error) switch to the other server.
+ */
+export class HaPair {
+  readonly name: string;
+  private readonly servers: Record<ServerRole, ServerHealth | undefined>;
+  private st: PairState = 'primary-active';
+  private sinceMs: number;
+  private readonly hist: StateChange[] = [];
+  private timer: TimerHandle | undefined;
+  private inflight: { cancel(): void }[] = [];
+  /** Bumped on every state change and re-arm, so late probe results of an old round are ignored. */
+  private round = 0;
+  private running = false;
+
+  /** Called after every state change (log event 40001 / alarm when `to` is out-of-service). */
+  onChange: ((pair: HaPair, change: StateChange) => void) | undefined;
+
+  constructor(
+    name: string,
+    primary: HaServer,
+    backup: HaServer | undefined,
+    private timing: HaTiming,
+    private readonly prober: Prober,
+    private readonly clock: Clock,
+    private readonly wallNow: () => number = Date.now,
+  ) {
+    this.name = name;
+    this.servers = {
+      primary: { role: 'primary', server: primary, status: 'unknown', probes: 0, failures: 0 },
+      backup: backup ? { role: 'backup', server: backup, status: 'unknown', probes: 0, failures: 0 } : undefined,
+    };
+    this.sinceMs = wallNow();
+  }
+
+  get state(): PairState {
+    return this.st;
+  }
+
+  /** The role that gets new requests, or undefined when out of service. */
+  get activeRole(): ServerRole | undefined {
+    return this.st === 'primary-active' ? 'primary' : this.st === 'backup-active' ? 'backup' : undefined;
+  }
+
+  /** The server that gets new requests, or undefined when out of service. */
+  activeServer(): HaServer | undefined {
+    const r = this.activeRole;
+    return r ? this.servers[r]?.server : undefined;
+  }
+
+  server(role: ServerRole): HaServer | undefined {
+    return this.servers[role]?.server;
+  }
+
+  /** The role of a server of this pair given its address, if it is one. */
+  roleOf(host: string, port: number): ServerRole | undefined {
+    for (const role of ['primary', 'backup'] as const) {
+      const s = this.servers[role]?.server;
+      if (s && s.host === host && s.port === port) return role;
+    }
+    return undefined;
+  }
+
+  other(role: ServerRole): ServerRole | undefined {
+    const o: ServerRole = role === 'primary' ? 'backup' : 'primary';
+    return this.servers[o] ? o : undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.record('primary-active', 'start', 'primary', undefined, undefined, 'monitoring started');
+    this.armNext(0);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.cancelInflight();
+  }
+
+  /** Live change of `oos-check` / `oos-force` (guide: "Changes Take Effect: Immediately"). */
+  setTiming(t: HaTiming): void {
+    const changed = t.oosCheckS !== this.timing.oosCheckS || t.oosForceS !== this.timing.oosForceS;
+    this.timing = t;
+    if (changed && this.running) {
+      this.timer?.cancel();
+      this.armNext(this.intervalMs());
+    }
+  }
+
+  /**
+   * A request (other than OPTIONS) arrived from a server of this pair: when that server is not the active one,
+   * it now runs in primary mode, so route to it (guide, switchover step 2).
+   */
+  requestFrom(role: ServerRole): void {
+    const h = this.servers[role];
+    if (!h) return;
+    h.status = 'up';
+    if (this.activeRole === role) return;
+    this.setActive(role, 'request-from-server', role, undefined, undefined, `request received from ${role}`);
+  }
+
+  /**
+   * The proxy forwarded a request to `role` and got no answer in time, a 503, or a transport error; it retries
+   * on the other server. Switch now so that the next calls go there directly.
+   */
+  forwardFailed(role: ServerRole, trigger: 'forward-timeout' | 'forward-503' | 'forward-transport-error', code?: number): void {
+    const h = this.servers[role];
+    if (!h) return;
+    h.status = 'down';
+    h.failures++;
+    if (this.activeRole !== role && this.st !== 'out-of-service') return;
+    const o = this.other(role);
+    if (o && this.servers[o]?.status !== 'down') {
+      this.setActive(o, trigger, role, code, undefined, `forwarded request to ${role} failed`);
+    } else if (this.st !== 'out-of-service') {
+      this.goOos(trigger, role, code, undefined, 'forwarding failed and the other server is down');
+    }
+  }
+
+  /** The retry on `role` got a usable response: it serves calls. */
+  forwardSucceeded(role: ServerRole, code: number): void {
+    const h = this.servers[role];
+    if (!h) return;
+    h.status = 'up';
+    if (this.activeRole !== role) this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
+  }
+
+  snapshot(): HaPairSnapshot {
+    const servers: ServerHealth[] = [];
+    for (const role of ['primary', 'backup'] as const) {
+      const h = this.servers[role];
+      if (h) servers.push({ ...h, server: { ...h.server } });
+    }
+    return { name: this.name, state: this.st, active: this.activeRole, since: this.sinceMs, servers, history: [...this.hist] };
+  }
+
+  health(role: ServerRole): ServerHealth | undefined {
+    return this.servers[role];
+  }
+
+  // ---------------------------------------------------------------- probing
+
+  private intervalMs(): number {
+    return (this.st === 'out-of-service' ? Math.max(1, this.timing.oosForceS) : this.timing.oosCheckS) * 1000;
+  }
+
+  private armNext(ms: number): void {
+    if (!this.running) return;
+    if (this.st !== 'out-of-service' && this.timing.oosCheckS <= 0) return; // probing off: only traffic triggers
+    const r = ++this.round;
+    this.timer = this.clock.setTimeout(() => {
+      if (r === this.round) this.runRound();
+    }, ms);
+  }
+
+  private runRound(): void {
+    const r = this.round;
+    if (this.st === 'out-of-service') {
+      // Both in parallel; prefer the primary when both answer in this round.
+      const results: Partial<Record<ServerRole, ProbeOutcome | 'timeout'>> = {};
+      const roles = (['primary', 'backup'] as const).filter((x) => this.servers[x]);
+      let left = roles.length;
+      for (const role of roles) {
+        this.probe(role, (res, rtt) => {
+          results[role] = res;
+          if (r !== this.round) return;
+          if (res !== 'timeout' && 'code' in res && isServingCode(res.code) && (role === 'primary' || results.primary !== undefined)) {
+            this.setActive(role, 'probe-reply', role, res.code, rtt, `${role} answered OPTIONS`);
+            return;
+          }
+          if (--left === 0) {
+            const b = results.backup;
+            if (b && b !== 'timeout' && 'code' in b && isServingCode(b.code)) {
+              this.setActive('backup', 'probe-reply', 'backup', b.code, undefined, 'backup answered OPTIONS');
+            } else {
+              this.armNext(this.intervalMs());
+            }
+          }
+        });
+      }
+      return;
+    }
+    const active = this.activeRole as ServerRole;
+    this.probe(active, (res, rtt) => {
+      if (r !== this.round) return;
+      if (res !== 'timeout' && 'code' in res && isServingCode(res.code)) {
+        this.armNext(this.intervalMs());
+        return;
+      }
+      const trig = triggerOf(res);
+      const code = res !== 'timeout' && 'code' in res ? res.code : undefined;
+      const o = this.other(active);
+      if (!o) {
+        this.goOos(trig, active, code, rtt, `${active} did not answer OPTIONS`);
+        return;
+      }
+      // The active one failed: ping the other one now.
+      this.probe(o, (res2, rtt2) => {
+        if (r !== this.round) return;
+        if (res2 !== 'timeout' && 'code' in res2 && isServingCode(res2.code)) {
+          this.setActive(o, trig, active, code, rtt2, `${active} did not answer OPTIONS, ${o} did (${res2.code})`);
+        } else {
+          this.goOos(trig, active, code, rtt, `neither ${active} nor ${o} answered OPTIONS`);
+        }
+      });
+    });
+  }
+
+  private probe(role: ServerRole, done: (res: ProbeOutcome | 'timeout', rttMs: number | undefined) => void): void {
+    const h = this.servers[role] as ServerHealth;
+    const t0 = this.clock.now();
+    let finished = false;
+    h.probes++;
+    h.lastProbeAt = this.wallNow();
+    const finish = (res: ProbeOutcome | 'timeout'): void => {
+      if (finished) return;
+      finished = true;
+      timeout.cancel();
+      const rtt = res === 'timeout' ? undefined : Math.round((this.clock.now() - t0) * 1000) / 1000;
+      if (res === 'timeout') {
+        h.status = 'down';
+        h.lastError = 'timeout';
+        h.failures++;
+      } else if ('code' in res) {
+        h.lastCode = res.code;
+        h.lastRttMs = rtt;
+        h.lastError = undefined;
+        h.status = isServingCode(res.code) ? 'up' : 'down';
+        if (h.status === 'down') h.failures++;
+      } else {
+        h.status = 'down';
+        h.lastError = res.detail ?? 'transport error';
+        h.failures++;
+      }
+      done(res, rtt);
+    };
+    const timeout = this.clock.setTimeout(() => {
+      handle.cancel();
+      finish('timeout');
+    }, this.timing.probeTimeoutMs);
+    const handle = this.prober.probe(h.server, finish);
+    this.inflight.push(handle);
+    if (this.inflight.length > 8) this.inflight.splice(0, this.inflight.length - 8);
+  }
+
+  private cancelInflight(): void {
+    for (const p of this.inflight) p.cancel();
+    this.inflight = [];
+  }
+
+  // ---------------------------------------------------------------- transitions
+
+  private setActive(role: ServerRole, trigger: HaTrigger, cause: ServerRole, code?: number, rtt?: number, detail?: string): void {
+    const to: PairState = role === 'primary' ? 'primary-active' : 'backup-active';
+    if (to === this.st) return;
+    this.record(to, trigger, cause, code, rtt, detail);
+    this.timer?.cancel();
+    this.armNext(this.intervalMs());
+  }
+
+  private goOos(trigger: HaTrigger, cause: ServerRole, code?: number, rtt?: number, detail?: string): void {
+    if (this.st === 'out-of-service') return;
+    this.record('out-of-service', trigger, cause, code, rtt, detail);
+    this.timer?.cancel();
+    this.armNext(this.intervalMs());
+  }
+
+  private record(to: PairState, trigger: HaTrigger, server: ServerRole, code?: number, rttMs?: number, detail?: string): void {
+    const change: StateChange = { at: this.wallNow(), from: this.st, to, trigger, server };
+    if (code !== undefined) change.code = code;
+    if (rttMs !== undefined) change.rttMs = rttMs;
+    if (detail !== undefined) change.detail = detail;
+    this.st = to;
+    this.sinceMs = change.at;
+    this.round++;
+    this.hist.push(change);
+    if (this.hist.length > HISTORY) this.hist.shift();
+    this.onChange?.(this, change);
+  }
+}
+
+function triggerOf(res: ProbeOutcome | 'timeout'): HaTrigger {
+  if (res === 'timeout') return 'probe-timeout';
+  return 'code' in res ? 'probe-reply' : 'probe-transport-error';
+}
