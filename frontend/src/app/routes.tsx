@@ -1,0 +1,63 @@
+import { Outlet, type RouteObject } from 'react-router';
+import { AuthProvider } from '../features/auth/AuthProvider';
+import { RequireAuth } from '../features/auth/RequireAuth';
+import { LoginPage } from '../features/auth/LoginPage';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
+import {
+  AlarmsPage,
+  ApplicationsPage,
+  AuditLogPage,
+  ImportExportPage,
+  NotFoundPage,
+  SwitchesPage,
+  TrunksPage,
+  UsersPage,
+  VersionsPage,
+} from '../features/placeholders/pages';
+import { AppLayout } from './shell/AppLayout';
+import { RouteErrorPage } from './RouteErrorPage';
+
+function Root() {
+  return (
+    <AuthProvider>
+      <Outlet />
+    </AuthProvider>
+  );
+}
+
+/** Route table; shared by the browser router and the tests' memory router. */
+export const routes: RouteObject[] = [
+  {
+    element: <Root />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+        children: [
+          { index: true, element: <DashboardPage /> },
+          { path: 'applications/*', element: <ApplicationsPage /> },
+          { path: 'switches/*', element: <SwitchesPage /> },
+          { path: 'trunks/*', element: <TrunksPage /> },
+          { path: 'alarms/*', element: <AlarmsPage /> },
+          { path: 'versions/*', element: <VersionsPage /> },
+          { path: 'audit/*', element: <AuditLogPage /> },
+          {
+            path: 'users/*',
+            element: (
+              <RequireAuth roles={['admin']}>
+                <UsersPage />
+              </RequireAuth>
+            ),
+          },
+          { path: 'import-export', element: <ImportExportPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];

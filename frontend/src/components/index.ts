@@ -1,0 +1,3 @@
+export * from './Page';
+export * from './EmptyPanel';
+export * from './StatusBadge';

@@ -1,0 +1,100 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLocation, useNavigate } from 'react-router';
+import { authApi, isApiError, onSessionExpired, type LoginRequest, type Role, type User } from '../../api';
+
+export const ME_QUERY_KEY = ['auth', 'me'] as const;
+
+export interface LoginRedirectState {
+  /** Where the user was going before the guard sent them to /login. */
+  from?: string;
+  /** Why they are on the login page; 'expired' shows a notice. */
+  reason?: 'expired' | 'logged-out';
+}
+
+interface AuthContextValue {
+  user: User | null;
+  /** True until the first "who am I" answer arrives. */
+  loading: boolean;
+  login: (req: LoginRequest) => Promise<User>;
+  logout: () => Promise<void>;
+  hasRole: (...roles: Role[]) => boolean;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+async function fetchMe(): Promise<User | null> {
+  try {
+    return await authApi.me();
+  } catch (e) {
+    if (isApiError(e) && e.status === 401) return null;
+    throw e;
+  }
+}
+
+/**
+ * Owns the session: who is logged in (from `GET /api/auth/me`), login/logout, and the reaction to
+ * a 401 anywhere (drop cached data, go to /login with a notice, come back afterwards).
+ * Must sit inside the router because it navigates.
+ */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const me = useQuery({ queryKey: ME_QUERY_KEY, queryFn: fetchMe, staleTime: 5 * 60_000, retry: false });
+  const user = me.data ?? null;
+
+  const currentPath = location.pathname + location.search + location.hash;
+
+  useEffect(
+    () =>
+      onSessionExpired(() => {
+        const wasLoggedIn = queryClient.getQueryData<User | null>(ME_QUERY_KEY) != null;
+        queryClient.cancelQueries();
+        queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_QUERY_KEY[0] });
+        queryClient.setQueryData(ME_QUERY_KEY, null);
+        if (wasLoggedIn && !currentPath.startsWith('/login')) {
+          const state: LoginRedirectState = { from: currentPath, reason: 'expired' };
+          navigate('/login', { replace: true, state });
+        }
+      }),
+    [queryClient, navigate, currentPath],
+  );
+
+  const login = useCallback(
+    async (req: LoginRequest) => {
+      const res = await authApi.login(req);
+      queryClient.setQueryData(ME_QUERY_KEY, res.user);
+      return res.user;
+    },
+    [queryClient],
+  );
+
+  const logout = useCallback(async () => {
+    try {
+      await authApi.logout();
+    } catch {
+      // The session is dropped locally either way; a failed logout call must not trap the user.
+    }
+    queryClient.clear();
+    queryClient.setQueryData(ME_QUERY_KEY, null);
+    const state: LoginRedirectState = { reason: 'logged-out' };
+    navigate('/login', { replace: true, state });
+  }, [queryClient, navigate]);
+
+  const hasRole = useCallback((...roles: Role[]) => !!user && roles.includes(user.role), [user]);
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ user, loading: me.isPending, login, logout, hasRole }),
+    [user, me.isPending, login, logout, hasRole],
+  );
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth must be used inside <AuthProvider>');
+  return ctx;
+}
