@@ -1,0 +1,126 @@
+/**
+ * The proxy's runtime configuration: everything the SIP data plane needs, already resolved from the
+ * configuration document (the worker maps the contracts' effective config to this; sip/ never imports contracts).
+ */
+
+export type SipTransport = 'udp' | 'tcp' | 'tls';
+
+/** A SIP Server application as the proxy reaches it (host + `sip-port`). */
+export interface ServerAddress {
+  name: string;
+  host: string;
+  port: number;
+  transport: SipTransport;
+}
+
+/** A SIP Server HA pair: the primary application and the backup it names. */
+export interface HaPairConfig {
+  /** The primary's application name (pairs are named by their primary, as in `applications`). */
+  name: string;
+  primary: ServerAddress;
+  backup?: ServerAddress;
+}
+
+/** Extension DN that does not register: reached at its `contact` (host:port[;transport=x]). */
+export interface ExtensionDn {
+  number: string;
+  contact: string;
+}
+
+/** Multi-site trunk DN: requests for the remote site go to the remote proxy pool (`peer-proxy-contact`). */
+export interface TrunkDn {
+  number: string;
+  /** The remote SIP Server FQDN or host:port (`contact`, without parameters). */
+  contact: string;
+  /** The remote proxy pool (`peer-proxy-contact`, host:port). */
+  peerProxyContact?: string;
+  peerProxyProtocol: SipTransport;
+  peerProxyPortTls?: number;
+}
+
+export interface ProxyRuntimeConfig {
+  /** Opaque version of the configuration this was built from (shown in /status). */
+  version: string;
+  appName: string;
+  /** Listening address: `sip-address` when set, else the application's host (0.0.0.0 when empty). */
+  listenHost: string;
+  sipPort: number;
+  tlsPort?: number;
+  httpPort?: number;
+  transports: SipTransport[];
+  /** Host put in Via/Record-Route: `sip-address`, else the host name or its address per `resolve-host`. */
+  advertisedHost: string;
+  /** `resolve-host`: put the resolved address rather than the host name in Via. */
+  resolveHost: boolean;
+  /** `sipproxy-role` (alias `siproxy-role`): only 10 (standalone) is served. */
+  role: number;
+  /** `sip-ip-tos`: 256 leaves the system default. */
+  ipTos: number;
+  /** `sip-enable-tcp-keep-alive`. */
+  tcpKeepAlive: boolean;
+  /** `oos-check` (s), live. */
+  oosCheckS: number;
+  /** `oos-force` (s), live. */
+  oosForceS: number;
+  /** `overload-ctrl-dialog-rate` (INVITEs/s, 0 = off), live. */
+  overloadDialogRate: number;
+  /** The serving HA pair (`servicing-sipserver` / `serving-sipserver`), by its primary's name. */
+  servingPair?: string;
+  /** Every HA pair named in `applications` (and the serving one). */
+  pairs: HaPairConfig[];
+  extensions: ExtensionDn[];
+  trunks: TrunkDn[];
+  /** Product extension: retry on the other server of the pair after a timeout or 503 (on by default). */
+  failover: { enabled: boolean; timeoutMs: number };
+  /** Probe timeout (ms) of an OPTIONS to a SIP Server. */
+  probeTimeoutMs: number;
+  /** Retry-After (s) put in 503 answers (out of service, overload). */
+  retryAfterS: number;
+  /** Timer C (ms), RFC 3261 §16.6 step 11: > 3 min. */
+  timerCMs: number;
+}
+
+/** The options a running proxy takes without restart (guide: "Changes Take Effect: Immediately"). */
+export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate'] as const;
+
+export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
+  return {
+    version: '0',
+    listenHost: '127.0.0.1',
+    sipPort: 5060,
+    transports: ['udp', 'tcp'],
+    advertisedHost: partial.listenHost && partial.listenHost !== '0.0.0.0' ? partial.listenHost : '127.0.0.1',
+    resolveHost: false,
+    role: 10,
+    ipTos: 256,
+    tcpKeepAlive: false,
+    oosCheckS: 5,
+    oosForceS: 5,
+    overloadDialogRate: 0,
+    pairs: [],
+    extensions: [],
+    trunks: [],
+    failover: { enabled: true, timeoutMs: 1000 },
+    probeTimeoutMs: 2000,
+    retryAfterS: 5,
+    timerCMs: 185_000,
+    ...partial,
+  };
+}
+
+/**
+ * Which changed options a running proxy applies live and which need a restart.
+ * Compared field by field on the runtime config (names are the runtime field names).
+ */
+export function diffRuntimeConfig(a: ProxyRuntimeConfig, b: ProxyRuntimeConfig): { live: string[]; restart: string[] } {
+  const live: string[] = [];
+  const restart: string[] = [];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ProxyRuntimeConfig>;
+  for (const k of keys) {
+    if (k === 'version') continue;
+    if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
+    if ((LIVE_OPTIONS as readonly string[]).includes(k)) live.push(k);
+    else restart.push(k);
+  }
+  return { live, restart };
+}
