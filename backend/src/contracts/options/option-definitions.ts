@@ -1,0 +1,428 @@
+/**
+ * The registry data. Texts in `defaultText`, `validValuesText` and `takesEffectText` are verbatim from the
+ * SIP Proxy 8.1 Deployment Guide (seeds/002, seeds/004) for the guide's options; descriptions are our own words.
+ */
+import type { OptionDefinition } from './option-schema.js';
+
+const GUIDE_APP = 'SIP Proxy 8.1 Deployment Guide: SIP Proxy Application Configuration Options';
+const GUIDE_DN = 'SIP Proxy 8.1 Deployment Guide: DN-Level Configuration Options';
+const GUIDE_TLS = 'SIP Proxy 8.1 Deployment Guide: Transport Layer Security';
+const GUIDE_KA = 'SIP Proxy 8.1 Deployment Guide: Keep Alive for TCP Connections';
+const GUIDE_DEPLOY_SIPS = 'SIP Proxy 8.1 Deployment Guide: Deploying SIP Proxy, Configure primary and backup SIP Servers';
+const GUIDE_DEPLOY_MULTISITE = 'SIP Proxy 8.1 Deployment Guide: Deploying SIP Proxy, Configure multi-site call handling';
+const PRODUCT = 'Product extension (this product documents it)';
+const RESTART = 'After SIP Proxy restart';
+
+export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
+  // ---------------------------------------------------------------- application sip-proxy, [sipproxy]
+  {
+    name: 'applications', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'list',
+    default: null, defaultText: 'NULL', validValuesText: 'String value',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Comma-separated names of the primary SIP Server applications this proxy monitors (one HA pair each).',
+    extension: false, source: GUIDE_APP,
+    note: 'Only primaries are listed; each must be a sip-server application of the document. Required.',
+  },
+  {
+    name: 'oos-check', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Interval between the OPTIONS probes this proxy sends to each SIP Server.',
+    extension: false, source: GUIDE_APP,
+    note: '0 would switch out-of-service detection off; the guide says it must be enabled, so 0 is refused by validation.',
+  },
+  {
+    name: 'oos-force', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 5, defaultText: '5', validValuesText: '1-32', min: 1, max: 32, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Interval at which this proxy re-probes an out-of-service SIP Server to see whether it answers again.',
+    extension: false, source: GUIDE_APP,
+    note:
+      'The guide gives 1-32 here and 0-30 for the DN-level oos-force. They are two different options (the proxy\'s ' +
+      're-probe interval vs. SIP Server\'s wait before declaring a device out of service), so each keeps its own ' +
+      'documented range: 0 makes no sense for a re-probe interval, and a DN wait of 0 means "at once".',
+  },
+  {
+    name: 'overload-ctrl-dialog-rate', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 0, defaultText: '0', validValuesText: 'Any positive integer', min: 0, max: 1_000_000, unit: 'dialogs-per-second',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Maximum new INVITEs per second; INVITEs over the threshold get 503 Service Unavailable. 0 disables the limit.',
+    extension: false, source: GUIDE_APP,
+    note: '"Any positive integer" but the default is 0 (disabled): read as any non-negative integer; capped at 1,000,000.',
+  },
+  {
+    name: 'resolve-host', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Put the resolved IP address (true) instead of the host name (false) in the Via header the proxy adds.',
+    extension: false, source: GUIDE_APP,
+  },
+  {
+    name: 'servicing-sipserver', aliases: ['serving-sipserver'], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'Any string',
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'Primary SIP Server (HA pair) that receives every request coming from endpoints and media gateways.',
+    extension: false, source: GUIDE_APP,
+    note:
+      'The option reference spells it "serving-sipserver", the deployment procedure "servicing-sipserver": both are ' +
+      'accepted and stored as "servicing-sipserver". Required; must name one of the "applications".',
+  },
+  {
+    name: 'sip-address', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'String value',
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'IP address of the interface to bind the SIP ports to and to put in Via; unset binds all interfaces.',
+    extension: false, source: GUIDE_APP,
+  },
+  {
+    name: 'sip-enable-tcp-keep-alive', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Enable TCP keep-alive on every SIP connection to detect stale ones and reopen them within an active transaction.',
+    extension: false, source: `${GUIDE_APP}; ${GUIDE_KA}`, relatedFeature: 'Keep Alive for TCP Connections',
+    note: 'The guide leaves the timings to the OS; this product also accepts tcp-keep-alive-idle/-interval/-count.',
+  },
+  {
+    name: 'sip-ip-tos', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 256, defaultText: '256', validValuesText: '0-255', min: 0, max: 256,
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'TOS/DSCP byte for the IP header of SIP messages the proxy sends (decimal); 256 leaves the OS value.',
+    extension: false, source: GUIDE_APP,
+    note:
+      'The guide documents 0-255 but a default of 256 that "disables this functionality". Read as: 0-255 set the byte, ' +
+      '256 (the default, also accepted explicitly) means "do not set it". 257 and above are refused.',
+  },
+  {
+    name: 'sipproxy-role', aliases: ['siproxy-role'], objects: ['sip-proxy'], section: 'sipproxy', type: 'enum',
+    default: 0, defaultText: '0', validValuesText: '0,10', values: [0, 10],
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'Proxy mode: 10 is standalone mode, the only one served; 0 is reserved for engineering purposes.',
+    extension: false, source: GUIDE_APP,
+    note:
+      'The option reference spells it "siproxy-role", the procedure "sipproxy-role": both accepted, stored as ' +
+      '"sipproxy-role". The documented default 0 is an engineering mode this product does not serve, so validation ' +
+      'requires the option to be set to 10 (the procedure says "Set to 10").',
+  },
+  // product extensions, [sipproxy]
+  {
+    name: 'failover-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 1000, defaultText: '1000', validValuesText: '100-32000', min: 100, max: 32000, unit: 'milliseconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Time without any response after which a request forwarded to one server of an HA pair is retried on the other.',
+    extension: true, source: PRODUCT,
+    note: 'Upper bound is Timer B/F (64*T1 = 32 s): past it the client transaction has timed out anyway.',
+  },
+  {
+    name: 'tcp-keep-alive-idle', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 60, defaultText: '60', validValuesText: '1-7200', min: 1, max: 7200, unit: 'seconds',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Idle time before the first TCP keep-alive probe on a SIP connection (when sip-enable-tcp-keep-alive is true).',
+    extension: true, source: PRODUCT, relatedFeature: 'Keep Alive for TCP Connections',
+  },
+  {
+    name: 'tcp-keep-alive-interval', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 10, defaultText: '10', validValuesText: '1-600', min: 1, max: 600, unit: 'seconds',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Time between unanswered TCP keep-alive probes (when sip-enable-tcp-keep-alive is true).',
+    extension: true, source: PRODUCT, relatedFeature: 'Keep Alive for TCP Connections',
+    note: 'Where the runtime cannot set it per socket, the OS value applies (the guide\'s behaviour).',
+  },
+  {
+    name: 'tcp-keep-alive-count', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 5, defaultText: '5', validValuesText: '1-50', min: 1, max: 50, unit: 'count',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Unanswered TCP keep-alive probes after which a connection is stale (when sip-enable-tcp-keep-alive is true).',
+    extension: true, source: PRODUCT, relatedFeature: 'Keep Alive for TCP Connections',
+    note: 'Where the runtime cannot set it per socket, the OS value applies (the guide\'s behaviour).',
+  },
+  {
+    name: 'connection-idle-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 7200, defaultText: '7200', validValuesText: '0-86400', min: 0, max: 86400, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Close a TCP/TLS connection that carried no inbound traffic (not even a keep-alive) for this long; 0 never.',
+    extension: true, source: PRODUCT,
+    note: 'Default follows reSIProcate\'s 2-hour garbage collection of connections without a Flow-Timer (seeds/003).',
+  },
+  {
+    name: 'flow-timer', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 0, defaultText: '0', validValuesText: '0-3600', min: 0, max: 3600, unit: 'seconds',
+    takesEffect: 'next-call', takesEffectText: 'For the next REGISTER',
+    description: 'Flow-Timer value (RFC 5626 §5.4) the edge proxy adds to REGISTER 2xx responses for outbound flows; 0 adds none.',
+    extension: true, source: PRODUCT, relatedFeature: 'RFC 5626 outbound',
+  },
+  {
+    name: 'flow-timer-grace-period', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 30, defaultText: '30', validValuesText: '0-600', min: 0, max: 600, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Extra time past flow-timer without a keep-alive before a flow\'s connection is treated as dead and closed.',
+    extension: true, source: PRODUCT, relatedFeature: 'RFC 5626 outbound',
+    note: 'Default 30 s as in reSIProcate (seeds/003).',
+  },
+  {
+    name: 'persistent-next-hop-connection', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: true, defaultText: 'true', validValuesText: 'true, false',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Keep one TCP/TLS connection open to each monitored SIP Server and reuse it for all traffic, instead of per transaction.',
+    extension: true, source: PRODUCT,
+    note: 'Dialogic\'s lesson (seeds/000): per-transaction TLS connections cost a handshake per transaction.',
+  },
+  {
+    name: 'max-message-size', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 65535, defaultText: '65535', validValuesText: '1500-1048576', min: 1500, max: 1_048_576, unit: 'bytes',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Largest SIP message accepted; larger ones get 513 (datagram) or close the stream.',
+    extension: true, source: PRODUCT,
+  },
+  {
+    name: 'max-header-count', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 256, defaultText: '256', validValuesText: '16-4096', min: 16, max: 4096, unit: 'count',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Most header fields accepted in one SIP message.',
+    extension: true, source: PRODUCT,
+  },
+  {
+    name: 'max-line-length', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 8192, defaultText: '8192', validValuesText: '256-65535', min: 256, max: 65535, unit: 'bytes',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Longest start line or header line accepted in one SIP message.',
+    extension: true, source: PRODUCT,
+  },
+
+  // ---------------------------------------------------------------- application sip-proxy, [security]
+  {
+    name: 'sip-tls-sec-protocol', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'enum',
+    default: 'SSLv23', defaultText: 'SSLv23', validValuesText: 'SSLv23, SSLv3, TLSv1, TLSv11',
+    values: ['SSLv23', 'SSLv3', 'TLSv1', 'TLSv11'],
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'Accepted for compatibility only: whatever its value, TLS 1.2 or newer is negotiated (see tls-min-version).',
+    extension: false, source: `${GUIDE_APP}; ${GUIDE_TLS}`, relatedFeature: 'Transport Layer Security',
+    note:
+      'The documented values name SSL 2.0/3.0, TLS 1.0 and 1.1, all broken and refused by current TLS stacks. They are ' +
+      'kept so existing configurations import, but no value enables anything older than TLS 1.2.',
+  },
+  {
+    name: 'tls-mutual', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'enum',
+    default: 0, defaultText: '0', validValuesText: '0, 1', values: [0, 1],
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: '1 makes both sides present and verify certificates (mutual TLS); 0 verifies only the server certificate.',
+    extension: false, source: GUIDE_TLS, relatedFeature: 'Transport Layer Security',
+    note:
+      'The guide says "set the tls-mutual configuration option to 1 in the security section" and that default mode ' +
+      'verifies only the server, but gives no reference entry: default 0, values 0/1, restart, taken as read. ' +
+      'tls-mutual 1 needs trusted-ca to verify clients.',
+  },
+  {
+    name: 'certificate', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'path-or-pem',
+    default: null, defaultText: 'No default value', validValuesText: 'File path or inline PEM certificate (chain)',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'This proxy\'s TLS certificate (leaf first, then intermediates): a path relative to the document or inline PEM.',
+    extension: true, source: `${PRODUCT}; named after the Genesys Security Deployment Guide option the guide refers to`,
+    relatedFeature: 'Transport Layer Security', note: 'Required when the application has a tls-port.',
+  },
+  {
+    name: 'certificate-key', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'path-or-pem',
+    default: null, defaultText: 'No default value', validValuesText: 'File path or inline PEM private key',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Private key matching certificate: a path relative to the document or inline PEM.',
+    extension: true, source: `${PRODUCT}; named after the Genesys Security Deployment Guide option the guide refers to`,
+    relatedFeature: 'Transport Layer Security', note: 'Required when the application has a tls-port; must match certificate.',
+  },
+  {
+    name: 'trusted-ca', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'path-or-pem',
+    default: null, defaultText: 'No default value', validValuesText: 'File path or inline PEM CA certificate(s)',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'CA certificates trusted to verify peers; unset uses the system CAs for servers and accepts no client certificates.',
+    extension: true, source: `${PRODUCT}; named after the Genesys Security Deployment Guide option the guide refers to`,
+    relatedFeature: 'Transport Layer Security',
+  },
+  {
+    name: 'tls-min-version', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'enum',
+    default: 'TLSv1.2', defaultText: 'TLSv1.2', validValuesText: 'TLSv1.2, TLSv1.3', values: ['TLSv1.2', 'TLSv1.3'],
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Oldest TLS version negotiated on the TLS port and when connecting as a client.',
+    extension: true, source: PRODUCT, relatedFeature: 'Transport Layer Security',
+  },
+  {
+    name: 'verify-server-certificate', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'bool',
+    default: true, defaultText: 'true', validValuesText: 'true, false',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'When connecting as a TLS client, verify the server\'s certificate chain and name; false only for lab set-ups.',
+    extension: true, source: PRODUCT, relatedFeature: 'Transport Layer Security',
+  },
+
+  // ---------------------------------------------------------------- application sip-proxy, [log]
+  {
+    name: 'verbose', aliases: [], objects: ['sip-proxy'], section: 'log', type: 'enum',
+    default: 'standard', defaultText: 'standard', validValuesText: 'all, debug, trace, interaction, standard, none',
+    values: ['all', 'debug', 'trace', 'interaction', 'standard', 'none'],
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Lowest level of log events written (standard = the 40000-40007 events and alarms).',
+    extension: true, source: `${PRODUCT}; the guide names the [log] section and defers to the Framework log options`,
+  },
+  {
+    name: 'standard', aliases: [], objects: ['sip-proxy'], section: 'log', type: 'string',
+    default: 'stdout', defaultText: 'stdout', validValuesText: 'stdout, stderr, or a file name (comma-separated)',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Where events of level standard go.',
+    extension: true, source: `${PRODUCT}; the guide names the [log] section and defers to the Framework log options`,
+  },
+  {
+    name: 'trace', aliases: [], objects: ['sip-proxy'], section: 'log', type: 'string',
+    default: null, defaultText: 'No default value', validValuesText: 'stdout, stderr, or a file name (comma-separated)',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Where events of level trace and above go.',
+    extension: true, source: `${PRODUCT}; the guide names the [log] section and defers to the Framework log options`,
+  },
+  {
+    name: 'debug', aliases: [], objects: ['sip-proxy'], section: 'log', type: 'string',
+    default: null, defaultText: 'No default value', validValuesText: 'stdout, stderr, or a file name (comma-separated)',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Where events of level debug and above go (SIP message traces).',
+    extension: true, source: `${PRODUCT}; the guide names the [log] section and defers to the Framework log options`,
+  },
+  {
+    name: 'all', aliases: [], objects: ['sip-proxy'], section: 'log', type: 'string',
+    default: null, defaultText: 'No default value', validValuesText: 'stdout, stderr, or a file name (comma-separated)',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Where events of every level go.',
+    extension: true, source: `${PRODUCT}; the guide names the [log] section and defers to the Framework log options`,
+  },
+
+  // ---------------------------------------------------------------- application sip-server, [TServer]
+  {
+    name: 'sip-address', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'string',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'IP address of the SIP Server interface',
+    takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
+    description: 'IP address of the SIP Server interface (SIP Server option the guide asks to set on both servers of the pair).',
+    extension: false, source: GUIDE_DEPLOY_SIPS,
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+  },
+  {
+    name: 'sip-outbound-proxy', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
+    takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
+    description: 'Makes SIP Server send its requests through the proxy pool of the sip-outbound-proxy DN; the guide wants true.',
+    extension: false, source: GUIDE_DEPLOY_SIPS,
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. peer-proxy-contact is used only when true.',
+  },
+  {
+    name: 'sip-enable-rfc3263', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
+    takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
+    description: 'Makes SIP Server locate the proxy pool by RFC 3263 (SRV) resolution; the guide wants true.',
+    extension: false, source: GUIDE_DEPLOY_SIPS,
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+  },
+  {
+    name: 'sip-enable-gdns', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
+    takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
+    description: 'Enables SIP Server\'s DNS resolver used for the proxy pool; the guide wants true.',
+    extension: false, source: GUIDE_DEPLOY_SIPS,
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+  },
+  {
+    name: 'resolve-external-contact', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'next-call', takesEffectText: 'For the next call',
+    description: 'Application-level default of the trunk option: resolve an OOSP transfer target as external by its domain.',
+    extension: false, source: GUIDE_DN,
+    note: 'The guide says it "can be set at both Application and DN levels"; the DN (trunk) value takes precedence.',
+  },
+
+  // ---------------------------------------------------------------- DNs, [TServer]
+  {
+    name: 'contact', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'sip-contact',
+    default: null, defaultText: 'NULL', validValuesText: 'String value',
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description:
+      'Where the DN is reached: the proxy pool SRV name (VoIP Service), the remote SIP Servers (trunk) or the device (extension); ";transport=tls" selects TLS.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_TLS}`,
+  },
+  {
+    name: 'external-contact', aliases: [], objects: ['voip-service'], section: 'TServer', type: 'host-port',
+    default: null, defaultText: 'NULL', validValuesText: 'FQDN of SIP Proxy resolved to A-record (host:port)',
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'host:port endpoints use to reach the proxy pool: a name resolving to every proxy (A records) and their common SIP port.',
+    extension: false, source: GUIDE_DN,
+    note: 'The port must be the sip-port of every proxy of the pool ("all SIP Proxy instances listen on the same port").',
+  },
+  {
+    name: 'oos-check', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'int',
+    default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'How often SIP Server probes the DN\'s contact (the proxy pool, the remote site) for out-of-service status.',
+    extension: false, source: GUIDE_DN,
+    note: 'Mandatory on the sip-outbound-proxy VoIP Service DN and on multi-site trunks, and must not be 0 there (detection "must be enabled").',
+  },
+  {
+    name: 'oos-force', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'int',
+    default: 5, defaultText: '5', validValuesText: '0-30', min: 0, max: 30, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'How long SIP Server waits for an unresponsive DN before placing it out of service (with oos-check enabled).',
+    extension: false, source: GUIDE_DN,
+    note: 'The guide gives 0-30 here and 1-32 for the application option of the same name: different options, each keeps its range.',
+  },
+  {
+    name: 'peer-proxy-contact', aliases: [], objects: ['trunk'], section: 'TServer', type: 'host-port',
+    default: null, defaultText: 'No default value', validValuesText: 'A string',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'host:port of the proxy pool serving the remote SIP Server; equals that site\'s VoIP Service DN external-contact.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_DEPLOY_MULTISITE}`,
+    note: '"A string", but it must equal an external-contact, which is host:port, so host:port is required.',
+  },
+  {
+    name: 'peer-proxy-port-tls', aliases: [], objects: ['trunk'], section: 'TServer', type: 'port',
+    default: null, defaultText: 'No default value', validValuesText: 'Any valid port number', min: 1, max: 65535,
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'TLS port of the remote site\'s proxy pool (multi-site TLS); equals the remote proxies\' tls-port.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_TLS}`, relatedFeature: 'Transport Layer Security',
+  },
+  {
+    name: 'peer-proxy-protocol', aliases: [], objects: ['trunk'], section: 'TServer', type: 'enum',
+    default: 'udp', defaultText: 'udp', validValuesText: 'udp, tcp, tls', values: ['udp', 'tcp', 'tls'],
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'Transport between the remote SIP Server and its own proxy pool; tls when the remote site uses TLS internally.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_TLS}`, relatedFeature: 'Transport Layer Security',
+  },
+  {
+    name: 'resolve-external-contact', aliases: [], objects: ['trunk'], section: 'TServer', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'next-call', takesEffectText: 'For the next call',
+    description: 'For OOSP transfers (REFER, 302): when no local DN matches, resolve the target as external by its domain.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_DEPLOY_MULTISITE}`,
+    note: 'Must be true on every trunk that has peer-proxy-contact (deployment procedure).',
+  },
+  {
+    name: 'replace-uri-contact', aliases: [], objects: ['trunk'], section: 'TServer', type: 'bool',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'true, false',
+    takesEffect: 'next-call', takesEffectText: 'Not given by this guide',
+    description: 'SIP Server trunk option the multi-site (DNS-resolution) procedure requires to be true.',
+    extension: false, source: GUIDE_DEPLOY_MULTISITE,
+    note: 'The guide names it only in the procedure (no reference entry); takes effect assumed for the next call.',
+  },
+  {
+    name: 'request-uri', aliases: [], objects: ['trunk', 'extension'], section: 'TServer', type: 'sip-contact',
+    default: null, defaultText: 'Not given by this guide', validValuesText: 'SIP URI with valid host, port and transport',
+    takesEffect: 'next-call', takesEffectText: 'Not given by this guide',
+    description: 'Fixed Request-URI SIP Server uses toward the DN; if set it must carry host, port and transport to reach the device.',
+    extension: false, source: `${GUIDE_TLS} (Feature Limitations)`,
+    note: 'Named only in the TLS limitations ("must be used with caution"); takes effect assumed for the next call.',
+  },
+  {
+    name: 'service-type', aliases: [], objects: ['voip-service'], section: 'TServer', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'Any string',
+    takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
+    description: 'Kind of service the DN stands for; sip-outbound-proxy marks the DN that describes the proxy pool.',
+    extension: false, source: GUIDE_DN,
+    note: 'Exactly one VoIP Service DN per switch must have service-type sip-outbound-proxy.',
+  },
+  {
+    name: 'sip-port-tls', aliases: [], objects: ['voip-service'], section: 'TServer', type: 'port',
+    default: null, defaultText: 'No default value', validValuesText: 'Any valid port number', min: 0, max: 65535,
+    takesEffect: 'after-restart', takesEffectText: 'At SIP Proxy restart',
+    description: 'TLS port the proxy pool listens on; equals the tls-port of the pool\'s proxies; 0 disables TLS.',
+    extension: false, source: `${GUIDE_DN}; ${GUIDE_TLS}`, relatedFeature: 'Transport Layer Security',
+    note: '"Any valid port number" plus the documented 0 = TLS disabled: 0-65535.',
+  },
+];

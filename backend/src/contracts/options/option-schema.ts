@@ -1,0 +1,322 @@
+/**
+ * The option registry: every option of the source documents (SIP Proxy 8.1 Deployment Guide, seeds/002 and 004)
+ * plus the options the product documents as its own extensions, each with the object kind and section it lives on,
+ * its type, default, valid values (verbatim from the guide), when a change takes effect, and a description.
+ *
+ * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
+ */
+import { OPTION_DEFINITIONS } from './option-definitions.js';
+
+/** Schema version of the registry's JSON form; bump when a field changes meaning. */
+export const OPTION_SCHEMA_VERSION = 1;
+
+/** The configuration objects an option can live on. */
+export type ApplicationKind = 'sip-proxy' | 'sip-server';
+export type DnKind = 'voip-service' | 'trunk' | 'extension';
+export type ObjectKind = ApplicationKind | DnKind;
+
+export const APPLICATION_KINDS: readonly ApplicationKind[] = ['sip-proxy', 'sip-server'];
+export const DN_KINDS: readonly DnKind[] = ['voip-service', 'trunk', 'extension'];
+
+/** Option sections (Genesys "Options" tab sections); `TServer` on DNs and on SIP Server applications. */
+export type SectionName = 'sipproxy' | 'security' | 'log' | 'TServer';
+
+/** Which sections each object kind has, in canonical (display and serialization) order. */
+export const SECTIONS_BY_KIND: Readonly<Record<ObjectKind, readonly SectionName[]>> = {
+  'sip-proxy': ['sipproxy', 'security', 'log'],
+  'sip-server': ['TServer'],
+  'voip-service': ['TServer'],
+  trunk: ['TServer'],
+  extension: ['TServer'],
+};
+
+/** Canonical section order, for stable serialization. */
+export const SECTION_ORDER: readonly SectionName[] = ['sipproxy', 'security', 'log', 'TServer'];
+
+/** The guide's "Changes Take Effect", normalized. */
+export type TakesEffect = 'immediately' | 'next-call' | 'after-restart';
+
+/**
+ * Value types.
+ * - `int`: integer within [min, max] (YAML number or decimal string).
+ * - `bool`: `true`/`false` (YAML boolean or the strings "true"/"false", any case).
+ * - `enum`: one of `values` (compared as strings, so `10` and `"10"` are the same).
+ * - `string`: any string.
+ * - `list`: comma-separated names (normalized to an array of trimmed, non-empty names).
+ * - `port`: integer 1-65535 (or [min, max] when given, e.g. 0 allowed to disable).
+ * - `host-port`: `host:port` (FQDN or IP literal, IPv6 in brackets).
+ * - `sip-contact`: `host[:port][;params]` or a SIP URI, as SIP Server's `contact` option takes it.
+ * - `path-or-pem`: a file path (relative to the document's directory) or an inline PEM block.
+ */
+export type OptionType = 'int' | 'bool' | 'enum' | 'string' | 'list' | 'port' | 'host-port' | 'sip-contact' | 'path-or-pem';
+
+/** A normalized option value. `null` means "not set / no default". */
+export type OptionValue = string | number | boolean | readonly string[] | null;
+
+/** One option as it lives on one object kind and section. The same name may have one entry per object scope. */
+export interface OptionDefinition {
+  /** Canonical name, verbatim from the guide (or the product's extension name). */
+  readonly name: string;
+  /** Other spellings accepted on input and shown as `name`. */
+  readonly aliases: readonly string[];
+  /** Object kinds that carry the option in `section`. */
+  readonly objects: readonly ObjectKind[];
+  readonly section: SectionName;
+  readonly type: OptionType;
+  /** Typed default (what the worker uses when the option is absent); `null` when none. */
+  readonly default: OptionValue;
+  /** The guide's "Default Value", verbatim ("NULL", "No default value", ...). */
+  readonly defaultText: string;
+  /** The guide's "Valid Values", verbatim (or the product's, for extensions). */
+  readonly validValuesText: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly (string | number)[];
+  readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
+  readonly takesEffect: TakesEffect;
+  /** The guide's "Changes Take Effect", verbatim. */
+  readonly takesEffectText: string;
+  /** One line, in our own words. */
+  readonly description: string;
+  /** True for options the product adds (not in the source documents). */
+  readonly extension: boolean;
+  /** Where the option is documented. */
+  readonly source: string;
+  readonly relatedFeature?: string;
+  /** How a contradiction or oddity of the guide was resolved, or a product rule about this option. */
+  readonly note?: string;
+}
+
+/** The registry, in display order. */
+export const OPTIONS: readonly OptionDefinition[] = OPTION_DEFINITIONS;
+
+const aliasToCanonical = new Map<string, string>();
+const byScope = new Map<string, OptionDefinition>();
+const byName = new Map<string, OptionDefinition[]>();
+
+for (const def of OPTIONS) {
+  for (const kind of def.objects) {
+    const key = scopeKey(kind, def.section, def.name);
+    if (byScope.has(key)) throw new Error(`option registry: duplicate ${key}`);
+    byScope.set(key, def);
+  }
+  const list = byName.get(def.name) ?? [];
+  list.push(def);
+  byName.set(def.name, list);
+  for (const alias of def.aliases) aliasToCanonical.set(alias, def.name);
+}
+
+function scopeKey(kind: string, section: string, name: string): string {
+  return `${kind}\u0000${section}\u0000${name}`;
+}
+
+/** The canonical spelling of an option name (`serving-sipserver` -> `servicing-sipserver`); unknown names unchanged. */
+export function canonicalOptionName(name: string): string {
+  return aliasToCanonical.get(name) ?? name;
+}
+
+/** True when `name` is an accepted alias spelling (not the canonical one). */
+export function isOptionAlias(name: string): boolean {
+  return aliasToCanonical.has(name);
+}
+
+/** The option living on `kind` in `section` under `name` (alias accepted), if any. O(1). */
+export function findOption(kind: string, section: string, name: string): OptionDefinition | undefined {
+  return byScope.get(scopeKey(kind, section, canonicalOptionName(name)));
+}
+
+/** Every registry entry with this name (alias accepted), on any object: used to say where a misplaced option lives. */
+export function findOptionsByName(name: string): readonly OptionDefinition[] {
+  return byName.get(canonicalOptionName(name)) ?? [];
+}
+
+/** All options of one object kind and section, in registry order. */
+export function optionsFor(kind: ObjectKind, section: SectionName): OptionDefinition[] {
+  return OPTIONS.filter((d) => d.section === section && d.objects.includes(kind));
+}
+
+/** The defaults of one object kind and section, keyed by canonical name. */
+export function defaultsFor(kind: ObjectKind, section: SectionName): Record<string, OptionValue> {
+  const out: Record<string, OptionValue> = {};
+  for (const d of optionsFor(kind, section)) out[d.name] = d.default;
+  return out;
+}
+
+/** Result of checking one raw value against its definition. */
+export type OptionValueCheck =
+  | { readonly ok: true; readonly value: OptionValue }
+  | { readonly ok: false; readonly code: 'invalid-type' | 'out-of-range' | 'invalid-value'; readonly allowed: string };
+
+const INT_RE = /^[+-]?\d+$/;
+const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)$/;
+
+/** What the schema allows for `def`, in words, for error messages. */
+export function describeAllowed(def: OptionDefinition): string {
+  switch (def.type) {
+    case 'int':
+    case 'port':
+      return `an integer ${rangeText(def)}${def.validValuesText && !/^\d+-\d+$/.test(def.validValuesText) ? ` (guide: "${def.validValuesText}")` : ''}`;
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${(def.values ?? []).join(', ')}`;
+    case 'list':
+      return 'a comma-separated list of names';
+    case 'host-port':
+      return 'host:port (for example proxy.example.com:5060)';
+    case 'sip-contact':
+      return 'host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
+    case 'path-or-pem':
+      return 'a file path or an inline PEM block';
+    case 'string':
+      return 'a string';
+  }
+}
+
+function rangeText(def: OptionDefinition): string {
+  const min = def.min ?? (def.type === 'port' ? 1 : undefined);
+  const max = def.max ?? (def.type === 'port' ? 65535 : undefined);
+  if (min !== undefined && max !== undefined) return `from ${min} to ${max}`;
+  if (min !== undefined) return `>= ${min}`;
+  if (max !== undefined) return `<= ${max}`;
+  return '';
+}
+
+function toInt(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : undefined;
+  if (typeof raw === 'string' && INT_RE.test(raw.trim())) {
+    const n = Number(raw.trim());
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Parses `host:port` (host may be a bracketed IPv6 literal); undefined when malformed. */
+export function parseHostPort(s: string): { host: string; port: number } | undefined {
+  const m = /^(\[[^\]]+\]|[^:\s;]+):(\d{1,5})$/.exec(s.trim());
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535 || !HOST_RE.test(m[1])) return undefined;
+  return { host: m[1], port };
+}
+
+/** A SIP Server `contact` value, split: host, optional port, transport (lower case) and other params. */
+export interface ParsedContact {
+  readonly user?: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly transport?: string;
+  readonly params: Readonly<Record<string, string | null>>;
+}
+
+/** Parses `[sip:|sips:][user@]host[:port][;params]`; `sips:` implies transport tls. Undefined when malformed. */
+export function parseContact(s: string): ParsedContact | undefined {
+  let rest = s.trim().replace(/^<(.*)>$/, '$1');
+  let secure = false;
+  const scheme = /^(sips?):/i.exec(rest);
+  if (scheme) {
+    secure = scheme[1].toLowerCase() === 'sips';
+    rest = rest.slice(scheme[0].length);
+  }
+  const parts = rest.split(';');
+  let hostPart = parts[0];
+  let user: string | undefined;
+  const at = hostPart.lastIndexOf('@');
+  if (at >= 0) {
+    user = hostPart.slice(0, at);
+    hostPart = hostPart.slice(at + 1);
+  }
+  const m = /^(\[[^\]]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(hostPart);
+  if (!m || !HOST_RE.test(m[1])) return undefined;
+  let port: number | undefined;
+  if (m[2] !== undefined) {
+    port = Number(m[2]);
+    if (port < 1 || port > 65535) return undefined;
+  }
+  const params: Record<string, string | null> = {};
+  for (const p of parts.slice(1)) {
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    if (eq < 0) params[p.toLowerCase()] = null;
+    else params[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
+  }
+  const transport = params.transport?.toLowerCase() ?? (secure ? 'tls' : undefined);
+  return { user, host: m[1], port, transport, params };
+}
+
+const PEM_RE = /-----BEGIN [A-Z0-9 ]+-----/;
+
+/** True when a `path-or-pem` value is inline PEM rather than a path. */
+export function isInlinePem(s: string): boolean {
+  return PEM_RE.test(s);
+}
+
+/**
+ * Checks one raw value (as read from YAML) against its definition and returns the normalized value.
+ * Never throws.
+ */
+export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionValueCheck {
+  const allowed = describeAllowed(def);
+  const bad = (code: 'invalid-type' | 'out-of-range' | 'invalid-value'): OptionValueCheck => ({ ok: false, code, allowed });
+  if (raw === null || raw === undefined || typeof raw === 'object') return bad('invalid-type');
+  switch (def.type) {
+    case 'int':
+    case 'port': {
+      const n = toInt(raw);
+      if (n === undefined) return bad('invalid-type');
+      const min = def.min ?? (def.type === 'port' ? 1 : Number.MIN_SAFE_INTEGER);
+      const max = def.max ?? (def.type === 'port' ? 65535 : Number.MAX_SAFE_INTEGER);
+      if (n < min || n > max) return bad('out-of-range');
+      if (def.values && !def.values.includes(n)) return bad('invalid-value');
+      return { ok: true, value: n };
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      if (typeof raw === 'string') {
+        const t = raw.trim().toLowerCase();
+        if (t === 'true') return { ok: true, value: true };
+        if (t === 'false') return { ok: true, value: false };
+      }
+      return bad('invalid-type');
+    }
+    case 'enum': {
+      const s = String(raw).trim();
+      for (const v of def.values ?? []) {
+        if (String(v) === s) return { ok: true, value: v };
+      }
+      return bad('invalid-value');
+    }
+    case 'list': {
+      if (typeof raw !== 'string') return bad('invalid-type');
+      const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      return { ok: true, value: items };
+    }
+    case 'host-port': {
+      if (typeof raw !== 'string' || !parseHostPort(raw)) return bad('invalid-value');
+      return { ok: true, value: raw.trim() };
+    }
+    case 'sip-contact': {
+      const s = String(raw);
+      if (s.trim() === '') return { ok: true, value: '' };
+      if (!parseContact(s)) return bad('invalid-value');
+      return { ok: true, value: s.trim() };
+    }
+    case 'path-or-pem':
+    case 'string': {
+      if (typeof raw === 'boolean') return bad('invalid-type');
+      return { ok: true, value: String(raw) };
+    }
+  }
+}
+
+/** The JSON-serializable registry for `GET /api/options/schema`. */
+export interface OptionSchemaJson {
+  readonly schemaVersion: number;
+  readonly objects: Readonly<Record<ObjectKind, readonly SectionName[]>>;
+  readonly options: readonly OptionDefinition[];
+}
+
+/** The registry as served by `GET /api/options/schema` (plain data; safe to `JSON.stringify`). */
+export function optionSchemaJson(): OptionSchemaJson {
+  return { schemaVersion: OPTION_SCHEMA_VERSION, objects: SECTIONS_BY_KIND, options: OPTIONS };
+}
