@@ -1,0 +1,16 @@
+import { HttpException } from '@nestjs/common';
+
+export interface FieldError { path: string; code?: string; message: string }
+
+/** An error the API reports with a stable code; the filter turns it into `{ statusCode, code, message, errors? }`. */
+export class AppError extends HttpException {
+  constructor(status: number, readonly code: string, message: string, readonly errors?: FieldError[]) {
+    super({ statusCode: status, code, message, ...(errors ? { errors } : {}) }, status);
+  }
+}
+
+export const unauthorized = (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message);
+export const forbidden = (message = 'Your role does not allow this') => new AppError(403, 'FORBIDDEN', message);
+export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
+export const conflict = (code: string, message: string) => new AppError(409, code, message);
+export const badRequest = (code: string, message: string, errors?: FieldError[]) => new AppError(400, code, message, errors);

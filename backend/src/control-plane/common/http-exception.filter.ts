@@ -1,0 +1,26 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** Every error leaves as `{ statusCode, code, message, errors? }`; unexpected ones are logged and never leak internals. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'object' && body !== null && 'code' in body) { res.status(status).json(body); return; }
+      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    res.status(500).json({ statusCode: 500, code: 'INTERNAL', message: 'Internal error' });
+  }
+}
+
+function httpCode(status: number): string {
+  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS' } as Record<number, string>)[status] ?? 'ERROR';
+}

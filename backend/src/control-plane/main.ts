@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { EnvError, loadEnv, type Env } from './config/env.js';
+import type { DatabaseInfo } from './database/database.module.js';
+import { EmbeddedPostgres } from './database/embedded-postgres.js';
+
+// Compiled location: backend/dist/backend/src/control-plane/main.js -> the repository root is five levels up.
+const REPO_ROOT = resolve(import.meta.dirname, '../../../../..');
+
+const LEVELS: Record<Env['logLevel'], LogLevel[]> = {
+  error: ['fatal', 'error'], warn: ['fatal', 'error', 'warn'], info: ['fatal', 'error', 'warn', 'log'], debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+async function bootstrap(): Promise<void> {
+  let env: Env;
+  try { env = loadEnv(process.env, process.cwd(), REPO_ROOT); } catch (e) {
+    if (e instanceof EnvError) { process.stderr.write(`${e.message}\n`); process.exit(2); }
+    throw e;
+  }
+  const logger = new Logger('Main');
+  Logger.overrideLogger(LEVELS[env.logLevel]);
+
+  // Never fall back silently: DATABASE_URL means that server and only that server.
+  let embedded: EmbeddedPostgres | undefined;
+  let db: DatabaseInfo;
+  if (env.databaseUrl) {
+    db = { mode: 'external', url: env.databaseUrl };
+    logger.log(`using the external PostgreSQL of DATABASE_URL (${new URL(env.databaseUrl).host})`);
+  } else {
+    embedded = new EmbeddedPostgres(env.dataDir, (m) => logger.log(m));
+    db = { mode: 'embedded', url: await embedded.start() };
+  }
+
+  let app: NestExpressApplication | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string, code = 0): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: stopping`);
+    const force = setTimeout(() => process.exit(code || 1), 20_000);
+    force.unref();
+    try { await app?.close(); } catch (e) { logger.error(`closing the app: ${String(e)}`); }
+    try { await embedded?.stop(); } catch (e) { logger.error(`stopping PostgreSQL: ${String(e)}`); }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: LEVELS[env.logLevel], bufferLogs: false });
+    app.setGlobalPrefix('api');
+    app.set('trust proxy', 'loopback');
+    app.use(cookieParser());
+    app.useGlobalFilters(new AllExceptionsFilter());
+    app.useBodyParser('json', { limit: '50mb' });
+    app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '50mb' });
+    app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
+
+    const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());
+    SwaggerModule.setup('api/docs', app, docs);
+
+    if (existsSync(join(env.frontendDist, 'index.html'))) {
+      app.useStaticAssets(env.frontendDist, { index: false, maxAge: '1h' });
+      // Client-side routes: every non-API GET that is not a file gets the app.
+      app.use((req: Request, res: Response, next: NextFunction) => {
+        if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+        res.setHeader('Cache-Control', 'no-cache');
+        res.sendFile(join(env.frontendDist, 'index.html'));
+      });
+    } else logger.warn(`no built frontend in ${env.frontendDist}; run npm run build`);
+
+    await app.listen(env.port, env.host);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : env.port;
+    const shown = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
+    process.stdout.write(`SIP Edge is up: http://${shown}:${port}/  (API http://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`);
+  } catch (e) {
+    logger.error(`start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    await shutdown('start-up failure', 1);
+  }
+}
+
+void bootstrap();

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, Public, type AuthedRequest, type AuthUser } from '../../common/auth-context.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: { username?: unknown; password?: unknown }, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ token: string; user: AuthUser }> {
+    const result = await this.auth.login(body?.username, body?.password, req.ip ?? 'unknown');
+    const secure = req.secure;
+    res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
+    res.cookie(CSRF_COOKIE, result.csrfToken, { httpOnly: false, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
+    return { token: result.token, user: result.user };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
+    if (req.sessionToken) await this.auth.logout(req.sessionToken);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  me(@CurrentUser() user: AuthUser): AuthUser { return user; }
+}

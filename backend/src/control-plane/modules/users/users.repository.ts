@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { UserEntity, type Role } from './user.entity.js';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+
+  findByUsername(username: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { username } }); }
+  findById(id: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { id } }); }
+  list(): Promise<UserEntity[]> { return this.repo.find({ order: { username: 'ASC' } }); }
+  countByRole(role: Role): Promise<number> { return this.repo.count({ where: { role } }); }
+  create(username: string, passwordHash: string, role: Role): Promise<UserEntity> { return this.repo.save(this.repo.create({ username, passwordHash, role })); }
+  async update(id: string, patch: Partial<Pick<UserEntity, 'passwordHash' | 'role'>>): Promise<void> { await this.repo.update({ id }, patch); }
+  async delete(id: string): Promise<void> { await this.repo.delete({ id }); }
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { ENV, type Env } from '../../config/env.js';
+import { badRequest, conflict, notFound } from '../../common/errors.js';
+import { ROLES, type Role, type UserEntity } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+
+export interface UserView { id: string; username: string; role: Role; createdAt: string }
+const view = (u: UserEntity): UserView => ({ id: u.id, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() });
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Users');
+  constructor(private readonly users: UsersRepository, @Inject(ENV) private readonly env: Env) {}
+
+  /** The first admin: password from ADMIN_PASSWORD, else generated and printed once. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.users.findByUsername('admin')) return;
+    const generated = this.env.adminPassword === undefined;
+    const password = this.env.adminPassword ?? randomBytes(12).toString('base64url');
+    await this.users.create('admin', await argon2.hash(password), 'admin');
+    if (generated) {
+      // Printed once, on the console only: it is not stored anywhere in clear.
+      process.stdout.write(`\n  First admin user created: admin / ${password}\n  (set ADMIN_PASSWORD to choose it; this is the only time it is shown)\n\n`);
+    } else this.logger.log('First admin user created from ADMIN_PASSWORD');
+  }
+
+  async list(): Promise<UserView[]> { return (await this.users.list()).map(view); }
+
+  async create(username: string, password: string, role: Role): Promise<UserView> {
+    this.check(username, password, role);
+    if (await this.users.findByUsername(username)) throw conflict('USER_EXISTS', `A user named '${username}' already exists`);
+    return view(await this.users.create(username, await argon2.hash(password), role));
+  }
+
+  async update(id: string, patch: { password?: string; role?: Role }): Promise<UserView> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound(`User ${id}`);
+    if (patch.role !== undefined && !ROLES.includes(patch.role)) throw badRequest('INVALID_ROLE', `role must be one of ${ROLES.join(', ')}`);
+    if (patch.password !== undefined && patch.password.length < 8) throw badRequest('WEAK_PASSWORD', 'password must be at least 8 characters long');
+    if (user.role === 'admin' && patch.role && patch.role !== 'admin' && (await this.users.countByRole('admin')) <= 1) throw conflict('LAST_ADMIN', 'The last admin cannot lose the admin role');
+    await this.users.update(id, { ...(patch.role ? { role: patch.role } : {}), ...(patch.password ? { passwordHash: await argon2.hash(patch.password) } : {}) });
+    return view((await this.users.findById(id))!);
+  }
+
+  async remove(id: string): Promise<void> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound(`User ${id}`);
+    if (user.role === 'admin' && (await this.users.countByRole('admin')) <= 1) throw conflict('LAST_ADMIN', 'The last admin cannot be deleted');
+    await this.users.delete(id);
+  }
+
+  private check(username: unknown, password: unknown, role: unknown): void {
+    if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(username)) throw badRequest('INVALID_USERNAME', 'username must be 1-64 letters, digits, dots, dashes or underscores');
+    if (typeof password !== 'string' || password.length < 8) throw badRequest('WEAK_PASSWORD', 'password must be at least 8 characters long');
+    if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw badRequest('INVALID_ROLE', `role must be one of ${ROLES.join(', ')}`);
+  }
+}
