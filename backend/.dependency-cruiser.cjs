@@ -1,0 +1,44 @@
+/** The architecture's dependency rule (docs: ../shared/docs/architecture.md, "Layout"). */
+module.exports = {
+  forbidden: [
+    {
+      name: 'sip-is-framework-free',
+      comment: 'backend/src/sip imports only node:* built-ins and other files of the SIP stack',
+      severity: 'error',
+      from: { path: '^src/sip/' },
+      to: { pathNot: ['^src/sip/', '^node:'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'sip-uses-only-node-core',
+      comment: 'no npm packages in the SIP stack',
+      severity: 'error',
+      from: { path: '^src/sip/', pathNot: '\\.spec\\.ts$' },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'nothing-imports-the-control-plane',
+      severity: 'error',
+      from: { pathNot: '^src/control-plane/' },
+      to: { path: '^src/control-plane/' },
+    },
+    {
+      name: 'contracts-are-framework-free',
+      severity: 'error',
+      from: { path: '^src/contracts/' },
+      to: { path: ['^src/control-plane/', '^src/worker/'] },
+    },
+    {
+      name: 'worker-uses-contracts-and-sip-only',
+      severity: 'error',
+      from: { path: '^src/worker/' },
+      to: { path: '^src/control-plane/' },
+    },
+    { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)dist/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};

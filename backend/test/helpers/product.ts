@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+export const MAIN_JS = join(REPO_ROOT, 'backend/dist/backend/src/control-plane/main.js');
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, host, () => { const a = s.address(); const p = typeof a === 'object' && a ? a.port : 0; s.close(() => res(p)); });
+  });
+}
+
+/** A fresh database on the integration run's server; its URL. */
+export async function freshDatabase(adminUrl: string, prefix = 'it'): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try { await c.query(`CREATE DATABASE "${name}"`); } finally { await c.end(); }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface Product {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  login: (username?: string, password?: string) => Promise<string>;
+  api: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>;
+}
+
+/** Drops unset keys: spawn would pass the string "undefined". */
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export const ADMIN_PASSWORD = 'admin-password-it';
+
+/** Starts the built control plane as a user would (node main.js), on a free port. */
+export async function startProduct(env: Record<string, string | undefined>): Promise<Product> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd: REPO_ROOT,
+    env: definedOnly({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(join(tmpdir(), 'sipedge-it-data-')), LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 90_000;
+  let up = false;
+  while (Date.now() < until && child.exitCode === null) {
+    try { const r = await fetch(`${url}/api/health`); if (r.status === 200) { up = true; break; } } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!up) { child.kill('SIGKILL'); throw new Error(`product did not come up:\n${out}`); }
+  const api: Product['api'] = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    return fetch(`${url}/api${path}`, { ...init, headers });
+  };
+  return {
+    url, process: child, output: () => out, api,
+    stop: async (signal = 'SIGTERM') => { if (child.exitCode === null) child.kill(signal); return exited; },
+    login: async (username = 'admin', password = ADMIN_PASSWORD) => {
+      const r = await api('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${await r.text()}`);
+      return ((await r.json()) as { token: string }).token;
+    },
+  };
+}
