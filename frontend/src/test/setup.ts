@@ -21,6 +21,13 @@ Object.defineProperty(window, 'matchMedia', {
   }),
 });
 
+// Textarea autosize listens for web-font loading.
+if (!('fonts' in document)) {
+  Object.defineProperty(document, 'fonts', {
+    value: { addEventListener: () => {}, removeEventListener: () => {}, ready: Promise.resolve() },
+  });
+}
+
 class ResizeObserverStub {
   observe() {}
   unobserve() {}
