@@ -1,0 +1,554 @@
+/**
+ * Validation of a configuration document: every value against the option registry, and every rule of the
+ * SIP Proxy 8.1 Deployment Guide that spans objects. Never throws; returns every error, each with a path.
+ *
+ * Linear in the document size: one pass builds name indexes, one pass checks objects against them.
+ */
+import type { ApplicationDoc, ConfigDocument, DnDoc, OptionSections, SwitchDoc } from './config-document.js';
+import { CONFIG_DOCUMENT_VERSION } from './config-document.js';
+import {
+  APPLICATION_KINDS,
+  DN_KINDS,
+  SECTIONS_BY_KIND,
+  checkOptionValue,
+  findOption,
+  findOptionsByName,
+  parseContact,
+  parseHostPort,
+} from './options/option-schema.js';
+import type { ObjectKind, OptionValue } from './options/option-schema.js';
+import type { TlsMaterialCheck } from './tls-material.js';
+import type { ValidationCode, ValidationError } from './validation-error.js';
+
+export type { ValidationCode, ValidationError } from './validation-error.js';
+
+export interface ValidateOptions {
+  /**
+   * Check that each TLS-enabled proxy's certificate and key load and match (e.g. `fileTlsMaterialCheck(baseDir)`).
+   * Omitted: only their presence is checked (the control plane may run the check where the files live).
+   */
+  readonly checkTlsMaterial?: TlsMaterialCheck;
+}
+
+/** Port IDs each application kind may have (Server Info tab). */
+const PORT_IDS: Readonly<Record<string, readonly string[]>> = {
+  'sip-proxy': ['sip-port', 'tls-port', 'http-port'],
+  'sip-server': ['sip-port', 'tls-port'],
+};
+
+const OUTBOUND_PROXY = 'sip-outbound-proxy';
+const IP_RE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])$/;
+
+/** Typed options of one object, keyed `section\0name`. */
+type Typed = Map<string, OptionValue>;
+
+interface AppInfo {
+  readonly index: number;
+  readonly app: ApplicationDoc;
+  readonly path: string;
+  readonly typed: Typed;
+}
+
+interface OutboundDn {
+  readonly switchIndex: number;
+  readonly sw: SwitchDoc;
+  readonly path: string;
+  readonly typed: Typed;
+  readonly externalContact?: string;
+}
+
+function key(section: string, name: string): string {
+  return `${section}\u0000${name}`;
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function normHostPort(s: string): string {
+  const hp = parseHostPort(s);
+  return hp ? `${hp.host.toLowerCase()}:${hp.port}` : s.trim().toLowerCase();
+}
+
+/**
+ * Validates the whole document. Returns every error (empty when valid); never throws.
+ * @param doc a document from `parseConfigDocument` (or built in code with the same types)
+ */
+export function validateConfigDocument(doc: ConfigDocument, opts: ValidateOptions = {}): ValidationError[] {
+  const errors: ValidationError[] = [];
+  try {
+    new Validator(doc, opts, errors).run();
+  } catch (e) {
+    // A document built in code may break the types (e.g. null where a list is expected): report, do not throw.
+    errors.push({ path: '', code: 'invalid-structure', message: `The document could not be validated: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  return errors;
+}
+
+class Validator {
+  private readonly apps = new Map<string, AppInfo>();
+  /** backup name -> primary that names it */
+  private readonly backupOf = new Map<string, AppInfo>();
+  /** servicing-sipserver -> proxies of that pool */
+  private readonly pools = new Map<string, AppInfo[]>();
+  /** lower-cased external-contact -> the sip-outbound-proxy DN carrying it */
+  private readonly byExternalContact = new Map<string, OutboundDn>();
+  /** switch index -> its sip-outbound-proxy DNs */
+  private readonly outboundBySwitch = new Map<number, OutboundDn[]>();
+  private readonly appInfos: AppInfo[] = [];
+
+  constructor(
+    private readonly doc: ConfigDocument,
+    private readonly opts: ValidateOptions,
+    private readonly errors: ValidationError[],
+  ) {}
+
+  private err(path: string, code: ValidationCode, message: string): void {
+    this.errors.push({ path, code, message });
+  }
+
+  run(): void {
+    const { doc } = this;
+    if (doc.version !== CONFIG_DOCUMENT_VERSION) {
+      this.err('version', 'unsupported-version', `Document version ${fmt(doc.version)} is not supported; this product reads version ${CONFIG_DOCUMENT_VERSION}.`);
+    }
+    this.indexApplications();
+    const switchTyped = this.indexSwitches();
+    for (const info of this.appInfos) this.checkApplication(info);
+    this.checkPools();
+    for (let i = 0; i < doc.switches.length; i++) this.checkSwitch(i, switchTyped[i]);
+  }
+
+  // ------------------------------------------------------------ options of one object
+
+  /** Checks one object's options against the registry; returns the valid ones, typed. */
+  private checkOptions(kind: ObjectKind | undefined, sections: OptionSections, path: string, what: string): Typed {
+    const typed: Typed = new Map();
+    if (kind === undefined) return typed; // unknown object type: reported elsewhere, options cannot be judged
+    const allowedSections = SECTIONS_BY_KIND[kind];
+    for (const section of Object.keys(sections)) {
+      const sp = `${path}.options.${section}`;
+      const opts = sections[section];
+      if (!allowedSections.includes(section as never)) {
+        this.err(sp, 'unknown-section', `${what} has no section [${section}]; a ${kind} has ${allowedSections.map((s) => `[${s}]`).join(', ')}.`);
+        continue;
+      }
+      for (const name of Object.keys(opts)) {
+        const raw = opts[name];
+        const op = `${sp}.${name}`;
+        const def = findOption(kind, section, name);
+        if (!def) {
+          const elsewhere = findOptionsByName(name);
+          if (elsewhere.length > 0) {
+            const where = elsewhere.map((d) => `${d.objects.join('/')} [${d.section}]`).join('; ');
+            this.err(op, 'misplaced-option', `Option "${name}" is not an option of ${what} [${section}]; it lives on ${where}.`);
+          } else {
+            this.err(op, 'unknown-option', `Option "${name}" of ${what} [${section}] is not an option of the SIP Proxy 8.1 guide nor a product extension.`);
+          }
+          continue;
+        }
+        const r = checkOptionValue(def, raw);
+        if (!r.ok) {
+          const why = r.code === 'out-of-range' ? 'is out of range' : r.code === 'invalid-type' ? 'has the wrong type' : 'is not a valid value';
+          this.err(op, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
+          continue;
+        }
+        typed.set(key(section, def.name), r.value);
+      }
+    }
+    return typed;
+  }
+
+  // ------------------------------------------------------------ applications
+
+  private indexApplications(): void {
+    const { doc } = this;
+    for (let i = 0; i < doc.applications.length; i++) {
+      const app = doc.applications[i];
+      const path = `applications[${i}]`;
+      const kind = (APPLICATION_KINDS as readonly string[]).includes(app.type) ? (app.type as ObjectKind) : undefined;
+      const what = `application "${app.name}"`;
+      if (!kind) this.err(`${path}.type`, 'unknown-type', `${what} has type ${fmt(app.type)}; allowed: ${APPLICATION_KINDS.join(', ')}.`);
+      const typed = this.checkOptions(kind, app.options ?? {}, path, what);
+      const info: AppInfo = { index: i, app, path, typed };
+      this.appInfos.push(info);
+      if (app.name === '') continue; // parse reported it
+      if (this.apps.has(app.name)) {
+        this.err(`${path}.name`, 'duplicate-name', `Application name "${app.name}" is used more than once (first at ${this.apps.get(app.name)!.path}); names must be unique.`);
+        continue;
+      }
+      this.apps.set(app.name, info);
+    }
+    for (const info of this.appInfos) {
+      const { app } = info;
+      if (app.type === 'sip-server' && app.backup !== undefined) {
+        const earlier = this.backupOf.get(app.backup);
+        if (earlier && earlier !== info) {
+          this.err(`${info.path}.backup`, 'backup-shared', `SIP Server "${app.backup}" is named as backup by both "${earlier.app.name}" and "${app.name}"; a backup belongs to one HA pair.`);
+        } else this.backupOf.set(app.backup, info);
+      }
+      if (app.type === 'sip-proxy') {
+        const serving = info.typed.get(key('sipproxy', 'servicing-sipserver'));
+        if (typeof serving === 'string' && serving !== '') {
+          const pool = this.pools.get(serving) ?? [];
+          pool.push(info);
+          this.pools.set(serving, pool);
+        }
+      }
+    }
+  }
+
+  private sipServerRef(name: string, path: string, what: string, needPrimary: boolean): AppInfo | undefined {
+    const target = this.apps.get(name);
+    if (!target) {
+      this.err(path, 'unknown-reference', `${what} names "${name}", which is not an application of the document; it must name a sip-server application.`);
+      return undefined;
+    }
+    if (target.app.type !== 'sip-server') {
+      this.err(path, 'wrong-reference-type', `${what} names "${name}", a ${target.app.type}; it must name a sip-server application.`);
+      return undefined;
+    }
+    if (needPrimary && this.backupOf.has(name)) {
+      this.err(path, 'not-a-primary', `${what} names "${name}", which is the backup of "${this.backupOf.get(name)!.app.name}"; name the primary of the HA pair.`);
+    }
+    return target;
+  }
+
+  private checkApplication(info: AppInfo): void {
+    const { app, path } = info;
+    const what = `application "${app.name}"`;
+    if (app.host === undefined || app.host.trim() === '') this.err(`${path}.host`, 'required', `${what} needs "host" (the host it runs on).`);
+    const allowedPorts = PORT_IDS[app.type];
+    for (const [id, port] of Object.entries(app.ports ?? {})) {
+      if (allowedPorts && !allowedPorts.includes(id)) {
+        this.err(`${path}.ports.${id}`, 'unknown-port', `${what} has port ID "${id}"; a ${app.type} has ${allowedPorts.join(', ')}.`);
+      } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        this.err(`${path}.ports.${id}`, 'out-of-range', `Port "${id}" of ${what} is ${fmt(port)}; allowed: an integer from 1 to 65535.`);
+      }
+    }
+    if (app.type === 'sip-server') this.checkSipServer(info, what);
+    else if (app.type === 'sip-proxy') this.checkProxy(info, what);
+  }
+
+  private checkSipServer(info: AppInfo, what: string): void {
+    const { app, path } = info;
+    if (app.ports?.['sip-port'] === undefined) this.err(`${path}.ports.sip-port`, 'required', `SIP Server ${what} needs port "sip-port".`);
+    if (app.backup === undefined) return;
+    const bp = `${path}.backup`;
+    if (app.backup === app.name) {
+      this.err(bp, 'wrong-reference-type', `SIP Server ${what} names itself as backup; name the other server of the HA pair.`);
+      return;
+    }
+    const backup = this.sipServerRef(app.backup, bp, `The backup of ${what}`, false);
+    if (!backup) return;
+    if (backup.app.backup !== undefined) {
+      this.err(bp, 'wrong-reference-type', `The backup of ${what}, "${backup.app.name}", names a backup itself; an HA pair is one primary and one backup.`);
+    }
+    const p = app.ports?.['sip-port'];
+    const b = backup.app.ports?.['sip-port'];
+    if (p !== undefined && b !== undefined && p !== b) {
+      this.err(`${backup.path}.ports.sip-port`, 'ha-sip-port-mismatch',
+        `Both SIP Servers of an HA pair must have the same sip-port: primary "${app.name}" has ${p}, backup "${backup.app.name}" has ${b}.`);
+    }
+  }
+
+  private checkProxy(info: AppInfo, what: string): void {
+    const { app, path, typed } = info;
+    const sp = `${path}.options.sipproxy`;
+    const ports = app.ports ?? {};
+    const tlsPort = ports['tls-port'];
+    // TCP is "enabled" when the proxy has its sip-port (the guide's SIP port serves UDP and TCP). TLS runs over TCP:
+    // a tls-port without it is refused, as Dialogic refuses TLS without TCP (IPERR_INVALID_TLS_WITHOUT_TCP).
+    if (ports['sip-port'] === undefined) {
+      if (tlsPort !== undefined) {
+        this.err(`${path}.ports.sip-port`, 'tls-without-tcp',
+          `SIP Proxy ${what} has tls-port ${tlsPort} but no sip-port: TLS runs over TCP, and TCP (with UDP) is served on the sip-port; add sip-port.`);
+      } else {
+        this.err(`${path}.ports.sip-port`, 'required', `SIP Proxy ${what} needs port "sip-port".`);
+      }
+    }
+    // sipproxy-role: only standalone mode (10) is served.
+    const role = typed.get(key('sipproxy', 'sipproxy-role'));
+    const rawRole = app.options?.sipproxy?.['sipproxy-role'];
+    if (rawRole === undefined) {
+      this.err(`${sp}.sipproxy-role`, 'required',
+        `SIP Proxy ${what} must set sipproxy-role (or siproxy-role) to 10: its default 0 is reserved for engineering purposes and 10 (standalone) is the only mode served.`);
+    } else if (role === 0) {
+      this.err(`${sp}.sipproxy-role`, 'unsupported-role',
+        `SIP Proxy ${what} has sipproxy-role 0, which the guide reserves for engineering purposes; only 10 (standalone mode) is served. Set it to 10.`);
+    }
+    // applications: the primaries this proxy monitors.
+    const list = typed.get(key('sipproxy', 'applications'));
+    const monitored = new Set<string>();
+    if (app.options?.sipproxy?.applications === undefined || (Array.isArray(list) && list.length === 0)) {
+      this.err(`${sp}.applications`, 'required', `SIP Proxy ${what} needs [sipproxy] applications: the comma-separated names of the primary SIP Servers it monitors.`);
+    } else if (Array.isArray(list)) {
+      const seen = new Set<string>();
+      for (const name of list as readonly string[]) {
+        if (seen.has(name)) {
+          this.err(`${sp}.applications`, 'duplicate-name', `[sipproxy] applications of ${what} lists "${name}" twice.`);
+          continue;
+        }
+        seen.add(name);
+        if (this.sipServerRef(name, `${sp}.applications`, `[sipproxy] applications of ${what}`, true)) monitored.add(name);
+      }
+    }
+    // servicing-sipserver: one of applications.
+    const serving = typed.get(key('sipproxy', 'servicing-sipserver'));
+    if (typeof serving !== 'string' || serving === '') {
+      if (app.options?.sipproxy?.['servicing-sipserver'] === undefined || serving === '') {
+        this.err(`${sp}.servicing-sipserver`, 'required',
+          `SIP Proxy ${what} needs [sipproxy] servicing-sipserver (or serving-sipserver): the primary SIP Server that receives requests from endpoints and gateways.`);
+      }
+    } else if (this.sipServerRef(serving, `${sp}.servicing-sipserver`, `[sipproxy] servicing-sipserver of ${what}`, true) && Array.isArray(list)) {
+      if (!(list as readonly string[]).includes(serving)) {
+        this.err(`${sp}.servicing-sipserver`, 'unknown-reference',
+          `[sipproxy] servicing-sipserver of ${what} is "${serving}", which is not in its applications (${(list as readonly string[]).join(', ')}); it must be one of them.`);
+      }
+    }
+    if (typed.get(key('sipproxy', 'oos-check')) === 0) {
+      this.err(`${sp}.oos-check`, 'oos-disabled',
+        `[sipproxy] oos-check of ${what} is 0, which turns out-of-service detection off; the guide requires it enabled: 1 to 300 seconds.`);
+    }
+    // TLS: a tls-port needs the certificate and its key.
+    const sec = `${path}.options.security`;
+    const cert = typed.get(key('security', 'certificate'));
+    const keyPem = typed.get(key('security', 'certificate-key'));
+    const ca = typed.get(key('security', 'trusted-ca'));
+    if (tlsPort !== undefined) {
+      if (typeof cert !== 'string' || cert === '') {
+        this.err(`${sec}.certificate`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate (file path or inline PEM).`);
+      }
+      if (typeof keyPem !== 'string' || keyPem === '') {
+        this.err(`${sec}.certificate-key`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate-key (file path or inline PEM).`);
+      }
+      if (typed.get(key('security', 'tls-mutual')) === 1 && (typeof ca !== 'string' || ca === '')) {
+        this.err(`${sec}.trusted-ca`, 'trusted-ca-required', `SIP Proxy ${what} has tls-mutual 1 and so needs [security] trusted-ca to verify client certificates.`);
+      }
+      if (this.opts.checkTlsMaterial && typeof cert === 'string' && cert !== '' && typeof keyPem === 'string' && keyPem !== '') {
+        let problems;
+        try {
+          problems = this.opts.checkTlsMaterial({ application: app.name, certificate: cert, certificateKey: keyPem, trustedCa: typeof ca === 'string' && ca !== '' ? ca : undefined });
+        } catch (e) {
+          problems = [{ option: 'certificate' as const, message: `TLS material could not be checked: ${e instanceof Error ? e.message : String(e)}` }];
+        }
+        for (const p of problems) this.err(`${sec}.${p.option}`, 'tls-material', `SIP Proxy ${what}: ${p.message}.`);
+      }
+    }
+  }
+
+  /** Every proxy of one pool (same servicing-sipserver) must have the same TLS port. */
+  private checkPools(): void {
+    for (const [serving, pool] of this.pools) {
+      const first = pool[0];
+      const t0 = first.app.ports?.['tls-port'];
+      for (const p of pool.slice(1)) {
+        const t = p.app.ports?.['tls-port'];
+        if (t !== t0) {
+          this.err(`${p.path}.ports.tls-port`, 'pool-tls-port-mismatch',
+            `All proxies of the pool serving "${serving}" must have the same TLS port: "${first.app.name}" has ${t0 ?? 'none'}, "${p.app.name}" has ${t ?? 'none'}.`);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ switches and DNs
+
+  /** Indexes switch names and sip-outbound-proxy DNs; checks DN options. Returns each switch's DNs' typed options. */
+  private indexSwitches(): Typed[][] {
+    const { doc } = this;
+    const names = new Map<string, number>();
+    const all: Typed[][] = [];
+    for (let s = 0; s < doc.switches.length; s++) {
+      const sw = doc.switches[s];
+      const path = `switches[${s}]`;
+      if (sw.name !== '') {
+        const first = names.get(sw.name);
+        if (first !== undefined) this.err(`${path}.name`, 'duplicate-name', `Switch name "${sw.name}" is used more than once (first at switches[${first}]); names must be unique.`);
+        else names.set(sw.name, s);
+      }
+      const numbers = new Map<string, number>();
+      const typedDns: Typed[] = [];
+      const outbound: OutboundDn[] = [];
+      for (let d = 0; d < sw.dns.length; d++) {
+        const dn = sw.dns[d];
+        const dp = `${path}.dns[${d}]`;
+        const what = `DN "${dn.number}" of switch "${sw.name}"`;
+        if (dn.number !== '') {
+          const first = numbers.get(dn.number);
+          if (first !== undefined) this.err(`${dp}.number`, 'duplicate-name', `${what} is defined more than once (first at ${path}.dns[${first}]); DN numbers are unique within a switch.`);
+          else numbers.set(dn.number, d);
+        }
+        const kind = (DN_KINDS as readonly string[]).includes(dn.type) ? (dn.type as ObjectKind) : undefined;
+        if (!kind) this.err(`${dp}.type`, 'unknown-type', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
+        const typed = this.checkOptions(kind, dn.options ?? {}, dp, what);
+        typedDns.push(typed);
+        if (kind === 'voip-service' && typed.get(key('TServer', 'service-type')) === OUTBOUND_PROXY) {
+          const ec = typed.get(key('TServer', 'external-contact'));
+          const o: OutboundDn = { switchIndex: s, sw, path: dp, typed, externalContact: typeof ec === 'string' ? ec : undefined };
+          outbound.push(o);
+          if (o.externalContact !== undefined) {
+            const k = normHostPort(o.externalContact);
+            if (!this.byExternalContact.has(k)) this.byExternalContact.set(k, o);
+          }
+        }
+      }
+      this.outboundBySwitch.set(s, outbound);
+      all.push(typedDns);
+    }
+    return all;
+  }
+
+  private checkSwitch(s: number, typedDns: Typed[]): void {
+    const sw = this.doc.switches[s];
+    const path = `switches[${s}]`;
+    const what = `switch "${sw.name}"`;
+    if (sw.sipServer === undefined || sw.sipServer === '') {
+      this.err(`${path}.sip-server`, 'required', `${what} needs "sip-server": the primary SIP Server application of the HA pair that serves it.`);
+    } else {
+      this.sipServerRef(sw.sipServer, `${path}.sip-server`, `"sip-server" of ${what}`, true);
+    }
+    const pool = sw.sipServer !== undefined ? (this.pools.get(sw.sipServer) ?? []) : [];
+    const outbound = this.outboundBySwitch.get(s) ?? [];
+    if (outbound.length === 0) {
+      this.err(`${path}.dns`, 'outbound-proxy-dn-count',
+        `${what} needs one DN of type voip-service with [TServer] service-type sip-outbound-proxy, describing its proxy pool.`);
+    }
+    for (const extra of outbound.slice(1)) {
+      this.err(`${extra.path}.options.TServer.service-type`, 'outbound-proxy-dn-count',
+        `${what} has more than one sip-outbound-proxy VoIP Service DN (first at ${outbound[0].path}); one per switch.`);
+    }
+    for (let d = 0; d < sw.dns.length; d++) {
+      const dn = sw.dns[d];
+      const typed = typedDns[d];
+      const dp = `${path}.dns[${d}]`;
+      const dwhat = `${dn.type === 'trunk' ? 'Trunk' : dn.type === 'voip-service' ? 'VoIP Service' : 'Extension'} DN "${dn.number}" of ${what}`;
+      if (dn.type === 'voip-service' && typed.get(key('TServer', 'service-type')) === OUTBOUND_PROXY) this.checkOutboundDn(dn, typed, dp, dwhat, pool, sw);
+      else if (dn.type === 'trunk') this.checkTrunk(dn, typed, dp, dwhat, s);
+      else if (dn.type === 'extension') this.checkExtension(dn, typed, dp, dwhat, pool, sw);
+    }
+  }
+
+  private requireOptions(dn: DnDoc, dp: string, dwhat: string, names: readonly string[], why: string): void {
+    const ts = dn.options?.TServer;
+    for (const n of names) {
+      if (ts?.[n] === undefined) this.err(`${dp}.options.TServer.${n}`, 'required', `${dwhat} needs [TServer] ${n} (${why}).`);
+    }
+  }
+
+  private checkOos(typed: Typed, dp: string, dwhat: string): void {
+    if (typed.get(key('TServer', 'oos-check')) === 0) {
+      this.err(`${dp}.options.TServer.oos-check`, 'oos-disabled',
+        `${dwhat} has oos-check 0, which turns Active Out-of-Service Detection off; the guide says it must be enabled for SIP Proxy to work: 1 to 300 seconds.`);
+    }
+  }
+
+  private checkOutboundDn(dn: DnDoc, typed: Typed, dp: string, dwhat: string, pool: readonly AppInfo[], sw: SwitchDoc): void {
+    this.requireOptions(dn, dp, dwhat, ['contact', 'external-contact', 'oos-check', 'oos-force'], 'mandatory on the sip-outbound-proxy DN');
+    this.checkOos(typed, dp, dwhat);
+    const op = `${dp}.options.TServer`;
+    const contactV = typed.get(key('TServer', 'contact'));
+    const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
+    const portTls = typed.get(key('TServer', 'sip-port-tls'));
+    const tlsOn = typeof portTls === 'number' && portTls !== 0;
+    if (contact?.transport === 'tls' && !tlsOn) {
+      this.err(`${op}.sip-port-tls`, 'tls-port-required',
+        `${dwhat} has contact with ;transport=tls, so it needs [TServer] sip-port-tls set to the proxies' tls-port (not 0).`);
+    }
+    if (tlsOn || contact?.transport === 'tls') {
+      for (const p of pool) {
+        const t = p.app.ports?.['tls-port'];
+        if (t === undefined) {
+          this.err(`${p.path}.ports.tls-port`, 'tls-port-required',
+            `SIP Proxy "${p.app.name}" serves switch "${sw.name}", whose sip-outbound-proxy DN uses TLS; it needs a tls-port${tlsOn ? ` (${portTls})` : ''}.`);
+        } else if (tlsOn && t !== portTls) {
+          this.err(`${op}.sip-port-tls`, 'tls-port-mismatch',
+            `${dwhat} has sip-port-tls ${portTls} but SIP Proxy "${p.app.name}" of its pool has tls-port ${t}; they must be equal.`);
+        }
+      }
+    }
+    const ec = typed.get(key('TServer', 'external-contact'));
+    const hp = typeof ec === 'string' ? parseHostPort(ec) : undefined;
+    if (hp) {
+      for (const p of pool) {
+        const sp = p.app.ports?.['sip-port'];
+        if (sp !== undefined && sp !== hp.port) {
+          this.err(`${op}.external-contact`, 'pool-sip-port-mismatch',
+            `${dwhat} has external-contact port ${hp.port} but SIP Proxy "${p.app.name}" of its pool listens on sip-port ${sp}; all proxies of the pool listen on the external-contact port.`);
+        }
+      }
+    }
+  }
+
+  private checkTrunk(dn: DnDoc, typed: Typed, dp: string, dwhat: string, s: number): void {
+    const op = `${dp}.options.TServer`;
+    const ppc = typed.get(key('TServer', 'peer-proxy-contact'));
+    const contactV = typed.get(key('TServer', 'contact'));
+    const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
+    const protocol = typed.get(key('TServer', 'peer-proxy-protocol')) ?? 'udp';
+    const portTls = typed.get(key('TServer', 'peer-proxy-port-tls'));
+    if (typeof ppc === 'string' || dn.options?.TServer?.['peer-proxy-contact'] !== undefined) {
+      // A multi-site trunk.
+      this.requireOptions(dn, dp, dwhat, ['contact', 'oos-check', 'oos-force'], 'mandatory on a multi-site trunk');
+      this.checkOos(typed, dp, dwhat);
+      if (dn.options?.TServer?.['resolve-external-contact'] !== undefined && typed.get(key('TServer', 'resolve-external-contact')) === false) {
+        this.err(`${op}.resolve-external-contact`, 'invalid-value', `${dwhat} has peer-proxy-contact, so resolve-external-contact must be true (guide: on all trunks that have peer-proxy-contact).`);
+      } else if (dn.options?.TServer?.['resolve-external-contact'] === undefined) {
+        this.err(`${op}.resolve-external-contact`, 'required', `${dwhat} has peer-proxy-contact, so it needs resolve-external-contact: true (guide: on all trunks that have peer-proxy-contact).`);
+      }
+      // DNS-resolution mode: contact is an FQDN without port (resolved by SRV to the remote primary and backup).
+      if (contact && contact.port === undefined && !IP_RE.test(contact.host) && typed.get(key('TServer', 'replace-uri-contact')) !== true) {
+        this.err(`${op}.replace-uri-contact`, dn.options?.TServer?.['replace-uri-contact'] === undefined ? 'required' : 'invalid-value',
+          `${dwhat} uses DNS resolution (contact "${contactV as string}" has no port), so replace-uri-contact must be true.`);
+      }
+      if (typeof ppc === 'string') {
+        const remote = this.byExternalContact.get(normHostPort(ppc));
+        if (!remote || remote.switchIndex === s) {
+          const known = [...this.byExternalContact.values()].filter((o) => o.switchIndex !== s).map((o) => `"${o.externalContact}" (switch "${o.sw.name}")`);
+          this.err(`${op}.peer-proxy-contact`, 'peer-proxy-contact-mismatch',
+            `${dwhat} has peer-proxy-contact "${ppc}", which is not the external-contact of the sip-outbound-proxy DN of another switch; ` +
+              (known.length > 0 ? `known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}.` : 'no other switch has one.'));
+        } else {
+          this.checkTrunkTls(remote, protocol, portTls, op, dwhat);
+        }
+      }
+    }
+    if (contact?.transport === 'tls') {
+      if (protocol !== 'tls') {
+        this.err(`${op}.peer-proxy-protocol`, 'peer-proxy-tls', `${dwhat} has contact with ;transport=tls, so peer-proxy-protocol must be tls (it is ${fmt(protocol)}).`);
+      }
+      if (portTls === undefined) {
+        this.err(`${op}.peer-proxy-port-tls`, 'peer-proxy-tls', `${dwhat} has contact with ;transport=tls, so it needs peer-proxy-port-tls: the remote proxies' tls-port.`);
+      }
+    } else if (protocol === 'tls' && portTls === undefined) {
+      this.err(`${op}.peer-proxy-port-tls`, 'peer-proxy-tls', `${dwhat} has peer-proxy-protocol tls, so it needs peer-proxy-port-tls: the remote proxies' tls-port.`);
+    }
+  }
+
+  /** peer-proxy-port-tls must be the remote pool's TLS port. */
+  private checkTrunkTls(remote: OutboundDn, protocol: OptionValue, portTls: OptionValue | undefined, op: string, dwhat: string): void {
+    if (protocol !== 'tls' && portTls === undefined) return;
+    const remoteServing = remote.sw.sipServer;
+    const pool = remoteServing !== undefined ? (this.pools.get(remoteServing) ?? []) : [];
+    const remoteTls = remote.typed.get(key('TServer', 'sip-port-tls'));
+    const expected = pool.find((p) => p.app.ports?.['tls-port'] !== undefined)?.app.ports['tls-port'] ?? (typeof remoteTls === 'number' && remoteTls !== 0 ? remoteTls : undefined);
+    if (expected === undefined) {
+      this.err(`${op}.peer-proxy-protocol`, 'peer-proxy-tls', `${dwhat} uses TLS toward switch "${remote.sw.name}", whose proxy pool has no TLS port.`);
+    } else if (typeof portTls === 'number' && portTls !== expected) {
+      this.err(`${op}.peer-proxy-port-tls`, 'tls-port-mismatch',
+        `${dwhat} has peer-proxy-port-tls ${portTls} but the proxies of switch "${remote.sw.name}" listen for TLS on ${expected}; they must be equal.`);
+    }
+  }
+
+  private checkExtension(_dn: DnDoc, typed: Typed, dp: string, dwhat: string, pool: readonly AppInfo[], sw: SwitchDoc): void {
+    const contactV = typed.get(key('TServer', 'contact'));
+    const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
+    if (contact?.transport !== 'tls') return;
+    for (const p of pool) {
+      if (p.app.ports?.['tls-port'] === undefined) {
+        this.err(`${dp}.options.TServer.contact`, 'tls-port-required',
+          `${dwhat} has contact with ;transport=tls but SIP Proxy "${p.app.name}", which serves switch "${sw.name}", has no tls-port.`);
+      }
+    }
+  }
+}
