@@ -1,6 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useLocation, useNavigate } from 'react-router';
 import { authApi, isApiError, onSessionExpired, type LoginRequest, type Role, type User } from '../../api';
 
 export const ME_QUERY_KEY = ['auth', 'me'] as const;
@@ -16,6 +15,8 @@ interface AuthContextValue {
   user: User | null;
   /** True until the first "who am I" answer arrives. */
   loading: boolean;
+  /** Why the last session ended (a 401, or the user logged out), until the next login; the guard passes it to the login page. */
+  endReason: 'expired' | 'logged-out' | null;
   login: (req: LoginRequest) => Promise<User>;
   logout: () => Promise<void>;
   hasRole: (...roles: Role[]) => boolean;
@@ -34,37 +35,33 @@ async function fetchMe(): Promise<User | null> {
 
 /**
  * Owns the session: who is logged in (from `GET /api/auth/me`), login/logout, and the reaction to
- * a 401 anywhere (drop cached data, go to /login with a notice, come back afterwards).
- * Must sit inside the router because it navigates.
+ * a 401 anywhere (drop cached data; the route guard then sends the user to /login with a notice and
+ * brings them back afterwards).
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const location = useLocation();
+  const [endReason, setEndReason] = useState<'expired' | 'logged-out' | null>(null);
 
   const me = useQuery({ queryKey: ME_QUERY_KEY, queryFn: fetchMe, staleTime: 5 * 60_000, retry: false });
   const user = me.data ?? null;
 
-  const currentPath = location.pathname + location.search + location.hash;
-
+  // Dropping the user is enough: the route guard then redirects to /login, remembering the current location.
   useEffect(
     () =>
       onSessionExpired(() => {
-        const wasLoggedIn = queryClient.getQueryData<User | null>(ME_QUERY_KEY) != null;
-        queryClient.cancelQueries();
+        if (queryClient.getQueryData<User | null>(ME_QUERY_KEY) == null) return;
+        setEndReason('expired');
+        void queryClient.cancelQueries();
         queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_QUERY_KEY[0] });
         queryClient.setQueryData(ME_QUERY_KEY, null);
-        if (wasLoggedIn && !currentPath.startsWith('/login')) {
-          const state: LoginRedirectState = { from: currentPath, reason: 'expired' };
-          navigate('/login', { replace: true, state });
-        }
       }),
-    [queryClient, navigate, currentPath],
+    [queryClient],
   );
 
   const login = useCallback(
     async (req: LoginRequest) => {
       const res = await authApi.login(req);
+      setEndReason(null);
       queryClient.setQueryData(ME_QUERY_KEY, res.user);
       return res.user;
     },
@@ -77,17 +74,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The session is dropped locally either way; a failed logout call must not trap the user.
     }
+    // The guard sees no user and redirects to /login; without a `from`, the next login starts at the dashboard.
+    setEndReason('logged-out');
     queryClient.clear();
     queryClient.setQueryData(ME_QUERY_KEY, null);
-    const state: LoginRedirectState = { reason: 'logged-out' };
-    navigate('/login', { replace: true, state });
-  }, [queryClient, navigate]);
+  }, [queryClient]);
 
   const hasRole = useCallback((...roles: Role[]) => !!user && roles.includes(user.role), [user]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ user, loading: me.isPending, login, logout, hasRole }),
-    [user, me.isPending, login, logout, hasRole],
+    () => ({ user, loading: me.isPending, endReason, login, logout, hasRole }),
+    [user, me.isPending, endReason, login, logout, hasRole],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -13,7 +13,7 @@ interface RequireAuthProps {
 
 /** Route guard: not logged in -> /login (remembering where the user was going). */
 export function RequireAuth({ roles, children }: RequireAuthProps) {
-  const { user, loading } = useAuth();
+  const { user, loading, endReason } = useAuth();
   const location = useLocation();
 
   if (loading) {
@@ -24,7 +24,13 @@ export function RequireAuth({ roles, children }: RequireAuthProps) {
     );
   }
   if (!user) {
-    const state: LoginRedirectState = { from: location.pathname + location.search + location.hash };
+    const state: LoginRedirectState =
+      endReason === 'logged-out'
+        ? { reason: 'logged-out' }
+        : {
+            from: location.pathname + location.search + location.hash,
+            ...(endReason === 'expired' ? { reason: 'expired' as const } : {}),
+          };
     return <Navigate to="/login" replace state={state} />;
   }
   if (roles && !roles.includes(user.role)) return <ForbiddenPage />;
