@@ -168,7 +168,7 @@ class Validator {
       const path = `applications[${i}]`;
       const kind = (APPLICATION_KINDS as readonly string[]).includes(app.type) ? (app.type as ObjectKind) : undefined;
       const what = `application "${app.name}"`;
-      if (!kind) this.err(`${path}.type`, 'unknown-type', `${what} has type ${fmt(app.type)}; allowed: ${APPLICATION_KINDS.join(', ')}.`);
+      if (!kind && app.type !== '') this.err(`${path}.type`, 'unknown-type', `${what} has type ${fmt(app.type)}; allowed: ${APPLICATION_KINDS.join(', ')}.`);
       const typed = this.checkOptions(kind, app.options ?? {}, path, what);
       const info: AppInfo = { index: i, app, path, typed };
       this.appInfos.push(info);
@@ -380,7 +380,7 @@ class Validator {
           else numbers.set(dn.number, d);
         }
         const kind = (DN_KINDS as readonly string[]).includes(dn.type) ? (dn.type as ObjectKind) : undefined;
-        if (!kind) this.err(`${dp}.type`, 'unknown-type', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
+        if (!kind && dn.type !== '') this.err(`${dp}.type`, 'unknown-type', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
         const typed = this.checkOptions(kind, dn.options ?? {}, dp, what);
         typedDns.push(typed);
         if (kind === 'voip-service' && typed.get(key('TServer', 'service-type')) === OUTBOUND_PROXY) {

@@ -1,0 +1,401 @@
+/**
+ * The effective configuration of one SIP Proxy application: everything its workers need, defaults filled in,
+ * resolved from the whole document. It is the payload of the worker protocol, so it is plain JSON and versioned.
+ *
+ * Compile only validated documents (`validateConfigDocument`): invalid values fall back to their defaults here.
+ */
+import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import type { ApplicationDoc, ConfigDocument } from './config-document.js';
+import { OPTIONS, isInlinePem, parseContact } from './options/option-schema.js';
+import type { OptionValue, TakesEffect } from './options/option-schema.js';
+import { optionsWithDefaults, typedOptions } from './options/option-values.js';
+import { loadPem } from './tls-material.js';
+
+/** Bump when a field of `EffectiveProxyConfig` changes meaning or is removed (adding optional fields is compatible). */
+export const EFFECTIVE_CONFIG_SCHEMA_VERSION = 1;
+
+export type SipTransport = 'udp' | 'tcp' | 'tls';
+
+/** One SIP Server of an HA pair, as the proxy probes and reaches it. */
+export interface EffectiveSipServer {
+  readonly name: string;
+  readonly host: string;
+  readonly sipPort: number;
+  readonly tlsPort?: number;
+}
+
+/** A SIP Server HA pair this proxy monitors (named by its primary, as in [sipproxy] applications). */
+export interface EffectiveHaPair {
+  readonly name: string;
+  readonly primary: EffectiveSipServer;
+  readonly backup?: EffectiveSipServer;
+  /** The proxy's [sipproxy] oos-check (s): interval of the OPTIONS probes. */
+  readonly oosCheck: number;
+  /** The proxy's [sipproxy] oos-force (s): re-probe interval of an out-of-service server. */
+  readonly oosForce: number;
+  /** True for the pair named by servicing-sipserver. */
+  readonly serving: boolean;
+  /** Switches this pair serves. */
+  readonly switches: readonly string[];
+}
+
+/** A parsed `contact` (host, port, transport) next to the value as written. */
+export interface EffectiveContact {
+  readonly value: string;
+  readonly host: string;
+  readonly port?: number;
+  /** From `;transport=` (or `sips:`); undefined when the contact does not say. */
+  readonly transport?: SipTransport;
+}
+
+/** The switch's sip-outbound-proxy VoIP Service DN: how SIP Server reaches the pool. */
+export interface EffectiveOutboundProxyDn {
+  readonly number: string;
+  readonly contact?: EffectiveContact;
+  readonly externalContact?: string;
+  /** 0 or absent: TLS disabled between SIP Server and the pool. */
+  readonly sipPortTls?: number;
+  /** Transport SIP Server uses toward the pool (the contact's `;transport`, UDP by default). */
+  readonly internalTransport: SipTransport;
+  readonly oosCheck: number;
+  readonly oosForce: number;
+}
+
+export interface EffectiveTrunk {
+  readonly number: string;
+  readonly contact?: EffectiveContact;
+  /** Remote pool `host:port` (multi-site trunk). */
+  readonly peerProxyContact?: string;
+  readonly peerProxyProtocol: SipTransport;
+  readonly peerProxyPortTls?: number;
+  /** The switch whose sip-outbound-proxy DN external-contact equals peerProxyContact. */
+  readonly remoteSwitch?: string;
+  readonly resolveExternalContact: boolean;
+  readonly replaceUriContact: boolean;
+  readonly requestUri?: string;
+  readonly oosCheck: number;
+  readonly oosForce: number;
+}
+
+/** An extension DN with a configured contact (a device that does not register). */
+export interface EffectiveExtension {
+  readonly number: string;
+  readonly contact: EffectiveContact;
+  readonly requestUri?: string;
+}
+
+export interface EffectiveSwitch {
+  readonly name: string;
+  readonly sipServer?: string;
+  readonly outboundProxy?: EffectiveOutboundProxyDn;
+  readonly trunks: readonly EffectiveTrunk[];
+  readonly extensions: readonly EffectiveExtension[];
+}
+
+/** TLS settings of the application; certificate values per `CompileOptions.tlsMaterial`. */
+export interface EffectiveTls {
+  readonly certificate: string;
+  readonly certificateKey: string;
+  readonly trustedCa?: string;
+  /** tls-mutual = 1 */
+  readonly mutual: boolean;
+  /** Never older than TLSv1.2, whatever sip-tls-sec-protocol says. */
+  readonly minVersion: 'TLSv1.2' | 'TLSv1.3';
+  readonly verifyServerCertificate: boolean;
+}
+
+export interface EffectiveProxyConfig {
+  readonly schemaVersion: number;
+  /** Content hash of everything below (same configuration, same version). */
+  readonly version: string;
+  readonly application: {
+    readonly name: string;
+    readonly host: string;
+    /** sip-address when set, else the application's host. */
+    readonly listenHost: string;
+    /** Host put in Via / Record-Route: sip-address when set, else the host (resolved by the worker when resolve-host). */
+    readonly advertisedHost: string;
+    readonly sipPort: number;
+    readonly tlsPort?: number;
+    readonly httpPort?: number;
+    /** udp and tcp on sip-port; tls on tls-port when present. */
+    readonly transports: readonly SipTransport[];
+  };
+  /** Every option of [sipproxy], [security], [log], by canonical name, with defaults filled in. */
+  readonly options: {
+    readonly sipproxy: Readonly<Record<string, OptionValue>>;
+    readonly security: Readonly<Record<string, OptionValue>>;
+    readonly log: Readonly<Record<string, OptionValue>>;
+  };
+  readonly tls?: EffectiveTls;
+  /** Name of the serving pair's primary (servicing-sipserver). */
+  readonly servingPair: string;
+  /** Every pair named in [sipproxy] applications, in that order. */
+  readonly haPairs: readonly EffectiveHaPair[];
+  /** The other proxies of this proxy's pool (same servicing-sipserver). */
+  readonly poolPeers: readonly { readonly name: string; readonly host: string; readonly sipPort?: number; readonly tlsPort?: number }[];
+  readonly switches: readonly EffectiveSwitch[];
+}
+
+export interface CompileOptions {
+  /** Directory relative certificate paths are resolved against (normally the YAML document's). */
+  readonly baseDir?: string;
+  /**
+   * How [security] certificate, certificate-key and trusted-ca are passed to the worker:
+   * `as-written` (default), `absolute-paths` (resolved against baseDir), `inline-pem` (read now; for remote workers).
+   */
+  readonly tlsMaterial?: 'as-written' | 'absolute-paths' | 'inline-pem';
+}
+
+export class EffectiveConfigError extends Error {
+  override readonly name = 'EffectiveConfigError';
+}
+
+function asNumber(v: OptionValue | undefined, d: number): number {
+  return typeof v === 'number' ? v : d;
+}
+
+function asString(v: OptionValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function asTransport(v: string | undefined): SipTransport | undefined {
+  return v === 'udp' || v === 'tcp' || v === 'tls' ? v : undefined;
+}
+
+function contactOf(v: OptionValue | undefined): EffectiveContact | undefined {
+  const s = asString(v);
+  if (s === undefined) return undefined;
+  const c = parseContact(s);
+  if (!c) return undefined;
+  return { value: s, host: c.host, port: c.port, transport: asTransport(c.transport) };
+}
+
+function server(app: ApplicationDoc): EffectiveSipServer {
+  return { name: app.name, host: app.host ?? '', sipPort: app.ports['sip-port'] ?? 5060, tlsPort: app.ports['tls-port'] };
+}
+
+function normHostPort(s: string): string {
+  return s.trim().toLowerCase();
+}
+
+/** JSON with object keys sorted, so equal configurations hash equally whatever the construction order. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x)).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+/** Drops `undefined` members so the payload is exactly what JSON carries (deep-equal after a round trip). */
+function stripUndefined<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/**
+ * Compiles the effective configuration of the SIP Proxy application `appName`.
+ * @throws EffectiveConfigError when `appName` is not a sip-proxy application of `doc`.
+ */
+export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opts: CompileOptions = {}): EffectiveProxyConfig {
+  const apps = new Map<string, ApplicationDoc>();
+  for (const a of doc.applications) if (!apps.has(a.name)) apps.set(a.name, a);
+  const self = apps.get(appName);
+  if (!self) throw new EffectiveConfigError(`No application "${appName}" in the document.`);
+  if (self.type !== 'sip-proxy') throw new EffectiveConfigError(`Application "${appName}" is a ${self.type}, not a sip-proxy.`);
+
+  const options = optionsWithDefaults('sip-proxy', self.options);
+  const sp = options.sipproxy;
+  const sec = options.security;
+  const sipAddress = asString(sp['sip-address']);
+  const host = self.host ?? '';
+  const sipPort = self.ports['sip-port'] ?? 5060;
+  const tlsPort = self.ports['tls-port'];
+  const transports: SipTransport[] = tlsPort !== undefined ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
+
+  const serving = asString(sp['servicing-sipserver']) ?? '';
+  const oosCheck = asNumber(sp['oos-check'], 5);
+  const oosForce = asNumber(sp['oos-force'], 5);
+  const applications = Array.isArray(sp.applications) ? (sp.applications as readonly string[]) : [];
+
+  const switchesByServer = new Map<string, string[]>();
+  for (const sw of doc.switches) {
+    if (sw.sipServer === undefined) continue;
+    const l = switchesByServer.get(sw.sipServer) ?? [];
+    l.push(sw.name);
+    switchesByServer.set(sw.sipServer, l);
+  }
+  const pairNames = applications.includes(serving) || serving === '' ? applications : [...applications, serving];
+  const haPairs: EffectiveHaPair[] = [];
+  for (const name of pairNames) {
+    const primary = apps.get(name);
+    if (!primary || primary.type !== 'sip-server') continue;
+    const backup = primary.backup !== undefined ? apps.get(primary.backup) : undefined;
+    haPairs.push({
+      name,
+      primary: server(primary),
+      backup: backup && backup.type === 'sip-server' ? server(backup) : undefined,
+      oosCheck,
+      oosForce,
+      serving: name === serving,
+      switches: switchesByServer.get(name) ?? [],
+    });
+  }
+
+  const poolPeers = doc.applications
+    .filter((a) => a !== self && a.type === 'sip-proxy' && typedOptions('sip-proxy', a.options).sipproxy?.['servicing-sipserver'] === serving)
+    .map((a) => ({ name: a.name, host: a.host ?? '', sipPort: a.ports['sip-port'], tlsPort: a.ports['tls-port'] }));
+
+  // external-contact -> switch name, to name each multi-site trunk's remote site.
+  const switchByExternalContact = new Map<string, string>();
+  const switches: EffectiveSwitch[] = [];
+  const typedDns = doc.switches.map((sw) =>
+    sw.dns.map((dn) => {
+      const kind = dn.type === 'voip-service' || dn.type === 'trunk' || dn.type === 'extension' ? dn.type : undefined;
+      return kind ? optionsWithDefaults(kind, dn.options).TServer : undefined;
+    }),
+  );
+  doc.switches.forEach((sw, s) => {
+    sw.dns.forEach((dn, d) => {
+      const t = typedDns[s][d];
+      if (dn.type === 'voip-service' && t?.['service-type'] === 'sip-outbound-proxy') {
+        const ec = asString(t['external-contact']);
+        if (ec !== undefined && !switchByExternalContact.has(normHostPort(ec))) switchByExternalContact.set(normHostPort(ec), sw.name);
+      }
+    });
+  });
+  doc.switches.forEach((sw, s) => {
+    let outboundProxy: EffectiveOutboundProxyDn | undefined;
+    const trunks: EffectiveTrunk[] = [];
+    const extensions: EffectiveExtension[] = [];
+    sw.dns.forEach((dn, d) => {
+      const t = typedDns[s][d];
+      if (!t) return;
+      if (dn.type === 'voip-service') {
+        if (t['service-type'] !== 'sip-outbound-proxy' || outboundProxy) return;
+        const contact = contactOf(t.contact);
+        const portTls = t['sip-port-tls'];
+        outboundProxy = {
+          number: dn.number,
+          contact,
+          externalContact: asString(t['external-contact']),
+          sipPortTls: typeof portTls === 'number' ? portTls : undefined,
+          internalTransport: contact?.transport ?? 'udp',
+          oosCheck: asNumber(t['oos-check'], 5),
+          oosForce: asNumber(t['oos-force'], 5),
+        };
+      } else if (dn.type === 'trunk') {
+        const ppc = asString(t['peer-proxy-contact']);
+        const portTls = t['peer-proxy-port-tls'];
+        trunks.push({
+          number: dn.number,
+          contact: contactOf(t.contact),
+          peerProxyContact: ppc,
+          peerProxyProtocol: asTransport(asString(t['peer-proxy-protocol'])) ?? 'udp',
+          peerProxyPortTls: typeof portTls === 'number' ? portTls : undefined,
+          remoteSwitch: ppc !== undefined ? switchByExternalContact.get(normHostPort(ppc)) : undefined,
+          resolveExternalContact: t['resolve-external-contact'] === true,
+          replaceUriContact: t['replace-uri-contact'] === true,
+          requestUri: asString(t['request-uri']),
+          oosCheck: asNumber(t['oos-check'], 5),
+          oosForce: asNumber(t['oos-force'], 5),
+        });
+      } else if (dn.type === 'extension') {
+        const contact = contactOf(t.contact);
+        if (contact) extensions.push({ number: dn.number, contact, requestUri: asString(t['request-uri']) });
+      }
+    });
+    switches.push({ name: sw.name, sipServer: sw.sipServer, outboundProxy, trunks, extensions });
+  });
+
+  let tls: EffectiveTls | undefined;
+  const cert = asString(sec.certificate);
+  const key = asString(sec['certificate-key']);
+  if (tlsPort !== undefined && cert !== undefined && key !== undefined) {
+    const ca = asString(sec['trusted-ca']);
+    const mode = opts.tlsMaterial ?? 'as-written';
+    const baseDir = opts.baseDir ?? process.cwd();
+    const material = (v: string): string => {
+      if (mode === 'inline-pem') return loadPem(v, baseDir);
+      if (mode === 'absolute-paths' && !isInlinePem(v) && !isAbsolute(v)) return resolve(baseDir, v);
+      return v;
+    };
+    tls = {
+      certificate: material(cert),
+      certificateKey: material(key),
+      trustedCa: ca !== undefined ? material(ca) : undefined,
+      mutual: sec['tls-mutual'] === 1,
+      minVersion: sec['tls-min-version'] === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2',
+      verifyServerCertificate: sec['verify-server-certificate'] !== false,
+    };
+  }
+
+  const body = stripUndefined({
+    schemaVersion: EFFECTIVE_CONFIG_SCHEMA_VERSION,
+    application: {
+      name: self.name,
+      host,
+      listenHost: sipAddress ?? host,
+      advertisedHost: sipAddress ?? host,
+      sipPort,
+      tlsPort,
+      httpPort: self.ports['http-port'],
+      transports,
+    },
+    options: { sipproxy: sp, security: sec, log: options.log },
+    tls,
+    servingPair: serving,
+    haPairs,
+    poolPeers,
+    switches,
+  });
+  const version = createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 16);
+  return { ...body, version };
+}
+
+/** Every sip-proxy application of the document, by name (the workers to run). */
+export function proxyApplicationNames(doc: ConfigDocument): string[] {
+  return doc.applications.filter((a) => a.type === 'sip-proxy').map((a) => a.name);
+}
+
+/** One difference between two effective configurations and when it takes effect. */
+export interface EffectiveChange {
+  /** `options.sipproxy.oos-check`, `application.sipPort`, `haPairs`, `switches`, ... */
+  readonly path: string;
+  readonly takesEffect: TakesEffect;
+}
+
+const TAKES_EFFECT = new Map<string, TakesEffect>();
+for (const d of OPTIONS) {
+  if (d.objects.includes('sip-proxy')) TAKES_EFFECT.set(`${d.section}.${d.name}`, d.takesEffect);
+}
+
+/**
+ * What changed between two effective configurations of the same application and when each change applies:
+ * options per the registry's "Changes Take Effect"; listen ports, addresses and TLS after a restart; the HA pairs
+ * and the switches' DNs are routing data the worker swaps in at once (DN changes apply from the next call).
+ */
+export function diffEffectiveConfig(before: EffectiveProxyConfig, after: EffectiveProxyConfig): EffectiveChange[] {
+  const out: EffectiveChange[] = [];
+  for (const section of ['sipproxy', 'security', 'log'] as const) {
+    const a = before.options[section];
+    const b = after.options[section];
+    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (canonicalJson(a[name]) !== canonicalJson(b[name])) {
+        out.push({ path: `options.${section}.${name}`, takesEffect: TAKES_EFFECT.get(`${section}.${name}`) ?? 'after-restart' });
+      }
+    }
+  }
+  if (canonicalJson(before.application) !== canonicalJson(after.application)) out.push({ path: 'application', takesEffect: 'after-restart' });
+  if (canonicalJson(before.tls) !== canonicalJson(after.tls)) out.push({ path: 'tls', takesEffect: 'after-restart' });
+  // A change of [sipproxy] applications / servicing-sipserver is already listed (after restart, per the guide);
+  // other pair changes (a server's host or port) are swapped in at once.
+  const optionDriven = out.some((c) => c.path === 'options.sipproxy.applications' || c.path === 'options.sipproxy.servicing-sipserver');
+  if (!optionDriven && canonicalJson(before.haPairs) !== canonicalJson(after.haPairs)) {
+    out.push({ path: 'haPairs', takesEffect: 'immediately' });
+  }
+  if (canonicalJson(before.poolPeers) !== canonicalJson(after.poolPeers)) out.push({ path: 'poolPeers', takesEffect: 'immediately' });
+  if (canonicalJson(before.switches) !== canonicalJson(after.switches)) out.push({ path: 'switches', takesEffect: 'next-call' });
+  return out;
+}
