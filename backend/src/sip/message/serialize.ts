@@ -1,0 +1,71 @@
+import { parseDigits, trimWs } from './chars.js';
+import { type SipMessage, SipRequest } from './message.js';
+
+/**
+ * Serialize a message (RFC 3261 §7). Content-Length is always written and equals the body
+ * length (required on streams, §18.3/§20.14). Unchanged received header fields are copied as
+ * received; an entirely unmodified parsed message is copied byte-for-byte without re-encoding.
+ */
+export function serialize(msg: SipMessage): Buffer {
+  const body = msg.body;
+  const raw = msg._raw;
+  if (raw !== null && msg.headers.version === 0 && body === raw.body && raw.clExact) {
+    const same =
+      msg instanceof SipRequest
+        ? msg.method === raw.startLine0 && msg.requestUri === raw.startLine1
+        : msg.status === raw.status && msg.reason === raw.startLine1;
+    if (same) {
+      const headLen = raw.headEnd - raw.start;
+      const out = Buffer.allocUnsafe(headLen + body.length);
+      raw.buf.copy(out, 0, raw.start, raw.headEnd);
+      if (body.length > 0) body.copy(out, headLen);
+      return out;
+    }
+  }
+  const fields = msg.headers.fields;
+  let binary = false;
+  for (let i = 0; i < fields.length; i++) {
+    const src = fields[i].src;
+    if (src !== null && src.latin1) {
+      binary = true;
+      break;
+    }
+  }
+  let s =
+    msg instanceof SipRequest
+      ? msg.method + ' ' + msg.requestUri + ' SIP/2.0\r\n'
+      : 'SIP/2.0 ' + msg.status + ' ' + msg.reason + '\r\n';
+  if (binary) s = toBinary(s);
+  let clDone = false;
+  const bl = body.length;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (f.key === 'content-length') {
+      if (clDone) continue;
+      clDone = true;
+      if (f.src === null || parseDigits(trimWs(f.value), 0x7fffffff) !== bl) {
+        s += f.name + ': ' + bl + '\r\n';
+        continue;
+      }
+    }
+    if (f.src !== null) {
+      const t = f.src.text.slice(f.start, f.end);
+      s += binary && !f.src.latin1 ? toBinary(t) : t;
+    } else s += binary ? toBinary(f.name + ': ' + f.value) : f.name + ': ' + f.value;
+    s += '\r\n';
+  }
+  if (!clDone) s += 'Content-Length: ' + bl + '\r\n';
+  s += '\r\n';
+  const enc = binary ? 'latin1' : 'utf8';
+  const headLen = Buffer.byteLength(s, enc);
+  const out = Buffer.allocUnsafe(headLen + bl);
+  out.write(s, 0, headLen, enc);
+  if (bl > 0) body.copy(out, headLen);
+  return out;
+}
+
+/** UTF-8 bytes of s as a one-char-per-byte string (for heads that must be written as latin1). */
+function toBinary(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return Buffer.from(s, 'utf8').toString('latin1');
+  return s;
+}

@@ -1,0 +1,431 @@
+import { HNV, HOST, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote, quotedEnd, skipWs, unquote } from './chars.js';
+
+/** Ordered parameter map; names lower-cased (RFC 3261 §19.1.4: parameter names compare case-insensitively). */
+export type Params = Map<string, string | null>;
+
+/**
+ * A parsed URI (RFC 3261 §19.1 SIP/SIPS, RFC 3966 tel, anything else kept opaque).
+ * For `tel:` the number is in `user` and `host` is ''. For unknown schemes `host` is ''
+ * and the text after the colon is in `opaque`. IPv6 references keep their brackets in `host`.
+ * Escapes (%HH) are kept as received; compare with {@link unescapeUriPart} if needed.
+ */
+export class SipUri {
+  scheme: string;
+  user: string | undefined;
+  password: string | undefined;
+  host: string;
+  port: number | undefined;
+  params: Params;
+  headers: Map<string, string>;
+  /** Scheme-specific part of a URI whose scheme this parser does not know. */
+  opaque: string | undefined;
+
+  constructor(scheme: string, host: string) {
+    this.scheme = scheme;
+    this.user = undefined;
+    this.password = undefined;
+    this.host = host;
+    this.port = undefined;
+    this.params = new Map();
+    this.headers = new Map();
+    this.opaque = undefined;
+  }
+
+  /** True for sip: and sips: URIs (the ones with a routable host part). */
+  get isSip(): boolean {
+    return this.scheme === 'sip' || this.scheme === 'sips';
+  }
+
+  toString(): string {
+    if (this.opaque !== undefined) return this.scheme + ':' + this.opaque;
+    let s = this.scheme + ':';
+    if (this.scheme === 'tel') {
+      s += this.user ?? '';
+    } else {
+      if (this.user !== undefined) {
+        s += this.user;
+        if (this.password !== undefined) s += ':' + this.password;
+        s += '@';
+      }
+      s += this.host;
+      if (this.port !== undefined) s += ':' + this.port;
+    }
+    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    if (this.headers.size > 0) {
+      let first = true;
+      for (const [k, v] of this.headers) {
+        s += (first ? '?' : '&') + k + '=' + v;
+        first = false;
+      }
+    }
+    return s;
+  }
+}
+
+/** Decode %HH escapes (RFC 3261 §19.1.2); invalid escapes are left as is. */
+export function unescapeUriPart(s: string): string {
+  if (s.indexOf('%') === -1) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+}
+
+function allIn(s: string, a: number, b: number, t: Uint8Array): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    // Non-ASCII (UTF-8 in user parts of received URIs) is tolerated; control chars and SP are not.
+    if (c < 128 ? t[c] === 0 : false) return false;
+  }
+  return true;
+}
+
+/**
+ * Parse a URI (RFC 3261 §19.1.1, §25.1 `SIP-URI`/`SIPS-URI`/`absoluteURI`). Returns null when
+ * the text is not a URI (whitespace, angle brackets, bad host/port, ...). Never throws.
+ */
+export function parseUri(s: string): SipUri | null {
+  const n = s.length;
+  let i = 0;
+  // scheme
+  const c0 = s.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return null;
+  i = 1;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || SCHEME[c] === 0) break;
+    i++;
+  }
+  if (i >= n || s.charCodeAt(i) !== 58) return null;
+  const scheme = s.slice(0, i).toLowerCase();
+  const rest = i + 1;
+  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, rest);
+  if (scheme === 'tel') return parseTelUri(s, rest);
+  if (rest >= n || !allIn(s, rest, n, URIC)) return null;
+  const u = new SipUri(scheme, '');
+  u.opaque = s.slice(rest);
+  return u;
+}
+
+function parseSipUri(s: string, scheme: string, start: number): SipUri | null {
+  const n = s.length;
+  let i = start;
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = s.indexOf('@', start);
+  if (at !== -1) {
+    // '@' cannot appear unescaped after the host, so the first one ends the userinfo.
+    let colon = -1;
+    for (let j = start; j < at; j++) {
+      if (s.charCodeAt(j) === 58) {
+        colon = j;
+        break;
+      }
+    }
+    const userEnd = colon === -1 ? at : colon;
+    if (userEnd === start) return null;
+    if (!allIn(s, start, userEnd, USER)) return null;
+    user = s.slice(start, userEnd);
+    if (colon !== -1) {
+      if (!allIn(s, colon + 1, at, PASSWORD)) return null;
+      password = s.slice(colon + 1, at);
+    }
+    i = at + 1;
+  }
+  // host
+  let host: string;
+  if (i < n && s.charCodeAt(i) === 91) {
+    const close = s.indexOf(']', i);
+    if (close === -1 || close === i + 1 || !allIn(s, i + 1, close, IPV6)) return null;
+    host = s.slice(i, close + 1);
+    i = close + 1;
+  } else {
+    const hs = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || HOST[c] === 0) break;
+      i++;
+    }
+    if (i === hs) return null;
+    host = s.slice(hs, i);
+  }
+  const u = new SipUri(scheme, host);
+  u.user = user;
+  u.password = password;
+  if (i < n && s.charCodeAt(i) === 58) {
+    i++;
+    const ps = i;
+    let port = 0;
+    while (i < n) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      port = port * 10 + d;
+      i++;
+    }
+    if (i === ps || i - ps > 5 || port > 65535) return null;
+    u.port = port;
+  }
+  i = parseUriParams(s, i, u.params);
+  if (i < 0) return null;
+  if (i < n && s.charCodeAt(i) === 63) {
+    i = parseUriHeaders(s, i + 1, u.headers);
+    if (i < 0) return null;
+  }
+  return i === n ? u : null;
+}
+
+function parseUriParams(s: string, i: number, params: Params): number {
+  const n = s.length;
+  while (i < n && s.charCodeAt(i) === 59) {
+    i++;
+    const ns = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || PARAMCHAR[c] === 0) break;
+      i++;
+    }
+    if (i === ns) return -1;
+    const name = s.slice(ns, i).toLowerCase();
+    let value: string | null = null;
+    if (i < n && s.charCodeAt(i) === 61) {
+      i++;
+      const vs = i;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 128 || PARAMCHAR[c] === 0) break;
+        i++;
+      }
+      if (i === vs) return -1;
+      value = s.slice(vs, i);
+    }
+    params.set(name, value);
+  }
+  return i;
+}
+
+function parseUriHeaders(s: string, i: number, headers: Map<string, string>): number {
+  const n = s.length;
+  for (;;) {
+    const ns = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || HNV[c] === 0) break;
+      i++;
+    }
+    if (i === ns || i >= n || s.charCodeAt(i) !== 61) return -1;
+    const name = s.slice(ns, i);
+    i++;
+    const vs = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || HNV[c] === 0) break;
+      i++;
+    }
+    headers.set(name, s.slice(vs, i));
+    if (i < n && s.charCodeAt(i) === 38) {
+      i++;
+      continue;
+    }
+    return i;
+  }
+}
+
+function parseTelUri(s: string, start: number): SipUri | null {
+  const n = s.length;
+  let i = start;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 59 || c >= 128 || PARAMCHAR[c] === 0) break;
+    i++;
+  }
+  if (i === start) return null;
+  const u = new SipUri('tel', '');
+  u.user = s.slice(start, i);
+  i = parseUriParams(s, i, u.params);
+  return i === n ? u : null;
+}
+
+/**
+ * name-addr / addr-spec with header parameters (RFC 3261 §20.10, §25.1 `name-addr`):
+ * From, To, Contact, Route, Record-Route, Path, ... `tag` is lifted out of `params` for convenience.
+ */
+export class NameAddr {
+  displayName: string | undefined;
+  uri: SipUri;
+  params: Params;
+
+  constructor(uri: SipUri, displayName?: string, params?: Params) {
+    this.uri = uri;
+    this.displayName = displayName;
+    this.params = params ?? new Map();
+  }
+
+  /** The `tag` header parameter (RFC 3261 §19.3). */
+  get tag(): string | undefined {
+    const t = this.params.get('tag');
+    return t === null ? undefined : t;
+  }
+
+  set tag(v: string | undefined) {
+    if (v === undefined) this.params.delete('tag');
+    else this.params.set('tag', v);
+  }
+
+  /** Always serializes in name-addr form (with angle brackets), which is valid for every use. */
+  toString(): string {
+    let s = this.displayName !== undefined && this.displayName !== '' ? quote(this.displayName) + ' <' : '<';
+    s += this.uri.toString() + '>';
+    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    return s;
+  }
+}
+
+/**
+ * Parse generic-param list `*( SEMI generic-param )` starting at i (RFC 3261 §25.1).
+ * Values may be token, host or quoted-string (kept with quotes). Returns the index after
+ * the last parameter, or -1 on a syntax error.
+ */
+export function parseGenericParams(s: string, i: number, params: Params): number {
+  const n = s.length;
+  for (;;) {
+    i = skipWs(s, i);
+    if (i >= n || s.charCodeAt(i) !== 59) return i;
+    i = skipWs(s, i + 1);
+    const ns = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || TOKEN[c] === 0) break;
+      i++;
+    }
+    if (i === ns) return -1;
+    const name = s.slice(ns, i).toLowerCase();
+    i = skipWs(s, i);
+    let value: string | null = null;
+    if (i < n && s.charCodeAt(i) === 61) {
+      i = skipWs(s, i + 1);
+      if (i < n && s.charCodeAt(i) === 34) {
+        const e = quotedEnd(s, i);
+        if (e === -1) return -1;
+        value = s.slice(i, e);
+        i = e;
+      } else if (i < n && s.charCodeAt(i) === 91) {
+        const e = s.indexOf(']', i);
+        if (e === -1 || !allIn(s, i + 1, e, IPV6)) return -1;
+        value = s.slice(i, e + 1);
+        i = e + 1;
+      } else {
+        const vs = i;
+        while (i < n) {
+          const c = s.charCodeAt(i);
+          if (c >= 128 || TOKEN[c] === 0) break;
+          i++;
+        }
+        if (i === vs) return -1;
+        value = s.slice(vs, i);
+      }
+    }
+    params.set(name, value);
+  }
+}
+
+/** Result slot for list parsing, to avoid allocating a tuple per element. */
+let lastEnd = 0;
+
+/**
+ * Parse one name-addr or addr-spec (plus header params) from s at i. In list context
+ * (Contact, Route, ...) parsing stops at a top-level comma. Sets the module-level end index.
+ */
+function parseOneNameAddr(s: string, i: number, inList: boolean): NameAddr | null {
+  const n = s.length;
+  i = skipWs(s, i);
+  if (i >= n) return null;
+  let display: string | undefined;
+  let c = s.charCodeAt(i);
+  let uriStart: number;
+  let uriEnd: number;
+  let bracketed = false;
+  if (c === 34) {
+    const e = quotedEnd(s, i);
+    if (e === -1) return null;
+    display = unquote(s.slice(i, e));
+    i = skipWs(s, e);
+    if (i >= n || s.charCodeAt(i) !== 60) return null;
+    c = 60;
+  }
+  if (c !== 60) {
+    // Either *(token LWS) "<" ... or a bare addr-spec: scan tokens and look at what follows.
+    const ts = i;
+    let j = i;
+    let lastTokEnd = i;
+    while (j < n) {
+      const ch = s.charCodeAt(j);
+      if (ch === 32 || ch === 9) {
+        j++;
+        continue;
+      }
+      if (ch >= 128 || TOKEN[ch] === 1) {
+        j++;
+        lastTokEnd = j;
+        continue;
+      }
+      break;
+    }
+    if (j < n && s.charCodeAt(j) === 60) {
+      if (lastTokEnd > ts) display = s.slice(ts, lastTokEnd);
+      i = j;
+      c = 60;
+    }
+  }
+  if (c === 60) {
+    const gt = s.indexOf('>', i + 1);
+    if (gt === -1) return null;
+    uriStart = i + 1;
+    uriEnd = gt;
+    i = gt + 1;
+    bracketed = true;
+  } else {
+    // addr-spec form: the URI cannot contain ';' ',' or '?' here (RFC 3261 §20.10).
+    uriStart = i;
+    let j = i;
+    while (j < n) {
+      const ch = s.charCodeAt(j);
+      if (ch === 59 || ch === 32 || ch === 9 || (inList && ch === 44)) break;
+      j++;
+    }
+    uriEnd = j;
+    i = j;
+  }
+  const uriText = s.slice(uriStart, uriEnd);
+  if (!bracketed && uriText.indexOf('?') !== -1) return null;
+  const uri = parseUri(uriText);
+  if (uri === null) return null;
+  const na = new NameAddr(uri, display);
+  i = parseGenericParams(s, i, na.params);
+  if (i < 0) return null;
+  i = skipWs(s, i);
+  lastEnd = i;
+  return na;
+}
+
+/** Parse a single name-addr / addr-spec with params (From, To, Refer-To, ...). Null if malformed. */
+export function parseNameAddr(s: string): NameAddr | null {
+  const na = parseOneNameAddr(s, 0, false);
+  if (na === null || lastEnd !== s.length) return null;
+  return na;
+}
+
+/** Parse a comma-separated list of name-addr values (Contact, Route, Record-Route, Path). Null if malformed. */
+export function parseNameAddrList(s: string, out: NameAddr[]): boolean {
+  let i = 0;
+  const n = s.length;
+  for (;;) {
+    const na = parseOneNameAddr(s, i, true);
+    if (na === null) return false;
+    out.push(na);
+    i = lastEnd;
+    if (i >= n) return true;
+    if (s.charCodeAt(i) !== 44) return false;
+    i++;
+  }
+}

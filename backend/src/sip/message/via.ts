@@ -1,0 +1,158 @@
+import { HOST, IPV6, TOKEN, skipWs } from './chars.js';
+import { type Params, parseGenericParams } from './uri.js';
+
+/**
+ * One Via header value (RFC 3261 §20.42, §18.2.1 received, RFC 3581 rport).
+ * `transport` is upper-cased; `host` keeps IPv6 brackets; `params` has every parameter
+ * (lower-case names) including branch/received/rport.
+ */
+export class Via {
+  protocol: string;
+  transport: string;
+  host: string;
+  port: number | undefined;
+  params: Params;
+
+  constructor(transport: string, host: string, port?: number, params?: Params, protocol = 'SIP/2.0') {
+    this.protocol = protocol;
+    this.transport = transport;
+    this.host = host;
+    this.port = port;
+    this.params = params ?? new Map();
+  }
+
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+
+  /** `true` when rport is present without a value (request), the port number when filled in. */
+  get rport(): number | true | undefined {
+    if (!this.params.has('rport')) return undefined;
+    const v = this.params.get('rport');
+    if (v === null || v === undefined) return true;
+    const p = Number(v);
+    return Number.isInteger(p) ? p : true;
+  }
+
+  get maddr(): string | undefined {
+    return this.params.get('maddr') ?? undefined;
+  }
+
+  toString(): string {
+    let s = this.protocol + '/' + this.transport + ' ' + this.host;
+    if (this.port !== undefined) s += ':' + this.port;
+    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    return s;
+  }
+}
+
+let viaEnd = 0;
+
+function token(s: string, i: number): number {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] === 0) break;
+    i++;
+  }
+  return i;
+}
+
+function parseOneVia(s: string, i: number): Via | null {
+  const n = s.length;
+  i = skipWs(s, i);
+  // sent-protocol = protocol-name SLASH protocol-version SLASH transport (SLASH = SWS "/" SWS)
+  let e = token(s, i);
+  if (e === i) return null;
+  const name = s.slice(i, e);
+  i = skipWs(s, e);
+  if (s.charCodeAt(i) !== 47) return null;
+  i = skipWs(s, i + 1);
+  e = token(s, i);
+  if (e === i) return null;
+  const version = s.slice(i, e);
+  i = skipWs(s, e);
+  if (s.charCodeAt(i) !== 47) return null;
+  i = skipWs(s, i + 1);
+  e = token(s, i);
+  if (e === i) return null;
+  const transport = s.slice(i, e).toUpperCase();
+  i = e;
+  const ws = skipWs(s, i);
+  if (ws === i) return null; // LWS required before sent-by
+  i = ws;
+  // sent-by = host [ COLON port ]
+  let host: string;
+  if (s.charCodeAt(i) === 91) {
+    const close = s.indexOf(']', i);
+    if (close === -1 || close === i + 1) return null;
+    for (let j = i + 1; j < close; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 128 || IPV6[c] === 0) return null;
+    }
+    host = s.slice(i, close + 1);
+    i = close + 1;
+  } else {
+    const hs = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c >= 128 || HOST[c] === 0) break;
+      i++;
+    }
+    if (i === hs) return null;
+    host = s.slice(hs, i);
+  }
+  let port: number | undefined;
+  let j = skipWs(s, i);
+  if (j < n && s.charCodeAt(j) === 58) {
+    j = skipWs(s, j + 1);
+    const ps = j;
+    let p = 0;
+    while (j < n) {
+      const d = s.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) break;
+      p = p * 10 + d;
+      j++;
+    }
+    if (j === ps || j - ps > 5 || p > 65535) return null;
+    port = p;
+    i = j;
+  }
+  const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : name + '/' + version;
+  const via = new Via(transport, host, port, undefined, protocol);
+  i = parseGenericParams(s, i, via.params);
+  if (i < 0) return null;
+  viaEnd = skipWs(s, i);
+  return via;
+}
+
+/**
+ * Parse a Via header field value, which may hold several comma-separated via-parms
+ * (RFC 3261 §20.42, §25.1 `Via`). Appends to `out`; false if any value is malformed.
+ * With `firstOnly`, stops after the first value (cheap top-Via access).
+ */
+export function parseViaList(s: string, out: Via[], firstOnly = false): boolean {
+  const n = s.length;
+  let i = 0;
+  for (;;) {
+    const v = parseOneVia(s, i);
+    if (v === null) return false;
+    out.push(v);
+    i = viaEnd;
+    if (i >= n) return true;
+    if (s.charCodeAt(i) !== 44) return false;
+    if (firstOnly) return true;
+    i++;
+  }
+}
+
+/** Parse a single Via value; null if malformed. */
+export function parseVia(s: string): Via | null {
+  const out: Via[] = [];
+  if (!parseViaList(s, out) || out.length !== 1) return null;
+  return out[0];
+}
