@@ -1,0 +1,150 @@
+/**
+ * INVITE client transaction: RFC 3261 §17.1.1 (figure 5) as updated by RFC 6026 §7.2
+ * (2xx moves to Accepted; Timer M absorbs/passes further 2xx instead of terminating at once).
+ */
+import { serialize } from '../message/index.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import { isReliable } from '../transport/types.js';
+import type { Destination, TransportErrorSink } from '../transport/types.js';
+import type { Timer, TimerTarget } from './timer-wheel.js';
+import { buildNon2xxAck } from './ack.js';
+import {
+  TIMER_A,
+  TIMER_B,
+  TIMER_D,
+  TIMER_M,
+  type ClientTransactionBase,
+  type ClientTransactionUser,
+  type TransactionContext,
+  type TransactionState,
+} from './transaction-types.js';
+
+export class InviteClientTransaction implements ClientTransactionBase, TimerTarget, TransportErrorSink {
+  readonly kind = 'ict' as const;
+  state: TransactionState = 'calling';
+  /** Number of times the request was retransmitted (Timer A). */
+  retransmissions = 0;
+  private readonly raw: Buffer;
+  private ack: Buffer | undefined;
+  private intervalA: number;
+  private readonly reliable: boolean;
+  private readonly timerA: Timer;
+  private readonly timerB: Timer;
+  private readonly timerD: Timer;
+  private readonly timerM: Timer;
+
+  constructor(
+    private readonly ctx: TransactionContext,
+    readonly request: SipRequest,
+    readonly destination: Destination,
+    readonly branch: string,
+    readonly key: string,
+    public user: ClientTransactionUser | undefined,
+  ) {
+    this.raw = serialize(request);
+    this.reliable = isReliable(destination.transport);
+    this.intervalA = ctx.config.t1;
+    const timers = ctx.timers;
+    this.timerA = timers.create(this, TIMER_A);
+    this.timerB = timers.create(this, TIMER_B);
+    this.timerD = timers.create(this, TIMER_D);
+    this.timerM = timers.create(this, TIMER_M);
+  }
+
+  /** Sends the INVITE and arms Timer A (unreliable only) and Timer B (§17.1.1.2). */
+  start(): void {
+    this.ctx.transport.send(this.raw, this.destination, this);
+    if (this.state !== 'calling') return; // synchronous transport error already terminated us
+    if (!this.reliable) this.ctx.timers.start(this.timerA, this.intervalA);
+    this.ctx.timers.start(this.timerB, 64 * this.ctx.config.t1);
+  }
+
+  /** A response matched this transaction (§17.1.3). */
+  receiveResponse(response: SipResponse): void {
+    const status = response.status;
+    switch (this.state) {
+      case 'calling':
+      case 'proceeding':
+        if (status < 200) {
+          if (this.state === 'calling') {
+            this.state = 'proceeding';
+            // Figure 5: retransmissions and Timer B belong to Calling only; Timer C is the proxy's.
+            this.ctx.timers.stop(this.timerA);
+            this.ctx.timers.stop(this.timerB);
+          }
+          this.user?.onProvisional?.(response, this);
+        } else if (status < 300) {
+          // RFC 6026 §7.2: Accepted, so 2xx retransmissions still reach the TU until Timer M.
+          this.state = 'accepted';
+          this.ctx.timers.stop(this.timerA);
+          this.ctx.timers.stop(this.timerB);
+          this.ctx.timers.start(this.timerM, 64 * this.ctx.config.t1);
+          this.user?.onFinal?.(response, this);
+        } else {
+          this.state = 'completed';
+          this.ctx.timers.stop(this.timerA);
+          this.ctx.timers.stop(this.timerB);
+          this.ack = buildNon2xxAck(this.request, response);
+          this.ctx.transport.send(this.ack, this.destination, this);
+          this.user?.onFinal?.(response, this);
+          if (this.state !== 'completed') return;
+          if (this.reliable) this.terminateNow();
+          else this.ctx.timers.start(this.timerD, this.ctx.config.timerD);
+        }
+        return;
+      case 'completed':
+        // §17.1.1.2: retransmitted final response -> resend the ACK, do not pass it up.
+        if (status >= 300 && this.ack) this.ctx.transport.send(this.ack, this.destination, this);
+        return;
+      case 'accepted':
+        if (status >= 200 && status < 300) this.user?.onFinal?.(response, this);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onTimer(kind: number): void {
+    switch (kind) {
+      case TIMER_A:
+        if (this.state !== 'calling') return;
+        this.retransmissions++;
+        this.ctx.transport.send(this.raw, this.destination, this);
+        this.intervalA *= 2;
+        if (this.state === 'calling') this.ctx.timers.start(this.timerA, this.intervalA);
+        return;
+      case TIMER_B:
+        if (this.state !== 'calling') return;
+        this.user?.onTimeout?.(this);
+        this.terminateNow();
+        return;
+      case TIMER_D:
+      case TIMER_M:
+        this.terminateNow();
+        return;
+    }
+  }
+
+  /** §17.1.4: a transport failure is reported to the TU and the transaction terminates. */
+  onTransportError(error: Error): void {
+    if (this.state === 'terminated') return;
+    this.user?.onTransportError?.(error, this);
+    this.terminateNow();
+  }
+
+  terminate(): void {
+    this.terminateNow();
+  }
+
+  private terminateNow(): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    const timers = this.ctx.timers;
+    timers.stop(this.timerA);
+    timers.stop(this.timerB);
+    timers.stop(this.timerD);
+    timers.stop(this.timerM);
+    this.ctx.transactionTerminated(this);
+    this.user?.onTerminated?.(this);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Non-INVITE client transaction: RFC 3261 §17.1.2 (figure 6).
+ * Timer E retransmits (doubling, capped at T2; T2 once Proceeding), Timer F times out at 64*T1,
+ * Timer K (T4 unreliable, 0 reliable) absorbs response retransmissions after the final response.
+ */
+import { serialize } from '../message/index.js';
+import type { SipRequest, SipResponse } from '../message/index.js';
+import { isReliable } from '../transport/types.js';
+import type { Destination, TransportErrorSink } from '../transport/types.js';
+import type { Timer, TimerTarget } from './timer-wheel.js';
+import {
+  TIMER_E,
+  TIMER_F,
+  TIMER_K,
+  type ClientTransactionBase,
+  type ClientTransactionUser,
+  type TransactionContext,
+  type TransactionState,
+} from './transaction-types.js';
+
+export class NonInviteClientTransaction implements ClientTransactionBase, TimerTarget, TransportErrorSink {
+  readonly kind = 'nict' as const;
+  state: TransactionState = 'trying';
+  retransmissions = 0;
+  private readonly raw: Buffer;
+  private intervalE: number;
+  private readonly reliable: boolean;
+  private readonly timerE: Timer;
+  private readonly timerF: Timer;
+  private readonly timerK: Timer;
+
+  constructor(
+    private readonly ctx: TransactionContext,
+    readonly request: SipRequest,
+    readonly destination: Destination,
+    readonly branch: string,
+    readonly key: string,
+    public user: ClientTransactionUser | undefined,
+  ) {
+    this.raw = serialize(request);
+    this.reliable = isReliable(destination.transport);
+    this.intervalE = ctx.config.t1;
+    this.timerE = ctx.timers.create(this, TIMER_E);
+    this.timerF = ctx.timers.create(this, TIMER_F);
+    this.timerK = ctx.timers.create(this, TIMER_K);
+  }
+
+  start(): void {
+    this.ctx.transport.send(this.raw, this.destination, this);
+    if (this.state !== 'trying') return;
+    if (!this.reliable) this.ctx.timers.start(this.timerE, this.intervalE);
+    this.ctx.timers.start(this.timerF, 64 * this.ctx.config.t1);
+  }
+
+  receiveResponse(response: SipResponse): void {
+    if (this.state !== 'trying' && this.state !== 'proceeding') return; // Completed absorbs
+    if (response.status < 200) {
+      this.state = 'proceeding';
+      this.user?.onProvisional?.(response, this);
+      return;
+    }
+    this.state = 'completed';
+    this.ctx.timers.stop(this.timerE);
+    this.ctx.timers.stop(this.timerF);
+    this.user?.onFinal?.(response, this);
+    if (this.state !== 'completed') return;
+    if (this.reliable) this.terminateNow();
+    else this.ctx.timers.start(this.timerK, this.ctx.config.t4);
+  }
+
+  onTimer(kind: number): void {
+    switch (kind) {
+      case TIMER_E: {
+        if (this.state !== 'trying' && this.state !== 'proceeding') return;
+        this.retransmissions++;
+        this.ctx.transport.send(this.raw, this.destination, this);
+        const t2 = this.ctx.config.t2;
+        this.intervalE = this.state === 'proceeding' ? t2 : Math.min(2 * this.intervalE, t2);
+        if (this.state === 'trying' || this.state === 'proceeding') this.ctx.timers.start(this.timerE, this.intervalE);
+        return;
+      }
+      case TIMER_F:
+        if (this.state !== 'trying' && this.state !== 'proceeding') return;
+        this.user?.onTimeout?.(this);
+        this.terminateNow();
+        return;
+      case TIMER_K:
+        this.terminateNow();
+        return;
+    }
+  }
+
+  onTransportError(error: Error): void {
+    if (this.state === 'terminated') return;
+    this.user?.onTransportError?.(error, this);
+    this.terminateNow();
+  }
+
+  terminate(): void {
+    this.terminateNow();
+  }
+
+  private terminateNow(): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    this.ctx.timers.stop(this.timerE);
+    this.ctx.timers.stop(this.timerF);
+    this.ctx.timers.stop(this.timerK);
+    this.ctx.transactionTerminated(this);
+    this.user?.onTerminated?.(this);
+  }
+}

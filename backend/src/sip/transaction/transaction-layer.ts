@@ -1,0 +1,201 @@
+/**
+ * The transaction layer (RFC 3261 §17): owns the transaction table, matches incoming messages to
+ * transactions (§17.1.3, §17.2.3) and hands new requests / stray messages to the transaction user.
+ */
+import { isRequest } from '../message/index.js';
+import type { SipMessage, SipRequest, SipResponse } from '../message/index.js';
+import type { Destination, MessageSource, SipTransport, TransportErrorSink } from '../transport/types.js';
+import { InviteClientTransaction } from './invite-client-transaction.js';
+import { InviteServerTransaction } from './invite-server-transaction.js';
+import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
+import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
+import { TimerWheel, type TimerScheduler } from './timer-wheel.js';
+import { clientKey, clientKeyForResponse, isLegacyKey, legacyToTagMatches, serverKey } from './transaction-key.js';
+import {
+  DEFAULT_TIMER_CONFIG,
+  type ClientTransactionBase,
+  type ClientTransactionUser,
+  type ServerTransactionBase,
+  type TransactionContext,
+  type TransactionTimerConfig,
+} from './transaction-types.js';
+
+export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
+export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+export interface TransactionLayerOptions {
+  /** Timer source; inject `FakeTimers` in tests. Default: a real `TimerWheel` (10 ms ticks). */
+  timers?: TimerScheduler;
+  /** T1/T2/T4/Timer D/100-Trying overrides. */
+  config?: Partial<TransactionTimerConfig>;
+  /** Subscribe to `transport.onMessage` (default true). Set false to feed `receive()` yourself. */
+  attach?: boolean;
+}
+
+export interface TransactionLayerStats {
+  clientTransactions: number;
+  serverTransactions: number;
+  /** Requests absorbed or answered by an existing server transaction (retransmissions, ACKs). */
+  requestsMatched: number;
+  /** Responses that matched no client transaction (passed to `onStrayResponse`). */
+  strayResponses: number;
+  /** ACKs that matched no server transaction (2xx ACKs, passed to `onAck`). */
+  strayAcks: number;
+  /** Requests/responses without a usable top Via (dropped). */
+  dropped: number;
+}
+
+export type RequestHandler = (tx: ServerTransaction) => void;
+export type StrayAckHandler = (ack: SipRequest, source: MessageSource) => void;
+export type StrayResponseHandler = (response: SipResponse, source: MessageSource) => void;
+
+const noopSink: TransportErrorSink = { onTransportError: () => undefined };
+
+export class TransactionLayer implements TransactionContext {
+  readonly timers: TimerScheduler;
+  readonly config: TransactionTimerConfig;
+  private readonly clients = new Map<string, ClientTransaction>();
+  private readonly servers = new Map<string, ServerTransaction>();
+  private requestHandler: RequestHandler | undefined;
+  private ackHandler: StrayAckHandler | undefined;
+  private strayResponseHandler: StrayResponseHandler | undefined;
+  private readonly counters = { requestsMatched: 0, strayResponses: 0, strayAcks: 0, dropped: 0 };
+  private readonly ownsTimers: boolean;
+
+  constructor(
+    readonly transport: SipTransport,
+    options: TransactionLayerOptions = {},
+  ) {
+    this.ownsTimers = !options.timers;
+    this.timers = options.timers ?? new TimerWheel();
+    this.config = { ...DEFAULT_TIMER_CONFIG, ...options.config };
+    if (options.attach !== false) transport.onMessage(this.receive);
+  }
+
+  /** New requests (other than ACK) that created a server transaction, including CANCEL. */
+  onRequest(handler: RequestHandler): void {
+    this.requestHandler = handler;
+  }
+
+  /** ACKs matching no server transaction: ACKs for 2xx (§13.2.2.4 / §17.2.3), routed by the TU. */
+  onAck(handler: StrayAckHandler): void {
+    this.ackHandler = handler;
+  }
+
+  /** Responses matching no client transaction (§18.1.2; a proxy forwards 2xx statelessly, §16.7). */
+  onStrayResponse(handler: StrayResponseHandler): void {
+    this.strayResponseHandler = handler;
+  }
+
+  /**
+   * Starts a client transaction for `request` (§17.1). The request's top Via must carry a
+   * magic-cookie branch (`generateBranch()`); ACK must be sent with `sendStateless`.
+   */
+  sendRequest(request: SipRequest, destination: Destination, user?: ClientTransactionUser): ClientTransaction {
+    const method = request.method;
+    if (method === 'ACK') throw new Error('ACK is not sent in a client transaction (use sendStateless)');
+    const branch = request.topVia()?.branch;
+    if (!branch) throw new Error('request has no top Via branch');
+    const key = clientKey(branch, method);
+    if (this.clients.has(key)) throw new Error(`client transaction ${key} already exists`);
+    const tx =
+      method === 'INVITE'
+        ? new InviteClientTransaction(this, request, destination, branch, key, user)
+        : new NonInviteClientTransaction(this, request, destination, branch, key, user);
+    this.clients.set(key, tx);
+    tx.start();
+    return tx;
+  }
+
+  /** Sends outside any transaction (2xx ACK, stateless forwarding). Errors go to `sink` if given. */
+  sendStateless(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): void {
+    this.transport.send(message, destination, sink ?? noopSink);
+  }
+
+  /** Feeds a received message into the layer (bound; pass it to `transport.onMessage`). */
+  readonly receive = (message: SipMessage, source: MessageSource): void => {
+    if (isRequest(message)) this.receiveRequest(message, source);
+    else this.receiveResponse(message, source);
+  };
+
+  /** §17.2.3 lookup (ACK finds its INVITE transaction). */
+  findServerTransaction(request: SipRequest): ServerTransaction | undefined {
+    const key = serverKey(request);
+    return key === undefined ? undefined : this.lookupServer(key, request);
+  }
+
+  /** §9.2: the INVITE server transaction a CANCEL refers to. */
+  findInviteForCancel(cancel: SipRequest): InviteServerTransaction | undefined {
+    const key = serverKey(cancel, 'INVITE');
+    if (key === undefined) return undefined;
+    const tx = this.lookupServer(key, cancel);
+    return tx && tx.kind === 'ist' ? tx : undefined;
+  }
+
+  findClientTransaction(branch: string, method: string): ClientTransaction | undefined {
+    return this.clients.get(clientKey(branch, method));
+  }
+
+  stats(): TransactionLayerStats {
+    return { clientTransactions: this.clients.size, serverTransactions: this.servers.size, ...this.counters };
+  }
+
+  transactionTerminated(tx: ClientTransactionBase | ServerTransactionBase): void {
+    if (tx.kind === 'ict' || tx.kind === 'nict') {
+      if (this.clients.get(tx.key) === tx) this.clients.delete(tx.key);
+    } else if (this.servers.get(tx.key) === tx) {
+      this.servers.delete(tx.key);
+    }
+  }
+
+  /** Terminates every transaction silently (shutdown). */
+  close(): void {
+    for (const tx of [...this.clients.values()]) tx.terminate();
+    for (const tx of [...this.servers.values()]) tx.terminate();
+    if (this.ownsTimers && this.timers instanceof TimerWheel) this.timers.dispose();
+  }
+
+  private receiveRequest(request: SipRequest, source: MessageSource): void {
+    const key = serverKey(request);
+    if (key === undefined) {
+      this.counters.dropped++;
+      return;
+    }
+    const existing = this.lookupServer(key, request);
+    if (existing) {
+      // A CANCEL never matches its INVITE here: the method is part of the key (§17.2.3).
+      this.counters.requestsMatched++;
+      existing.receiveRequest(request, source);
+      return;
+    }
+    if (request.method === 'ACK') {
+      this.counters.strayAcks++;
+      this.ackHandler?.(request, source);
+      return;
+    }
+    const tx =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(this, request, source, key)
+        : new NonInviteServerTransaction(this, request, source, key);
+    this.servers.set(key, tx);
+    this.requestHandler?.(tx);
+    if (tx.state !== 'terminated') tx.start();
+  }
+
+  private receiveResponse(response: SipResponse, source: MessageSource): void {
+    const key = clientKeyForResponse(response);
+    const tx = key === undefined ? undefined : this.clients.get(key);
+    if (tx) {
+      tx.receiveResponse(response);
+      return;
+    }
+    this.counters.strayResponses++;
+    this.strayResponseHandler?.(response, source);
+  }
+
+  private lookupServer(key: string, request: SipRequest): ServerTransaction | undefined {
+    const tx = this.servers.get(key);
+    if (!tx || !isLegacyKey(key)) return tx;
+    return legacyToTagMatches(request, tx.request, tx.responseToTag) ? tx : undefined;
+  }
+}

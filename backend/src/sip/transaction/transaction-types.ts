@@ -1,0 +1,114 @@
+/**
+ * Types shared by the four RFC 3261 §17 transaction state machines and the TransactionLayer.
+ */
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { Destination, MessageSource, SipTransport } from '../transport/types.js';
+import type { TimerScheduler } from './timer-wheel.js';
+
+/** §17.1.1.1 timer values (ms). Defaults: T1 = 500, T2 = 4000, T4 = 5000. */
+export interface TransactionTimerConfig {
+  t1: number;
+  t2: number;
+  t4: number;
+  /** Timer D over unreliable transports: "at least 32 s" (§17.1.1.2). Default 32000. */
+  timerD: number;
+  /** §17.2.1: a server INVITE transaction sends 100 Trying if the TU has not sent a provisional
+   * response within this delay. 0 = immediately, negative = never (TU's job). Default 200. */
+  trying100Delay: number;
+}
+
+export const DEFAULT_TIMER_CONFIG: TransactionTimerConfig = {
+  t1: 500,
+  t2: 4000,
+  t4: 5000,
+  timerD: 32000,
+  trying100Delay: 200,
+};
+
+/** Timer kinds, passed to `TimerTarget.onTimer`. Names from §17 / RFC 6026. */
+export const TIMER_A = 1;
+export const TIMER_B = 2;
+export const TIMER_D = 3;
+export const TIMER_E = 4;
+export const TIMER_F = 5;
+export const TIMER_G = 6;
+export const TIMER_H = 7;
+export const TIMER_I = 8;
+export const TIMER_J = 9;
+export const TIMER_K = 10;
+export const TIMER_L = 11;
+export const TIMER_M = 12;
+export const TIMER_100 = 13;
+
+/** Transaction states (§17 figures 5-8, RFC 6026 "Accepted"). */
+export type TransactionState =
+  | 'calling'
+  | 'trying'
+  | 'proceeding'
+  | 'completed'
+  | 'confirmed'
+  | 'accepted'
+  | 'terminated';
+
+/** What a transaction needs from its layer. Implemented by `TransactionLayer`. */
+export interface TransactionContext {
+  readonly transport: SipTransport;
+  readonly timers: TimerScheduler;
+  readonly config: TransactionTimerConfig;
+  /** Called exactly once when the transaction enters Terminated; removes it from the table. */
+  transactionTerminated(tx: ClientTransactionBase | ServerTransactionBase): void;
+}
+
+/**
+ * Client transaction user callbacks (SIP.js style). Implement on a long-lived object (e.g. the proxy's
+ * per-branch state) rather than passing fresh closures per request.
+ */
+export interface ClientTransactionUser {
+  /** 1xx received (§17.1.1.2 / §17.1.2.2: passed to the TU). */
+  onProvisional?(response: SipResponse, tx: ClientTransactionBase): void;
+  /** Final response. For INVITE, every 2xx (also retransmissions/forks while Accepted, RFC 6026 §8.4). */
+  onFinal?(response: SipResponse, tx: ClientTransactionBase): void;
+  /** Timer B / Timer F fired (§17.1.1.2, §17.1.2.2): treat as 408. */
+  onTimeout?(tx: ClientTransactionBase): void;
+  /** The transport failed to send (§17.1.4). */
+  onTransportError?(error: Error, tx: ClientTransactionBase): void;
+  onTerminated?(tx: ClientTransactionBase): void;
+}
+
+/** Server transaction user callbacks. */
+export interface ServerTransactionUser {
+  /** INVITE server transaction: an ACK matched while Accepted (RFC 6026 §7.1), passed to the TU. */
+  onAck?(ack: SipRequest, source: MessageSource, tx: ServerTransactionBase): void;
+  /** INVITE: Timer H fired without an ACK for the final response (§17.2.1). */
+  onTimeout?(tx: ServerTransactionBase): void;
+  /** Sending a response failed (§17.2.4). */
+  onTransportError?(error: Error, tx: ServerTransactionBase): void;
+  onTerminated?(tx: ServerTransactionBase): void;
+}
+
+/** Fields common to client transactions. */
+export interface ClientTransactionBase {
+  readonly kind: 'ict' | 'nict';
+  readonly request: SipRequest;
+  readonly destination: Destination;
+  readonly branch: string;
+  readonly key: string;
+  readonly state: TransactionState;
+  user: ClientTransactionUser | undefined;
+  /** Stops retransmitting and terminates silently (e.g. the TU gives up). */
+  terminate(): void;
+}
+
+/** Fields common to server transactions. */
+export interface ServerTransactionBase {
+  readonly kind: 'ist' | 'nist';
+  readonly request: SipRequest;
+  readonly source: MessageSource;
+  readonly key: string;
+  readonly state: TransactionState;
+  readonly lastResponse: SipResponse | undefined;
+  user: ServerTransactionUser | undefined;
+  /** Sends a response through the transaction (§17.2.1 / §17.2.2). */
+  respond(response: SipResponse): void;
+  terminate(): void;
+}

@@ -1,0 +1,63 @@
+/**
+ * Shared transport types (RFC 3261 §18). Kept free of socket code so the transaction layer and
+ * its tests can depend on them without opening sockets.
+ */
+import type { SipMessage, SipResponse } from '../message/index.js';
+
+export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+
+/** Where to send a message. `host` should be an IP literal (DNS is the caller's job, RFC 3263). */
+export interface Destination {
+  transport: TransportProtocol;
+  host: string;
+  port: number;
+  /** Prefer this TCP/TLS connection (flow) if it is still open (§18.2.2 "same connection"). */
+  connectionId?: string;
+  /** With `connectionId`: fail instead of opening a new connection when that flow is gone (RFC 5626 style). */
+  requireConnection?: boolean;
+  /** UDP: send from the socket bound to this local address/port (RFC 3581 §4 symmetric response). */
+  localAddress?: string;
+  localPort?: number;
+}
+
+/** Where a received message came from. */
+export interface MessageSource {
+  transport: TransportProtocol;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  /** TCP/TLS: the connection (flow) the message arrived on. */
+  connectionId?: string;
+}
+
+/** Receives asynchronous send failures. Implemented by transactions, so no closure per send. */
+export interface TransportErrorSink {
+  onTransportError(error: Error): void;
+}
+
+export type MessageHandler = (message: SipMessage, source: MessageSource) => void;
+
+/** The part of the transport the transaction layer needs (implemented by `TransportLayer`). */
+export interface SipTransport {
+  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): void;
+  /** §18.2.2 / RFC 3581: where a response to a request from `source` goes. */
+  responseDestination(response: SipResponse, source?: MessageSource): Destination;
+  onMessage(handler: MessageHandler): void;
+}
+
+/** §17.1.1.1/§17.1.2.1: retransmission timers only run over unreliable transports. */
+export function isReliable(transport: TransportProtocol): boolean {
+  return transport !== 'udp';
+}
+
+/** Parses a Via transport token (`UDP`, `TCP`, `TLS`, ...) into ours; undefined if unsupported. */
+export function protocolFromVia(token: string): TransportProtocol | undefined {
+  const t = token.toLowerCase();
+  return t === 'udp' || t === 'tcp' || t === 'tls' ? t : undefined;
+}
+
+/** Default port for a transport (§19.1.2: 5060, 5061 for TLS). */
+export function defaultPort(transport: TransportProtocol): number {
+  return transport === 'tls' ? 5061 : 5060;
+}
