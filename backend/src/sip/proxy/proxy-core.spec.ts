@@ -1,0 +1,201 @@
+import { describe, it, expect } from 'vitest';
+import { TransactionLayer } from '../transaction/transaction-layer.js';
+import { FakeTimers } from '../transaction/timer-wheel.js';
+import { FakeTransport, parse } from '../transaction/testing.js';
+import type { MessageSource } from '../transport/types.js';
+import type { SipMessage } from '../message/index.js';
+import { ProxyCore } from './proxy-core.js';
+import { defaultRuntimeConfig, type ProxyRuntimeConfig } from './proxy-config.js';
+
+const PROXY = '10.0.0.1';
+const UAC: MessageSource = { transport: 'udp', remoteAddress: '10.0.0.50', remotePort: 5062, localAddress: PROXY, localPort: 5060 };
+const PRIMARY = { transport: 'udp' as const, remoteAddress: '10.0.0.10', remotePort: 5070, localAddress: PROXY, localPort: 5060 };
+const BACKUP = { transport: 'udp' as const, remoteAddress: '10.0.0.11', remotePort: 5070, localAddress: PROXY, localPort: 5060 };
+
+function setup(over: Partial<ProxyRuntimeConfig> = {}) {
+  const timers = new FakeTimers();
+  const transport = new FakeTransport(() => timers.now());
+  const tl = new TransactionLayer(transport, { timers });
+  const config = defaultRuntimeConfig({
+    appName: 'SIPProxy_1',
+    servingPair: 'SIPServer_A',
+    oosCheckS: 0, // probing off unless a test turns it on: the traffic is what is asserted
+    pairs: [{
+      name: 'SIPServer_A',
+      primary: { name: 'SIPServer_A', host: PRIMARY.remoteAddress, port: 5070, transport: 'udp' },
+      backup: { name: 'SIPServer_A_backup', host: BACKUP.remoteAddress, port: 5070, transport: 'udp' },
+    }],
+    ...over,
+  });
+  const proxy = new ProxyCore({ config, tl, local: { advertisedHost: PROXY, aliases: [], ports: { udp: 5060, tcp: 5060 } } });
+  proxy.start();
+  const deliver = (text: string, src: MessageSource): void => tl.receive(parse(text), src);
+  const sentTo = (host: string): string[] => transport.sent.filter((s) => s.destination.host === host).map((s) => s.text);
+  return { timers, transport, tl, proxy, deliver, sentTo };
+}
+
+function invite(extra: string[] = [], opts: { mf?: number; branch?: string; uri?: string; toTag?: string; method?: string } = {}): string {
+  const method = opts.method ?? 'INVITE';
+  return [
+    `${method} ${opts.uri ?? `sip:2000@${PROXY}:5060`} SIP/2.0`,
+    `Via: SIP/2.0/UDP 10.0.0.50:5062;branch=${opts.branch ?? 'z9hG4bK-uac-1'}`,
+    `Max-Forwards: ${opts.mf ?? 70}`,
+    'From: <sip:1000@example.com>;tag=ft1',
+    `To: <sip:2000@example.com>${opts.toTag ? ';tag=' + opts.toTag : ''}`,
+    'Call-ID: call-1@10.0.0.50',
+    `CSeq: 1 ${method}`,
+    'Contact: <sip:1000@10.0.0.50:5062>',
+    ...extra,
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** Builds the downstream response to a forwarded request text (copies Via, RR, From, To, Call-ID, CSeq). */
+function answer(reqText: string, status: number, toTag = 'uas1'): string {
+  const m = parse(reqText) as SipMessage;
+  const lines = [`SIP/2.0 ${status} X`];
+  for (const v of m.headers.getAll('via')) lines.push(`Via: ${v}`);
+  for (const v of m.headers.getAll('record-route')) lines.push(`Record-Route: ${v}`);
+  lines.push(`From: ${m.headers.get('from')}`, `To: ${m.headers.get('to')}${status > 100 ? ';tag=' + toTag : ''}`, `Call-ID: ${m.headers.get('call-id')}`, `CSeq: ${m.headers.get('cseq')}`, 'Content-Length: 0', '', '');
+  return lines.join('\r\n');
+}
+
+describe('ProxyCore (RFC 3261 §16)', () => {
+  it('forwards an INVITE to the active server with Via, Record-Route and Max-Forwards - 1, and relays responses', () => {
+    const { deliver, sentTo, timers } = setup();
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress);
+    expect(fwd.length).toBe(1);
+    expect(fwd[0]).toMatch(/^INVITE sip:2000@10\.0\.0\.1:5060 SIP\/2\.0/);
+    expect(fwd[0]).toMatch(/\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.1:5060;branch=z9hG4bKsep[0-9a-f]{8}\.[^\r]+\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.50:5062;branch=z9hG4bK-uac-1/);
+    expect(fwd[0]).toContain('Record-Route: <sip:10.0.0.1:5060;lr>');
+    expect(fwd[0]).toContain('Max-Forwards: 69');
+    deliver(answer(fwd[0]!, 180), PRIMARY);
+    deliver(answer(fwd[0]!, 200), PRIMARY);
+    const up = sentTo(UAC.remoteAddress);
+    expect(up.map((t) => t.slice(0, 14))).toEqual(['SIP/2.0 180 X\r', 'SIP/2.0 200 X\r']);
+    expect(up[1]).not.toContain('10.0.0.1:5060;branch');
+    expect(up[1]).toContain('Record-Route: <sip:10.0.0.1:5060;lr>');
+    timers.advance(40_000);
+  });
+
+  it('answers 483 to Max-Forwards 0, 420 to Proxy-Require, 400 to a CSeq mismatch, 200 to OPTIONS for itself', () => {
+    const { deliver, sentTo } = setup();
+    deliver(invite([], { mf: 0, branch: 'z9hG4bK-a' }), UAC);
+    deliver(invite(['Proxy-Require: foo, bar'], { branch: 'z9hG4bK-b' }), UAC);
+    deliver(invite([], { branch: 'z9hG4bK-c', method: 'OPTIONS', uri: `sip:${PROXY}:5060` }), UAC);
+    const up = sentTo(UAC.remoteAddress);
+    expect(up[0]).toMatch(/^SIP\/2\.0 483 /);
+    expect(up[1]).toMatch(/^SIP\/2\.0 420 /);
+    expect(up[1]).toContain('Unsupported: foo, bar');
+    expect(up[2]).toMatch(/^SIP\/2\.0 200 /);
+    expect(sentTo(PRIMARY.remoteAddress)).toEqual([]);
+  });
+
+  it('detects a loop (482) but lets a spiral through', () => {
+    const { deliver, sentTo, transport } = setup();
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    // The same request comes back to us (e.g. the next hop routes it to us again): loop.
+    deliver(fwd, PRIMARY);
+    expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 482 /);
+    // A spiral: the Request-URI changed.
+    deliver(fwd.replace('INVITE sip:2000@10.0.0.1:5060', 'INVITE sip:3000@10.0.0.1:5060'), PRIMARY);
+    expect(transport.sent.at(-1)!.text).toMatch(/^INVITE sip:3000/);
+  });
+
+  it('routes in-dialog requests by Route after removing its own, and ACK for 2xx statelessly', () => {
+    const { deliver, sentTo } = setup();
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-bye' }), UAC);
+    const bye = sentTo('10.0.0.77');
+    expect(bye.length).toBe(1);
+    expect(bye[0]).not.toContain('Route:');
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'ACK', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-ack' }), UAC);
+    const ack = sentTo('10.0.0.88');
+    expect(ack.length).toBe(1);
+    expect(ack[0]).toMatch(/^ACK sip:2000@10\.0\.0\.77:5099/);
+    expect(ack[0]).toContain('Route: <sip:10.0.0.88:5060;lr>');
+  });
+
+  it('handles a strict-routing previous hop (§16.4) and a strict next hop (§16.6 step 6)', () => {
+    const { deliver, sentTo } = setup();
+    // Previous hop was a strict router: R-URI is our Record-Route URI, the real target is the last Route.
+    deliver(invite(['Route: <sip:10.0.0.99:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], { method: 'BYE', uri: 'sip:10.0.0.1:5060;lr', toTag: 't2' }), UAC);
+    const out = sentTo('10.0.0.99');
+    expect(out.length).toBe(1);
+    // The next hop 10.0.0.99 is a strict router too (no lr): it goes into the R-URI, the target to the Route end.
+    expect(out[0]).toMatch(/^BYE sip:10\.0\.0\.99:5060 SIP/);
+    expect(out[0]).toContain('Route: <sip:2000@10.0.0.77:5099>');
+  });
+
+  it('fails over to the backup when the primary does not answer within the failover timeout', () => {
+    const { deliver, sentTo, timers, proxy } = setup();
+    deliver(invite(), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).length).toBe(1);
+    timers.advance(1_001);
+    const b = sentTo(BACKUP.remoteAddress);
+    expect(b.length).toBe(1);
+    const pair = proxy.pairs.get('SIPServer_A')!;
+    expect(pair.state).toBe('backup-active');
+    expect(pair.snapshot().history.at(-1)).toMatchObject({ trigger: 'forward-timeout', server: 'primary' });
+    deliver(answer(b[0]!, 200), BACKUP);
+    expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 200'))).toBe(true);
+    // The next call goes straight to the backup.
+    deliver(invite([], { branch: 'z9hG4bK-2' }).replace('call-1@', 'call-2@'), UAC);
+    expect(sentTo(BACKUP.remoteAddress).length).toBe(2);
+    expect(proxy.stats.failovers).toBe(1);
+  });
+
+  it('fails over on a 503 and answers 503 + Retry-After when the pair is out of service', () => {
+    const { deliver, sentTo, proxy, transport } = setup();
+    deliver(invite(), UAC);
+    deliver(answer(sentTo(PRIMARY.remoteAddress)[0]!, 503), PRIMARY);
+    const b = sentTo(BACKUP.remoteAddress).filter((t) => t.startsWith('INVITE'));
+    expect(b.length).toBe(1);
+    deliver(answer(b[0]!, 503), BACKUP);
+    const final = sentTo(UAC.remoteAddress).filter((t) => / [2-6]\d\d /.test(t.slice(0, 14)));
+    expect(final.at(-1)).toMatch(/^SIP\/2\.0 500 /); // §16.7: a 503 is not passed upstream
+    expect(proxy.pairs.get('SIPServer_A')!.state).toBe('out-of-service');
+    transport.clear();
+    deliver(invite([], { branch: 'z9hG4bK-3' }).replace('call-1@', 'call-3@'), UAC);
+    expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 503 /);
+    expect(transport.sent.at(-1)!.text).toContain('Retry-After: 5');
+  });
+
+  it('CANCEL: 200 to the CANCEL, CANCEL downstream after a provisional, 487 relayed', () => {
+    const { deliver, sentTo } = setup();
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    deliver(answer(fwd, 180), PRIMARY);
+    deliver(invite([], { method: 'CANCEL' }), UAC);
+    expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 200') && t.includes('CANCEL'))).toBe(true);
+    const cancel = sentTo(PRIMARY.remoteAddress).find((t) => t.startsWith('CANCEL'));
+    expect(cancel).toBeDefined();
+    const branch = /branch=([^\s;]+)/.exec(fwd)![1]!;
+    expect(cancel).toContain(branch);
+    deliver(answer(fwd, 487), PRIMARY);
+    expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 487'))).toBe(true);
+  });
+
+  it('overload-ctrl-dialog-rate: INVITEs over the rate get 503, and the rate applies live', () => {
+    const { deliver, transport, proxy } = setup({ overloadDialogRate: 2 });
+    for (let i = 0; i < 4; i++) deliver(invite([], { branch: `z9hG4bK-o${i}` }).replace('call-1@', `call-o${i}@`), UAC);
+    const codes = transport.sent.filter((s) => s.destination.host === UAC.remoteAddress).map((s) => s.text.slice(8, 11));
+    expect(codes).toEqual(['503', '503']);
+    expect(proxy.stats.rejectedOverload).toBe(2);
+    proxy.applyLive({ ...proxy.config, overloadDialogRate: 0 });
+    deliver(invite([], { branch: 'z9hG4bK-o9' }).replace('call-1@', 'call-o9@'), UAC);
+    expect(proxy.stats.rejectedOverload).toBe(2);
+  });
+
+  it('a request from the backup makes it active; OPTIONS probes go out every oos-check', () => {
+    const { deliver, proxy, timers, sentTo } = setup({ oosCheckS: 5 });
+    timers.advance(10);
+    expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('OPTIONS')).length).toBe(1);
+    deliver(invite([], { method: 'INVITE', uri: 'sip:1000@10.0.0.50:5062' }).replace('10.0.0.50:5062;branch', '10.0.0.11:5070;branch'), BACKUP);
+    expect(proxy.pairs.get('SIPServer_A')!.state).toBe('backup-active');
+    expect(sentTo(UAC.remoteAddress).filter((t) => t.startsWith('INVITE')).length).toBe(1);
+  });
+});
