@@ -102,7 +102,7 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     deliver(fwd, PRIMARY);
     expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 482 /);
     // A spiral: the Request-URI changed.
-    deliver(fwd.replace('INVITE sip:2000@10.0.0.1:5060', 'INVITE sip:3000@10.0.0.1:5060'), PRIMARY);
+    deliver(fwd.replace('INVITE sip:2000@10.0.0.1:5060 SIP/2.0\r\n', 'INVITE sip:3000@10.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-spiral\r\n'), PRIMARY);
     expect(transport.sent.at(-1)!.text).toMatch(/^INVITE sip:3000/);
   });
 
