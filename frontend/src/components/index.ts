@@ -1,3 +1,5 @@
 export * from './Page';
 export * from './EmptyPanel';
 export * from './StatusBadge';
+export * from './OptionField';
+export * from './DataTable';
