@@ -1,7 +1,7 @@
 /**
  * Where the server transport sends a response: RFC 3261 §18.2.2 with RFC 3581 §4 (rport).
  */
-import type { SipResponse } from '../message/index.js';
+import type { SipResponse, Via } from '../message/index.js';
 import { defaultPort, isReliable, protocolFromVia, type Destination, type MessageSource } from './types.js';
 import { normalizeAddress } from './via-received.js';
 
@@ -12,7 +12,12 @@ import { normalizeAddress } from './via-received.js';
  * responses leave from the socket the request arrived on (`localAddress`/`localPort`).
  */
 export function responseDestination(response: SipResponse, source?: MessageSource): Destination {
-  const via = response.topVia();
+  let via: Via | undefined;
+  try {
+    via = response.topVia();
+  } catch {
+    via = undefined;
+  }
   if (!via) {
     if (!source) throw new Error('response has no Via and no source');
     return sourceDestination(source);

@@ -2,7 +2,7 @@
  * Server transport handling of the top Via (RFC 3261 §18.2.1, RFC 3581 §4): add `received` when the
  * sent-by host differs from the packet source (always when `rport` is present) and fill `rport`.
  */
-import type { SipRequest } from '../message/index.js';
+import type { SipRequest, Via } from '../message/index.js';
 
 /** Strips `[]` from IPv6 references and maps IPv4-mapped IPv6 (`::ffff:a.b.c.d`) to IPv4. */
 export function normalizeAddress(address: string): string {
@@ -54,7 +54,12 @@ export function rewriteViaValue(value: string, received: string, rport: number |
  * Never throws on odd input: a request without a usable Via is left alone.
  */
 export function applyReceivedRport(request: SipRequest, sourceAddress: string, sourcePort: number): boolean {
-  const via = request.topVia();
+  let via: Via | undefined;
+  try {
+    via = request.topVia();
+  } catch {
+    return false; // malformed top Via: leave it for the upper layer's validation
+  }
   if (!via) return false;
   const src = normalizeAddress(sourceAddress);
   const wantsRport = via.rport !== undefined;
@@ -62,7 +67,11 @@ export function applyReceivedRport(request: SipRequest, sourceAddress: string, s
   const values = request.headers.getAll('Via');
   const top = values[0];
   if (top === undefined) return false;
-  const rewritten = rewriteViaValue(top, src, wantsRport ? sourcePort : undefined);
+  // RFC 3261 §25.1 wants IPv6 `received` without brackets, but the shared message parser only
+  // accepts IPv6 generic-param values as references; RFC 5118 §4.5 asks receivers to accept both,
+  // so write the bracketed form that every parser (ours included) reads.
+  const received = src.includes(':') ? '[' + src + ']' : src;
+  const rewritten = rewriteViaValue(top, received, wantsRport ? sourcePort : undefined);
   request.headers.removeFirstValue('Via');
   request.headers.prepend('Via', rewritten);
   return true;

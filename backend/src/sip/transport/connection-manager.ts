@@ -1,0 +1,454 @@
+/**
+ * TCP/TLS connection management for the SIP transport (RFC 3261 §18.3 framing, §18.2.2 response
+ * reuse, RFC 5626 §3.5.1 CRLF keep-alive). Connections are reused by (transport, remote address,
+ * port), capped in total and per remote address, closed when idle, and each has an id (flow id) so
+ * upper layers can send down one specific connection.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { StreamFramer, createResponse, isRequest, serialize } from '../message/index.js';
+import type { ParserLimits, SipMessage } from '../message/index.js';
+import type { Destination, MessageSource, TransportErrorSink } from './types.js';
+import { applyReceivedRport, normalizeAddress } from './via-received.js';
+
+export type StreamProtocol = 'tcp' | 'tls';
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** Snapshot of one connection (for the admin UI / diagnostics). */
+export interface ConnectionInfo {
+  id: string;
+  transport: StreamProtocol;
+  direction: 'inbound' | 'outbound';
+  state: ConnectionState;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** Epoch ms. */
+  since: number;
+  lastActivity: number;
+  bytesIn: number;
+  bytesOut: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
+export interface ConnectionManagerOptions {
+  /** Total open connections (inbound + outbound). Default 10000. */
+  maxConnections?: number;
+  /** Open connections per remote IP address. Default 1000. */
+  maxConnectionsPerAddress?: number;
+  /** Close connections without traffic for this long (ms); 0 disables. Default 120000. */
+  idleTimeoutMs?: number;
+  /** Give up connecting after this long (ms). Default 10000. */
+  connectTimeoutMs?: number;
+  /** Options for outbound TLS connections (CA, client cert, servername...). */
+  tlsClient?: tls.ConnectionOptions;
+  limits?: Partial<ParserLimits>;
+}
+
+export interface ConnectionCounters {
+  accepted: number;
+  connected: number;
+  rejectedByLimit: number;
+  idleClosed: number;
+  closed: number;
+  errors: number;
+  tlsHandshakeErrors: number;
+  parseErrors: number;
+  badRequestsSent: number;
+  keepalivesAnswered: number;
+  messagesIn: number;
+  messagesOut: number;
+}
+
+/** Callbacks from the manager to the transport layer. */
+export interface ConnectionEvents {
+  message(message: SipMessage, source: MessageSource): void;
+  open?(info: ConnectionInfo): void;
+  close?(info: ConnectionInfo, error: Error | undefined): void;
+  error?(info: ConnectionInfo, error: Error): void;
+}
+
+let nextConnectionNumber = 1;
+
+function deliverError(sink: TransportErrorSink, error: Error): void {
+  sink.onTransportError(error);
+}
+
+/** Reports an error to a sink asynchronously, so callers never re-enter from inside `send`. */
+export function reportError(sink: TransportErrorSink | undefined, error: Error): void {
+  if (sink) process.nextTick(deliverError, sink, error);
+}
+
+export class Connection {
+  readonly id: string;
+  state: ConnectionState;
+  readonly since = Date.now();
+  lastActivity = this.since;
+  bytesIn = 0;
+  bytesOut = 0;
+  messagesIn = 0;
+  messagesOut = 0;
+  localAddress = '';
+  localPort = 0;
+  readonly remoteAddress: string;
+  readonly key: string;
+  /** Sinks that wrote while connecting: told if the connection fails before opening. */
+  pendingSinks: TransportErrorSink[] | null = null;
+  source: MessageSource;
+  readonly framer: StreamFramer;
+  closeError: Error | undefined;
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly transport: StreamProtocol,
+    readonly direction: 'inbound' | 'outbound',
+    remoteAddress: string,
+    readonly remotePort: number,
+    limits: Partial<ParserLimits> | undefined,
+  ) {
+    this.id = `${transport}-${nextConnectionNumber++}`;
+    this.remoteAddress = normalizeAddress(remoteAddress);
+    this.key = connectionKey(transport, this.remoteAddress, remotePort);
+    this.state = direction === 'inbound' ? 'open' : 'connecting';
+    this.framer = new StreamFramer(limits);
+    this.source = this.makeSource();
+  }
+
+  makeSource(): MessageSource {
+    return {
+      transport: this.transport,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      connectionId: this.id,
+    };
+  }
+
+  info(): ConnectionInfo {
+    return {
+      id: this.id,
+      transport: this.transport,
+      direction: this.direction,
+      state: this.state,
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      since: this.since,
+      lastActivity: this.lastActivity,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      messagesIn: this.messagesIn,
+      messagesOut: this.messagesOut,
+    };
+  }
+}
+
+export function connectionKey(transport: StreamProtocol, address: string, port: number): string {
+  return transport + ' ' + address + ' ' + port;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+export class ConnectionManager {
+  readonly counters: ConnectionCounters = {
+    accepted: 0,
+    connected: 0,
+    rejectedByLimit: 0,
+    idleClosed: 0,
+    closed: 0,
+    errors: 0,
+    tlsHandshakeErrors: 0,
+    parseErrors: 0,
+    badRequestsSent: 0,
+    keepalivesAnswered: 0,
+    messagesIn: 0,
+    messagesOut: 0,
+  };
+  private readonly byId = new Map<string, Connection>();
+  private readonly byKey = new Map<string, Connection>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly servers: net.Server[] = [];
+  private readonly maxConnections: number;
+  private readonly maxPerAddress: number;
+  private readonly idleTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private sweeper: NodeJS.Timeout | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly options: ConnectionManagerOptions,
+    private readonly events: ConnectionEvents,
+  ) {
+    this.maxConnections = options.maxConnections ?? 10000;
+    this.maxPerAddress = options.maxConnectionsPerAddress ?? 1000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    if (this.idleTimeoutMs > 0) {
+      // One sweep for all connections instead of a timer reset per packet.
+      const every = Math.max(10, Math.min(5000, Math.floor(this.idleTimeoutMs / 4)));
+      this.sweeper = setInterval(() => this.sweepIdle(), every);
+      this.sweeper.unref();
+    }
+  }
+
+  /** Starts a TCP listener; `tlsOptions` makes it TLS. Resolves with the bound server. */
+  listen(transport: StreamProtocol, address: string, port: number, tlsOptions?: tls.TlsOptions): Promise<net.Server> {
+    const server =
+      transport === 'tls'
+        ? tls.createServer(tlsOptions ?? {}, (socket) => this.adopt(socket, 'tls'))
+        : net.createServer((socket) => this.adopt(socket, 'tcp'));
+    if (transport === 'tls') {
+      server.on('tlsClientError', () => {
+        this.counters.tlsHandshakeErrors++;
+      });
+    }
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: address, port, ipv6Only: address.includes(':') }, () => {
+        server.off('error', reject);
+        server.on('error', () => {
+          this.counters.errors++;
+        });
+        this.servers.push(server);
+        resolve(server);
+      });
+    });
+  }
+
+  get(id: string): Connection | undefined {
+    return this.byId.get(id);
+  }
+
+  find(transport: StreamProtocol, host: string, port: number): Connection | undefined {
+    const c = this.byKey.get(connectionKey(transport, normalizeAddress(host), port));
+    return c && c.state !== 'closed' ? c : undefined;
+  }
+
+  list(): ConnectionInfo[] {
+    const out: ConnectionInfo[] = [];
+    for (const c of this.byId.values()) out.push(c.info());
+    return out;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /**
+   * Sends on the connection named by `dest.connectionId` if open, else reuses one to
+   * (transport, host, port), else opens one (unless `requireConnection`).
+   */
+  send(data: Buffer, dest: Destination, messages: number, sink: TransportErrorSink | undefined): void {
+    const transport = dest.transport as StreamProtocol;
+    let conn: Connection | undefined;
+    if (dest.connectionId !== undefined) {
+      const c = this.byId.get(dest.connectionId);
+      if (c && c.state !== 'closed') conn = c;
+      else if (dest.requireConnection) {
+        reportError(sink, new Error(`connection ${dest.connectionId} is closed`));
+        return;
+      }
+    }
+    conn ??= this.find(transport, dest.host, dest.port);
+    if (!conn) {
+      const opened = this.connect(transport, normalizeAddress(dest.host), dest.port);
+      if (opened instanceof Error) {
+        reportError(sink, opened);
+        return;
+      }
+      conn = opened;
+    }
+    this.write(conn, data, messages, sink);
+  }
+
+  /** Closes one connection (e.g. the admin UI or a flow failure). */
+  closeConnection(id: string): boolean {
+    const c = this.byId.get(id);
+    if (!c) return false;
+    c.socket.destroy();
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    for (const c of [...this.byId.values()]) c.socket.destroy();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.servers.length = 0;
+  }
+
+  private write(conn: Connection, data: Buffer, messages: number, sink: TransportErrorSink | undefined): void {
+    if (conn.state === 'closed' || conn.socket.destroyed) {
+      reportError(sink, conn.closeError ?? new Error(`connection ${conn.id} is closed`));
+      return;
+    }
+    if (conn.state === 'connecting' && sink) (conn.pendingSinks ??= []).push(sink);
+    conn.socket.write(data);
+    conn.bytesOut += data.length;
+    conn.messagesOut += messages;
+    this.counters.messagesOut += messages;
+    conn.lastActivity = Date.now();
+  }
+
+  private admit(remoteAddress: string): Error | undefined {
+    if (this.closing) return new Error('transport is closing');
+    if (this.byId.size >= this.maxConnections) return new Error('connection limit reached');
+    if ((this.perAddress.get(remoteAddress) ?? 0) >= this.maxPerAddress) {
+      return new Error(`connection limit for ${remoteAddress} reached`);
+    }
+    return undefined;
+  }
+
+  private connect(transport: StreamProtocol, host: string, port: number): Connection | Error {
+    const refused = this.admit(host);
+    if (refused) {
+      this.counters.rejectedByLimit++;
+      return refused;
+    }
+    const socket =
+      transport === 'tls'
+        ? tls.connect({ ...this.options.tlsClient, host, port, servername: net.isIP(host) ? undefined : host })
+        : net.connect({ host, port });
+    const conn = new Connection(socket, transport, 'outbound', host, port, this.options.limits);
+    this.register(conn);
+    socket.setTimeout(this.connectTimeoutMs, () => {
+      if (conn.state === 'connecting') socket.destroy(new Error(`connect to ${host}:${port} timed out`));
+    });
+    socket.once(transport === 'tls' ? 'secureConnect' : 'connect', () => {
+      socket.setTimeout(0);
+      conn.state = 'open';
+      conn.pendingSinks = null;
+      conn.localAddress = normalizeAddress(socket.localAddress ?? '');
+      conn.localPort = socket.localPort ?? 0;
+      conn.source = conn.makeSource();
+      this.counters.connected++;
+      this.events.open?.(conn.info());
+    });
+    this.wire(conn);
+    return conn;
+  }
+
+  private adopt(socket: net.Socket, transport: StreamProtocol): void {
+    const remote = normalizeAddress(socket.remoteAddress ?? '');
+    const refused = this.admit(remote);
+    if (refused) {
+      this.counters.rejectedByLimit++;
+      socket.destroy();
+      return;
+    }
+    this.counters.accepted++;
+    const conn = new Connection(socket, transport, 'inbound', remote, socket.remotePort ?? 0, this.options.limits);
+    conn.localAddress = normalizeAddress(socket.localAddress ?? '');
+    conn.localPort = socket.localPort ?? 0;
+    conn.source = conn.makeSource();
+    this.register(conn);
+    this.wire(conn);
+    this.events.open?.(conn.info());
+  }
+
+  private register(conn: Connection): void {
+    this.byId.set(conn.id, conn);
+    // Newest wins: an inbound connection from a peer's listening port is the best reuse target.
+    this.byKey.set(conn.key, conn);
+    this.perAddress.set(conn.remoteAddress, (this.perAddress.get(conn.remoteAddress) ?? 0) + 1);
+  }
+
+  private wire(conn: Connection): void {
+    const socket = conn.socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('error', (err: Error) => {
+      conn.closeError = err;
+      this.counters.errors++;
+      this.events.error?.(conn.info(), err);
+    });
+    socket.on('close', () => this.onClose(conn));
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    conn.bytesIn += chunk.length;
+    conn.lastActivity = Date.now();
+    const events = conn.framer.push(chunk);
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (ev.type === 'message') {
+        conn.messagesIn++;
+        this.counters.messagesIn++;
+        const message = ev.message;
+        if (isRequest(message)) {
+          if (!message.topVia()) {
+            this.counters.parseErrors++;
+            continue;
+          }
+          applyReceivedRport(message, conn.remoteAddress, conn.remotePort);
+        } else if (!message.topVia()) {
+          this.counters.parseErrors++;
+          continue;
+        }
+        try {
+          this.events.message(message, conn.source);
+        } catch {
+          // A handler bug must not take the connection down (never throw past the transport).
+          this.counters.errors++;
+        }
+      } else if (ev.type === 'keepalive') {
+        if (ev.pong && !conn.socket.destroyed) {
+          // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a CRLF pong.
+          conn.socket.write(CRLF);
+          conn.bytesOut += 2;
+          this.counters.keepalivesAnswered++;
+        }
+      } else {
+        this.counters.parseErrors++;
+        const error = ev.error;
+        const partial = error.partial;
+        if (error.canRespond && partial && partial.method !== 'ACK') {
+          try {
+            const res = createResponse(partial, error.status || 400, error.reason);
+            this.write(conn, serialize(res), 1, undefined);
+            this.counters.badRequestsSent++;
+          } catch {
+            // Not even enough of a request to answer; fall through to the framing decision.
+          }
+        }
+        if (error.fatal) {
+          conn.socket.destroy();
+          return;
+        }
+      }
+    }
+  }
+
+  private onClose(conn: Connection): void {
+    if (conn.state === 'closed') return;
+    const wasConnecting = conn.state === 'connecting';
+    conn.state = 'closed';
+    this.byId.delete(conn.id);
+    if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
+    const n = (this.perAddress.get(conn.remoteAddress) ?? 1) - 1;
+    if (n <= 0) this.perAddress.delete(conn.remoteAddress);
+    else this.perAddress.set(conn.remoteAddress, n);
+    this.counters.closed++;
+    if (wasConnecting && conn.pendingSinks) {
+      const err = conn.closeError ?? new Error(`connection to ${conn.remoteAddress}:${conn.remotePort} failed`);
+      for (const sink of conn.pendingSinks) reportError(sink, err);
+    }
+    conn.pendingSinks = null;
+    this.events.close?.(conn.info(), conn.closeError);
+  }
+
+  private sweepIdle(): void {
+    const cutoff = Date.now() - this.idleTimeoutMs;
+    for (const c of this.byId.values()) {
+      if (c.lastActivity < cutoff && c.state !== 'closed') {
+        this.counters.idleClosed++;
+        c.socket.destroy();
+      }
+    }
+  }
+}

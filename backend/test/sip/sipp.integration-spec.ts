@@ -1,0 +1,87 @@
+/**
+ * The SIP stack (transport + transaction layers) under SIPp as UAC, over UDP and TCP on loopback.
+ * SIPp's exit code 0 means every call succeeded; its CSV gives failures and retransmissions.
+ */
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestUas } from './test-uas.js';
+import { runSipp } from './sipp.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+describe('SIPp against a UAS on the stack', () => {
+  let uas: TestUas;
+  beforeAll(async () => {
+    uas = await TestUas.start([
+      { transport: 'udp', address: '127.0.0.1', port: 0 },
+      { transport: 'tcp', address: '127.0.0.1', port: 0 },
+    ]);
+  });
+  afterAll(async () => {
+    await uas.stop();
+  });
+
+  const summary = (label: string, r: Awaited<ReturnType<typeof runSipp>>) =>
+    `${label}: exit=${r.exitCode} successful=${r.successful} failed=${r.failed} retransmissions=${r.retransmissions}`;
+  const report = (label: string, r: Awaited<ReturnType<typeof runSipp>>) =>
+    `${label}: exit=${r.exitCode} ok=${r.successful} failed=${r.failed} retrans=${r.retransmissions}\n${r.stderr}\n${r.screen.slice(-3000)}`;
+
+  it('UDP: 200 calls (INVITE/100/180/200/ACK/BYE/200) at 50 cps, none failed, no retransmissions', async () => {
+    const before = { ...uas.counters };
+    const r = await runSipp({
+      target: `127.0.0.1:${uas.port('udp')}`,
+      scenario: { builtin: 'uac' },
+      transport: 'u1',
+      calls: 200,
+      rate: 50,
+      timeoutSeconds: 40,
+    });
+    console.log(summary('sipp uac udp', r));
+    expect(r.exitCode, report('udp', r)).toBe(0);
+    expect(r.successful).toBe(200);
+    expect(r.failed).toBe(0);
+    expect(r.retransmissions).toBe(0);
+    expect(uas.counters.invites - before.invites).toBe(200);
+    expect(uas.counters.acks - before.acks).toBe(200);
+    expect(uas.counters.byes - before.byes).toBe(200);
+    expect(uas.transactions.stats().requestsMatched).toBe(0); // no request retransmission reached the UAS
+  });
+
+  it('TCP (-t t1): 200 calls at 50 cps, none failed', async () => {
+    const before = { ...uas.counters };
+    const r = await runSipp({
+      target: `127.0.0.1:${uas.port('tcp')}`,
+      scenario: { builtin: 'uac' },
+      transport: 't1',
+      calls: 200,
+      rate: 50,
+      timeoutSeconds: 40,
+    });
+    console.log(summary('sipp uac tcp', r));
+    expect(r.exitCode, report('tcp', r)).toBe(0);
+    expect(r.successful).toBe(200);
+    expect(r.failed).toBe(0);
+    expect(r.retransmissions).toBe(0);
+    expect(uas.counters.byes - before.byes).toBe(200);
+    expect(uas.transport.stats().stream.accepted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('REGISTER scenario over UDP and TCP: 200 echoes Contact and Expires', async () => {
+    for (const transport of ['u1', 't1'] as const) {
+      const r = await runSipp({
+        target: `127.0.0.1:${uas.port(transport === 'u1' ? 'udp' : 'tcp')}`,
+        scenario: { file: path.join(here, 'register.xml') },
+        transport,
+        calls: 100,
+        rate: 50,
+        timeoutSeconds: 30,
+      });
+      console.log(summary(`sipp register ${transport}`, r));
+      expect(r.exitCode, report(transport, r)).toBe(0);
+      expect(r.successful).toBe(100);
+      expect(r.failed).toBe(0);
+      expect(r.retransmissions).toBe(0);
+    }
+  });
+});
