@@ -4,6 +4,13 @@ import { DatabaseModule, type DatabaseInfo } from './database/database.module.js
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { UsersModule } from './modules/users/users.module.js';
+import { ApplicationsModule } from './modules/applications/applications.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { ConfigurationModule } from './modules/configuration/configuration.module.js';
+import { DnsModule } from './modules/dns/dns.module.js';
+import { OptionsModule } from './modules/options/options.module.js';
+import { SwitchesModule } from './modules/switches/switches.module.js';
+import { TrunksModule } from './modules/trunks/trunks.module.js';
 
 @Global()
 @Module({})
@@ -16,7 +23,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule],
+      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule],
     };
   }
 }

@@ -82,7 +82,7 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   clearTimeout(hardKill);
   const stats = readLastStats(statFile);
-  let screen = '';
+  let screen: string;
   try {
     screen = readFileSync(screenFile, 'utf8');
   } catch {

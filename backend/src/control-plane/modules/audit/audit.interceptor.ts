@@ -1,0 +1,34 @@
+import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { tap, type Observable } from 'rxjs';
+import type { AuthedRequest } from '../../common/auth-context.js';
+import { AuditRepository } from './audit.repository.js';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Configuration commits write their own, richer entry inside the commit transaction; dry runs and checks change nothing.
+const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/];
+
+/** Every successful write through the API is in the audit log: who, what, on which path. */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Audit');
+  constructor(private readonly audit: AuditRepository) {}
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    if (!WRITES.has(req.method) || SKIP.some((r) => r.test(req.path)) || req.query?.dryRun === 'true') return next.handle();
+    return next.handle().pipe(tap(() => {
+      const actor = req.user?.username ?? 'anonymous';
+      const detail = redact(req.body);
+      void this.audit.record(actor, `${req.method} ${req.route?.path ?? req.path}`, req.path, detail).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+    }));
+  }
+}
+
+/** Bodies go into the audit log without secrets, and YAML documents only by size. */
+function redact(body: unknown): unknown {
+  if (typeof body === 'string') return { document: `${body.length} bytes` };
+  if (typeof body !== 'object' || body === null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) out[k] = /password|token|key/i.test(k) ? '***' : v;
+  return out;
+}

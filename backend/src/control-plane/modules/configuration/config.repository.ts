@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, type DataSource, type EntityManager } from 'typeorm';
+import { emptyConfigDocument, type ConfigDocument } from '../../../contracts/config-document.js';
+import { ApplicationEntity, ConfigHeadEntity, ConfigVersionEntity, DnEntity, SwitchEntity } from './config.entities.js';
+import { dnKey, touchedObjects, type DocumentChange } from './document-diff.js';
+
+export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+export interface ListQuery { page: number; pageSize: number; q?: string; type?: string; sort?: string; order: 'ASC' | 'DESC' }
+export interface VersionSummary { version: number; createdAt: Date; author: string; summary: string; changeCount: number }
+
+const CHUNK = 1000;
+
+/** The one place that reads and writes the configuration tables. */
+@Injectable()
+export class ConfigRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Runs `fn` in one transaction with the head row locked: writes are serialized and all-or-nothing. */
+  async withLockedHead<T>(fn: (tx: ConfigTx) => Promise<T>): Promise<T> {
+    return this.ds.transaction('READ COMMITTED', async (em) => {
+      await em.query('INSERT INTO config_head (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
+      const rows = (await em.query('SELECT version FROM config_head WHERE id = 1 FOR UPDATE')) as { version: number }[];
+      return fn(new ConfigTx(em, rows[0]!.version));
+    });
+  }
+
+  async headVersion(): Promise<number> {
+    const h = await this.ds.getRepository(ConfigHeadEntity).findOne({ where: { id: 1 } });
+    return h?.version ?? 0;
+  }
+
+  async documentAt(version: number): Promise<ConfigDocument | undefined> {
+    if (version === 0) return emptyConfigDocument();
+    const v = await this.ds.getRepository(ConfigVersionEntity).findOne({ where: { version }, select: { version: true, document: true } });
+    return v?.document;
+  }
+
+  async versionDetail(version: number): Promise<ConfigVersionEntity | null> {
+    return this.ds.getRepository(ConfigVersionEntity).findOne({ where: { version } });
+  }
+
+  async listVersions(page: number, pageSize: number): Promise<Page<VersionSummary>> {
+    const [items, total] = await this.ds.getRepository(ConfigVersionEntity).findAndCount({
+      select: { version: true, createdAt: true, author: true, summary: true, changeCount: true },
+      order: { version: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize,
+    });
+    return { items, total, page, pageSize };
+  }
+
+  async listApplications(query: ListQuery): Promise<Page<ApplicationEntity>> {
+    const qb = this.ds.getRepository(ApplicationEntity).createQueryBuilder('a');
+    if (query.type) qb.andWhere('a.type = :type', { type: query.type });
+    if (query.q) qb.andWhere(new Brackets((w) => w.where('a.name ILIKE :q', { q: `%${escapeLike(query.q!)}%` }).orWhere('a.host ILIKE :q')));
+    const sort = ({ name: 'a.name', type: 'a.type', host: 'a.host' } as Record<string, string>)[query.sort ?? 'name'] ?? 'a.name';
+    qb.orderBy(sort, query.order);
+    if (sort !== 'a.name') qb.addOrderBy('a.name', 'ASC'); // a tie-breaker on the same key would replace the sort
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  findApplication(name: string): Promise<ApplicationEntity | null> { return this.ds.getRepository(ApplicationEntity).findOne({ where: { name } }); }
+
+  async listSwitches(): Promise<(SwitchEntity & { dnCount: number })[]> {
+    const rows = (await this.ds.query(`SELECT s.id, s.name, s.sip_server AS "sipServer", s.position, s.revision, COUNT(d.id)::int AS "dnCount"
+      FROM switches s LEFT JOIN dns d ON d.switch_name = s.name GROUP BY s.id ORDER BY s.name`)) as (SwitchEntity & { dnCount: number })[];
+    return rows;
+  }
+
+  findSwitch(name: string): Promise<SwitchEntity | null> { return this.ds.getRepository(SwitchEntity).findOne({ where: { name } }); }
+
+  async listDns(switchName: string | undefined, query: ListQuery): Promise<Page<DnEntity>> {
+    const qb = this.ds.getRepository(DnEntity).createQueryBuilder('d');
+    if (switchName) qb.andWhere('d.switch_name = :sw', { sw: switchName });
+    if (query.type) qb.andWhere('d.type = :type', { type: query.type });
+    if (query.q) qb.andWhere('d.number ILIKE :q', { q: `%${escapeLike(query.q)}%` });
+    const sort = ({ number: 'd.number', type: 'd.type', switch: 'd.switch_name' } as Record<string, string>)[query.sort ?? 'number'] ?? 'd.number';
+    qb.orderBy(sort, query.order);
+    if (sort !== 'd.number') qb.addOrderBy('d.number', 'ASC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    return { items, total, page: query.page, pageSize: query.pageSize };
+  }
+
+  findDn(switchName: string, number: string): Promise<DnEntity | null> { return this.ds.getRepository(DnEntity).findOne({ where: { switchName, number } }); }
+}
+
+/** Writes inside the locked transaction of `withLockedHead`. */
+export class ConfigTx {
+  constructor(private readonly em: EntityManager, readonly headVersion: number) {}
+
+  async documentAt(version: number): Promise<ConfigDocument> {
+    if (version === 0) return emptyConfigDocument();
+    const rows = (await this.em.query('SELECT document FROM config_versions WHERE version = $1', [version])) as { document: ConfigDocument }[];
+    return rows[0]?.document ?? emptyConfigDocument();
+  }
+
+  async revisionOf(object: 'application' | 'switch' | 'dn', name: string): Promise<number | undefined> {
+    if (object === 'dn') {
+      const [sw, ...rest] = name.split('/');
+      const r = (await this.em.query('SELECT revision FROM dns WHERE switch_name = $1 AND number = $2', [sw, rest.join('/')])) as { revision: number }[];
+      return r[0]?.revision;
+    }
+    const table = object === 'application' ? 'applications' : 'switches';
+    const r = (await this.em.query(`SELECT revision FROM ${table} WHERE name = $1`, [name])) as { revision: number }[];
+    return r[0]?.revision;
+  }
+
+  /** Brings the tables in line with `doc` for the objects `changes` touches, and records the version. */
+  async commit(version: number, doc: ConfigDocument, changes: DocumentChange[], author: string, summary: string): Promise<void> {
+    const t = touchedObjects(changes);
+    const em = this.em;
+    if (t.applications.size) {
+      const names = [...t.applications];
+      await em.createQueryBuilder().delete().from(ApplicationEntity).where('name IN (:...names)', { names }).execute();
+      const rows = doc.applications.map((a, i) => ({ a, i })).filter(({ a }) => t.applications.has(a.name))
+        .map(({ a, i }) => ({ name: a.name, type: a.type, host: a.host ?? null, ports: a.ports, backup: a.backup ?? null, options: a.options, position: i, revision: version }));
+      for (let i = 0; i < rows.length; i += CHUNK) await em.createQueryBuilder().insert().into(ApplicationEntity).values(rows.slice(i, i + CHUNK)).execute();
+    }
+    if (t.switches.size) {
+      const names = [...t.switches];
+      await em.createQueryBuilder().delete().from(SwitchEntity).where('name IN (:...names)', { names }).execute();
+      const rows = doc.switches.map((s, i) => ({ s, i })).filter(({ s }) => t.switches.has(s.name))
+        .map(({ s, i }) => ({ name: s.name, sipServer: s.sipServer ?? null, position: i, revision: version }));
+      if (rows.length) await em.createQueryBuilder().insert().into(SwitchEntity).values(rows).execute();
+      // DNs of a removed switch go with it.
+      const remaining = new Set(doc.switches.map((s) => s.name));
+      const gone = names.filter((n) => !remaining.has(n));
+      if (gone.length) await em.createQueryBuilder().delete().from(DnEntity).where('switch_name IN (:...gone)', { gone }).execute();
+    }
+    if (t.dns.size) {
+      const keys = [...t.dns];
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const part = keys.slice(i, i + CHUNK);
+        const sw = part.map((k) => k.slice(0, k.indexOf('/')));
+        const num = part.map((k) => k.slice(k.indexOf('/') + 1));
+        await em.query('DELETE FROM dns d USING unnest($1::text[], $2::text[]) AS x(sw, num) WHERE d.switch_name = x.sw AND d.number = x.num', [sw, num]);
+      }
+      const rows: Partial<DnEntity>[] = [];
+      for (const s of doc.switches) s.dns.forEach((d, i) => { if (t.dns.has(dnKey(s.name, d.number))) rows.push({ switchName: s.name, number: d.number, type: d.type, options: d.options, position: i, revision: version }); });
+      for (let i = 0; i < rows.length; i += CHUNK) await em.createQueryBuilder().insert().into(DnEntity).values(rows.slice(i, i + CHUNK)).execute();
+    }
+    await em.query('INSERT INTO config_versions (version, author, summary, document, changes, change_count) VALUES ($1, $2, $3, $4, $5, $6)',
+      [version, author, summary.slice(0, 500), JSON.stringify(doc), JSON.stringify(changes), changes.length]);
+    await em.query('UPDATE config_head SET version = $1 WHERE id = 1', [version]);
+    await em.query('INSERT INTO audit_log (actor, action, target, config_version, detail) VALUES ($1, $2, $3, $4, $5)',
+      [author, 'config.commit', `configuration v${version}`, version, JSON.stringify({ summary, changeCount: changes.length })]);
+    // Delivered at commit to every control-plane replica LISTENing (workers module).
+    await em.query('SELECT pg_notify($1, $2)', ['config_changed', String(version)]);
+  }
+}
+
+function escapeLike(s: string): string { return s.replace(/[\\%_]/g, (c) => `\\${c}`); }

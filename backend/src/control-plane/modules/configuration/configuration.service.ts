@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type { ConfigDocument } from '../../../contracts/config-document.js';
+import { parseConfigDocument, serializeConfigDocument } from '../../../contracts/config-document.js';
+import { fileTlsMaterialCheck } from '../../../contracts/tls-material.js';
+import { validateConfigDocument, type ValidationError } from '../../../contracts/validation.js';
+import { AppError, badRequest, conflict, notFound, type FieldError } from '../../common/errors.js';
+import { ConfigRepository, type ConfigTx } from './config.repository.js';
+import { diffDocuments, type DocumentChange } from './document-diff.js';
+
+export interface CommitResult { version: number; committed: boolean; dryRun: boolean; changes: DocumentChange[] }
+export interface CommitOptions { dryRun?: boolean; baseVersion?: number }
+/** Expected revision of an object being edited (optimistic concurrency); a stale one gets 409. */
+export interface ExpectedRevision { object: 'application' | 'switch' | 'dn'; name: string; revision: number | undefined }
+
+/** A validation error located on the object it concerns, so the UI can put it on the field. */
+export interface LocatedError extends FieldError { object?: { kind: 'application' | 'switch' | 'dn'; name: string }; field?: string }
+
+/**
+ * The configuration store: every change goes through `commit`, which, in one transaction with the head locked,
+ * applies the change to a copy of the current document, validates the whole result (every error, each located),
+ * and records a new numbered version with its diff, author and summary. Nothing is written unless all of it is.
+ */
+@Injectable()
+export class ConfigurationService {
+  private cache: { version: number; doc: ConfigDocument } | undefined;
+  private readonly tlsCheck = fileTlsMaterialCheck(process.cwd());
+
+  constructor(private readonly repo: ConfigRepository) {}
+
+  /** The current document and its version (cached; the cache is checked against the head on each call). */
+  async head(): Promise<{ version: number; doc: ConfigDocument }> {
+    const version = await this.repo.headVersion();
+    if (this.cache?.version !== version) this.cache = { version, doc: (await this.repo.documentAt(version))! };
+    return this.cache;
+  }
+
+  async commit(actor: string, summary: string, mutate: (doc: ConfigDocument, tx: ConfigTx) => Promise<ConfigDocument | void> | ConfigDocument | void, opts: CommitOptions & { expect?: ExpectedRevision[] } = {}): Promise<CommitResult> {
+    return this.repo.withLockedHead(async (tx) => {
+      if (opts.baseVersion !== undefined && opts.baseVersion !== tx.headVersion) {
+        throw conflict('STALE_VERSION', `The configuration changed since version ${opts.baseVersion} (now ${tx.headVersion}); reload and apply your change again`);
+      }
+      for (const e of opts.expect ?? []) {
+        const current = await tx.revisionOf(e.object, e.name);
+        if (current === undefined) throw notFound(`${e.object} ${e.name}`);
+        if (e.revision !== undefined && e.revision !== current) {
+          throw conflict('STALE_REVISION', `${e.object} ${e.name} was changed by someone else (revision ${current}, yours ${e.revision}); reload it and apply your change again`);
+        }
+      }
+      const before = this.cache?.version === tx.headVersion ? this.cache.doc : await tx.documentAt(tx.headVersion);
+      const draft = structuredClone(before);
+      const after = (await mutate(draft, tx)) ?? draft;
+      const errors = validateConfigDocument(after, { checkTlsMaterial: this.tlsCheck });
+      if (errors.length) throw new AppError(400, 'CONFIG_INVALID', `The change was refused: ${errors.length} error(s); nothing was saved`, locate(errors, after));
+      const changes = diffDocuments(before, after);
+      if (opts.dryRun || changes.length === 0) return { version: tx.headVersion, committed: false, dryRun: !!opts.dryRun, changes };
+      const version = tx.headVersion + 1;
+      await tx.commit(version, after, changes, actor, summary);
+      this.cache = { version, doc: after };
+      return { version, committed: true, dryRun: false, changes };
+    });
+  }
+
+  /** Replaces the whole configuration with a YAML document (all-or-nothing). */
+  async importYaml(actor: string, yaml: string, opts: CommitOptions = {}): Promise<CommitResult> {
+    if (typeof yaml !== 'string' || !yaml.trim()) throw badRequest('EMPTY_DOCUMENT', 'Send the YAML document as the request body (Content-Type: application/yaml)');
+    const parsed = parseConfigDocument(yaml);
+    if (parsed.errors.length) throw new AppError(400, 'CONFIG_INVALID', `The document was refused: ${parsed.errors.length} error(s); nothing was saved`, locate(parsed.errors, parsed.doc));
+    return this.commit(actor, 'import of a YAML document', () => parsed.doc, opts);
+  }
+
+  async exportYaml(): Promise<{ version: number; yaml: string }> {
+    const { version, doc } = await this.head();
+    return { version, yaml: serializeConfigDocument(doc) };
+  }
+
+  /** Dry-run validation of a document (no write). */
+  validateYaml(yaml: string): LocatedError[] {
+    const parsed = parseConfigDocument(yaml ?? '');
+    if (parsed.errors.length) return locate(parsed.errors, parsed.doc);
+    return locate(validateConfigDocument(parsed.doc, { checkTlsMaterial: this.tlsCheck }), parsed.doc);
+  }
+
+  listVersions(page: number, pageSize: number) { return this.repo.listVersions(page, pageSize); }
+
+  async version(version: number) {
+    const v = await this.repo.versionDetail(version);
+    if (!v) throw notFound(`Configuration version ${version}`);
+    return { version: v.version, createdAt: v.createdAt, author: v.author, summary: v.summary, changes: v.changes, yaml: serializeConfigDocument(v.document) };
+  }
+
+  async diff(from: number, to: number): Promise<{ from: number; to: number; changes: DocumentChange[] }> {
+    const [a, b] = await Promise.all([this.repo.documentAt(from), this.repo.documentAt(to)]);
+    if (!a) throw notFound(`Configuration version ${from}`);
+    if (!b) throw notFound(`Configuration version ${to}`);
+    return { from, to, changes: diffDocuments(a, b) };
+  }
+
+  /** Rolling back is itself a new version whose document is that of `version`. */
+  async rollback(actor: string, version: number): Promise<CommitResult> {
+    const doc = await this.repo.documentAt(version);
+    if (!doc || version === 0 && (await this.repo.headVersion()) === 0) throw notFound(`Configuration version ${version}`);
+    return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc));
+  }
+}
+
+/** Adds the object (by name) and field to index-based paths like `switches[0].dns[3].options.TServer.contact`. */
+export function locate(errors: readonly ValidationError[], doc: ConfigDocument): LocatedError[] {
+  return errors.map((e) => {
+    const out: LocatedError = { path: e.path, code: e.code, message: e.message };
+    let m = /^applications\[(\d+)\](?:\.(.+))?$/.exec(e.path);
+    if (m) {
+      const app = doc.applications[Number(m[1])];
+      if (app) { out.object = { kind: 'application', name: app.name }; if (m[2]) out.field = m[2]; }
+      return out;
+    }
+    m = /^switches\[(\d+)\]\.dns\[(\d+)\](?:\.(.+))?$/.exec(e.path);
+    if (m) {
+      const sw = doc.switches[Number(m[1])]; const dn = sw?.dns[Number(m[2])];
+      if (sw && dn) { out.object = { kind: 'dn', name: `${sw.name}/${dn.number}` }; if (m[3]) out.field = m[3]; }
+      return out;
+    }
+    m = /^switches\[(\d+)\](?:\.(.+))?$/.exec(e.path);
+    if (m) {
+      const sw = doc.switches[Number(m[1])];
+      if (sw) { out.object = { kind: 'switch', name: sw.name }; if (m[2]) out.field = m[2]; }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest, conflict, notFound } from '../../common/errors.js';
+import { ConfigRepository } from '../configuration/config.repository.js';
+import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
+import { optionalRevision, requireString } from '../configuration/edits.js';
+
+export interface SwitchBody { name?: unknown; sipServer?: unknown; revision?: unknown }
+
+@Injectable()
+export class SwitchesService {
+  constructor(private readonly repo: ConfigRepository, private readonly config: ConfigurationService) {}
+
+  async list() { return (await this.repo.listSwitches()).map((s) => ({ name: s.name, sipServer: s.sipServer, dnCount: s.dnCount, revision: s.revision })); }
+
+  async get(name: string) {
+    const s = await this.repo.findSwitch(name);
+    if (!s) throw notFound(`Switch ${name}`);
+    return { name: s.name, sipServer: s.sipServer, revision: s.revision };
+  }
+
+  create(actor: string, body: SwitchBody, dryRun: boolean): Promise<CommitResult> {
+    const name = requireString(body?.name, 'name');
+    return this.config.commit(actor, `create switch ${name}`, (doc) => {
+      if (doc.switches.some((s) => s.name === name)) throw conflict('ALREADY_EXISTS', `A switch named ${name} already exists`);
+      doc.switches.push({ name, ...(body.sipServer ? { sipServer: requireString(body.sipServer, 'sipServer') } : {}), dns: [] });
+    }, { dryRun });
+  }
+
+  update(actor: string, name: string, body: SwitchBody, dryRun: boolean): Promise<CommitResult> {
+    if (body?.name !== undefined && body.name !== name) throw badRequest('RENAME_UNSUPPORTED', 'Renaming a switch is not supported');
+    return this.config.commit(actor, `edit switch ${name}`, (doc) => {
+      const sw = doc.switches.find((s) => s.name === name);
+      if (!sw) throw notFound(`Switch ${name}`);
+      if (body.sipServer !== undefined) { if (body.sipServer === null || body.sipServer === '') delete sw.sipServer; else sw.sipServer = requireString(body.sipServer, 'sipServer'); }
+    }, { dryRun, expect: [{ object: 'switch', name, revision: optionalRevision(body?.revision) }] });
+  }
+
+  remove(actor: string, name: string, revision: number | undefined): Promise<CommitResult> {
+    return this.config.commit(actor, `delete switch ${name}`, (doc) => {
+      const i = doc.switches.findIndex((s) => s.name === name);
+      if (i < 0) throw notFound(`Switch ${name}`);
+      doc.switches.splice(i, 1);
+    }, { expect: [{ object: 'switch', name, revision }] });
+  }
+}
