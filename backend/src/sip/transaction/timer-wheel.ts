@@ -168,19 +168,19 @@ export class TimerWheel implements TimerScheduler {
 
 /** A fake clock for tests: 1 ms ticks, advanced by hand. RFC timers fire exactly on time. */
 export class FakeTimers extends TimerWheel {
-  private current = 0;
+  private readonly clockBox: { ms: number };
   constructor() {
-    let self: FakeTimers | undefined;
-    super({ tickMs: 1, autoDrive: false, clock: () => (self ? self.current : 0) });
-    self = this;
+    const box = { ms: 0 };
+    super({ tickMs: 1, autoDrive: false, clock: () => box.ms });
+    this.clockBox = box;
   }
   /** Advances the clock by `ms`, firing due timers in order. */
   advance(ms: number): void {
-    const end = this.current + ms;
+    const end = this.clockBox.ms + ms;
     // Step tick by tick so now() is correct inside callbacks.
-    while (this.current < end) {
-      this.current++;
-      this.advanceTo(this.current);
+    while (this.clockBox.ms < end) {
+      this.clockBox.ms++;
+      this.advanceTo(this.clockBox.ms);
     }
   }
 }
