@@ -80,8 +80,11 @@ export interface ProxyRuntimeConfig {
   timerCMs: number;
 }
 
-/** The options a running proxy takes without restart (guide: "Changes Take Effect: Immediately"). */
-export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate'] as const;
+/**
+ * The fields a running proxy takes without restart: the guide's "Immediately" options (oos-check, oos-force,
+ * overload-ctrl-dialog-rate), the product's failover-timeout, and the DN routing data (next call).
+ */
+export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks'] as const;
 
 export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
   return {

@@ -70,7 +70,7 @@ class SipError extends Error {
  */
 export class ProxyCore {
   readonly pairs = new Map<string, HaPair>();
-  readonly router: Router;
+  router: Router;
   readonly limiter: DialogRateLimiter;
   readonly resolver: SipResolver;
   readonly stats: ProxyStats = {
@@ -142,9 +142,21 @@ export class ProxyCore {
 
   /** Live options (guide: "Immediately"): oos-check, oos-force, overload-ctrl-dialog-rate. */
   applyLive(config: ProxyRuntimeConfig): void {
-    this.config = { ...this.config, oosCheckS: config.oosCheckS, oosForceS: config.oosForceS, overloadDialogRate: config.overloadDialogRate };
+    this.config = {
+      ...this.config,
+      oosCheckS: config.oosCheckS,
+      oosForceS: config.oosForceS,
+      overloadDialogRate: config.overloadDialogRate,
+      failover: { ...config.failover },
+      extensions: config.extensions,
+      trunks: config.trunks,
+    };
     this.limiter.setRate(config.overloadDialogRate);
     for (const p of this.pairs.values()) p.setTiming(this.timing());
+    // DN routing data applies from the next call: requests in progress keep their decision.
+    const flows = this.router.flows;
+    this.router = new Router(this.config, this.pairs.values());
+    this.router.flows = flows;
   }
 
   private timing() {

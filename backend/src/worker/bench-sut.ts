@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * Bench entry (`SUT_CMD` of ../shared/bench): listens on SUT_HOST:SUT_PORT over SUT_TRANSPORT and serves a
+ * one-server "HA pair" at UAS_HOST:UAS_PORT (the SIPp UAS, probed with OPTIONS; it answers them with -aa).
+ * Initial requests go to it, INVITE dialogs are record-routed, in-dialog requests follow Route.
+ * The configuration is made in memory; no management server, no per-message logging.
+ */
+import { defaultRuntimeConfig, type SipTransport } from '../sip/proxy/proxy-config.js';
+import { Logger } from './log.js';
+import { ProxyWorker } from './proxy-worker.js';
+
+const env = process.env;
+const transport = (env.SUT_TRANSPORT === 'tcp' ? 'tcp' : 'udp') as SipTransport;
+const host = env.SUT_HOST ?? '127.0.0.1';
+const port = Number(env.SUT_PORT ?? 5060);
+const uasHost = env.UAS_HOST ?? '127.0.0.1';
+const uasPort = Number(env.UAS_PORT ?? 5070);
+
+const config = defaultRuntimeConfig({
+  version: 'bench',
+  appName: 'bench-sut',
+  listenHost: host,
+  advertisedHost: host,
+  sipPort: port,
+  transports: [transport],
+  servingPair: 'UAS',
+  pairs: [{ name: 'UAS', primary: { name: 'UAS', host: uasHost, port: uasPort, transport } }],
+  oosCheckS: 5,
+  oosForceS: 5,
+});
+
+const log = new Logger('bench-sut', (l) => process.stderr.write(l + '\n'), 'warn');
+const worker = await ProxyWorker.start(config, { logger: log, management: false });
+process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid})\n`);
+const stop = (): void => {
+  worker.stop(0).then(() => process.exit(0), () => process.exit(1));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * Standalone SIP Proxy: `npm run proxy -- --config FILE --app NAME`.
+ * Reads the YAML configuration document, validates it, compiles the application's effective configuration and
+ * runs one worker. SIGHUP re-reads the file and applies what can change live; SIGTERM/SIGINT drain and stop.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadConfigDocument, compileEffectiveConfig } from '../contracts/index.js';
+import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { toRuntimeConfig } from './config-adapter.js';
+import { Logger } from './log.js';
+import { ProxyWorker, WorkerStartError } from './proxy-worker.js';
+
+interface Args {
+  config?: string;
+  app?: string;
+  help?: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = (): string | undefined => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : argv[++i]);
+    if (k === '--config' || k.startsWith('--config=')) a.config = v();
+    else if (k === '--app' || k.startsWith('--app=')) a.app = v();
+    else if (k === '--help' || k === '-h') a.help = true;
+  }
+  return a;
+}
+
+/** Reads and compiles the document; logs event 40003 and returns undefined on any error. */
+export function readRuntimeConfig(file: string, app: string, log: Logger): ProxyRuntimeConfig | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    log.event(40003, 'error', { file }, `${file}: ${(e as Error).message}`);
+    return undefined;
+  }
+  const { doc, errors } = loadConfigDocument(text);
+  if (errors.length) {
+    log.event(40003, 'error', { file, errors }, `${file}: ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return undefined;
+  }
+  try {
+    return toRuntimeConfig(compileEffectiveConfig(doc, app, { baseDir: dirname(resolve(file)), tlsMaterial: 'absolute-paths' }));
+  } catch (e) {
+    log.event(40003, 'error', { file, app }, (e as Error).message);
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help || !args.config || !args.app) {
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n');
+    process.exit(args.help ? 0 : 2);
+  }
+  const file = args.config;
+  const app = args.app;
+  const log = new Logger(app);
+  const config = readRuntimeConfig(file, app, log);
+  if (!config) process.exit(2);
+  let worker: ProxyWorker;
+  try {
+    worker = await ProxyWorker.start(config, { logger: log });
+  } catch (e) {
+    if (!(e instanceof WorkerStartError)) log.error('start failed', { error: (e as Error).message });
+    process.exit(1);
+  }
+  process.on('SIGHUP', () => {
+    const next = readRuntimeConfig(file, app, log);
+    if (next) worker.applyConfig(next);
+  });
+  let stopping = false;
+  const stop = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal: sig });
+    worker.stop(sig === 'SIGINT' ? 0 : 4000).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,356 @@
+/**
+ * One SIP Proxy application at run time: transport + transaction layers, the proxy core, HA monitoring,
+ * logs (events 40000-40007), alarms, counters and the management HTTP server. Plain Node; the standalone CLI,
+ * the bench entry and (later) the control plane's embedded/remote worker all start it the same way.
+ */
+import * as dns from 'node:dns';
+import * as os from 'node:os';
+import { isIP } from 'node:net';
+import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
+import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
+import { ProxyCore } from '../sip/proxy/proxy-core.js';
+import { diffRuntimeConfig, type ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
+import { Logger } from './log.js';
+import { startManagementServer, type ManagementServer } from './management-http.js';
+import { renderMetrics } from './metrics.js';
+
+export interface WorkerStartOptions {
+  logger?: Logger;
+  /** Serve /status, /metrics, /health on config.httpPort (default true when httpPort is set). */
+  management?: boolean;
+  /** UDP socket buffers (default 4 MiB). */
+  udpBufferSize?: number;
+  /** Called on every HA state change and alarm change (for the control plane's service-state view). */
+  onEvent?: (e: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { type: 'pair-state'; pair: string; change: StateChange }
+  | { type: 'alarm-raised'; alarm: Alarm }
+  | { type: 'alarm-cleared'; alarm: Alarm };
+
+export interface Alarm {
+  id: string;
+  event: 40001;
+  eventName: 'SPR_SIPS_HA_PAIR_UNAVAILABLE';
+  pair: string;
+  primary: string;
+  since: string;
+  text: string;
+}
+
+export interface ApplyResult {
+  /** Version now running (the new one when everything applied; the old one when a restart is needed). */
+  version: string;
+  /** Runtime fields applied live without dropping calls. */
+  applied: string[];
+  /** Changed fields that take effect only after a restart (drain, then start with the new config). */
+  restartRequired: string[];
+}
+
+/** The JSON of `GET /status`. */
+export interface WorkerStatus {
+  app: string;
+  configVersion: string;
+  pendingRestartVersion?: string;
+  pid: number;
+  startedAt: string;
+  uptimeS: number;
+  role: number;
+  listeners: BoundListener[];
+  advertisedHost: string;
+  servingPair?: string;
+  pairs: (HaPairSnapshot & { serving: boolean })[];
+  alarms: Alarm[];
+  counters: {
+    requestsIn: Record<string, number>;
+    responsesOut: Record<string, number>;
+    calls: number;
+    callsPerSecond: number;
+    rejectedOverload: number;
+    rejectedOutOfService: number;
+    failovers: number;
+    loops: number;
+    tooManyHops: number;
+    badRequests: number;
+    statelessForwards: number;
+  };
+  overload: { dialogRate: number; rejected: number };
+  transactions: ReturnType<TransactionLayer['stats']>;
+  transport: ReturnType<TransportLayer['stats']>;
+  connections: ReturnType<TransportLayer['connectionList']>;
+  notes: string[];
+}
+
+/** Refusal at start for configurations this product does not serve. */
+export class WorkerStartError extends Error {
+  constructor(readonly event: 40000 | 40003 | 40005 | 40006, message: string) {
+    super(message);
+  }
+}
+
+export class ProxyWorker {
+  readonly log: Logger;
+  private alarms = new Map<string, Alarm>();
+  private readonly startedAt = Date.now();
+  private callsSample = { at: Date.now(), calls: 0, rate: 0 };
+  private sampler: NodeJS.Timeout | undefined;
+  private mgmt: ManagementServer | undefined;
+  private pendingRestart: ProxyRuntimeConfig | undefined;
+  /** The configuration as given to start/applyConfig (before resolve-host). */
+  private configured: ProxyRuntimeConfig;
+  readonly notes: string[] = [];
+
+  private constructor(
+    public config: ProxyRuntimeConfig,
+    readonly transport: TransportLayer,
+    readonly tl: TransactionLayer,
+    readonly proxy: ProxyCore,
+    logger: Logger,
+    private readonly onEvent: ((e: WorkerEvent) => void) | undefined,
+  ) {
+    this.log = logger;
+    this.configured = config;
+  }
+
+  /**
+   * Starts the worker: checks the role, resolves the advertised host (resolve-host), binds the SIP listeners
+   * (UDP + TCP on sip-port), starts HA monitoring and the management server. Throws WorkerStartError (after
+   * logging the guide's event) when it cannot serve.
+   */
+  static async start(config: ProxyRuntimeConfig, opts: WorkerStartOptions = {}): Promise<ProxyWorker> {
+    const log = opts.logger ?? new Logger(config.appName);
+    const fail = (event: 40000 | 40003 | 40005 | 40006, msg: string, fields: Record<string, unknown> = {}): never => {
+      log.event(event, 'error', fields, msg);
+      throw new WorkerStartError(event, msg);
+    };
+    if (config.role !== 10) {
+      fail(40003, `sipproxy-role is ${config.role}: only 10 (standalone mode) is served; 0 is reserved for engineering purposes by the guide. Set [sipproxy] sipproxy-role = 10.`, { option: 'sipproxy-role', value: config.role });
+    }
+    const notes: string[] = [];
+    if (config.ipTos !== 256) {
+      const n = `sip-ip-tos=${config.ipTos} is set, but Node.js has no API to set IP_TOS on its sockets: SIP packets keep the system default TOS byte (gap; a native setsockopt addon would be needed).`;
+      notes.push(n);
+      log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
+    }
+    if (config.tcpKeepAlive) {
+      const n = 'sip-enable-tcp-keep-alive=true: TCP keep-alive probes are not enabled by this worker yet (the transport layer has no keep-alive option); stale connections are found by the idle timeout.';
+      notes.push(n);
+      log.warn(n, { option: 'sip-enable-tcp-keep-alive' });
+    }
+
+    // resolve-host: the address (true) or the host name (false) goes into Via / Record-Route.
+    let advertised = config.advertisedHost;
+    if (config.resolveHost && isIP(stripBrackets(advertised)) === 0) {
+      try {
+        advertised = (await dns.promises.lookup(advertised)).address;
+      } catch (e) {
+        fail(40005, `${advertised}: ${(e as Error).message}`, { host: advertised });
+      }
+    }
+    // The bind address must be one of this host's (guide 40000: own address not found).
+    const listenHost = config.listenHost;
+    let bindAddress = listenHost;
+    if (listenHost !== '0.0.0.0' && listenHost !== '::' && isIP(stripBrackets(listenHost)) === 0) {
+      try {
+        bindAddress = (await dns.promises.lookup(listenHost)).address;
+      } catch (e) {
+        fail(40005, `${listenHost}: ${(e as Error).message}`, { host: listenHost });
+      }
+    }
+    if (bindAddress !== '0.0.0.0' && bindAddress !== '::' && !isLocalAddress(stripBrackets(bindAddress))) {
+      fail(40000, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, { host: listenHost, port: config.sipPort });
+    }
+
+    const listeners: ListenerSpec[] = [];
+    for (const t of config.transports) {
+      if (t === 'tls') continue; // TLS listeners come with the TLS issue (certificates in config.tls)
+      listeners.push({ transport: t, address: stripBrackets(bindAddress), port: config.sipPort });
+    }
+    if (config.transports.includes('tls')) notes.push('TLS listener not started by this worker yet (TLS issue).');
+    let transport: TransportLayer;
+    try {
+      transport = await TransportLayer.create({ listeners, udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024 });
+    } catch (e) {
+      return fail(40006, `${bindAddress}:${config.sipPort}: ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
+    }
+    const tl = new TransactionLayer(transport);
+    const bound = transport.listeners();
+    const aliases = [advertised, config.advertisedHost, config.listenHost, bindAddress, ...bound.map((b) => b.address)];
+    if (bindAddress === '0.0.0.0' || bindAddress === '::') aliases.push(...localAddresses());
+    const ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
+    for (const b of bound) ports[b.transport] ??= b.port;
+    let worker: ProxyWorker | undefined;
+    const proxy = new ProxyCore({
+      config: { ...config, advertisedHost: advertised },
+      tl,
+      local: { advertisedHost: advertised, aliases, ports },
+      events: { pairChanged: (p, c) => worker?.pairChanged(p, c) },
+    });
+    worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
+    worker.configured = config;
+    worker.notes.push(...notes);
+    proxy.start();
+    worker.sampler = setInterval(() => worker!.sample(), 1000);
+    worker.sampler.unref();
+    if (config.httpPort && opts.management !== false) {
+      try {
+        worker.mgmt = await startManagementServer(worker, config.listenHost === '0.0.0.0' ? '0.0.0.0' : stripBrackets(bindAddress), config.httpPort);
+      } catch (e) {
+        log.event(40007, 'error', { port: config.httpPort }, `${config.httpPort}: ${(e as Error).message}`);
+        worker.notes.push(`management listener on ${config.httpPort} failed: ${(e as Error).message}`);
+      }
+    }
+    log.event(40004, 'info', {
+      version: config.version,
+      listeners: bound.map((b) => `${b.transport}:${b.address}:${b.port}`),
+      httpPort: config.httpPort,
+      pairs: config.pairs.map((p) => p.name),
+      servingPair: config.servingPair,
+    });
+    return worker;
+  }
+
+  /**
+   * Applies a new configuration of the same application. Live fields (oos-check, oos-force,
+   * overload-ctrl-dialog-rate, failover-timeout, extension/trunk DNs) change at once without touching calls in
+   * progress; the others are reported in `restartRequired` and kept for the next start.
+   */
+  applyConfig(next: ProxyRuntimeConfig): ApplyResult {
+    // Compared with the configuration as given (this.config may hold the resolved advertised host).
+    const { live, restart: restartRequired } = diffRuntimeConfig(this.configured, next);
+    if (live.length) {
+      this.proxy.applyLive(next);
+      const cfg = this.config as unknown as Record<string, unknown>;
+      const given = this.configured as unknown as Record<string, unknown>;
+      for (const k of live) cfg[k] = given[k] = (next as unknown as Record<string, unknown>)[k];
+    }
+    if (restartRequired.length === 0) {
+      this.config = { ...this.config, version: next.version };
+      this.configured = { ...this.configured, version: next.version };
+      this.pendingRestart = undefined;
+    } else {
+      this.pendingRestart = next;
+    }
+    this.log.info('configuration applied', { version: next.version, applied: live, restartRequired });
+    return { version: this.config.version, applied: live, restartRequired };
+  }
+
+  /** The configuration waiting for a restart, if any. */
+  get pendingConfig(): ProxyRuntimeConfig | undefined {
+    return this.pendingRestart;
+  }
+
+  status(): WorkerStatus {
+    const s = this.proxy.stats;
+    return {
+      app: this.config.appName,
+      configVersion: this.config.version,
+      pendingRestartVersion: this.pendingRestart?.version,
+      pid: process.pid,
+      startedAt: new Date(this.startedAt).toISOString(),
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      role: this.config.role,
+      listeners: this.transport.listeners(),
+      advertisedHost: this.config.advertisedHost,
+      servingPair: this.config.servingPair,
+      pairs: [...this.proxy.pairs.values()].map((p) => ({ ...p.snapshot(), serving: p.name === this.config.servingPair })),
+      alarms: [...this.alarms.values()],
+      counters: {
+        requestsIn: Object.fromEntries(s.requestsIn),
+        responsesOut: Object.fromEntries([...s.responsesOut].map(([k, v]) => [String(k), v])),
+        calls: s.calls,
+        callsPerSecond: this.callsSample.rate,
+        rejectedOverload: s.rejectedOverload,
+        rejectedOutOfService: s.rejectedOutOfService,
+        failovers: s.failovers,
+        loops: s.loops,
+        tooManyHops: s.tooManyHops,
+        badRequests: s.badRequests,
+        statelessForwards: s.statelessForwards,
+      },
+      overload: { dialogRate: this.proxy.limiter.rate, rejected: this.proxy.limiter.rejected },
+      transactions: this.tl.stats(),
+      transport: this.transport.stats(),
+      connections: this.transport.connectionList(),
+      notes: this.notes,
+    };
+  }
+
+  metrics(): string {
+    return renderMetrics(this);
+  }
+
+  get callsPerSecond(): number {
+    return this.callsSample.rate;
+  }
+
+  /** Stops accepting, lets transactions in progress finish for up to `drainMs`, then closes everything. */
+  async stop(drainMs = 0): Promise<void> {
+    this.proxy.stop();
+    if (this.sampler) clearInterval(this.sampler);
+    const until = Date.now() + drainMs;
+    while (drainMs > 0 && Date.now() < until) {
+      const st = this.tl.stats();
+      if (st.clientTransactions + st.serverTransactions === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.mgmt?.close();
+    this.tl.close();
+    await this.transport.close();
+  }
+
+  private sample(): void {
+    const now = Date.now();
+    const calls = this.proxy.stats.calls;
+    const dt = (now - this.callsSample.at) / 1000;
+    if (dt > 0) this.callsSample = { at: now, calls, rate: Math.round(((calls - this.callsSample.calls) / dt) * 10) / 10 };
+  }
+
+  private pairChanged(pair: HaPair, change: StateChange): void {
+    const primary = pair.server('primary');
+    const primaryHp = primary ? `${primary.host}:${primary.port}` : '?';
+    this.onEvent?.({ type: 'pair-state', pair: pair.name, change });
+    if (change.trigger === 'start') return;
+    const fields = { pair: pair.name, from: change.from, to: change.to, trigger: change.trigger, server: change.server, code: change.code, rttMs: change.rttMs };
+    if (change.to === 'out-of-service') {
+      this.log.event(40001, 'error', fields, `${pair.name} (primary ${primaryHp})`);
+      const alarm: Alarm = {
+        id: `ha-pair-unavailable:${pair.name}`,
+        event: 40001,
+        eventName: 'SPR_SIPS_HA_PAIR_UNAVAILABLE',
+        pair: pair.name,
+        primary: primaryHp,
+        since: new Date(change.at).toISOString(),
+        text: `SIP Server HA pair (${primaryHp}) is unavailable`,
+      };
+      this.alarms.set(alarm.id, alarm);
+      this.onEvent?.({ type: 'alarm-raised', alarm });
+    } else {
+      this.log.info(`HA pair ${pair.name}: ${change.from} -> ${change.to} (${change.trigger})`, fields);
+      const id = `ha-pair-unavailable:${pair.name}`;
+      const alarm = this.alarms.get(id);
+      if (alarm) {
+        this.alarms.delete(id);
+        this.onEvent?.({ type: 'alarm-cleared', alarm });
+      }
+    }
+  }
+}
+
+function stripBrackets(h: string): string {
+  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
+function localAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) out.push(i.address);
+  return out;
+}
+
+function isLocalAddress(a: string): boolean {
+  // All of 127.0.0.0/8 is loopback on Linux (tests use 127.0.0.2 ...).
+  if (a.startsWith('127.') || a === '::1') return true;
+  return localAddresses().includes(a);
+}
