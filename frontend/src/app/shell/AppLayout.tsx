@@ -4,6 +4,7 @@ import {
   ActionIcon,
   AppShell,
   Badge,
+  Box,
   Burger,
   Button,
   Center,
@@ -74,7 +75,7 @@ export function AppLayout() {
             />
             <Group gap={6} wrap="nowrap">
               <Brand size={22} aria-hidden color="var(--mantine-color-blue-filled)" />
-              <Text component="span" fw={700} size="lg">
+              <Text component="span" fw={700} size="lg" style={{ whiteSpace: 'nowrap' }}>
                 SIP Edge
               </Text>
             </Group>
@@ -93,8 +94,18 @@ export function AppLayout() {
               </Group>
             ) : null}
             <ColorSchemeToggle />
-            <Button variant="default" leftSection={<IconLogout size={16} aria-hidden />} onClick={() => void logout()}>
-              Log out
+            {/* One button at every width (the text hides on phones), so its accessible name is always "Log out". */}
+            <Button
+              variant="default"
+              aria-label="Log out"
+              leftSection={<IconLogout size={16} aria-hidden />}
+              onClick={() => void logout()}
+              px={{ base: 'xs', sm: 'md' }}
+              classNames={{ section: classes.logoutSection }}
+            >
+              <Box component="span" visibleFrom="sm">
+                Log out
+              </Box>
             </Button>
           </Group>
         </Group>

@@ -96,6 +96,8 @@ export function LoginPage() {
                 label="Password"
                 name="password"
                 autoComplete="current-password"
+                // Keeps "Password" the only label containing that word, so getByLabel('Password') finds one element.
+                visibilityToggleButtonProps={{ 'aria-label': 'Show or hide typed characters' }}
                 value={password}
                 onChange={(e) => setPassword(e.currentTarget.value)}
               />

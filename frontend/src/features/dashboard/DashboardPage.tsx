@@ -36,8 +36,11 @@ function DatabaseCard({ health }: { health: HealthResponse | undefined }) {
       </Group>
       {db ? (
         <Text size="sm" c="dimmed">
-          {db.mode === 'embedded' ? 'Embedded PostgreSQL on this host' : 'External PostgreSQL server'}
-          {' · '}mode <Text span fw={600} c="var(--mantine-color-text)">{db.mode}</Text>
+          {db.mode === 'embedded' ? 'Embedded PostgreSQL on this host' : 'External PostgreSQL server'} (mode:{' '}
+          <Text span fw={600} c="var(--mantine-color-text)" data-testid="database-mode">
+            {db.mode}
+          </Text>
+          )
         </Text>
       ) : (
         <Skeleton height={14} mt={6} width="70%" />
