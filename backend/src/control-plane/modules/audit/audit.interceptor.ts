@@ -1,5 +1,5 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { tap, type Observable } from 'rxjs';
+import { concatMap, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../../common/auth-context.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -16,10 +16,11 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     if (!WRITES.has(req.method) || SKIP.some((r) => r.test(req.path)) || req.query?.dryRun === 'true') return next.handle();
-    return next.handle().pipe(tap(() => {
+    // The entry is written before the response leaves, so a client that saw success will find it in the log.
+    return next.handle().pipe(concatMap(async (result: unknown) => {
       const actor = req.user?.username ?? 'anonymous';
-      const detail = redact(req.body);
-      void this.audit.record(actor, `${req.method} ${req.route?.path ?? req.path}`, req.path, detail).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+      await this.audit.record(actor, `${req.method} ${req.route?.path ?? req.path}`, req.path, redact(req.body)).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+      return result;
     }));
   }
 }
