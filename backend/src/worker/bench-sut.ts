@@ -27,10 +27,12 @@ const config = defaultRuntimeConfig({
   pairs: [{ name: 'UAS', primary: { name: 'UAS', host: uasHost, port: uasPort, transport } }],
   oosCheckS: 5,
   oosForceS: 5,
+  // BENCH_HTTP_PORT: serve /status and /metrics too (for looking inside during a run).
+  httpPort: env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) : undefined,
 });
 
 const log = new Logger('bench-sut', (l) => process.stderr.write(l + '\n'), 'warn');
-const worker = await ProxyWorker.start(config, { logger: log, management: false });
+const worker = await ProxyWorker.start(config, { logger: log, management: Boolean(env.BENCH_HTTP_PORT) });
 process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid})\n`);
 const stop = (): void => {
   worker.stop(0).then(() => process.exit(0), () => process.exit(1));
