@@ -5,7 +5,8 @@
  * and cross-object rule is checked by `validateConfigDocument` (validation.ts). Unknown options are kept so the UI can
  * show them flagged; the validator reports them as `unknown-option`.
  */
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
+import { readCanonicalYaml, writeCanonicalYaml } from './canonical-yaml.js';
 import { canonicalOptionName, isOptionAlias, SECTION_ORDER } from './options/option-schema.js';
 import type { ValidationError } from './validation-error.js';
 
@@ -65,6 +66,9 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Keys that would touch Object.prototype if used as plain-object keys. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 const TOP_KEYS = new Set(['version', 'applications', 'switches']);
 const APP_KEYS = new Set(['name', 'type', 'host', 'ports', 'backup', 'options']);
 const SWITCH_KEYS = new Set(['name', 'sip-server', 'dns']);
@@ -82,24 +86,12 @@ export function emptyConfigDocument(): ConfigDocument {
 export function parseConfigDocument(yamlText: string): ParseResult {
   const errors: ValidationError[] = [];
   const doc = emptyConfigDocument();
-  let root: unknown;
-  try {
-    const ydoc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, merge: false });
-    if (ydoc.errors.length > 0) {
-      for (const e of ydoc.errors) {
-        const line = e.linePos?.[0];
-        errors.push({
-          path: '',
-          code: 'yaml-syntax',
-          message: `YAML error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${e.message.split('\n')[0]}`,
-        });
-      }
-      return { doc, errors };
-    }
-    root = ydoc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    errors.push({ path: '', code: 'yaml-syntax', message: `YAML error: ${e instanceof Error ? e.message : String(e)}` });
-    return { doc, errors };
+  // Our own exports take the fast path; anything else (comments, flow style, ...) is read by the yaml package.
+  let root: unknown = readCanonicalYaml(yamlText);
+  if (root === undefined) {
+    const read = readWithYamlPackage(yamlText, errors);
+    if (errors.length > 0) return { doc, errors };
+    root = read;
   }
   if (root === null || root === undefined) return { doc, errors };
   if (!isObj(root)) {
@@ -117,6 +109,17 @@ export function parseConfigDocument(yamlText: string): ParseResult {
   doc.applications = listOf(root.applications, 'applications', errors, (v, p) => parseApplication(v, p, errors));
   doc.switches = listOf(root.switches, 'switches', errors, (v, p) => parseSwitch(v, p, errors));
   return { doc, errors };
+}
+
+function readWithYamlPackage(yamlText: string, errors: ValidationError[]): unknown {
+  try {
+    const ydoc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: true, merge: false });
+    for (const e of ydoc.errors) errors.push({ path: '', code: 'yaml-syntax', message: `YAML error: ${e.message.split('\n')[0]}` });
+    return ydoc.errors.length > 0 ? undefined : ydoc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    errors.push({ path: '', code: 'yaml-syntax', message: `YAML error: ${e instanceof Error ? e.message : String(e)}` });
+    return undefined;
+  }
 }
 
 function listOf<T>(v: unknown, path: string, errors: ValidationError[], each: (v: Obj, path: string) => T): T[] {
@@ -172,6 +175,10 @@ function parseApplication(o: Obj, path: string, errors: ValidationError[]): Appl
       errors.push({ path: `${path}.ports`, code: 'invalid-structure', message: `"ports" of ${what} must be a mapping of port ID to port number.` });
     } else {
       for (const [id, v] of Object.entries(o.ports)) {
+        if (FORBIDDEN_KEYS.has(id)) {
+          errors.push({ path: `${path}.ports.${id}`, code: 'invalid-structure', message: `"${id}" cannot be a port ID (${what}).` });
+          continue;
+        }
         const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
         if (typeof n !== 'number' || !Number.isInteger(n)) {
           errors.push({ path: `${path}.ports.${id}`, code: 'invalid-type', message: `Port "${id}" of ${what} must be an integer from 1 to 65535.` });
@@ -212,6 +219,10 @@ function parseSections(v: unknown, path: string, what: string, errors: Validatio
   }
   for (const [section, opts] of Object.entries(v)) {
     const sp = `${path}.${section}`;
+    if (FORBIDDEN_KEYS.has(section)) {
+      errors.push({ path: sp, code: 'invalid-structure', message: `"${section}" cannot be a section name (${what}).` });
+      continue;
+    }
     const sec: Record<string, RawOptionValue> = {};
     out[section] = sec;
     if (opts === null || opts === undefined) continue;
@@ -223,6 +234,10 @@ function parseSections(v: unknown, path: string, what: string, errors: Validatio
     for (const [rawName, raw] of Object.entries(opts)) {
       const name = canonicalOptionName(rawName);
       const op = `${sp}.${name}`;
+      if (FORBIDDEN_KEYS.has(name)) {
+        errors.push({ path: op, code: 'invalid-structure', message: `"${name}" cannot be an option name (${what} [${section}]).` });
+        continue;
+      }
       const earlier = spelledAs.get(name);
       if (earlier !== undefined) {
         errors.push({
@@ -313,5 +328,5 @@ export function configDocumentToPlain(doc: ConfigDocument): Obj {
  * for any document `d` that came out of `parseConfigDocument`.
  */
 export function serializeConfigDocument(doc: ConfigDocument): string {
-  return stringify(configDocumentToPlain(doc), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return writeCanonicalYaml(configDocumentToPlain(doc));
 }
