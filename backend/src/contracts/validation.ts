@@ -181,7 +181,7 @@ class Validator {
     }
     for (const info of this.appInfos) {
       const { app } = info;
-      if (app.type === 'sip-server' && app.backup !== undefined) {
+      if (app.type === 'sip-server' && app.backup !== undefined && app.backup !== app.name) {
         const earlier = this.backupOf.get(app.backup);
         if (earlier && earlier !== info) {
           this.err(`${info.path}.backup`, 'backup-shared', `SIP Server "${app.backup}" is named as backup by both "${earlier.app.name}" and "${app.name}"; a backup belongs to one HA pair.`);

@@ -256,8 +256,8 @@ export function isInlinePem(s: string): boolean {
  * Never throws.
  */
 export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionValueCheck {
-  const allowed = describeAllowed(def);
-  const bad = (code: 'invalid-type' | 'out-of-range' | 'invalid-value'): OptionValueCheck => ({ ok: false, code, allowed });
+  // The description is built only on failure: this runs once per option of every DN.
+  const bad = (code: 'invalid-type' | 'out-of-range' | 'invalid-value'): OptionValueCheck => ({ ok: false, code, allowed: describeAllowed(def) });
   if (raw === null || raw === undefined || typeof raw === 'object') return bad('invalid-type');
   switch (def.type) {
     case 'int':
