@@ -10,3 +10,4 @@ export * from './tls-material.js';
 export * from './effective-config.js';
 export { loadConfigDocument } from './load.js';
 export type { LoadResult } from './load.js';
+export * from './worker-protocol.js';

@@ -10,9 +10,12 @@ import { loadConfigDocument, compileEffectiveConfig } from '../contracts/index.j
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
+import { runManaged } from './managed-cli.js';
 import { ProxyWorker, WorkerStartError } from './proxy-worker.js';
 
 interface Args {
+  controlPlane?: string;
+  token?: string;
   config?: string;
   app?: string;
   help?: boolean;
@@ -23,7 +26,9 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string | undefined => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : argv[++i]);
-    if (k === '--config' || k.startsWith('--config=')) a.config = v();
+    if (k === '--control-plane' || k.startsWith('--control-plane=')) a.controlPlane = v();
+    else if (k === '--token' || k.startsWith('--token=')) a.token = v();
+    else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
     else if (k === '--help' || k === '-h') a.help = true;
   }
@@ -54,8 +59,12 @@ export function readRuntimeConfig(file: string, app: string, log: Logger): Proxy
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.controlPlane && args.app) {
+    runManaged(args.controlPlane, args.app, args.token ?? process.env.SIPEDGE_WORKER_TOKEN);
+    return;
+  }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n');
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --control-plane URL --app NAME --token T\n');
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;

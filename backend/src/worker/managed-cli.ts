@@ -1,0 +1,32 @@
+/**
+ * `npm run proxy -- --control-plane URL --app NAME --token T`: one worker fed by a control plane.
+ * The token may also come from SIPEDGE_WORKER_TOKEN (so it does not show in the process list).
+ */
+import { Logger } from './log.js';
+import { ManagedWorker } from './managed-worker.js';
+
+export function runManaged(controlPlane: string, app: string, token: string | undefined): void {
+  const log = new Logger(app);
+  if (!token) {
+    process.stderr.write('a worker token is needed: --token T or SIPEDGE_WORKER_TOKEN (create one in the UI or with POST /api/workers/tokens)\n');
+    process.exit(2);
+  }
+  try { new URL(controlPlane); } catch {
+    process.stderr.write(`--control-plane must be a URL like http://host:8080 (got '${controlPlane}')\n`);
+    process.exit(2);
+  }
+  const managed = new ManagedWorker({
+    controlPlane, app, token, logger: log,
+    onAuthRefused: (status) => { log.error(`control plane refused the token (HTTP ${status}); stopping`); void managed.stop(0).then(() => process.exit(3)); },
+  });
+  managed.start();
+  let stopping = false;
+  const stop = (sig: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal: sig });
+    managed.stop(sig === 'SIGINT' ? 0 : 4000).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,222 @@
+/**
+ * A worker under a control plane (embedded or remote, same code): receives snapshots over the worker protocol,
+ * starts or live-updates its ProxyWorker, keeps "after restart" changes pending until told to restart, and reports
+ * status and alarms every second. It keeps serving on its last good snapshot while the control plane is away.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
+  type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
+} from '../contracts/worker-protocol.js';
+import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { toRuntimeConfig } from './config-adapter.js';
+import type { Logger } from './log.js';
+import { ProxyWorker, WorkerStartError, type WorkerStatus } from './proxy-worker.js';
+
+export interface ManagedWorkerOptions {
+  controlPlane: string;
+  app: string;
+  token: string;
+  logger: Logger;
+  /** Called when the control plane refuses the token: there is no point retrying. */
+  onAuthRefused?: (status: number, message: string) => void;
+}
+
+export class ManagedWorker {
+  private worker: ProxyWorker | undefined;
+  private running: { configVersion: number; effectiveVersion: string } | undefined;
+  private pending: { configVersion: number; config: ProxyRuntimeConfig; options: string[] } | undefined;
+  private refused: { configVersion: number; reason: string } | undefined;
+  private startFailure: ReportedAlarm | undefined;
+  private lastSnapshot: SnapshotMessage | undefined;
+  private readonly instanceId = randomUUID();
+  private readonly startedAt = new Date().toISOString();
+  private stopped = false;
+  private abort: AbortController | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private reportInFlight = false;
+  private reportAgain = false;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: ManagedWorkerOptions) {}
+
+  start(): void {
+    void this.connectLoop();
+    this.reportTimer = setInterval(() => void this.report(), REPORT_INTERVAL_MS);
+  }
+
+  async stop(drainMs: number): Promise<void> {
+    this.stopped = true;
+    this.abort?.abort();
+    if (this.reportTimer) clearInterval(this.reportTimer);
+    await this.busy;
+    await this.worker?.stop(drainMs);
+    this.worker = undefined;
+  }
+
+  private url(path: string): string { return new URL(path, this.o.controlPlane).toString(); }
+  private headers(): Record<string, string> { return { authorization: `Bearer ${this.o.token}` }; }
+
+  /** Keeps one event stream open; reconnects with back-off (the worker keeps serving meanwhile). */
+  private async connectLoop(): Promise<void> {
+    let delay = 250;
+    while (!this.stopped) {
+      this.abort = new AbortController();
+      try {
+        const res = await fetch(this.url(`/api/worker-channel/stream?app=${encodeURIComponent(this.o.app)}`), { headers: { ...this.headers(), accept: 'text/event-stream' }, signal: this.abort.signal });
+        if (res.status === 401 || res.status === 403) {
+          const msg = await res.text();
+          this.o.logger.error('the control plane refused this worker token', { status: res.status, body: msg.slice(0, 300) });
+          this.o.onAuthRefused?.(res.status, msg);
+          return;
+        }
+        if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+        this.o.logger.info('connected to the control plane', { controlPlane: this.o.controlPlane });
+        delay = 250;
+        const parser = new SseParser();
+        const decoder = new TextDecoder();
+        let lastData = Date.now();
+        const idle = setInterval(() => { if (Date.now() - lastData > OFFLINE_AFTER_MS * 3) this.abort?.abort(); }, 1000);
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            lastData = Date.now();
+            for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.onEvent(ev.event, ev.data);
+          }
+        } finally { clearInterval(idle); }
+      } catch (e) {
+        if (this.stopped) return;
+        this.o.logger.warn('control plane unreachable; serving on the last snapshot', { error: (e as Error).message, retryInMs: delay });
+      }
+      if (this.stopped) return;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+
+  private onEvent(event: string, data: string): void {
+    if (event === 'snapshot') {
+      let msg: SnapshotMessage;
+      try { msg = parseSnapshot(data, this.o.app); } catch (e) { this.refuse(-1, (e as Error).message); return; }
+      this.serialize(() => this.applySnapshot(msg));
+    } else if (event === 'restart') {
+      let msg: RestartMessage;
+      try { msg = JSON.parse(data) as RestartMessage; } catch { return; }
+      this.serialize(() => this.restart(msg));
+    }
+  }
+
+  /** Snapshots and restarts are handled one at a time, in order. */
+  private serialize(fn: () => Promise<void>): void {
+    this.busy = this.busy.then(fn).catch((e: unknown) => { this.o.logger.error('handling a control-plane message failed', { error: (e as Error).message }); });
+  }
+
+  private refuse(configVersion: number, reason: string): void {
+    this.refused = { configVersion, reason };
+    this.o.logger.event(40003, 'error', { configVersion }, `snapshot refused, keeping the running configuration: ${reason}`);
+    void this.report();
+  }
+
+  private async applySnapshot(msg: SnapshotMessage): Promise<void> {
+    let config: ProxyRuntimeConfig;
+    try {
+      if (msg.effective.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(msg.effective.application?.name)}`);
+      config = toRuntimeConfig(msg.effective);
+    } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
+    this.lastSnapshot = msg;
+    if (!this.worker) {
+      await this.startWith(config, msg.configVersion, msg.effective.version);
+      return;
+    }
+    if (this.running?.effectiveVersion === msg.effective.version) {
+      this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
+      this.refused = undefined;
+      void this.report();
+      return;
+    }
+    const res = this.worker.applyConfig(config);
+    this.refused = undefined;
+    if (res.restartRequired.length) {
+      this.pending = { configVersion: msg.configVersion, config, options: res.restartRequired };
+      this.o.logger.warn('restart pending: these changes take effect after a restart', { configVersion: msg.configVersion, options: res.restartRequired });
+    } else {
+      this.pending = undefined;
+      this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
+    }
+    void this.report();
+  }
+
+  private async startWith(config: ProxyRuntimeConfig, configVersion: number, effectiveVersion: string): Promise<void> {
+    try {
+      this.worker = await ProxyWorker.start(config, { logger: this.o.logger, onEvent: () => void this.report() });
+      this.running = { configVersion, effectiveVersion };
+      this.startFailure = undefined;
+      this.refused = undefined;
+    } catch (e) {
+      const event = e instanceof WorkerStartError ? e.event : 40006;
+      this.startFailure = { key: `listener:${this.o.app}`, event, eventName: event === 40006 ? 'SPR_LISTENER_FAILED' : 'SPR_START_FAILED', severity: 'critical', reason: (e as Error).message, trigger: 'start', since: new Date().toISOString() };
+      this.o.logger.error('the proxy could not start on this snapshot', { configVersion, error: (e as Error).message });
+    }
+    void this.report();
+  }
+
+  private async restart(msg: RestartMessage): Promise<void> {
+    const next = this.pending ?? (this.lastSnapshot ? { configVersion: this.lastSnapshot.configVersion, config: toRuntimeConfig(this.lastSnapshot.effective), options: [] } : undefined);
+    if (!next) return;
+    this.o.logger.info('restarting on request', { reason: msg.reason, drainMs: msg.drainMs, configVersion: next.configVersion });
+    await this.worker?.stop(msg.drainMs);
+    this.worker = undefined;
+    this.pending = undefined;
+    await this.startWith(next.config, next.configVersion, next.config.version);
+  }
+
+  /** Posts the status; coalesces bursts (one in flight, one queued). */
+  private async report(): Promise<void> {
+    if (this.reportInFlight) { this.reportAgain = true; return; }
+    this.reportInFlight = true;
+    try {
+      do {
+        this.reportAgain = false;
+        const body = this.buildReport();
+        const res = await fetch(this.url('/api/worker-channel/report'), { method: 'POST', headers: { ...this.headers(), 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000) });
+        if (res.status === 401 || res.status === 403) this.o.onAuthRefused?.(res.status, await res.text());
+        else await res.arrayBuffer();
+      } while (this.reportAgain && !this.stopped);
+    } catch { /* the control plane is away: the next tick tries again */ } finally { this.reportInFlight = false; }
+  }
+
+  private buildReport(): WorkerReport {
+    const st: WorkerStatus | undefined = this.worker?.status();
+    const alarms: ReportedAlarm[] = (st?.alarms ?? []).map((a) => ({ key: a.id, event: a.event, eventName: a.eventName, severity: 'critical', reason: a.text, trigger: 'oos-detection', since: a.since }));
+    if (this.startFailure) alarms.push(this.startFailure);
+    const pairs: ReportedPair[] = (st?.pairs ?? []).map((p) => ({
+      name: p.name,
+      serving: p.serving,
+      state: p.state,
+      since: new Date(p.since).toISOString(),
+      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up' })),
+      history: p.history.slice(-20).map((h) => ({ at: new Date(h.at).toISOString(), from: h.from, to: h.to, trigger: h.trigger, server: h.server, code: h.code, rttMs: h.rttMs })),
+    }));
+    const c = st?.counters;
+    const requests = c ? Object.values(c.requestsIn).reduce((a, b) => a + b, 0) : 0;
+    return {
+      protocol: WORKER_PROTOCOL_VERSION,
+      app: this.o.app,
+      instanceId: this.instanceId,
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: this.startedAt,
+      configVersion: this.running?.configVersion,
+      effectiveVersion: this.running?.effectiveVersion,
+      restartPending: this.pending ? { configVersion: this.pending.configVersion, options: this.pending.options } : undefined,
+      refused: this.refused,
+      running: !!this.worker,
+      listeners: (st?.listeners ?? []).map((l) => ({ transport: l.transport, address: l.address, port: l.port })),
+      pairs,
+      alarms,
+      counters: c ? { requests, calls: c.calls, callsPerSecond: c.callsPerSecond, rejectedOverload: c.rejectedOverload, rejectedOutOfService: c.rejectedOutOfService, failovers: c.failovers, responses503: c.responsesOut['503'] ?? 0 } : {},
+      connections: st?.connections.length ?? 0,
+      notes: st?.notes ?? [],
+    };
+  }
+}
