@@ -4,3 +4,4 @@ export * from './session';
 export * from './types';
 export { authApi } from './auth';
 export { healthApi } from './health';
+export { optionsApi, optionsFor } from './options';

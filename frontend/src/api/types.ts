@@ -16,36 +16,80 @@ export interface LoginResponse {
   user: User;
 }
 
+/** One proxy worker as `GET /api/health` reports it. */
 export interface WorkerHealth {
-  app?: string;
-  name?: string;
-  id?: string;
-  state?: string;
-  status?: string;
-  [key: string]: unknown;
+  id: string;
+  app: string;
+  online: boolean;
+  configVersion?: number;
+  restartPending?: boolean;
 }
 
 export interface HealthResponse {
-  status: string;
-  database: { mode: 'embedded' | 'external'; up: boolean };
+  /** 'ok' when the database is up and every worker online, else 'degraded'. */
+  status: 'ok' | 'degraded' | string;
+  database: { mode: 'embedded' | 'external'; up: boolean; version?: string; latencyMs?: number };
   workers: WorkerHealth[];
+  uptimeSeconds?: number;
 }
 
-export type OptionType = 'int' | 'bool' | 'string' | 'enum' | 'list' | 'pem';
+/** The list endpoints' page: `?page=&pageSize=&q=&sort=&order=asc|desc` -> this. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * Option value types. The brief's six (`int bool string enum list pem`) plus the control plane's richer ones
+ * (`port`, `host-port`, `sip-contact`, `path-or-pem`, see backend/src/contracts/options/option-schema.ts).
+ */
+export type OptionType =
+  | 'int'
+  | 'bool'
+  | 'string'
+  | 'enum'
+  | 'list'
+  | 'pem'
+  | 'port'
+  | 'host-port'
+  | 'sip-contact'
+  | 'path-or-pem';
 export type TakesEffect = 'immediately' | 'next-call' | 'after-restart';
 
-/** One entry of `GET /api/options/schema`. */
+/**
+ * One option-schema entry. Accepts both the minimal shape (`validValues`) and the control plane's
+ * `GET /api/options/schema` entries (`values`, verbatim guide texts, unit, objects/section).
+ */
 export interface OptionSchemaEntry {
   name: string;
   type: OptionType;
-  default?: string | number | boolean | string[] | null;
-  validValues?: string[];
+  default?: string | number | boolean | readonly string[] | null;
+  validValues?: readonly string[];
+  /** The control plane's spelling of the valid values (enum; may be numbers). */
+  values?: readonly (string | number)[];
   min?: number;
   max?: number;
+  unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
   takesEffect: TakesEffect;
   description: string;
   extension?: boolean;
-  /** Where the option lives, when the schema says so (e.g. 'application', 'switch', 'dn'). */
-  object?: string;
+  /** The source guide's texts, verbatim, when the schema carries them. */
+  defaultText?: string;
+  validValuesText?: string;
+  takesEffectText?: string;
+  aliases?: readonly string[];
+  objects?: readonly string[];
   section?: string;
+  note?: string;
+  source?: string;
+}
+
+/** `GET /api/options/schema`. */
+export interface OptionSchemaResponse {
+  schemaVersion: number;
+  /** Object kind -> the sections it has (e.g. 'sip-proxy' -> ['sipproxy', 'security', 'log']). */
+  objects: Record<string, string[]>;
+  options: OptionSchemaEntry[];
 }

@@ -152,4 +152,51 @@ describe('OptionField', () => {
     );
     expect(screen.getByTestId('extension-badge')).toHaveTextContent('extension');
   });
+
+  describe('with control-plane schema entries', () => {
+    it('treats a port as 1-65535 and shows the unit and verbatim default text', async () => {
+      const user = userEvent.setup();
+      renderWithProviders(
+        <Controlled
+          option={{
+            name: 'http-port',
+            type: 'port',
+            default: null,
+            defaultText: 'No default value',
+            takesEffect: 'after-restart',
+            takesEffectText: 'After SIP Proxy restart',
+            description: 'Management HTTP port.',
+          }}
+        />,
+      );
+      const input = screen.getByRole('textbox', { name: 'http-port' });
+      expect(input).toHaveAccessibleDescription(/Default: No default value/);
+      expect(input).toHaveAccessibleDescription(/Range: 1–65535/);
+      await user.type(input, '0');
+      expect(screen.getByText('Must be between 1 and 65535')).toBeInTheDocument();
+    });
+
+    it('uses `values` as the valid values of an enum', () => {
+      renderWithProviders(
+        <Controlled
+          option={{ name: 'sipproxy-role', type: 'enum', default: 10, values: [10, 11], takesEffect: 'after-restart', description: '' }}
+          initial="12"
+        />,
+      );
+      expect(screen.getByText('Must be one of: 10, 11')).toBeInTheDocument();
+    });
+
+    it('checks host:port', async () => {
+      const user = userEvent.setup();
+      renderWithProviders(
+        <Controlled option={{ name: 'external-address', type: 'host-port', takesEffect: 'next-call', description: '' }} />,
+      );
+      const input = screen.getByRole('textbox', { name: 'external-address' });
+      await user.type(input, 'proxy.example.com');
+      expect(screen.getByText(/Must be host:port/)).toBeInTheDocument();
+      await user.type(input, ':5060');
+      expect(screen.queryByText(/Must be host:port/)).not.toBeInTheDocument();
+      expect(screen.getByTestId('takes-effect-badge')).toHaveTextContent('next call');
+    });
+  });
 });

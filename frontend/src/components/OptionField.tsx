@@ -18,11 +18,14 @@ import { IconArrowBackUp } from '@tabler/icons-react';
 import type { OptionSchemaEntry } from '../api/types';
 import {
   TAKES_EFFECT,
+  boundsOf,
   formatDefault,
   parseBool,
   rangeHint,
   splitList,
+  validValuesOf,
   validateOptionValue,
+  widgetFor,
   type OptionValue,
 } from '../lib/options';
 import classes from './OptionField.module.css';
@@ -48,10 +51,17 @@ export interface OptionFieldProps {
 }
 
 /** "now" / "next call" / "after restart", coloured; the tooltip gives the full sentence. */
-export function TakesEffectBadge({ takesEffect }: { takesEffect: OptionSchemaEntry['takesEffect'] }) {
+export function TakesEffectBadge({
+  takesEffect,
+  text,
+}: {
+  takesEffect: OptionSchemaEntry['takesEffect'];
+  /** The guide's own words (e.g. "After SIP Proxy restart"), shown in the tooltip. */
+  text?: string;
+}) {
   const t = TAKES_EFFECT[takesEffect] ?? { badge: takesEffect, long: takesEffect, color: 'gray' };
   return (
-    <Tooltip label={t.long} withinPortal>
+    <Tooltip label={text ?? t.long} withinPortal>
       <Badge
         component="span"
         size="xs"
@@ -67,18 +77,23 @@ export function TakesEffectBadge({ takesEffect }: { takesEffect: OptionSchemaEnt
 }
 
 function Hints({ option }: { option: OptionSchemaEntry }) {
+  const widget = widgetFor(option.type);
+  const valid = validValuesOf(option);
   const parts: string[] = [`Default: ${formatDefault(option)}`];
-  const range = option.type === 'int' ? rangeHint(option) : undefined;
+  const range = widget === 'int' ? rangeHint(option) : undefined;
   if (range) parts.push(range);
-  if ((option.type === 'enum' || option.type === 'list' || option.type === 'string') && option.validValues?.length) {
-    parts.push(`${option.type === 'list' ? 'Allowed values' : 'One of'}: ${option.validValues.join(', ')}`);
+  if (valid.length > 0 && widget !== 'bool') {
+    parts.push(`${widget === 'list' ? 'Allowed values' : 'One of'}: ${valid.join(', ')}`);
+  } else if (option.validValuesText && widget !== 'int' && widget !== 'bool') {
+    parts.push(`Valid values: ${option.validValuesText}`);
+  } else if (widget === 'pem') {
+    parts.push('Inline PEM or a file path');
   }
-  if (option.type === 'pem') parts.push('Inline PEM or a file path');
   return (
     <>
       <span className={classes.badges}>
         <VisuallyHidden>Takes effect:</VisuallyHidden>{' '}
-        <TakesEffectBadge takesEffect={option.takesEffect} />
+        <TakesEffectBadge takesEffect={option.takesEffect} text={option.takesEffectText} />
         <VisuallyHidden>.</VisuallyHidden>{' '}
         {option.extension ? (
           <Badge component="span" size="xs" variant="outline" color="gray" data-testid="extension-badge">
@@ -167,7 +182,10 @@ export function OptionField({
     'data-option': option.name,
   } as const;
 
-  switch (option.type) {
+  const widget = widgetFor(option.type);
+  const bounds = boundsOf(option);
+  const valid = validValuesOf(option);
+  switch (widget) {
     case 'int':
       return (
         <NumberInput
@@ -176,10 +194,10 @@ export function OptionField({
           onChange={(v) => change(v === '' ? undefined : v)}
           placeholder={placeholder}
           allowDecimal={false}
-          allowNegative={option.min === undefined || option.min < 0}
+          allowNegative={bounds.min === undefined || bounds.min < 0}
           clampBehavior="none"
-          min={option.min}
-          max={option.max}
+          min={bounds.min}
+          max={bounds.max}
           inputMode="numeric"
         />
       );
@@ -225,11 +243,11 @@ export function OptionField({
           {...common}
           value={value === undefined ? null : String(value)}
           onChange={(v) => change(v ?? undefined)}
-          data={option.validValues ?? []}
+          data={valid}
           placeholder={placeholder}
           clearable={false}
           allowDeselect={false}
-          searchable={(option.validValues?.length ?? 0) > 8}
+          searchable={valid.length > 8}
           comboboxProps={{ withinPortal: true }}
         />
       );
@@ -239,9 +257,9 @@ export function OptionField({
           {...common}
           value={value === undefined ? [] : splitList(value)}
           onChange={(v) => change(v.length === 0 ? undefined : v)}
-          data={option.validValues ?? []}
+          data={valid}
           placeholder={isSet ? undefined : placeholder}
-          splitChars={[',', ' ']}
+          splitChars={[',']}
           acceptValueOnBlur
           comboboxProps={{ withinPortal: true }}
         />
@@ -270,7 +288,13 @@ export function OptionField({
           {...common}
           value={value === undefined ? '' : String(value)}
           onChange={(e) => change(e.currentTarget.value)}
-          placeholder={placeholder}
+          placeholder={
+            option.type === 'host-port'
+              ? `host:port (${placeholder})`
+              : option.type === 'sip-contact'
+                ? `host[:port][;transport=…] (${placeholder})`
+                : placeholder
+          }
           spellCheck={false}
           autoComplete="off"
         />

@@ -9,10 +9,39 @@ export const TAKES_EFFECT: Record<TakesEffect, { badge: string; long: string; co
   'after-restart': { badge: 'after restart', long: 'Takes effect after a restart', color: 'orange' },
 };
 
-/** Splits a list value as written in the YAML document or the source documents ("a, b" or "a b"). */
+/** How the editor treats a type: the control plane's extra types share the brief's widgets. */
+export type OptionWidget = 'int' | 'bool' | 'string' | 'enum' | 'list' | 'pem';
+
+export function widgetFor(type: OptionSchemaEntry['type']): OptionWidget {
+  switch (type) {
+    case 'port':
+      return 'int';
+    case 'path-or-pem':
+      return 'pem';
+    case 'host-port':
+    case 'sip-contact':
+      return 'string';
+    default:
+      return type;
+  }
+}
+
+/** Valid values from either spelling (`validValues`, or the control plane's `values`, which may be numbers). */
+export function validValuesOf(option: Pick<OptionSchemaEntry, 'validValues' | 'values'>): string[] {
+  if (option.validValues && option.validValues.length > 0) return [...option.validValues];
+  return (option.values ?? []).map(String);
+}
+
+/** min/max with the implicit 1-65535 of a `port`. */
+export function boundsOf(option: Pick<OptionSchemaEntry, 'type' | 'min' | 'max'>): { min?: number; max?: number } {
+  if (option.type === 'port') return { min: option.min ?? 1, max: option.max ?? 65535 };
+  return { min: option.min, max: option.max };
+}
+
+/** Splits a list value as written in the YAML document ("a, b") into trimmed, non-empty names. */
 export function splitList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
-  if (typeof v === 'string') return v.split(/[,\s]+/).map((x) => x.trim()).filter(Boolean);
+  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
   if (v === undefined || v === null) return [];
   return [String(v)];
 }
@@ -28,33 +57,36 @@ export function parseBool(v: unknown): boolean | undefined {
   return undefined;
 }
 
-/** Human text for an option's default ("none" when it has none). */
-export function formatDefault(option: Pick<OptionSchemaEntry, 'type' | 'default'>): string {
+/** Human text for an option's default: the guide's words when the schema has them, else "none" when there is none. */
+export function formatDefault(option: Pick<OptionSchemaEntry, 'type' | 'default' | 'defaultText'>): string {
+  if (option.defaultText) return option.defaultText;
   const d = option.default;
   if (d === undefined || d === null || d === '') return 'none';
-  if (option.type === 'list') {
+  const widget = widgetFor(option.type);
+  if (widget === 'list') {
     const items = splitList(d);
     return items.length ? items.join(', ') : 'none';
   }
-  if (option.type === 'bool') {
+  if (widget === 'bool') {
     const b = parseBool(d);
     return b === undefined ? String(d) : String(b);
   }
-  if (option.type === 'pem') return String(d).startsWith('-----BEGIN') ? '(inline PEM)' : String(d);
+  if (widget === 'pem') return String(d).startsWith('-----BEGIN') ? '(inline PEM)' : String(d);
   return String(d);
 }
 
-/** "Range: 1–65535", "Minimum: 0", "Maximum: 10", or undefined. */
-export function rangeHint(option: Pick<OptionSchemaEntry, 'min' | 'max'>): string | undefined {
-  const { min, max } = option;
-  if (min !== undefined && max !== undefined) return `Range: ${min}–${max}`;
-  if (min !== undefined) return `Minimum: ${min}`;
-  if (max !== undefined) return `Maximum: ${max}`;
+/** "Range: 1–65535", "Minimum: 0 seconds", "Maximum: 10", or undefined. */
+export function rangeHint(option: Pick<OptionSchemaEntry, 'type' | 'min' | 'max' | 'unit'>): string | undefined {
+  const { min, max } = boundsOf(option);
+  const unit = option.unit && option.unit !== 'count' ? ` ${option.unit}` : '';
+  if (min !== undefined && max !== undefined) return `Range: ${min}–${max}${unit}`;
+  if (min !== undefined) return `Minimum: ${min}${unit}`;
+  if (max !== undefined) return `Maximum: ${max}${unit}`;
   return undefined;
 }
 
-function rangeMessage(option: Pick<OptionSchemaEntry, 'min' | 'max'>): string {
-  const { min, max } = option;
+function rangeMessage(bounds: { min?: number; max?: number }): string {
+  const { min, max } = bounds;
   if (min !== undefined && max !== undefined) return `Must be between ${min} and ${max}`;
   if (min !== undefined) return `Must be at least ${min}`;
   return `Must be at most ${max}`;
@@ -68,34 +100,34 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/;
  */
 export function validateOptionValue(option: OptionSchemaEntry, value: OptionValue | undefined | null): string | null {
   if (value === undefined || value === null) return null;
+  const validValues = validValuesOf(option);
   switch (option.type) {
-    case 'int': {
+    case 'int':
+    case 'port': {
       const text = typeof value === 'number' ? String(value) : String(value).trim();
       if (text === '') return null;
       if (!/^[-+]?\d+$/.test(text)) return 'Must be a whole number';
       const n = Number(text);
       if (!Number.isSafeInteger(n)) return 'Number is too large';
-      if ((option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max)) {
-        return rangeMessage(option);
+      const bounds = boundsOf(option);
+      if ((bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max)) {
+        return rangeMessage(bounds);
       }
+      if (validValues.length > 0 && !validValues.includes(String(n))) return `Must be one of: ${validValues.join(', ')}`;
       return null;
     }
     case 'bool':
       return parseBool(value) === undefined ? 'Must be true or false' : null;
     case 'enum': {
       const s = String(value);
-      if (option.validValues && option.validValues.length > 0 && !option.validValues.includes(s)) {
-        return `Must be one of: ${option.validValues.join(', ')}`;
-      }
+      if (validValues.length > 0 && !validValues.includes(s)) return `Must be one of: ${validValues.join(', ')}`;
       return null;
     }
     case 'list': {
       const items = splitList(value);
-      if (option.validValues && option.validValues.length > 0) {
-        const bad = items.filter((i) => !option.validValues!.includes(i));
-        if (bad.length > 0) {
-          return `Not allowed: ${bad.join(', ')}. Allowed values: ${option.validValues.join(', ')}`;
-        }
+      if (validValues.length > 0) {
+        const bad = items.filter((i) => !validValues.includes(i));
+        if (bad.length > 0) return `Not allowed: ${bad.join(', ')}. Allowed values: ${validValues.join(', ')}`;
       }
       const seen = new Set<string>();
       for (const i of items) {
@@ -104,7 +136,8 @@ export function validateOptionValue(option: OptionSchemaEntry, value: OptionValu
       }
       return null;
     }
-    case 'pem': {
+    case 'pem':
+    case 'path-or-pem': {
       const s = String(value).trim();
       if (s === '') return null;
       if (s.includes('-----BEGIN')) {
@@ -113,11 +146,28 @@ export function validateOptionValue(option: OptionSchemaEntry, value: OptionValu
       // Not inline PEM: the schema allows a file path instead.
       return /[\r\n]/.test(s) ? 'Enter a PEM block or a single file path' : null;
     }
+    case 'host-port': {
+      const s = String(value).trim();
+      if (s === '') return null;
+      const m = /^(\[[^\]]+\]|[^:\s;\[\]]+):(\d{1,5})$/.exec(s);
+      if (!m) return 'Must be host:port, for example proxy.example.com:5060';
+      const port = Number(m[2]);
+      return port >= 1 && port <= 65535 ? null : 'Port must be between 1 and 65535';
+    }
+    case 'sip-contact': {
+      const s = String(value).trim();
+      if (s === '') return null;
+      const hostPart = s.replace(/^<(.*)>$/, '$1').replace(/^sips?:/i, '').split(';')[0]!.replace(/^[^@]*@/, '');
+      const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?$/.exec(hostPart);
+      if (!m) return 'Must be host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
+      if (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)) return 'Port must be between 1 and 65535';
+      return null;
+    }
     case 'string':
     default: {
       if (typeof value !== 'string') return null;
-      if (option.validValues && option.validValues.length > 0 && value !== '' && !option.validValues.includes(value)) {
-        return `Must be one of: ${option.validValues.join(', ')}`;
+      if (validValues.length > 0 && value !== '' && !validValues.includes(value)) {
+        return `Must be one of: ${validValues.join(', ')}`;
       }
       return null;
     }
@@ -127,7 +177,7 @@ export function validateOptionValue(option: OptionSchemaEntry, value: OptionValu
 /** Coerces a value as stored/received (often a string) into the shape the editor uses for the option's type. */
 export function normalizeOptionValue(option: Pick<OptionSchemaEntry, 'type'>, raw: unknown): OptionValue | undefined {
   if (raw === undefined || raw === null) return undefined;
-  switch (option.type) {
+  switch (widgetFor(option.type)) {
     case 'int': {
       if (typeof raw === 'number') return raw;
       const s = String(raw).trim();

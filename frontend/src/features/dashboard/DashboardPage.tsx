@@ -1,19 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Card, Group, List, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconAlertCircle, IconDatabase, IconServer, IconTopologyStar3 } from '@tabler/icons-react';
-import { healthApi, type HealthResponse, type WorkerHealth } from '../../api';
+import { healthApi, type HealthResponse } from '../../api';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
 
 export const HEALTH_QUERY_KEY = ['health'] as const;
-
-function workerName(w: WorkerHealth, i: number): string {
-  return String(w.app ?? w.name ?? w.id ?? `Worker ${i + 1}`);
-}
-
-function workerState(w: WorkerHealth): string {
-  return String(w.state ?? w.status ?? 'unknown');
-}
 
 function DatabaseCard({ health }: { health: HealthResponse | undefined }) {
   const db = health?.database;
@@ -75,15 +67,27 @@ function WorkersCard({ health }: { health: HealthResponse | undefined }) {
         </Text>
       ) : (
         <List size="sm" spacing={4} listStyleType="none">
-          {workers.map((w, i) => (
-            <List.Item key={`${workerName(w, i)}-${i}`}>
+          {workers.map((w) => (
+            <List.Item key={w.id}>
               <Group gap="xs" justify="space-between" wrap="nowrap">
-                <Text size="sm" truncate>
-                  {workerName(w, i)}
+                <Text size="sm" truncate title={w.id}>
+                  {w.app}
                 </Text>
-                <Badge size="sm" variant="light" color={/^(up|running|connected|ok|ready)$/i.test(workerState(w)) ? 'green' : 'gray'}>
-                  {workerState(w)}
-                </Badge>
+                <Group gap={4} wrap="nowrap">
+                  {w.restartPending ? (
+                    <Badge size="sm" variant="light" color="orange">
+                      restart pending
+                    </Badge>
+                  ) : null}
+                  {w.configVersion !== undefined ? (
+                    <Badge size="sm" variant="default" title="Configuration version the worker runs">
+                      v{w.configVersion}
+                    </Badge>
+                  ) : null}
+                  <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'}>
+                    {w.online ? 'online' : 'offline'}
+                  </Badge>
+                </Group>
               </Group>
             </List.Item>
           ))}
