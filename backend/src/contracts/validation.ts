@@ -39,8 +39,12 @@ const PORT_IDS: Readonly<Record<string, readonly string[]>> = {
 const OUTBOUND_PROXY = 'sip-outbound-proxy';
 const IP_RE = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\])$/;
 
-/** Typed options of one object, keyed `section\0name`. */
-type Typed = Map<string, OptionValue>;
+/** Typed options of one object: section -> canonical name -> value. */
+type Typed = Map<string, Map<string, OptionValue>>;
+
+function tv(t: Typed, section: string, name: string): OptionValue | undefined {
+  return t.get(section)?.get(name);
+}
 
 interface AppInfo {
   readonly index: number;
@@ -55,10 +59,6 @@ interface OutboundDn {
   readonly path: string;
   readonly typed: Typed;
   readonly externalContact?: string;
-}
-
-function key(section: string, name: string): string {
-  return `${section}\u0000${name}`;
 }
 
 function fmt(v: unknown): string {
@@ -127,17 +127,18 @@ class Validator {
     if (kind === undefined) return typed; // unknown object type: reported elsewhere, options cannot be judged
     const allowedSections = SECTIONS_BY_KIND[kind];
     for (const section of Object.keys(sections)) {
-      const sp = `${path}.options.${section}`;
       const opts = sections[section];
       if (!allowedSections.includes(section as never)) {
-        this.err(sp, 'unknown-section', `${what} has no section [${section}]; a ${kind} has ${allowedSections.map((s) => `[${s}]`).join(', ')}.`);
+        this.err(`${path}.options.${section}`, 'unknown-section', `${what} has no section [${section}]; a ${kind} has ${allowedSections.map((s) => `[${s}]`).join(', ')}.`);
         continue;
       }
+      const values = new Map<string, OptionValue>();
+      typed.set(section, values);
       for (const name of Object.keys(opts)) {
         const raw = opts[name];
-        const op = `${sp}.${name}`;
         const def = findOption(kind, section, name);
         if (!def) {
+          const op = `${path}.options.${section}.${name}`;
           const elsewhere = findOptionsByName(name);
           if (elsewhere.length > 0) {
             const where = elsewhere.map((d) => `${d.objects.join('/')} [${d.section}]`).join('; ');
@@ -150,10 +151,10 @@ class Validator {
         const r = checkOptionValue(def, raw);
         if (!r.ok) {
           const why = r.code === 'out-of-range' ? 'is out of range' : r.code === 'invalid-type' ? 'has the wrong type' : 'is not a valid value';
-          this.err(op, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
+          this.err(`${path}.options.${section}.${def.name}`, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
           continue;
         }
-        typed.set(key(section, def.name), r.value);
+        values.set(def.name, r.value);
       }
     }
     return typed;
@@ -188,7 +189,7 @@ class Validator {
         } else this.backupOf.set(app.backup, info);
       }
       if (app.type === 'sip-proxy') {
-        const serving = info.typed.get(key('sipproxy', 'servicing-sipserver'));
+        const serving = tv(info.typed, 'sipproxy', 'servicing-sipserver');
         if (typeof serving === 'string' && serving !== '') {
           const pool = this.pools.get(serving) ?? [];
           pool.push(info);
@@ -268,7 +269,7 @@ class Validator {
       }
     }
     // sipproxy-role: only standalone mode (10) is served.
-    const role = typed.get(key('sipproxy', 'sipproxy-role'));
+    const role = tv(typed, 'sipproxy', 'sipproxy-role');
     const rawRole = app.options?.sipproxy?.['sipproxy-role'];
     if (rawRole === undefined) {
       this.err(`${sp}.sipproxy-role`, 'required',
@@ -278,7 +279,7 @@ class Validator {
         `SIP Proxy ${what} has sipproxy-role 0, which the guide reserves for engineering purposes; only 10 (standalone mode) is served. Set it to 10.`);
     }
     // applications: the primaries this proxy monitors.
-    const list = typed.get(key('sipproxy', 'applications'));
+    const list = tv(typed, 'sipproxy', 'applications');
     const monitored = new Set<string>();
     if (app.options?.sipproxy?.applications === undefined || (Array.isArray(list) && list.length === 0)) {
       this.err(`${sp}.applications`, 'required', `SIP Proxy ${what} needs [sipproxy] applications: the comma-separated names of the primary SIP Servers it monitors.`);
@@ -294,7 +295,7 @@ class Validator {
       }
     }
     // servicing-sipserver: one of applications.
-    const serving = typed.get(key('sipproxy', 'servicing-sipserver'));
+    const serving = tv(typed, 'sipproxy', 'servicing-sipserver');
     if (typeof serving !== 'string' || serving === '') {
       if (app.options?.sipproxy?.['servicing-sipserver'] === undefined || serving === '') {
         this.err(`${sp}.servicing-sipserver`, 'required',
@@ -306,15 +307,15 @@ class Validator {
           `[sipproxy] servicing-sipserver of ${what} is "${serving}", which is not in its applications (${(list as readonly string[]).join(', ')}); it must be one of them.`);
       }
     }
-    if (typed.get(key('sipproxy', 'oos-check')) === 0) {
+    if (tv(typed, 'sipproxy', 'oos-check') === 0) {
       this.err(`${sp}.oos-check`, 'oos-disabled',
         `[sipproxy] oos-check of ${what} is 0, which turns out-of-service detection off; the guide requires it enabled: 1 to 300 seconds.`);
     }
     // TLS: a tls-port needs the certificate and its key.
     const sec = `${path}.options.security`;
-    const cert = typed.get(key('security', 'certificate'));
-    const keyPem = typed.get(key('security', 'certificate-key'));
-    const ca = typed.get(key('security', 'trusted-ca'));
+    const cert = tv(typed, 'security', 'certificate');
+    const keyPem = tv(typed, 'security', 'certificate-key');
+    const ca = tv(typed, 'security', 'trusted-ca');
     if (tlsPort !== undefined) {
       if (typeof cert !== 'string' || cert === '') {
         this.err(`${sec}.certificate`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate (file path or inline PEM).`);
@@ -322,7 +323,7 @@ class Validator {
       if (typeof keyPem !== 'string' || keyPem === '') {
         this.err(`${sec}.certificate-key`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate-key (file path or inline PEM).`);
       }
-      if (typed.get(key('security', 'tls-mutual')) === 1 && (typeof ca !== 'string' || ca === '')) {
+      if (tv(typed, 'security', 'tls-mutual') === 1 && (typeof ca !== 'string' || ca === '')) {
         this.err(`${sec}.trusted-ca`, 'trusted-ca-required', `SIP Proxy ${what} has tls-mutual 1 and so needs [security] trusted-ca to verify client certificates.`);
       }
       if (this.opts.checkTlsMaterial && typeof cert === 'string' && cert !== '' && typeof keyPem === 'string' && keyPem !== '') {
@@ -383,8 +384,8 @@ class Validator {
         if (!kind && dn.type !== '') this.err(`${dp}.type`, 'unknown-type', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
         const typed = this.checkOptions(kind, dn.options ?? {}, dp, what);
         typedDns.push(typed);
-        if (kind === 'voip-service' && typed.get(key('TServer', 'service-type')) === OUTBOUND_PROXY) {
-          const ec = typed.get(key('TServer', 'external-contact'));
+        if (kind === 'voip-service' && tv(typed, 'TServer', 'service-type') === OUTBOUND_PROXY) {
+          const ec = tv(typed, 'TServer', 'external-contact');
           const o: OutboundDn = { switchIndex: s, sw, path: dp, typed, externalContact: typeof ec === 'string' ? ec : undefined };
           outbound.push(o);
           if (o.externalContact !== undefined) {
@@ -423,7 +424,7 @@ class Validator {
       const typed = typedDns[d];
       const dp = `${path}.dns[${d}]`;
       const dwhat = `${dn.type === 'trunk' ? 'Trunk' : dn.type === 'voip-service' ? 'VoIP Service' : 'Extension'} DN "${dn.number}" of ${what}`;
-      if (dn.type === 'voip-service' && typed.get(key('TServer', 'service-type')) === OUTBOUND_PROXY) this.checkOutboundDn(dn, typed, dp, dwhat, pool, sw);
+      if (dn.type === 'voip-service' && tv(typed, 'TServer', 'service-type') === OUTBOUND_PROXY) this.checkOutboundDn(dn, typed, dp, dwhat, pool, sw);
       else if (dn.type === 'trunk') this.checkTrunk(dn, typed, dp, dwhat, s);
       else if (dn.type === 'extension') this.checkExtension(dn, typed, dp, dwhat, pool, sw);
     }
@@ -437,7 +438,7 @@ class Validator {
   }
 
   private checkOos(typed: Typed, dp: string, dwhat: string): void {
-    if (typed.get(key('TServer', 'oos-check')) === 0) {
+    if (tv(typed, 'TServer', 'oos-check') === 0) {
       this.err(`${dp}.options.TServer.oos-check`, 'oos-disabled',
         `${dwhat} has oos-check 0, which turns Active Out-of-Service Detection off; the guide says it must be enabled for SIP Proxy to work: 1 to 300 seconds.`);
     }
@@ -447,9 +448,9 @@ class Validator {
     this.requireOptions(dn, dp, dwhat, ['contact', 'external-contact', 'oos-check', 'oos-force'], 'mandatory on the sip-outbound-proxy DN');
     this.checkOos(typed, dp, dwhat);
     const op = `${dp}.options.TServer`;
-    const contactV = typed.get(key('TServer', 'contact'));
+    const contactV = tv(typed, 'TServer', 'contact');
     const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
-    const portTls = typed.get(key('TServer', 'sip-port-tls'));
+    const portTls = tv(typed, 'TServer', 'sip-port-tls');
     const tlsOn = typeof portTls === 'number' && portTls !== 0;
     if (contact?.transport === 'tls' && !tlsOn) {
       this.err(`${op}.sip-port-tls`, 'tls-port-required',
@@ -467,7 +468,7 @@ class Validator {
         }
       }
     }
-    const ec = typed.get(key('TServer', 'external-contact'));
+    const ec = tv(typed, 'TServer', 'external-contact');
     const hp = typeof ec === 'string' ? parseHostPort(ec) : undefined;
     if (hp) {
       for (const p of pool) {
@@ -482,22 +483,22 @@ class Validator {
 
   private checkTrunk(dn: DnDoc, typed: Typed, dp: string, dwhat: string, s: number): void {
     const op = `${dp}.options.TServer`;
-    const ppc = typed.get(key('TServer', 'peer-proxy-contact'));
-    const contactV = typed.get(key('TServer', 'contact'));
+    const ppc = tv(typed, 'TServer', 'peer-proxy-contact');
+    const contactV = tv(typed, 'TServer', 'contact');
     const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
-    const protocol = typed.get(key('TServer', 'peer-proxy-protocol')) ?? 'udp';
-    const portTls = typed.get(key('TServer', 'peer-proxy-port-tls'));
+    const protocol = tv(typed, 'TServer', 'peer-proxy-protocol') ?? 'udp';
+    const portTls = tv(typed, 'TServer', 'peer-proxy-port-tls');
     if (typeof ppc === 'string' || dn.options?.TServer?.['peer-proxy-contact'] !== undefined) {
       // A multi-site trunk.
       this.requireOptions(dn, dp, dwhat, ['contact', 'oos-check', 'oos-force'], 'mandatory on a multi-site trunk');
       this.checkOos(typed, dp, dwhat);
-      if (dn.options?.TServer?.['resolve-external-contact'] !== undefined && typed.get(key('TServer', 'resolve-external-contact')) === false) {
+      if (dn.options?.TServer?.['resolve-external-contact'] !== undefined && tv(typed, 'TServer', 'resolve-external-contact') === false) {
         this.err(`${op}.resolve-external-contact`, 'invalid-value', `${dwhat} has peer-proxy-contact, so resolve-external-contact must be true (guide: on all trunks that have peer-proxy-contact).`);
       } else if (dn.options?.TServer?.['resolve-external-contact'] === undefined) {
         this.err(`${op}.resolve-external-contact`, 'required', `${dwhat} has peer-proxy-contact, so it needs resolve-external-contact: true (guide: on all trunks that have peer-proxy-contact).`);
       }
       // DNS-resolution mode: contact is an FQDN without port (resolved by SRV to the remote primary and backup).
-      if (contact && contact.port === undefined && !IP_RE.test(contact.host) && typed.get(key('TServer', 'replace-uri-contact')) !== true) {
+      if (contact && contact.port === undefined && !IP_RE.test(contact.host) && tv(typed, 'TServer', 'replace-uri-contact') !== true) {
         this.err(`${op}.replace-uri-contact`, dn.options?.TServer?.['replace-uri-contact'] === undefined ? 'required' : 'invalid-value',
           `${dwhat} uses DNS resolution (contact "${contactV as string}" has no port), so replace-uri-contact must be true.`);
       }
@@ -530,7 +531,7 @@ class Validator {
     if (protocol !== 'tls' && portTls === undefined) return;
     const remoteServing = remote.sw.sipServer;
     const pool = remoteServing !== undefined ? (this.pools.get(remoteServing) ?? []) : [];
-    const remoteTls = remote.typed.get(key('TServer', 'sip-port-tls'));
+    const remoteTls = tv(remote.typed, 'TServer', 'sip-port-tls');
     const expected = pool.find((p) => p.app.ports?.['tls-port'] !== undefined)?.app.ports['tls-port'] ?? (typeof remoteTls === 'number' && remoteTls !== 0 ? remoteTls : undefined);
     if (expected === undefined) {
       this.err(`${op}.peer-proxy-protocol`, 'peer-proxy-tls', `${dwhat} uses TLS toward switch "${remote.sw.name}", whose proxy pool has no TLS port.`);
@@ -541,7 +542,7 @@ class Validator {
   }
 
   private checkExtension(_dn: DnDoc, typed: Typed, dp: string, dwhat: string, pool: readonly AppInfo[], sw: SwitchDoc): void {
-    const contactV = typed.get(key('TServer', 'contact'));
+    const contactV = tv(typed, 'TServer', 'contact');
     const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
     if (contact?.transport !== 'tls') return;
     for (const p of pool) {

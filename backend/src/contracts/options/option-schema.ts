@@ -91,23 +91,23 @@ export interface OptionDefinition {
 export const OPTIONS: readonly OptionDefinition[] = OPTION_DEFINITIONS;
 
 const aliasToCanonical = new Map<string, string>();
-const byScope = new Map<string, OptionDefinition>();
+/** kind -> section -> canonical name -> definition (nested maps: no key strings built per lookup). */
+const byScope = new Map<string, Map<string, Map<string, OptionDefinition>>>();
 const byName = new Map<string, OptionDefinition[]>();
 
 for (const def of OPTIONS) {
   for (const kind of def.objects) {
-    const key = scopeKey(kind, def.section, def.name);
-    if (byScope.has(key)) throw new Error(`option registry: duplicate ${key}`);
-    byScope.set(key, def);
+    let sections = byScope.get(kind);
+    if (!sections) byScope.set(kind, (sections = new Map()));
+    let names = sections.get(def.section);
+    if (!names) sections.set(def.section, (names = new Map()));
+    if (names.has(def.name)) throw new Error(`option registry: duplicate ${kind} [${def.section}] ${def.name}`);
+    names.set(def.name, def);
   }
   const list = byName.get(def.name) ?? [];
   list.push(def);
   byName.set(def.name, list);
   for (const alias of def.aliases) aliasToCanonical.set(alias, def.name);
-}
-
-function scopeKey(kind: string, section: string, name: string): string {
-  return `${kind}\u0000${section}\u0000${name}`;
 }
 
 /** The canonical spelling of an option name (`serving-sipserver` -> `servicing-sipserver`); unknown names unchanged. */
@@ -122,7 +122,7 @@ export function isOptionAlias(name: string): boolean {
 
 /** The option living on `kind` in `section` under `name` (alias accepted), if any. O(1). */
 export function findOption(kind: string, section: string, name: string): OptionDefinition | undefined {
-  return byScope.get(scopeKey(kind, section, canonicalOptionName(name)));
+  return byScope.get(kind)?.get(section)?.get(aliasToCanonical.get(name) ?? name);
 }
 
 /** Every registry entry with this name (alias accepted), on any object: used to say where a misplaced option lives. */
@@ -209,39 +209,61 @@ export interface ParsedContact {
   readonly params: Readonly<Record<string, string | null>>;
 }
 
+const NO_PARAMS: Readonly<Record<string, string | null>> = Object.freeze({});
+
 /** Parses `[sip:|sips:][user@]host[:port][;params]`; `sips:` implies transport tls. Undefined when malformed. */
 export function parseContact(s: string): ParsedContact | undefined {
-  let rest = s.trim().replace(/^<(.*)>$/, '$1');
+  // Hand-rolled (no split/replace): validation parses every DN's contact.
+  let rest = s.trim();
+  if (rest.startsWith('<') && rest.endsWith('>')) rest = rest.slice(1, -1);
   let secure = false;
-  const scheme = /^(sips?):/i.exec(rest);
-  if (scheme) {
-    secure = scheme[1].toLowerCase() === 'sips';
-    rest = rest.slice(scheme[0].length);
+  const colon = rest.indexOf(':');
+  if (colon === 3 || colon === 4) {
+    const scheme = rest.slice(0, colon).toLowerCase();
+    if (scheme === 'sip' || scheme === 'sips') {
+      secure = scheme === 'sips';
+      rest = rest.slice(colon + 1);
+    }
   }
-  const parts = rest.split(';');
-  let hostPart = parts[0];
+  const semi = rest.indexOf(';');
+  let hostPart = semi < 0 ? rest : rest.slice(0, semi);
   let user: string | undefined;
   const at = hostPart.lastIndexOf('@');
   if (at >= 0) {
     user = hostPart.slice(0, at);
     hostPart = hostPart.slice(at + 1);
   }
-  const m = /^(\[[^\]]+\]|[^:\s]+)(?::(\d{1,5}))?$/.exec(hostPart);
-  if (!m || !HOST_RE.test(m[1])) return undefined;
+  let host = hostPart;
   let port: number | undefined;
-  if (m[2] !== undefined) {
-    port = Number(m[2]);
+  const close = hostPart.startsWith('[') ? hostPart.indexOf(']') : -1;
+  const pc = hostPart.indexOf(':', close < 0 ? 0 : close);
+  if (pc >= 0) {
+    host = hostPart.slice(0, pc);
+    const ps = hostPart.slice(pc + 1);
+    if (ps.length === 0 || ps.length > 5) return undefined;
+    port = 0;
+    for (let i = 0; i < ps.length; i++) {
+      const c = ps.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return undefined;
+      port = port * 10 + c;
+    }
     if (port < 1 || port > 65535) return undefined;
   }
-  const params: Record<string, string | null> = {};
-  for (const p of parts.slice(1)) {
-    if (p === '') continue;
-    const eq = p.indexOf('=');
-    if (eq < 0) params[p.toLowerCase()] = null;
-    else params[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
+  if (!HOST_RE.test(host)) return undefined;
+  let params = NO_PARAMS;
+  let transport: string | undefined;
+  if (semi >= 0) {
+    const p: Record<string, string | null> = {};
+    for (const part of rest.slice(semi + 1).split(';')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      if (eq < 0) p[part.toLowerCase()] = null;
+      else p[part.slice(0, eq).toLowerCase()] = part.slice(eq + 1);
+    }
+    params = p;
+    transport = p.transport?.toLowerCase() ?? undefined;
   }
-  const transport = params.transport?.toLowerCase() ?? (secure ? 'tls' : undefined);
-  return { user, host: m[1], port, transport, params };
+  return { user, host, port, transport: transport ?? (secure ? 'tls' : undefined), params };
 }
 
 const PEM_RE = /-----BEGIN [A-Z0-9 ]+-----/;
