@@ -143,3 +143,19 @@ describe('HaPair (guide: Active Out-of-Service Detection)', () => {
     expect(clock.pending()).toBe(0);
   });
 });
+
+describe('HaPair traffic-based liveness', () => {
+  it('a probe timeout while the server answers forwarded requests does not take it out of service', () => {
+    const clock = new FakeClock();
+    const prober = new FakeProber(clock);
+    const pair = new HaPair('X', P, undefined, { oosCheckS: 5, oosForceS: 3, probeTimeoutMs: 1000 }, prober, clock);
+    pair.start();
+    prober.behaviour.set(P.host, 'silent');
+    clock.advance(500);
+    pair.noteTraffic('primary');
+    clock.advance(600);
+    expect(pair.state).toBe('primary-active');
+    clock.advance(5_000 + 1_100);
+    expect(pair.state).toBe('out-of-service');
+  });
+});

@@ -69,6 +69,8 @@ export interface ServerHealth {
   lastError?: string;
   probes: number;
   failures: number;
+  /** Clock time (ms) of the last message received from this server (responses to forwarded requests, requests). */
+  lastTrafficAt?: number;
 }
 
 export interface HaPairSnapshot {
@@ -218,6 +220,16 @@ export class HaPair {
     }
   }
 
+  /**
+   * A message arrived from `role` (a response to a forwarded request): proof of life. A probe that times out while
+   * the server is answering calls is not held against it (an overloaded proxy's late OPTIONS reply is not a dead
+   * server). Hot path: one property write.
+   */
+  noteTraffic(role: ServerRole): void {
+    const h = this.servers[role];
+    if (h) h.lastTrafficAt = this.clock.now();
+  }
+
   /** The retry on `role` got a usable response: it serves calls. */
   forwardSucceeded(role: ServerRole, code: number): void {
     const h = this.servers[role];
@@ -318,6 +330,13 @@ export class HaPair {
       finished = true;
       timeout.cancel();
       const rtt = res === 'timeout' ? undefined : Math.round((this.clock.now() - t0) * 1000) / 1000;
+      if (res === 'timeout' && h.lastTrafficAt !== undefined && h.lastTrafficAt >= t0) {
+        // No OPTIONS answer in time, but the server kept answering forwarded requests meanwhile: alive.
+        h.status = 'up';
+        h.lastError = 'probe timeout while traffic flowed';
+        done({ code: 200 }, undefined);
+        return;
+      }
       if (res === 'timeout') {
         h.status = 'down';
         h.lastError = 'timeout';

@@ -56,10 +56,9 @@ const RR_METHODS = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
 const TIMER_FAILOVER = 101;
 const TIMER_C = 102;
 
-class SipError extends Error {
-  constructor(readonly status: number, readonly reason: string, readonly headers?: [string, string][]) {
-    super(reason);
-  }
+/** A local final response decided during validation/routing; not an Error (no stack capture on the hot path). */
+class SipError {
+  constructor(readonly status: number, readonly reason: string, readonly headers?: [string, string][]) {}
 }
 
 /**
@@ -749,6 +748,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
 
   private noteResponse(status: number): void {
     if (this.timerF) this.ctx.proxy.tl.timers.stop(this.timerF);
+    if (this.pairInfo) this.pairInfo.pair.noteTraffic(this.pairInfo.role);
     if (!this.gotResponse) {
       this.gotResponse = true;
       if (this.isRetry && this.pairInfo && status !== 503) this.pairInfo.pair.forwardSucceeded(this.pairInfo.role, status);
