@@ -53,6 +53,62 @@ export function canonicalKey(name: string): string {
   return k;
 }
 
+/** A header name known in advance: canonical key and the usual wire spelling. */
+export interface KnownName {
+  readonly key: string;
+  readonly display: string;
+  readonly lower: string;
+}
+
+const KNOWN_DISPLAY = [
+  'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Max-Forwards', 'Route', 'Record-Route', 'Contact',
+  'Content-Length', 'Content-Type', 'Content-Encoding', 'Content-Disposition', 'Content-Language',
+  'Allow', 'Supported', 'Require', 'Proxy-Require', 'Unsupported', 'User-Agent', 'Server', 'Path',
+  'Service-Route', 'Authorization', 'Proxy-Authorization', 'WWW-Authenticate', 'Proxy-Authenticate',
+  'Authentication-Info', 'Expires', 'Min-Expires', 'Accept', 'Accept-Encoding', 'Accept-Language',
+  'Subject', 'Date', 'Timestamp', 'Event', 'Allow-Events', 'Subscription-State', 'Session-Expires',
+  'Min-SE', 'Privacy', 'P-Asserted-Identity', 'P-Preferred-Identity', 'Reason', 'Refer-To',
+  'Referred-By', 'Replaces', 'Warning', 'RAck', 'RSeq', 'Organization', 'Call-Info', 'Alert-Info',
+  'Error-Info', 'Retry-After', 'Priority', 'In-Reply-To', 'Reply-To', 'MIME-Version', 'Identity',
+  'Security-Client', 'Security-Server', 'Security-Verify', 'History-Info', 'Diversion',
+  'P-Charging-Vector', 'X-Real-IP',
+];
+
+/** Known names bucketed by length, for allocation-free matching of the common header names. */
+const KNOWN_BY_LEN: KnownName[][] = [];
+{
+  const add = (display: string, key: string): void => {
+    (KNOWN_BY_LEN[display.length] ??= []).push({ key, display, lower: display.toLowerCase() });
+  };
+  for (const d of KNOWN_DISPLAY) add(d, d.toLowerCase());
+  for (const [c, full] of COMPACT) add(c, full);
+}
+
+/**
+ * Match s[a, b) case-insensitively against the known header names without allocating.
+ * Returns the entry, or null. (The name is already validated as a token, so `| 0x20` folding is safe.)
+ */
+export function matchKnownName(s: string, a: number, b: number): KnownName | null {
+  const bucket = KNOWN_BY_LEN[b - a];
+  if (bucket === undefined) return null;
+  const c0 = s.charCodeAt(a) | 0x20;
+  for (let k = 0; k < bucket.length; k++) {
+    const e = bucket[k];
+    const lower = e.lower;
+    if (lower.charCodeAt(0) !== c0) continue;
+    let i = 1;
+    for (; i < b - a; i++) if ((s.charCodeAt(a + i) | 0x20) !== lower.charCodeAt(i)) break;
+    if (i === b - a) return e;
+  }
+  return null;
+}
+
+/** True if s[a, b) is exactly `d`. */
+export function sameText(s: string, a: number, d: string): boolean {
+  for (let i = 0; i < d.length; i++) if (s.charCodeAt(a + i) !== d.charCodeAt(i)) return false;
+  return true;
+}
+
 /** True if the header's grammar allows comma-separated values. */
 export function isListHeader(key: string): boolean {
   return LIST_HEADERS.has(key);

@@ -16,12 +16,15 @@ export interface RawSource {
   buf: Buffer;
   /** Byte offset where the message starts (after any leading CRLFs). */
   start: number;
-  /** Byte offset just past the empty line ending the header section. */
+  /** Byte offset just past the empty line ending the header section (= body start). */
   headEnd: number;
+  /** Byte offset of the end of the body. */
+  bodyEnd: number;
   startLine0: string;
   startLine1: string;
   status: number;
-  body: Buffer;
+  /** The body view once materialized by the `body` getter. */
+  body: Buffer | null;
   /** True when the received Content-Length equals the body length and occurs once. */
   clExact: boolean;
 }
@@ -70,20 +73,42 @@ function parseNameAddrs(h: Headers, name: string, code: 'BAD_HEADER_VALUE'): Nam
   return out;
 }
 
+export const EMPTY: Buffer = Buffer.alloc(0);
+
 /** Common part of requests and responses: headers, body and lazily parsed, cached header views. */
 abstract class SipMessageBase {
   headers: Headers;
-  body: Buffer;
+  /** @internal Body, or null while it is still only a byte range of the received buffer. */
+  _body: Buffer | null;
   /** @internal */
   _raw: RawSource | null;
   /** @internal */
   _c: ViewCache | null;
 
-  constructor(headers: Headers, body: Buffer) {
+  constructor(headers: Headers, body: Buffer | null) {
     this.headers = headers;
-    this.body = body;
+    this._body = body;
     this._raw = null;
     this._c = null;
+  }
+
+  /** Message body (RFC 3261 §7.4), opaque bytes; for received messages a view of the received buffer. */
+  get body(): Buffer {
+    let b = this._body;
+    if (b === null) {
+      const r = this._raw;
+      if (r === null) b = EMPTY;
+      else {
+        b = r.bodyEnd > r.headEnd ? r.buf.subarray(r.headEnd, r.bodyEnd) : EMPTY;
+        r.body = b;
+      }
+      this._body = b;
+    }
+    return b;
+  }
+
+  set body(b: Buffer) {
+    this._body = b;
   }
 
   protected cache(): ViewCache {
@@ -224,7 +249,8 @@ abstract class SipMessageBase {
 
   /** Length of the body; serialize() writes this as Content-Length (RFC 3261 §20.14). */
   get contentLength(): number {
-    return this.body.length;
+    const r = this._raw;
+    return this._body === null && r !== null ? r.bodyEnd - r.headEnd : this.body.length;
   }
 }
 
@@ -235,8 +261,8 @@ export class SipRequest extends SipMessageBase {
   private _uriText: string | null;
   private _uri: SipUri | null;
 
-  constructor(method: string, requestUri: string, headers?: Headers, body?: Buffer) {
-    super(headers ?? new Headers(), body ?? EMPTY);
+  constructor(method: string, requestUri: string, headers?: Headers, body?: Buffer | null) {
+    super(headers ?? new Headers(), body === undefined ? EMPTY : body);
     this.method = method;
     this.requestUri = requestUri;
     this._uriText = null;
@@ -263,8 +289,8 @@ export class SipResponse extends SipMessageBase {
   status: number;
   reason: string;
 
-  constructor(status: number, reason: string, headers?: Headers, body?: Buffer) {
-    super(headers ?? new Headers(), body ?? EMPTY);
+  constructor(status: number, reason: string, headers?: Headers, body?: Buffer | null) {
+    super(headers ?? new Headers(), body === undefined ? EMPTY : body);
     this.status = status;
     this.reason = reason;
   }
@@ -276,7 +302,6 @@ export class SipResponse extends SipMessageBase {
 
 export type SipMessage = SipRequest | SipResponse;
 
-export const EMPTY: Buffer = Buffer.alloc(0);
 
 export function isRequest(m: SipMessage): m is SipRequest {
   return m instanceof SipRequest;

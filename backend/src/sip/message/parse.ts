@@ -1,8 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TOKEN, WORD, isToken, parseDigits, trimWs } from './chars.js';
 import type { SipParseError, SipParseErrorCode } from './errors.js';
-import { HeaderField, type HeadSource, Headers, canonicalKey } from './headers.js';
-import { type CSeq, type SipMessage, SipRequest, SipResponse, parseCSeq } from './message.js';
+import { HeaderField, type HeadSource, Headers, canonicalKey, matchKnownName, sameText } from './headers.js';
+import { type SipMessage, SipRequest, SipResponse, parseCSeq } from './message.js';
 import { parseNameAddr, parseUri } from './uri.js';
 import { type Via, parseViaList } from './via.js';
 
@@ -29,6 +29,17 @@ export type ParseResult = { ok: true; message: SipMessage } | { ok: false; error
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const LFLF = Buffer.from('\n\n', 'latin1');
+/** Messages up to this size are decoded whole, so the header end is found by a string search. */
+const WHOLE_DECODE_MAX = 8192;
+
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+// Buffer#latin1Slice skips toString()'s argument normalisation; fall back if a runtime lacks it.
+const HAS_LATIN1_SLICE = typeof (Buffer.prototype as unknown as Partial<Latin1Slicer>).latin1Slice === 'function';
+function latin1(buf: Buffer, a: number, b: number): string {
+  return HAS_LATIN1_SLICE ? (buf as unknown as Latin1Slicer).latin1Slice(a, b) : buf.toString('latin1', a, b);
+}
 
 /** Resolve partial limits against the defaults (no allocation when none are given). */
 export function resolveLimits(l: Partial<ParserLimits> | undefined): Readonly<ParserLimits> {
@@ -40,37 +51,29 @@ export function resolveLimits(l: Partial<ParserLimits> | undefined): Readonly<Pa
   };
 }
 
-function fail(code: SipParseErrorCode, reason: string, status = 400, partial?: SipRequest): ParseResult {
+function fail(code: SipParseErrorCode, reason: string, status: number, partial: SipRequest | null): ParseResult {
   let canRespond = false;
-  if (partial !== undefined) {
+  if (partial !== null) {
     const h = partial.headers;
     canRespond = h.has('via') && h.has('from') && h.has('to') && h.has('call-id') && h.has('cseq');
   }
   const error: SipParseError = { code, reason, status, canRespond };
-  if (partial !== undefined) error.partial = partial;
+  if (partial !== null) error.partial = partial;
   return { ok: false, error };
 }
-
-/** Mandatory headers in check order (RFC 3261 §8.1.1); Max-Forwards is not required (RFC 2543 peers, RFC 4475 §3.4.1). */
-const MANDATORY: ReadonlyArray<readonly [string, string]> = [
-  ['via', 'Via'],
-  ['from', 'From'],
-  ['to', 'To'],
-  ['call-id', 'Call-ID'],
-  ['cseq', 'CSeq'],
-];
 
 /**
  * Parse one SIP message from a datagram (RFC 3261 §7, §18.3). Never throws.
  * Body length comes from Content-Length; without it the body is the rest of the datagram;
- * octets beyond Content-Length are discarded (§18.3). The returned body is a view of `buf`.
+ * octets beyond Content-Length are discarded (§18.3). The body is a view of `buf`, so the
+ * caller must not reuse `buf` while the message is alive.
  */
 export function parseMessage(buf: Buffer, limits?: Partial<ParserLimits>): ParseResult {
   try {
     return parseInner(buf, resolveLimits(limits), false);
-  } catch (e) {
+  } catch {
     // Defensive: a parser bug must not take the worker down; report it as a 400.
-    return fail('INTERNAL', 'Unparseable Message');
+    return fail('INTERNAL', 'Unparseable Message', 400, null);
   }
 }
 
@@ -79,53 +82,97 @@ export function parseFramed(buf: Buffer, limits: Readonly<ParserLimits>): ParseR
   try {
     return parseInner(buf, limits, true);
   } catch {
-    return fail('INTERNAL', 'Unparseable Message');
+    return fail('INTERNAL', 'Unparseable Message', 400, null);
   }
+}
+
+// Partial-parse state handed to error construction (module-level: parsing is synchronous).
+let pMethod = '';
+let pRuri = '';
+let pIsReq = false;
+
+function partial(fields: HeaderField[] | Headers): SipRequest | null {
+  if (!pIsReq) return null;
+  return new SipRequest(pMethod, pRuri, fields instanceof Headers ? fields : new Headers(fields));
 }
 
 function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): ParseResult {
   const total = buf.length;
-  if (total > lim.maxMessageBytes) return fail('MESSAGE_TOO_LARGE', 'Message Too Large', 513);
+  pIsReq = false;
+  pMethod = '';
+  pRuri = '';
+  if (total > lim.maxMessageBytes) return fail('MESSAGE_TOO_LARGE', 'Message Too Large', 513, null);
   let start = 0;
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   while (start < total && (buf[start] === 13 || buf[start] === 10)) start++;
-  if (start === total) return fail('EMPTY', 'Empty Message');
+  if (start === total) return fail('EMPTY', 'Empty Message', 400, null);
 
-  let headEnd = buf.indexOf(CRLFCRLF, start);
-  let noEnd = false;
-  if (headEnd !== -1) headEnd += 4;
-  else {
-    headEnd = buf.indexOf(LFLF, start);
-    if (headEnd !== -1) headEnd += 2;
-    else {
-      headEnd = total;
-      noEnd = true;
-    }
-  }
-
-  // Decode the header section once; field names/values are substrings of it. Pure ASCII and
-  // invalid UTF-8 decode as latin1 (string index == byte offset); valid non-ASCII UTF-8 as utf8.
-  const headBytes = buf.subarray(start, headEnd);
+  // Decode the header section once as a string; header names/values are substrings of it.
+  // Pure ASCII (the common case) and invalid UTF-8 decode as latin1 so string index == byte
+  // offset; valid non-ASCII UTF-8 decodes as utf8 (then the head is decoded on its own).
   let s: string;
+  let p0: number; // string index of the start line
+  let sn: number; // string index just past the header section's empty line
+  let headEnd: number; // byte offset of the same point
+  let noEnd = false;
   let utf8 = false;
-  let latin1 = false;
-  if (isAscii(headBytes)) s = buf.toString('latin1', start, headEnd);
-  else if (isUtf8(headBytes)) {
-    s = buf.toString('utf8', start, headEnd);
-    utf8 = true;
+  let latin1Src = false;
+  if (total <= WHOLE_DECODE_MAX) {
+    s = latin1(buf, 0, total);
+    let he = s.indexOf('\r\n\r\n', start);
+    if (he !== -1) he += 4;
+    else {
+      he = s.indexOf('\n\n', start);
+      if (he !== -1) he += 2;
+      else {
+        he = total;
+        noEnd = true;
+      }
+    }
+    headEnd = he;
+    p0 = start;
+    sn = he;
+    if (!isAscii(buf) && !isAscii(buf.subarray(start, he))) {
+      const head = buf.subarray(start, he);
+      if (isUtf8(head)) {
+        s = buf.toString('utf8', start, he);
+        p0 = 0;
+        sn = s.length;
+        utf8 = true;
+      } else latin1Src = true;
+    }
   } else {
-    s = buf.toString('latin1', start, headEnd);
-    latin1 = true;
+    let he = buf.indexOf(CRLFCRLF, start);
+    if (he !== -1) he += 4;
+    else {
+      he = buf.indexOf(LFLF, start);
+      if (he !== -1) he += 2;
+      else {
+        he = total;
+        noEnd = true;
+      }
+    }
+    headEnd = he;
+    const head = buf.subarray(start, he);
+    if (isAscii(head)) s = latin1(buf, start, he);
+    else if (isUtf8(head)) {
+      s = buf.toString('utf8', start, he);
+      utf8 = true;
+    } else {
+      s = latin1(buf, start, he);
+      latin1Src = true;
+    }
+    p0 = 0;
+    sn = s.length;
   }
-  const src: HeadSource = { text: s, latin1 };
-  const sn = s.length;
+  const src: HeadSource = { text: s, latin1: latin1Src };
   const maxLine = lim.maxLineLength;
 
   // ---- start line
-  let nl = s.indexOf('\n');
-  if (nl === -1) nl = sn;
-  let le = nl > 0 && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-  if (le > maxLine) return fail('LINE_TOO_LONG', 'Request-Line Too Long');
+  let nl = s.indexOf('\n', p0);
+  if (nl === -1 || nl > sn) nl = sn;
+  let le = nl > p0 && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+  if (le - p0 > maxLine) return fail('LINE_TOO_LONG', 'Start Line Too Long', 400, null);
 
   let isReq: boolean;
   let method = '';
@@ -133,59 +180,69 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   let status = 0;
   let reason = '';
   let firstErr: ParseResult | null = null;
-  const c0 = s.charCodeAt(0) | 0x20;
   if (
-    c0 === 0x73 &&
-    (s.charCodeAt(1) | 0x20) === 0x69 &&
-    (s.charCodeAt(2) | 0x20) === 0x70 &&
-    s.charCodeAt(3) === 47
+    (s.charCodeAt(p0) | 0x20) === 0x73 &&
+    (s.charCodeAt(p0 + 1) | 0x20) === 0x69 &&
+    (s.charCodeAt(p0 + 2) | 0x20) === 0x70 &&
+    s.charCodeAt(p0 + 3) === 47
   ) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2)
     isReq = false;
-    const sp = s.indexOf(' ');
-    if (sp === -1 || sp > le) return fail('BAD_START_LINE', 'Malformed Status-Line');
-    const ver = s.slice(0, sp);
-    if (ver.length !== 7 || ver.slice(4) !== '2.0') return fail('VERSION_NOT_SUPPORTED', 'Version Not Supported', 505);
+    const sp = s.indexOf(' ', p0);
+    if (sp === -1 || sp > le) return fail('BAD_START_LINE', 'Malformed Status-Line', 400, null);
+    if (sp - p0 !== 7 || s.charCodeAt(p0 + 4) !== 50 || s.charCodeAt(p0 + 5) !== 46 || s.charCodeAt(p0 + 6) !== 48) {
+      return fail('VERSION_NOT_SUPPORTED', 'Version Not Supported', 505, null);
+    }
     let i = sp + 1;
     let code = 0;
     const cs = i;
-    while (i < le) {
+    while (i < le && i - cs <= 3) {
       const d = s.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
       code = code * 10 + d;
       i++;
-      if (i - cs > 3) break;
     }
-    if (i - cs !== 3 || code < 100 || code > 699) return fail('BAD_STATUS_CODE', 'Bad Status-Code');
-    if (i < le && s.charCodeAt(i) !== 32) return fail('BAD_STATUS_CODE', 'Bad Status-Code');
+    if (i - cs !== 3 || code < 100 || code > 699 || (i < le && s.charCodeAt(i) !== 32)) {
+      return fail('BAD_STATUS_CODE', 'Malformed Status-Code', 400, null);
+    }
     status = code;
     reason = i < le ? s.slice(i + 1, le) : '';
   } else {
     // Request-Line = Method SP Request-URI SP SIP-Version CRLF (RFC 3261 §7.1): exactly single SPs.
     isReq = true;
-    const line = s.slice(0, le);
-    const sp1 = line.indexOf(' ');
-    const sp2 = sp1 === -1 ? -1 : line.indexOf(' ', sp1 + 1);
-    if (sp1 <= 0 || sp2 === -1 || line.indexOf(' ', sp2 + 1) !== -1 || sp2 === sp1 + 1) {
-      firstErr = fail('BAD_START_LINE', 'Malformed Request-Line');
-      if (sp1 > 0) {
-        method = line.slice(0, sp1);
-        if (!isToken(method)) method = '';
-      }
-    } else {
-      method = line.slice(0, sp1);
-      ruri = line.slice(sp1 + 1, sp2);
-      const ver = line.slice(sp2 + 1);
+    let sp1 = s.indexOf(' ', p0);
+    if (sp1 > le) sp1 = -1;
+    let sp2 = sp1 === -1 ? -1 : s.indexOf(' ', sp1 + 1);
+    if (sp2 > le) sp2 = -1;
+    if (sp1 > p0) {
+      method = s.slice(p0, sp1);
       if (!isToken(method)) {
-        firstErr = fail('BAD_METHOD', 'Malformed Method');
+        firstErr = fail('BAD_METHOD', 'Malformed Method', 400, null);
         method = '';
-      } else if (ver !== 'SIP/2.0' && ver.toUpperCase() !== 'SIP/2.0') {
+      }
+    }
+    if (firstErr !== null) {
+      // already failed
+    } else if (sp1 <= p0 || sp2 === -1) {
+      firstErr = fail('BAD_START_LINE', sp1 === p0 ? 'Leading Whitespace In Request-Line' : 'Malformed Request-Line', 400, null);
+    } else if (sp2 === sp1 + 1 || s.charCodeAt(le - 1) === 32) {
+      firstErr = fail('BAD_START_LINE', sp2 === sp1 + 1 ? 'Multiple SP In Request-Line' : 'Trailing Whitespace In Request-Line', 400, null);
+    } else {
+      ruri = s.slice(sp1 + 1, sp2);
+      const vs = sp2 + 1;
+      if (s.indexOf(' ', vs) !== -1 && s.indexOf(' ', vs) < le) {
+        firstErr = fail('BAD_START_LINE', 'Whitespace In Request-URI', 400, null);
+      } else if (!(le - vs === 7 && isSip20(s, vs))) {
+        const ver = s.slice(vs, le);
         firstErr = isSipVersion(ver)
-          ? fail('VERSION_NOT_SUPPORTED', 'Version Not Supported', 505)
-          : fail('BAD_START_LINE', 'Malformed SIP-Version');
+          ? fail('VERSION_NOT_SUPPORTED', 'Version Not Supported', 505, null)
+          : fail('BAD_START_LINE', 'Malformed SIP-Version', 400, null);
       }
     }
   }
+  pIsReq = isReq;
+  pMethod = method;
+  pRuri = ruri;
 
   // ---- header fields: one pass over line boundaries; values are unfolded substrings.
   const fields: HeaderField[] = [];
@@ -194,19 +251,19 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   let bodyStr = -1; // string index just after the empty line
   while (pos < sn) {
     nl = s.indexOf('\n', pos);
-    if (nl === -1) nl = sn;
+    if (nl === -1 || nl > sn) nl = sn;
     le = nl > pos && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if (le === pos) {
       bodyStr = nl + 1;
       break;
     }
     if (le - pos > maxLine) {
-      firstErr ??= fail('LINE_TOO_LONG', 'Header Line Too Long');
+      firstErr ??= fail('LINE_TOO_LONG', 'Header Line Too Long', 400, null);
       pos = nl + 1;
       continue;
     }
     const lineStart = pos;
-    // field-name = token, then optional WSP, then ':'
+    // field-name = token, then optional WSP, then ':' (HCOLON, RFC 3261 §25.1)
     let i = pos;
     let c = 0;
     while (i < le) {
@@ -217,12 +274,16 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     const nameEnd = i;
     while (i < le && (c === 32 || c === 9)) c = s.charCodeAt(++i);
     if (nameEnd === lineStart || i >= le || c !== 58) {
-      firstErr ??= fail('BAD_HEADER_LINE', lineStart === nameEnd && (c === 32 || c === 9) ? 'Unexpected Line Folding' : 'Malformed Header Line');
+      firstErr ??= fail(
+        'BAD_HEADER_LINE',
+        nameEnd === lineStart && (c === 32 || c === 9) ? 'Unexpected Line Folding' : i >= le ? 'Header Line Without Colon' : 'Malformed Header Name',
+        400,
+        null,
+      );
       pos = nl + 1;
-      // skip its continuation lines too
       while (pos < sn && (s.charCodeAt(pos) === 32 || s.charCodeAt(pos) === 9)) {
         const n2 = s.indexOf('\n', pos);
-        pos = n2 === -1 ? sn : n2 + 1;
+        pos = n2 === -1 || n2 > sn ? sn : n2 + 1;
       }
       continue;
     }
@@ -240,145 +301,166 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     }
     let value = s.slice(i, ve);
     let rawEnd = le;
-    // LWS folding (RFC 3261 §7.3.1): continuation lines start with SP/HTAB.
+    // LWS folding (RFC 3261 §7.3.1): continuation lines start with SP/HTAB; each fold becomes one SP.
     let next = nl + 1;
     while (next < sn) {
       const fc = s.charCodeAt(next);
       if (fc !== 32 && fc !== 9) break;
       let n2 = s.indexOf('\n', next);
-      if (n2 === -1) n2 = sn;
+      if (n2 === -1 || n2 > sn) n2 = sn;
       const l2 = n2 > next && s.charCodeAt(n2 - 1) === 13 ? n2 - 1 : n2;
-      if (l2 - next > maxLine) {
-        firstErr ??= fail('LINE_TOO_LONG', 'Header Line Too Long');
-      }
+      if (l2 - next > maxLine) firstErr ??= fail('LINE_TOO_LONG', 'Header Line Too Long', 400, null);
       const piece = trimWs(s.slice(next, l2));
       if (piece !== '') value = value === '' ? piece : value + ' ' + piece;
       rawEnd = l2;
       nl = n2;
       next = n2 + 1;
     }
-    if (fields.length >= maxHeaders) {
-      return fail('TOO_MANY_HEADERS', 'Too Many Headers', 400, isReq ? partialReq(method, ruri, fields) : undefined);
+    if (fields.length >= maxHeaders) return fail('TOO_MANY_HEADERS', 'Too Many Headers', 400, partial(fields));
+    const known = matchKnownName(s, lineStart, nameEnd);
+    let name: string;
+    let key: string;
+    if (known !== null) {
+      key = known.key;
+      name = nameEnd - lineStart === known.display.length && sameText(s, lineStart, known.display) ? known.display : s.slice(lineStart, nameEnd);
+    } else {
+      name = s.slice(lineStart, nameEnd);
+      key = canonicalKey(name);
     }
-    const name = s.slice(lineStart, nameEnd);
-    fields.push(new HeaderField(name, canonicalKey(name), value, src, lineStart, rawEnd));
+    fields.push(new HeaderField(name, key, value, src, lineStart, rawEnd));
     pos = nl + 1;
   }
 
-  if (firstErr !== null) return withPartial(firstErr, isReq, method, ruri, fields);
-  if (noEnd || bodyStr === -1) {
-    return fail('NO_HEADER_END', 'Missing Empty Line After Headers', 400, isReq ? partialReq(method, ruri, fields) : undefined);
+  if (firstErr !== null) {
+    if (firstErr.ok || !isReq) return firstErr;
+    return fail(firstErr.error.code, firstErr.error.reason, firstErr.error.status, partial(fields));
   }
+  if (noEnd || bodyStr === -1) return fail('NO_HEADER_END', 'Missing Empty Line After Headers', 400, partial(fields));
 
   const headers = new Headers(fields);
 
   // ---- mandatory and single-valued headers (RFC 3261 §8.1.1, §20)
-  let viaF: HeaderField | undefined;
-  let fromF: HeaderField | undefined;
-  let toF: HeaderField | undefined;
-  let callF: HeaderField | undefined;
-  let cseqF: HeaderField | undefined;
-  let mfF: HeaderField | undefined;
-  let clF: HeaderField | undefined;
-  let dup: string | undefined;
+  let viaF: HeaderField | null = null;
+  let fromF: HeaderField | null = null;
+  let toF: HeaderField | null = null;
+  let callF: HeaderField | null = null;
+  let cseqF: HeaderField | null = null;
+  let mfF: HeaderField | null = null;
+  let clF: HeaderField | null = null;
+  let dup: string | null = null;
   let clCount = 0;
   for (let k = 0; k < fields.length; k++) {
     const f = fields[k];
     switch (f.key) {
       case 'via':
-        viaF ??= f;
+        if (viaF === null) viaF = f;
         break;
       case 'from':
-        if (fromF !== undefined) dup ??= 'From';
+        if (fromF !== null) dup ??= 'From';
         fromF = f;
         break;
       case 'to':
-        if (toF !== undefined) dup ??= 'To';
+        if (toF !== null) dup ??= 'To';
         toF = f;
         break;
       case 'call-id':
-        if (callF !== undefined) dup ??= 'Call-ID';
+        if (callF !== null) dup ??= 'Call-ID';
         callF = f;
         break;
       case 'cseq':
-        if (cseqF !== undefined) dup ??= 'CSeq';
+        if (cseqF !== null) dup ??= 'CSeq';
         cseqF = f;
         break;
       case 'max-forwards':
-        if (mfF !== undefined) dup ??= 'Max-Forwards';
+        if (mfF !== null) dup ??= 'Max-Forwards';
         mfF = f;
         break;
       case 'content-length':
         clCount++;
-        if (clF !== undefined && trimWs(clF.value) !== trimWs(f.value)) dup ??= 'Content-Length';
-        clF ??= f;
+        if (clF !== null && trimWs(clF.value) !== trimWs(f.value)) dup ??= 'Content-Length';
+        if (clF === null) clF = f;
         break;
     }
   }
-  const mk = (): SipRequest | undefined => (isReq ? mkPartial(method, ruri, headers) : undefined);
-  if (viaF === undefined || fromF === undefined || toF === undefined || callF === undefined || cseqF === undefined) {
-    const present = [viaF, fromF, toF, callF, cseqF];
-    const missing = MANDATORY.filter((_m, idx) => present[idx] === undefined).map((m) => m[1]);
-    return fail('MISSING_HEADER', 'Missing ' + missing.join(', ') + ' Header' + (missing.length > 1 ? 's' : ''), 400, mk());
+  if (viaF === null || fromF === null || toF === null || callF === null || cseqF === null) {
+    let missing = '';
+    let count = 0;
+    const add = (present: HeaderField | null, n: string): void => {
+      if (present === null) {
+        missing += (count++ > 0 ? ', ' : '') + n;
+      }
+    };
+    add(viaF, 'Via');
+    add(fromF, 'From');
+    add(toF, 'To');
+    add(callF, 'Call-ID');
+    add(cseqF, 'CSeq');
+    return fail('MISSING_HEADER', 'Missing ' + missing + (count > 1 ? ' Headers' : ' Header'), 400, partial(headers));
   }
-  if (dup !== undefined) return fail('MULTIPLE_VALUES', 'Multiple ' + dup + ' Headers', 400, mk());
-
-  const callId = callF.value;
-  if (!isWordAtWord(callId)) return fail('BAD_CALL_ID', 'Malformed Call-ID Header', 400, mk());
+  if (dup !== null) return fail('MULTIPLE_VALUES', 'Multiple ' + dup + ' Headers', 400, partial(headers));
+  if (!isWordAtWord(callF.value)) return fail('BAD_CALL_ID', 'Malformed Call-ID Header', 400, partial(headers));
 
   const cseq = parseCSeq(cseqF.value);
-  if (cseq === null) return fail('BAD_CSEQ', 'Malformed CSeq Header', 400, mk());
-  if (isReq && cseq.method !== method) return fail('CSEQ_METHOD_MISMATCH', 'CSeq Method Does Not Match Request Method', 400, mk());
+  if (cseq === null) return fail('BAD_CSEQ', 'Malformed CSeq Header', 400, partial(headers));
+  if (isReq && cseq.method !== method) return fail('CSEQ_METHOD_MISMATCH', 'CSeq Method Does Not Match Request Method', 400, partial(headers));
 
   const vias: Via[] = [];
-  if (!parseViaList(viaF.value, vias, true)) return fail('BAD_VIA', 'Malformed Via Header', 400, mk());
+  if (!parseViaList(viaF.value, vias, true)) return fail('BAD_VIA', 'Malformed Via Header', 400, partial(headers));
   const from = parseNameAddr(fromF.value);
-  if (from === null) return fail('BAD_FROM', 'Malformed From Header', 400, mk());
+  if (from === null) return fail('BAD_FROM', 'Malformed From Header', 400, partial(headers));
   const to = parseNameAddr(toF.value);
-  if (to === null) return fail('BAD_TO', 'Malformed To Header', 400, mk());
-
-  if (mfF !== undefined && parseDigits(trimWs(mfF.value), Number.MAX_SAFE_INTEGER) < 0) {
-    return fail('BAD_MAX_FORWARDS', 'Malformed Max-Forwards Header', 400, mk());
+  if (to === null) return fail('BAD_TO', 'Malformed To Header', 400, partial(headers));
+  if (mfF !== null && parseDigits(trimWs(mfF.value), Number.MAX_SAFE_INTEGER) < 0) {
+    return fail('BAD_MAX_FORWARDS', 'Malformed Max-Forwards Header', 400, partial(headers));
   }
 
   // ---- body (RFC 3261 §18.3, §20.14)
-  let bodyStart: number;
-  if (bodyStr === sn) bodyStart = headEnd;
-  else bodyStart = start + (utf8 ? Buffer.byteLength(s.slice(0, bodyStr), 'utf8') : bodyStr);
+  const bodyStart = bodyStr === sn ? headEnd : start + (utf8 ? Buffer.byteLength(s.slice(0, bodyStr), 'utf8') : bodyStr - p0);
   const avail = total - bodyStart;
-  let cl = -1;
-  if (clF !== undefined) {
+  let cl: number;
+  if (clF !== null) {
     cl = parseDigits(trimWs(clF.value), 0x7fffffff);
-    if (cl < 0) return fail('BAD_CONTENT_LENGTH', 'Malformed Content-Length Header', 400, mk());
-    if (cl > avail) return fail('BODY_TRUNCATED', 'Content-Length Exceeds Message Size', 400, mk());
+    if (cl < 0) return fail('BAD_CONTENT_LENGTH', 'Malformed Content-Length Header', 400, partial(headers));
+    if (cl > avail) return fail('BODY_TRUNCATED', 'Content-Length Exceeds Message Size', 400, partial(headers));
   } else cl = stream ? 0 : avail;
-  const body = cl === 0 ? EMPTY_BODY : buf.subarray(bodyStart, bodyStart + cl);
 
   let msg: SipMessage;
   if (isReq) {
     const uri = parseUri(ruri);
-    if (uri === null) return fail('BAD_REQUEST_URI', 'Malformed Request-URI', 400, mk());
+    if (uri === null) return fail('BAD_REQUEST_URI', 'Malformed Request-URI', 400, partial(headers));
     // A SIP Request-URI must not carry URI headers (RFC 3261 §19.1.5 table, RFC 4475 §3.1.2.11).
-    if (uri.isSip && uri.headers.size > 0) return fail('BAD_REQUEST_URI', 'Request-URI Must Not Contain Headers', 400, mk());
-    msg = new SipRequest(method, ruri, headers, body);
+    if (uri.isSip && uri.hasHeaders) return fail('BAD_REQUEST_URI', 'Request-URI Must Not Contain Headers', 400, partial(headers));
+    msg = new SipRequest(method, ruri, headers, null);
   } else {
-    msg = new SipResponse(status, reason, headers, body);
+    msg = new SipResponse(status, reason, headers, null);
   }
-  msg._c = { version: 0, topVia: vias[0], from, to, cseq: cseq as CSeq };
+  msg._c = { version: 0, topVia: vias[0], from, to, cseq };
   msg._raw = {
     buf,
     start,
     headEnd: bodyStart,
-    startLine0: isReq ? method : '',
+    bodyEnd: bodyStart + cl,
+    startLine0: method,
     startLine1: isReq ? ruri : reason,
     status,
-    body,
-    clExact: clF !== undefined && clCount === 1,
+    body: null,
+    clExact: clCount === 1,
   };
   return { ok: true, message: msg };
 }
 
-const EMPTY_BODY = Buffer.alloc(0);
+/** "SIP/2.0" at s[i..i+7), case-insensitive "SIP" (RFC 3261 §7.1). */
+function isSip20(s: string, i: number): boolean {
+  return (
+    (s.charCodeAt(i) | 0x20) === 0x73 &&
+    (s.charCodeAt(i + 1) | 0x20) === 0x69 &&
+    (s.charCodeAt(i + 2) | 0x20) === 0x70 &&
+    s.charCodeAt(i + 3) === 47 &&
+    s.charCodeAt(i + 4) === 50 &&
+    s.charCodeAt(i + 5) === 46 &&
+    s.charCodeAt(i + 6) === 48
+  );
+}
 
 function isSipVersion(v: string): boolean {
   if (v.length < 7 || v.slice(0, 4).toUpperCase() !== 'SIP/') return false;
@@ -404,18 +486,4 @@ function isWordAtWord(v: string): boolean {
     seg++;
   }
   return seg > 0;
-}
-
-function mkPartial(method: string, ruri: string, headers: Headers): SipRequest {
-  return new SipRequest(method, ruri, headers);
-}
-
-function partialReq(method: string, ruri: string, fields: HeaderField[]): SipRequest {
-  return new SipRequest(method, ruri, new Headers(fields));
-}
-
-function withPartial(r: ParseResult, isReq: boolean, method: string, ruri: string, fields: HeaderField[]): ParseResult {
-  if (r.ok || !isReq) return r;
-  const e = r.error;
-  return fail(e.code, e.reason, e.status, partialReq(method, ruri, fields));
 }

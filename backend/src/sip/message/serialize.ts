@@ -7,21 +7,20 @@ import { type SipMessage, SipRequest } from './message.js';
  * received; an entirely unmodified parsed message is copied byte-for-byte without re-encoding.
  */
 export function serialize(msg: SipMessage): Buffer {
-  const body = msg.body;
   const raw = msg._raw;
-  if (raw !== null && msg.headers.version === 0 && body === raw.body && raw.clExact) {
+  if (raw !== null && msg.headers.version === 0 && raw.clExact && (msg._body === null || msg._body === raw.body)) {
     const same =
       msg instanceof SipRequest
         ? msg.method === raw.startLine0 && msg.requestUri === raw.startLine1
         : msg.status === raw.status && msg.reason === raw.startLine1;
     if (same) {
-      const headLen = raw.headEnd - raw.start;
-      const out = Buffer.allocUnsafe(headLen + body.length);
-      raw.buf.copy(out, 0, raw.start, raw.headEnd);
-      if (body.length > 0) body.copy(out, headLen);
+      // Unmodified: one copy of the received bytes (header section and body are contiguous).
+      const out = Buffer.allocUnsafe(raw.bodyEnd - raw.start);
+      raw.buf.copy(out, 0, raw.start, raw.bodyEnd);
       return out;
     }
   }
+  const body = msg.body;
   const fields = msg.headers.fields;
   let binary = false;
   for (let i = 0; i < fields.length; i++) {

@@ -1,4 +1,4 @@
-import { HNV, HOST, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote, quotedEnd, skipWs, unquote } from './chars.js';
+import { HNV, HOST, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote, quotedEnd, skipWs, trimWs, unquote } from './chars.js';
 
 /** Ordered parameter map; names lower-cased (RFC 3261 §19.1.4: parameter names compare case-insensitively). */
 export type Params = Map<string, string | null>;
@@ -15,20 +15,60 @@ export class SipUri {
   password: string | undefined;
   host: string;
   port: number | undefined;
-  params: Params;
-  headers: Map<string, string>;
   /** Scheme-specific part of a URI whose scheme this parser does not know. */
   opaque: string | undefined;
+  // Parameters and headers stay as validated raw text until first asked for (most URIs never are).
+  private _params: Params | null;
+  private _pr: string;
+  private _headers: Map<string, string> | null;
+  private _hr: string;
 
-  constructor(scheme: string, host: string) {
+  constructor(scheme: string, host: string, rawParams = '', rawHeaders = '') {
     this.scheme = scheme;
     this.user = undefined;
     this.password = undefined;
     this.host = host;
     this.port = undefined;
-    this.params = new Map();
-    this.headers = new Map();
     this.opaque = undefined;
+    this._params = null;
+    this._pr = rawParams;
+    this._headers = null;
+    this._hr = rawHeaders;
+  }
+
+  /** uri-parameters (RFC 3261 §19.1.1), names lower-cased, valueless ones map to null. */
+  get params(): Params {
+    let p = this._params;
+    if (p === null) {
+      p = new Map();
+      if (this._pr !== '') parseUriParams(this._pr, 0, p);
+      this._params = p;
+    }
+    return p;
+  }
+
+  set params(p: Params) {
+    this._params = p;
+  }
+
+  /** URI headers (`?name=value&...`), kept escaped. */
+  get headers(): Map<string, string> {
+    let h = this._headers;
+    if (h === null) {
+      h = new Map();
+      if (this._hr !== '') parseUriHeaders(this._hr, 0, h);
+      this._headers = h;
+    }
+    return h;
+  }
+
+  set headers(h: Map<string, string>) {
+    this._headers = h;
+  }
+
+  /** True when the URI carries `?headers` (without building the map). */
+  get hasHeaders(): boolean {
+    return this._headers === null ? this._hr !== '' : this._headers.size > 0;
   }
 
   /** True for sip: and sips: URIs (the ones with a routable host part). */
@@ -50,10 +90,13 @@ export class SipUri {
       s += this.host;
       if (this.port !== undefined) s += ':' + this.port;
     }
-    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
-    if (this.headers.size > 0) {
+    if (this._params === null) s += this._pr;
+    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    if (this._headers === null) {
+      if (this._hr !== '') s += '?' + this._hr;
+    } else if (this._headers.size > 0) {
       let first = true;
-      for (const [k, v] of this.headers) {
+      for (const [k, v] of this._headers) {
         s += (first ? '?' : '&') + k + '=' + v;
         first = false;
       }
@@ -150,32 +193,39 @@ function parseSipUri(s: string, scheme: string, start: number): SipUri | null {
     if (i === hs) return null;
     host = s.slice(hs, i);
   }
-  const u = new SipUri(scheme, host);
-  u.user = user;
-  u.password = password;
+  let port: number | undefined;
   if (i < n && s.charCodeAt(i) === 58) {
     i++;
     const ps = i;
-    let port = 0;
+    let p = 0;
     while (i < n) {
       const d = s.charCodeAt(i) - 48;
       if (d < 0 || d > 9) break;
-      port = port * 10 + d;
+      p = p * 10 + d;
       i++;
     }
-    if (i === ps || i - ps > 5 || port > 65535) return null;
-    u.port = port;
+    if (i === ps || i - ps > 5 || p > 65535) return null;
+    port = p;
   }
-  i = parseUriParams(s, i, u.params);
+  const ps = i;
+  i = parseUriParams(s, i, null);
   if (i < 0) return null;
+  const pe = i;
+  let hr = '';
   if (i < n && s.charCodeAt(i) === 63) {
-    i = parseUriHeaders(s, i + 1, u.headers);
+    i = parseUriHeaders(s, i + 1, null);
     if (i < 0) return null;
+    hr = s.slice(pe + 1, i);
   }
-  return i === n ? u : null;
+  if (i !== n) return null;
+  const u = new SipUri(scheme, host, pe > ps ? s.slice(ps, pe) : '', hr);
+  u.user = user;
+  u.password = password;
+  u.port = port;
+  return u;
 }
 
-function parseUriParams(s: string, i: number, params: Params): number {
+function parseUriParams(s: string, i: number, params: Params | null): number {
   const n = s.length;
   while (i < n && s.charCodeAt(i) === 59) {
     i++;
@@ -186,7 +236,7 @@ function parseUriParams(s: string, i: number, params: Params): number {
       i++;
     }
     if (i === ns) return -1;
-    const name = s.slice(ns, i).toLowerCase();
+    const name = params === null ? '' : s.slice(ns, i).toLowerCase();
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 61) {
       i++;
@@ -197,14 +247,14 @@ function parseUriParams(s: string, i: number, params: Params): number {
         i++;
       }
       if (i === vs) return -1;
-      value = s.slice(vs, i);
+      if (params !== null) value = s.slice(vs, i);
     }
-    params.set(name, value);
+    if (params !== null) params.set(name, value);
   }
   return i;
 }
 
-function parseUriHeaders(s: string, i: number, headers: Map<string, string>): number {
+function parseUriHeaders(s: string, i: number, headers: Map<string, string> | null): number {
   const n = s.length;
   for (;;) {
     const ns = i;
@@ -214,7 +264,8 @@ function parseUriHeaders(s: string, i: number, headers: Map<string, string>): nu
       i++;
     }
     if (i === ns || i >= n || s.charCodeAt(i) !== 61) return -1;
-    const name = s.slice(ns, i);
+    const hs = ns;
+    const he = i;
     i++;
     const vs = i;
     while (i < n) {
@@ -222,7 +273,7 @@ function parseUriHeaders(s: string, i: number, headers: Map<string, string>): nu
       if (c >= 128 || HNV[c] === 0) break;
       i++;
     }
-    headers.set(name, s.slice(vs, i));
+    if (headers !== null) headers.set(s.slice(hs, he), s.slice(vs, i));
     if (i < n && s.charCodeAt(i) === 38) {
       i++;
       continue;
@@ -240,10 +291,12 @@ function parseTelUri(s: string, start: number): SipUri | null {
     i++;
   }
   if (i === start) return null;
-  const u = new SipUri('tel', '');
-  u.user = s.slice(start, i);
-  i = parseUriParams(s, i, u.params);
-  return i === n ? u : null;
+  const ps = i;
+  i = parseUriParams(s, i, null);
+  if (i !== n) return null;
+  const u = new SipUri('tel', '', s.slice(ps));
+  u.user = s.slice(start, ps);
+  return u;
 }
 
 /**
@@ -253,16 +306,40 @@ function parseTelUri(s: string, start: number): SipUri | null {
 export class NameAddr {
   displayName: string | undefined;
   uri: SipUri;
-  params: Params;
+  private _params: Params | null;
+  private _pr: string;
 
-  constructor(uri: SipUri, displayName?: string, params?: Params) {
+  /** `params` may be a Map or the validated raw `;name=value...` text (parsed on first use). */
+  constructor(uri: SipUri, displayName?: string, params?: Params | string) {
     this.uri = uri;
     this.displayName = displayName;
-    this.params = params ?? new Map();
+    if (typeof params === 'string') {
+      this._params = null;
+      this._pr = params;
+    } else {
+      this._params = params ?? null;
+      this._pr = '';
+    }
+  }
+
+  /** Header parameters (RFC 3261 §20.10 contact-params, §20.20 from-param, ...), names lower-cased. */
+  get params(): Params {
+    let p = this._params;
+    if (p === null) {
+      p = new Map();
+      if (this._pr !== '') parseGenericParams(this._pr, 0, p);
+      this._params = p;
+    }
+    return p;
+  }
+
+  set params(p: Params) {
+    this._params = p;
   }
 
   /** The `tag` header parameter (RFC 3261 §19.3). */
   get tag(): string | undefined {
+    if (this._params === null && this._pr === '') return undefined;
     const t = this.params.get('tag');
     return t === null ? undefined : t;
   }
@@ -276,7 +353,8 @@ export class NameAddr {
   toString(): string {
     let s = this.displayName !== undefined && this.displayName !== '' ? quote(this.displayName) + ' <' : '<';
     s += this.uri.toString() + '>';
-    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    if (this._params === null) s += this._pr;
+    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
     return s;
   }
 }
@@ -286,7 +364,7 @@ export class NameAddr {
  * Values may be token, host or quoted-string (kept with quotes). Returns the index after
  * the last parameter, or -1 on a syntax error.
  */
-export function parseGenericParams(s: string, i: number, params: Params): number {
+export function parseGenericParams(s: string, i: number, params: Params | null): number {
   const n = s.length;
   for (;;) {
     i = skipWs(s, i);
@@ -299,7 +377,7 @@ export function parseGenericParams(s: string, i: number, params: Params): number
       i++;
     }
     if (i === ns) return -1;
-    const name = s.slice(ns, i).toLowerCase();
+    const ne = i;
     i = skipWs(s, i);
     let value: string | null = null;
     if (i < n && s.charCodeAt(i) === 61) {
@@ -307,12 +385,12 @@ export function parseGenericParams(s: string, i: number, params: Params): number
       if (i < n && s.charCodeAt(i) === 34) {
         const e = quotedEnd(s, i);
         if (e === -1) return -1;
-        value = s.slice(i, e);
+        if (params !== null) value = s.slice(i, e);
         i = e;
       } else if (i < n && s.charCodeAt(i) === 91) {
         const e = s.indexOf(']', i);
         if (e === -1 || !allIn(s, i + 1, e, IPV6)) return -1;
-        value = s.slice(i, e + 1);
+        if (params !== null) value = s.slice(i, e + 1);
         i = e + 1;
       } else {
         const vs = i;
@@ -322,10 +400,10 @@ export function parseGenericParams(s: string, i: number, params: Params): number
           i++;
         }
         if (i === vs) return -1;
-        value = s.slice(vs, i);
+        if (params !== null) value = s.slice(vs, i);
       }
     }
-    params.set(name, value);
+    if (params !== null) params.set(s.slice(ns, ne).toLowerCase(), value);
   }
 }
 
@@ -400,9 +478,10 @@ function parseOneNameAddr(s: string, i: number, inList: boolean): NameAddr | nul
   if (!bracketed && uriText.indexOf('?') !== -1) return null;
   const uri = parseUri(uriText);
   if (uri === null) return null;
-  const na = new NameAddr(uri, display);
-  i = parseGenericParams(s, i, na.params);
+  const ps = i;
+  i = parseGenericParams(s, i, null);
   if (i < 0) return null;
+  const na = new NameAddr(uri, display, i > ps ? trimWs(s.slice(ps, i)) : '');
   i = skipWs(s, i);
   lastEnd = i;
   return na;

@@ -1,4 +1,4 @@
-import { HOST, IPV6, TOKEN, skipWs } from './chars.js';
+import { HOST, IPV6, TOKEN, skipWs, trimWs } from './chars.js';
 import { type Params, parseGenericParams } from './uri.js';
 
 /**
@@ -11,14 +11,37 @@ export class Via {
   transport: string;
   host: string;
   port: number | undefined;
-  params: Params;
+  private _params: Params | null;
+  private _pr: string;
 
-  constructor(transport: string, host: string, port?: number, params?: Params, protocol = 'SIP/2.0') {
+  /** `params` may be a Map or the validated raw `;name=value...` text (parsed on first use). */
+  constructor(transport: string, host: string, port?: number, params?: Params | string, protocol = 'SIP/2.0') {
     this.protocol = protocol;
     this.transport = transport;
     this.host = host;
     this.port = port;
-    this.params = params ?? new Map();
+    if (typeof params === 'string') {
+      this._params = null;
+      this._pr = params;
+    } else {
+      this._params = params ?? null;
+      this._pr = '';
+    }
+  }
+
+  /** All via-params (RFC 3261 §20.42), names lower-cased. */
+  get params(): Params {
+    let p = this._params;
+    if (p === null) {
+      p = new Map();
+      if (this._pr !== '') parseGenericParams(this._pr, 0, p);
+      this._params = p;
+    }
+    return p;
+  }
+
+  set params(p: Params) {
+    this._params = p;
   }
 
   get branch(): string | undefined {
@@ -45,7 +68,8 @@ export class Via {
   toString(): string {
     let s = this.protocol + '/' + this.transport + ' ' + this.host;
     if (this.port !== undefined) s += ':' + this.port;
-    for (const [k, v] of this.params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    if (this._params === null) s += this._pr;
+    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
     return s;
   }
 }
@@ -123,9 +147,11 @@ function parseOneVia(s: string, i: number): Via | null {
     i = j;
   }
   const protocol = name === 'SIP' && version === '2.0' ? 'SIP/2.0' : name + '/' + version;
-  const via = new Via(transport, host, port, undefined, protocol);
-  i = parseGenericParams(s, i, via.params);
+  const ps = i;
+  i = parseGenericParams(s, i, null);
   if (i < 0) return null;
+  const pr = i > ps ? trimWs(s.slice(ps, i)) : '';
+  const via = new Via(transport, host, port, pr, protocol);
   viaEnd = skipWs(s, i);
   return via;
 }
