@@ -131,9 +131,14 @@ export function findOptionsByName(name: string): readonly OptionDefinition[] {
 }
 
 /** All options of one object kind and section, in registry order. */
-export function optionsFor(kind: ObjectKind, section: SectionName): OptionDefinition[] {
-  return OPTIONS.filter((d) => d.section === section && d.objects.includes(kind));
+export function optionsFor(kind: ObjectKind, section: SectionName): readonly OptionDefinition[] {
+  const k = `${kind}/${section}`;
+  let list = optionsForCache.get(k);
+  if (!list) optionsForCache.set(k, (list = OPTIONS.filter((d) => d.section === section && d.objects.includes(kind))));
+  return list;
 }
+
+const optionsForCache = new Map<string, readonly OptionDefinition[]>();
 
 /** The defaults of one object kind and section, keyed by canonical name. */
 export function defaultsFor(kind: ObjectKind, section: SectionName): Record<string, OptionValue> {
