@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DataTable, useClientTable, type DataTableColumn } from './DataTable';
+import { DataTable, listParams, useClientTable, type DataTableColumn } from './DataTable';
 import { renderWithProviders } from '../test/utils';
 
 interface Dn {
@@ -93,5 +93,22 @@ describe('DataTable', () => {
       <DataTable label="Alarms" columns={[]} rows={[]} getRowId={() => 0} total={0} page={1} pageSize={25} onPageChange={() => {}} />,
     );
     expect(screen.getByText('Nothing here yet')).toBeInTheDocument();
+  });
+
+  it('builds the list endpoints\' query', () => {
+    expect(listParams({ page: 3, pageSize: 50, search: ' 70 ', sort: { key: 'number', direction: 'desc' } })).toEqual({
+      page: 3,
+      pageSize: 50,
+      q: '70',
+      sort: 'number',
+      order: 'desc',
+    });
+    expect(listParams({ page: 1, pageSize: 25, search: '', sort: null })).toEqual({
+      page: 1,
+      pageSize: 25,
+      q: undefined,
+      sort: undefined,
+      order: undefined,
+    });
   });
 });

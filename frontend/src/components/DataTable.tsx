@@ -323,6 +323,20 @@ export interface TableQuery {
   search: string;
 }
 
+/**
+ * The query string the control plane's list endpoints take (`?page=&pageSize=&q=&sort=&order=asc|desc`,
+ * backend/src/control-plane/common/paging.ts), for `api.get(path, { query: listParams(query) })`.
+ */
+export function listParams(query: TableQuery): Record<string, string | number | undefined> {
+  return {
+    page: query.page,
+    pageSize: query.pageSize,
+    q: query.search.trim() || undefined,
+    sort: query.sort?.key,
+    order: query.sort?.direction,
+  };
+}
+
 type TableStateProps = Pick<
   DataTableProps<unknown>,
   'page' | 'pageSize' | 'onPageChange' | 'onPageSizeChange' | 'sort' | 'onSortChange' | 'search' | 'onSearchChange'
