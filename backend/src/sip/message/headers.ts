@@ -74,39 +74,51 @@ const KNOWN_DISPLAY = [
   'P-Charging-Vector', 'X-Real-IP',
 ];
 
-/** Known names bucketed by length, for allocation-free matching of the common header names. */
-const KNOWN_BY_LEN: KnownName[][] = [];
+// Known names hashed by (length, first, last char) into a small table, for allocation-free
+// matching of the common header names.
+const KNOWN_TABLE: KnownName[][] = [];
+function knownHash(len: number, first: number, last: number): number {
+  return ((len << 4) ^ first ^ (last << 3)) & 1023;
+}
 {
   const add = (display: string, key: string): void => {
-    (KNOWN_BY_LEN[display.length] ??= []).push({ key, display, lower: display.toLowerCase() });
+    const lower = display.toLowerCase();
+    const h = knownHash(lower.length, lower.charCodeAt(0), lower.charCodeAt(lower.length - 1));
+    (KNOWN_TABLE[h] ??= []).push({ key, display, lower });
   };
   for (const d of KNOWN_DISPLAY) add(d, d.toLowerCase());
   for (const [c, full] of COMPACT) add(c, full);
 }
+
+/** Set by matchKnownName: whether the match was exactly the usual spelling (so no slice is needed). */
+export let knownExact = false;
 
 /**
  * Match s[a, b) case-insensitively against the known header names without allocating.
  * Returns the entry, or null. (The name is already validated as a token, so `| 0x20` folding is safe.)
  */
 export function matchKnownName(s: string, a: number, b: number): KnownName | null {
-  const bucket = KNOWN_BY_LEN[b - a];
+  const len = b - a;
+  const bucket = KNOWN_TABLE[knownHash(len, s.charCodeAt(a) | 0x20, s.charCodeAt(b - 1) | 0x20)];
   if (bucket === undefined) return null;
-  const c0 = s.charCodeAt(a) | 0x20;
   for (let k = 0; k < bucket.length; k++) {
     const e = bucket[k];
     const lower = e.lower;
-    if (lower.charCodeAt(0) !== c0) continue;
-    let i = 1;
-    for (; i < b - a; i++) if ((s.charCodeAt(a + i) | 0x20) !== lower.charCodeAt(i)) break;
-    if (i === b - a) return e;
+    if (lower.length !== len) continue;
+    const display = e.display;
+    let exact = true;
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(a + i);
+      if ((c | 0x20) !== lower.charCodeAt(i)) break;
+      if (c !== display.charCodeAt(i)) exact = false;
+    }
+    if (i === len) {
+      knownExact = exact;
+      return e;
+    }
   }
   return null;
-}
-
-/** True if s[a, b) is exactly `d`. */
-export function sameText(s: string, a: number, d: string): boolean {
-  for (let i = 0; i < d.length; i++) if (s.charCodeAt(a + i) !== d.charCodeAt(i)) return false;
-  return true;
 }
 
 /** True if the header's grammar allows comma-separated values. */

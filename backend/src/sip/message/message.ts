@@ -258,8 +258,10 @@ abstract class SipMessageBase {
 export class SipRequest extends SipMessageBase {
   method: string;
   requestUri: string;
-  private _uriText: string | null;
-  private _uri: SipUri | null;
+  /** @internal Request-URI text the cached parse belongs to. */
+  _uriText: string | null;
+  /** @internal */
+  _uri: SipUri | null;
 
   constructor(method: string, requestUri: string, headers?: Headers, body?: Buffer | null) {
     super(headers ?? new Headers(), body === undefined ? EMPTY : body);

@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TOKEN, WORD, isToken, parseDigits, trimWs } from './chars.js';
 import type { SipParseError, SipParseErrorCode } from './errors.js';
-import { HeaderField, type HeadSource, Headers, canonicalKey, matchKnownName, sameText } from './headers.js';
+import { HeaderField, type HeadSource, Headers, canonicalKey, knownExact, matchKnownName } from './headers.js';
 import { type SipMessage, SipRequest, SipResponse, parseCSeq } from './message.js';
 import { parseNameAddr, parseUri } from './uri.js';
 import { type Via, parseViaList } from './via.js';
@@ -322,7 +322,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     let key: string;
     if (known !== null) {
       key = known.key;
-      name = nameEnd - lineStart === known.display.length && sameText(s, lineStart, known.display) ? known.display : s.slice(lineStart, nameEnd);
+      name = knownExact ? known.display : s.slice(lineStart, nameEnd);
     } else {
       name = s.slice(lineStart, nameEnd);
       key = canonicalKey(name);
@@ -430,7 +430,10 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     if (uri === null) return fail('BAD_REQUEST_URI', 'Malformed Request-URI', 400, partial(headers));
     // A SIP Request-URI must not carry URI headers (RFC 3261 §19.1.5 table, RFC 4475 §3.1.2.11).
     if (uri.isSip && uri.hasHeaders) return fail('BAD_REQUEST_URI', 'Request-URI Must Not Contain Headers', 400, partial(headers));
-    msg = new SipRequest(method, ruri, headers, null);
+    const rq = new SipRequest(method, ruri, headers, null);
+    rq._uriText = ruri;
+    rq._uri = uri;
+    msg = rq;
   } else {
     msg = new SipResponse(status, reason, headers, null);
   }
