@@ -46,6 +46,7 @@ describe('SIPp against a UAS on the stack', () => {
     expect(uas.counters.acks - before.acks).toBe(200);
     expect(uas.counters.byes - before.byes).toBe(200);
     expect(uas.transactions.stats().requestsMatched).toBe(0); // no request retransmission reached the UAS
+    expect(uas.okRetransmissions).toBe(0);
   });
 
   it('TCP (-t t1): 200 calls at 50 cps, none failed', async () => {

@@ -24,15 +24,35 @@ function reply(req: SipRequest, status: number, reason: string, toTag?: string):
   return createResponse(req, status, reason, toTag);
 }
 
+/** §13.3.1.4: the UAS core retransmits its 2xx (T1 doubling to T2) until the ACK, for 64*T1. */
+class Pending2xx {
+  interval = 500;
+  elapsed = 0;
+  timer: NodeJS.Timeout | undefined;
+  constructor(
+    readonly tx: ServerTransaction,
+    readonly response: SipResponse,
+  ) {}
+}
+
 export class TestUas {
+  /** 2xx retransmissions sent because no ACK came in time (should stay 0 on loopback). */
+  okRetransmissions = 0;
+  private readonly awaitingAck = new Map<string, Pending2xx>();
   readonly counters: UasCounters = { invites: 0, acks: 0, byes: 0, registers: 0, options: 0, cancels: 0, other: 0 };
   constructor(
     readonly transport: TransportLayer,
     readonly transactions: TransactionLayer,
   ) {
     transactions.onRequest((tx) => this.onRequest(tx));
-    transactions.onAck(() => {
+    transactions.onAck((ack) => {
       this.counters.acks++;
+      const key = ack.callId + ' ' + ack.cseq().seq;
+      const p = this.awaitingAck.get(key);
+      if (p) {
+        clearTimeout(p.timer);
+        this.awaitingAck.delete(key);
+      }
     });
   }
 
@@ -49,8 +69,27 @@ export class TestUas {
   }
 
   async stop(): Promise<void> {
+    for (const p of this.awaitingAck.values()) clearTimeout(p.timer);
+    this.awaitingAck.clear();
     this.transactions.close();
     await this.transport.close();
+  }
+
+  private arm(key: string, p: Pending2xx): void {
+    p.timer = setTimeout(() => {
+      p.elapsed += p.interval;
+      if (p.elapsed >= 64 * 500 || this.awaitingAck.get(key) !== p) {
+        this.awaitingAck.delete(key);
+        return;
+      }
+      this.okRetransmissions++;
+      // Through the Accepted transaction while it lives (RFC 6026 §7.1), else statelessly.
+      if (p.tx.state === 'accepted') p.tx.respond(p.response);
+      else this.transport.sendResponse(p.response, p.tx.source);
+      p.interval = Math.min(2 * p.interval, 4000);
+      this.arm(key, p);
+    }, p.interval);
+    p.timer.unref();
   }
 
   private onRequest(tx: ServerTransaction): void {
@@ -66,6 +105,10 @@ export class TestUas {
         const ok = reply(req, 200, 'OK', tag);
         ok.headers.set('Contact', `<sip:uas@${host}:${local?.port ?? tx.source.localPort};transport=${tx.source.transport}>`);
         tx.respond(ok);
+        const pending = new Pending2xx(tx, ok);
+        const key = req.callId + ' ' + req.cseq().seq;
+        this.awaitingAck.set(key, pending);
+        this.arm(key, pending);
         return;
       }
       case 'BYE':

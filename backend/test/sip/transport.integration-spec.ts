@@ -108,6 +108,10 @@ describe('transport layer on loopback', () => {
       { transport: 'tcp', address: '::1', port: 0 },
     ]);
     expect(uas.transport.listeners().every((l) => l.family === 6)).toBe(true);
+    // 4 MB UDP buffers, unless the kernel caps them lower (net.core.rmem_max).
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8'));
+    const udp = uas.transport.listeners().find((l) => l.transport === 'udp')!;
+    expect(udp.recvBufferSize).toBeGreaterThanOrEqual(Math.min(4 * 1024 * 1024, rmemMax));
     // Via advertises a wrong port: with rport the response must still come back to our socket.
     const res = await udpExchange(6, '::1', uas.port('udp', 6), () => options('UDP', '::1', 9, ';rport'));
     expect(res, 'UDP response').toBeDefined();

@@ -50,6 +50,9 @@ export interface BoundListener {
   address: string;
   port: number;
   family: 4 | 6;
+  /** UDP: the kernel's actual SO_RCVBUF / SO_SNDBUF (Linux reports double the request, capped by rmem_max/wmem_max). */
+  recvBufferSize?: number;
+  sendBufferSize?: number;
 }
 
 export interface TransportLayerOptions {
@@ -306,7 +309,14 @@ export class TransportLayer implements SipTransport {
         this.udpCounters.sendErrors++;
       });
       this.udp.push(endpoint);
-      this.bound.push({ transport: 'udp', address, port, family });
+      this.bound.push({
+        transport: 'udp',
+        address,
+        port,
+        family,
+        recvBufferSize: socket.getRecvBufferSize(),
+        sendBufferSize: socket.getSendBufferSize(),
+      });
       return;
     }
     if (spec.transport === 'tls' && !spec.tls) throw new Error('TLS listener needs tls options (key/cert)');
