@@ -39,7 +39,8 @@ export type ValidationCode =
   | 'oos-disabled'
   | 'outbound-proxy-dn-count'
   | 'peer-proxy-contact-mismatch'
-  | 'peer-proxy-tls';
+  | 'peer-proxy-tls'
+  | 'pair-not-monitored';
 
 export interface ValidationError {
   /** Where: `applications[2].options.sipproxy.oos-check`, `switches[0].dns[1].options.TServer.peer-proxy-contact`. */

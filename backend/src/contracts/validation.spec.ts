@@ -160,8 +160,12 @@ describe('names and references', () => {
     const doc = example();
     proxy1(doc).options.sipproxy.applications = 'SIPServer_B';
     const errs = validateConfigDocument(doc);
-    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['applications[4].options.sipproxy.servicing-sipserver unknown-reference']);
-    expect(errs[0].message).toMatch(/not in its applications \(SIPServer_B\)/);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'applications[4].options.sipproxy.applications pair-not-monitored',
+      'applications[4].options.sipproxy.servicing-sipserver unknown-reference',
+    ]);
+    expect(errs[0].message).toMatch(/does not list the primary SIP Server "SIPServer_A"/);
+    expect(errs[1].message).toMatch(/not in its applications \(SIPServer_B\)/);
   });
 
   it('applications and servicing-sipserver are required and must name primary sip-servers', () => {
@@ -173,10 +177,24 @@ describe('names and references', () => {
       'applications[4].options.sipproxy.applications not-a-primary',
       'applications[4].options.sipproxy.applications wrong-reference-type',
       'applications[4].options.sipproxy.applications unknown-reference',
+      'applications[4].options.sipproxy.applications pair-not-monitored',
       'applications[5].options.sipproxy.applications required',
       'applications[5].options.sipproxy.servicing-sipserver required',
       // SiteB's pool is now empty of proxies: no rule needs one, so nothing else is reported
     ]);
+  });
+
+  it('every proxy lists every primary SIP Server of the environment (each proxy monitors every pair)', () => {
+    const doc = example();
+    doc.applications[5].options.sipproxy.applications = 'SIPServer_B';
+    expect(results(doc)).toEqual(['applications[5].options.sipproxy.applications pair-not-monitored']);
+  });
+
+  it('two switches cannot share a pool external-contact', () => {
+    const doc = example();
+    dn(doc, 1, 0)['external-contact'] = 'proxy.site-a.example:5060';
+    const r = results(doc);
+    expect(r).toContain('switches[1].dns[0].options.TServer.external-contact duplicate-name');
   });
 
   it('a backup must exist, be a sip-server, be no one else\'s backup and have no backup itself', () => {

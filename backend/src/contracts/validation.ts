@@ -199,6 +199,17 @@ class Validator {
     }
   }
 
+  private primaryList: AppInfo[] | undefined;
+
+  /** The primaries of the environment's HA pairs: sip-servers that serve a switch and are nobody's backup (computed once). */
+  private primaries(): AppInfo[] {
+    if (!this.primaryList) {
+      const serving = new Set(this.doc.switches.map((s) => s.sipServer));
+      this.primaryList = [...this.apps.values()].filter((i) => i.app.type === 'sip-server' && serving.has(i.app.name) && !this.backupOf.has(i.app.name));
+    }
+    return this.primaryList;
+  }
+
   private sipServerRef(name: string, path: string, what: string, needPrimary: boolean): AppInfo | undefined {
     const target = this.apps.get(name);
     if (!target) {
@@ -292,6 +303,16 @@ class Validator {
         }
         seen.add(name);
         if (this.sipServerRef(name, `${sp}.applications`, `[sipproxy] applications of ${what}`, true)) monitored.add(name);
+      }
+    }
+    // The guide: "a comma-separated list of all SIP Server applications names in the environment. Only primary
+    // servers need to be specified" -- each proxy monitors every pair.
+    if (Array.isArray(list) && (list as readonly string[]).length > 0) {
+      for (const primary of this.primaries()) {
+        if (!monitored.has(primary.app.name)) {
+          this.err(`${sp}.applications`, 'pair-not-monitored',
+            `[sipproxy] applications of ${what} does not list the primary SIP Server "${primary.app.name}"; the guide wants every primary of the environment listed (each proxy monitors every HA pair).`);
+        }
       }
     }
     // servicing-sipserver: one of applications.
@@ -390,7 +411,13 @@ class Validator {
           outbound.push(o);
           if (o.externalContact !== undefined) {
             const k = normHostPort(o.externalContact);
-            if (!this.byExternalContact.has(k)) this.byExternalContact.set(k, o);
+            const first = this.byExternalContact.get(k);
+            if (!first) this.byExternalContact.set(k, o);
+            else if (first.switchIndex !== s) {
+              // Each HA pair has its own pool: two switches cannot share an external-contact (trunks could not tell them apart).
+              this.err(`${dp}.options.TServer.external-contact`, 'duplicate-name',
+                `${what} has external-contact "${o.externalContact}", already the pool of switch "${first.sw.name}"; each switch's pool has its own.`);
+            }
           }
         }
       }
