@@ -88,3 +88,23 @@ describe('TimerWheel / FakeTimers', () => {
     w.dispose();
   });
 });
+
+describe('TimerWheel after an idle spell', () => {
+  it('catches up without firing early or late', () => {
+    let now = 0;
+    const w = new TimerWheel({ tickMs: 10, autoDrive: false, clock: () => now });
+    const fired: number[] = [];
+    const t = w.create({ onTimer: () => fired.push(now) }, 1);
+    w.start(t, 100);
+    now = 100;
+    w.advanceTo(now);
+    now = 3_600_000; // an hour idle, no driving
+    w.start(t, 500);
+    now += 490;
+    w.advanceTo(now);
+    expect(fired).toEqual([100]);
+    now += 10;
+    w.advanceTo(now);
+    expect(fired).toEqual([100, 3_600_500]);
+  });
+});

@@ -91,7 +91,10 @@ export class TimerWheel implements TimerScheduler {
       this.unlink(timer);
       this.pending--;
     }
-    const due = Math.ceil((this.clock() - this.origin + Math.max(0, delayMs)) / this.tickMs);
+    const elapsed = this.clock() - this.origin;
+    // After an idle spell the wheel was not driven: catch the tick up instead of walking empty slots.
+    if (this.pending === 0) this.tick = Math.max(this.tick, Math.floor(elapsed / this.tickMs));
+    const due = Math.ceil((elapsed + Math.max(0, delayMs)) / this.tickMs);
     // A timer due now or in the past fires on the next processed tick, never in the current one.
     timer.deadline = due > this.tick ? due : this.tick + 1;
     const slot = timer.deadline & this.mask;

@@ -94,3 +94,21 @@ describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback
     expect(timers.size).toBe(0);
   });
 });
+
+describe('TransactionLayer robustness', () => {
+  it('answers 503 when no TU is registered and 500 when the TU throws, so no transaction leaks', () => {
+    const timers = new FakeTimers();
+    const transport = new FakeTransport(() => timers.now());
+    const layer = new TransactionLayer(transport, { timers });
+    layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bKn1' }), UDP_SOURCE);
+    expect(transport.startLines()).toEqual(['SIP/2.0 503 Service Unavailable']);
+    layer.onRequest(() => {
+      throw new Error('TU bug');
+    });
+    layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKn2' }), UDP_SOURCE);
+    expect(transport.startLines()[1]).toBe('SIP/2.0 500 Server Internal Error');
+    expect(layer.stats().handlerErrors).toBe(1);
+    timers.advance(64 * 500);
+    expect(layer.stats().serverTransactions).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@
  * The transaction layer (RFC 3261 §17): owns the transaction table, matches incoming messages to
  * transactions (§17.1.3, §17.2.3) and hands new requests / stray messages to the transaction user.
  */
-import { isRequest } from '../message/index.js';
+import { createResponse, isRequest } from '../message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../message/index.js';
 import type { Destination, MessageSource, SipTransport, TransportErrorSink } from '../transport/types.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
@@ -43,6 +43,8 @@ export interface TransactionLayerStats {
   strayAcks: number;
   /** Requests/responses without a usable top Via (dropped). */
   dropped: number;
+  /** `onRequest` handler threw (the request was answered 500). */
+  handlerErrors: number;
 }
 
 export type RequestHandler = (tx: ServerTransaction) => void;
@@ -59,7 +61,7 @@ export class TransactionLayer implements TransactionContext {
   private requestHandler: RequestHandler | undefined;
   private ackHandler: StrayAckHandler | undefined;
   private strayResponseHandler: StrayResponseHandler | undefined;
-  private readonly counters = { requestsMatched: 0, strayResponses: 0, strayAcks: 0, dropped: 0 };
+  private readonly counters = { requestsMatched: 0, strayResponses: 0, strayAcks: 0, dropped: 0, handlerErrors: 0 };
   private readonly ownsTimers: boolean;
 
   constructor(
@@ -178,7 +180,22 @@ export class TransactionLayer implements TransactionContext {
         ? new InviteServerTransaction(this, request, source, key)
         : new NonInviteServerTransaction(this, request, source, key);
     this.servers.set(key, tx);
-    this.requestHandler?.(tx);
+    const handler = this.requestHandler;
+    if (!handler) {
+      // Nobody to answer: a transaction left in Trying/Proceeding would never end.
+      tx.respond(createResponse(request, 503, 'Service Unavailable'));
+      return;
+    }
+    try {
+      handler(tx);
+    } catch {
+      // A TU bug must not leak the transaction (no RFC timer ends Trying/Proceeding on the server side).
+      this.counters.handlerErrors++;
+      if (tx.state === 'trying' || tx.state === 'proceeding') {
+        tx.respond(createResponse(request, 500, 'Server Internal Error'));
+      }
+      return;
+    }
     if (tx.state !== 'terminated') tx.start();
   }
 

@@ -361,7 +361,15 @@ export class ConnectionManager {
   private wire(conn: Connection): void {
     const socket = conn.socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.onData(conn, chunk);
+      } catch {
+        // Nothing may escape a socket callback; framing state is unknown now, so drop the connection.
+        this.counters.errors++;
+        socket.destroy();
+      }
+    });
     socket.on('error', (err: Error) => {
       conn.closeError = err;
       this.counters.errors++;

@@ -326,6 +326,15 @@ export class TransportLayer implements SipTransport {
   }
 
   private onDatagram(endpoint: UdpEndpoint, buf: Buffer, rinfo: dgram.RemoteInfo): void {
+    try {
+      this.handleDatagram(endpoint, buf, rinfo);
+    } catch {
+      // Nothing may escape a socket callback (it would crash the process): count and drop.
+      this.udpCounters.dropped++;
+    }
+  }
+
+  private handleDatagram(endpoint: UdpEndpoint, buf: Buffer, rinfo: dgram.RemoteInfo): void {
     const c = this.udpCounters;
     c.bytesIn += buf.length;
     if (isKeepalive(buf)) {
