@@ -11,6 +11,10 @@ import { DnsModule } from './modules/dns/dns.module.js';
 import { OptionsModule } from './modules/options/options.module.js';
 import { SwitchesModule } from './modules/switches/switches.module.js';
 import { TrunksModule } from './modules/trunks/trunks.module.js';
+import { AlarmsModule } from './modules/alarms/alarms.module.js';
+import { LiveModule } from './modules/live/live.module.js';
+import { ServiceStateModule } from './modules/service-state/service-state.module.js';
+import { WorkersModule } from './modules/workers/workers.module.js';
 
 @Global()
 @Module({})
@@ -23,7 +27,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule],
+      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule],
     };
   }
 }

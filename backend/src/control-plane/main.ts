@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
+import { EmbeddedSupervisor } from './modules/workers/embedded-supervisor.js';
 
 // Compiled location: backend/dist/backend/src/control-plane/main.js -> the repository root is five levels up.
 const REPO_ROOT = resolve(import.meta.dirname, '../../../../..');
@@ -82,6 +83,8 @@ async function bootstrap(): Promise<void> {
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : env.port;
     const shown = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
+    const local = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host.includes(':') ? `[${env.host}]` : env.host;
+    await app.get(EmbeddedSupervisor).start(`http://${local}:${port}`);
     process.stdout.write(`SIP Edge is up: http://${shown}:${port}/  (API http://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`);
   } catch (e) {
     logger.error(`start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -29,6 +29,7 @@ export class ManagedWorker {
   private pending: { configVersion: number; config: ProxyRuntimeConfig; options: string[] } | undefined;
   private refused: { configVersion: number; reason: string } | undefined;
   private startFailure: ReportedAlarm | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private lastSnapshot: SnapshotMessage | undefined;
   private readonly instanceId = randomUUID();
   private readonly startedAt = new Date().toISOString();
@@ -49,6 +50,7 @@ export class ManagedWorker {
   async stop(drainMs: number): Promise<void> {
     this.stopped = true;
     this.abort?.abort();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.reportTimer) clearInterval(this.reportTimer);
     await this.busy;
     await this.worker?.stop(drainMs);
@@ -155,7 +157,13 @@ export class ManagedWorker {
     } catch (e) {
       const event = e instanceof WorkerStartError ? e.event : 40006;
       this.startFailure = { key: `listener:${this.o.app}`, event, eventName: event === 40006 ? 'SPR_LISTENER_FAILED' : 'SPR_START_FAILED', severity: 'critical', reason: (e as Error).message, trigger: 'start', since: new Date().toISOString() };
-      this.o.logger.error('the proxy could not start on this snapshot', { configVersion, error: (e as Error).message });
+      this.o.logger.error('the proxy could not start on this snapshot; retrying in 3 s', { configVersion, error: (e as Error).message });
+      // A port held by another process may be freed: keep trying on the newest snapshot.
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => {
+        const snap = this.lastSnapshot;
+        if (!this.worker && !this.stopped && snap) this.serialize(() => this.applySnapshot(snap));
+      }, 3000);
     }
     void this.report();
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DATABASE_INFO, type DatabaseInfo } from '../../database/database.module.js';
+import { DATABASE_INFO, type DatabaseInfo } from '../../database/database-info.js';
 import { HealthRepository } from './health.repository.js';
 
 export const WORKER_HEALTH = Symbol('WORKER_HEALTH');

@@ -1,0 +1,311 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Response } from 'express';
+import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
+import { OFFLINE_AFTER_MS, parseReport, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { AppError, badRequest, notFound, unauthorized } from '../../common/errors.js';
+import { REPLICA_ID } from '../../common/replica.js';
+import { Notifications } from '../../database/notifications.js';
+import { AlarmsService } from '../alarms/alarms.service.js';
+import { ConfigurationService } from '../configuration/configuration.service.js';
+import { LiveBus } from '../live/live-bus.js';
+import type { WorkerTokenEntity } from './worker.entities.js';
+import { WorkersRepository } from './workers.repository.js';
+
+interface Stream { app: string; res: Response; lastSent?: string; kind: 'embedded' | 'remote'; ping: NodeJS.Timeout }
+interface InstanceState { report: WorkerReport; lastSeen: number; kind: 'embedded' | 'remote'; here: boolean }
+
+export interface WorkerView {
+  id: string; app: string; kind: 'embedded' | 'remote' | 'unknown'; online: boolean; instanceId?: string; hostname?: string; pid?: number; startedAt?: string; lastSeenAt?: string;
+  configVersion?: number; restartPending: boolean; restartPendingOptions: string[]; refused?: { configVersion: number; reason: string };
+  listeners: WorkerReport['listeners']; counters: WorkerReport['counters']; connections: number; notes: readonly string[]; alarms: number;
+}
+export interface PairView {
+  name: string; primary?: { name: string; host: string; port: number }; backup?: { name: string; host: string; port: number };
+  state: string; disagree: boolean;
+  views: { worker: string; state: string; serving: boolean; since: string; servers: ReportedPair['servers']; history: ReportedPair['history'] }[];
+}
+export interface ServiceState {
+  generatedAt: string; configVersion: number; workers: WorkerView[]; pairs: PairView[];
+  sites: { switch: string; sipServer: string | null; proxies: string[] }[];
+}
+
+const TOKEN_CACHE_MS = 60_000;
+
+/**
+ * The workers of every SIP Proxy application: their streams (snapshots out), their reports (status in), the service
+ * state built from those, and the alarms they imply (HA pair out of service, worker down, configuration refused).
+ */
+@Injectable()
+export class WorkersService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Workers');
+  private readonly streams = new Map<string, Set<Stream>>();
+  private readonly states = new Map<string, Map<string, InstanceState>>();
+  private readonly tokenCache = new Map<string, { row: WorkerTokenEntity; at: number }>();
+  private effectiveCache = new Map<string, { version: number; eff: EffectiveProxyConfig | undefined }>();
+  private readonly downAlarmed = new Set<string>();
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly configListeners: (() => void)[] = [];
+
+  constructor(
+    private readonly repo: WorkersRepository,
+    private readonly config: ConfigurationService,
+    private readonly alarms: AlarmsService,
+    private readonly notifications: Notifications,
+    private readonly bus: LiveBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.notifications.on('config_changed', () => void this.onConfigChanged());
+    this.notifications.onReconnect(() => void this.onConfigChanged());
+    this.notifications.on('worker_restart', (payload) => {
+      try { const m = JSON.parse(payload) as { app: string; reason: string; origin: string }; if (m.origin !== REPLICA_ID) this.sendRestart(m.app, m.reason); } catch { /* ignore */ }
+    });
+    this.watchdog = setInterval(() => void this.checkOffline(), 1000);
+    this.watchdog.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    for (const set of this.streams.values()) for (const s of set) { clearInterval(s.ping); s.res.end(); }
+  }
+
+  /** Runs after every configuration change this replica hears of (the supervisor reconciles its workers). */
+  onConfigChange(fn: () => void): void { this.configListeners.push(fn); }
+
+  // ---- authentication --------------------------------------------------------------------------------------------
+
+  /** A worker token for `app`; cached, so a worker keeps reporting while PostgreSQL is briefly away. */
+  async authenticate(authorization: string | undefined, app: string): Promise<WorkerTokenEntity> {
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    if (!token) throw unauthorized('A worker token is required (Authorization: Bearer <token>)');
+    const cached = this.tokenCache.get(token);
+    let row: WorkerTokenEntity | null | undefined = cached && Date.now() - cached.at < TOKEN_CACHE_MS ? cached.row : undefined;
+    if (!row) {
+      try {
+        row = await this.repo.findToken(token);
+        if (row) { this.tokenCache.set(token, { row, at: Date.now() }); void this.repo.touchToken(row.id).catch(() => undefined); } else this.tokenCache.delete(token);
+      } catch {
+        row = cached?.row; // the database is away: trust what we verified before
+      }
+    }
+    if (!row) throw new AppError(401, 'WORKER_TOKEN_INVALID', 'Unknown or revoked worker token');
+    if (row.app !== app) throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${row.app}, not ${app}`);
+    return row;
+  }
+
+  // ---- snapshots -------------------------------------------------------------------------------------------------
+
+  private async effectiveFor(app: string): Promise<{ version: number; eff: EffectiveProxyConfig | undefined }> {
+    const head = await this.config.head();
+    const cached = this.effectiveCache.get(app);
+    if (cached?.version === head.version) return cached;
+    let eff: EffectiveProxyConfig | undefined;
+    try {
+      eff = proxyApplicationNames(head.doc).includes(app) ? compileEffectiveConfig(head.doc, app, { baseDir: process.cwd(), tlsMaterial: 'inline-pem' }) : undefined;
+    } catch (e) {
+      this.logger.error(`cannot compile the configuration of ${app}: ${(e as Error).message}`);
+    }
+    const entry = { version: head.version, eff };
+    this.effectiveCache.set(app, entry);
+    return entry;
+  }
+
+  private async pushSnapshot(s: Stream): Promise<void> {
+    const { version, eff } = await this.effectiveFor(s.app);
+    if (!eff || s.lastSent === eff.version && s.lastSent !== undefined) return;
+    const msg: SnapshotMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, configVersion: version, effective: eff };
+    s.lastSent = eff.version;
+    s.res.write(sseFrame('snapshot', msg));
+  }
+
+  async openStream(app: string, token: WorkerTokenEntity, res: Response): Promise<void> {
+    if (!app) throw badRequest('INVALID_QUERY', 'app is required');
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.write(': connected\n\n');
+    const s: Stream = { app, res, kind: token.kind, ping: setInterval(() => res.write(': ping\n\n'), 5000) };
+    const set = this.streams.get(app) ?? new Set<Stream>();
+    set.add(s);
+    this.streams.set(app, set);
+    res.on('close', () => { clearInterval(s.ping); set.delete(s); });
+    try { await this.pushSnapshot(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
+  }
+
+  private async onConfigChanged(): Promise<void> {
+    this.effectiveCache = new Map();
+    for (const set of this.streams.values()) for (const s of set) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const fn of this.configListeners) fn();
+    this.bus.emit({ type: 'service-state-changed' });
+  }
+
+  // ---- reports ---------------------------------------------------------------------------------------------------
+
+  async handleReport(token: WorkerTokenEntity, body: unknown): Promise<{ ok: true }> {
+    let report: WorkerReport;
+    try { report = parseReport(body); } catch (e) { throw badRequest('BAD_REPORT', (e as Error).message); }
+    if (report.app !== token.app) throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${token.app}, not ${report.app}`);
+    const instances = this.states.get(report.app) ?? new Map<string, InstanceState>();
+    const previous = instances.get(report.instanceId);
+    instances.set(report.instanceId, { report, lastSeen: Date.now(), kind: token.kind, here: true });
+    this.states.set(report.app, instances);
+    if (!previous) this.logger.log(`worker ${report.app} online (${token.kind}, pid ${report.pid} on ${report.hostname})`);
+    if (this.downAlarmed.delete(report.app) || this.alarms.isActive(`worker-down:${report.app}`)) void this.alarms.clear(`worker-down:${report.app}`);
+    await this.reconcileAlarms(report);
+    void this.repo.saveState(report, REPLICA_ID).catch(() => undefined);
+    if (!previous || JSON.stringify(previous.report.pairs.map((p) => [p.state, p.since])) !== JSON.stringify(report.pairs.map((p) => [p.state, p.since])) || previous.report.configVersion !== report.configVersion || !!previous.report.restartPending !== !!report.restartPending) {
+      this.bus.emit({ type: 'service-state-changed' });
+    }
+    return { ok: true };
+  }
+
+  /** The worker's own alarms (keyed `<app>:<key>`), and a refused configuration. */
+  private async reconcileAlarms(r: WorkerReport): Promise<void> {
+    const prefix = `${r.app}:`;
+    const want = new Set(r.alarms.map((a) => prefix + a.key));
+    for (const a of r.alarms) {
+      const key = prefix + a.key;
+      if (!this.alarms.isActive(key)) await this.alarms.raise({ key, eventId: a.event, eventName: a.eventName, severity: a.severity, source: r.app, reason: a.reason, trigger: a.trigger ?? this.lastTrigger(r, a.key), raisedAt: new Date(a.since) });
+    }
+    for (const key of this.alarms.activeKeysWithPrefix(prefix)) if (!want.has(key)) await this.alarms.clear(key);
+    const refusedKey = `config-refused:${r.app}`;
+    if (r.refused && !this.alarms.isActive(refusedKey)) await this.alarms.raise({ key: refusedKey, eventId: 40003, eventName: 'SPR_CONFIG_REFUSED', severity: 'major', source: r.app, reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`, trigger: 'snapshot' });
+    else if (!r.refused && this.alarms.isActive(refusedKey)) await this.alarms.clear(refusedKey);
+  }
+
+  private lastTrigger(r: WorkerReport, alarmKey: string): string | undefined {
+    const pair = r.pairs.find((p) => alarmKey.endsWith(`:${p.name}`));
+    return pair?.history.at(-1)?.trigger;
+  }
+
+  private async checkOffline(): Promise<void> {
+    const now = Date.now();
+    for (const [app, instances] of this.states) {
+      for (const [id, st] of instances) if (now - st.lastSeen > 10 * 60_000) instances.delete(id);
+      const online = [...instances.values()].some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
+      if (!online && instances.size > 0 && !this.downAlarmed.has(app)) {
+        this.downAlarmed.add(app);
+        this.bus.emit({ type: 'service-state-changed' });
+        await this.alarms.raise({ key: `worker-down:${app}`, severity: 'major', source: app, reason: `worker ${app} has not reported for ${OFFLINE_AFTER_MS / 1000} s`, trigger: 'heartbeat-timeout' });
+      }
+    }
+  }
+
+  /** Called by the embedded supervisor when its child exits unexpectedly (faster than the heartbeat timeout). */
+  async workerExited(app: string, reason: string): Promise<void> {
+    this.states.delete(app);
+    this.downAlarmed.add(app);
+    this.bus.emit({ type: 'service-state-changed' });
+    await this.alarms.raise({ key: `worker-down:${app}`, severity: 'major', source: app, reason, trigger: 'process-exit' });
+  }
+
+  // ---- restart ---------------------------------------------------------------------------------------------------
+
+  private sendRestart(app: string, reason: string): number {
+    let n = 0;
+    for (const s of this.streams.get(app) ?? []) { s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: 5000, reason })); n++; }
+    return n;
+  }
+
+  async restart(app: string, actor: string): Promise<{ app: string; requested: boolean; connectedHere: number }> {
+    const { doc } = await this.config.head();
+    if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
+    const reason = `restart requested by ${actor}`;
+    const here = this.sendRestart(app, reason);
+    await this.repo.notify('worker_restart', JSON.stringify({ app, reason, origin: REPLICA_ID })).catch(() => undefined);
+    return { app, requested: true, connectedHere: here };
+  }
+
+  // ---- views -----------------------------------------------------------------------------------------------------
+
+  /** Every instance heard of recently, here or (through the database) at another replica. */
+  private async allInstances(): Promise<Map<string, InstanceState[]>> {
+    const out = new Map<string, InstanceState[]>();
+    for (const [app, instances] of this.states) out.set(app, [...instances.values()]);
+    try {
+      for (const row of await this.repo.recentStates(OFFLINE_AFTER_MS * 2)) {
+        const list = out.get(row.app) ?? [];
+        if (list.some((s) => s.report.instanceId === row.instanceId)) continue;
+        list.push({ report: row.report, lastSeen: row.lastSeenAt.getTime(), kind: 'remote', here: false });
+        out.set(row.app, list);
+      }
+    } catch { /* the database is away: this replica's own view */ }
+    return out;
+  }
+
+  async workers(): Promise<WorkerView[]> {
+    const { doc } = await this.config.head();
+    const instances = await this.allInstances();
+    const apps = new Set([...proxyApplicationNames(doc), ...instances.keys()]);
+    const now = Date.now();
+    return [...apps].sort().map((app) => {
+      const list = (instances.get(app) ?? []).sort((a, b) => b.lastSeen - a.lastSeen);
+      const st = list[0];
+      const r = st?.report;
+      return {
+        id: app, app, kind: st?.kind ?? 'unknown', online: !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
+        instanceId: r?.instanceId, hostname: r?.hostname, pid: r?.pid, startedAt: r?.startedAt, lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
+        configVersion: r?.configVersion, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
+        listeners: r?.listeners ?? [], counters: r?.counters ?? {}, connections: r?.connections ?? 0, notes: r?.notes ?? [], alarms: r?.alarms.length ?? 0,
+      };
+    });
+  }
+
+  async serviceState(): Promise<ServiceState> {
+    const { version, doc } = await this.config.head();
+    const workers = await this.workers();
+    const instances = await this.allInstances();
+    const apps = new Map(doc.applications.map((a) => [a.name, a]));
+    const pairs = new Map<string, PairView>();
+    for (const a of doc.applications) {
+      if (a.type !== 'sip-server' || !a.backup) continue;
+      const b = apps.get(a.backup);
+      pairs.set(a.name, { name: a.name, primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 }, backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined, state: 'unknown', disagree: false, views: [] });
+    }
+    for (const w of workers) {
+      if (!w.online) continue;
+      const r = instances.get(w.app)?.find((s) => s.report.instanceId === w.instanceId)?.report;
+      for (const p of r?.pairs ?? []) {
+        const view = pairs.get(p.name) ?? { name: p.name, state: 'unknown', disagree: false, views: [] };
+        view.views.push({ worker: w.app, state: p.state, serving: p.serving, since: p.since, servers: p.servers, history: p.history });
+        pairs.set(p.name, view);
+      }
+    }
+    for (const p of pairs.values()) {
+      const states = new Set(p.views.map((v) => v.state));
+      p.disagree = states.size > 1;
+      p.state = states.size === 1 ? [...states][0]! : states.size === 0 ? 'unknown' : 'disagreement';
+    }
+    const sites = doc.switches.map((s) => ({
+      switch: s.name, sipServer: s.sipServer ?? null,
+      proxies: doc.applications.filter((a) => a.type === 'sip-proxy' && a.options.sipproxy?.['servicing-sipserver'] === s.sipServer).map((a) => a.name),
+    }));
+    return { generatedAt: new Date().toISOString(), configVersion: version, workers, pairs: [...pairs.values()], sites };
+  }
+
+  /** For /api/health. */
+  healthWorkers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[] {
+    const now = Date.now();
+    return [...this.states].map(([app, m]) => {
+      const st = [...m.values()].sort((a, b) => b.lastSeen - a.lastSeen)[0]!;
+      return { id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending };
+    });
+  }
+
+  tokens() { return this.repo.listTokens().then((rows) => rows.map((t) => ({ id: t.id, app: t.app, kind: t.kind, createdBy: t.createdBy, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt }))); }
+
+  async createToken(app: string, actor: string) {
+    const { doc } = await this.config.head();
+    if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
+    const t = await this.repo.createToken(app, 'remote', actor);
+    return { id: t.id, app, token: t.token, command: `npm run proxy -- --control-plane <URL> --app ${app} --token ${t.token}` };
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    if (!(await this.repo.revokeToken(id))) throw notFound(`Worker token ${id}`);
+    this.tokenCache.clear();
+  }
+}
