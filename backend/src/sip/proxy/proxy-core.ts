@@ -264,9 +264,10 @@ export class ProxyCore {
     });
     // Cheap text test first; parse the Vias only when one of our branches with this hash is present.
     const needle = BRANCH_PREFIX + hash;
-    const rawVias = req.headers.getAll('via');
-    for (let i = 0; i < rawVias.length; i++) {
-      if (rawVias[i]!.indexOf(needle) < 0) continue;
+    const fields = req.headers.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (f.key !== 'via' || f.value.indexOf(needle) < 0) continue;
       for (const v of req.vias()) {
         if (hashOfBranch(v.branch) === hash && this.isOwnVia(v.host, v.port, v.transport)) {
           this.stats.loops++;
@@ -375,8 +376,8 @@ export class ProxyCore {
   }
 
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean): SipRequest {
-    const out = template.clone();
+  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy = true): SipRequest {
+    const out = copy ? template.clone() : template;
     if (recordRoute) {
       // Transport-aware Record-Route: the inbound side's URI below, the outbound side's on top when they differ.
       out.headers.prepend('Record-Route', this.rrUri[inbound]);
@@ -479,36 +480,48 @@ export class ResponseContext implements ServerTransactionUser {
 
   /** Resolves the target and starts a branch; pairInfo enables failover to the other server of the pair. */
   forwardTo(target: Hop, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean): void {
-    this.proxy.resolveHop(target, (hop) => {
-      if (this.finalSent || this.done) return;
-      if (!hop) {
-        this.finish(604, 'Does Not Exist Anywhere');
-        return;
-      }
-      let info = pairInfo;
-      if (!info) {
-        // A hop that is a server of an HA pair (in-dialog requests to a SIP Server's Contact).
-        const p = this.proxy.pairOfHop(hop);
-        if (p) {
-          info = p;
-          const active = p.pair.activeRole;
-          if (active && active !== p.role && !isRetry) {
-            const s = p.pair.activeServer() as HaServer;
-            hop = { transport: s.transport, host: s.host, port: s.port };
-            info = { pair: p.pair, role: active };
-          }
+    // IP literals (the common case: SIP Servers, contacts) resolve synchronously, without a closure.
+    const lit = this.proxy.resolver.resolveLiteral(target);
+    if (lit) {
+      this.startBranch(lit, pairInfo, isRetry);
+      return;
+    }
+    this.proxy.resolveHop(target, (hop) => this.startBranch(hop, pairInfo, isRetry));
+  }
+
+  private startBranch(resolved: ResolvedHop | undefined, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean): void {
+    if (this.finalSent || this.done) return;
+    let hop = resolved;
+    if (!hop) {
+      this.finish(604, 'Does Not Exist Anywhere');
+      return;
+    }
+    let info = pairInfo;
+    if (!info) {
+      // A hop that is a server of an HA pair (in-dialog requests to a SIP Server's Contact).
+      const p = this.proxy.pairOfHop(hop);
+      if (p) {
+        info = p;
+        const active = p.pair.activeRole;
+        if (active && active !== p.role && !isRetry) {
+          const s = p.pair.activeServer() as HaServer;
+          hop = { transport: s.transport, host: s.host, port: s.port };
+          info = { pair: p.pair, role: active };
         }
       }
-      if (this.cancelled && !isRetry) {
-        this.finish(487, 'Request Terminated');
-        return;
-      }
-      const out = this.proxy.buildOutgoing(this.template, hop, this.server.source.transport, this.hash, this.recordRoute);
-      const branch = new Branch(this, hop, info, isRetry);
-      this.branches.push(branch);
-      branch.start(out);
-    });
+    }
+    if (this.cancelled && !isRetry) {
+      this.finish(487, 'Request Terminated');
+      return;
+    }
+    // The template is kept intact only when a failover retry may still need it.
+    const mayRetry = !isRetry && info !== undefined && this.proxy.config.failover.enabled && info.pair.other(info.role) !== undefined;
+    const out = this.proxy.buildOutgoing(this.template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry);
+    const branch = new Branch(this, hop, info, isRetry);
+    this.branches.push(branch);
+    branch.start(out);
   }
+
 
   /** §16.10: CANCEL every pending branch; the 487 comes back from downstream. */
   cancel(): void {
