@@ -228,6 +228,22 @@ describe('names and references', () => {
   });
 });
 
+describe('SIP Server and proxy addresses', () => {
+  it('sip-address must be an IP address', () => {
+    const doc = example();
+    proxy1(doc).options.sipproxy['sip-address'] = 'proxy-host';
+    doc.applications[0].options.TServer = { 'sip-address': '127.0.0.1', 'sip-outbound-proxy': true };
+    doc.applications[1].options.TServer = { 'sip-address': '::1x' };
+    expect(results(doc)).toEqual(['applications[1].options.TServer.sip-address invalid-value', 'applications[4].options.sipproxy.sip-address invalid-value']);
+  });
+
+  it('sip-outbound-proxy / sip-enable-rfc3263 / sip-enable-gdns false on a SIP Server is refused', () => {
+    const doc = example();
+    doc.applications[2].options.TServer = { 'sip-outbound-proxy': false, 'sip-enable-rfc3263': 'true', 'sip-enable-gdns': false };
+    expect(results(doc)).toEqual(['applications[2].options.TServer.sip-outbound-proxy invalid-value', 'applications[2].options.TServer.sip-enable-gdns invalid-value']);
+  });
+});
+
 describe('HA pairs and pools', () => {
   it('both servers of an HA pair have the same sip-port', () => {
     const doc = example();

@@ -4,6 +4,7 @@
  *
  * Linear in the document size: one pass builds name indexes, one pass checks objects against them.
  */
+import { isIP } from 'node:net';
 import type { ApplicationDoc, ConfigDocument, DnDoc, OptionSections, SwitchDoc } from './config-document.js';
 import { CONFIG_DOCUMENT_VERSION } from './config-document.js';
 import {
@@ -242,9 +243,25 @@ class Validator {
     else if (app.type === 'sip-proxy') this.checkProxy(info, what);
   }
 
+  /** sip-address is "the IP address of the ... interface": an IP literal, not a host name. */
+  private checkSipAddress(typed: Typed, section: string, path: string, what: string): void {
+    const v = tv(typed, section, 'sip-address');
+    if (typeof v === 'string' && v !== '' && isIP(v) === 0) {
+      this.err(`${path}.options.${section}.sip-address`, 'invalid-value', `[${section}] sip-address of ${what} is ${fmt(v)}; allowed: an IPv4 or IPv6 address of one of the host's interfaces.`);
+    }
+  }
+
   private checkSipServer(info: AppInfo, what: string): void {
     const { app, path } = info;
     if (app.ports?.['sip-port'] === undefined) this.err(`${path}.ports.sip-port`, 'required', `SIP Server ${what} needs port "sip-port".`);
+    this.checkSipAddress(info.typed, 'TServer', path, what);
+    // The guide sets these to true on both servers for HA through SIP Proxy; absent is left to SIP Server, false is refused.
+    for (const name of ['sip-outbound-proxy', 'sip-enable-rfc3263', 'sip-enable-gdns']) {
+      if (tv(info.typed, 'TServer', name) === false) {
+        this.err(`${path}.options.TServer.${name}`, 'invalid-value',
+          `SIP Server ${what} has [TServer] ${name} false; the guide requires true on both servers of a pair served by SIP Proxy.`);
+      }
+    }
     if (app.backup === undefined) return;
     const bp = `${path}.backup`;
     if (app.backup === app.name) {
@@ -328,6 +345,7 @@ class Validator {
           `[sipproxy] servicing-sipserver of ${what} is "${serving}", which is not in its applications (${(list as readonly string[]).join(', ')}); it must be one of them.`);
       }
     }
+    this.checkSipAddress(typed, 'sipproxy', path, what);
     if (tv(typed, 'sipproxy', 'oos-check') === 0) {
       this.err(`${sp}.oos-check`, 'oos-disabled',
         `[sipproxy] oos-check of ${what} is 0, which turns out-of-service detection off; the guide requires it enabled: 1 to 300 seconds.`);

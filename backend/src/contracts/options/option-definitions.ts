@@ -73,6 +73,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'IP address of the interface to bind the SIP ports to and to put in Via; unset binds all interfaces.',
     extension: false, source: GUIDE_APP,
+    note: '"String value", but it is the IP address of an interface: validation requires an IPv4 or IPv6 address.',
   },
   {
     name: 'sip-enable-tcp-keep-alive', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
@@ -295,7 +296,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'IP address of the SIP Server interface (SIP Server option the guide asks to set on both servers of the pair).',
     extension: false, source: GUIDE_DEPLOY_SIPS,
-    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Must be an IP address.',
   },
   {
     name: 'sip-outbound-proxy', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
@@ -303,7 +304,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Makes SIP Server send its requests through the proxy pool of the sip-outbound-proxy DN; the guide wants true.',
     extension: false, source: GUIDE_DEPLOY_SIPS,
-    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. peer-proxy-contact is used only when true.',
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. peer-proxy-contact is used only when true. Absent is left to SIP Server; false is refused.',
   },
   {
     name: 'sip-enable-rfc3263', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
@@ -311,7 +312,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Makes SIP Server locate the proxy pool by RFC 3263 (SRV) resolution; the guide wants true.',
     extension: false, source: GUIDE_DEPLOY_SIPS,
-    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Absent is left to SIP Server; false is refused.',
   },
   {
     name: 'sip-enable-gdns', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
@@ -319,7 +320,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Enables SIP Server\'s DNS resolver used for the proxy pool; the guide wants true.',
     extension: false, source: GUIDE_DEPLOY_SIPS,
-    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed.',
+    note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Absent is left to SIP Server; false is refused.',
   },
   {
     name: 'resolve-external-contact', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
