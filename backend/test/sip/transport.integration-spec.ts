@@ -254,6 +254,26 @@ describe('transport layer on loopback', () => {
     expect(txl.stats().clientTransactions).toBe(0);
   });
 
+  it('a peer dropping the TCP connection fails the pending client transaction at once', async () => {
+    const peer = net.createServer((s) => s.once('data', () => s.destroy()));
+    const peerPort = await new Promise<number>((r) => peer.listen(0, '127.0.0.1', () => r((peer.address() as net.AddressInfo).port)));
+    const client = await TransportLayer.create({ listeners: [] });
+    const txl = new TransactionLayer(client);
+    cleanups.push(async () => {
+      txl.close();
+      await client.close();
+      await new Promise((r) => peer.close(r));
+    });
+    const req = parseOne(Buffer.from(options('TCP', '127.0.0.1', 5060, '').replace(/OPTIONS/g, 'INVITE'))) as SipRequest;
+    const t0 = Date.now();
+    const err = await new Promise<Error>((resolve) => {
+      txl.sendRequest(req, { transport: 'tcp', host: '127.0.0.1', port: peerPort }, { onTransportError: (e) => resolve(e) });
+    });
+    expect(err.message).toMatch(/closed|ECONNRESET/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(txl.stats().clientTransactions).toBe(0);
+  });
+
   it('TLS listener works with a key/cert passed in (and an outbound TLS client)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sip-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

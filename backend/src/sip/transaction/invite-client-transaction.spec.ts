@@ -150,3 +150,24 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
     expect(timers.size).toBe(0);
   });
 });
+
+describe('client transactions and connection loss (§17.1.4)', () => {
+  it('a dropped TCP connection fails INVITE (Proceeding) and non-INVITE client transactions on it', () => {
+    const timers = new FakeTimers();
+    const transport = new FakeTransport(() => timers.now());
+    const layer = new TransactionLayer(transport, { timers });
+    const errors: string[] = [];
+    const user: ClientTransactionUser = { onTransportError: (e, tx) => errors.push(`${tx.kind} ${e.message}`) };
+    const dest = { transport: 'tcp' as const, host: '192.0.2.20', port: 5060, connectionId: 'tcp-9' };
+    const ict = layer.sendRequest(request({ method: 'INVITE', branch: 'z9hG4bKc1' }), dest, user);
+    const nict = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKc2' }), dest, user);
+    const other = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKc3' }), { ...dest, connectionId: 'tcp-10' }, user);
+    layer.receive(response(180, { branch: 'z9hG4bKc1' }), { transport: 'tcp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 40000, connectionId: 'tcp-9' });
+    expect(ict.connectionId).toBe('tcp-9');
+    transport.closeHandler?.({ id: 'tcp-9' }, undefined);
+    expect(errors).toEqual(['ict connection tcp-9 closed', 'nict connection tcp-9 closed']);
+    expect(ict.state).toBe('terminated');
+    expect(nict.state).toBe('terminated');
+    expect(other.state).toBe('trying');
+  });
+});

@@ -24,6 +24,8 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
   state: TransactionState = 'calling';
   /** Number of times the request was retransmitted (Timer A). */
   retransmissions = 0;
+  /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
+  connectionId: string | undefined;
   private readonly raw: Buffer;
   private ack: Buffer | undefined;
   private intervalA: number;
@@ -53,7 +55,7 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
 
   /** Sends the INVITE and arms Timer A (unreliable only) and Timer B (§17.1.1.2). */
   start(): void {
-    this.ctx.transport.send(this.raw, this.destination, this);
+    this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'calling') return; // synchronous transport error already terminated us
     if (!this.reliable) this.ctx.timers.start(this.timerA, this.intervalA);
     this.ctx.timers.start(this.timerB, 64 * this.ctx.config.t1);

@@ -22,6 +22,8 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   readonly kind = 'nict' as const;
   state: TransactionState = 'trying';
   retransmissions = 0;
+  /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
+  connectionId: string | undefined;
   private readonly raw: Buffer;
   private intervalE: number;
   private readonly reliable: boolean;
@@ -46,7 +48,7 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   }
 
   start(): void {
-    this.ctx.transport.send(this.raw, this.destination, this);
+    this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'trying') return;
     if (!this.reliable) this.ctx.timers.start(this.timerE, this.intervalE);
     this.ctx.timers.start(this.timerF, 64 * this.ctx.config.t1);

@@ -21,10 +21,16 @@ export class FakeTransport implements SipTransport {
   failWith: Error | undefined;
   constructor(private readonly now: () => number = () => 0) {}
 
-  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): void {
+  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): string | undefined {
     const text = Buffer.isBuffer(message) ? message.toString('utf8') : serialize(message).toString('utf8');
     this.sent.push({ text, destination, at: this.now(), sink });
     if (this.failWith) sink?.onTransportError(this.failWith);
+    return destination.transport === 'udp' ? undefined : (destination.connectionId ?? `${destination.transport}-fake`);
+  }
+
+  closeHandler: ((info: { id: string }, error: Error | undefined) => void) | undefined;
+  onConnectionClose(handler: (info: { id: string }, error: Error | undefined) => void): void {
+    this.closeHandler = handler;
   }
 
   responseDestination(response: SipResponse, source?: MessageSource): Destination {

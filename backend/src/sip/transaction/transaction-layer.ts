@@ -72,6 +72,7 @@ export class TransactionLayer implements TransactionContext {
     this.timers = options.timers ?? new TimerWheel();
     this.config = { ...DEFAULT_TIMER_CONFIG, ...options.config };
     if (options.attach !== false) transport.onMessage(this.receive);
+    transport.onConnectionClose?.((info, error) => this.connectionClosed(info.id, error));
   }
 
   /** New requests (other than ACK) that created a server transaction, including CANCEL. */
@@ -155,6 +156,23 @@ export class TransactionLayer implements TransactionContext {
     for (const tx of [...this.clients.values()]) tx.terminate();
     for (const tx of [...this.servers.values()]) tx.terminate();
     if (this.ownsTimers && this.timers instanceof TimerWheel) this.timers.dispose();
+  }
+
+  /**
+   * A TCP/TLS connection dropped: client transactions still waiting for a final response on it
+   * get a transport error (§17.1.4) instead of waiting for Timer B/F (or forever in Proceeding).
+   * A scan, because connection loss is rare next to messages.
+   */
+  connectionClosed(connectionId: string, error?: Error): void {
+    let failed: ClientTransaction[] | undefined;
+    for (const tx of this.clients.values()) {
+      if (tx.connectionId !== connectionId) continue;
+      const s = tx.state;
+      if (s === 'calling' || s === 'trying' || s === 'proceeding') (failed ??= []).push(tx);
+    }
+    if (!failed) return;
+    const err = error ?? new Error(`connection ${connectionId} closed`);
+    for (const tx of failed) tx.onTransportError(err);
   }
 
   private receiveRequest(request: SipRequest, source: MessageSource): void {

@@ -94,7 +94,10 @@ export interface ClientTransactionBase {
   readonly branch: string;
   readonly key: string;
   readonly state: TransactionState;
+  readonly connectionId: string | undefined;
   user: ClientTransactionUser | undefined;
+  /** Reports a transport failure to the TU and terminates (§17.1.4). */
+  onTransportError(error: Error): void;
   /** Stops retransmitting and terminates silently (e.g. the TU gives up). */
   terminate(): void;
 }

@@ -242,7 +242,7 @@ export class ConnectionManager {
    * Sends on the connection named by `dest.connectionId` if open, else reuses one to
    * (transport, host, port), else opens one (unless `requireConnection`).
    */
-  send(data: Buffer, dest: Destination, messages: number, sink: TransportErrorSink | undefined): void {
+  send(data: Buffer, dest: Destination, messages: number, sink: TransportErrorSink | undefined): string | undefined {
     const transport = dest.transport as StreamProtocol;
     let conn: Connection | undefined;
     if (dest.connectionId !== undefined) {
@@ -250,7 +250,7 @@ export class ConnectionManager {
       if (c && c.state !== 'closed') conn = c;
       else if (dest.requireConnection) {
         reportError(sink, new Error(`connection ${dest.connectionId} is closed`));
-        return;
+        return undefined;
       }
     }
     conn ??= this.find(transport, dest.host, dest.port);
@@ -258,11 +258,12 @@ export class ConnectionManager {
       const opened = this.connect(transport, normalizeAddress(dest.host), dest.port);
       if (opened instanceof Error) {
         reportError(sink, opened);
-        return;
+        return undefined;
       }
       conn = opened;
     }
     this.write(conn, data, messages, sink);
+    return conn.id;
   }
 
   /** Closes one connection (e.g. the admin UI or a flow failure). */

@@ -229,16 +229,19 @@ export class TransportLayer implements SipTransport {
    * Sends a message (serialized here if not already a Buffer). Failures are reported to `sink`
    * asynchronously, never thrown.
    */
-  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): void {
+  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): string | undefined {
     let data: Buffer;
     try {
       data = Buffer.isBuffer(message) ? message : serialize(message);
     } catch (err) {
       reportError(sink, err instanceof Error ? err : new Error(String(err)));
-      return;
+      return undefined;
     }
-    if (destination.transport === 'udp') this.sendUdp(data, destination, sink);
-    else this.connections.send(data, destination, 1, sink);
+    if (destination.transport === 'udp') {
+      this.sendUdp(data, destination, sink);
+      return undefined;
+    }
+    return this.connections.send(data, destination, 1, sink);
   }
 
   /** Promise form of `send` for tests and non-hot paths; resolves once handed to the socket. */

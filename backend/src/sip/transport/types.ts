@@ -40,10 +40,13 @@ export type MessageHandler = (message: SipMessage, source: MessageSource) => voi
 
 /** The part of the transport the transaction layer needs (implemented by `TransportLayer`). */
 export interface SipTransport {
-  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): void;
+  /** Returns the id of the TCP/TLS connection used (undefined for UDP or on immediate failure). */
+  send(message: SipMessage | Buffer, destination: Destination, sink?: TransportErrorSink): string | undefined;
   /** §18.2.2 / RFC 3581: where a response to a request from `source` goes. */
   responseDestination(response: SipResponse, source?: MessageSource): Destination;
   onMessage(handler: MessageHandler): void;
+  /** Optional: lets the transaction layer fail client transactions whose connection dropped (§17.1.4). */
+  onConnectionClose?(handler: (info: { id: string }, error: Error | undefined) => void): void;
 }
 
 /** §17.1.1.1/§17.1.2.1: retransmission timers only run over unreliable transports. */
