@@ -114,7 +114,6 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   let p0: number; // string index of the start line
   let sn: number; // string index just past the header section's empty line
   let headEnd: number; // byte offset of the same point
-  let noEnd = false;
   let utf8 = false;
   let latin1Src = false;
   if (total <= WHOLE_DECODE_MAX) {
@@ -124,10 +123,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     else {
       he = s.indexOf('\n\n', start);
       if (he !== -1) he += 2;
-      else {
-        he = total;
-        noEnd = true;
-      }
+      else he = total;
     }
     headEnd = he;
     p0 = start;
@@ -147,10 +143,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     else {
       he = buf.indexOf(LFLF, start);
       if (he !== -1) he += 2;
-      else {
-        he = total;
-        noEnd = true;
-      }
+      else he = total;
     }
     headEnd = he;
     const head = buf.subarray(start, he);
@@ -276,7 +269,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     if (nameEnd === lineStart || i >= le || c !== 58) {
       firstErr ??= fail(
         'BAD_HEADER_LINE',
-        nameEnd === lineStart && (c === 32 || c === 9) ? 'Unexpected Line Folding' : i >= le ? 'Header Line Without Colon' : 'Malformed Header Name',
+        nameEnd === lineStart && (s.charCodeAt(lineStart) === 32 || s.charCodeAt(lineStart) === 9) ? 'Unexpected Line Folding' : i >= le ? 'Header Line Without Colon' : 'Malformed Header Name',
         400,
         null,
       );
@@ -335,7 +328,8 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     if (firstErr.ok || !isReq) return firstErr;
     return fail(firstErr.error.code, firstErr.error.reason, firstErr.error.status, partial(fields));
   }
-  if (noEnd || bodyStr === -1) return fail('NO_HEADER_END', 'Missing Empty Line After Headers', 400, partial(fields));
+  // The empty line may come before the CRLFCRLF found above (bare-LF line ends): the loop decides.
+  if (bodyStr === -1) return fail('NO_HEADER_END', 'Missing Empty Line After Headers', 400, partial(fields));
 
   const headers = new Headers(fields);
 

@@ -393,10 +393,11 @@ export function parseGenericParams(s: string, i: number, params: Params | null):
         if (params !== null) value = s.slice(i, e + 1);
         i = e + 1;
       } else {
+        // token / host; ':' admits the bare IPv6address of Via received (RFC 3261 §20.42).
         const vs = i;
         while (i < n) {
           const c = s.charCodeAt(i);
-          if (c >= 128 || TOKEN[c] === 0) break;
+          if (c !== 58 && (c >= 128 || TOKEN[c] === 0)) break;
           i++;
         }
         if (i === vs) return -1;
