@@ -274,6 +274,14 @@ describe('transport layer on loopback', () => {
     expect(txl.stats().clientTransactions).toBe(0);
   });
 
+  it('requireConnection: sending down a flow that is gone fails instead of reconnecting', async () => {
+    const client = await TransportLayer.create({ listeners: [] });
+    cleanups.push(() => client.close());
+    const req = parseOne(Buffer.from(options('TCP', '127.0.0.1', 5060, ''))) as SipRequest;
+    await expect(client.sendAsync(req, { transport: 'tcp', host: '127.0.0.1', port: 9, connectionId: 'tcp-999999', requireConnection: true })).rejects.toThrow(/closed/);
+    expect(client.connectionList()).toHaveLength(0);
+  });
+
   it('TLS listener works with a key/cert passed in (and an outbound TLS client)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sip-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
