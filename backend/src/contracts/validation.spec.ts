@@ -324,13 +324,23 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     expect(results(doc)).toEqual([]);
   });
 
-  it(';transport=tls needs sip-port-tls and a tls-port on every proxy of the pool', () => {
+  it(';transport=tls needs sip-port-tls, a tls-port on every proxy of the pool and on both SIP Servers', () => {
     const doc = example();
     dn(doc, 1, 0).contact = 'proxy.site-b.example;transport=tls';
     expect(results(doc)).toEqual([
       'switches[1].dns[0].options.TServer.sip-port-tls tls-port-required',
+      'applications[2].ports.tls-port tls-port-required',
+      'applications[3].ports.tls-port tls-port-required',
       'applications[5].ports.tls-port tls-port-required',
     ]);
+  });
+
+  it('TLS as the internal protocol, fully configured, is valid', () => {
+    const doc = example();
+    dn(doc, 0, 0).contact = 'proxy.site-a.example;transport=tls';
+    doc.applications[0].ports['tls-port'] = 5071;
+    doc.applications[1].ports['tls-port'] = 5071;
+    expect(results(doc, tlsCheck)).toEqual([]);
   });
 });
 

@@ -501,6 +501,17 @@ class Validator {
       this.err(`${op}.sip-port-tls`, 'tls-port-required',
         `${dwhat} has contact with ;transport=tls, so it needs [TServer] sip-port-tls set to the proxies' tls-port (not 0).`);
     }
+    if (contact?.transport === 'tls' && sw.sipServer !== undefined) {
+      // TLS as the internal protocol: "a dedicated TLS port ... must be configured for both SIP Server and SIP Proxy".
+      const primary = this.apps.get(sw.sipServer);
+      const backup = primary?.app.backup !== undefined ? this.apps.get(primary.app.backup) : undefined;
+      for (const server of [primary, backup]) {
+        if (server && server.app.type === 'sip-server' && server.app.ports?.['tls-port'] === undefined) {
+          this.err(`${server.path}.ports.tls-port`, 'tls-port-required',
+            `SIP Server "${server.app.name}" serves switch "${sw.name}", whose sip-outbound-proxy DN uses TLS (contact ;transport=tls); it needs a tls-port.`);
+        }
+      }
+    }
     if (tlsOn || contact?.transport === 'tls') {
       for (const p of pool) {
         const t = p.app.ports?.['tls-port'];
