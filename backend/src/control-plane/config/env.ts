@@ -14,6 +14,8 @@ export interface Env {
   readonly frontendDist: string;
   /** Run embedded proxy workers for SIP Proxy applications hosted here. */
   readonly workersEnabled: boolean;
+  /** Which local SIP Proxy applications run embedded: undefined = all of them; else these names only. */
+  readonly embeddedApps: readonly string[] | undefined;
 }
 
 export const ENV = Symbol('ENV');
@@ -79,8 +81,10 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   if (!(LOG_LEVELS as readonly string[]).includes(levelRaw)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${source.LOG_LEVEL}')`);
 
   const workersEnabled = bool('WORKERS_ENABLED', true);
+  const appsRaw = source.WORKERS_EMBEDDED_APPS?.trim();
+  const embeddedApps = !appsRaw || appsRaw === '*' ? undefined : appsRaw.split(',').map((s) => s.trim()).filter(Boolean);
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
 
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled });
+  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps });
 }

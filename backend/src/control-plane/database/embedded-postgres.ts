@@ -77,7 +77,7 @@ export class EmbeddedPostgres {
   status(): EmbeddedPostgresStatus { return { mode: 'embedded', dataDir: this.dataDir, port: this.port, pid: this.child?.pid }; }
 
   /** Starts the server (initialising the cluster on first use) and returns a connection URL for `database`. */
-  async start(database = 'sipedge'): Promise<string> {
+  async start(database = 'sipedge', port?: number): Promise<string> {
     const bins = await loadBinaries();
     mkdirSync(this.dataDir, { recursive: true });
     this.claimDataDir();
@@ -88,7 +88,7 @@ export class EmbeddedPostgres {
     else if (this.ids) this.chownTree();
     await this.stopStale();
 
-    this.port = await freePort();
+    this.port = port ?? (await freePort());
     const logFd = openSync(this.logFile, 'a');
     if (this.ids) chownSync(this.logFile, this.ids.uid, this.ids.gid);
     // Unix sockets off and loopback only: nothing but this process needs to reach the server.

@@ -53,7 +53,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     let wanted: string[];
     try {
       const { doc } = await this.config.head();
-      wanted = proxyApplicationNames(doc).filter((name) => isLocalHost(doc.applications.find((a) => a.name === name)?.host));
+      wanted = proxyApplicationNames(doc).filter((name) => isLocalHost(doc.applications.find((a) => a.name === name)?.host) && (!this.env.embeddedApps || this.env.embeddedApps.includes(name)));
     } catch (e) { this.logger.error(`cannot read the configuration: ${(e as Error).message}`); return; }
     for (const app of wanted) if (!this.children.has(app)) this.launch(app);
     for (const [app, c] of this.children) if (!wanted.includes(app)) { this.logger.log(`${app} left the configuration; stopping its worker`); await this.stopChild(c); this.children.delete(app); }

@@ -1,0 +1,225 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SseParser } from '../../src/contracts/worker-protocol.js';
+import { EmbeddedPostgres } from '../../src/control-plane/database/embedded-postgres.js';
+import { freePort, runUac, scenario, waitFor } from '../proxy/peers.js';
+import { REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { SipServer } from '../helpers/sip-servers.js';
+
+/**
+ * The product as one: control plane + embedded worker + SIPp SIP Servers, on a PostgreSQL this test can kill.
+ * Steps run in order and share the deployment.
+ */
+let product: Product;
+let token: string;
+let pg: EmbeddedPostgres;
+let pgDir: string;
+let pgPort: number;
+let primary: SipServer;
+let backup: SipServer;
+let proxyPort: number;
+let httpPort: number;
+const remote: ChildProcess[] = [];
+
+const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+type WorkerView = { app: string; online: boolean; configVersion?: number; restartPending: boolean; restartPendingOptions: string[]; instanceId?: string; pid?: number; kind: string };
+type State = { configVersion: number; workers: WorkerView[]; pairs: { name: string; state: string; views: { worker: string; state: string }[] }[] };
+type Alarm = { key: string; reason: string; trigger: string | null; eventId: number | null; active: boolean; clearedAt: string | null };
+
+const state = async (): Promise<State> => (await (await product.api('/service-state', { token })).json()) as State;
+const worker = async (app = 'SIPProxy_1') => (await state()).workers.find((w) => w.app === app);
+const alarms = async () => (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
+
+function deployment(sipPort: number, oosCheck: number): string {
+  return `version: 1
+applications:
+  - name: SIPServer_A
+    type: sip-server
+    host: 127.0.0.1
+    ports: { sip-port: ${sipPort} }
+    backup: SIPServer_A_backup
+  - name: SIPServer_A_backup
+    type: sip-server
+    host: 127.0.0.2
+    ports: { sip-port: ${sipPort} }
+  - name: SIPProxy_1
+    type: sip-proxy
+    host: 127.0.0.1
+    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
+    options:
+      sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: ${oosCheck}, oos-force: 1 }
+  - name: SIPProxy_2
+    type: sip-proxy
+    host: 127.0.0.3
+    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
+    options:
+      sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: ${oosCheck}, oos-force: 1 }
+switches:
+  - name: SiteA
+    sip-server: SIPServer_A
+    dns:
+      - number: sipproxy-pool
+        type: voip-service
+        options:
+          TServer: { service-type: sip-outbound-proxy, contact: proxy.site-a.example, external-contact: "127.0.0.1:${proxyPort}", oos-check: 5, oos-force: 5 }
+`;
+}
+
+/** Reads the UI's live stream in the background, keeping every event. */
+function liveStream(): { events: { event: string; data: unknown }[]; close: () => void } {
+  const events: { event: string; data: unknown }[] = [];
+  const ac = new AbortController();
+  void (async () => {
+    try {
+      const res = await fetch(`${product.url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+      const parser = new SseParser();
+      const dec = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (const e of parser.push(dec.decode(chunk, { stream: true }))) events.push({ event: e.event, data: JSON.parse(e.data) as unknown });
+    } catch { /* closed */ }
+  })();
+  return { events, close: () => ac.abort() };
+}
+
+beforeAll(async () => {
+  pgDir = mkdtempSync(join(tmpdir(), 'sipedge-workers-pg-'));
+  pg = new EmbeddedPostgres(pgDir);
+  pgPort = await freePort();
+  const url = await pg.start('sipedge', pgPort);
+  const sipPort = await freePort();
+  proxyPort = await freePort();
+  httpPort = await freePort();
+  primary = new SipServer('127.0.0.1', sipPort);
+  backup = new SipServer('127.0.0.2', sipPort);
+  await primary.start();
+  await backup.start();
+  product = await startProduct({ DATABASE_URL: url, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
+  token = await product.login();
+  const r = await product.api('/config/import', { method: 'POST', token, headers: { 'content-type': 'application/yaml' }, body: deployment(sipPort, 3) });
+  expect(r.status, await r.clone().text()).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of remote) if (c.exitCode === null) c.kill('SIGKILL');
+  await product?.stop();
+  await primary?.kill();
+  await backup?.kill();
+  await pg?.stop();
+  rmSync(pgDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('workers under the control plane', () => {
+  it('runs an embedded worker on the pushed configuration', async () => {
+    await waitFor(async () => (await worker())?.online === true && (await worker())?.configVersion === 1, 30_000, 'SIPProxy_1 online on version 1');
+    await waitFor(async () => (await state()).pairs.find((p) => p.name === 'SIPServer_A')?.state === 'primary-active', 20_000, 'pair primary-active');
+    const health = (await (await product.api('/health')).json()) as { workers: { app: string; online: boolean }[] };
+    expect(health.workers).toContainEqual(expect.objectContaining({ app: 'SIPProxy_1', online: true }));
+  });
+
+  it('applies a changed oos-check live: the probe interval changes on the wire and no call fails', async () => {
+    const calls = runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.1:${proxyPort}`, transport: 'udp', calls: 120, rate: 8, timeoutS: 60 });
+    await new Promise((r) => setTimeout(r, 8000));
+    const changedAt = Date.now();
+    const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token, ...json({ options: { sipproxy: { 'oos-check': 1 } } }) });
+    expect(r.status).toBe(200);
+    const version = ((await r.json()) as { version: number }).version;
+    await waitFor(async () => (await worker())?.configVersion === version, 5000, 'the change applied');
+    expect((await worker())?.restartPending).toBe(false);
+    const result = await calls;
+    expect(result.failed, result.output.slice(-2000)).toBe(0);
+    expect(result.successful).toBe(120);
+    const times = primary.optionsTimes();
+    const gaps = (from: number, to: number) => times.filter((t) => t > from && t < to).map((t, i, a) => (i ? t - a[i - 1]! : NaN)).filter((g) => !Number.isNaN(g));
+    const before = gaps(changedAt - 8000, changedAt);
+    const after = gaps(changedAt + 1500, Date.now());
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(before.length).toBeGreaterThan(0);
+    expect(median(before)).toBeGreaterThan(2500);
+    expect(median(after)).toBeLessThan(1500);
+  }, 120_000);
+
+  it('keeps an after-restart change pending until an operator restarts the worker', async () => {
+    const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token, ...json({ options: { sipproxy: { 'resolve-host': true } } }) });
+    const version = ((await r.json()) as { version: number }).version;
+    await waitFor(async () => (await worker())?.restartPending === true, 5000, 'restart pending');
+    const w = (await worker())!;
+    expect(w.configVersion).toBeLessThan(version);
+    expect(w.restartPendingOptions.join(',')).toMatch(/resolve/i);
+    const viewer = await product.api('/users', { method: 'POST', token, ...json({ username: 'w-viewer', password: 'password-123', role: 'viewer' }) });
+    expect(viewer.status).toBe(201);
+    const vt = await product.login('w-viewer', 'password-123');
+    expect((await product.api('/workers/SIPProxy_1/restart', { method: 'POST', token: vt })).status).toBe(403);
+    expect((await product.api('/workers/SIPProxy_1/restart', { method: 'POST', token })).status).toBe(202);
+    await waitFor(async () => { const x = await worker(); return x?.online === true && x.configVersion === version && !x.restartPending; }, 15_000, 'restarted on the new version');
+  }, 60_000);
+
+  it('raises an out-of-service alarm when both SIP Servers stop, live, and clears it when one returns', async () => {
+    const live = liveStream();
+    await new Promise((r) => setTimeout(r, 500));
+    await primary.kill();
+    await backup.kill();
+    const stoppedAt = Date.now();
+    const key = 'SIPProxy_1:ha-pair-unavailable:SIPServer_A';
+    await waitFor(async () => (await alarms()).active.some((a) => a.key === key), 15_000, 'out-of-service alarm');
+    const elapsed = Date.now() - stoppedAt;
+    const alarm = (await alarms()).active.find((a) => a.key === key)!;
+    expect(alarm.eventId).toBe(40001);
+    expect(elapsed).toBeLessThan(1000 + 2 * 4000 + 2000); // oos-check 1 s + probe timeouts, with slack for a busy machine
+    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (e.data as { action: string; alarm: Alarm }).action === 'raised' && (e.data as { alarm: Alarm }).alarm.key === key), 5000, 'alarm on the live stream');
+    expect((await state()).pairs.find((p) => p.name === 'SIPServer_A')?.state).toBe('out-of-service');
+    await primary.start();
+    await waitFor(async () => !(await alarms()).active.some((a) => a.key === key), 15_000, 'alarm cleared');
+    expect((await alarms()).history.items.some((a) => a.key === key && a.clearedAt)).toBe(true);
+    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (e.data as { action: string }).action === 'cleared'), 5000, 'cleared on the live stream');
+    live.close();
+    await backup.start();
+  }, 60_000);
+
+  it('keeps every call up while PostgreSQL is killed, and recovers without a restart', async () => {
+    await waitFor(async () => (await state()).pairs.find((p) => p.name === 'SIPServer_A')?.state === 'primary-active', 10_000, 'pair back');
+    const calls = runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.1:${proxyPort}`, transport: 'udp', calls: 100, rate: 8, timeoutS: 60 });
+    await new Promise((r) => setTimeout(r, 3000));
+    const pid = pg.status().pid!;
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 4000));
+    const down = await product.api('/health');
+    expect(down.status).toBe(503);
+    pg = new EmbeddedPostgres(pgDir);
+    await pg.start('sipedge', pgPort);
+    const result = await calls;
+    expect(result.failed, result.output.slice(-2000)).toBe(0);
+    await waitFor(async () => (await product.api('/health')).status === 200, 30_000, 'database back');
+    const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token, ...json({ options: { sipproxy: { 'oos-check': 2 } } }) });
+    expect(r.status).toBe(200);
+    const version = ((await r.json()) as { version: number }).version;
+    await waitFor(async () => (await worker())?.configVersion === version, 10_000, 'push after recovery');
+  }, 120_000);
+
+  it('brings a kill -9ed embedded worker back within 5 s, with the gap as an alarm', async () => {
+    const before = (await worker())!;
+    process.kill(before.pid!, 'SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => { const w = await worker(); return !!w?.online && w.instanceId !== before.instanceId; }, 8000, 'worker back');
+    expect(Date.now() - killedAt).toBeLessThan(5000);
+    await waitFor(async () => (await alarms()).history.items.some((a) => a.key === 'worker-down:SIPProxy_1' && !!a.clearedAt), 5000, 'worker-down in the history');
+  }, 30_000);
+
+  it('shows a remote worker started with its token, and refuses a wrong token', async () => {
+    const created = await product.api('/workers/tokens', { method: 'POST', token, ...json({ app: 'SIPProxy_2' }) });
+    expect(created.status).toBe(201);
+    const { token: workerToken } = (await created.json()) as { token: string };
+    const cli = join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js');
+    const bad = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2', '--token', 'swt_wrong'], { stdio: 'ignore' });
+    remote.push(bad);
+    const badExit = await new Promise<number | null>((r) => bad.once('exit', r));
+    expect(badExit).toBe(3);
+    const good = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2', '--token', workerToken], { stdio: 'ignore' });
+    remote.push(good);
+    await waitFor(async () => { const w = await worker('SIPProxy_2'); return !!w?.online && w.kind === 'remote'; }, 15_000, 'remote worker online');
+    const wrongApp = await fetch(`${product.url}/api/worker-channel/stream?app=SIPProxy_1`, { headers: { authorization: `Bearer ${workerToken}` } });
+    expect(wrongApp.status).toBe(403);
+    good.kill('SIGTERM');
+  }, 40_000);
+});
