@@ -3,3 +3,4 @@ export * from './EmptyPanel';
 export * from './StatusBadge';
 export * from './OptionField';
 export * from './DataTable';
+export * from './OptionsEditor';
