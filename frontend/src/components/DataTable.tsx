@@ -288,7 +288,7 @@ export function DataTable<T>({
                 aria-label="Rows per page"
                 size="xs"
                 w={90}
-                data={pageSizeOptions.map(String)}
+                data={[...new Set([...pageSizeOptions, pageSize])].sort((a, b) => a - b).map(String)}
                 value={String(pageSize)}
                 onChange={(v) => v && onPageSizeChange(Number(v))}
                 allowDeselect={false}
