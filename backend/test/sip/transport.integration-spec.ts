@@ -282,6 +282,28 @@ describe('transport layer on loopback', () => {
     expect(client.connectionList()).toHaveLength(0);
   });
 
+  it('closes the connection of a peer that stops reading once the write buffer cap is hit', async () => {
+    const uas = await uasOn([{ transport: 'tcp', address: '127.0.0.1', port: 0 }], { connections: { maxWriteBufferBytes: 64 * 1024 } });
+    const sock = await tcpConnect('127.0.0.1', uas.port('tcp'));
+    cleanups.push(() => void sock.destroy());
+    sock.pause(); // never read: responses pile up in the kernel and then in Node's buffer
+    const burst: string[] = [];
+    // ~1.3 KB responses (long From is echoed) x 20000 = 26 MB, more than loopback kernel buffers hold.
+    const pad = 'x'.repeat(1000);
+    for (let i = 0; i < 20000; i++) {
+      burst.push(options('TCP', '127.0.0.1', 5060, '').replace(/Call-ID: [^\r]+/, `Call-ID: slow-${i}`).replace('From: <', `From: "${pad}" <`));
+    }
+    sock.write(burst.join(''));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('connection not closed')), 20000);
+      uas.transport.onConnectionClose(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    expect(uas.transport.stats().stream.slowConsumersClosed).toBe(1);
+  });
+
   it('TLS listener works with a key/cert passed in (and an outbound TLS client)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sip-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -42,6 +42,8 @@ export interface ConnectionManagerOptions {
   idleTimeoutMs?: number;
   /** Give up connecting after this long (ms). Default 10000. */
   connectTimeoutMs?: number;
+  /** A peer that does not read: close its connection once this much output is queued. Default 4 MiB. */
+  maxWriteBufferBytes?: number;
   /** Options for outbound TLS connections (CA, client cert, servername...). */
   tlsClient?: tls.ConnectionOptions;
   limits?: Partial<ParserLimits>;
@@ -55,6 +57,8 @@ export interface ConnectionCounters {
   closed: number;
   errors: number;
   tlsHandshakeErrors: number;
+  /** Connections closed because the peer stopped reading (write buffer over the cap). */
+  slowConsumersClosed: number;
   parseErrors: number;
   badRequestsSent: number;
   keepalivesAnswered: number;
@@ -162,6 +166,7 @@ export class ConnectionManager {
     closed: 0,
     errors: 0,
     tlsHandshakeErrors: 0,
+    slowConsumersClosed: 0,
     parseErrors: 0,
     badRequestsSent: 0,
     keepalivesAnswered: 0,
@@ -176,6 +181,7 @@ export class ConnectionManager {
   private readonly maxPerAddress: number;
   private readonly idleTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly maxWriteBuffer: number;
   private sweeper: NodeJS.Timeout | null = null;
   private closing = false;
 
@@ -187,6 +193,7 @@ export class ConnectionManager {
     this.maxPerAddress = options.maxConnectionsPerAddress ?? 1000;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.maxWriteBuffer = options.maxWriteBufferBytes ?? 4 * 1024 * 1024;
     if (this.idleTimeoutMs > 0) {
       // One sweep for all connections instead of a timer reset per packet.
       const every = Math.max(10, Math.min(5000, Math.floor(this.idleTimeoutMs / 4)));
@@ -286,6 +293,15 @@ export class ConnectionManager {
   private write(conn: Connection, data: Buffer, messages: number, sink: TransportErrorSink | undefined): void {
     if (conn.state === 'closed' || conn.socket.destroyed) {
       reportError(sink, conn.closeError ?? new Error(`connection ${conn.id} is closed`));
+      return;
+    }
+    if (conn.socket.writableLength + data.length > this.maxWriteBuffer) {
+      // Unbounded queuing to a peer that does not read would exhaust memory: drop the connection.
+      this.counters.slowConsumersClosed++;
+      const err = new Error(`connection ${conn.id}: peer is not reading (write buffer full)`);
+      conn.closeError = err;
+      conn.socket.destroy();
+      reportError(sink, err);
       return;
     }
     if (conn.state === 'connecting' && sink) (conn.pendingSinks ??= []).push(sink);
