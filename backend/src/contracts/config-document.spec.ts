@@ -149,3 +149,32 @@ describe('serializeConfigDocument', () => {
     expect(serializeConfigDocument(back.doc)).toBe(text);
   });
 });
+
+describe('export then import is the identity (property)', () => {
+  it('for any document, parse(serialize(doc)) equals doc and serialization is stable', async () => {
+    const fc = (await import('fast-check')).default;
+    const { isOptionAlias } = await import('./options/option-schema.js');
+    const name = fc.string({ unit: 'binary', maxLength: 12 });
+    const key = name.filter((k) => !isOptionAlias(k) && !['__proto__', 'constructor', 'prototype'].includes(k));
+    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.integer(), fc.boolean(), fc.constantFrom('1001', 'true', '5060', 'a: b', '- x', '#', '1.5'));
+    const sections = fc.dictionary(key, fc.dictionary(key, value, { maxKeys: 4 }), { maxKeys: 3 });
+    const ports = fc.dictionary(key, fc.integer({ min: 1, max: 65535 }), { maxKeys: 3 });
+    const app = fc.record(
+      { name, type: fc.constantFrom('sip-proxy', 'sip-server', 'other'), host: name, ports, backup: name, options: sections },
+      { requiredKeys: ['name', 'type', 'ports', 'options'] },
+    );
+    const dnArb = fc.record({ number: name, type: fc.constantFrom('voip-service', 'trunk', 'extension'), options: sections });
+    const sw = fc.record({ name, sipServer: name, dns: fc.array(dnArb, { maxLength: 3 }) }, { requiredKeys: ['name', 'dns'] });
+    const docArb = fc.record({ version: fc.constant(1), applications: fc.array(app, { maxLength: 3 }), switches: fc.array(sw, { maxLength: 2 }) });
+    fc.assert(
+      fc.property(docArb, (doc) => {
+        const text = serializeConfigDocument(doc);
+        const back = parseConfigDocument(text);
+        expect(back.errors.filter((e) => e.code !== 'required' && e.code !== 'unknown-key')).toEqual([]);
+        expect(back.doc).toEqual(doc);
+        expect(serializeConfigDocument(back.doc)).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -15,5 +15,8 @@ export interface LoadResult {
 export function loadConfigDocument(yamlText: string, opts: ValidateOptions = {}): LoadResult {
   const parsed = parseConfigDocument(yamlText);
   if (parsed.errors.some((e) => e.code === 'yaml-syntax' || (e.code === 'invalid-structure' && e.path === ''))) return parsed;
-  return { doc: parsed.doc, errors: [...parsed.errors, ...validateConfigDocument(parsed.doc, opts)] };
+  // The validator re-reports what parsing found missing (e.g. a name): keep one error per path and code.
+  const seen = new Set(parsed.errors.map((e) => `${e.path}\u0000${e.code}`));
+  const more = validateConfigDocument(parsed.doc, opts).filter((e) => !seen.has(`${e.path}\u0000${e.code}`));
+  return { doc: parsed.doc, errors: [...parsed.errors, ...more] };
 }

@@ -483,6 +483,25 @@ describe('TLS on the proxy', () => {
 });
 
 describe('robustness', () => {
+  it('empty names, numbers and types are required (documents built in code, not only parsed ones)', () => {
+    const doc = example();
+    doc.applications[3].name = ' ';
+    doc.switches[1].name = '';
+    doc.switches[1].dns[2].number = '';
+    doc.switches[1].dns[1].type = '';
+    const r = results(doc);
+    expect(r).toContain('applications[3].name required');
+    expect(r).toContain('switches[1].name required');
+    expect(r).toContain('switches[1].dns[2].number required');
+    expect(r).toContain('switches[1].dns[1].type required');
+  });
+
+  it('loadConfigDocument reports a missing name once', async () => {
+    const { loadConfigDocument } = await import('./load.js');
+    const { errors } = loadConfigDocument('applications:\n  - type: sip-server\n    host: h\n    ports: { sip-port: 5070 }\n');
+    expect(errors.map((e) => `${e.path} ${e.code}`)).toEqual(['applications[0].name required']);
+  });
+
   it('never throws, even on a document that breaks the types', () => {
     const bad = { version: 1, applications: [null], switches: 'x' } as unknown as ConfigDocument;
     expect(() => validateConfigDocument(bad)).not.toThrow();

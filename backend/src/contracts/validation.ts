@@ -170,11 +170,14 @@ class Validator {
       const path = `applications[${i}]`;
       const kind = (APPLICATION_KINDS as readonly string[]).includes(app.type) ? (app.type as ObjectKind) : undefined;
       const what = `application "${app.name}"`;
-      if (!kind && app.type !== '') this.err(`${path}.type`, 'unknown-type', `${what} has type ${fmt(app.type)}; allowed: ${APPLICATION_KINDS.join(', ')}.`);
+      if (!kind) this.err(`${path}.type`, app.type ? 'unknown-type' : 'required', `${what} has type ${fmt(app.type)}; allowed: ${APPLICATION_KINDS.join(', ')}.`);
       const typed = this.checkOptions(kind, app.options ?? {}, path, what);
       const info: AppInfo = { index: i, app, path, typed };
       this.appInfos.push(info);
-      if (app.name === '') continue; // parse reported it
+      if (typeof app.name !== 'string' || app.name.trim() === '') {
+        this.err(`${path}.name`, 'required', `Application ${path} needs a name.`);
+        continue;
+      }
       if (this.apps.has(app.name)) {
         this.err(`${path}.name`, 'duplicate-name', `Application name "${app.name}" is used more than once (first at ${this.apps.get(app.name)!.path}); names must be unique.`);
         continue;
@@ -402,7 +405,8 @@ class Validator {
     for (let s = 0; s < doc.switches.length; s++) {
       const sw = doc.switches[s];
       const path = `switches[${s}]`;
-      if (sw.name !== '') {
+      if (typeof sw.name !== 'string' || sw.name.trim() === '') this.err(`${path}.name`, 'required', `Switch ${path} needs a name.`);
+      else {
         const first = names.get(sw.name);
         if (first !== undefined) this.err(`${path}.name`, 'duplicate-name', `Switch name "${sw.name}" is used more than once (first at switches[${first}]); names must be unique.`);
         else names.set(sw.name, s);
@@ -414,13 +418,14 @@ class Validator {
         const dn = sw.dns[d];
         const dp = `${path}.dns[${d}]`;
         const what = `DN "${dn.number}" of switch "${sw.name}"`;
-        if (dn.number !== '') {
+        if (typeof dn.number !== 'string' || dn.number.trim() === '') this.err(`${dp}.number`, 'required', `DN ${dp} of switch "${sw.name}" needs a number.`);
+        else {
           const first = numbers.get(dn.number);
           if (first !== undefined) this.err(`${dp}.number`, 'duplicate-name', `${what} is defined more than once (first at ${path}.dns[${first}]); DN numbers are unique within a switch.`);
           else numbers.set(dn.number, d);
         }
         const kind = (DN_KINDS as readonly string[]).includes(dn.type) ? (dn.type as ObjectKind) : undefined;
-        if (!kind && dn.type !== '') this.err(`${dp}.type`, 'unknown-type', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
+        if (!kind) this.err(`${dp}.type`, dn.type ? 'unknown-type' : 'required', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);
         const typed = this.checkOptions(kind, dn.options ?? {}, dp, what);
         typedDns.push(typed);
         if (kind === 'voip-service' && tv(typed, 'TServer', 'service-type') === OUTBOUND_PROXY) {
