@@ -35,7 +35,7 @@ describe('canonical YAML writer/reader', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('returns undefined for anything else, so the yaml package reads it', () => {
     for (const t of ['# comment\na: 1\n', 'a: 1 # c\n', 'a: {b: 1}\n', 'a:\n', 'a: 1\na: 2\n', 'a: 1.5\n', 'a: yes\n', '- 1\n', 'a:\n  - - 1\n', 'a: &x 1\n', '', 'a: "x" # c\n']) {

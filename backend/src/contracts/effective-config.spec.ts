@@ -177,7 +177,7 @@ describe('compileEffectiveConfig', () => {
     console.log(`compile effective config over 10,000 DNs: ${(performance.now() - t0).toFixed(0)} ms, ${(JSON.stringify(c).length / 1e6).toFixed(1)} MB JSON`);
     expect(c.switches.reduce((n, s) => n + s.trunks.length + s.extensions.length, 0)).toBe(10_000);
     expect(c.haPairs).toHaveLength(10);
-  });
+  }, 60_000);
 });
 
 describe('diffEffectiveConfig', () => {

@@ -541,5 +541,5 @@ describe('scale', () => {
     expect(errs.length).toBe(10_000);
     expect(new Set(errs.map((e) => e.code))).toEqual(new Set(['unknown-option']));
     expect(none).toEqual([]);
-  });
+  }, 60_000);
 });
