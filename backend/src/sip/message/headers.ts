@@ -170,27 +170,42 @@ export interface HeadSource {
  * One header field line. Immutable: changing a header replaces the field object.
  * `start`/`end` locate the received raw text (name through end of value, folding included)
  * in `src` so unchanged fields serialize byte-for-byte; `src` is null for new fields.
+ * The value of a received field is sliced from `src` on first access (most are never read).
  */
 export class HeaderField {
   readonly name: string;
   readonly key: string;
-  readonly value: string;
   readonly src: HeadSource | null;
   readonly start: number;
   readonly end: number;
+  private _value: string | null;
+  private readonly _vs: number;
+  private readonly _ve: number;
 
-  constructor(name: string, key: string, value: string, src: HeadSource | null = null, start = -1, end = -1) {
+  constructor(name: string, key: string, value: string | null, src: HeadSource | null = null, start = -1, end = -1, vs = -1, ve = -1) {
     this.name = name;
     this.key = key;
-    this.value = value;
     this.src = src;
     this.start = start;
     this.end = end;
+    this._value = value;
+    this._vs = vs;
+    this._ve = ve;
   }
 
   /** Create a new (not received) field; the name is written as given. */
   static of(name: string, value: string): HeaderField {
     return new HeaderField(name, canonicalKey(name), value);
+  }
+
+  /** Field value with LWS folding replaced by single spaces and surrounding whitespace trimmed (RFC 3261 §7.3.1). */
+  get value(): string {
+    let v = this._value;
+    if (v === null) {
+      v = this.src === null ? '' : this.src.text.slice(this._vs, this._ve);
+      this._value = v;
+    }
+    return v;
   }
 
   /** The field as it would be written (without CRLF): received text if unchanged, else `Name: value`. */

@@ -292,7 +292,8 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       if (c !== 32 && c !== 9) break;
       ve--;
     }
-    let value = s.slice(i, ve);
+    let value: string | null = null;
+    const vs = i;
     let rawEnd = le;
     // LWS folding (RFC 3261 §7.3.1): continuation lines start with SP/HTAB; each fold becomes one SP.
     let next = nl + 1;
@@ -304,6 +305,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       const l2 = n2 > next && s.charCodeAt(n2 - 1) === 13 ? n2 - 1 : n2;
       if (l2 - next > maxLine) firstErr ??= fail('LINE_TOO_LONG', 'Header Line Too Long', 400, null);
       const piece = trimWs(s.slice(next, l2));
+      value ??= s.slice(vs, ve);
       if (piece !== '') value = value === '' ? piece : value + ' ' + piece;
       rawEnd = l2;
       nl = n2;
@@ -320,7 +322,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       name = s.slice(lineStart, nameEnd);
       key = canonicalKey(name);
     }
-    fields.push(new HeaderField(name, key, value, src, lineStart, rawEnd));
+    fields.push(new HeaderField(name, key, value, src, lineStart, rawEnd, vs, ve));
     pos = nl + 1;
   }
 

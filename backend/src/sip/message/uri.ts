@@ -130,11 +130,10 @@ function allIn(s: string, a: number, b: number, t: Uint8Array): boolean {
  */
 export function parseUri(s: string): SipUri | null {
   const n = s.length;
-  let i = 0;
   // scheme
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return null;
-  i = 1;
+  let i = 1;
   while (i < n) {
     const c = s.charCodeAt(i);
     if (c >= 128 || SCHEME[c] === 0) break;
