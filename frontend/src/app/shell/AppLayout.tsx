@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { NavLink as RouterNavLink, Outlet, useLocation, matchPath } from 'react-router';
 import {
   ActionIcon,
@@ -49,6 +49,18 @@ export function AppLayout() {
   // Below the `sm` breakpoint a closed navbar is only moved off-screen; `inert` keeps its links out of the tab order.
   const narrow = useMediaQuery('(max-width: 47.99em)') ?? false;
   const navHidden = narrow && !opened;
+
+  // After client-side navigation, move focus to the new page so screen readers and keyboard users start there
+  // (a full page load would do this by itself). Not on first render: the login redirect already placed focus.
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    mainRef.current?.focus({ preventScroll: false });
+  }, [location.pathname]);
 
   const items = NAV_ITEMS.filter((i) => !i.roles || hasRole(...i.roles));
 
@@ -140,7 +152,7 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
 
-      <AppShell.Main id="main-content" tabIndex={-1} className={classes.main}>
+      <AppShell.Main id="main-content" tabIndex={-1} className={classes.main} ref={mainRef}>
         <Suspense
           fallback={
             <Center py="xl">
