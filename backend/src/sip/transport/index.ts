@@ -1,0 +1,34 @@
+/**
+ * SIP transport layer (RFC 3261 §18, RFC 3581, RFC 5626 keep-alive pongs). See transport-layer.ts.
+ */
+export {
+  TransportLayer,
+  listenersFromSipAddress,
+  type BoundListener,
+  type ListenerSpec,
+  type SipTlsOptions,
+  type TransportLayerOptions,
+  type TransportStats,
+  type UdpCounters,
+} from './transport-layer.js';
+export {
+  ConnectionManager,
+  type ConnectionCounters,
+  type ConnectionInfo,
+  type ConnectionManagerOptions,
+  type ConnectionState,
+  type StreamProtocol,
+} from './connection-manager.js';
+export { responseDestination, sourceDestination } from './response-destination.js';
+export { applyReceivedRport, normalizeAddress } from './via-received.js';
+export {
+  defaultPort,
+  isReliable,
+  protocolFromVia,
+  type Destination,
+  type MessageHandler,
+  type MessageSource,
+  type SipTransport,
+  type TransportErrorSink,
+  type TransportProtocol,
+} from './types.js';
