@@ -206,11 +206,18 @@ export class ConnectionManager {
   listen(transport: StreamProtocol, address: string, port: number, tlsOptions?: tls.TlsOptions): Promise<net.Server> {
     const server =
       transport === 'tls'
-        ? tls.createServer(tlsOptions ?? {}, (socket) => this.adopt(socket, 'tls'))
+        ? tls.createServer({ handshakeTimeout: this.connectTimeoutMs, ...tlsOptions }, (socket) => this.adopt(socket, 'tls'))
         : net.createServer((socket) => this.adopt(socket, 'tcp'));
     if (transport === 'tls') {
       server.on('tlsClientError', () => {
         this.counters.tlsHandshakeErrors++;
+      });
+      // Enforce the caps before spending a handshake on a connection we would refuse anyway.
+      server.on('connection', (raw: net.Socket) => {
+        if (this.admit(normalizeAddress(raw.remoteAddress ?? ''))) {
+          this.counters.rejectedByLimit++;
+          raw.destroy();
+        }
       });
     }
     return new Promise((resolve, reject) => {
