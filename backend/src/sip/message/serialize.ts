@@ -1,4 +1,5 @@
 import { parseDigits, trimWs } from './chars.js';
+import type { HeadSource } from './headers.js';
 import { type SipMessage, SipRequest } from './message.js';
 
 /**
@@ -37,22 +38,43 @@ export function serialize(msg: SipMessage): Buffer {
   if (binary) s = toBinary(s);
   let clDone = false;
   const bl = body.length;
+  // Runs of received fields that were adjacent on the wire are copied as one slice.
+  let runSrc: HeadSource | null = null;
+  let runStart = 0;
+  let runEnd = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (f.key === 'content-length') {
       if (clDone) continue;
       clDone = true;
       if (f.src === null || parseDigits(trimWs(f.value), 0x7fffffff) !== bl) {
+        if (runSrc !== null) {
+          s += flush(runSrc, runStart, runEnd, binary);
+          runSrc = null;
+        }
         s += f.name + ': ' + bl + '\r\n';
         continue;
       }
     }
-    if (f.src !== null) {
-      const t = f.src.text.slice(f.start, f.end);
-      s += binary && !f.src.latin1 ? toBinary(t) : t;
-    } else s += binary ? toBinary(f.name + ': ' + f.value) : f.name + ': ' + f.value;
-    s += '\r\n';
+    const fs = f.src;
+    if (fs !== null) {
+      if (runSrc === fs && isLineBreak(fs.text, runEnd, f.start)) {
+        runEnd = f.end;
+        continue;
+      }
+      if (runSrc !== null) s += flush(runSrc, runStart, runEnd, binary);
+      runSrc = fs;
+      runStart = f.start;
+      runEnd = f.end;
+      continue;
+    }
+    if (runSrc !== null) {
+      s += flush(runSrc, runStart, runEnd, binary);
+      runSrc = null;
+    }
+    s += (binary ? toBinary(f.name + ': ' + f.value) : f.name + ': ' + f.value) + '\r\n';
   }
+  if (runSrc !== null) s += flush(runSrc, runStart, runEnd, binary);
   if (!clDone) s += 'Content-Length: ' + bl + '\r\n';
   s += '\r\n';
   const enc = binary ? 'latin1' : 'utf8';
@@ -61,6 +83,16 @@ export function serialize(msg: SipMessage): Buffer {
   out.write(s, 0, headLen, enc);
   if (bl > 0) body.copy(out, headLen);
   return out;
+}
+
+function flush(src: HeadSource, a: number, b: number, binary: boolean): string {
+  const t = src.text.slice(a, b);
+  return (binary && !src.latin1 ? toBinary(t) : t) + '\r\n';
+}
+
+/** True if s[a, b) is exactly CRLF (bare-LF line ends are not copied, so output is always CRLF). */
+function isLineBreak(s: string, a: number, b: number): boolean {
+  return b - a === 2 && s.charCodeAt(a) === 13 && s.charCodeAt(a + 1) === 10;
 }
 
 /** UTF-8 bytes of s as a one-char-per-byte string (for heads that must be written as latin1). */
