@@ -9,6 +9,7 @@ import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
+import { AppLogger } from './common/app-logger.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -27,8 +28,10 @@ async function bootstrap(): Promise<void> {
     if (e instanceof EnvError) { process.stderr.write(`${e.message}\n`); process.exit(2); }
     throw e;
   }
+  const appLogger = new AppLogger();
+  appLogger.setLogLevels(LEVELS[env.logLevel]);
+  Logger.overrideLogger(appLogger);
   const logger = new Logger('Main');
-  Logger.overrideLogger(LEVELS[env.logLevel]);
 
   // Never fall back silently: DATABASE_URL means that server and only that server.
   let embedded: EmbeddedPostgres | undefined;
@@ -57,7 +60,7 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: LEVELS[env.logLevel], bufferLogs: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false });
     app.setGlobalPrefix('api');
     app.set('trust proxy', 'loopback');
     app.use(cookieParser());
