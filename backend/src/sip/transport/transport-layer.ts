@@ -154,15 +154,10 @@ export class TransportLayer implements SipTransport {
       { ...options.connections, limits: options.limits ?? options.connections?.limits },
       {
         message: (m, s) => this.deliver(m, s),
-        open: (info) => {
-          for (const h of this.openHandlers) h(info);
-        },
-        close: (info, err) => {
-          for (const h of this.closeHandlers) h(info, err);
-        },
-        error: (info, err) => {
-          for (const h of this.errorHandlers) h(info, err);
-        },
+        // Listener bugs must not escape into socket callbacks: count them instead.
+        open: (info) => this.emit(this.openHandlers, info, undefined),
+        close: (info, err) => this.emit(this.closeHandlers, info, err),
+        error: (info, err) => this.emit(this.errorHandlers, info, err),
       },
     );
   }
@@ -379,6 +374,16 @@ export class TransportLayer implements SipTransport {
     if (isRequest(message)) applyReceivedRport(message, source.remoteAddress, source.remotePort);
     c.messagesIn++;
     this.deliver(message, source);
+  }
+
+  private emit<E>(handlers: ((info: ConnectionInfo, error: E) => void)[], info: ConnectionInfo, error: E): void {
+    for (const h of handlers) {
+      try {
+        h(info, error);
+      } catch {
+        this.handlerErrors++;
+      }
+    }
   }
 
   private deliver(message: SipMessage, source: MessageSource): void {
