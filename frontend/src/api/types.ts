@@ -93,3 +93,28 @@ export interface OptionSchemaResponse {
   objects: Record<string, string[]>;
   options: OptionSchemaEntry[];
 }
+
+/** Mirrors `PairStateName` of backend/src/contracts/worker-protocol.ts. */
+export type PairStateName = 'primary-active' | 'backup-active' | 'out-of-service' | 'unknown';
+
+/** One server of an HA pair as a proxy sees it (worker-protocol `ReportedPair.servers[]`). */
+export interface PairServer {
+  role: string;
+  name: string;
+  host: string;
+  port: number;
+  lastProbeAt?: string;
+  lastRttMs?: number;
+  lastCode?: number;
+  up?: boolean;
+}
+
+/** One HA pair as one proxy sees it (worker-protocol `ReportedPair`, without history). */
+export interface PairState {
+  name: string;
+  /** True for the pair this proxy sends endpoint traffic to (servicing-sipserver). */
+  serving: boolean;
+  state: PairStateName;
+  since: string;
+  servers: PairServer[];
+}

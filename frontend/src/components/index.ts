@@ -4,3 +4,4 @@ export * from './StatusBadge';
 export * from './OptionField';
 export * from './DataTable';
 export * from './OptionsEditor';
+export * from './PairStateCard';
