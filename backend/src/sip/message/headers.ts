@@ -76,7 +76,9 @@ const KNOWN_DISPLAY = [
 
 // Known names hashed by (length, first, last char) into a small table, for allocation-free
 // matching of the common header names.
-const KNOWN_TABLE: KnownName[][] = [];
+// Dense (pre-filled) so lookups stay on fast elements rather than a sparse dictionary.
+const KNOWN_TABLE: Array<KnownName[] | null> = [];
+for (let i = 0; i < 1024; i++) KNOWN_TABLE.push(null);
 function knownHash(len: number, first: number, last: number): number {
   return ((len << 4) ^ first ^ (last << 3)) & 1023;
 }
@@ -100,7 +102,7 @@ export let knownExact = false;
 export function matchKnownName(s: string, a: number, b: number): KnownName | null {
   const len = b - a;
   const bucket = KNOWN_TABLE[knownHash(len, s.charCodeAt(a) | 0x20, s.charCodeAt(b - 1) | 0x20)];
-  if (bucket === undefined) return null;
+  if (bucket === null) return null;
   for (let k = 0; k < bucket.length; k++) {
     const e = bucket[k];
     const lower = e.lower;
