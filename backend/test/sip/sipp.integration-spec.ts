@@ -68,6 +68,27 @@ describe('SIPp against a UAS on the stack', () => {
     expect(uas.transport.stats().stream.accepted).toBeGreaterThanOrEqual(1);
   });
 
+  it('TCP (-t tn, a connection per call): 100 calls at 50 cps, none failed, connections released', async () => {
+    const accepted = uas.transport.stats().stream.accepted;
+    const r = await runSipp({
+      target: `127.0.0.1:${uas.port('tcp')}`,
+      scenario: { builtin: 'uac' },
+      transport: 'tn',
+      calls: 100,
+      rate: 50,
+      timeoutSeconds: 30,
+      extra: ['-max_socket', '1000'], // tn's default (50000) exceeds the fd limit and SIPp refuses to start
+    });
+    console.log(summary('sipp uac tcp tn', r));
+    expect(r.exitCode, report('tn', r)).toBe(0);
+    expect(r.successful).toBe(100);
+    expect(r.failed).toBe(0);
+    expect(r.retransmissions).toBe(0);
+    expect(uas.transport.stats().stream.accepted - accepted).toBe(100);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(uas.transport.connectionList()).toHaveLength(0);
+  });
+
   it('REGISTER scenario over UDP and TCP: 200 echoes Contact and Expires', async () => {
     for (const transport of ['u1', 't1'] as const) {
       const r = await runSipp({

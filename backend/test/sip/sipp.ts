@@ -43,7 +43,7 @@ export async function freePort(): Promise<number> {
 export interface SippOptions {
   target: string; // host:port
   scenario: { builtin: string } | { file: string };
-  transport: 'u1' | 't1';
+  transport: 'u1' | 't1' | 'tn';
   calls: number;
   rate: number;
   timeoutSeconds: number;
