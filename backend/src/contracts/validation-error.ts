@@ -40,7 +40,8 @@ export type ValidationCode =
   | 'outbound-proxy-dn-count'
   | 'peer-proxy-contact-mismatch'
   | 'peer-proxy-tls'
-  | 'pair-not-monitored';
+  | 'pair-not-monitored'
+  | 'pool-not-described';
 
 export interface ValidationError {
   /** Where: `applications[2].options.sipproxy.oos-check`, `switches[0].dns[1].options.TServer.peer-proxy-contact`. */

@@ -190,6 +190,14 @@ describe('names and references', () => {
     ]);
   });
 
+  it('a proxy\'s pool must be described by a sip-outbound-proxy DN of a switch its servicing-sipserver serves', () => {
+    const doc = example();
+    doc.switches[1].dns[0].options.TServer['service-type'] = 'softswitch';
+    const r = results(doc);
+    expect(r).toContain('applications[5].options.sipproxy.servicing-sipserver pool-not-described');
+    expect(r).toContain('switches[1].dns outbound-proxy-dn-count');
+  });
+
   it('every proxy lists every primary SIP Server of the environment (each proxy monitors every pair)', () => {
     const doc = example();
     doc.applications[5].options.sipproxy.applications = 'SIPServer_B';
@@ -218,12 +226,14 @@ describe('names and references', () => {
 
   it('a switch\'s sip-server must exist and be a primary sip-server', () => {
     const doc = example();
+    // (and SIPProxy_1's pool, serving SIPServer_A, is then described by no switch)
+    const lost = 'applications[4].options.sipproxy.servicing-sipserver pool-not-described';
     doc.switches[0].sipServer = 'Nope';
-    expect(results(doc)).toEqual(['switches[0].sip-server unknown-reference']);
+    expect(results(doc)).toEqual([lost, 'switches[0].sip-server unknown-reference']);
     doc.switches[0].sipServer = 'SIPServer_A_backup';
-    expect(results(doc)).toEqual(['switches[0].sip-server not-a-primary']);
+    expect(results(doc)).toEqual([lost, 'switches[0].sip-server not-a-primary']);
     delete doc.switches[0].sipServer;
-    expect(results(doc)).toEqual(['switches[0].sip-server required']);
+    expect(results(doc)).toEqual([lost, 'switches[0].sip-server required']);
   });
 
   it('applications need a host; SIP Servers and proxies a sip-port', () => {

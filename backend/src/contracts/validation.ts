@@ -204,6 +204,19 @@ class Validator {
   }
 
   private primaryList: AppInfo[] | undefined;
+  private describedPoolSet: Set<string> | undefined;
+
+  /** SIP Servers whose switch has a sip-outbound-proxy DN (their proxy pool is known to SIP Server). */
+  private describedPools(): Set<string> {
+    if (!this.describedPoolSet) {
+      this.describedPoolSet = new Set();
+      for (const [s, dns] of this.outboundBySwitch) {
+        const server = this.doc.switches[s].sipServer;
+        if (dns.length > 0 && server !== undefined) this.describedPoolSet.add(server);
+      }
+    }
+    return this.describedPoolSet;
+  }
 
   /** The primaries of the environment's HA pairs: sip-servers that serve a switch and are nobody's backup (computed once). */
   private primaries(): AppInfo[] {
@@ -346,6 +359,11 @@ class Validator {
       if (!(list as readonly string[]).includes(serving)) {
         this.err(`${sp}.servicing-sipserver`, 'unknown-reference',
           `[sipproxy] servicing-sipserver of ${what} is "${serving}", which is not in its applications (${(list as readonly string[]).join(', ')}); it must be one of them.`);
+      }
+      if (!this.describedPools().has(serving)) {
+        // Nothing tells SIP Server about this pool: the guide's proxy stops with 40000 SPR_OWN_PROXY_ADDR_NOT_FOUND.
+        this.err(`${sp}.servicing-sipserver`, 'pool-not-described',
+          `SIP Proxy ${what} serves "${serving}", but no switch served by "${serving}" has a sip-outbound-proxy VoIP Service DN describing its pool; add one (switch with sip-server "${serving}").`);
       }
     }
     this.checkSipAddress(typed, 'sipproxy', path, what);
