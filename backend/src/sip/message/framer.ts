@@ -1,6 +1,6 @@
 import type { SipParseError } from './errors.js';
 import type { SipMessage } from './message.js';
-import { type ParserLimits, parseFramed, resolveLimits } from './parse.js';
+import { type ParserLimits, parseFramed, resolveLimits, tooLarge } from './parse.js';
 
 /** What the framer found in the byte stream. */
 export type FramerEvent =
@@ -125,7 +125,16 @@ export class StreamFramer {
           this.release();
           return events;
         }
-        if (headLen + cl > max) return this.fatal(events, 'MESSAGE_TOO_LARGE', 'Message Too Large', 513);
+        if (headLen + cl > max) {
+          // The header section is complete: parse it so the caller can still answer 513.
+          const r = tooLarge(Buffer.from(st.subarray(this.s, this.s + headLen)), this.limits);
+          const error: SipParseError = r.ok ? { code: 'MESSAGE_TOO_LARGE', reason: 'Message Too Large', status: 513, canRespond: false } : r.error;
+          error.fatal = true;
+          this.dead = true;
+          events.push({ type: 'error', error });
+          this.release();
+          return events;
+        }
         this.need = headLen + cl;
         this.scanFrom = 0;
       }

@@ -307,7 +307,13 @@ describe('parse errors (never throw; code + reason; canRespond/partial)', () => 
     expect(parseMessage(Buffer.from(many), { maxHeaders: 10 })).toMatchObject({ ok: false, error: { code: 'TOO_MANY_HEADERS' } });
     const long = MIN('X: ' + 'a'.repeat(500) + '\r\n');
     expect(parseMessage(Buffer.from(long), { maxLineLength: 100 })).toMatchObject({ ok: false, error: { code: 'LINE_TOO_LONG', canRespond: true } });
-    expect(parseMessage(Buffer.from(long), { maxMessageBytes: 200 })).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE', status: 513 } });
+    expect(parseMessage(Buffer.from(long), { maxMessageBytes: 200 })).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE', status: 513, canRespond: false } });
+    // header section within the limit, body beyond it: still answerable with 513
+    const big = MIN().replace('Content-Length: 0', 'Content-Length: 1000') + 'x'.repeat(1000);
+    const e = parseMessage(Buffer.from(big), { maxMessageBytes: 400 });
+    expect(e).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE', status: 513, canRespond: true } });
+    const f = new StreamFramer({ maxMessageBytes: 400 });
+    expect(f.push(Buffer.from(big))).toMatchObject([{ type: 'error', error: { code: 'MESSAGE_TOO_LARGE', fatal: true, canRespond: true } }]);
     expect(parseMessage(Buffer.from(long)).ok).toBe(true);
   });
 

@@ -101,7 +101,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   pIsReq = false;
   pMethod = '';
   pRuri = '';
-  if (total > lim.maxMessageBytes) return fail('MESSAGE_TOO_LARGE', 'Message Too Large', 513, null);
+  if (total > lim.maxMessageBytes) return tooLarge(buf, lim);
   let start = 0;
   // RFC 3261 §7.5: CRLFs before the start line are ignored.
   while (start < total && (buf[start] === 13 || buf[start] === 10)) start++;
@@ -446,6 +446,22 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     clExact: clCount === 1,
   };
   return { ok: true, message: msg };
+}
+
+/**
+ * 513 for an oversized message (RFC 3261 §18.1.1/§21.5.11). If the header section fits the limit,
+ * it is parsed on its own so the caller still gets a partial request to answer.
+ */
+export function tooLarge(buf: Buffer, lim: Readonly<ParserLimits>): ParseResult {
+  const window = buf.subarray(0, Math.min(buf.length, lim.maxMessageBytes));
+  const he = window.indexOf(CRLFCRLF);
+  let p: SipRequest | null = null;
+  if (he !== -1) {
+    const r = parseInner(window.subarray(0, he + 4), lim, true);
+    if (r.ok) p = r.message instanceof SipRequest ? r.message : null;
+    else p = r.error.partial ?? null;
+  }
+  return fail('MESSAGE_TOO_LARGE', 'Message Too Large', 513, p);
 }
 
 /** "SIP/2.0" at s[i..i+7), case-insensitive "SIP" (RFC 3261 §7.1). */
