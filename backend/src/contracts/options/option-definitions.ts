@@ -86,6 +86,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   {
     name: 'sip-ip-tos', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 256, defaultText: '256', validValuesText: '0-255', min: 0, max: 256,
+    allowedHint: 'an integer from 0 to 255 (the TOS byte), or 256 to leave the operating system\'s value',
     takesEffect: 'after-restart', takesEffectText: RESTART,
     description: 'TOS/DSCP byte for the IP header of SIP messages the proxy sends (decimal); 256 leaves the OS value.',
     extension: false, source: GUIDE_APP,
@@ -96,6 +97,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   {
     name: 'sipproxy-role', aliases: ['siproxy-role'], objects: ['sip-proxy'], section: 'sipproxy', type: 'enum',
     default: 0, defaultText: '0', validValuesText: '0,10', values: [0, 10],
+    allowedHint: '10 (standalone mode, the only mode served; 0 is reserved for engineering purposes)',
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'Proxy mode: 10 is standalone mode, the only one served; 0 is reserved for engineering purposes.',
     extension: false, source: GUIDE_APP,
@@ -194,6 +196,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'sip-tls-sec-protocol', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'enum',
     default: 'SSLv23', defaultText: 'SSLv23', validValuesText: 'SSLv23, SSLv3, TLSv1, TLSv11',
     values: ['SSLv23', 'SSLv3', 'TLSv1', 'TLSv11'],
+    allowedHint: 'one of SSLv23, SSLv3, TLSv1, TLSv11 (kept for compatibility; TLS 1.2 or newer is negotiated whatever the value)',
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'Accepted for compatibility only: whatever its value, TLS 1.2 or newer is negotiated (see tls-min-version).',
     extension: false, source: `${GUIDE_APP}; ${GUIDE_TLS}`, relatedFeature: 'Transport Layer Security',

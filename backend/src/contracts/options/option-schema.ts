@@ -73,6 +73,8 @@ export interface OptionDefinition {
   readonly max?: number;
   readonly values?: readonly (string | number)[];
   readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
+  /** What is allowed, in words, when the type's generic wording would mislead (used in error messages). */
+  readonly allowedHint?: string;
   readonly takesEffect: TakesEffect;
   /** The guide's "Changes Take Effect", verbatim. */
   readonly takesEffectText: string;
@@ -157,6 +159,7 @@ const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9]
 
 /** What the schema allows for `def`, in words, for error messages. */
 export function describeAllowed(def: OptionDefinition): string {
+  if (def.allowedHint !== undefined) return def.allowedHint;
   switch (def.type) {
     case 'int':
     case 'port':
