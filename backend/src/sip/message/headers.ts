@@ -351,7 +351,8 @@ export class Headers {
     for (let i = 0; i < f.length; i++) {
       if (f[i].key !== key) continue;
       const v = f[i].value;
-      const parts = v.indexOf(',') === -1 ? null : splitList(v);
+      // Only list headers may carry several values in one field; others (Date, ...) go whole.
+      const parts = v.indexOf(',') === -1 || !LIST_HEADERS.has(key) ? null : splitList(v);
       if (parts === null || parts.length <= 1) {
         f.splice(i, 1);
         this.version++;

@@ -105,6 +105,14 @@ describe('parse and serialize a typical INVITE', () => {
     );
   });
 
+  it('notices a replaced Headers object (views and serialization)', () => {
+    const m = parseReq(INVITE);
+    expect(m.topVia()?.branch).toBe('z9hG4bK776asdhds');
+    m.headers = new Headers([HeaderField.of('Via', 'SIP/2.0/UDP other;branch=z9hG4bKother')]);
+    expect(m.topVia()?.branch).toBe('z9hG4bKother');
+    expect(serialize(m).toString('latin1')).toBe('INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP other;branch=z9hG4bKother\r\nContent-Length: 4\r\n\r\nv=0\n');
+  });
+
   it('keeps start-line changes', () => {
     const m = parseReq(INVITE);
     m.requestUri = 'sip:bob@192.0.2.4:5070';
@@ -160,6 +168,9 @@ describe('Headers', () => {
     expect(h.version).toBeGreaterThan(v);
     expect([...h].map((f) => f.name)).toEqual(['To', 'max-forwards', 'X-A']); // set() writes the name as given
     expect(h.getFields('x-a')[0].raw).toBe('X-A: 1');
+    h.append('Date', 'Sat, 13 Nov 2010 23:29:00 GMT');
+    expect(h.removeFirstValue('date')).toBe('Sat, 13 Nov 2010 23:29:00 GMT');
+    expect(h.has('date')).toBe(false);
   });
 
   it('passes unknown and folded headers through unchanged', () => {

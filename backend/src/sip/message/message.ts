@@ -14,6 +14,8 @@ export interface CSeq {
 /** @internal Received bytes kept for byte-exact serialization of unmodified messages. */
 export interface RawSource {
   buf: Buffer;
+  /** The Headers object parsed from `buf` (a replaced Headers object disables the byte copy). */
+  headers: Headers;
   /** Byte offset where the message starts (after any leading CRLFs). */
   start: number;
   /** Byte offset just past the empty line ending the header section (= body start). */
@@ -30,6 +32,8 @@ export interface RawSource {
 }
 
 interface ViewCache {
+  /** The Headers object and its version the cached views were parsed from. */
+  headers: Headers;
   version: number;
   vias?: Via[];
   topVia?: Via | null;
@@ -113,8 +117,9 @@ abstract class SipMessageBase {
 
   protected cache(): ViewCache {
     const c = this._c;
-    if (c !== null && c.version === this.headers.version) return c;
-    const nc: ViewCache = { version: this.headers.version };
+    const h = this.headers;
+    if (c !== null && c.version === h.version && c.headers === h) return c;
+    const nc: ViewCache = { headers: h, version: h.version };
     this._c = nc;
     return nc;
   }

@@ -433,9 +433,10 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   } else {
     msg = new SipResponse(status, reason, headers, null);
   }
-  msg._c = { version: 0, topVia: vias[0], from, to, cseq };
+  msg._c = { headers, version: 0, topVia: vias[0], from, to, cseq };
   msg._raw = {
     buf,
+    headers,
     start,
     headEnd: bodyStart,
     bodyEnd: bodyStart + cl,

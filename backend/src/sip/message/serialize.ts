@@ -9,7 +9,7 @@ import { type SipMessage, SipRequest } from './message.js';
  */
 export function serialize(msg: SipMessage): Buffer {
   const raw = msg._raw;
-  if (raw !== null && msg.headers.version === 0 && raw.clExact && (msg._body === null || msg._body === raw.body)) {
+  if (raw !== null && msg.headers === raw.headers && msg.headers.version === 0 && raw.clExact && (msg._body === null || msg._body === raw.body)) {
     const same =
       msg instanceof SipRequest
         ? msg.method === raw.startLine0 && msg.requestUri === raw.startLine1
