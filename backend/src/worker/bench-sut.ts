@@ -5,6 +5,7 @@
  * Initial requests go to it, INVITE dialogs are record-routed, in-dialog requests follow Route.
  * The configuration is made in memory; no management server, no per-message logging.
  */
+import cluster from 'node:cluster';
 import { defaultRuntimeConfig, type SipTransport } from '../sip/proxy/proxy-config.js';
 import { Logger } from './log.js';
 import { ProxyWorker } from './proxy-worker.js';
@@ -31,11 +32,33 @@ const config = defaultRuntimeConfig({
   httpPort: env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) : undefined,
 });
 
-const log = new Logger('bench-sut', (l) => process.stderr.write(l + '\n'), 'warn');
-const worker = await ProxyWorker.start(config, { logger: log, management: Boolean(env.BENCH_HTTP_PORT) });
-process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid})\n`);
-const stop = (): void => {
-  worker.stop(0).then(() => process.exit(0), () => process.exit(1));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// BENCH_WORKERS: processes sharing the public UDP port (group mode, one per core by default for UDP).
+// Over TCP the UAC's single connection lands on one process anyway, so one worker serves it.
+const workers = Math.max(1, Number(env.BENCH_WORKERS ?? (transport === 'udp' ? 2 : 1)));
+
+if (workers > 1 && cluster.isPrimary) {
+  const children = Array.from({ length: workers }, () => cluster.fork());
+  process.stderr.write(`bench-sut: ${workers} workers (pids ${children.map((c) => c.process.pid).join(', ')}) sharing ${transport}:${host}:${port}\n`);
+  const stop = (): void => {
+    for (const c of children) c.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 300).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  cluster.on('exit', (w, code) => {
+    process.stderr.write(`bench-sut worker ${w.process.pid} exited (${code})\n`);
+  });
+} else {
+  const log = new Logger('bench-sut', (l) => process.stderr.write(l + '\n'), 'warn');
+  const httpPort = env.BENCH_HTTP_PORT && cluster.worker ? Number(env.BENCH_HTTP_PORT) + cluster.worker.id - 1 : undefined;
+  const worker = await ProxyWorker.start(
+    httpPort ? { ...config, httpPort } : config,
+    { logger: log, management: Boolean(env.BENCH_HTTP_PORT), sharedUdp: workers > 1 },
+  );
+  process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid})\n`);
+  const stop = (): void => {
+    worker.stop(0).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

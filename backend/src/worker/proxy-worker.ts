@@ -3,12 +3,16 @@
  * logs (events 40000-40007), alarms, counters and the management HTTP server. Plain Node; the standalone CLI,
  * the bench entry and (later) the control plane's embedded/remote worker all start it the same way.
  */
+import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as os from 'node:os';
 import { isIP } from 'node:net';
 import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
 import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
 import { ProxyCore } from '../sip/proxy/proxy-core.js';
+import { setBranchWorkerPort } from '../sip/proxy/loop.js';
+import { isRequest, parseMessage } from '../sip/message/index.js';
+import { applyReceivedRport, normalizeAddress } from '../sip/transport/via-received.js';
 import { diffRuntimeConfig, type ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
 import { Logger } from './log.js';
@@ -23,6 +27,13 @@ export interface WorkerStartOptions {
   udpBufferSize?: number;
   /** Called on every HA state change and alarm change (for the control plane's service-state view). */
   onEvent?: (e: WorkerEvent) => void;
+  /**
+   * Group mode (node:cluster workers on one host): the public UDP sip-port is one socket shared by every worker
+   * of the group (the kernel hands each datagram to one of them); each worker sends from its own UDP port, which
+   * it puts in Via, so responses return to the worker that holds the transaction. Record-Route names the public
+   * port, so in-dialog requests may reach any worker (they are forwarded as new transactions).
+   */
+  sharedUdp?: boolean;
 }
 
 export type WorkerEvent =
@@ -98,6 +109,7 @@ export class ProxyWorker {
   private sampler: NodeJS.Timeout | undefined;
   private mgmt: ManagementServer | undefined;
   private pendingRestart: ProxyRuntimeConfig | undefined;
+  private sharedSocket: dgram.Socket | undefined;
   /** The configuration as given to start/applyConfig (before resolve-host). */
   private configured: ProxyRuntimeConfig;
   readonly notes: string[] = [];
@@ -164,9 +176,11 @@ export class ProxyWorker {
     }
 
     const listeners: ListenerSpec[] = [];
+    const shared = opts.sharedUdp === true && config.transports.includes('udp');
     for (const t of config.transports) {
       if (t === 'tls') continue; // TLS listeners come with the TLS issue (certificates in config.tls)
-      listeners.push({ transport: t, address: stripBrackets(bindAddress), port: config.sipPort });
+      // Group mode: this worker's own UDP port is ephemeral; the public one is the shared socket below.
+      listeners.push({ transport: t, address: stripBrackets(bindAddress), port: shared && t === 'udp' ? 0 : config.sipPort });
     }
     if (config.transports.includes('tls')) notes.push('TLS listener not started by this worker yet (TLS issue).');
     let transport: TransportLayer;
@@ -177,20 +191,36 @@ export class ProxyWorker {
     }
     const tl = new TransactionLayer(transport);
     const bound = transport.listeners();
+    let sharedSocket: dgram.Socket | undefined;
+    if (shared) {
+      try {
+        sharedSocket = await openSharedUdp(stripBrackets(bindAddress), config.sipPort, opts.udpBufferSize ?? 4 * 1024 * 1024, tl);
+      } catch (e) {
+        await transport.close();
+        return fail(40006, `${bindAddress}:${config.sipPort} (shared): ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
+      }
+    }
     const aliases = [advertised, config.advertisedHost, config.listenHost, bindAddress, ...bound.map((b) => b.address)];
     if (bindAddress === '0.0.0.0' || bindAddress === '::') aliases.push(...localAddresses());
     const ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
+    const viaPorts: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
     for (const b of bound) ports[b.transport] ??= b.port;
+    if (shared) {
+      viaPorts.udp = ports.udp;
+      ports.udp = config.sipPort;
+      setBranchWorkerPort(viaPorts.udp as number);
+    }
     let worker: ProxyWorker | undefined;
     const proxy = new ProxyCore({
       config: { ...config, advertisedHost: advertised },
       tl,
-      local: { advertisedHost: advertised, aliases, ports },
+      local: { advertisedHost: advertised, aliases, ports, viaPorts, group: shared },
       events: { pairChanged: (p, c) => worker?.pairChanged(p, c) },
     });
     worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
     worker.configured = config;
     worker.notes.push(...notes);
+    worker.sharedSocket = sharedSocket;
     proxy.start();
     worker.sampler = setInterval(() => worker!.sample(), 1000);
     worker.sampler.unref();
@@ -297,6 +327,7 @@ export class ProxyWorker {
       await new Promise((r) => setTimeout(r, 100));
     }
     await this.mgmt?.close();
+    if (this.sharedSocket) await new Promise<void>((r) => this.sharedSocket!.close(() => r()));
     this.tl.close();
     await this.transport.close();
   }
@@ -337,6 +368,37 @@ export class ProxyWorker {
       }
     }
   }
+}
+
+/**
+ * The group's public UDP socket (cluster-shared handle: `exclusive: false`), feeding this worker's transaction
+ * layer like the transport layer does (§18.2.1 received/rport; unparsable datagrams dropped and counted).
+ */
+function openSharedUdp(address: string, port: number, bufferSize: number, tl: TransactionLayer): Promise<dgram.Socket> {
+  const family = address.includes(':') ? 'udp6' : 'udp4';
+  const socket = dgram.createSocket({ type: family, recvBufferSize: bufferSize, sendBufferSize: bufferSize });
+  const local = normalizeAddress(address);
+  socket.on('message', (buf, rinfo) => {
+    try {
+      if (buf.length <= 4 && buf.every((b) => b === 13 || b === 10)) return; // CRLF keep-alive
+      const r = parseMessage(buf);
+      if (!r.ok) return;
+      const m = r.message;
+      if (!m.topVia()) return;
+      const remote = normalizeAddress(rinfo.address);
+      if (isRequest(m)) applyReceivedRport(m, remote, rinfo.port);
+      tl.receive(m, { transport: 'udp', remoteAddress: remote, remotePort: rinfo.port, localAddress: local, localPort: port });
+    } catch {
+      // nothing escapes a socket callback
+    }
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind({ address, port, exclusive: false }, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
 }
 
 function stripBrackets(h: string): string {

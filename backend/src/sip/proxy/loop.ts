@@ -42,12 +42,32 @@ export function loopHash(parts: {
 }
 
 let counter = 0;
-const epoch = hex8((Date.now() ^ (process.pid << 16)) >>> 0);
+let epoch = hex8((Date.now() ^ (process.pid << 16)) >>> 0);
+
+/**
+ * Group mode: branches carry `w<port>` (base 36) instead of a random epoch, so that a worker of a group that
+ * receives a response meant for another worker (a peer that answers to the address the dialog started from,
+ * not to the Via) can hand it to the worker that sent the request.
+ */
+export function setBranchWorkerPort(port: number): void {
+  epoch = 'w' + port.toString(36);
+}
+
+/** The worker port encoded in one of our group-mode branches, else undefined. */
+export function workerPortOfBranch(branch: string | undefined): number | undefined {
+  if (!branch || !branch.startsWith(BRANCH_PREFIX)) return undefined;
+  const dot = branch.indexOf('.', BRANCH_PREFIX.length);
+  if (dot < 0 || branch.charCodeAt(dot + 1) !== 119 /* w */) return undefined;
+  const end = branch.indexOf('.', dot + 2);
+  if (end < 0) return undefined;
+  const port = parseInt(branch.slice(dot + 2, end), 36);
+  return port > 0 && port < 65536 ? port : undefined;
+}
 
 /** A unique branch carrying the loop hash. */
 export function makeBranch(hash: string): string {
   counter = (counter + 1) | 0;
-  return BRANCH_PREFIX + hash + '.' + epoch + (counter >>> 0).toString(36);
+  return BRANCH_PREFIX + hash + '.' + epoch + '.' + (counter >>> 0).toString(36);
 }
 
 /** The loop hash inside one of our branches, or undefined if the branch is not ours. */

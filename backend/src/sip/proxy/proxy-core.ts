@@ -8,7 +8,7 @@ import { HaPair, type HaServer, type ProbeOutcome, type Prober, type ServerRole,
 import { Router, type Hop, type RoutingDecision } from '../routing/router.js';
 import { DialogRateLimiter } from '../routing/overload.js';
 import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
-import { BRANCH_PREFIX, hashOfBranch, loopHash, makeBranch, statelessBranch } from './loop.js';
+import { BRANCH_PREFIX, hashOfBranch, loopHash, makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { betterResponse, upstreamStatus } from './response-selection.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 
@@ -19,6 +19,13 @@ export interface LocalEndpoints {
   /** Every host string that names this proxy (advertised host, bound and resolved addresses). */
   aliases: string[];
   ports: Partial<Record<SipTransport, number>>;
+  /**
+   * Ports put in Via sent-by when they differ from `ports` (a worker of a group sharing one public port sends
+   * from its own port so that responses come back to the worker holding the transaction).
+   */
+  viaPorts?: Partial<Record<SipTransport, number>>;
+  /** Group mode: hand responses for another worker of the group (branch-encoded port) to that worker. */
+  group?: boolean;
 }
 
 /** Hooks the worker uses for logs, alarms and metrics; all optional and off the hot path. */
@@ -104,10 +111,13 @@ export class ProxyCore {
     this.resolver = opts.resolver ?? new SipResolver();
     const clock = opts.clock ?? clockFromScheduler(opts.tl.timers);
     this.aliases = new Set([opts.local.advertisedHost, ...opts.local.aliases].map((h) => stripBrackets(h).toLowerCase()));
-    this.ownPorts = new Set(Object.values(opts.local.ports).filter((p): p is number => typeof p === 'number'));
+    this.ownPorts = new Set(
+      [...Object.values(opts.local.ports), ...Object.values(opts.local.viaPorts ?? {})].filter((p): p is number => typeof p === 'number'),
+    );
     const adv = opts.local.advertisedHost;
     const port = (t: SipTransport): number => opts.local.ports[t] ?? opts.local.ports.udp ?? opts.local.ports.tcp ?? 5060;
-    this.viaSentBy = { udp: `SIP/2.0/UDP ${adv}:${port('udp')};branch=`, tcp: `SIP/2.0/TCP ${adv}:${port('tcp')};branch=`, tls: `SIP/2.0/TLS ${adv}:${port('tls')};branch=` };
+    const vport = (t: SipTransport): number => opts.local.viaPorts?.[t] ?? port(t);
+    this.viaSentBy = { udp: `SIP/2.0/UDP ${adv}:${vport('udp')};branch=`, tcp: `SIP/2.0/TCP ${adv}:${vport('tcp')};branch=`, tls: `SIP/2.0/TLS ${adv}:${vport('tls')};branch=` };
     this.rrUri = {
       udp: `<sip:${adv}:${port('udp')};lr>`,
       tcp: `<sip:${adv}:${port('tcp')};transport=tcp;lr>`,
@@ -441,7 +451,16 @@ export class ProxyCore {
   private forwardStrayResponse(resp: SipResponse): void {
     try {
       const top = resp.topVia();
-      if (!top || !this.isOwnVia(top.host, top.port, top.transport)) return;
+      if (!top) return;
+      if (!this.isOwnVia(top.host, top.port, top.transport)) {
+        // Group mode: a response for a request another worker of the group sent (the peer answered to the
+        // dialog's first address, not to the Via): pass it to that worker unchanged.
+        const wp = this.local.group ? workerPortOfBranch(top.branch) : undefined;
+        if (wp !== undefined && this.aliases.has(stripBrackets(top.host).toLowerCase())) {
+          this.tl.sendStateless(resp, { transport: 'udp', host: stripBrackets(top.host), port: wp });
+        }
+        return;
+      }
       const out = resp.clone();
       out.headers.removeFirstValue('via');
       if (!out.topVia()) return;

@@ -31,3 +31,14 @@ describe('loop-detecting branches (§16.6 step 8)', () => {
     expect(statelessBranch('z9hG4bKx', 'c')).toBe(statelessBranch('z9hG4bKx', 'c'));
   });
 });
+
+describe('group-mode branches', () => {
+  it('carry the worker port', async () => {
+    const { setBranchWorkerPort, workerPortOfBranch, makeBranch } = await import('./loop.js');
+    expect(workerPortOfBranch(makeBranch('0000abcd'))).toBeUndefined();
+    setBranchWorkerPort(48462);
+    const b = makeBranch('0000abcd');
+    expect(workerPortOfBranch(b)).toBe(48462);
+    expect(workerPortOfBranch('z9hG4bKother')).toBeUndefined();
+  });
+});
