@@ -41,7 +41,8 @@ export type ValidationCode =
   | 'peer-proxy-contact-mismatch'
   | 'peer-proxy-tls'
   | 'pair-not-monitored'
-  | 'pool-not-described';
+  | 'pool-not-described'
+  | 'port-conflict';
 
 export interface ValidationError {
   /** Where: `applications[2].options.sipproxy.oos-check`, `switches[0].dns[1].options.TServer.peer-proxy-contact`. */

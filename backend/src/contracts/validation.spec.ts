@@ -284,6 +284,18 @@ describe('HA pairs and pools', () => {
     expect(results(doc)).toEqual([]);
   });
 
+  it('two listeners cannot share a host and port', () => {
+    const doc = example();
+    doc.applications[5].ports['http-port'] = 8091; // SIPProxy_1's http-port, same host
+    doc.applications[4].ports['http-port'] = 5061; // its own tls-port
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['applications[4].ports.http-port port-conflict']);
+    doc.applications[4].ports['http-port'] = 8091;
+    expect(results(doc)).toEqual(['applications[5].ports.http-port port-conflict']);
+    doc.applications[5].host = '127.0.0.5';
+    expect(results(doc)).toEqual([]);
+  });
+
   it('the pool listens on the external-contact port', () => {
     const doc = example();
     proxy1(doc).ports['sip-port'] = 5064;

@@ -62,6 +62,10 @@ interface OutboundDn {
   readonly externalContact?: string;
 }
 
+function portRank(id: string): number {
+  return id === 'sip-port' ? 0 : id === 'tls-port' ? 1 : 2;
+}
+
 function fmt(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
@@ -117,6 +121,7 @@ class Validator {
     const switchTyped = this.indexSwitches();
     for (const info of this.appInfos) this.checkApplication(info);
     this.checkPools();
+    this.checkPortConflicts();
     for (let i = 0; i < doc.switches.length; i++) this.checkSwitch(i, switchTyped[i]);
   }
 
@@ -394,6 +399,32 @@ class Validator {
           problems = [{ option: 'certificate' as const, message: `TLS material could not be checked: ${e instanceof Error ? e.message : String(e)}` }];
         }
         for (const p of problems) this.err(`${sec}.${p.option}`, 'tls-material', `SIP Proxy ${what}: ${p.message}.`);
+      }
+    }
+  }
+
+  /**
+   * Two listeners on one host and port cannot both start (the guide's 40006/40007 events): every port of every
+   * application must be distinct per host (host names compared case-insensitively, as written).
+   */
+  private checkPortConflicts(): void {
+    const taken = new Map<string, { info: AppInfo; id: string }>();
+    for (const info of this.appInfos) {
+      const host = info.app.host?.trim().toLowerCase();
+      if (!host) continue;
+      const ports = info.app.ports ?? {};
+      // SIP ports first, so a clash with the http-port is reported on the http-port.
+      const ids = Object.keys(ports).sort((a, b) => portRank(a) - portRank(b));
+      for (const id of ids) {
+        const port = ports[id];
+        const k = `${host}:${port}`;
+        const first = taken.get(k);
+        if (!first) {
+          taken.set(k, { info, id });
+          continue;
+        }
+        this.err(`${info.path}.ports.${id}`, 'port-conflict',
+          `Port "${id}" ${port} of application "${info.app.name}" on host ${info.app.host} is already "${first.id}" of application "${first.info.app.name}" on that host; each listener needs its own host:port.`);
       }
     }
   }
