@@ -19,7 +19,12 @@ export class UsersService implements OnApplicationBootstrap {
     if (await this.users.findByUsername('admin')) return;
     const generated = this.env.adminPassword === undefined;
     const password = this.env.adminPassword ?? randomBytes(12).toString('base64url');
-    await this.users.create('admin', await argon2.hash(password), 'admin');
+    try {
+      await this.users.create('admin', await argon2.hash(password), 'admin');
+    } catch (e) {
+      if (await this.users.findByUsername('admin')) return; // another replica made it at the same moment
+      throw e;
+    }
     if (generated) {
       // Printed once, on the console only: it is not stored anywhere in clear.
       process.stdout.write(`\n  First admin user created: admin / ${password}\n  (set ADMIN_PASSWORD to choose it; this is the only time it is shown)\n\n`);
