@@ -198,4 +198,25 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     expect(proxy.pairs.get('SIPServer_A')!.state).toBe('backup-active');
     expect(sentTo(UAC.remoteAddress).filter((t) => t.startsWith('INVITE')).length).toBe(1);
   });
+
+  it('record-routes twice when the transport changes between the sides (UDP in, TCP out)', () => {
+    const { deliver, transport } = setup({ extensions: [{ number: '1001', contact: '10.0.0.60:5090;transport=tcp' }] });
+    deliver(invite([], { uri: 'sip:1001@10.0.0.1:5060' }).replace('10.0.0.50:5062;branch', '10.0.0.10:5070;branch'), PRIMARY);
+    const out = transport.sent.find((s) => s.destination.host === '10.0.0.60')!;
+    expect(out.destination).toMatchObject({ transport: 'tcp', port: 5090 });
+    expect(out.text).toMatch(/Record-Route: <sip:10\.0\.0\.1:5060;transport=tcp;lr>\r\nRecord-Route: <sip:10\.0\.0\.1:5060;lr>\r\n/);
+    expect(out.text).toMatch(/\r\nVia: SIP\/2\.0\/TCP 10\.0\.0\.1:5060;branch=/);
+  });
+
+  it('Timer C: no final response 3 minutes after a provisional -> CANCEL downstream, the 487 goes upstream', () => {
+    const { deliver, sentTo, timers } = setup({ timerCMs: 185_000 });
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    deliver(answer(fwd, 180), PRIMARY);
+    timers.advance(185_001);
+    const cancel = sentTo(PRIMARY.remoteAddress).find((t) => t.startsWith('CANCEL'));
+    expect(cancel).toBeDefined();
+    deliver(answer(fwd, 487), PRIMARY);
+    expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 487'))).toBe(true);
+  });
 });
