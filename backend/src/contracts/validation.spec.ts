@@ -530,6 +530,22 @@ describe('robustness', () => {
     expect(validateConfigDocument(bad).length).toBeGreaterThan(0);
   });
 
+  it('an alias and its canonical name together are a duplicate (documents built in code)', () => {
+    const doc = example();
+    proxy1(doc).options.sipproxy['serving-sipserver'] = 'SIPServer_B';
+    expect(results(doc)).toEqual(['applications[4].options.sipproxy.servicing-sipserver duplicate-option']);
+    delete proxy1(doc).options.sipproxy['servicing-sipserver'];
+    proxy1(doc).options.sipproxy['serving-sipserver'] = 'SIPServer_A';
+    expect(results(doc)).toEqual([]); // the alias alone is the option
+  });
+
+  it('a section that is not a mapping is reported, the rest still validated', () => {
+    const doc = example();
+    (proxy1(doc).options as Record<string, unknown>).log = null;
+    doc.applications[0].ports['sip-port'] = 1;
+    expect(results(doc)).toEqual(['applications[4].options.log invalid-structure', 'applications[1].ports.sip-port ha-sip-port-mismatch']);
+  });
+
   it('reports every error, not the first', () => {
     const doc = example();
     proxy1(doc).options.sipproxy['oos-check'] = 'x';

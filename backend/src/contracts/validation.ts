@@ -134,6 +134,10 @@ class Validator {
     const allowedSections = SECTIONS_BY_KIND[kind];
     for (const section of Object.keys(sections)) {
       const opts = sections[section];
+      if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) {
+        this.err(`${path}.options.${section}`, 'invalid-structure', `Section [${section}] of ${what} must be a mapping of option name to value.`);
+        continue;
+      }
       if (!allowedSections.includes(section as never)) {
         this.err(`${path}.options.${section}`, 'unknown-section', `${what} has no section [${section}]; a ${kind} has ${allowedSections.map((s) => `[${s}]`).join(', ')}.`);
         continue;
@@ -152,6 +156,11 @@ class Validator {
           } else {
             this.err(op, 'unknown-option', `Option "${name}" of ${what} [${section}] is not an option of the SIP Proxy 8.1 guide nor a product extension.`);
           }
+          continue;
+        }
+        if (def.name !== name && Object.prototype.hasOwnProperty.call(opts, def.name)) {
+          // Both spellings in one section (possible in documents built in code; parsing folds them).
+          this.err(`${path}.options.${section}.${def.name}`, 'duplicate-option', `Option "${def.name}" of ${what} [${section}] is given twice ("${name}" is the same option); keep one.`);
           continue;
         }
         const r = checkOptionValue(def, raw);
