@@ -30,9 +30,12 @@ export interface EffectiveHaPair {
   readonly name: string;
   readonly primary: EffectiveSipServer;
   readonly backup?: EffectiveSipServer;
-  /** The proxy's [sipproxy] oos-check (s): interval of the OPTIONS probes. */
+  /**
+   * Interval (s) of the OPTIONS probes: the proxy's [sipproxy] oos-check when the document sets it, else the
+   * oos-check of the sip-outbound-proxy VoIP Service DN of a switch this pair serves, else 5.
+   */
   readonly oosCheck: number;
-  /** The proxy's [sipproxy] oos-force (s): re-probe interval of an out-of-service server. */
+  /** Re-probe interval (s) of an out-of-service server, resolved like oosCheck from oos-force. */
   readonly oosForce: number;
   /** True for the pair named by servicing-sipserver. */
   readonly serving: boolean;
@@ -215,8 +218,23 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
   const transports: SipTransport[] = tlsPort !== undefined ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
 
   const serving = asString(sp['servicing-sipserver']) ?? '';
+  // Probe timing per pair: the proxy's own [sipproxy] value when it sets one; else the one on the VoIP Service DN
+  // (sip-outbound-proxy) of a switch the pair serves, so operators can tune a site's detection where they see it;
+  // else the default. Explicit means written in the document, not filled in from defaults.
+  const explicit = self.options.sipproxy ?? {};
+  const appOosCheck = typeof explicit['oos-check'] === 'number' ? explicit['oos-check'] : undefined;
+  const appOosForce = typeof explicit['oos-force'] === 'number' ? explicit['oos-force'] : undefined;
   const oosCheck = asNumber(sp['oos-check'], 5);
   const oosForce = asNumber(sp['oos-force'], 5);
+  const dnTiming = (pair: string, option: 'oos-check' | 'oos-force'): number | undefined => {
+    for (const sw of doc.switches) {
+      if (sw.sipServer !== pair) continue;
+      const dn = sw.dns.find((d) => d.type === 'voip-service' && d.options.TServer?.['service-type'] === 'sip-outbound-proxy');
+      const v = dn?.options.TServer?.[option];
+      if (typeof v === 'number') return v;
+    }
+    return undefined;
+  };
   const applications = Array.isArray(sp.applications) ? (sp.applications as readonly string[]) : [];
 
   const switchesByServer = new Map<string, string[]>();
@@ -236,8 +254,8 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
       name,
       primary: server(primary),
       backup: backup && backup.type === 'sip-server' ? server(backup) : undefined,
-      oosCheck,
-      oosForce,
+      oosCheck: appOosCheck ?? dnTiming(name, 'oos-check') ?? oosCheck,
+      oosForce: appOosForce ?? dnTiming(name, 'oos-force') ?? oosForce,
       serving: name === serving,
       switches: switchesByServer.get(name) ?? [],
     });

@@ -42,8 +42,9 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     role: num(sp['sipproxy-role'], 0),
     ipTos: num(sp['sip-ip-tos'], 256),
     tcpKeepAlive: sp['sip-enable-tcp-keep-alive'] === true,
-    oosCheckS: num(sp['oos-check'], 5),
-    oosForceS: num(sp['oos-force'], 5),
+    // The serving pair's resolved timing (the proxy's own option, else its site's VoIP Service DN, else 5 s).
+    oosCheckS: eff.haPairs.find((p) => p.serving)?.oosCheck ?? num(sp['oos-check'], 5),
+    oosForceS: eff.haPairs.find((p) => p.serving)?.oosForce ?? num(sp['oos-force'], 5),
     overloadDialogRate: num(sp['overload-ctrl-dialog-rate'], 0),
     servingPair: eff.servingPair || undefined,
     pairs: eff.haPairs.map((p) => ({
