@@ -181,18 +181,15 @@ export class HeaderField {
   readonly start: number;
   readonly end: number;
   private _value: string | null;
-  private readonly _vs: number;
-  private readonly _ve: number;
 
-  constructor(name: string, key: string, value: string | null, src: HeadSource | null = null, start = -1, end = -1, vs = -1, ve = -1) {
+  /** `value` null means: derive it from the received text `src[start, end)` on first access (unfolded fields only). */
+  constructor(name: string, key: string, value: string | null, src: HeadSource | null = null, start = -1, end = -1) {
     this.name = name;
     this.key = key;
     this.src = src;
     this.start = start;
     this.end = end;
     this._value = value;
-    this._vs = vs;
-    this._ve = ve;
   }
 
   /** Create a new (not received) field; the name is written as given. */
@@ -204,7 +201,7 @@ export class HeaderField {
   get value(): string {
     let v = this._value;
     if (v === null) {
-      v = this.src === null ? '' : this.src.text.slice(this._vs, this._ve);
+      v = this.src === null ? '' : valueOf(this.src.text, this.start, this.end);
       this._value = v;
     }
     return v;
@@ -214,6 +211,25 @@ export class HeaderField {
   get raw(): string {
     return this.src !== null ? this.src.text.slice(this.start, this.end) : this.name + ': ' + this.value;
   }
+}
+
+/** The value part of a single-line header field text[start, end): after ':' and LWS, trailing LWS trimmed. */
+function valueOf(text: string, start: number, end: number): string {
+  let i = text.indexOf(':', start);
+  if (i === -1 || i >= end) return '';
+  i++;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  let e = end;
+  while (e > i) {
+    const c = text.charCodeAt(e - 1);
+    if (c !== 32 && c !== 9) break;
+    e--;
+  }
+  return text.slice(i, e);
 }
 
 /**

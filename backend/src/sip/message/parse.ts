@@ -322,7 +322,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       name = s.slice(lineStart, nameEnd);
       key = canonicalKey(name);
     }
-    fields.push(new HeaderField(name, key, value, src, lineStart, rawEnd, vs, ve));
+    fields.push(new HeaderField(name, key, value, src, lineStart, rawEnd));
     pos = nl + 1;
   }
 
