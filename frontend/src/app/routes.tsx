@@ -5,15 +5,18 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import {
   AlarmsPage,
-  ApplicationsPage,
   AuditLogPage,
   ImportExportPage,
   NotFoundPage,
-  SwitchesPage,
   TrunksPage,
   UsersPage,
   VersionsPage,
 } from '../features/placeholders/pages';
+import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { ApplicationDetailPage } from '../features/applications/ApplicationDetailPage';
+import { SwitchesPage } from '../features/switches/SwitchesPage';
+import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
+import { DnDetailPage } from '../features/switches/DnDetailPage';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
 
@@ -40,8 +43,11 @@ export const routes: RouteObject[] = [
         ),
         children: [
           { index: true, element: <DashboardPage /> },
-          { path: 'applications/*', element: <ApplicationsPage /> },
-          { path: 'switches/*', element: <SwitchesPage /> },
+          { path: 'applications', element: <ApplicationsPage /> },
+          { path: 'applications/:name', element: <ApplicationDetailPage /> },
+          { path: 'switches', element: <SwitchesPage /> },
+          { path: 'switches/:sw', element: <SwitchDnsPage /> },
+          { path: 'switches/:sw/dns/:number', element: <DnDetailPage /> },
           { path: 'trunks/*', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },
           { path: 'versions/*', element: <VersionsPage /> },

@@ -1,0 +1,176 @@
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { configApi, type Application } from '../../api/config';
+import { OptionsEditor, type OptionSections } from '../../components/OptionsEditor';
+import { Page } from '../../components/Page';
+import { useCan } from '../auth/permissions';
+import { useOptionSchema } from '../options/useOptionSchema';
+import { errorMessage } from '../../lib/notify';
+import { AppliedPanel } from '../config-edit/AppliedPanel';
+import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch';
+import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
+import { useSaveFlow } from '../config-edit/useSaveFlow';
+import { APPLICATIONS_KEY } from './ApplicationsPage';
+
+const PORTS: { id: string; label: string }[] = [
+  { id: 'sip-port', label: 'SIP port' },
+  { id: 'http-port', label: 'HTTP port' },
+  { id: 'tls-port', label: 'TLS port' },
+];
+
+interface FormState {
+  host: string;
+  ports: Record<string, number | ''>;
+  backup: string;
+  options: OptionSections;
+}
+
+function fromApp(a: Application): FormState {
+  const ports: Record<string, number | ''> = {};
+  for (const p of PORTS) ports[p.id] = a.ports?.[p.id] ?? '';
+  for (const [k, v] of Object.entries(a.ports ?? {})) ports[k] = v;
+  return { host: a.host ?? '', ports, backup: a.backup ?? '', options: toEditorOptions(a.options) };
+}
+
+/** The PATCH body for what changed, or null. */
+export function applicationPatch(a: Application, f: FormState): Record<string, unknown> | null {
+  const body: Record<string, unknown> = {};
+  if (f.host.trim() !== (a.host ?? '')) body.host = f.host.trim() || null;
+  const ports: Record<string, number> = {};
+  for (const [k, v] of Object.entries(f.ports)) if (v !== '' && v !== undefined) ports[k] = Number(v);
+  if (JSON.stringify(ports) !== JSON.stringify(Object.fromEntries(Object.entries(a.ports ?? {})))) {
+    const sorted = (o: Record<string, number>) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+    if (sorted(ports) !== sorted(a.ports ?? {})) body.ports = ports;
+  }
+  if (f.backup.trim() !== (a.backup ?? '')) body.backup = f.backup.trim() || null;
+  const options = buildOptionsPatch(a.options, f.options);
+  if (options) body.options = options;
+  if (Object.keys(body).length === 0) return null;
+  return { revision: a.revision, ...body };
+}
+
+export function ApplicationDetailPage() {
+  const { name = '' } = useParams();
+  const qc = useQueryClient();
+  const canEdit = useCan('edit-config');
+  const schema = useOptionSchema();
+  const app = useQuery({ queryKey: [...APPLICATIONS_KEY, 'one', name], queryFn: () => configApi.application(name) });
+  const [form, setForm] = useState<FormState | null>(null);
+  const [valid, setValid] = useState(true);
+  const [savedVersion, setSavedVersion] = useState<number | null>(null);
+
+  // Take the server's copy whenever a fresh one arrives (first load, reload after a conflict, after saving).
+  useEffect(() => {
+    if (app.data) setForm(fromApp(app.data));
+  }, [app.data]);
+
+  const flow = useSaveFlow({
+    kind: 'application',
+    name,
+    label: `application ${name}`,
+    buildBody: () => (app.data && form ? applicationPatch(app.data, form) : null),
+    send: (body, dryRun) => configApi.patchApplication(name, body, dryRun),
+    onSaved: (res) => {
+      setSavedVersion(res.version);
+      void qc.invalidateQueries({ queryKey: APPLICATIONS_KEY });
+    },
+    onReload: () => void app.refetch(),
+  });
+
+  const dirty = !!(app.data && form && applicationPatch(app.data, form));
+  const title = name;
+  const a = app.data;
+
+  return (
+    <Page
+      title={title}
+      description={a ? (a.type === 'sip-proxy' ? 'SIP Proxy instance' : 'SIP Server') : 'Application'}
+      actions={a ? <Badge variant="light">{a.type}</Badge> : null}
+    >
+      <Crumbs items={[{ label: 'Applications', to: '/applications' }, { label: name }]} />
+      {app.isPending || schema.isPending ? (
+        <LoadingBlock label="Loading application" />
+      ) : app.isError ? (
+        <LoadError title="Could not load the application" message={errorMessage(app.error)} onRetry={() => void app.refetch()} />
+      ) : schema.isError ? (
+        <LoadError title="Could not load the option schema" message={errorMessage(schema.error)} onRetry={() => void schema.refetch()} />
+      ) : a && form ? (
+        <Stack gap="md">
+          {!canEdit ? <ViewerNotice /> : null}
+          {flow.ui}
+          {savedVersion !== null ? <AppliedPanel version={savedVersion} /> : null}
+          <Section title="Server info" id="server-info-title">
+            <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+              <TextInput
+                label="Host"
+                value={form.host}
+                readOnly={!canEdit}
+                error={flow.fieldError('host')}
+                onChange={(e) => setForm({ ...form, host: e.currentTarget.value })}
+                spellCheck={false}
+              />
+              {PORTS.map((p) => (
+                <NumberInput
+                  key={p.id}
+                  label={p.label}
+                  description={p.id}
+                  value={form.ports[p.id] ?? ''}
+                  readOnly={!canEdit}
+                  min={1}
+                  max={65535}
+                  allowDecimal={false}
+                  allowNegative={false}
+                  error={
+                    flow.fieldError(`ports.${p.id}`) ??
+                    (form.ports[p.id] !== '' && (Number(form.ports[p.id]) < 1 || Number(form.ports[p.id]) > 65535)
+                      ? 'Must be between 1 and 65535'
+                      : undefined)
+                  }
+                  onChange={(v) => setForm({ ...form, ports: { ...form.ports, [p.id]: v === '' ? '' : Number(v) } })}
+                />
+              ))}
+            </SimpleGrid>
+            {a.type === 'sip-server' ? (
+              <Group>
+                <TextInput
+                  label="Backup server"
+                  description="The backup of this HA pair (primary only)"
+                  value={form.backup}
+                  readOnly={!canEdit}
+                  error={flow.fieldError('backup')}
+                  onChange={(e) => setForm({ ...form, backup: e.currentTarget.value })}
+                  w={{ base: '100%', sm: 320 }}
+                />
+              </Group>
+            ) : null}
+          </Section>
+          <Section title="Options" id="options-title">
+            <OptionsEditor
+              schema={schema.data}
+              kind={a.type}
+              value={form.options}
+              onChange={(options) => setForm({ ...form, options })}
+              errors={flow.fieldErrors}
+              errorPathPrefix="options"
+              onValidityChange={setValid}
+              readOnly={!canEdit}
+            />
+          </Section>
+          <SaveBar
+            canEdit={canEdit}
+            dirty={dirty}
+            valid={valid}
+            busy={flow.busy}
+            onReview={() => void flow.review()}
+            onDiscard={() => {
+              setForm(fromApp(a));
+              flow.clearErrors();
+            }}
+          />
+        </Stack>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,112 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
+import { configApi, type WorkerView } from '../../api/config';
+import { useCan } from '../auth/permissions';
+import { notifyError, notifySuccess } from '../../lib/notify';
+
+export const WORKERS_QUERY_KEY = ['workers'] as const;
+
+function status(w: WorkerView, version: number) {
+  if (!w.online) return { text: 'offline', color: 'gray' };
+  if ((w.configVersion ?? 0) < version) return { text: 'waiting', color: 'blue' };
+  return { text: 'applied', color: 'green' };
+}
+
+/** Restarts one worker (admins); the button says which. */
+export function RestartWorkerButton({ worker }: { worker: WorkerView }) {
+  const qc = useQueryClient();
+  const restart = useMutation({
+    mutationFn: () => configApi.restartWorker(worker.id),
+    onSuccess: () => {
+      notifySuccess(`Restart of ${worker.app} requested`);
+      void qc.invalidateQueries({ queryKey: WORKERS_QUERY_KEY });
+    },
+    onError: (e) => notifyError(e, 'Could not restart'),
+  });
+  return (
+    <Button
+      size="compact-xs"
+      variant="light"
+      color="orange"
+      leftSection={<IconRefresh size={12} aria-hidden />}
+      aria-label={`Restart worker ${worker.app}`}
+      onClick={() => restart.mutate()}
+      loading={restart.isPending}
+    >
+      Restart worker
+    </Button>
+  );
+}
+
+/**
+ * After a save: which workers run the new version and which need a restart for some of it. Polls GET /workers
+ * (every 2 s) while mounted.
+ */
+export function AppliedPanel({ version }: { version: number }) {
+  const isAdmin = useCan('manage-users');
+  const workers = useQuery({ queryKey: WORKERS_QUERY_KEY, queryFn: configApi.workers, refetchInterval: 2000 });
+  const list = workers.data ?? [];
+  return (
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="applied-title" data-testid="applied-panel">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Title order={2} size="h5" id="applied-title">
+            Version {version} on the workers
+          </Title>
+          {workers.isFetching ? <Loader size="xs" aria-label="Refreshing workers" /> : null}
+        </Group>
+        {workers.isPending ? (
+          <Loader size="sm" aria-label="Loading workers" />
+        ) : list.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            No proxy workers are connected; the change applies when they connect.
+          </Text>
+        ) : (
+          <Table aria-label="Workers after saving" fz="sm" verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Worker</Table.Th>
+                <Table.Th>Runs version</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th>Restart</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((w) => {
+                const s = status(w, version);
+                return (
+                  <Table.Tr key={w.id} data-worker={w.app}>
+                    <Table.Td>{w.app}</Table.Td>
+                    <Table.Td>{w.configVersion ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Badge size="sm" variant="light" color={s.color} data-testid="worker-apply-state">
+                        {s.text}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {w.restartPending ? (
+                        <Group gap="xs">
+                          <Tooltip label={`Needs a restart for: ${w.restartPendingOptions.join(', ') || 'some options'}`}>
+                            <Badge size="sm" color="orange" variant="light" data-testid="restart-pending">
+                              restart pending
+                            </Badge>
+                          </Tooltip>
+                          {isAdmin ? <RestartWorkerButton worker={w} /> : null}
+                        </Group>
+                      ) : (
+                        <Text size="xs" c="dimmed">
+                          not needed
+                        </Text>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

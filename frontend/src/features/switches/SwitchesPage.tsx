@@ -1,0 +1,63 @@
+import { Link, useNavigate } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { Anchor, Text } from '@mantine/core';
+import { configApi, type SwitchView } from '../../api/config';
+import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
+import { EmptyPanel } from '../../components/EmptyPanel';
+import { Page } from '../../components/Page';
+import { errorMessage } from '../../lib/notify';
+
+export const SWITCHES_KEY = ['switches'] as const;
+export const DNS_KEY = ['dns'] as const;
+
+const columns: DataTableColumn<SwitchView>[] = [
+  {
+    key: 'name',
+    header: 'Switch',
+    value: (s) => s.name,
+    sortable: true,
+    render: (s) => (
+      <Anchor component={Link} to={`/switches/${encodeURIComponent(s.name)}`} fw={500}>
+        {s.name}
+      </Anchor>
+    ),
+  },
+  {
+    key: 'sipServer',
+    header: 'SIP Server (HA pair)',
+    value: (s) => s.sipServer ?? '',
+    sortable: true,
+    render: (s) =>
+      s.sipServer ? (
+        <Anchor component={Link} to={`/applications/${encodeURIComponent(s.sipServer)}`} size="sm">
+          {s.sipServer}
+        </Anchor>
+      ) : (
+        <Text size="sm" c="dimmed">
+          none
+        </Text>
+      ),
+  },
+  { key: 'dnCount', header: 'DNs', value: (s) => s.dnCount, sortable: true, align: 'right', searchable: false },
+];
+
+export function SwitchesPage() {
+  const navigate = useNavigate();
+  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const table = useClientTable(switches.data ?? [], columns, { pageSize: 25 });
+  return (
+    <Page title="Switches & DNs" description="Sites (switches) with the HA pair that serves each. Open a switch to see its DNs.">
+      <DataTable
+        label="Switches"
+        columns={columns}
+        getRowId={(s) => s.name}
+        {...table}
+        loading={switches.isPending}
+        error={switches.isError ? errorMessage(switches.error) : undefined}
+        onRowClick={(s) => navigate(`/switches/${encodeURIComponent(s.name)}`)}
+        searchPlaceholder="Search switches"
+        empty={<EmptyPanel title="No switches" description="Import a configuration to add sites and their DNs." />}
+      />
+    </Page>
+  );
+}
