@@ -10,6 +10,7 @@ import { StreamFramer, createResponse, isRequest, serialize } from '../message/i
 import type { ParserLimits, SipMessage } from '../message/index.js';
 import type { Destination, MessageSource, TransportErrorSink } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
+import { applyKeepAlive, type TcpKeepAliveOptions } from './keepalive.js';
 
 export type StreamProtocol = 'tcp' | 'tls';
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -27,6 +28,8 @@ export interface ConnectionInfo {
   /** Epoch ms. */
   since: number;
   lastActivity: number;
+  /** Epoch ms of the last bytes received (a message or a keep-alive ping): RFC 5626 flow liveness. */
+  lastReceived: number;
   bytesIn: number;
   bytesOut: number;
   messagesIn: number;
@@ -46,6 +49,8 @@ export interface ConnectionManagerOptions {
   maxWriteBufferBytes?: number;
   /** Options for outbound TLS connections (CA, client cert, servername...). */
   tlsClient?: tls.ConnectionOptions;
+  /** TCP keep-alive on every connection (sip-enable-tcp-keep-alive), see keepalive.ts. */
+  keepAlive?: TcpKeepAliveOptions;
   limits?: Partial<ParserLimits>;
 }
 
@@ -90,6 +95,7 @@ export class Connection {
   state: ConnectionState;
   readonly since = Date.now();
   lastActivity = this.since;
+  lastReceived = this.since;
   bytesIn = 0;
   bytesOut = 0;
   messagesIn = 0;
@@ -143,6 +149,7 @@ export class Connection {
       remotePort: this.remotePort,
       since: this.since,
       lastActivity: this.lastActivity,
+      lastReceived: this.lastReceived,
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       messagesIn: this.messagesIn,
@@ -269,7 +276,7 @@ export class ConnectionManager {
     }
     conn ??= this.find(transport, dest.host, dest.port);
     if (!conn) {
-      const opened = this.connect(transport, normalizeAddress(dest.host), dest.port);
+      const opened = this.connect(transport, normalizeAddress(dest.host), dest.port, dest.tlsServerName);
       if (opened instanceof Error) {
         reportError(sink, opened);
         return undefined;
@@ -328,7 +335,7 @@ export class ConnectionManager {
     return undefined;
   }
 
-  private connect(transport: StreamProtocol, host: string, port: number): Connection | Error {
+  private connect(transport: StreamProtocol, host: string, port: number, serverName?: string): Connection | Error {
     const refused = this.admit(host);
     if (refused) {
       this.counters.rejectedByLimit++;
@@ -336,7 +343,7 @@ export class ConnectionManager {
     }
     const socket =
       transport === 'tls'
-        ? tls.connect({ ...this.options.tlsClient, host, port, servername: net.isIP(host) ? undefined : host })
+        ? tls.connect({ ...this.options.tlsClient, host, port, servername: serverName ?? (net.isIP(host) ? undefined : host) })
         : net.connect({ host, port });
     const conn = new Connection(socket, transport, 'outbound', host, port, this.options.limits);
     this.register(conn);
@@ -385,6 +392,7 @@ export class ConnectionManager {
   private wire(conn: Connection): void {
     const socket = conn.socket;
     socket.setNoDelay(true);
+    applyKeepAlive(socket, this.options.keepAlive);
     socket.on('data', (chunk: Buffer) => {
       try {
         this.onData(conn, chunk);
@@ -404,7 +412,7 @@ export class ConnectionManager {
 
   private onData(conn: Connection, chunk: Buffer): void {
     conn.bytesIn += chunk.length;
-    conn.lastActivity = Date.now();
+    conn.lastActivity = conn.lastReceived = Date.now();
     const events = conn.framer.push(chunk);
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;

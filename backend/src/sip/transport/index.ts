@@ -32,3 +32,16 @@ export {
   type TransportErrorSink,
   type TransportProtocol,
 } from './types.js';
+export {
+  TlsConfigError,
+  certificateIdentities,
+  checkSipServerIdentity,
+  clientTlsOptions,
+  effectiveMinVersion,
+  loadTlsMaterial,
+  serverTlsOptions,
+  type LoadedTls,
+  type SipTlsConfig,
+  type TlsMaterialSource,
+} from './tls-context.js';
+export { applyKeepAlive, describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from './keepalive.js';

@@ -206,6 +206,12 @@ export class TransportLayer implements SipTransport {
     return this.connections.closeConnection(id);
   }
 
+  /** Epoch ms a TCP/TLS connection last received bytes (undefined once closed): RFC 5626 §4.4 flow liveness, no allocation. */
+  connectionLastReceived(id: string): number | undefined {
+    const c = this.connections.get(id);
+    return c && c.state !== 'closed' ? c.lastReceived : undefined;
+  }
+
   stats(): TransportStats {
     return {
       udp: { ...this.udpCounters },

@@ -15,6 +15,8 @@ export interface Destination {
   connectionId?: string;
   /** With `connectionId`: fail instead of opening a new connection when that flow is gone (RFC 5626 style). */
   requireConnection?: boolean;
+  /** TLS: the host name that was resolved to `host` (SNI, and the RFC 5922 identity the certificate must carry). */
+  tlsServerName?: string;
   /** UDP: send from the socket bound to this local address/port (RFC 3581 §4 symmetric response). */
   localAddress?: string;
   localPort?: number;
