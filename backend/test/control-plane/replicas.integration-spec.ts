@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SseParser } from '../../src/contracts/worker-protocol.js';
+import { freshDatabase, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { freePort, waitFor } from '../proxy/peers.js';
+
+/** Two control-plane replicas on one PostgreSQL, started together; a remote worker attached to one of them. */
+let a: Product;
+let b: Product;
+let tokenA: string;
+let tokenB: string;
+let worker: ChildProcess | undefined;
+let httpPort: number;
+
+const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  const url = await freshDatabase(inject('postgresAdminUrl'), 'replicas');
+  // Started at the same moment: migrations and the first admin must not collide.
+  [a, b] = await Promise.all([startProduct({ DATABASE_URL: url }), startProduct({ DATABASE_URL: url })]);
+  tokenA = await a.login();
+  tokenB = await b.login();
+  const sipPort = await freePort();
+  const proxyPort = await freePort('127.0.0.5');
+  httpPort = await freePort('127.0.0.5');
+  const yaml = `version: 1
+applications:
+  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${sipPort} }, backup: SIPServer_A_backup }
+  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${sipPort} } }
+  - name: SIPProxy_R
+    type: sip-proxy
+    host: 127.0.0.5
+    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
+    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 5, oos-force: 5 } }
+switches:
+  - name: SiteA
+    sip-server: SIPServer_A
+    dns:
+      - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "127.0.0.5:${proxyPort}", oos-check: 5, oos-force: 5 } } }
+`;
+  const r = await a.api('/config/import', { method: 'POST', token: tokenA, headers: { 'content-type': 'application/yaml' }, body: yaml });
+  expect(r.status, await r.clone().text()).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  worker?.kill('SIGKILL');
+  await Promise.all([a?.stop(), b?.stop()]);
+});
+
+describe('several control-plane replicas on one PostgreSQL', () => {
+  it('share users and configuration', async () => {
+    const head = async (p: Product, t: string) => ((await (await p.api('/config/head', { token: t })).json()) as { version: number }).version;
+    expect(await head(b, tokenB)).toBe(await head(a, tokenA));
+  });
+
+  it('pushes a change made through one replica to a worker attached to the other, within a second', async () => {
+    const created = (await (await b.api('/workers/tokens', { method: 'POST', token: tokenB, ...json({ app: 'SIPProxy_R' }) })).json()) as { token: string };
+    worker = spawn(process.execPath, [join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'), '--control-plane', b.url, '--app', 'SIPProxy_R'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } });
+    const status = async () => (await (await fetch(`http://127.0.0.5:${httpPort}/status`)).json()) as { configVersion: string; pairs: { name: string }[] };
+    await waitFor(async () => { try { return !!(await status()).configVersion; } catch { return false; } }, 20_000, 'worker running');
+    const before = (await status()).configVersion;
+    // The worker is visible from the replica it is not attached to (through the database).
+    await waitFor(async () => ((await (await a.api('/workers', { token: tokenA })).json()) as { app: string; online: boolean }[]).some((w) => w.app === 'SIPProxy_R' && w.online), 10_000, 'worker seen by replica A');
+    const t0 = Date.now();
+    const r = await a.api('/applications/SIPProxy_R', { method: 'PATCH', token: tokenA, ...json({ options: { sipproxy: { 'oos-check': 2 } } }) });
+    expect(r.status).toBe(200);
+    await waitFor(async () => (await status()).configVersion !== before, 3000, 'pushed through replica B');
+    expect(Date.now() - t0).toBeLessThan(1000);
+  }, 60_000);
+
+  it('shows an alarm raised at one replica on the other replica live stream', async () => {
+    const events: { event: string; data: string }[] = [];
+    const ac = new AbortController();
+    void (async () => {
+      try {
+        const res = await fetch(`${a.url}/api/events`, { headers: { authorization: `Bearer ${tokenA}` }, signal: ac.signal });
+        const parser = new SseParser();
+        const dec = new TextDecoder();
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) events.push(...parser.push(dec.decode(chunk, { stream: true })));
+      } catch { /* closed */ }
+    })();
+    await waitFor(() => events.length > 0, 5000, 'stream open');
+    // The worker reports to B; stopping it makes B raise worker-down (heartbeat timeout).
+    worker!.kill('SIGKILL');
+    await waitFor(() => events.some((e) => e.event === 'alarm' && e.data.includes('worker-down:SIPProxy_R')), 15_000, 'alarm on replica A stream');
+    ac.abort();
+  }, 30_000);
+});
