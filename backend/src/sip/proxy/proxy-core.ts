@@ -213,8 +213,9 @@ export class ProxyCore {
   private handleRequest(tx: ServerTransaction, req: SipRequest): void {
     // §16.3 item 1: the views we rely on must parse (they throw on malformed values).
     const cseq = req.cseq();
-    const from = req.from();
-    const to = req.to();
+    // Only the tags are needed (loop hash, in-dialog test): read them without building name-addr objects.
+    const fromTag = headerTag(req, 'from');
+    const toTag = headerTag(req, 'to');
     if (!req.callId) throw new SipError(400, 'Missing Call-ID');
     if (cseq.method !== req.method) throw new SipError(400, 'CSeq Method Mismatch');
     const ruri = req.uri();
@@ -267,8 +268,8 @@ export class ProxyCore {
       requestUri: fwd.requestUri,
       routes: fwd.headers.getAll('route'),
       proxyRequire: pr,
-      fromTag: from.tag,
-      toTag: to.tag,
+      fromTag,
+      toTag,
       callId: req.callId,
       cseq: cseq.seq,
     });
@@ -287,7 +288,7 @@ export class ProxyCore {
     }
     const topVia = req.topVia();
 
-    const inDialog = to.tag !== undefined;
+    const inDialog = toTag !== undefined;
     const src = tx.source;
     const fromServer = this.router.classifySource({
       source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
@@ -860,6 +861,33 @@ class OptionsProber implements Prober {
 }
 
 // ------------------------------------------------------------------ helpers
+
+const TAG_WORD = /tag/i;
+
+/**
+ * The `tag` parameter of From/To (RFC 3261 §19.3) from the raw value: the fast path finds `;tag=` after the
+ * closing `>` (or anywhere in an addr-spec form, whose parameters are all header parameters, §20.10); unusual
+ * spellings (spaces around `=`, upper case) fall back to the full parser, which throws on malformed values
+ * (-> 400 Bad Request, §16.3 item 1).
+ */
+function headerTag(req: SipRequest, name: 'from' | 'to'): string | undefined {
+  const v = req.headers.get(name);
+  if (v === undefined) return name === 'from' ? req.from().tag : req.to().tag; // throws "Missing From/To"
+  const gt = v.lastIndexOf('>');
+  const start = gt + 1;
+  const i = v.indexOf(';tag=', start);
+  if (i < 0) {
+    if (TAG_WORD.test(start === 0 ? v : v.slice(start)) || (gt < 0 && v.indexOf('<') >= 0)) return name === 'from' ? req.from().tag : req.to().tag;
+    return undefined;
+  }
+  let end = i + 5;
+  while (end < v.length) {
+    const c = v.charCodeAt(end);
+    if (c === 59 || c === 44 || c === 32 || c === 9 || c === 13 || c === 10) break;
+    end++;
+  }
+  return end > i + 5 ? v.slice(i + 5, end) : name === 'from' ? req.from().tag : req.to().tag;
+}
 
 /** The HA monitor's Clock on the transaction layer's timer wheel: one time source, fake in tests. */
 export function clockFromScheduler(s: TimerScheduler): Clock {
