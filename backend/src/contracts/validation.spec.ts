@@ -313,8 +313,24 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     doc.switches[1].dns.splice(2, 1);
     const r = results(doc);
     expect(r).toContain('switches[1].dns outbound-proxy-dn-count');
+    expect(r).toContain('applications[5].options.sipproxy.servicing-sipserver pool-not-described');
     // SiteA's trunk now points at an external-contact nobody has
     expect(r).toContain('switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch');
+  });
+
+  it('an empty switch is allowed (the control plane builds a site edit by edit), a new site need not be monitored yet', () => {
+    const doc = example();
+    doc.applications.push(
+      { name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5270 }, options: {} },
+    );
+    doc.switches.push({ name: 'SiteC', sipServer: 'SIPServer_C', dns: [] });
+    expect(results(doc)).toEqual([]);
+    // once its pool is described, every proxy must monitor the pair
+    doc.switches[2].dns.push({ number: 'pool', type: 'voip-service', options: { TServer: { 'service-type': 'sip-outbound-proxy', contact: 'proxy.site-c.example', 'external-contact': 'proxy.site-c.example:5260', 'oos-check': 5, 'oos-force': 5 } } });
+    expect(results(doc)).toEqual(['applications[4].options.sipproxy.applications pair-not-monitored', 'applications[5].options.sipproxy.applications pair-not-monitored']);
+    doc.applications[4].options.sipproxy.applications += ',SIPServer_C';
+    doc.applications[5].options.sipproxy.applications += ',SIPServer_C';
+    expect(results(doc)).toEqual([]);
   });
 
   it('oos-check and oos-force are mandatory and oos-check must not be 0', () => {

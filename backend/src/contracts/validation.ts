@@ -232,11 +232,14 @@ class Validator {
     return this.describedPoolSet;
   }
 
-  /** The primaries of the environment's HA pairs: sip-servers that serve a switch and are nobody's backup (computed once). */
+  /**
+   * The primaries of the environment's HA pairs in service: sip-servers, nobody's backup, serving a switch that has a
+   * sip-outbound-proxy DN (SIP Server then sends through the proxies, so every proxy must monitor the pair). Computed once.
+   */
   private primaries(): AppInfo[] {
     if (!this.primaryList) {
-      const serving = new Set(this.doc.switches.map((s) => s.sipServer));
-      this.primaryList = [...this.apps.values()].filter((i) => i.app.type === 'sip-server' && serving.has(i.app.name) && !this.backupOf.has(i.app.name));
+      const described = this.describedPools();
+      this.primaryList = [...this.apps.values()].filter((i) => i.app.type === 'sip-server' && described.has(i.app.name) && !this.backupOf.has(i.app.name));
     }
     return this.primaryList;
   }
@@ -519,9 +522,11 @@ class Validator {
     }
     const pool = sw.sipServer !== undefined ? (this.pools.get(sw.sipServer) ?? []) : [];
     const outbound = this.outboundBySwitch.get(s) ?? [];
-    if (outbound.length === 0) {
+    // An empty switch is allowed so the control plane can build a site edit by edit (switch, then its DNs);
+    // as soon as it has DNs, its pool must be described.
+    if (outbound.length === 0 && sw.dns.length > 0) {
       this.err(`${path}.dns`, 'outbound-proxy-dn-count',
-        `${what} needs one DN of type voip-service with [TServer] service-type sip-outbound-proxy, describing its proxy pool.`);
+        `${what} needs one DN of type voip-service with [TServer] service-type sip-outbound-proxy, describing its proxy pool (add it before its other DNs).`);
     }
     for (const extra of outbound.slice(1)) {
       this.err(`${extra.path}.options.TServer.service-type`, 'outbound-proxy-dn-count',
