@@ -42,6 +42,15 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     role: num(sp['sipproxy-role'], 0),
     ipTos: num(sp['sip-ip-tos'], 256),
     tcpKeepAlive: sp['sip-enable-tcp-keep-alive'] === true,
+    tcpKeepAliveIdleS: num(sp['tcp-keep-alive-idle'], 60),
+    tcpKeepAliveIntervalS: typeof sp['tcp-keep-alive-interval'] === 'number' ? sp['tcp-keep-alive-interval'] : undefined,
+    tcpKeepAliveCount: typeof sp['tcp-keep-alive-count'] === 'number' ? sp['tcp-keep-alive-count'] : undefined,
+    connectionIdleTimeoutS: num(sp['connection-idle-timeout'], 7200),
+    limits: {
+      maxMessageBytes: num(sp['max-message-size'], 65535),
+      maxHeaders: num(sp['max-header-count'], 256),
+      maxLineLength: num(sp['max-line-length'], 8192),
+    },
     // The serving pair's resolved timing (the proxy's own option, else its site's VoIP Service DN, else 5 s).
     oosCheckS: eff.haPairs.find((p) => p.serving)?.oosCheck ?? num(sp['oos-check'], 5),
     oosForceS: eff.haPairs.find((p) => p.serving)?.oosForce ?? num(sp['oos-force'], 5),

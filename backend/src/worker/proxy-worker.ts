@@ -6,6 +6,8 @@
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from '../sip/transport/keepalive.js';
 import { isIP } from 'node:net';
 import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
 import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
@@ -146,10 +148,22 @@ export class ProxyWorker {
       notes.push(n);
       log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
     }
+    const keepAlive: TcpKeepAliveOptions = {
+      enabled: config.tcpKeepAlive,
+      idleS: config.tcpKeepAliveIdleS,
+      intervalS: config.tcpKeepAliveIntervalS,
+      count: config.tcpKeepAliveCount,
+    };
     if (config.tcpKeepAlive) {
-      const n = 'sip-enable-tcp-keep-alive=true: TCP keep-alive probes are not enabled by this worker yet (the transport layer has no keep-alive option); stale connections are found by the idle timeout.';
+      const n = describeKeepAlive(keepAlive, osKeepAliveSettings((p) => {
+        try {
+          return readFileSync(p, 'utf8');
+        } catch {
+          return undefined;
+        }
+      }));
       notes.push(n);
-      log.warn(n, { option: 'sip-enable-tcp-keep-alive' });
+      log.info(n, { option: 'sip-enable-tcp-keep-alive' });
     }
 
     // resolve-host: the address (true) or the host name (false) goes into Via / Record-Route.
@@ -185,7 +199,12 @@ export class ProxyWorker {
     if (config.transports.includes('tls')) notes.push('TLS listener not started by this worker yet (TLS issue).');
     let transport: TransportLayer;
     try {
-      transport = await TransportLayer.create({ listeners, udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024 });
+      transport = await TransportLayer.create({
+        listeners,
+        udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024,
+        limits: config.limits,
+        connections: { keepAlive, idleTimeoutMs: config.connectionIdleTimeoutS * 1000, limits: config.limits },
+      });
     } catch (e) {
       return fail(40006, `${bindAddress}:${config.sipPort}: ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
     }

@@ -58,6 +58,14 @@ export interface ProxyRuntimeConfig {
   ipTos: number;
   /** `sip-enable-tcp-keep-alive`. */
   tcpKeepAlive: boolean;
+  /** Product extensions: tcp-keep-alive-idle / -interval / -count (s, s, probes). */
+  tcpKeepAliveIdleS: number;
+  tcpKeepAliveIntervalS?: number;
+  tcpKeepAliveCount?: number;
+  /** connection-idle-timeout (s, 0 = never). */
+  connectionIdleTimeoutS: number;
+  /** Parser limits: max-message-size, max-header-count, max-line-length. */
+  limits: { maxMessageBytes: number; maxHeaders: number; maxLineLength: number };
   /** `oos-check` (s), live. */
   oosCheckS: number;
   /** `oos-force` (s), live. */
@@ -97,6 +105,9 @@ export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick
     role: 10,
     ipTos: 256,
     tcpKeepAlive: false,
+    tcpKeepAliveIdleS: 60,
+    connectionIdleTimeoutS: 7200,
+    limits: { maxMessageBytes: 65535, maxHeaders: 256, maxLineLength: 8192 },
     oosCheckS: 5,
     oosForceS: 5,
     overloadDialogRate: 0,
