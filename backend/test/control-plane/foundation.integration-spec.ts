@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ADMIN_PASSWORD, freshDatabase, MAIN_JS, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { ADMIN_PASSWORD, freePort, freshDatabase, MAIN_JS, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
 
 describe('control plane on an external PostgreSQL (DATABASE_URL)', () => {
   let product: Product;
@@ -123,4 +123,35 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe('embedded PostgreSQL as an ordinary user', () => {
+  // As root the server runs as the postgres OS user (tested above); here the whole product runs unprivileged.
+  it.runIf(process.getuid?.() === 0)('starts, answers health and stops cleanly when run by an unprivileged user', async () => {
+    if (spawnSync('id', ['sipedge-it']).status !== 0) spawnSync('useradd', ['--system', '--no-create-home', '--user-group', 'sipedge-it']);
+    const uid = Number(spawnSync('id', ['-u', 'sipedge-it'], { encoding: 'utf8' }).stdout.trim());
+    const gid = Number(spawnSync('id', ['-g', 'sipedge-it'], { encoding: 'utf8' }).stdout.trim());
+    const dataDir = mkdtempSync(join(tmpdir(), 'sipedge-unpriv-'));
+    chownSync(dataDir, uid, gid);
+    const port = await freePort();
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, WORKERS_ENABLED: 'false', LOG_LEVEL: 'warn' };
+    const child = spawn(process.execPath, [MAIN_JS], { cwd: REPO_ROOT, uid, gid, env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    try {
+      let health: { database?: { mode: string; up: boolean } } = {};
+      for (let i = 0; i < 240 && child.exitCode === null; i++) {
+        try { const r = await fetch(`http://127.0.0.1:${port}/api/health`); if (r.ok) { health = (await r.json()) as typeof health; break; } } catch { /* starting */ }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(health.database).toEqual(expect.objectContaining({ mode: 'embedded', up: true }));
+      const pgOwner = spawnSync('stat', ['-c', '%u', join(dataDir, 'pg', 'PG_VERSION')], { encoding: 'utf8' }).stdout.trim();
+      expect(Number(pgOwner)).toBe(uid);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
