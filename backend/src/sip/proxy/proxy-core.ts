@@ -318,6 +318,10 @@ export class ProxyCore {
       const top = routeList[0]!.uri;
       decision = { kind: 'hop', target: uriToHop(top), reason: 'request-uri' };
       if (!top.params.has('lr')) strictNextHop(fwd);
+    } else if (!fromServer && this.isOwnUri(fwd.uri() ?? ruri)) {
+      // Addressed to the proxy itself with nothing left to route by (e.g. a UA that lost its route set):
+      // the serving SIP Server is the only element that can know the dialog; forwarding to ourselves would loop.
+      decision = this.router.toPair(this.config.servingPair);
     } else {
       const u = fwd.uri() ?? ruri;
       decision = this.router.decide(
