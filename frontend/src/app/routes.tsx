@@ -4,7 +4,6 @@ import { RequireAuth } from '../features/auth/RequireAuth';
 import { LoginPage } from '../features/auth/LoginPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
 import {
-  AlarmsPage,
   AuditLogPage,
   ImportExportPage,
   NotFoundPage,
@@ -12,11 +11,13 @@ import {
   UsersPage,
   VersionsPage,
 } from '../features/placeholders/pages';
+import { AlarmsPage } from '../features/alarms/AlarmsPage';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { ApplicationDetailPage } from '../features/applications/ApplicationDetailPage';
 import { SwitchesPage } from '../features/switches/SwitchesPage';
 import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
 import { DnDetailPage } from '../features/switches/DnDetailPage';
+import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
 
@@ -38,6 +39,7 @@ export const routes: RouteObject[] = [
       {
         element: (
           <RequireAuth>
+            <LiveEvents />
             <AppLayout />
           </RequireAuth>
         ),

@@ -1,9 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Badge, Card, Group, List, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Grid, Group, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconDatabase, IconServer, IconTopologyStar3 } from '@tabler/icons-react';
 import { healthApi, type HealthResponse } from '../../api';
+import type { WorkerView } from '../../api/config';
+import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
+import { errorMessage } from '../../lib/notify';
+import { useLive } from '../live/liveStore';
+import { useActiveAlarms, useServiceState } from '../live/useLiveData';
+import { RestartWorkerButton } from '../config-edit/AppliedPanel';
+import { useCan } from '../auth/permissions';
+import { SiteCard } from './SiteCard';
+import { Sparkline } from './Sparkline';
 
 export const HEALTH_QUERY_KEY = ['health'] as const;
 
@@ -46,8 +55,9 @@ function DatabaseCard({ health }: { health: HealthResponse | undefined }) {
   );
 }
 
-function WorkersCard({ health }: { health: HealthResponse | undefined }) {
-  const workers = health?.workers;
+function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undefined; configVersion?: number | null }) {
+  const { history } = useLive();
+  const isAdmin = useCan('manage-users');
   return (
     <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="dash-workers-title">
       <Group justify="space-between" mb="xs" wrap="nowrap">
@@ -57,89 +67,188 @@ function WorkersCard({ health }: { health: HealthResponse | undefined }) {
             Proxy workers
           </Title>
         </Group>
-        {workers ? <Badge variant="default">{workers.length}</Badge> : <Skeleton height={20} width={32} />}
+        {workers ? (
+          <Badge variant="default">{workers.filter((w) => w.online).length} / {workers.length} online</Badge>
+        ) : (
+          <Skeleton height={20} width={32} />
+        )}
       </Group>
       {!workers ? (
-        <Skeleton height={14} mt={6} width="60%" />
+        <Skeleton height={60} mt={6} />
       ) : workers.length === 0 ? (
         <Text size="sm" c="dimmed">
-          No proxy workers connected.
+          No proxy workers known yet.
         </Text>
       ) : (
-        <List size="sm" spacing={4} listStyleType="none">
-          {workers.map((w) => (
-            <List.Item key={w.id}>
-              <Group gap="xs" justify="space-between" wrap="nowrap">
-                <Text size="sm" truncate title={w.id}>
-                  {w.app}
-                </Text>
-                <Group gap={4} wrap="nowrap">
-                  {w.restartPending ? (
-                    <Badge size="sm" variant="light" color="orange">
-                      restart pending
-                    </Badge>
-                  ) : null}
-                  {w.configVersion !== undefined ? (
-                    <Badge size="sm" variant="default" title="Configuration version the worker runs">
-                      v{w.configVersion}
-                    </Badge>
-                  ) : null}
-                  <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'}>
-                    {w.online ? 'online' : 'offline'}
-                  </Badge>
-                </Group>
-              </Group>
-            </List.Item>
-          ))}
-        </List>
+        <ScrollArea type="auto">
+          <Table aria-label="Proxy workers" verticalSpacing={6} fz="sm" miw={640}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Worker</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th>Config</Table.Th>
+                <Table.Th>Calls/s</Table.Th>
+                <Table.Th>503s</Table.Th>
+                <Table.Th>Probe RTT</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {workers.map((w) => {
+                const h = history[w.id] ?? [];
+                const behind = configVersion != null && w.configVersion != null && w.configVersion < configVersion;
+                return (
+                  <Table.Tr key={w.id} data-worker={w.app}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {w.app}
+                      </Text>
+                      {w.hostname ? (
+                        <Text size="xs" c="dimmed">
+                          {w.hostname}
+                          {w.pid ? ` · pid ${w.pid}` : ''}
+                        </Text>
+                      ) : null}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'}>
+                          {w.online ? 'online' : 'offline'}
+                        </Badge>
+                        {w.restartPending ? (
+                          <Tooltip label={`Needs a restart for: ${w.restartPendingOptions.join(', ') || 'some options'}`}>
+                            <Badge size="sm" variant="light" color="orange">
+                              restart pending
+                            </Badge>
+                          </Tooltip>
+                        ) : null}
+                        {w.restartPending && isAdmin ? <RestartWorkerButton worker={w} /> : null}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      {w.configVersion != null ? (
+                        <Badge size="sm" variant={behind ? 'light' : 'default'} color={behind ? 'blue' : undefined} title="Configuration version the worker runs">
+                          v{w.configVersion}
+                        </Badge>
+                      ) : (
+                        <Text size="xs" c="dimmed">
+                          —
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Sparkline values={h.map((s) => s.callsPerSecond)} label={`Calls per second of ${w.app}`} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Sparkline
+                        values={h.map((s) => s.responses503)}
+                        label={`503 responses of ${w.app}`}
+                        color="var(--mantine-color-red-6)"
+                        digits={0}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Sparkline
+                        values={h.map((s) => s.rttMs)}
+                        label={`Probe RTT of ${w.app}`}
+                        unit=" ms"
+                        color="var(--mantine-color-teal-6)"
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </ScrollArea>
       )}
     </Card>
   );
 }
 
-function ServiceStateCard() {
-  return (
-    <Card withBorder radius="md" padding="lg" component="section" aria-labelledby="dash-service-title">
-      <Group gap="xs" mb="xs" wrap="nowrap">
-        <IconTopologyStar3 size={20} aria-hidden />
-        <Title order={2} size="h4" id="dash-service-title">
-          Service state
-        </Title>
-      </Group>
-      <Stack gap="xs">
-        <Text size="sm" c="dimmed">
-          Each site with its proxy pool and HA pair, and which server each proxy sees active, will appear here.
-        </Text>
-        <Group gap="xs" aria-label="Legend" role="group">
-          <StatusBadge status="primary-active" size="sm" />
-          <StatusBadge status="backup-active" size="sm" />
-          <StatusBadge status="out-of-service" size="sm" />
-          <StatusBadge status="unknown" size="sm" />
-        </Group>
-      </Stack>
-    </Card>
-  );
-}
-
 export function DashboardPage() {
-  const health = useQuery({
-    queryKey: HEALTH_QUERY_KEY,
-    queryFn: healthApi.get,
-    refetchInterval: 10_000,
-  });
+  const health = useQuery({ queryKey: HEALTH_QUERY_KEY, queryFn: healthApi.get, refetchInterval: 10_000 });
+  const state = useServiceState();
+  const alarms = useActiveAlarms();
+  const { stream } = useLive();
+  const s = state.data;
+  const oosCount = s?.pairs.filter((p) => p.state === 'out-of-service').length ?? 0;
 
   return (
-    <Page title="Dashboard" description="Control-plane health and the service state of every site.">
+    <Page
+      title="Dashboard"
+      description="Each site with its HA pair and proxy pool, live."
+      actions={
+        <Group gap="xs">
+          {alarms.data && alarms.data.length > 0 ? (
+            <Badge color="red" variant="filled" data-testid="dashboard-alarm-count">
+              {alarms.data.length} active alarm{alarms.data.length === 1 ? '' : 's'}
+            </Badge>
+          ) : null}
+          <Badge
+            variant="dot"
+            color={stream === 'open' ? 'green' : 'gray'}
+            data-testid="live-state"
+            title={stream === 'open' ? 'Updates arrive as they happen' : 'Live stream unavailable: refreshing every few seconds'}
+          >
+            {stream === 'open' ? 'live' : 'polling'}
+          </Badge>
+        </Group>
+      }
+    >
       {health.isError ? (
         <Alert color="red" icon={<IconAlertCircle aria-hidden />} role="alert" title="Health check failed">
           {health.error.message}
         </Alert>
       ) : null}
-      <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} spacing="md">
-        <DatabaseCard health={health.data} />
-        <WorkersCard health={health.data} />
-        <ServiceStateCard />
-      </SimpleGrid>
+
+      <Stack gap="sm" component="section" aria-labelledby="dash-service-title">
+        <Group gap="xs" justify="space-between">
+          <Group gap="xs" wrap="nowrap">
+            <IconTopologyStar3 size={20} aria-hidden />
+            <Title order={2} size="h4" id="dash-service-title">
+              Service state
+            </Title>
+            {oosCount > 0 ? (
+              <StatusBadge status="out-of-service" label={`${oosCount} pair${oosCount === 1 ? '' : 's'} out of service`} />
+            ) : null}
+          </Group>
+          <Group gap={6} aria-label="Legend" role="group" visibleFrom="sm">
+            <StatusBadge status="primary-active" size="sm" />
+            <StatusBadge status="backup-active" size="sm" />
+            <StatusBadge status="out-of-service" size="sm" />
+            <Badge size="sm" color="orange" variant="outline">
+              proxies disagree
+            </Badge>
+          </Group>
+        </Group>
+        {state.isPending ? (
+          <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }}>
+            <Skeleton height={260} radius="md" />
+            <Skeleton height={260} radius="md" />
+          </SimpleGrid>
+        ) : state.isError && !s ? (
+          <Alert color="red" role="alert" icon={<IconAlertCircle aria-hidden />} title="Service state unavailable">
+            {errorMessage(state.error)}
+          </Alert>
+        ) : s && s.sites.length === 0 ? (
+          <EmptyPanel title="No sites" description="Import a configuration with switches and their HA pairs to see them here." />
+        ) : s ? (
+          <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }} spacing="md">
+            {s.sites.map((site) => (
+              <SiteCard key={site.switch} site={site} state={s} />
+            ))}
+          </SimpleGrid>
+        ) : null}
+      </Stack>
+
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, xl: 9 }}>
+          <WorkersCard workers={s?.workers} configVersion={s?.configVersion} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, xl: 3 }}>
+          <DatabaseCard health={health.data} />
+        </Grid.Col>
+      </Grid>
     </Page>
   );
 }
