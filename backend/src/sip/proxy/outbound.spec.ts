@@ -46,7 +46,7 @@ describe('EdgeOutbound (RFC 5626 edge proxy, RFC 3327 Path)', () => {
     expect(st.ob).toBe(true);
     expect(st.contacts[0]).toMatchObject({ key: '1000@10.0.0.50:5061', regId: 1, instance: '<urn:uuid:00000000-0000-1000-8000-000A95A0E128>' });
     const fwd = req.clone();
-    edge.addPath(fwd, st, 'udp');
+    edge.addPath(fwd, st, edge.uri('udp', st.token, st.ob));
     const path = fwd.headers.get('path')!;
     expect(path).toMatch(/^<sip:[\w-]+\.[\w-]+@10\.0\.0\.1:5060;lr;ob>$/);
     expect(fwd.supported()).toEqual(expect.arrayContaining(['outbound', 'path']));

@@ -130,9 +130,12 @@ export class EdgeOutbound {
     };
   }
 
-  /** Adds our Path (RFC 3327 §5.2: the URI the registrar's side reaches us on) and Supported: path/outbound. */
-  addPath(fwd: SipRequest, st: RegisterState, hopTransport: TransportProtocol): void {
-    fwd.headers.prepend('Path', this.uri(hopTransport, st.token, st.ob));
+  /**
+   * Adds our Path (RFC 3327 §5.2: `pathUri` is our URI on the side the registrar reaches us, with the flow token and
+   * `;ob` from `st`) and Supported: path/outbound.
+   */
+  addPath(fwd: SipRequest, st: RegisterState, pathUri: string): void {
+    fwd.headers.prepend('Path', pathUri);
     const sup = fwd.supported();
     const add = ['path', ...(st.ob ? ['outbound'] : [])].filter((t) => !sup.includes(t));
     if (add.length) fwd.headers.append('Supported', add.join(', '));

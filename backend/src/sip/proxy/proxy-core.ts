@@ -11,6 +11,7 @@ import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
 import { BRANCH_PREFIX, hashOfBranch, loopHash, makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { betterResponse, upstreamStatus } from './response-selection.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
+import type { EdgeOutbound, FlowTarget, RegisterState } from './outbound.js';
 
 /** The proxy's own listening ports per transport (for Via, Record-Route and "is this URI me?"). */
 export interface LocalEndpoints {
@@ -46,6 +47,8 @@ export interface ProxyStats {
   badRequests: number;
   statelessForwards: number;
   activeContexts: number;
+  /** Connections reopened to resend a request after the old one died under it (keep-alive feature). */
+  reopened: number;
 }
 
 export interface ProxyCoreOptions {
@@ -55,6 +58,8 @@ export interface ProxyCoreOptions {
   resolver?: SipResolver;
   clock?: Clock;
   events?: ProxyEvents;
+  /** RFC 5626 / RFC 3327 edge-proxy behaviour (flow tokens, Path, 430/439, Flow-Timer); off when absent. */
+  outbound?: EdgeOutbound;
 }
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE, PUBLISH';
@@ -91,6 +96,7 @@ export class ProxyCore {
     badRequests: 0,
     statelessForwards: 0,
     activeContexts: 0,
+    reopened: 0,
   };
   config: ProxyRuntimeConfig;
   readonly tl: TransactionLayer;
@@ -100,6 +106,7 @@ export class ProxyCore {
   private readonly viaSentBy: Record<SipTransport, string>;
   private readonly rrUri: Record<SipTransport, string>;
   private readonly events: ProxyEvents;
+  readonly outbound: EdgeOutbound | undefined;
   private readonly serverByAddr = new Map<string, { pair: HaPair; role: ServerRole }>();
   private stopped = false;
 
@@ -108,6 +115,7 @@ export class ProxyCore {
     this.tl = opts.tl;
     this.local = opts.local;
     this.events = opts.events ?? {};
+    this.outbound = opts.outbound;
     this.resolver = opts.resolver ?? new SipResolver();
     const clock = opts.clock ?? clockFromScheduler(opts.tl.timers);
     this.aliases = new Set([opts.local.advertisedHost, ...opts.local.aliases].map((h) => stripBrackets(h).toLowerCase()));
@@ -258,7 +266,11 @@ export class ProxyCore {
       removeLastValue(fwd, 'route', last);
     }
     let routeList = fwd.routes();
+    let flowTokens: string[] | undefined;
     while (routeList.length && this.isOwnUri(routeList[0]!.uri)) {
+      // RFC 5626 §5.3: the user part of our own Route URI may be a flow token (from our Path / Record-Route).
+      const user = routeList[0]!.uri.user;
+      if (user !== undefined && this.outbound) (flowTokens ??= []).push(user);
       fwd.headers.removeFirstValue('route');
       routeList = fwd.routes();
     }
@@ -312,9 +324,26 @@ export class ProxyCore {
       }
     }
 
+    // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
+    let flowTarget: FlowTarget | undefined;
+    let registerState: RegisterState | undefined;
+    if (this.outbound) {
+      const r = this.outbound.route(flowTokens ?? [], fwd.uri(), src, fromServer !== undefined, routeList.length);
+      if (r && 'status' in r) throw new SipError(r.status, r.reason);
+      flowTarget = r;
+      if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
+        const s = this.outbound.onRegister(req, src);
+        if (s && 'status' in s) throw new SipError(s.status, s.reason);
+        registerState = s;
+      }
+    }
+
     // §16.5 target determination.
     let decision: RoutingDecision;
-    if (routeList.length) {
+    if (flowTarget) {
+      const d = flowTarget.dest;
+      decision = { kind: 'hop', target: { host: d.host, port: d.port, transport: d.transport }, reason: 'flow' };
+    } else if (routeList.length) {
       const top = routeList[0]!.uri;
       decision = { kind: 'hop', target: uriToHop(top), reason: 'request-uri' };
       if (!top.params.has('lr')) strictNextHop(fwd);
@@ -345,6 +374,14 @@ export class ProxyCore {
     fwd.headers.set('Max-Forwards', String(mf === undefined ? 70 : mf - 1));
 
     const ctx = new ResponseContext(this, tx, fwd, hash, RR_METHODS.has(req.method) && !inDialog);
+    if (this.outbound) {
+      ctx.flowDest = flowTarget?.dest;
+      ctx.register = registerState;
+      if (ctx.recordRoute) {
+        ctx.inToken = this.outbound.tokenForSource(src);
+        if (flowTarget) ctx.outToken = this.outbound.registry.tokenFor(flowTarget.flow);
+      }
+    }
     tx.user = ctx;
     this.stats.activeContexts++;
     let pairInfo: { pair: HaPair; role: ServerRole } | undefined;
@@ -391,15 +428,31 @@ export class ProxyCore {
   }
 
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy = true): SipRequest {
+  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy = true, flow?: ResponseContext): SipRequest {
     const out = copy ? template.clone() : template;
-    if (recordRoute) {
+    const inTok = flow?.inToken;
+    const outTok = flow?.outToken;
+    if (flow?.register && this.outbound) this.outbound.addPath(out, flow.register, this.flowUri(hop.transport, flow.register.token, flow.register.ob));
+    if (recordRoute && (inTok !== undefined || outTok !== undefined)) {
+      // RFC 5626 §5.3: the Record-Route URI facing a flow carries its token, so in-dialog requests use that flow.
+      if (hop.transport !== inbound || (inTok !== undefined && outTok !== undefined)) {
+        out.headers.prepend('Record-Route', this.flowUri(inbound, inTok));
+        out.headers.prepend('Record-Route', this.flowUri(hop.transport, outTok));
+      } else out.headers.prepend('Record-Route', this.flowUri(inbound, inTok ?? outTok));
+    } else if (recordRoute) {
       // Transport-aware Record-Route: the inbound side's URI below, the outbound side's on top when they differ.
       out.headers.prepend('Record-Route', this.rrUri[inbound]);
       if (hop.transport !== inbound) out.headers.prepend('Record-Route', this.rrUri[hop.transport]);
     }
     out.headers.prepend('Via', this.viaSentBy[hop.transport] + makeBranch(hash));
     return out;
+  }
+
+  /** Our Record-Route URI on `t`, with a flow token as user part and `;ob` when asked (RFC 5626 Path / RR). */
+  flowUri(t: SipTransport, token: string | undefined, ob = false): string {
+    const u = this.rrUri[t];
+    const withUser = token === undefined ? u : `<sip:${token}@${u.slice(5)}`;
+    return ob ? withUser.slice(0, -1) + ';ob>' : withUser;
   }
 
   // ------------------------------------------------------------------ stateless paths
@@ -421,9 +474,29 @@ export class ProxyCore {
         removeLastValue(fwd, 'route', last);
         routes = fwd.routes();
       }
+      let ackTokens: string[] | undefined;
       while (routes.length && this.isOwnUri(routes[0]!.uri)) {
+        const user = routes[0]!.uri.user;
+        if (user !== undefined && this.outbound) (ackTokens ??= []).push(user);
         fwd.headers.removeFirstValue('route');
         routes = fwd.routes();
+      }
+      if (this.outbound) {
+        // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it.
+        const topVia = ack.topVia();
+        const fromServer = this.router.classifySource({
+          source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
+          viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
+        });
+        const r = this.outbound.route(ackTokens ?? [], fwd.uri(), src, fromServer !== undefined, routes.length);
+        if (r && 'status' in r) return;
+        if (r) {
+          fwd.headers.set('Max-Forwards', String(mf === undefined ? 70 : mf - 1));
+          fwd.headers.prepend('Via', this.viaSentBy[r.dest.transport] + statelessBranch(topVia?.branch, ack.callId));
+          this.stats.statelessForwards++;
+          this.tl.sendStateless(fwd, r.dest);
+          return;
+        }
       }
       let hop: Hop;
       if (routes.length) {
@@ -502,6 +575,15 @@ export class ResponseContext implements ServerTransactionUser {
     readonly recordRoute: boolean,
   ) {}
 
+  /** RFC 5626: the flow this request must go down (no new connection), when a flow token or registration decided. */
+  flowDest: Destination | undefined;
+  /** A forwarded REGISTER from a UA: its Path token and bindings, recorded on the 2xx. */
+  register: RegisterState | undefined;
+  /** Flow tokens for the Record-Route URIs facing the inbound / outbound flow. */
+  inToken: string | undefined;
+  outToken: string | undefined;
+  private reopened = false;
+
   /** Resolves the target and starts a branch; pairInfo enables failover to the other server of the pair. */
   forwardTo(target: Hop, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean): void {
     // IP literals (the common case: SIP Servers, contacts) resolve synchronously, without a closure.
@@ -510,10 +592,11 @@ export class ResponseContext implements ServerTransactionUser {
       this.startBranch(lit, pairInfo, isRetry);
       return;
     }
-    this.proxy.resolveHop(target, (hop) => this.startBranch(hop, pairInfo, isRetry));
+    // A resolved name is the TLS identity the next hop's certificate must carry (RFC 5922 §7.2).
+    this.proxy.resolveHop(target, (hop) => this.startBranch(hop, pairInfo, isRetry, target.host));
   }
 
-  private startBranch(resolved: ResolvedHop | undefined, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean): void {
+  private startBranch(resolved: ResolvedHop | undefined, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean, serverName?: string): void {
     if (this.finalSent || this.done) return;
     let hop = resolved;
     if (!hop) {
@@ -540,8 +623,9 @@ export class ResponseContext implements ServerTransactionUser {
     }
     // The template is kept intact only when a failover retry may still need it.
     const mayRetry = !isRetry && info !== undefined && this.proxy.config.failover.enabled && info.pair.other(info.role) !== undefined;
-    const out = this.proxy.buildOutgoing(this.template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry);
+    const out = this.proxy.buildOutgoing(this.template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen(), this);
     const branch = new Branch(this, hop, info, isRetry);
+    branch.dest = this.flowDest ?? toDestination(hop, hop === resolved ? serverName : undefined);
     this.branches.push(branch);
     branch.start(out);
   }
@@ -564,6 +648,7 @@ export class ResponseContext implements ServerTransactionUser {
       return;
     }
     if (status < 300) {
+      if (this.register) this.proxy.outbound?.onRegisterResponse(this.register, resp);
       this.finalSent = true;
       this.relay(resp);
       for (const b of this.branches) if (b !== branch) b.cancel();
@@ -590,11 +675,29 @@ export class ResponseContext implements ServerTransactionUser {
   /** §16.9: a transport error counts as a 503 for this branch. */
   onBranchTransportError(branch: Branch): void {
     if (branch.pairInfo && this.tryFailover(branch, 'forward-transport-error')) return;
+    if (this.tryReopen(branch)) return;
     if (!this.best && this.bestCode !== 408) this.bestCode = 503;
     this.maybeFinish();
   }
 
   private bestCode: number | undefined;
+
+  /**
+   * The guide's keep-alive feature: a TCP/TLS connection that died under this active transaction is reopened at
+   * once and the request resent (a new connection, a new branch). Not for SIP Servers (VoIP Service DNs: the
+   * guide's limitation; failover covers them) nor for RFC 5626 flows (430 territory: the UA must re-register).
+   */
+  private mayReopen(): boolean {
+    return this.proxy.config.tcpKeepAlive && !this.reopened && this.flowDest === undefined;
+  }
+
+  private tryReopen(branch: Branch): boolean {
+    if (!this.mayReopen() || branch.hop.transport === 'udp' || branch.pairInfo || this.cancelled || this.finalSent) return false;
+    this.reopened = true;
+    this.proxy.stats.reopened++;
+    this.startBranch(branch.hop, undefined, true, branch.dest?.tlsServerName);
+    return true;
+  }
 
   /** Retry once on the other server of the pair; false when not possible. */
   tryFailover(branch: Branch, trigger: 'forward-timeout' | 'forward-503' | 'forward-transport-error', code?: number): boolean {
@@ -664,6 +767,8 @@ export class ResponseContext implements ServerTransactionUser {
 /** One client branch of a response context (§16.6 step 10-11): its transaction, Timer C and the failover timer. */
 export class Branch implements ClientTransactionUser, TimerTarget {
   tx: ClientTransaction | undefined;
+  /** Where this branch sends (a flow, or the hop with the TLS server name it was resolved from). */
+  dest: Destination | undefined;
   out: SipRequest | undefined;
   gotResponse = false;
   provisional = false;
@@ -693,7 +798,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
       timers.start(this.timerC, proxy.config.timerCMs);
     }
     try {
-      this.tx = proxy.tl.sendRequest(out, toDestination(this.hop), this);
+      this.tx = proxy.tl.sendRequest(out, this.dest ?? toDestination(this.hop), this);
     } catch {
       this.complete = true;
       this.stopTimers();
@@ -806,7 +911,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     c.headers.append('Call-ID', out.callId);
     c.headers.append('CSeq', `${out.cseq().seq} CANCEL`);
     try {
-      this.ctx.proxy.tl.sendRequest(c, toDestination(this.hop), NOOP_CLIENT);
+      this.ctx.proxy.tl.sendRequest(c, this.dest ?? toDestination(this.hop), NOOP_CLIENT);
     } catch {
       // duplicate CANCEL: ignore
     }
@@ -935,8 +1040,10 @@ function uriToHop(u: SipUri): Hop {
   return h;
 }
 
-function toDestination(h: ResolvedHop): Destination {
-  return { transport: h.transport, host: h.host, port: h.port };
+function toDestination(h: ResolvedHop, serverName?: string): Destination {
+  const d: Destination = { transport: h.transport, host: h.host, port: h.port };
+  if (serverName !== undefined && h.transport === 'tls') d.tlsServerName = stripBrackets(serverName);
+  return d;
 }
 
 /**
