@@ -42,6 +42,19 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     role: num(sp['sipproxy-role'], 0),
     ipTos: num(sp['sip-ip-tos'], 256),
     tcpKeepAlive: sp['sip-enable-tcp-keep-alive'] === true,
+    tls: eff.tls
+      ? {
+          certificate: eff.tls.certificate,
+          certificateKey: eff.tls.certificateKey,
+          trustedCa: eff.tls.trustedCa,
+          mutual: eff.tls.mutual,
+          minVersion: eff.tls.minVersion,
+          verifyServerCertificate: eff.tls.verifyServerCertificate,
+        }
+      : undefined,
+    flowTimerS: num(sp['flow-timer'], 0),
+    flowTimerGraceS: num(sp['flow-timer-grace-period'], 30),
+    persistentNextHop: sp['persistent-next-hop-connection'] !== false,
     tcpKeepAliveIdleS: num(sp['tcp-keep-alive-idle'], 60),
     tcpKeepAliveIntervalS: typeof sp['tcp-keep-alive-interval'] === 'number' ? sp['tcp-keep-alive-interval'] : undefined,
     tcpKeepAliveCount: typeof sp['tcp-keep-alive-count'] === 'number' ? sp['tcp-keep-alive-count'] : undefined,

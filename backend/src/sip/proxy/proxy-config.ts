@@ -38,6 +38,19 @@ export interface TrunkDn {
   peerProxyPortTls?: number;
 }
 
+/** The [security] TLS settings: certificate material (file paths or inline PEM) and policy. */
+export interface ProxyTlsConfig {
+  certificate: string;
+  certificateKey: string;
+  trustedCa?: string;
+  /** tls-mutual = 1 */
+  mutual: boolean;
+  /** tls-min-version: never older than TLSv1.2. */
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  /** verify-server-certificate (RFC 5922 identity of next hops). */
+  verifyServerCertificate: boolean;
+}
+
 export interface ProxyRuntimeConfig {
   /** Opaque version of the configuration this was built from (shown in /status). */
   version: string;
@@ -58,6 +71,14 @@ export interface ProxyRuntimeConfig {
   ipTos: number;
   /** `sip-enable-tcp-keep-alive`. */
   tcpKeepAlive: boolean;
+  /** TLS listener and client settings; required when `transports` has tls. */
+  tls?: ProxyTlsConfig;
+  /** flow-timer (s): Flow-Timer in REGISTER 2xx of outbound registrations; 0 none (next REGISTER). */
+  flowTimerS?: number;
+  /** flow-timer-grace-period (s), live. */
+  flowTimerGraceS?: number;
+  /** persistent-next-hop-connection: keep TCP/TLS connections to the SIP Servers open from start. */
+  persistentNextHop?: boolean;
   /** Product extensions: tcp-keep-alive-idle / -interval / -count (s, s, probes). */
   tcpKeepAliveIdleS: number;
   tcpKeepAliveIntervalS?: number;
@@ -92,7 +113,7 @@ export interface ProxyRuntimeConfig {
  * The fields a running proxy takes without restart: the guide's "Immediately" options (oos-check, oos-force,
  * overload-ctrl-dialog-rate), the product's failover-timeout, and the DN routing data (next call).
  */
-export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks'] as const;
+export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks', 'flowTimerS', 'flowTimerGraceS'] as const;
 
 export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
   return {
