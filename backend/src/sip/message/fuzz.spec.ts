@@ -206,6 +206,8 @@ describe('fuzz: parseMessage', () => {
       head + 'Contact: ' + '"'.repeat(30000) + '\r\n\r\n',
       head + 'Via: ' + 'SIP/2.0/UDP h,'.repeat(3000) + '\r\n\r\n',
       head.replace('To: <sip:b@b>', 'To: ' + '<'.repeat(30000)) + '\r\n',
+      head + 'x\r\n'.repeat(10000) + ' '.repeat(15000) + ':\r\n\r\n', // colon-less lines, far colon
+      head + 'X' + ' '.repeat(15000) + ':\r\n'.repeat(3) + '\r\n',
       '\r\n'.repeat(30000),
       'INVITE ' + 'x'.repeat(60000),
     ];

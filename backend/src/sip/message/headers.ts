@@ -97,7 +97,7 @@ export let knownExact = false;
 
 /**
  * Match s[a, b) case-insensitively against the known header names without allocating.
- * Returns the entry, or null. (The name is already validated as a token, so `| 0x20` folding is safe.)
+ * Returns the entry, or null. A match implies s[a, b) is a valid token.
  */
 export function matchKnownName(s: string, a: number, b: number): KnownName | null {
   const len = b - a;
@@ -112,7 +112,9 @@ export function matchKnownName(s: string, a: number, b: number): KnownName | nul
     let i = 0;
     for (; i < len; i++) {
       const c = s.charCodeAt(a + i);
-      if ((c | 0x20) !== lower.charCodeAt(i)) break;
+      const lc = lower.charCodeAt(i);
+      // Strict ASCII case folding: only A-Z fold, so a match also proves the name is a valid token.
+      if (c !== lc && (c < 65 || c > 90 || c + 32 !== lc)) break;
       if (c !== display.charCodeAt(i)) exact = false;
     }
     if (i === len) {

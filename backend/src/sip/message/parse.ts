@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TOKEN, WORD, isToken, parseDigits, trimWs } from './chars.js';
 import type { SipParseError, SipParseErrorCode } from './errors.js';
-import { HeaderField, type HeadSource, Headers, canonicalKey, knownExact, matchKnownName } from './headers.js';
+import { HeaderField, type HeadSource, Headers, type KnownName, canonicalKey, knownExact, matchKnownName } from './headers.js';
 import { type SipMessage, SipRequest, SipResponse, parseCSeq } from './message.js';
 import { parseNameAddr, parseUri } from './uri.js';
 import { type Via, parseViaList } from './via.js';
@@ -112,40 +112,38 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   // offset; valid non-ASCII UTF-8 decodes as utf8 (then the head is decoded on its own).
   let s: string;
   let p0: number; // string index of the start line
-  let sn: number; // string index just past the header section's empty line
-  let headEnd: number; // byte offset of the same point
+  let sn: number; // string index bounding the header scan (the empty line is found by the line loop)
+  let base = 0; // byte offset of string index 0 (latin1 decodes only)
   let utf8 = false;
   let latin1Src = false;
   if (total <= WHOLE_DECODE_MAX) {
     s = latin1(buf, 0, total);
-    let he = s.indexOf('\r\n\r\n', start);
-    if (he !== -1) he += 4;
-    else {
-      he = s.indexOf('\n\n', start);
-      if (he !== -1) he += 2;
-      else he = total;
-    }
-    headEnd = he;
     p0 = start;
-    sn = he;
-    if (!isAscii(buf) && !isAscii(buf.subarray(start, he))) {
+    sn = total;
+    if (!isAscii(buf)) {
+      let he = s.indexOf('\r\n\r\n', start);
+      if (he !== -1) he += 4;
+      else {
+        he = s.indexOf('\n\n', start);
+        he = he !== -1 ? he + 2 : total;
+      }
       const head = buf.subarray(start, he);
-      if (isUtf8(head)) {
-        s = buf.toString('utf8', start, he);
-        p0 = 0;
-        sn = s.length;
-        utf8 = true;
-      } else latin1Src = true;
+      if (!isAscii(head)) {
+        if (isUtf8(head)) {
+          s = buf.toString('utf8', start, he);
+          p0 = 0;
+          sn = s.length;
+          utf8 = true;
+        } else latin1Src = true;
+      }
     }
   } else {
     let he = buf.indexOf(CRLFCRLF, start);
     if (he !== -1) he += 4;
     else {
       he = buf.indexOf(LFLF, start);
-      if (he !== -1) he += 2;
-      else he = total;
+      he = he !== -1 ? he + 2 : total;
     }
-    headEnd = he;
     const head = buf.subarray(start, he);
     if (isAscii(head)) s = latin1(buf, start, he);
     else if (isUtf8(head)) {
@@ -157,6 +155,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
     }
     p0 = 0;
     sn = s.length;
+    base = start;
   }
   const src: HeadSource = { text: s, latin1: latin1Src };
   const maxLine = lim.maxLineLength;
@@ -242,6 +241,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   const maxHeaders = lim.maxHeaders;
   let pos = nl + 1;
   let bodyStr = -1; // string index just after the empty line
+  let colonAt = -1; // next ':' at or after the current line (monotonic search cache)
   while (pos < sn) {
     nl = s.indexOf('\n', pos);
     if (nl === -1 || nl > sn) nl = sn;
@@ -256,20 +256,37 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       continue;
     }
     const lineStart = pos;
-    // field-name = token, then optional WSP, then ':' (HCOLON, RFC 3261 §25.1)
-    let i = pos;
-    let c = 0;
-    while (i < le) {
-      c = s.charCodeAt(i);
-      if (c >= 128 || TOKEN[c] === 0) break;
-      i++;
+    // field-name = token, optional WSP, ':' (HCOLON, RFC 3261 §25.1). The colon search only moves
+    // forward (cached), so lines without one cannot make the scan quadratic.
+    if (colonAt < pos) {
+      colonAt = s.indexOf(':', pos);
+      if (colonAt === -1) colonAt = sn;
     }
-    const nameEnd = i;
-    while (i < le && (c === 32 || c === 9)) c = s.charCodeAt(++i);
-    if (nameEnd === lineStart || i >= le || c !== 58) {
+    let c = s.charCodeAt(pos);
+    let i = colonAt;
+    let nameEnd = i;
+    let known: KnownName | null = null;
+    let bad = c === 32 || c === 9 || i >= le;
+    if (!bad) {
+      while (nameEnd > pos && (s.charCodeAt(nameEnd - 1) === 32 || s.charCodeAt(nameEnd - 1) === 9)) nameEnd--;
+      bad = nameEnd === pos;
+    }
+    if (!bad) {
+      known = matchKnownName(s, pos, nameEnd);
+      if (known === null) {
+        for (let k = pos; k < nameEnd; k++) {
+          const ch = s.charCodeAt(k);
+          if (ch >= 128 || TOKEN[ch] === 0) {
+            bad = true;
+            break;
+          }
+        }
+      }
+    }
+    if (bad) {
       firstErr ??= fail(
         'BAD_HEADER_LINE',
-        nameEnd === lineStart && (s.charCodeAt(lineStart) === 32 || s.charCodeAt(lineStart) === 9) ? 'Unexpected Line Folding' : i >= le ? 'Header Line Without Colon' : 'Malformed Header Name',
+        c === 32 || c === 9 ? 'Unexpected Line Folding' : i >= le ? 'Header Line Without Colon' : 'Malformed Header Name',
         400,
         null,
       );
@@ -312,7 +329,6 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
       next = n2 + 1;
     }
     if (fields.length >= maxHeaders) return fail('TOO_MANY_HEADERS', 'Too Many Headers', 400, partial(fields));
-    const known = matchKnownName(s, lineStart, nameEnd);
     let name: string;
     let key: string;
     if (known !== null) {
@@ -411,7 +427,7 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
   }
 
   // ---- body (RFC 3261 §18.3, §20.14)
-  const bodyStart = bodyStr === sn ? headEnd : start + (utf8 ? Buffer.byteLength(s.slice(0, bodyStr), 'utf8') : bodyStr - p0);
+  const bodyStart = utf8 ? start + Buffer.byteLength(s.slice(0, bodyStr), 'utf8') : base + bodyStr;
   const avail = total - bodyStart;
   let cl: number;
   if (clF !== null) {
