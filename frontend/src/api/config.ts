@@ -82,7 +82,8 @@ export interface ProvisionRequest {
 export interface PlannedTrunk {
   number: string;
   action: 'create' | 'update' | 'unchanged' | 'remove';
-  options: RawOptions;
+  /** The trunk's TServer options (flat), as the plan fills them in from the remote site. */
+  options: Record<string, unknown>;
 }
 
 export interface ProvisionResponse {

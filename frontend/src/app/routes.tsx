@@ -3,15 +3,13 @@ import { AuthProvider } from '../features/auth/AuthProvider';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { LoginPage } from '../features/auth/LoginPage';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
-import {
-  AuditLogPage,
-  ImportExportPage,
-  NotFoundPage,
-  TrunksPage,
-  UsersPage,
-  VersionsPage,
-} from '../features/placeholders/pages';
+import { NotFoundPage } from '../features/placeholders/pages';
+import { AuditLogPage } from '../features/audit/AuditLogPage';
+import { ImportExportPage } from '../features/import-export/ImportExportPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { VersionsPage } from '../features/versions/VersionsPage';
 import { AlarmsPage } from '../features/alarms/AlarmsPage';
+import { TrunksPage } from '../features/trunks/TrunksPage';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { ApplicationDetailPage } from '../features/applications/ApplicationDetailPage';
 import { SwitchesPage } from '../features/switches/SwitchesPage';
@@ -50,12 +48,12 @@ export const routes: RouteObject[] = [
           { path: 'switches', element: <SwitchesPage /> },
           { path: 'switches/:sw', element: <SwitchDnsPage /> },
           { path: 'switches/:sw/dns/:number', element: <DnDetailPage /> },
-          { path: 'trunks/*', element: <TrunksPage /> },
+          { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },
-          { path: 'versions/*', element: <VersionsPage /> },
-          { path: 'audit/*', element: <AuditLogPage /> },
+          { path: 'versions', element: <VersionsPage /> },
+          { path: 'audit', element: <AuditLogPage /> },
           {
-            path: 'users/*',
+            path: 'users',
             element: (
               <RequireAuth roles={['admin']}>
                 <UsersPage />
