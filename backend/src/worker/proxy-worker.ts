@@ -8,6 +8,7 @@ import * as dns from 'node:dns';
 import * as os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from '../sip/transport/keepalive.js';
+import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
 import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
@@ -94,6 +95,8 @@ export interface WorkerStatus {
   transport: ReturnType<TransportLayer['stats']>;
   connections: ReturnType<TransportLayer['connectionList']>;
   notes: string[];
+  /** RFC 5626 flows at this edge proxy (bindings, flow-routed requests, 430/439/403, GC). */
+  flows?: ReturnType<WorkerFlows['status']>;
 }
 
 /** Refusal at start for configurations this product does not serve. */
@@ -115,6 +118,8 @@ export class ProxyWorker {
   /** The configuration as given to start/applyConfig (before resolve-host). */
   private configured: ProxyRuntimeConfig;
   readonly notes: string[] = [];
+  /** Flow registry and outbound logic (TLS/TCP stickiness, RFC 5626). */
+  flows: WorkerFlows | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -192,18 +197,25 @@ export class ProxyWorker {
     const listeners: ListenerSpec[] = [];
     const shared = opts.sharedUdp === true && config.transports.includes('udp');
     for (const t of config.transports) {
-      if (t === 'tls') continue; // TLS listeners come with the TLS issue (certificates in config.tls)
+      if (t === 'tls') continue; // from workerTls below (certificates in config.tls)
       // Group mode: this worker's own UDP port is ephemeral; the public one is the shared socket below.
       listeners.push({ transport: t, address: stripBrackets(bindAddress), port: shared && t === 'udp' ? 0 : config.sipPort });
     }
-    if (config.transports.includes('tls')) notes.push('TLS listener not started by this worker yet (TLS issue).');
+    // TLS on tls-port: a certificate that does not load or a key that does not match is 40006, not a crash.
+    let tlsSetup: WorkerTls = { specs: [], tlsClient: {} };
+    try {
+      tlsSetup = workerTls(config, stripBrackets(bindAddress));
+    } catch (e) {
+      fail(40006, `${bindAddress}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, { host: bindAddress, port: config.tlsPort, transport: 'tls', option: (e as { option?: string }).option });
+    }
+    listeners.push(...tlsSetup.specs);
     let transport: TransportLayer;
     try {
       transport = await TransportLayer.create({
         listeners,
         udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024,
         limits: config.limits,
-        connections: { keepAlive, idleTimeoutMs: config.connectionIdleTimeoutS * 1000, limits: config.limits },
+        connections: { keepAlive, idleTimeoutMs: config.connectionIdleTimeoutS * 1000, limits: config.limits, tlsClient: tlsSetup.tlsClient },
       });
     } catch (e) {
       return fail(40006, `${bindAddress}:${config.sipPort}: ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
@@ -230,7 +242,9 @@ export class ProxyWorker {
       setBranchWorkerPort(viaPorts.udp as number);
     }
     let worker: ProxyWorker | undefined;
+    const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports });
     const proxy = new ProxyCore({
+      outbound: flows.outbound,
       config: { ...config, advertisedHost: advertised },
       tl,
       local: { advertisedHost: advertised, aliases, ports, viaPorts, group: shared },
@@ -239,6 +253,7 @@ export class ProxyWorker {
     worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
     worker.configured = config;
     worker.notes.push(...notes);
+    worker.flows = flows;
     worker.sharedSocket = sharedSocket;
     proxy.start();
     worker.sampler = setInterval(() => worker!.sample(), 1000);
@@ -271,6 +286,7 @@ export class ProxyWorker {
     const { live, restart: restartRequired } = diffRuntimeConfig(this.configured, next);
     if (live.length) {
       this.proxy.applyLive(next);
+      this.flows?.applyLive(next);
       const cfg = this.config as unknown as Record<string, unknown>;
       const given = this.configured as unknown as Record<string, unknown>;
       for (const k of live) cfg[k] = given[k] = (next as unknown as Record<string, unknown>)[k];
@@ -320,6 +336,7 @@ export class ProxyWorker {
         statelessForwards: s.statelessForwards,
       },
       overload: { dialogRate: this.proxy.limiter.rate, rejected: this.proxy.limiter.rejected },
+      flows: this.flows?.status(),
       transactions: this.tl.stats(),
       transport: this.transport.stats(),
       connections: this.transport.connectionList(),
@@ -347,6 +364,7 @@ export class ProxyWorker {
     }
     await this.mgmt?.close();
     if (this.sharedSocket) await new Promise<void>((r) => this.sharedSocket!.close(() => r()));
+    this.flows?.stop();
     this.tl.close();
     await this.transport.close();
   }

@@ -70,9 +70,12 @@ export class FlowRegistry {
   private readonly timed = new Map<string, number>();
   private readonly closed = new Set<string>();
   gcClosed = 0;
+  /** flow-timer-grace-period (s); changes apply at the next sweep. */
+  graceS: number;
 
   constructor(private readonly opts: FlowRegistryOptions) {
     this.now = opts.now ?? Date.now;
+    this.graceS = opts.graceS;
     this.key = opts.key ?? randomBytes(20);
   }
 
@@ -185,7 +188,7 @@ export class FlowRegistry {
         this.connectionClosed(id);
         continue;
       }
-      if (now - last > (ft + this.opts.graceS) * 1000) {
+      if (now - last > (ft + this.graceS) * 1000) {
         this.timed.delete(id);
         this.closed.add(id);
         this.opts.closeConnection(id);

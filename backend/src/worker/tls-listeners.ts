@@ -1,0 +1,70 @@
+/**
+ * The worker's TLS and RFC 5626 edge pieces: the TLS listener on the application's tls-port with the [security]
+ * material (paths or inline PEM), the client options for connections the proxy opens (RFC 5922 identity), and the
+ * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
+ */
+import type * as tls from 'node:tls';
+import type { ListenerSpec, TransportLayer } from '../sip/transport/transport-layer.js';
+import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions } from '../sip/transport/tls-context.js';
+import { FlowRegistry } from '../sip/proxy/flow-registry.js';
+import { EdgeOutbound } from '../sip/proxy/outbound.js';
+import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+
+export interface WorkerTls {
+  /** TLS listener specs (empty when the application has no tls-port). */
+  specs: ListenerSpec[];
+  /** Options for TLS connections the proxy opens. */
+  tlsClient: tls.ConnectionOptions;
+}
+
+/**
+ * TLS listener + client options from the runtime config. Throws TlsConfigError (the worker logs event 40006) when
+ * the application has a tls-port but its certificate does not load, its key does not match, or tls-mutual has no CA.
+ */
+export function workerTls(config: ProxyRuntimeConfig, bindAddress: string): WorkerTls {
+  const wantsListener = config.transports.includes('tls') && config.tlsPort !== undefined && config.tlsPort !== 0;
+  const t = config.tls;
+  if (!t) {
+    if (wantsListener) throw new TlsConfigError('certificate', `tls-port ${config.tlsPort} is set but [security] has no certificate and certificate-key`);
+    // No material: outgoing TLS still never goes below 1.2 and checks names per RFC 5922 against the system CAs.
+    return { specs: [], tlsClient: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', checkServerIdentity: checkSipServerIdentity } };
+  }
+  const material = loadTlsMaterial(t);
+  const server = serverTlsOptions(t, material);
+  const specs: ListenerSpec[] = wantsListener ? [{ transport: 'tls', address: bindAddress, port: config.tlsPort as number, tls: server }] : [];
+  return { specs, tlsClient: clientTlsOptions(t, material) };
+}
+
+/** The edge proxy's flows: registry, outbound logic, connection-close tracking and the GC sweep. */
+export class WorkerFlows {
+  readonly registry: FlowRegistry;
+  readonly outbound: EdgeOutbound;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }) {
+    this.registry = new FlowRegistry({
+      lastReceived: (id) => transport.connectionLastReceived(id),
+      closeConnection: (id) => void transport.closeConnection(id),
+      graceS: config.flowTimerGraceS ?? 30,
+    });
+    this.outbound = new EdgeOutbound(this.registry, { flowTimerS: config.flowTimerS ?? 0, advertisedHost: local.advertisedHost, ports: local.ports });
+    transport.onConnectionClose((info) => this.registry.connectionClosed(info.id));
+    // One sweep for every flow: Flow-Timer values are seconds, a 1 s resolution is plenty.
+    this.timer = setInterval(() => this.registry.sweep(), 1000);
+    this.timer.unref();
+  }
+
+  /** flow-timer (next REGISTER) and flow-timer-grace-period (immediately). */
+  applyLive(config: ProxyRuntimeConfig): void {
+    this.outbound.flowTimerS = config.flowTimerS ?? 0;
+    this.registry.graceS = config.flowTimerGraceS ?? 30;
+  }
+
+  status(): { bindings: number; connections: number; timed: number; gcClosed: number } & EdgeOutbound['stats'] {
+    return { ...this.registry.size(), gcClosed: this.registry.gcClosed, ...this.outbound.stats };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
