@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SseParser } from '../../src/contracts/worker-protocol.js';
 import { freshDatabase, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
 import { freePort, waitFor } from '../proxy/peers.js';
+import { liveStream } from '../helpers/live-stream.js';
 
 /** Two control-plane replicas on one PostgreSQL, started together; a remote worker attached to one of them. */
 let a: Product;
@@ -70,20 +70,12 @@ describe('several control-plane replicas on one PostgreSQL', () => {
   }, 60_000);
 
   it('shows an alarm raised at one replica on the other replica live stream', async () => {
-    const events: { event: string; data: string }[] = [];
-    const ac = new AbortController();
-    void (async () => {
-      try {
-        const res = await fetch(`${a.url}/api/events`, { headers: { authorization: `Bearer ${tokenA}` }, signal: ac.signal });
-        const parser = new SseParser();
-        const dec = new TextDecoder();
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) events.push(...parser.push(dec.decode(chunk, { stream: true })));
-      } catch { /* closed */ }
-    })();
+    const live = liveStream(a.url, tokenA);
+    const events = live.events;
     await waitFor(() => events.length > 0, 5000, 'stream open');
     // The worker reports to B; stopping it makes B raise worker-down (heartbeat timeout).
     worker!.kill('SIGKILL');
     await waitFor(() => events.some((e) => e.event === 'alarm' && e.data.includes('worker-down:SIPProxy_R')), 15_000, 'alarm on replica A stream');
-    ac.abort();
+    live.close();
   }, 30_000);
 });

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseParser } from '../../src/contracts/worker-protocol.js';
 import { EmbeddedPostgres } from '../../src/control-plane/database/embedded-postgres.js';
 import { freePort, runUac, scenario, waitFor } from '../proxy/peers.js';
 import { REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
 import { SipServer } from '../helpers/sip-servers.js';
+import { liveStream } from '../helpers/live-stream.js';
 
 /**
  * The product as one: control plane + embedded worker + SIPp SIP Servers, on a PostgreSQL this test can kill.
@@ -66,21 +66,6 @@ switches:
         options:
           TServer: { service-type: sip-outbound-proxy, contact: proxy.site-a.example, external-contact: "127.0.0.1:${proxyPort}", oos-check: 5, oos-force: 5 }
 `;
-}
-
-/** Reads the UI's live stream in the background, keeping every event. */
-function liveStream(): { events: { event: string; data: unknown }[]; close: () => void } {
-  const events: { event: string; data: unknown }[] = [];
-  const ac = new AbortController();
-  void (async () => {
-    try {
-      const res = await fetch(`${product.url}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
-      const parser = new SseParser();
-      const dec = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (const e of parser.push(dec.decode(chunk, { stream: true }))) events.push({ event: e.event, data: JSON.parse(e.data) as unknown });
-    } catch { /* closed */ }
-  })();
-  return { events, close: () => ac.abort() };
 }
 
 beforeAll(async () => {
@@ -156,7 +141,7 @@ describe('workers under the control plane', () => {
   }, 60_000);
 
   it('raises an out-of-service alarm when both SIP Servers stop, live, and clears it when one returns', async () => {
-    const live = liveStream();
+    const live = liveStream(product.url, token);
     await new Promise((r) => setTimeout(r, 500));
     await primary.kill();
     await backup.kill();
@@ -167,12 +152,12 @@ describe('workers under the control plane', () => {
     const alarm = (await alarms()).active.find((a) => a.key === key)!;
     expect(alarm.eventId).toBe(40001);
     expect(elapsed).toBeLessThan(1000 + 2 * 4000 + 2000); // oos-check 1 s + probe timeouts, with slack for a busy machine
-    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (e.data as { action: string; alarm: Alarm }).action === 'raised' && (e.data as { alarm: Alarm }).alarm.key === key), 5000, 'alarm on the live stream');
+    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (JSON.parse(e.data) as { action: string; alarm: Alarm }).action === 'raised' && (JSON.parse(e.data) as { alarm: Alarm }).alarm.key === key), 5000, 'alarm on the live stream');
     expect((await state()).pairs.find((p) => p.name === 'SIPServer_A')?.state).toBe('out-of-service');
     await primary.start();
     await waitFor(async () => !(await alarms()).active.some((a) => a.key === key), 15_000, 'alarm cleared');
     expect((await alarms()).history.items.some((a) => a.key === key && a.clearedAt)).toBe(true);
-    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (e.data as { action: string }).action === 'cleared'), 5000, 'cleared on the live stream');
+    await waitFor(() => live.events.some((e) => e.event === 'alarm' && (JSON.parse(e.data) as { action: string }).action === 'cleared'), 5000, 'cleared on the live stream');
     live.close();
     await backup.start();
   }, 60_000);
