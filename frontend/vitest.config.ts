@@ -11,6 +11,8 @@ export default mergeConfig(
       include: ['src/**/*.test.{ts,tsx}'],
       css: false,
       restoreMocks: true,
+      // Whole-app renders with typing take seconds in jsdom on a busy machine.
+      testTimeout: 20_000,
     },
   }),
 );

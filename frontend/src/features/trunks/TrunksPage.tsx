@@ -345,7 +345,7 @@ function LinksTable() {
           {t.peerProxyContact} ({t.peerProxyProtocol})
         </Text>
       ),
-      visibleFrom: 'lg',
+      visibleFrom: 'xl',
     },
     {
       key: 'state',
