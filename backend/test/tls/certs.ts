@@ -1,0 +1,66 @@
+/**
+ * Test PKI made with openssl at test time (never committed): a test CA, the proxy's certificate (localhost,
+ * 127.0.0.1, sip:proxy.test), a peer certificate for TLS peers (localhost, 127.0.0.1, peer.test), a client
+ * certificate from the same CA, and a foreign CA with its own client certificate.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+export interface TestPki {
+  dir: string;
+  ca: string;
+  proxyCert: string;
+  proxyKey: string;
+  peerCert: string;
+  peerKey: string;
+  clientCert: string;
+  clientKey: string;
+  foreignCa: string;
+  foreignClientCert: string;
+  foreignClientKey: string;
+  /** Reads a file of the PKI as text. */
+  pem(file: string): string;
+  cleanup(): void;
+}
+
+function ossl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+function makeCa(dir: string, name: string): void {
+  ossl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`]);
+}
+
+function issue(dir: string, ca: string, name: string, san: string, usage: string): void {
+  ossl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${usage}\n`);
+  ossl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+}
+
+export function makeTestPki(): TestPki {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sip-tls-pki-'));
+  makeCa(dir, 'ca');
+  makeCa(dir, 'foreign-ca');
+  issue(dir, 'ca', 'proxy', 'DNS:localhost,IP:127.0.0.1,URI:sip:proxy.test', 'serverAuth,clientAuth');
+  issue(dir, 'ca', 'peer', 'DNS:localhost,DNS:peer.test,IP:127.0.0.1', 'serverAuth,clientAuth');
+  issue(dir, 'ca', 'client', 'DNS:client.test', 'clientAuth');
+  issue(dir, 'foreign-ca', 'foreign-client', 'DNS:client.test', 'clientAuth');
+  const p = (f: string): string => path.join(dir, f);
+  return {
+    dir,
+    ca: p('ca.pem'),
+    proxyCert: p('proxy.pem'),
+    proxyKey: p('proxy.key'),
+    peerCert: p('peer.pem'),
+    peerKey: p('peer.key'),
+    clientCert: p('client.pem'),
+    clientKey: p('client.key'),
+    foreignCa: p('foreign-ca.pem'),
+    foreignClientCert: p('foreign-client.pem'),
+    foreignClientKey: p('foreign-client.key'),
+    pem: (f) => readFileSync(path.isAbsolute(f) ? f : p(f), 'utf8'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
