@@ -120,16 +120,16 @@ export class StreamServer {
   private constructor(readonly server: net.Server, readonly port: number) {}
 
   static async start(o: { tls?: tls.TlsOptions; host?: string; port?: number }): Promise<StreamServer> {
-    let self: StreamServer | undefined;
+    const holder: { self?: StreamServer } = {};
     const onConn = (s: net.Socket): void => {
       const ep = new Endpoint(s);
-      ep.responder = (r, e) => self?.responder?.(r, e);
-      self?.endpoints.push(ep);
+      ep.responder = (r, e) => holder.self?.responder?.(r, e);
+      holder.self?.endpoints.push(ep);
     };
     const server = o.tls ? tls.createServer(o.tls, onConn) : net.createServer(onConn);
     await new Promise<void>((resolve) => server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve()));
-    self = new StreamServer(server, (server.address() as net.AddressInfo).port);
-    return self;
+    holder.self = new StreamServer(server, (server.address() as net.AddressInfo).port);
+    return holder.self;
   }
 
   /** Waits for a message on any connection. */

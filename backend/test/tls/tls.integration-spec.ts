@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProxyWorker, WorkerStartError } from '../../src/worker/proxy-worker.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ProxyTlsConfig } from '../../src/sip/proxy/proxy-config.js';
-import { isRequest, type SipRequest } from '../../src/sip/message/index.js';
+import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
 import { cleanupWork, freePort, runUac, scenario, SippUas, startProxy } from '../proxy/peers.js';
 import { makeTestPki, type TestPki } from './certs.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect } from './sip-peer.js';
@@ -230,7 +230,7 @@ describe('next-hop certificate verification (RFC 5922)', () => {
       const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
       try {
         ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tp}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `verify-${verify}` }));
-        const r = await ua.waitFor((m) => !isRequest(m) && m.status >= 200, 10_000);
+        const r = (await ua.waitFor((m) => !isRequest(m) && m.status >= 200, 10_000)) as SipResponse;
         if (verify) expect(r.status).toBeGreaterThanOrEqual(500);
         else expect(r.status).toBe(200);
       } finally {
