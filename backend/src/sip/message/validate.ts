@@ -1,6 +1,5 @@
 import { isToken, parseDigits, trimWs } from './chars.js';
 import { SipHeaderError, type SipParseError, type SipParseErrorCode } from './errors.js';
-
 import { type SipMessage, SipRequest } from './message.js';
 
 /** Options for {@link validateMessage}. */
@@ -93,5 +92,3 @@ function isRfc1123Gmt(v: string): boolean {
   }
   return p[5] === 'GMT';
 }
-
-
