@@ -18,7 +18,7 @@ describe('AppLayout', () => {
     expect(within(nav).getByRole('link', { name: 'Multi-site trunks' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).getByRole('link', { name: 'Dashboard' })).not.toHaveAttribute('aria-current');
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('main')));
-    expect(screen.getByText('Nothing here yet')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Provision a multi-site trunk' })).toBeInTheDocument();
   });
 
   it('shows the user, the role, a theme switch and a skip link', async () => {

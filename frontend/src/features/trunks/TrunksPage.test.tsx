@@ -1,0 +1,93 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { json, mockFetch, renderApp } from '../../test/utils';
+import { users } from '../../test/fakes';
+import { liveStore } from '../live/liveStore';
+
+const switches = [
+  { name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 4, revision: 1 },
+  { name: 'SiteB', sipServer: 'SIPServer_B', dnCount: 3, revision: 1 },
+];
+const plan = {
+  plan: {
+    trunks: [
+      { number: 'to-SiteB-primary', action: 'create', options: { contact: '127.0.0.1:5170', 'oos-check': 5 } },
+      { number: 'to-SiteB-backup', action: 'create', options: { contact: '127.0.0.2:5170', 'oos-check': 5 } },
+    ],
+    problems: [],
+  },
+  errors: [],
+};
+
+async function pick(user: ReturnType<typeof userEvent.setup>, label: string, option: string) {
+  await user.click(screen.getByRole('combobox', { name: label }));
+  await user.click(await screen.findByRole('option', { name: option }));
+}
+
+describe('multi-site trunk stepper', () => {
+  beforeEach(() => liveStore.reset());
+
+  it('previews the trunks the dry run plans, then applies', async () => {
+    const { calls } = mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/switches': () => json(switches),
+      'GET /api/trunks': () => json([]),
+      'GET /api/service-state': () => json({ generatedAt: 'x', configVersion: 1, workers: [], pairs: [], sites: [] }),
+      'POST /api/trunks/provision': (url) =>
+        json(url.searchParams.get('dryRun') === 'true' ? plan : { ...plan, result: { version: 5, committed: true, dryRun: false, changes: [] } }),
+    });
+    const user = userEvent.setup();
+    renderApp('/trunks');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Multi-site trunks' })).toBeInTheDocument();
+    expect(await screen.findByText('No multi-site trunks')).toBeInTheDocument();
+
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Local switch' })).toBeEnabled());
+    await pick(user, 'Local switch', 'SiteA');
+    await pick(user, 'Remote site', 'SiteB');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+
+    await user.click(screen.getByRole('radio', { name: 'One trunk per server of the remote HA pair' }));
+    await user.click(screen.getByRole('switch', { name: 'Use TLS' }));
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+
+    const table = await screen.findByRole('table', { name: 'Planned trunks' });
+    expect(within(table).getByText('to-SiteB-primary')).toBeInTheDocument();
+    expect(within(table).getByText('to-SiteB-backup')).toBeInTheDocument();
+    expect(within(table).getAllByText('create')).toHaveLength(2);
+    const dry = calls.find((c) => c.method === 'POST')!;
+    expect(dry.url.searchParams.get('dryRun')).toBe('true');
+    expect(JSON.parse(String(dry.init.body))).toEqual({ switch: 'SiteA', remoteSwitch: 'SiteB', mode: 'per-server', tls: true });
+
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByText(/Saved as configuration version 5/)).toBeInTheDocument();
+    const applied = calls.filter((c) => c.method === 'POST');
+    expect(applied).toHaveLength(2);
+    expect(applied[1]!.url.searchParams.get('dryRun')).toBeNull();
+  });
+
+  it('shows validation problems and will not apply', async () => {
+    mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/switches': () => json(switches),
+      'GET /api/trunks': () => json([]),
+      'GET /api/service-state': () => json({ generatedAt: 'x', configVersion: 1, workers: [], pairs: [], sites: [] }),
+      'POST /api/trunks/provision': () =>
+        json({ plan: { trunks: [], problems: ['SiteB has no sip-outbound-proxy DN'] }, errors: [] }),
+    });
+    const user = userEvent.setup();
+    renderApp('/trunks');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Local switch' })).toBeEnabled());
+    await pick(user, 'Local switch', 'SiteA');
+    await pick(user, 'Remote site', 'SiteB');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.type(screen.getByRole('textbox', { name: 'Remote FQDN contact' }), 'not a name');
+    expect(screen.getByText(/Enter a fully qualified domain name/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Preview' })).toBeDisabled();
+    await user.clear(screen.getByRole('textbox', { name: 'Remote FQDN contact' }));
+    await user.type(screen.getByRole('textbox', { name: 'Remote FQDN contact' }), 'sipserver.site-b.example');
+    await user.click(screen.getByRole('button', { name: 'Preview' }));
+    expect(await screen.findByText('SiteB has no sip-outbound-proxy DN')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Apply' })).toBeDisabled();
+  });
+});
