@@ -140,9 +140,13 @@ export function parseUri(s: string): SipUri | null {
     i++;
   }
   if (i >= n || s.charCodeAt(i) !== 58) return null;
-  const scheme = s.slice(0, i).toLowerCase();
   const rest = i + 1;
-  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, rest);
+  // The common schemes are recognised without allocating a lower-cased copy.
+  if (i === 3 && (c0 | 0x20) === 0x73 && (s.charCodeAt(1) | 0x20) === 0x69 && (s.charCodeAt(2) | 0x20) === 0x70) return parseSipUri(s, 'sip', rest);
+  if (i === 4 && (c0 | 0x20) === 0x73 && (s.charCodeAt(1) | 0x20) === 0x69 && (s.charCodeAt(2) | 0x20) === 0x70 && (s.charCodeAt(3) | 0x20) === 0x73) {
+    return parseSipUri(s, 'sips', rest);
+  }
+  const scheme = s.slice(0, i).toLowerCase();
   if (scheme === 'tel') return parseTelUri(s, rest);
   if (rest >= n || !allIn(s, rest, n, URIC)) return null;
   const u = new SipUri(scheme, '');
