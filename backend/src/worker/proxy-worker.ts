@@ -241,22 +241,24 @@ export class ProxyWorker {
       ports.udp = config.sipPort;
       setBranchWorkerPort(viaPorts.udp as number);
     }
-    let worker: ProxyWorker | undefined;
+    // The proxy reports HA changes to the worker created just after it.
+    const ref: { worker?: ProxyWorker } = {};
     const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports });
     const proxy = new ProxyCore({
       outbound: flows.outbound,
       config: { ...config, advertisedHost: advertised },
       tl,
       local: { advertisedHost: advertised, aliases, ports, viaPorts, group: shared },
-      events: { pairChanged: (p, c) => worker?.pairChanged(p, c) },
+      events: { pairChanged: (p, c) => ref.worker?.pairChanged(p, c) },
     });
-    worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
+    const worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
+    ref.worker = worker;
     worker.configured = config;
     worker.notes.push(...notes);
     worker.flows = flows;
     worker.sharedSocket = sharedSocket;
     proxy.start();
-    worker.sampler = setInterval(() => worker!.sample(), 1000);
+    worker.sampler = setInterval(() => worker.sample(), 1000);
     worker.sampler.unref();
     if (config.httpPort && opts.management !== false) {
       try {

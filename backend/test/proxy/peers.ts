@@ -132,7 +132,7 @@ export async function runUac(o: {
 }
 
 function lastStats(file: string): Record<string, string> {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
