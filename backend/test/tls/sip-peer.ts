@@ -24,10 +24,12 @@ export class Endpoint {
     readonly udp?: { socket: dgram.Socket; to: { host: string; port: number } },
   ) {
     socket?.on('data', (d: Buffer) => {
-      for (const ev of this.framer.push(d)) {
-        if (ev.type === 'message') this.deliver(ev.message);
-        else if (ev.type === 'keepalive' && !ev.pong) this.pongs++;
+      // We never ping-pong otherwise: CRLF-only data is the proxy's pong (RFC 5626 §4.4.1), counted per CRLF.
+      if (d.every((c) => c === 13 || c === 10)) {
+        this.pongs += Math.floor(d.length / 2);
+        return;
       }
+      for (const ev of this.framer.push(d)) if (ev.type === 'message') this.deliver(ev.message);
     });
     socket?.on('close', () => (this.closed = true));
     socket?.on('error', () => undefined);
@@ -40,7 +42,7 @@ export class Endpoint {
       if (w.pred(m)) {
         this.waiters.splice(i, 1);
         w.resolve(m);
-        return;
+        break;
       }
     }
     if (isRequest(m) && m.method !== 'ACK' && this.responder) this.responder(m, this);
