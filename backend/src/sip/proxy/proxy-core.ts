@@ -267,13 +267,18 @@ export class ProxyCore {
     }
     let routeList = fwd.routes();
     let flowTokens: string[] | undefined;
-    while (routeList.length && this.isOwnUri(routeList[0]!.uri)) {
+    let own = 0;
+    while (own < routeList.length && this.isOwnUri(routeList[own]!.uri)) {
       // RFC 5626 §5.3: the user part of our own Route URI may be a flow token (from our Path / Record-Route).
-      const user = routeList[0]!.uri.user;
+      const user = routeList[own]!.uri.user;
       if (user !== undefined && this.outbound) (flowTokens ??= []).push(user);
       fwd.headers.removeFirstValue('route');
-      routeList = fwd.routes();
+      own++;
     }
+    // The parsed list minus what was popped (no second parse of the Route header).
+    if (own > 0) routeList = routeList.slice(own);
+    // The Request-URI as it now stands (parsed again only when strict-route processing replaced it).
+    const target = fwd.requestUri === req.requestUri ? ruri : (fwd.uri() ?? ruri);
 
     // §16.3 item 4: loop detection against our own Vias.
     const hash = loopHash({
@@ -308,7 +313,7 @@ export class ProxyCore {
     });
 
     // OPTIONS for the proxy itself (SIP Server's oos-check of the pool, keep-alives): answer here.
-    if (req.method === 'OPTIONS' && !routeList.length && ruri.user === undefined && this.isOwnUri(fwd.uri() ?? ruri)) {
+    if (req.method === 'OPTIONS' && !routeList.length && ruri.user === undefined && this.isOwnUri(target)) {
       this.reply(tx, 200, 'OK', [['Allow', ALLOW]]);
       return;
     }
@@ -328,7 +333,7 @@ export class ProxyCore {
     let flowTarget: FlowTarget | undefined;
     let registerState: RegisterState | undefined;
     if (this.outbound) {
-      const r = this.outbound.route(flowTokens ?? [], fwd.uri(), src, fromServer !== undefined, routeList.length);
+      const r = this.outbound.route(flowTokens ?? [], target, src, fromServer !== undefined, routeList.length);
       if (r && 'status' in r) throw new SipError(r.status, r.reason);
       flowTarget = r;
       if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
@@ -347,12 +352,12 @@ export class ProxyCore {
       const top = routeList[0]!.uri;
       decision = { kind: 'hop', target: uriToHop(top), reason: 'request-uri' };
       if (!top.params.has('lr')) strictNextHop(fwd);
-    } else if (!fromServer && this.isOwnUri(fwd.uri() ?? ruri)) {
+    } else if (!fromServer && this.isOwnUri(target)) {
       // Addressed to the proxy itself with nothing left to route by (e.g. a UA that lost its route set):
       // the serving SIP Server is the only element that can know the dialog; forwarding to ourselves would loop.
       decision = this.router.toPair(this.config.servingPair);
     } else {
-      const u = fwd.uri() ?? ruri;
+      const u = target;
       decision = this.router.decide(
         {
           method: req.method,
@@ -475,12 +480,14 @@ export class ProxyCore {
         routes = fwd.routes();
       }
       let ackTokens: string[] | undefined;
-      while (routes.length && this.isOwnUri(routes[0]!.uri)) {
-        const user = routes[0]!.uri.user;
+      let own = 0;
+      while (own < routes.length && this.isOwnUri(routes[own]!.uri)) {
+        const user = routes[own]!.uri.user;
         if (user !== undefined && this.outbound) (ackTokens ??= []).push(user);
         fwd.headers.removeFirstValue('route');
-        routes = fwd.routes();
+        own++;
       }
+      if (own > 0) routes = routes.slice(own);
       if (this.outbound) {
         // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it.
         const topVia = ack.topVia();
