@@ -111,7 +111,7 @@ function PairsSection() {
   const navigate = useNavigate();
   const servers = useQuery({
     queryKey: [...APPLICATIONS_KEY, 'servers'],
-    queryFn: () => configApi.applications({ type: 'sip-server', pageSize: 1000, sort: 'name' }),
+    queryFn: () => configApi.applications({ type: 'sip-server', pageSize: 500, sort: 'name' }),
   });
   const pairs = useMemo(() => groupPairs(servers.data?.items ?? []), [servers.data]);
   const table = useClientTable(pairs, pairColumns, { pageSize: 25 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconRefresh } from '@tabler/icons-react';
 import { isApiError } from '../../api';
@@ -95,6 +95,16 @@ export function useSaveFlow(opts: SaveFlowOptions) {
   const fieldErrors = mine.map((e) => ({ path: e.field!, message: e.message }));
   const others = errors.filter((e) => !mine.includes(e));
 
+  // Take the keyboard to the first field the server complained about.
+  useEffect(() => {
+    if (errors.length === 0) return;
+    const t = setTimeout(() => {
+      const el = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
+      el?.focus();
+    }, 50);
+    return () => clearTimeout(t);
+  }, [errors]);
+
   const fieldError = (field: string) => fieldErrors.find((e) => e.path === field)?.message;
 
   const ui = (
@@ -131,9 +141,21 @@ export function useSaveFlow(opts: SaveFlowOptions) {
         <Alert color="red" role="alert" icon={<IconAlertCircle aria-hidden />} title="The configuration would not be valid; nothing was saved">
           <Stack gap={4}>
             {mine.length > 0 ? (
-              <Text size="sm">
-                {mine.length === 1 ? 'One field below is' : `${mine.length} fields below are`} marked with the problem.
-              </Text>
+              <>
+                <Text size="sm">
+                  {mine.length === 1 ? 'One field below is' : `${mine.length} fields below are`} marked with the problem:
+                </Text>
+                <List size="sm" spacing={2} data-testid="field-errors">
+                  {mine.map((e, i) => (
+                    <List.Item key={`${e.field}-${i}`}>
+                      <Text span ff="monospace" size="sm" fw={700}>
+                        {e.field}
+                      </Text>
+                      : {e.message}
+                    </List.Item>
+                  ))}
+                </List>
+              </>
             ) : null}
             {others.length > 0 ? (
               <List size="sm" spacing={2} data-testid="other-errors">

@@ -109,14 +109,14 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
                         </Text>
                       ) : null}
                     </Table.Td>
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap">
-                        <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'}>
+                    <Table.Td style={{ minWidth: 90 }}>
+                      <Group gap={4} wrap="wrap">
+                        <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'} style={{ flex: 'none' }}>
                           {w.online ? 'online' : 'offline'}
                         </Badge>
                         {w.restartPending ? (
                           <Tooltip label={`Needs a restart for: ${w.restartPendingOptions.join(', ') || 'some options'}`}>
-                            <Badge size="sm" variant="light" color="orange">
+                            <Badge size="sm" variant="light" color="orange" style={{ flex: 'none' }}>
                               restart pending
                             </Badge>
                           </Tooltip>

@@ -50,7 +50,7 @@ function ServerBox({
           <Text size="xs" tt="uppercase" c="dimmed" fw={600}>
             {role}
           </Text>
-          <Text size="sm" fw={600} truncate>
+          <Text size="sm" fw={600} truncate title={server?.name}>
             {server?.name ?? '—'}
           </Text>
           {server ? (

@@ -4,7 +4,7 @@ export function Sparkline({
   label,
   unit = '',
   color = 'var(--mantine-color-blue-6)',
-  width = 90,
+  width = 72,
   height = 26,
   digits = 1,
 }: {
