@@ -111,9 +111,12 @@ export interface ProxyRuntimeConfig {
 
 /**
  * The fields a running proxy takes without restart: the guide's "Immediately" options (oos-check, oos-force,
- * overload-ctrl-dialog-rate), the product's failover-timeout, and the DN routing data (next call).
+ * overload-ctrl-dialog-rate), the product's failover-timeout, the DN routing data (next call) and the HA pairs'
+ * server addresses (a changed pair gets a new monitor; unchanged pairs keep their state). Which pairs are monitored
+ * and which one serves (applications, servicing-sipserver) change only after a restart, as the guide says; the
+ * worker reports those as restart-required through the option diff of the control plane.
  */
-export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks', 'flowTimerS', 'flowTimerGraceS'] as const;
+export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks', 'flowTimerS', 'flowTimerGraceS', 'pairs'] as const;
 
 export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
   return {

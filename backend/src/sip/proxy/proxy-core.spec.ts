@@ -219,4 +219,18 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     deliver(answer(fwd, 487), PRIMARY);
     expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 487'))).toBe(true);
   });
+
+  it('applies changed HA pair addresses live; an unchanged pair keeps its monitor and history', () => {
+    const { proxy, deliver, sentTo } = setup();
+    const before = proxy.pairs.get('SIPServer_A')!;
+    proxy.applyLive({ ...proxy.config });
+    expect(proxy.pairs.get('SIPServer_A')).toBe(before);
+    proxy.applyLive({
+      ...proxy.config,
+      pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '10.0.0.20', port: 5070, transport: 'udp' } }],
+    });
+    expect(proxy.pairs.get('SIPServer_A')).not.toBe(before);
+    deliver(invite(), UAC);
+    expect(sentTo('10.0.0.20').length).toBe(1);
+  });
 });

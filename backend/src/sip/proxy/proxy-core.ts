@@ -109,6 +109,9 @@ export class ProxyCore {
   readonly outbound: EdgeOutbound | undefined;
   private readonly serverByAddr = new Map<string, { pair: HaPair; role: ServerRole }>();
   private stopped = false;
+  private started = false;
+  private readonly prober: OptionsProber;
+  private readonly clock: Clock;
 
   constructor(opts: ProxyCoreOptions) {
     this.config = opts.config;
@@ -131,15 +134,9 @@ export class ProxyCore {
       tcp: `<sip:${adv}:${port('tcp')};transport=tcp;lr>`,
       tls: `<sip:${adv}:${port('tls')};transport=tls;lr>`,
     };
-    const prober = new OptionsProber(this);
-    for (const pc of this.config.pairs) {
-      const toServer = (s: typeof pc.primary): HaServer => ({ name: s.name, host: s.host, port: s.port, transport: s.transport });
-      const pair = new HaPair(pc.name, toServer(pc.primary), pc.backup ? toServer(pc.backup) : undefined, this.timing(), prober, clock);
-      pair.onChange = (p, c) => this.events.pairChanged?.(p, c);
-      this.pairs.set(pc.name, pair);
-      this.serverByAddr.set(addrKey(pc.primary.host, pc.primary.port), { pair, role: 'primary' });
-      if (pc.backup) this.serverByAddr.set(addrKey(pc.backup.host, pc.backup.port), { pair, role: 'backup' });
-    }
+    this.prober = new OptionsProber(this);
+    this.clock = clock;
+    this.buildPairs(this.config.pairs);
     this.router = new Router(this.config, this.pairs.values());
     this.limiter = new DialogRateLimiter(this.config.overloadDialogRate, () => clock.now());
     this.tl.onRequest((tx) => this.onRequest(tx));
@@ -149,6 +146,7 @@ export class ProxyCore {
 
   /** Starts OPTIONS monitoring of every HA pair. */
   start(): void {
+    this.started = true;
     for (const p of this.pairs.values()) p.start();
   }
 
@@ -167,13 +165,41 @@ export class ProxyCore {
       failover: { ...config.failover },
       extensions: config.extensions,
       trunks: config.trunks,
+      pairs: config.pairs,
     };
+    // A server's host or port changed: swapped in at once (contracts: haPairs "immediately").
+    this.buildPairs(config.pairs);
     this.limiter.setRate(config.overloadDialogRate);
     for (const p of this.pairs.values()) p.setTiming(this.timing());
     // DN routing data applies from the next call: requests in progress keep their decision.
     const flows = this.router.flows;
     this.router = new Router(this.config, this.pairs.values());
     this.router.flows = flows;
+  }
+
+  /** (Re)creates the HA monitors; a pair whose servers did not change keeps its monitor, state and history. */
+  private buildPairs(configs: ProxyRuntimeConfig['pairs']): void {
+    const keep = new Map<string, HaPair>();
+    for (const pc of configs) {
+      const old = this.pairs.get(pc.name);
+      const same = old && sameServer(old.server('primary'), pc.primary) && sameServer(old.server('backup'), pc.backup);
+      if (old && same) keep.set(pc.name, old);
+    }
+    for (const [name, old] of this.pairs) if (keep.get(name) !== old) old.stop();
+    this.pairs.clear();
+    this.serverByAddr.clear();
+    for (const pc of configs) {
+      const toServer = (x: typeof pc.primary): HaServer => ({ name: x.name, host: x.host, port: x.port, transport: x.transport });
+      let pair = keep.get(pc.name);
+      if (!pair) {
+        pair = new HaPair(pc.name, toServer(pc.primary), pc.backup ? toServer(pc.backup) : undefined, this.timing(), this.prober, this.clock);
+        pair.onChange = (p, c) => this.events.pairChanged?.(p, c);
+        if (this.started) pair.start();
+      }
+      this.pairs.set(pc.name, pair);
+      this.serverByAddr.set(addrKey(pc.primary.host, pc.primary.port), { pair, role: 'primary' });
+      if (pc.backup) this.serverByAddr.set(addrKey(pc.backup.host, pc.backup.port), { pair, role: 'backup' });
+    }
   }
 
   private timing() {
@@ -1015,6 +1041,11 @@ export function clockFromScheduler(s: TimerScheduler): Clock {
       return { cancel: () => s.stop(t) };
     },
   };
+}
+
+function sameServer(a: HaServer | undefined, b: { host: string; port: number; transport: string; name: string } | undefined): boolean {
+  if (!a || !b) return a === undefined && b === undefined;
+  return a.host === b.host && a.port === b.port && a.transport === b.transport && a.name === b.name;
 }
 
 function addrKey(host: string, port: number): string {
