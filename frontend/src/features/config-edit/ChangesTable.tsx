@@ -1,9 +1,37 @@
-import { Badge, Code, ScrollArea, Table, Text } from '@mantine/core';
+import { Badge, Code, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import type { DocumentChange } from '../../api/config';
 
 const OP_COLOR: Record<DocumentChange['op'], string> = { add: 'green', remove: 'red', change: 'blue' };
 
+/** Flattens an added/removed object into `path = value` lines ("options.TServer.contact = …"). */
+function flatten(v: unknown, prefix = '', out: [string, string][] = []): [string, string][] {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.push([prefix, Array.isArray(v) ? v.join(', ') : String(v)]);
+  }
+  return out;
+}
+
 function show(v: unknown) {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const lines = flatten(v).filter(([k]) => k !== 'name' && k !== 'number');
+    const shown = lines.slice(0, 12);
+    return (
+      <Stack gap={0}>
+        {shown.map(([k, x]) => (
+          <Text key={k} size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            {k} = <b>{x.length > 120 ? `${x.slice(0, 120)}…` : x}</b>
+          </Text>
+        ))}
+        {lines.length > shown.length ? (
+          <Text size="xs" c="dimmed">
+            … and {lines.length - shown.length} more
+          </Text>
+        ) : null}
+      </Stack>
+    );
+  }
   if (v === undefined || v === null || v === '') {
     return (
       <Text span c="dimmed" size="sm">
@@ -31,7 +59,7 @@ export function ChangesTable({ changes, label = 'Changes' }: { changes: Document
       <Table aria-label={label} striped verticalSpacing={6} fz="sm" stickyHeader>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Change</Table.Th>
+            <Table.Th w={90}>Change</Table.Th>
             <Table.Th>Object</Table.Th>
             <Table.Th>Field</Table.Th>
             <Table.Th>Before</Table.Th>
@@ -42,7 +70,7 @@ export function ChangesTable({ changes, label = 'Changes' }: { changes: Document
           {changes.map((c, i) => (
             <Table.Tr key={`${c.object}-${c.name}-${c.field ?? ''}-${i}`}>
               <Table.Td>
-                <Badge size="sm" variant="light" color={OP_COLOR[c.op]}>
+                <Badge size="sm" variant="light" color={OP_COLOR[c.op]} style={{ flex: 'none', overflow: 'visible' }}>
                   {c.op}
                 </Badge>
               </Table.Td>

@@ -78,12 +78,20 @@ function ImportCard({ canImport }: { canImport: boolean }) {
     if (located.length) setErrors(located);
     else setFailure(errorMessage(e));
   };
+  // Editors validate with a dry-run import (errors and the diff); viewers may only use POST /config/validate (errors).
   const validate = useMutation({
-    mutationFn: () => configApi.importYaml(yaml, true),
+    mutationFn: async (): Promise<CommitResult | null> => {
+      if (canImport) return configApi.importYaml(yaml, true);
+      const res = await configApi.validate(yaml);
+      if (!res.valid) {
+        setErrors(res.errors);
+        return null;
+      }
+      return { version: 0, committed: false, dryRun: true, changes: [] };
+    },
     onMutate: clear,
     onSuccess: (res) => {
-      setErrors([]);
-      setPreview(res);
+      if (res) setPreview(res);
     },
     onError: fail,
   });
@@ -148,9 +156,11 @@ function ImportCard({ canImport }: { canImport: boolean }) {
         {preview ? (
           <Stack gap="xs">
             <Alert color="green" icon={<IconCircleCheck aria-hidden />} role="status" title="Valid">
-              The document is valid. Importing it makes {preview.changes.length} change{preview.changes.length === 1 ? '' : 's'}.
+              {canImport
+                ? `The document is valid. Importing it makes ${preview.changes.length} change${preview.changes.length === 1 ? '' : 's'}.`
+                : 'The document is valid.'}
             </Alert>
-            <ChangesTable changes={preview.changes} label="Import changes" />
+            {canImport ? <ChangesTable changes={preview.changes} label="Import changes" /> : null}
           </Stack>
         ) : null}
         <Group justify="flex-end">
