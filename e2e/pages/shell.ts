@@ -7,8 +7,9 @@ export const SCREENSHOTS = resolve(import.meta.dirname, '../artifacts/screenshot
 /** Saves a full-page screenshot as artifacts/screenshots/<name>.png (looked at by a person after the run). */
 export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Let notifications and transitions settle so the picture shows the page, not an animation frame.
-  await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => undefined);
+  // The picture should show the page, not its loading state (the live stream keeps the network busy, so no
+  // "network idle": wait for spinners and skeletons to go instead).
+  await expect(page.locator('.mantine-Loader-root, .mantine-Skeleton-root[data-visible="true"]')).toHaveCount(0, { timeout: 10_000 }).catch(() => undefined);
   // A full-page capture of a scrolled page draws the fixed header and the sticky save bar mid-page.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, animations: 'disabled' });
