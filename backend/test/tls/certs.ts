@@ -44,7 +44,7 @@ export function makeTestPki(): TestPki {
   makeCa(dir, 'ca');
   makeCa(dir, 'foreign-ca');
   issue(dir, 'ca', 'proxy', 'DNS:localhost,IP:127.0.0.1,URI:sip:proxy.test', 'serverAuth,clientAuth');
-  issue(dir, 'ca', 'peer', 'DNS:localhost,DNS:peer.test,IP:127.0.0.1', 'serverAuth,clientAuth');
+  issue(dir, 'ca', 'peer', 'DNS:localhost,DNS:peer.test,IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3', 'serverAuth,clientAuth');
   issue(dir, 'ca', 'client', 'DNS:client.test', 'clientAuth');
   issue(dir, 'foreign-ca', 'foreign-client', 'DNS:client.test', 'clientAuth');
   const p = (f: string): string => path.join(dir, f);
