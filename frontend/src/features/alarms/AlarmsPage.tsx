@@ -21,7 +21,7 @@ export function fmtTime(iso: string | null | undefined): string {
 
 export function SeverityBadge({ severity }: { severity: string }) {
   return (
-    <Badge size="sm" color={SEVERITY_COLOR[severity] ?? 'gray'} variant={severity === 'critical' ? 'filled' : 'light'}>
+    <Badge size="sm" color={SEVERITY_COLOR[severity] ?? 'gray'} variant={severity === 'critical' ? 'filled' : 'light'} style={{ flex: 'none', overflow: 'visible' }}>
       {severity}
     </Badge>
   );
@@ -63,6 +63,7 @@ function common(): DataTableColumn<AlarmView>[] {
       render: (a) => <SeverityBadge severity={a.severity} />,
       sortable: true,
       searchable: false,
+      width: 110,
     },
     { key: 'source', header: 'Source', value: (a) => a.source, sortable: true },
     {

@@ -81,7 +81,7 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
         </Text>
       ) : (
         <ScrollArea type="auto">
-          <Table aria-label="Proxy workers" verticalSpacing={6} fz="sm" miw={640}>
+          <Table aria-label="Proxy workers" verticalSpacing={6} fz="sm" miw={600}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Worker</Table.Th>
@@ -233,7 +233,7 @@ export function DashboardPage() {
         ) : s && s.sites.length === 0 ? (
           <EmptyPanel title="No sites" description="Import a configuration with switches and their HA pairs to see them here." />
         ) : s ? (
-          <SimpleGrid cols={{ base: 1, sm: 2, xl: 3 }} spacing="md">
+          <SimpleGrid cols={{ base: 1, lg: 2, xl: 3 }} spacing="md">
             {s.sites.map((site) => (
               <SiteCard key={site.switch} site={site} state={s} />
             ))}

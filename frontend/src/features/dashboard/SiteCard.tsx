@@ -162,7 +162,7 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
                         </Text>
                         <IconArrowRight size={14} aria-hidden style={{ flex: 'none', opacity: 0.5 }} />
                         <Text size="xs" c="dimmed" truncate>
-                          {active ? active.name : view ? '' : 'no report'}
+                          {active ? active.name : view?.state === 'out-of-service' ? 'no server answering' : view ? 'no active server' : 'no report'}
                         </Text>
                       </Group>
                       <Group gap={4} wrap="nowrap">
