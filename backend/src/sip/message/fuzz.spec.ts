@@ -117,12 +117,31 @@ function exercise(m: SipMessage): void {
 
 // Generous: a loaded CI host can stall a few ms on GC or scheduling; complexity blow-ups cost far more.
 const SLOW_MS = 250;
+/** Vitest timeout per property: normal runs take a few seconds; leave room for a saturated CI host. */
+const PROPERTY_TIMEOUT_MS = 60_000;
 
+/** Best-of-3 wall time of fn in ms (a complexity blow-up is slow every time; scheduling noise is not). */
+function bestTime(fn: () => void): number {
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3 && best >= SLOW_MS; attempt++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Parse, asserting it is fast; a slow run is retried so a descheduled process is not a failure. */
 function timedParse(b: Buffer): ReturnType<typeof parseMessage> {
-  const t0 = performance.now();
-  const r = parseMessage(b);
-  const dt = performance.now() - t0;
-  expect(dt).toBeLessThan(SLOW_MS);
+  let best = Infinity;
+  let r = parseMessage(b);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const t0 = performance.now();
+    r = parseMessage(b);
+    best = Math.min(best, performance.now() - t0);
+    if (best < SLOW_MS) break;
+  }
+  expect(best).toBeLessThan(SLOW_MS);
   return r;
 }
 
@@ -175,7 +194,7 @@ describe('fuzz: parseMessage', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('never throws on SIP-alphabet noise', () => {
     const alpha = 'INVITE SIP/2.0 sip:a@b;:,<>"\\\r\n\t Via:From:To:Call-ID:CSeq:l:v:f:t:i:m:Content-Length: 0123456789%[]=?&'.split('');
@@ -185,7 +204,7 @@ describe('fuzz: parseMessage', () => {
       }),
       { numRuns: 1500 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('never throws on mutated torture messages and a typical INVITE', () => {
     fc.assert(
@@ -194,7 +213,7 @@ describe('fuzz: parseMessage', () => {
       }),
       { numRuns: 4000 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('stays fast on pathological shapes', () => {
     const head = 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n';
@@ -213,12 +232,13 @@ describe('fuzz: parseMessage', () => {
     ];
     for (const c of cases) {
       const b = Buffer.from(c, 'latin1');
-      const t0 = performance.now();
-      const r = parseMessage(b);
-      if (r.ok) exercise(r.message);
-      expect(performance.now() - t0).toBeLessThan(200);
+      const dt = bestTime(() => {
+        const r = parseMessage(b);
+        if (r.ok) exercise(r.message);
+      });
+      expect(dt).toBeLessThan(SLOW_MS);
     }
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
 
 describe('fuzz: StreamFramer', () => {
@@ -251,7 +271,7 @@ describe('fuzz: StreamFramer', () => {
       ),
       { numRuns: 600 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('never throws or over-buffers on garbage and mutated streams', () => {
     fc.assert(
@@ -261,9 +281,9 @@ describe('fuzz: StreamFramer', () => {
         fc.array(fc.nat(), { maxLength: 20 }),
         (idx, muts, cuts) => {
           const stream = mutate(Buffer.concat(idx.map((i) => SEEDS[i])), muts);
-          const t0 = performance.now();
-          const ev = frame(chunksOf(stream, cuts), { maxMessageBytes: 4096 });
-          expect(performance.now() - t0).toBeLessThan(SLOW_MS * 4);
+          const chunks = chunksOf(stream, cuts);
+          let ev: FramerEvent[] = [];
+          expect(bestTime(() => (ev = frame(chunks, { maxMessageBytes: 4096 })))).toBeLessThan(SLOW_MS);
           for (const e of ev) {
             if (e.type === 'message') exercise(e.message);
           }
@@ -273,17 +293,20 @@ describe('fuzz: StreamFramer', () => {
       ),
       { numRuns: 1500 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('bounds memory on a slow byte-at-a-time header without end', () => {
-    const f = new StreamFramer({ maxMessageBytes: 2000 });
-    const t0 = performance.now();
+    let f = new StreamFramer({ maxMessageBytes: 2000 });
     let fatal = false;
-    for (let i = 0; i < 3000 && !fatal; i++) {
-      for (const e of f.push(Buffer.from('a'))) if (e.type === 'error' && e.error.fatal === true) fatal = true;
-    }
+    const dt = bestTime(() => {
+      f = new StreamFramer({ maxMessageBytes: 2000 });
+      fatal = false;
+      for (let i = 0; i < 3000 && !fatal; i++) {
+        for (const e of f.push(Buffer.from('a'))) if (e.type === 'error' && e.error.fatal === true) fatal = true;
+      }
+    });
     expect(fatal).toBe(true);
     expect(f.closed).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(500);
-  });
+    expect(dt).toBeLessThan(SLOW_MS * 2);
+  }, PROPERTY_TIMEOUT_MS);
 });
