@@ -27,6 +27,7 @@ import type {
   TransportProtocol,
 } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
+import { isStun, stunBindingResponse } from './stun.js';
 
 /** TLS listener options: a secure context (key/cert/ca...) plus client-certificate policy. */
 export interface SipTlsOptions extends tls.SecureContextOptions {
@@ -343,6 +344,13 @@ export class TransportLayer implements SipTransport {
     c.bytesIn += buf.length;
     if (isKeepalive(buf)) {
       c.keepalives++;
+      return;
+    }
+    if (buf[0]! < 0x20 && isStun(buf)) {
+      // RFC 5626 §4.4.2: a STUN Binding keep-alive on a UDP flow; answered from the socket it arrived on.
+      c.keepalives++;
+      const res = stunBindingResponse(buf, normalizeAddress(rinfo.address), rinfo.port);
+      if (res) endpoint.socket.send(res, rinfo.port, rinfo.address, this.udpSendDone);
       return;
     }
     const source: MessageSource = {
