@@ -741,8 +741,8 @@ export class ResponseContext implements ServerTransactionUser {
     }
     const other = info.pair.other(info.role);
     if (!other) {
-      // Without a backup one 503 says nothing about the pair; timeouts and transport errors do.
-      if (trigger !== 'forward-503') info.pair.forwardFailed(info.role, trigger, code);
+      // Without a backup there is nowhere to fail over to, and one unanswered request (an overloaded peer, a
+      // lost datagram) must not take the whole pair out of service: the OPTIONS probes decide that.
       return false;
     }
     this.retried = true;
