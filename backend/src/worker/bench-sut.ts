@@ -32,9 +32,10 @@ const config = defaultRuntimeConfig({
   httpPort: env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) : undefined,
 });
 
-// BENCH_WORKERS: processes sharing the public UDP port (group mode, one per core by default for UDP).
-// Over TCP the UAC's single connection lands on one process anyway, so one worker serves it.
-const workers = Math.max(1, Number(env.BENCH_WORKERS ?? (transport === 'udp' ? 2 : 1)));
+// BENCH_WORKERS: processes sharing the public UDP port (group mode, opt-in). Default 1: in a group a
+// retransmission may reach another worker than the first copy and be forwarded again, which SIPp peers count as
+// failures once the box is short of CPU. Over TCP the UAC's single connection lands on one process anyway.
+const workers = transport === 'udp' ? Math.max(1, Number(env.BENCH_WORKERS ?? 1)) : 1;
 
 if (workers > 1 && cluster.isPrimary) {
   const children = Array.from({ length: workers }, () => cluster.fork());
