@@ -12,7 +12,7 @@ export default mergeConfig(
       css: false,
       restoreMocks: true,
       // Whole-app renders with typing take seconds in jsdom on a busy machine.
-      testTimeout: 20_000,
+      testTimeout: 60_000,
     },
   }),
 );

@@ -1,4 +1,4 @@
-import { createTheme } from '@mantine/core';
+import { Badge, createTheme } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'blue',
@@ -6,4 +6,8 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
   // Visible keyboard focus everywhere, not only where the browser decides.
   focusRing: 'auto',
+  components: {
+    // Badges carry states ("out of service", "restart pending"): never squeeze them into "OUT O…" in a narrow cell.
+    Badge: Badge.extend({ styles: { root: { minWidth: 'fit-content', flexShrink: 0 }, label: { overflow: 'visible' } } }),
+  },
 });

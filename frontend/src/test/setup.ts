@@ -3,7 +3,7 @@ import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
 
 // Whole-app renders in jsdom can take over a second when test files run in parallel on a busy machine.
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom lacks the layout APIs Mantine touches; these stubs are the ones Mantine's own test guide uses.
 const { getComputedStyle } = window;

@@ -37,7 +37,7 @@ describe('multi-site trunk stepper', () => {
       'POST /api/trunks/provision': (url) =>
         json(url.searchParams.get('dryRun') === 'true' ? plan : { ...plan, result: { version: 5, committed: true, dryRun: false, changes: [] } }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderApp('/trunks');
     expect(await screen.findByRole('heading', { level: 1, name: 'Multi-site trunks' })).toBeInTheDocument();
     expect(await screen.findByText('No multi-site trunks')).toBeInTheDocument();
@@ -64,7 +64,7 @@ describe('multi-site trunk stepper', () => {
     const applied = calls.filter((c) => c.method === 'POST');
     expect(applied).toHaveLength(2);
     expect(applied[1]!.url.searchParams.get('dryRun')).toBeNull();
-  });
+  }, 60_000);
 
   it('shows validation problems and will not apply', async () => {
     mockFetch({
@@ -75,7 +75,7 @@ describe('multi-site trunk stepper', () => {
       'POST /api/trunks/provision': () =>
         json({ plan: { trunks: [], problems: ['SiteB has no sip-outbound-proxy DN'] }, errors: [] }),
     });
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     renderApp('/trunks');
     await waitFor(() => expect(screen.getByRole('combobox', { name: 'Local switch' })).toBeEnabled());
     await pick(user, 'Local switch', 'SiteA');
@@ -89,5 +89,5 @@ describe('multi-site trunk stepper', () => {
     await user.click(screen.getByRole('button', { name: 'Preview' }));
     expect(await screen.findByText('SiteB has no sip-outbound-proxy DN')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Apply' })).toBeDisabled();
-  });
+  }, 60_000);
 });
