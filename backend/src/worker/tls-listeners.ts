@@ -3,6 +3,7 @@
  * material (paths or inline PEM), the client options for connections the proxy opens (RFC 5922 identity), and the
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
+import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
 import type { ListenerSpec, TransportLayer } from '../sip/transport/transport-layer.js';
 import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions } from '../sip/transport/tls-context.js';
@@ -35,11 +36,26 @@ export function workerTls(config: ProxyRuntimeConfig, bindAddress: string): Work
   return { specs, tlsClient: clientTlsOptions(t, material) };
 }
 
+const PING = Buffer.from('\r\n\r\n');
+
+/** The TCP/TLS next hops to keep a connection to from start (the SIP Servers of every HA pair). */
+export function persistentHops(config: ProxyRuntimeConfig): { transport: 'tcp' | 'tls'; host: string; port: number }[] {
+  if (config.persistentNextHop !== true) return []; // the option's default (true) comes through the config adapter
+  const out: { transport: 'tcp' | 'tls'; host: string; port: number }[] = [];
+  for (const p of config.pairs) {
+    for (const s of [p.primary, p.backup]) {
+      if (s && (s.transport === 'tcp' || s.transport === 'tls')) out.push({ transport: s.transport, host: s.host.replace(/^\[|\]$/g, ''), port: s.port });
+    }
+  }
+  return out;
+}
+
 /** The edge proxy's flows: registry, outbound logic, connection-close tracking and the GC sweep. */
 export class WorkerFlows {
   readonly registry: FlowRegistry;
   readonly outbound: EdgeOutbound;
   private readonly timer: NodeJS.Timeout;
+  private readonly keeper: NodeJS.Timeout | undefined;
 
   constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }) {
     this.registry = new FlowRegistry({
@@ -52,6 +68,18 @@ export class WorkerFlows {
     // One sweep for every flow: Flow-Timer values are seconds, a 1 s resolution is plenty.
     this.timer = setInterval(() => this.registry.sweep(), 1000);
     this.timer.unref();
+    // persistent-next-hop-connection (Dialogic's persistent connection to the outbound proxy, seeds/000): open the
+    // TCP/TLS connection to every SIP Server at start and keep it from the idle sweep with RFC 5626 CRLFCRLF pings
+    // (a write reopens it when it was lost). Requests reuse it (the connection manager finds it by address).
+    const hops = persistentHops(config);
+    if (hops.length) {
+      const keep = (): void => {
+        for (const h of hops) transport.send(PING, isIP(h.host) ? h : { ...h, tlsServerName: h.host });
+      };
+      keep();
+      this.keeper = setInterval(keep, 30_000);
+      this.keeper.unref();
+    }
   }
 
   /** flow-timer (next REGISTER) and flow-timer-grace-period (immediately). */
@@ -66,5 +94,6 @@ export class WorkerFlows {
 
   stop(): void {
     clearInterval(this.timer);
+    if (this.keeper) clearInterval(this.keeper);
   }
 }

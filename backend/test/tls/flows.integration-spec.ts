@@ -243,3 +243,35 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
     }
   });
 });
+
+describe('persistent-next-hop-connection', () => {
+  it('opens the TLS connection to the SIP Server at start and reuses it for requests; off when false', async () => {
+    for (const persistent of [true, false]) {
+      const srv = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
+      srv.responder = (req, ep) => ep.reply(req, 200);
+      const tlsPort = await freePort();
+      const proxy = await startProxy({
+        transports: ['udp', 'tcp', 'tls'],
+        tlsPort,
+        tls: { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true },
+        servingPair: 'SIPServer_A',
+        oosCheckS: 0,
+        persistentNextHop: persistent,
+        pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: srv.port, transport: 'tls' } }],
+      });
+      try {
+        await sleep(500);
+        expect(srv.endpoints.length).toBe(persistent ? 1 : 0);
+        const ua = await tlsConnect(tlsPort, { ca: pki.pem(pki.ca) });
+        ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tlsPort}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `persist-${persistent}` }));
+        await ua.waitFor(isResp(200, 'MESSAGE'));
+        ua.close();
+        // The request went over the connection opened at start (one connection either way).
+        expect(srv.endpoints.length).toBe(1);
+      } finally {
+        await proxy.stop();
+        await srv.close();
+      }
+    }
+  });
+});
