@@ -12,7 +12,7 @@ import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ProxyTlsConfig } fr
 import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
 import { cleanupWork, freePort, runUac, scenario, SippUas, startProxy } from '../proxy/peers.js';
 import { makeTestPki, type TestPki } from './certs.js';
-import { StreamServer, branch, isReq, isResp, request, tlsConnect } from './sip-peer.js';
+import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint } from './sip-peer.js';
 
 let pki: TestPki;
 beforeAll(() => {
@@ -239,5 +239,33 @@ describe('next-hop certificate verification (RFC 5922)', () => {
       }
     }
     await uas.close();
+  });
+});
+
+describe('reaching destinations over TLS', () => {
+  it('an Extension DN contact with ;transport=tls and a sips: Request-URI from the SIP Server both go over TLS', async () => {
+    const dev = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
+    dev.responder = (req, ep) => ep.reply(req, 200);
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const proxy = await tlsProxy({ ...pair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `127.0.0.1:${dev.port};transport=tls` }] });
+    server.udp!.to.port = proxy.port;
+    try {
+      const send = (uri: string, callId: string): void =>
+        server.send(request('MESSAGE', uri, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: '<sip:3000@example.com>' }));
+      send(`sip:3000@127.0.0.1:${proxy.port}`, 'ext-tls');
+      const a = await dev.waitFor(isReq('MESSAGE'));
+      expect((a.m as SipRequest).topVia()!.transport).toBe('TLS');
+      await server.waitFor(isResp(200, 'MESSAGE'));
+      send(`sips:3001@127.0.0.1:${dev.port}`, 'sips-uri');
+      const b = await dev.waitFor(isReq('MESSAGE'));
+      expect((b.m as SipRequest).requestUri).toBe(`sips:3001@127.0.0.1:${dev.port}`);
+      await server.waitFor(isResp(200, 'MESSAGE'));
+      // Both went over the one TLS connection the proxy opened to the device.
+      expect(dev.endpoints.length).toBe(1);
+    } finally {
+      server.close();
+      await proxy.stop();
+      await dev.close();
+    }
   });
 });

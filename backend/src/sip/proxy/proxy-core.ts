@@ -387,7 +387,8 @@ export class ProxyCore {
       decision = this.router.decide(
         {
           method: req.method,
-          ruri: { user: u.user, host: u.host, port: u.port, transport: paramString(u.params.get('transport')) },
+          // RFC 3261 §26.2.2 / RFC 3263 §4.1: a sips: Request-URI is reached over TLS only.
+          ruri: { user: u.user, host: u.host, port: u.port, transport: u.scheme === 'sips' ? 'tls' : paramString(u.params.get('transport')) },
           inDialog,
           source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
         },
