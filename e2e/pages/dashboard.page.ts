@@ -20,6 +20,8 @@ export class DashboardPage extends Shell {
   siteState(sw: string): Locator { return this.site(sw).locator('[data-status]').first(); }
   /** One proxy's view of the site's pair (list item in the site's proxy pool). */
   proxyView(sw: string, proxy: string): Locator { return this.site(sw).getByRole('listitem').filter({ hasText: proxy }); }
+  /** A worker's row in the "Proxy workers" table. */
+  workerRow(app: string): Locator { return this.page.getByRole('table', { name: 'Proxy workers' }).locator(`tr[data-worker="${app}"]`); }
   serverBox(sw: string, role: 'primary' | 'backup'): Locator { return this.site(sw).locator(`[data-server-role="${role}"]`); }
 
   async expectSiteState(sw: string, state: 'primary-active' | 'backup-active' | 'out-of-service', label: string): Promise<void> {

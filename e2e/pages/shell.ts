@@ -9,7 +9,8 @@ export async function snap(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // The picture should show the page, not its loading state (the live stream keeps the network busy, so no
   // "network idle": wait for spinners and skeletons to go instead).
-  await expect(page.locator('.mantine-Loader-root, .mantine-Skeleton-root[data-visible="true"]')).toHaveCount(0, { timeout: 10_000 }).catch(() => undefined);
+  // Page-level loaders are labelled "Loading …" (a button's own spinner is not the page loading).
+  await expect(page.locator('[aria-label^="Loading"]:visible, .mantine-Skeleton-root[data-visible="true"]:visible')).toHaveCount(0, { timeout: 10_000 }).catch(() => undefined);
   // A full-page capture of a scrolled page draws the fixed header and the sticky save bar mid-page.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, animations: 'disabled' });

@@ -38,14 +38,14 @@ test.describe('screenshots of every page', () => {
     for (const label of NAV_PAGES) {
       await shell.open(label);
       await expect(page.getByRole('alert').filter({ hasText: /failed|could not|error/i })).toHaveCount(0);
-      await expect(page.locator('.mantine-Loader-root')).toHaveCount(0, { timeout: 15_000 });
+      await expect(page.locator('[aria-label^="Loading"]:visible')).toHaveCount(0, { timeout: 15_000 });
       await expectNoHorizontalOverflow(page, label);
       await snap(page, `page-${fileName(label)}`);
     }
     for (const d of DETAIL_PAGES) {
       await page.goto(d.path);
       await expect(shell.heading(d.heading)).toBeVisible();
-      await expect(page.locator('.mantine-Loader-root')).toHaveCount(0, { timeout: 15_000 });
+      await expect(page.locator('[aria-label^="Loading"]:visible')).toHaveCount(0, { timeout: 15_000 });
       await expectNoHorizontalOverflow(page, d.path);
       await snap(page, `page-${d.file}`);
     }
