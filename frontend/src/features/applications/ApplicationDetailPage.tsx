@@ -12,6 +12,7 @@ import { AppliedPanel } from '../config-edit/AppliedPanel';
 import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch';
 import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
 import { useSaveFlow } from '../config-edit/useSaveFlow';
+import { useUnsavedGuard } from '../config-edit/useUnsavedGuard';
 import { APPLICATIONS_KEY } from './ApplicationsPage';
 
 const PORTS: { id: string; label: string }[] = [
@@ -80,6 +81,7 @@ export function ApplicationDetailPage() {
   });
 
   const dirty = !!(app.data && form && applicationPatch(app.data, form));
+  const leaveGuard = useUnsavedGuard(dirty && canEdit);
   const title = name;
   const a = app.data;
 
@@ -100,6 +102,7 @@ export function ApplicationDetailPage() {
         <Stack gap="md">
           {!canEdit ? <ViewerNotice /> : null}
           {flow.ui}
+          {leaveGuard}
           {savedVersion !== null ? <AppliedPanel version={savedVersion} /> : null}
           <Section title="Server info" id="server-info-title">
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>

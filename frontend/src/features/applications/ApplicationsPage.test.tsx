@@ -61,4 +61,23 @@ describe('Applications', () => {
     // The option of the same name in the editor shows its takes-effect badge.
     expect(screen.getAllByTestId('takes-effect-badge').some((b) => b.textContent === 'after restart')).toBe(true);
   });
+
+  it('the review dialog says when a change needs a restart', async () => {
+    mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/options/schema': () => json(testSchema),
+      'GET /api/applications/SIPProxy_1': () => json(proxy),
+      'PATCH /api/applications/SIPProxy_1': () =>
+        json({ version: 9, committed: false, dryRun: true, changes: [{ op: 'change', object: 'application', name: 'SIPProxy_1', field: 'options.sipproxy.sip-port', before: 5060, after: 5062 }] }),
+    });
+    const user = userEvent.setup();
+    renderApp('/applications/SIPProxy_1');
+    const opt = await screen.findByRole('textbox', { name: 'sip-port' });
+    await user.clear(opt);
+    await user.type(opt, '5062');
+    await user.click(screen.getByRole('button', { name: 'Review changes' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Review changes to application SIPProxy_1' });
+    expect(within(dialog).getByTestId('restart-warning')).toBeInTheDocument();
+    expect(within(dialog).getByTestId('takes-effect-badge')).toHaveTextContent('after restart');
+  });
 });

@@ -1,5 +1,7 @@
 import { Badge, Code, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import type { DocumentChange } from '../../api/config';
+import type { OptionSchemaResponse } from '../../api';
+import { TakesEffectBadge } from '../../components/OptionField';
 
 const OP_COLOR: Record<DocumentChange['op'], string> = { add: 'green', remove: 'red', change: 'blue' };
 
@@ -46,7 +48,23 @@ function show(v: unknown) {
 }
 
 /** A configuration diff (DocumentChange[]) as a table: what, which field, before -> after. */
-export function ChangesTable({ changes, label = 'Changes' }: { changes: DocumentChange[]; label?: string }) {
+/** The schema entry of an option change (`options.<section>.<name>`), to say when it takes effect. */
+function optionOf(schema: OptionSchemaResponse | undefined, field: string | undefined) {
+  const m = /^options\.([^.]+)\.(.+)$/.exec(field ?? '');
+  if (!schema || !m) return undefined;
+  return schema.options.find((o) => o.section === m[1] && (o.name === m[2] || (o.aliases ?? []).includes(m[2]!)));
+}
+
+export function ChangesTable({
+  changes,
+  label = 'Changes',
+  schema,
+}: {
+  changes: DocumentChange[];
+  label?: string;
+  /** When given, option changes show when they take effect (now / next call / after restart). */
+  schema?: OptionSchemaResponse;
+}) {
   if (changes.length === 0) {
     return (
       <Text c="dimmed" size="sm" data-testid="no-changes">
@@ -83,6 +101,10 @@ export function ChangesTable({ changes, label = 'Changes' }: { changes: Document
                 <Text size="sm" ff="monospace">
                   {c.field ?? ''}
                 </Text>
+                {(() => {
+                  const o = optionOf(schema, c.field);
+                  return o ? <TakesEffectBadge takesEffect={o.takesEffect} text={o.takesEffectText} /> : null;
+                })()}
               </Table.Td>
               <Table.Td>{show(c.before)}</Table.Td>
               <Table.Td>{show(c.after)}</Table.Td>

@@ -5,6 +5,7 @@ import { isApiError } from '../../api';
 import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api/config';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { ChangesTable } from './ChangesTable';
+import { useOptionSchema } from '../options/useOptionSchema';
 
 export interface SaveFlowOptions {
   kind: ObjectKind;
@@ -32,6 +33,11 @@ export function useSaveFlow(opts: SaveFlowOptions) {
   const [stale, setStale] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [body, setBody] = useState<Record<string, unknown> | null>(null);
+  const schema = useOptionSchema();
+  const restartNeeded = (preview?.changes ?? []).some((c) => {
+    const m = /^options\.([^.]+)\.(.+)$/.exec(c.field ?? '');
+    return !!m && !!schema.data?.options.some((o) => o.section === m[1] && o.name === m[2] && o.takesEffect === 'after-restart');
+  });
 
   const handleError = (e: unknown) => {
     if (isApiError(e) && (e.status === 409 || e.code === 'STALE_REVISION' || e.code === 'STALE_VERSION')) {
@@ -187,7 +193,13 @@ export function useSaveFlow(opts: SaveFlowOptions) {
           <Text size="sm" c="dimmed">
             Checked by the control plane without saving. This is what will change:
           </Text>
-          <ChangesTable changes={preview?.changes ?? []} label="Pending changes" />
+          <ChangesTable changes={preview?.changes ?? []} label="Pending changes" schema={schema.data} />
+          {restartNeeded ? (
+            <Alert color="orange" icon={<IconAlertCircle aria-hidden />} data-testid="restart-warning">
+              Some of these options take effect only after the proxy restarts: the workers will show “restart pending”
+              until then.
+            </Alert>
+          ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={cancel}>
               Cancel

@@ -154,4 +154,18 @@ describe('DN options save flow', () => {
     expect(screen.queryByRole('button', { name: 'Delete DN' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Reset .* to default/ })).not.toBeInTheDocument();
   });
+
+  it('asks before leaving with unsaved edits', async () => {
+    stubs('operator', { 'GET /api/switches/SiteA/dns': () => json({ items: [], total: 0, page: 1, pageSize: 50 }) });
+    const { router } = renderApp('/switches/SiteA/dns/sipproxy-pool');
+    const user = await editOosCheck('7');
+    await user.click(screen.getByRole('link', { name: 'SiteA' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay on this page' }));
+    expect(router.state.location.pathname).toBe('/switches/SiteA/dns/sipproxy-pool');
+    expect(screen.getByRole('textbox', { name: 'oos-check' })).toHaveValue('7');
+    await user.click(screen.getByRole('link', { name: 'SiteA' }));
+    await user.click(within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', { name: 'Discard changes and leave' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/switches/SiteA'));
+  });
 });

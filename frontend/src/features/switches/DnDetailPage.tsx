@@ -13,6 +13,7 @@ import { AppliedPanel } from '../config-edit/AppliedPanel';
 import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch';
 import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
 import { useSaveFlow } from '../config-edit/useSaveFlow';
+import { useUnsavedGuard } from '../config-edit/useUnsavedGuard';
 import { DNS_KEY, SWITCHES_KEY } from './SwitchesPage';
 
 export function dnPatch(d: Dn, options: OptionSections): Record<string, unknown> | null {
@@ -30,7 +31,7 @@ function DeleteDn({ dn }: { dn: Dn }) {
       notifySuccess(`DN ${dn.number} deleted from ${dn.switch}`);
       void qc.invalidateQueries({ queryKey: DNS_KEY });
       void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
-      navigate(`/switches/${encodeURIComponent(dn.switch)}`);
+      navigate(`/switches/${encodeURIComponent(dn.switch)}`, { state: { skipGuard: true } });
     },
     onError: (e) => notifyError(e, 'Could not delete'),
   });
@@ -87,6 +88,7 @@ export function DnDetailPage() {
   });
   const d = dn.data;
   const dirty = !!(d && options && dnPatch(d, options));
+  const leaveGuard = useUnsavedGuard(dirty && canEdit);
 
   return (
     <Page
@@ -118,6 +120,7 @@ export function DnDetailPage() {
         <Stack gap="md">
           {!canEdit ? <ViewerNotice /> : null}
           {flow.ui}
+          {leaveGuard}
           {savedVersion !== null ? <AppliedPanel version={savedVersion} /> : null}
           <Section title="Options" id="dn-options-title">
             <OptionsEditor
