@@ -10,7 +10,7 @@ import { ProxyWorker, WorkerStartError } from '../../src/worker/proxy-worker.js'
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ProxyTlsConfig } from '../../src/sip/proxy/proxy-config.js';
 import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
-import { cleanupWork, freePort, runUac, scenario, SippUas, startProxy } from '../proxy/peers.js';
+import { cleanupWork, freePort, runUac, scenario, SippUas, startProxy, waitFor } from '../proxy/peers.js';
 import { makeTestPki, type TestPki } from './certs.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint } from './sip-peer.js';
 
@@ -259,7 +259,7 @@ describe('reaching destinations over TLS', () => {
       send(`sips:3001@127.0.0.1:${dev.port}`, 'sips-uri');
       const b = await dev.waitFor(isReq('MESSAGE'));
       expect((b.m as SipRequest).requestUri).toBe(`sips:3001@127.0.0.1:${dev.port}`);
-      await server.waitFor(isResp(200, 'MESSAGE'));
+      await waitFor(() => server.received.filter(isResp(200, 'MESSAGE')).length === 2, 5000, 'two 200 OK at the SIP Server');
       // Both went over the one TLS connection the proxy opened to the device.
       expect(dev.endpoints.length).toBe(1);
     } finally {
