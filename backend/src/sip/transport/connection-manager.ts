@@ -485,7 +485,9 @@ export class ConnectionManager {
   private sweepIdle(): void {
     const cutoff = Date.now() - this.idleTimeoutMs;
     for (const c of this.byId.values()) {
-      if (c.lastActivity < cutoff && c.state !== 'closed') {
+      // Inbound traffic only (a message or a keep-alive), as connection-idle-timeout says and reSIProcate does: our
+      // own writes to a peer that never answers do not keep its connection.
+      if (c.lastReceived < cutoff && c.state !== 'closed') {
         this.counters.idleClosed++;
         c.socket.destroy();
       }
