@@ -52,6 +52,11 @@ export function applicationPatch(a: Application, f: FormState): Record<string, u
   return { revision: a.revision, ...body };
 }
 
+function portsValid(f: FormState | null): boolean {
+  if (!f) return true;
+  return Object.values(f.ports).every((v) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 65535));
+}
+
 export function ApplicationDetailPage() {
   const { name = '' } = useParams();
   const qc = useQueryClient();
@@ -164,7 +169,7 @@ export function ApplicationDetailPage() {
           <SaveBar
             canEdit={canEdit}
             dirty={dirty}
-            valid={valid}
+            valid={valid && portsValid(form)}
             busy={flow.busy}
             onReview={() => void flow.review()}
             onDiscard={() => {

@@ -1,5 +1,6 @@
-import { Badge, Box, Card, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Box, Card, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconArrowRight, IconServer2 } from '@tabler/icons-react';
+import { Link } from 'react-router';
 import type { PairView, ServicePair, ServiceState } from '../../api/config';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
 
@@ -104,10 +105,19 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Stack gap={0}>
             <Title order={2} size="h4" id={headingId}>
-              {site.switch}
+              <Anchor component={Link} to={`/switches/${encodeURIComponent(site.switch)}`} c="inherit" underline="hover">
+                {site.switch}
+              </Anchor>
             </Title>
             <Text size="xs" c="dimmed">
-              HA pair {site.sipServer ?? 'none'}
+              HA pair{' '}
+              {site.sipServer ? (
+                <Anchor component={Link} to={`/applications/${encodeURIComponent(site.sipServer)}`} size="xs" c="dimmed" underline="always">
+                  {site.sipServer}
+                </Anchor>
+              ) : (
+                'none'
+              )}
             </Text>
           </Stack>
           {pair ? <PairStateBadge state={pair.state} /> : <StatusBadge status="unknown" label="No HA pair" />}
@@ -157,9 +167,9 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
                             role="img"
                           />
                         </Tooltip>
-                        <Text size="sm" fw={500} truncate>
+                        <Anchor component={Link} to={`/applications/${encodeURIComponent(proxy)}`} size="sm" fw={500} c="inherit" underline="hover" truncate>
                           {proxy}
-                        </Text>
+                        </Anchor>
                         <IconArrowRight size={14} aria-hidden style={{ flex: 'none', opacity: 0.5 }} />
                         <Text size="xs" c="dimmed" truncate>
                           {active ? active.name : view?.state === 'out-of-service' ? 'no server answering' : view ? 'no active server' : 'no report'}
