@@ -3,7 +3,7 @@
  * Prints the worker's memory per flow and the CPU its keep-alive traffic costs.
  *
  *   cd backend && npx tsc -p tsconfig.build.json && node --expose-gc dist/backend/src/bench/tls-flows.js [--flows 10000]
- *     [--ping-interval 10] [--window 20] [--flow-timer 30]
+ *     [--ping-interval 10] [--window 20] [--flow-timer 600] [--pace-flow-timer 30]
  *
  * The proxy runs in a child process (so its RSS and CPU are its own); this process plays the phones (TLS clients
  * from 127.0.0.x source addresses, the per-address cap being 1000) and the SIP Server (UDP, answers REGISTER).
@@ -115,7 +115,10 @@ async function main(): Promise<void> {
   const flows = arg('flows', 10_000);
   const pingIntervalS = arg('ping-interval', 10);
   const windowS = arg('window', 20);
-  const flowTimer = arg('flow-timer', 30);
+  // Long enough that no flow is collected while the (slow, handshake-bound) set-up runs; the pace line below uses
+  // the usual Flow-Timer instead.
+  const flowTimer = arg('flow-timer', 600);
+  const paceFlowTimer = arg('pace-flow-timer', 30);
   const perAddress = 500;
 
   // The SIP Server stand-in: answers every REGISTER with 200 and the contact.
@@ -242,7 +245,7 @@ async function main(): Promise<void> {
     `memory per idle flow: rss ${perFlow('rss')} KiB, heap ${perFlow('heapUsed')} KiB, external ${perFlow('external')} KiB (target < 50 KiB rss)`,
     `CPU idle (pings paused, GC sweep of ${registered} Flow-Timer flows every 1 s): ${(idleCpu / 1000 / windowS).toFixed(1)} ms/s = ${(idleCpu / 10_000 / windowS).toFixed(2)} % of one core`,
     `CPU with keep-alive pings: ${pongs} pongs in ${windowS} s (${(pongs / windowS).toFixed(0)}/s, every flow every ${pingIntervalS} s): ${(kaCpu / 1000 / windowS).toFixed(1)} ms/s = ${(kaCpu / 10_000 / windowS).toFixed(2)} % of one core, ${pongs ? ((kaCpu - idleCpu) / pongs).toFixed(1) : '-'} us per ping/pong above idle`,
-    `at RFC 5626's recommended pace (Flow-Timer ${flowTimer} s, pings at 80-100%): ~${(flows / (flowTimer * 0.9)).toFixed(0)} pings/s -> ~${pongs ? ((((kaCpu - idleCpu) / pongs) * (flows / (flowTimer * 0.9)) + idleCpu / windowS) / 10_000).toFixed(2) : '-'} % of one core`,
+    `at RFC 5626's pace for Flow-Timer ${paceFlowTimer} s (pings at 80-100%): ~${(flows / (paceFlowTimer * 0.9)).toFixed(0)} pings/s -> ~${pongs ? ((((kaCpu - idleCpu) / pongs) * (flows / (paceFlowTimer * 0.9)) + idleCpu / windowS) / 10_000).toFixed(2) : '-'} % of one core`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
   for (const s of sockets) s.destroy();

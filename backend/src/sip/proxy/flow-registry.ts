@@ -70,6 +70,7 @@ export class FlowRegistry {
   private readonly timed = new Map<string, number>();
   private readonly closed = new Set<string>();
   gcClosed = 0;
+  private sweeps = 0;
   /** flow-timer-grace-period (s); changes apply at the next sweep. */
   graceS: number;
 
@@ -196,9 +197,13 @@ export class FlowRegistry {
         n++;
       }
     }
+    // Binding expiry needs no 1 s resolution: every 10th sweep, and no allocation unless something expired.
+    if (++this.sweeps % 10 !== 0) return n;
     for (const [key, list] of this.byContact) {
+      let expired = false;
+      for (let i = 0; i < list.length; i++) if (list[i]!.expiresAt <= now) expired = true;
+      if (!expired) continue;
       const live = list.filter((b) => b.expiresAt > now);
-      if (live.length === list.length) continue;
       for (const b of list) if (b.expiresAt <= now) this.unindex(b);
       if (live.length) this.byContact.set(key, live);
       else this.byContact.delete(key);
