@@ -105,7 +105,7 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Stack gap={0}>
             <Title order={2} size="h4" id={headingId}>
-              <Anchor component={Link} to={`/switches/${encodeURIComponent(site.switch)}`} c="inherit" underline="hover">
+              <Anchor component={Link} to={`/switches/${encodeURIComponent(site.switch)}`} c="inherit" fw={700} fz="inherit" underline="hover">
                 {site.switch}
               </Anchor>
             </Title>
@@ -127,6 +127,20 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
           <ServerBox role="primary" server={pair?.primary} activeFor={activeCount('primary')} total={reported.length} oos={oos} />
           <ServerBox role="backup" server={pair?.backup} activeFor={activeCount('backup')} total={reported.length} oos={oos} />
         </SimpleGrid>
+
+        {(() => {
+          const last = reported
+            .flatMap((v) => (v.view!.history ?? []).map((h) => ({ ...h, proxy: v.proxy })))
+            .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
+          if (!last) return null;
+          const when = new Date(last.at);
+          return (
+            <Text size="xs" c="dimmed" data-testid="last-transition">
+              Last change {Number.isNaN(when.getTime()) ? last.at : when.toLocaleTimeString()}: {last.proxy} saw {last.from} → {last.to}
+              {last.trigger ? ` (${last.trigger})` : ''}
+            </Text>
+          );
+        })()}
 
         <Stack gap={4}>
           <Text size="xs" fw={600} c="dimmed" tt="uppercase">

@@ -5,8 +5,8 @@ import type { ServiceState } from '../../api/config';
 export interface WorkerSample {
   at: number;
   callsPerSecond: number;
-  /** 503s since the previous sample (counters are cumulative). */
-  responses503: number;
+  /** 503s since the previous sample (counters are cumulative); unknown for a worker's first sample. */
+  responses503?: number;
   /** Mean RTT of this worker's last probes, when it has any. */
   rttMs?: number;
 }
@@ -60,7 +60,7 @@ export const liveStore = {
       const sample: WorkerSample = {
         at,
         callsPerSecond: c?.callsPerSecond ?? 0,
-        responses503: prev === undefined ? 0 : Math.max(0, total503 - prev),
+        responses503: prev === undefined ? undefined : Math.max(0, total503 - prev),
         rttMs: rtts.length ? rtts.reduce((a, b) => a + b, 0) / rtts.length : undefined,
       };
       history[w.id] = [...(history[w.id] ?? []), sample].slice(-MAX_SAMPLES);
