@@ -106,7 +106,9 @@ export function useSaveFlow(opts: SaveFlowOptions) {
     if (errors.length === 0) return;
     const t = setTimeout(() => {
       const el = document.querySelector<HTMLElement>('main [aria-invalid="true"]');
-      el?.focus();
+      // Centre it: at the bottom it would hide behind the sticky save bar.
+      el?.focus({ preventScroll: true });
+      el?.scrollIntoView({ block: 'center' });
     }, 50);
     return () => clearTimeout(t);
   }, [errors]);

@@ -123,7 +123,7 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
           {pair ? <PairStateBadge state={pair.state} /> : <StatusBadge status="unknown" label="No HA pair" />}
         </Group>
 
-        <SimpleGrid cols={2} spacing="xs">
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
           <ServerBox role="primary" server={pair?.primary} activeFor={activeCount('primary')} total={reported.length} oos={oos} />
           <ServerBox role="backup" server={pair?.backup} activeFor={activeCount('backup')} total={reported.length} oos={oos} />
         </SimpleGrid>
