@@ -72,7 +72,8 @@ export function SaveBar({
   if (!canEdit) return null;
   const reason = !dirty ? 'Nothing changed yet' : !valid ? 'Fix the fields marked in red first' : null;
   return (
-    <Paper withBorder p="sm" radius="md" pos="sticky" bottom={8} style={{ zIndex: 5 }} shadow="sm">
+    // Sticky only while there is something to save, so an untouched form is not partly covered.
+    <Paper withBorder p="sm" radius="md" pos={dirty ? 'sticky' : 'static'} bottom={8} style={{ zIndex: 5 }} shadow={dirty ? 'sm' : undefined}>
       <Group justify="space-between" wrap="wrap">
         <Text size="sm" c="dimmed" data-testid="form-state">
           {dirty ? 'Unsaved changes' : 'No changes'}
