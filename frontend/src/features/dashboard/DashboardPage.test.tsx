@@ -97,4 +97,24 @@ describe('Dashboard', () => {
     renderApp('/');
     expect(await screen.findByRole('alert', {}, { timeout: 10000 })).toHaveTextContent('Health check failed');
   });
+
+  it('falls back to polling GET /service-state when the stream drops', async () => {
+    const { calls } = mockFetch({
+      'GET /api/auth/me': () => json(users.viewer),
+      'GET /api/health': () => json({ status: 'ok', database: { mode: 'embedded', up: true }, workers: [] }),
+      'GET /api/service-state': () => json(serviceState()),
+      'GET /api/alarms': () => json({ active: [], history: { items: [], total: 0 } }),
+    });
+    renderApp('/');
+    await screen.findByRole('region', { name: 'SiteA' });
+    await waitFor(() => expect(FakeEventSource.instances.length).toBeGreaterThan(0));
+    act(() => FakeEventSource.last.open());
+    expect(await screen.findByTestId('live-state')).toHaveTextContent('live');
+    const before = calls.filter((c) => c.url.pathname === '/api/service-state').length;
+    act(() => FakeEventSource.last.fail());
+    expect(await screen.findByTestId('live-state')).toHaveTextContent('polling');
+    await waitFor(() => expect(calls.filter((c) => c.url.pathname === '/api/service-state').length).toBeGreaterThan(before + 1), {
+      timeout: 15_000,
+    });
+  });
 });
