@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfigDocument, compileEffectiveConfig } from '../contracts/index.js';
+import { compileEffectiveConfig, fileTlsMaterialCheck, loadConfigDocument } from '../contracts/index.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
@@ -44,7 +44,8 @@ export function readRuntimeConfig(file: string, app: string, log: Logger): Proxy
     log.event(40003, 'error', { file }, `${file}: ${(e as Error).message}`);
     return undefined;
   }
-  const { doc, errors } = loadConfigDocument(text);
+  // Certificates are checked at start (they load, the key matches), as the control plane checks them on import.
+  const { doc, errors } = loadConfigDocument(text, { checkTlsMaterial: fileTlsMaterialCheck(dirname(resolve(file))) });
   if (errors.length) {
     log.event(40003, 'error', { file, errors }, `${file}: ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     return undefined;
