@@ -181,7 +181,9 @@ export class EdgeOutbound {
    * A token for the flow the request arrived on means it comes from the UA itself: no decision (RFC 5626 §5.3).
    */
   route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, fromServer: boolean, routesLeft: number): FlowTarget | OutboundReject | undefined {
-    const mine = flowOfSource(src);
+    // Hot path: most requests carry no token and do not come from a SIP Server.
+    if (tokens.length === 0 && (!fromServer || routesLeft > 0 || !ruri)) return undefined;
+    const mine = tokens.length ? flowOfSource(src) : undefined;
     for (const t of tokens) {
       const r = this.registry.parseToken(t);
       if (!r.ok) {
@@ -191,7 +193,7 @@ export class EdgeOutbound {
         }
         continue; // a user part that is not one of our tokens
       }
-      if (sameFlow(r.flow, mine)) return undefined;
+      if (sameFlow(r.flow, mine!)) return undefined;
       if (!this.registry.isAlive(r.flow)) {
         this.stats.flowFailed++;
         return { status: 430, reason: 'Flow Failed' };
