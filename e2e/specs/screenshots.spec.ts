@@ -3,13 +3,15 @@ import { NAMES } from '../fixtures/deployment.js';
 import { asRole, expect, test } from '../fixtures/test.js';
 import { Shell, snap } from '../pages/shell.js';
 
-/** Every page as an admin sees it, saved for a person to look at, with the checks a machine can do on a picture. */
+/**
+ * Every page as an admin sees it, saved for a person to look at, with the checks a machine can do on a picture.
+ * The journeys save their pages in the states they reach (dashboard-*, alarms-*, trunks-*, users, versions-compare,
+ * import-invalid, application-*, dn-*); this pass covers every page in its plain state, quickly.
+ */
 const NAV_PAGES = ['Dashboard', 'Applications', 'Switches & DNs', 'Multi-site trunks', 'Alarms', 'Versions', 'Audit log', 'Users', 'Import/Export'];
 const DETAIL_PAGES: { path: string; heading: string; file: string }[] = [
-  { path: `/applications/${NAMES.proxy}`, heading: NAMES.proxy, file: 'application-sip-proxy' },
   { path: `/applications/${NAMES.primary}`, heading: NAMES.primary, file: 'application-sip-server' },
   { path: `/switches/${NAMES.siteA}`, heading: `Switch ${NAMES.siteA}`, file: 'switch-dns' },
-  { path: `/switches/${NAMES.siteA}/dns/${NAMES.voipServiceDn}`, heading: `DN ${NAMES.voipServiceDn}`, file: 'dn-voip-service' },
   { path: '/no-such-page', heading: 'Page not found', file: 'not-found' },
 ];
 
@@ -57,7 +59,7 @@ test.describe('screenshots of every page', () => {
     const shell = new Shell(page);
     await page.setViewportSize({ width: 1024, height: 640 });
     await page.goto('/');
-    for (const label of ['Dashboard', 'Applications', 'Multi-site trunks', 'Alarms']) {
+    for (const label of ['Dashboard', 'Multi-site trunks']) {
       await shell.open(label);
       await expectNoHorizontalOverflow(page, `${label} at 1024px`);
       await snap(page, `narrow-${fileName(label)}`);
@@ -69,8 +71,8 @@ test.describe('screenshots of every page', () => {
     await shell.open('Alarms');
     await expectNoHorizontalOverflow(page, 'Alarms at 390px');
     await snap(page, 'phone-alarms');
-    await page.goto('/');
-    await expect(shell.heading('Dashboard')).toBeVisible();
+    await shell.page.getByRole('button', { name: 'Open navigation' }).click();
+    await shell.open('Dashboard');
     await expectNoHorizontalOverflow(page, 'Dashboard at 390px');
     await snap(page, 'phone-dashboard');
     expect(errors, 'uncaught errors in the page').toEqual([]);
