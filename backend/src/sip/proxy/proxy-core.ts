@@ -515,7 +515,7 @@ export class ProxyCore {
         own++;
       }
       if (own > 0) routes = routes.slice(own);
-      if (this.outbound) {
+      if (this.outbound && (ackTokens !== undefined || routes.length === 0)) {
         // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it.
         const topVia = ack.topVia();
         const fromServer = this.router.classifySource({
