@@ -9,6 +9,7 @@ import {
   OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
   type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
 } from '../contracts/worker-protocol.js';
+import { EFFECTIVE_CONFIG_SCHEMA_VERSION } from '../contracts/effective-config.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import type { Logger } from './log.js';
@@ -122,6 +123,7 @@ export class ManagedWorker {
   private async applySnapshot(msg: SnapshotMessage): Promise<void> {
     let config: ProxyRuntimeConfig;
     try {
+      if (msg.effective.schemaVersion !== EFFECTIVE_CONFIG_SCHEMA_VERSION) throw new Error(`effective configuration schema ${String(msg.effective.schemaVersion)} is not ${EFFECTIVE_CONFIG_SCHEMA_VERSION} (update this worker)`);
       if (msg.effective.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(msg.effective.application?.name)}`);
       config = toRuntimeConfig(msg.effective);
     } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
