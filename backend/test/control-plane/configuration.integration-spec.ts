@@ -203,3 +203,19 @@ describe('access control', () => {
     expect(actions.some((a) => a.startsWith('admin POST /api/users'))).toBe(true);
   });
 });
+
+describe('a large document', () => {
+  it('exports exactly what was imported (5,000 DNs through the API)', async () => {
+    const { generateConfigDocument, FIXTURE_CERTS } = await import('../../src/contracts/fixtures/index.js');
+    const doc = generateConfigDocument({ switches: 5, dnsPerSwitch: 1000, dnKind: 'mixed' });
+    for (const a of doc.applications) if (a.options.security) Object.assign(a.options.security, { certificate: FIXTURE_CERTS.proxyCert, 'certificate-key': FIXTURE_CERTS.proxyKey, 'trusted-ca': FIXTURE_CERTS.caCert });
+    const text = toYaml(doc);
+    const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(text) });
+    expect(r.status, (await r.clone().text()).slice(0, 500)).toBe(200);
+    const exported = await exportYaml();
+    expect(exported).toBe(text);
+    expect(parseConfigDocument(exported).doc).toEqual(doc);
+    const again = (await (await product.api('/config/import', { method: 'POST', token: admin, ...yaml(exported) })).json()) as { committed: boolean };
+    expect(again.committed).toBe(false);
+  }, 120_000);
+});
