@@ -7,10 +7,18 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 
 export const WORKERS_QUERY_KEY = ['workers'] as const;
 
+function refusal(w: WorkerView, version: number): { configVersion: number; reason: string } | undefined {
+  const r = w.refused as { configVersion?: number; reason?: string } | undefined;
+  return r && typeof r.configVersion === 'number' && r.configVersion >= version ? { configVersion: r.configVersion, reason: r.reason ?? '' } : undefined;
+}
+
 function status(w: WorkerView, version: number) {
   if (!w.online) return { text: 'offline', color: 'gray' };
-  if ((w.configVersion ?? 0) < version) return { text: 'waiting', color: 'blue' };
-  return { text: 'applied', color: 'green' };
+  if (refusal(w, version)) return { text: 'refused', color: 'red' };
+  if ((w.configVersion ?? 0) >= version) return { text: 'applied', color: 'green' };
+  // The worker holds the new version but runs the old one until it restarts.
+  if (w.restartPending) return { text: 'needs restart', color: 'orange' };
+  return { text: 'waiting', color: 'blue' };
 }
 
 /** Restarts one worker (admins); the button says which. */
@@ -83,6 +91,11 @@ export function AppliedPanel({ version }: { version: number }) {
                       <Badge size="sm" variant="light" color={s.color} data-testid="worker-apply-state">
                         {s.text}
                       </Badge>
+                      {refusal(w, version) ? (
+                        <Text size="xs" c="red" data-testid="worker-refusal">
+                          {refusal(w, version)!.reason}
+                        </Text>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       {w.restartPending ? (

@@ -22,6 +22,8 @@ function stubs(role: keyof typeof users, extra: Record<string, Parameters<typeof
       json([
         { id: 'w1', app: 'SIPProxy_1', online: true, configVersion: 8, restartPending: false, restartPendingOptions: [] },
         { id: 'w2', app: 'SIPProxy_2', online: true, configVersion: 8, restartPending: true, restartPendingOptions: ['sip-port'] },
+        { id: 'w3', app: 'SIPProxy_3', online: true, configVersion: 7, restartPending: true, restartPendingOptions: ['sip-port'] },
+        { id: 'w4', app: 'SIPProxy_4', online: true, configVersion: 7, restartPending: false, restartPendingOptions: [], refused: { configVersion: 8, reason: 'cannot bind 127.0.0.1:5060' } },
       ]),
     ...extra,
   });
@@ -73,7 +75,10 @@ describe('DN options save flow', () => {
     const panel = await screen.findByRole('region', { name: 'Version 8 on the workers' });
     const workers = await within(panel).findByRole('table', { name: 'Workers after saving' });
     expect(within(workers).getAllByText('applied')).toHaveLength(2);
-    expect(within(workers).getByText('restart pending')).toBeInTheDocument();
+    expect(within(workers).getAllByText('restart pending')).toHaveLength(2);
+    expect(within(workers).getByText('needs restart')).toBeInTheDocument();
+    expect(within(workers).getByText('refused')).toBeInTheDocument();
+    expect(within(workers).getByTestId('worker-refusal')).toHaveTextContent('cannot bind 127.0.0.1:5060');
     expect(within(workers).getByRole('button', { name: 'Restart worker SIPProxy_2' })).toBeInTheDocument();
   });
 
