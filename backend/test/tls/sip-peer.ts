@@ -18,6 +18,7 @@ export class Endpoint {
   responder: Responder | undefined;
   private readonly waiters: { pred: (m: SipMessage) => boolean; resolve: (m: SipMessage) => void }[] = [];
   private readonly framer = new StreamFramer();
+  private readonly consumed = new Set<SipMessage>();
 
   constructor(
     readonly socket: net.Socket | tls.TLSSocket | undefined,
@@ -41,6 +42,7 @@ export class Endpoint {
       const w = this.waiters[i]!;
       if (w.pred(m)) {
         this.waiters.splice(i, 1);
+        this.consumed.add(m);
         w.resolve(m);
         break;
       }
@@ -72,8 +74,13 @@ export class Endpoint {
     this.send(r, this.udp ? viaTarget(req) : undefined);
   }
 
-  /** The next message matching `pred` (including ones already received when `past`). */
+  /** The first matching message not yet returned by an earlier waitFor (already received, or the next to come). */
   waitFor(pred: (m: SipMessage) => boolean, timeoutMs = 5000, what = 'message'): Promise<SipMessage> {
+    const early = this.received.find((m) => !this.consumed.has(m) && pred(m));
+    if (early) {
+      this.consumed.add(early);
+      return Promise.resolve(early);
+    }
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got: ${this.received.map(firstLine).join(' | ')}`)), timeoutMs);
       this.waiters.push({

@@ -255,7 +255,7 @@ describe('reaching destinations over TLS', () => {
       send(`sip:3000@127.0.0.1:${proxy.port}`, 'ext-tls');
       const a = await dev.waitFor(isReq('MESSAGE'));
       expect((a.m as SipRequest).topVia()!.transport).toBe('TLS');
-      await server.waitFor(isResp(200, 'MESSAGE'));
+      await waitFor(() => server.received.filter(isResp(200, 'MESSAGE')).length === 1, 5000, '200 OK at the SIP Server');
       send(`sips:3001@127.0.0.1:${dev.port}`, 'sips-uri');
       const b = await dev.waitFor(isReq('MESSAGE'));
       expect((b.m as SipRequest).requestUri).toBe(`sips:3001@127.0.0.1:${dev.port}`);
