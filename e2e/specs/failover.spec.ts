@@ -23,7 +23,7 @@ test.describe('failover and out-of-service alarm, live', () => {
     for (const s of Object.values(sipp)) await s.start(); // whatever happened, leave the servers running
   });
 
-  test('kill the primary: backup active; kill the backup: an alarm appears live; start them: it clears', async ({ page, adminApi, sipp, env }) => {
+  test('kill the primary: backup active; kill the backup: an alarm appears live and is acknowledged; start them: it clears', async ({ page, adminApi, sipp, env }) => {
     const pairAddress = `127.0.0.1:${env.ports.pairAPort}`;
     const dashboard = new DashboardPage(page);
     await dashboard.goto();
@@ -61,6 +61,10 @@ test.describe('failover and out-of-service alarm, live', () => {
       await expect(dashboard.notification(/^Alarm: /).filter({ hasText: pairAddress })).toBeVisible();
       await notReloaded();
       await snap(page, 'alarms-out-of-service');
+      // The operator acknowledges it: the row names who did.
+      await row.getByRole('button', { name: /^Acknowledge alarm / }).click();
+      await expect(row).toContainText('operator');
+      expect((await adminApi.alarms()).active.find((a) => a.id === alarm!.id)).toMatchObject({ acknowledgedBy: 'operator' });
     });
 
     await test.step('the dashboard shows the site out of service', async () => {
@@ -77,6 +81,7 @@ test.describe('failover and out-of-service alarm, live', () => {
       await expect(alarms.activeRow(pairAddress)).toHaveCount(0);
       await expect(dashboard.notification('Alarm cleared').filter({ hasText: pairAddress })).toBeVisible();
       await expect(alarms.historyRow(pairAddress).first()).toBeVisible();
+      await expect(alarms.historyRow(pairAddress).first()).toContainText('operator');
       await notReloaded();
       await snap(page, 'alarms-cleared');
       await dashboard.open('Dashboard');
