@@ -171,6 +171,7 @@ export function ApplicationDetailPage() {
             dirty={dirty}
             valid={valid && portsValid(form)}
             busy={flow.busy}
+            loading={flow.phase === 'checking'}
             onReview={() => void flow.review()}
             onDiscard={() => {
               setForm(fromApp(a));

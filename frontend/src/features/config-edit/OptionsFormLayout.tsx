@@ -59,13 +59,17 @@ export function SaveBar({
   dirty,
   valid,
   busy,
+  loading,
   onReview,
   onDiscard,
 }: {
   canEdit: boolean;
   dirty: boolean;
   valid: boolean;
+  /** The save flow is under way (checking, reviewing, saving): no second review. */
   busy: boolean;
+  /** The dry run is running: spin the button. */
+  loading?: boolean;
   onReview: () => void;
   onDiscard: () => void;
 }) {
@@ -83,7 +87,7 @@ export function SaveBar({
             Discard changes
           </Button>
           <Tooltip label={reason} disabled={!reason}>
-            <Button onClick={onReview} disabled={!!reason} loading={busy} data-disabled-reason={reason ?? undefined}>
+            <Button onClick={onReview} disabled={!!reason || (busy && !loading)} loading={loading} data-disabled-reason={reason ?? undefined}>
               Review changes
             </Button>
           </Tooltip>
