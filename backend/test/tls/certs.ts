@@ -17,6 +17,9 @@ export interface TestPki {
   peerKey: string;
   clientCert: string;
   clientKey: string;
+  /** Names localhost only (no IP SAN): proves a check by host name. */
+  namedCert: string;
+  namedKey: string;
   foreignCa: string;
   foreignClientCert: string;
   foreignClientKey: string;
@@ -46,6 +49,7 @@ export function makeTestPki(): TestPki {
   issue(dir, 'ca', 'proxy', 'DNS:localhost,IP:127.0.0.1,URI:sip:proxy.test', 'serverAuth,clientAuth');
   issue(dir, 'ca', 'peer', 'DNS:localhost,DNS:peer.test,IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3', 'serverAuth,clientAuth');
   issue(dir, 'ca', 'client', 'DNS:client.test', 'clientAuth');
+  issue(dir, 'ca', 'named', 'DNS:localhost', 'serverAuth');
   issue(dir, 'foreign-ca', 'foreign-client', 'DNS:client.test', 'clientAuth');
   const p = (f: string): string => path.join(dir, f);
   return {
@@ -57,6 +61,8 @@ export function makeTestPki(): TestPki {
     peerKey: p('peer.key'),
     clientCert: p('client.pem'),
     clientKey: p('client.key'),
+    namedCert: p('named.pem'),
+    namedKey: p('named.key'),
     foreignCa: p('foreign-ca.pem'),
     foreignClientCert: p('foreign-client.pem'),
     foreignClientKey: p('foreign-client.key'),

@@ -269,3 +269,30 @@ describe('reaching destinations over TLS', () => {
     }
   });
 });
+
+describe('RFC 5922 identity of a next hop reached by name', () => {
+  it('a contact host name is checked against the certificate: localhost matches the DNS SAN; a certificate without it is refused', async () => {
+    for (const [cert, key, ok] of [[pki.namedCert, pki.namedKey, true], [pki.clientCert, pki.clientKey, false]] as const) {
+      // Same trusted CA both times; only the names differ: named.pem has DNS:localhost and no IP SAN (so only the
+      // resolved name can match), client.pem names client.test only.
+      const dev = await StreamServer.start({ tls: { cert: pki.pem(cert), key: pki.pem(key) } });
+      dev.responder = (req, ep) => ep.reply(req, 200);
+      const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+      const proxy = await tlsProxy({ ...pair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `localhost:${dev.port};transport=tls` }] });
+      server.udp!.to.port = proxy.port;
+      try {
+        server.send(request('MESSAGE', `sip:3000@127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `name-${ok}`, to: '<sip:3000@example.com>' }));
+        const r = (await server.waitFor((m) => !isRequest(m) && m.status >= 200, 10_000)) as SipResponse;
+        if (ok) expect(r.status).toBe(200);
+        else {
+          expect(r.status).toBeGreaterThanOrEqual(500);
+          expect(dev.all().length).toBe(0);
+        }
+      } finally {
+        server.close();
+        await proxy.stop();
+        await dev.close();
+      }
+    }
+  });
+});
