@@ -121,6 +121,43 @@ describe('TLS stickiness and RFC 5626 flows', () => {
     }
   });
 
+  it('a call from the registered phone is record-routed with its flow token: the SIP Server\'s BYE comes back down the phone\'s connection', async () => {
+    const { server, proxy, tlsPort, phone } = await setup();
+    server.responder = (req, ep) => {
+      if (req.method === 'REGISTER') ep.reply(req, 200, [`Contact: ${req.headers.get('contact')!};expires=600`]);
+      else if (req.method === 'INVITE') ep.reply(req, 200, [`Contact: <sip:2000@127.0.0.1:${server.port}>`]);
+    };
+    const ua = await phone();
+    ua.responder = (req, ep) => ep.reply(req, 200);
+    try {
+      register(ua, tlsPort, { regId: 1, callId: 'reg-call' });
+      await ua.waitFor(isResp(200, 'REGISTER'));
+      ua.send(request('INVITE', `sip:2000@127.0.0.1:${tlsPort}`, {
+        via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'ua-call-1', contact: '<sip:1000@127.0.0.1:5999;transport=tls>',
+      }));
+      const inv = (await server.waitFor(isReq('INVITE'))) as SipRequest;
+      const rr = inv.headers.getAll('record-route');
+      expect(rr).toHaveLength(2);
+      expect(rr[0]).toBe(`<sip:127.0.0.1:${proxy.port};lr>`);
+      expect(rr[1]).toMatch(new RegExp(`^<sip:[\\w-]+\\.[\\w-]+@127\\.0\\.0\\.1:${tlsPort};transport=tls;lr>$`));
+      const ok = (await ua.waitFor(isResp(200, 'INVITE'))) as SipResponse;
+      // The callee (SIP Server side) ends the call: Route = the Record-Route set, Request-URI = the phone's Contact,
+      // which nobody can connect to (the phone does not listen): only the flow reaches it.
+      server.send(request('BYE', 'sip:1000@127.0.0.1:5999;transport=tls', {
+        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+        from: `${inv.headers.get('to')!};tag=${ok.to().tag!}`, to: inv.headers.get('from')!, callId: 'ua-call-1', cseq: 1,
+        extra: rr.map((r) => `Route: ${r}`),
+      }));
+      await ua.waitFor(isReq('BYE'));
+      await server.waitFor(isResp(200, 'BYE'));
+      expect(proxy.worker.status().connections.map((c) => c.direction)).toEqual(['inbound']);
+    } finally {
+      ua.close();
+      server.close();
+      await proxy.stop();
+    }
+  });
+
   it('answers CRLFCRLF pings with CRLF pongs', async () => {
     const { server, proxy, tlsPort, phone } = await setup({ flowTimerS: 25 });
     const ua = await phone();
