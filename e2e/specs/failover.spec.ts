@@ -55,7 +55,10 @@ test.describe('failover and out-of-service alarm, live', () => {
       const alarm = (await adminApi.alarms()).active.find((a) => a.key === `${NAMES.proxy}:ha-pair-unavailable:${NAMES.primary}`);
       expect(alarm, 'the API has the alarm active').toBeTruthy();
       // The page showed it within moments of the control plane raising it (the issue asks for a second; slack for a loaded machine).
-      expect(shownAt - Date.parse(alarm!.raisedAt)).toBeLessThan(3000);
+      const latency = shownAt - Date.parse(alarm!.raisedAt);
+      test.info().annotations.push({ type: 'alarm raised -> row on the page (ms)', description: String(latency) });
+      process.stderr.write(`alarm raised -> row on the page: ${latency} ms\n`);
+      expect(latency).toBeLessThan(3000);
       await expect(row).toContainText('critical');
       await expect(row).toContainText(NAMES.proxy);
       await expect(dashboard.notification(/^Alarm: /).filter({ hasText: pairAddress })).toBeVisible();

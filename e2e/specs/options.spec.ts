@@ -16,6 +16,7 @@ async function expectProbeInterval(sipp: Record<SippRole, SippServer>, since: nu
   await waitFor(() => gapsBetween(probeTimes(sipp), since, Infinity).length >= count, (seconds * (count + 2) + 3) * 1000, `${count} probe gaps after the change`);
   const gaps = gapsBetween(probeTimes(sipp), since, Infinity).slice(0, count);
   const m = median(gaps);
+  process.stderr.write(`OPTIONS gaps after the change to ${seconds} s: ${gaps.join(', ')} ms\n`);
   expect(m, `median OPTIONS gap ${m} ms (gaps ${gaps.join(', ')}), expected ~${seconds} s`).toBeGreaterThan(seconds * 1000 * 0.7);
   expect(m, `median OPTIONS gap ${m} ms (gaps ${gaps.join(', ')}), expected ~${seconds} s`).toBeLessThan(seconds * 1000 * 1.3);
   return gaps;
@@ -55,6 +56,7 @@ test.describe('editing options in the browser', () => {
     // Before: the DN's 2 s (there has been time for a few probes since the setup or the reset).
     await waitFor(() => gapsBetween(probeTimes(sipp), t0 - 20_000, Infinity).length >= 2, 10_000, 'probes before the change');
     const before = gapsBetween(probeTimes(sipp), t0 - 20_000, Infinity);
+    process.stderr.write(`OPTIONS gaps before the change (DN oos-check ${INITIAL_DN_OOS_CHECK} s): ${before.join(', ')} ms\n`);
     expect(median(before), `gaps before: ${before.join(', ')}`).toBeGreaterThan(1600);
 
     await dnPage.setNumber('oos-check', 1);
@@ -141,5 +143,15 @@ test.describe('editing options in the browser', () => {
     const after = await adminApi.worker(NAMES.proxy);
     expect(after?.restartPending).toBe(false);
     expect(after?.configVersion).toBeGreaterThanOrEqual(version);
+  });
+
+  // UI/API bug: restartPendingOptions carries the worker's internal names ("resolveHost"; after a re-import
+  // "sipPort", "pairs", "httpPort"), so the tooltip says "Needs a restart for: resolveHost", not the option's name.
+  test.fixme('restart pending names the option as the schema does', async ({ page, adminApi }) => {
+    await setAppOptions(adminApi, NAMES.proxy, 'sipproxy', { 'resolve-host': true });
+    const dashboard = new DashboardPage(page);
+    await dashboard.goto();
+    await dashboard.workerRow(NAMES.proxy).getByText('restart pending').hover();
+    await expect(page.getByRole('tooltip')).toHaveText('Needs a restart for: resolve-host');
   });
 });
