@@ -8,8 +8,12 @@ import { DashboardPage } from '../pages/dashboard.page.js';
 import { ApplicationPage, DnPage } from '../pages/options-form.page.js';
 import { snap } from '../pages/shell.js';
 
-/** OPTIONS probes of SiteA's pair as SIPp saw them (only the active server is probed; both logs merged). */
-const probeTimes = (sipp: Record<SippRole, SippServer>) => [...sipp.primary.optionsTimes(), ...sipp.backup.optionsTimes()].sort((a, b) => a - b);
+/**
+ * Probe rounds of SiteA's pair as SIPp saw them: only the active server is probed, but after an outage both are
+ * probed at once, so both logs are merged and OPTIONS within 100 ms of each other count as one round.
+ */
+const probeTimes = (sipp: Record<SippRole, SippServer>) =>
+  [...sipp.primary.optionsTimes(), ...sipp.backup.optionsTimes()].sort((a, b) => a - b).filter((t, i, a) => i === 0 || t - a[i - 1]! > 100);
 
 /** Waits for `count` probe gaps after `since` and checks their median against the expected interval. */
 async function expectProbeInterval(sipp: Record<SippRole, SippServer>, since: number, seconds: number, count = 3): Promise<number[]> {
@@ -53,11 +57,12 @@ test.describe('editing options in the browser', () => {
     await expect(box).toHaveValue(String(INITIAL_DN_OOS_CHECK));
     await expect(dnPage.takesEffect('oos-check')).toHaveText('now');
 
-    // Before: the DN's 2 s (there has been time for a few probes since the setup or the reset).
-    await waitFor(() => gapsBetween(probeTimes(sipp), t0 - 20_000, Infinity).length >= 2, 10_000, 'probes before the change');
-    const before = gapsBetween(probeTimes(sipp), t0 - 20_000, Infinity);
+    // Before: the DN's 2 s, measured since this test began (earlier specs leave outages and failovers in the log).
+    await waitFor(() => gapsBetween(probeTimes(sipp), t0, Infinity).length >= 2, 12_000, 'probes before the change');
+    const before = gapsBetween(probeTimes(sipp), t0, Date.now());
     process.stderr.write(`OPTIONS gaps before the change (DN oos-check ${INITIAL_DN_OOS_CHECK} s): ${before.join(', ')} ms\n`);
-    expect(median(before), `gaps before: ${before.join(', ')}`).toBeGreaterThan(1600);
+    expect(median(before), `gaps before: ${before.join(', ')}`).toBeGreaterThan(INITIAL_DN_OOS_CHECK * 1000 * 0.7);
+    expect(median(before), `gaps before: ${before.join(', ')}`).toBeLessThan(INITIAL_DN_OOS_CHECK * 1000 * 1.3);
 
     await dnPage.setNumber('oos-check', 1);
     await expect(dnPage.formState).toHaveText('Unsaved changes');
