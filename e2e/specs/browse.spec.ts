@@ -25,9 +25,8 @@ test.describe('browsing the configuration', () => {
     await expect(shell.heading('DN 1001')).toBeVisible();
   });
 
-  // UI bug: the backup's link in the "HA pairs" table opens the PRIMARY's page: the row's onRowClick (navigate to
-  // the primary) runs after the link's own navigation and wins.
-  test.fixme('applications -> HA pair -> the backup server', async ({ page }) => {
+  // A link inside a clickable row is the link's: the backup's link opens the backup, not the row's primary.
+  test('applications -> HA pair -> the backup server', async ({ page }) => {
     const shell = new Shell(page);
     await page.goto('/');
     await shell.open('Applications');

@@ -9,7 +9,7 @@ import {
   OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
   type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
 } from '../contracts/worker-protocol.js';
-import { EFFECTIVE_CONFIG_SCHEMA_VERSION } from '../contracts/effective-config.js';
+import { diffEffectiveConfig, EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import type { Logger } from './log.js';
@@ -32,6 +32,8 @@ export class ManagedWorker {
   private startFailure: ReportedAlarm | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastSnapshot: SnapshotMessage | undefined;
+  /** The effective configuration the running proxy was started or last live-updated with. */
+  private runningEffective: EffectiveProxyConfig | undefined;
   private readonly instanceId = randomUUID();
   private readonly startedAt = new Date().toISOString();
   private stopped = false;
@@ -141,11 +143,14 @@ export class ManagedWorker {
     const res = this.worker.applyConfig(config);
     this.refused = undefined;
     if (res.restartRequired.length) {
-      this.pending = { configVersion: msg.configVersion, config, options: res.restartRequired };
+      // Named as operators know them (the option, e.g. resolve-host), not by the runtime field that changed.
+      const named = this.runningEffective ? diffEffectiveConfig(this.runningEffective, msg.effective).filter((c) => c.takesEffect === 'after-restart').map((c) => c.path.replace(/^options\.[^.]+\./, '')) : [];
+      this.pending = { configVersion: msg.configVersion, config, options: named.length ? named : res.restartRequired };
       this.o.logger.warn('restart pending: these changes take effect after a restart', { configVersion: msg.configVersion, options: res.restartRequired });
     } else {
       this.pending = undefined;
       this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
+      this.runningEffective = msg.effective;
     }
     void this.report();
   }
@@ -154,6 +159,7 @@ export class ManagedWorker {
     try {
       this.worker = await ProxyWorker.start(config, { logger: this.o.logger, onEvent: () => void this.report() });
       this.running = { configVersion, effectiveVersion };
+      this.runningEffective = this.lastSnapshot?.effective;
       this.startFailure = undefined;
       this.refused = undefined;
     } catch (e) {

@@ -222,7 +222,7 @@ export function DataTable<T>({
                     key={getRowId(row)}
                     aria-rowindex={(page - 1) * pageSize + i + 2}
                     className={onRowClick ? classes.clickable : undefined}
-                    onClick={onRowClick ? () => onRowClick(row) : undefined}
+                    onClick={onRowClick ? (e) => { if (!isInteractive(e.target, e.currentTarget)) onRowClick(row); } : undefined}
                     onKeyDown={onRowClick ? rowKeyDown(row) : undefined}
                     tabIndex={onRowClick ? 0 : undefined}
                     bg={color}
@@ -401,4 +401,10 @@ export function useClientTable<T>(
   const page = Math.min(query.page, pageCount);
   const rows = filtered.slice((page - 1) * query.pageSize, page * query.pageSize);
   return { ...tableProps, page, rows, total: filtered.length };
+}
+
+/** A click on a link, button or field inside a clickable row is that control's, not the row's. */
+function isInteractive(target: EventTarget, row: Element): boolean {
+  const el = target instanceof Element ? target.closest('a, button, input, select, textarea, [role="button"], [role="link"]') : null;
+  return !!el && el !== row && row.contains(el);
 }

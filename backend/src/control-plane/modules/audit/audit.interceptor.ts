@@ -5,7 +5,8 @@ import { AuditRepository } from './audit.repository.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Configuration commits write their own, richer entry inside the commit transaction; dry runs and checks change nothing.
-const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/];
+// Worker reports are machine heartbeats (one a second per worker), not user actions.
+const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//];
 
 /** Every successful write through the API is in the audit log: who, what, on which path. */
 @Injectable()
