@@ -81,7 +81,10 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
   const workers = new Map(state.workers.map((w) => [w.app, w]));
   const views = site.proxies.map((p) => ({ proxy: p, view: viewFor(pair, p) }));
   const reported = views.filter((v) => v.view);
-  const activeCount = (role: 'primary' | 'backup') => reported.filter((v) => v.view!.state === `${role}-active`).length;
+  // Every proxy that monitors this pair reports on it, not only the site's own pool (the guide: each proxy monitors
+  // every SIP Server), so the server boxes count all of them.
+  const monitoring = pair?.views ?? [];
+  const activeCount = (role: 'primary' | 'backup') => monitoring.filter((v) => v.state === `${role}-active`).length;
   const oos = pair?.state === 'out-of-service';
   const disagree = !!pair?.disagree || pair?.state === 'disagreement';
   const majority = (() => {
@@ -124,13 +127,13 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
         </Group>
 
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
-          <ServerBox role="primary" server={pair?.primary} activeFor={activeCount('primary')} total={reported.length} oos={oos} />
-          <ServerBox role="backup" server={pair?.backup} activeFor={activeCount('backup')} total={reported.length} oos={oos} />
+          <ServerBox role="primary" server={pair?.primary} activeFor={activeCount('primary')} total={monitoring.length} oos={oos} />
+          <ServerBox role="backup" server={pair?.backup} activeFor={activeCount('backup')} total={monitoring.length} oos={oos} />
         </SimpleGrid>
 
         {(() => {
-          const last = reported
-            .flatMap((v) => (v.view!.history ?? []).map((h) => ({ ...h, proxy: v.proxy })))
+          const last = monitoring
+            .flatMap((v) => (v.history ?? []).map((h) => ({ ...h, proxy: v.worker })))
             .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
           if (!last) return null;
           const when = new Date(last.at);
