@@ -13,5 +13,5 @@ export class ApplicationsController {
   @Get(':name') get(@Param('name') name: string) { return this.apps.get(name); }
   @Post() @CanEditConfig() create(@Body() body: ApplicationBody, @CurrentUser() u: AuthUser, @Query('dryRun') dry?: string) { return this.apps.create(u.username, body ?? {}, boolQuery(dry)); }
   @Patch(':name') @CanEditConfig() update(@Param('name') name: string, @Body() body: ApplicationBody, @CurrentUser() u: AuthUser, @Query('dryRun') dry?: string) { return this.apps.update(u.username, name, body ?? {}, boolQuery(dry)); }
-  @Delete(':name') @HttpCode(200) @CanEditConfig() remove(@Param('name') name: string, @CurrentUser() u: AuthUser, @Query('revision') revision?: string) { return this.apps.remove(u.username, name, optionalInt('revision', revision)); }
+  @Delete(':name') @HttpCode(200) @CanEditConfig() remove(@Param('name') name: string, @CurrentUser() u: AuthUser, @Query('revision') revision?: string, @Query('dryRun') dry?: string) { return this.apps.remove(u.username, name, optionalInt('revision', revision), boolQuery(dry)); }
 }

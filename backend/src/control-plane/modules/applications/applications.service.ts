@@ -44,12 +44,13 @@ export class ApplicationsService {
     }, { dryRun, expect: [{ object: 'application', name, revision: optionalRevision(body?.revision) }] });
   }
 
-  remove(actor: string, name: string, revision: number | undefined): Promise<CommitResult> {
+  /** With `dryRun` the refusal (what still references it) or the diff comes back and nothing is saved. */
+  remove(actor: string, name: string, revision: number | undefined, dryRun = false): Promise<CommitResult> {
     return this.config.commit(actor, `delete application ${name}`, (doc) => {
       const i = doc.applications.findIndex((a) => a.name === name);
       if (i < 0) throw notFound(`Application ${name}`);
       doc.applications.splice(i, 1);
-    }, { expect: [{ object: 'application', name, revision }] });
+    }, { dryRun, expect: [{ object: 'application', name, revision }] });
   }
 
   private patch(app: ApplicationDoc, body: ApplicationBody): void {

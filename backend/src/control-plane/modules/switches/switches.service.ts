@@ -35,11 +35,12 @@ export class SwitchesService {
     }, { dryRun, expect: [{ object: 'switch', name, revision: optionalRevision(body?.revision) }] });
   }
 
-  remove(actor: string, name: string, revision: number | undefined): Promise<CommitResult> {
+  /** With `dryRun` the refusal (what still references it) or the diff comes back and nothing is saved. */
+  remove(actor: string, name: string, revision: number | undefined, dryRun = false): Promise<CommitResult> {
     return this.config.commit(actor, `delete switch ${name}`, (doc) => {
       const i = doc.switches.findIndex((s) => s.name === name);
       if (i < 0) throw notFound(`Switch ${name}`);
       doc.switches.splice(i, 1);
-    }, { expect: [{ object: 'switch', name, revision }] });
+    }, { dryRun, expect: [{ object: 'switch', name, revision }] });
   }
 }
