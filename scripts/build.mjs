@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds what is not built: the backend (tsc, incremental) and the frontend (vite) when its sources are newer.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -26,6 +26,27 @@ function run(cmd, argv, cwd) {
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 if (!existsSync(join(root, 'node_modules'))) { process.stderr.write('node_modules is missing: run npm ci first\n'); process.exit(1); }
+
+// The socket-options addon (backend/native/sockopt.c): IP_TOS and TCP keep-alive timings Node has no API for.
+// Compiled with the C compiler against Node's own headers (Node-API, no node-gyp, no download). Optional: without it
+// the worker says at start-up which options fall back to the OS defaults.
+const nativeSrc = join(root, 'backend', 'native', 'sockopt.c');
+const nativeOut = join(root, 'backend', 'native', 'build', 'sockopt.node');
+if (existsSync(nativeSrc) && (!existsSync(nativeOut) || statSync(nativeOut).mtimeMs < statSync(nativeSrc).mtimeMs || args.has('--force'))) {
+  const prefix = process.config.variables.node_prefix ?? '/usr';
+  const candidates = [process.env.npm_config_nodedir, prefix, '/usr', '/usr/local', join(process.execPath, '..', '..')]
+    .filter(Boolean).map((d) => join(d, 'include', 'node'));
+  const include = candidates.find((d) => existsSync(join(d, 'node_api.h')));
+  const cc = ['cc', 'gcc', 'clang'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (!include || !cc) {
+    process.stderr.write(`note: socket-options addon not built (${!cc ? 'no C compiler' : "Node's headers (node_api.h) not found"}); sip-ip-tos and tcp-keep-alive-interval/-count will use the OS defaults\n`);
+  } else {
+    say('building the socket-options addon (cc)...');
+    mkdirSync(dirname(nativeOut), { recursive: true });
+    const r = spawnSync(cc, ['-O2', '-Wall', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=sockopt', '-DNAPI_VERSION=8', `-I${include}`, nativeSrc, '-o', nativeOut], { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+    if (r.status !== 0) process.stderr.write('note: socket-options addon failed to build; sip-ip-tos and tcp-keep-alive-interval/-count will use the OS defaults\n');
+  }
+}
 
 const backendOut = join(root, 'backend', 'dist', 'backend', 'src', 'control-plane', 'main.js');
 const backendSrc = Math.max(newest(join(root, 'backend', 'src')), newest(join(root, 'migrations')), statSync(join(root, 'backend', 'tsconfig.json')).mtimeMs);

@@ -16,6 +16,13 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const SYSTEM = [
   { cmd: 'chromium', pkg: 'chromium', path: '/usr/bin/chromium' },
   { cmd: 'sipp', pkg: 'sip-tester' },
+  // TLS peers no one here wrote (Kamailio's TLS module, baresip), tshark to read the TOS byte off the wire,
+  // iproute2 for the network namespaces of the keep-alive test.
+  { cmd: 'kamailio', pkg: 'kamailio' },
+  { cmd: 'kamailio-tls', pkg: 'kamailio-tls-modules', path: '/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so' },
+  { cmd: 'baresip', pkg: 'baresip' },
+  { cmd: 'tshark', pkg: 'tshark' },
+  { cmd: 'ip', pkg: 'iproute2' },
 ];
 function have(cmd, path) {
   if (path && existsSync(path)) return true;

@@ -56,8 +56,8 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     flowTimerGraceS: num(sp['flow-timer-grace-period'], 30),
     persistentNextHop: sp['persistent-next-hop-connection'] !== false,
     tcpKeepAliveIdleS: num(sp['tcp-keep-alive-idle'], 60),
-    tcpKeepAliveIntervalS: typeof sp['tcp-keep-alive-interval'] === 'number' ? sp['tcp-keep-alive-interval'] : undefined,
-    tcpKeepAliveCount: typeof sp['tcp-keep-alive-count'] === 'number' ? sp['tcp-keep-alive-count'] : undefined,
+    tcpKeepAliveIntervalS: num(sp['tcp-keep-alive-interval'], 10),
+    tcpKeepAliveCount: num(sp['tcp-keep-alive-count'], 5),
     connectionIdleTimeoutS: num(sp['connection-idle-timeout'], 7200),
     limits: {
       maxMessageBytes: num(sp['max-message-size'], 65535),

@@ -8,6 +8,7 @@ import * as dns from 'node:dns';
 import * as os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from '../sip/transport/keepalive.js';
+import { socketOptionsSupport, type SocketOptionsSupport } from '../sip/transport/socket-options.js';
 import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
@@ -95,6 +96,8 @@ export interface WorkerStatus {
   transport: ReturnType<TransportLayer['stats']>;
   connections: ReturnType<TransportLayer['connectionList']>;
   notes: string[];
+  /** The socket-options addon (sip-ip-tos, keep-alive timings) and what the kernel refused, per option. */
+  socketOptions: { addon: SocketOptionsSupport; ipTos: number; failures: Record<string, string> };
   /** RFC 5626 flows at this edge proxy (bindings, flow-routed requests, 430/439/403, GC). */
   flows?: ReturnType<WorkerFlows['status']>;
 }
@@ -148,8 +151,9 @@ export class ProxyWorker {
       fail(40003, `sipproxy-role is ${config.role}: only 10 (standalone mode) is served; 0 is reserved for engineering purposes by the guide. Set [sipproxy] sipproxy-role = 10.`, { option: 'sipproxy-role', value: config.role });
     }
     const notes: string[] = [];
-    if (config.ipTos !== 256) {
-      const n = `sip-ip-tos=${config.ipTos} is set, but Node.js has no API to set IP_TOS on its sockets: SIP packets keep the system default TOS byte (gap; a native setsockopt addon would be needed).`;
+    const sockopt = socketOptionsSupport();
+    if (config.ipTos !== 256 && !sockopt.available) {
+      const n = `sip-ip-tos=${config.ipTos} is set, but ${sockopt.detail}: SIP packets keep the system default TOS byte.`;
       notes.push(n);
       log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
     }
@@ -166,7 +170,7 @@ export class ProxyWorker {
         } catch {
           return undefined;
         }
-      }));
+      }), sockopt.available);
       notes.push(n);
       log.info(n, { option: 'sip-enable-tcp-keep-alive' });
     }
@@ -215,6 +219,7 @@ export class ProxyWorker {
         listeners,
         udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024,
         limits: config.limits,
+        ipTos: config.ipTos,
         connections: { keepAlive, idleTimeoutMs: config.connectionIdleTimeoutS * 1000, limits: config.limits, tlsClient: tlsSetup.tlsClient },
       });
     } catch (e) {
@@ -222,6 +227,16 @@ export class ProxyWorker {
     }
     const tl = new TransactionLayer(transport);
     const bound = transport.listeners();
+    if (config.ipTos !== 256 && sockopt.available) {
+      // The OS may refuse a TOS value (some kernels restrict it); say so instead of silently sending the default.
+      const refused = transport.socketOptionFailures()['sip-ip-tos'];
+      const n = refused
+        ? `sip-ip-tos=${config.ipTos}: the operating system refused it (${refused}); SIP packets keep the system default TOS byte.`
+        : `sip-ip-tos=${config.ipTos}: TOS byte 0x${config.ipTos.toString(16).padStart(2, '0')} (DSCP ${config.ipTos >> 2}) set on every SIP socket.`;
+      notes.push(n);
+      if (refused) log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
+      else log.info(n, { option: 'sip-ip-tos', value: config.ipTos });
+    }
     let sharedSocket: dgram.Socket | undefined;
     if (shared) {
       try {
@@ -343,6 +358,7 @@ export class ProxyWorker {
       transport: this.transport.stats(),
       connections: this.transport.connectionList(),
       notes: this.notes,
+      socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
     };
   }
 

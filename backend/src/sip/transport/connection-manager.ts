@@ -11,6 +11,7 @@ import type { ParserLimits, SipMessage } from '../message/index.js';
 import type { Destination, MessageSource, TransportErrorSink } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
 import { applyKeepAlive, type TcpKeepAliveOptions } from './keepalive.js';
+import { setIpTos, socketFd, type SocketOptionResult } from './socket-options.js';
 
 export type StreamProtocol = 'tcp' | 'tls';
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -51,6 +52,8 @@ export interface ConnectionManagerOptions {
   tlsClient?: tls.ConnectionOptions;
   /** TCP keep-alive on every connection (sip-enable-tcp-keep-alive), see keepalive.ts. */
   keepAlive?: TcpKeepAliveOptions;
+  /** TOS/DSCP byte for every connection (sip-ip-tos, RFC 2474); undefined or 256 leaves the OS value. */
+  ipTos?: number;
   limits?: Partial<ParserLimits>;
 }
 
@@ -69,6 +72,8 @@ export interface ConnectionCounters {
   keepalivesAnswered: number;
   messagesIn: number;
   messagesOut: number;
+  /** Socket options (TOS, keep-alive timings) the kernel or a missing addon refused; see socketOptionFailures(). */
+  socketOptionErrors: number;
 }
 
 /** Callbacks from the manager to the transport layer. */
@@ -179,7 +184,10 @@ export class ConnectionManager {
     keepalivesAnswered: 0,
     messagesIn: 0,
     messagesOut: 0,
+    socketOptionErrors: 0,
   };
+  /** First failure per socket option (option name -> errno and message), for the worker's status and log. */
+  private readonly optionFailures = new Map<string, string>();
   private readonly byId = new Map<string, Connection>();
   private readonly byKey = new Map<string, Connection>();
   private readonly perAddress = new Map<string, number>();
@@ -392,7 +400,7 @@ export class ConnectionManager {
   private wire(conn: Connection): void {
     const socket = conn.socket;
     socket.setNoDelay(true);
-    applyKeepAlive(socket, this.options.keepAlive);
+    this.applySocketOptions(socket);
     socket.on('data', (chunk: Buffer) => {
       try {
         this.onData(conn, chunk);
@@ -408,6 +416,27 @@ export class ConnectionManager {
       this.events.error?.(conn.info(), err);
     });
     socket.on('close', () => this.onClose(conn));
+  }
+
+  /** Keep-alive timings and the TOS byte; outbound sockets get them once connected (they have no descriptor before). */
+  private applySocketOptions(socket: net.Socket): void {
+    applyKeepAlive(socket, this.options.keepAlive, (r) => this.noteOption('tcp-keep-alive-interval/-count', r));
+    const tos = this.options.ipTos;
+    if (tos === undefined || tos < 0 || tos > 255) return;
+    const set = (): void => this.noteOption('sip-ip-tos', setIpTos(socket, socket.remoteFamily === 'IPv6' ? 6 : 4, tos));
+    if (socketFd(socket) >= 0) set();
+    else socket.once('connect', set);
+  }
+
+  private noteOption(option: string, r: SocketOptionResult): void {
+    if (r.ok) return;
+    this.counters.socketOptionErrors++;
+    if (!this.optionFailures.has(option)) this.optionFailures.set(option, `${r.code}: ${r.message}`);
+  }
+
+  /** Socket options that could not be applied (first failure per option), e.g. `{ 'sip-ip-tos': 'EPERM: ...' }`. */
+  socketOptionFailures(): Record<string, string> {
+    return Object.fromEntries(this.optionFailures);
   }
 
   private onData(conn: Connection, chunk: Buffer): void {

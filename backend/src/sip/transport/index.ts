@@ -45,3 +45,13 @@ export {
   type TlsMaterialSource,
 } from './tls-context.js';
 export { applyKeepAlive, describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from './keepalive.js';
+export {
+  getIpTos,
+  getTcpKeepAlive,
+  setIpTos,
+  setTcpKeepAlive,
+  socketFd,
+  socketOptionsSupport,
+  type SocketOptionResult,
+  type SocketOptionsSupport,
+} from './socket-options.js';

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { describeKeepAlive } from './keepalive.js';
 import {
   TlsConfigError,
   checkSipServerIdentity,
@@ -89,15 +88,5 @@ describe('checkSipServerIdentity (RFC 5922 §7.2)', () => {
     expect(checkSipServerIdentity('127.0.0.1', peer('DNS:localhost, IP Address:127.0.0.1'))).toBeUndefined();
     expect(checkSipServerIdentity('::1', peer('IP Address:0:0:0:0:0:0:0:1'))).toBeUndefined();
     expect(checkSipServerIdentity('127.0.0.2', peer('DNS:localhost, IP Address:127.0.0.1'))).toBeInstanceOf(Error);
-  });
-});
-
-describe('describeKeepAlive', () => {
-  it('says which timings the OS overrides', () => {
-    const t = describeKeepAlive({ enabled: true, idleS: 30, intervalS: 5, count: 3 }, { intervalS: 75, count: 9 });
-    expect(t).toMatch(/after 30 s idle/);
-    expect(t).toMatch(/tcp-keep-alive-interval=5 s is not settable/);
-    expect(t).toMatch(/about 705 s/);
-    expect(describeKeepAlive({ enabled: false, idleS: 60 }, {})).toMatch(/off/);
   });
 });

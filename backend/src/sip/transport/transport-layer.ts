@@ -28,6 +28,7 @@ import type {
 } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
 import { isStun, stunBindingResponse } from './stun.js';
+import { getIpTos, setIpTos } from './socket-options.js';
 
 /** TLS listener options: a secure context (key/cert/ca...) plus client-certificate policy. */
 export interface SipTlsOptions extends tls.SecureContextOptions {
@@ -54,6 +55,8 @@ export interface BoundListener {
   /** UDP: the kernel's actual SO_RCVBUF / SO_SNDBUF (Linux reports double the request, capped by rmem_max/wmem_max). */
   recvBufferSize?: number;
   sendBufferSize?: number;
+  /** UDP: the TOS byte / traffic class the kernel reports for the socket (when the socket-options addon is present). */
+  tos?: number;
 }
 
 export interface TransportLayerOptions {
@@ -62,6 +65,8 @@ export interface TransportLayerOptions {
   udpBufferSize?: number;
   limits?: Partial<ParserLimits>;
   connections?: ConnectionManagerOptions;
+  /** TOS/DSCP byte of every packet sent, UDP and TCP/TLS (sip-ip-tos, RFC 2474); undefined or 256 leaves the OS value. */
+  ipTos?: number;
 }
 
 export interface UdpCounters {
@@ -145,6 +150,7 @@ export class TransportLayer implements SipTransport {
   private readonly openHandlers: ((info: ConnectionInfo) => void)[] = [];
   private readonly closeHandlers: ((info: ConnectionInfo, error: Error | undefined) => void)[] = [];
   private readonly errorHandlers: ((info: ConnectionInfo, error: Error) => void)[] = [];
+  private readonly udpOptionFailures: Record<string, string> = {};
   private readonly udpSendDone = (err: Error | null): void => {
     if (err) this.udpCounters.sendErrors++;
   };
@@ -152,7 +158,7 @@ export class TransportLayer implements SipTransport {
   private constructor(private readonly options: TransportLayerOptions) {
     this.limits = options.limits;
     this.connections = new ConnectionManager(
-      { ...options.connections, limits: options.limits ?? options.connections?.limits },
+      { ...options.connections, limits: options.limits ?? options.connections?.limits, ipTos: options.connections?.ipTos ?? options.ipTos },
       {
         message: (m, s) => this.deliver(m, s),
         // Listener bugs must not escape into socket callbacks: count them instead.
@@ -211,6 +217,11 @@ export class TransportLayer implements SipTransport {
   connectionLastReceived(id: string): number | undefined {
     const c = this.connections.get(id);
     return c && c.state !== 'closed' ? c.lastReceived : undefined;
+  }
+
+  /** Socket options that could not be applied (first failure per option): UDP listeners and connections. */
+  socketOptionFailures(): Record<string, string> {
+    return { ...this.udpOptionFailures, ...this.connections.socketOptionFailures() };
   }
 
   stats(): TransportStats {
@@ -308,6 +319,11 @@ export class TransportLayer implements SipTransport {
         });
       });
       const port = socket.address().port;
+      const tos = this.options.ipTos;
+      if (tos !== undefined && tos >= 0 && tos <= 255) {
+        const r = setIpTos(socket, family, tos);
+        if (!r.ok) this.udpOptionFailures['sip-ip-tos'] ??= `${r.code}: ${r.message}`;
+      }
       const endpoint: UdpEndpoint = { socket, address, port, family };
       socket.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => this.onDatagram(endpoint, msg, rinfo));
       socket.on('error', () => {
@@ -321,6 +337,7 @@ export class TransportLayer implements SipTransport {
         family,
         recvBufferSize: socket.getRecvBufferSize(),
         sendBufferSize: socket.getSendBufferSize(),
+        tos: getIpTos(socket, family),
       });
       return;
     }
