@@ -19,6 +19,19 @@ export function fmtTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** Time over date, each unbroken: a locale date-time wrapped at random spaces made the history columns ragged. */
+export function TimeCell({ iso }: { iso: string | null | undefined }) {
+  if (!iso) return <Text size="sm" c="dimmed">—</Text>;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return <Text size="sm">{iso}</Text>;
+  return (
+    <Stack gap={0} title={d.toLocaleString()}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{d.toLocaleTimeString()}</Text>
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{d.toLocaleDateString()}</Text>
+    </Stack>
+  );
+}
+
 export function SeverityBadge({ severity }: { severity: string }) {
   return (
     <Badge size="sm" color={SEVERITY_COLOR[severity] ?? 'gray'} variant={severity === 'critical' ? 'filled' : 'light'} style={{ flex: 'none', overflow: 'visible' }}>
@@ -148,8 +161,15 @@ function AlarmHistory() {
     placeholderData: keepPreviousData,
   });
   const columns: DataTableColumn<AlarmView>[] = [
-    ...common().map((c) => ({ ...c, sortable: false })),
-    { key: 'clearedAt', header: 'Cleared', value: (a) => a.clearedAt ?? '', render: (a) => fmtTime(a.clearedAt) },
+    // Seven columns at 1024 px were cramped: times stack time over date, the trigger shows from 1200 px.
+    ...common().map((c) => ({
+      ...c,
+      sortable: false,
+      ...(c.key === 'trigger' ? { visibleFrom: 'lg' as const } : {}),
+      ...(c.key === 'raisedAt' ? { render: (a: AlarmView) => <TimeCell iso={a.raisedAt} /> } : {}),
+      ...(c.key === 'severity' ? { width: 90 } : {}),
+    })),
+    { key: 'clearedAt', header: 'Cleared', value: (a) => a.clearedAt ?? '', render: (a) => <TimeCell iso={a.clearedAt} /> },
     { key: 'ack', header: 'Acknowledged by', value: (a) => a.acknowledgedBy ?? '', render: (a) => a.acknowledgedBy ?? '—' },
   ];
   return (

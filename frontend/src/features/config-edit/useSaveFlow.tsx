@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, List, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Center, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconRefresh } from '@tabler/icons-react';
 import { isApiError } from '../../api';
 import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api/config';
@@ -186,16 +186,25 @@ export function useSaveFlow(opts: SaveFlowOptions) {
         </Alert>
       ) : null}
       <Modal
-        opened={phase === 'review' || phase === 'saving'}
+        // Open while the dry run runs, so its spinner is inside the dialog rather than behind it.
+        opened={phase === 'checking' || phase === 'review' || phase === 'saving'}
         onClose={cancel}
         title={`Review changes to ${opts.label}`}
         size="xl"
       >
         <Stack>
-          <Text size="sm" c="dimmed">
-            Checked by the control plane without saving. This is what will change:
-          </Text>
-          <ChangesTable changes={preview?.changes ?? []} label="Pending changes" schema={schema.data} />
+          {phase === 'checking' ? (
+            <Center py="lg">
+              <Loader aria-label="Checking the changes" />
+            </Center>
+          ) : (
+            <>
+              <Text size="sm" c="dimmed">
+                Checked by the control plane without saving. This is what will change:
+              </Text>
+              <ChangesTable changes={preview?.changes ?? []} label="Pending changes" schema={schema.data} />
+            </>
+          )}
           {restartNeeded ? (
             <Alert color="orange" icon={<IconAlertCircle aria-hidden />} data-testid="restart-warning">
               Some of these options take effect only after the proxy restarts: the workers will show “restart pending”
@@ -206,7 +215,7 @@ export function useSaveFlow(opts: SaveFlowOptions) {
             <Button variant="default" onClick={cancel}>
               Cancel
             </Button>
-            <Button onClick={() => void save()} loading={phase === 'saving'} disabled={(preview?.changes.length ?? 0) === 0}>
+            <Button onClick={() => void save()} loading={phase === 'saving'} disabled={phase === 'checking' || (preview?.changes.length ?? 0) === 0}>
               Save
             </Button>
           </Group>

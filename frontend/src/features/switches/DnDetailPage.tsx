@@ -139,7 +139,6 @@ export function DnDetailPage() {
             dirty={dirty}
             valid={valid}
             busy={flow.busy}
-            loading={flow.phase === 'checking'}
             onReview={() => void flow.review()}
             onDiscard={() => {
               setOptions(toEditorOptions(d.options));

@@ -323,7 +323,7 @@ function LinksTable() {
       value: (t) => t.number,
       sortable: true,
       render: (t) => (
-        <Anchor component={Link} to={`/switches/${encodeURIComponent(t.switch)}/dns/${encodeURIComponent(t.number)}`} ff="monospace" size="sm">
+        <Anchor component={Link} to={`/switches/${encodeURIComponent(t.switch)}/dns/${encodeURIComponent(t.number)}`} ff="monospace" size="sm" title={t.number} style={{ overflowWrap: 'anywhere' }}>
           {t.number}
         </Anchor>
       ),
