@@ -4,6 +4,8 @@
  *  - IP_TOS / IPV6_TCLASS: the TOS/DSCP byte of every packet the socket sends (RFC 2474; the guide's sip-ip-tos).
  *  - TCP_KEEPIDLE / TCP_KEEPINTVL / TCP_KEEPCNT: keep-alive timings per socket (RFC 1122 §4.2.3.6); libuv only sets
  *    the idle time, so a silent peer would otherwise be found only after the OS's 75 s x 9 probes.
+ *  - TCP_USER_TIMEOUT (RFC 5482): how long sent data may stay unacknowledged. Keep-alive probes only run on an idle
+ *    connection; a request written to a peer that fell silent would otherwise be retransmitted for ~15 minutes.
  *
  * Node-API only (ABI-stable across Node versions): built by scripts/build.mjs with the C compiler and Node's own
  * headers, no node-gyp, no download. Errors are thrown as Error objects whose `code` is the errno name.
@@ -71,23 +73,25 @@ static napi_value get_tos(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* setKeepAlive(fd, idleS, intervalS, count): SO_KEEPALIVE on with all three timings; 0 for a timing leaves the OS value. */
+/* setKeepAlive(fd, idleS, intervalS, count, userTimeoutMs): SO_KEEPALIVE on with the timings; 0 leaves the OS value. */
 static napi_value set_keepalive(napi_env env, napi_callback_info info) {
-  int32_t a[4];
-  if (!int_args(env, info, 4, a)) return NULL;
+  int32_t a[5];
+  if (!int_args(env, info, 5, a)) return NULL;
   int on = 1;
   if (setsockopt(a[0], SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0) return throw_errno(env, errno, "setsockopt(SO_KEEPALIVE)");
   if (a[1] > 0 && setsockopt(a[0], IPPROTO_TCP, TCP_KEEPIDLE, &a[1], sizeof a[1]) != 0) return throw_errno(env, errno, "setsockopt(TCP_KEEPIDLE)");
   if (a[2] > 0 && setsockopt(a[0], IPPROTO_TCP, TCP_KEEPINTVL, &a[2], sizeof a[2]) != 0) return throw_errno(env, errno, "setsockopt(TCP_KEEPINTVL)");
   if (a[3] > 0 && setsockopt(a[0], IPPROTO_TCP, TCP_KEEPCNT, &a[3], sizeof a[3]) != 0) return throw_errno(env, errno, "setsockopt(TCP_KEEPCNT)");
+  unsigned int user_timeout = (unsigned int)a[4];
+  if (a[4] > 0 && setsockopt(a[0], IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout) != 0) return throw_errno(env, errno, "setsockopt(TCP_USER_TIMEOUT)");
   return NULL;
 }
 
-/* getKeepAlive(fd) -> [enabled 0|1, idleS, intervalS, count] */
+/* getKeepAlive(fd) -> [enabled 0|1, idleS, intervalS, count, userTimeoutMs] */
 static napi_value get_keepalive(napi_env env, napi_callback_info info) {
   int32_t a[1];
   if (!int_args(env, info, 1, a)) return NULL;
-  int v[4] = {0, 0, 0, 0};
+  int v[5] = {0, 0, 0, 0, 0};
   socklen_t len = sizeof(int);
   if (getsockopt(a[0], SOL_SOCKET, SO_KEEPALIVE, &v[0], &len) != 0) return throw_errno(env, errno, "getsockopt(SO_KEEPALIVE)");
   len = sizeof(int);
@@ -96,9 +100,11 @@ static napi_value get_keepalive(napi_env env, napi_callback_info info) {
   if (getsockopt(a[0], IPPROTO_TCP, TCP_KEEPINTVL, &v[2], &len) != 0) return throw_errno(env, errno, "getsockopt(TCP_KEEPINTVL)");
   len = sizeof(int);
   if (getsockopt(a[0], IPPROTO_TCP, TCP_KEEPCNT, &v[3], &len) != 0) return throw_errno(env, errno, "getsockopt(TCP_KEEPCNT)");
+  len = sizeof(int);
+  if (getsockopt(a[0], IPPROTO_TCP, TCP_USER_TIMEOUT, &v[4], &len) != 0) return throw_errno(env, errno, "getsockopt(TCP_USER_TIMEOUT)");
   napi_value arr;
-  napi_create_array_with_length(env, 4, &arr);
-  for (uint32_t i = 0; i < 4; i++) {
+  napi_create_array_with_length(env, 5, &arr);
+  for (uint32_t i = 0; i < 5; i++) {
     napi_value n;
     napi_create_int32(env, v[i], &n);
     napi_set_element(env, arr, i, n);

@@ -89,8 +89,9 @@ const canNetns = process.getuid?.() === 0 && sh(['ip', 'netns', 'list']).ok;
 
 describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network namespace, veth, SIPp)', () => {
   let sipp: ChildProcess | undefined;
+  let ringing: ChildProcess | undefined;
   afterAll(() => {
-    if (sipp && sipp.exitCode === null) sipp.kill('SIGKILL');
+    for (const p of [sipp, ringing]) if (p && p.exitCode === null) p.kill('SIGKILL');
     sh(['ip', 'netns', 'del', NS]);
     sh(['ip', 'link', 'del', VA]);
   });
@@ -145,6 +146,38 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
       expect(withoutKa.connectionList().map((c) => c.state)).toEqual(['open']);
     } finally {
       await Promise.all(layers.map((l) => l.close()));
+    }
+  });
+
+  it('a SIP Server that falls silent while a call rings: found dead by keep-alive, reopen fails, the call is released', async () => {
+    expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'up']).ok).toBe(true);
+    // The SIP Server rings and waits (for a CANCEL that never comes).
+    ringing = spawn('ip', ['netns', 'exec', NS, 'sipp', '-sf', scenario('uas_ring_cancel.xml'), '-t', 't1', '-i', `${NET}.2`, '-p', '5062', '-nostdin', '-timeout', '120s'], { stdio: 'ignore' });
+    await waitFor(() => sh(['ip', 'netns', 'exec', NS, 'ss', '-Hltn', 'sport = :5062']).out.includes('5062'), 10_000, 'ringing SIPp in the namespace');
+    const proxy = await startProxy({
+      servingPair: 'SIPServer_A',
+      pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: `${NET}.2`, port: 5062, transport: 'tcp' } }],
+      transports: ['udp'],
+      oosCheckS: 0, // no OPTIONS on the connection: only keep-alive can find the silence
+      tcpKeepAlive: true,
+      tcpKeepAliveIdleS: 1,
+      tcpKeepAliveIntervalS: 1,
+      tcpKeepAliveCount: 2,
+    });
+    try {
+      const call = runUac({ scenario: scenario('uac_ring_then_error.xml', { EXPECTED: 503 }), target: proxy.target, transport: 'udp', calls: 1, rate: 1, timeoutS: 60 });
+      await waitFor(() => (proxy.worker.status().counters.responsesOut['180'] ?? 0) > 0, 15_000, 'the 180 relayed to the caller');
+      const down = Date.now();
+      expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'down']).ok).toBe(true);
+      const r = await call;
+      process.stdout.write(`ringing call released ${((Date.now() - down) / 1000).toFixed(1)} s after the SIP Server fell silent (keep-alive 1+1x2 s, then the reopen failed)\n`);
+      expect(r.failed, r.output).toBe(0);
+      expect(r.successful).toBe(1);
+      const st = proxy.worker.status();
+      expect(st.transport.stream.errors).toBeGreaterThanOrEqual(1);
+      expect(st.counters.responsesOut['503']).toBe(1);
+    } finally {
+      await proxy.stop();
     }
   });
 });

@@ -4,7 +4,8 @@
  * Node 20 (libuv) sets SO_KEEPALIVE and the idle time before the first probe (TCP_KEEPIDLE) per socket. The probe
  * interval (TCP_KEEPINTVL) and count (TCP_KEEPCNT) are set through the socket-options addon (socket-options.ts);
  * without it they stay at the operating system's values (Linux: net.ipv4.tcp_keepalive_intvl / _probes, 75 s and 9 by
- * default) and `describeKeepAlive` says so. A silent peer is found idle + interval x count after its last packet.
+ * default) and `describeKeepAlive` says so. A silent peer is found idle + interval x count after its last packet, and
+ * with TCP_USER_TIMEOUT set to the same time, so is one that stops acknowledging a request written to it.
  */
 import type * as net from 'node:net';
 import { setTcpKeepAlive, socketFd, type SocketOptionResult } from './socket-options.js';
@@ -30,8 +31,10 @@ export function applyKeepAlive(socket: net.Socket, o: TcpKeepAliveOptions | unde
   const idleS = Math.max(1, Math.round(o.idleS));
   socket.setKeepAlive(true, idleS * 1000);
   if (o.intervalS === undefined && o.count === undefined) return;
+  // Data written to a peer that fell silent is given up on in the same time as an idle connection (RFC 5482).
+  const userTimeoutMs = o.intervalS !== undefined && o.count !== undefined ? (idleS + o.intervalS * o.count) * 1000 : 0;
   const set = (): void => {
-    const r = setTcpKeepAlive(socket, idleS, o.intervalS ?? 0, o.count ?? 0);
+    const r = setTcpKeepAlive(socket, idleS, o.intervalS ?? 0, o.count ?? 0, userTimeoutMs);
     done?.(r);
   };
   if (socketFd(socket) >= 0) set();

@@ -52,7 +52,7 @@ describe('socket-options addon', () => {
   it('sets keep-alive idle, interval and count on a TCP socket', async () => {
     const { client } = await tcpPair();
     expect(setTcpKeepAlive(client, 7, 3, 4)).toEqual({ ok: true });
-    expect(getTcpKeepAlive(client)).toEqual({ enabled: true, idleS: 7, intervalS: 3, count: 4 });
+    expect(getTcpKeepAlive(client)).toEqual({ enabled: true, idleS: 7, intervalS: 3, count: 4, userTimeoutMs: 0 });
   });
 
   it('reports, never throws, on a closed socket or a value the kernel refuses', async () => {
@@ -86,8 +86,8 @@ describe('applyKeepAlive', () => {
     });
     applyKeepAlive(a, { enabled: true, idleS: 11, intervalS: 4, count: 6 });
     expect(results).toEqual([true]);
-    expect(getTcpKeepAlive(client)).toEqual({ enabled: true, idleS: 9, intervalS: 2, count: 3 });
-    expect(getTcpKeepAlive(a)).toEqual({ enabled: true, idleS: 11, intervalS: 4, count: 6 });
+    expect(getTcpKeepAlive(client)).toEqual({ enabled: true, idleS: 9, intervalS: 2, count: 3, userTimeoutMs: 15_000 });
+    expect(getTcpKeepAlive(a)).toEqual({ enabled: true, idleS: 11, intervalS: 4, count: 6, userTimeoutMs: 35_000 });
   });
 
   it('leaves the socket alone when disabled', async () => {

@@ -3,7 +3,7 @@
  *
  *  - the TOS/DSCP byte of sent packets (IP_TOS, IPV6_TCLASS; RFC 2474 §3, RFC 3542 §6.5), the guide's `sip-ip-tos`;
  *  - the TCP keep-alive probe interval and count (TCP_KEEPINTVL, TCP_KEEPCNT; RFC 1122 §4.2.3.6), where libuv only
- *    sets the idle time.
+ *    sets the idle time, and TCP_USER_TIMEOUT (RFC 5482) so unacknowledged data is given up on in the same time.
  *
  * The addon is optional: it is compiled by `scripts/build.mjs` when a C compiler and Node's headers are present. Without
  * it every function here reports `unsupported` and the caller falls back to the OS values and says so.
@@ -18,8 +18,8 @@ import type * as net from 'node:net';
 interface SockoptAddon {
   setTos(fd: number, family: number, tos: number): void;
   getTos(fd: number, family: number): number;
-  setKeepAlive(fd: number, idleS: number, intervalS: number, count: number): void;
-  getKeepAlive(fd: number): [number, number, number, number];
+  setKeepAlive(fd: number, idleS: number, intervalS: number, count: number, userTimeoutMs: number): void;
+  getKeepAlive(fd: number): [number, number, number, number, number];
 }
 
 /** Outcome of setting an option: `unsupported` when the addon is absent, `error` with the errno name otherwise. */
@@ -115,20 +115,25 @@ export function getIpTos(socket: net.Socket | dgram.Socket, family: 4 | 6): numb
   }
 }
 
-/** SO_KEEPALIVE with idle time, probe interval and probe count on a connected TCP socket (RFC 1122 §4.2.3.6). */
-export function setTcpKeepAlive(socket: net.Socket, idleS: number, intervalS: number, count: number): SocketOptionResult {
+/**
+ * SO_KEEPALIVE with idle time, probe interval and probe count on a connected TCP socket (RFC 1122 §4.2.3.6), and the
+ * user timeout for unacknowledged data (RFC 5482; Linux TCP_USER_TIMEOUT). 0 leaves a value at the OS's.
+ */
+export function setTcpKeepAlive(socket: net.Socket, idleS: number, intervalS: number, count: number, userTimeoutMs = 0): SocketOptionResult {
   const fd = socketFd(socket);
-  return call((a) => a.setKeepAlive(fd, Math.round(idleS), Math.round(intervalS), Math.round(count)), fd);
+  return call((a) => a.setKeepAlive(fd, Math.round(idleS), Math.round(intervalS), Math.round(count), Math.round(userTimeoutMs)), fd);
 }
 
 /** The keep-alive settings the kernel holds for a TCP socket, or undefined where they cannot be read. */
-export function getTcpKeepAlive(socket: net.Socket): { enabled: boolean; idleS: number; intervalS: number; count: number } | undefined {
+export function getTcpKeepAlive(
+  socket: net.Socket,
+): { enabled: boolean; idleS: number; intervalS: number; count: number; userTimeoutMs: number } | undefined {
   const a = load();
   const fd = socketFd(socket);
   if (!a || fd < 0) return undefined;
   try {
-    const [enabled, idleS, intervalS, count] = a.getKeepAlive(fd);
-    return { enabled: enabled !== 0, idleS, intervalS, count };
+    const [enabled, idleS, intervalS, count, userTimeoutMs] = a.getKeepAlive(fd);
+    return { enabled: enabled !== 0, idleS, intervalS, count, userTimeoutMs };
   } catch {
     return undefined;
   }
