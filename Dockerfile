@@ -1,6 +1,8 @@
 # The control plane (with embedded workers) or a remote proxy worker, from one image.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# A C compiler for the socket-options addon (backend/native: sip-ip-tos, keep-alive timings); Node's headers are in the image.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/

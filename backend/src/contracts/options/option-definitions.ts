@@ -92,7 +92,9 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     extension: false, source: GUIDE_APP,
     note:
       'The guide documents 0-255 but a default of 256 that "disables this functionality". Read as: 0-255 set the byte, ' +
-      '256 (the default, also accepted explicitly) means "do not set it". 257 and above are refused.',
+      '256 (the default, also accepted explicitly) means "do not set it". 257 and above are refused. Applied to UDP and ' +
+      'TCP/TLS sockets (IP_TOS, IPv6 traffic class) through the socket-options addon; where it is absent or the OS ' +
+      'refuses the value, the worker says so at start-up and in its status.',
   },
   {
     name: 'sipproxy-role', aliases: ['siproxy-role'], objects: ['sip-proxy'], section: 'sipproxy', type: 'enum',
@@ -128,7 +130,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: RESTART,
     description: 'Time between unanswered TCP keep-alive probes (when sip-enable-tcp-keep-alive is true).',
     extension: true, source: PRODUCT, relatedFeature: 'Keep Alive for TCP Connections',
-    note: 'Where the runtime cannot set it per socket, the OS value applies (the guide\'s behaviour).',
+    note: 'Set per socket (TCP_KEEPINTVL) through the socket-options addon; where it is absent, the OS value applies (the guide\'s behaviour) and the worker says so.',
   },
   {
     name: 'tcp-keep-alive-count', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
@@ -136,7 +138,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: RESTART,
     description: 'Unanswered TCP keep-alive probes after which a connection is stale (when sip-enable-tcp-keep-alive is true).',
     extension: true, source: PRODUCT, relatedFeature: 'Keep Alive for TCP Connections',
-    note: 'Where the runtime cannot set it per socket, the OS value applies (the guide\'s behaviour).',
+    note: 'Set per socket (TCP_KEEPCNT) through the socket-options addon, with TCP_USER_TIMEOUT = idle + interval x count; where it is absent, the OS value applies (the guide\'s behaviour) and the worker says so.',
   },
   {
     name: 'connection-idle-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
