@@ -1,5 +1,6 @@
 import * as dns from 'node:dns';
 import { isIP } from 'node:net';
+import { DnsClient, type DnsAnswer, type NaptrRecord, type QueryType, type RecordMap, type SrvRecord } from './dns-client.js';
 import type { SipTransport } from './proxy-config.js';
 
 /** A next hop after RFC 3263 resolution: an IP literal, a port and a transport. */
@@ -18,58 +19,85 @@ export interface HopQuery {
   secure?: boolean;
 }
 
-/** The DNS operations RFC 3263 needs (injectable for tests). */
+/**
+ * The DNS the resolver needs: one RRset lookup that returns its TTL, negative answers (RFC 2308) as values
+ * and failures as rejections. `DnsClient` (the stub resolver in dns-client.ts) is the production backend.
+ */
 export interface DnsBackend {
-  naptr(name: string): Promise<dns.NaptrRecord[]>;
-  srv(name: string): Promise<dns.SrvRecord[]>;
-  /** A and AAAA with TTLs (seconds). */
-  addresses(name: string): Promise<{ address: string; ttl: number }[]>;
+  query<T extends QueryType>(name: string, type: T): Promise<DnsAnswer<RecordMap[T]>>;
 }
 
-/** node:dns backend; falls back to the system resolver (getaddrinfo, /etc/hosts) for A/AAAA. */
-export function nodeDnsBackend(resolver = new dns.promises.Resolver()): DnsBackend {
-  return {
-    naptr: (n) => resolver.resolveNaptr(n),
-    srv: (n) => resolver.resolveSrv(n),
-    async addresses(n) {
-      const out: { address: string; ttl: number }[] = [];
-      const [a4, a6] = await Promise.allSettled([resolver.resolve4(n, { ttl: true }), resolver.resolve6(n, { ttl: true })]);
-      if (a4.status === 'fulfilled') out.push(...a4.value);
-      if (a6.status === 'fulfilled') out.push(...a6.value);
-      if (out.length === 0) {
-        const l = await dns.promises.lookup(n, { all: true });
-        // getaddrinfo gives no TTL: keep such answers a short while.
-        for (const x of l) out.push({ address: x.address, ttl: 30 });
-      }
-      return out;
-    },
-  };
+/** Cache bounds and fallbacks; every duration in seconds. */
+export interface SipResolverOptions {
+  /**
+   * Address lookup used when DNS has no A/AAAA for a name (NXDOMAIN, NODATA or failure): by default the system
+   * resolver (`dns.promises.lookup`, i.e. getaddrinfo with /etc/hosts), whose answers carry no TTL and are kept
+   * `lookupTtl`. `false` disables it (DNS only).
+   */
+  lookup?: ((host: string) => Promise<string[]>) | false;
+  /** Floor for any cached answer (default 1): TTL 0 answers would otherwise mean a query per request. */
+  minTtl?: number;
+  /** Cap for positive answers (default 3600). */
+  maxTtl?: number;
+  /** Cap for negative answers (default 300; RFC 2308 §5 allows up to 3 h, a proxy wants DNS fixes seen sooner). */
+  maxNegativeTtl?: number;
+  /** How long a failure (timeout, SERVFAIL) is remembered (default 5; RFC 2308 §7.1 caps it at 5 min). */
+  failureTtl?: number;
+  /** TTL of `lookup` answers (default 30). */
+  lookupTtl?: number;
+  /** RFC 8767 serve-stale: how long past expiry an answer may stand in while DNS fails (default 86400; 0 = off). */
+  maxStale?: number;
+  /** Cache entries kept at most (default 10000; the oldest go first). Names come from messages, so bound them. */
+  maxEntries?: number;
 }
 
-/** TTL for SRV/NAPTR answers: node:dns does not expose their TTL. */
-const SRV_TTL_S = 60;
-const NEGATIVE_TTL_S = 10;
-
-interface CacheEntry<T> {
+/** One cached RRset (or negative/failed lookup) and when it goes stale. */
+interface CacheEntry {
   expires: number;
-  value: T;
+  /** Last moment this value may be served stale (RFC 8767); 0 for negative and failed entries. */
+  staleUntil: number;
+  records: readonly unknown[];
 }
+
+/** RFC 8767 §4: the TTL given to a stale answer served after a failed refresh. */
+const STALE_ANSWER_TTL_S = 30;
 
 const DEFAULT_PORT = (t: SipTransport): number => (t === 'tls' ? 5061 : 5060);
 
 /**
- * RFC 3263 §4 server location with a TTL-respecting cache: transport from the URI, else NAPTR, else SRV
- * probing, else UDP (TLS for sips); port from the URI, else SRV, else the default. IP literals resolve
- * synchronously (the hot path never awaits for them).
+ * RFC 3263 §4 server location: transport from the URI, else NAPTR (§4.1), else SRV probing, else UDP (TLS for
+ * sips); port from the URI, else SRV (§4.2), else the default. IP literals resolve synchronously (the hot path
+ * never awaits for them).
+ *
+ * Caching: every RRset (NAPTR, SRV, A and AAAA separately) is kept for its own TTL as the DNS answer gave it,
+ * clamped to [minTtl, maxTtl]; NXDOMAIN/NODATA for the RFC 2308 §5 negative TTL (min of the SOA's TTL and
+ * MINIMUM) clamped to [minTtl, maxNegativeTtl] — 'minTtl' when the answer had no SOA; failures for `failureTtl`,
+ * during which an expired positive answer is served stale (RFC 8767). Concurrent lookups of one RRset share a
+ * single query. `localhost` names answer loopback without DNS (RFC 6761 §6.3).
  */
 export class SipResolver {
-  private readonly cache = new Map<string, CacheEntry<unknown>>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<readonly unknown[]>>();
+  private readonly o: Required<Omit<SipResolverOptions, 'lookup'>>;
+  private readonly lookup: ((host: string) => Promise<string[]>) | false;
 
   constructor(
-    private readonly backend: DnsBackend = nodeDnsBackend(),
+    private readonly backend: DnsBackend = new DnsClient(),
     private readonly now: () => number = Date.now,
     private readonly supported: readonly SipTransport[] = ['udp', 'tcp', 'tls'],
-  ) {}
+    opts: SipResolverOptions = {},
+  ) {
+    this.o = {
+      minTtl: opts.minTtl ?? 1,
+      maxTtl: opts.maxTtl ?? 3600,
+      maxNegativeTtl: opts.maxNegativeTtl ?? 300,
+      failureTtl: opts.failureTtl ?? 5,
+      lookupTtl: opts.lookupTtl ?? 30,
+      maxStale: opts.maxStale ?? 86_400,
+      maxEntries: opts.maxEntries ?? 10_000,
+    };
+    this.lookup = opts.lookup ?? systemLookup;
+  }
 
   /** Synchronous answer for IP literals, else undefined (use `resolve`). */
   resolveLiteral(q: HopQuery): ResolvedHop | undefined {
@@ -79,11 +107,11 @@ export class SipResolver {
     return { transport, host, port: q.port ?? DEFAULT_PORT(transport) };
   }
 
-  /** Ordered candidate hops (best first); empty when the name does not resolve. */
+  /** Ordered candidate hops (best first); empty when the name does not resolve (RFC 3263 §4). */
   async resolve(q: HopQuery): Promise<ResolvedHop[]> {
     const lit = this.resolveLiteral(q);
     if (lit) return [lit];
-    const host = q.host.toLowerCase();
+    const host = canonical(q.host);
     // §4.1: transport explicit, or a port given -> no NAPTR.
     if (q.transport || q.port !== undefined) {
       const transport = q.transport ?? (q.secure ? 'tls' : 'udp');
@@ -91,17 +119,15 @@ export class SipResolver {
       const viaSrv = await this.srvHops(srvName(host, transport), transport);
       return viaSrv.length ? viaSrv : this.withAddresses(host, DEFAULT_PORT(transport), transport);
     }
-    const naptr = await this.cached(`naptr:${host}`, SRV_TTL_S, () => this.backend.naptr(host));
-    if (naptr && naptr.length) {
-      const usable = naptr
-        .filter((r) => r.flags.toLowerCase() === 's')
-        .map((r) => ({ r, t: serviceTransport(r.service, q.secure) }))
-        .filter((x): x is { r: dns.NaptrRecord; t: SipTransport } => x.t !== undefined && this.supported.includes(x.t))
-        .sort((a, b) => a.r.order - b.r.order || a.r.preference - b.r.preference);
-      for (const { r, t } of usable) {
-        const hops = await this.srvHops(r.replacement, t);
-        if (hops.length) return hops;
-      }
+    const naptr = await this.rrset(host, 'NAPTR');
+    const usable = naptr
+      .filter((r) => r.flags.toLowerCase() === 's')
+      .map((r) => ({ r, t: serviceTransport(r.service, q.secure) }))
+      .filter((x): x is { r: NaptrRecord; t: SipTransport } => x.t !== undefined && this.supported.includes(x.t))
+      .sort((a, b) => a.r.order - b.r.order || a.r.preference - b.r.preference);
+    for (const { r, t } of usable) {
+      const hops = await this.srvHops(canonical(r.replacement), t);
+      if (hops.length) return hops;
     }
     const order: SipTransport[] = q.secure ? ['tls'] : ['udp', 'tcp', 'tls'];
     for (const t of order) {
@@ -117,64 +143,128 @@ export class SipResolver {
   async address(host: string): Promise<string | undefined> {
     const lit = unbracket(host);
     if (isIP(lit)) return lit;
-    const a = await this.cachedAddresses(host.toLowerCase());
+    const a = await this.addresses(canonical(host));
     return a[0];
   }
 
+  /** Cached entries (for diagnostics and tests). */
+  get cacheSize(): number {
+    return this.cache.size;
+  }
+
   private async srvHops(name: string, transport: SipTransport): Promise<ResolvedHop[]> {
-    const srv = await this.cached(`srv:${name}`, SRV_TTL_S, () => this.backend.srv(name));
-    if (!srv || !srv.length) return [];
+    const srv = await this.rrset(name, 'SRV');
     const out: ResolvedHop[] = [];
     for (const s of orderSrv(srv)) {
-      for (const a of await this.cachedAddresses(s.name.toLowerCase())) out.push({ transport, host: a, port: s.port });
+      // RFC 2782: a target of "." means the service is decidedly not available at this domain.
+      if (s.target === '' || s.target === '.') continue;
+      for (const a of await this.addresses(canonical(s.target))) out.push({ transport, host: a, port: s.port });
     }
     return out;
   }
 
   private async withAddresses(host: string, port: number, transport: SipTransport): Promise<ResolvedHop[]> {
-    return (await this.cachedAddresses(host)).map((a) => ({ transport, host: a, port }));
+    return (await this.addresses(host)).map((a) => ({ transport, host: a, port }));
   }
 
-  private async cachedAddresses(host: string): Promise<string[]> {
-    const key = `a:${host}`;
-    const hit = this.cache.get(key) as CacheEntry<string[]> | undefined;
-    if (hit && hit.expires > this.now()) return hit.value;
-    try {
-      const recs = await this.backend.addresses(host);
-      const ttl = recs.length ? Math.max(1, Math.min(...recs.map((r) => r.ttl))) : NEGATIVE_TTL_S;
-      const value = recs.map((r) => r.address);
-      this.cache.set(key, { expires: this.now() + ttl * 1000, value });
-      return value;
-    } catch {
-      this.cache.set(key, { expires: this.now() + NEGATIVE_TTL_S * 1000, value: [] });
+  /** A then AAAA, each its own cached RRset; the system lookup when DNS has neither. */
+  private async addresses(host: string): Promise<string[]> {
+    // RFC 6761 §6.3: localhost names are loopback and are not sent to DNS servers.
+    if (host === 'localhost' || host.endsWith('.localhost')) return ['127.0.0.1', '::1'];
+    const [a4, a6] = await Promise.all([this.rrset(host, 'A'), this.rrset(host, 'AAAA')]);
+    const out = [...a4.map((r) => r.address), ...a6.map((r) => r.address)];
+    if (out.length || !this.lookup) return out;
+    return (await this.cached(`lookup:${host}`, async () => {
+      const lookup = this.lookup as (h: string) => Promise<string[]>;
+      try {
+        const addrs = await lookup(host);
+        return { records: addrs, ttl: this.o.lookupTtl, positive: addrs.length > 0 };
+      } catch {
+        // Not found by the system either: remembered as long as a found answer would be.
+        return { records: [], ttl: this.o.lookupTtl, positive: false };
+      }
+    })) as string[];
+  }
+
+  /** One RRset from the cache or DNS; never rejects (failures read as empty). */
+  private rrset<T extends QueryType>(name: string, type: T): Promise<readonly RecordMap[T][]> {
+    // The key names the type, so the entry holds that type's records.
+    return this.cached(`${type}:${name}`, async () => {
+      try {
+        const a = await this.backend.query(name, type);
+        if (a.negative || a.records.length === 0) {
+          // RFC 2308 §5 TTL from the SOA; 0 (no SOA: "SHOULD NOT be cached") becomes the floor.
+          return { records: [], ttl: Math.min(Math.max(a.ttl, this.o.minTtl), this.o.maxNegativeTtl), positive: false };
+        }
+        return { records: a.records, ttl: Math.min(Math.max(a.ttl, this.o.minTtl), this.o.maxTtl), positive: true };
+      } catch {
+        return undefined;
+      }
+    }) as Promise<readonly RecordMap[T][]>;
+  }
+
+  /**
+   * The cache: a fresh entry answers; otherwise one shared fetch. `undefined` from the fetch is a failure: an
+   * expired positive entry still within maxStale is served again for STALE_ANSWER_TTL_S (RFC 8767 §4), else
+   * the failure is remembered as empty for failureTtl.
+   */
+  private cached(
+    key: string,
+    fetch: () => Promise<{ records: readonly unknown[]; ttl: number; positive: boolean } | undefined>,
+  ): Promise<readonly unknown[]> {
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) return Promise.resolve(hit.records);
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const p = fetch().catch(() => undefined).then((r) => {
+      this.inflight.delete(key);
+      const now = this.now();
+      if (r) {
+        this.store(key, { expires: now + r.ttl * 1000, staleUntil: r.positive ? now + (r.ttl + this.o.maxStale) * 1000 : 0, records: r.records });
+        return r.records;
+      }
+      const old = this.cache.get(key);
+      if (old && old.records.length && old.staleUntil > now) {
+        this.store(key, { ...old, expires: now + Math.min(STALE_ANSWER_TTL_S, Math.max(1, (old.staleUntil - now) / 1000)) * 1000 });
+        return old.records;
+      }
+      this.store(key, { expires: now + this.o.failureTtl * 1000, staleUntil: 0, records: [] });
       return [];
-    }
+    });
+    this.inflight.set(key, p);
+    return p;
   }
 
-  private async cached<T>(key: string, ttlS: number, f: () => Promise<T>): Promise<T | undefined> {
-    const hit = this.cache.get(key) as CacheEntry<T | undefined> | undefined;
-    if (hit && hit.expires > this.now()) return hit.value;
-    let value: T | undefined;
-    let ttl = ttlS;
-    try {
-      value = await f();
-    } catch {
-      value = undefined;
-      ttl = NEGATIVE_TTL_S;
+  private store(key: string, e: CacheEntry): void {
+    this.cache.delete(key);
+    if (this.cache.size >= this.o.maxEntries) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
     }
-    this.cache.set(key, { expires: this.now() + ttl * 1000, value });
-    return value;
+    this.cache.set(key, e);
   }
+}
+
+async function systemLookup(host: string): Promise<string[]> {
+  const l = await dns.promises.lookup(host, { all: true });
+  return l.map((x) => x.address);
 }
 
 function unbracket(h: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
+/** Lower case, no trailing dot (DNS names compare case-insensitively, RFC 4343). */
+function canonical(h: string): string {
+  const s = h.toLowerCase();
+  return s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
 function srvName(host: string, t: SipTransport): string {
   return t === 'tls' ? `_sips._tcp.${host}` : `_sip._${t}.${host}`;
 }
 
+/** RFC 3263 §4.1 service fields (RFC 3263 §9 registrations); sips URIs accept only TLS. */
 function serviceTransport(service: string, secure?: boolean): SipTransport | undefined {
   const s = service.toUpperCase();
   if (s === 'SIPS+D2T') return 'tls';
@@ -185,6 +275,6 @@ function serviceTransport(service: string, secure?: boolean): SipTransport | und
 }
 
 /** RFC 2782 order: priority ascending, weight-ordered (heaviest first, deterministic) within a priority. */
-function orderSrv(recs: dns.SrvRecord[]): dns.SrvRecord[] {
+function orderSrv(recs: readonly SrvRecord[]): SrvRecord[] {
   return [...recs].sort((a, b) => a.priority - b.priority || b.weight - a.weight);
 }
