@@ -94,7 +94,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
       if (Date.now() - c.startedAt > 60_000) c.backoffMs = 500;
       const reason = `embedded worker ${c.app} exited (${signal ? `signal ${signal}` : `code ${code}`}); restarting in ${c.backoffMs} ms`;
       this.logger.error(reason);
-      void this.workers.workerExited(c.app, reason);
+      void this.workers.workerExited(c.app, { code, signal });
       c.timer = setTimeout(() => void this.spawnChild(c), c.backoffMs);
       c.backoffMs = Math.min(c.backoffMs * 2, 30_000);
     });

@@ -1,13 +1,17 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
+import type { ConfigDocument } from '../../../contracts/config-document.js';
 import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
-import { OFFLINE_AFTER_MS, parseReport, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { OFFLINE_AFTER_MS, parseReport, REPORT_INTERVAL_MS, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { Logger as EventLogger } from '../../../worker/log.js';
 import { AppError, badRequest, notFound, unauthorized } from '../../common/errors.js';
 import { REPLICA_ID } from '../../common/replica.js';
+import { ENV, type Env } from '../../config/env.js';
 import { Notifications } from '../../database/notifications.js';
 import { AlarmsService } from '../alarms/alarms.service.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LiveBus } from '../live/live-bus.js';
+import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkersRepository } from './workers.repository.js';
 
@@ -30,6 +34,15 @@ export interface ServiceState {
 }
 
 const TOKEN_CACHE_MS = 60_000;
+/**
+ * After a worker channel closes, how long to wait before calling the instance disconnected: a live worker reconnects
+ * in 250 ms and keeps reporting every second meanwhile; a dead or cut-off one does neither. Shorter than the heartbeat
+ * timeout, so a lost remote instance is seen sooner, like an exited embedded one.
+ */
+const CHANNEL_GRACE_MS = 2 * REPORT_INTERVAL_MS;
+
+/** Why the control plane considers an instance gone (one 40002 line and one alarm per episode). */
+interface Down { since: number; trigger: DisconnectTrigger }
 
 /**
  * The workers of every SIP Proxy application: their streams (snapshots out), their reports (status in), the service
@@ -42,9 +55,15 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   private readonly states = new Map<string, Map<string, InstanceState>>();
   private readonly tokenCache = new Map<string, { row: WorkerTokenEntity; at: number }>();
   private effectiveCache = new Map<string, { version: number; eff: EffectiveProxyConfig | undefined }>();
-  private readonly downAlarmed = new Set<string>();
+  private readonly downAlarmed = new Map<string, Down>();
+  private readonly channelTimers = new Map<string, NodeJS.Timeout>();
+  private destroying = false;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly configListeners: (() => void)[] = [];
+  /** The last configuration read, for naming an instance's pool and site while PostgreSQL is away. */
+  private lastDoc: ConfigDocument | undefined;
+  /** The guide's log events, as the workers write them: one JSON object per line on stdout. */
+  private readonly events: EventLogger;
 
   constructor(
     private readonly repo: WorkersRepository,
@@ -52,7 +71,10 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     private readonly alarms: AlarmsService,
     private readonly notifications: Notifications,
     private readonly bus: LiveBus,
-  ) {}
+    @Inject(ENV) env: Env,
+  ) {
+    this.events = new EventLogger('control-plane', undefined, env.logLevel);
+  }
 
   onModuleInit(): void {
     this.notifications.on('config_changed', () => void this.onConfigChanged());
@@ -65,7 +87,9 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.destroying = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    for (const t of this.channelTimers.values()) clearTimeout(t);
     for (const set of this.streams.values()) for (const s of set) { clearInterval(s.ping); s.res.end(); }
   }
 
@@ -131,7 +155,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     const set = this.streams.get(app) ?? new Set<Stream>();
     set.add(s);
     this.streams.set(app, set);
-    res.on('close', () => { clearInterval(s.ping); set.delete(s); });
+    res.on('close', () => { clearInterval(s.ping); set.delete(s); this.channelClosed(app); });
     try { await this.pushSnapshot(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
   }
 
@@ -153,7 +177,12 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     instances.set(report.instanceId, { report, lastSeen: Date.now(), kind: token.kind, here: true });
     this.states.set(report.app, instances);
     if (!previous) this.logger.log(`worker ${report.app} online (${token.kind}, pid ${report.pid} on ${report.hostname})`);
-    if (this.downAlarmed.delete(report.app) || this.alarms.isActive(`worker-down:${report.app}`)) void this.alarms.clear(`worker-down:${report.app}`);
+    const down = this.downAlarmed.get(report.app);
+    if (down || this.alarms.isActive(`worker-down:${report.app}`)) {
+      this.downAlarmed.delete(report.app);
+      void this.alarms.clear(`worker-down:${report.app}`);
+      void this.reconnected(report, token.kind, down);
+    }
     await this.reconcileAlarms(report);
     void this.repo.saveState(report, REPLICA_ID).catch(() => undefined);
     if (!previous || JSON.stringify(previous.report.pairs.map((p) => [p.state, p.since])) !== JSON.stringify(report.pairs.map((p) => [p.state, p.since])) || previous.report.configVersion !== report.configVersion || !!previous.report.restartPending !== !!report.restartPending) {
@@ -187,19 +216,96 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
       for (const [id, st] of instances) if (now - st.lastSeen > 10 * 60_000) instances.delete(id);
       const online = [...instances.values()].some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
       if (!online && instances.size > 0 && !this.downAlarmed.has(app)) {
-        this.downAlarmed.add(app);
-        this.bus.emit({ type: 'service-state-changed' });
-        await this.alarms.raise({ key: `worker-down:${app}`, severity: 'major', source: app, reason: `worker ${app} has not reported for ${OFFLINE_AFTER_MS / 1000} s`, trigger: 'heartbeat-timeout' });
+        const lastSeen = Math.max(...[...instances.values()].map((s) => s.lastSeen));
+        // Silent here but reporting to another replica (the worker moved): not gone; forget the stale view.
+        if (await this.reportedElsewhereSince(app, lastSeen)) { this.states.delete(app); continue; }
+        await this.disconnected(app, 'heartbeat-timeout', { silentMs: now - lastSeen });
       }
     }
   }
 
   /** Called by the embedded supervisor when its child exits unexpectedly (faster than the heartbeat timeout). */
-  async workerExited(app: string, reason: string): Promise<void> {
+  async workerExited(app: string, exit: { code: number | null; signal: string | null }): Promise<void> {
+    await this.disconnected(app, 'process-exit', exit);
     this.states.delete(app);
-    this.downAlarmed.add(app);
+  }
+
+  /** A worker channel closed: unless the instance reconnects or keeps reporting, it is gone. */
+  private channelClosed(app: string): void {
+    if (this.destroying) return;
+    const closedAt = Date.now();
+    clearTimeout(this.channelTimers.get(app));
+    const t = setTimeout(() => {
+      this.channelTimers.delete(app);
+      if (this.destroying || this.downAlarmed.has(app) || (this.streams.get(app)?.size ?? 0) > 0) return;
+      const lastSeen = Math.max(0, ...[...(this.states.get(app)?.values() ?? [])].map((s) => s.lastSeen));
+      if (lastSeen > closedAt) return;
+      void (async () => {
+        if (await this.reportedElsewhereSince(app, closedAt)) return;
+        await this.disconnected(app, 'channel-closed', {});
+      })();
+    }, CHANNEL_GRACE_MS);
+    t.unref();
+    this.channelTimers.set(app, t);
+  }
+
+  /** True when another control-plane replica stored a report of `app` after `since` (false when the database is away). */
+  private async reportedElsewhereSince(app: string, since: number): Promise<boolean> {
+    try {
+      return (await this.repo.recentStates(OFFLINE_AFTER_MS)).some((r) => r.app === app && r.replica !== REPLICA_ID && r.lastSeenAt.getTime() > since);
+    } catch { return false; }
+  }
+
+  private async placement(app: string): Promise<ProxyPlacement | undefined> {
+    try { this.lastDoc = (await this.config.head()).doc; } catch { /* the database is away: the last known configuration */ }
+    return this.lastDoc ? placementOf(this.lastDoc, app) : undefined;
+  }
+
+  private latest(app: string): InstanceState | undefined {
+    return [...(this.states.get(app)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)[0];
+  }
+
+  private instanceFields(app: string, p: ProxyPlacement | undefined, st: { report: WorkerReport; kind: string } | undefined): Record<string, unknown> {
+    return {
+      application: app, instanceId: st?.report.instanceId, kind: st?.kind, hostname: st?.report.hostname, pid: st?.report.pid,
+      haPair: p?.haPair, haPairBackup: p?.haPairBackup, site: p?.sites, pool: p?.pool, replica: REPLICA_ID,
+    };
+  }
+
+  /**
+   * A SIP Proxy instance is gone: log event 40002 with its pool and site and raise `worker-down:<app>` (event 40002).
+   * Once per episode, whichever trigger sees it first; an application removed from the configuration was stopped on
+   * purpose and is not reported.
+   */
+  private async disconnected(app: string, trigger: DisconnectTrigger, d: { silentMs?: number; code?: number | null; signal?: string | null }): Promise<void> {
+    if (this.downAlarmed.has(app)) return;
+    this.downAlarmed.set(app, { since: Date.now(), trigger });
+    const st = this.latest(app);
+    const p = await this.placement(app);
+    if (p && !p.configured) {
+      this.downAlarmed.delete(app);
+      this.states.delete(app);
+      this.logger.log(`worker ${app} stopped (${trigger}); it is no longer a SIP Proxy of the configuration`);
+      return;
+    }
     this.bus.emit({ type: 'service-state-changed' });
-    await this.alarms.raise({ key: `worker-down:${app}`, severity: 'major', source: app, reason, trigger: 'process-exit' });
+    const detail = `${app}${describePlacement(p)}: ${describeCause(trigger, d)}`;
+    const exit = trigger === 'process-exit' ? { exitCode: d.code ?? null, signal: d.signal ?? null } : {};
+    const silent = trigger === 'heartbeat-timeout' ? { silentMs: d.silentMs } : {};
+    this.events.event(INSTANCE_DISCONNECTED, 'error', { ...this.instanceFields(app, p, st), trigger, ...exit, ...silent }, detail);
+    await this.alarms.raise({
+      key: `worker-down:${app}`, eventId: INSTANCE_DISCONNECTED, eventName: INSTANCE_DISCONNECTED_NAME, severity: 'major', source: app,
+      reason: `${INSTANCE_DISCONNECTED_TEXT}: ${detail}`, trigger,
+    });
+  }
+
+  /** The recovery line matching a 40002 line: same fields, `clears: 40002`, and how long the instance was away. */
+  private async reconnected(r: WorkerReport, kind: 'embedded' | 'remote', down: Down | undefined): Promise<void> {
+    const p = await this.placement(r.app);
+    this.events.info(`SIP Proxy instance is connected again: ${r.app}${describePlacement(p)}`, {
+      clears: INSTANCE_DISCONNECTED, clearsName: INSTANCE_DISCONNECTED_NAME, ...this.instanceFields(r.app, p, { report: r, kind }),
+      ...(down ? { downForMs: Date.now() - down.since, downTrigger: down.trigger } : {}),
+    });
   }
 
   // ---- restart ---------------------------------------------------------------------------------------------------
