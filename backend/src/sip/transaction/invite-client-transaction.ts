@@ -26,7 +26,9 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
   retransmissions = 0;
   /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
   connectionId: string | undefined;
-  private readonly raw: Buffer;
+  /** The request and its bytes: needed while Calling (Timer A) and for the non-2xx ACK, then released. */
+  private req: SipRequest | undefined;
+  private raw: Buffer | undefined;
   private ack: Buffer | undefined;
   private intervalA: number;
   private readonly reliable: boolean;
@@ -37,12 +39,13 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
 
   constructor(
     private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly destination: Destination,
     readonly branch: string,
     readonly key: string,
     public user: ClientTransactionUser | undefined,
   ) {
+    this.req = request;
     this.raw = serialize(request);
     this.reliable = isReliable(destination.transport);
     this.intervalA = ctx.config.t1;
@@ -53,8 +56,14 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     this.timerM = timers.create(this, TIMER_M);
   }
 
+  get request(): SipRequest {
+    if (!this.req) throw new Error(`INVITE client transaction ${this.key}: request released after the final response`);
+    return this.req;
+  }
+
   /** Sends the INVITE and arms Timer A (unreliable only) and Timer B (§17.1.1.2). */
   start(): void {
+    if (!this.raw) return;
     this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'calling') return; // synchronous transport error already terminated us
     if (!this.reliable) this.ctx.timers.start(this.timerA, this.intervalA);
@@ -71,6 +80,7 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
           if (this.state === 'calling') {
             this.state = 'proceeding';
             // Figure 5: retransmissions and Timer B belong to Calling only; Timer C is the proxy's.
+            this.raw = undefined;
             this.ctx.timers.stop(this.timerA);
             this.ctx.timers.stop(this.timerB);
           }
@@ -78,6 +88,9 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
         } else if (status < 300) {
           // RFC 6026 §7.2: Accepted, so 2xx retransmissions still reach the TU until Timer M.
           this.state = 'accepted';
+          // Accepted only passes further 2xx up (no ACK of ours, no retransmission): keep nothing.
+          this.req = undefined;
+          this.raw = undefined;
           this.ctx.timers.stop(this.timerA);
           this.ctx.timers.stop(this.timerB);
           this.ctx.timers.start(this.timerM, 64 * this.ctx.config.t1);
@@ -86,8 +99,11 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
           this.state = 'completed';
           this.ctx.timers.stop(this.timerA);
           this.ctx.timers.stop(this.timerB);
-          this.ack = buildNon2xxAck(this.request, response);
-          this.ctx.transport.send(this.ack, this.destination, this);
+          // Completed keeps only the ACK, resent for each retransmitted final response (§17.1.1.3).
+          this.ack = this.req ? buildNon2xxAck(this.req, response) : undefined;
+          this.req = undefined;
+          this.raw = undefined;
+          if (this.ack) this.ctx.transport.send(this.ack, this.destination, this);
           this.user?.onFinal?.(response, this);
           if (this.state !== 'completed') return;
           if (this.reliable) this.terminateNow();
@@ -109,7 +125,7 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
   onTimer(kind: number): void {
     switch (kind) {
       case TIMER_A:
-        if (this.state !== 'calling') return;
+        if (this.state !== 'calling' || !this.raw) return;
         this.retransmissions++;
         this.ctx.transport.send(this.raw, this.destination, this);
         this.intervalA *= 2;
@@ -146,6 +162,9 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     timers.stop(this.timerB);
     timers.stop(this.timerD);
     timers.stop(this.timerM);
+    this.req = undefined;
+    this.raw = undefined;
+    this.ack = undefined;
     this.ctx.transactionTerminated(this);
     this.user?.onTerminated?.(this);
   }

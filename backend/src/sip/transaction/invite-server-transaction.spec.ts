@@ -12,6 +12,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
   let transport: FakeTransport;
   let layer: TransactionLayer;
   let txs: ServerTransaction[];
+  let reqs: SipRequest[];
   let events: string[];
   const invite = (transport = 'UDP') => request({ method: 'INVITE', branch: BRANCH, transport });
   const ack = (toTag = 'uas', branch = BRANCH) => request({ method: 'ACK', branch, toTag });
@@ -21,9 +22,11 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     transport = new FakeTransport(() => timers.now());
     layer = new TransactionLayer(transport, { timers, config });
     txs = [];
+    reqs = [];
     events = [];
     layer.onRequest((tx) => {
       txs.push(tx);
+      reqs.push(tx.request);
       tx.user = {
         onAck: (a: SipRequest) => events.push(`ack ${a.method}@${timers.now()}`),
         onTimeout: () => events.push(`timeout@${timers.now()}`),
@@ -35,7 +38,8 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
   };
   beforeEach(() => setup({ trying100Delay: -1 }));
 
-  const respond = (status: number, tag = 'uas') => txs[0]!.respond(createResponse(txs[0]!.request, status, undefined, tag));
+  // The TU keeps the request it answers: the transaction releases its own with the final response.
+  const respond = (status: number, tag = 'uas') => txs[0]!.respond(createResponse(reqs[0]!, status, undefined, tag));
 
   it('sends 100 Trying after 200 ms if the TU is silent (§17.2.1)', () => {
     setup();

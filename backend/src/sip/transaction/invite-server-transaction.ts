@@ -8,6 +8,8 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, MessageSource, TransportErrorSink } from '../transport/types.js';
 import type { Timer, TimerTarget } from './timer-wheel.js';
+import { isLegacyKey } from './transaction-key.js';
+import { detach, ownBuffer } from './retain.js';
 import {
   TIMER_100,
   TIMER_G,
@@ -24,11 +26,15 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
   readonly kind = 'ist' as const;
   state: TransactionState = 'proceeding';
   user: ServerTransactionUser | undefined;
-  lastResponse: SipResponse | undefined;
+  lastStatus = 0;
   /** Final-response retransmissions sent on Timer G. */
   retransmissions = 0;
-  /** To tag of the last response sent (RFC 2543 ACK matching, §17.2.3). */
+  /** RFC 2543 keys only (§17.2.3): To tag of the last response sent, and of the INVITE itself. */
   responseToTag: string | undefined;
+  readonly requestToTag: string | undefined;
+  private readonly legacy: boolean;
+  /** Until the final response; afterwards only `lastRaw` (non-2xx, for Timer G and retransmitted INVITEs). */
+  private req: SipRequest | undefined;
   private lastRaw: Buffer | undefined;
   private destination: Destination | undefined;
   private intervalG: number;
@@ -41,10 +47,16 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
 
   constructor(
     private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly source: MessageSource,
     readonly key: string,
   ) {
+    this.req = request;
+    this.legacy = isLegacyKey(key);
+    if (this.legacy) {
+      const tag = request.to().tag;
+      this.requestToTag = tag === undefined ? undefined : detach(tag);
+    }
     this.reliable = isReliable(source.transport);
     this.intervalG = ctx.config.t1;
     const timers = ctx.timers;
@@ -55,10 +67,15 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     this.timer100 = timers.create(this, TIMER_100);
   }
 
+  get request(): SipRequest {
+    if (!this.req) throw new Error(`INVITE server transaction ${this.key}: request released after the final response`);
+    return this.req;
+  }
+
   /** Called by the layer after creation: §17.2.1 100 Trying policy. */
   start(): void {
     const delay = this.ctx.config.trying100Delay;
-    if (delay === 0) this.respond(createResponse(this.request, 100, 'Trying'));
+    if (delay === 0 && this.req) this.respond(createResponse(this.req, 100, 'Trying'));
     else if (delay > 0) this.ctx.timers.start(this.timer100, delay);
   }
 
@@ -67,19 +84,26 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     const status = response.status;
     if (this.state === 'proceeding') {
       this.ctx.timers.stop(this.timer100);
-      this.transmit(response);
+      const raw = this.transmit(response);
       if (status < 200 || this.state !== 'proceeding') return;
+      // Final: the request is no longer needed by the transaction (§17.2.1, RFC 6026 §7.1).
+      this.req = undefined;
       if (status < 300) {
+        // Accepted absorbs INVITE retransmissions; the TU resends its 2xx itself: nothing to keep.
         this.state = 'accepted';
+        this.lastRaw = undefined;
         this.ctx.timers.start(this.timerL, 64 * this.ctx.config.t1);
       } else {
+        // Completed resends this response (Timer G, retransmitted INVITEs) until the ACK or Timer H.
         this.state = 'completed';
+        this.lastRaw = ownBuffer(raw);
         if (!this.reliable) this.ctx.timers.start(this.timerG, this.intervalG);
         this.ctx.timers.start(this.timerH, 64 * this.ctx.config.t1);
       }
     } else if (this.state === 'accepted' && status >= 200 && status < 300) {
       // RFC 6026 §7.1: the TU retransmits its 2xx through the Accepted transaction.
       this.transmit(response);
+      this.lastRaw = undefined;
     }
   }
 
@@ -88,6 +112,8 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     if (request.method === 'ACK') {
       if (this.state === 'completed') {
         this.state = 'confirmed';
+        // Confirmed only absorbs ACK retransmissions (Timer I): the response is not sent again.
+        this.lastRaw = undefined;
         this.ctx.timers.stop(this.timerG);
         this.ctx.timers.stop(this.timerH);
         if (this.reliable) this.terminateNow();
@@ -107,7 +133,7 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
   onTimer(kind: number): void {
     switch (kind) {
       case TIMER_100:
-        if (this.state === 'proceeding' && !this.lastResponse) this.respond(createResponse(this.request, 100, 'Trying'));
+        if (this.state === 'proceeding' && this.lastStatus === 0 && this.req) this.respond(createResponse(this.req, 100, 'Trying'));
         return;
       case TIMER_G:
         if (this.state !== 'completed' || !this.lastRaw || !this.destination) return;
@@ -138,13 +164,17 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     this.terminateNow();
   }
 
-  private transmit(response: SipResponse): void {
-    this.lastResponse = response;
-    const tag = response.to().tag;
-    if (tag) this.responseToTag = tag;
-    this.lastRaw = serialize(response);
+  private transmit(response: SipResponse): Buffer {
+    this.lastStatus = response.status;
+    if (this.legacy) {
+      const tag = response.to().tag;
+      if (tag) this.responseToTag = detach(tag);
+    }
+    const raw = serialize(response);
+    this.lastRaw = raw;
     this.destination ??= this.ctx.transport.responseDestination(response, this.source);
-    this.ctx.transport.send(this.lastRaw, this.destination, this);
+    this.ctx.transport.send(raw, this.destination, this);
+    return raw;
   }
 
   private terminateNow(): void {
@@ -156,7 +186,12 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     timers.stop(this.timerI);
     timers.stop(this.timerL);
     timers.stop(this.timer100);
+    this.req = undefined;
+    this.lastRaw = undefined;
     this.ctx.transactionTerminated(this);
-    this.user?.onTerminated?.(this);
+    const user = this.user;
+    // No callback follows Terminated: whoever still holds this transaction does not keep its user alive.
+    this.user = undefined;
+    user?.onTerminated?.(this);
   }
 }

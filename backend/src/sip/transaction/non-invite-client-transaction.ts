@@ -24,7 +24,9 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   retransmissions = 0;
   /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
   connectionId: string | undefined;
-  private readonly raw: Buffer;
+  /** The request and its bytes, for Timer E retransmissions; released with the final response. */
+  private req: SipRequest | undefined;
+  private raw: Buffer | undefined;
   private intervalE: number;
   private readonly reliable: boolean;
   private readonly timerE: Timer;
@@ -33,12 +35,13 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
 
   constructor(
     private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly destination: Destination,
     readonly branch: string,
     readonly key: string,
     public user: ClientTransactionUser | undefined,
   ) {
+    this.req = request;
     this.raw = serialize(request);
     this.reliable = isReliable(destination.transport);
     this.intervalE = ctx.config.t1;
@@ -47,7 +50,13 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
     this.timerK = ctx.timers.create(this, TIMER_K);
   }
 
+  get request(): SipRequest {
+    if (!this.req) throw new Error(`non-INVITE client transaction ${this.key}: request released after the final response`);
+    return this.req;
+  }
+
   start(): void {
+    if (!this.raw) return;
     this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'trying') return;
     if (!this.reliable) this.ctx.timers.start(this.timerE, this.intervalE);
@@ -62,6 +71,9 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
       return;
     }
     this.state = 'completed';
+    // Completed only absorbs response retransmissions (Timer K): nothing of the request is needed.
+    this.req = undefined;
+    this.raw = undefined;
     this.ctx.timers.stop(this.timerE);
     this.ctx.timers.stop(this.timerF);
     this.user?.onFinal?.(response, this);
@@ -73,7 +85,7 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   onTimer(kind: number): void {
     switch (kind) {
       case TIMER_E: {
-        if (this.state !== 'trying' && this.state !== 'proceeding') return;
+        if ((this.state !== 'trying' && this.state !== 'proceeding') || !this.raw) return;
         this.retransmissions++;
         this.ctx.transport.send(this.raw, this.destination, this);
         const t2 = this.ctx.config.t2;
@@ -108,6 +120,8 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
     this.ctx.timers.stop(this.timerE);
     this.ctx.timers.stop(this.timerF);
     this.ctx.timers.stop(this.timerK);
+    this.req = undefined;
+    this.raw = undefined;
     this.ctx.transactionTerminated(this);
     this.user?.onTerminated?.(this);
   }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createResponse } from '../message/index.js';
+import type { SipRequest } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
 import { FakeTransport, TCP_SOURCE, UDP_SOURCE, request } from './testing.js';
@@ -9,18 +10,22 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   let transport: FakeTransport;
   let layer: TransactionLayer;
   let txs: ServerTransaction[];
+  let reqs: SipRequest[];
   let events: string[];
   const register = (transport = 'UDP') => request({ method: 'REGISTER', branch: 'z9hG4bKnist1', transport });
-  const respond = (status: number) => txs[0]!.respond(createResponse(txs[0]!.request, status, undefined, 'reg'));
+  // The TU keeps the request it answers: the transaction releases its own with the final response.
+  const respond = (status: number) => txs[0]!.respond(createResponse(reqs[0]!, status, undefined, 'reg'));
 
   beforeEach(() => {
     timers = new FakeTimers();
     transport = new FakeTransport(() => timers.now());
     layer = new TransactionLayer(transport, { timers });
     txs = [];
+    reqs = [];
     events = [];
     layer.onRequest((tx) => {
       txs.push(tx);
+      reqs.push(tx.request);
       tx.user = { onTerminated: () => events.push(`terminated@${timers.now()}`) };
     });
   });

@@ -8,6 +8,8 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, MessageSource, TransportErrorSink } from '../transport/types.js';
 import type { Timer, TimerTarget } from './timer-wheel.js';
+import { isLegacyKey } from './transaction-key.js';
+import { detach, ownBuffer } from './retain.js';
 import {
   TIMER_J,
   type ServerTransactionBase,
@@ -20,10 +22,15 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
   readonly kind = 'nist' as const;
   state: TransactionState = 'trying';
   user: ServerTransactionUser | undefined;
-  lastResponse: SipResponse | undefined;
+  lastStatus = 0;
   /** Responses resent because the request was retransmitted. */
   retransmissions = 0;
+  /** RFC 2543 keys only (§17.2.3): To tag of the last response sent, and of the request itself. */
   responseToTag: string | undefined;
+  readonly requestToTag: string | undefined;
+  private readonly legacy: boolean;
+  /** Until the final response; afterwards only `lastRaw`, resent to retransmitted requests (Timer J). */
+  private req: SipRequest | undefined;
   private lastRaw: Buffer | undefined;
   private destination: Destination | undefined;
   private readonly reliable: boolean;
@@ -31,12 +38,23 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
 
   constructor(
     private readonly ctx: TransactionContext,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly source: MessageSource,
     readonly key: string,
   ) {
+    this.req = request;
+    this.legacy = isLegacyKey(key);
+    if (this.legacy) {
+      const tag = request.to().tag;
+      this.requestToTag = tag === undefined ? undefined : detach(tag);
+    }
     this.reliable = isReliable(source.transport);
     this.timerJ = ctx.timers.create(this, TIMER_J);
+  }
+
+  get request(): SipRequest {
+    if (!this.req) throw new Error(`non-INVITE server transaction ${this.key}: request released after the final response`);
+    return this.req;
   }
 
   start(): void {
@@ -45,7 +63,7 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
 
   respond(response: SipResponse): void {
     if (this.state !== 'trying' && this.state !== 'proceeding') return;
-    this.transmit(response);
+    const raw = this.transmit(response);
     // A synchronous transport error may have terminated us inside transmit().
     if ((this.state as TransactionState) === 'terminated') return;
     if (response.status < 200) {
@@ -53,8 +71,14 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
       return;
     }
     this.state = 'completed';
-    if (this.reliable) this.terminateNow();
-    else this.ctx.timers.start(this.timerJ, 64 * this.ctx.config.t1);
+    if (this.reliable) {
+      this.terminateNow();
+      return;
+    }
+    // Completed keeps only the bytes to resend to retransmitted requests (§17.2.2).
+    this.req = undefined;
+    this.lastRaw = ownBuffer(raw);
+    this.ctx.timers.start(this.timerJ, 64 * this.ctx.config.t1);
   }
 
   receiveRequest(_request: SipRequest, _source: MessageSource): void {
@@ -79,20 +103,29 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
     this.terminateNow();
   }
 
-  private transmit(response: SipResponse): void {
-    this.lastResponse = response;
-    const tag = response.to().tag;
-    if (tag) this.responseToTag = tag;
-    this.lastRaw = serialize(response);
+  private transmit(response: SipResponse): Buffer {
+    this.lastStatus = response.status;
+    if (this.legacy) {
+      const tag = response.to().tag;
+      if (tag) this.responseToTag = detach(tag);
+    }
+    const raw = serialize(response);
+    this.lastRaw = raw;
     this.destination ??= this.ctx.transport.responseDestination(response, this.source);
-    this.ctx.transport.send(this.lastRaw, this.destination, this);
+    this.ctx.transport.send(raw, this.destination, this);
+    return raw;
   }
 
   private terminateNow(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
     this.ctx.timers.stop(this.timerJ);
+    this.req = undefined;
+    this.lastRaw = undefined;
     this.ctx.transactionTerminated(this);
-    this.user?.onTerminated?.(this);
+    const user = this.user;
+    // No callback follows Terminated: whoever still holds this transaction does not keep its user alive.
+    this.user = undefined;
+    user?.onTerminated?.(this);
   }
 }

@@ -51,13 +51,16 @@ export function isLegacyKey(key: string): boolean {
 /**
  * RFC 2543 To-tag check (§17.2.3): an ACK must carry the To tag of the response the server
  * transaction sent; other requests the To tag of the request that created the transaction.
+ * Takes the original request's method kind and To tag rather than the request itself, which a
+ * finished transaction no longer keeps.
  */
 export function legacyToTagMatches(
   request: SipRequest,
-  original: SipRequest,
+  originalIsInvite: boolean,
+  originalToTag: string | undefined,
   responseToTag: string | undefined,
 ): boolean {
   const tag = request.to().tag;
-  if (request.method === 'ACK' && original.method === 'INVITE') return responseToTag === undefined || tag === responseToTag;
-  return tag === original.to().tag;
+  if (request.method === 'ACK' && originalIsInvite) return responseToTag === undefined || tag === responseToTag;
+  return tag === originalToTag;
 }

@@ -11,6 +11,7 @@ import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { TimerWheel, type TimerScheduler } from './timer-wheel.js';
 import { clientKey, clientKeyForResponse, isLegacyKey, legacyToTagMatches, serverKey } from './transaction-key.js';
+import { detach } from './retain.js';
 import {
   DEFAULT_TIMER_CONFIG,
   type ClientTransactionBase,
@@ -97,9 +98,11 @@ export class TransactionLayer implements TransactionContext {
   sendRequest(request: SipRequest, destination: Destination, user?: ClientTransactionUser): ClientTransaction {
     const method = request.method;
     if (method === 'ACK') throw new Error('ACK is not sent in a client transaction (use sendStateless)');
-    const branch = request.topVia()?.branch;
-    if (!branch) throw new Error('request has no top Via branch');
-    const key = clientKey(branch, method);
+    const viaBranch = request.topVia()?.branch;
+    if (!viaBranch) throw new Error('request has no top Via branch');
+    // Kept for the transaction's life: copies that do not pin the request's header text.
+    const branch = detach(viaBranch);
+    const key = detach(clientKey(branch, method));
     if (this.clients.has(key)) throw new Error(`client transaction ${key} already exists`);
     const tx =
       method === 'INVITE'
@@ -193,11 +196,13 @@ export class TransactionLayer implements TransactionContext {
       this.ackHandler?.(request, source);
       return;
     }
+    // The stored key must not pin the request's header text (its branch and sent-by are slices of it).
+    const ownKey = detach(key);
     const tx =
       request.method === 'INVITE'
-        ? new InviteServerTransaction(this, request, source, key)
-        : new NonInviteServerTransaction(this, request, source, key);
-    this.servers.set(key, tx);
+        ? new InviteServerTransaction(this, request, source, ownKey)
+        : new NonInviteServerTransaction(this, request, source, ownKey);
+    this.servers.set(ownKey, tx);
     const handler = this.requestHandler;
     if (!handler) {
       // Nobody to answer: a transaction left in Trying/Proceeding would never end.
@@ -231,6 +236,6 @@ export class TransactionLayer implements TransactionContext {
   private lookupServer(key: string, request: SipRequest): ServerTransaction | undefined {
     const tx = this.servers.get(key);
     if (!tx || !isLegacyKey(key)) return tx;
-    return legacyToTagMatches(request, tx.request, tx.responseToTag) ? tx : undefined;
+    return legacyToTagMatches(request, tx.kind === 'ist', tx.requestToTag, tx.responseToTag) ? tx : undefined;
   }
 }

@@ -89,6 +89,10 @@ export interface ServerTransactionUser {
 /** Fields common to client transactions. */
 export interface ClientTransactionBase {
   readonly kind: 'ict' | 'nict';
+  /**
+   * The request as sent. Released once a final response arrives (or the transaction ends): from then on §17.1
+   * needs only the key, the destination and (non-2xx INVITE) the serialized ACK. Reading it afterwards throws.
+   */
   readonly request: SipRequest;
   readonly destination: Destination;
   readonly branch: string;
@@ -105,11 +109,17 @@ export interface ClientTransactionBase {
 /** Fields common to server transactions. */
 export interface ServerTransactionBase {
   readonly kind: 'ist' | 'nist';
+  /**
+   * The received request. Released once a final response is sent (or the transaction ends): from then on §17.2
+   * needs only the key and the serialized last response to resend. Reading it afterwards throws; check `state`
+   * (Trying/Proceeding) first.
+   */
   readonly request: SipRequest;
   readonly source: MessageSource;
   readonly key: string;
   readonly state: TransactionState;
-  readonly lastResponse: SipResponse | undefined;
+  /** Status of the last response sent; 0 before any. */
+  readonly lastStatus: number;
   user: ServerTransactionUser | undefined;
   /** Sends a response through the transaction (§17.2.1 / §17.2.2). */
   respond(response: SipResponse): void;
