@@ -151,6 +151,33 @@ export interface WorkerView {
   alarms?: unknown;
 }
 
+/** A worker's credential as listed (the token itself is shown only once, when created). */
+export interface WorkerToken {
+  id: string;
+  app: string;
+  kind: 'embedded' | 'remote';
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedWorkerToken {
+  id: string;
+  app: string;
+  token: string;
+  /** `npm run proxy -- --control-plane <URL> --app … --token …` (the UI fills in <URL>). */
+  command: string;
+}
+
+export interface NewApplication {
+  name: string;
+  type: 'sip-proxy' | 'sip-server';
+  host: string;
+  ports: Record<string, number>;
+  backup?: string;
+  options: RawOptions;
+}
+
 export type PairStateValue = 'primary-active' | 'backup-active' | 'out-of-service' | 'unknown' | 'disagreement';
 
 export interface PairView {
@@ -215,8 +242,17 @@ export const configApi = {
   patchApplication: (name: string, body: Record<string, unknown>, dryRun?: boolean) =>
     api.patch<CommitResult>(`/applications/${enc(name)}`, body, { query: dry(dryRun) }),
 
+  createApplication: (body: NewApplication, dryRun?: boolean) =>
+    api.post<CommitResult>('/applications', body, { query: dry(dryRun) }),
+  deleteApplication: (name: string, revision?: number, dryRun?: boolean) =>
+    api.delete<CommitResult>(`/applications/${enc(name)}`, { query: { revision, ...dry(dryRun) } }),
+
   switches: () => api.get<SwitchView[]>('/switches'),
   switch: (name: string) => api.get<SwitchView>(`/switches/${enc(name)}`),
+  createSwitch: (body: { name: string; sipServer: string }, dryRun?: boolean) =>
+    api.post<CommitResult>('/switches', body, { query: dry(dryRun) }),
+  deleteSwitch: (name: string, revision?: number, dryRun?: boolean) =>
+    api.delete<CommitResult>(`/switches/${enc(name)}`, { query: { revision, ...dry(dryRun) } }),
   dns: (sw: string, q: Query) => api.get<Page<Dn>>(`/switches/${enc(sw)}/dns`, { query: q }),
   dn: (sw: string, number: string) => api.get<Dn>(`/switches/${enc(sw)}/dns/${enc(number)}`),
   patchDn: (sw: string, number: string, body: Record<string, unknown>, dryRun?: boolean) =>
@@ -253,6 +289,9 @@ export const configApi = {
 
   workers: () => api.get<WorkerView[]>('/workers'),
   restartWorker: (id: string) => api.post<unknown>(`/workers/${enc(id)}/restart`),
+  workerTokens: () => api.get<WorkerToken[]>('/workers/tokens'),
+  createWorkerToken: (app: string) => api.post<CreatedWorkerToken>('/workers/tokens', { app }),
+  revokeWorkerToken: (id: string) => api.delete<void>(`/workers/tokens/${enc(id)}`),
   serviceState: () => api.get<ServiceState>('/service-state'),
 
   alarms: (q: Query) => api.get<AlarmsResponse>('/alarms', { query: q }),

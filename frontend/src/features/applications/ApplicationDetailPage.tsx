@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Badge, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { configApi, type Application } from '../../api/config';
@@ -13,7 +13,11 @@ import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch'
 import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
 import { useSaveFlow } from '../config-edit/useSaveFlow';
 import { useUnsavedGuard } from '../config-edit/useUnsavedGuard';
-import { APPLICATIONS_KEY } from './ApplicationsPage';
+import { DeleteDialog } from '../config-edit/DeleteDialog';
+import { SWITCHES_KEY } from '../switches/SwitchesPage';
+import { APPLICATIONS_KEY } from './keys';
+import { applicationReferences } from './references';
+import { WorkerTokensSection } from './WorkerTokensSection';
 
 const PORTS: { id: string; label: string }[] = [
   { id: 'sip-port', label: 'SIP port' },
@@ -52,6 +56,32 @@ export function applicationPatch(a: Application, f: FormState): Record<string, u
   return { revision: a.revision, ...body };
 }
 
+/** "Delete application": what names it (from the lists), then the server's dry run and the delete with the revision. */
+function DeleteApplication({ app, onReload }: { app: Application; onReload: () => void }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const all = useQuery({ queryKey: [...APPLICATIONS_KEY, 'all'], queryFn: () => configApi.applications({ pageSize: 500, sort: 'name' }) });
+  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const references = all.data && switches.data ? applicationReferences(app.name, all.data.items, switches.data) : undefined;
+  return (
+    <DeleteDialog
+      kind="application"
+      name={app.name}
+      noun="application"
+      references={references}
+      revision={app.revision}
+      send={(dryRun) => configApi.deleteApplication(app.name, app.revision, dryRun)}
+      onDeleted={() => {
+        navigate('/applications', { state: { skipGuard: true } });
+        qc.removeQueries({ queryKey: [...APPLICATIONS_KEY, 'one', app.name] });
+        void qc.invalidateQueries({ queryKey: APPLICATIONS_KEY });
+        void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
+      }}
+      onReload={onReload}
+    />
+  );
+}
+
 function portsValid(f: FormState | null): boolean {
   if (!f) return true;
   return Object.values(f.ports).every((v) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 65535));
@@ -61,6 +91,7 @@ export function ApplicationDetailPage() {
   const { name = '' } = useParams();
   const qc = useQueryClient();
   const canEdit = useCan('edit-config');
+  const canManageWorkers = useCan('manage-workers');
   const schema = useOptionSchema();
   const app = useQuery({ queryKey: [...APPLICATIONS_KEY, 'one', name], queryFn: () => configApi.application(name) });
   const [form, setForm] = useState<FormState | null>(null);
@@ -94,7 +125,14 @@ export function ApplicationDetailPage() {
     <Page
       title={title}
       description={a ? (a.type === 'sip-proxy' ? 'SIP Proxy instance' : 'SIP Server') : 'Application'}
-      actions={a ? <Badge variant="light">{a.type}</Badge> : null}
+      actions={
+        a ? (
+          <Group gap="sm">
+            <Badge variant="light">{a.type}</Badge>
+            {canEdit ? <DeleteApplication app={a} onReload={() => void app.refetch()} /> : null}
+          </Group>
+        ) : null
+      }
     >
       <Crumbs items={[{ label: 'Applications', to: '/applications' }, { label: name }]} />
       {app.isPending || schema.isPending ? (
@@ -171,13 +209,13 @@ export function ApplicationDetailPage() {
             dirty={dirty}
             valid={valid && portsValid(form)}
             busy={flow.busy}
-            loading={flow.phase === 'checking'}
             onReview={() => void flow.review()}
             onDiscard={() => {
               setForm(fromApp(a));
               flow.clearErrors();
             }}
           />
+          {a.type === 'sip-proxy' && canManageWorkers ? <WorkerTokensSection app={a.name} /> : null}
         </Stack>
       ) : null}
     </Page>

@@ -1,14 +1,19 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Anchor, Badge, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { configApi, type Application } from '../../api/config';
 import { DataTable, listParams, useClientTable, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { errorMessage } from '../../lib/notify';
+import { useCan } from '../auth/permissions';
+import { NewApplicationModal } from './NewApplicationModal';
 
-export const APPLICATIONS_KEY = ['applications'] as const;
+import { APPLICATIONS_KEY } from './keys';
+
+export { APPLICATIONS_KEY };
 
 interface PairRow {
   name: string;
@@ -129,7 +134,7 @@ function PairsSection() {
         error={servers.isError ? errorMessage(servers.error) : undefined}
         onRowClick={(r) => navigate(`/applications/${encodeURIComponent(r.primary.name)}`)}
         searchPlaceholder="Search by server name"
-        empty={<EmptyPanel title="No SIP Servers" description="Import a configuration or create a SIP Server application." />}
+        empty={<EmptyPanel title="No SIP Servers" description="Create a SIP Server application (New application) or import a configuration." />}
       />
     </Stack>
   );
@@ -160,17 +165,30 @@ function ProxiesSection() {
         error={proxies.isError ? errorMessage(proxies.error) : undefined}
         onRowClick={(a) => navigate(`/applications/${encodeURIComponent(a.name)}`)}
         searchPlaceholder="Search by name or host"
-        empty={<EmptyPanel title="No SIP Proxies" description="Import a configuration to add proxy instances." />}
+        empty={<EmptyPanel title="No SIP Proxies" description="Create a SIP Proxy instance (New application) or import a configuration." />}
       />
     </Stack>
   );
 }
 
 export function ApplicationsPage() {
+  const canEdit = useCan('edit-config');
+  const [creating, setCreating] = useState(false);
   return (
-    <Page title="Applications" description="SIP Server HA pairs and the SIP Proxy pool. Open one to edit its options.">
+    <Page
+      title="Applications"
+      description="SIP Server HA pairs and the SIP Proxy pool. Open one to edit its options or delete it."
+      actions={
+        canEdit ? (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            New application
+          </Button>
+        ) : null
+      }
+    >
       <PairsSection />
       <ProxiesSection />
+      {canEdit ? <NewApplicationModal opened={creating} onClose={() => setCreating(false)} /> : null}
     </Page>
   );
 }

@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   'edit-config': ['admin', 'operator'],
   'manage-users': ['admin'],
   'import-config': ['admin', 'operator'],
+  /** Remote worker tokens and restarts (`@Roles('admin')` in the workers module). */
+  'manage-workers': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,13 +3,16 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { configApi, locatedErrors, type Dn } from '../../api/config';
+import { configApi, locatedErrors, type Dn, type SwitchView } from '../../api/config';
 import { DataTable, listParams, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { Crumbs } from '../config-edit/OptionsFormLayout';
+import { APPLICATIONS_KEY } from '../applications/keys';
+import { switchReferences } from '../applications/references';
+import { DeleteDialog } from '../config-edit/DeleteDialog';
 import { DNS_KEY, SWITCHES_KEY } from './SwitchesPage';
 
 export const DN_TYPES = [
@@ -82,12 +85,42 @@ function CreateDnModal({ sw, opened, onClose }: { sw: string; opened: boolean; o
   );
 }
 
+/** "Delete switch": its DNs, trunks from other sites and the pool serving only it, then the server's verdict. */
+function DeleteSwitch({ sw, onReload }: { sw: SwitchView; onReload: () => void }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const all = useQuery({ queryKey: [...APPLICATIONS_KEY, 'all'], queryFn: () => configApi.applications({ pageSize: 500, sort: 'name' }) });
+  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const trunks = useQuery({ queryKey: ['trunks'], queryFn: configApi.trunks });
+  const full = switches.data?.find((s) => s.name === sw.name);
+  const references = all.data && switches.data && trunks.data ? switchReferences({ ...sw, dnCount: full?.dnCount ?? sw.dnCount ?? 0 }, all.data.items, switches.data, trunks.data) : undefined;
+  return (
+    <DeleteDialog
+      kind="switch"
+      name={sw.name}
+      noun="switch"
+      references={references}
+      revision={sw.revision}
+      send={(dryRun) => configApi.deleteSwitch(sw.name, sw.revision, dryRun)}
+      onDeleted={() => {
+        navigate('/switches');
+        qc.removeQueries({ queryKey: [...SWITCHES_KEY, 'one', sw.name] });
+        void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
+        void qc.invalidateQueries({ queryKey: DNS_KEY });
+        void qc.invalidateQueries({ queryKey: ['trunks'] });
+      }}
+      onReload={onReload}
+    />
+  );
+}
+
 export function SwitchDnsPage() {
   const { sw = '' } = useParams();
   const navigate = useNavigate();
   const canEdit = useCan('edit-config');
   const [type, setType] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const one = useQuery({ queryKey: [...SWITCHES_KEY, 'one', sw], queryFn: () => configApi.switch(sw), enabled: canEdit });
   const { query, tableProps } = useTableState({ pageSize: 50, sort: { key: 'number', direction: 'asc' } });
   const dns = useQuery({
     queryKey: [...DNS_KEY, sw, query, type],
@@ -101,7 +134,8 @@ export function SwitchDnsPage() {
       header: 'Number',
       sortable: true,
       render: (d) => (
-        <Anchor component={Link} to={link(d)} fw={500} ff="monospace">
+        // Long numbers (E.164 with prefixes) wrap rather than being cut off; the title shows it whole on hover.
+        <Anchor component={Link} to={link(d)} fw={500} ff="monospace" title={d.number} style={{ overflowWrap: 'anywhere' }}>
           {d.number}
         </Anchor>
       ),
@@ -120,7 +154,7 @@ export function SwitchDnsPage() {
       key: 'summary',
       header: 'Main options',
       render: (d) => (
-        <Text size="xs" c="dimmed" lineClamp={1}>
+        <Text size="xs" c="dimmed" lineClamp={3} title={summary(d)} style={{ overflowWrap: 'anywhere' }}>
           {summary(d)}
         </Text>
       ),
@@ -133,9 +167,12 @@ export function SwitchDnsPage() {
       description="Its DNs: search by number, filter by type, open one to edit its options."
       actions={
         canEdit ? (
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
-            New DN
-          </Button>
+          <Group gap="sm">
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+              New DN
+            </Button>
+            {one.data ? <DeleteSwitch sw={one.data} onReload={() => void one.refetch()} /> : null}
+          </Group>
         ) : null
       }
     >

@@ -1,11 +1,15 @@
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { Anchor, Text } from '@mantine/core';
+import { Anchor, Button, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { configApi, type SwitchView } from '../../api/config';
 import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { errorMessage } from '../../lib/notify';
+import { useCan } from '../auth/permissions';
+import { NewSwitchModal } from './NewSwitchModal';
 
 export const SWITCHES_KEY = ['switches'] as const;
 export const DNS_KEY = ['dns'] as const;
@@ -45,8 +49,20 @@ export function SwitchesPage() {
   const navigate = useNavigate();
   const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
   const table = useClientTable(switches.data ?? [], columns, { pageSize: 25 });
+  const canEdit = useCan('edit-config');
+  const [creating, setCreating] = useState(false);
   return (
-    <Page title="Switches & DNs" description="Sites (switches) with the HA pair that serves each. Open a switch to see its DNs.">
+    <Page
+      title="Switches & DNs"
+      description="Sites (switches) with the HA pair that serves each. Open a switch to see its DNs."
+      actions={
+        canEdit ? (
+          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setCreating(true)}>
+            New switch
+          </Button>
+        ) : null
+      }
+    >
       <DataTable
         label="Switches"
         columns={columns}
@@ -56,8 +72,9 @@ export function SwitchesPage() {
         error={switches.isError ? errorMessage(switches.error) : undefined}
         onRowClick={(s) => navigate(`/switches/${encodeURIComponent(s.name)}`)}
         searchPlaceholder="Search switches"
-        empty={<EmptyPanel title="No switches" description="Import a configuration to add sites and their DNs." />}
+        empty={<EmptyPanel title="No switches" description="Create one (New switch) or import a configuration." />}
       />
+      {canEdit ? <NewSwitchModal opened={creating} onClose={() => setCreating(false)} /> : null}
     </Page>
   );
 }
