@@ -9,12 +9,16 @@ import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
 import { ChangesTable } from '../config-edit/ChangesTable';
 import { ViewerNotice } from '../config-edit/OptionsFormLayout';
 
-function ErrorList({ errors }: { errors: LocatedError[] }) {
+/** The server adds where in the YAML source an error is (1-based), when its path maps to a node of the document. */
+type PositionedError = LocatedError & { line?: number; column?: number };
+
+function ErrorList({ errors }: { errors: PositionedError[] }) {
   return (
     <Alert color="red" role="alert" title={`${errors.length} problem${errors.length === 1 ? '' : 's'}: nothing was imported`}>
       <List size="sm" spacing={4} data-testid="import-errors">
         {errors.map((e, i) => (
           <List.Item key={`${e.path}-${i}`}>
+            {e.line ? <Text span size="xs" c="dimmed">{`line ${e.line}${e.column ? `:${e.column}` : ''} `}</Text> : null}
             <Text span ff="monospace" size="xs" fw={700}>
               {e.path || '(document)'}
             </Text>

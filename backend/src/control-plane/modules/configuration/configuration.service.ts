@@ -6,6 +6,7 @@ import { validateConfigDocument, type ValidationError } from '../../../contracts
 import { AppError, badRequest, conflict, notFound, type FieldError } from '../../common/errors.js';
 import { ConfigRepository, type ConfigTx } from './config.repository.js';
 import { diffDocuments, type DocumentChange } from './document-diff.js';
+import { yamlPositions } from './yaml-positions.js';
 
 export interface CommitResult { version: number; committed: boolean; dryRun: boolean; changes: DocumentChange[] }
 export interface CommitOptions { dryRun?: boolean; baseVersion?: number }
@@ -13,7 +14,11 @@ export interface CommitOptions { dryRun?: boolean; baseVersion?: number }
 export interface ExpectedRevision { object: 'application' | 'switch' | 'dn'; name: string; revision: number | undefined }
 
 /** A validation error located on the object it concerns, so the UI can put it on the field. */
-export interface LocatedError extends FieldError { object?: { kind: 'application' | 'switch' | 'dn'; name: string }; field?: string }
+export interface LocatedError extends FieldError {
+  object?: { kind: 'application' | 'switch' | 'dn'; name: string }; field?: string;
+  /** Where in the YAML source (1-based), for errors of an imported or validated document. */
+  line?: number; column?: number;
+}
 
 /**
  * The configuration store: every change goes through `commit`, which, in one transaction with the head locked,
@@ -64,8 +69,14 @@ export class ConfigurationService {
   async importYaml(actor: string, yaml: string, opts: CommitOptions = {}): Promise<CommitResult> {
     if (typeof yaml !== 'string' || !yaml.trim()) throw badRequest('EMPTY_DOCUMENT', 'Send the YAML document as the request body (Content-Type: application/yaml)');
     const parsed = parseConfigDocument(yaml);
-    if (parsed.errors.length) throw new AppError(400, 'CONFIG_INVALID', `The document was refused: ${parsed.errors.length} error(s); nothing was saved`, locate(parsed.errors, parsed.doc));
-    return this.commit(actor, 'import of a YAML document', () => parsed.doc, opts);
+    if (parsed.errors.length) throw new AppError(400, 'CONFIG_INVALID', `The document was refused: ${parsed.errors.length} error(s); nothing was saved`, withPositions(yaml, locate(parsed.errors, parsed.doc)));
+    try {
+      return await this.commit(actor, 'import of a YAML document', () => parsed.doc, opts);
+    } catch (e) {
+      // The whole-document rules run in commit; their paths index the same document, so they map onto the source too.
+      if (e instanceof AppError && e.code === 'CONFIG_INVALID' && e.errors?.length) throw new AppError(400, e.code, e.message, withPositions(yaml, e.errors));
+      throw e;
+    }
   }
 
   async exportYaml(): Promise<{ version: number; yaml: string }> {
@@ -76,8 +87,8 @@ export class ConfigurationService {
   /** Dry-run validation of a document (no write). */
   validateYaml(yaml: string): LocatedError[] {
     const parsed = parseConfigDocument(yaml ?? '');
-    if (parsed.errors.length) return locate(parsed.errors, parsed.doc);
-    return locate(validateConfigDocument(parsed.doc, { checkTlsMaterial: this.tlsCheck }), parsed.doc);
+    if (parsed.errors.length) return withPositions(yaml ?? '', locate(parsed.errors, parsed.doc));
+    return withPositions(yaml ?? '', locate(validateConfigDocument(parsed.doc, { checkTlsMaterial: this.tlsCheck }), parsed.doc));
   }
 
   listVersions(page: number, pageSize: number) { return this.repo.listVersions(page, pageSize); }
@@ -101,6 +112,13 @@ export class ConfigurationService {
     if (!doc || version === 0 && (await this.repo.headVersion()) === 0) throw notFound(`Configuration version ${version}`);
     return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc));
   }
+}
+
+/** Adds the YAML line and column of each error whose path (or syntax error) has one in `yaml`. */
+export function withPositions(yaml: string, errors: readonly LocatedError[]): LocatedError[] {
+  if (!errors.length) return [];
+  const at = yamlPositions(yaml, errors);
+  return errors.map((e, i) => (at[i] ? { ...e, line: at[i].line, column: at[i].column } : { ...e }));
 }
 
 /** Adds the object (by name) and field to index-based paths like `switches[0].dns[3].options.TServer.contact`. */
