@@ -19,11 +19,14 @@ function detailText(d: unknown): string {
   }
 }
 
+/** The server names the target as it was called when the entry was written (`user alice`); older entries have only the path. */
+type LabelledAuditEntry = AuditEntry & { targetLabel?: string | null };
+
 const columns: DataTableColumn<AuditEntry>[] = [
   { key: 'at', header: 'When', render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmtTime(e.at)}</Text> },
   { key: 'actor', header: 'Who', render: (e) => e.actor },
   { key: 'action', header: 'Action', render: (e) => <Text size="sm" ff="monospace">{e.action}</Text> },
-  { key: 'target', header: 'Target', render: (e) => e.target, visibleFrom: 'sm' },
+  { key: 'target', header: 'Target', render: (e) => <span title={e.target}>{(e as LabelledAuditEntry).targetLabel ?? e.target}</span>, visibleFrom: 'sm' },
   { key: 'configVersion', header: 'Version', render: (e) => (e.configVersion != null ? `v${e.configVersion}` : '—'), visibleFrom: 'md' },
   {
     key: 'detail',

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { concatMap, type Observable } from 'rxjs';
+import { concatMap, from, type Observable } from 'rxjs';
 import type { AuthedRequest } from '../../common/auth-context.js';
+import { targetLabel } from './audit-labels.js';
 import { AuditRepository } from './audit.repository.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -17,12 +18,15 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     if (!WRITES.has(req.method) || SKIP.some((r) => r.test(req.path)) || req.query?.dryRun === 'true') return next.handle();
+    const route = (req.route as { path?: string } | undefined)?.path;
+    // The target's name is read before the handler runs: after a DELETE there is nothing left to name.
+    const label = targetLabel(route, req, this.audit).catch((e: unknown) => { this.logger.warn(`audit label for ${req.path}: ${String(e)}`); return undefined; });
     // The entry is written before the response leaves, so a client that saw success will find it in the log.
-    return next.handle().pipe(concatMap(async (result: unknown) => {
+    return from(label).pipe(concatMap((target) => next.handle().pipe(concatMap(async (result: unknown) => {
       const actor = req.user?.username ?? 'anonymous';
-      await this.audit.record(actor, `${req.method} ${req.route?.path ?? req.path}`, req.path, redact(req.body)).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+      await this.audit.record(actor, `${req.method} ${route ?? req.path}`, req.path, redact(req.body), target).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
       return result;
-    }));
+    }))));
   }
 }
 

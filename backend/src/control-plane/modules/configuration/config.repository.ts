@@ -144,8 +144,8 @@ export class ConfigTx {
     await em.query('INSERT INTO config_versions (version, author, summary, document, changes, change_count) VALUES ($1, $2, $3, $4, $5, $6)',
       [version, author, summary.slice(0, 500), JSON.stringify(doc), JSON.stringify(changes), changes.length]);
     await em.query('UPDATE config_head SET version = $1 WHERE id = 1', [version]);
-    await em.query('INSERT INTO audit_log (actor, action, target, config_version, detail) VALUES ($1, $2, $3, $4, $5)',
-      [author, 'config.commit', `configuration v${version}`, version, JSON.stringify({ summary, changeCount: changes.length })]);
+    await em.query('INSERT INTO audit_log (actor, action, target, config_version, detail, target_label) VALUES ($1, $2, $3, $4, $5, $6)',
+      [author, 'config.commit', `configuration v${version}`, version, JSON.stringify({ summary, changeCount: changes.length }), `configuration v${version} (${summary})`.slice(0, 500)]);
     // Delivered at commit to every control-plane replica LISTENing (workers module).
     await em.query('SELECT pg_notify($1, $2)', ['config_changed', String(version)]);
   }
