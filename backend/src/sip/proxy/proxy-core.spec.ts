@@ -3,7 +3,7 @@ import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { FakeTimers } from '../transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../transaction/testing.js';
 import type { MessageSource } from '../transport/types.js';
-import type { SipMessage } from '../message/index.js';
+import type { SipMessage, SipRequest } from '../message/index.js';
 import { ProxyCore } from './proxy-core.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from './proxy-config.js';
 
@@ -232,5 +232,74 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     expect(proxy.pairs.get('SIPServer_A')).not.toBe(before);
     deliver(invite(), UAC);
     expect(sentTo('10.0.0.20').length).toBe(1);
+  });
+});
+
+describe('ProxyCore: a finished call keeps only what retransmissions need', () => {
+  it('2xx: the context is released; INVITE retransmissions absorbed, 2xx retransmissions relayed, ACK and BYE (+ its retransmission) handled', () => {
+    const { deliver, sentTo, timers, proxy, tl } = setup();
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    deliver(answer(fwd, 180), PRIMARY);
+    deliver(answer(fwd, 200), PRIMARY);
+    const ist = tl.findServerTransaction(parse(invite()) as SipRequest)!;
+    expect(ist.state).toBe('accepted');
+    expect(ist.user).toBe(proxy.finishedUser);
+    expect(() => ist.request).toThrow(/released/);
+    expect(proxy.stats.activeContexts).toBe(1);
+    // The UAC did not see the 200 and retransmits its INVITE: absorbed, not forwarded again (RFC 6026 §7.1).
+    deliver(invite(), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('INVITE'))).toHaveLength(1);
+    // The UAS retransmits its 200: relayed upstream through the Accepted transactions (RFC 6026 §7.2).
+    deliver(answer(fwd, 200), PRIMARY);
+    const up = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 200'));
+    expect(up).toHaveLength(2);
+    expect(up[1]).toBe(up[0]);
+    // A CANCEL after the final response: 200, nothing goes downstream.
+    deliver(invite([], { method: 'CANCEL' }), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).some((t) => t.startsWith('CANCEL'))).toBe(false);
+    // The 2xx ACK (new branch) is forwarded statelessly.
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'ACK', uri: 'sip:2000@10.0.0.10:5070', toTag: 'uas1', branch: 'z9hG4bK-ack' }), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('ACK'))).toHaveLength(1);
+    // BYE: forwarded once; its retransmission after the 200 is answered from the Completed transaction.
+    const bye = invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.10:5070', toTag: 'uas1', branch: 'z9hG4bK-bye' }).replace('CSeq: 1 BYE', 'CSeq: 2 BYE');
+    deliver(bye, UAC);
+    const byeFwd = sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('BYE'));
+    expect(byeFwd).toHaveLength(1);
+    deliver(answer(byeFwd[0]!, 200), PRIMARY);
+    timers.advance(1000);
+    deliver(bye, UAC);
+    expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('BYE'))).toHaveLength(1);
+    const byeOk = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 200') && t.includes('BYE'));
+    expect(byeOk).toHaveLength(2);
+    expect(byeOk[1]).toBe(byeOk[0]);
+    // Timers L/M/J/K: everything ends and the context count goes back to zero.
+    timers.advance(40_000);
+    expect(tl.stats().serverTransactions).toBe(0);
+    expect(tl.stats().clientTransactions).toBe(0);
+    expect(proxy.stats.activeContexts).toBe(0);
+  });
+
+  it('non-2xx: the final response is resent to INVITE retransmissions, the ACK to the 486 is resent to its retransmission', () => {
+    const { deliver, sentTo, timers, proxy } = setup();
+    deliver(invite(), UAC);
+    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    deliver(answer(fwd, 486), PRIMARY);
+    const busy = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 486'));
+    expect(busy).toHaveLength(1);
+    const acks = () => sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('ACK'));
+    expect(acks()).toHaveLength(1);
+    deliver(answer(fwd, 486), PRIMARY); // the UAS did not get our ACK
+    expect(acks()).toHaveLength(2);
+    expect(acks()[1]).toBe(acks()[0]);
+    deliver(invite(), UAC); // the UAC did not get the 486
+    const busy2 = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 486'));
+    expect(busy2.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(busy2).size).toBe(1);
+    expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('INVITE'))).toHaveLength(1);
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'ACK', toTag: 'uas1' }), UAC); // ACK for the 486: absorbed
+    expect(acks()).toHaveLength(2);
+    timers.advance(40_000);
+    expect(proxy.stats.activeContexts).toBe(0);
   });
 });

@@ -12,6 +12,7 @@ import { BRANCH_PREFIX, hashOfBranch, loopHash, makeBranch, statelessBranch, wor
 import { betterResponse, upstreamStatus } from './response-selection.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 import type { EdgeOutbound, FlowTarget, RegisterState } from './outbound.js';
+import { detach } from '../transaction/retain.js';
 
 /** The proxy's own listening ports per transport (for Via, Record-Route and "is this URI me?"). */
 export interface LocalEndpoints {
@@ -112,6 +113,18 @@ export class ProxyCore {
   private started = false;
   private readonly prober: OptionsProber;
   private readonly clock: Clock;
+  /**
+   * The user of every server transaction whose response context has sent its final response (§16.7): one object
+   * for all, so a finished call's transaction (Timer J/L, 32 s) no longer holds the context, its request copy and
+   * responses. It still passes ACKs matching an Accepted INVITE transaction on (RFC 6026 §7.1, §16.11) and ends
+   * the context's count when the transaction terminates.
+   */
+  readonly finishedUser: ServerTransactionUser = {
+    onAck: (ack, source) => this.forwardAck(ack, source),
+    onTerminated: () => {
+      this.stats.activeContexts--;
+    },
+  };
 
   constructor(opts: ProxyCoreOptions) {
     this.config = opts.config;
@@ -262,6 +275,11 @@ export class ProxyCore {
       if (ist && ist.user instanceof ResponseContext) {
         this.reply(tx, 200, 'OK');
         ist.user.cancel();
+        return;
+      }
+      if (ist && ist.user === this.finishedUser) {
+        // The context already sent its final response: every branch is complete or cancelled.
+        this.reply(tx, 200, 'OK');
         return;
       }
       // §16.10: no response context -> forward it like any other request (below).
@@ -432,6 +450,8 @@ export class ProxyCore {
 
   /** Local response through the server transaction (To tag added for finals, §8.2.6.2). */
   reply(tx: ServerTransactionBase, status: number, reason: string, headers?: [string, string][]): void {
+    // A transaction past Trying/Proceeding takes no response (and no longer keeps the request to build one from).
+    if (tx.state !== 'trying' && tx.state !== 'proceeding') return;
     const r = createResponse(tx.request, status, reason, generateTag());
     if (headers) for (const [n, v] of headers) r.headers.append(n, v);
     this.countResponse(status);
@@ -600,14 +620,18 @@ export class ResponseContext implements ServerTransactionUser {
   private best: SipResponse | undefined;
   private retried = false;
   private done = false;
+  /** The request to forward (a copy of the received one); released with the final response. */
+  template: SipRequest | undefined;
 
   constructor(
     readonly proxy: ProxyCore,
     readonly server: ServerTransaction,
-    readonly template: SipRequest,
+    template: SipRequest,
     readonly hash: string,
     readonly recordRoute: boolean,
-  ) {}
+  ) {
+    this.template = template;
+  }
 
   /** RFC 5626: the flow this request must go down (no new connection), when a flow token or registration decided. */
   flowDest: Destination | undefined;
@@ -631,13 +655,16 @@ export class ResponseContext implements ServerTransactionUser {
   }
 
   private startBranch(resolved: ResolvedHop | undefined, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean, serverName?: string): void {
-    if (this.finalSent || this.done) return;
-    let hop = resolved;
+    const template = this.template;
+    if (this.finalSent || this.done || !template) return;
+    // A copy whose host string does not pin the message it was read from (the branch keeps it for Timer M/K).
+    let hop = resolved && { transport: resolved.transport, host: detach(resolved.host), port: resolved.port };
     if (!hop) {
       this.finish(604, 'Does Not Exist Anywhere');
       return;
     }
     let info = pairInfo;
+    let replaced = false;
     if (!info) {
       // A hop that is a server of an HA pair (in-dialog requests to a SIP Server's Contact).
       const p = this.proxy.pairOfHop(hop);
@@ -648,6 +675,7 @@ export class ResponseContext implements ServerTransactionUser {
           const s = p.pair.activeServer() as HaServer;
           hop = { transport: s.transport, host: s.host, port: s.port };
           info = { pair: p.pair, role: active };
+          replaced = true;
         }
       }
     }
@@ -657,9 +685,9 @@ export class ResponseContext implements ServerTransactionUser {
     }
     // The template is kept intact only when a failover retry may still need it.
     const mayRetry = !isRetry && info !== undefined && this.proxy.config.failover.enabled && info.pair.other(info.role) !== undefined;
-    const out = this.proxy.buildOutgoing(this.template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen(), this);
+    const out = this.proxy.buildOutgoing(template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen(), this);
     const branch = new Branch(this, hop, info, isRetry);
-    branch.dest = this.flowDest ?? toDestination(hop, hop === resolved ? serverName : undefined);
+    branch.dest = this.flowDest ?? toDestination(hop, replaced ? undefined : serverName);
     this.branches.push(branch);
     branch.start(out);
   }
@@ -686,6 +714,7 @@ export class ResponseContext implements ServerTransactionUser {
       this.finalSent = true;
       this.relay(resp);
       for (const b of this.branches) if (b !== branch) b.cancel();
+      this.release();
       return;
     }
     if (this.finalSent) return;
@@ -756,6 +785,7 @@ export class ResponseContext implements ServerTransactionUser {
   }
 
   private maybeFinish(): void {
+    if (this.finalSent) return;
     for (const b of this.branches) if (!b.complete) return;
     if (this.retried && this.branches.length < 2) return; // the retry branch is being resolved
     if (this.best) {
@@ -765,6 +795,7 @@ export class ResponseContext implements ServerTransactionUser {
         this.best.reason = 'Server Internal Error';
       }
       this.relay(this.best, true);
+      this.release();
     } else {
       this.finish(this.bestCode ?? 408, this.bestCode === 503 ? 'Service Unavailable' : 'Request Timeout');
     }
@@ -783,6 +814,26 @@ export class ResponseContext implements ServerTransactionUser {
     this.finalSent = true;
     const h: [string, string][] = status === 503 ? [['Retry-After', String(this.proxy.config.retryAfterS)]] : [];
     this.proxy.reply(this.server, status, reason, h);
+    this.release();
+  }
+
+  /**
+   * The final response went upstream (§16.7 step 8): no new branch can start and no other final is sent, so the
+   * context drops the request copy, the best response and the flow data, and hands the server transaction the
+   * proxy's shared finished user. What stays reachable, from a branch's client transaction in Accepted (Timer M),
+   * is this small object and the server transaction, through which further 2xx are relayed (RFC 6026 §7.2).
+   */
+  private release(): void {
+    this.template = undefined;
+    this.best = undefined;
+    this.flowDest = undefined;
+    this.register = undefined;
+    this.inToken = undefined;
+    this.outToken = undefined;
+    // Branches still running (cancelled, awaiting their 487) hold this context themselves; it needs no list.
+    this.branches.length = 0;
+    // The count of active contexts now ends in the finished user's onTerminated.
+    if (!this.done && this.server.user === this) this.server.user = this.proxy.finishedUser;
   }
 
   // ServerTransactionUser
@@ -795,6 +846,9 @@ export class ResponseContext implements ServerTransactionUser {
     this.done = true;
     this.proxy.stats.activeContexts--;
     for (const b of this.branches) b.stopTimers();
+    // Nothing can be forwarded any more; branches still running only absorb their responses.
+    this.template = undefined;
+    this.best = undefined;
   }
 }
 
@@ -834,8 +888,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     try {
       this.tx = proxy.tl.sendRequest(out, this.dest ?? toDestination(this.hop), this);
     } catch {
-      this.complete = true;
-      this.stopTimers();
+      this.finishBranch();
       this.ctx.onBranchTransportError(this);
     }
   }
@@ -857,23 +910,20 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     const first = !this.complete;
     this.noteResponse(resp.status);
     if (first) {
-      this.complete = true;
-      this.stopTimers();
+      this.finishBranch();
     } else if (resp.status >= 300) return; // retransmission of a non-2xx final: the transaction absorbs it
     this.ctx.onBranchResponse(this, resp);
   }
 
   onTimeout(): void {
     if (this.complete) return;
-    this.complete = true;
-    this.stopTimers();
+    this.finishBranch();
     this.ctx.onBranchTimeout(this);
   }
 
   onTransportError(): void {
     if (this.complete) return;
-    this.complete = true;
-    this.stopTimers();
+    this.finishBranch();
     this.ctx.onBranchTransportError(this);
   }
 
@@ -887,8 +937,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
       if (this.gotResponse) return;
       // No answer at all from the active server within the failover timeout: give up on it silently
       // (no provisional -> no CANCEL, §9.1) and retry on the other server.
-      this.complete = true;
-      this.stopTimers();
+      this.finishBranch();
       this.tx?.terminate();
       this.ctx.onBranchTimeout(this);
       return;
@@ -901,8 +950,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
         this.provisional = false;
         return;
       }
-      this.complete = true;
-      this.stopTimers();
+      this.finishBranch();
       this.tx?.terminate();
       this.ctx.onBranchTimeout(this);
     }
@@ -914,6 +962,13 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     if (!this.out || this.out.method !== 'INVITE') return;
     if (this.provisional) this.sendCancel();
     else this.cancelPending = true;
+  }
+
+  /** The branch has its outcome: its timers stop and the request copy goes (no CANCEL is sent for it, §9.1). */
+  private finishBranch(): void {
+    this.complete = true;
+    this.stopTimers();
+    this.out = undefined;
   }
 
   stopTimers(): void {
