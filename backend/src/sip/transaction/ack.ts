@@ -19,9 +19,5 @@ export function buildNon2xxAck(invite: SipRequest, response: SipResponse): Buffe
     `Call-ID: ${h.get('Call-ID') ?? ''}\r\n` +
     `CSeq: ${invite.cseq().seq} ACK\r\n` +
     `Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n`;
-  // Kept until Timer D (32 s): its own memory, not a slice of the shared Buffer pool (which it would pin).
-  const n = Buffer.byteLength(s, 'utf8');
-  const out = Buffer.allocUnsafeSlow(n);
-  out.write(s, 0, n, 'utf8');
-  return out;
+  return Buffer.from(s, 'utf8');
 }

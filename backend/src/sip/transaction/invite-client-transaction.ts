@@ -6,8 +6,9 @@ import { serialize } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, TransportErrorSink } from '../transport/types.js';
-import type { Timer, TimerTarget } from './timer-wheel.js';
+import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
 import { buildNon2xxAck } from './ack.js';
+import { retainBytes, retainedBuffer } from './retain.js';
 import {
   TIMER_A,
   TIMER_B,
@@ -29,13 +30,14 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
   /** The request and its bytes: needed while Calling (Timer A) and for the non-2xx ACK, then released. */
   private req: SipRequest | undefined;
   private raw: Buffer | undefined;
-  private ack: Buffer | undefined;
+  /** The non-2xx ACK, retained as a one-byte string (see retainBytes). */
+  private ack: string | undefined;
   private intervalA: number;
   private readonly reliable: boolean;
-  private readonly timerA: Timer;
-  private readonly timerB: Timer;
-  private readonly timerD: Timer;
-  private readonly timerM: Timer;
+  private timerA: Timer | undefined;
+  private timerB: Timer | undefined;
+  private timerD: Timer | undefined;
+  private timerM: Timer | undefined;
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -49,11 +51,6 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     this.raw = serialize(request);
     this.reliable = isReliable(destination.transport);
     this.intervalA = ctx.config.t1;
-    const timers = ctx.timers;
-    this.timerA = timers.create(this, TIMER_A);
-    this.timerB = timers.create(this, TIMER_B);
-    this.timerD = timers.create(this, TIMER_D);
-    this.timerM = timers.create(this, TIMER_M);
   }
 
   get request(): SipRequest {
@@ -66,8 +63,8 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     if (!this.raw) return;
     this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'calling') return; // synchronous transport error already terminated us
-    if (!this.reliable) this.ctx.timers.start(this.timerA, this.intervalA);
-    this.ctx.timers.start(this.timerB, 64 * this.ctx.config.t1);
+    if (!this.reliable) this.timerA = arm(this.ctx.timers, this.timerA, this, TIMER_A, this.intervalA);
+    this.timerB = arm(this.ctx.timers, this.timerB, this, TIMER_B, 64 * this.ctx.config.t1);
   }
 
   /** A response matched this transaction (§17.1.3). */
@@ -81,8 +78,8 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
             this.state = 'proceeding';
             // Figure 5: retransmissions and Timer B belong to Calling only; Timer C is the proxy's.
             this.raw = undefined;
-            this.ctx.timers.stop(this.timerA);
-            this.ctx.timers.stop(this.timerB);
+            this.timerA = disarm(this.ctx.timers, this.timerA);
+            this.timerB = disarm(this.ctx.timers, this.timerB);
           }
           this.user?.onProvisional?.(response, this);
         } else if (status < 300) {
@@ -91,28 +88,29 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
           // Accepted only passes further 2xx up (no ACK of ours, no retransmission): keep nothing.
           this.req = undefined;
           this.raw = undefined;
-          this.ctx.timers.stop(this.timerA);
-          this.ctx.timers.stop(this.timerB);
-          this.ctx.timers.start(this.timerM, 64 * this.ctx.config.t1);
+          this.timerA = disarm(this.ctx.timers, this.timerA);
+          this.timerB = disarm(this.ctx.timers, this.timerB);
+          this.timerM = arm(this.ctx.timers, this.timerM, this, TIMER_M, 64 * this.ctx.config.t1);
           this.user?.onFinal?.(response, this);
         } else {
           this.state = 'completed';
-          this.ctx.timers.stop(this.timerA);
-          this.ctx.timers.stop(this.timerB);
+          this.timerA = disarm(this.ctx.timers, this.timerA);
+          this.timerB = disarm(this.ctx.timers, this.timerB);
           // Completed keeps only the ACK, resent for each retransmitted final response (§17.1.1.3).
-          this.ack = this.req ? buildNon2xxAck(this.req, response) : undefined;
+          const ack = this.req ? buildNon2xxAck(this.req, response) : undefined;
+          this.ack = ack && retainBytes(ack);
           this.req = undefined;
           this.raw = undefined;
-          if (this.ack) this.ctx.transport.send(this.ack, this.destination, this);
+          if (ack) this.ctx.transport.send(ack, this.destination, this);
           this.user?.onFinal?.(response, this);
           if (this.state !== 'completed') return;
           if (this.reliable) this.terminateNow();
-          else this.ctx.timers.start(this.timerD, this.ctx.config.timerD);
+          else this.timerD = arm(this.ctx.timers, this.timerD, this, TIMER_D, this.ctx.config.timerD);
         }
         return;
       case 'completed':
         // §17.1.1.2: retransmitted final response -> resend the ACK, do not pass it up.
-        if (status >= 300 && this.ack) this.ctx.transport.send(this.ack, this.destination, this);
+        if (status >= 300 && this.ack) this.ctx.transport.send(retainedBuffer(this.ack), this.destination, this);
         return;
       case 'accepted':
         if (status >= 200 && status < 300) this.user?.onFinal?.(response, this);
@@ -129,7 +127,7 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
         this.retransmissions++;
         this.ctx.transport.send(this.raw, this.destination, this);
         this.intervalA *= 2;
-        if (this.state === 'calling') this.ctx.timers.start(this.timerA, this.intervalA);
+        if (this.state === 'calling') this.timerA = arm(this.ctx.timers, this.timerA, this, TIMER_A, this.intervalA);
         return;
       case TIMER_B:
         if (this.state !== 'calling') return;
@@ -158,10 +156,10 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     if (this.state === 'terminated') return;
     this.state = 'terminated';
     const timers = this.ctx.timers;
-    timers.stop(this.timerA);
-    timers.stop(this.timerB);
-    timers.stop(this.timerD);
-    timers.stop(this.timerM);
+    this.timerA = disarm(timers, this.timerA);
+    this.timerB = disarm(timers, this.timerB);
+    this.timerD = disarm(timers, this.timerD);
+    this.timerM = disarm(timers, this.timerM);
     this.req = undefined;
     this.raw = undefined;
     this.ack = undefined;

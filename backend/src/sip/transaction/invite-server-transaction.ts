@@ -7,9 +7,9 @@ import { createResponse, serialize } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, MessageSource, TransportErrorSink } from '../transport/types.js';
-import type { Timer, TimerTarget } from './timer-wheel.js';
+import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
 import { isLegacyKey } from './transaction-key.js';
-import { detach, ownBuffer } from './retain.js';
+import { detach, retainBytes, retainedBuffer } from './retain.js';
 import {
   TIMER_100,
   TIMER_G,
@@ -35,15 +35,16 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
   private readonly legacy: boolean;
   /** Until the final response; afterwards only `lastRaw` (non-2xx, for Timer G and retransmitted INVITEs). */
   private req: SipRequest | undefined;
-  private lastRaw: Buffer | undefined;
+  /** Last response sent: bytes while Proceeding, a retained one-byte string once final (see retainBytes). */
+  private lastRaw: Buffer | string | undefined;
   private destination: Destination | undefined;
   private intervalG: number;
   private readonly reliable: boolean;
-  private readonly timerG: Timer;
-  private readonly timerH: Timer;
-  private readonly timerI: Timer;
-  private readonly timerL: Timer;
-  private readonly timer100: Timer;
+  private timerG: Timer | undefined;
+  private timerH: Timer | undefined;
+  private timerI: Timer | undefined;
+  private timerL: Timer | undefined;
+  private timer100: Timer | undefined;
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -59,12 +60,6 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     }
     this.reliable = isReliable(source.transport);
     this.intervalG = ctx.config.t1;
-    const timers = ctx.timers;
-    this.timerG = timers.create(this, TIMER_G);
-    this.timerH = timers.create(this, TIMER_H);
-    this.timerI = timers.create(this, TIMER_I);
-    this.timerL = timers.create(this, TIMER_L);
-    this.timer100 = timers.create(this, TIMER_100);
   }
 
   get request(): SipRequest {
@@ -76,14 +71,14 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
   start(): void {
     const delay = this.ctx.config.trying100Delay;
     if (delay === 0 && this.req) this.respond(createResponse(this.req, 100, 'Trying'));
-    else if (delay > 0) this.ctx.timers.start(this.timer100, delay);
+    else if (delay > 0) this.timer100 = arm(this.ctx.timers, this.timer100, this, TIMER_100, delay);
   }
 
   /** Sends a response from the TU through the transaction (§17.2.1). Ignored if not allowed in this state. */
   respond(response: SipResponse): void {
     const status = response.status;
     if (this.state === 'proceeding') {
-      this.ctx.timers.stop(this.timer100);
+      this.timer100 = disarm(this.ctx.timers, this.timer100);
       const raw = this.transmit(response);
       if (status < 200 || this.state !== 'proceeding') return;
       // Final: the request is no longer needed by the transaction (§17.2.1, RFC 6026 §7.1).
@@ -92,13 +87,13 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
         // Accepted absorbs INVITE retransmissions; the TU resends its 2xx itself: nothing to keep.
         this.state = 'accepted';
         this.lastRaw = undefined;
-        this.ctx.timers.start(this.timerL, 64 * this.ctx.config.t1);
+        this.timerL = arm(this.ctx.timers, this.timerL, this, TIMER_L, 64 * this.ctx.config.t1);
       } else {
         // Completed resends this response (Timer G, retransmitted INVITEs) until the ACK or Timer H.
         this.state = 'completed';
-        this.lastRaw = ownBuffer(raw);
-        if (!this.reliable) this.ctx.timers.start(this.timerG, this.intervalG);
-        this.ctx.timers.start(this.timerH, 64 * this.ctx.config.t1);
+        this.lastRaw = retainBytes(raw);
+        if (!this.reliable) this.timerG = arm(this.ctx.timers, this.timerG, this, TIMER_G, this.intervalG);
+        this.timerH = arm(this.ctx.timers, this.timerH, this, TIMER_H, 64 * this.ctx.config.t1);
       }
     } else if (this.state === 'accepted' && status >= 200 && status < 300) {
       // RFC 6026 §7.1: the TU retransmits its 2xx through the Accepted transaction.
@@ -114,10 +109,10 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
         this.state = 'confirmed';
         // Confirmed only absorbs ACK retransmissions (Timer I): the response is not sent again.
         this.lastRaw = undefined;
-        this.ctx.timers.stop(this.timerG);
-        this.ctx.timers.stop(this.timerH);
+        this.timerG = disarm(this.ctx.timers, this.timerG);
+        this.timerH = disarm(this.ctx.timers, this.timerH);
         if (this.reliable) this.terminateNow();
-        else this.ctx.timers.start(this.timerI, this.ctx.config.t4);
+        else this.timerI = arm(this.ctx.timers, this.timerI, this, TIMER_I, this.ctx.config.t4);
       } else if (this.state === 'accepted') {
         this.user?.onAck?.(request, source, this);
       }
@@ -126,7 +121,7 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     }
     // INVITE retransmission: Proceeding/Completed resend the last response; Accepted absorbs it.
     if ((this.state === 'proceeding' || this.state === 'completed') && this.lastRaw && this.destination) {
-      this.ctx.transport.send(this.lastRaw, this.destination, this);
+      this.resend(this.lastRaw, this.destination);
     }
   }
 
@@ -138,9 +133,9 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
       case TIMER_G:
         if (this.state !== 'completed' || !this.lastRaw || !this.destination) return;
         this.retransmissions++;
-        this.ctx.transport.send(this.lastRaw, this.destination, this);
+        this.resend(this.lastRaw, this.destination);
         this.intervalG = Math.min(2 * this.intervalG, this.ctx.config.t2);
-        if (this.state === 'completed') this.ctx.timers.start(this.timerG, this.intervalG);
+        if (this.state === 'completed') this.timerG = arm(this.ctx.timers, this.timerG, this, TIMER_G, this.intervalG);
         return;
       case TIMER_H:
         if (this.state !== 'completed') return;
@@ -164,6 +159,10 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     this.terminateNow();
   }
 
+  private resend(raw: Buffer | string, destination: Destination): void {
+    this.ctx.transport.send(typeof raw === 'string' ? retainedBuffer(raw) : raw, destination, this);
+  }
+
   private transmit(response: SipResponse): Buffer {
     this.lastStatus = response.status;
     if (this.legacy) {
@@ -181,11 +180,11 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     if (this.state === 'terminated') return;
     this.state = 'terminated';
     const timers = this.ctx.timers;
-    timers.stop(this.timerG);
-    timers.stop(this.timerH);
-    timers.stop(this.timerI);
-    timers.stop(this.timerL);
-    timers.stop(this.timer100);
+    this.timerG = disarm(timers, this.timerG);
+    this.timerH = disarm(timers, this.timerH);
+    this.timerI = disarm(timers, this.timerI);
+    this.timerL = disarm(timers, this.timerL);
+    this.timer100 = disarm(timers, this.timer100);
     this.req = undefined;
     this.lastRaw = undefined;
     this.ctx.transactionTerminated(this);

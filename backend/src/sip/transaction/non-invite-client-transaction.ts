@@ -7,7 +7,7 @@ import { serialize } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, TransportErrorSink } from '../transport/types.js';
-import type { Timer, TimerTarget } from './timer-wheel.js';
+import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
 import {
   TIMER_E,
   TIMER_F,
@@ -29,9 +29,9 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   private raw: Buffer | undefined;
   private intervalE: number;
   private readonly reliable: boolean;
-  private readonly timerE: Timer;
-  private readonly timerF: Timer;
-  private readonly timerK: Timer;
+  private timerE: Timer | undefined;
+  private timerF: Timer | undefined;
+  private timerK: Timer | undefined;
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -45,9 +45,6 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
     this.raw = serialize(request);
     this.reliable = isReliable(destination.transport);
     this.intervalE = ctx.config.t1;
-    this.timerE = ctx.timers.create(this, TIMER_E);
-    this.timerF = ctx.timers.create(this, TIMER_F);
-    this.timerK = ctx.timers.create(this, TIMER_K);
   }
 
   get request(): SipRequest {
@@ -59,8 +56,8 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
     if (!this.raw) return;
     this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
     if (this.state !== 'trying') return;
-    if (!this.reliable) this.ctx.timers.start(this.timerE, this.intervalE);
-    this.ctx.timers.start(this.timerF, 64 * this.ctx.config.t1);
+    if (!this.reliable) this.timerE = arm(this.ctx.timers, this.timerE, this, TIMER_E, this.intervalE);
+    this.timerF = arm(this.ctx.timers, this.timerF, this, TIMER_F, 64 * this.ctx.config.t1);
   }
 
   receiveResponse(response: SipResponse): void {
@@ -74,12 +71,12 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
     // Completed only absorbs response retransmissions (Timer K): nothing of the request is needed.
     this.req = undefined;
     this.raw = undefined;
-    this.ctx.timers.stop(this.timerE);
-    this.ctx.timers.stop(this.timerF);
+    this.timerE = disarm(this.ctx.timers, this.timerE);
+    this.timerF = disarm(this.ctx.timers, this.timerF);
     this.user?.onFinal?.(response, this);
     if (this.state !== 'completed') return;
     if (this.reliable) this.terminateNow();
-    else this.ctx.timers.start(this.timerK, this.ctx.config.t4);
+    else this.timerK = arm(this.ctx.timers, this.timerK, this, TIMER_K, this.ctx.config.t4);
   }
 
   onTimer(kind: number): void {
@@ -90,7 +87,7 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
         this.ctx.transport.send(this.raw, this.destination, this);
         const t2 = this.ctx.config.t2;
         this.intervalE = this.state === 'proceeding' ? t2 : Math.min(2 * this.intervalE, t2);
-        if (this.state === 'trying' || this.state === 'proceeding') this.ctx.timers.start(this.timerE, this.intervalE);
+        if (this.state === 'trying' || this.state === 'proceeding') this.timerE = arm(this.ctx.timers, this.timerE, this, TIMER_E, this.intervalE);
         return;
       }
       case TIMER_F:
@@ -117,9 +114,9 @@ export class NonInviteClientTransaction implements ClientTransactionBase, TimerT
   private terminateNow(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
-    this.ctx.timers.stop(this.timerE);
-    this.ctx.timers.stop(this.timerF);
-    this.ctx.timers.stop(this.timerK);
+    this.timerE = disarm(this.ctx.timers, this.timerE);
+    this.timerF = disarm(this.ctx.timers, this.timerF);
+    this.timerK = disarm(this.ctx.timers, this.timerK);
     this.req = undefined;
     this.raw = undefined;
     this.ctx.transactionTerminated(this);

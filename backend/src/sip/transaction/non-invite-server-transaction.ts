@@ -7,9 +7,9 @@ import { serialize } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { isReliable } from '../transport/types.js';
 import type { Destination, MessageSource, TransportErrorSink } from '../transport/types.js';
-import type { Timer, TimerTarget } from './timer-wheel.js';
+import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
 import { isLegacyKey } from './transaction-key.js';
-import { detach, ownBuffer } from './retain.js';
+import { detach, retainBytes, retainedBuffer } from './retain.js';
 import {
   TIMER_J,
   type ServerTransactionBase,
@@ -31,10 +31,11 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
   private readonly legacy: boolean;
   /** Until the final response; afterwards only `lastRaw`, resent to retransmitted requests (Timer J). */
   private req: SipRequest | undefined;
-  private lastRaw: Buffer | undefined;
+  /** Last response sent: bytes while Proceeding, a retained one-byte string once final (see retainBytes). */
+  private lastRaw: Buffer | string | undefined;
   private destination: Destination | undefined;
   private readonly reliable: boolean;
-  private readonly timerJ: Timer;
+  private timerJ: Timer | undefined;
 
   constructor(
     private readonly ctx: TransactionContext,
@@ -49,7 +50,6 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
       this.requestToTag = tag === undefined ? undefined : detach(tag);
     }
     this.reliable = isReliable(source.transport);
-    this.timerJ = ctx.timers.create(this, TIMER_J);
   }
 
   get request(): SipRequest {
@@ -77,15 +77,15 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
     }
     // Completed keeps only the bytes to resend to retransmitted requests (§17.2.2).
     this.req = undefined;
-    this.lastRaw = ownBuffer(raw);
-    this.ctx.timers.start(this.timerJ, 64 * this.ctx.config.t1);
+    this.lastRaw = retainBytes(raw);
+    this.timerJ = arm(this.ctx.timers, this.timerJ, this, TIMER_J, 64 * this.ctx.config.t1);
   }
 
   receiveRequest(_request: SipRequest, _source: MessageSource): void {
     // Trying absorbs; Proceeding/Completed resend the last response (§17.2.2).
     if ((this.state === 'proceeding' || this.state === 'completed') && this.lastRaw && this.destination) {
       this.retransmissions++;
-      this.ctx.transport.send(this.lastRaw, this.destination, this);
+      this.resend(this.lastRaw, this.destination);
     }
   }
 
@@ -101,6 +101,10 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
 
   terminate(): void {
     this.terminateNow();
+  }
+
+  private resend(raw: Buffer | string, destination: Destination): void {
+    this.ctx.transport.send(typeof raw === 'string' ? retainedBuffer(raw) : raw, destination, this);
   }
 
   private transmit(response: SipResponse): Buffer {
@@ -119,7 +123,7 @@ export class NonInviteServerTransaction implements ServerTransactionBase, TimerT
   private terminateNow(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
-    this.ctx.timers.stop(this.timerJ);
+    this.timerJ = disarm(this.ctx.timers, this.timerJ);
     this.req = undefined;
     this.lastRaw = undefined;
     this.ctx.transactionTerminated(this);

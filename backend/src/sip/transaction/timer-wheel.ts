@@ -36,6 +36,22 @@ export interface TimerScheduler {
   stop(timer: Timer): void;
 }
 
+/**
+ * Arms `timer`, creating it on first use. Transactions create a Timer only for the RFC timers they actually run
+ * and drop it once stopped ({@link disarm}), so a finished transaction holds just the one timer still pending.
+ */
+export function arm(s: TimerScheduler, timer: Timer | undefined, target: TimerTarget, kind: number, delayMs: number): Timer {
+  const t = timer ?? s.create(target, kind);
+  s.start(t, delayMs);
+  return t;
+}
+
+/** Stops `timer` if there is one; returns undefined for the caller to store in its place. */
+export function disarm(s: TimerScheduler, timer: Timer | undefined): undefined {
+  if (timer) s.stop(timer);
+  return undefined;
+}
+
 export interface TimerWheelOptions {
   /** Tick length; timers are rounded up to a tick. Default 10 ms (real) — T1 is 500 ms. */
   tickMs?: number;
