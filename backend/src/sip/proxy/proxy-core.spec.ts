@@ -4,7 +4,7 @@ import { FakeTimers } from '../transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../transaction/testing.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipMessage, SipRequest } from '../message/index.js';
-import { ProxyCore } from './proxy-core.js';
+import { Branch, ProxyCore } from './proxy-core.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from './proxy-config.js';
 
 const PROXY = '10.0.0.1';
@@ -247,6 +247,11 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
     expect(ist.user).toBe(proxy.finishedUser);
     expect(() => ist.request).toThrow(/released/);
     expect(proxy.stats.activeContexts).toBe(1);
+    // The client transaction (Timer M) no longer holds the branch and its context, only a 2xx relay.
+    const ict = tl.findClientTransaction((parse(fwd) as SipRequest).topVia()!.branch!, 'INVITE')!;
+    expect(ict.state).toBe('accepted');
+    expect(ict.user).toBeDefined();
+    expect(ict.user).not.toBeInstanceOf(Branch);
     // The UAC did not see the 200 and retransmits its INVITE: absorbed, not forwarded again (RFC 6026 §7.1).
     deliver(invite(), UAC);
     expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('INVITE'))).toHaveLength(1);
@@ -255,6 +260,9 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
     const up = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 200'));
     expect(up).toHaveLength(2);
     expect(up[1]).toBe(up[0]);
+    // A 2xx from another fork of the callee is relayed too (§16.7 step 5).
+    deliver(answer(fwd, 200, 'uas2'), PRIMARY);
+    expect(sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 200') && t.includes('tag=uas2'))).toHaveLength(1);
     // A CANCEL after the final response: 200, nothing goes downstream.
     deliver(invite([], { method: 'CANCEL' }), UAC);
     expect(sentTo(PRIMARY.remoteAddress).some((t) => t.startsWith('CANCEL'))).toBe(false);

@@ -830,7 +830,10 @@ export class ResponseContext implements ServerTransactionUser {
     this.register = undefined;
     this.inToken = undefined;
     this.outToken = undefined;
-    // Branches still running (cancelled, awaiting their 487) hold this context themselves; it needs no list.
+    // A complete branch's client transaction no longer calls back into the context: in Accepted (Timer M) a small
+    // relay passes further 2xx upstream, in Completed (Timer D/K) it only absorbs. Branches still running
+    // (cancelled, awaiting their 487) hold this context themselves; it needs no list.
+    for (const b of this.branches) if (b.complete) b.detachTransaction();
     this.branches.length = 0;
     // The count of active contexts now ends in the finished user's onTerminated.
     if (!this.done && this.server.user === this) this.server.user = this.proxy.finishedUser;
@@ -968,7 +971,15 @@ export class Branch implements ClientTransactionUser, TimerTarget {
   private finishBranch(): void {
     this.complete = true;
     this.stopTimers();
+    this.timerC = this.timerF = undefined;
     this.out = undefined;
+  }
+
+  /** The response context is finished: the transaction keeps a 2xx relay (Accepted) or nothing, not this branch. */
+  detachTransaction(): void {
+    const tx = this.tx;
+    if (!tx || tx.user !== this) return;
+    tx.user = tx.state === 'accepted' ? new AcceptedRelay(this.ctx.proxy, this.ctx.server) : undefined;
   }
 
   stopTimers(): void {
@@ -1008,6 +1019,25 @@ export class Branch implements ClientTransactionUser, TimerTarget {
 }
 
 const NOOP_CLIENT: ClientTransactionUser = {};
+
+/**
+ * User of an Accepted INVITE client transaction whose response context is finished (RFC 6026 §7.2): further 2xx
+ * (retransmissions, other forks) go upstream through the server transaction as the context would relay them
+ * (§16.7 step 3: our Via removed), without keeping the context alive for Timer M.
+ */
+class AcceptedRelay implements ClientTransactionUser {
+  constructor(
+    private readonly proxy: ProxyCore,
+    private readonly server: ServerTransaction,
+  ) {}
+
+  onFinal(resp: SipResponse): void {
+    if (resp.status < 200 || resp.status >= 300) return;
+    resp.headers.removeFirstValue('via');
+    this.proxy.countResponse(resp.status);
+    this.server.respond(resp);
+  }
+}
 
 /** OPTIONS probes to SIP Servers through non-INVITE client transactions. */
 class OptionsProber implements Prober {
