@@ -80,4 +80,26 @@ describe('Applications', () => {
     expect(within(dialog).getByTestId('restart-warning')).toBeInTheDocument();
     expect(within(dialog).getByTestId('takes-effect-badge')).toHaveTextContent('after restart');
   });
+
+  it('the review dialog opens at once with its spinner inside while the dry run runs', async () => {
+    let answer: (r: Response) => void = () => undefined;
+    mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/options/schema': () => json(testSchema),
+      'GET /api/applications/SIPProxy_1': () => json(proxy),
+      'PATCH /api/applications/SIPProxy_1': () => new Promise<Response>((r) => { answer = r; }),
+    });
+    const user = userEvent.setup();
+    renderApp('/applications/SIPProxy_1');
+    const host = await screen.findByRole('textbox', { name: 'Host' });
+    await user.clear(host);
+    await user.type(host, '127.0.0.9');
+    await user.click(screen.getByRole('button', { name: 'Review changes' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Review changes to application SIPProxy_1' });
+    expect(within(dialog).getByLabelText('Checking the changes')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeDisabled();
+    answer(json({ version: 9, committed: false, dryRun: true, changes: [{ op: 'change', object: 'application', name: 'SIPProxy_1', field: 'host', before: '127.0.0.1', after: '127.0.0.9' }] }));
+    expect(await within(dialog).findByRole('table', { name: 'Pending changes' })).toBeInTheDocument();
+    expect(within(dialog).queryByLabelText('Checking the changes')).not.toBeInTheDocument();
+  });
 });
