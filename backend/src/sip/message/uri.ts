@@ -4,44 +4,36 @@ import { HNV, HOST, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote,
 export type Params = Map<string, string | null>;
 
 /**
- * A parsed URI (RFC 3261 §19.1 SIP/SIPS, RFC 3966 tel, anything else kept opaque).
- * For `tel:` the number is in `user` and `host` is ''. For unknown schemes `host` is ''
- * and the text after the colon is in `opaque`. IPv6 references keep their brackets in `host`.
- * Escapes (%HH) are kept as received; compare with {@link unescapeUriPart} if needed.
+ * Parameters kept as their validated raw `;name=value...` text until first read (most messages never read them), then
+ * an ordered map. Shared by URIs (RFC 3261 §19.1.1 uri-parameters), name-addr header parameters (§20.10) and Via
+ * (§20.42 via-params).
  */
-export class SipUri {
-  scheme: string;
-  user: string | undefined;
-  password: string | undefined;
-  host: string;
-  port: number | undefined;
-  /** Scheme-specific part of a URI whose scheme this parser does not know. */
-  opaque: string | undefined;
-  // Parameters and headers stay as validated raw text until first asked for (most URIs never are).
+export abstract class LazyParams {
   private _params: Params | null;
   private _pr: string;
-  private _headers: Map<string, string> | null;
-  private _hr: string;
 
-  constructor(scheme: string, host: string, rawParams = '', rawHeaders = '') {
-    this.scheme = scheme;
-    this.user = undefined;
-    this.password = undefined;
-    this.host = host;
-    this.port = undefined;
-    this.opaque = undefined;
-    this._params = null;
-    this._pr = rawParams;
-    this._headers = null;
-    this._hr = rawHeaders;
+  /** `params` may be a Map or the validated raw `;name=value...` text (parsed on first use). */
+  protected constructor(params: Params | string | undefined) {
+    if (typeof params === 'string') {
+      this._params = null;
+      this._pr = params;
+    } else {
+      this._params = params ?? null;
+      this._pr = '';
+    }
   }
 
-  /** uri-parameters (RFC 3261 §19.1.1), names lower-cased, valueless ones map to null. */
+  /** How the raw text is read: generic-params here; uri-parameters allow other characters (SipUri overrides). */
+  protected parseParams(raw: string, into: Params): void {
+    parseGenericParams(raw, 0, into);
+  }
+
+  /** The parameters, names lower-cased, valueless ones mapped to null. */
   get params(): Params {
     let p = this._params;
     if (p === null) {
       p = new Map();
-      if (this._pr !== '') parseUriParams(this._pr, 0, p);
+      if (this._pr !== '') this.parseParams(this._pr, p);
       this._params = p;
     }
     return p;
@@ -49,6 +41,55 @@ export class SipUri {
 
   set params(p: Params) {
     this._params = p;
+  }
+
+  /** True when there are no parameters at all, without parsing them. */
+  protected get paramsEmpty(): boolean {
+    return this._params === null ? this._pr === '' : this._params.size === 0;
+  }
+
+  /** `;name=value...` as received when never read, else from the map. */
+  protected paramsText(): string {
+    if (this._params === null) return this._pr;
+    let s = '';
+    for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    return s;
+  }
+}
+
+/**
+ * A parsed URI (RFC 3261 §19.1 SIP/SIPS, RFC 3966 tel, anything else kept opaque).
+ * For `tel:` the number is in `user` and `host` is ''. For unknown schemes `host` is ''
+ * and the text after the colon is in `opaque`. IPv6 references keep their brackets in `host`.
+ * Escapes (%HH) are kept as received; compare with {@link unescapeUriPart} if needed.
+ */
+export class SipUri extends LazyParams {
+  scheme: string;
+  user: string | undefined;
+  password: string | undefined;
+  host: string;
+  port: number | undefined;
+  /** Scheme-specific part of a URI whose scheme this parser does not know. */
+  opaque: string | undefined;
+  // Headers stay as validated raw text until first asked for (most URIs never are), like the parameters.
+  private _headers: Map<string, string> | null;
+  private _hr: string;
+
+  constructor(scheme: string, host: string, rawParams = '', rawHeaders = '') {
+    super(rawParams);
+    this.scheme = scheme;
+    this.user = undefined;
+    this.password = undefined;
+    this.host = host;
+    this.port = undefined;
+    this.opaque = undefined;
+    this._headers = null;
+    this._hr = rawHeaders;
+  }
+
+  /** uri-parameters (RFC 3261 §19.1.1). */
+  protected override parseParams(raw: string, into: Params): void {
+    parseUriParams(raw, 0, into);
   }
 
   /** URI headers (`?name=value&...`), kept escaped. */
@@ -76,7 +117,7 @@ export class SipUri {
     return this.scheme === 'sip' || this.scheme === 'sips';
   }
 
-  toString(): string {
+  override toString(): string {
     if (this.opaque !== undefined) return this.scheme + ':' + this.opaque;
     let s = this.scheme + ':';
     if (this.scheme === 'tel') {
@@ -90,8 +131,7 @@ export class SipUri {
       s += this.host;
       if (this.port !== undefined) s += ':' + this.port;
     }
-    if (this._params === null) s += this._pr;
-    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
+    s += this.paramsText();
     if (this._headers === null) {
       if (this._hr !== '') s += '?' + this._hr;
     } else if (this._headers.size > 0) {
@@ -306,43 +346,20 @@ function parseTelUri(s: string, start: number): SipUri | null {
  * name-addr / addr-spec with header parameters (RFC 3261 §20.10, §25.1 `name-addr`):
  * From, To, Contact, Route, Record-Route, Path, ... `tag` is lifted out of `params` for convenience.
  */
-export class NameAddr {
+export class NameAddr extends LazyParams {
   displayName: string | undefined;
   uri: SipUri;
-  private _params: Params | null;
-  private _pr: string;
 
-  /** `params` may be a Map or the validated raw `;name=value...` text (parsed on first use). */
+  /** `params` (RFC 3261 §20.10 contact-params, §20.20 from-param, ...) may be a Map or the validated raw text. */
   constructor(uri: SipUri, displayName?: string, params?: Params | string) {
+    super(params);
     this.uri = uri;
     this.displayName = displayName;
-    if (typeof params === 'string') {
-      this._params = null;
-      this._pr = params;
-    } else {
-      this._params = params ?? null;
-      this._pr = '';
-    }
-  }
-
-  /** Header parameters (RFC 3261 §20.10 contact-params, §20.20 from-param, ...), names lower-cased. */
-  get params(): Params {
-    let p = this._params;
-    if (p === null) {
-      p = new Map();
-      if (this._pr !== '') parseGenericParams(this._pr, 0, p);
-      this._params = p;
-    }
-    return p;
-  }
-
-  set params(p: Params) {
-    this._params = p;
   }
 
   /** The `tag` header parameter (RFC 3261 §19.3). */
   get tag(): string | undefined {
-    if (this._params === null && this._pr === '') return undefined;
+    if (this.paramsEmpty) return undefined;
     const t = this.params.get('tag');
     return t === null ? undefined : t;
   }
@@ -353,12 +370,10 @@ export class NameAddr {
   }
 
   /** Always serializes in name-addr form (with angle brackets), which is valid for every use. */
-  toString(): string {
+  override toString(): string {
     let s = this.displayName !== undefined && this.displayName !== '' ? quote(this.displayName) + ' <' : '<';
     s += this.uri.toString() + '>';
-    if (this._params === null) s += this._pr;
-    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
-    return s;
+    return s + this.paramsText();
   }
 }
 

@@ -1,47 +1,24 @@
 import { HOST, IPV6, TOKEN, skipWs, trimWs } from './chars.js';
-import { type Params, parseGenericParams } from './uri.js';
+import { LazyParams, type Params, parseGenericParams } from './uri.js';
 
 /**
  * One Via header value (RFC 3261 §20.42, §18.2.1 received, RFC 3581 rport).
  * `transport` is upper-cased; `host` keeps IPv6 brackets; `params` has every parameter
  * (lower-case names) including branch/received/rport.
  */
-export class Via {
+export class Via extends LazyParams {
   protocol: string;
   transport: string;
   host: string;
   port: number | undefined;
-  private _params: Params | null;
-  private _pr: string;
 
-  /** `params` may be a Map or the validated raw `;name=value...` text (parsed on first use). */
+  /** `params`, every via-param (RFC 3261 §20.42), may be a Map or the validated raw `;name=value...` text. */
   constructor(transport: string, host: string, port?: number, params?: Params | string, protocol = 'SIP/2.0') {
+    super(params);
     this.protocol = protocol;
     this.transport = transport;
     this.host = host;
     this.port = port;
-    if (typeof params === 'string') {
-      this._params = null;
-      this._pr = params;
-    } else {
-      this._params = params ?? null;
-      this._pr = '';
-    }
-  }
-
-  /** All via-params (RFC 3261 §20.42), names lower-cased. */
-  get params(): Params {
-    let p = this._params;
-    if (p === null) {
-      p = new Map();
-      if (this._pr !== '') parseGenericParams(this._pr, 0, p);
-      this._params = p;
-    }
-    return p;
-  }
-
-  set params(p: Params) {
-    this._params = p;
   }
 
   get branch(): string | undefined {
@@ -65,12 +42,10 @@ export class Via {
     return this.params.get('maddr') ?? undefined;
   }
 
-  toString(): string {
+  override toString(): string {
     let s = this.protocol + '/' + this.transport + ' ' + this.host;
     if (this.port !== undefined) s += ':' + this.port;
-    if (this._params === null) s += this._pr;
-    else for (const [k, v] of this._params) s += v === null ? ';' + k : ';' + k + '=' + v;
-    return s;
+    return s + this.paramsText();
   }
 }
 
