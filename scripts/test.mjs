@@ -23,6 +23,8 @@ const SYSTEM = [
   { cmd: 'baresip', pkg: 'baresip' },
   { cmd: 'tshark', pkg: 'tshark' },
   { cmd: 'ip', pkg: 'iproute2' },
+  // A real DNS server (NAPTR/SRV/A records) for the RFC 3263 resolver test.
+  { cmd: 'dnsmasq', pkg: 'dnsmasq-base', path: '/usr/sbin/dnsmasq' },
 ];
 function have(cmd, path) {
   if (path && existsSync(path)) return true;
