@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { ConfigDocument } from '../../../contracts/config-document.js';
 import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
 import { OFFLINE_AFTER_MS, parseReport, REPORT_INTERVAL_MS, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
-import { Logger as EventLogger } from '../../../worker/log.js';
+import { LOG_EVENTS, Logger as EventLogger } from '../../../worker/log.js';
 import { AppError, badRequest, notFound, unauthorized } from '../../common/errors.js';
 import { REPLICA_ID } from '../../common/replica.js';
 import { ENV, type Env } from '../../config/env.js';
@@ -201,7 +201,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     }
     for (const key of this.alarms.activeKeysWithPrefix(prefix)) if (!want.has(key)) await this.alarms.clear(key);
     const refusedKey = `config-refused:${r.app}`;
-    if (r.refused && !this.alarms.isActive(refusedKey)) await this.alarms.raise({ key: refusedKey, eventId: 40003, eventName: 'SPR_CONFIG_REFUSED', severity: 'major', source: r.app, reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`, trigger: 'snapshot' });
+    if (r.refused && !this.alarms.isActive(refusedKey)) await this.alarms.raise({ key: refusedKey, eventId: 40003, eventName: LOG_EVENTS[40003].name, severity: 'major', source: r.app, reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`, trigger: 'snapshot' });
     else if (!r.refused && this.alarms.isActive(refusedKey)) await this.alarms.clear(refusedKey);
   }
 
