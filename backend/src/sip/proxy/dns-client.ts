@@ -276,7 +276,10 @@ export class DnsClient {
     return new Promise((resolve) => {
       const sock = dgram.createSocket(isIP(server.host) === 6 ? 'udp6' : 'udp4');
       let sawBad = false;
+      let done = false;
       const finish = (r: Exchange): void => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         sock.removeAllListeners('message');
         sock.on('error', () => undefined);
@@ -322,7 +325,10 @@ export class DnsClient {
       const sock = new Socket();
       const chunks: Buffer[] = [];
       let have = 0;
+      let done = false;
       const finish = (r: Exchange): void => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         sock.removeAllListeners('data');
         sock.on('error', () => undefined);
