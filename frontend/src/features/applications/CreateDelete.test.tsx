@@ -146,6 +146,7 @@ describe('create and delete applications and switches', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Delete application SIPProxy_1?' });
     expect(await within(dialog).findByText('Nothing else in the configuration names it.')).toBeInTheDocument();
     await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Delete' })).toBeEnabled());
+    expect(within(dialog).getByTestId('delete-check')).toHaveTextContent('the configuration stays valid without it');
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     expect(await within(dialog).findByRole('alert')).toHaveTextContent('Changed by someone else');
     await user.click(within(dialog).getByRole('button', { name: 'Reload' }));

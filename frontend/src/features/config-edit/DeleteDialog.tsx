@@ -82,6 +82,11 @@ export function DeleteDialog({ kind, name, noun, references, revision, send, onD
               <Loader size="sm" aria-label="Checking what the delete would break" />
             </Center>
           ) : null}
+          {flow.phase === 'review' ? (
+            <Text size="sm" c="dimmed" data-testid="delete-check">
+              Checked by the control plane without saving: the configuration stays valid without it.
+            </Text>
+          ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)} disabled={flow.phase === 'saving'}>
               Cancel
