@@ -96,8 +96,14 @@ describe('applications', () => {
     expect(((await clash.json()) as ErrorBody).errors).toContainEqual(expect.objectContaining({ code: 'port-conflict' }));
     const ok = await product.api('/applications', { method: 'POST', token: admin, ...json({ ...proxy, host: '127.0.0.3' }) });
     expect(ok.status).toBe(201);
+    const token = (await (await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app: 'SIPProxy_3' }) })).json()) as { id: string };
+    const live = async () => ((await (await product.api('/workers/tokens', { token: admin })).json()) as { id: string }[]).some((t) => t.id === token.id);
+    expect(await live()).toBe(true);
     const rev = await revisionOf('/applications/SIPProxy_3');
     expect((await product.api(`/applications/SIPProxy_3?revision=${rev}`, { method: 'DELETE', token: admin })).status).toBe(200);
+    // The deleted proxy's remote worker token goes with it (revoked when the change reaches the workers module).
+    for (let i = 0; i < 100 && (await live()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await live()).toBe(false);
   });
 });
 

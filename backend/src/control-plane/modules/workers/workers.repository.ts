@@ -33,6 +33,13 @@ export class WorkersRepository {
     return (Array.isArray(r[0]) ? (r[0] as unknown[]).length : r.length) > 0;
   }
 
+  /** Revokes every live token whose application is not in `apps` (deleted from the configuration); returns their apps. */
+  async revokeTokensOfRemovedApps(apps: string[]): Promise<string[]> {
+    const r = (await this.ds.query('UPDATE worker_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND NOT (app = ANY($1::text[])) RETURNING app', [apps])) as unknown[];
+    const rows = (Array.isArray(r[0]) ? r[0] : r) as { app: string }[];
+    return [...new Set(rows.map((x) => x.app))];
+  }
+
   async revokeEmbedded(app: string): Promise<void> { await this.ds.query("UPDATE worker_tokens SET revoked_at = now() WHERE app = $1 AND kind = 'embedded' AND revoked_at IS NULL", [app]); }
 
   async saveState(report: WorkerReport, replica: string): Promise<void> {

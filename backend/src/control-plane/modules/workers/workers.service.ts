@@ -163,7 +163,26 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     this.effectiveCache = new Map();
     for (const set of this.streams.values()) for (const s of set) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
+    await this.revokeTokensOfDeletedApps();
     this.bus.emit({ type: 'service-state-changed' });
+  }
+
+  /**
+   * A deleted SIP Proxy application takes its worker tokens with it: a token left behind would let a worker re-attach
+   * if an application of the same name is created later. Its open channels are closed too.
+   */
+  private async revokeTokensOfDeletedApps(): Promise<void> {
+    let apps: string[];
+    try {
+      apps = proxyApplicationNames((await this.config.head()).doc);
+    } catch {
+      return; // no configuration yet, or the database is away: nothing to compare against
+    }
+    const revoked = await this.repo.revokeTokensOfRemovedApps(apps).catch(() => [] as string[]);
+    for (const app of revoked) {
+      this.logger.log(`worker tokens of ${app} revoked: the application was deleted from the configuration`);
+      for (const s of this.streams.get(app) ?? []) s.res.end();
+    }
   }
 
   // ---- reports ---------------------------------------------------------------------------------------------------
