@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exampleYaml } from '../helpers/config-fixtures.js';
-import { freshDatabase, startProduct, type Product } from '../helpers/product.js';
+import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
+import { sleep } from '../helpers/net.js';
 
 // Creating and deleting applications and switches, as the UI does it: one validated, versioned commit each, a dry
 // run first, the object's revision on delete, and the validation error when something still references the object.
@@ -21,8 +22,7 @@ beforeAll(async () => {
   admin = await product.login();
   await product.api('/users', { method: 'POST', token: admin, ...json({ username: 'viewer', password: 'password-123', role: 'viewer' }) });
   viewer = await product.login('viewer', 'password-123');
-  const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: exampleYaml() });
-  expect(r.status).toBe(200);
+  await importYaml(product, admin, exampleYaml());
 });
 afterAll(async () => { await product?.stop(); });
 
@@ -102,7 +102,7 @@ describe('applications', () => {
     const rev = await revisionOf('/applications/SIPProxy_3');
     expect((await product.api(`/applications/SIPProxy_3?revision=${rev}`, { method: 'DELETE', token: admin })).status).toBe(200);
     // The deleted proxy's remote worker token goes with it (revoked when the change reaches the workers module).
-    for (let i = 0; i < 100 && (await live()); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && (await live()); i++) await sleep(100);
     expect(await live()).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ADMIN_PASSWORD, freePort, freshDatabase, MAIN_JS, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { ADMIN_PASSWORD, freshDatabase, MAIN_JS, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { freePort, sleep } from '../helpers/net.js';
 
 describe('control plane on an external PostgreSQL (DATABASE_URL)', () => {
   let product: Product;
@@ -141,7 +142,7 @@ describe('embedded PostgreSQL as an ordinary user', () => {
       let health: { database?: { mode: string; up: boolean } } = {};
       for (let i = 0; i < 240 && child.exitCode === null; i++) {
         try { const r = await fetch(`http://127.0.0.1:${port}/api/health`); if (r.ok) { health = (await r.json()) as typeof health; break; } } catch { /* starting */ }
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
       expect(health.database).toEqual(expect.objectContaining({ mode: 'embedded', up: true }));
       const pgOwner = spawnSync('stat', ['-c', '%u', join(dataDir, 'pg', 'PG_VERSION')], { encoding: 'utf8' }).stdout.trim();

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
-import { freePort, waitFor } from '../proxy/peers.js';
+import { freshDatabase, importYaml, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { haPairDeployment } from '../helpers/deployment.js';
+import { freePort, sleep, waitFor } from '../helpers/net.js';
 
 /**
  * Log event 40002 (SPR_OTHER_PROXY_INSTANCE_DISCONNECTED) over the real parts: the built control plane with an
@@ -57,29 +58,12 @@ beforeAll(async () => {
   const sipPort = await freePort();
   // A pool listens on one sip-port (the DN's external-contact port); its members are on different hosts.
   const [p1, h1] = [await freePort(), await freePort()];
-  const [p2, h2] = [p1, h1];
-  const yaml = `version: 1
-applications:
-  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${sipPort} }, backup: SIPServer_A_backup }
-  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${sipPort} } }
-  - name: SIPProxy_1
-    type: sip-proxy
-    host: 127.0.0.1
-    ports: { sip-port: ${p1}, http-port: ${h1} }
-    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 5, oos-force: 5 } }
-  - name: SIPProxy_2
-    type: sip-proxy
-    host: 127.0.0.3
-    ports: { sip-port: ${p2}, http-port: ${h2} }
-    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 5, oos-force: 5 } }
-switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "127.0.0.1:${p1}", oos-check: 5, oos-force: 5 } } }
-`;
-  const r = await product.api('/config/import', { method: 'POST', token, headers: { 'content-type': 'application/yaml' }, body: yaml });
-  expect(r.status, await r.clone().text()).toBe(200);
+  const proxy = { sipPort: p1, httpPort: h1, oosCheck: 5, oosForce: 5 };
+  await importYaml(product, token, haPairDeployment({
+    sipPort,
+    proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', ...proxy }, { name: 'SIPProxy_2', host: '127.0.0.3', ...proxy }],
+    dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.1:${p1}` },
+  }));
   relay = new Relay(Number(new URL(product.url).port));
   await relay.start();
 }, 180_000);
@@ -122,7 +106,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     remote = spawn(process.execPath, [join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'), '--control-plane', `http://127.0.0.1:${relay.port}`, '--app', 'SIPProxy_2'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } });
     await waitFor(async () => (await workerView('SIPProxy_2'))?.online === true, 20_000, 'SIPProxy_2 online');
     relay.drop();
-    await new Promise((r) => setTimeout(r, 4000));
+    await sleep(4000);
     expect(disconnects('SIPProxy_2')).toHaveLength(0);
     expect((await workerView('SIPProxy_2'))?.online).toBe(true);
   }, 40_000);
@@ -138,7 +122,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     await waitFor(async () => (await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2'), 5000, 'alarm active');
     expect((await alarms()).active.find((x) => x.key === 'worker-down:SIPProxy_2')).toMatchObject({ eventId: 40002, trigger: 'channel-closed' });
     // The heartbeat timeout passes too, without a second line for the same episode.
-    await new Promise((r) => setTimeout(r, 4000));
+    await sleep(4000);
     expect(disconnects('SIPProxy_2')).toHaveLength(1);
     await relay.start();
     await waitFor(() => recoveries('SIPProxy_2').length > 0, 15_000, 'recovery line for SIPProxy_2');

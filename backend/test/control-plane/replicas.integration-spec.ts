@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
-import { freePort, waitFor } from '../proxy/peers.js';
+import { freshDatabase, importYaml, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { haPairDeployment } from '../helpers/deployment.js';
 import { liveStream } from '../helpers/live-stream.js';
+import { freePort, waitFor } from '../helpers/net.js';
 
 /** Two control-plane replicas on one PostgreSQL, started together; a remote worker attached to one of them. */
 let a: Product;
@@ -24,23 +25,11 @@ beforeAll(async () => {
   const sipPort = await freePort();
   const proxyPort = await freePort('127.0.0.5');
   httpPort = await freePort('127.0.0.5');
-  const yaml = `version: 1
-applications:
-  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${sipPort} }, backup: SIPServer_A_backup }
-  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${sipPort} } }
-  - name: SIPProxy_R
-    type: sip-proxy
-    host: 127.0.0.5
-    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
-    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 5, oos-force: 5 } }
-switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "127.0.0.5:${proxyPort}", oos-check: 5, oos-force: 5 } } }
-`;
-  const r = await a.api('/config/import', { method: 'POST', token: tokenA, headers: { 'content-type': 'application/yaml' }, body: yaml });
-  expect(r.status, await r.clone().text()).toBe(200);
+  await importYaml(a, tokenA, haPairDeployment({
+    sipPort,
+    proxies: [{ name: 'SIPProxy_R', host: '127.0.0.5', sipPort: proxyPort, httpPort, oosCheck: 5, oosForce: 5 }],
+    dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.5:${proxyPort}` },
+  }));
 }, 180_000);
 
 afterAll(async () => {

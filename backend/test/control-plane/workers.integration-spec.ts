@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgres } from '../../src/control-plane/database/embedded-postgres.js';
-import { freePort, runUac, scenario, waitFor } from '../proxy/peers.js';
-import { REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { runUac, scenario } from '../proxy/peers.js';
+import { importYaml, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
+import { haPairDeployment } from '../helpers/deployment.js';
 import { SipServer } from '../helpers/sip-servers.js';
 import { liveStream } from '../helpers/live-stream.js';
+import { freePort, sleep, waitFor } from '../helpers/net.js';
 
 /**
  * The product as one: control plane + embedded worker + SIPp SIP Servers, on a PostgreSQL this test can kill.
@@ -34,38 +36,12 @@ const worker = async (app = 'SIPProxy_1') => (await state()).workers.find((w) =>
 const alarms = async () => (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
 
 function deployment(sipPort: number, oosCheck: number): string {
-  return `version: 1
-applications:
-  - name: SIPServer_A
-    type: sip-server
-    host: 127.0.0.1
-    ports: { sip-port: ${sipPort} }
-    backup: SIPServer_A_backup
-  - name: SIPServer_A_backup
-    type: sip-server
-    host: 127.0.0.2
-    ports: { sip-port: ${sipPort} }
-  - name: SIPProxy_1
-    type: sip-proxy
-    host: 127.0.0.1
-    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
-    options:
-      sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: ${oosCheck}, oos-force: 1 }
-  - name: SIPProxy_2
-    type: sip-proxy
-    host: 127.0.0.3
-    ports: { sip-port: ${proxyPort}, http-port: ${httpPort} }
-    options:
-      sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: ${oosCheck}, oos-force: 1 }
-switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - number: sipproxy-pool
-        type: voip-service
-        options:
-          TServer: { service-type: sip-outbound-proxy, contact: proxy.site-a.example, external-contact: "127.0.0.1:${proxyPort}", oos-check: 5, oos-force: 5 }
-`;
+  const proxy = { sipPort: proxyPort, httpPort, oosCheck, oosForce: 1 };
+  return haPairDeployment({
+    sipPort,
+    proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', ...proxy }, { name: 'SIPProxy_2', host: '127.0.0.3', ...proxy }],
+    dn: { number: 'sipproxy-pool', contact: 'proxy.site-a.example', externalContact: `127.0.0.1:${proxyPort}` },
+  });
 }
 
 beforeAll(async () => {
@@ -82,8 +58,7 @@ beforeAll(async () => {
   await backup.start();
   product = await startProduct({ DATABASE_URL: url, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
   token = await product.login();
-  const r = await product.api('/config/import', { method: 'POST', token, headers: { 'content-type': 'application/yaml' }, body: deployment(sipPort, 3) });
-  expect(r.status, await r.clone().text()).toBe(200);
+  await importYaml(product, token, deployment(sipPort, 3));
 }, 180_000);
 
 afterAll(async () => {
@@ -105,7 +80,7 @@ describe('workers under the control plane', () => {
 
   it('applies a changed oos-check live: the probe interval changes on the wire and no call fails', async () => {
     const calls = runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.1:${proxyPort}`, transport: 'udp', calls: 120, rate: 8, timeoutS: 60 });
-    await new Promise((r) => setTimeout(r, 8000));
+    await sleep(8000);
     const changedAt = Date.now();
     const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token, ...json({ options: { sipproxy: { 'oos-check': 1 } } }) });
     expect(r.status).toBe(200);
@@ -142,7 +117,7 @@ describe('workers under the control plane', () => {
 
   it('raises an out-of-service alarm when both SIP Servers stop, live, and clears it when one returns', async () => {
     const live = liveStream(product.url, token);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     await primary.kill();
     await backup.kill();
     const stoppedAt = Date.now();
@@ -165,10 +140,10 @@ describe('workers under the control plane', () => {
   it('keeps every call up while PostgreSQL is killed, and recovers without a restart', async () => {
     await waitFor(async () => (await state()).pairs.find((p) => p.name === 'SIPServer_A')?.state === 'primary-active', 10_000, 'pair back');
     const calls = runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.1:${proxyPort}`, transport: 'udp', calls: 100, rate: 8, timeoutS: 60 });
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     const pid = pg.status().pid!;
     process.kill(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 4000));
+    await sleep(4000);
     const down = await product.api('/health');
     expect(down.status).toBe(503);
     pg = new EmbeddedPostgres(pgDir);

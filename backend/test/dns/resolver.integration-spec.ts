@@ -8,8 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
 import { DnsClient, type DnsAnswer, type QueryType, type RecordMap } from '../../src/sip/proxy/dns-client.js';
 import { SipResolver, type DnsBackend } from '../../src/sip/proxy/resolver.js';
 import { ProxyCore } from '../../src/sip/proxy/proxy-core.js';
@@ -17,28 +15,9 @@ import { defaultRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
 import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js';
 import { FakeTimers } from '../../src/sip/transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../../src/sip/transaction/testing.js';
+import { freePort, sleep } from '../helpers/net.js';
 
 const DNSMASQ = '/usr/sbin/dnsmasq';
-
-async function freePort(): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const ok = await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port');
-}
 
 /** One dnsmasq child: its port and its log (stderr, with --log-queries). */
 class Dnsmasq {
@@ -68,7 +47,7 @@ class Dnsmasq {
       const probe = new DnsClient({ servers: [d.server], timeoutMs: 200, attempts: 1 });
       for (let i = 0; i < 50 && d.child.exitCode === null; i++) {
         if (await probe.query('probe.invalid', 'A').then(() => true, (e: { code?: string }) => e.code === 'EREFUSED')) return d;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
       last = d.log;
       await d.stop();
@@ -84,9 +63,9 @@ class Dnsmasq {
 
   /** The log is written asynchronously: wait (bounded) until dnsmasq has logged `n` such queries. */
   async expectQueries(type: string, name: string, n: number): Promise<void> {
-    for (let i = 0; i < 50 && this.queries(type, name) < n; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && this.queries(type, name) < n; i++) await sleep(20);
     // A short settle so an unexpected extra query would show too.
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(this.queries(type, name), `${type} ${name} in dnsmasq log`).toBe(n);
   }
 
@@ -298,7 +277,7 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
         '',
       ].join('\r\n');
       tl.receive(parse(invite), { transport: 'udp', remoteAddress: '10.0.0.50', remotePort: 5062, localAddress: '10.0.0.1', localPort: 5060 });
-      for (let i = 0; i < 100 && !transport.sent.some((s) => s.text.startsWith('INVITE')); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && !transport.sent.some((s) => s.text.startsWith('INVITE')); i++) await sleep(10);
       const fwd = transport.sent.find((s) => s.text.startsWith('INVITE'));
       expect(fwd?.destination).toMatchObject({ transport: 'udp', host: '127.0.0.1', port: 5070 });
       expect(backend.count('A alias.example.test')).toBe(1);

@@ -1,20 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { expect } from 'vitest';
+import { freePort, sleep } from './net.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const MAIN_JS = join(REPO_ROOT, 'backend/dist/backend/src/control-plane/main.js');
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, host, () => { const a = s.address(); const p = typeof a === 'object' && a ? a.port : 0; s.close(() => res(p)); });
-  });
-}
 
 /** A fresh database on the integration run's server; its URL. */
 export async function freshDatabase(adminUrl: string, prefix = 'it'): Promise<string> {
@@ -60,7 +53,7 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
   let up = false;
   while (Date.now() < until && child.exitCode === null) {
     try { const r = await fetch(`${url}/api/health`); if (r.status === 200) { up = true; break; } } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   if (!up) { child.kill('SIGKILL'); throw new Error(`product did not come up:\n${out}`); }
   const api: Product['api'] = (path, init = {}) => {
@@ -77,4 +70,10 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
       return ((await r.json()) as { token: string }).token;
     },
   };
+}
+
+/** Imports a YAML configuration as `token`'s user and expects it to be accepted (200). */
+export async function importYaml(product: Product, token: string, yaml: string): Promise<void> {
+  const r = await product.api('/config/import', { method: 'POST', token, headers: { 'content-type': 'application/yaml' }, body: yaml });
+  expect(r.status, await r.clone().text()).toBe(200);
 }

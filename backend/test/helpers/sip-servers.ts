@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sleep } from './net.js';
 
 export const SIPP_FIXTURES = resolve(import.meta.dirname, '../fixtures/sipp');
 
@@ -29,7 +30,7 @@ export class SipServer {
     const until = Date.now() + 5000;
     while (!listening(this.host, this.port)) {
       if (Date.now() > until || this.child.exitCode !== null) throw new Error(`SIPp UAS on ${this.host}:${this.port} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   }
 

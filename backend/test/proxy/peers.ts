@@ -6,11 +6,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
 import { ProxyWorker } from '../../src/worker/proxy-worker.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { readLastStats } from '../sip/sipp.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/sipp');
 const work = mkdtempSync(path.join(tmpdir(), 'proxy-it-'));
@@ -30,42 +30,10 @@ export function scenario(name: string, vars: Record<string, string | number> = {
   return out;
 }
 
-/** A port free for UDP and TCP on `host`. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let i = 0; i < 50; i++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, host, () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const ok = await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, host, () => u.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port');
-}
-
 function listening(transport: 'udp' | 'tcp', host: string, port: number): boolean {
   const r = spawnSync('ss', [transport === 'udp' ? '-Hlnu' : '-Hlnt', `sport = :${port}`], { encoding: 'utf8' });
   return r.stdout.split('\n').some((l) => l.includes(`${host}:${port}`));
 }
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A SIPp UAS in the background (auto-answers OPTIONS with -aa). */
 export class SippUas {
@@ -127,24 +95,8 @@ export async function runUac(o: {
   const hard = setTimeout(() => child.kill('SIGKILL'), (timeoutS + 10) * 1000);
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(hard);
-  const stats = lastStats(stat);
+  const stats = readLastStats(stat);
   return { exitCode, successful: Number(stats['SuccessfulCall(C)'] ?? NaN), failed: Number(stats['FailedCall(C)'] ?? NaN), stats, output };
-}
-
-function lastStats(file: string): Record<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  const lines = text.split('\n').filter((l) => l.trim());
-  if (lines.length < 2) return {};
-  const names = lines[0]!.split(';');
-  const values = lines[lines.length - 1]!.split(';');
-  const out: Record<string, string> = {};
-  names.forEach((n, i) => n && (out[n] = values[i] ?? ''));
-  return out;
 }
 
 export interface RunningProxy {

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { TORTURE } from '../../src/sip/message/rfc4475.fixtures.js';
-import { freePort, sleep, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { freePort, sleep } from '../helpers/net.js';
 
 function options(port: number, branch: string): Buffer {
   return Buffer.from(

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestUas } from './test-uas.js';
-import { runSipp } from './sipp.js';
+import { runSipp, type SippOptions, type SippResult } from './sipp.js';
+import { sleep } from '../helpers/net.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,26 +23,25 @@ describe('SIPp against a UAS on the stack', () => {
     await uas.stop();
   });
 
-  const summary = (label: string, r: Awaited<ReturnType<typeof runSipp>>) =>
+  const summary = (label: string, r: SippResult) =>
     `${label}: exit=${r.exitCode} successful=${r.successful} failed=${r.failed} retransmissions=${r.retransmissions}`;
-  const report = (label: string, r: Awaited<ReturnType<typeof runSipp>>) =>
+  const report = (label: string, r: SippResult) =>
     `${label}: exit=${r.exitCode} ok=${r.successful} failed=${r.failed} retrans=${r.retransmissions}\n${r.stderr}\n${r.screen.slice(-3000)}`;
+
+  /** Runs SIPp to the end and checks that every call succeeded without a retransmission. */
+  async function allCallsSucceed(label: string, short: string, o: SippOptions): Promise<SippResult> {
+    const r = await runSipp(o);
+    console.log(summary(label, r));
+    expect(r.exitCode, report(short, r)).toBe(0);
+    expect(r.successful).toBe(o.calls);
+    expect(r.failed).toBe(0);
+    expect(r.retransmissions).toBe(0);
+    return r;
+  }
 
   it('UDP: 200 calls (INVITE/100/180/200/ACK/BYE/200) at 50 cps, none failed, no retransmissions', async () => {
     const before = { ...uas.counters };
-    const r = await runSipp({
-      target: `127.0.0.1:${uas.port('udp')}`,
-      scenario: { builtin: 'uac' },
-      transport: 'u1',
-      calls: 200,
-      rate: 50,
-      timeoutSeconds: 40,
-    });
-    console.log(summary('sipp uac udp', r));
-    expect(r.exitCode, report('udp', r)).toBe(0);
-    expect(r.successful).toBe(200);
-    expect(r.failed).toBe(0);
-    expect(r.retransmissions).toBe(0);
+    await allCallsSucceed('sipp uac udp', 'udp', { target: `127.0.0.1:${uas.port('udp')}`, scenario: { builtin: 'uac' }, transport: 'u1', calls: 200, rate: 50, timeoutSeconds: 40 });
     expect(uas.counters.invites - before.invites).toBe(200);
     expect(uas.counters.acks - before.acks).toBe(200);
     expect(uas.counters.byes - before.byes).toBe(200);
@@ -51,26 +51,14 @@ describe('SIPp against a UAS on the stack', () => {
 
   it('TCP (-t t1): 200 calls at 50 cps, none failed', async () => {
     const before = { ...uas.counters };
-    const r = await runSipp({
-      target: `127.0.0.1:${uas.port('tcp')}`,
-      scenario: { builtin: 'uac' },
-      transport: 't1',
-      calls: 200,
-      rate: 50,
-      timeoutSeconds: 40,
-    });
-    console.log(summary('sipp uac tcp', r));
-    expect(r.exitCode, report('tcp', r)).toBe(0);
-    expect(r.successful).toBe(200);
-    expect(r.failed).toBe(0);
-    expect(r.retransmissions).toBe(0);
+    await allCallsSucceed('sipp uac tcp', 'tcp', { target: `127.0.0.1:${uas.port('tcp')}`, scenario: { builtin: 'uac' }, transport: 't1', calls: 200, rate: 50, timeoutSeconds: 40 });
     expect(uas.counters.byes - before.byes).toBe(200);
     expect(uas.transport.stats().stream.accepted).toBeGreaterThanOrEqual(1);
   });
 
   it('TCP (-t tn, a connection per call): 100 calls at 50 cps, none failed, connections released', async () => {
     const accepted = uas.transport.stats().stream.accepted;
-    const r = await runSipp({
+    await allCallsSucceed('sipp uac tcp tn', 'tn', {
       target: `127.0.0.1:${uas.port('tcp')}`,
       scenario: { builtin: 'uac' },
       transport: 'tn',
@@ -79,19 +67,14 @@ describe('SIPp against a UAS on the stack', () => {
       timeoutSeconds: 30,
       extra: ['-max_socket', '1000'], // tn's default (50000) exceeds the fd limit and SIPp refuses to start
     });
-    console.log(summary('sipp uac tcp tn', r));
-    expect(r.exitCode, report('tn', r)).toBe(0);
-    expect(r.successful).toBe(100);
-    expect(r.failed).toBe(0);
-    expect(r.retransmissions).toBe(0);
     expect(uas.transport.stats().stream.accepted - accepted).toBe(100);
-    await new Promise((res) => setTimeout(res, 200));
+    await sleep(200);
     expect(uas.transport.connectionList()).toHaveLength(0);
   });
 
   it('REGISTER scenario over UDP and TCP: 200 echoes Contact and Expires', async () => {
     for (const transport of ['u1', 't1'] as const) {
-      const r = await runSipp({
+      await allCallsSucceed(`sipp register ${transport}`, transport, {
         target: `127.0.0.1:${uas.port(transport === 'u1' ? 'udp' : 'tcp')}`,
         scenario: { file: path.join(here, 'register.xml') },
         transport,
@@ -99,11 +82,6 @@ describe('SIPp against a UAS on the stack', () => {
         rate: 50,
         timeoutSeconds: 30,
       });
-      console.log(summary(`sipp register ${transport}`, r));
-      expect(r.exitCode, report(transport, r)).toBe(0);
-      expect(r.successful).toBe(100);
-      expect(r.failed).toBe(0);
-      expect(r.retransmissions).toBe(0);
     }
   });
 });

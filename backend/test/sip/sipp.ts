@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import * as dgram from 'node:dgram';
-import * as net from 'node:net';
+import { freePort } from '../helpers/net.js';
 
 export interface SippResult {
   exitCode: number | null;
@@ -17,27 +16,6 @@ export interface SippResult {
   retransmissions: number;
   stderr: string;
   screen: string;
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 (best effort). */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = net.createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as net.AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const ok = await new Promise<boolean>((resolve) => {
-      const u = dgram.createSocket('udp4');
-      u.once('error', () => resolve(false));
-      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error('no free port');
 }
 
 export interface SippOptions {
@@ -101,7 +79,8 @@ export async function runSipp(o: SippOptions): Promise<SippResult> {
   };
 }
 
-function readLastStats(file: string): Record<string, string> {
+/** The last row of SIPp's statistics CSV (-trace_stat), by column name; empty when there is none yet. */
+export function readLastStats(file: string): Record<string, string> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -15,6 +15,7 @@ import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js
 import { TransportLayer } from '../../src/sip/transport/transport-layer.js';
 import type { ConnectionInfo } from '../../src/sip/transport/connection-manager.js';
 import { TestUas } from './test-uas.js';
+import { sleep } from '../helpers/net.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -179,7 +180,7 @@ describe('transport layer on loopback', () => {
     const a = await tcpConnect('127.0.0.1', port);
     const b = await tcpConnect('127.0.0.1', port);
     cleanups.push(() => void a.destroy(), () => void b.destroy());
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const c = await tcpConnect('127.0.0.1', port);
     expect(await closed(c)).toBe(true);
     expect(uas.transport.stats().stream.rejectedByLimit).toBe(1);
@@ -188,7 +189,7 @@ describe('transport layer on loopback', () => {
     const uas2 = await uasOn([{ transport: 'tcp', address: '127.0.0.1', port: 0 }], { connections: { maxConnections: 1 } });
     const d = await tcpConnect('127.0.0.1', uas2.port('tcp'));
     cleanups.push(() => void d.destroy());
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const e = await tcpConnect('127.0.0.1', uas2.port('tcp'));
     expect(await closed(e)).toBe(true);
     expect(await closed(d, 200)).toBe(false);
@@ -203,7 +204,7 @@ describe('transport layer on loopback', () => {
     const t0 = Date.now();
     expect(await closed(sock, 2000)).toBe(true);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(events).toHaveLength(1);
     expect(events[0]!.state).toBe('closed');
     expect(uas.transport.stats().stream.idleClosed).toBe(1);

@@ -9,20 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SipRequest, SipResponse } from '../../src/sip/message/index.js';
-import { cleanupWork, freePort, startProxy, waitFor } from '../proxy/peers.js';
-import { makeTestPki, type TestPki } from './certs.js';
 import { branch, isReq, isResp, request, udpEndpoint } from './sip-peer.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';
 
-let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
-});
-afterAll(() => {
-  pki.cleanup();
-  cleanupWork();
-});
+const pki = useTestPki();
 
 function startBaresip(proxyTlsPort: number, listenPort: number): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'baresip-it-'));
@@ -56,16 +49,8 @@ function startBaresip(proxyTlsPort: number, listenPort: number): { child: ChildP
 describe('baresip as an RFC 5626 outbound UA over TLS', () => {
   it('registers through the proxy with an outbound flow (Path ;ob, Flow-Timer); reached down its flow; 430 when gone', async () => {
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-    const tlsPort = await freePort();
-    const proxy = await startProxy({
-      transports: ['udp', 'tcp', 'tls'],
-      tlsPort,
-      tls: { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true },
-      servingPair: 'SIPServer_A',
-      oosCheckS: 0,
-      flowTimerS: 3,
-      pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: server.port, transport: 'udp' } }],
-    });
+    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), flowTimerS: 3 });
+    const tlsPort = proxy.worker.config.tlsPort!;
     server.udp!.to.port = proxy.port;
     // An outbound-aware registrar (RFC 5626 §6): stores the Path and says Require: outbound.
     let path0 = '';

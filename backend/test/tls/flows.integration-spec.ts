@@ -5,36 +5,21 @@
  * connection (by Route and by Request-URI), 430 after the connection closes, ping/pong, Flow-Timer in the 2xx,
  * GC of a silent flow, 439, reg-id failover, and reopen-and-resend when a connection dies under a transaction.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SipRequest, SipResponse } from '../../src/sip/message/index.js';
 import type { ProxyRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
-import { cleanupWork, freePort, sleep, startProxy, waitFor } from '../proxy/peers.js';
-import { makeTestPki, type TestPki } from './certs.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint, type Endpoint } from './sip-peer.js';
+import { sleep, waitFor } from '../helpers/net.js';
+import { servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';
 
-let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
-});
-afterAll(() => {
-  pki.cleanup();
-  cleanupWork();
-});
+const pki = useTestPki();
 
 const INSTANCE = '"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"';
 
 async function setup(over: Partial<ProxyRuntimeConfig> = {}) {
   const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-  const tlsPort = await freePort();
-  const proxy = await startProxy({
-    transports: ['udp', 'tcp', 'tls'],
-    tlsPort,
-    tls: { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true },
-    servingPair: 'SIPServer_A',
-    oosCheckS: 0,
-    pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: server.port, transport: 'udp' } }],
-    ...over,
-  });
+  const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), ...over });
+  const tlsPort = proxy.worker.config.tlsPort!;
   server.udp!.to.port = proxy.port;
   // The registrar: stores the Path of each contact and answers 200 with the contact and its expiry.
   const paths = new Map<string, string[]>();
@@ -44,8 +29,19 @@ async function setup(over: Partial<ProxyRuntimeConfig> = {}) {
       ep.reply(req, 200, [`Contact: ${req.headers.get('contact')!.replace(/;expires=\d+/, '')};expires=600`]);
     } else ep.reply(req, 200);
   };
-  const phone = (): Promise<Endpoint> => tlsConnect(tlsPort, { ca: pki.pem(pki.ca) });
-  return { server, proxy, tlsPort, paths, phone };
+  const phones: Endpoint[] = [];
+  const phone = async (): Promise<Endpoint> => {
+    const ep = await tlsConnect(tlsPort, { ca: pki.pem(pki.ca) });
+    phones.push(ep);
+    return ep;
+  };
+  /** Closes every phone opened here, the SIP Server and the proxy. */
+  const close = async (): Promise<void> => {
+    for (const ep of phones) ep.close();
+    server.close();
+    await proxy.stop();
+  };
+  return { server, proxy, tlsPort, paths, phone, close };
 }
 
 function register(ep: Endpoint, tlsPort: number, o: { regId?: number; callId: string; cseq?: number; extraVia?: string; user?: string }): void {
@@ -76,7 +72,7 @@ function fromServer(server: Endpoint & { port: number }, method: string, o: { ro
 
 describe('TLS stickiness and RFC 5626 flows', () => {
   it('REGISTER gets a Path with a flow token and ;ob; the SIP Server reaches the phone down its own connection; 430 once it is closed', async () => {
-    const { server, proxy, tlsPort, paths, phone } = await setup({ flowTimerS: 25 });
+    const { server, proxy, tlsPort, paths, phone, close } = await setup({ flowTimerS: 25 });
     const ua = await phone();
     ua.responder = (req, ep) => ep.reply(req, 200, req.method === 'INVITE' ? ['Contact: <sip:1000@127.0.0.1:5999;transport=tls>'] : []);
     try {
@@ -115,14 +111,12 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       await server.waitFor(isResp(430, 'MESSAGE'));
       expect(proxy.worker.status().flows).toMatchObject({ flowFailed: 2, paths: 1 });
     } finally {
-      ua.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 
   it('a call from the registered phone is record-routed with its flow token: the SIP Server\'s BYE comes back down the phone\'s connection', async () => {
-    const { server, proxy, tlsPort, phone } = await setup();
+    const { server, proxy, tlsPort, phone, close } = await setup();
     server.responder = (req, ep) => {
       if (req.method === 'REGISTER') ep.reply(req, 200, [`Contact: ${req.headers.get('contact')!};expires=600`]);
       else if (req.method === 'INVITE') ep.reply(req, 200, [`Contact: <sip:2000@127.0.0.1:${server.port}>`]);
@@ -152,14 +146,12 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       await server.waitFor(isResp(200, 'BYE'));
       expect(proxy.worker.status().connections.map((c) => c.direction)).toEqual(['inbound']);
     } finally {
-      ua.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 
   it('answers CRLFCRLF pings with CRLF pongs', async () => {
-    const { server, proxy, tlsPort, phone } = await setup({ flowTimerS: 25 });
+    const { proxy, tlsPort, phone, close } = await setup({ flowTimerS: 25 });
     const ua = await phone();
     try {
       register(ua, tlsPort, { regId: 1, callId: 'reg-ping' });
@@ -168,14 +160,12 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       await waitFor(() => ua.pongs === 3, 3000, 'three pongs');
       expect(proxy.worker.status().transport.stream.keepalivesAnswered).toBe(3);
     } finally {
-      ua.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 
   it('closes a flow silent for Flow-Timer + grace; a flow that keeps pinging stays', async () => {
-    const { server, proxy, tlsPort, phone } = await setup({ flowTimerS: 1, flowTimerGraceS: 1 });
+    const { proxy, tlsPort, phone, close } = await setup({ flowTimerS: 1, flowTimerGraceS: 1 });
     const silent = await phone();
     const pinging = await phone();
     try {
@@ -190,15 +180,12 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       expect(pinging.closed).toBe(false);
       expect(proxy.worker.status().flows?.gcClosed).toBe(1);
     } finally {
-      silent.close();
-      pinging.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 
   it('439 when a UA asks for outbound through a first hop that did not add an outbound Path', async () => {
-    const { server, proxy, tlsPort, phone } = await setup();
+    const { server, tlsPort, phone, close } = await setup();
     const ua = await phone();
     try {
       register(ua, tlsPort, { regId: 1, callId: 'reg-439', extraVia: 'SIP/2.0/UDP 10.9.9.9:5060;branch=z9hG4bK-other' });
@@ -207,14 +194,12 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       expect(r.reason).toBe('First Hop Lacks Outbound Support');
       expect(server.received.length).toBe(0);
     } finally {
-      ua.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 
   it('multiple flows of one instance (reg-id 1 and 2): the newest is used, the other takes over when it fails', async () => {
-    const { server, proxy, tlsPort, phone } = await setup();
+    const { server, proxy, tlsPort, phone, close } = await setup();
     const f1 = await phone();
     const f2 = await phone();
     for (const f of [f1, f2]) f.responder = (req, ep) => ep.reply(req, 200);
@@ -232,10 +217,7 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       await server.waitFor(isResp(200, 'MESSAGE'));
       expect(proxy.worker.status().flows?.bindings).toBe(2);
     } finally {
-      f1.close();
-      f2.close();
-      server.close();
-      await proxy.stop();
+      await close();
     }
   });
 });
@@ -252,7 +234,7 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
         setTimeout(() => ep.socket!.destroy(), 100); // dies while the INVITE is ringing
       } else ep.reply(req, 200, [`Contact: <sip:3000@127.0.0.1:${uas.port};transport=tls>`]);
     };
-    const { server, proxy } = await setup({ tcpKeepAlive: true });
+    const { server, proxy, close } = await setup({ tcpKeepAlive: true });
     try {
       fromServer(server, 'INVITE', { callId: 'ka-1', uri: `sip:3000@127.0.0.1:${uas.port};transport=tls` });
       await server.waitFor(isResp(180, 'INVITE'), 5000);
@@ -274,8 +256,7 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
       const fin = (await server.waitFor((m) => 'status' in m && m.status >= 300 && m.cseq().method === 'INVITE', 10_000)) as SipResponse;
       expect(fin.status).toBe(503);
     } finally {
-      server.close();
-      await proxy.stop();
+      await close();
       await uas.close().catch(() => undefined);
     }
   });
@@ -286,16 +267,8 @@ describe('persistent-next-hop-connection', () => {
     for (const persistent of [true, false]) {
       const srv = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
       srv.responder = (req, ep) => ep.reply(req, 200);
-      const tlsPort = await freePort();
-      const proxy = await startProxy({
-        transports: ['udp', 'tcp', 'tls'],
-        tlsPort,
-        tls: { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true },
-        servingPair: 'SIPServer_A',
-        oosCheckS: 0,
-        persistentNextHop: persistent,
-        pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: srv.port, transport: 'tls' } }],
-      });
+      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', srv.port, 'tls'), persistentNextHop: persistent });
+      const tlsPort = proxy.worker.config.tlsPort!;
       try {
         await sleep(500);
         expect(srv.endpoints.length).toBe(persistent ? 1 : 0);

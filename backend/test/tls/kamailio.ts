@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestPki } from './certs.js';
+import { sleep } from '../helpers/net.js';
 
 export interface KamailioHop {
   /** UDP address SIPp sends to (127.0.0.2). */
@@ -107,9 +108,9 @@ route[RELAY] {
   while (!/INFO: .*main.*: .*listening|init_tcp|tcp_main_loop|TLS|children/i.test(out) || !out.includes(`127.0.0.3:${tlsServer}`)) {
     if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
     if (Date.now() > until) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
-  await new Promise((r) => setTimeout(r, 700));
+  await sleep(700);
   if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
   return {
     udpPort: udp,

@@ -7,6 +7,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { StreamFramer, createResponse, isRequest, parseMessage, serialize, type SipMessage, type SipRequest } from '../../src/sip/message/index.js';
+import { sleep } from '../helpers/net.js';
 
 export type Responder = (req: SipRequest, peer: Endpoint) => void;
 
@@ -149,7 +150,7 @@ export class StreamServer {
     for (;;) {
       for (const ep of this.endpoints) for (const m of ep.received) if (!seen.has(m) && pred(m)) return { m, ep };
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}; got: ${this.endpoints.flatMap((e) => e.received.map(firstLine)).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
   }
 

@@ -5,36 +5,17 @@
  * next hop's certificate.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProxyWorker, WorkerStartError } from '../../src/worker/proxy-worker.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
-import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ProxyTlsConfig } from '../../src/sip/proxy/proxy-config.js';
+import { defaultRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
 import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
-import { cleanupWork, freePort, runUac, scenario, SippUas, startProxy, waitFor } from '../proxy/peers.js';
-import { makeTestPki, type TestPki } from './certs.js';
+import { runUac, scenario, SippUas } from '../proxy/peers.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint } from './sip-peer.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { proxyTls, servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';
 
-let pki: TestPki;
-beforeAll(() => {
-  pki = makeTestPki();
-});
-afterAll(() => {
-  pki.cleanup();
-  cleanupWork();
-});
-
-function tlsCfg(over: Partial<ProxyTlsConfig> = {}): ProxyTlsConfig {
-  return { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true, ...over };
-}
-
-function pair(host: string, port: number, transport: 'udp' | 'tcp' | 'tls'): Partial<ProxyRuntimeConfig> {
-  return { servingPair: 'SIPServer_A', oosCheckS: 0, pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host, port, transport } }] };
-}
-
-async function tlsProxy(over: Partial<ProxyRuntimeConfig> = {}) {
-  const tlsPort = await freePort();
-  return startProxy({ transports: ['udp', 'tcp', 'tls'], tlsPort, tls: tlsCfg(), ...over });
-}
+const pki = useTestPki();
 
 /** Runs `openssl s_client` against the proxy, sends one OPTIONS, returns everything it printed. */
 function sClient(port: number, args: string[]): Promise<string> {
@@ -57,7 +38,7 @@ function sClient(port: number, args: string[]): Promise<string> {
 describe('TLS listener start-up', () => {
   it('a key that does not match the certificate is event 40006 (Cannot start SIP listener), not a crash', async () => {
     const logs: LogRecord[] = [];
-    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: tlsCfg({ certificateKey: pki.peerKey }) });
+    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: proxyTls(pki, { certificateKey: pki.peerKey }) });
     const err = await ProxyWorker.start(cfg, { logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)), management: false }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkerStartError);
     expect((err as WorkerStartError).event).toBe(40006);
@@ -69,14 +50,14 @@ describe('TLS listener start-up', () => {
 
   it('a certificate file that does not load is event 40006 naming the file', async () => {
     const logs: LogRecord[] = [];
-    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: tlsCfg({ certificate: `${pki.dir}/missing.pem` }) });
+    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: proxyTls(pki, { certificate: `${pki.dir}/missing.pem` }) });
     const err = await ProxyWorker.start(cfg, { logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)), management: false }).then(() => undefined, (e: unknown) => e);
     expect((err as WorkerStartError).event).toBe(40006);
     expect(logs.find((l) => l.event === 40006)?.msg).toMatch(/missing\.pem" cannot be read/);
   });
 
   it('inline PEM material works like paths', async () => {
-    const proxy = await tlsProxy({ tls: tlsCfg({ certificate: pki.pem(pki.proxyCert), certificateKey: pki.pem(pki.proxyKey), trustedCa: pki.pem(pki.ca) }) });
+    const proxy = await startTlsProxy(pki, { tls: proxyTls(pki, { certificate: pki.pem(pki.proxyCert), certificateKey: pki.pem(pki.proxyKey), trustedCa: pki.pem(pki.ca) }) });
     try {
       expect(proxy.worker.status().listeners.map((l) => l.transport)).toContain('tls');
       const out = await sClient(proxy.worker.config.tlsPort!, ['-brief']);
@@ -89,7 +70,7 @@ describe('TLS listener start-up', () => {
 
 describe('handshakes with openssl s_client', () => {
   it('TLS 1.3 by default, TLS 1.2 accepted, TLS 1.1 refused', async () => {
-    const proxy = await tlsProxy();
+    const proxy = await startTlsProxy(pki);
     const port = proxy.worker.config.tlsPort!;
     try {
       expect(await sClient(port, ['-brief'])).toMatch(/Protocol version: TLSv1\.3[\s\S]*SIP\/2\.0 200 OK/);
@@ -103,7 +84,7 @@ describe('handshakes with openssl s_client', () => {
   });
 
   it('mutual TLS: a client with a certificate from the trusted CA gets in; no certificate or a foreign CA is refused in the handshake', async () => {
-    const proxy = await tlsProxy({ tls: tlsCfg({ mutual: true }) });
+    const proxy = await startTlsProxy(pki, { tls: proxyTls(pki, { mutual: true }) });
     const port = proxy.worker.config.tlsPort!;
     try {
       const good = await sClient(port, ['-brief', '-cert', pki.clientCert, '-key', pki.clientKey]);
@@ -141,7 +122,7 @@ describe('calls over TLS', () => {
         ep.reply(req, 200, [`Contact: <sip:2000@127.0.0.1:${uas.port};transport=tls>`]);
       } else ep.reply(req, 200);
     };
-    const proxy = await tlsProxy({ ...pair('127.0.0.1', uas.port, 'tls') });
+    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uas.port, 'tls') });
     const tp = proxy.worker.config.tlsPort!;
     const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
     try {
@@ -177,7 +158,7 @@ describe('calls over TLS', () => {
         ep.reply(req, 200, [`Contact: <sip:2000@127.0.0.1:${uas.port};transport=tls>`, 'Content-Type: application/sdp']);
       } else ep.reply(req, 200);
     };
-    const proxy = await tlsProxy({ ...pair('127.0.0.1', uas.port, 'tls') });
+    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uas.port, 'tls') });
     try {
       const r = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
       expect(r.failed, r.output).toBe(0);
@@ -197,7 +178,7 @@ describe('calls over TLS', () => {
   it('TLS on the UA side, UDP SIP Server (SIPp): two Record-Route entries the other way round', async () => {
     const uasPort = await freePort();
     const sipp = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
-    const proxy = await tlsProxy({ ...pair('127.0.0.1', uasPort, 'udp') });
+    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uasPort, 'udp') });
     const tp = proxy.worker.config.tlsPort!;
     const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
     try {
@@ -225,7 +206,7 @@ describe('next-hop certificate verification (RFC 5922)', () => {
     const uas = await StreamServer.start({ tls: { cert: pki.pem(pki.foreignClientCert), key: pki.pem(pki.foreignClientKey) } });
     uas.responder = (req, ep) => ep.reply(req, 200);
     for (const verify of [true, false]) {
-      const proxy = await tlsProxy({ ...pair('127.0.0.1', uas.port, 'tls'), tls: tlsCfg({ verifyServerCertificate: verify }) });
+      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uas.port, 'tls'), tls: proxyTls(pki, { verifyServerCertificate: verify }) });
       const tp = proxy.worker.config.tlsPort!;
       const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
       try {
@@ -247,7 +228,7 @@ describe('reaching destinations over TLS', () => {
     const dev = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
     dev.responder = (req, ep) => ep.reply(req, 200);
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-    const proxy = await tlsProxy({ ...pair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `127.0.0.1:${dev.port};transport=tls` }] });
+    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `127.0.0.1:${dev.port};transport=tls` }] });
     server.udp!.to.port = proxy.port;
     try {
       const send = (uri: string, callId: string): void =>
@@ -278,7 +259,7 @@ describe('RFC 5922 identity of a next hop reached by name', () => {
       const dev = await StreamServer.start({ tls: { cert: pki.pem(cert), key: pki.pem(key) } });
       dev.responder = (req, ep) => ep.reply(req, 200);
       const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-      const proxy = await tlsProxy({ ...pair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `localhost:${dev.port};transport=tls` }] });
+      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `localhost:${dev.port};transport=tls` }] });
       server.udp!.to.port = proxy.port;
       try {
         server.send(request('MESSAGE', `sip:3000@127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `name-${ok}`, to: '<sip:3000@example.com>' }));

@@ -6,7 +6,7 @@ import { exampleDocumentText } from '../../src/contracts/fixtures/index.js';
 import { sseFrame, WORKER_PROTOCOL_VERSION, type WorkerReport } from '../../src/contracts/worker-protocol.js';
 import { Logger } from '../../src/worker/log.js';
 import { ManagedWorker } from '../../src/worker/managed-worker.js';
-import { freePort, waitFor } from '../proxy/peers.js';
+import { freePort, sleep, waitFor } from '../helpers/net.js';
 
 /**
  * The managed worker against a stand-in control plane on a real socket (the real one validates everything it sends,
@@ -109,7 +109,7 @@ describe('a worker under a control plane', () => {
     stream!.destroy();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect((await status()).configVersion).toBe(effective.version);
   });
 });
