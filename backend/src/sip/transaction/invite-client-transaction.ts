@@ -2,73 +2,33 @@
  * INVITE client transaction: RFC 3261 §17.1.1 (figure 5) as updated by RFC 6026 §7.2
  * (2xx moves to Accepted; Timer M absorbs/passes further 2xx instead of terminating at once).
  */
-import { serialize } from '../message/index.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import { isReliable } from '../transport/types.js';
-import type { Destination, TransportErrorSink } from '../transport/types.js';
-import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
+import type { SipResponse } from '../message/index.js';
+import { arm, disarm, type Timer } from './timer-wheel.js';
 import { buildNon2xxAck } from './ack.js';
 import { retainBytes, retainedBuffer } from './retain.js';
-import {
-  TIMER_A,
-  TIMER_B,
-  TIMER_D,
-  TIMER_M,
-  type ClientTransactionBase,
-  type ClientTransactionUser,
-  type TransactionContext,
-  type TransactionState,
-} from './transaction-types.js';
+import { ClientTransactionCore } from './client-transaction-base.js';
+import { TIMER_A, TIMER_B, TIMER_D, TIMER_M, type TransactionState } from './transaction-types.js';
 
-export class InviteClientTransaction implements ClientTransactionBase, TimerTarget, TransportErrorSink {
+export class InviteClientTransaction extends ClientTransactionCore {
   readonly kind = 'ict' as const;
-  state: TransactionState = 'calling';
-  /** Number of times the request was retransmitted (Timer A). */
-  retransmissions = 0;
-  /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
-  connectionId: string | undefined;
-  /** The request and its bytes: needed while Calling (Timer A) and for the non-2xx ACK, then released. */
-  private req: SipRequest | undefined;
-  private raw: Buffer | undefined;
+  override state: TransactionState = 'calling';
   /** The non-2xx ACK, retained as a one-byte string (see retainBytes). */
   private ack: string | undefined;
-  private intervalA: number;
-  private readonly reliable: boolean;
+  private intervalA = this.ctx.config.t1;
   private timerA: Timer | undefined;
   private timerB: Timer | undefined;
   private timerD: Timer | undefined;
   private timerM: Timer | undefined;
 
-  constructor(
-    private readonly ctx: TransactionContext,
-    request: SipRequest,
-    readonly destination: Destination,
-    readonly branch: string,
-    readonly key: string,
-    public user: ClientTransactionUser | undefined,
-  ) {
-    this.req = request;
-    this.raw = serialize(request);
-    this.reliable = isReliable(destination.transport);
-    this.intervalA = ctx.config.t1;
-  }
-
-  get request(): SipRequest {
-    if (!this.req) throw new Error(`INVITE client transaction ${this.key}: request released after the final response`);
-    return this.req;
-  }
-
   /** Sends the INVITE and arms Timer A (unreliable only) and Timer B (§17.1.1.2). */
-  start(): void {
-    if (!this.raw) return;
-    this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
-    if (this.state !== 'calling') return; // synchronous transport error already terminated us
+  override start(): void {
+    if (!this.sendRequest()) return;
     if (!this.reliable) this.timerA = arm(this.ctx.timers, this.timerA, this, TIMER_A, this.intervalA);
     this.timerB = arm(this.ctx.timers, this.timerB, this, TIMER_B, 64 * this.ctx.config.t1);
   }
 
   /** A response matched this transaction (§17.1.3). */
-  receiveResponse(response: SipResponse): void {
+  override receiveResponse(response: SipResponse): void {
     const status = response.status;
     switch (this.state) {
       case 'calling':
@@ -120,12 +80,11 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     }
   }
 
-  onTimer(kind: number): void {
+  override onTimer(kind: number): void {
     switch (kind) {
       case TIMER_A:
         if (this.state !== 'calling' || !this.raw) return;
-        this.retransmissions++;
-        this.ctx.transport.send(this.raw, this.destination, this);
+        this.retransmit(this.raw);
         this.intervalA *= 2;
         if (this.state === 'calling') this.timerA = arm(this.ctx.timers, this.timerA, this, TIMER_A, this.intervalA);
         return;
@@ -141,29 +100,12 @@ export class InviteClientTransaction implements ClientTransactionBase, TimerTarg
     }
   }
 
-  /** §17.1.4: a transport failure is reported to the TU and the transaction terminates. */
-  onTransportError(error: Error): void {
-    if (this.state === 'terminated') return;
-    this.user?.onTransportError?.(error, this);
-    this.terminateNow();
-  }
-
-  terminate(): void {
-    this.terminateNow();
-  }
-
-  private terminateNow(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
+  protected release(): void {
     const timers = this.ctx.timers;
     this.timerA = disarm(timers, this.timerA);
     this.timerB = disarm(timers, this.timerB);
     this.timerD = disarm(timers, this.timerD);
     this.timerM = disarm(timers, this.timerM);
-    this.req = undefined;
-    this.raw = undefined;
     this.ack = undefined;
-    this.ctx.transactionTerminated(this);
-    this.user?.onTerminated?.(this);
   }
 }

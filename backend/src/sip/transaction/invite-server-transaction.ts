@@ -3,79 +3,33 @@
  * (a 2xx moves to Accepted; Timer L keeps the transaction to absorb INVITE retransmissions and
  * hand 2xx-ACKs matching it to the TU).
  */
-import { createResponse, serialize } from '../message/index.js';
+import { createResponse } from '../message/index.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
-import { isReliable } from '../transport/types.js';
-import type { Destination, MessageSource, TransportErrorSink } from '../transport/types.js';
-import { arm, disarm, type Timer, type TimerTarget } from './timer-wheel.js';
-import { isLegacyKey } from './transaction-key.js';
-import { detach, retainBytes, retainedBuffer } from './retain.js';
-import {
-  TIMER_100,
-  TIMER_G,
-  TIMER_H,
-  TIMER_I,
-  TIMER_L,
-  type ServerTransactionBase,
-  type ServerTransactionUser,
-  type TransactionContext,
-  type TransactionState,
-} from './transaction-types.js';
+import type { MessageSource } from '../transport/types.js';
+import { arm, disarm, type Timer } from './timer-wheel.js';
+import { retainBytes } from './retain.js';
+import { ServerTransactionCore } from './server-transaction-base.js';
+import { TIMER_100, TIMER_G, TIMER_H, TIMER_I, TIMER_L, type TransactionState } from './transaction-types.js';
 
-export class InviteServerTransaction implements ServerTransactionBase, TimerTarget, TransportErrorSink {
+export class InviteServerTransaction extends ServerTransactionCore {
   readonly kind = 'ist' as const;
-  state: TransactionState = 'proceeding';
-  user: ServerTransactionUser | undefined;
-  lastStatus = 0;
-  /** Final-response retransmissions sent on Timer G. */
-  retransmissions = 0;
-  /** RFC 2543 keys only (§17.2.3): To tag of the last response sent, and of the INVITE itself. */
-  responseToTag: string | undefined;
-  readonly requestToTag: string | undefined;
-  private readonly legacy: boolean;
-  /** Until the final response; afterwards only `lastRaw` (non-2xx, for Timer G and retransmitted INVITEs). */
-  private req: SipRequest | undefined;
-  /** Last response sent: bytes while Proceeding, a retained one-byte string once final (see retainBytes). */
-  private lastRaw: Buffer | string | undefined;
-  private destination: Destination | undefined;
-  private intervalG: number;
-  private readonly reliable: boolean;
+  override state: TransactionState = 'proceeding';
+  private intervalG = this.ctx.config.t1;
   private timerG: Timer | undefined;
   private timerH: Timer | undefined;
   private timerI: Timer | undefined;
   private timerL: Timer | undefined;
   private timer100: Timer | undefined;
 
-  constructor(
-    private readonly ctx: TransactionContext,
-    request: SipRequest,
-    readonly source: MessageSource,
-    readonly key: string,
-  ) {
-    this.req = request;
-    this.legacy = isLegacyKey(key);
-    if (this.legacy) {
-      const tag = request.to().tag;
-      this.requestToTag = tag === undefined ? undefined : detach(tag);
-    }
-    this.reliable = isReliable(source.transport);
-    this.intervalG = ctx.config.t1;
-  }
-
-  get request(): SipRequest {
-    if (!this.req) throw new Error(`INVITE server transaction ${this.key}: request released after the final response`);
-    return this.req;
-  }
-
   /** Called by the layer after creation: §17.2.1 100 Trying policy. */
-  start(): void {
+  override start(): void {
     const delay = this.ctx.config.trying100Delay;
     if (delay === 0 && this.req) this.respond(createResponse(this.req, 100, 'Trying'));
     else if (delay > 0) this.timer100 = arm(this.ctx.timers, this.timer100, this, TIMER_100, delay);
   }
 
   /** Sends a response from the TU through the transaction (§17.2.1). Ignored if not allowed in this state. */
-  respond(response: SipResponse): void {
+  override respond(response: SipResponse): void {
     const status = response.status;
     if (this.state === 'proceeding') {
       this.timer100 = disarm(this.ctx.timers, this.timer100);
@@ -103,7 +57,7 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
   }
 
   /** A request matched this transaction (§17.2.3): an INVITE retransmission or an ACK. */
-  receiveRequest(request: SipRequest, source: MessageSource): void {
+  override receiveRequest(request: SipRequest, source: MessageSource): void {
     if (request.method === 'ACK') {
       if (this.state === 'completed') {
         this.state = 'confirmed';
@@ -125,7 +79,7 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     }
   }
 
-  onTimer(kind: number): void {
+  override onTimer(kind: number): void {
     switch (kind) {
       case TIMER_100:
         if (this.state === 'proceeding' && this.lastStatus === 0 && this.req) this.respond(createResponse(this.req, 100, 'Trying'));
@@ -149,48 +103,12 @@ export class InviteServerTransaction implements ServerTransactionBase, TimerTarg
     }
   }
 
-  onTransportError(error: Error): void {
-    if (this.state === 'terminated') return;
-    this.user?.onTransportError?.(error, this);
-    this.terminateNow();
-  }
-
-  terminate(): void {
-    this.terminateNow();
-  }
-
-  private resend(raw: Buffer | string, destination: Destination): void {
-    this.ctx.transport.send(typeof raw === 'string' ? retainedBuffer(raw) : raw, destination, this);
-  }
-
-  private transmit(response: SipResponse): Buffer {
-    this.lastStatus = response.status;
-    if (this.legacy) {
-      const tag = response.to().tag;
-      if (tag) this.responseToTag = detach(tag);
-    }
-    const raw = serialize(response);
-    this.lastRaw = raw;
-    this.destination ??= this.ctx.transport.responseDestination(response, this.source);
-    this.ctx.transport.send(raw, this.destination, this);
-    return raw;
-  }
-
-  private terminateNow(): void {
-    if (this.state === 'terminated') return;
-    this.state = 'terminated';
+  protected disarmTimers(): void {
     const timers = this.ctx.timers;
     this.timerG = disarm(timers, this.timerG);
     this.timerH = disarm(timers, this.timerH);
     this.timerI = disarm(timers, this.timerI);
     this.timerL = disarm(timers, this.timerL);
     this.timer100 = disarm(timers, this.timer100);
-    this.req = undefined;
-    this.lastRaw = undefined;
-    this.ctx.transactionTerminated(this);
-    const user = this.user;
-    // No callback follows Terminated: whoever still holds this transaction does not keep its user alive.
-    this.user = undefined;
-    user?.onTerminated?.(this);
   }
 }

@@ -50,6 +50,21 @@ export type TransactionState =
   | 'accepted'
   | 'terminated';
 
+const MACHINE_NAMES = {
+  ict: 'INVITE client',
+  nict: 'non-INVITE client',
+  ist: 'INVITE server',
+  nist: 'non-INVITE server',
+} as const;
+
+/**
+ * Thrown when `request` is read after the transaction released it: §17.1 / §17.2 keep only what retransmissions
+ * need once the final response has passed (see ClientTransactionBase / ServerTransactionBase `request`).
+ */
+export function requestReleased(kind: keyof typeof MACHINE_NAMES, key: string): never {
+  throw new Error(`${MACHINE_NAMES[kind]} transaction ${key}: request released after the final response`);
+}
+
 /** What a transaction needs from its layer. Implemented by `TransactionLayer`. */
 export interface TransactionContext {
   readonly transport: SipTransport;
