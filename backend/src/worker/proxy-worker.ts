@@ -13,7 +13,7 @@ import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
 import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
-import { ProxyCore } from '../sip/proxy/proxy-core.js';
+import { ProxyCore, type ProxyStats } from '../sip/proxy/proxy-core.js';
 import { setBranchWorkerPort } from '../sip/proxy/loop.js';
 import { isRequest, parseMessage } from '../sip/message/index.js';
 import { applyReceivedRport, normalizeAddress } from '../sip/transport/via-received.js';
@@ -78,18 +78,11 @@ export interface WorkerStatus {
   servingPair?: string;
   pairs: (HaPairSnapshot & { serving: boolean })[];
   alarms: Alarm[];
-  counters: {
+  /** The proxy core's counters (maps as objects for JSON) plus the sampled call rate. */
+  counters: Omit<ProxyStats, 'requestsIn' | 'responsesOut' | 'activeContexts' | 'reopened'> & {
     requestsIn: Record<string, number>;
     responsesOut: Record<string, number>;
-    calls: number;
     callsPerSecond: number;
-    rejectedOverload: number;
-    rejectedOutOfService: number;
-    failovers: number;
-    loops: number;
-    tooManyHops: number;
-    badRequests: number;
-    statelessForwards: number;
   };
   overload: { dialogRate: number; rejected: number };
   transactions: ReturnType<TransactionLayer['stats']>;

@@ -130,3 +130,26 @@ export function quote(s: string): string {
   }
   return out + '"';
 }
+
+/**
+ * End of a `host` (RFC 3261 §25.1: hostname / IPv4address / IPv6reference) that starts at `i` and ends by `n`, or -1
+ * when there is none. ASCII only: an IPv6 reference is brackets around IPv6 characters.
+ */
+export function scanHost(s: string, i: number, n: number): number {
+  if (i < n && s.charCodeAt(i) === 91 /* [ */) {
+    const close = s.indexOf(']', i);
+    if (close === -1 || close === i + 1 || close >= n) return -1;
+    for (let j = i + 1; j < close; j++) {
+      const c = s.charCodeAt(j);
+      if (c >= 128 || IPV6[c] === 0) return -1;
+    }
+    return close + 1;
+  }
+  let j = i;
+  while (j < n) {
+    const c = s.charCodeAt(j);
+    if (c >= 128 || HOST[c] === 0) break;
+    j++;
+  }
+  return j === i ? -1 : j;
+}

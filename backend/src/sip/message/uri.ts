@@ -1,4 +1,4 @@
-import { HNV, HOST, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote, quotedEnd, skipWs, trimWs, unquote } from './chars.js';
+import { HNV, IPV6, PARAMCHAR, PASSWORD, SCHEME, TOKEN, URIC, USER, quote, quotedEnd, scanHost, skipWs, trimWs, unquote } from './chars.js';
 
 /** Ordered parameter map; names lower-cased (RFC 3261 §19.1.4: parameter names compare case-insensitively). */
 export type Params = Map<string, string | null>;
@@ -220,22 +220,10 @@ function parseSipUri(s: string, scheme: string, start: number): SipUri | null {
     i = at + 1;
   }
   // host
-  let host: string;
-  if (i < n && s.charCodeAt(i) === 91) {
-    const close = s.indexOf(']', i);
-    if (close === -1 || close === i + 1 || !allIn(s, i + 1, close, IPV6)) return null;
-    host = s.slice(i, close + 1);
-    i = close + 1;
-  } else {
-    const hs = i;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c >= 128 || HOST[c] === 0) break;
-      i++;
-    }
-    if (i === hs) return null;
-    host = s.slice(hs, i);
-  }
+  const hostEnd = scanHost(s, i, n);
+  if (hostEnd === -1) return null;
+  const host = s.slice(i, hostEnd);
+  i = hostEnd;
   let port: number | undefined;
   if (i < n && s.charCodeAt(i) === 58) {
     i++;

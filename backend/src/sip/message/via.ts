@@ -1,4 +1,4 @@
-import { HOST, IPV6, TOKEN, skipWs, trimWs } from './chars.js';
+import { TOKEN, scanHost, skipWs, trimWs } from './chars.js';
 import { LazyParams, type Params, parseGenericParams } from './uri.js';
 
 /**
@@ -85,26 +85,10 @@ function parseOneVia(s: string, i: number): Via | null {
   if (ws === i) return null; // LWS required before sent-by
   i = ws;
   // sent-by = host [ COLON port ]
-  let host: string;
-  if (s.charCodeAt(i) === 91) {
-    const close = s.indexOf(']', i);
-    if (close === -1 || close === i + 1) return null;
-    for (let j = i + 1; j < close; j++) {
-      const c = s.charCodeAt(j);
-      if (c >= 128 || IPV6[c] === 0) return null;
-    }
-    host = s.slice(i, close + 1);
-    i = close + 1;
-  } else {
-    const hs = i;
-    while (i < n) {
-      const c = s.charCodeAt(i);
-      if (c >= 128 || HOST[c] === 0) break;
-      i++;
-    }
-    if (i === hs) return null;
-    host = s.slice(hs, i);
-  }
+  const hostEnd = scanHost(s, i, n);
+  if (hostEnd === -1) return null;
+  const host = s.slice(i, hostEnd);
+  i = hostEnd;
   let port: number | undefined;
   let j = skipWs(s, i);
   if (j < n && s.charCodeAt(j) === 58) {
