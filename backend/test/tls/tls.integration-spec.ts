@@ -276,4 +276,39 @@ describe('RFC 5922 identity of a next hop reached by name', () => {
       }
     }
   });
+
+  it('a connection verified for one name is not reused for a hop its certificate does not name at the same address', async () => {
+    // named.pem has DNS:localhost and no IP SAN. 3000 is reached by name (verified: 200); 3001 is the same address
+    // and port as an IP literal, which that certificate does not cover: reusing the open connection would skip the
+    // check, so the proxy must open (and fail) a new one.
+    const dev = await StreamServer.start({ tls: { cert: pki.pem(pki.namedCert), key: pki.pem(pki.namedKey) } });
+    dev.responder = (req, ep) => ep.reply(req, 200);
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const proxy = await startTlsProxy(pki, {
+      ...servingPair('127.0.0.1', server.port, 'udp'),
+      extensions: [
+        { number: '3000', contact: `localhost:${dev.port};transport=tls` },
+        { number: '3001', contact: `127.0.0.1:${dev.port};transport=tls` },
+      ],
+    });
+    server.udp!.to.port = proxy.port;
+    const send = async (user: string): Promise<number> => {
+      server.send(request('MESSAGE', `sip:${user}@127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `reuse-${user}-${Date.now()}`, to: `<sip:${user}@example.com>` }));
+      const r = (await server.waitFor((m) => !isRequest(m) && m.status >= 200 && m.callId.startsWith(`reuse-${user}`), 10_000)) as SipResponse;
+      return r.status;
+    };
+    try {
+      expect(await send('3000')).toBe(200);
+      expect(dev.all().length).toBe(1);
+      expect(await send('3001')).toBeGreaterThanOrEqual(500);
+      expect(dev.all().length).toBe(1);
+      // The verified connection still serves its own name.
+      expect(await send('3000')).toBe(200);
+      expect(dev.all().length).toBe(2);
+    } finally {
+      server.close();
+      await proxy.stop();
+      await dev.close();
+    }
+  });
 });

@@ -114,6 +114,11 @@ export class Connection {
   source: MessageSource;
   readonly framer: StreamFramer;
   closeError: Error | undefined;
+  /**
+   * TLS names this connection's peer certificate was verified for (RFC 5922 §7.2): the name it was opened for, and
+   * every other name it was checked against before being reused. A connection is reused only for these.
+   */
+  tlsVerifiedNames: string[] | undefined;
 
   constructor(
     readonly socket: net.Socket,
@@ -190,6 +195,8 @@ export class ConnectionManager {
   private readonly optionFailures = new Map<string, string>();
   private readonly byId = new Map<string, Connection>();
   private readonly byKey = new Map<string, Connection>();
+  /** Outbound TLS connections by key and the server name they were verified for (RFC 5922 §7.2 on reuse). */
+  private readonly byTlsName = new Map<string, Connection>();
   private readonly perAddress = new Map<string, number>();
   private readonly servers: net.Server[] = [];
   private readonly maxConnections: number;
@@ -282,7 +289,10 @@ export class ConnectionManager {
         return undefined;
       }
     }
-    conn ??= this.find(transport, dest.host, dest.port);
+    if (!conn) {
+      const reusable = transport === 'tls' ? this.findTls(dest) : this.find(transport, dest.host, dest.port);
+      if (reusable) conn = reusable;
+    }
     if (!conn) {
       const opened = this.connect(transport, normalizeAddress(dest.host), dest.port, dest.tlsServerName);
       if (opened instanceof Error) {
@@ -310,6 +320,36 @@ export class ConnectionManager {
     for (const c of [...this.byId.values()]) c.socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.servers.length = 0;
+  }
+
+  /**
+   * RFC 5922 §7.2 on reuse: a TLS connection to the right address is reused for a next hop only if its peer's
+   * certificate was (or now is) verified for the name that hop was resolved from; otherwise two names sharing an
+   * address would let a connection checked for one carry requests meant for the other.
+   */
+  private findTls(dest: Destination): Connection | undefined {
+    const name = tlsName(dest.tlsServerName ?? dest.host);
+    const key = connectionKey('tls', normalizeAddress(dest.host), dest.port);
+    const named = this.byTlsName.get(`${key}|${name}`);
+    if (named && named.state !== 'closed') return named;
+    const c = this.find('tls', dest.host, dest.port);
+    return c && this.tlsIdentityFits(c, name) ? c : undefined;
+  }
+
+  private tlsIdentityFits(conn: Connection, name: string): boolean {
+    const client = this.options.tlsClient;
+    const check = client?.checkServerIdentity;
+    if (!check || client?.rejectUnauthorized === false) return true;
+    if (conn.tlsVerifiedNames?.includes(name)) return true;
+    // An inbound connection's peer presented a chain only under mutual TLS, and it must have verified.
+    const socket = conn.socket as tls.TLSSocket;
+    if (conn.state !== 'open' || socket.authorized !== true) return false;
+    const cert = socket.getPeerCertificate();
+    if (!cert || !cert.raw) return false;
+    if (check(name, cert) !== undefined) return false;
+    (conn.tlsVerifiedNames ??= []).push(name);
+    this.byTlsName.set(`${conn.key}|${name}`, conn);
+    return true;
   }
 
   private write(conn: Connection, data: Buffer, messages: number, sink: TransportErrorSink | undefined): void {
@@ -354,7 +394,13 @@ export class ConnectionManager {
         ? tls.connect({ ...this.options.tlsClient, host, port, servername: serverName ?? (net.isIP(host) ? undefined : host) })
         : net.connect({ host, port });
     const conn = new Connection(socket, transport, 'outbound', host, port, this.options.limits);
+    // tls.connect verifies the certificate against this name before 'secureConnect' (or fails the socket).
     this.register(conn);
+    if (transport === 'tls') {
+      const name = tlsName(serverName ?? host);
+      conn.tlsVerifiedNames = [name];
+      this.byTlsName.set(`${conn.key}|${name}`, conn);
+    }
     socket.setTimeout(this.connectTimeoutMs, () => {
       if (conn.state === 'connecting') socket.destroy(new Error(`connect to ${host}:${port} timed out`));
     });
@@ -499,6 +545,9 @@ export class ConnectionManager {
     conn.state = 'closed';
     this.byId.delete(conn.id);
     if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
+    for (const name of conn.tlsVerifiedNames ?? []) {
+      if (this.byTlsName.get(`${conn.key}|${name}`) === conn) this.byTlsName.delete(`${conn.key}|${name}`);
+    }
     const n = (this.perAddress.get(conn.remoteAddress) ?? 1) - 1;
     if (n <= 0) this.perAddress.delete(conn.remoteAddress);
     else this.perAddress.set(conn.remoteAddress, n);
@@ -522,4 +571,8 @@ export class ConnectionManager {
       }
     }
   }
+}
+
+function tlsName(host: string): string {
+  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 }
