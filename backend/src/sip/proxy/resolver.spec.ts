@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { SipResolver, type DnsBackend, type SipResolverOptions } from './resolver.js';
-import { DnsError, type DnsAnswer, type DnsRecord, type QueryType, type RecordMap } from './dns-client.js';
+import { SipResolver, orderSrv, type DnsBackend, type SipResolverOptions } from './resolver.js';
+import { DnsError, type DnsAnswer, type DnsRecord, type QueryType, type RecordMap, type SrvRecord } from './dns-client.js';
 
 /** A zone for the fake backend: name -> records, or a negative answer with its RFC 2308 TTL, or a failure. */
 type Zone = Record<string, { records?: DnsRecord[]; nx?: number; fail?: boolean }>;
@@ -223,5 +223,43 @@ describe('SipResolver (RFC 3263 §4)', () => {
     const { r } = setup({ maxEntries: 5 });
     for (let i = 0; i < 20; i++) await r.address(`n${i}.example`);
     expect(r.cacheSize).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('RFC 2782 SRV order', () => {
+  const rec = (target: string, priority: number, weight: number): SrvRecord => ({ type: 'SRV', name: '_sip._udp.x', ttl: 60, priority, weight, port: 5060, target });
+  /** A fixed-seed PRNG (mulberry32): the test is about proportions, so it must not depend on Math.random. */
+  const lcg = (seed: number): (() => number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it('keeps priorities in order and spreads the first choice within one priority by weight', () => {
+    const recs = [rec('backup', 20, 100), rec('a', 10, 60), rec('b', 10, 30), rec('c', 10, 10)];
+    const random = lcg(42);
+    const first: Record<string, number> = { a: 0, b: 0, c: 0 };
+    for (let i = 0; i < 10_000; i++) {
+      const order = orderSrv(recs, random).map((r) => r.target);
+      expect(order.at(-1)).toBe('backup');
+      expect([...order].sort()).toEqual(['a', 'b', 'backup', 'c']);
+      first[order[0]!]!++;
+    }
+    // Expected 6,000 / 3,000 / 1,000 (weights 60:30:10 out of 100, pick uniform in 0..100).
+    expect(first.a).toBeGreaterThan(5_600);
+    expect(first.a).toBeLessThan(6_400);
+    expect(first.b).toBeGreaterThan(2_700);
+    expect(first.b).toBeLessThan(3_300);
+    expect(first.c).toBeGreaterThan(800);
+    expect(first.c).toBeLessThan(1_200);
+  });
+
+  it('gives weight-0 records a very small chance of going first, and orders all-zero groups', () => {
+    let zeroFirst = 0;
+    const random = lcg(7);
+    for (let i = 0; i < 10_000; i++) if (orderSrv([rec('w', 1, 1000), rec('z', 1, 0)], random)[0]!.target === 'z') zeroFirst++;
+    expect(zeroFirst).toBeLessThan(50); // 1 in 1001
+    expect(orderSrv([rec('p', 1, 0), rec('q', 1, 0)], () => 0.99).map((r) => r.target).sort()).toEqual(['p', 'q']);
   });
 });

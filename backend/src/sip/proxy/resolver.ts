@@ -49,6 +49,8 @@ export interface SipResolverOptions {
   maxStale?: number;
   /** Cache entries kept at most (default 10000; the oldest go first). Names come from messages, so bound them. */
   maxEntries?: number;
+  /** Source of the RFC 2782 weighted pick among SRV records of one priority (default Math.random; tests fix it). */
+  random?: () => number;
 }
 
 /** One cached RRset (or negative/failed lookup) and when it goes stale. */
@@ -95,6 +97,7 @@ export class SipResolver {
       lookupTtl: opts.lookupTtl ?? 30,
       maxStale: opts.maxStale ?? 86_400,
       maxEntries: opts.maxEntries ?? 10_000,
+      random: opts.random ?? Math.random,
     };
     this.lookup = opts.lookup ?? systemLookup;
   }
@@ -155,7 +158,7 @@ export class SipResolver {
   private async srvHops(name: string, transport: SipTransport): Promise<ResolvedHop[]> {
     const srv = await this.rrset(name, 'SRV');
     const out: ResolvedHop[] = [];
-    for (const s of orderSrv(srv)) {
+    for (const s of orderSrv(srv, this.o.random)) {
       // RFC 2782: a target of "." means the service is decidedly not available at this domain.
       if (s.target === '' || s.target === '.') continue;
       for (const a of await this.addresses(canonical(s.target))) out.push({ transport, host: a, port: s.port });
@@ -274,7 +277,31 @@ function serviceTransport(service: string, secure?: boolean): SipTransport | und
   return undefined;
 }
 
-/** RFC 2782 order: priority ascending, weight-ordered (heaviest first, deterministic) within a priority. */
-function orderSrv(recs: readonly SrvRecord[]): SrvRecord[] {
-  return [...recs].sort((a, b) => a.priority - b.priority || b.weight - a.weight);
+/**
+ * RFC 2782 order (RFC 3263 §4.4): priority ascending; within a priority, a weighted random pick repeated until
+ * none is left, so load spreads by weight across proxies that share a pool. Weight-0 records are placed first
+ * before each pick, which gives them a very small chance of being chosen first, as the RFC asks.
+ * `random` returns [0, 1).
+ */
+export function orderSrv(recs: readonly SrvRecord[], random: () => number = Math.random): SrvRecord[] {
+  const byPriority = [...recs].sort((a, b) => a.priority - b.priority);
+  const out: SrvRecord[] = [];
+  for (let i = 0; i < byPriority.length; ) {
+    let j = i;
+    while (j < byPriority.length && byPriority[j]!.priority === byPriority[i]!.priority) j++;
+    const group = byPriority.slice(i, j).sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));
+    while (group.length > 0) {
+      const total = group.reduce((n, r) => n + r.weight, 0);
+      const pick = Math.floor(random() * (total + 1)); // uniform in 0..total
+      let sum = 0;
+      let k = 0;
+      for (; k < group.length - 1; k++) {
+        sum += group[k]!.weight;
+        if (sum >= pick) break;
+      }
+      out.push(group.splice(k, 1)[0]!);
+    }
+    i = j;
+  }
+  return out;
 }
