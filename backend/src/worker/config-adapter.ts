@@ -39,6 +39,7 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     transports: [...app.transports],
     advertisedHost: app.advertisedHost || (listenHost === '0.0.0.0' ? '127.0.0.1' : listenHost),
     resolveHost: sp['resolve-host'] === true,
+    dnsServers: Array.isArray(sp['dns-servers']) ? [...(sp['dns-servers'] as readonly string[])] : [],
     role: num(sp['sipproxy-role'], 0),
     ipTos: num(sp['sip-ip-tos'], 256),
     tcpKeepAlive: sp['sip-enable-tcp-keep-alive'] === true,

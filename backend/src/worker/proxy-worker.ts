@@ -18,6 +18,8 @@ import { setBranchWorkerPort } from '../sip/proxy/loop.js';
 import { isRequest, parseMessage } from '../sip/message/index.js';
 import { applyReceivedRport, normalizeAddress } from '../sip/transport/via-received.js';
 import { diffRuntimeConfig, type ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { SipResolver } from '../sip/proxy/resolver.js';
+import { DnsClient } from '../sip/proxy/dns-client.js';
 import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
 import { Logger } from './log.js';
 import { startManagementServer, type ManagementServer } from './management-http.js';
@@ -253,6 +255,8 @@ export class ProxyWorker {
     const ref: { worker?: ProxyWorker } = {};
     const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports });
     const proxy = new ProxyCore({
+      // dns-servers: the operator's DNS servers for RFC 3263, else the system's (resolv.conf).
+      resolver: config.dnsServers?.length ? new SipResolver(new DnsClient({ servers: config.dnsServers })) : undefined,
       outbound: flows.outbound,
       config: { ...config, advertisedHost: advertised },
       tl,
@@ -340,6 +344,7 @@ export class ProxyWorker {
         rejectedOverload: s.rejectedOverload,
         rejectedOutOfService: s.rejectedOutOfService,
         failovers: s.failovers,
+        nextHopRetries: s.nextHopRetries,
         loops: s.loops,
         tooManyHops: s.tooManyHops,
         badRequests: s.badRequests,

@@ -16,6 +16,9 @@ import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js
 import { FakeTimers } from '../../src/sip/transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../../src/sip/transaction/testing.js';
 import { freePort, sleep } from '../helpers/net.js';
+import { startProxy } from '../proxy/peers.js';
+import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
+import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
 
 const DNSMASQ = '/usr/sbin/dnsmasq';
 
@@ -283,6 +286,56 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
       expect(backend.count('A alias.example.test')).toBe(1);
     } finally {
       proxy.stop();
+    }
+  });
+});
+
+describe('RFC 3263 §4.3 next candidate, through a proxy worker over real sockets (dns-servers -> dnsmasq)', () => {
+  it('a silent first SRV target is left after the failover timeout and a 503 from one goes on to the next; the caller gets the 200', async () => {
+    // SIP Server (a known pair server) -> proxy -> sip:2000@<name>: the Request-URI decides, resolved by SRV.
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const live = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const busy = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    live.responder = (req, ep) => ep.reply(req, 200);
+    busy.responder = (req, ep) => ep.reply(req, 503, ['Retry-After: 30'], 'Service Unavailable');
+    const silentPort = await freePort(); // nothing listens there
+    const d = await Dnsmasq.start([
+      '--local=/fo.test/',
+      `--srv-host=_sip._udp.silent.fo.test,one.fo.test,${silentPort},10,0`,
+      `--srv-host=_sip._udp.silent.fo.test,two.fo.test,${live.port},20,0`,
+      `--srv-host=_sip._udp.busy.fo.test,one.fo.test,${busy.port},10,0`,
+      `--srv-host=_sip._udp.busy.fo.test,two.fo.test,${live.port},20,0`,
+      '--host-record=one.fo.test,127.0.0.1,60',
+      '--host-record=two.fo.test,127.0.0.1,60',
+    ]);
+    const proxy = await startProxy({
+      servingPair: 'SIPServer_A', oosCheckS: 0,
+      pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: server.port, transport: 'udp' } }],
+      dnsServers: [d.server],
+      failover: { enabled: true, timeoutMs: 500 },
+    });
+    server.udp!.to.port = proxy.port;
+    const send = async (host: string): Promise<SipResponse> => {
+      const callId = `fo-${host}-${Date.now()}`;
+      server.send(request('MESSAGE', `sip:2000@${host}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: `<sip:2000@${host}>` }));
+      return (await server.waitFor((m) => !isRequest(m) && m.status >= 200 && m.callId === callId, 10_000)) as SipResponse;
+    };
+    try {
+      expect((await send('silent.fo.test')).status).toBe(200);
+      expect((await send('busy.fo.test')).status).toBe(200);
+      // The 503 was not relayed; the busy target saw the request once, the live one twice, each on its own branch.
+      expect(busy.received.filter(isRequest).length).toBe(1);
+      const got = live.received.filter(isRequest) as SipRequest[];
+      expect(got.length).toBe(2);
+      expect(new Set(got.map((r) => r.topVia()?.branch)).size).toBe(2);
+      expect(proxy.worker.status().counters.nextHopRetries).toBe(2);
+      expect((await proxy.get('/metrics')).body).toMatch(/^sipproxy_next_hop_retries_total\{app="SIPProxy_IT"\} 2$/m);
+    } finally {
+      await proxy.stop();
+      server.close();
+      live.close();
+      busy.close();
+      await d.stop();
     }
   });
 });

@@ -58,6 +58,14 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     extension: false, source: GUIDE_APP,
   },
   {
+    name: 'dns-servers', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'list', listItem: 'dns-server',
+    default: null, defaultText: 'NULL', validValuesText: 'Comma-separated ip, ip:port or [ipv6]:port',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'DNS servers the worker asks to resolve next hops given by name (RFC 3263 NAPTR, SRV, A/AAAA); empty uses the host\'s resolver configuration (/etc/resolv.conf).',
+    extension: true, source: PRODUCT,
+    note: 'Each is tried in turn (2 s, 2 rounds). Answers are cached for their own DNS TTL; see docs/dns.md.',
+  },
+  {
     name: 'servicing-sipserver', aliases: ['serving-sipserver'], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
     default: null, defaultText: 'NULL', validValuesText: 'Any string',
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
@@ -113,9 +121,9 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'failover-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 1000, defaultText: '1000', validValuesText: '100-32000', min: 100, max: 32000, unit: 'milliseconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
-    description: 'Time without any response after which a request forwarded to one server of an HA pair is retried on the other.',
+    description: 'Time without any response after which a request forwarded to one server of an HA pair is retried on the other (and one sent to a name with several RFC 3263 candidates goes on to the next).',
     extension: true, source: PRODUCT,
-    note: 'Upper bound is Timer B/F (64*T1 = 32 s): past it the client transaction has timed out anyway.',
+    note: 'Upper bound is Timer B/F (64*T1 = 32 s): past it the client transaction has timed out anyway. The RFC 3263 §4.3 use is ours: Timer B would hold a call 32 s on a dead SRV target.',
   },
   {
     name: 'tcp-keep-alive-idle', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',

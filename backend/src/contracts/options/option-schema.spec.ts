@@ -50,6 +50,16 @@ describe('option registry: completeness against the guide', () => {
     }
     expect(def('sip-proxy', 'sipproxy', 'failover-timeout').default).toBe(1000);
   });
+  it('dns-servers takes ip, ip:port and [ipv6]:port items and names what it wants otherwise', () => {
+    const d = def('sip-proxy', 'sipproxy', 'dns-servers');
+    expect(checkOptionValue(d, '127.0.0.1:5353, 10.0.0.2,[::1]:53, 2001:db8::1')).toEqual({ ok: true, value: ['127.0.0.1:5353', '10.0.0.2', '[::1]:53', '2001:db8::1'] });
+    expect(checkOptionValue(d, '')).toEqual({ ok: true, value: [] });
+    for (const bad of ['dns.example.com', '127.0.0.1:0', '127.0.0.1:70000', '[127.0.0.1]:53', '::1:53x', '10.0.0.1, nope']) {
+      const r = checkOptionValue(d, bad);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.allowed).toMatch(/DNS servers \(ip, ip:port or \[ipv6\]:port\)/);
+    }
+  });
   it('every entry is complete and its default is itself valid', () => {
     for (const d of OPTIONS) {
       expect(d.description.length, d.name).toBeGreaterThan(10);

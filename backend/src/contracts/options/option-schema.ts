@@ -5,6 +5,7 @@
  *
  * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
  */
+import { isIP } from 'node:net';
 import { OPTION_DEFINITIONS } from './option-definitions.js';
 
 /** Schema version of the registry's JSON form; bump when a field changes meaning. */
@@ -73,6 +74,8 @@ export interface OptionDefinition {
   readonly max?: number;
   readonly values?: readonly (string | number)[];
   readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
+  /** For `list` options whose items are not names: `dns-server` = ip, ip:port or [ipv6]:port. */
+  readonly listItem?: 'dns-server';
   /** What is allowed, in words, when the type's generic wording would mislead (used in error messages). */
   readonly allowedHint?: string;
   readonly takesEffect: TakesEffect;
@@ -155,6 +158,16 @@ export type OptionValueCheck =
   | { readonly ok: false; readonly code: 'invalid-type' | 'out-of-range' | 'invalid-value'; readonly allowed: string };
 
 const INT_RE = /^[+-]?\d+$/;
+
+/** ip, ip:port (IPv4) or [ipv6]:port, as the worker's DNS client takes them. */
+function isDnsServer(s: string): boolean {
+  const port = (p: string | undefined): boolean => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535);
+  const br = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (br) return isIP(br[1]!) === 6 && port(br[2]);
+  if (isIP(s) !== 0) return true;
+  const hp = /^([^:]+):(\d+)$/.exec(s);
+  return hp !== null && isIP(hp[1]!) === 4 && port(hp[2]);
+}
 const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)$/;
 
 /** What the schema allows for `def`, in words, for error messages. */
@@ -169,7 +182,7 @@ export function describeAllowed(def: OptionDefinition): string {
     case 'enum':
       return `one of ${(def.values ?? []).join(', ')}`;
     case 'list':
-      return 'a comma-separated list of names';
+      return def.listItem === 'dns-server' ? 'a comma-separated list of DNS servers (ip, ip:port or [ipv6]:port)' : 'a comma-separated list of names';
     case 'host-port':
       return 'host:port (for example proxy.example.com:5060)';
     case 'sip-contact':
@@ -319,6 +332,7 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
     case 'list': {
       if (typeof raw !== 'string') return bad('invalid-type');
       const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      if (def.listItem === 'dns-server' && !items.every(isDnsServer)) return bad('invalid-value');
       return { ok: true, value: items };
     }
     case 'host-port': {

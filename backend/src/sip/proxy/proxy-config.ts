@@ -65,6 +65,8 @@ export interface ProxyRuntimeConfig {
   advertisedHost: string;
   /** `resolve-host`: put the resolved address rather than the host name in Via. */
   resolveHost: boolean;
+  /** `dns-servers` (ip, ip:port, [ipv6]:port) for RFC 3263 lookups; empty uses the system's (resolv.conf). */
+  dnsServers?: readonly string[];
   /** `sipproxy-role` (alias `siproxy-role`): only 10 (standalone) is served. */
   role: number;
   /** `sip-ip-tos`: 256 leaves the system default. */

@@ -50,6 +50,8 @@ export interface ProxyStats {
   activeContexts: number;
   /** Connections reopened to resend a request after the old one died under it (keep-alive feature). */
   reopened: number;
+  /** Requests sent on to the next RFC 3263 candidate (SRV target or address) after a timeout, transport error or 503. */
+  nextHopRetries: number;
 }
 
 export interface ProxyCoreOptions {
@@ -98,6 +100,7 @@ export class ProxyCore {
     statelessForwards: 0,
     activeContexts: 0,
     reopened: 0,
+    nextHopRetries: 0,
   };
   config: ProxyRuntimeConfig;
   readonly tl: TransactionLayer;
@@ -479,6 +482,11 @@ export class ProxyCore {
     );
   }
 
+  /** RFC 3263 §4: every candidate for a name, best first (empty when it does not resolve). */
+  resolveHops(hop: Hop, done: (list: readonly ResolvedHop[]) => void): void {
+    this.resolver.resolve({ host: hop.host, port: hop.port, transport: hop.transport }).then(done, () => done([]));
+  }
+
   /** The outgoing request for one branch (§16.6 steps 1-8). */
   buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy = true, flow?: ResponseContext): SipRequest {
     const out = copy ? template.clone() : template;
@@ -641,6 +649,9 @@ export class ResponseContext implements ServerTransactionUser {
   inToken: string | undefined;
   outToken: string | undefined;
   private reopened = false;
+  /** RFC 3263 §4.3: the resolved candidates not tried yet, and the name they came from (TLS identity). */
+  private alternates: ResolvedHop[] | undefined;
+  private alternatesName: string | undefined;
 
   /** Resolves the target and starts a branch; pairInfo enables failover to the other server of the pair. */
   forwardTo(target: Hop, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean): void {
@@ -651,7 +662,31 @@ export class ResponseContext implements ServerTransactionUser {
       return;
     }
     // A resolved name is the TLS identity the next hop's certificate must carry (RFC 5922 §7.2).
-    this.proxy.resolveHop(target, (hop) => this.startBranch(hop, pairInfo, isRetry, target.host));
+    this.proxy.resolveHops(target, (list) => {
+      // HA pairs fail over between their own two servers; other names keep their further candidates (§4.3).
+      if (!pairInfo && list.length > 1) {
+        this.alternates = list.slice(1);
+        this.alternatesName = target.host;
+      }
+      this.startBranch(list[0], pairInfo, isRetry, target.host);
+    });
+  }
+
+  /** True while an RFC 3263 candidate is left to try if this branch fails. */
+  get hasAlternates(): boolean {
+    return this.alternates !== undefined && this.alternates.length > 0;
+  }
+
+  /**
+   * RFC 3263 §4.3: a timeout, a transport failure or a 503 from one candidate sends the request on to the next
+   * one, as a new client transaction (new branch). Not after a CANCEL or a final response, nor for flows.
+   */
+  private tryAlternate(branch: Branch): boolean {
+    if (branch.pairInfo || !this.hasAlternates || this.cancelled || this.finalSent || this.flowDest) return false;
+    const next = this.alternates!.shift()!;
+    this.proxy.stats.nextHopRetries++;
+    this.startBranch(next, undefined, false, this.alternatesName);
+    return true;
   }
 
   private startBranch(resolved: ResolvedHop | undefined, pairInfo: { pair: HaPair; role: ServerRole } | undefined, isRetry: boolean, serverName?: string): void {
@@ -685,7 +720,7 @@ export class ResponseContext implements ServerTransactionUser {
     }
     // The template is kept intact only when a failover retry may still need it.
     const mayRetry = !isRetry && info !== undefined && this.proxy.config.failover.enabled && info.pair.other(info.role) !== undefined;
-    const out = this.proxy.buildOutgoing(template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen(), this);
+    const out = this.proxy.buildOutgoing(template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen() || this.hasAlternates, this);
     const branch = new Branch(this, hop, info, isRetry);
     branch.dest = this.flowDest ?? toDestination(hop, replaced ? undefined : serverName);
     this.branches.push(branch);
@@ -719,6 +754,11 @@ export class ResponseContext implements ServerTransactionUser {
     }
     if (this.finalSent) return;
     if (status === 503 && branch.pairInfo && this.tryFailover(branch, 'forward-503', 503)) return;
+    if (status === 503 && this.hasAlternates) {
+      // Kept as the best so far in case every other candidate fails too.
+      if (!this.best || betterResponse(this.best.status, status)) this.best = resp;
+      if (this.tryAlternate(branch)) return;
+    }
     if (status >= 600) for (const b of this.branches) if (b !== branch) b.cancel();
     if (!this.best || betterResponse(this.best.status, status)) this.best = resp;
     this.maybeFinish();
@@ -731,6 +771,7 @@ export class ResponseContext implements ServerTransactionUser {
       return;
     }
     if (branch.pairInfo && !branch.gotResponse && this.tryFailover(branch, 'forward-timeout')) return;
+    if (!branch.gotResponse && this.tryAlternate(branch)) return;
     if (!this.best) this.bestCode = 408;
     this.maybeFinish();
   }
@@ -739,6 +780,7 @@ export class ResponseContext implements ServerTransactionUser {
   onBranchTransportError(branch: Branch): void {
     if (branch.pairInfo && this.tryFailover(branch, 'forward-transport-error')) return;
     if (this.tryReopen(branch)) return;
+    if (this.tryAlternate(branch)) return;
     if (!this.best && this.bestCode !== 408) this.bestCode = 503;
     this.maybeFinish();
   }
@@ -880,7 +922,9 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     this.out = out;
     const proxy = this.ctx.proxy;
     const timers = proxy.tl.timers;
-    if (this.pairInfo && !this.isRetry && proxy.config.failover.enabled && this.pairInfo.pair.other(this.pairInfo.role)) {
+    // The short no-answer timeout: for a pair with a backup, and for a name with another RFC 3263 candidate left.
+    const other = this.pairInfo ? !this.isRetry && this.pairInfo.pair.other(this.pairInfo.role) !== undefined : this.ctx.hasAlternates;
+    if (other && proxy.config.failover.enabled) {
       this.timerF = timers.create(this, TIMER_FAILOVER);
       timers.start(this.timerF, proxy.config.failover.timeoutMs);
     }
