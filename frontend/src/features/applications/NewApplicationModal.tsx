@@ -5,7 +5,7 @@ import { Button, Center, Group, Loader, Modal, MultiSelect, NumberInput, Radio, 
 import { configApi, type NewApplication } from '../../api/config';
 import { notifySuccess } from '../../lib/notify';
 import { ChangesTable } from '../config-edit/ChangesTable';
-import { CommitProblems, useCommitDialog } from '../config-edit/useCommitDialog';
+import { CommitProblems, ReviewFooter, useCommitDialog } from '../config-edit/useCommitDialog';
 import { SWITCHES_KEY } from '../switches/SwitchesPage';
 import { APPLICATIONS_KEY } from './keys';
 import { backupCandidates, primaries } from './references';
@@ -197,20 +197,7 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
               <ChangesTable changes={flow.preview.changes} label="Pending changes" />
             </Stack>
           ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={reviewing ? flow.back : close} disabled={flow.phase === 'saving'}>
-              {reviewing ? 'Back' : 'Cancel'}
-            </Button>
-            {reviewing ? (
-              <Button type="submit" loading={flow.phase === 'saving'}>
-                Create application
-              </Button>
-            ) : (
-              <Button type="submit" disabled={!ready} loading={flow.phase === 'checking'}>
-                Review
-              </Button>
-            )}
-          </Group>
+          <ReviewFooter flow={flow} reviewing={reviewing} ready={ready} onCancel={close} submitLabel="Create application" />
         </Stack>
       </form>
     </Modal>

@@ -139,3 +139,23 @@ export function CommitProblems({ flow, title, onReload }: { flow: CommitDialog; 
     </>
   );
 }
+
+/** The buttons of a create dialog: Cancel/Review, then Back/submit once the dry run's changes are shown. */
+export function ReviewFooter({ flow, reviewing, ready, onCancel, submitLabel }: { flow: CommitDialog; reviewing: boolean; ready: boolean; onCancel: () => void; submitLabel: string }) {
+  return (
+    <Group justify="flex-end">
+      <Button variant="default" onClick={reviewing ? flow.back : onCancel} disabled={flow.phase === 'saving'}>
+        {reviewing ? 'Back' : 'Cancel'}
+      </Button>
+      {reviewing ? (
+        <Button type="submit" loading={flow.phase === 'saving'}>
+          {submitLabel}
+        </Button>
+      ) : (
+        <Button type="submit" disabled={!ready} loading={flow.phase === 'checking'}>
+          Review
+        </Button>
+      )}
+    </Group>
+  );
+}

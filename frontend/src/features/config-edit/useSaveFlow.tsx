@@ -5,6 +5,7 @@ import { isApiError } from '../../api';
 import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api/config';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { ChangesTable } from './ChangesTable';
+import { ErrorList } from './useCommitDialog';
 import { useOptionSchema } from '../options/useOptionSchema';
 
 export interface SaveFlowOptions {
@@ -166,21 +167,7 @@ export function useSaveFlow(opts: SaveFlowOptions) {
               </>
             ) : null}
             {others.length > 0 ? (
-              <List size="sm" spacing={2} data-testid="other-errors">
-                {others.map((e, i) => (
-                  <List.Item key={`${e.path}-${i}`}>
-                    {e.object ? (
-                      <b>
-                        {e.object.kind} {e.object.name}
-                        {e.field ? ` · ${e.field}` : ''}:{' '}
-                      </b>
-                    ) : e.path ? (
-                      <b>{e.path}: </b>
-                    ) : null}
-                    {e.message}
-                  </List.Item>
-                ))}
-              </List>
+              <ErrorList errors={others} testId="other-errors" />
             ) : null}
           </Stack>
         </Alert>

@@ -7,7 +7,7 @@ import { notifySuccess } from '../../lib/notify';
 import { APPLICATIONS_KEY } from '../applications/keys';
 import { primaries } from '../applications/references';
 import { ChangesTable } from '../config-edit/ChangesTable';
-import { CommitProblems, useCommitDialog } from '../config-edit/useCommitDialog';
+import { CommitProblems, ReviewFooter, useCommitDialog } from '../config-edit/useCommitDialog';
 import { SWITCHES_KEY } from './SwitchesPage';
 
 /** "New switch": a site served by the primary of an HA pair; it starts empty (its sip-outbound-proxy DN comes first). */
@@ -78,20 +78,7 @@ export function NewSwitchModal({ opened, onClose }: { opened: boolean; onClose: 
             </Center>
           ) : null}
           {reviewing && flow.preview ? <ChangesTable changes={flow.preview.changes} label="Pending changes" /> : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={reviewing ? flow.back : close} disabled={flow.phase === 'saving'}>
-              {reviewing ? 'Back' : 'Cancel'}
-            </Button>
-            {reviewing ? (
-              <Button type="submit" loading={flow.phase === 'saving'}>
-                Create switch
-              </Button>
-            ) : (
-              <Button type="submit" disabled={!ready} loading={flow.phase === 'checking'}>
-                Review
-              </Button>
-            )}
-          </Group>
+          <ReviewFooter flow={flow} reviewing={reviewing} ready={ready} onCancel={close} submitLabel="Create switch" />
         </Stack>
       </form>
     </Modal>
