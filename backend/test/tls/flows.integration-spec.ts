@@ -226,9 +226,11 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
   it('is reopened at once and the request resent; a peer that cannot be reached again gets the call released', async () => {
     const uas = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
     let n = 0;
+    const branches: (string | undefined)[] = [];
     uas.responder = (req, ep) => {
       if (req.method !== 'INVITE') return ep.reply(req, 200);
       n++;
+      branches.push(req.topVia()?.branch);
       if (n === 1) {
         ep.reply(req, 180, [], 'Ringing');
         setTimeout(() => ep.socket!.destroy(), 100); // dies while the INVITE is ringing
@@ -241,6 +243,9 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
       await server.waitFor(isResp(200, 'INVITE'), 5000);
       expect(uas.endpoints.length).toBe(2);
       expect(proxy.worker.status().transport.stream.connected).toBe(2);
+      // Resent as a retransmission (same Via branch), so a peer that got the first copy does not answer 482.
+      expect(branches).toHaveLength(2);
+      expect(branches[1]).toBe(branches[0]);
 
       // Now the peer dies and does not come back: the caller gets an error final response.
       n = 0;

@@ -776,10 +776,10 @@ export class ResponseContext implements ServerTransactionUser {
     this.maybeFinish();
   }
 
-  /** §16.9: a transport error counts as a 503 for this branch. */
-  onBranchTransportError(branch: Branch): void {
+  /** §16.9: a transport error counts as a 503 for this branch. `sent` is the request the branch had sent. */
+  onBranchTransportError(branch: Branch, sent?: SipRequest): void {
     if (branch.pairInfo && this.tryFailover(branch, 'forward-transport-error')) return;
-    if (this.tryReopen(branch)) return;
+    if (this.tryReopen(branch, sent)) return;
     if (this.tryAlternate(branch)) return;
     if (!this.best && this.bestCode !== 408) this.bestCode = 503;
     this.maybeFinish();
@@ -789,18 +789,25 @@ export class ResponseContext implements ServerTransactionUser {
 
   /**
    * The guide's keep-alive feature: a TCP/TLS connection that died under this active transaction is reopened at
-   * once and the request resent (a new connection, a new branch). Not for SIP Servers (VoIP Service DNs: the
-   * guide's limitation; failover covers them) nor for RFC 5626 flows (430 territory: the UA must re-register).
+   * once and the request resent. Not for SIP Servers (VoIP Service DNs: the guide's limitation; failover covers
+   * them) nor for RFC 5626 flows (430 territory: the UA must re-register).
    */
   private mayReopen(): boolean {
     return this.proxy.config.tcpKeepAlive && !this.reopened && this.flowDest === undefined;
   }
 
-  private tryReopen(branch: Branch): boolean {
-    if (!this.mayReopen() || branch.hop.transport === 'udp' || branch.pairInfo || this.cancelled || this.finalSent) return false;
+  private tryReopen(branch: Branch, sent: SipRequest | undefined): boolean {
+    if (!sent || !this.mayReopen() || branch.hop.transport === 'udp' || branch.pairInfo || this.cancelled || this.finalSent) return false;
     this.reopened = true;
     this.proxy.stats.reopened++;
-    this.startBranch(branch.hop, undefined, true, branch.dest?.tlsServerName);
+    // The same request with the same Via branch, on a new connection: to the next hop it is a retransmission
+    // (§17.2.3 matches it to the transaction the first copy started, whose last response comes back), where a
+    // new branch would be a second request it must refuse as merged (§8.2.2.2, 482) if the first copy arrived.
+    const again = new Branch(this, branch.hop, undefined, true);
+    again.dest = branch.dest;
+    this.branches.push(again);
+    // After the failed transaction has left the table (it is terminated right after this callback returns).
+    queueMicrotask(() => again.start(sent));
     return true;
   }
 
@@ -970,8 +977,9 @@ export class Branch implements ClientTransactionUser, TimerTarget {
 
   onTransportError(): void {
     if (this.complete) return;
+    const sent = this.out;
     this.finishBranch();
-    this.ctx.onBranchTransportError(this);
+    this.ctx.onBranchTransportError(this, sent);
   }
 
   onTerminated(_tx: ClientTransactionBase): void {
