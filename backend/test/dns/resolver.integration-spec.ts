@@ -291,7 +291,7 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
 });
 
 describe('RFC 3263 §4.3 next candidate, through a proxy worker over real sockets (dns-servers -> dnsmasq)', () => {
-  it('a silent first SRV target is left after the failover timeout and a 503 from one goes on to the next; the caller gets the 200', async () => {
+  it('an INVITE to a silent first SRV target goes on to the next after failover-timeout, a MESSAGE answered 503 too; the caller gets the 200', async () => {
     // SIP Server (a known pair server) -> proxy -> sip:2000@<name>: the Request-URI decides, resolved by SRV.
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
     const live = await udpEndpoint({ host: '127.0.0.1', port: 0 });
@@ -315,14 +315,15 @@ describe('RFC 3263 §4.3 next candidate, through a proxy worker over real socket
       failover: { enabled: true, timeoutMs: 500 },
     });
     server.udp!.to.port = proxy.port;
-    const send = async (host: string): Promise<SipResponse> => {
+    const send = async (host: string, method: string): Promise<SipResponse> => {
       const callId = `fo-${host}-${Date.now()}`;
-      server.send(request('MESSAGE', `sip:2000@${host}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: `<sip:2000@${host}>` }));
+      server.send(request(method, `sip:2000@${host}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: `<sip:2000@${host}>` }));
       return (await server.waitFor((m) => !isRequest(m) && m.status >= 200 && m.callId === callId, 10_000)) as SipResponse;
     };
     try {
-      expect((await send('silent.fo.test')).status).toBe(200);
-      expect((await send('busy.fo.test')).status).toBe(200);
+      // An INVITE with no answer at all (not even 100) leaves its candidate after failover-timeout.
+      expect((await send('silent.fo.test', 'INVITE')).status).toBe(200);
+      expect((await send('busy.fo.test', 'MESSAGE')).status).toBe(200);
       // The 503 was not relayed; the busy target saw the request once, the live one twice, each on its own branch.
       expect(busy.received.filter(isRequest).length).toBe(1);
       const got = live.received.filter(isRequest) as SipRequest[];

@@ -121,7 +121,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'failover-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 1000, defaultText: '1000', validValuesText: '100-32000', min: 100, max: 32000, unit: 'milliseconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
-    description: 'Time without any response after which a request forwarded to one server of an HA pair is retried on the other (and one sent to a name with several RFC 3263 candidates goes on to the next).',
+    description: 'Time without any response after which a request forwarded to one server of an HA pair is retried on the other (and an INVITE sent to a name with several RFC 3263 candidates goes on to the next).',
     extension: true, source: PRODUCT,
     note: 'Upper bound is Timer B/F (64*T1 = 32 s): past it the client transaction has timed out anyway. The RFC 3263 §4.3 use is ours: Timer B would hold a call 32 s on a dead SRV target.',
   },
