@@ -1,4 +1,4 @@
-import type { SipParseError } from './errors.js';
+import type { SipParseError } from './parse-error.js';
 import type { SipMessage } from './message.js';
 import { type ParserLimits, parseFramed, resolveLimits, tooLarge } from './parse.js';
 

@@ -17,7 +17,8 @@ export { SipRequest, SipResponse, type SipMessage, type CSeq, isRequest, isRespo
 export { Headers, HeaderField, type HeadSource, canonicalKey, isListHeader, splitList } from './headers.js';
 export { SipUri, NameAddr, type Params, parseUri, parseNameAddr, parseNameAddrList, parseGenericParams, unescapeUriPart } from './uri.js';
 export { Via, parseVia, parseViaList } from './via.js';
-export { type SipParseError, type SipParseErrorCode, SipHeaderError } from './errors.js';
+export { type SipParseErrorCode, SipHeaderError } from './errors.js';
+export type { SipParseError } from './parse-error.js';
 export { type ParserLimits, type ParseResult, DEFAULT_LIMITS, parseMessage } from './parse.js';
 export { StreamFramer, type FramerEvent } from './framer.js';
 export { serialize } from './serialize.js';

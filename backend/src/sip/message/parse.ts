@@ -1,6 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { TOKEN, WORD, isToken, parseDigits, trimWs } from './chars.js';
-import type { SipParseError, SipParseErrorCode } from './errors.js';
+import type { SipParseErrorCode } from './errors.js';
+import type { SipParseError } from './parse-error.js';
 import { HeaderField, type HeadSource, Headers, type KnownName, canonicalKey, knownExact, matchKnownName } from './headers.js';
 import { type SipMessage, SipRequest, SipResponse, parseCSeq } from './message.js';
 import { parseNameAddr, parseUri } from './uri.js';

@@ -1,5 +1,6 @@
 import { isToken, parseDigits, trimWs } from './chars.js';
-import { SipHeaderError, type SipParseError, type SipParseErrorCode } from './errors.js';
+import { SipHeaderError, type SipParseErrorCode } from './errors.js';
+import type { SipParseError } from './parse-error.js';
 import { type SipMessage, SipRequest } from './message.js';
 
 /** Options for {@link validateMessage}. */
