@@ -119,7 +119,7 @@ describe('transport layer on loopback', () => {
     const msg = parseOne(res!) as SipResponse;
     expect(msg.status).toBe(200);
     const via = msg.topVia()!;
-    expect(via.received).toBe('[::1]'); // bracketed: see via-received.ts
+    expect(via.received).toBe('::1'); // bare, RFC 3261 §25.1 (see via-received.ts)
     expect(typeof via.rport).toBe('number');
 
     const sock = await tcpConnect('::1', uas.port('tcp', 6));

@@ -45,10 +45,12 @@ describe('received/rport (RFC 3261 §18.2.1, RFC 3581 §4)', () => {
     expect(v.branch).toBe('z9hG4bK1');
   });
 
-  it('IPv6: compares without brackets, writes received as a reference the parser reads', () => {
+  it('IPv6: compares without brackets, writes received bare (RFC 3261 §25.1) and reads it back; reads a bracketed one too', () => {
     const m = req('SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;rport');
     applyReceivedRport(m, '::1', 40000);
-    expect(m.topVia()!.received).toBe('[::1]');
+    expect(m.headers.get('via')).toBe('SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;received=::1;rport=40000');
+    expect(m.topVia()!.received).toBe('::1');
+    expect(normalizeAddress(req('SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1;received=[2001:DB8::1]').topVia()!.received!)).toBe('2001:db8::1');
     expect(normalizeAddress(m.topVia()!.received!)).toBe('::1');
     expect(m.topVia()!.rport).toBe(40000);
     expect(normalizeAddress('[2001:DB8::1]')).toBe('2001:db8::1');

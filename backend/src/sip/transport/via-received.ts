@@ -67,11 +67,9 @@ export function applyReceivedRport(request: SipRequest, sourceAddress: string, s
   const values = request.headers.getAll('Via');
   const top = values[0];
   if (top === undefined) return false;
-  // RFC 3261 §25.1 wants IPv6 `received` without brackets, but the shared message parser only
-  // accepts IPv6 generic-param values as references; RFC 5118 §4.5 asks receivers to accept both,
-  // so write the bracketed form that every parser (ours included) reads.
-  const received = src.includes(':') ? '[' + src + ']' : src;
-  const rewritten = rewriteViaValue(top, received, wantsRport ? sourcePort : undefined);
+  // RFC 3261 §25.1: via-received = IPv4address / IPv6address, so an IPv6 source is written bare. Our parser
+  // reads both forms (RFC 5118 §4.5 asks receivers to, since bracketed ones are common in the wild).
+  const rewritten = rewriteViaValue(top, src, wantsRport ? sourcePort : undefined);
   request.headers.removeFirstValue('Via');
   request.headers.prepend('Via', rewritten);
   return true;
