@@ -263,6 +263,7 @@ export class ProxyWorker {
       local: { advertisedHost: advertised, aliases, ports, viaPorts, group: shared },
       events: { pairChanged: (p, c) => ref.worker?.pairChanged(p, c) },
     });
+    flows.keepPersistent(config, transport, (h, done) => proxy.resolveHop(h, done));
     const worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
     ref.worker = worker;
     worker.configured = config;

@@ -10,6 +10,8 @@ import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMateri
 import { FlowRegistry } from '../sip/proxy/flow-registry.js';
 import { EdgeOutbound } from '../sip/proxy/outbound.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import type { Hop } from '../sip/routing/router.js';
+import type { ResolvedHop } from '../sip/proxy/resolver.js';
 
 export interface WorkerTls {
   /** TLS listener specs (empty when the application has no tls-port). */
@@ -55,7 +57,7 @@ export class WorkerFlows {
   readonly registry: FlowRegistry;
   readonly outbound: EdgeOutbound;
   private readonly timer: NodeJS.Timeout;
-  private readonly keeper: NodeJS.Timeout | undefined;
+  private keeper: NodeJS.Timeout | undefined;
 
   constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }) {
     this.registry = new FlowRegistry({
@@ -68,18 +70,27 @@ export class WorkerFlows {
     // One sweep for every flow: Flow-Timer values are seconds, a 1 s resolution is plenty.
     this.timer = setInterval(() => this.registry.sweep(), 1000);
     this.timer.unref();
-    // persistent-next-hop-connection (Dialogic's persistent connection to the outbound proxy, seeds/000): open the
-    // TCP/TLS connection to every SIP Server at start and keep it from the idle sweep with RFC 5626 CRLFCRLF pings
-    // (a write reopens it when it was lost). Requests reuse it (the connection manager finds it by address).
+  }
+
+  /**
+   * persistent-next-hop-connection (Dialogic's persistent connection to the outbound proxy, seeds/000): opens the
+   * TCP/TLS connection to every SIP Server at start and keeps it from the idle sweep with RFC 5626 CRLFCRLF pings
+   * (a write reopens it when it was lost). A server named by host name is resolved the way requests resolve it
+   * (`resolve`, the proxy's RFC 3263 resolver) and its TLS identity checked against that name, so requests find
+   * this very connection (by address and verified name) instead of opening another.
+   */
+  keepPersistent(config: ProxyRuntimeConfig, transport: TransportLayer, resolve: (hop: Hop, done: (h: ResolvedHop | undefined) => void) => void): void {
     const hops = persistentHops(config);
-    if (hops.length) {
-      const keep = (): void => {
-        for (const h of hops) transport.send(PING, isIP(h.host) ? h : { ...h, tlsServerName: h.host });
-      };
-      keep();
-      this.keeper = setInterval(keep, 30_000);
-      this.keeper.unref();
-    }
+    if (!hops.length) return;
+    const keep = (): void => {
+      for (const h of hops) {
+        if (isIP(h.host)) transport.send(PING, h);
+        else resolve(h, (r) => r && transport.send(PING, { transport: r.transport, host: r.host, port: r.port, tlsServerName: h.host }));
+      }
+    };
+    keep();
+    this.keeper = setInterval(keep, 30_000);
+    this.keeper.unref();
   }
 
   /** flow-timer (next REGISTER) and flow-timer-grace-period (immediately). */

@@ -268,17 +268,18 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
 });
 
 describe('persistent-next-hop-connection', () => {
-  it('opens the TLS connection to the SIP Server at start and reuses it for requests; off when false', async () => {
-    for (const persistent of [true, false]) {
+  it('opens the TLS connection to the SIP Server at start and reuses it for requests, also for a server named by host name; off when false', async () => {
+    for (const [persistent, host] of [[true, '127.0.0.1'], [false, '127.0.0.1'], [true, 'localhost']] as const) {
       const srv = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
       srv.responder = (req, ep) => ep.reply(req, 200);
-      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', srv.port, 'tls'), persistentNextHop: persistent });
+      // localhost: resolved like requests resolve it, so the request finds the kept connection (address + name).
+      const proxy = await startTlsProxy(pki, { ...servingPair(host, srv.port, 'tls'), persistentNextHop: persistent });
       const tlsPort = proxy.worker.config.tlsPort!;
       try {
         await sleep(500);
         expect(srv.endpoints.length).toBe(persistent ? 1 : 0);
         const ua = await tlsConnect(tlsPort, { ca: pki.pem(pki.ca) });
-        ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tlsPort}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `persist-${persistent}` }));
+        ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tlsPort}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `persist-${persistent}-${host}` }));
         await ua.waitFor(isResp(200, 'MESSAGE'));
         ua.close();
         // The request went over the connection opened at start (one connection either way).
