@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Center, Group, Loader, Modal, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Center, Group, Loader, Modal, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { configApi, type NewApplication } from '../../api/config';
 import { notifySuccess } from '../../lib/notify';
 import { ChangesTable } from '../config-edit/ChangesTable';

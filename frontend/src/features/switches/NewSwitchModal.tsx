@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Center, Group, Loader, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Center, Loader, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { configApi } from '../../api/config';
 import { notifySuccess } from '../../lib/notify';
 import { APPLICATIONS_KEY } from '../applications/keys';
