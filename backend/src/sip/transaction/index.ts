@@ -19,6 +19,8 @@ export { FakeTimers, Timer, TimerWheel, type TimerScheduler, type TimerTarget, t
 export { MAGIC_COOKIE, clientKey, serverKey } from './transaction-key.js';
 export {
   DEFAULT_TIMER_CONFIG,
+  TransactionError,
+  type TransactionErrorCode,
   type ClientTransactionBase,
   type ClientTransactionUser,
   type ServerTransactionBase,

@@ -35,7 +35,7 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr1' }), UDP_SOURCE);
     txs[0]!.respond(createResponse(reqs[0]!, 486, 'Busy Here', 'uas'));
     expect(txs[0]!.state).toBe('completed');
-    expect(() => txs[0]!.request).toThrow(/released/);
+    expect(() => txs[0]!.request).toThrow(expect.objectContaining({ name: 'TransactionError', code: 'REQUEST_RELEASED' }));
     expect(txs[0]!.lastStatus).toBe(486);
     const first = transport.sent[0]!.text;
     timers.advance(500); // Timer G

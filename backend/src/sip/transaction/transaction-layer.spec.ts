@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createResponse } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
+import { TransactionError } from './transaction-types.js';
 import { FakeTransport, UDP_SOURCE, request } from './testing.js';
 
 describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback)', () => {
@@ -77,12 +78,21 @@ describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback
     expect(txs).toHaveLength(2);
   });
 
-  it('sendRequest refuses ACK and requests without a branch, and duplicate transactions', () => {
+  it('sendRequest refuses ACK and requests without a branch, and duplicate transactions, each with its code', () => {
     const dest = { transport: 'udp' as const, host: '192.0.2.5', port: 5060 };
-    expect(() => layer.sendRequest(request({ method: 'ACK' }), dest)).toThrow(/ACK/);
-    expect(() => layer.sendRequest(request({ method: 'OPTIONS', branch: '' }), dest)).toThrow(/branch/);
+    const codeOf = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(TransactionError);
+        return (e as TransactionError).code;
+      }
+      return undefined;
+    };
+    expect(codeOf(() => layer.sendRequest(request({ method: 'ACK' }), dest))).toBe('ACK_IN_TRANSACTION');
+    expect(codeOf(() => layer.sendRequest(request({ method: 'OPTIONS', branch: '' }), dest))).toBe('NO_BRANCH');
     layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKdup' }), dest);
-    expect(() => layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKdup' }), dest)).toThrow(/exists/);
+    expect(codeOf(() => layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKdup' }), dest))).toBe('DUPLICATE_TRANSACTION');
     expect(layer.findClientTransaction('z9hG4bKdup', 'OPTIONS')?.kind).toBe('nict');
   });
 

@@ -14,6 +14,7 @@ import { clientKey, clientKeyForResponse, isLegacyKey, legacyToTagMatches, serve
 import { detach } from './retain.js';
 import {
   DEFAULT_TIMER_CONFIG,
+  TransactionError,
   type ClientTransactionBase,
   type ClientTransactionUser,
   type ServerTransactionBase,
@@ -97,13 +98,13 @@ export class TransactionLayer implements TransactionContext {
    */
   sendRequest(request: SipRequest, destination: Destination, user?: ClientTransactionUser): ClientTransaction {
     const method = request.method;
-    if (method === 'ACK') throw new Error('ACK is not sent in a client transaction (use sendStateless)');
+    if (method === 'ACK') throw new TransactionError('ACK_IN_TRANSACTION', 'ACK is not sent in a client transaction (use sendStateless)');
     const viaBranch = request.topVia()?.branch;
-    if (!viaBranch) throw new Error('request has no top Via branch');
+    if (!viaBranch) throw new TransactionError('NO_BRANCH', 'request has no top Via branch');
     // Kept for the transaction's life: copies that do not pin the request's header text.
     const branch = detach(viaBranch);
     const key = detach(clientKey(branch, method));
-    if (this.clients.has(key)) throw new Error(`client transaction ${key} already exists`);
+    if (this.clients.has(key)) throw new TransactionError('DUPLICATE_TRANSACTION', `client transaction ${key} already exists`);
     const tx =
       method === 'INVITE'
         ? new InviteClientTransaction(this, request, destination, branch, key, user)

@@ -57,12 +57,26 @@ const MACHINE_NAMES = {
   nist: 'non-INVITE server',
 } as const;
 
+/** Why the transaction layer refused a call from its user (a programming error in the TU, not a network fault). */
+export type TransactionErrorCode = 'REQUEST_RELEASED' | 'ACK_IN_TRANSACTION' | 'NO_BRANCH' | 'DUPLICATE_TRANSACTION';
+
+/** Thrown by the transaction layer (RFC 3261 §17) when its user asks for something §17 does not allow. */
+export class TransactionError extends Error {
+  constructor(
+    readonly code: TransactionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransactionError';
+  }
+}
+
 /**
  * Thrown when `request` is read after the transaction released it: §17.1 / §17.2 keep only what retransmissions
  * need once the final response has passed (see ClientTransactionBase / ServerTransactionBase `request`).
  */
 export function requestReleased(kind: keyof typeof MACHINE_NAMES, key: string): never {
-  throw new Error(`${MACHINE_NAMES[kind]} transaction ${key}: request released after the final response`);
+  throw new TransactionError('REQUEST_RELEASED', `${MACHINE_NAMES[kind]} transaction ${key}: request released after the final response`);
 }
 
 /** What a transaction needs from its layer. Implemented by `TransactionLayer`. */
