@@ -5,7 +5,7 @@
  *
  * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
  */
-import { isIP } from 'node:net';
+import { parseServer } from '../../sip/proxy/dns-client.js';
 import { OPTION_DEFINITIONS } from './option-definitions.js';
 
 /** Schema version of the registry's JSON form; bump when a field changes meaning. */
@@ -159,14 +159,14 @@ export type OptionValueCheck =
 
 const INT_RE = /^[+-]?\d+$/;
 
-/** ip, ip:port (IPv4) or [ipv6]:port, as the worker's DNS client takes them. */
+/** ip, ip:port (IPv4) or [ipv6]:port: whatever the worker's DNS client accepts (its own parser decides). */
 function isDnsServer(s: string): boolean {
-  const port = (p: string | undefined): boolean => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535);
-  const br = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
-  if (br) return isIP(br[1]!) === 6 && port(br[2]);
-  if (isIP(s) !== 0) return true;
-  const hp = /^([^:]+):(\d+)$/.exec(s);
-  return hp !== null && isIP(hp[1]!) === 4 && port(hp[2]);
+  try {
+    parseServer(s);
+    return true;
+  } catch {
+    return false;
+  }
 }
 const HOST_RE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)$/;
 

@@ -12,6 +12,7 @@ import type { Destination, MessageSource, TransportErrorSink } from './types.js'
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
 import { applyKeepAlive, type TcpKeepAliveOptions } from './keepalive.js';
 import { setIpTos, socketFd, type SocketOptionResult } from './socket-options.js';
+import { tlsIdentityName } from './tls-context.js';
 
 export type StreamProtocol = 'tcp' | 'tls';
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -289,10 +290,7 @@ export class ConnectionManager {
         return undefined;
       }
     }
-    if (!conn) {
-      const reusable = transport === 'tls' ? this.findTls(dest) : this.find(transport, dest.host, dest.port);
-      if (reusable) conn = reusable;
-    }
+    conn ??= transport === 'tls' ? this.findTls(dest) : this.find(transport, dest.host, dest.port);
     if (!conn) {
       const opened = this.connect(transport, normalizeAddress(dest.host), dest.port, dest.tlsServerName);
       if (opened instanceof Error) {
@@ -328,7 +326,7 @@ export class ConnectionManager {
    * address would let a connection checked for one carry requests meant for the other.
    */
   private findTls(dest: Destination): Connection | undefined {
-    const name = tlsName(dest.tlsServerName ?? dest.host);
+    const name = tlsIdentityName(dest.tlsServerName ?? dest.host);
     const key = connectionKey('tls', normalizeAddress(dest.host), dest.port);
     const named = this.byTlsName.get(`${key}|${name}`);
     if (named && named.state !== 'closed') return named;
@@ -397,7 +395,7 @@ export class ConnectionManager {
     // tls.connect verifies the certificate against this name before 'secureConnect' (or fails the socket).
     this.register(conn);
     if (transport === 'tls') {
-      const name = tlsName(serverName ?? host);
+      const name = tlsIdentityName(serverName ?? host);
       conn.tlsVerifiedNames = [name];
       this.byTlsName.set(`${conn.key}|${name}`, conn);
     }
@@ -571,8 +569,4 @@ export class ConnectionManager {
       }
     }
   }
-}
-
-function tlsName(host: string): string {
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 }

@@ -188,13 +188,18 @@ function canonicalIp(ip: string): string {
   return [...head, ...fill, ...tail].map((g) => parseInt(g, 16).toString(16)).join(':');
 }
 
+/** The form a next hop's name is compared in (RFC 5922 §7.2): no IPv6 brackets, no root dot, lower case. */
+export function tlsIdentityName(host: string): string {
+  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+}
+
 /**
  * RFC 5922 §7.2: the host name the proxy resolved must equal (case-insensitively, no wildcards) one of the
  * certificate's SIP domain identities. An IP-literal next hop (no name was resolved) must be an IP subjectAltName.
  * Signature of tls.checkServerIdentity.
  */
 export function checkSipServerIdentity(hostname: string, cert: tls.PeerCertificate): Error | undefined {
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = tlsIdentityName(hostname);
   const ids = certificateIdentities(cert);
   if (isIP(host)) {
     const want = canonicalIp(host);
