@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -124,6 +124,27 @@ describe('embedded PostgreSQL (no DATABASE_URL)', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe('embedded PostgreSQL as root, DATA_DIR under a root-only directory', () => {
+  // A clone in /root (0700) or a `mktemp -d` directory: the postgres OS user could not reach DATA_DIR and initdb
+  // failed with EACCES. The start grants search permission (x only) on the blocking directory and says so.
+  it.runIf(process.getuid?.() === 0)('starts, and the root-only parent gains o+x and nothing more', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sipedge-rootonly-'));
+    chmodSync(parent, 0o700);
+    const dataDir = join(parent, 'data');
+    const p = await startProduct({ DATABASE_URL: undefined, DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    try {
+      const health = (await (await p.api('/health')).json()) as { database: { mode: string; up: boolean } };
+      expect(health.database).toMatchObject({ mode: 'embedded', up: true });
+      expect(statSync(parent).mode & 0o777).toBe(0o701);
+      expect(p.output()).toContain(`granted search permission (o+x) on ${parent}`);
+      expect(await p.stop('SIGTERM')).toBe(0);
+    } finally {
+      await p.stop('SIGKILL');
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('embedded PostgreSQL as an ordinary user', () => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, openSync, closeSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export class EmbeddedPostgresError extends Error {
@@ -82,6 +82,7 @@ export class EmbeddedPostgres {
     mkdirSync(this.dataDir, { recursive: true });
     this.claimDataDir();
     this.ids = this.osUser();
+    if (this.ids) for (const path of [this.dataDir, dirname(bins.initdb)]) this.grantSearch(path, this.ids);
     const password = this.password();
 
     if (!existsSync(join(this.dbDir, 'PG_VERSION'))) await this.initialise(bins, password);
@@ -150,6 +151,23 @@ export class EmbeddedPostgres {
     const mode = statSync(this.dataDir).mode & 0o777;
     if ((mode & 0o005) !== 0o005) chmodSync(this.dataDir, mode | 0o005);
     return ids;
+  }
+
+  /**
+   * The postgres OS user must be able to walk down to the binaries and the data directory. A clone in a root-only
+   * directory (`/root` is 0700, so is `mktemp -d`) would make initdb fail with EACCES: grant search only (x, not
+   * read) on each directory on the way that blocks it, and say so, as DATA_DIR itself already gets o+rx.
+   */
+  private grantSearch(path: string, ids: { uid: number; gid: number }): void {
+    for (let dir = resolve(path); ; dir = dirname(dir)) {
+      const st = statSync(dir);
+      const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
+      if ((st.mode & bit) === 0) {
+        chmodSync(dir, (st.mode & 0o7777) | bit);
+        this.log(`granted search permission (${bit === 0o001 ? 'o' : bit === 0o010 ? 'g' : 'u'}+x) on ${dir} so the postgres OS user can reach ${path}`);
+      }
+      if (dirname(dir) === dir) return;
+    }
   }
 
   private chownTree(): void {
