@@ -11,3 +11,4 @@ export * from './effective-config.js';
 export { loadConfigDocument } from './load.js';
 export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';
+export * from './log-events.js';

@@ -1,5 +1,5 @@
 import type { ConfigDocument } from '../../../contracts/config-document.js';
-import { LOG_EVENTS } from '../../../worker/log.js';
+import { LOG_EVENTS } from '../../../contracts/log-events.js';
 
 /**
  * Log event 40002 (SPR_OTHER_PROXY_INSTANCE_DISCONNECTED, the guide's "Error Handling"). Pool members never talk to
