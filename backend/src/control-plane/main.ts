@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { AppLogger } from './common/app-logger.js';
+import { addDeclaredSchemas } from './common/validation.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -70,6 +71,7 @@ async function bootstrap(): Promise<void> {
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
 
     const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());
+    addDeclaredSchemas(docs);
     SwaggerModule.setup('api/docs', app, docs);
 
     if (existsSync(join(env.frontendDist, 'index.html'))) {

@@ -12,6 +12,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       if (typeof body === 'object' && body !== null && 'code' in body) { res.status(status).json(body); return; }
+      // body-parser's SyntaxError (mapped to 400 by the Express adapter): the body, not the request, is bad.
+      if (status === 400 && exception.cause instanceof SyntaxError) {
+        res.status(400).json({ statusCode: 400, code: 'INVALID_BODY', message: `The request body is not valid JSON: ${exception.cause.message}`, errors: [{ path: '', code: 'invalid_json', message: 'not valid JSON' }] });
+        return;
+      }
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) });
       return;

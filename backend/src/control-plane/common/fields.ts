@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Field schemas the request declarations share. Text that reaches logs, YAML, SIP headers or the UI may not carry
+ * control characters (NUL, CR/LF: header and log injection) or bidirectional overrides (text that reads differently
+ * from what it is, CVE-2021-42574 "Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Printable text of at most `max` characters. */
+export const safeText = (max: number) => z.string()
+  .max(max, `must be at most ${max} characters`)
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters (NUL, CR, LF, tab...)')
+  .refine((s) => !BIDI.test(s), 'must not contain bidirectional override characters');
+
+/** A non-empty printable string, trimmed. */
+export const requiredText = (max: number) => z.string().trim().min(1, 'is required (a non-empty string)').pipe(safeText(max));
+
+/** The name of a configuration object (application, switch): also a path segment of the API, so no `/`. */
+export const objectName = requiredText(64).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
+
+/** Which version or revision the client read (optimistic concurrency). */
+export const revision = z.number().int('must be a whole number').min(0);
+
+/** Path parameters that are database ids. */
+export const uuidParam = z.uuid('must be a UUID');
+
+/** `?dryRun=true` and friends. */
+export const boolFlag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
