@@ -1,20 +1,24 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Public, type AuthedRequest, type AuthUser } from '../../common/auth-context.js';
+import { ValidBody, type Infer } from '../../common/validation.js';
+import { UsersService } from '../users/users.service.js';
+import { PasswordChangeBody } from '../users/users.schemas.js';
+import { LoginBody } from './auth.schemas.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly auth: AuthService, private readonly users: UsersService) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: { username?: unknown; password?: unknown }, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ token: string; user: AuthUser }> {
-    const result = await this.auth.login(body?.username, body?.password, req.ip ?? 'unknown');
+  async login(@ValidBody(LoginBody) body: Infer<typeof LoginBody>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ token: string; user: AuthUser }> {
+    const result = await this.auth.login(body.username, body.password, req.ip ?? 'unknown');
     const secure = req.secure;
     res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
     res.cookie(CSRF_COOKIE, result.csrfToken, { httpOnly: false, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
@@ -27,6 +31,13 @@ export class AuthController {
     if (req.sessionToken) await this.auth.logout(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  /** Any signed-in user changes their own password; their other sessions end, this one stays. */
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(@ValidBody(PasswordChangeBody) body: Infer<typeof PasswordChangeBody>, @CurrentUser() user: AuthUser, @Req() req: AuthedRequest): Promise<void> {
+    await this.users.changeOwnPassword(user.id, body.currentPassword, body.newPassword, req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined);
   }
 
   @Get('me')

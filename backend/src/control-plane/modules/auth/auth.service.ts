@@ -20,12 +20,9 @@ export class AuthService {
   private readonly limiter = new LoginRateLimiter();
   constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, @Inject(ENV) private readonly env: Env) {}
 
-  async login(username: unknown, password: unknown, clientKey: string): Promise<LoginResult> {
+  async login(username: string, password: string, clientKey: string): Promise<LoginResult> {
     const wait = this.limiter.retryAfter(clientKey);
     if (wait > 0) throw new AppError(429, 'LOGIN_RATE_LIMITED', `Too many failed logins; try again in ${wait} s`);
-    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
-      throw new AppError(400, 'BAD_REQUEST', 'username and password are required');
-    }
     const user = await this.users.findByUsername(username);
     const ok = user ? await argon2.verify(user.passwordHash, password) : (await argon2.verify(await DUMMY_HASH, password), false);
     if (!user || !ok) { this.limiter.fail(clientKey); throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password'); }
@@ -43,6 +40,8 @@ export class AuthService {
     if (!session?.user) throw unauthorized('Session expired or invalid; sign in again');
     return { user: { id: session.user.id, username: session.user.username, role: session.user.role }, csrfToken: session.csrfToken };
   }
+
+  tokenHash(token: string): string { return sha256(token); }
 
   async logout(token: string): Promise<void> { await this.sessions.deleteByTokenHash(sha256(token)); }
 }

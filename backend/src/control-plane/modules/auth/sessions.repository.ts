@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, MoreThan, type Repository } from 'typeorm';
+import { LessThan, MoreThan, Not, type Repository } from 'typeorm';
 import { SessionEntity } from './session.entity.js';
 
 @Injectable()
@@ -14,5 +14,9 @@ export class SessionsRepository {
     return this.repo.findOne({ where: { tokenHash, expiresAt: MoreThan(now) }, relations: { user: true } });
   }
   async deleteByTokenHash(tokenHash: string): Promise<void> { await this.repo.delete({ tokenHash }); }
+  /** Ends every session of the user, but the one of `keepTokenHash` when given. */
+  async deleteForUser(userId: string, keepTokenHash?: string): Promise<void> {
+    await this.repo.delete(keepTokenHash ? { userId, tokenHash: Not(keepTokenHash) } : { userId });
+  }
   async deleteExpired(now: Date): Promise<void> { await this.repo.delete({ expiresAt: LessThan(now) }); }
 }

@@ -1,7 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth-context.js';
-import type { Role } from './user.entity.js';
+import { uuidParam } from '../../common/fields.js';
+import { ValidBody, ValidParam, type Infer } from '../../common/validation.js';
+import { UserCreateBody, UserPatchBody } from './users.schemas.js';
 import { UsersService, type UserView } from './users.service.js';
 
 @ApiTags('users')
@@ -11,7 +13,8 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get() list(): Promise<UserView[]> { return this.users.list(); }
-  @Post() create(@Body() body: { username: string; password: string; role: Role }): Promise<UserView> { return this.users.create(body?.username, body?.password, body?.role); }
-  @Patch(':id') update(@Param('id') id: string, @Body() body: { password?: string; role?: Role }): Promise<UserView> { return this.users.update(id, body ?? {}); }
-  @Delete(':id') @HttpCode(204) remove(@Param('id') id: string): Promise<void> { return this.users.remove(id); }
+  @Post() create(@ValidBody(UserCreateBody) body: Infer<typeof UserCreateBody>): Promise<UserView> { return this.users.create(body.username, body.password, body.role); }
+  /** A new password ends every session of that user. */
+  @Patch(':id') update(@ValidParam('id', uuidParam) id: string, @ValidBody(UserPatchBody) body: Infer<typeof UserPatchBody>): Promise<UserView> { return this.users.update(id, body); }
+  @Delete(':id') @HttpCode(204) remove(@ValidParam('id', uuidParam) id: string): Promise<void> { return this.users.remove(id); }
 }

@@ -2,8 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { ENV, type Env } from '../../config/env.js';
-import { badRequest, conflict, notFound } from '../../common/errors.js';
-import { ROLES, type Role, type UserEntity } from './user.entity.js';
+import { AppError, badRequest, conflict, notFound } from '../../common/errors.js';
+import { SessionsRepository } from '../auth/sessions.repository.js';
+import { passwordProblem } from './password-policy.js';
+import { type Role, type UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
 
 export interface UserView { id: string; username: string; role: Role; createdAt: string }
@@ -12,7 +14,7 @@ const view = (u: UserEntity): UserView => ({ id: u.id, username: u.username, rol
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
-  constructor(private readonly users: UsersRepository, @Inject(ENV) private readonly env: Env) {}
+  constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, @Inject(ENV) private readonly env: Env) {}
 
   /** The first admin: password from ADMIN_PASSWORD, else generated and printed once. */
   async onApplicationBootstrap(): Promise<void> {
@@ -33,8 +35,8 @@ export class UsersService implements OnApplicationBootstrap {
 
   async list(): Promise<UserView[]> { return (await this.users.list()).map(view); }
 
+  /** Fields are checked by UserCreateBody. */
   async create(username: string, password: string, role: Role): Promise<UserView> {
-    this.check(username, password, role);
     if (await this.users.findByUsername(username)) throw conflict('USER_EXISTS', `A user named '${username}' already exists`);
     return view(await this.users.create(username, await argon2.hash(password), role));
   }
@@ -42,11 +44,24 @@ export class UsersService implements OnApplicationBootstrap {
   async update(id: string, patch: { password?: string; role?: Role }): Promise<UserView> {
     const user = await this.users.findById(id);
     if (!user) throw notFound(`User ${id}`);
-    if (patch.role !== undefined && !ROLES.includes(patch.role)) throw badRequest('INVALID_ROLE', `role must be one of ${ROLES.join(', ')}`);
-    if (patch.password !== undefined && patch.password.length < 8) throw badRequest('WEAK_PASSWORD', 'password must be at least 8 characters long');
+    const problem = patch.password === undefined ? undefined : passwordProblem(patch.password, user.username);
+    if (problem) throw badRequest('WEAK_PASSWORD', `password ${problem}`, [{ path: 'password', message: problem }]);
     if (user.role === 'admin' && patch.role && patch.role !== 'admin' && (await this.users.countByRole('admin')) <= 1) throw conflict('LAST_ADMIN', 'The last admin cannot lose the admin role');
     await this.users.update(id, { ...(patch.role ? { role: patch.role } : {}), ...(patch.password ? { passwordHash: await argon2.hash(patch.password) } : {}) });
+    // Whoever knew the old password may hold a session made with it.
+    if (patch.password !== undefined) await this.sessions.deleteForUser(id);
     return view((await this.users.findById(id))!);
+  }
+
+  /** A user changes their own password: the current one proves it is them; their other sessions end. */
+  async changeOwnPassword(id: string, currentPassword: string, newPassword: string, keepTokenHash: string | undefined): Promise<void> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound(`User ${id}`);
+    if (!(await argon2.verify(user.passwordHash, currentPassword))) throw new AppError(403, 'WRONG_PASSWORD', 'The current password is not right');
+    const problem = passwordProblem(newPassword, user.username);
+    if (problem) throw badRequest('WEAK_PASSWORD', `newPassword ${problem}`, [{ path: 'newPassword', message: problem }]);
+    await this.users.update(id, { passwordHash: await argon2.hash(newPassword) });
+    await this.sessions.deleteForUser(id, keepTokenHash);
   }
 
   async remove(id: string): Promise<void> {
@@ -54,11 +69,5 @@ export class UsersService implements OnApplicationBootstrap {
     if (!user) throw notFound(`User ${id}`);
     if (user.role === 'admin' && (await this.users.countByRole('admin')) <= 1) throw conflict('LAST_ADMIN', 'The last admin cannot be deleted');
     await this.users.delete(id);
-  }
-
-  private check(username: unknown, password: unknown, role: unknown): void {
-    if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(username)) throw badRequest('INVALID_USERNAME', 'username must be 1-64 letters, digits, dots, dashes or underscores');
-    if (typeof password !== 'string' || password.length < 8) throw badRequest('WEAK_PASSWORD', 'password must be at least 8 characters long');
-    if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw badRequest('INVALID_ROLE', `role must be one of ${ROLES.join(', ')}`);
   }
 }
