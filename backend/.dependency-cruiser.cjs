@@ -33,6 +33,20 @@ module.exports = {
       from: { path: '^src/worker/' },
       to: { path: '^src/control-plane/' },
     },
+    {
+      name: 'sip-ha-below-the-proxy',
+      comment: 'HA monitoring (sip/ha) knows SIP Servers, not the proxy or routing that use it',
+      severity: 'error',
+      from: { path: '^src/sip/ha/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/sip/(proxy|routing)/' },
+    },
+    {
+      name: 'proxy-core-is-the-top-of-the-stack',
+      comment: 'only the worker (and tests) use the intake; response contexts and branches reach it through ProxyPort',
+      severity: 'error',
+      from: { path: '^src/sip/', pathNot: ['^src/sip/proxy/proxy-core\\.ts$', '\\.spec\\.ts$', '^src/sip/bench/'] },
+      to: { path: '^src/sip/proxy/proxy-core\\.ts$' },
+    },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {

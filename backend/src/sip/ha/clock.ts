@@ -1,3 +1,5 @@
+import type { TimerScheduler } from '../transaction/timer-wheel.js';
+
 /**
  * The minimal clock the HA monitor and the proxy timers need. Injected so that unit tests drive time
  * with a fake clock instead of waiting (RFC 3261 timers are seconds long).
@@ -58,4 +60,16 @@ export class FakeClock implements Clock {
   pending(): number {
     return this.timers.filter((e) => e.live).length;
   }
+}
+
+/** The HA monitor's Clock on the transaction layer's timer wheel: one time source, fake in tests. */
+export function clockFromScheduler(s: Pick<TimerScheduler, 'now' | 'create' | 'start' | 'stop'>): Clock {
+  return {
+    now: () => s.now(),
+    setTimeout(cb: () => void, ms: number): TimerHandle {
+      const t = s.create({ onTimer: cb }, 0);
+      s.start(t, ms);
+      return { cancel: () => s.stop(t) };
+    },
+  };
 }
