@@ -63,7 +63,9 @@ async function bootstrap(): Promise<void> {
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false });
     app.setGlobalPrefix('api');
-    app.set('trust proxy', 'loopback');
+    // X-Forwarded-For is believed only from the proxies the operator names (TRUST_PROXY): else anyone could pick
+    // the address the login rate limit counts against.
+    app.set('trust proxy', env.trustProxy === false ? false : typeof env.trustProxy === 'number' ? env.trustProxy : [...env.trustProxy]);
     app.use(cookieParser());
     app.useGlobalFilters(new AllExceptionsFilter());
     app.useBodyParser('json', { limit: '50mb' });

@@ -4,7 +4,8 @@ export interface FieldError { path: string; code?: string; message: string }
 
 /** An error the API reports with a stable code; the filter turns it into `{ statusCode, code, message, errors? }`. */
 export class AppError extends HttpException {
-  constructor(status: number, readonly code: string, message: string, readonly errors?: FieldError[]) {
+  /** `retryAfterSeconds` becomes the Retry-After header (429, 503). */
+  constructor(status: number, readonly code: string, message: string, readonly errors?: FieldError[], readonly retryAfterSeconds?: number) {
     super({ statusCode: status, code, message, ...(errors ? { errors } : {}) }, status);
   }
 }

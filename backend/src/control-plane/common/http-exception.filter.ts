@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { AppError } from './errors.js';
 
 /** Every error leaves as `{ statusCode, code, message, errors? }`; unexpected ones are logged and never leak internals. */
 @Catch()
@@ -11,6 +12,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
+      if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       if (typeof body === 'object' && body !== null && 'code' in body) { res.status(status).json(body); return; }
       // body-parser's SyntaxError (mapped to 400 by the Express adapter): the body, not the request, is bad.
       if (status === 400 && exception.cause instanceof SyntaxError) {

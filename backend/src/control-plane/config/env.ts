@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 
 /** The validated environment, read once at start-up (see loadEnv). */
@@ -16,6 +17,13 @@ export interface Env {
   readonly workersEnabled: boolean;
   /** Which local SIP Proxy applications run embedded: undefined = all of them; else these names only. */
   readonly embeddedApps: readonly string[] | undefined;
+  /**
+   * The reverse proxies whose X-Forwarded-For the control plane believes (Express 'trust proxy'): false = none, the
+   * client address is the socket's; else addresses/subnets (or loopback, linklocal, uniquelocal), or a hop count.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** Serve HTTPS with this certificate chain and key (PEM files); both or neither. */
+  readonly tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export const ENV = Symbol('ENV');
@@ -85,6 +93,24 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const embeddedApps = !appsRaw || appsRaw === '*' ? undefined : appsRaw.split(',').map((s) => s.trim()).filter(Boolean);
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
 
+  let trustProxy: Env['trustProxy'] = false;
+  const proxyRaw = source.TRUST_PROXY?.trim();
+  if (proxyRaw && !/^(false|no|off|0)$/i.test(proxyRaw)) {
+    if (/^\d+$/.test(proxyRaw)) trustProxy = Number(proxyRaw);
+    else {
+      const entries = proxyRaw.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = entries.filter((e) => !['loopback', 'linklocal', 'uniquelocal'].includes(e) && !isIP(e.replace(/\/\d{1,3}$/, '')));
+      if (bad.length) problems.push(`TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/subnets or loopback, linklocal, uniquelocal (bad: ${bad.join(', ')})`);
+      else trustProxy = entries;
+    }
+  }
+
+  const certRaw = source.TLS_CERT?.trim();
+  const keyRaw = source.TLS_KEY?.trim();
+  let tls: Env['tls'];
+  if (Boolean(certRaw) !== Boolean(keyRaw)) problems.push('TLS_CERT and TLS_KEY go together: set both (PEM certificate chain and private key files) to serve HTTPS, or neither');
+  else if (certRaw && keyRaw) tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
+
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps });
+  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls });
 }

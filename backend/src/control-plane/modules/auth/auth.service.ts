@@ -1,32 +1,45 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import * as argon2 from 'argon2';
 import { ENV, type Env } from '../../config/env.js';
 import { AppError, unauthorized } from '../../common/errors.js';
 import type { AuthUser } from '../../common/auth-context.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { PasswordHasher } from '../users/password-hasher.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { LoginRateLimiter } from './login-rate-limiter.js';
+import { LoginRateLimited, LoginRateLimiter } from './login-rate-limiter.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 export interface LoginResult { token: string; csrfToken: string; expiresAt: Date; user: AuthUser }
 export interface Authenticated { user: AuthUser; csrfToken: string }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-// Verified against when the user does not exist, so a wrong username costs the same time as a wrong password.
-const DUMMY_HASH = argon2.hash('not-a-real-password-' + randomBytes(8).toString('hex'));
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('Auth');
   private readonly limiter = new LoginRateLimiter();
-  constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, @Inject(ENV) private readonly env: Env) {}
+  // Verified against when the user does not exist, so a wrong username costs the same time as a wrong password.
+  private dummyHash: Promise<string> | undefined;
 
-  async login(username: string, password: string, clientKey: string): Promise<LoginResult> {
-    const wait = this.limiter.retryAfter(clientKey);
-    if (wait > 0) throw new AppError(429, 'LOGIN_RATE_LIMITED', `Too many failed logins; try again in ${wait} s`);
+  constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, private readonly hasher: PasswordHasher,
+    private readonly audit: AuditRepository, @Inject(ENV) private readonly env: Env) {}
+
+  /** `address` is the client's address as the operator's proxy configuration (TRUST_PROXY) allows it to be known. */
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    let attempt;
+    try { attempt = await this.limiter.begin(address, username); } catch (e) {
+      if (e instanceof LoginRateLimited) throw new AppError(429, e.code, e.message, undefined, e.retryAfterSeconds);
+      throw e;
+    }
     const user = await this.users.findByUsername(username);
-    const ok = user ? await argon2.verify(user.passwordHash, password) : (await argon2.verify(await DUMMY_HASH, password), false);
-    if (!user || !ok) { this.limiter.fail(clientKey); throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password'); }
-    this.limiter.succeed(clientKey);
+    this.dummyHash ??= this.hasher.hash('not-a-real-password-' + randomBytes(8).toString('hex'));
+    const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(await this.dummyHash, password), false);
+    if (!user || !ok) {
+      await this.audit.record(username, 'login failed', '/api/auth/login', { address, reason: user ? 'wrong password' : 'no such user' })
+        .catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+      throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');
+    }
+    await attempt.succeeded();
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + this.env.sessionTtlMinutes * 60_000);

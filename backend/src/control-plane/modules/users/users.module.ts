@@ -6,12 +6,13 @@ import { UserEntity } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { PasswordHasher } from './password-hasher.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, SessionEntity])],
   controllers: [UsersController],
-  providers: [UsersRepository, SessionsRepository, UsersService],
+  providers: [UsersRepository, SessionsRepository, PasswordHasher, UsersService],
   // Sessions are here because a password change ends them; AuthModule uses the same repository.
-  exports: [UsersRepository, SessionsRepository, UsersService],
+  exports: [UsersRepository, SessionsRepository, PasswordHasher, UsersService],
 })
 export class UsersModule {}

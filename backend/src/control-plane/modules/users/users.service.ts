@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import * as argon2 from 'argon2';
 import { ENV, type Env } from '../../config/env.js';
 import { AppError, badRequest, conflict, notFound } from '../../common/errors.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
+import { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import { type Role, type UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -14,7 +14,7 @@ const view = (u: UserEntity): UserView => ({ id: u.id, username: u.username, rol
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Users');
-  constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, @Inject(ENV) private readonly env: Env) {}
+  constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, private readonly hasher: PasswordHasher, @Inject(ENV) private readonly env: Env) {}
 
   /** The first admin: password from ADMIN_PASSWORD, else generated and printed once. */
   async onApplicationBootstrap(): Promise<void> {
@@ -22,7 +22,7 @@ export class UsersService implements OnApplicationBootstrap {
     const generated = this.env.adminPassword === undefined;
     const password = this.env.adminPassword ?? randomBytes(12).toString('base64url');
     try {
-      await this.users.create('admin', await argon2.hash(password), 'admin');
+      await this.users.create('admin', await this.hasher.hash(password), 'admin');
     } catch (e) {
       if (await this.users.findByUsername('admin')) return; // another replica made it at the same moment
       throw e;
@@ -38,7 +38,7 @@ export class UsersService implements OnApplicationBootstrap {
   /** Fields are checked by UserCreateBody. */
   async create(username: string, password: string, role: Role): Promise<UserView> {
     if (await this.users.findByUsername(username)) throw conflict('USER_EXISTS', `A user named '${username}' already exists`);
-    return view(await this.users.create(username, await argon2.hash(password), role));
+    return view(await this.users.create(username, await this.hasher.hash(password), role));
   }
 
   async update(id: string, patch: { password?: string; role?: Role }): Promise<UserView> {
@@ -47,7 +47,7 @@ export class UsersService implements OnApplicationBootstrap {
     const problem = patch.password === undefined ? undefined : passwordProblem(patch.password, user.username);
     if (problem) throw badRequest('WEAK_PASSWORD', `password ${problem}`, [{ path: 'password', message: problem }]);
     if (user.role === 'admin' && patch.role && patch.role !== 'admin' && (await this.users.countByRole('admin')) <= 1) throw conflict('LAST_ADMIN', 'The last admin cannot lose the admin role');
-    await this.users.update(id, { ...(patch.role ? { role: patch.role } : {}), ...(patch.password ? { passwordHash: await argon2.hash(patch.password) } : {}) });
+    await this.users.update(id, { ...(patch.role ? { role: patch.role } : {}), ...(patch.password ? { passwordHash: await this.hasher.hash(patch.password) } : {}) });
     // Whoever knew the old password may hold a session made with it.
     if (patch.password !== undefined) await this.sessions.deleteForUser(id);
     return view((await this.users.findById(id))!);
@@ -57,10 +57,10 @@ export class UsersService implements OnApplicationBootstrap {
   async changeOwnPassword(id: string, currentPassword: string, newPassword: string, keepTokenHash: string | undefined): Promise<void> {
     const user = await this.users.findById(id);
     if (!user) throw notFound(`User ${id}`);
-    if (!(await argon2.verify(user.passwordHash, currentPassword))) throw new AppError(403, 'WRONG_PASSWORD', 'The current password is not right');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new AppError(403, 'WRONG_PASSWORD', 'The current password is not right');
     const problem = passwordProblem(newPassword, user.username);
     if (problem) throw badRequest('WEAK_PASSWORD', `newPassword ${problem}`, [{ path: 'newPassword', message: problem }]);
-    await this.users.update(id, { passwordHash: await argon2.hash(newPassword) });
+    await this.users.update(id, { passwordHash: await this.hasher.hash(newPassword) });
     await this.sessions.deleteForUser(id, keepTokenHash);
   }
 
