@@ -42,7 +42,11 @@ export type ValidationCode =
   | 'peer-proxy-tls'
   | 'pair-not-monitored'
   | 'pool-not-described'
-  | 'port-conflict';
+  | 'port-conflict'
+  | 'ha-pair-incomplete'
+  | 'request-uri-incomplete'
+  | 'no-proxy-serving'
+  | 'dns-resolution-required';
 
 export interface ValidationError {
   /** Where: `applications[2].options.sipproxy.oos-check`, `switches[0].dns[1].options.TServer.peer-proxy-contact`. */

@@ -122,7 +122,8 @@ describe('values against the schema', () => {
 describe('aliases', () => {
   it('serving-sipserver and siproxy-role are read as the canonical options (SIPProxy_2 uses them)', () => {
     const doc = parseConfigDocument(exampleDocumentText().replace('serving-sipserver: SIPServer_B', 'serving-sipserver: SIPServer_Z')).doc;
-    expect(results(doc)).toEqual(['applications[5].options.sipproxy.servicing-sipserver unknown-reference']);
+    // and SiteB, whose DNs carry calls, is left with no proxy serving it
+    expect(results(doc)).toEqual(['applications[5].options.sipproxy.servicing-sipserver unknown-reference', 'switches[1].sip-server no-proxy-serving']);
   });
   it('siproxy-role 0 is refused under its canonical name', () => {
     const doc = parseConfigDocument(exampleDocumentText().replace('siproxy-role: 10', 'siproxy-role: 0')).doc;
@@ -186,7 +187,8 @@ describe('names and references', () => {
       'applications[4].options.sipproxy.applications pair-not-monitored',
       'applications[5].options.sipproxy.applications required',
       'applications[5].options.sipproxy.servicing-sipserver required',
-      // SiteB's pool is now empty of proxies: no rule needs one, so nothing else is reported
+      // SiteB's pool is now empty of proxies, and SiteB has trunks to carry
+      'switches[1].sip-server no-proxy-serving',
     ]);
   });
 
@@ -321,7 +323,8 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
   it('an empty switch is allowed (the control plane builds a site edit by edit), a new site need not be monitored yet', () => {
     const doc = example();
     doc.applications.push(
-      { name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5270 }, options: {} },
+      { name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5270 }, backup: 'SIPServer_C_backup', options: {} },
+      { name: 'SIPServer_C_backup', type: 'sip-server', host: '127.0.0.2', ports: { 'sip-port': 5270 }, options: {} },
     );
     doc.switches.push({ name: 'SiteC', sipServer: 'SIPServer_C', dns: [] });
     expect(results(doc)).toEqual([]);
@@ -366,6 +369,8 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     const doc = example();
     dn(doc, 1, 0).contact = 'proxy.site-b.example;transport=tls';
     expect(results(doc)).toEqual([
+      // SiteA's trunk to SiteB still says udp (P18: the remote site uses TLS internally)
+      'switches[0].dns[1].options.TServer.peer-proxy-protocol peer-proxy-tls',
       'switches[1].dns[0].options.TServer.sip-port-tls tls-port-required',
       'applications[2].ports.tls-port tls-port-required',
       'applications[3].ports.tls-port tls-port-required',
@@ -378,6 +383,12 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     dn(doc, 0, 0).contact = 'proxy.site-a.example;transport=tls';
     doc.applications[0].ports['tls-port'] = 5071;
     doc.applications[1].ports['tls-port'] = 5071;
+    // SiteB's trunks reach a site that uses TLS internally: they must say so (guide, multi-site TLS)
+    expect(results(doc, tlsCheck)).toEqual([
+      'switches[1].dns[1].options.TServer.peer-proxy-protocol peer-proxy-tls',
+      'switches[1].dns[2].options.TServer.peer-proxy-protocol peer-proxy-tls',
+    ]);
+    for (const d of [1, 2]) Object.assign(dn(doc, 1, d), { 'peer-proxy-protocol': 'tls', 'peer-proxy-port-tls': 5061 });
     expect(results(doc, tlsCheck)).toEqual([]);
   });
 });
@@ -596,4 +607,90 @@ describe('scale', () => {
     expect(new Set(errs.map((e) => e.code))).toEqual(new Set(['unknown-option']));
     expect(none).toEqual([]);
   }, 60_000);
+});
+
+describe('prose rules of the guide (docs/config-format.md, "Rules")', () => {
+  it('an HA pair needs two servers: a sip-server used as a primary must name its backup', () => {
+    const doc = example();
+    delete doc.applications[2].backup; // SIPServer_B, used by SiteB and by both proxies
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['applications[2].backup ha-pair-incomplete']);
+    expect(errs[0].message).toMatch(/SIP Server "SIPServer_B" is used as the primary of an HA pair \(by switch "SiteB"\) but names no backup/);
+    // a server nobody uses yet may stand alone (a pair is built edit by edit)
+    const lone = example();
+    lone.applications.push({ name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.3', ports: { 'sip-port': 5270 }, options: {} });
+    expect(results(lone)).toEqual([]);
+  });
+
+  it('request-uri must hold host, port and transport', () => {
+    const doc = example();
+    dn(doc, 0, 2)['request-uri'] = 'sip:1001@127.0.0.1;transport=tcp';
+    dn(doc, 0, 1)['request-uri'] = 'sip:sipserver.site-b.example:5170';
+    dn(doc, 1, 1)['request-uri'] = 'sip:sipserver.site-a.example';
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'switches[0].dns[1].options.TServer.request-uri request-uri-incomplete',
+      'switches[0].dns[2].options.TServer.request-uri request-uri-incomplete',
+      'switches[1].dns[1].options.TServer.request-uri request-uri-incomplete',
+    ]);
+    expect(errs.map((e) => e.message)).toEqual([
+      expect.stringMatching(/without transport;/),
+      expect.stringMatching(/without port;/),
+      expect.stringMatching(/without port and transport;/),
+    ]);
+    dn(doc, 0, 2)['request-uri'] = 'sip:1001@127.0.0.1:5090;transport=tcp';
+    dn(doc, 0, 1)['request-uri'] = 'sip:sipserver.site-b.example:5170;transport=udp';
+    dn(doc, 1, 1)['request-uri'] = 'sips:sipserver.site-a.example:5071'; // sips: means transport tls
+    expect(results(doc)).toEqual([]);
+  });
+
+  it('a trunk toward a site that uses TLS internally must say peer-proxy-protocol tls (P18)', () => {
+    const doc = example();
+    dn(doc, 1, 0).contact = 'proxy.site-b.example;transport=tls';
+    dn(doc, 1, 0)['sip-port-tls'] = 5161;
+    doc.applications[5].ports['tls-port'] = 5161;
+    doc.applications[5].options.security = structuredClone(proxy1(doc).options.security);
+    doc.applications[2].ports['tls-port'] = 5171;
+    doc.applications[3].ports['tls-port'] = 5171;
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-protocol peer-proxy-tls']);
+    expect(errs[0].message).toMatch(/reaches switch "SiteB", whose SIP Server and proxies use TLS internally .*peer-proxy-protocol must be tls \(it is "udp"\)/);
+    Object.assign(dn(doc, 0, 1), { 'peer-proxy-protocol': 'tls', 'peer-proxy-port-tls': 5161 });
+    expect(results(doc)).toEqual([]);
+  });
+
+  it('a Business Continuity deployment must use DNS resolution on its multi-site trunks', () => {
+    const doc = example();
+    // SiteB's trunks to SiteA are per-server (contact host:port): fine until one of the pairs says it is Business Continuity
+    doc.applications[0].options.TServer = { 'business-continuity': true };
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'switches[1].dns[1].options.TServer.contact dns-resolution-required',
+      'switches[1].dns[2].options.TServer.contact dns-resolution-required',
+    ]);
+    expect(errs[0].message).toMatch(/switch "SiteA" \(SIP Server "SIPServer_A"\) is part of a Business Continuity deployment, which must use DNS resolution/);
+    // the same from the other side: SiteB is Business Continuity, its own trunks are per-server
+    doc.applications[0].options.TServer = {};
+    doc.applications[2].options.TServer = { 'business-continuity': true };
+    expect(results(doc)).toEqual([
+      'switches[1].dns[1].options.TServer.contact dns-resolution-required',
+      'switches[1].dns[2].options.TServer.contact dns-resolution-required',
+    ]);
+    // DNS-resolution mode: one trunk, the FQDN of the remote pair's SRV records
+    doc.switches[1].dns.splice(2, 1);
+    Object.assign(dn(doc, 1, 1), { contact: 'sipserver.site-a.example', 'replace-uri-contact': true });
+    expect(results(doc)).toEqual([]);
+  });
+
+  it('a switch with DNs to carry needs a proxy serving it', () => {
+    const doc = example();
+    doc.applications.splice(5, 1); // SIPProxy_2, SiteB's only proxy
+    proxy1(doc).options.sipproxy.applications = 'SIPServer_A,SIPServer_B';
+    const errs = validateConfigDocument(doc);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['switches[1].sip-server no-proxy-serving']);
+    expect(errs[0].message).toBe('switch "SiteB" has DNs but no SIP Proxy serves it: add a sip-proxy application with [sipproxy] servicing-sipserver "SIPServer_B".');
+    // the sip-outbound-proxy DN alone is allowed: a proxy can only be added once it describes the pool
+    doc.switches[1].dns.splice(1);
+    expect(results(doc)).toEqual([]);
+  });
 });

@@ -123,6 +123,39 @@ class Validator {
     this.checkPools();
     this.checkPortConflicts();
     for (let i = 0; i < doc.switches.length; i++) this.checkSwitch(i, switchTyped[i]);
+    this.checkHaPairs();
+  }
+
+  /**
+   * The guide's model is "a primary/backup SIP Server HA pair" with a pool of proxies per pair: a sip-server used as a
+   * primary (by a switch or a proxy) must name its backup. A server nobody uses yet may stand alone, so a pair can
+   * be built edit by edit (backup first, then the primary naming it).
+   */
+  private checkHaPairs(): void {
+    const usedBy = new Map<string, string>();
+    for (let s = 0; s < this.doc.switches.length; s++) {
+      const sw = this.doc.switches[s];
+      if (sw.sipServer) usedBy.set(sw.sipServer, `switch "${sw.name}"`);
+    }
+    for (const info of this.appInfos) {
+      if (info.app.type !== 'sip-proxy') continue;
+      const list = tv(info.typed, 'sipproxy', 'applications');
+      const serving = tv(info.typed, 'sipproxy', 'servicing-sipserver');
+      const names = [...(Array.isArray(list) ? (list as readonly string[]) : []), ...(typeof serving === 'string' ? [serving] : [])];
+      for (const n of names) if (!usedBy.has(n)) usedBy.set(n, `SIP Proxy "${info.app.name}"`);
+    }
+    for (const info of this.appInfos) {
+      const { app } = info;
+      if (app.type !== 'sip-server' || app.backup !== undefined || this.backupOf.has(app.name)) continue;
+      const by = usedBy.get(app.name);
+      if (by === undefined) continue;
+      this.err(`${info.path}.backup`, 'ha-pair-incomplete',
+        `SIP Server "${app.name}" is used as the primary of an HA pair (by ${by}) but names no backup; an HA pair is two servers: add "backup" naming the other sip-server.`);
+    }
+  }
+
+  private isBusinessContinuity(server: string | undefined): boolean {
+    return server !== undefined && tv(this.apps.get(server)?.typed ?? new Map(), 'TServer', 'business-continuity') === true;
   }
 
   // ------------------------------------------------------------ options of one object
@@ -515,10 +548,11 @@ class Validator {
     const sw = this.doc.switches[s];
     const path = `switches[${s}]`;
     const what = `switch "${sw.name}"`;
+    let servedByPrimary = false;
     if (sw.sipServer === undefined || sw.sipServer === '') {
       this.err(`${path}.sip-server`, 'required', `${what} needs "sip-server": the primary SIP Server application of the HA pair that serves it.`);
     } else {
-      this.sipServerRef(sw.sipServer, `${path}.sip-server`, `"sip-server" of ${what}`, true);
+      servedByPrimary = this.sipServerRef(sw.sipServer, `${path}.sip-server`, `"sip-server" of ${what}`, true) !== undefined && !this.backupOf.has(sw.sipServer);
     }
     const pool = sw.sipServer !== undefined ? (this.pools.get(sw.sipServer) ?? []) : [];
     const outbound = this.outboundBySwitch.get(s) ?? [];
@@ -532,14 +566,34 @@ class Validator {
       this.err(`${extra.path}.options.TServer.service-type`, 'outbound-proxy-dn-count',
         `${what} has more than one sip-outbound-proxy VoIP Service DN (first at ${outbound[0].path}); one per switch.`);
     }
+    // Calls to place (trunks, extensions) need a proxy of the switch's pool to carry them. The sip-outbound-proxy DN
+    // alone is allowed without one: a proxy can only be added once that DN describes its pool (pool-not-described).
+    if (pool.length === 0 && servedByPrimary && sw.dns.length > outbound.length) {
+      this.err(`${path}.sip-server`, 'no-proxy-serving',
+        `${what} has DNs but no SIP Proxy serves it: add a sip-proxy application with [sipproxy] servicing-sipserver "${sw.sipServer}".`);
+    }
     for (let d = 0; d < sw.dns.length; d++) {
       const dn = sw.dns[d];
       const typed = typedDns[d];
       const dp = `${path}.dns[${d}]`;
+      this.checkRequestUri(typed, dp, `DN "${dn.number}" of ${what}`);
       const dwhat = `${dn.type === 'trunk' ? 'Trunk' : dn.type === 'voip-service' ? 'VoIP Service' : 'Extension'} DN "${dn.number}" of ${what}`;
       if (dn.type === 'voip-service' && tv(typed, 'TServer', 'service-type') === OUTBOUND_PROXY) this.checkOutboundDn(dn, typed, dp, dwhat, pool, sw);
       else if (dn.type === 'trunk') this.checkTrunk(dn, typed, dp, dwhat, s);
       else if (dn.type === 'extension') this.checkExtension(dn, typed, dp, dwhat, pool, sw);
+    }
+  }
+
+  /** The guide's TLS limitations: request-uri, if used, "must contain valid host, port, and transport information". */
+  private checkRequestUri(typed: Typed, dp: string, dwhat: string): void {
+    const v = tv(typed, 'TServer', 'request-uri');
+    if (typeof v !== 'string' || v === '') return;
+    const c = parseContact(v);
+    if (!c) return; // malformed values are reported by the value check
+    const missing = [c.port === undefined ? 'port' : '', c.transport === undefined ? 'transport' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      this.err(`${dp}.options.TServer.request-uri`, 'request-uri-incomplete',
+        `${dwhat} has request-uri ${fmt(v)} without ${missing.join(' and ')}; the guide wants host, port and transport (e.g. "sip:10.0.0.5:5060;transport=udp").`);
     }
   }
 
@@ -614,6 +668,8 @@ class Validator {
     const portTls = tv(typed, 'TServer', 'peer-proxy-port-tls');
     if (typeof ppc === 'string' || dn.options?.TServer?.['peer-proxy-contact'] !== undefined) {
       // A multi-site trunk.
+      const own = this.doc.switches[s].sipServer;
+      let bcBy = this.isBusinessContinuity(own) ? `switch "${this.doc.switches[s].name}" (SIP Server "${own}")` : undefined;
       this.requireOptions(dn, dp, dwhat, ['contact', 'oos-check', 'oos-force'], 'mandatory on a multi-site trunk');
       this.checkOos(typed, dp, dwhat);
       if (dn.options?.TServer?.['resolve-external-contact'] !== undefined && tv(typed, 'TServer', 'resolve-external-contact') === false) {
@@ -635,7 +691,20 @@ class Validator {
               (known.length > 0 ? `known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}.` : 'no other switch has one.'));
         } else {
           this.checkTrunkTls(remote, protocol, portTls, op, dwhat);
+          // Guide, multi-site TLS: peer-proxy-protocol is tls "if TLS is used as an internal protocol ... on the remote
+          // site" (its sip-outbound-proxy contact says ;transport=tls). Own ;transport=tls is reported below.
+          const remoteContactV = tv(remote.typed, 'TServer', 'contact');
+          const remoteContact = typeof remoteContactV === 'string' ? parseContact(remoteContactV) : undefined;
+          if (remoteContact?.transport === 'tls' && protocol !== 'tls' && contact?.transport !== 'tls') {
+            this.err(`${op}.peer-proxy-protocol`, 'peer-proxy-tls',
+              `${dwhat} reaches switch "${remote.sw.name}", whose SIP Server and proxies use TLS internally (contact ${fmt(remoteContactV)}), so peer-proxy-protocol must be tls (it is ${fmt(protocol)}).`);
+          }
+          if (this.isBusinessContinuity(remote.sw.sipServer)) bcBy ??= `switch "${remote.sw.name}" (SIP Server "${remote.sw.sipServer}")`;
         }
+      }
+      if (bcBy !== undefined && contact && (contact.port !== undefined || IP_RE.test(contact.host))) {
+        this.err(`${op}.contact`, 'dns-resolution-required',
+          `${dwhat} has contact ${fmt(contactV)}, a single server; ${bcBy} is part of a Business Continuity deployment, which must use DNS resolution: contact is the FQDN (no port) resolved into the SRV records of the remote primary and backup.`);
       }
     }
     if (contact?.transport === 'tls') {

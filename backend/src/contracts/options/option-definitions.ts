@@ -344,6 +344,15 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     note: 'The guide says it "can be set at both Application and DN levels"; the DN (trunk) value takes precedence.',
   },
 
+  // product extension, sip-server [TServer] (cfg-docs): lets a deployment say it is a Business Continuity one
+  {
+    name: 'business-continuity', aliases: [], objects: ['sip-server'], section: 'TServer', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'immediately', takesEffectText: 'Immediately (a validation rule; SIP Proxy does not read it)',
+    description: 'Marks the HA pair (set on the primary) as part of a Business Continuity deployment: its multi-site trunks, and those toward it, must use DNS resolution.',
+    extension: true, source: `${PRODUCT}; rule from ${GUIDE_DEPLOY_MULTISITE} ("For a Business Continuity deployment, DNS resolution must be used")`,
+    note: 'Only SIP Server and the validator use it: no effect on the proxy.',
+  },
   // ---------------------------------------------------------------- DNs, [TServer]
   {
     name: 'contact', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'sip-contact',
