@@ -1,4 +1,4 @@
-/** The architecture's dependency rule (docs: ../shared/docs/architecture.md, "Layout"). */
+/** The architecture's dependency rule (docs/architecture.md, "Layout"). */
 module.exports = {
   forbidden: [
     {

@@ -46,7 +46,7 @@ test.describe('import and export of the YAML document', () => {
 test.describe('unknown options from an imported document', () => {
   test.use(asRole('admin'));
 
-  // The format (shared/docs/config-format.md) makes an option the documents do not know an error unless the product
+  // The format (docs/config-format.md) makes an option the documents do not know an error unless the product
   // documents it as an extension, and import is all-or-nothing: so the journey is a refusal that names the option,
   // its path and its YAML line. The options form's "Options the schema does not know" panel (for rows written before
   // an option left the registry) is covered by OptionsEditor.test.tsx.

@@ -1,5 +1,5 @@
 /**
- * The YAML configuration document (shared/docs/config-format.md): types, parsing and canonical serialization.
+ * The YAML configuration document (docs/config-format.md): types, parsing and canonical serialization.
  *
  * Parsing checks only the shape (and folds alias spellings of option names into the canonical one); every value
  * and cross-object rule is checked by `validateConfigDocument` (validation.ts). Unknown options are kept so the UI can
