@@ -3,7 +3,9 @@ import { parseConfigDocument } from './config-document.js';
 import { compileEffectiveConfig } from './effective-config.js';
 import { exampleDocumentText } from './fixtures/index.js';
 
-describe('probe timing of a pair: the proxy option, else its site VoIP Service DN, else the default', () => {
+// The guide: the DN-level oos-check is "how often SIP Server checks SIP Proxy", oos-force how long SIP Server waits.
+// They are SIP Server's; the proxy's probes follow its own [sipproxy] oos-check / oos-force (defaults 5 / 5).
+describe('probe timing of a pair: the proxy\'s own options only', () => {
   const doc = () => parseConfigDocument(exampleDocumentText()).doc;
 
   it('takes the proxy own oos-check when it is written', () => {
@@ -14,7 +16,8 @@ describe('probe timing of a pair: the proxy option, else its site VoIP Service D
     expect(eff.haPairs.find((p) => p.name === 'SIPServer_A')!.oosCheck).toBe(7);
   });
 
-  it('takes the serving site VoIP Service DN value when the proxy does not set one', () => {
+  // Saw it fail on the old code: the DN's 3 / 2 became the proxy's probe timing.
+  it('ignores the VoIP Service DN values when the proxy does not set its own: the registry defaults', () => {
     const d = doc();
     delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-check'];
     d.switches[0]!.dns[0]!.options.TServer!['oos-check'] = 3;
@@ -22,8 +25,6 @@ describe('probe timing of a pair: the proxy option, else its site VoIP Service D
     delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-force'];
     const eff = compileEffectiveConfig(d, 'SIPProxy_1');
     const pair = eff.haPairs.find((p) => p.name === 'SIPServer_A')!;
-    expect([pair.oosCheck, pair.oosForce]).toEqual([3, 2]);
-    // Site B's pair keeps its own site's DN value.
-    expect(eff.haPairs.find((p) => p.name === 'SIPServer_B')!.oosCheck).toBe(5);
+    expect([pair.oosCheck, pair.oosForce]).toEqual([5, 5]);
   });
 });

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { ApplicationDoc, ConfigDocument } from './config-document.js';
-import { OPTIONS, isInlinePem, parseContact } from './options/option-schema.js';
-import type { OptionValue, TakesEffect } from './options/option-schema.js';
+import { isInlinePem, parseContact } from './options/option-schema.js';
+import type { OptionValue } from './options/option-schema.js';
 import { optionsWithDefaults, typedOptions } from './options/option-values.js';
 import { loadPem } from './tls-material.js';
 
@@ -31,11 +31,11 @@ export interface EffectiveHaPair {
   readonly primary: EffectiveSipServer;
   readonly backup?: EffectiveSipServer;
   /**
-   * Interval (s) of the OPTIONS probes: the proxy's [sipproxy] oos-check when the document sets it, else the
-   * oos-check of the sip-outbound-proxy VoIP Service DN of a switch this pair serves, else 5.
+   * Interval (s) of the OPTIONS probes: the proxy's [sipproxy] oos-check. The DN-level oos-check / oos-force are,
+   * in the guide, how often SIP Server checks the proxy pool: SIP Server's, not this proxy's.
    */
   readonly oosCheck: number;
-  /** Re-probe interval (s) of an out-of-service server, resolved like oosCheck from oos-force. */
+  /** Re-probe interval (s) of an out-of-service server: the proxy's [sipproxy] oos-force. */
   readonly oosForce: number;
   /** True for the pair named by servicing-sipserver. */
   readonly serving: boolean;
@@ -63,7 +63,12 @@ export interface EffectiveOutboundProxyDn {
   readonly internalTransport: SipTransport;
   readonly oosCheck: number;
   readonly oosForce: number;
+  /** The DN's [TServer] options with registry defaults filled in (what `diffEffectiveConfig` compares). */
+  readonly options: DnOptions;
 }
+
+/** A DN's [TServer] options by canonical name, defaults filled in. */
+export type DnOptions = Readonly<Record<string, OptionValue>>;
 
 export interface EffectiveTrunk {
   readonly number: string;
@@ -79,6 +84,7 @@ export interface EffectiveTrunk {
   readonly requestUri?: string;
   readonly oosCheck: number;
   readonly oosForce: number;
+  readonly options: DnOptions;
 }
 
 /** An extension DN with a configured contact (a device that does not register). */
@@ -86,6 +92,7 @@ export interface EffectiveExtension {
   readonly number: string;
   readonly contact: EffectiveContact;
   readonly requestUri?: string;
+  readonly options: DnOptions;
 }
 
 export interface EffectiveSwitch {
@@ -155,10 +162,6 @@ export class EffectiveConfigError extends Error {
   override readonly name = 'EffectiveConfigError';
 }
 
-function asNumber(v: OptionValue | undefined, d: number): number {
-  return typeof v === 'number' ? v : d;
-}
-
 function asString(v: OptionValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
@@ -215,26 +218,12 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
   const host = self.host ?? '';
   const sipPort = self.ports['sip-port'] ?? 5060;
   const tlsPort = self.ports['tls-port'];
-  const transports: SipTransport[] = tlsPort !== undefined ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
 
   const serving = asString(sp['servicing-sipserver']) ?? '';
-  // Probe timing per pair: the proxy's own [sipproxy] value when it sets one; else the one on the VoIP Service DN
-  // (sip-outbound-proxy) of a switch the pair serves, so operators can tune a site's detection where they see it;
-  // else the default. Explicit means written in the document, not filled in from defaults.
-  const explicit = self.options.sipproxy ?? {};
-  const appOosCheck = typeof explicit['oos-check'] === 'number' ? explicit['oos-check'] : undefined;
-  const appOosForce = typeof explicit['oos-force'] === 'number' ? explicit['oos-force'] : undefined;
-  const oosCheck = asNumber(sp['oos-check'], 5);
-  const oosForce = asNumber(sp['oos-force'], 5);
-  const dnTiming = (pair: string, option: 'oos-check' | 'oos-force'): number | undefined => {
-    for (const sw of doc.switches) {
-      if (sw.sipServer !== pair) continue;
-      const dn = sw.dns.find((d) => d.type === 'voip-service' && d.options.TServer?.['service-type'] === 'sip-outbound-proxy');
-      const v = dn?.options.TServer?.[option];
-      if (typeof v === 'number') return v;
-    }
-    return undefined;
-  };
+  // Probe timing: the proxy's own [sipproxy] oos-check / oos-force (registry defaults filled). The DN-level options
+  // of the same names are SIP Server's (how often it checks the pool), so they never reach the proxy's probes.
+  const oosCheck = sp['oos-check'] as number;
+  const oosForce = sp['oos-force'] as number;
   const applications = Array.isArray(sp.applications) ? (sp.applications as readonly string[]) : [];
 
   const switchesByServer = new Map<string, string[]>();
@@ -254,8 +243,8 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
       name,
       primary: server(primary),
       backup: backup && backup.type === 'sip-server' ? server(backup) : undefined,
-      oosCheck: appOosCheck ?? dnTiming(name, 'oos-check') ?? oosCheck,
-      oosForce: appOosForce ?? dnTiming(name, 'oos-force') ?? oosForce,
+      oosCheck,
+      oosForce,
       serving: name === serving,
       switches: switchesByServer.get(name) ?? [],
     });
@@ -300,8 +289,9 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
           externalContact: asString(t['external-contact']),
           sipPortTls: typeof portTls === 'number' ? portTls : undefined,
           internalTransport: contact?.transport ?? 'udp',
-          oosCheck: asNumber(t['oos-check'], 5),
-          oosForce: asNumber(t['oos-force'], 5),
+          oosCheck: t['oos-check'] as number,
+          oosForce: t['oos-force'] as number,
+          options: t,
         };
       } else if (dn.type === 'trunk') {
         const ppc = asString(t['peer-proxy-contact']);
@@ -316,17 +306,22 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
           resolveExternalContact: t['resolve-external-contact'] === true,
           replaceUriContact: t['replace-uri-contact'] === true,
           requestUri: asString(t['request-uri']),
-          oosCheck: asNumber(t['oos-check'], 5),
-          oosForce: asNumber(t['oos-force'], 5),
+          oosCheck: t['oos-check'] as number,
+          oosForce: t['oos-force'] as number,
+          options: t,
         });
       } else if (dn.type === 'extension') {
         const contact = contactOf(t.contact);
-        if (contact) extensions.push({ number: dn.number, contact, requestUri: asString(t['request-uri']) });
+        if (contact) extensions.push({ number: dn.number, contact, requestUri: asString(t['request-uri']), options: t });
       }
     });
     switches.push({ name: sw.name, sipServer: sw.sipServer, outboundProxy, trunks, extensions });
   });
 
+  // sip-port-tls = 0 on the pool's sip-outbound-proxy DN: "To disable TLS transport for SIP traffic, set this option
+  // to 0" (guide, DN options): no TLS listener even though the application keeps its tls-port.
+  const tlsDisabled = switches.some((sw) => sw.sipServer === serving && sw.outboundProxy?.sipPortTls === 0);
+  const transports: SipTransport[] = tlsPort !== undefined && !tlsDisabled ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
   let tls: EffectiveTls | undefined;
   const cert = asString(sec.certificate);
   const key = asString(sec['certificate-key']);
@@ -375,45 +370,4 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
 /** Every sip-proxy application of the document, by name (the workers to run). */
 export function proxyApplicationNames(doc: ConfigDocument): string[] {
   return doc.applications.filter((a) => a.type === 'sip-proxy').map((a) => a.name);
-}
-
-/** One difference between two effective configurations and when it takes effect. */
-export interface EffectiveChange {
-  /** `options.sipproxy.oos-check`, `application.sipPort`, `haPairs`, `switches`, ... */
-  readonly path: string;
-  readonly takesEffect: TakesEffect;
-}
-
-const TAKES_EFFECT = new Map<string, TakesEffect>();
-for (const d of OPTIONS) {
-  if (d.objects.includes('sip-proxy')) TAKES_EFFECT.set(`${d.section}.${d.name}`, d.takesEffect);
-}
-
-/**
- * What changed between two effective configurations of the same application and when each change applies:
- * options per the registry's "Changes Take Effect"; listen ports, addresses and TLS after a restart; the HA pairs
- * and the switches' DNs are routing data the worker swaps in at once (DN changes apply from the next call).
- */
-export function diffEffectiveConfig(before: EffectiveProxyConfig, after: EffectiveProxyConfig): EffectiveChange[] {
-  const out: EffectiveChange[] = [];
-  for (const section of ['sipproxy', 'security', 'log'] as const) {
-    const a = before.options[section];
-    const b = after.options[section];
-    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (canonicalJson(a[name]) !== canonicalJson(b[name])) {
-        out.push({ path: `options.${section}.${name}`, takesEffect: TAKES_EFFECT.get(`${section}.${name}`) ?? 'after-restart' });
-      }
-    }
-  }
-  if (canonicalJson(before.application) !== canonicalJson(after.application)) out.push({ path: 'application', takesEffect: 'after-restart' });
-  if (canonicalJson(before.tls) !== canonicalJson(after.tls)) out.push({ path: 'tls', takesEffect: 'after-restart' });
-  // A change of [sipproxy] applications / servicing-sipserver is already listed (after restart, per the guide);
-  // other pair changes (a server's host or port) are swapped in at once.
-  const optionDriven = out.some((c) => c.path === 'options.sipproxy.applications' || c.path === 'options.sipproxy.servicing-sipserver');
-  if (!optionDriven && canonicalJson(before.haPairs) !== canonicalJson(after.haPairs)) {
-    out.push({ path: 'haPairs', takesEffect: 'immediately' });
-  }
-  if (canonicalJson(before.poolPeers) !== canonicalJson(after.poolPeers)) out.push({ path: 'poolPeers', takesEffect: 'immediately' });
-  if (canonicalJson(before.switches) !== canonicalJson(after.switches)) out.push({ path: 'switches', takesEffect: 'next-call' });
-  return out;
 }

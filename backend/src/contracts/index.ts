@@ -8,6 +8,7 @@ export * from './config-document.js';
 export * from './validation.js';
 export * from './tls-material.js';
 export * from './effective-config.js';
+export * from './effective-diff.js';
 export { loadConfigDocument } from './load.js';
 export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';

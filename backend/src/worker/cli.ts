@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { compileEffectiveConfig, fileTlsMaterialCheck, loadConfigDocument } from '../contracts/index.js';
-import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { compileEffectiveConfig, fileTlsMaterialCheck, loadConfigDocument, type EffectiveProxyConfig } from '../contracts/index.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
 import { runManaged } from './managed-cli.js';
@@ -36,7 +35,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Reads and compiles the document; logs event 40003 and returns undefined on any error. */
-export function readRuntimeConfig(file: string, app: string, log: Logger): ProxyRuntimeConfig | undefined {
+export function readEffectiveConfig(file: string, app: string, log: Logger): EffectiveProxyConfig | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -51,7 +50,9 @@ export function readRuntimeConfig(file: string, app: string, log: Logger): Proxy
     return undefined;
   }
   try {
-    return toRuntimeConfig(compileEffectiveConfig(doc, app, { baseDir: dirname(resolve(file)), tlsMaterial: 'absolute-paths' }));
+    const eff = compileEffectiveConfig(doc, app, { baseDir: dirname(resolve(file)), tlsMaterial: 'absolute-paths' });
+    toRuntimeConfig(eff); // what the worker could not run is a configuration error too
+    return eff;
   } catch (e) {
     log.event(40003, 'error', { file, app }, (e as Error).message);
     return undefined;
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const file = args.config;
   const app = args.app;
   const log = new Logger(app);
-  const config = readRuntimeConfig(file, app, log);
+  const config = readEffectiveConfig(file, app, log);
   if (!config) process.exit(2);
   let worker: ProxyWorker;
   try {
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.on('SIGHUP', () => {
-    const next = readRuntimeConfig(file, app, log);
+    const next = readEffectiveConfig(file, app, log);
     if (next) worker.applyConfig(next);
   });
   let stopping = false;

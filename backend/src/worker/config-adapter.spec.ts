@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { compileEffectiveConfig, loadConfigDocument } from '../contracts/index.js';
 import { exampleDocumentText, FIXTURES_DIR } from '../contracts/fixtures/index.js';
-import { toRuntimeConfig } from './config-adapter.js';
+import { RuntimeConfigError, toRuntimeConfig } from './config-adapter.js';
 
 function runtime(app: string) {
   const { doc, errors } = loadConfigDocument(exampleDocumentText());
@@ -51,5 +51,12 @@ describe('toRuntimeConfig (effective config -> proxy runtime config)', () => {
 
   it('takes the serving pair from the alias serving-sipserver', () => {
     expect(runtime('SIPProxy_2').servingPair).toBe('SIPServer_B');
+  });
+
+  it('has no fallbacks of its own: an option missing from the effective configuration is an error', () => {
+    const { doc } = loadConfigDocument(exampleDocumentText());
+    const eff = compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR });
+    const { 'oos-check': _dropped, ...sipproxy } = eff.options.sipproxy;
+    expect(() => toRuntimeConfig({ ...eff, options: { ...eff.options, sipproxy } })).toThrow(RuntimeConfigError);
   });
 });

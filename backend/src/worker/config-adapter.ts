@@ -2,11 +2,28 @@
  * Maps the contracts' effective configuration of one SIP Proxy application onto the proxy's runtime
  * configuration (sip/ never imports contracts; this is the one place that knows both).
  */
-import type { EffectiveContact, EffectiveProxyConfig, EffectiveSipServer } from '../contracts/index.js';
+import type { EffectiveContact, EffectiveProxyConfig, EffectiveSipServer, OptionValue } from '../contracts/index.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ServerAddress, type SipTransport } from '../sip/proxy/proxy-config.js';
 
-function num(v: unknown, d: number): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : d;
+/** An effective configuration this worker cannot run (a registry default missing: contracts and worker disagree). */
+export class RuntimeConfigError extends Error {
+  override readonly name = 'RuntimeConfigError';
+  readonly code = 'effective-config-incomplete';
+}
+
+type Section = Readonly<Record<string, OptionValue>>;
+
+/** The option's value: the effective configuration has every registry default filled, so absence is an error. */
+function int(section: Section, name: string): number {
+  const v = section[name];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not a number`);
+  return v;
+}
+
+function bool(section: Section, name: string): boolean {
+  const v = section[name];
+  if (typeof v !== 'boolean') throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not true/false`);
+  return v;
 }
 
 function contactText(c: EffectiveContact): string {
@@ -38,11 +55,11 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     httpPort: app.httpPort,
     transports: [...app.transports],
     advertisedHost: app.advertisedHost || (listenHost === '0.0.0.0' ? '127.0.0.1' : listenHost),
-    resolveHost: sp['resolve-host'] === true,
+    resolveHost: bool(sp, 'resolve-host'),
     dnsServers: Array.isArray(sp['dns-servers']) ? [...(sp['dns-servers'] as readonly string[])] : [],
-    role: num(sp['sipproxy-role'], 0),
-    ipTos: num(sp['sip-ip-tos'], 256),
-    tcpKeepAlive: sp['sip-enable-tcp-keep-alive'] === true,
+    role: int(sp, 'sipproxy-role'),
+    ipTos: int(sp, 'sip-ip-tos'),
+    tcpKeepAlive: bool(sp, 'sip-enable-tcp-keep-alive'),
     tls: eff.tls
       ? {
           certificate: eff.tls.certificate,
@@ -53,22 +70,22 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
           verifyServerCertificate: eff.tls.verifyServerCertificate,
         }
       : undefined,
-    flowTimerS: num(sp['flow-timer'], 0),
-    flowTimerGraceS: num(sp['flow-timer-grace-period'], 30),
-    persistentNextHop: sp['persistent-next-hop-connection'] !== false,
-    tcpKeepAliveIdleS: num(sp['tcp-keep-alive-idle'], 60),
-    tcpKeepAliveIntervalS: num(sp['tcp-keep-alive-interval'], 10),
-    tcpKeepAliveCount: num(sp['tcp-keep-alive-count'], 5),
-    connectionIdleTimeoutS: num(sp['connection-idle-timeout'], 7200),
+    flowTimerS: int(sp, 'flow-timer'),
+    flowTimerGraceS: int(sp, 'flow-timer-grace-period'),
+    persistentNextHop: bool(sp, 'persistent-next-hop-connection'),
+    tcpKeepAliveIdleS: int(sp, 'tcp-keep-alive-idle'),
+    tcpKeepAliveIntervalS: int(sp, 'tcp-keep-alive-interval'),
+    tcpKeepAliveCount: int(sp, 'tcp-keep-alive-count'),
+    connectionIdleTimeoutS: int(sp, 'connection-idle-timeout'),
     limits: {
-      maxMessageBytes: num(sp['max-message-size'], 65535),
-      maxHeaders: num(sp['max-header-count'], 256),
-      maxLineLength: num(sp['max-line-length'], 8192),
+      maxMessageBytes: int(sp, 'max-message-size'),
+      maxHeaders: int(sp, 'max-header-count'),
+      maxLineLength: int(sp, 'max-line-length'),
     },
-    // The serving pair's resolved timing (the proxy's own option, else its site's VoIP Service DN, else 5 s).
-    oosCheckS: eff.haPairs.find((p) => p.serving)?.oosCheck ?? num(sp['oos-check'], 5),
-    oosForceS: eff.haPairs.find((p) => p.serving)?.oosForce ?? num(sp['oos-force'], 5),
-    overloadDialogRate: num(sp['overload-ctrl-dialog-rate'], 0),
+    // The proxy's own [sipproxy] timing (the DN-level options of the same names are SIP Server's).
+    oosCheckS: int(sp, 'oos-check'),
+    oosForceS: int(sp, 'oos-force'),
+    overloadDialogRate: int(sp, 'overload-ctrl-dialog-rate'),
     servingPair: eff.servingPair || undefined,
     pairs: eff.haPairs.map((p) => ({
       name: p.name,
@@ -87,6 +104,6 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
           peerProxyPortTls: t.peerProxyPortTls,
         })),
     ),
-    failover: { enabled: true, timeoutMs: num(sp['failover-timeout'], 1000) },
+    failover: { enabled: true, timeoutMs: int(sp, 'failover-timeout') },
   });
 }

@@ -9,8 +9,8 @@ import {
   OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
   type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
 } from '../contracts/worker-protocol.js';
-import { diffEffectiveConfig, EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
-import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { LOG_EVENTS } from '../contracts/log-events.js';
+import { EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import type { Logger } from './log.js';
 import { ProxyWorker, WorkerStartError, type WorkerStatus } from './proxy-worker.js';
@@ -27,13 +27,11 @@ export interface ManagedWorkerOptions {
 export class ManagedWorker {
   private worker: ProxyWorker | undefined;
   private running: { configVersion: number; effectiveVersion: string } | undefined;
-  private pending: { configVersion: number; config: ProxyRuntimeConfig; options: string[] } | undefined;
+  private pending: { configVersion: number; config: EffectiveProxyConfig; options: string[] } | undefined;
   private refused: { configVersion: number; reason: string } | undefined;
   private startFailure: ReportedAlarm | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastSnapshot: SnapshotMessage | undefined;
-  /** The effective configuration the running proxy was started or last live-updated with. */
-  private runningEffective: EffectiveProxyConfig | undefined;
   private readonly instanceId = randomUUID();
   private readonly startedAt = new Date().toISOString();
   private stopped = false;
@@ -123,11 +121,11 @@ export class ManagedWorker {
   }
 
   private async applySnapshot(msg: SnapshotMessage): Promise<void> {
-    let config: ProxyRuntimeConfig;
+    const config = msg.effective;
     try {
-      if (msg.effective.schemaVersion !== EFFECTIVE_CONFIG_SCHEMA_VERSION) throw new Error(`effective configuration schema ${String(msg.effective.schemaVersion)} is not ${EFFECTIVE_CONFIG_SCHEMA_VERSION} (update this worker)`);
-      if (msg.effective.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(msg.effective.application?.name)}`);
-      config = toRuntimeConfig(msg.effective);
+      if (config.schemaVersion !== EFFECTIVE_CONFIG_SCHEMA_VERSION) throw new Error(`effective configuration schema ${String(config.schemaVersion)} is not ${EFFECTIVE_CONFIG_SCHEMA_VERSION} (update this worker)`);
+      if (config.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(config.application?.name)}`);
+      toRuntimeConfig(config); // refuse here (40003) what the worker could not run
     } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
     this.lastSnapshot = msg;
     if (!this.worker) {
@@ -140,31 +138,29 @@ export class ManagedWorker {
       void this.report();
       return;
     }
-    const res = this.worker.applyConfig(config);
+    let res;
+    try { res = this.worker.applyConfig(config); } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
     this.refused = undefined;
     if (res.restartRequired.length) {
-      // Named as operators know them (the option, e.g. resolve-host), not by the runtime field that changed.
-      const named = this.runningEffective ? diffEffectiveConfig(this.runningEffective, msg.effective).filter((c) => c.takesEffect === 'after-restart').map((c) => c.path.replace(/^options\.[^.]+\./, '')) : [];
-      this.pending = { configVersion: msg.configVersion, config, options: named.length ? named : res.restartRequired };
-      this.o.logger.warn('restart pending: these changes take effect after a restart', { configVersion: msg.configVersion, options: res.restartRequired });
+      // The worker names the changes as operators know them (resolve-host, contact (DN 1001 of SiteA)).
+      this.pending = { configVersion: msg.configVersion, config, options: res.restartRequired };
+      this.o.logger.warn('restart pending: these changes take effect after a restart', { configVersion: msg.configVersion, options: res.restartRequired, applied: res.applied });
     } else {
       this.pending = undefined;
       this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
-      this.runningEffective = msg.effective;
     }
     void this.report();
   }
 
-  private async startWith(config: ProxyRuntimeConfig, configVersion: number, effectiveVersion: string): Promise<void> {
+  private async startWith(config: EffectiveProxyConfig, configVersion: number, effectiveVersion: string): Promise<void> {
     try {
       this.worker = await ProxyWorker.start(config, { logger: this.o.logger, onEvent: () => void this.report() });
       this.running = { configVersion, effectiveVersion };
-      this.runningEffective = this.lastSnapshot?.effective;
       this.startFailure = undefined;
       this.refused = undefined;
     } catch (e) {
       const event = e instanceof WorkerStartError ? e.event : 40006;
-      this.startFailure = { key: `listener:${this.o.app}`, event, eventName: event === 40006 ? 'SPR_LISTENER_FAILED' : 'SPR_START_FAILED', severity: 'critical', reason: (e as Error).message, trigger: 'start', since: new Date().toISOString() };
+      this.startFailure = { key: `listener:${this.o.app}`, event, eventName: LOG_EVENTS[event].name, severity: 'critical', reason: (e as Error).message, trigger: 'start', since: new Date().toISOString() };
       this.o.logger.error('the proxy could not start on this snapshot; retrying in 3 s', { configVersion, error: (e as Error).message });
       // A port held by another process may be freed: keep trying on the newest snapshot.
       if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -177,7 +173,7 @@ export class ManagedWorker {
   }
 
   private async restart(msg: RestartMessage): Promise<void> {
-    const next = this.pending ?? (this.lastSnapshot ? { configVersion: this.lastSnapshot.configVersion, config: toRuntimeConfig(this.lastSnapshot.effective), options: [] } : undefined);
+    const next = this.pending ?? (this.lastSnapshot ? { configVersion: this.lastSnapshot.configVersion, config: this.lastSnapshot.effective, options: [] } : undefined);
     if (!next) return;
     this.o.logger.info('restarting on request', { reason: msg.reason, drainMs: msg.drainMs, configVersion: next.configVersion });
     await this.worker?.stop(msg.drainMs);

