@@ -86,6 +86,7 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     oosCheckS: int(sp, 'oos-check'),
     oosForceS: int(sp, 'oos-force'),
     overloadDialogRate: int(sp, 'overload-ctrl-dialog-rate'),
+    probeTimeoutMs: int(sp, 'oos-probe-timeout'),
     servingPair: eff.servingPair || undefined,
     pairs: eff.haPairs.map((p) => ({
       name: p.name,

@@ -75,6 +75,8 @@ export interface OptionSchemaEntry {
   takesEffect: TakesEffect;
   description: string;
   extension?: boolean;
+  /** Only SIP Server uses it: changing it changes nothing the proxy does. */
+  sipServerOnly?: boolean;
   /** The source guide's texts, verbatim, when the schema carries them. */
   defaultText?: string;
   validValuesText?: string;

@@ -153,6 +153,13 @@ describe('OptionField', () => {
     expect(screen.getByTestId('extension-badge')).toHaveTextContent('extension');
   });
 
+  it('says when only SIP Server uses an option (the proxy ignores a change)', () => {
+    renderWithProviders(<Controlled option={{ ...sipPort, name: 'replace-uri-contact', sipServerOnly: true }} />);
+    expect(screen.getByTestId('sip-server-only-badge')).toHaveTextContent('SIP Server only');
+    renderWithProviders(<Controlled option={{ ...sipPort, name: 'oos-check' }} />);
+    expect(screen.getAllByTestId('sip-server-only-badge')).toHaveLength(1);
+  });
+
   describe('with control-plane schema entries', () => {
     it('treats a port as 1-65535 and shows the unit and verbatim default text', async () => {
       const user = userEvent.setup();

@@ -100,6 +100,18 @@ function Hints({ option }: { option: OptionSchemaEntry }) {
             extension
           </Badge>
         ) : null}{' '}
+        {option.sipServerOnly ? (
+          <Badge
+            component="span"
+            size="xs"
+            variant="outline"
+            color="grape"
+            data-testid="sip-server-only-badge"
+            title="Only SIP Server uses this option: changing it changes nothing the proxy does."
+          >
+            SIP Server only
+          </Badge>
+        ) : null}{' '}
         {option.description ? <span>{option.description}</span> : null}
       </span>{' '}
       <span className={classes.hints} data-testid="option-hints">

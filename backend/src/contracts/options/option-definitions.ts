@@ -126,6 +126,14 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     note: 'Upper bound is Timer B/F (64*T1 = 32 s): past it the client transaction has timed out anyway. The RFC 3263 §4.3 use is ours: Timer B would hold a call 32 s on a dead SRV target.',
   },
   {
+    name: 'oos-probe-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 2000, defaultText: '2000', validValuesText: '100-30000', min: 100, max: 30000, unit: 'milliseconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'How long the proxy waits for the answer to an OPTIONS probe before counting the SIP Server as not responding.',
+    extension: true, source: `${PRODUCT}; the guide's "configured timeout" of out-of-service detection`,
+    note: 'The guide: "If the primary SIP Server does not respond during a configured timeout, SIP Proxy starts to ping the backup". Never longer than the probe interval (oos-check): a probe ends before the next one starts.',
+  },
+  {
     name: 'tcp-keep-alive-idle', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 60, defaultText: '60', validValuesText: '1-7200', min: 1, max: 7200, unit: 'seconds',
     takesEffect: 'after-restart', takesEffectText: RESTART,
@@ -151,10 +159,10 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   {
     name: 'connection-idle-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 7200, defaultText: '7200', validValuesText: '0-86400', min: 0, max: 86400, unit: 'seconds',
-    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
     description: 'Close a TCP/TLS connection that carried no inbound traffic (not even a keep-alive) for this long; 0 never.',
     extension: true, source: PRODUCT,
-    note: 'Default follows reSIProcate\'s 2-hour garbage collection of connections without a Flow-Timer (seeds/003).',
+    note: 'Default follows reSIProcate\'s 2-hour garbage collection of connections without a Flow-Timer (seeds/003). The connection manager takes it when the worker starts, so a change waits for the restart.',
   },
   {
     name: 'flow-timer', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
@@ -308,7 +316,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'IP address of the SIP Server interface',
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'IP address of the SIP Server interface (SIP Server option the guide asks to set on both servers of the pair).',
-    extension: false, source: GUIDE_DEPLOY_SIPS,
+    extension: false, sipServerOnly: true, source: GUIDE_DEPLOY_SIPS,
     note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Must be an IP address.',
   },
   {
@@ -316,7 +324,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Makes SIP Server send its requests through the proxy pool of the sip-outbound-proxy DN; the guide wants true.',
-    extension: false, source: GUIDE_DEPLOY_SIPS,
+    extension: false, sipServerOnly: true, source: GUIDE_DEPLOY_SIPS,
     note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. peer-proxy-contact is used only when true. Absent is left to SIP Server; false is refused.',
   },
   {
@@ -324,7 +332,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Makes SIP Server locate the proxy pool by RFC 3263 (SRV) resolution; the guide wants true.',
-    extension: false, source: GUIDE_DEPLOY_SIPS,
+    extension: false, sipServerOnly: true, source: GUIDE_DEPLOY_SIPS,
     note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Absent is left to SIP Server; false is refused.',
   },
   {
@@ -332,7 +340,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'true',
     takesEffect: 'after-restart', takesEffectText: 'Not given by this guide',
     description: 'Enables SIP Server\'s DNS resolver used for the proxy pool; the guide wants true.',
-    extension: false, source: GUIDE_DEPLOY_SIPS,
+    extension: false, sipServerOnly: true, source: GUIDE_DEPLOY_SIPS,
     note: 'Owned by SIP Server; the guide gives no default or takes-effect rule, restart assumed. Absent is left to SIP Server; false is refused.',
   },
   {
@@ -340,7 +348,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: false, defaultText: 'false', validValuesText: 'true, false',
     takesEffect: 'next-call', takesEffectText: 'For the next call',
     description: 'Application-level default of the trunk option: resolve an OOSP transfer target as external by its domain.',
-    extension: false, source: GUIDE_DN,
+    extension: false, sipServerOnly: true, source: GUIDE_DN,
     note: 'The guide says it "can be set at both Application and DN levels"; the DN (trunk) value takes precedence.',
   },
 
@@ -367,7 +375,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'NULL', validValuesText: 'FQDN of SIP Proxy resolved to A-record (host:port)',
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'host:port endpoints use to reach the proxy pool: a name resolving to every proxy (A records) and their common SIP port.',
-    extension: false, source: GUIDE_DN,
+    extension: false, sipServerOnly: true, source: GUIDE_DN,
     note: 'The port must be the sip-port of every proxy of the pool ("all SIP Proxy instances listen on the same port").',
   },
   {
@@ -375,16 +383,20 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
     description: 'How often SIP Server probes the DN\'s contact (the proxy pool, the remote site) for out-of-service status.',
-    extension: false, source: GUIDE_DN,
-    note: 'Mandatory on the sip-outbound-proxy VoIP Service DN and on multi-site trunks, and must not be 0 there (detection "must be enabled").',
+    extension: false, sipServerOnly: true, source: GUIDE_DN,
+    note:
+      'Mandatory on the sip-outbound-proxy VoIP Service DN and on multi-site trunks, and must not be 0 there (detection "must be enabled"). ' +
+      'SIP Server\'s option: the proxy\'s own OPTIONS probes follow its [sipproxy] oos-check, never this one.',
   },
   {
     name: 'oos-force', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'int',
     default: 5, defaultText: '5', validValuesText: '0-30', min: 0, max: 30, unit: 'seconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
     description: 'How long SIP Server waits for an unresponsive DN before placing it out of service (with oos-check enabled).',
-    extension: false, source: GUIDE_DN,
-    note: 'The guide gives 0-30 here and 1-32 for the application option of the same name: different options, each keeps its range.',
+    extension: false, sipServerOnly: true, source: GUIDE_DN,
+    note:
+      'The guide gives 0-30 here and 1-32 for the application option of the same name: different options, each keeps its range. ' +
+      'SIP Server\'s option: the proxy re-probes at its own [sipproxy] oos-force, never this one.',
   },
   {
     name: 'peer-proxy-contact', aliases: [], objects: ['trunk'], section: 'TServer', type: 'host-port',
@@ -413,7 +425,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: false, defaultText: 'false', validValuesText: 'true, false',
     takesEffect: 'next-call', takesEffectText: 'For the next call',
     description: 'For OOSP transfers (REFER, 302): when no local DN matches, resolve the target as external by its domain.',
-    extension: false, source: `${GUIDE_DN}; ${GUIDE_DEPLOY_MULTISITE}`,
+    extension: false, sipServerOnly: true, source: `${GUIDE_DN}; ${GUIDE_DEPLOY_MULTISITE}`,
     note: 'Must be true on every trunk that has peer-proxy-contact (deployment procedure).',
   },
   {
@@ -421,7 +433,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'true, false',
     takesEffect: 'next-call', takesEffectText: 'Not given by this guide',
     description: 'SIP Server trunk option the multi-site (DNS-resolution) procedure requires to be true.',
-    extension: false, source: GUIDE_DEPLOY_MULTISITE,
+    extension: false, sipServerOnly: true, source: GUIDE_DEPLOY_MULTISITE,
     note: 'The guide names it only in the procedure (no reference entry); takes effect assumed for the next call.',
   },
   {
@@ -429,7 +441,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: null, defaultText: 'Not given by this guide', validValuesText: 'SIP URI with valid host, port and transport',
     takesEffect: 'next-call', takesEffectText: 'Not given by this guide',
     description: 'Fixed Request-URI SIP Server uses toward the DN; if set it must carry host, port and transport to reach the device.',
-    extension: false, source: `${GUIDE_TLS} (Feature Limitations)`,
+    extension: false, sipServerOnly: true, source: `${GUIDE_TLS} (Feature Limitations)`,
     note: 'Named only in the TLS limitations ("must be used with caution"); takes effect assumed for the next call.',
   },
   {

@@ -85,6 +85,11 @@ export interface OptionDefinition {
   readonly description: string;
   /** True for options the product adds (not in the source documents). */
   readonly extension: boolean;
+  /**
+   * True when only SIP Server uses the option: the proxy carries it (validation, the document) but changing it
+   * changes nothing the proxy does. The UI says so next to the field.
+   */
+  readonly sipServerOnly?: boolean;
   /** Where the option is documented. */
   readonly source: string;
   readonly relatedFeature?: string;
