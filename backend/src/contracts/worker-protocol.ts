@@ -48,7 +48,7 @@ export interface ReportedPair {
   readonly serving: boolean;
   readonly state: PairStateName;
   readonly since: string;
-  readonly servers: readonly { readonly role: string; readonly name: string; readonly host: string; readonly port: number; readonly lastProbeAt?: string; readonly lastRttMs?: number; readonly lastCode?: number; readonly up?: boolean }[];
+  readonly servers: readonly { readonly role: string; readonly name: string; readonly host: string; readonly port: number; readonly lastProbeAt?: string; readonly lastRttMs?: number; readonly lastCode?: number; readonly up?: boolean; readonly standby?: boolean; readonly lastSeenAt?: string }[];
   readonly history: readonly ReportedPairChange[];
 }
 

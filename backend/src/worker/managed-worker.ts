@@ -208,7 +208,7 @@ export class ManagedWorker {
       serving: p.serving,
       state: p.state,
       since: new Date(p.since).toISOString(),
-      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up' })),
+      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up', standby: s.standby || undefined, lastSeenAt: s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : undefined })),
       history: p.history.slice(-20).map((h) => ({ at: new Date(h.at).toISOString(), from: h.from, to: h.to, trigger: h.trigger, server: h.server, code: h.code, rttMs: h.rttMs })),
     }));
     const c = st?.counters;

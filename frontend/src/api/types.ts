@@ -109,6 +109,10 @@ export interface PairServer {
   lastRttMs?: number;
   lastCode?: number;
   up?: boolean;
+  /** Answers, but the pair runs on the other server (no failback). */
+  standby?: boolean;
+  /** When it last answered a probe or sent a request / usable response. */
+  lastSeenAt?: string;
 }
 
 /** One HA pair as one proxy sees it (worker-protocol `ReportedPair`, without history). */

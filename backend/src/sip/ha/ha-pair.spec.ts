@@ -57,6 +57,28 @@ describe('HaPair (guide: Active Out-of-Service Detection)', () => {
     expect(last).toMatchObject({ from: 'primary-active', to: 'backup-active', trigger: 'probe-timeout', server: 'primary', rttMs: 10 });
   });
 
+  // Saw it fail on the old code: after the failover the primary got no probe at all and stayed 'down'.
+  it('after a failover the old primary is probed every oos-force s; back, it shows up + standby and traffic stays on the backup', () => {
+    const { clock, prober, pair } = setup();
+    clock.advance(100);
+    prober.behaviour.set(P.host, 'silent');
+    clock.advance(5_000 + 1_000 + 20);
+    expect(pair.state).toBe('backup-active');
+    const sentBefore = prober.sent.filter((h) => h === P.host).length;
+    clock.advance(3_000 * 3 + 1_000 * 3 + 50); // three oos-force rounds, each with its probe timeout
+    expect(prober.sent.filter((h) => h === P.host).length - sentBefore).toBe(3);
+    expect(pair.health('primary')?.status).toBe('down');
+    prober.behaviour.set(P.host, { code: 200 });
+    clock.advance(4_100);
+    const primary = pair.snapshot().servers.find((x) => x.role === 'primary')!;
+    expect(primary).toMatchObject({ status: 'up', standby: true });
+    expect(primary.lastSeenAt).toBeGreaterThan(0);
+    expect(pair.state).toBe('backup-active'); // no failback
+    const after = prober.sent.filter((h) => h === P.host).length;
+    clock.advance(20_000);
+    expect(prober.sent.filter((h) => h === P.host).length).toBe(after); // up again: no more standby probes
+  });
+
   it('neither answers -> out of service; both pinged every oos-force; one back -> recovered without restart', () => {
     const { clock, prober, pair, changes } = setup();
     prober.behaviour.set(P.host, 'silent');

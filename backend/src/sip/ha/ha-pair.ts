@@ -71,6 +71,10 @@ export interface ServerHealth {
   failures: number;
   /** Clock time (ms) of the last message received from this server (responses to forwarded requests, requests). */
   lastTrafficAt?: number;
+  /** Wall time (ms) the server last answered a probe with a serving code or sent us a request / usable response. */
+  lastSeenAt?: number;
+  /** In the snapshot: the pair runs on the other server and this one answers (it waits; no failback). */
+  standby?: boolean;
 }
 
 export interface HaPairSnapshot {
@@ -108,6 +112,8 @@ export class HaPair {
   private sinceMs: number;
   private readonly hist: StateChange[] = [];
   private timer: TimerHandle | undefined;
+  /** Probes the non-active server while it is down, at oos-force pace, so /status shows when it is back. */
+  private standbyTimer: TimerHandle | undefined;
   private inflight: { cancel(): void }[] = [];
   /** Bumped on every state change and re-arm, so late probe results of an old round are ignored. */
   private round = 0;
@@ -177,6 +183,8 @@ export class HaPair {
     this.running = false;
     this.timer?.cancel();
     this.timer = undefined;
+    this.standbyTimer?.cancel();
+    this.standbyTimer = undefined;
     this.cancelInflight();
   }
 
@@ -187,6 +195,7 @@ export class HaPair {
     if (changed && this.running) {
       this.timer?.cancel();
       this.armNext(this.intervalMs());
+      this.armStandby();
     }
   }
 
@@ -198,6 +207,7 @@ export class HaPair {
     const h = this.servers[role];
     if (!h) return;
     h.status = 'up';
+    h.lastSeenAt = this.wallNow();
     if (this.activeRole === role) return;
     this.setActive(role, 'request-from-server', role, undefined, undefined, `request received from ${role}`);
   }
@@ -235,6 +245,7 @@ export class HaPair {
     const h = this.servers[role];
     if (!h) return;
     h.status = 'up';
+    h.lastSeenAt = this.wallNow();
     if (this.activeRole !== role) this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
   }
 
@@ -242,7 +253,9 @@ export class HaPair {
     const servers: ServerHealth[] = [];
     for (const role of ['primary', 'backup'] as const) {
       const h = this.servers[role];
-      if (h) servers.push({ ...h, server: { ...h.server } });
+      if (!h) continue;
+      const standby = this.activeRole !== undefined && this.activeRole !== role && h.status === 'up';
+      servers.push({ ...h, server: { ...h.server }, standby });
     }
     return { name: this.name, state: this.st, active: this.activeRole, since: this.sinceMs, servers, history: [...this.hist] };
   }
@@ -347,6 +360,7 @@ export class HaPair {
         h.lastError = undefined;
         h.status = isServingCode(res.code) ? 'up' : 'down';
         if (h.status === 'down') h.failures++;
+        else h.lastSeenAt = this.wallNow();
       } else {
         h.status = 'down';
         h.lastError = res.detail ?? 'transport error';
@@ -376,12 +390,34 @@ export class HaPair {
     this.record(to, trigger, cause, code, rtt, detail);
     this.timer?.cancel();
     this.armNext(this.intervalMs());
+    this.armStandby();
+  }
+
+  /**
+   * After a failover the server left behind is probed every oos-force s while it is down, so the operator sees
+   * when it is back (status 'up', standby, lastSeenAt). Traffic stays where it is: no failback (the guide switches
+   * only when the active server fails or the other one sends a request, i.e. runs in primary mode).
+   */
+  private armStandby(): void {
+    this.standbyTimer?.cancel();
+    this.standbyTimer = undefined;
+    const active = this.activeRole;
+    if (!this.running || !active) return;
+    const o = this.other(active);
+    if (!o || this.servers[o]?.status !== 'down') return;
+    this.standbyTimer = this.clock.setTimeout(() => {
+      this.standbyTimer = undefined;
+      if (this.activeRole !== active) return;
+      this.probe(o, () => this.armStandby());
+    }, Math.max(1, this.timing.oosForceS) * 1000);
   }
 
   private goOos(trigger: HaTrigger, cause: ServerRole, code?: number, rtt?: number, detail?: string): void {
     if (this.st === 'out-of-service') return;
     this.record('out-of-service', trigger, cause, code, rtt, detail);
     this.timer?.cancel();
+    this.standbyTimer?.cancel();
+    this.standbyTimer = undefined;
     this.armNext(this.intervalMs());
   }
 

@@ -150,18 +150,13 @@ export class ProxyCore implements ProxyPort {
     this.stopped = true;
     for (const p of this.pairs.values()) p.stop();
   }
-  /** Live options (guide: "Immediately"): oos-check, oos-force, overload-ctrl-dialog-rate. */
+  /**
+   * Takes the configuration the worker decided to run now (the registry decides what is live: the worker holds
+   * every after-restart change back, so bind-time fields here equal the running ones). Everything the core reads
+   * per request or per probe is swapped in; the advertised host stays the one resolved at start (resolve-host).
+   */
   applyLive(config: ProxyRuntimeConfig): void {
-    this.config = {
-      ...this.config,
-      oosCheckS: config.oosCheckS,
-      oosForceS: config.oosForceS,
-      overloadDialogRate: config.overloadDialogRate,
-      failover: { ...config.failover },
-      extensions: config.extensions,
-      trunks: config.trunks,
-      pairs: config.pairs,
-    };
+    this.config = { ...config, advertisedHost: this.config.advertisedHost };
     // A server's host or port changed: swapped in at once (contracts: haPairs "immediately").
     this.buildPairs(config.pairs);
     this.limiter.setRate(config.overloadDialogRate);
