@@ -1,16 +1,18 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { AppLogger } from './common/app-logger.js';
+import { configureHttpSurface } from './common/http-surface.js';
+import { AuthService } from './modules/auth/auth.service.js';
 import { addDeclaredSchemas } from './common/validation.js';
+import { dataDirProblem } from './config/data-dir.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
@@ -41,8 +43,19 @@ async function bootstrap(): Promise<void> {
     db = { mode: 'external', url: env.databaseUrl };
     logger.log(`using the external PostgreSQL of DATABASE_URL (${new URL(env.databaseUrl).host})`);
   } else {
+    const problem = dataDirProblem(env.dataDir);
+    if (problem) { process.stderr.write(`${problem}\n`); process.exit(2); }
     embedded = new EmbeddedPostgres(env.dataDir, (m) => logger.log(m));
     db = { mode: 'embedded', url: await embedded.start() };
+  }
+
+  let httpsOptions: { cert: Buffer; key: Buffer } | undefined;
+  if (env.tls) {
+    try { httpsOptions = { cert: readFileSync(env.tls.certFile), key: readFileSync(env.tls.keyFile) }; } catch (e) {
+      process.stderr.write(`TLS_CERT/TLS_KEY: cannot read ${(e as { path?: string }).path ?? 'the files'}: ${(e as Error).message}\n`);
+      await embedded?.stop();
+      process.exit(2);
+    }
   }
 
   let app: NestExpressApplication | undefined;
@@ -61,15 +74,11 @@ async function bootstrap(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false, bodyParser: false, httpsOptions });
     app.setGlobalPrefix('api');
-    // X-Forwarded-For is believed only from the proxies the operator names (TRUST_PROXY): else anyone could pick
-    // the address the login rate limit counts against.
-    app.set('trust proxy', env.trustProxy === false ? false : typeof env.trustProxy === 'number' ? env.trustProxy : [...env.trustProxy]);
-    app.use(cookieParser());
+    const auth = app.get(AuthService);
+    configureHttpSurface(app, env, (req) => auth.hasSession(req));
     app.useGlobalFilters(new AllExceptionsFilter());
-    app.useBodyParser('json', { limit: '50mb' });
-    app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '50mb' });
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
 
     const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());
@@ -91,8 +100,10 @@ async function bootstrap(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : env.port;
     const shown = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
     const local = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host.includes(':') ? `[${env.host}]` : env.host;
-    await app.get(EmbeddedSupervisor).start(`http://${local}:${port}`);
-    process.stdout.write(`SIP Edge is up: http://${shown}:${port}/  (API http://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`);
+    const scheme = env.tls ? 'https' : 'http';
+    // Embedded workers reach this process over loopback; they trust its certificate only when it is for that name.
+    await app.get(EmbeddedSupervisor).start(`${scheme}://${local}:${port}`);
+    process.stdout.write(`SIP Edge is up: ${scheme}://${shown}:${port}/  (API ${scheme}://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`);
   } catch (e) {
     logger.error(`start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     await shutdown('start-up failure', 1);

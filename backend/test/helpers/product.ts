@@ -48,7 +48,8 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = `http://127.0.0.1:${port}`;
+  // TLS_CERT makes the product serve HTTPS (the test trusts its certificate as it sees fit).
+  const url = `${env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;
   const until = Date.now() + 90_000;
   let up = false;
   while (Date.now() < until && child.exitCode === null) {

@@ -6,7 +6,7 @@ import { ValidBody, type Infer } from '../../common/validation.js';
 import { UsersService } from '../users/users.service.js';
 import { PasswordChangeBody } from '../users/users.schemas.js';
 import { LoginBody } from './auth.schemas.js';
-import { CSRF_COOKIE, SESSION_COOKIE } from './auth.guard.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from './session-token.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')

@@ -5,9 +5,8 @@ import { IS_PUBLIC, ROLES_KEY, type AuthedRequest } from '../../common/auth-cont
 import { AppError, forbidden, unauthorized } from '../../common/errors.js';
 import type { Role } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
+import { sessionTokenOf } from './session-token.js';
 
-export const SESSION_COOKIE = 'sid';
-export const CSRF_COOKIE = 'csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -23,10 +22,7 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const header = req.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const cookies = (req as { cookies?: Record<string, string> }).cookies ?? {};
-    const token = bearer || cookies[SESSION_COOKIE];
+    const { token, bearer } = sessionTokenOf(req);
     if (!token) throw unauthorized();
     const { user, csrfToken } = await this.auth.authenticate(token);
     if (!bearer && !SAFE_METHODS.has(req.method)) {

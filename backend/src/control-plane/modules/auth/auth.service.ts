@@ -8,6 +8,8 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { LoginRateLimited, LoginRateLimiter } from './login-rate-limiter.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { sessionTokenOf } from './session-token.js';
+import type { Request } from 'express';
 
 export interface LoginResult { token: string; csrfToken: string; expiresAt: Date; user: AuthUser }
 export interface Authenticated { user: AuthUser; csrfToken: string }
@@ -52,6 +54,12 @@ export class AuthService {
     const session = await this.sessions.findValid(sha256(token), new Date());
     if (!session?.user) throw unauthorized('Session expired or invalid; sign in again');
     return { user: { id: session.user.id, username: session.user.username, role: session.user.role }, csrfToken: session.csrfToken };
+  }
+
+  /** Whether the request carries a live session (before a large body is read; the guard checks the rest). */
+  async hasSession(req: Request): Promise<boolean> {
+    const { token } = sessionTokenOf(req);
+    return token ? (await this.sessions.findValid(sha256(token), new Date())) !== null : false;
   }
 
   tokenHash(token: string): string { return sha256(token); }
