@@ -10,6 +10,8 @@ export * from './tls-material.js';
 export * from './effective-config.js';
 export * from './effective-diff.js';
 export { loadConfigDocument } from './load.js';
+export { yamlPositions } from './yaml-positions.js';
+export type { SourcePosition } from './yaml-positions.js';
 export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';
 export * from './log-events.js';

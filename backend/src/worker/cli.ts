@@ -3,9 +3,11 @@
  * Standalone SIP Proxy: `npm run proxy -- --config FILE --app NAME`.
  * Reads the YAML configuration document, validates it, compiles the application's effective configuration and
  * runs one worker. SIGHUP re-reads the file and applies what can change live; SIGTERM/SIGINT drain and stop.
+ * `--check` validates only (docs/config-format.md, "Rules"): every error with its line and column, exit 1; 0 when valid.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { checkConfigFile } from './config-check.js';
 import { compileEffectiveConfig, fileTlsMaterialCheck, loadConfigDocument, type EffectiveProxyConfig } from '../contracts/index.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
@@ -18,6 +20,7 @@ interface Args {
   config?: string;
   app?: string;
   help?: boolean;
+  check?: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -29,6 +32,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--token' || k.startsWith('--token=')) a.token = v();
     else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
+    else if (k === '--check') a.check = true;
     else if (k === '--help' || k === '-h') a.help = true;
   }
   return a;
@@ -65,8 +69,13 @@ async function main(): Promise<void> {
     runManaged(args.controlPlane, args.app, args.token ?? process.env.SIPEDGE_WORKER_TOKEN);
     return;
   }
+  if (args.check && args.config) {
+    const r = checkConfigFile(args.config, args.app);
+    (r.ok ? process.stdout : process.stderr).write(r.report);
+    process.exit(r.ok ? 0 : 1);
+  }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --control-plane URL --app NAME --token T\n');
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token T\n');
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;

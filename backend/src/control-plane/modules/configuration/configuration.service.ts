@@ -6,7 +6,7 @@ import { validateConfigDocument, type ValidationError } from '../../../contracts
 import { AppError, badRequest, conflict, notFound, type FieldError } from '../../common/errors.js';
 import { ConfigRepository, type ConfigTx } from './config.repository.js';
 import { diffDocuments, type DocumentChange } from './document-diff.js';
-import { yamlPositions } from './yaml-positions.js';
+import { yamlPositions } from '../../../contracts/yaml-positions.js';
 
 export interface CommitResult { version: number; committed: boolean; dryRun: boolean; changes: DocumentChange[] }
 export interface CommitOptions { dryRun?: boolean; baseVersion?: number }

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { canonicalOptionName } from '../../../contracts/options/option-schema.js';
+import { canonicalOptionName } from './options/option-schema.js';
 
 /** 1-based, as editors count. */
 export interface SourcePosition { line: number; column: number }
