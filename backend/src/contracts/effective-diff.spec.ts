@@ -42,13 +42,15 @@ describe('diffEffectiveConfig: the registry decides, per option, named as the op
       [1, 'peer-proxy-protocol', 'tcp', 'peer-proxy-protocol (DN to-site-b of SiteA): after-restart'],
       [1, 'peer-proxy-port-tls', 5161, 'peer-proxy-port-tls (DN to-site-b of SiteA): after-restart'],
       [1, 'peer-proxy-contact', 'proxy.site-c.example:5160', 'peer-proxy-contact (DN to-site-b of SiteA): immediately'],
-      [1, 'oos-check', 9, 'oos-check (DN to-site-b of SiteA): immediately'],
-      [1, 'replace-uri-contact', false, 'replace-uri-contact (DN to-site-b of SiteA): next-call'],
+      // SIP Server only (registry flag): nothing for the proxy to apply.
+      [1, 'oos-check', 9, ''],
+      [1, 'replace-uri-contact', false, ''],
+      [0, 'external-contact', 'proxy.site-a.example:5070', ''],
     ];
     for (const [dn, option, value, expected] of cases) {
       const doc = example();
       doc.switches[0]!.dns[dn]!.options.TServer![option] = value;
-      expect(rules(doc).filter((r) => r.startsWith(option)), option).toEqual([expected]);
+      expect(rules(doc).filter((r) => r.startsWith(option)), option).toEqual(expected ? [expected] : []);
     }
   });
 });

@@ -90,6 +90,8 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
       const ob = y?.kind === kind ? y.options : {};
       for (const opt of new Set([...Object.keys(oa), ...Object.keys(ob)])) {
         if (same(oa[opt] ?? null, ob[opt] ?? null) && x?.kind === y?.kind) continue;
+        // Only SIP Server uses it (registry flag): the proxy has nothing to apply, now or after a restart.
+        if (findOption(kind, 'TServer', opt)?.sipServerOnly) continue;
         out.push({ path: `switches.${name}.dns.${number}.${opt}`, option: `${opt} (DN ${number} of ${name})`, takesEffect: dnTakesEffect(kind, opt) });
       }
     }

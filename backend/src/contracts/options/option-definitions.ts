@@ -358,7 +358,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     default: false, defaultText: 'false', validValuesText: 'true, false',
     takesEffect: 'immediately', takesEffectText: 'Immediately (a validation rule; SIP Proxy does not read it)',
     description: 'Marks the HA pair (set on the primary) as part of a Business Continuity deployment: its multi-site trunks, and those toward it, must use DNS resolution.',
-    extension: true, source: `${PRODUCT}; rule from ${GUIDE_DEPLOY_MULTISITE} ("For a Business Continuity deployment, DNS resolution must be used")`,
+    extension: true, sipServerOnly: true, source: `${PRODUCT}; rule from ${GUIDE_DEPLOY_MULTISITE} ("For a Business Continuity deployment, DNS resolution must be used")`,
     note: 'Only SIP Server and the validator use it: no effect on the proxy.',
   },
   // ---------------------------------------------------------------- DNs, [TServer]
