@@ -3,7 +3,6 @@
  * material (paths or inline PEM), the client options for connections the proxy opens (RFC 5922 identity), and the
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
-import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
 import type { ListenerSpec, TransportLayer } from '../sip/transport/transport-layer.js';
 import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions } from '../sip/transport/tls-context.js';
@@ -12,6 +11,7 @@ import { EdgeOutbound } from '../sip/proxy/outbound.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import type { Hop } from '../sip/routing/router.js';
 import type { ResolvedHop } from '../sip/proxy/resolver.js';
+import { NextHopKeeper } from './next-hop-keeper.js';
 
 export interface WorkerTls {
   /** TLS listener specs (empty when the application has no tls-port). */
@@ -38,8 +38,6 @@ export function workerTls(config: ProxyRuntimeConfig, bindAddress: string): Work
   return { specs, tlsClient: clientTlsOptions(t, material) };
 }
 
-const PING = Buffer.from('\r\n\r\n');
-
 /** The TCP/TLS next hops to keep a connection to from start (the SIP Servers of every HA pair). */
 export function persistentHops(config: ProxyRuntimeConfig): { transport: 'tcp' | 'tls'; host: string; port: number }[] {
   if (config.persistentNextHop !== true) return []; // the option's default (true) comes through the config adapter
@@ -57,7 +55,7 @@ export class WorkerFlows {
   readonly registry: FlowRegistry;
   readonly outbound: EdgeOutbound;
   private readonly timer: NodeJS.Timeout;
-  private keeper: NodeJS.Timeout | undefined;
+  private keeper: NextHopKeeper | undefined;
 
   constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }) {
     this.registry = new FlowRegistry({
@@ -74,23 +72,14 @@ export class WorkerFlows {
 
   /**
    * persistent-next-hop-connection (Dialogic's persistent connection to the outbound proxy, seeds/000): opens the
-   * TCP/TLS connection to every SIP Server at start and keeps it from the idle sweep with RFC 5626 CRLFCRLF pings
-   * (a write reopens it when it was lost). A server named by host name is resolved the way requests resolve it
-   * (`resolve`, the proxy's RFC 3263 resolver) and its TLS identity checked against that name, so requests find
-   * this very connection (by address and verified name) instead of opening another.
+   * TCP/TLS connection to every SIP Server at start, keeps it with RFC 5626 pings and replaces it when the peer stops
+   * answering them (next-hop-keeper.ts).
    */
   keepPersistent(config: ProxyRuntimeConfig, transport: TransportLayer, resolve: (hop: Hop, done: (h: ResolvedHop | undefined) => void) => void): void {
     const hops = persistentHops(config);
     if (!hops.length) return;
-    const keep = (): void => {
-      for (const h of hops) {
-        if (isIP(h.host)) transport.send(PING, h);
-        else resolve(h, (r) => r && transport.send(PING, { transport: r.transport, host: r.host, port: r.port, tlsServerName: h.host }));
-      }
-    };
-    keep();
-    this.keeper = setInterval(keep, 30_000);
-    this.keeper.unref();
+    this.keeper = new NextHopKeeper(transport, hops, resolve);
+    this.keeper.start();
   }
 
   /** flow-timer (next REGISTER) and flow-timer-grace-period (immediately). */
@@ -99,12 +88,13 @@ export class WorkerFlows {
     this.registry.graceS = config.flowTimerGraceS ?? 30;
   }
 
-  status(): { bindings: number; connections: number; timed: number; gcClosed: number } & EdgeOutbound['stats'] {
-    return { ...this.registry.size(), gcClosed: this.registry.gcClosed, ...this.outbound.stats };
+  status(): { bindings: number; connections: number; timed: number; gcClosed: number; nextHopPings: number; nextHopPongsMissed: number } & EdgeOutbound['stats'] {
+    const k = this.keeper?.counters;
+    return { ...this.registry.size(), gcClosed: this.registry.gcClosed, ...this.outbound.stats, nextHopPings: k?.pings ?? 0, nextHopPongsMissed: k?.pongsMissed ?? 0 };
   }
 
   stop(): void {
     clearInterval(this.timer);
-    if (this.keeper) clearInterval(this.keeper);
+    this.keeper?.stop();
   }
 }
