@@ -10,7 +10,7 @@ import type { ApplicationDoc, ConfigDocument } from './config-document.js';
 import { isInlinePem, parseContact } from './options/option-schema.js';
 import type { OptionValue } from './options/option-schema.js';
 import { optionsWithDefaults, typedOptions } from './options/option-values.js';
-import { loadPem } from './tls-material.js';
+import { loadPem, type PemFileRules } from './tls-material.js';
 
 /** Bump when a field of `EffectiveProxyConfig` changes meaning or is removed (adding optional fields is compatible). */
 export const EFFECTIVE_CONFIG_SCHEMA_VERSION = 1;
@@ -156,6 +156,8 @@ export interface CompileOptions {
    * `as-written` (default), `absolute-paths` (resolved against baseDir), `inline-pem` (read now; for remote workers).
    */
   readonly tlsMaterial?: 'as-written' | 'absolute-paths' | 'inline-pem';
+  /** For `inline-pem`: where files may be read from and how big they may be (tls-material.ts). */
+  readonly pemFiles?: PemFileRules;
 }
 
 export class EffectiveConfigError extends Error {
@@ -330,7 +332,7 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     const mode = opts.tlsMaterial ?? 'as-written';
     const baseDir = opts.baseDir ?? process.cwd();
     const material = (v: string): string => {
-      if (mode === 'inline-pem') return loadPem(v, baseDir);
+      if (mode === 'inline-pem') return loadPem(v, baseDir, opts.pemFiles);
       if (mode === 'absolute-paths' && !isInlinePem(v) && !isAbsolute(v)) return resolve(baseDir, v);
       return v;
     };

@@ -15,3 +15,4 @@ export type { SourcePosition } from './yaml-positions.js';
 export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';
 export * from './log-events.js';
+export * from './secrets.js';

@@ -35,6 +35,7 @@ export type ValidationCode =
   | 'tls-port-required'
   | 'tls-without-tcp'
   | 'tls-material'
+  | 'unknown-secret'
   | 'trusted-ca-required'
   | 'oos-disabled'
   | 'outbound-proxy-dn-count'

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
+import { FIXTURES_DIR } from '../../src/contracts/fixtures/index.js';
 import { freePort, sleep } from './net.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
@@ -42,7 +43,8 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
   let out = '';
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd: REPO_ROOT,
-    env: definedOnly({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(join(tmpdir(), 'sipedge-it-data-')), LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', ...env }),
+    // TLS material files of the tests' documents are the fixture certificates (paths inside this directory).
+    env: definedOnly({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(join(tmpdir(), 'sipedge-it-data-')), LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', TLS_MATERIAL_DIR: FIXTURES_DIR, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });

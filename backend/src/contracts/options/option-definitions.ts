@@ -248,6 +248,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description: 'Private key matching certificate: a path relative to the document or inline PEM.',
     extension: true, source: `${PRODUCT}; named after the Genesys Security Deployment Guide option the guide refers to`,
     relatedFeature: 'Transport Layer Security', note: 'Required when the application has a tls-port; must match certificate.',
+    secret: true,
   },
   {
     name: 'trusted-ca', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'path-or-pem',

@@ -95,6 +95,11 @@ export interface OptionDefinition {
   readonly relatedFeature?: string;
   /** How a contradiction or oddity of the guide was resolved, or a product rule about this option. */
   readonly note?: string;
+  /**
+   * The value is a secret (a private key): it never leaves the control plane except to the worker that needs it.
+   * Every read, export, version, diff and audit entry shows its fingerprint instead (contracts/secrets.ts).
+   */
+  readonly secret?: boolean;
 }
 
 /** The registry, in display order. */

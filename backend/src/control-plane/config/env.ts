@@ -24,6 +24,11 @@ export interface Env {
   readonly trustProxy: false | number | readonly string[];
   /** Serve HTTPS with this certificate chain and key (PEM files); both or neither. */
   readonly tls: { certFile: string; keyFile: string } | undefined;
+  /**
+   * The only directory the control plane reads TLS material files from (`certificate`, `certificate-key`,
+   * `trusted-ca` given as paths, relative to it): TLS_MATERIAL_DIR, default `<DATA_DIR>/tls`.
+   */
+  readonly tlsMaterialDir: string;
 }
 
 export const ENV = Symbol('ENV');
@@ -92,6 +97,8 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const appsRaw = source.WORKERS_EMBEDDED_APPS?.trim();
   const embeddedApps = !appsRaw || appsRaw === '*' ? undefined : appsRaw.split(',').map((s) => s.trim()).filter(Boolean);
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
+  const tlsRaw = source.TLS_MATERIAL_DIR?.trim();
+  const tlsMaterialDir = tlsRaw ? (isAbsolute(tlsRaw) ? tlsRaw : resolve(cwd, tlsRaw)) : resolve(dataDir, 'tls');
 
   let trustProxy: Env['trustProxy'] = false;
   const proxyRaw = source.TRUST_PROXY?.trim();
@@ -112,5 +119,5 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   else if (certRaw && keyRaw) tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
 
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls });
+  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir });
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { concatMap, from, type Observable } from 'rxjs';
+import { maskSecretsDeep } from '../../../contracts/secrets.js';
 import type { AuthedRequest } from '../../common/auth-context.js';
 import { targetLabel } from './audit-labels.js';
 import { AuditRepository } from './audit.repository.js';
@@ -30,11 +31,20 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
-/** Bodies go into the audit log without secrets, and YAML documents only by size. */
-function redact(body: unknown): unknown {
+/**
+ * Bodies go into the audit log without secrets, at any depth: secret options (the registry's `secret`) as their
+ * reference, credentials as `***`; YAML documents only by size.
+ */
+export function redact(body: unknown): unknown {
   if (typeof body === 'string') return { document: `${body.length} bytes` };
   if (typeof body !== 'object' || body === null) return null;
+  return hideCredentials(maskSecretsDeep(body), 0);
+}
+
+function hideCredentials(v: unknown, depth: number): unknown {
+  if (depth > 32 || typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => hideCredentials(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) out[k] = /password|token|key/i.test(k) ? '***' : v;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = /password|token|passphrase/i.test(k) ? '***' : hideCredentials(x, depth + 1);
   return out;
 }

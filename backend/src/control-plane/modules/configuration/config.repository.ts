@@ -84,6 +84,16 @@ export class ConfigRepository {
   }
 
   findDn(switchName: string, number: string): Promise<DnEntity | null> { return this.ds.getRepository(DnEntity).findOne({ where: { switchName, number } }); }
+
+  /** Values of secret references (contracts/secrets.ts) from the secret store; unknown references are absent. */
+  secrets(refs: Iterable<string>): Promise<Map<string, string>> { return secretsOf((sql, p) => this.ds.query(sql, p), refs); }
+}
+
+async function secretsOf(query: (sql: string, params: unknown[]) => Promise<unknown>, refs: Iterable<string>): Promise<Map<string, string>> {
+  const list = [...refs];
+  if (!list.length) return new Map();
+  const rows = (await query('SELECT ref, value FROM config_secrets WHERE ref = ANY($1::text[])', [list])) as { ref: string; value: string }[];
+  return new Map(rows.map((r) => [r.ref, r.value]));
 }
 
 /** Writes inside the locked transaction of `withLockedHead`. */
@@ -94,6 +104,14 @@ export class ConfigTx {
     if (version === 0) return emptyConfigDocument();
     const rows = (await this.em.query('SELECT document FROM config_versions WHERE version = $1', [version])) as { document: ConfigDocument }[];
     return rows[0]?.document ?? emptyConfigDocument();
+  }
+
+  secrets(refs: Iterable<string>): Promise<Map<string, string>> { return secretsOf((sql, p) => this.em.query(sql, p), refs); }
+
+  /** Keeps secret values by reference; a value is stored once, whatever the number of versions naming it. */
+  async storeSecrets(secrets: ReadonlyMap<string, string>): Promise<void> {
+    if (!secrets.size) return;
+    await this.em.query('INSERT INTO config_secrets (ref, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (ref) DO NOTHING', [[...secrets.keys()], [...secrets.values()]]);
   }
 
   async revisionOf(object: 'application' | 'switch' | 'dn', name: string): Promise<number | undefined> {

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigDocument } from '../../../contracts/config-document.js';
 import { parseConfigDocument, serializeConfigDocument } from '../../../contracts/config-document.js';
-import { fileTlsMaterialCheck } from '../../../contracts/tls-material.js';
+import { maskSecrets, revealSecrets, secretRefsIn, type UnknownSecret } from '../../../contracts/secrets.js';
+import { fileTlsMaterialCheck, type PemFileRules } from '../../../contracts/tls-material.js';
 import { validateConfigDocument, type ValidationError } from '../../../contracts/validation.js';
+import { ENV, type Env } from '../../config/env.js';
 import { AppError, badRequest, conflict, notFound, type FieldError } from '../../common/errors.js';
 import { ConfigRepository, type ConfigTx } from './config.repository.js';
 import { diffDocuments, type DocumentChange } from './document-diff.js';
@@ -28,11 +30,23 @@ export interface LocatedError extends FieldError {
 @Injectable()
 export class ConfigurationService {
   private cache: { version: number; doc: ConfigDocument } | undefined;
-  private readonly tlsCheck = fileTlsMaterialCheck(process.cwd());
+  private revealedCache: { version: number; doc: ConfigDocument } | undefined;
+  /** TLS material files are read only from the configured directory (TLS_MATERIAL_DIR), paths relative to it. */
+  readonly tlsFiles: { readonly baseDir: string; readonly pemFiles: PemFileRules };
+  private readonly tlsCheck;
+  /** For callers who may not open files (a viewer's validation): inline material only. */
+  private readonly inlineTlsCheck;
 
-  constructor(private readonly repo: ConfigRepository) {}
+  constructor(private readonly repo: ConfigRepository, @Inject(ENV) env: Env) {
+    this.tlsFiles = { baseDir: env.tlsMaterialDir, pemFiles: { root: env.tlsMaterialDir } };
+    this.tlsCheck = fileTlsMaterialCheck(env.tlsMaterialDir, undefined, { root: env.tlsMaterialDir });
+    this.inlineTlsCheck = fileTlsMaterialCheck(env.tlsMaterialDir, undefined, { root: env.tlsMaterialDir, files: 'skip' });
+  }
 
-  /** The current document and its version (cached; the cache is checked against the head on each call). */
+  /**
+   * The current document and its version (cached; the cache is checked against the head on each call). Secret
+   * option values are references (`secret:sha256:…`): this is what every read shows.
+   */
   async head(): Promise<{ version: number; doc: ConfigDocument }> {
     const version = await this.repo.headVersion();
     if (this.cache?.version !== version) this.cache = { version, doc: (await this.repo.documentAt(version))! };
@@ -54,11 +68,15 @@ export class ConfigurationService {
       const before = this.cache?.version === tx.headVersion ? this.cache.doc : await tx.documentAt(tx.headVersion);
       const draft = structuredClone(before);
       const after = (await mutate(draft, tx)) ?? draft;
-      const errors = validateConfigDocument(after, { checkTlsMaterial: this.tlsCheck });
+      // Validated with the secrets in place (the key must match the certificate), stored with references only.
+      const unknown = revealSecrets(after, await tx.secrets(secretRefsIn(after)));
+      const errors = [...unknownSecretErrors(unknown), ...validateConfigDocument(after, { checkTlsMaterial: this.tlsCheck })];
+      const secrets = maskSecrets(after);
       if (errors.length) throw new AppError(400, 'CONFIG_INVALID', `The change was refused: ${errors.length} error(s); nothing was saved`, locate(errors, after));
       const changes = diffDocuments(before, after);
       if (opts.dryRun || changes.length === 0) return { version: tx.headVersion, committed: false, dryRun: !!opts.dryRun, changes };
       const version = tx.headVersion + 1;
+      await tx.storeSecrets(secrets);
       await tx.commit(version, after, changes, actor, summary);
       this.cache = { version, doc: after };
       return { version, committed: true, dryRun: false, changes };
@@ -79,16 +97,35 @@ export class ConfigurationService {
     }
   }
 
-  async exportYaml(): Promise<{ version: number; yaml: string }> {
-    const { version, doc } = await this.head();
+  /** The current document as YAML: secrets as references, or (an admin's explicit choice) with their values. */
+  async exportYaml(opts: { withSecrets?: boolean } = {}): Promise<{ version: number; yaml: string }> {
+    const { version, doc } = opts.withSecrets ? await this.headWithSecrets() : await this.head();
     return { version, yaml: serializeConfigDocument(doc) };
   }
 
-  /** Dry-run validation of a document (no write). */
-  validateYaml(yaml: string): LocatedError[] {
+  /**
+   * The current document with secret values in place: only for the worker snapshot and the admin's export with
+   * secrets. Never cached in `head`'s place, never sent to a user otherwise.
+   */
+  async headWithSecrets(): Promise<{ version: number; doc: ConfigDocument }> {
+    const head = await this.head();
+    if (this.revealedCache?.version === head.version) return this.revealedCache;
+    const doc = structuredClone(head.doc);
+    revealSecrets(doc, await this.repo.secrets(secretRefsIn(doc)));
+    this.revealedCache = { version: head.version, doc };
+    return this.revealedCache;
+  }
+
+  /**
+   * Dry-run validation of a document (no write). Without `openFiles` (a viewer) no file is opened: certificate
+   * paths are not checked at all, inline material is.
+   */
+  async validateYaml(yaml: string, opts: { openFiles: boolean }): Promise<LocatedError[]> {
     const parsed = parseConfigDocument(yaml ?? '');
     if (parsed.errors.length) return withPositions(yaml ?? '', locate(parsed.errors, parsed.doc));
-    return withPositions(yaml ?? '', locate(validateConfigDocument(parsed.doc, { checkTlsMaterial: this.tlsCheck }), parsed.doc));
+    const unknown = revealSecrets(parsed.doc, await this.repo.secrets(secretRefsIn(parsed.doc)));
+    const errors = [...unknownSecretErrors(unknown), ...validateConfigDocument(parsed.doc, { checkTlsMaterial: opts.openFiles ? this.tlsCheck : this.inlineTlsCheck })];
+    return withPositions(yaml ?? '', locate(errors, parsed.doc));
   }
 
   listVersions(page: number, pageSize: number) { return this.repo.listVersions(page, pageSize); }
@@ -112,6 +149,14 @@ export class ConfigurationService {
     if (!doc || version === 0 && (await this.repo.headVersion()) === 0) throw notFound(`Configuration version ${version}`);
     return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc));
   }
+}
+
+/** A secret reference this control plane does not hold (a document exported elsewhere, or a made-up fingerprint). */
+function unknownSecretErrors(unknown: readonly UnknownSecret[]): ValidationError[] {
+  return unknown.map((u) => ({
+    path: u.path, code: 'unknown-secret',
+    message: `${u.option} is ${u.ref}, a secret this control plane does not hold; give the value itself (PEM) or a file path`,
+  }));
 }
 
 /** Adds the YAML line and column of each error whose path (or syntax error) has one in `yaml`. */

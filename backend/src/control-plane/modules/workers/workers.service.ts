@@ -126,7 +126,10 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     if (cached?.version === head.version) return cached;
     let eff: EffectiveProxyConfig | undefined;
     try {
-      eff = proxyApplicationNames(head.doc).includes(app) ? compileEffectiveConfig(head.doc, app, { baseDir: process.cwd(), tlsMaterial: 'inline-pem' }) : undefined;
+      // The worker is the one party that gets the secret values (its TLS key).
+      const { doc } = await this.config.headWithSecrets();
+      const { baseDir, pemFiles } = this.config.tlsFiles;
+      eff = proxyApplicationNames(doc).includes(app) ? compileEffectiveConfig(doc, app, { baseDir, pemFiles, tlsMaterial: 'inline-pem' }) : undefined;
     } catch (e) {
       this.logger.error(`cannot compile the configuration of ${app}: ${(e as Error).message}`);
     }
