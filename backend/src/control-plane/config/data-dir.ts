@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Below this much free space PostgreSQL cannot even initialise its cluster (initdb writes ~40 MB). */
 export const DATA_DIR_MIN_FREE_BYTES = 64 * 1024 * 1024;
@@ -20,9 +20,18 @@ const CAUSES: Record<string, string> = {
  * the cause, or undefined when it is usable.
  */
 export function dataDirProblem(dir: string, minFreeBytes = DATA_DIR_MIN_FREE_BYTES): string | undefined {
-  const probe = join(dir, `.write-test-${process.pid}`);
+  let probe = join(dir, `.write-test-${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true });
+    try { mkdirSync(dir, { recursive: true }); } catch (e) {
+      // Recursive mkdir reports ENOENT for most failures: find out why on the nearest existing ancestor.
+      let up = dirname(dir);
+      while (!existsSync(up) && up !== dirname(up)) up = dirname(up);
+      if (!statSync(up).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      probe = join(up, `.write-test-${process.pid}`);
+      closeSync(openSync(probe, 'w'));
+      rmSync(probe, { force: true });
+      throw e;
+    }
     const fd = openSync(probe, 'w');
     try { writeSync(fd, Buffer.alloc(4096)); } finally { closeSync(fd); }
     rmSync(probe, { force: true });
