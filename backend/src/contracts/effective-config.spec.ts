@@ -47,7 +47,7 @@ describe('compileEffectiveConfig', () => {
       'persistent-next-hop-connection': true,
     });
     expect(c.options.security).toMatchObject({ 'sip-tls-sec-protocol': 'SSLv23', 'tls-mutual': 0, 'tls-min-version': 'TLSv1.2', 'verify-server-certificate': true });
-    expect(c.options.log.verbose).toBe('standard');
+    expect(c.options.log.verbose).toBe('trace');
     expect(c.tls).toBeUndefined();
     expect(c.application.transports).toEqual(['udp', 'tcp']);
   });

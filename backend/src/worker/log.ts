@@ -26,8 +26,17 @@ export class Logger {
   constructor(
     private readonly app: string,
     private readonly sink: LogSink = (l) => process.stdout.write(l + '\n'),
-    private readonly minLevel: LogLevel = 'info',
+    private minLevel: LogLevel = 'info',
   ) {}
+
+  /** Where records go instead of the sink (the [log] options, log-outputs.ts); `base` is this logger's own sink. */
+  private route: ((line: string, r: LogRecord, base: LogSink) => void) | undefined;
+
+  /** [log] options: the lowest level written and the router that picks each record's outputs. */
+  setOutputs(route: ((line: string, r: LogRecord, base: LogSink) => void) | undefined, minLevel: LogLevel): void {
+    this.route = route;
+    this.minLevel = minLevel;
+  }
 
   /** Logs one of the guide's events: its name and text, plus details (e.g. the pair's primary host:port). */
   event(id: LogEventId, level: LogLevel, fields: Record<string, unknown> = {}, detail?: string): void {
@@ -56,6 +65,8 @@ export class Logger {
     if (order.indexOf(r.level) < order.indexOf(this.minLevel)) return;
     this.recent.push(r);
     if (this.recent.length > 200) this.recent.shift();
-    this.sink(JSON.stringify(r));
+    const line = JSON.stringify(r);
+    if (this.route) this.route(line, r, this.sink);
+    else this.sink(line);
   }
 }

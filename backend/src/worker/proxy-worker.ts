@@ -24,6 +24,7 @@ import { SipResolver } from '../sip/proxy/resolver.js';
 import { DnsClient } from '../sip/proxy/dns-client.js';
 import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
 import { Logger } from './log.js';
+import { LogOutputs } from './log-outputs.js';
 import { startManagementServer, type ManagementServer } from './management-http.js';
 import { renderMetrics } from './metrics.js';
 
@@ -126,6 +127,8 @@ export class ProxyWorker {
   readonly notes: string[] = [];
   /** Flow registry and outbound logic (TLS/TCP stickiness, RFC 5626). */
   flows: WorkerFlows | undefined;
+  /** The [log] options (levels and outputs), when started from an effective configuration. */
+  private logOutputs: LogOutputs | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -148,8 +151,11 @@ export class ProxyWorker {
     const effective = 'schemaVersion' in given ? given : undefined;
     const config = effective ? toRuntimeConfig(effective) : (given as ProxyRuntimeConfig);
     const log = opts.logger ?? new Logger(config.appName);
+    const logOutputs = effective ? new LogOutputs(log) : undefined;
+    logOutputs?.configure(effective!.options.log);
     const fail = (event: 40000 | 40003 | 40005 | 40006, msg: string, fields: Record<string, unknown> = {}): never => {
       log.event(event, 'error', fields, msg);
+      logOutputs?.close();
       throw new WorkerStartError(event, msg);
     };
     if (config.role !== 10) {
@@ -277,6 +283,7 @@ export class ProxyWorker {
     const worker = new ProxyWorker({ ...config, advertisedHost: advertised }, transport, tl, proxy, log, opts.onEvent);
     ref.worker = worker;
     worker.effective = effective;
+    worker.logOutputs = logOutputs;
     worker.notes.push(...notes);
     worker.flows = flows;
     worker.sharedSocket = sharedSocket;
@@ -317,6 +324,8 @@ export class ProxyWorker {
       this.config = { ...now, advertisedHost: this.config.advertisedHost };
     }
     this.effective = plan.now;
+    // [log] is live (registry): the levels and outputs change before the next line is written.
+    this.logOutputs?.configure(plan.now.options.log);
     this.pendingRestart = plan.restartPending.length ? next : undefined;
     const applied = plan.applied.map((c) => c.option);
     const restartRequired = plan.restartPending.map((c) => c.option);
@@ -389,6 +398,7 @@ export class ProxyWorker {
     await this.mgmt?.close();
     if (this.sharedSocket) await new Promise<void>((r) => this.sharedSocket!.close(() => r()));
     this.flows?.stop();
+    this.logOutputs?.close();
     this.tl.close();
     await this.transport.close();
   }

@@ -1,5 +1,6 @@
 import * as dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OPTIONS, type OptionDefinition } from '../../src/contracts/options/option-schema.js';
@@ -40,6 +41,22 @@ const SP = { app: 'SIPProxy_1', section: 'sipproxy' };
 const SEC = { app: 'SIPProxy_1', section: 'security' };
 const LOG = { app: 'SIPProxy_1', section: 'log' };
 const pem = (f: string) => readFileSync(join(FIXTURES_DIR, 'certs', f), 'utf8');
+const logDir = mkdtempSync(join(tmpdir(), 'options-proven-log-'));
+const logFile = (level: string) => join(logDir, `${level}.log`);
+/** The messages written to the [log] output file of `level` so far. */
+const msgs = (level: string): string[] =>
+  existsSync(logFile(level)) ? readFileSync(logFile(level), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg) : [];
+let tos = 200;
+
+/** Makes an after-restart change, waits for the worker's 'restart pending' warning in `level`'s file, restarts it. */
+async function restartPendingWarning(level: string): Promise<void> {
+  const before = msgs(level).filter((m) => m.startsWith('restart pending')).length;
+  const r = await patch(SP, 'sip-ip-tos', ++tos);
+  const version = ((await r.json()) as { version: number }).version;
+  await waitFor(() => msgs(level).filter((m) => m.startsWith('restart pending')).length > before, 10_000, `restart pending in ${level}.log`);
+  expect((await product.api('/workers/SIPProxy_1/restart', { method: 'POST', token })).status).toBe(202);
+  await waitFor(async () => { const w = await worker(); return w?.online === true && w.configVersion === version && !w.restartPending; }, 20_000, 'restarted');
+}
 
 /** An OPTIONS to the proxy over UDP; the status code of its answer (0: none within 2 s). */
 async function optionsStatus(extraHeaders = 0, lineLength = 0, bodyBytes = 0): Promise<number> {
@@ -120,11 +137,21 @@ const ROWS: Record<string, Row> = {
   'sip-proxy/security/certificate-key': { target: SEC, value: pem('proxy.key') },
   'sip-proxy/security/tls-min-version': { target: SEC, value: 'TLSv1.3' },
   'sip-proxy/security/verify-server-certificate': { target: SEC, value: false },
-  'sip-proxy/log/verbose': { target: LOG, value: 'debug' },
-  'sip-proxy/log/standard': { target: LOG, value: 'stderr' },
-  'sip-proxy/log/trace': { target: LOG, value: 'stderr' },
-  'sip-proxy/log/debug': { target: LOG, value: 'stderr' },
-  'sip-proxy/log/all': { target: LOG, value: 'stderr' },
+  // [log]: the change's own 'configuration applied' (Trace level) lands in the new output at once.
+  'sip-proxy/log/trace': { target: LOG, value: 'LOG:trace', observe: () => waitFor(() => msgs('trace').includes('configuration applied'), 5000, 'trace file') },
+  'sip-proxy/log/debug': { target: LOG, value: 'LOG:debug', observe: () => waitFor(() => msgs('debug').includes('configuration applied'), 5000, 'debug file') },
+  'sip-proxy/log/all': { target: LOG, value: 'LOG:all', observe: () => waitFor(() => msgs('all').includes('configuration applied'), 5000, 'all file') },
+  // Standard level: the worker's 'restart pending' warning after an after-restart change.
+  'sip-proxy/log/standard': { target: LOG, value: 'LOG:standard', observe: async () => { await restartPendingWarning('standard'); } },
+  // verbose standard: Trace-level lines stop, Standard ones still come (in order, so the warning proves the absence).
+  'sip-proxy/log/verbose': {
+    target: LOG, value: 'standard',
+    observe: async () => {
+      const applied = msgs('trace').filter((m) => m === 'configuration applied').length;
+      await restartPendingWarning('trace');
+      expect(msgs('trace').filter((m) => m === 'configuration applied').length).toBe(applied);
+    },
+  },
   'sip-server/TServer/sip-address': { target: { app: 'SIPServer_A', section: 'TServer' }, value: '127.0.0.1' },
   'sip-server/TServer/sip-outbound-proxy': { target: { app: 'SIPServer_A', section: 'TServer' }, value: true },
   'sip-server/TServer/sip-enable-rfc3263': { target: { app: 'SIPServer_A', section: 'TServer' }, value: true },
@@ -198,6 +225,7 @@ const worker = async (): Promise<WorkerView | undefined> =>
 const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as WorkerStatus;
 
 function patch(t: Target, name: string, value: unknown): Promise<Response> {
+  if (typeof value === 'string' && value.startsWith('LOG:')) value = logFile(value.slice(4));
   const v = value === 'PROXY_EXTERNAL' ? `localhost:${proxyPort}` : value === 'REQUEST_URI' ? `sip:127.0.0.1:${ports.sipB};transport=udp` : value === 'REMOTE_TLS_PORT' ? ports.tls2 : value;
   if ('app' in t) return product.api(`/applications/${t.app}`, { method: 'PATCH', token, ...json({ options: { [t.section]: { [name]: v } } }) });
   return product.api(`/switches/${t.dn[0]}/dns/${encodeURIComponent(t.dn[1])}`, { method: 'PATCH', token, ...json({ options: { TServer: { [name]: v } } }) });

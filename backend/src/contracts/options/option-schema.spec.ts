@@ -175,6 +175,6 @@ describe('value checks and defaults', () => {
     const all = optionsWithDefaults('sip-proxy', { sipproxy: { 'oos-check': '7', 'serving-sipserver': 'X' }, security: {} });
     expect(all.sipproxy['oos-check']).toBe(7);
     expect(all.security['tls-min-version']).toBe('TLSv1.2');
-    expect(all.log.verbose).toBe('standard');
+    expect(all.log.verbose).toBe('trace');
   });
 });
