@@ -21,7 +21,9 @@ export class SwitchesService {
   create(actor: string, body: SwitchBody, dryRun: boolean): Promise<CommitResult> {
     const name = requireString(body?.name, 'name');
     return this.config.commit(actor, `create switch ${name}`, (doc) => {
-      if (doc.switches.some((s) => s.name === name)) throw conflict('ALREADY_EXISTS', `A switch named ${name} already exists`);
+      // Names differing only in case read as the same switch in the UI, logs and YAML.
+      const same = doc.switches.find((s) => s.name.toLowerCase() === name.toLowerCase());
+      if (same) throw conflict('ALREADY_EXISTS', `A switch named ${same.name} already exists${same.name === name ? '' : ' (names differ only in case)'}`);
       doc.switches.push({ name, ...(body.sipServer ? { sipServer: requireString(body.sipServer, 'sipServer') } : {}), dns: [] });
     }, { dryRun });
   }
