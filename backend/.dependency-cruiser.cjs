@@ -47,6 +47,13 @@ module.exports = {
       from: { path: '^src/sip/', pathNot: ['^src/sip/proxy/proxy-core\\.ts$', '\\.spec\\.ts$', '^src/sip/bench/'] },
       to: { path: '^src/sip/proxy/proxy-core\\.ts$' },
     },
+    {
+      name: 'keeper-stays-small',
+      comment: 'the keeper of an embedded worker must not share the proxy\'s failure modes: node:*, the log and its state file only',
+      severity: 'error',
+      from: { path: '^src/worker/keeper\\.ts$' },
+      to: { pathNot: ['^node:', '^src/worker/log\\.ts$', '^src/contracts/keeper-state\\.ts$', '^src/contracts/log-events\\.ts$'], dependencyTypesNot: ['core'] },
+    },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {

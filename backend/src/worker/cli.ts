@@ -17,6 +17,7 @@ import { ProxyWorker, WorkerStartError } from './proxy-worker.js';
 interface Args {
   controlPlane?: string;
   token?: string;
+  stateDir?: string;
   config?: string;
   app?: string;
   help?: boolean;
@@ -30,6 +31,7 @@ function parseArgs(argv: string[]): Args {
     const v = (): string | undefined => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : argv[++i]);
     if (k === '--control-plane' || k.startsWith('--control-plane=')) a.controlPlane = v();
     else if (k === '--token' || k.startsWith('--token=')) a.token = v();
+    else if (k === '--state-dir' || k.startsWith('--state-dir=')) a.stateDir = v();
     else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
     else if (k === '--check') a.check = true;
@@ -66,7 +68,7 @@ export function readEffectiveConfig(file: string, app: string, log: Logger): Eff
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.controlPlane && args.app) {
-    runManaged(args.controlPlane, args.app, args.token ?? process.env.SIPEDGE_WORKER_TOKEN);
+    runManaged(args.controlPlane, args.app, args.token ?? process.env.SIPEDGE_WORKER_TOKEN, args.stateDir);
     return;
   }
   if (args.check && args.config) {
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     process.exit(r.ok ? 0 : 1);
   }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token T\n');
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token T [--state-dir DIR]\n');
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;

@@ -1,12 +1,17 @@
 /**
  * `npm run proxy -- --control-plane URL --app NAME --token T`: one worker fed by a control plane.
  * The token may also come from SIPEDGE_WORKER_TOKEN (so it does not show in the process list).
+ * `--state-dir DIR` keeps the last snapshot there and starts on it (see keeper.ts).
  */
 import { Logger } from './log.js';
 import { ManagedWorker } from './managed-worker.js';
 
-export function runManaged(controlPlane: string, app: string, token: string | undefined): void {
-  const log = new Logger(app);
+export function runManaged(controlPlane: string, app: string, token: string | undefined, stateDir?: string): void {
+  // Under a keeper stdout is a log file; run by hand it may be a pipe whose reader goes away. Either way a failed log
+  // write is lost, never fatal (an unhandled EPIPE used to end the worker when the control plane died).
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  const log = new Logger(app, (l) => { try { process.stdout.write(l + '\n'); } catch { /* lost, not fatal */ } });
   if (!token) {
     process.stderr.write('a worker token is needed: --token T or SIPEDGE_WORKER_TOKEN (create one in the UI or with POST /api/workers/tokens)\n');
     process.exit(2);
@@ -16,7 +21,7 @@ export function runManaged(controlPlane: string, app: string, token: string | un
     process.exit(2);
   }
   const managed = new ManagedWorker({
-    controlPlane, app, token, logger: log,
+    controlPlane, app, token, logger: log, stateDir,
     onAuthRefused: (status) => { log.error(`control plane refused the token (HTTP ${status}); stopping`); void managed.stop(0).then(() => process.exit(3)); },
   });
   managed.start();

@@ -4,7 +4,10 @@
  * status and alarms every second. It keeps serving on its last good snapshot while the control plane is away.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { SNAPSHOT_FILE, writeFileAtomic } from '../contracts/keeper-state.js';
 import {
   OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
   type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
@@ -20,6 +23,11 @@ export interface ManagedWorkerOptions {
   app: string;
   token: string;
   logger: Logger;
+  /**
+   * Where the last snapshot is kept (`snapshot.json`, owner-only: it can carry keys). Given, the worker starts on it
+   * at once, before and without the control plane, so a restart after a crash needs neither it nor the database.
+   */
+  stateDir?: string;
   /** Called when the control plane refuses the token: there is no point retrying. */
   onAuthRefused?: (status: number, message: string) => void;
 }
@@ -44,6 +52,7 @@ export class ManagedWorker {
   constructor(private readonly o: ManagedWorkerOptions) {}
 
   start(): void {
+    this.startFromDisk();
     void this.connectLoop();
     this.reportTimer = setInterval(() => void this.report(), REPORT_INTERVAL_MS);
   }
@@ -56,6 +65,29 @@ export class ManagedWorker {
     await this.busy;
     await this.worker?.stop(drainMs);
     this.worker = undefined;
+  }
+
+  /** Serves the snapshot kept on disk, if any; the control plane's next snapshot supersedes it as usual. */
+  private startFromDisk(): void {
+    if (!this.o.stateDir) return;
+    let data: string;
+    try { data = readFileSync(join(this.o.stateDir, SNAPSHOT_FILE), 'utf8'); } catch { return; }
+    let msg: SnapshotMessage;
+    try { msg = parseSnapshot(data, this.o.app); } catch (e) {
+      this.o.logger.warn('the snapshot kept on disk is unusable; waiting for the control plane', { error: (e as Error).message });
+      return;
+    }
+    this.o.logger.info('starting on the last configuration kept on disk', { configVersion: msg.configVersion });
+    this.serialize(() => this.applySnapshot(msg));
+  }
+
+  /** Keeps the accepted snapshot for a restart without the control plane (written whole or not at all). */
+  private persist(msg: SnapshotMessage): void {
+    if (!this.o.stateDir) return;
+    try {
+      mkdirSync(this.o.stateDir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(join(this.o.stateDir, SNAPSHOT_FILE), JSON.stringify(msg));
+    } catch (e) { this.o.logger.warn('cannot keep the snapshot on disk', { error: (e as Error).message }); }
   }
 
   private url(path: string): string { return new URL(path, this.o.controlPlane).toString(); }
@@ -127,6 +159,7 @@ export class ManagedWorker {
       if (config.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(config.application?.name)}`);
       toRuntimeConfig(config); // refuse here (40003) what the worker could not run
     } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
+    if (this.lastSnapshot?.effective.version !== msg.effective.version || this.lastSnapshot.configVersion !== msg.configVersion) this.persist(msg);
     this.lastSnapshot = msg;
     if (!this.worker) {
       await this.startWith(config, msg.configVersion, msg.effective.version);

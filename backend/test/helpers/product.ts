@@ -37,9 +37,9 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
 
 export const ADMIN_PASSWORD = 'admin-password-it';
 
-/** Starts the built control plane as a user would (node main.js), on a free port. */
+/** Starts the built control plane as a user would (node main.js), on a free port (or env.PORT, to start it again). */
 export async function startProduct(env: Record<string, string | undefined>): Promise<Product> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let out = '';
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd: REPO_ROOT,
