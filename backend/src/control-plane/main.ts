@@ -15,6 +15,8 @@ import { addDeclaredSchemas } from './common/validation.js';
 import { dataDirProblem } from './config/data-dir.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
+import { databaseUnavailable } from './database/database-errors.js';
+import { DatabaseState } from './database/database-state.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { EmbeddedSupervisor } from './modules/workers/embedded-supervisor.js';
 
@@ -45,8 +47,8 @@ async function bootstrap(): Promise<void> {
   } else {
     const problem = dataDirProblem(env.dataDir);
     if (problem) { process.stderr.write(`${problem}\n`); process.exit(2); }
-    embedded = new EmbeddedPostgres(env.dataDir, (m) => logger.log(m));
-    db = { mode: 'embedded', url: await embedded.start() };
+    embedded = new EmbeddedPostgres(env.dataDir, (m) => logger.log(m), { supervise: true });
+    db = { mode: 'embedded', url: await embedded.start(), watch: (l) => embedded!.onStateChange(l) };
   }
 
   let httpsOptions: { cert: Buffer; key: Buffer } | undefined;
@@ -77,8 +79,16 @@ async function bootstrap(): Promise<void> {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false, bodyParser: false, httpsOptions });
     app.setGlobalPrefix('api');
     const auth = app.get(AuthService);
-    configureHttpSurface(app, env, (req) => auth.hasSession(req));
-    app.useGlobalFilters(new AllExceptionsFilter());
+    // While PostgreSQL is away every API call but /api/health (which reports it) is 503 DATABASE_UNAVAILABLE at once,
+    // rather than each one failing its own way after a connection timeout.
+    const dbState = app.get(DatabaseState);
+    configureHttpSurface(app, env, (req) => auth.hasSession(req), (req: Request, res: Response, next: NextFunction) => {
+      if (dbState.available || !req.path.startsWith('/api/') || req.path === '/api/health') { next(); return; }
+      const e = databaseUnavailable();
+      res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      res.status(503).json(e.getResponse());
+    });
+    app.useGlobalFilters(new AllExceptionsFilter((reason) => dbState.markDown(reason)));
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
 
     const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());

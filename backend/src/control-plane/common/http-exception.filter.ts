@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { databaseUnavailable, isDatabaseUnavailable } from '../database/database-errors.js';
 import { AppError } from './errors.js';
 
 /** Every error leaves as `{ statusCode, code, message, errors? }`; unexpected ones are logged and never leak internals. */
@@ -7,8 +8,17 @@ import { AppError } from './errors.js';
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  /** `onDatabaseUnavailable`: told when a request failed because PostgreSQL cannot be reached. */
+  constructor(private readonly onDatabaseUnavailable: (reason: string) => void = () => undefined) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    let exception = thrown;
+    if (!(thrown instanceof HttpException) && isDatabaseUnavailable(thrown)) {
+      // Not the request's fault and not a bug: the caller should retry, and every other request learns it at once.
+      this.onDatabaseUnavailable(thrown instanceof Error ? thrown.message : String(thrown));
+      exception = databaseUnavailable();
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
@@ -29,5 +39,5 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function httpCode(status: number): string {
-  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS' } as Record<number, string>)[status] ?? 'ERROR';
+  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE' } as Record<number, string>)[status] ?? 'ERROR';
 }

@@ -18,7 +18,8 @@ export type SessionCheck = (req: Request) => Promise<boolean>;
  * The HTTP surface every route shares: who may set the client address, security headers on every response,
  * and body size limits that an unauthenticated client cannot use to fill memory.
  */
-export function configureHttpSurface(app: NestExpressApplication, env: Env, hasSession: SessionCheck): void {
+/** `gate`: runs after the security headers and before any body is read or session looked up (the database-outage 503). */
+export function configureHttpSurface(app: NestExpressApplication, env: Env, hasSession: SessionCheck, gate?: (req: Request, res: Response, next: NextFunction) => void): void {
   app.disable('x-powered-by');
   // X-Forwarded-For is believed only from the proxies the operator names (TRUST_PROXY): else anyone could pick
   // the address the login rate limit counts against.
@@ -47,6 +48,7 @@ export function configureHttpSurface(app: NestExpressApplication, env: Env, hasS
     xFrameOptions: { action: 'deny' },
   }));
   app.use(cookieParser());
+  if (gate) app.use(gate);
 
   const largeJson = express.json({ limit: LARGE_BODY });
   const largeText = express.text({ type: TEXT_TYPES, limit: LARGE_BODY });

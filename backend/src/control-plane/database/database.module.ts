@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from './database-options.js';
+import { DatabaseState } from './database-state.js';
 import { Notifications } from './notifications.js';
 
 import { DATABASE_INFO, type DatabaseInfo } from './database-info.js';
@@ -18,8 +19,8 @@ export class DatabaseModule {
         useFactory: () => ({ ...databaseOptions(info.url), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
         dataSourceFactory: async (options) => migrated(new DataSource(options!)),
       })],
-      providers: [{ provide: DATABASE_INFO, useValue: info }, Notifications],
-      exports: [DATABASE_INFO, Notifications],
+      providers: [{ provide: DATABASE_INFO, useValue: info }, Notifications, DatabaseState],
+      exports: [DATABASE_INFO, Notifications, DatabaseState],
     };
   }
 }

@@ -56,7 +56,8 @@ export interface EmbeddedPostgresStatus { mode: 'embedded'; dataDir: string; por
  * A real PostgreSQL server whose data lives in `<dataDir>/pg`, run as a child of this process.
  * PostgreSQL refuses to run as root, so as root it runs as the `postgres` OS user (created when missing).
  * A server left behind by a killed run (its postmaster.pid names a live process and our app lock is stale)
- * is stopped before starting, so `kill -9` followed by a restart comes back up.
+ * is stopped before starting, so `kill -9` followed by a restart comes back up. A server that dies under a running
+ * app is restarted with back-off (see `died`).
  */
 export class EmbeddedPostgres {
   private child: ChildProcess | undefined;
@@ -66,8 +67,13 @@ export class EmbeddedPostgres {
   private readonly passwordFile: string;
   private readonly logFile: string;
   private ids: { uid: number; gid: number } | undefined;
+  private bins: Binaries | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly listeners: ((e: { up: boolean; detail: string }) => void)[] = [];
 
-  constructor(private readonly dataDir: string, private readonly log: (msg: string) => void = () => undefined) {
+  /** `supervise`: restart the server when it dies under us (the product does; tests that kill it on purpose do not). */
+  constructor(private readonly dataDir: string, private readonly log: (msg: string) => void = () => undefined, private readonly o: { supervise?: boolean } = {}) {
     this.dbDir = join(dataDir, 'pg');
     this.lockFile = join(dataDir, 'app.lock');
     this.passwordFile = join(dataDir, 'pg-password');
@@ -79,6 +85,7 @@ export class EmbeddedPostgres {
   /** Starts the server (initialising the cluster on first use) and returns a connection URL for `database`. */
   async start(database = 'sipedge', port?: number): Promise<string> {
     const bins = await loadBinaries();
+    this.stopping = false;
     mkdirSync(this.dataDir, { recursive: true });
     this.claimDataDir();
     this.ids = this.osUser();
@@ -90,10 +97,25 @@ export class EmbeddedPostgres {
     await this.stopStale();
 
     this.port = port ?? (await freePort());
+    this.bins = bins;
+    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/postgres`;
+    if (!(await this.launch(url))) throw new EmbeddedPostgresError('PG_START_FAILED', `The embedded PostgreSQL did not start; see ${this.logFile}`);
+    await this.ensureDatabase(url, database);
+    this.log(`embedded PostgreSQL ready on 127.0.0.1:${this.port} (data in ${this.dbDir})`);
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Told when the server dies (up: false) and when the supervisor has it running again (up: true). */
+  onStateChange(listener: (e: { up: boolean; detail: string }) => void): void { this.listeners.push(listener); }
+
+  private emit(up: boolean, detail: string): void { for (const l of this.listeners) { try { l({ up, detail }); } catch { /* a listener's own fault */ } } }
+
+  /** Spawns the postmaster on `this.port` and waits until it accepts connections; supervises it from then on. */
+  private async launch(adminUrl: string): Promise<boolean> {
     const logFd = openSync(this.logFile, 'a');
     if (this.ids) chownSync(this.logFile, this.ids.uid, this.ids.gid);
     // Unix sockets off and loopback only: nothing but this process needs to reach the server.
-    const child = spawn(bins.postgres, ['-D', this.dbDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'], {
+    const child = spawn(this.bins!.postgres, ['-D', this.dbDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'], {
       stdio: ['ignore', logFd, logFd],
       detached: true, // its own process group: a terminal Ctrl-C reaches us, and we stop it in order
       ...(this.ids ?? {}),
@@ -102,16 +124,38 @@ export class EmbeddedPostgres {
     closeSync(logFd);
     this.child = child;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/postgres`;
-    const ready = await this.waitReady(url, exited);
-    if (!ready) throw new EmbeddedPostgresError('PG_START_FAILED', `The embedded PostgreSQL did not start; see ${this.logFile}`);
-    await this.ensureDatabase(url, database);
-    this.log(`embedded PostgreSQL ready on 127.0.0.1:${this.port} (data in ${this.dbDir})`);
-    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`;
+    const ready = await this.waitReady(adminUrl, exited);
+    if (!ready) { if (child.exitCode === null) child.kill('SIGKILL'); return false; }
+    if (this.o.supervise) child.once('exit', (code, signal) => { if (this.child === child) this.died(adminUrl, `PID ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`})`); });
+    return true;
+  }
+
+  /**
+   * The postmaster died under us (kill -9, OOM killer): say so at once (the API answers 503 meanwhile), restart it on
+   * the same port with back-off (0.5 s doubling to 10 s: its backends may hold the shared memory a moment longer),
+   * and say when it is back. Data is safe: PostgreSQL replays its WAL on start (crash recovery).
+   */
+  private died(adminUrl: string, how: string): void {
+    this.child = undefined;
+    if (this.stopping) return;
+    this.log(`embedded PostgreSQL died: ${how}; restarting it (see ${this.logFile})`);
+    this.emit(false, `embedded PostgreSQL ${how}`);
+    let backoffMs = 500;
+    const attempt = async (): Promise<void> => {
+      if (this.stopping) return;
+      if (await this.launch(adminUrl)) { this.log(`embedded PostgreSQL running again on 127.0.0.1:${this.port}`); this.emit(true, 'restarted'); return; }
+      this.log(`embedded PostgreSQL did not start again; next try in ${backoffMs} ms (see ${this.logFile})`);
+      this.restartTimer = setTimeout(() => void attempt(), backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 10_000);
+    };
+    this.restartTimer = setTimeout(() => void attempt(), backoffMs);
+    backoffMs *= 2;
   }
 
   /** Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.child;
     this.child = undefined;
     if (child?.pid && isAlive(child.pid)) {
