@@ -234,7 +234,7 @@ export class ManagedWorker {
     const st: WorkerStatus | undefined = this.worker?.status();
     // The trigger is what made the pair go out of service (probe timeout, transport error, reply code), from its history.
     const triggerOf = (pair: string): string => st?.pairs.find((p) => p.name === pair)?.history.at(-1)?.trigger ?? 'oos-detection';
-    const alarms: ReportedAlarm[] = (st?.alarms ?? []).map((a) => ({ key: a.id, event: a.event, eventName: a.eventName, severity: 'critical', reason: a.text, trigger: triggerOf(a.pair), since: a.since }));
+    const alarms: ReportedAlarm[] = (st?.alarms ?? []).map((a) => ({ key: a.id, event: a.event, eventName: a.eventName, severity: 'critical', reason: a.text, trigger: a.pair !== undefined ? triggerOf(a.pair) : 'start', since: a.since }));
     if (this.startFailure) alarms.push(this.startFailure);
     const pairs: ReportedPair[] = (st?.pairs ?? []).map((p) => ({
       name: p.name,

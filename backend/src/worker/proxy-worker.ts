@@ -52,10 +52,13 @@ export type WorkerEvent =
 
 export interface Alarm {
   id: string;
-  event: 40001;
-  eventName: 'SPR_SIPS_HA_PAIR_UNAVAILABLE';
-  pair: string;
-  primary: string;
+  /** 40001: an HA pair out of service; 40007: the management listener cannot start (like 40006 for SIP). */
+  event: 40001 | 40007;
+  eventName: 'SPR_SIPS_HA_PAIR_UNAVAILABLE' | 'PR_MGMT_LISTENER_CANNOT_START';
+  /** The HA pair (40001). */
+  pair?: string;
+  /** The pair's primary host:port (40001). */
+  primary?: string;
   since: string;
   text: string;
 }
@@ -115,7 +118,7 @@ export class WorkerStartError extends Error {
 
 export class ProxyWorker {
   readonly log: Logger;
-  private alarms = new Map<string, Alarm>();
+  readonly alarms = new Map<string, Alarm>();
   private readonly startedAt = Date.now();
   private callsSample = { at: Date.now(), calls: 0, rate: 0 };
   private sampler: NodeJS.Timeout | undefined;
@@ -158,6 +161,9 @@ export class ProxyWorker {
       logOutputs?.close();
       throw new WorkerStartError(event, msg);
     };
+    // 40000: this proxy's own address is not in its pool's list (the serving switch's sip-outbound-proxy DN).
+    const notListed = effective ? ownAddressNotInPool(effective) : undefined;
+    if (notListed) fail(40000, notListed, { host: config.advertisedHost, port: config.sipPort });
     if (config.role !== 10) {
       fail(40003, `sipproxy-role is ${config.role}: only 10 (standalone mode) is served; 0 is reserved for engineering purposes by the guide. Set [sipproxy] sipproxy-role = 10.`, { option: 'sipproxy-role', value: config.role });
     }
@@ -195,7 +201,7 @@ export class ProxyWorker {
         fail(40005, `${advertised}: ${(e as Error).message}`, { host: advertised });
       }
     }
-    // The bind address must be one of this host's (guide 40000: own address not found).
+    // The bind address must be one of this host's: the SIP listener cannot start elsewhere (40006).
     const listenHost = config.listenHost;
     let bindAddress = listenHost;
     if (listenHost !== '0.0.0.0' && listenHost !== '::' && isIP(stripBrackets(listenHost)) === 0) {
@@ -206,7 +212,7 @@ export class ProxyWorker {
       }
     }
     if (bindAddress !== '0.0.0.0' && bindAddress !== '::' && !isLocalAddress(stripBrackets(bindAddress))) {
-      fail(40000, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, { host: listenHost, port: config.sipPort });
+      fail(40006, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, { host: listenHost, port: config.sipPort });
     }
 
     const listeners: ListenerSpec[] = [];
@@ -296,6 +302,16 @@ export class ProxyWorker {
       } catch (e) {
         log.event(40007, 'error', { port: config.httpPort }, `${config.httpPort}: ${(e as Error).message}`);
         worker.notes.push(`management listener on ${config.httpPort} failed: ${(e as Error).message}`);
+        // Raised like 40006: the operator loses /status and /metrics of this worker, calls still flow.
+        const alarm: Alarm = {
+          id: 'mgmt-listener',
+          event: 40007,
+          eventName: 'PR_MGMT_LISTENER_CANNOT_START',
+          since: new Date().toISOString(),
+          text: `Cannot start Mgmt listener on ${config.httpPort}: ${(e as Error).message}`,
+        };
+        worker.alarms.set(alarm.id, alarm);
+        worker.onEvent?.({ type: 'alarm-raised', alarm });
       }
     }
     log.event(40004, 'info', {
@@ -470,6 +486,20 @@ function openSharedUdp(address: string, port: number, bufferSize: number, tl: Tr
       resolve(socket);
     });
   });
+}
+
+/**
+ * Why this proxy's address is not in its pool's list (guide event 40000), or undefined when it is: the serving
+ * pair's switch must have a sip-outbound-proxy DN whose external-contact port is this proxy's sip-port ("all SIP
+ * Proxy instances listen on the same port"). Its host is a name resolving to every proxy of the pool, so only the
+ * port can be checked here. Validation refuses such documents; this catches the ones that did not go through it.
+ */
+function ownAddressNotInPool(eff: EffectiveProxyConfig): string | undefined {
+  const self = `${eff.application.host}:${eff.application.sipPort}`;
+  const dns = eff.switches.filter((sw) => sw.sipServer === eff.servingPair && sw.outboundProxy).map((sw) => sw.outboundProxy!);
+  if (dns.length === 0) return `${self}: no switch served by ${eff.servingPair || '(no servicing-sipserver)'} has a sip-outbound-proxy VoIP Service DN listing the pool`;
+  const listed = dns.some((d) => d.externalContact !== undefined && Number(/:(\d+)$/.exec(d.externalContact)?.[1]) === eff.application.sipPort);
+  return listed ? undefined : `${self}: the pool's external-contact (${dns.map((d) => d.externalContact ?? 'unset').join(', ')}) does not name sip-port ${eff.application.sipPort}`;
 }
 
 function stripBrackets(h: string): string {

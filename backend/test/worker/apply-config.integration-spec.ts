@@ -26,6 +26,7 @@ beforeAll(async () => {
   base = parseConfigDocument(exampleDocumentText()).doc;
   httpPort = await freePort('127.0.0.1');
   proxy2(base).ports = { 'sip-port': await freePort('127.0.0.1'), 'http-port': httpPort };
+  base.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${proxy2(base).ports['sip-port']}`;
   worker = await ProxyWorker.start(compile(base), { logger: new Logger('SIPProxy_2', (l) => logs.push(JSON.parse(l) as LogRecord)) });
 });
 

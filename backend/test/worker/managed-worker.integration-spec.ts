@@ -25,6 +25,8 @@ beforeAll(async () => {
   const app = doc.applications.find((a) => a.name === 'SIPProxy_2')!;
   httpPort = await freePort('127.0.0.1');
   app.ports = { 'sip-port': await freePort('127.0.0.1'), 'http-port': httpPort };
+  // The pool lists this proxy's port (else event 40000 at start).
+  doc.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
   effective = compileEffectiveConfig(doc, 'SIPProxy_2');
   server = createServer((req, res) => {
     if (req.headers.authorization !== 'Bearer good-token') { res.writeHead(401).end('no'); return; }
@@ -81,6 +83,7 @@ describe('a worker under a control plane', () => {
     await new Promise<void>((r) => taken.bind(port, '127.0.0.1', () => r()));
     const { doc } = parseConfigDocument(exampleDocumentText());
     doc.applications.find((a) => a.name === 'SIPProxy_2')!.ports = { 'sip-port': port };
+    doc.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${port}`;
     const blocked = compileEffectiveConfig(doc, 'SIPProxy_2');
     const seen: WorkerReport[] = [];
     const srv = createServer((req, res) => {
