@@ -54,6 +54,13 @@ module.exports = {
       from: { path: '^src/worker/keeper\\.ts$' },
       to: { pathNot: ['^node:', '^src/worker/log\\.ts$', '^src/contracts/keeper-state\\.ts$', '^src/contracts/log-events\\.ts$'], dependencyTypesNot: ['core'] },
     },
+    {
+      name: 'relay-policy-is-a-pure-decision',
+      comment: 'the relay policy decides from facts the intake gives it: no transports, transactions or the core',
+      severity: 'error',
+      from: { path: '^src/sip/proxy/relay-policy\\.ts$' },
+      to: { path: ['^src/sip/(transport|transaction|ha)/', '^src/sip/proxy/(proxy-core|response-context|branch|outbound)\\.ts$'] },
+    },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {

@@ -106,5 +106,9 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
         })),
     ),
     failover: { enabled: true, timeoutMs: int(sp, 'failover-timeout') },
+    relay: {
+      trustedNetworks: Array.isArray(sp['relay-trusted-networks']) ? [...(sp['relay-trusted-networks'] as readonly string[])] : [],
+      allowForeignNextHop: bool(sp, 'relay-allow-foreign-next-hop'),
+    },
   });
 }

@@ -25,6 +25,7 @@ export function renderMetrics(w: ProxyWorker): string {
   ]);
   metric('sipproxy_failovers_total', 'counter', 'Requests retried on the other server of an HA pair.', [['', s.failovers]]);
   metric('sipproxy_next_hop_retries_total', 'counter', 'Requests sent on to the next RFC 3263 candidate of a name after a timeout, transport error or 503.', [['', s.nextHopRetries]]);
+  metric('sipproxy_relay_refused_total', 'counter', 'Requests from untrusted sources refused by the relay policy (403; ACKs dropped).', [['', s.relayRefused]]);
   metric('sipproxy_loops_detected_total', 'counter', 'Requests answered 482 Loop Detected.', [['', s.loops]]);
   const stateRows: [string, number][] = [];
   const rttRows: [string, number][] = [];

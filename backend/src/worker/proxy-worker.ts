@@ -382,6 +382,7 @@ export class ProxyWorker {
         tooManyHops: s.tooManyHops,
         badRequests: s.badRequests,
         statelessForwards: s.statelessForwards,
+        relayRefused: s.relayRefused,
       },
       overload: { dialogRate: this.proxy.limiter.rate, rejected: this.proxy.limiter.rejected },
       flows: this.flows?.status(),

@@ -90,10 +90,17 @@ describe('RFC 3261 §16 cases with SIPp peers (UDP)', () => {
     }
   });
 
-  it('a strict-routing previous hop: the Request-URI is restored from the last Route (§16.4)', async () => {
+  // The relay policy: a strict router that is a trusted neighbour may name any target; an untrusted one (a UA
+  // whose dialog peer is the SIP Server) reaches the SIP Server.
+  it.each(['trusted previous hop, any target', 'untrusted previous hop, the SIP Server as target'])('a strict-routing previous hop: the Request-URI is restored from the last Route (§16.4): %s', async (kind) => {
     const uasPort = await freePort();
     const uas = await SippUas.start({ scenario: scenario('uas_strict_route.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
-    const proxy = await startProxy(pairCfg('127.0.0.1', await freePort(), 'udp'));
+    const trusted = kind.startsWith('trusted');
+    const proxy = await startProxy({
+      ...pairCfg('127.0.0.1', trusted ? await freePort() : uasPort, 'udp'),
+      oosCheckS: 0,
+      relay: { trustedNetworks: trusted ? ['127.0.0.1/32'] : [], allowForeignNextHop: false },
+    });
     try {
       const r = await runUac({ scenario: scenario('uac_strict_route.xml', { UAS: `127.0.0.1:${uasPort}` }), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
       expect(r.failed, r.output + uas.output).toBe(0);

@@ -187,6 +187,23 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     extension: true, source: PRODUCT,
     note: 'Dialogic\'s lesson (seeds/000): per-transaction TLS connections cost a handshake per transaction.',
   },
+  // relay policy (issue 13; backend/src/sip/proxy/relay-policy.ts, README "Relay policy")
+  {
+    name: 'relay-trusted-networks', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'list', listItem: 'cidr',
+    default: null, defaultText: 'NULL', validValuesText: 'Comma-separated networks in CIDR notation (10.1.0.0/16, 2001:db8::/32) or single addresses',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Networks whose sources are trusted neighbours like the SIP Servers and trunk peers: their requests are routed by Request-URI and Route as they name them. Requests from any other source may only go to the SIP Servers, a registered flow or an Extension DN\'s contact.',
+    extension: true, source: PRODUCT,
+    note: 'The servers of every configured HA pair and trunk peers given by IP address are trusted without being listed; a trunk peer given by host name needs its network here.',
+  },
+  {
+    name: 'relay-allow-foreign-next-hop', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Let requests from untrusted sources name a next hop of their own (a foreign Route or in-dialog Request-URI). false refuses them with 403: the proxy is no open relay (RFC 3261 §26.3.2.4).',
+    extension: true, source: PRODUCT,
+    note: 'true restores the open relay of releases before issue 13; only for closed networks where every endpoint is trusted.',
+  },
   {
     name: 'max-message-size', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 65535, defaultText: '65535', validValuesText: '1500-1048576', min: 1500, max: 1_048_576, unit: 'bytes',

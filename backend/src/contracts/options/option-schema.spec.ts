@@ -50,6 +50,16 @@ describe('option registry: completeness against the guide', () => {
     }
     expect(def('sip-proxy', 'sipproxy', 'failover-timeout').default).toBe(1000);
   });
+  it('relay-trusted-networks takes CIDR networks and addresses; relay-allow-foreign-next-hop is false by default', () => {
+    const d = def('sip-proxy', 'sipproxy', 'relay-trusted-networks');
+    expect(checkOptionValue(d, '10.1.0.0/16, 192.0.2.7,2001:db8::/32')).toEqual({ ok: true, value: ['10.1.0.0/16', '192.0.2.7', '2001:db8::/32'] });
+    for (const bad of ['10.1.0.0/33', 'lan.example.com/24', '10.0.0.0/8, nope']) {
+      const r = checkOptionValue(d, bad);
+      expect(r.ok, bad).toBe(false);
+      if (!r.ok) expect(r.allowed).toMatch(/networks \(address\/prefix/);
+    }
+    expect(def('sip-proxy', 'sipproxy', 'relay-allow-foreign-next-hop')).toMatchObject({ default: false, takesEffect: 'immediately' });
+  });
   it('dns-servers takes ip, ip:port and [ipv6]:port items and names what it wants otherwise', () => {
     const d = def('sip-proxy', 'sipproxy', 'dns-servers');
     expect(checkOptionValue(d, '127.0.0.1:5353, 10.0.0.2,[::1]:53, 2001:db8::1')).toEqual({ ok: true, value: ['127.0.0.1:5353', '10.0.0.2', '[::1]:53', '2001:db8::1'] });

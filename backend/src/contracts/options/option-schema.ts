@@ -6,6 +6,7 @@
  * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
  */
 import { parseServer } from '../../sip/proxy/dns-client.js';
+import { parseNetwork } from '../../sip/proxy/relay-policy.js';
 import { OPTION_DEFINITIONS } from './option-definitions.js';
 
 /** Schema version of the registry's JSON form; bump when a field changes meaning. */
@@ -74,8 +75,8 @@ export interface OptionDefinition {
   readonly max?: number;
   readonly values?: readonly (string | number)[];
   readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
-  /** For `list` options whose items are not names: `dns-server` = ip, ip:port or [ipv6]:port. */
-  readonly listItem?: 'dns-server';
+  /** For `list` options whose items are not names: `dns-server` = ip, ip:port or [ipv6]:port; `cidr` = address/prefix or address. */
+  readonly listItem?: 'dns-server' | 'cidr';
   /** What is allowed, in words, when the type's generic wording would mislead (used in error messages). */
   readonly allowedHint?: string;
   readonly takesEffect: TakesEffect;
@@ -192,6 +193,7 @@ export function describeAllowed(def: OptionDefinition): string {
     case 'enum':
       return `one of ${(def.values ?? []).join(', ')}`;
     case 'list':
+      if (def.listItem === 'cidr') return 'a comma-separated list of networks (address/prefix, e.g. 10.1.0.0/16 or 2001:db8::/32) or addresses';
       return def.listItem === 'dns-server' ? 'a comma-separated list of DNS servers (ip, ip:port or [ipv6]:port)' : 'a comma-separated list of names';
     case 'host-port':
       return 'host:port (for example proxy.example.com:5060)';
@@ -343,6 +345,8 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
       if (typeof raw !== 'string') return bad('invalid-type');
       const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
       if (def.listItem === 'dns-server' && !items.every(isDnsServer)) return bad('invalid-value');
+      // The relay policy's own parser decides (one set of rules for the form and the worker).
+      if (def.listItem === 'cidr' && !items.every((i) => parseNetwork(i) !== undefined)) return bad('invalid-value');
       return { ok: true, value: items };
     }
     case 'host-port': {

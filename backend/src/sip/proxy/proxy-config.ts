@@ -51,6 +51,16 @@ export interface ProxyTlsConfig {
   verifyServerCertificate: boolean;
 }
 
+/** The relay options (`relay-trusted-networks`, `relay-allow-foreign-next-hop`; relay-policy.ts). */
+export interface RelayOptions {
+  /** CIDR networks (or single addresses) whose sources are trusted neighbours. */
+  trustedNetworks: readonly string[];
+  /** Endpoints may name a next hop of their own choosing (the open relay of old); off by default. */
+  allowForeignNextHop: boolean;
+}
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { trustedNetworks: [], allowForeignNextHop: false };
+
 export interface ProxyRuntimeConfig {
   /** Opaque version of the configuration this was built from (shown in /status). */
   version: string;
@@ -109,6 +119,8 @@ export interface ProxyRuntimeConfig {
   retryAfterS: number;
   /** Timer C (ms), RFC 3261 §16.6 step 11: > 3 min. */
   timerCMs: number;
+  /** relay-trusted-networks, relay-allow-foreign-next-hop (relay-policy.ts), live. */
+  relay: RelayOptions;
 }
 
 export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick<ProxyRuntimeConfig, 'appName'>): ProxyRuntimeConfig {
@@ -135,6 +147,7 @@ export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick
     probeTimeoutMs: 2000,
     retryAfterS: 5,
     timerCMs: 185_000,
+    relay: DEFAULT_RELAY_OPTIONS,
     ...partial,
   };
 }

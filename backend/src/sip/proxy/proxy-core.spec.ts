@@ -106,8 +106,11 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     expect(transport.sent.at(-1)!.text).toMatch(/^INVITE sip:3000/);
   });
 
+  // The Route mechanics below are asked of a trusted neighbour: the relay policy leaves it its routing.
+  const TRUSTED_UAC = { relay: { trustedNetworks: ['10.0.0.50/32'], allowForeignNextHop: false } };
+
   it('routes in-dialog requests by Route after removing its own, and ACK for 2xx statelessly', () => {
-    const { deliver, sentTo } = setup();
+    const { deliver, sentTo } = setup(TRUSTED_UAC);
     deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-bye' }), UAC);
     const bye = sentTo('10.0.0.77');
     expect(bye.length).toBe(1);
@@ -120,7 +123,7 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   });
 
   it('handles a strict-routing previous hop (§16.4) and a strict next hop (§16.6 step 6)', () => {
-    const { deliver, sentTo } = setup();
+    const { deliver, sentTo } = setup(TRUSTED_UAC);
     // Previous hop was a strict router: R-URI is our Record-Route URI, the real target is the last Route.
     deliver(invite(['Route: <sip:10.0.0.99:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], { method: 'BYE', uri: 'sip:10.0.0.1:5060;lr', toTag: 't2' }), UAC);
     const out = sentTo('10.0.0.99');
@@ -128,6 +131,41 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     // The next hop 10.0.0.99 is a strict router too (no lr): it goes into the R-URI, the target to the Route end.
     expect(out[0]).toMatch(/^BYE sip:10\.0\.0\.99:5060 SIP/);
     expect(out[0]).toContain('Route: <sip:2000@10.0.0.77:5099>');
+  });
+
+  it('relay policy: an untrusted endpoint naming a foreign next hop gets 403 and nothing is sent there', () => {
+    const { deliver, sentTo, proxy } = setup();
+    // A forged route set (ours, then a foreign host), a foreign Route on an initial request, a strict-router form.
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'BYE', toTag: 't2', branch: 'z9hG4bK-r1' }), UAC);
+    deliver(invite(['Route: <sip:10.0.0.88:5060;lr>'], { method: 'OPTIONS', branch: 'z9hG4bK-r2' }), UAC);
+    deliver(invite(['Route: <sip:10.0.0.88:5060;lr>'], { branch: 'z9hG4bK-r3' }), UAC);
+    deliver(invite(['Route: <sip:10.0.0.88:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], { method: 'BYE', uri: 'sip:10.0.0.1:5060;lr', toTag: 't2', branch: 'z9hG4bK-r4' }), UAC);
+    // In-dialog with no Route left: the Request-URI is the next hop.
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-r5' }), UAC);
+    // A 2xx ACK with a forged route set is dropped (no response to an ACK).
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'ACK', toTag: 't2', branch: 'z9hG4bK-r6' }), UAC);
+    expect(sentTo('10.0.0.88')).toEqual([]);
+    expect(sentTo('10.0.0.77')).toEqual([]);
+    const answers = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 403'));
+    expect(answers.length).toBe(5);
+    expect(answers[0]).toMatch(/^SIP\/2.0 403 Forbidden \(Route Names A Foreign Host\)/);
+    expect(answers.at(-1)).toMatch(/^SIP\/2.0 403 Forbidden \(Relaying Denied\)/);
+    expect(proxy.stats.relayRefused).toBe(6);
+  });
+
+  it('relay policy: in-dialog requests to a SIP Server and initial requests to the serving pair pass; the option opens it live', () => {
+    const { deliver, sentTo, proxy } = setup();
+    // The SIP Server's Contact as Request-URI, our Record-Route popped: a BYE toward the pair (its active server).
+    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:ss@10.0.0.10:5070', toTag: 't2', branch: 'z9hG4bK-d1' }), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).length).toBe(1);
+    // Any Request-URI of an initial request goes to the serving pair, never to the host it names.
+    deliver(invite([], { uri: 'sip:2000@10.0.0.88:5060', branch: 'z9hG4bK-d2' }).replace('call-1@', 'call-d2@'), UAC);
+    expect(sentTo(PRIMARY.remoteAddress).length).toBe(2);
+    expect(sentTo('10.0.0.88')).toEqual([]);
+    proxy.applyLive({ ...proxy.config, relay: { trustedNetworks: [], allowForeignNextHop: true } });
+    deliver(invite(['Route: <sip:10.0.0.88:5060;lr>'], { method: 'OPTIONS', branch: 'z9hG4bK-d3' }), UAC);
+    expect(sentTo('10.0.0.88').length).toBe(1);
+    expect(proxy.stats.relayRefused).toBe(0);
   });
 
   it('fails over to the backup when the primary does not answer within the failover timeout', () => {

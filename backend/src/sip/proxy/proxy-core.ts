@@ -17,7 +17,8 @@ import { DialogRateLimiter } from '../routing/overload.js';
 import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
 import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
-import type { EdgeOutbound, FlowTarget, RegisterState } from './outbound.js';
+import { contactKey, type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
+import { RelayPolicy, type RelayFacts } from './relay-policy.js';
 import { OwnAddresses, stripBrackets, type LocalEndpoints } from './local-endpoints.js';
 import { SipError } from './sip-error.js';
 import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax } from './request-validation.js';
@@ -51,6 +52,8 @@ export interface ProxyStats {
   reopened: number;
   /** Requests sent on to the next RFC 3263 candidate (SRV target or address) after a timeout, transport error or 503. */
   nextHopRetries: number;
+  /** Requests from untrusted sources refused by the relay policy (403; ACKs dropped): nothing sent on. */
+  relayRefused: number;
 }
 
 export interface ProxyCoreOptions {
@@ -75,6 +78,8 @@ const RR_METHODS = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'NOTIFY']);
 export class ProxyCore implements ProxyPort {
   readonly pairs = new Map<string, HaPair>();
   router: Router;
+  /** Who may name which next hop (relay-policy.ts); rebuilt with the routing data. */
+  relay: RelayPolicy;
   readonly limiter: DialogRateLimiter;
   readonly resolver: SipResolver;
   readonly stats: ProxyStats = {
@@ -91,6 +96,7 @@ export class ProxyCore implements ProxyPort {
     activeContexts: 0,
     reopened: 0,
     nextHopRetries: 0,
+    relayRefused: 0,
   };
   config: ProxyRuntimeConfig;
   readonly tl: TransactionLayer;
@@ -134,6 +140,7 @@ export class ProxyCore implements ProxyPort {
     this.clock = clock;
     this.buildPairs(this.config.pairs);
     this.router = new Router(this.config, this.pairs.values());
+    this.relay = relayPolicyOf(this.config);
     this.limiter = new DialogRateLimiter(this.config.overloadDialogRate, () => clock.now());
     this.tl.onRequest((tx) => this.onRequest(tx));
     this.tl.onAck((ack, src) => this.forwardAck(ack, src));
@@ -165,6 +172,7 @@ export class ProxyCore implements ProxyPort {
     const flows = this.router.flows;
     this.router = new Router(this.config, this.pairs.values());
     this.router.flows = flows;
+    this.relay = relayPolicyOf(this.config);
   }
 
   /** (Re)creates the HA monitors; a pair whose servers did not change keeps its monitor, state and history. */
@@ -315,6 +323,8 @@ export class ProxyCore implements ProxyPort {
       const h: [string, string][] = decision.retryAfter ? [['Retry-After', String(decision.retryAfter)]] : [];
       throw new SipError(decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
     }
+    // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
+    this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason }, target);
     if (req.method === 'INVITE' && !inDialog) this.stats.calls++;
 
     // §16.6 step 3: Max-Forwards.
@@ -337,6 +347,17 @@ export class ProxyCore implements ProxyPort {
       if (pair) pairInfo = { pair, role: decision.role };
     }
     ctx.forwardTo(decision.target, pairInfo, false);
+  }
+
+  /** Asks the relay policy; a refusal is thrown as 403 (counted in relayRefused). */
+  private checkRelay(src: MessageSource, fromSipServer: boolean, target: RelayFacts['target'], ruri: SipUri | null): void {
+    const d = this.relay.decide({
+      sourceAddress: src.remoteAddress,
+      fromSipServer,
+      target,
+      registeredContact: () => ruri !== null && this.outbound !== undefined && this.outbound.registry.lookupContact(contactKey(ruri)) !== undefined,
+    });
+    if (d.kind === 'refuse') throw new SipError(d.status, d.reason, undefined, 'relayRefused');
   }
 
   /** §16.10: a CANCEL matching a response context is answered 200 and cancels its branches; false: forward it. */
@@ -445,13 +466,13 @@ export class ProxyCore implements ProxyPort {
       if (!ruri || !ruri.isSip) return;
       const rs = preprocessRoute(fwd, ruri, (u) => this.own.isOwnUri(u), this.outbound !== undefined);
       const routes = rs.routes;
+      const topVia = ack.topVia();
+      const fromServer = this.router.classifySource({
+        source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
+        viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
+      });
       if (this.outbound && (rs.tokens !== undefined || routes.length === 0)) {
         // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it.
-        const topVia = ack.topVia();
-        const fromServer = this.router.classifySource({
-          source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
-          viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
-        });
         const r = this.outbound.route(rs.tokens ?? [], fwd.uri(), src, fromServer !== undefined, routes.length);
         if (r && 'status' in r) return;
         if (r) {
@@ -462,7 +483,15 @@ export class ProxyCore implements ProxyPort {
           return;
         }
       }
-      const hop: Hop = routes.length ? nextHopOfRoute(fwd, routes) : uriToHop(fwd.uri() as SipUri);
+      const ackUri = fwd.uri();
+      const hop: Hop = routes.length ? nextHopOfRoute(fwd, routes) : uriToHop(ackUri as SipUri);
+      // The relay policy as for any request: an ACK refused is dropped (no response to an ACK, §17.2.3).
+      try {
+        this.checkRelay(src, fromServer !== undefined, { kind: 'hop', hop, by: routes.length ? 'route' : 'request-uri' }, ackUri);
+      } catch (e) {
+        if (e instanceof SipError) this.stats.relayRefused++;
+        return;
+      }
       fwd.headers.set('Max-Forwards', String(mf === undefined ? 70 : mf - 1));
       const topBranch = ack.topVia()?.branch;
       this.resolveHop(hop, (resolved) => {
@@ -517,3 +546,12 @@ function addrKey(host: string, port: number): string {
 }
 
 export { parseUri };
+
+/** The relay policy over the configured neighbours: every server of every HA pair, trunk peers, extensions. */
+function relayPolicyOf(c: ProxyRuntimeConfig): RelayPolicy {
+  return new RelayPolicy(c.relay, {
+    sipServers: c.pairs.flatMap((p) => (p.backup ? [p.primary, p.backup] : [p.primary])),
+    trunkPeers: c.trunks.flatMap((t) => (t.peerProxyContact ? [t.peerProxyContact] : [])),
+    extensionContacts: c.extensions.map((e) => e.contact),
+  });
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseNetwork, RelayPolicy, type RelayFacts } from './relay-policy.js';
+
+const neighbours = {
+  sipServers: [{ host: '10.0.0.10', port: 5070 }, { host: '[2001:db8::10]', port: 5060 }],
+  trunkPeers: ['10.9.0.5:5060', 'peer.example.com:5060'],
+  extensionContacts: ['10.0.0.40:5080;transport=tcp'],
+};
+const policy = (over: Partial<ConstructorParameters<typeof RelayPolicy>[0]> = {}) =>
+  new RelayPolicy({ trustedNetworks: ['192.168.10.0/24', '2001:db8:1::/48'], allowForeignNextHop: false, ...over }, neighbours);
+const hop = (host: string, port: number | undefined, by: 'route' | 'request-uri' = 'route'): RelayFacts['target'] => ({ kind: 'hop', hop: port === undefined ? { host } : { host, port }, by });
+const facts = (sourceAddress: string, target: RelayFacts['target'], more: Partial<RelayFacts> = {}): RelayFacts => ({ sourceAddress, fromSipServer: false, target, ...more });
+
+describe('relay policy (RFC 3261 §16.4, §26.3.2.4)', () => {
+  it('parses networks as the option validation does', () => {
+    expect(parseNetwork('10.1.0.0/16')).toEqual({ address: '10.1.0.0', prefix: 16, family: 'ipv4' });
+    expect(parseNetwork('2001:db8::/32')).toEqual({ address: '2001:db8::', prefix: 32, family: 'ipv6' });
+    expect(parseNetwork('[::1]')).toEqual({ address: '::1', prefix: 128, family: 'ipv6' });
+    for (const bad of ['10.1.0.0/33', '10.1.0/16', 'example.com/8', '10.0.0.1/', '10.0.0.1/-1', '::/129', '']) expect(parseNetwork(bad), bad).toBeUndefined();
+  });
+
+  it('trusts SIP Servers, trunk peers given by address and trusted networks (IPv4-mapped too)', () => {
+    const p = policy();
+    const foreign = hop('203.0.113.9', 5060);
+    expect(p.decide(facts('198.51.100.1', foreign, { fromSipServer: true }))).toMatchObject({ kind: 'allow', why: 'trusted-source' });
+    expect(p.decide(facts('10.9.0.5', foreign))).toMatchObject({ kind: 'allow', why: 'trusted-source' });
+    expect(p.decide(facts('::ffff:192.168.10.77', foreign))).toMatchObject({ kind: 'allow', why: 'trusted-source' });
+    expect(p.decide(facts('2001:db8:1:ff::1', foreign))).toMatchObject({ kind: 'allow', why: 'trusted-source' });
+    expect(p.decide(facts('192.168.11.1', foreign))).toMatchObject({ kind: 'refuse', status: 403, what: 'foreign-route' });
+  });
+
+  it('lets an untrusted source reach the SIP Servers, flows, extensions and registered contacts only', () => {
+    const p = policy();
+    const ua = '198.51.100.1';
+    expect(p.decide(facts(ua, { kind: 'pair' })).kind).toBe('allow');
+    expect(p.decide(facts(ua, { kind: 'flow' })).kind).toBe('allow');
+    expect(p.decide(facts(ua, hop('10.0.0.10', 5070, 'request-uri')))).toMatchObject({ why: 'sip-server' });
+    expect(p.decide(facts(ua, hop('2001:db8::10', undefined)))).toMatchObject({ why: 'sip-server' });
+    expect(p.decide(facts(ua, hop('10.0.0.40', 5080)))).toMatchObject({ why: 'extension' });
+    expect(p.decide(facts(ua, hop('10.0.0.10', 5071)))).toMatchObject({ kind: 'refuse', reason: 'Forbidden (Route Names A Foreign Host)' });
+    expect(p.decide(facts(ua, hop('203.0.113.9', 5060, 'request-uri')))).toMatchObject({ kind: 'refuse', reason: 'Forbidden (Relaying Denied)' });
+    expect(p.decide(facts(ua, hop('203.0.113.9', 5060, 'request-uri'), { registeredContact: () => true }))).toMatchObject({ why: 'registered-contact' });
+    // A registered contact does not make a foreign Route acceptable.
+    expect(p.decide(facts(ua, hop('203.0.113.9', 5060, 'route'), { registeredContact: () => true })).kind).toBe('refuse');
+    expect(policy({ allowForeignNextHop: true }).decide(facts(ua, hop('203.0.113.9', 5060))).kind).toBe('allow');
+  });
+});
