@@ -142,6 +142,9 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
     const view = async () => ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean }[]).find((w) => w.app === APP);
     await waitFor(async () => (await view())?.online === true, 20_000, `${APP} reporting again`);
     expect(processesOf('worker/cli.js', APP, dataDir)).toHaveLength(1);
+    // The reports the API refused during the outage are not a lost worker: only the real exit above is reported.
+    const lost = product.output().split('\n').filter((l) => l.includes('"event":40002') && l.includes(`"application":"${APP}"`));
+    expect(lost.map((l) => (JSON.parse(l) as { trigger: string }).trigger)).toEqual(['process-exit']);
   }, 180_000);
 });
 

@@ -36,6 +36,8 @@ export class DatabaseState implements OnModuleInit, OnModuleDestroy {
 
   get available(): boolean { return this.up; }
   get downSince(): Date | undefined { return this.up ? undefined : this.since; }
+  /** When it last went down or up (start-up counts as up). */
+  get changedAt(): Date { return this.since; }
 
   onChange(l: DatabaseStateListener): void { this.listeners.push(l); }
 

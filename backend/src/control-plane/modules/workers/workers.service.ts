@@ -12,6 +12,7 @@ import { Notifications } from '../../database/notifications.js';
 import { AlarmsService } from '../alarms/alarms.service.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LiveBus } from '../live/live-bus.js';
+import { DatabaseState } from '../../database/database-state.js';
 import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkersRepository } from './workers.repository.js';
@@ -73,6 +74,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     private readonly notifications: Notifications,
     private readonly bus: LiveBus,
     @Inject(ENV) env: Env,
+    private readonly database: DatabaseState,
   ) {
     this.events = new EventLogger('control-plane', undefined, env.logLevel);
   }
@@ -235,6 +237,9 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
 
   private async checkOffline(): Promise<void> {
     const now = Date.now();
+    // While PostgreSQL is away this API refuses every report (503), and they resume within a report interval of its
+    // return: the silence is ours, not the worker's, and is no sign of a lost instance.
+    if (!this.database.available || now - this.database.changedAt.getTime() < OFFLINE_AFTER_MS) return;
     for (const [app, instances] of this.states) {
       for (const [id, st] of instances) if (now - st.lastSeen > 10 * 60_000) instances.delete(id);
       const online = [...instances.values()].some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
