@@ -45,7 +45,7 @@ test.describe('remote worker tokens', () => {
     const token = (await dialog.getByTestId('worker-token').innerText()).trim();
     expect(token).toMatch(/^swt_/);
     const origin = new URL(page.url()).origin;
-    await expect(dialog.getByTestId('worker-command')).toHaveText(`npm run proxy -- --control-plane ${origin} --app ${APP} --token ${token}`);
+    await expect(dialog.getByTestId('worker-command')).toHaveText(`SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane ${origin} --app ${APP}`);
     await expect(dialog.getByRole('button', { name: 'Copy command' })).toBeVisible();
     await snap(page, 'worker-token-created');
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -53,7 +53,7 @@ test.describe('remote worker tokens', () => {
     await expect(table.getByRole('row').nth(1)).toContainText('never');
 
     // The worker CLI the command runs, started directly so this spec knows (and kills) exactly its PID.
-    worker = spawn(process.execPath, [CLI, '--control-plane', env.url, '--app', APP, '--token', token], { cwd: REPO_ROOT, stdio: 'ignore' });
+    worker = spawn(process.execPath, [CLI, '--control-plane', env.url, '--app', APP], { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: token } });
     const head = (await adminApi.exportYaml()).version;
     await waitFor(async () => { const w = await adminApi.worker(APP); return !!w?.online && w.configVersion === head; }, 30_000, `${APP} online on version ${head}`);
 

@@ -9,6 +9,7 @@
  * Both carry `protocol`; a side that does not speak the other's version refuses with a clear reason.
  */
 import type { EffectiveProxyConfig } from './effective-config.js';
+import { workerReportSchema } from './worker-report-schema.js';
 
 export const WORKER_PROTOCOL_VERSION = 1;
 export const REPORT_INTERVAL_MS = 1000;
@@ -104,13 +105,19 @@ export function parseSnapshot(data: string, expectedApp: string): SnapshotMessag
   return v as unknown as SnapshotMessage;
 }
 
-/** Checks a report's envelope on the control-plane side. */
+/**
+ * Checks a report on the control-plane side: the protocol version first (a clear reason for an older worker), then
+ * the whole report against `workerReportSchema` (bounded strings and lists; worker-report-schema.ts).
+ */
 export function parseReport(v: unknown): WorkerReport {
   if (!isObj(v)) throw new ProtocolError('BAD_MESSAGE', 'report is not an object');
   if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `worker speaks protocol ${String(v.protocol)}; this control plane speaks ${WORKER_PROTOCOL_VERSION}`);
-  for (const k of ['app', 'instanceId', 'hostname', 'startedAt'] as const) if (typeof v[k] !== 'string') throw new ProtocolError('BAD_MESSAGE', `report lacks ${k}`);
-  for (const k of ['pairs', 'alarms', 'listeners', 'notes'] as const) if (!Array.isArray(v[k])) throw new ProtocolError('BAD_MESSAGE', `report lacks ${k}`);
-  return v as unknown as WorkerReport;
+  const r = workerReportSchema.safeParse(v);
+  if (!r.success) {
+    const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || 'report'}: ${i.message}`);
+    throw new ProtocolError('BAD_MESSAGE', `report refused: ${issues.join('; ')}${r.error.issues.length > 5 ? `; and ${r.error.issues.length - 5} more` : ''}`);
+  }
+  return r.data as WorkerReport;
 }
 
 /**

@@ -16,7 +16,8 @@ import { ProxyWorker, WorkerStartError } from './proxy-worker.js';
 
 interface Args {
   controlPlane?: string;
-  token?: string;
+  tokenOnCommandLine?: boolean;
+  tokenFile?: string;
   stateDir?: string;
   config?: string;
   app?: string;
@@ -30,7 +31,8 @@ function parseArgs(argv: string[]): Args {
     const k = argv[i];
     const v = (): string | undefined => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : argv[++i]);
     if (k === '--control-plane' || k.startsWith('--control-plane=')) a.controlPlane = v();
-    else if (k === '--token' || k.startsWith('--token=')) a.token = v();
+    else if (k === '--token-file' || k.startsWith('--token-file=')) a.tokenFile = v();
+    else if (k === '--token' || k.startsWith('--token=')) { v(); a.tokenOnCommandLine = true; }
     else if (k === '--state-dir' || k.startsWith('--state-dir=')) a.stateDir = v();
     else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
@@ -68,7 +70,12 @@ export function readEffectiveConfig(file: string, app: string, log: Logger): Eff
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.controlPlane && args.app) {
-    runManaged(args.controlPlane, args.app, args.token ?? process.env.SIPEDGE_WORKER_TOKEN, args.stateDir);
+    // A token on the command line is visible to every user of the host (ps, /proc/<pid>/cmdline): refused.
+    if (args.tokenOnCommandLine) {
+      process.stderr.write('--token is not accepted (the process list would show it): put the token in a file and pass --token-file FILE or SIPEDGE_WORKER_TOKEN_FILE=FILE, or set SIPEDGE_WORKER_TOKEN\n');
+      process.exit(2);
+    }
+    runManaged(args.controlPlane, args.app, { tokenFile: args.tokenFile ?? process.env.SIPEDGE_WORKER_TOKEN_FILE, token: process.env.SIPEDGE_WORKER_TOKEN }, args.stateDir);
     return;
   }
   if (args.check && args.config) {
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
     process.exit(r.ok ? 0 : 1);
   }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token T [--state-dir DIR]\n');
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token-file FILE (or SIPEDGE_WORKER_TOKEN_FILE / SIPEDGE_WORKER_TOKEN) [--state-dir DIR]\n');
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;

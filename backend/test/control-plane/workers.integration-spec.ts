@@ -171,11 +171,11 @@ describe('workers under the control plane', () => {
     expect(created.status).toBe(201);
     const { token: workerToken } = (await created.json()) as { token: string };
     const cli = join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js');
-    const bad = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2', '--token', 'swt_wrong'], { stdio: 'ignore' });
+    const bad = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: 'swt_wrong' } });
     remote.push(bad);
     const badExit = await new Promise<number | null>((r) => bad.once('exit', r));
     expect(badExit).toBe(3);
-    const good = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2', '--token', workerToken], { stdio: 'ignore' });
+    const good = spawn(process.execPath, [cli, '--control-plane', product.url, '--app', 'SIPProxy_2'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: workerToken } });
     remote.push(good);
     await waitFor(async () => { const w = await worker('SIPProxy_2'); return !!w?.online && w.kind === 'remote'; }, 15_000, 'remote worker online');
     const wrongApp = await fetch(`${product.url}/api/worker-channel/stream?app=SIPProxy_1`, { headers: { authorization: `Bearer ${workerToken}` } });

@@ -165,7 +165,7 @@ export interface CreatedWorkerToken {
   id: string;
   app: string;
   token: string;
-  /** `npm run proxy -- --control-plane <URL> --app … --token …` (the UI fills in <URL>). */
+  /** `SIPEDGE_WORKER_TOKEN_FILE=<file> npm run proxy -- --control-plane <URL> --app …` (the UI fills in <URL>; never the token). */
   command: string;
 }
 

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { REPLICA_ID } from '../common/replica.js';
 import { DATABASE_INFO, type DatabaseInfo } from './database-info.js';
+import { notificationPayload, type Channel, type NotificationChannels, type NotificationEnvelope } from './notification-channels.js';
 
 type Handler = (payload: string) => void;
+/** `fromHere`: this replica sent it (it has acted already). */
+export type NotificationHandler<K extends Channel> = (data: NotificationChannels[K], meta: { fromHere: boolean }) => void;
 
 /**
  * PostgreSQL LISTEN/NOTIFY on a dedicated connection: how control-plane replicas on one database tell each other
@@ -19,9 +25,24 @@ export class Notifications implements OnModuleDestroy {
   private connecting = false;
   private everConnected = false;
 
-  constructor(@Inject(DATABASE_INFO) private readonly db: DatabaseInfo) {}
+  constructor(@Inject(DATABASE_INFO) private readonly db: DatabaseInfo, @InjectDataSource() private readonly ds: DataSource) {}
 
-  on(channel: string, handler: Handler): void {
+  /** Tells every replica (this one included) on `channel`; payloads are typed by NotificationChannels. */
+  async notify<K extends Channel>(channel: K, data: NotificationChannels[K]): Promise<void> {
+    await this.ds.query('SELECT pg_notify($1, $2)', [channel, notificationPayload(channel, data, REPLICA_ID)]);
+  }
+
+  /** Listens on `channel`; a payload that is not an envelope (an older replica's) is ignored. */
+  on<K extends Channel>(channel: K, handler: NotificationHandler<K>): void {
+    this.listen(channel, (payload) => {
+      let msg: NotificationEnvelope<K>;
+      try { msg = JSON.parse(payload) as NotificationEnvelope<K>; } catch { return; }
+      if (typeof msg !== 'object' || msg === null || typeof msg.origin !== 'string' || msg.data === undefined) return;
+      handler(msg.data, { fromHere: msg.origin === REPLICA_ID });
+    });
+  }
+
+  private listen(channel: string, handler: Handler): void {
     const list = this.handlers.get(channel) ?? [];
     list.push(handler);
     this.handlers.set(channel, list);

@@ -13,8 +13,8 @@ describe('remote worker tokens', () => {
   beforeEach(() => liveStore.reset());
 
   it('the command names this control plane instead of <URL>', () => {
-    expect(workerCommand({ id: '1', app: 'P', token: 'swt_x', command: 'npm run proxy -- --control-plane <URL> --app P --token swt_x' }, 'http://cp:8080')).toBe(
-      'npm run proxy -- --control-plane http://cp:8080 --app P --token swt_x',
+    expect(workerCommand({ id: '1', app: 'P', token: 'swt_x', command: 'SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app P' }, 'http://cp:8080')).toBe(
+      'SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane http://cp:8080 --app P',
     );
   });
 
@@ -31,7 +31,7 @@ describe('remote worker tokens', () => {
       'POST /api/workers/tokens': (_url, init) => {
         expect(JSON.parse(String(init.body))).toEqual({ app: 'SIPProxy_2' });
         list = [token('dddddddd-4444', 'SIPProxy_2', 'remote'), ...list];
-        return json({ id: 'dddddddd-4444', app: 'SIPProxy_2', token: 'swt_secret', command: 'npm run proxy -- --control-plane <URL> --app SIPProxy_2 --token swt_secret' }, 201);
+        return json({ id: 'dddddddd-4444', app: 'SIPProxy_2', token: 'swt_secret', command: 'SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app SIPProxy_2' }, 201);
       },
       'DELETE /api/workers/tokens/aaaaaaaa-1111': () => {
         revoked.push('aaaaaaaa-1111');
@@ -50,7 +50,7 @@ describe('remote worker tokens', () => {
     await user.click(within(section).getByRole('button', { name: 'New worker token' }));
     const dialog = await screen.findByRole('dialog', { name: 'Worker token for SIPProxy_2' });
     expect(within(dialog).getByTestId('worker-token')).toHaveTextContent('swt_secret');
-    expect(within(dialog).getByTestId('worker-command')).toHaveTextContent(`npm run proxy -- --control-plane ${window.location.origin} --app SIPProxy_2 --token swt_secret`);
+    expect(within(dialog).getByTestId('worker-command')).toHaveTextContent(`SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane ${window.location.origin} --app SIPProxy_2`);
     expect(within(dialog).getByRole('button', { name: 'Copy command' })).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Done' }));
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));

@@ -17,7 +17,7 @@ export const tokenLabel = (id: string) => id.slice(0, 8);
 export function workerCommand(created: CreatedWorkerToken, origin: string): string {
   return created.command.includes('<URL>')
     ? created.command.replace('<URL>', origin)
-    : `npm run proxy -- --control-plane ${origin} --app ${created.app} --token ${created.token}`;
+    : `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane ${origin} --app ${created.app}`;
 }
 
 function CopyField({ label, value, testId }: { label: string; value: string; testId: string }) {
@@ -135,7 +135,8 @@ export function WorkerTokensSection({ app }: { app: string }) {
             <CopyField label="Command" value={workerCommand(created, origin)} testId="worker-command" />
             <Text size="xs" c="dimmed">
               Run it in a checkout of this product on the worker's machine (built with npm run build); the worker needs to
-              reach {origin}. SIPEDGE_WORKER_TOKEN can carry the token instead of --token.
+              reach {origin}. Save the token in a file readable only by the worker's user; SIPEDGE_WORKER_TOKEN can carry it
+              instead. Never on the command line: the process list shows it to every user of the machine.
             </Text>
             <Group justify="flex-end">
               <Button onClick={() => setCreated(null)}>Done</Button>

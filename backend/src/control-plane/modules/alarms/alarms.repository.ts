@@ -33,7 +33,6 @@ export class AlarmsRepository {
   }
 
   /** Tells the other control-plane replicas (LISTEN alarm_changed). */
-  async notify(channel: string, payload: string): Promise<void> { await this.repo.query('SELECT pg_notify($1, $2)', [channel, payload]); }
 
   async acknowledge(id: string, by: string): Promise<AlarmEntity | null> {
     await this.repo.update({ id, acknowledgedAt: IsNull() }, { acknowledgedBy: by, acknowledgedAt: new Date() });

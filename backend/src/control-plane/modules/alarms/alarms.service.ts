@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Notifications } from '../../database/notifications.js';
 import { notFound } from '../../common/errors.js';
-import { REPLICA_ID } from '../../common/replica.js';
 import { LiveBus } from '../live/live-bus.js';
 import type { AlarmEntity } from './alarm.entity.js';
 import { AlarmsRepository, type RaiseAlarm } from './alarms.repository.js';
@@ -31,13 +30,10 @@ export class AlarmsService implements OnModuleInit {
   constructor(private readonly repo: AlarmsRepository, private readonly bus: LiveBus, private readonly notifications: Notifications) {}
 
   onModuleInit(): void {
-    this.notifications.on('alarm_changed', (payload) => {
-      try {
-        const msg = JSON.parse(payload) as { action: 'raised' | 'cleared' | 'acknowledged'; alarm: AlarmView; origin: string };
-        if (msg.origin === REPLICA_ID) return;
-        if (msg.action === 'raised') this.activeKeys.add(msg.alarm.key); else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
-        this.bus.emit({ type: 'alarm', action: msg.action, alarm: msg.alarm });
-      } catch { /* malformed notification from an older replica */ }
+    this.notifications.on('alarm_changed', (msg, { fromHere }) => {
+      if (fromHere) return;
+      if (msg.action === 'raised') this.activeKeys.add(msg.alarm.key); else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
+      this.bus.emit({ type: 'alarm', action: msg.action, alarm: msg.alarm });
     });
     this.notifications.onReconnect(() => { this.loaded = false; });
     setInterval(() => void this.flushRetries(), 2000).unref();
@@ -101,7 +97,7 @@ export class AlarmsService implements OnModuleInit {
   private publish(action: 'raised' | 'cleared' | 'acknowledged', row: AlarmEntity): void {
     const alarm = alarmView(row);
     this.bus.emit({ type: 'alarm', action, alarm });
-    void this.repo.notify('alarm_changed', JSON.stringify({ action, alarm, origin: REPLICA_ID })).catch(() => undefined);
+    void this.notifications.notify('alarm_changed', { action, alarm }).catch(() => undefined);
   }
 
   private async flushRetries(): Promise<void> {

@@ -4,6 +4,8 @@ import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import { emptyConfigDocument, type ConfigDocument } from '../../../contracts/config-document.js';
 import { ApplicationEntity, ConfigHeadEntity, ConfigVersionEntity, DnEntity, SwitchEntity } from './config.entities.js';
 import { dnKey, touchedObjects, type DocumentChange } from './document-diff.js';
+import { REPLICA_ID } from '../../common/replica.js';
+import { notificationPayload } from '../../database/notification-channels.js';
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
 export interface ListQuery { page: number; pageSize: number; q?: string; type?: string; sort?: string; order: 'ASC' | 'DESC' }
@@ -165,7 +167,7 @@ export class ConfigTx {
     await em.query('INSERT INTO audit_log (actor, action, target, config_version, detail, target_label) VALUES ($1, $2, $3, $4, $5, $6)',
       [author, 'config.commit', `configuration v${version}`, version, JSON.stringify({ summary, changeCount: changes.length }), `configuration v${version} (${summary})`.slice(0, 500)]);
     // Delivered at commit to every control-plane replica LISTENing (workers module).
-    await em.query('SELECT pg_notify($1, $2)', ['config_changed', String(version)]);
+    await em.query('SELECT pg_notify($1, $2)', ['config_changed', notificationPayload('config_changed', { version }, REPLICA_ID)]);
   }
 }
 

@@ -52,5 +52,9 @@ export class WorkersRepository {
     return this.ds.getRepository(WorkerStateEntity).createQueryBuilder('s').where(`s.last_seen_at > now() - (:ms || ' milliseconds')::interval`, { ms: String(withinMs) }).getMany();
   }
 
-  async notify(channel: string, payload: string): Promise<void> { await this.ds.query('SELECT pg_notify($1, $2)', [channel, payload]); }
+  /** Deletes the states last reported more than `olderThanMs` ago; returns how many. */
+  async pruneStates(olderThanMs: number): Promise<number> {
+    const r = (await this.ds.query(`DELETE FROM worker_states WHERE last_seen_at < now() - ($1 || ' milliseconds')::interval RETURNING app`, [String(olderThanMs)])) as unknown[];
+    return (Array.isArray(r[0]) ? (r[0] as unknown[]) : r).length;
+  }
 }

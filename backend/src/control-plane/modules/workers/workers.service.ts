@@ -17,7 +17,7 @@ import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCO
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkersRepository } from './workers.repository.js';
 
-interface Stream { app: string; res: Response; lastSent?: string; kind: 'embedded' | 'remote'; ping: NodeJS.Timeout }
+interface Stream { app: string; res: Response; lastSent?: string; kind: 'embedded' | 'remote'; ping: NodeJS.Timeout; tokenId: string }
 interface InstanceState { report: WorkerReport; lastSeen: number; kind: 'embedded' | 'remote'; here: boolean }
 
 export interface WorkerView {
@@ -36,6 +36,8 @@ export interface ServiceState {
 }
 
 const TOKEN_CACHE_MS = 60_000;
+/** How long the last report of an instance that stopped reporting is kept (worker_states). */
+const STATE_RETENTION_MS = 24 * 3_600_000;
 /**
  * After a worker channel closes, how long to wait before calling the instance disconnected: a live worker reconnects
  * in 250 ms and keeps reporting every second meanwhile; a dead or cut-off one does neither. Shorter than the heartbeat
@@ -61,6 +63,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   private readonly channelTimers = new Map<string, NodeJS.Timeout>();
   private destroying = false;
   private watchdog: NodeJS.Timeout | undefined;
+  private pruner: NodeJS.Timeout | undefined;
   private readonly configListeners: (() => void)[] = [];
   /** The last configuration read, for naming an instance's pool and site while PostgreSQL is away. */
   private lastDoc: ConfigDocument | undefined;
@@ -82,16 +85,19 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.notifications.on('config_changed', () => void this.onConfigChanged());
     this.notifications.onReconnect(() => void this.onConfigChanged());
-    this.notifications.on('worker_restart', (payload) => {
-      try { const m = JSON.parse(payload) as { app: string; reason: string; origin: string }; if (m.origin !== REPLICA_ID) this.sendRestart(m.app, m.reason); } catch { /* ignore */ }
-    });
+    this.notifications.on('worker_restart', (m, { fromHere }) => { if (!fromHere) this.sendRestart(m.app, m.reason); });
+    this.notifications.on('worker_token_revoked', (m) => this.endStreamsOf(m.tokenIds));
     this.watchdog = setInterval(() => void this.checkOffline(), 1000);
     this.watchdog.unref();
+    void this.pruneStates();
+    this.pruner = setInterval(() => void this.pruneStates(), 60 * 60_000);
+    this.pruner.unref();
   }
 
   onModuleDestroy(): void {
     this.destroying = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.pruner) clearInterval(this.pruner);
     for (const t of this.channelTimers.values()) clearTimeout(t);
     for (const set of this.streams.values()) for (const s of set) { clearInterval(s.ping); s.res.end(); }
   }
@@ -157,7 +163,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     res.write(': connected\n\n');
-    const s: Stream = { app, res, kind: token.kind, ping: setInterval(() => res.write(': ping\n\n'), 5000) };
+    const s: Stream = { app, res, kind: token.kind, tokenId: token.id, ping: setInterval(() => res.write(': ping\n\n'), 5000) };
     const set = this.streams.get(app) ?? new Set<Stream>();
     set.add(s);
     this.streams.set(app, set);
@@ -349,7 +355,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
     const reason = `restart requested by ${actor}`;
     const here = this.sendRestart(app, reason);
-    await this.repo.notify('worker_restart', JSON.stringify({ app, reason, origin: REPLICA_ID })).catch(() => undefined);
+    await this.notifications.notify('worker_restart', { app, reason }).catch(() => undefined);
     return { app, requested: true, connectedHere: here };
   }
 
@@ -435,11 +441,30 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     const { doc } = await this.config.head();
     if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
     const t = await this.repo.createToken(app, 'remote', actor);
-    return { id: t.id, app, token: t.token, command: `npm run proxy -- --control-plane <URL> --app ${app} --token ${t.token}` };
+    // The token goes in a file (or the environment), never on the command line: `ps` shows command lines to anyone.
+    return { id: t.id, app, token: t.token, command: `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app ${app}` };
   }
 
+  /**
+   * Revokes a token and ends, on every replica, the streams opened with it: here at once, elsewhere on the
+   * notification (each replica also forgets the token, which it may have cached).
+   */
   async revokeToken(id: string): Promise<void> {
     if (!(await this.repo.revokeToken(id))) throw notFound(`Worker token ${id}`);
+    this.endStreamsOf([id]);
+    await this.notifications.notify('worker_token_revoked', { tokenIds: [id] }).catch((e: unknown) => this.logger.error(`cannot tell the other replicas token ${id} is revoked: ${String(e)}`));
+  }
+
+  /** Ends the streams opened with these tokens and drops every cached token (a revoked one must not be trusted). */
+  private endStreamsOf(tokenIds: readonly string[]): void {
     this.tokenCache.clear();
+    const ids = new Set(tokenIds);
+    for (const set of this.streams.values()) for (const s of set) if (ids.has(s.tokenId)) { clearInterval(s.ping); s.res.end(); }
+  }
+
+  /** Forgets instances gone for long (their last report is older than STATE_RETENTION_MS). */
+  private async pruneStates(): Promise<void> {
+    const n = await this.repo.pruneStates(STATE_RETENTION_MS).catch(() => 0);
+    if (n) this.logger.log(`forgot ${n} worker instance(s) silent for more than ${STATE_RETENTION_MS / 3_600_000} h`);
   }
 }
