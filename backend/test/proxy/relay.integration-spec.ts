@@ -14,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
 import { branch, Endpoint, request, udpEndpoint } from '../tls/sip-peer.js';
 import { proxyTls, servingPair, startTlsProxy, useTestPki } from '../tls/tls-proxy.js';
-import { waitFor } from '../helpers/net.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { runUac, scenario, SippUas, startProxy } from './peers.js';
 
 const pki = useTestPki();
 const HOSTILE = '127.0.0.66';
@@ -135,6 +136,26 @@ describe('relay policy: an untrusted endpoint cannot make the proxy send to a ho
       server.close();
       await proxy.stop();
       await victim.close();
+    }
+  });
+});
+
+describe('relay policy: calls from untrusted endpoints still pass (SIPp)', () => {
+  it.each(['udp', 'tcp'] as const)('over %s: INVITE, re-INVITE and BYE by the route set the proxy record-routed', async (transport) => {
+    const uasPort = await freePort();
+    const uas = await SippUas.start({ scenario: scenario('uas_reinvite.xml'), host: '127.0.0.1', port: uasPort, transport });
+    const proxy = await startProxy({ ...servingPair('127.0.0.1', uasPort, transport), transports: [transport] });
+    try {
+      const r = await runUac({ scenario: scenario('uac_reinvite.xml'), target: proxy.target, transport, calls: 10, rate: 10 });
+      expect(r.failed, r.output + uas.output).toBe(0);
+      expect(r.successful).toBe(10);
+      const st = proxy.worker.status();
+      expect(st.counters.requestsIn.INVITE).toBe(20);
+      expect(st.counters.requestsIn.BYE).toBe(10);
+      expect(st.counters.relayRefused).toBe(0);
+    } finally {
+      await proxy.stop();
+      await uas.kill();
     }
   });
 });
