@@ -61,6 +61,13 @@ module.exports = {
       from: { path: '^src/sip/proxy/relay-policy\\.ts$' },
       to: { path: ['^src/sip/(transport|transaction|ha)/', '^src/sip/proxy/(proxy-core|response-context|branch|outbound)\\.ts$'] },
     },
+    {
+      name: 'control-plane-does-not-import-the-worker',
+      comment: 'the control plane talks to workers only through the worker protocol (contracts/); it has its own event log (common/event-log.ts)',
+      severity: 'error',
+      from: { path: '^src/control-plane/' },
+      to: { path: '^src/worker/' },
+    },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {

@@ -4,7 +4,7 @@ import type { ConfigDocument } from '../../../contracts/config-document.js';
 import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
 import { OFFLINE_AFTER_MS, parseReport, REPORT_INTERVAL_MS, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../../../contracts/log-events.js';
-import { Logger as EventLogger } from '../../../worker/log.js';
+import { EventLog } from '../../common/event-log.js';
 import { AppError, badRequest, notFound, unauthorized } from '../../common/errors.js';
 import { REPLICA_ID } from '../../common/replica.js';
 import { ENV, type Env } from '../../config/env.js';
@@ -68,7 +68,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   /** The last configuration read, for naming an instance's pool and site while PostgreSQL is away. */
   private lastDoc: ConfigDocument | undefined;
   /** The guide's log events, as the workers write them: one JSON object per line on stdout. */
-  private readonly events: EventLogger;
+  private readonly events: EventLog;
 
   constructor(
     private readonly repo: WorkersRepository,
@@ -79,7 +79,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     @Inject(ENV) env: Env,
     private readonly database: DatabaseState,
   ) {
-    this.events = new EventLogger('control-plane', undefined, env.logLevel);
+    this.events = new EventLog('control-plane', env.logLevel);
   }
 
   onModuleInit(): void {
