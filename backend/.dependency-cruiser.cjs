@@ -68,6 +68,13 @@ module.exports = {
       from: { path: '^src/control-plane/' },
       to: { path: '^src/worker/' },
     },
+    {
+      name: 'transport-is-below-the-stack',
+      comment: 'sip/transport (RFC 3261 §18) knows nothing of the layers above it: what it needs from them (which connections carry a registered flow) comes in as a callback',
+      severity: 'error',
+      from: { path: '^src/sip/transport/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/sip/(transaction|proxy|routing|ha)/' },
+    },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {

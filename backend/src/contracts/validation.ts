@@ -19,6 +19,7 @@ import {
 } from './options/option-schema.js';
 import type { ObjectKind, OptionValue } from './options/option-schema.js';
 import type { TlsMaterialCheck } from './tls-material.js';
+import { isSecretRef } from './secrets.js';
 import type { ValidationCode, ValidationError } from './validation-error.js';
 
 export type { ValidationCode, ValidationError } from './validation-error.js';
@@ -317,6 +318,18 @@ class Validator {
     }
   }
 
+  /** http-address is an IP literal; http-token a bearer token (RFC 6750 §2.1 b64token, 16 characters at least). */
+  private checkManagement(typed: Typed, path: string, what: string): void {
+    const addr = tv(typed, 'sipproxy', 'http-address');
+    if (typeof addr === 'string' && addr !== '' && isIP(addr) === 0) {
+      this.err(`${path}.options.sipproxy.http-address`, 'invalid-value', `[sipproxy] http-address of ${what} is ${fmt(addr)}; allowed: an IPv4 or IPv6 address.`);
+    }
+    const token = tv(typed, 'sipproxy', 'http-token');
+    if (typeof token === 'string' && token !== '' && !isSecretRef(token) && !/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
+      this.err(`${path}.options.sipproxy.http-token`, 'invalid-value', `[sipproxy] http-token of ${what} is not a usable bearer token; allowed: at least 16 characters of A-Z a-z 0-9 - . _ ~ + / (then optional =).`);
+    }
+  }
+
   private checkSipServer(info: AppInfo, what: string): void {
     const { app, path } = info;
     if (app.ports?.['sip-port'] === undefined) this.err(`${path}.ports.sip-port`, 'required', `SIP Server ${what} needs port "sip-port".`);
@@ -351,6 +364,7 @@ class Validator {
     const { app, path, typed } = info;
     const sp = `${path}.options.sipproxy`;
     const ports = app.ports ?? {};
+    this.checkManagement(typed, path, what);
     const tlsPort = ports['tls-port'];
     // TCP is "enabled" when the proxy has its sip-port (the guide's SIP port serves UDP and TCP). TLS runs over TCP:
     // a tls-port without it is refused, as Dialogic refuses TLS without TCP (IPERR_INVALID_TLS_WITHOUT_TCP).

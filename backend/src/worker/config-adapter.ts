@@ -77,6 +77,13 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     tcpKeepAliveIntervalS: int(sp, 'tcp-keep-alive-interval'),
     tcpKeepAliveCount: int(sp, 'tcp-keep-alive-count'),
     connectionIdleTimeoutS: int(sp, 'connection-idle-timeout'),
+    connectionFirstMessageTimeoutS: int(sp, 'connection-first-message-timeout'),
+    inboundConnectionIdleTimeoutS: int(sp, 'inbound-connection-idle-timeout'),
+    maxConnections: int(sp, 'max-connections'),
+    maxConnectionsPerAddress: int(sp, 'max-connections-per-address'),
+    maxConnectionsPerIpv6Prefix: int(sp, 'max-connections-per-ipv6-prefix'),
+    httpAddress: typeof sp['http-address'] === 'string' && sp['http-address'] !== '' ? sp['http-address'] : undefined,
+    httpToken: typeof sp['http-token'] === 'string' && sp['http-token'] !== '' ? sp['http-token'] : undefined,
     limits: {
       maxMessageBytes: int(sp, 'max-message-size'),
       maxHeaders: int(sp, 'max-header-count'),

@@ -1,45 +1,136 @@
-/** The management HTTP server on the application's http-port: GET /status, /metrics, /health (node:http). */
+/**
+ * The management HTTP server on the application's http-port: GET /status, /metrics, /health (node:http).
+ *
+ * It is not a public door: it binds loopback unless http-address names another address, and off loopback everything
+ * but /health needs `Authorization: Bearer <http-token>` (RFC 6750 §2.1); without an http-token configured it is
+ * refused. /status pages its connection list (`?limit=`, `?after=<connection id>`) so polling it under 10,000
+ * connections copies one page, not all of them.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { ProxyWorker } from './proxy-worker.js';
 
 export interface ManagementServer {
   port: number;
+  host: string;
   close(): Promise<void>;
 }
 
-export function startManagementServer(worker: ProxyWorker, host: string, port: number): Promise<ManagementServer> {
+export interface ManagementOptions {
+  host: string;
+  port: number;
+  /** The current http-token (read per request: the option is live). */
+  token: () => string | undefined;
+}
+
+/** Connections per /status page unless ?limit= says otherwise, and the most a page may hold. */
+export const STATUS_PAGE_DEFAULT = 100;
+export const STATUS_PAGE_MAX = 1000;
+
+/** 127.0.0.0/8 and ::1 (IPv4-mapped included): only this host can reach them. */
+export function isLoopbackAddress(a: string): boolean {
+  const h = a.replace(/^\[|\]$/g, '').toLowerCase();
+  return h.startsWith('127.') || h === '::1' || h.startsWith('::ffff:127.') || h === 'localhost';
+}
+
+/**
+ * Where management binds: http-address when set; else the SIP bind address when that is itself loopback (tests and
+ * single-host set-ups keep reaching it there); else 127.0.0.1.
+ */
+export function managementHost(httpAddress: string | undefined, sipBindAddress: string): string {
+  if (httpAddress !== undefined && httpAddress !== '') return httpAddress.replace(/^\[|\]$/g, '');
+  return isLoopbackAddress(sipBindAddress) ? sipBindAddress.replace(/^\[|\]$/g, '') : '127.0.0.1';
+}
+
+function digest(v: string): Buffer {
+  return createHash('sha256').update(v).digest();
+}
+
+/** Why a request for a protected path is refused (status and body), or undefined when it may pass. */
+function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string | undefined): [number, Record<string, string>, string] | undefined {
+  if (onLoopback) return undefined;
+  if (token === undefined || token === '') {
+    return [403, {}, 'the management port is not on loopback and [sipproxy] http-token is not set: only /health is served'];
+  }
+  const auth = req.headers.authorization ?? '';
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  if (!m) return [401, { 'www-authenticate': 'Bearer realm="sip-proxy-management"' }, 'Authorization: Bearer <http-token> required'];
+  // Compared as digests: equal length, constant time.
+  if (!timingSafeEqual(digest(m[1]!), digest(token))) {
+    return [403, { 'www-authenticate': 'Bearer realm="sip-proxy-management", error="invalid_token"' }, 'invalid token'];
+  }
+  return undefined;
+}
+
+function pageParams(url: URL): { limit: number; after?: string } | string {
+  const rawLimit = url.searchParams.get('limit');
+  let limit = STATUS_PAGE_DEFAULT;
+  if (rawLimit !== null) {
+    if (!/^\d{1,7}$/.test(rawLimit) || Number(rawLimit) < 1) return `limit must be an integer from 1 to ${STATUS_PAGE_MAX}`;
+    limit = Math.min(STATUS_PAGE_MAX, Number(rawLimit));
+  }
+  const after = url.searchParams.get('after') ?? undefined;
+  if (after !== undefined && !/^[a-z]{3}-\d{1,15}$/.test(after)) return 'after must be a connection id (e.g. tcp-17)';
+  return after === undefined ? { limit } : { limit, after };
+}
+
+export function startManagementServer(worker: ProxyWorker, o: ManagementOptions): Promise<ManagementServer> {
+  const onLoopback = isLoopbackAddress(o.host);
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://management');
+    } catch {
+      send(res, 400, 'application/json', JSON.stringify({ error: 'bad request target' }));
+      return;
+    }
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
     try {
-      if (path === '/status') {
-        send(res, 200, 'application/json', JSON.stringify(worker.status()));
-      } else if (path === '/metrics') {
-        send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', worker.metrics());
-      } else if (path === '/health') {
-        const st = worker.status();
+      if (path === '/health') {
+        const st = worker.status({ limit: 0 });
         const oos = st.pairs.filter((p) => p.state === 'out-of-service').map((p) => p.name);
         const serving = st.pairs.find((p) => p.serving);
         // Up while listening; "degraded" when the serving pair is out of service (requests get 503).
         const body = { status: serving && serving.state === 'out-of-service' ? 'degraded' : 'ok', app: st.app, configVersion: st.configVersion, outOfService: oos };
         send(res, 200, 'application/json', JSON.stringify(body));
-      } else {
-        send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health'] }));
+        return;
       }
+      if (path !== '/status' && path !== '/metrics') {
+        send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health'] }));
+        return;
+      }
+      const refused = refusal(req, onLoopback, o.token());
+      if (refused) {
+        const [code, headers, error] = refused;
+        send(res, code, 'application/json', JSON.stringify({ error }), headers);
+        return;
+      }
+      if (path === '/metrics') {
+        send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', worker.metrics());
+        return;
+      }
+      const page = pageParams(url);
+      if (typeof page === 'string') {
+        send(res, 400, 'application/json', JSON.stringify({ error: page }));
+        return;
+      }
+      send(res, 200, 'application/json', JSON.stringify(worker.status(page)));
     } catch (e) {
       send(res, 500, 'application/json', JSON.stringify({ error: (e as Error).message }));
     }
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(o.port, o.host, () => {
       server.off('error', reject);
       const addr = server.address();
       resolve({
-        port: typeof addr === 'object' && addr ? addr.port : port,
+        port: typeof addr === 'object' && addr ? addr.port : o.port,
+        host: o.host,
         close: () => new Promise<void>((r) => {
           server.closeAllConnections();
           server.close(() => r());
@@ -49,7 +140,7 @@ export function startManagementServer(worker: ProxyWorker, host: string, port: n
   });
 }
 
-function send(res: http.ServerResponse, code: number, type: string, body: string): void {
-  res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+function send(res: http.ServerResponse, code: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(code, { ...headers, 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -25,8 +25,9 @@ import { DnsClient } from '../sip/proxy/dns-client.js';
 import type { HaPair, HaPairSnapshot, StateChange } from '../sip/ha/ha-pair.js';
 import { Logger } from './log.js';
 import { LogOutputs } from './log-outputs.js';
-import { startManagementServer, type ManagementServer } from './management-http.js';
+import { isLoopbackAddress, managementHost, startManagementServer, type ManagementServer } from './management-http.js';
 import { renderMetrics } from './metrics.js';
+import { connectionPolicy } from './connection-policy.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -101,7 +102,12 @@ export interface WorkerStatus {
   overload: { dialogRate: number; rejected: number };
   transactions: ReturnType<TransactionLayer['stats']>;
   transport: ReturnType<TransportLayer['stats']>;
+  /** Every connection, or one page of them when status() was asked for a page (GET /status always is). */
   connections: ReturnType<TransportLayer['connectionList']>;
+  /** The connection caps and deadlines in force (ms): the live options as the transport runs them. */
+  connectionPolicy: ReturnType<TransportLayer['connectionPolicy']>;
+  /** With a page: how many connections there are, the page size, and the cursor (`?after=`) of the next page. */
+  connectionsPage?: { total: number; limit: number; after?: string; next?: string };
   notes: string[];
   /** The socket-options addon (sip-ip-tos, keep-alive timings) and what the kernel refused, per option. */
   socketOptions: { addon: SocketOptionsSupport; ipTos: number; failures: Record<string, string> };
@@ -231,13 +237,25 @@ export class ProxyWorker {
     }
     listeners.push(...tlsSetup.specs);
     let transport: TransportLayer;
+    const policy = connectionPolicy(config);
     try {
       transport = await TransportLayer.create({
         listeners,
         udpBufferSize: opts.udpBufferSize ?? 4 * 1024 * 1024,
         limits: config.limits,
         ipTos: config.ipTos,
-        connections: { keepAlive, idleTimeoutMs: config.connectionIdleTimeoutS * 1000, limits: config.limits, tlsClient: tlsSetup.tlsClient },
+        connections: {
+          keepAlive,
+          idleTimeoutMs: policy.idleMs,
+          inboundIdleTimeoutMs: policy.inboundIdleMs,
+          firstMessageTimeoutMs: policy.firstMessageMs,
+          handshakeTimeoutMs: policy.handshakeMs,
+          maxConnections: policy.maxConnections,
+          maxConnectionsPerAddress: policy.maxPerAddress,
+          maxConnectionsPerIpv6Prefix: policy.maxPerIpv6Prefix,
+          limits: config.limits,
+          tlsClient: tlsSetup.tlsClient,
+        },
       });
     } catch (e) {
       return fail(40006, `${bindAddress}:${config.sipPort}: ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
@@ -276,6 +294,8 @@ export class ProxyWorker {
     // The proxy reports HA changes to the worker created just after it.
     const ref: { worker?: ProxyWorker } = {};
     const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports });
+    // A connection a UA registered over keeps connection-idle-timeout; other inbound ones the shorter one.
+    transport.setFlowCheck((id) => flows.registry.hasConnection(id));
     const proxy = new ProxyCore({
       // dns-servers: the operator's DNS servers for RFC 3263, else the system's (resolv.conf).
       resolver: config.dnsServers?.length ? new SipResolver(new DnsClient({ servers: config.dnsServers })) : undefined,
@@ -298,7 +318,15 @@ export class ProxyWorker {
     worker.sampler.unref();
     if (config.httpPort && opts.management !== false) {
       try {
-        worker.mgmt = await startManagementServer(worker, config.listenHost === '0.0.0.0' ? '0.0.0.0' : stripBrackets(bindAddress), config.httpPort);
+        const host = managementHost(config.httpAddress, stripBrackets(bindAddress));
+        worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken });
+        if (!isLoopbackAddress(host)) {
+          const n = config.httpToken
+            ? `management port ${host}:${config.httpPort} is not on loopback: /status and /metrics need Authorization: Bearer <http-token>.`
+            : `management port ${host}:${config.httpPort} is not on loopback and http-token is not set: only /health is served.`;
+          worker.notes.push(n);
+          log.warn(n, { option: 'http-address', value: host });
+        }
       } catch (e) {
         log.event(40007, 'error', { port: config.httpPort }, `${config.httpPort}: ${(e as Error).message}`);
         worker.notes.push(`management listener on ${config.httpPort} failed: ${(e as Error).message}`);
@@ -338,6 +366,8 @@ export class ProxyWorker {
       this.flows?.applyLive(now);
       // Bind-time fields (and the resolved advertised host) never change live: they are equal in `now` anyway.
       this.config = { ...now, advertisedHost: this.config.advertisedHost };
+      // Connection caps and deadlines are live: the transport's next sweep applies them to open connections too.
+      this.transport.setConnectionPolicy(connectionPolicy(this.config));
     }
     this.effective = plan.now;
     // [log] is live (registry): the levels and outputs change before the next line is written.
@@ -354,8 +384,10 @@ export class ProxyWorker {
     return this.pendingRestart;
   }
 
-  status(): WorkerStatus {
+  /** The worker's state; with `page`, one page of the connection list (`limit` 0: none, just the count). */
+  status(page?: { limit: number; after?: string }): WorkerStatus {
     const s = this.proxy.stats;
+    const conns = page ? this.transport.connectionPage(page.limit, page.after) : undefined;
     return {
       app: this.config.appName,
       configVersion: this.config.version,
@@ -388,7 +420,9 @@ export class ProxyWorker {
       flows: this.flows?.status(),
       transactions: this.tl.stats(),
       transport: this.transport.stats(),
-      connections: this.transport.connectionList(),
+      connections: conns ? conns.items : this.transport.connectionList(),
+      connectionPolicy: this.transport.connectionPolicy(),
+      connectionsPage: conns && page ? { total: conns.total, limit: page.limit, after: page.after, next: conns.next } : undefined,
       notes: this.notes,
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
     };

@@ -130,6 +130,18 @@ const ROWS: Record<string, Row> = {
     target: SP, value: 256,
     observe: async () => expect(await optionsStatus(0, 400)).toBeGreaterThanOrEqual(400),
   },
+  // Connection caps and deadlines (issue 13 §2): live, seen in the policy the worker's transport runs.
+  'sip-proxy/sipproxy/connection-first-message-timeout': { target: SP, value: 7, observe: ({ after }) => expect(after.connectionPolicy.firstMessageMs).toBe(7000) },
+  'sip-proxy/sipproxy/inbound-connection-idle-timeout': { target: SP, value: 120, observe: ({ after }) => expect(after.connectionPolicy.inboundIdleMs).toBe(120_000) },
+  'sip-proxy/sipproxy/max-connections': { target: SP, value: 5000, observe: ({ after }) => expect(after.connectionPolicy.maxConnections).toBe(5000) },
+  'sip-proxy/sipproxy/max-connections-per-address': { target: SP, value: 500, observe: ({ after }) => expect(after.connectionPolicy.maxPerAddress).toBe(500) },
+  'sip-proxy/sipproxy/max-connections-per-ipv6-prefix': { target: SP, value: 600, observe: ({ after }) => expect(after.connectionPolicy.maxPerIpv6Prefix).toBe(600) },
+  // Relay policy (issue 13 §1): badge rule here; the behaviour is proven in the relay tests.
+  'sip-proxy/sipproxy/relay-trusted-networks': { target: SP, value: '10.1.0.0/16' },
+  'sip-proxy/sipproxy/relay-allow-foreign-next-hop': { target: SP, value: true },
+  // Management (issue 13 §3): loopback either way here; the token only matters off loopback (management.integration-spec).
+  'sip-proxy/sipproxy/http-address': { target: SP, value: '127.0.0.1' },
+  'sip-proxy/sipproxy/http-token': { target: SP, value: 'proven-token-0123456789' },
   'sip-proxy/security/sip-tls-sec-protocol': { target: SEC, value: 'TLSv1' },
   'sip-proxy/security/trusted-ca': { target: SEC, value: pem('ca.pem') },
   'sip-proxy/security/tls-mutual': { target: SEC, value: 1 },

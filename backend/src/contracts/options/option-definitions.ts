@@ -225,6 +225,63 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     description: 'Longest start line or header line accepted in one SIP message.',
     extension: true, source: PRODUCT,
   },
+  // Edge exposure (issue 13 §2, §3): connections prove themselves; the management port is not a public door.
+  {
+    name: 'connection-first-message-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 10, defaultText: '10', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Close an inbound TCP/TLS connection that has not delivered one complete SIP message this long after it was accepted (its TLS handshake must finish within it too); 0 never.',
+    extension: true, source: PRODUCT,
+    note: 'Keep-alive pings do not count as a message. With 0, a TLS handshake still has 10 s. Applies to connections already open at the next sweep.',
+  },
+  {
+    name: 'inbound-connection-idle-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 300, defaultText: '300', validValuesText: '0-86400', min: 0, max: 86400, unit: 'seconds',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Close an inbound TCP/TLS connection that carries no registered flow after this long without inbound traffic; 0 leaves only connection-idle-timeout.',
+    extension: true, source: PRODUCT,
+    note: 'Connections the proxy opened and connections a UA registered over keep connection-idle-timeout. The default is above Timer C (3 min, RFC 3261 §16.6) so a ringing call from an unregistered endpoint keeps its connection.',
+  },
+  {
+    name: 'max-connections', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 10000, defaultText: '10000', validValuesText: '1-100000', min: 1, max: 100000, unit: 'count',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Most TCP/TLS connections open at once, inbound and outbound, TLS handshakes in progress included; more are refused at accept.',
+    extension: true, source: PRODUCT,
+    note: 'Keep it under the process\'s descriptor limit (ulimit -n) with room for UDP sockets, logs and the management port.',
+  },
+  {
+    name: 'max-connections-per-address', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 1000, defaultText: '1000', validValuesText: '1-100000', min: 1, max: 100000, unit: 'count',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Most TCP/TLS connections from or to one IP address (TLS handshakes in progress included).',
+    extension: true, source: PRODUCT,
+  },
+  {
+    name: 'max-connections-per-ipv6-prefix', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 1000, defaultText: '1000', validValuesText: '1-100000', min: 1, max: 100000, unit: 'count',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Most TCP/TLS connections from or to one IPv6 /64, on top of the per-address cap.',
+    extension: true, source: PRODUCT,
+    note: 'An IPv6 host usually holds a whole /64, so a per-address cap alone would not bound it.',
+  },
+  {
+    name: 'http-address', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'IPv4 or IPv6 address',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Address the management port (http-port: /status, /metrics, /health) binds to; unset binds loopback (the SIP address when that is a loopback address, else 127.0.0.1).',
+    extension: true, source: PRODUCT,
+    note: 'Bound to a non-loopback address, everything but /health needs http-token (Authorization: Bearer); without http-token it is refused (403).',
+  },
+  {
+    name: 'http-token', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'At least 16 printable characters, no spaces',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'Bearer token the management port requires for /status and /metrics when it is not bound to loopback.',
+    extension: true, source: PRODUCT,
+    note: 'A secret, like certificate-key: kept in the control plane\'s secret store and shown everywhere else as secret:sha256:<hex>. /health never needs it.',
+    secret: true,
+  },
 
   // ---------------------------------------------------------------- application sip-proxy, [security]
   {

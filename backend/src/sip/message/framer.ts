@@ -1,6 +1,6 @@
 import type { SipParseError } from './parse-error.js';
 import type { SipMessage } from './message.js';
-import { type ParserLimits, parseFramed, resolveLimits, tooLarge } from './parse.js';
+import { type ParserLimits, limitExceeded, parseFramed, resolveLimits, tooLarge } from './parse.js';
 
 /** What the framer found in the byte stream. */
 export type FramerEvent =
@@ -16,8 +16,10 @@ const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
  * and reports CRLF keep-alives between messages (RFC 5626 §4.4.1). Input may arrive in any
  * chunking; work per byte is amortised O(1) (the header terminator search resumes where it
  * stopped, the buffer grows geometrically). Errors that lose the framing (no header end within
- * `maxMessageBytes`, bad Content-Length) are `fatal`: the caller must close the connection;
- * after one, push() returns nothing.
+ * `maxMessageBytes`, a header line longer than `maxLineLength` before the header end, bad Content-Length) are
+ * `fatal`: the caller must close the connection; after one, push() returns nothing. Such errors still carry the
+ * request parsed from the complete lines before the fault when it has what a response needs (RFC 3261 §8.2.6), so
+ * the caller can answer 400 / 513 (§21.4.1, §21.5.14) before closing.
  */
 export class StreamFramer {
   private readonly limits: Readonly<ParserLimits>;
@@ -28,6 +30,8 @@ export class StreamFramer {
   private scanFrom: number;
   /** Total length of the message being collected once its header is complete; -1 while in headers. */
   private need: number;
+  /** While in headers: offset (relative to s) where the current, incomplete header line starts. */
+  private lineStart: number;
   /** A lone CRLF was reported last; another CRLF completes a ping (chunking-independent pongs). */
   private lastCrlf: boolean;
   private dead: boolean;
@@ -39,6 +43,7 @@ export class StreamFramer {
     this.e = 0;
     this.scanFrom = 0;
     this.need = -1;
+    this.lineStart = 0;
     this.lastCrlf = false;
     this.dead = false;
   }
@@ -104,11 +109,15 @@ export class StreamFramer {
         const idx = st.subarray(0, this.e).indexOf(CRLFCRLF, from);
         if (idx === -1) {
           this.scanFrom = avail;
-          if (avail > max) return this.fatal(events, 'MESSAGE_TOO_LARGE', 'Message Too Large', 513);
+          // Only the bytes of this chunk are new: line lengths are checked on them alone (amortised O(1) per byte).
+          if (this.lineTooLong(Math.max(this.s + this.lineStart, this.e - chunk.length))) {
+            return this.overLimit(events, 'LINE_TOO_LONG', 'Header Line Too Long', 400);
+          }
+          if (avail > max) return this.overLimit(events, 'MESSAGE_TOO_LARGE', 'Message Too Large', 513);
           break;
         }
         const headLen = idx + 4 - this.s;
-        if (headLen > max) return this.fatal(events, 'MESSAGE_TOO_LARGE', 'Message Too Large', 513);
+        if (headLen > max) return this.overLimit(events, 'MESSAGE_TOO_LARGE', 'Message Too Large', 513);
         const cl = contentLength(st.toString('latin1', this.s, this.s + headLen));
         if (cl < 0) {
           // Framing is lost; still parse the head so the caller may answer 400 before closing.
@@ -137,6 +146,7 @@ export class StreamFramer {
         }
         this.need = headLen + cl;
         this.scanFrom = 0;
+        this.lineStart = 0;
       }
       if (this.e - this.s < this.need) break;
       const msgBuf = Buffer.allocUnsafe(this.need);
@@ -153,9 +163,36 @@ export class StreamFramer {
     return events;
   }
 
-  private fatal(events: FramerEvent[], code: 'MESSAGE_TOO_LARGE', reason: string, status: number): FramerEvent[] {
+  /**
+   * Moves lineStart past every line end in [from, e) and says whether a line (a complete one, or the incomplete
+   * last one) is longer than maxLineLength (its CR not counted).
+   */
+  private lineTooLong(from: number): boolean {
+    const st = this.store;
+    const maxLine = this.limits.maxLineLength;
+    let p = from;
+    while (p < this.e) {
+      const lf = st.indexOf(10, p);
+      if (lf === -1 || lf >= this.e) break;
+      if (lf - (this.s + this.lineStart) > maxLine + 1) return true;
+      this.lineStart = lf + 1 - this.s;
+      p = lf + 1;
+    }
+    return this.e - (this.s + this.lineStart) > maxLine + 1;
+  }
+
+  /** A limit hit before the header section ended: fatal, with what the complete lines so far allow to answer. */
+  private overLimit(events: FramerEvent[], code: 'MESSAGE_TOO_LARGE' | 'LINE_TOO_LONG', reason: string, status: number): FramerEvent[] {
     this.dead = true;
-    events.push({ type: 'error', error: { code, reason, status, canRespond: false, fatal: true } });
+    // The complete lines: up to the current line, or (header end found past the limit) the last line end that fits.
+    let end = this.s + this.lineStart;
+    const room = Math.min(this.limits.maxMessageBytes - 2, this.e - this.s);
+    if (end === this.s || end - this.s > room) end = Math.max(this.s, this.store.lastIndexOf(10, this.s + room - 1) + 1);
+    const head = end > this.s ? Buffer.from(this.store.subarray(this.s, end)) : Buffer.alloc(0);
+    const r = limitExceeded(head, this.limits, code, reason, status);
+    const error: SipParseError = r.ok ? { code, reason, status, canRespond: false } : r.error;
+    error.fatal = true;
+    events.push({ type: 'error', error });
     this.release();
     return events;
   }

@@ -454,6 +454,28 @@ describe('StreamFramer (RFC 3261 §18.3, RFC 5626 §4.4.1)', () => {
     expect(ev2[0].type === 'error' && ev2[0].error.fatal === true && ev2[0].error.reason === 'Conflicting Content-Length Headers').toBe(true);
   });
 
+  it('an over-long header line is found as it streams in (not at the header end): 400 answerable, fatal', () => {
+    const f = new StreamFramer({ maxLineLength: 256, maxMessageBytes: 65535 });
+    const head = MIN().split('\r\n\r\n')[0] + '\r\n';
+    const ev = [...f.push(Buffer.from(head)), ...f.push(Buffer.from('X-Junk: ' + 'a'.repeat(200))), ...f.push(Buffer.from('a'.repeat(100)))];
+    expect(ev).toMatchObject([{ type: 'error', error: { code: 'LINE_TOO_LONG', status: 400, fatal: true, canRespond: true } }]);
+    const e = ev[0];
+    expect(e.type === 'error' && e.error.partial?.method).toBe('OPTIONS');
+    expect(f.push(INVITE)).toEqual([]);
+  });
+
+  it('a header section that never ends within max-message-size: 513 answerable from the lines so far, fatal', () => {
+    const f = new StreamFramer({ maxLineLength: 256, maxMessageBytes: 2000 });
+    const ev = [...f.push(Buffer.from(MIN().split('\r\n\r\n')[0] + '\r\n'))];
+    for (let i = 0; i < 40 && ev.length === 0; i++) ev.push(...f.push(Buffer.from(`X-Pad-${i}: ${'b'.repeat(60)}\r\n`)));
+    expect(ev).toMatchObject([{ type: 'error', error: { code: 'MESSAGE_TOO_LARGE', status: 513, fatal: true, canRespond: true } }]);
+  });
+
+  it('an over-long first line gives nothing to answer with, but is still found early', () => {
+    const f = new StreamFramer({ maxLineLength: 256 });
+    expect(f.push(Buffer.from('OPTIONS sip:' + 'c'.repeat(300)))).toMatchObject([{ type: 'error', error: { code: 'LINE_TOO_LONG', fatal: true, canRespond: false } }]);
+  });
+
   it('a stream message without Content-Length has no body', () => {
     const f = new StreamFramer();
     const text = MIN().replace('Content-Length: 0\r\n', '');

@@ -30,6 +30,7 @@ export type ParseResult = { ok: true; message: SipMessage } | { ok: false; error
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 const LFLF = Buffer.from('\n\n', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
 /** Messages up to this size are decoded whole, so the header end is found by a string search. */
 const WHOLE_DECODE_MAX = 8192;
 
@@ -480,6 +481,21 @@ export function tooLarge(buf: Buffer, lim: Readonly<ParserLimits>): ParseResult 
     else p = r.error.partial ?? null;
   }
   return fail('MESSAGE_TOO_LARGE', 'Message Too Large', 513, p);
+}
+
+/**
+ * @internal Stream framer: a limit was hit before the header section ended. `head` holds the complete lines received
+ * (start line first); they are parsed so the caller can still answer (RFC 3261 §8.2.6) when the start line, Via,
+ * From, To, Call-ID and CSeq are among them. Always an error result with `code`.
+ */
+export function limitExceeded(head: Buffer, lim: Readonly<ParserLimits>, code: SipParseErrorCode, reason: string, status: number): ParseResult {
+  let p: SipRequest | null = null;
+  if (head.length > 0) {
+    const r = parseFramed(Buffer.concat([head, CRLF]), lim);
+    if (r.ok) p = r.message instanceof SipRequest ? r.message : null;
+    else p = r.error.partial ?? null;
+  }
+  return fail(code, reason, status, p);
 }
 
 /** "SIP/2.0" at s[i..i+7), case-insensitive "SIP" (RFC 3261 §7.1). */

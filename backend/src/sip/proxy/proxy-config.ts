@@ -95,8 +95,20 @@ export interface ProxyRuntimeConfig {
   tcpKeepAliveIdleS: number;
   tcpKeepAliveIntervalS?: number;
   tcpKeepAliveCount?: number;
-  /** connection-idle-timeout (s, 0 = never). */
+  /** connection-idle-timeout (s, 0 = never), live. */
   connectionIdleTimeoutS: number;
+  /** connection-first-message-timeout (s, 0 = never), live: an inbound connection's first complete message. */
+  connectionFirstMessageTimeoutS: number;
+  /** inbound-connection-idle-timeout (s, 0 = connection-idle-timeout only), live: inbound without a registered flow. */
+  inboundConnectionIdleTimeoutS: number;
+  /** max-connections, max-connections-per-address, max-connections-per-ipv6-prefix, live. */
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  maxConnectionsPerIpv6Prefix: number;
+  /** http-address: the management port's bind address; unset = loopback. */
+  httpAddress?: string;
+  /** http-token (live): bearer token for /status and /metrics when the management port is not on loopback. */
+  httpToken?: string;
   /** Parser limits: max-message-size, max-header-count, max-line-length. */
   limits: { maxMessageBytes: number; maxHeaders: number; maxLineLength: number };
   /** `oos-check` (s), live. */
@@ -136,6 +148,11 @@ export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick
     tcpKeepAlive: false,
     tcpKeepAliveIdleS: 60,
     connectionIdleTimeoutS: 7200,
+    connectionFirstMessageTimeoutS: 10,
+    inboundConnectionIdleTimeoutS: 300,
+    maxConnections: 10000,
+    maxConnectionsPerAddress: 1000,
+    maxConnectionsPerIpv6Prefix: 1000,
     limits: { maxMessageBytes: 65535, maxHeaders: 256, maxLineLength: 8192 },
     oosCheckS: 5,
     oosForceS: 5,

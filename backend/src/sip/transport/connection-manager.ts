@@ -1,50 +1,41 @@
 /**
  * TCP/TLS connection management for the SIP transport (RFC 3261 §18.3 framing, §18.2.2 response
  * reuse, RFC 5626 §3.5.1 CRLF keep-alive). Connections are reused by (transport, remote address,
- * port), capped in total and per remote address, closed when idle, and each has an id (flow id) so
- * upper layers can send down one specific connection.
+ * port), admitted under caps (connection-admission.ts), closed at their deadlines (connection-deadlines.ts),
+ * and each has an id (flow id) so upper layers can send down one specific connection.
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { StreamFramer, createResponse, isRequest, serialize } from '../message/index.js';
-import type { ParserLimits, SipMessage } from '../message/index.js';
+import { createResponse, isRequest, serialize } from '../message/index.js';
+import type { ParserLimits, SipMessage, SipParseError } from '../message/index.js';
 import type { Destination, MessageSource, TransportErrorSink } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
+import { Connection, connectionKey, type ConnectionInfo, type StreamProtocol } from './connection.js';
+import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './connection-admission.js';
+import { deadlinePassed, sweepIntervalMs, type ConnectionDeadlines } from './connection-deadlines.js';
 import { applyKeepAlive, type TcpKeepAliveOptions } from './keepalive.js';
 import { setIpTos, socketFd, type SocketOptionResult } from './socket-options.js';
 import { tlsIdentityName } from './tls-context.js';
 
-export type StreamProtocol = 'tcp' | 'tls';
-export type ConnectionState = 'connecting' | 'open' | 'closed';
-
-/** Snapshot of one connection (for the admin UI / diagnostics). */
-export interface ConnectionInfo {
-  id: string;
-  transport: StreamProtocol;
-  direction: 'inbound' | 'outbound';
-  state: ConnectionState;
-  localAddress: string;
-  localPort: number;
-  remoteAddress: string;
-  remotePort: number;
-  /** Epoch ms. */
-  since: number;
-  lastActivity: number;
-  /** Epoch ms of the last bytes received (a message or a keep-alive ping): RFC 5626 flow liveness. */
-  lastReceived: number;
-  bytesIn: number;
-  bytesOut: number;
-  messagesIn: number;
-  messagesOut: number;
-}
+export { Connection, connectionKey, type ConnectionInfo, type ConnectionState, type StreamProtocol } from './connection.js';
 
 export interface ConnectionManagerOptions {
-  /** Total open connections (inbound + outbound). Default 10000. */
+  /** Total open connections (inbound + outbound + TLS handshakes in progress). Default 10000. */
   maxConnections?: number;
   /** Open connections per remote IP address. Default 1000. */
   maxConnectionsPerAddress?: number;
-  /** Close connections without traffic for this long (ms); 0 disables. Default 120000. */
+  /** Open connections per remote IPv6 /64. Default 1000. */
+  maxConnectionsPerIpv6Prefix?: number;
+  /** Close connections without inbound traffic for this long (ms); 0 disables. Default 120000. */
   idleTimeoutMs?: number;
+  /** Inbound connections that carry no registered flow (see `isFlow`): a shorter idle timeout (ms); 0 = idleTimeoutMs. */
+  inboundIdleTimeoutMs?: number;
+  /** Close an inbound connection that has not delivered one complete SIP message this long after accept (ms); 0 = never. */
+  firstMessageTimeoutMs?: number;
+  /** Destroy an inbound TLS connection whose handshake has not completed this long after accept (ms). Default connectTimeoutMs. */
+  handshakeTimeoutMs?: number;
+  /** Whether a connection carries a registered flow (RFC 5626 §5.2, registration stickiness): it keeps idleTimeoutMs. */
+  isFlow?: (connectionId: string) => boolean;
   /** Give up connecting after this long (ms). Default 10000. */
   connectTimeoutMs?: number;
   /** A peer that does not read: close its connection once this much output is queued. Default 4 MiB. */
@@ -63,6 +54,12 @@ export interface ConnectionCounters {
   connected: number;
   rejectedByLimit: number;
   idleClosed: number;
+  /** Inbound connections closed for not delivering a SIP message within the first-message deadline. */
+  firstMessageTimeouts: number;
+  /** Inbound TLS connections destroyed for not finishing their handshake in time. */
+  handshakeTimeouts: number;
+  /** Connections closed after a message over max-message-size / max-line-length / max-header-count (answered when possible). */
+  limitClosed: number;
   closed: number;
   errors: number;
   tlsHandshakeErrors: number;
@@ -85,8 +82,6 @@ export interface ConnectionEvents {
   error?(info: ConnectionInfo, error: Error): void;
 }
 
-let nextConnectionNumber = 1;
-
 function deliverError(sink: TransportErrorSink, error: Error): void {
   sink.onTransportError(error);
 }
@@ -94,83 +89,6 @@ function deliverError(sink: TransportErrorSink, error: Error): void {
 /** Reports an error to a sink asynchronously, so callers never re-enter from inside `send`. */
 export function reportError(sink: TransportErrorSink | undefined, error: Error): void {
   if (sink) process.nextTick(deliverError, sink, error);
-}
-
-export class Connection {
-  readonly id: string;
-  state: ConnectionState;
-  readonly since = Date.now();
-  lastActivity = this.since;
-  lastReceived = this.since;
-  bytesIn = 0;
-  bytesOut = 0;
-  messagesIn = 0;
-  messagesOut = 0;
-  localAddress = '';
-  localPort = 0;
-  readonly remoteAddress: string;
-  readonly key: string;
-  /** Sinks that wrote while connecting: told if the connection fails before opening. */
-  pendingSinks: TransportErrorSink[] | null = null;
-  source: MessageSource;
-  readonly framer: StreamFramer;
-  closeError: Error | undefined;
-  /**
-   * TLS names this connection's peer certificate was verified for (RFC 5922 §7.2): the name it was opened for, and
-   * every other name it was checked against before being reused. A connection is reused only for these.
-   */
-  tlsVerifiedNames: string[] | undefined;
-
-  constructor(
-    readonly socket: net.Socket,
-    readonly transport: StreamProtocol,
-    readonly direction: 'inbound' | 'outbound',
-    remoteAddress: string,
-    readonly remotePort: number,
-    limits: Partial<ParserLimits> | undefined,
-  ) {
-    this.id = `${transport}-${nextConnectionNumber++}`;
-    this.remoteAddress = normalizeAddress(remoteAddress);
-    this.key = connectionKey(transport, this.remoteAddress, remotePort);
-    this.state = direction === 'inbound' ? 'open' : 'connecting';
-    this.framer = new StreamFramer(limits);
-    this.source = this.makeSource();
-  }
-
-  makeSource(): MessageSource {
-    return {
-      transport: this.transport,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
-      localAddress: this.localAddress,
-      localPort: this.localPort,
-      connectionId: this.id,
-    };
-  }
-
-  info(): ConnectionInfo {
-    return {
-      id: this.id,
-      transport: this.transport,
-      direction: this.direction,
-      state: this.state,
-      localAddress: this.localAddress,
-      localPort: this.localPort,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
-      since: this.since,
-      lastActivity: this.lastActivity,
-      lastReceived: this.lastReceived,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      messagesIn: this.messagesIn,
-      messagesOut: this.messagesOut,
-    };
-  }
-}
-
-export function connectionKey(transport: StreamProtocol, address: string, port: number): string {
-  return transport + ' ' + address + ' ' + port;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -181,6 +99,9 @@ export class ConnectionManager {
     connected: 0,
     rejectedByLimit: 0,
     idleClosed: 0,
+    firstMessageTimeouts: 0,
+    handshakeTimeouts: 0,
+    limitClosed: 0,
     closed: 0,
     errors: 0,
     tlsHandshakeErrors: 0,
@@ -198,29 +119,83 @@ export class ConnectionManager {
   private readonly byKey = new Map<string, Connection>();
   /** Outbound TLS connections by key and the server name they were verified for (RFC 5922 §7.2 on reuse). */
   private readonly byTlsName = new Map<string, Connection>();
-  private readonly perAddress = new Map<string, number>();
+  /** Every socket from accept or connect to close, pending TLS handshakes included. */
+  private readonly admission: ConnectionAdmission;
+  /** Inbound TLS sockets still in their handshake: remote address and port -> socket and accept time. */
+  private readonly handshakes = new Map<string, { socket: net.Socket; at: number }>();
   private readonly servers: net.Server[] = [];
-  private readonly maxConnections: number;
-  private readonly maxPerAddress: number;
-  private readonly idleTimeoutMs: number;
+  private readonly deadlines: ConnectionDeadlines;
   private readonly connectTimeoutMs: number;
   private readonly maxWriteBuffer: number;
+  private isFlow: ((connectionId: string) => boolean) | undefined;
   private sweeper: NodeJS.Timeout | null = null;
+  private sweepEvery = 0;
   private closing = false;
 
   constructor(
     private readonly options: ConnectionManagerOptions,
     private readonly events: ConnectionEvents,
   ) {
-    this.maxConnections = options.maxConnections ?? 10000;
-    this.maxPerAddress = options.maxConnectionsPerAddress ?? 1000;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
+    const perAddress = options.maxConnectionsPerAddress ?? DEFAULT_ADMISSION_LIMITS.maxPerAddress;
+    this.admission = new ConnectionAdmission({
+      maxConnections: options.maxConnections ?? DEFAULT_ADMISSION_LIMITS.maxConnections,
+      maxPerAddress: perAddress,
+      maxPerIpv6Prefix: options.maxConnectionsPerIpv6Prefix ?? DEFAULT_ADMISSION_LIMITS.maxPerIpv6Prefix,
+    });
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.maxWriteBuffer = options.maxWriteBufferBytes ?? 4 * 1024 * 1024;
-    if (this.idleTimeoutMs > 0) {
-      // One sweep for all connections instead of a timer reset per packet.
-      const every = Math.max(10, Math.min(5000, Math.floor(this.idleTimeoutMs / 4)));
-      this.sweeper = setInterval(() => this.sweepIdle(), every);
+    this.isFlow = options.isFlow;
+    this.deadlines = {
+      idleMs: options.idleTimeoutMs ?? 120_000,
+      inboundIdleMs: options.inboundIdleTimeoutMs ?? 0,
+      firstMessageMs: options.firstMessageTimeoutMs ?? 0,
+      handshakeMs: options.handshakeTimeoutMs ?? this.connectTimeoutMs,
+    };
+    this.scheduleSweep();
+  }
+
+  /** Changes the caps at once (connections over a lowered cap stay; new ones are refused until under it). */
+  setLimits(limits: Partial<AdmissionLimits>): void {
+    this.admission.limits = { ...this.admission.limits, ...limits };
+  }
+
+  /** Changes the deadlines at once; the next sweep applies them to every connection, old ones included. */
+  setDeadlines(deadlines: Partial<ConnectionDeadlines>): void {
+    for (const [k, v] of Object.entries(deadlines) as [keyof ConnectionDeadlines, number | undefined][]) {
+      if (v !== undefined) this.deadlines[k] = v;
+    }
+    this.scheduleSweep();
+  }
+
+  /** Tells which connections carry a registered flow (they keep the longer idle timeout). */
+  setFlowCheck(isFlow: ((connectionId: string) => boolean) | undefined): void {
+    this.isFlow = isFlow;
+  }
+
+  /** The caps and deadlines in force. */
+  policy(): AdmissionLimits & ConnectionDeadlines {
+    return { ...this.admission.limits, ...this.deadlines };
+  }
+
+  /** TLS handshakes in progress on the listeners. */
+  get pendingHandshakes(): number {
+    return this.handshakes.size;
+  }
+
+  /** Sockets counted against the caps (connections + pending handshakes). */
+  get admitted(): number {
+    return this.admission.size;
+  }
+
+  private scheduleSweep(): void {
+    // One sweep for all connections instead of a timer reset per packet.
+    const every = this.closing ? 0 : sweepIntervalMs(this.deadlines);
+    if (every === this.sweepEvery && (every === 0) === (this.sweeper === null)) return;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    this.sweepEvery = every;
+    if (every > 0) {
+      this.sweeper = setInterval(() => this.sweep(), every);
       this.sweeper.unref();
     }
   }
@@ -230,17 +205,25 @@ export class ConnectionManager {
     const server =
       transport === 'tls'
         ? tls.createServer({ handshakeTimeout: this.connectTimeoutMs, ...tlsOptions }, (socket) => this.adopt(socket, 'tls'))
-        : net.createServer((socket) => this.adopt(socket, 'tcp'));
+        : net.createServer((socket) => {
+            if (this.admitSocket(socket)) this.adopt(socket, 'tcp');
+          });
     if (transport === 'tls') {
-      server.on('tlsClientError', () => {
+      server.on('tlsClientError', (_err: Error, socket: tls.TLSSocket) => {
         this.counters.tlsHandshakeErrors++;
+        // Node leaves the socket open once a tlsClientError listener exists: without this a failed or timed-out
+        // handshake would hold its descriptor for ever.
+        socket.destroy();
       });
-      // Enforce the caps before spending a handshake on a connection we would refuse anyway.
+      // Count the socket from accept and enforce the caps before spending a handshake on it: half-open TLS
+      // connections are bounded like open ones.
       server.on('connection', (raw: net.Socket) => {
-        if (this.admit(normalizeAddress(raw.remoteAddress ?? ''))) {
-          this.counters.rejectedByLimit++;
-          raw.destroy();
-        }
+        if (!this.admitSocket(raw)) return;
+        const key = handshakeKey(raw);
+        this.handshakes.set(key, { socket: raw, at: Date.now() });
+        raw.once('close', () => {
+          if (this.handshakes.get(key)?.socket === raw) this.handshakes.delete(key);
+        });
       });
     }
     return new Promise((resolve, reject) => {
@@ -273,6 +256,30 @@ export class ConnectionManager {
 
   get size(): number {
     return this.byId.size;
+  }
+
+  /**
+   * One page of the connections, oldest first: up to `limit` after the connection `after` (a cursor that stays valid
+   * while others open and close). Only the page is copied, so paging 10,000 connections stays cheap.
+   */
+  page(limit: number, after?: string): { total: number; items: ConnectionInfo[]; next?: string } {
+    const items: ConnectionInfo[] = [];
+    let skipping = after !== undefined && this.byId.has(after);
+    let last: Connection | undefined;
+    let more = false;
+    for (const c of this.byId.values()) {
+      if (skipping) {
+        if (c.id === after) skipping = false;
+        continue;
+      }
+      if (items.length >= limit) {
+        more = true;
+        break;
+      }
+      items.push(c.info());
+      last = c;
+    }
+    return more && last ? { total: this.byId.size, items, next: last.id } : { total: this.byId.size, items };
   }
 
   /**
@@ -313,9 +320,9 @@ export class ConnectionManager {
 
   async close(): Promise<void> {
     this.closing = true;
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
+    this.scheduleSweep();
     for (const c of [...this.byId.values()]) c.socket.destroy();
+    for (const h of [...this.handshakes.values()]) h.socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.servers.length = 0;
   }
@@ -374,11 +381,20 @@ export class ConnectionManager {
 
   private admit(remoteAddress: string): Error | undefined {
     if (this.closing) return new Error('transport is closing');
-    if (this.byId.size >= this.maxConnections) return new Error('connection limit reached');
-    if ((this.perAddress.get(remoteAddress) ?? 0) >= this.maxPerAddress) {
-      return new Error(`connection limit for ${remoteAddress} reached`);
+    const refused = this.admission.refuse(remoteAddress);
+    return refused === undefined ? undefined : new Error(refused);
+  }
+
+  /** An accepted socket: counted until it closes, or destroyed at once when over a cap. */
+  private admitSocket(socket: net.Socket): boolean {
+    const remote = normalizeAddress(socket.remoteAddress ?? '');
+    if (this.admit(remote)) {
+      this.counters.rejectedByLimit++;
+      socket.destroy();
+      return false;
     }
-    return undefined;
+    this.admission.acquire(remote, socket);
+    return true;
   }
 
   private connect(transport: StreamProtocol, host: string, port: number, serverName?: string): Connection | Error {
@@ -391,6 +407,7 @@ export class ConnectionManager {
       transport === 'tls'
         ? tls.connect({ ...this.options.tlsClient, host, port, servername: serverName ?? (net.isIP(host) ? undefined : host) })
         : net.connect({ host, port });
+    this.admission.acquire(host, socket);
     const conn = new Connection(socket, transport, 'outbound', host, port, this.options.limits);
     // tls.connect verifies the certificate against this name before 'secureConnect' (or fails the socket).
     this.register(conn);
@@ -416,11 +433,11 @@ export class ConnectionManager {
     return conn;
   }
 
+  /** An inbound connection: a TCP socket just admitted, or a TLS socket whose handshake completed (admitted at accept). */
   private adopt(socket: net.Socket, transport: StreamProtocol): void {
     const remote = normalizeAddress(socket.remoteAddress ?? '');
-    const refused = this.admit(remote);
-    if (refused) {
-      this.counters.rejectedByLimit++;
+    if (transport === 'tls') this.handshakes.delete(handshakeKey(socket));
+    if (this.closing) {
       socket.destroy();
       return;
     }
@@ -438,7 +455,6 @@ export class ConnectionManager {
     this.byId.set(conn.id, conn);
     // Newest wins: an inbound connection from a peer's listening port is the best reuse target.
     this.byKey.set(conn.key, conn);
-    this.perAddress.set(conn.remoteAddress, (this.perAddress.get(conn.remoteAddress) ?? 0) + 1);
   }
 
   private wire(conn: Connection): void {
@@ -529,6 +545,10 @@ export class ConnectionManager {
             // Not even enough of a request to answer; fall through to the framing decision.
           }
         }
+        if (overLimit(error)) {
+          this.closeAfterAnswer(conn);
+          return;
+        }
         if (error.fatal) {
           conn.socket.destroy();
           return;
@@ -546,9 +566,6 @@ export class ConnectionManager {
     for (const name of conn.tlsVerifiedNames ?? []) {
       if (this.byTlsName.get(`${conn.key}|${name}`) === conn) this.byTlsName.delete(`${conn.key}|${name}`);
     }
-    const n = (this.perAddress.get(conn.remoteAddress) ?? 1) - 1;
-    if (n <= 0) this.perAddress.delete(conn.remoteAddress);
-    else this.perAddress.set(conn.remoteAddress, n);
     this.counters.closed++;
     if (wasConnecting && conn.pendingSinks) {
       const err = conn.closeError ?? new Error(`connection to ${conn.remoteAddress}:${conn.remotePort} failed`);
@@ -558,15 +575,47 @@ export class ConnectionManager {
     this.events.close?.(conn.info(), conn.closeError);
   }
 
-  private sweepIdle(): void {
-    const cutoff = Date.now() - this.idleTimeoutMs;
-    for (const c of this.byId.values()) {
-      // Inbound traffic only (a message or a keep-alive), as connection-idle-timeout says and reSIProcate does: our
-      // own writes to a peer that never answers do not keep its connection.
-      if (c.lastReceived < cutoff && c.state !== 'closed') {
-        this.counters.idleClosed++;
-        c.socket.destroy();
+  private sweep(): void {
+    const now = Date.now();
+    const d = this.deadlines;
+    if (d.handshakeMs > 0) {
+      for (const h of this.handshakes.values()) {
+        if (now - h.at < d.handshakeMs) continue;
+        this.counters.handshakeTimeouts++;
+        h.socket.destroy();
       }
     }
+    const isFlow = this.isFlow;
+    for (const c of this.byId.values()) {
+      if (c.state === 'closed') continue;
+      const kept = c.direction === 'inbound' && isFlow !== undefined && c.messagesIn > 0 && isFlow(c.id);
+      const why = deadlinePassed(c, now, d, kept);
+      if (why === undefined) continue;
+      if (why === 'first-message') this.counters.firstMessageTimeouts++;
+      else this.counters.idleClosed++;
+      c.socket.destroy();
+    }
   }
+
+  /**
+   * After an answer to a message over a limit: stop reading, let the answer drain, then close. destroy() would drop
+   * what is still queued (TLS especially); the timer bounds a peer that does not read.
+   */
+  private closeAfterAnswer(conn: Connection): void {
+    const socket = conn.socket;
+    this.counters.limitClosed++;
+    socket.pause();
+    socket.end();
+    setTimeout(() => socket.destroy(), 2000).unref();
+  }
+}
+
+/** A socket in its TLS handshake, found again by the TLS socket wrapping it (same addresses and ports). */
+function handshakeKey(socket: net.Socket): string {
+  return `${normalizeAddress(socket.remoteAddress ?? '')} ${socket.remotePort ?? 0} ${socket.localPort ?? 0}`;
+}
+
+/** Errors of a resource limit (RFC 3261 §21.4.1 400, §21.5.14 513): the peer is answered, then its connection closed. */
+function overLimit(error: SipParseError): boolean {
+  return error.code === 'MESSAGE_TOO_LARGE' || error.code === 'LINE_TOO_LONG' || error.code === 'TOO_MANY_HEADERS';
 }

@@ -19,6 +19,8 @@ export {
   type ConnectionState,
   type StreamProtocol,
 } from './connection-manager.js';
+export { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, ipv6Prefix64, type AdmissionLimits } from './connection-admission.js';
+export { deadlinePassed, type ConnectionDeadlines, type DeadlineReason } from './connection-deadlines.js';
 export { responseDestination, sourceDestination } from './response-destination.js';
 export { applyReceivedRport, normalizeAddress } from './via-received.js';
 export {

@@ -17,6 +17,8 @@ import {
   type ConnectionInfo,
   type ConnectionManagerOptions,
 } from './connection-manager.js';
+import type { AdmissionLimits } from './connection-admission.js';
+import type { ConnectionDeadlines } from './connection-deadlines.js';
 import { responseDestination, sourceDestination } from './response-destination.js';
 import type {
   Destination,
@@ -85,6 +87,8 @@ export interface TransportStats {
   udp: UdpCounters;
   stream: ConnectionCounters;
   openConnections: number;
+  /** Inbound TLS connections still in their handshake (they count against the connection caps). */
+  pendingHandshakes: number;
   handlerErrors: number;
 }
 
@@ -209,8 +213,34 @@ export class TransportLayer implements SipTransport {
     return this.connections.list();
   }
 
+  /** One page of the TCP/TLS connections (see ConnectionManager.page). */
+  connectionPage(limit: number, after?: string): { total: number; items: ConnectionInfo[]; next?: string } {
+    return this.connections.page(limit, after);
+  }
+
   closeConnection(id: string): boolean {
     return this.connections.closeConnection(id);
+  }
+
+  /** Connection caps and deadlines, in force at once (live options); the next sweep applies them to open connections. */
+  setConnectionPolicy(policy: Partial<AdmissionLimits & ConnectionDeadlines>): void {
+    const { maxConnections, maxPerAddress, maxPerIpv6Prefix, ...deadlines } = policy;
+    const limits: Partial<AdmissionLimits> = {};
+    if (maxConnections !== undefined) limits.maxConnections = maxConnections;
+    if (maxPerAddress !== undefined) limits.maxPerAddress = maxPerAddress;
+    if (maxPerIpv6Prefix !== undefined) limits.maxPerIpv6Prefix = maxPerIpv6Prefix;
+    this.connections.setLimits(limits);
+    this.connections.setDeadlines(deadlines);
+  }
+
+  /** The caps and deadlines in force (ms). */
+  connectionPolicy(): AdmissionLimits & ConnectionDeadlines {
+    return this.connections.policy();
+  }
+
+  /** Which connections carry a registered flow: they keep connection-idle-timeout (RFC 5626 §5.2). */
+  setFlowCheck(isFlow: ((connectionId: string) => boolean) | undefined): void {
+    this.connections.setFlowCheck(isFlow);
   }
 
   /** Epoch ms a TCP/TLS connection last received bytes (undefined once closed): RFC 5626 §4.4 flow liveness, no allocation. */
@@ -229,6 +259,7 @@ export class TransportLayer implements SipTransport {
       udp: { ...this.udpCounters },
       stream: { ...this.connections.counters },
       openConnections: this.connections.size,
+      pendingHandshakes: this.connections.pendingHandshakes,
       handlerErrors: this.handlerErrors,
     };
   }
