@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
 import { AppLogger } from './common/app-logger.js';
+import { ControlCharacterGuard } from './common/control-character.guard.js';
 import { configureHttpSurface } from './common/http-surface.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { addDeclaredSchemas } from './common/validation.js';
@@ -89,6 +90,7 @@ async function bootstrap(): Promise<void> {
       res.status(503).json(e.getResponse());
     });
     app.useGlobalFilters(new AllExceptionsFilter((reason) => dbState.markDown(reason)));
+    app.useGlobalGuards(new ControlCharacterGuard());
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
 
     const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());

@@ -12,6 +12,8 @@ export class AppError extends HttpException {
 
 export const unauthorized = (message = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', message);
 export const forbidden = (message = 'Your role does not allow this') => new AppError(403, 'FORBIDDEN', message);
-export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
+const NOT_FOUND_ECHO = 120;
+/** `what` names the object with the caller's own path parameter: echoed only in part, however long it was. */
+export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what.length > NOT_FOUND_ECHO ? `${what.slice(0, NOT_FOUND_ECHO)}…` : what} not found`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const badRequest = (code: string, message: string, errors?: FieldError[]) => new AppError(400, code, message, errors);

@@ -33,9 +33,26 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) });
       return;
     }
+    // Safety net: a value PostgreSQL refuses as data (class 22: NUL 22021, too long 22001, bad text 22P02, out of
+    // range 22003) is the request's fault, not the server's. Logged, since a route let it through unchecked.
+    const sqlState = postgresDataError(exception);
+    if (sqlState) {
+      this.logger.warn(`database refused a request value (SQLSTATE ${sqlState}): ${(exception as Error).message.slice(0, 200)}`);
+      res.status(400).json({ statusCode: 400, code: 'INVALID_VALUE', message: 'A value in the request is not valid (too long, or holds characters that cannot be stored)' });
+      return;
+    }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     res.status(500).json({ statusCode: 500, code: 'INTERNAL', message: 'Internal error' });
   }
+}
+
+/** The SQLSTATE of a PostgreSQL data exception (class 22), else undefined. */
+function postgresDataError(e: unknown): string | undefined {
+  // pg's DatabaseError carries the SQLSTATE in `code`; TypeORM's QueryFailedError copies it and keeps `driverError`.
+  if (!(e instanceof Error)) return undefined;
+  const driver = (e as { driverError?: { code?: unknown } }).driverError;
+  const code = (e as { code?: unknown }).code ?? driver?.code;
+  return typeof code === 'string' && ('severity' in e || driver !== undefined) && /^22[0-9A-Z]{3}$/.test(code) ? code : undefined;
 }
 
 function httpCode(status: number): string {

@@ -48,6 +48,8 @@ export function configureHttpSurface(app: NestExpressApplication, env: Env, hasS
     xFrameOptions: { action: 'deny' },
   }));
   app.use(cookieParser());
+  // API answers carry configuration, users and (for the worker stream) secrets: no browser or proxy cache keeps them.
+  app.use('/api', (_req: Request, res: Response, next: NextFunction) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   if (gate) app.use(gate);
 
   const largeJson = express.json({ limit: LARGE_BODY });
