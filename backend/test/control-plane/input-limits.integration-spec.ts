@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateConfigDocument } from '../../src/contracts/fixtures/index.js';
+import { serializeConfigDocument } from '../../src/contracts/index.js';
 import { exampleDocument, exampleYaml, toYaml } from '../helpers/config-fixtures.js';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
 
@@ -8,6 +10,7 @@ import { freshDatabase, importYaml, startProduct, type Product } from '../helper
 
 let product: Product;
 let admin: string;
+let viewer: string;
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const yamlBody = (text: string) => ({ headers: { 'content-type': 'application/yaml' }, body: text });
 type ErrorBody = { code: string; message: string; errors?: { path: string; message: string }[] };
@@ -16,12 +19,22 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'limits') });
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
+  await product.api('/users', { method: 'POST', token: admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reader', password: 'reader-password-1', role: 'viewer' }) });
+  viewer = await product.login('reader', 'reader-password-1');
 });
 afterAll(async () => { await product?.stop(); });
 
 describe('YAML documents too large to parse', () => {
-  it('a flow sequence of 300,000 items (600 kB) is refused before parsing: 413 CONFIG_TOO_LARGE, on validate and import', async () => {
+  it('a viewer\'s flow sequence of 300,000 items (600 kB) is refused before parsing: 413 CONFIG_TOO_LARGE', async () => {
     const bomb = `version: 1\nx: [${'0,'.repeat(300_000)}0]\n`;
+    const r = await product.api('/config/validate', { method: 'POST', token: viewer, ...yamlBody(bomb) });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as ErrorBody).code).toBe('CONFIG_TOO_LARGE');
+    expect((await product.api('/health')).status).toBe(200);
+  });
+
+  it('an editor\'s flow sequence of 8,000,001 items (16 MB) is refused before parsing, on validate and import', async () => {
+    const bomb = `version: 1\nx: [${'0,'.repeat(8_000_001)}0]\n`;
     for (const path of ['/config/validate', '/config/import']) {
       const r = await product.api(path, { method: 'POST', token: admin, ...yamlBody(bomb) });
       expect(r.status, path).toBe(413);
@@ -32,6 +45,13 @@ describe('YAML documents too large to parse', () => {
 
   it('a document of ordinary size still validates', async () => {
     const r = await product.api('/config/validate', { method: 'POST', token: admin, ...yamlBody(exampleYaml()) });
+    expect(r.status).toBe(200);
+  });
+
+  it('an editor validates a deployment of 5,000 DNs (past the viewer\'s cap): whole deployments stay importable', async () => {
+    const big = serializeConfigDocument(generateConfigDocument({ switches: 5, dnsPerSwitch: 1000, dnKind: 'trunk' }));
+    expect((await product.api('/config/validate', { method: 'POST', token: viewer, ...yamlBody(big) })).status).toBe(413);
+    const r = await product.api('/config/validate', { method: 'POST', token: admin, ...yamlBody(big) });
     expect(r.status).toBe(200);
   });
 });

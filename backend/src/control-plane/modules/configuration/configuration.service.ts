@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, notFound, type FieldError } from '../..
 import { ConfigRepository, type ConfigTx } from './config.repository.js';
 import { diffDocuments, type DocumentChange } from './document-diff.js';
 import { yamlPositions } from '../../../contracts/yaml-positions.js';
-import { assertYamlWithinLimits } from './yaml-limits.js';
+import { assertYamlWithinLimits, YAML_LIMITS } from './yaml-limits.js';
 
 export interface CommitResult { version: number; committed: boolean; dryRun: boolean; changes: DocumentChange[] }
 export interface CommitOptions { dryRun?: boolean; baseVersion?: number }
@@ -87,7 +87,8 @@ export class ConfigurationService {
   /** Replaces the whole configuration with a YAML document (all-or-nothing). */
   async importYaml(actor: string, yaml: string, opts: CommitOptions = {}): Promise<CommitResult> {
     if (typeof yaml !== 'string' || !yaml.trim()) throw badRequest('EMPTY_DOCUMENT', 'Send the YAML document as the request body (Content-Type: application/yaml)');
-    assertYamlWithinLimits(yaml);
+    // Only users who may edit the configuration import.
+    assertYamlWithinLimits(yaml, YAML_LIMITS.editor);
     const parsed = parseConfigDocument(yaml);
     if (parsed.errors.length) throw new AppError(400, 'CONFIG_INVALID', `The document was refused: ${parsed.errors.length} error(s); nothing was saved`, withPositions(yaml, locate(parsed.errors, parsed.doc)));
     try {
@@ -120,10 +121,10 @@ export class ConfigurationService {
 
   /**
    * Dry-run validation of a document (no write). Without `openFiles` (a viewer) no file is opened: certificate
-   * paths are not checked at all, inline material is.
+   * paths are not checked at all, inline material is; and the document is held to the viewer's size limits.
    */
   async validateYaml(yaml: string, opts: { openFiles: boolean }): Promise<LocatedError[]> {
-    assertYamlWithinLimits(yaml ?? '');
+    assertYamlWithinLimits(yaml ?? '', opts.openFiles ? YAML_LIMITS.editor : YAML_LIMITS.viewer);
     const parsed = parseConfigDocument(yaml ?? '');
     if (parsed.errors.length) return withPositions(yaml ?? '', locate(parsed.errors, parsed.doc));
     const unknown = revealSecrets(parsed.doc, await this.repo.secrets(secretRefsIn(parsed.doc)));
