@@ -108,6 +108,18 @@ describe('a worker under a control plane', () => {
     }
   });
 
+  it('reports how many connections it holds (counted, not listed)', async () => {
+    const { connect } = await import('node:net');
+    const port = effective.application.sipPort;
+    const socks = await Promise.all([0, 1, 2].map(() => new Promise<import('node:net').Socket>((r, j) => { const s = connect(port, '127.0.0.1', () => r(s)); s.once('error', j); })));
+    try {
+      await waitFor(() => last()?.connections === 3, 10_000, 'three connections reported');
+    } finally {
+      for (const s of socks) s.destroy();
+    }
+    await waitFor(() => last()?.connections === 0, 10_000, 'none once closed');
+  });
+
   it('keeps serving while the control plane is gone', async () => {
     stream!.destroy();
     server.closeAllConnections();
