@@ -68,6 +68,26 @@ describe('Router', () => {
     expect(r.decide({ method: 'INVITE', ruri: { user: '5555', host: 'gw.example' }, inDialog: false, source: src })).toMatchObject({ kind: 'hop', reason: 'flow' });
   });
 
+  it('sends a per-server trunk (contact = remote SIP Server host:port) to its peer proxy, not to the server', () => {
+    // The guide's "Configure multi-site call handling", DNS resolution not used: one Trunk DN per remote SIP Server,
+    // contact = its host:port, peer-proxy-contact = the remote site's proxy pool. The remote pair is also monitored.
+    const cfg = defaultRuntimeConfig({
+      appName: 'SIPProxy_1',
+      servingPair: 'SIPServer_A',
+      pairs: [{ name: 'SIPServer_A', primary: A, backup: Ab }, { name: 'SIPServer_B', primary: B }],
+      trunks: [{ number: 'to-b-primary', contact: '127.0.0.3:5070', peerProxyContact: '127.0.0.4:5060', peerProxyProtocol: 'udp' }],
+    });
+    const r = new Router(cfg, [new Pair('SIPServer_A', A, Ab), new Pair('SIPServer_B', B)]);
+    const src = { address: '127.0.0.1', port: 5070, transport: 'udp' as const };
+    expect(r.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src }))
+      .toEqual({ kind: 'hop', reason: 'trunk', target: { host: '127.0.0.4', port: 5060, transport: 'udp' } });
+    // No port in the Request-URI means 5060 (RFC 3261 §19.1.2); a trunk contact of host:5060 matches it.
+    const cfg2 = defaultRuntimeConfig({ ...cfg, trunks: [{ number: 't', contact: '127.0.0.3:5060', peerProxyContact: '127.0.0.4:5062', peerProxyProtocol: 'tcp' }] });
+    const r2 = new Router(cfg2, []);
+    expect(r2.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3' }, inDialog: false, source: src }))
+      .toEqual({ kind: 'hop', reason: 'trunk', target: { host: '127.0.0.4', port: 5062, transport: 'tcp' } });
+  });
+
   it('parses configured contacts', () => {
     expect(parseHop('127.0.0.1:5090;transport=tcp')).toEqual({ host: '127.0.0.1', port: 5090, transport: 'tcp' });
     expect(parseHop('<sip:1001@[::1]:5062;transport=TLS>')).toEqual({ host: '[::1]', port: 5062, transport: 'tls' });

@@ -52,8 +52,8 @@ const key = (host: string, port: number): string => `${host.toLowerCase()}:${por
 /**
  * Pure routing decisions for initial requests (the guide's "Routing"; RFC 3261 §16.5 target determination):
  * from endpoints and gateways -> the active server of the serving HA pair; from a known SIP Server -> the
- * Request-URI's target: a registered flow, an Extension DN's contact, another HA pair's active server, a Trunk
- * DN's peer proxy (multi-site), else the Request-URI itself. Route headers are handled before this (§16.4).
+ * Request-URI's target: a registered flow, an Extension DN's contact, a Trunk DN's peer proxy (multi-site), another
+ * HA pair's active server, else the Request-URI itself. Route headers are handled before this (§16.4).
  */
 export class Router {
   private readonly servers = new Map<string, SourceMatch>();
@@ -109,11 +109,12 @@ export class Router {
       const ext = this.extensions.get(req.ruri.user);
       if (ext) return { kind: 'hop', target: ext, reason: 'extension' };
     }
+    // Trunks before known servers: a per-server Trunk DN's contact IS a remote SIP Server's host:port, and the
+    // guide ("Configure multi-site call handling", DNS resolution not used) sends it via peer-proxy-contact.
+    const trunk = this.trunks.get(key(req.ruri.host, req.ruri.port ?? 5060)) ?? this.trunks.get(req.ruri.host.toLowerCase());
+    if (trunk) return { kind: 'hop', target: { ...trunk }, reason: 'trunk' };
     const server = this.servers.get(key(req.ruri.host, req.ruri.port ?? 5060));
     if (server && server.pair !== from.pair) return this.toPair(server.pair);
-    const trunk = this.trunks.get(req.ruri.port ? key(req.ruri.host, req.ruri.port) : req.ruri.host.toLowerCase()) ??
-      this.trunks.get(req.ruri.host.toLowerCase());
-    if (trunk) return { kind: 'hop', target: { ...trunk }, reason: 'trunk' };
     return { kind: 'hop', target: uriHop(req.ruri), reason: 'request-uri' };
   }
 
