@@ -39,3 +39,41 @@ describe('switch names and fields', () => {
     expect(((await r.json()) as { message: string }).message).toMatch(/differ only in case/);
   });
 });
+
+describe('live-event streams (/api/events)', () => {
+  /** Reads a stream to its end; resolves when the server closes it. */
+  const drain = async (r: Response) => { const reader = r.body!.getReader(); while (!(await reader.read()).done) { /* keep reading */ } };
+
+  it('a session may hold 4 streams; the 5th is a 429 EVENT_STREAMS_LIMIT; every stream ends at logout', async () => {
+    const token = await product.login();
+    const aborter = new AbortController();
+    const open: Response[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await product.api('/events', { token, signal: aborter.signal });
+      expect(r.status).toBe(200);
+      open.push(r);
+    }
+    const fifth = await product.api('/events', { token });
+    expect(fifth.status).toBe(429);
+    expect(((await fifth.json()) as ErrorBody).code).toBe('EVENT_STREAMS_LIMIT');
+    // Another session is not limited by this one's streams.
+    const other = await product.api('/events', { token: admin, signal: aborter.signal });
+    expect(other.status).toBe(200);
+    const ended = Promise.all(open.map(drain));
+    expect((await product.api('/auth/logout', { method: 'POST', token })).status).toBeLessThan(300);
+    await ended; // the server closed all four (the test's own timeout fails it otherwise)
+    aborter.abort();
+  }, 30_000);
+
+  it('a password change ends the streams of the sessions it ends', async () => {
+    const created = await product.api('/users', { method: 'POST', token: admin, ...json({ username: 'streamer', password: 'Stream-pass-0192', role: 'viewer' }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const token = await product.login('streamer', 'Stream-pass-0192');
+    const r = await product.api('/events', { token });
+    expect(r.status).toBe(200);
+    const ended = drain(r);
+    expect((await product.api(`/users/${id}`, { method: 'PATCH', token: admin, ...json({ password: 'Other-pass-8273' }) })).status).toBe(200);
+    await ended;
+  }, 30_000);
+});

@@ -64,5 +64,8 @@ export class AuthService {
 
   tokenHash(token: string): string { return sha256(token); }
 
+  /** Whether the session of `token` still exists and has not expired (logout, password change and expiry end it). */
+  async isSessionLive(token: string): Promise<boolean> { return (await this.sessions.findValid(sha256(token), new Date())) !== null; }
+
   async logout(token: string): Promise<void> { await this.sessions.deleteByTokenHash(sha256(token)); }
 }
