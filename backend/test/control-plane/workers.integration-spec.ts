@@ -166,6 +166,14 @@ describe('workers under the control plane', () => {
     await waitFor(async () => (await alarms()).history.items.some((a) => a.key === 'worker-down:SIPProxy_1' && !!a.clearedAt), 5000, 'worker-down in the history');
   }, 30_000);
 
+  it('refuses a token request without a proper application name with 400 naming the field', async () => {
+    for (const body of [{}, { app: '' }, { app: 7 }, { app: 'SIPProxy_2', extra: 1 }, { app: 'a\nb' }]) {
+      const r = await product.api('/workers/tokens', { method: 'POST', token, ...json(body) });
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { code: string }).code).toBe('INVALID_BODY');
+    }
+  });
+
   it('shows a remote worker started with its token, and refuses a wrong token', async () => {
     const created = await product.api('/workers/tokens', { method: 'POST', token, ...json({ app: 'SIPProxy_2' }) });
     expect(created.status).toBe(201);

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '../../common/auth-context.js';
-import { badRequest } from '../../common/errors.js';
+import { ValidBody, type Infer } from '../../common/validation.js';
+import { WorkerTokenCreateBody } from './workers.schemas.js';
 import { WorkersService } from './workers.service.js';
 
 @ApiTags('workers')
@@ -19,8 +20,7 @@ export class WorkersController {
 
   /** A token for a remote worker of `app`: shown once. */
   @Post('tokens') @Roles('admin')
-  createToken(@Body() body: { app?: unknown }, @CurrentUser() u: AuthUser) {
-    if (typeof body?.app !== 'string' || !body.app) throw badRequest('INVALID_BODY', 'app is required');
+  createToken(@ValidBody(WorkerTokenCreateBody) body: Infer<typeof WorkerTokenCreateBody>, @CurrentUser() u: AuthUser) {
     return this.workers.createToken(body.app, u.username);
   }
 
