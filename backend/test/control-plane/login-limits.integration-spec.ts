@@ -31,6 +31,12 @@ describe('login rate limits (no proxy configured)', () => {
     expect((await login(product, 'alice', 'alice-password-1')).status).toBe(429);
   });
 
+  it('user names count case-sensitively: failures on Bob do not hold bob', async () => {
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => login(product, 'Bob', `wrong-${i}`)));
+    expect(statuses(rs)).toEqual({ 401: 10, 429: 2 });
+    expect((await login(product, 'bob', 'bob-password-1')).status).toBe(200);
+  });
+
   it("another account's successful login does not clear alice's failures", async () => {
     expect((await login(product, 'bob', 'bob-password-1')).status).toBe(200);
     expect((await login(product, 'alice', 'alice-password-1')).status).toBe(429);
@@ -65,14 +71,29 @@ describe('login rate limits behind a configured proxy (TRUST_PROXY=loopback)', (
   let product: Product;
   beforeAll(async () => {
     product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'logins_proxy'), TRUST_PROXY: 'loopback' });
+    const users = await product.api('/users', { token: await product.login(), ...json({ username: 'victim', password: 'victim-password-1', role: 'viewer' }) });
+    expect(users.status).toBeLessThan(300);
   });
   afterAll(async () => { await product?.stop(); });
 
-  it('counts per forwarded address, and the per-user limit (30) still caps a spread of addresses', async () => {
+  it('counts per forwarded address, and the per-user limit (100) still caps a spread of addresses', async () => {
     const one = await Promise.all(Array.from({ length: 12 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': '198.51.100.7' })));
     expect(statuses(one)).toEqual({ 401: 10, 429: 2 });
-    const spread = await Promise.all(Array.from({ length: 30 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': `198.51.100.${100 + i}` })));
-    // 10 counted for admin so far (the 2 refused per address never reached the per-user count); 30 per user -> 20 more.
-    expect(statuses(spread)).toEqual({ 401: 20, 429: 10 });
+    // 10 counted for admin so far (the 2 refused per address never reached the per-user count); 100 per user -> 90 more.
+    const seen: Record<number, number> = {};
+    for (let batch = 0; batch < 4; batch++) {
+      const rs = await Promise.all(Array.from({ length: 25 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': `198.51.${101 + batch}.${i + 1}` })));
+      for (const [s, n] of Object.entries(statuses(rs))) seen[Number(s)] = (seen[Number(s)] ?? 0) + n;
+    }
+    expect(seen).toEqual({ 401: 90, 429: 10 });
+  });
+
+  it('failures from many addresses do not lock the owner out of an address that logged in before; a new address waits', async () => {
+    expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
+    for (let batch = 0; batch < 5; batch++) {
+      await Promise.all(Array.from({ length: 25 }, (_, i) => login(product, 'victim', `wrong-${i}`, { 'x-forwarded-for': `203.0.${110 + batch}.${i + 1}` })));
+    }
+    expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '203.0.120.1' })).status).toBe(429);
+    expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
   });
 });
