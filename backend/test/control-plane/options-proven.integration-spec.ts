@@ -116,7 +116,14 @@ const ROWS: Record<string, Row> = {
   'sip-proxy/sipproxy/tcp-keep-alive-count': { target: SP, value: 4 },
   'sip-proxy/sipproxy/sip-ip-tos': { target: SP, value: 184, observe: ({ after }) => expect(after.socketOptions.ipTos).toBe(184) },
   'sip-proxy/sipproxy/sipproxy-role': { target: SP, value: 0, fixed: 'only 10 (standalone) is served; validation refuses 0' },
-  'sip-proxy/sipproxy/connection-idle-timeout': { target: SP, value: 600 },
+  // After the restart the transport runs the new deadline for kept connections (the policy /status reports).
+  'sip-proxy/sipproxy/connection-idle-timeout': {
+    target: SP, value: 600,
+    observe: ({ before, after }) => {
+      expect(before.connectionPolicy.idleMs).not.toBe(600_000);
+      expect(after.connectionPolicy.idleMs).toBe(600_000);
+    },
+  },
   'sip-proxy/sipproxy/persistent-next-hop-connection': { target: SP, value: false },
   'sip-proxy/sipproxy/max-message-size': {
     target: SP, value: 1500,
