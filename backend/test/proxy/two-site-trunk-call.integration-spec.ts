@@ -47,12 +47,22 @@ ${proxy('SIPProxy_A', port.proxyA, port.httpA, 'SIPServer_A')}${proxy('SIPProxy_
     sip-server: SIPServer_A
     dns:
       - { number: sipproxy-pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: proxy.site-a.example, external-contact: "127.0.0.1:${port.proxyA}", oos-check: 5, oos-force: 5 } } }
-${trunk('b', port.proxyB)}  - name: SiteB
+${trunk('b', port.proxyB)}${perServerTrunk()}  - name: SiteB
     sip-server: SIPServer_B
     dns:
       - { number: sipproxy-pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: proxy.site-b.example, external-contact: "127.0.0.1:${port.proxyB}", oos-check: 5, oos-force: 5 } } }
 ${trunk('a', port.proxyA)}`;
 }
+
+/**
+ * The guide's other mode (DNS resolution not used): one Trunk DN per remote SIP Server, contact = its host:port,
+ * peer-proxy-contact = the remote pool. SiteB's primary is also a server both proxies monitor, which is what used
+ * to send such calls straight to it, past SiteB's proxy.
+ */
+const perServerTrunk = (): string => `      - number: to-site-b-primary
+        type: trunk
+        options: { TServer: { contact: "127.0.0.1:${port.serverB}", peer-proxy-contact: "127.0.0.1:${port.proxyB}", resolve-external-contact: true, oos-check: 5, oos-force: 5 } }
+`;
 
 /** SIP Server `fromPort` (127.0.0.1) calls over its trunk: a SIPp UAC sent to its site's proxy; exit code and message log. */
 async function callOverTrunk(fromPort: number, proxyPort: number, trunkHost: string): Promise<{ exitCode: number | null; output: string; log: string }> {
@@ -118,6 +128,27 @@ describe('a call across two sites through a Trunk DN', () => {
     // The BYE took the same way (loose routes through both proxies) and was answered.
     expect(r.log).toMatch(/BYE /);
     expect(readFileSync(serverB.messageLog, 'latin1')).toMatch(/message received[^\n]*\n\s*BYE /);
+    await serverB.kill();
+  }, 90_000);
+
+  it('SiteA\'s SIP Server calls SiteB over a per-server trunk (contact = SiteB primary host:port): via SiteA\'s proxy, then SiteB\'s', async () => {
+    const serverB = new SipServer('127.0.0.1', port.serverB);
+    uas.push(serverB);
+    await serverB.start(120);
+    await pairActive('SIPServer_B');
+    const r = await callOverTrunk(port.serverA, port.proxyA, `127.0.0.1:${port.serverB}`);
+    expect(r.exitCode, `${r.output}\n${r.log}`).toBe(0);
+    const log = readFileSync(serverB.messageLog, 'latin1');
+    const invite = receivedInvite(log);
+    expect(invite).toMatch(/^INVITE sip:2001@/m);
+    const vias = invite.match(/^Via: SIP\/2\.0\/UDP ([^;\s]+)/gim) ?? [];
+    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([`127.0.0.1:${port.proxyB}`, `127.0.0.1:${port.proxyA}`, `127.0.0.1:${port.serverA}`]);
+    expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyB}`, 'i'));
+    expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyA}`, 'i'));
+    // ACK and BYE follow the recorded route to SiteB's server, and the BYE is answered.
+    expect(log).toMatch(/message received[^\n]*\n\s*ACK /);
+    expect(log).toMatch(/message received[^\n]*\n\s*BYE /);
+    expect(r.log).toMatch(/SIP\/2\.0 200[\s\S]*BYE [\s\S]*SIP\/2\.0 200/);
     await serverB.kill();
   }, 90_000);
 
