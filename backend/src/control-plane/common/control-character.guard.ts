@@ -1,11 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { badRequest, type FieldError } from './errors.js';
+import { CONTROL } from './fields.js';
 
-// C0 controls (NUL, CR, LF, ...), DEL and C1 controls: no name, number or filter of this API holds one, and NUL
-// reaching PostgreSQL is an error (22021) rather than "not found".
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+// No name, number or filter of this API holds a control character, and NUL reaching PostgreSQL is an error (22021)
+// rather than "not found": the same class the body fields refuse.
 
 /** The names of the path parameters and query values (nested ones as `a.b`) that hold a control character. */
 function controlled(prefix: string, value: unknown, out: FieldError[], depth = 0): void {

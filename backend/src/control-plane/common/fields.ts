@@ -5,8 +5,9 @@ import { z } from 'zod';
  * control characters (NUL, CR/LF: header and log injection) or bidirectional overrides (text that reads differently
  * from what it is, CVE-2021-42574 "Trojan Source").
  */
+/** C0, DEL and C1 control characters: refused in names, path parameters and query values. */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Printable text of at most `max` characters. */
