@@ -12,7 +12,8 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, sleep, waitFor } from '../helpers/net.js';
+import { spawnKamailio, type KamailioProcess } from '../helpers/kamailio-process.js';
+import { freePort, waitFor } from '../helpers/net.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { startProxy } from './peers.js';
 
@@ -37,8 +38,7 @@ function track(child: ChildProcess, dir: string, signal: NodeJS.Signals): Proc &
 }
 
 /** Kamailio as the SIP Server: registrar keeping the Path (RFC 3327), lookup, record-route, loose routing. */
-async function startRegistrar(port: number): Promise<Proc> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kam-reg-it-'));
+function startRegistrar(port: number): Promise<KamailioProcess> {
   const cfg = `#!KAMAILIO
 debug=2
 log_stderror=yes
@@ -85,13 +85,7 @@ route[RELAY] {
   exit;
 }
 `;
-  const cfgFile = path.join(dir, 'kamailio.cfg');
-  writeFileSync(cfgFile, cfg);
-  const child = spawn('kamailio', ['-f', cfgFile, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const p = track(child, dir, 'SIGTERM');
-  await sleep(1500);
-  if (child.exitCode !== null) throw new Error(`kamailio exited: ${p.output()}`);
-  return p;
+  return spawnKamailio({ prefix: 'kam-reg-it-', files: () => ({ 'kamailio.cfg': cfg }), settleMs: 1500 });
 }
 
 /** baresip on its own loopback address, driven over ctrl_tcp (netstring JSON commands), auto-answering. */

@@ -4,12 +4,9 @@
  * and 127.0.0.3 (TLS server the proxy reaches as "SIP Server", relaying to a SIPp UAS over UDP). It runs in the
  * foreground (-DD -E) and only its own PID is killed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestPki } from './certs.js';
-import { sleep } from '../helpers/net.js';
+import { spawnKamailio } from '../helpers/kamailio-process.js';
 
 export interface KamailioHop {
   /** UDP address SIPp sends to (127.0.0.2). */
@@ -23,27 +20,39 @@ export interface KamailioHop {
 }
 
 export async function startKamailio(o: { pki: TestPki; ports: { udp: number; tlsClient: number; tlsServer: number }; proxyTlsPort: number; uasUdpPort: number }): Promise<KamailioHop> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kamailio-it-'));
   const { udp, tlsClient, tlsServer } = o.ports;
-  writeFileSync(path.join(dir, 'tls.cfg'), [
+  const kam = await spawnKamailio({
+    prefix: 'kamailio-it-',
+    files: (dir) => ({ 'tls.cfg': tlsCfg(o.pki), 'kamailio.cfg': kamailioCfg(o, path.join(dir, 'tls.cfg')) }),
+    ready: (out) => /INFO: .*main.*: .*listening|init_tcp|tcp_main_loop|TLS|children/i.test(out) && out.includes(`127.0.0.3:${tlsServer}`),
+  });
+  return { udpPort: udp, tlsClientPort: tlsClient, tlsServerPort: tlsServer, ...kam };
+}
+
+function tlsCfg(pki: TestPki): string {
+  return [
     '[server:default]',
     'method = TLSv1.2+',
     'verify_certificate = no',
     'require_certificate = no',
-    `private_key = ${o.pki.peerKey}`,
-    `certificate = ${o.pki.peerCert}`,
-    `ca_list = ${o.pki.ca}`,
+    `private_key = ${pki.peerKey}`,
+    `certificate = ${pki.peerCert}`,
+    `ca_list = ${pki.ca}`,
     '',
     '[client:default]',
     'method = TLSv1.2+',
     'verify_certificate = yes',
     'require_certificate = yes',
-    `private_key = ${o.pki.peerKey}`,
-    `certificate = ${o.pki.peerCert}`,
-    `ca_list = ${o.pki.ca}`,
+    `private_key = ${pki.peerKey}`,
+    `certificate = ${pki.peerCert}`,
+    `ca_list = ${pki.ca}`,
     '',
-  ].join('\n'));
-  const cfg = `#!KAMAILIO
+  ].join('\n');
+}
+
+function kamailioCfg(o: { ports: { udp: number; tlsClient: number; tlsServer: number }; proxyTlsPort: number; uasUdpPort: number }, tlsCfgPath: string): string {
+  const { udp, tlsClient, tlsServer } = o.ports;
+  return `#!KAMAILIO
 debug=2
 log_stderror=yes
 memdbg=5
@@ -66,7 +75,7 @@ loadmodule "pv.so"
 loadmodule "textops.so"
 loadmodule "siputils.so"
 loadmodule "xlog.so"
-modparam("tls", "config", "${path.join(dir, 'tls.cfg')}")
+modparam("tls", "config", "${tlsCfgPath}")
 modparam("rr", "enable_double_rr", 1)
 
 request_route {
@@ -97,32 +106,4 @@ route[RELAY] {
   exit;
 }
 `;
-  const cfgFile = path.join(dir, 'kamailio.cfg');
-  writeFileSync(cfgFile, cfg);
-  const child: ChildProcess = spawn('kamailio', ['-f', cfgFile, '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const until = Date.now() + 10_000;
-  while (!/INFO: .*main.*: .*listening|init_tcp|tcp_main_loop|TLS|children/i.test(out) || !out.includes(`127.0.0.3:${tlsServer}`)) {
-    if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
-    if (Date.now() > until) break;
-    await sleep(100);
-  }
-  await sleep(700);
-  if (child.exitCode !== null) throw new Error(`kamailio exited: ${out}`);
-  return {
-    udpPort: udp,
-    tlsClientPort: tlsClient,
-    tlsServerPort: tlsServer,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
