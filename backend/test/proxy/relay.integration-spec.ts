@@ -159,3 +159,35 @@ describe('relay policy: calls from untrusted endpoints still pass (SIPp)', () =>
     }
   });
 });
+
+describe('relay policy before overload control', () => {
+  it('INVITEs refused by the relay policy spend no overload-ctrl-dialog-rate token: the next legitimate call passes', async () => {
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    server.responder = (req, ep) => ep.reply(req, 200);
+    // A budget of one new dialog per second (burst of one).
+    const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'], overloadDialogRate: 1 });
+    server.udp!.to.port = proxy.port;
+    const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
+    const via = (): string => `SIP/2.0/UDP ${HOSTILE}:${ep.port};branch=${branch()};rport`;
+    const invite = (callId: string, extra: string[]): void => ep.send(request('INVITE', `sip:2000@127.0.0.1:${proxy.port}`, {
+      via: via(), callId, cseq: 1, to: '<sip:2000@example.com>', contact: `<sip:1000@${HOSTILE}:${ep.port}>`, extra,
+    }));
+    try {
+      for (let i = 0; i < 5; i++) {
+        invite(`flood-${i}`, [`Route: <sip:${VICTIM}:5060;lr>`]);
+        const ans = await ep.waitFor(finalFor(`flood-${i}`), 5000, `final response to flood INVITE ${i}`);
+        expect(!isRequest(ans) && `${ans.status} ${ans.reason}`, `flood INVITE ${i}`).toMatch(/^403 /);
+      }
+      invite('legit', []);
+      const ans = await ep.waitFor(finalFor('legit'), 5000, 'final response to the legitimate INVITE');
+      expect(!isRequest(ans) && ans.status).toBe(200);
+      const st = proxy.worker.status();
+      expect(st.counters.relayRefused).toBe(5);
+      expect(st.counters.rejectedOverload).toBe(0);
+    } finally {
+      ep.close();
+      server.close();
+      await proxy.stop();
+    }
+  });
+});

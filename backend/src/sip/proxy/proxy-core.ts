@@ -276,11 +276,6 @@ export class ProxyCore implements ProxyPort {
     // The guide's second trigger: a request from the backup (the non-active server) makes it active.
     if (fromServer && req.method !== 'OPTIONS') this.pairs.get(fromServer.pair)?.requestFrom(fromServer.role);
 
-    // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503.
-    if (req.method === 'INVITE' && !inDialog && !this.limiter.admit()) {
-      throw new SipError(503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedOverload');
-    }
-
     // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
     let flowTarget: FlowTarget | undefined;
     let registerState: RegisterState | undefined;
@@ -325,6 +320,11 @@ export class ProxyCore implements ProxyPort {
     }
     // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
     this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason }, target);
+    // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503. Asked only once the request would be forwarded,
+    // so a request refused for what it is (relay policy, routing) cannot spend the budget of legitimate calls.
+    if (req.method === 'INVITE' && !inDialog && !this.limiter.admit()) {
+      throw new SipError(503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedOverload');
+    }
     if (req.method === 'INVITE' && !inDialog) this.stats.calls++;
 
     // §16.6 step 3: Max-Forwards.
