@@ -16,9 +16,7 @@ import { DatabaseState } from '../../database/database-state.js';
 import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkersRepository } from './workers.repository.js';
-
-interface Stream { app: string; res: Response; lastSent?: string; kind: 'embedded' | 'remote'; ping: NodeJS.Timeout; tokenId: string }
-interface InstanceState { report: WorkerReport; lastSeen: number; kind: 'embedded' | 'remote'; here: boolean }
+import { WorkerRegistry, type Down, type InstanceState, type WorkerStream as Stream } from './worker-registry.js';
 
 export interface WorkerView {
   id: string; app: string; kind: 'embedded' | 'remote' | 'unknown'; online: boolean; instanceId?: string; hostname?: string; pid?: number; startedAt?: string; lastSeenAt?: string;
@@ -45,9 +43,6 @@ const STATE_RETENTION_MS = 24 * 3_600_000;
  */
 const CHANNEL_GRACE_MS = 2 * REPORT_INTERVAL_MS;
 
-/** Why the control plane considers an instance gone (one 40002 line and one alarm per episode). */
-interface Down { since: number; trigger: DisconnectTrigger }
-
 /**
  * The workers of every SIP Proxy application: their streams (snapshots out), their reports (status in), the service
  * state built from those, and the alarms they imply (HA pair out of service, worker down, configuration refused).
@@ -55,13 +50,9 @@ interface Down { since: number; trigger: DisconnectTrigger }
 @Injectable()
 export class WorkersService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Workers');
-  private readonly streams = new Map<string, Set<Stream>>();
-  private readonly states = new Map<string, Map<string, InstanceState>>();
   private readonly tokenCache = new Map<string, { row: WorkerTokenEntity; at: number }>();
   private effectiveCache = new Map<string, { version: number; eff: EffectiveProxyConfig | undefined }>();
-  private readonly downAlarmed = new Map<string, Down>();
   private readonly channelTimers = new Map<string, NodeJS.Timeout>();
-  private destroying = false;
   private watchdog: NodeJS.Timeout | undefined;
   private pruner: NodeJS.Timeout | undefined;
   private readonly configListeners: (() => void)[] = [];
@@ -78,6 +69,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     private readonly bus: LiveBus,
     @Inject(ENV) env: Env,
     private readonly database: DatabaseState,
+    private readonly registry: WorkerRegistry,
   ) {
     this.events = new EventLog('control-plane', env.logLevel);
   }
@@ -95,11 +87,11 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.destroying = true;
+    this.registry.beginShutdown();
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.pruner) clearInterval(this.pruner);
     for (const t of this.channelTimers.values()) clearTimeout(t);
-    for (const set of this.streams.values()) for (const s of set) { clearInterval(s.ping); s.res.end(); }
+    for (const s of this.registry.allStreams()) { clearInterval(s.ping); s.res.end(); }
   }
 
   /** Runs after every configuration change this replica hears of (the supervisor reconciles its workers). */
@@ -164,16 +156,14 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     res.flushHeaders();
     res.write(': connected\n\n');
     const s: Stream = { app, res, kind: token.kind, tokenId: token.id, ping: setInterval(() => res.write(': ping\n\n'), 5000) };
-    const set = this.streams.get(app) ?? new Set<Stream>();
-    set.add(s);
-    this.streams.set(app, set);
-    res.on('close', () => { clearInterval(s.ping); set.delete(s); this.channelClosed(app); });
+    this.registry.addStream(s);
+    res.on('close', () => { clearInterval(s.ping); this.registry.removeStream(s); this.channelClosed(app); });
     try { await this.pushSnapshot(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
   }
 
   private async onConfigChanged(): Promise<void> {
     this.effectiveCache = new Map();
-    for (const set of this.streams.values()) for (const s of set) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const s of this.registry.allStreams()) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
     await this.revokeTokensOfDeletedApps();
     this.bus.emit({ type: 'service-state-changed' });
@@ -193,7 +183,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     const revoked = await this.repo.revokeTokensOfRemovedApps(apps).catch(() => [] as string[]);
     for (const app of revoked) {
       this.logger.log(`worker tokens of ${app} revoked: the application was deleted from the configuration`);
-      for (const s of this.streams.get(app) ?? []) s.res.end();
+      for (const s of this.registry.streamsOf(app)) s.res.end();
     }
   }
 
@@ -203,14 +193,10 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     let report: WorkerReport;
     try { report = parseReport(body); } catch (e) { throw badRequest('BAD_REPORT', (e as Error).message); }
     if (report.app !== token.app) throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${token.app}, not ${report.app}`);
-    const instances = this.states.get(report.app) ?? new Map<string, InstanceState>();
-    const previous = instances.get(report.instanceId);
-    instances.set(report.instanceId, { report, lastSeen: Date.now(), kind: token.kind, here: true });
-    this.states.set(report.app, instances);
+    const previous = this.registry.record(report, token.kind, Date.now());
     if (!previous) this.logger.log(`worker ${report.app} online (${token.kind}, pid ${report.pid} on ${report.hostname})`);
-    const down = this.downAlarmed.get(report.app);
+    const down = this.registry.clearDown(report.app);
     if (down || this.alarms.isActive(`worker-down:${report.app}`)) {
-      this.downAlarmed.delete(report.app);
       void this.alarms.clear(`worker-down:${report.app}`);
       void this.reconnected(report, token.kind, down);
     }
@@ -246,13 +232,14 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     // While PostgreSQL is away this API refuses every report (503), and they resume within a report interval of its
     // return: the silence is ours, not the worker's, and is no sign of a lost instance.
     if (!this.database.available || now - this.database.changedAt.getTime() < OFFLINE_AFTER_MS) return;
-    for (const [app, instances] of this.states) {
-      for (const [id, st] of instances) if (now - st.lastSeen > 10 * 60_000) instances.delete(id);
-      const online = [...instances.values()].some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
-      if (!online && instances.size > 0 && !this.downAlarmed.has(app)) {
-        const lastSeen = Math.max(...[...instances.values()].map((s) => s.lastSeen));
+    for (const app of this.registry.apps()) {
+      this.registry.dropInstancesSilentSince(app, now - 10 * 60_000);
+      const instances = this.registry.instancesOf(app);
+      const online = instances.some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
+      if (!online && instances.length > 0 && !this.registry.isDown(app)) {
+        const lastSeen = this.registry.lastSeen(app);
         // Silent here but reporting to another replica (the worker moved): not gone; forget the stale view.
-        if (await this.reportedElsewhereSince(app, lastSeen)) { this.states.delete(app); continue; }
+        if (await this.reportedElsewhereSince(app, lastSeen)) { this.registry.forgetApp(app); continue; }
         await this.disconnected(app, 'heartbeat-timeout', { silentMs: now - lastSeen });
       }
     }
@@ -261,19 +248,18 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   /** Called by the embedded supervisor when its child exits unexpectedly (faster than the heartbeat timeout). */
   async workerExited(app: string, exit: { code: number | null; signal: string | null }): Promise<void> {
     await this.disconnected(app, 'process-exit', exit);
-    this.states.delete(app);
+    this.registry.forgetApp(app);
   }
 
   /** A worker channel closed: unless the instance reconnects or keeps reporting, it is gone. */
   private channelClosed(app: string): void {
-    if (this.destroying) return;
+    if (this.registry.shuttingDown) return;
     const closedAt = Date.now();
     clearTimeout(this.channelTimers.get(app));
     const t = setTimeout(() => {
       this.channelTimers.delete(app);
-      if (this.destroying || this.downAlarmed.has(app) || (this.streams.get(app)?.size ?? 0) > 0) return;
-      const lastSeen = Math.max(0, ...[...(this.states.get(app)?.values() ?? [])].map((s) => s.lastSeen));
-      if (lastSeen > closedAt) return;
+      if (this.registry.shuttingDown || this.registry.isDown(app) || this.registry.streamCount(app) > 0) return;
+      if (this.registry.lastSeen(app) > closedAt) return;
       void (async () => {
         if (await this.reportedElsewhereSince(app, closedAt)) return;
         await this.disconnected(app, 'channel-closed', {});
@@ -295,10 +281,6 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     return this.lastDoc ? placementOf(this.lastDoc, app) : undefined;
   }
 
-  private latest(app: string): InstanceState | undefined {
-    return [...(this.states.get(app)?.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen)[0];
-  }
-
   private instanceFields(app: string, p: ProxyPlacement | undefined, st: { report: WorkerReport; kind: string } | undefined): Record<string, unknown> {
     return {
       application: app, instanceId: st?.report.instanceId, kind: st?.kind, hostname: st?.report.hostname, pid: st?.report.pid,
@@ -312,13 +294,12 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
    * purpose and is not reported.
    */
   private async disconnected(app: string, trigger: DisconnectTrigger, d: { silentMs?: number; code?: number | null; signal?: string | null }): Promise<void> {
-    if (this.downAlarmed.has(app)) return;
-    this.downAlarmed.set(app, { since: Date.now(), trigger });
-    const st = this.latest(app);
+    if (!this.registry.markDown(app, { since: Date.now(), trigger })) return;
+    const st = this.registry.latest(app);
     const p = await this.placement(app);
     if (p && !p.configured) {
-      this.downAlarmed.delete(app);
-      this.states.delete(app);
+      this.registry.clearDown(app);
+      this.registry.forgetApp(app);
       this.logger.log(`worker ${app} stopped (${trigger}); it is no longer a SIP Proxy of the configuration`);
       return;
     }
@@ -346,7 +327,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
 
   private sendRestart(app: string, reason: string): number {
     let n = 0;
-    for (const s of this.streams.get(app) ?? []) { s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: 5000, reason })); n++; }
+    for (const s of this.registry.streamsOf(app)) { s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: 5000, reason })); n++; }
     return n;
   }
 
@@ -364,7 +345,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   /** Every instance heard of recently, here or (through the database) at another replica. */
   private async allInstances(): Promise<Map<string, InstanceState[]>> {
     const out = new Map<string, InstanceState[]>();
-    for (const [app, instances] of this.states) out.set(app, [...instances.values()]);
+    for (const app of this.registry.apps()) out.set(app, this.registry.instancesOf(app));
     try {
       for (const row of await this.repo.recentStates(OFFLINE_AFTER_MS * 2)) {
         const list = out.get(row.app) ?? [];
@@ -429,8 +410,8 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   /** For /api/health. */
   healthWorkers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[] {
     const now = Date.now();
-    return [...this.states].map(([app, m]) => {
-      const st = [...m.values()].sort((a, b) => b.lastSeen - a.lastSeen)[0]!;
+    return this.registry.apps().map((app) => {
+      const st = this.registry.latest(app)!;
       return { id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending };
     });
   }
@@ -459,7 +440,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   private endStreamsOf(tokenIds: readonly string[]): void {
     this.tokenCache.clear();
     const ids = new Set(tokenIds);
-    for (const set of this.streams.values()) for (const s of set) if (ids.has(s.tokenId)) { clearInterval(s.ping); s.res.end(); }
+    for (const s of this.registry.allStreams()) if (ids.has(s.tokenId)) { clearInterval(s.ping); s.res.end(); }
   }
 
   /** Forgets instances gone for long (their last report is older than STATE_RETENTION_MS). */

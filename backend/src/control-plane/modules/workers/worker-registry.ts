@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import type { WorkerReport } from '../../../contracts/worker-protocol.js';
+import type { DisconnectTrigger } from './instance-events.js';
+
+export type WorkerKind = 'embedded' | 'remote';
+
+/** One open worker channel (GET /api/worker-channel/stream): snapshots and restarts go out on it. */
+export interface WorkerStream { app: string; res: Response; lastSent?: string; kind: WorkerKind; ping: NodeJS.Timeout; tokenId: string }
+
+/** The last report of one instance of an application, and when it came. `here`: reported to this replica. */
+export interface InstanceState { report: WorkerReport; lastSeen: number; kind: WorkerKind; here: boolean }
+
+/** Why the control plane considers an instance gone (one 40002 line and one alarm per episode). */
+export interface Down { since: number; trigger: DisconnectTrigger }
+
+/**
+ * What this replica knows of the workers right now, shared by the worker providers (snapshot stream, report intake,
+ * liveness watchdog, restart fan-out, service state): the open channels, the last report of each instance, and the
+ * applications in a "disconnected" episode. Bookkeeping only: the decisions are the providers'. The only holder of
+ * these maps (dependency-cruiser rule `worker-state-lives-in-the-registry`).
+ */
+@Injectable()
+export class WorkerRegistry {
+  private readonly streams = new Map<string, Set<WorkerStream>>();
+  private readonly instances = new Map<string, Map<string, InstanceState>>();
+  private readonly down = new Map<string, Down>();
+  private closing = false;
+
+  // ---- channels ----------------------------------------------------------------------------------------------------
+
+  addStream(s: WorkerStream): void {
+    const set = this.streams.get(s.app) ?? new Set<WorkerStream>();
+    set.add(s);
+    this.streams.set(s.app, set);
+  }
+
+  removeStream(s: WorkerStream): void { this.streams.get(s.app)?.delete(s); }
+
+  /** The open channels of `app` (a copy: ending one while iterating is safe). */
+  streamsOf(app: string): WorkerStream[] { return [...(this.streams.get(app) ?? [])]; }
+
+  allStreams(): WorkerStream[] { return [...this.streams.values()].flatMap((set) => [...set]); }
+
+  streamCount(app: string): number { return this.streams.get(app)?.size ?? 0; }
+
+  // ---- instances (last reports) ------------------------------------------------------------------------------------
+
+  /** Stores `report` as its instance's latest; returns the instance's previous state (undefined: first report here). */
+  record(report: WorkerReport, kind: WorkerKind, at: number): InstanceState | undefined {
+    const instances = this.instances.get(report.app) ?? new Map<string, InstanceState>();
+    const previous = instances.get(report.instanceId);
+    instances.set(report.instanceId, { report, lastSeen: at, kind, here: true });
+    this.instances.set(report.app, instances);
+    return previous;
+  }
+
+  /** Applications with instances known here (possibly none left: an application whose instances were all dropped stays listed). */
+  apps(): string[] { return [...this.instances.keys()]; }
+
+  instancesOf(app: string): InstanceState[] { return [...(this.instances.get(app)?.values() ?? [])]; }
+
+  /** The instance of `app` heard from last. */
+  latest(app: string): InstanceState | undefined { return this.instancesOf(app).sort((a, b) => b.lastSeen - a.lastSeen)[0]; }
+
+  /** When `app` last reported here (0: never, or forgotten). */
+  lastSeen(app: string): number { return Math.max(0, ...this.instancesOf(app).map((s) => s.lastSeen)); }
+
+  /** Drops the instances of `app` not heard from since `before`. */
+  dropInstancesSilentSince(app: string, before: number): void {
+    const instances = this.instances.get(app);
+    for (const [id, st] of instances ?? []) if (st.lastSeen < before) instances!.delete(id);
+  }
+
+  forgetApp(app: string): void { this.instances.delete(app); }
+
+  // ---- disconnected episodes ---------------------------------------------------------------------------------------
+
+  isDown(app: string): boolean { return this.down.has(app); }
+
+  /** Opens an episode; false when one is open already (so it is reported once). */
+  markDown(app: string, d: Down): boolean {
+    if (this.down.has(app)) return false;
+    this.down.set(app, d);
+    return true;
+  }
+
+  /** Closes the episode of `app`, returning it (undefined: none was open). */
+  clearDown(app: string): Down | undefined {
+    const d = this.down.get(app);
+    this.down.delete(app);
+    return d;
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------------------------------
+
+  /**
+   * Set by the first provider to stop: channels ended by the shutdown are not instances lost. Nest destroys the
+   * providers one dependency level at a time, so a channel's `close` may come before the watchdog's own hook.
+   */
+  beginShutdown(): void { this.closing = true; }
+  get shuttingDown(): boolean { return this.closing; }
+}
