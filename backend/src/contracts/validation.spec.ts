@@ -107,6 +107,14 @@ describe('values against the schema', () => {
     ]);
   });
 
+  it('a wrong YAML type is named with the type expected, and the value is not echoed', () => {
+    const doc = example();
+    dn(doc, 0, 2).contact = true;
+    const e = validateConfigDocument(doc).find((x) => x.path === 'switches[0].dns[2].options.TServer.contact')!;
+    expect(e.code).toBe('invalid-type');
+    expect(e.message).toMatch(/^Option "contact" of DN "1001" of switch "SiteA" \[TServer\] is a boolean; expected a string: /);
+  });
+
   it('reports unknown object types and port IDs', () => {
     const doc = example();
     doc.applications[0].type = 'stat-server';
@@ -257,7 +265,7 @@ describe('SIP Server and proxy addresses', () => {
 
   it('sip-outbound-proxy / sip-enable-rfc3263 / sip-enable-gdns false on a SIP Server is refused', () => {
     const doc = example();
-    doc.applications[2].options.TServer = { 'sip-outbound-proxy': false, 'sip-enable-rfc3263': 'true', 'sip-enable-gdns': false };
+    doc.applications[2].options.TServer = { 'sip-outbound-proxy': false, 'sip-enable-rfc3263': true, 'sip-enable-gdns': false };
     expect(results(doc)).toEqual(['applications[2].options.TServer.sip-outbound-proxy invalid-value', 'applications[2].options.TServer.sip-enable-gdns invalid-value']);
   });
 });

@@ -12,10 +12,12 @@ import {
   DN_KINDS,
   SECTIONS_BY_KIND,
   checkOptionValue,
+  expectedType,
   findOption,
   findOptionsByName,
   parseContact,
   parseHostPort,
+  typeOfValue,
 } from './options/option-schema.js';
 import type { ObjectKind, OptionValue } from './options/option-schema.js';
 import type { TlsMaterialCheck } from './tls-material.js';
@@ -199,8 +201,14 @@ class Validator {
         }
         const r = checkOptionValue(def, raw);
         if (!r.ok) {
-          const why = r.code === 'out-of-range' ? 'is out of range' : r.code === 'invalid-type' ? 'has the wrong type' : 'is not a valid value';
-          this.err(`${path}.options.${section}.${def.name}`, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
+          const op = `${path}.options.${section}.${def.name}`;
+          if (r.code === 'invalid-type') {
+            // The value is not echoed: it may be key material pasted into the wrong place.
+            this.err(op, r.code, `Option "${def.name}" of ${what} [${section}] is ${typeOfValue(raw)}; expected ${expectedType(def)}: ${r.allowed}.`);
+          } else {
+            const why = r.code === 'out-of-range' ? 'is out of range' : 'is not a valid value';
+            this.err(op, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
+          }
           continue;
         }
         values.set(def.name, r.value);

@@ -3,6 +3,7 @@ import {
   OPTIONS,
   canonicalOptionName,
   checkOptionValue,
+  expectedType,
   defaultsFor,
   findOption,
   findOptionsByName,
@@ -143,18 +144,21 @@ describe('contradictions resolved (notes)', () => {
 });
 
 describe('value checks and defaults', () => {
-  it('ints accept numbers and decimal strings within range', () => {
+  it('ints accept numbers within range; a quoted number is the wrong type', () => {
     const d = def('sip-proxy', 'sipproxy', 'oos-check');
-    expect(checkOptionValue(d, '5')).toEqual({ ok: true, value: 5 });
+    expect(checkOptionValue(d, 5)).toEqual({ ok: true, value: 5 });
+    expect(checkOptionValue(d, '5')).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, 300).ok).toBe(true);
     expect(checkOptionValue(d, 301)).toMatchObject({ ok: false, code: 'out-of-range', allowed: 'an integer from 0 to 300' });
     expect(checkOptionValue(d, 'five')).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, 1.5)).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, true)).toMatchObject({ ok: false, code: 'invalid-type' });
   });
-  it('bools accept true/false in any case only', () => {
+  it('bools accept true/false only, as booleans ("true" is a string: the wrong type)', () => {
     const d = def('sip-proxy', 'sipproxy', 'resolve-host');
-    expect(checkOptionValue(d, 'TRUE')).toEqual({ ok: true, value: true });
+    expect(checkOptionValue(d, true)).toEqual({ ok: true, value: true });
+    expect(checkOptionValue(d, 'TRUE')).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(d, 'true')).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, false)).toEqual({ ok: true, value: false });
     expect(checkOptionValue(d, 'yes').ok).toBe(false);
     expect(checkOptionValue(d, 1).ok).toBe(false);
@@ -171,6 +175,18 @@ describe('value checks and defaults', () => {
     expect(checkOptionValue(def('extension', 'TServer', 'contact'), 'bad host:1').ok).toBe(false);
     expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'applications'), 'A, B,,C')).toEqual({ ok: true, value: ['A', 'B', 'C'] });
   });
+  it('text types take strings only; enums take their values as number or text, never a boolean', () => {
+    expect(checkOptionValue(def('extension', 'TServer', 'contact'), true)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('voip-service', 'TServer', 'external-contact'), 5060)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('sip-proxy', 'log', 'standard'), 5)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'applications'), 7)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('sip-proxy', 'security', 'certificate'), 1)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'sipproxy-role'), '10')).toEqual({ ok: true, value: 10 });
+    expect(checkOptionValue(def('sip-proxy', 'security', 'tls-mutual'), true)).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(expectedType(def('extension', 'TServer', 'contact'))).toBe('a string');
+    expect(expectedType(def('sip-proxy', 'sipproxy', 'oos-check'))).toMatch(/^an integer/);
+    expect(expectedType(def('sip-proxy', 'sipproxy', 'resolve-host'))).toMatch(/^a boolean/);
+  });
   it('parses host:port and contacts', () => {
     expect(parseHostPort('[::1]:5060')).toEqual({ host: '[::1]', port: 5060 });
     expect(parseHostPort('h:0')).toBeUndefined();
@@ -182,7 +198,7 @@ describe('value checks and defaults', () => {
     const d = defaultsFor('sip-proxy', 'sipproxy');
     expect(d).toMatchObject({ 'oos-check': 5, 'oos-force': 5, 'overload-ctrl-dialog-rate': 0, 'resolve-host': false, 'sip-ip-tos': 256, 'sip-enable-tcp-keep-alive': false, applications: null });
     expect(defaultsFor('trunk', 'TServer')).toMatchObject({ 'peer-proxy-protocol': 'udp', 'resolve-external-contact': false });
-    const all = optionsWithDefaults('sip-proxy', { sipproxy: { 'oos-check': '7', 'serving-sipserver': 'X' }, security: {} });
+    const all = optionsWithDefaults('sip-proxy', { sipproxy: { 'oos-check': 7, 'serving-sipserver': 'X' }, security: {} });
     expect(all.sipproxy['oos-check']).toBe(7);
     expect(all.security['tls-min-version']).toBe('TLSv1.2');
     expect(all.log.verbose).toBe('trace');

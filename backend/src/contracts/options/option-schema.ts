@@ -40,8 +40,8 @@ export type TakesEffect = 'immediately' | 'next-call' | 'after-restart';
 
 /**
  * Value types.
- * - `int`: integer within [min, max] (YAML number or decimal string).
- * - `bool`: `true`/`false` (YAML boolean or the strings "true"/"false", any case).
+ * - `int`: integer within [min, max] (a YAML/JSON number; a quoted "5" is the wrong type).
+ * - `bool`: `true`/`false` (a YAML/JSON boolean; the string "true" is the wrong type).
  * - `enum`: one of `values` (compared as strings, so `10` and `"10"` are the same).
  * - `string`: any string.
  * - `list`: comma-separated names (normalized to an array of trimmed, non-empty names).
@@ -306,9 +306,39 @@ export function isInlinePem(s: string): boolean {
   return PEM_RE.test(s);
 }
 
+/** The YAML/JSON type a value of `def` is written as, for `invalid-type` errors. */
+export function expectedType(def: OptionDefinition): string {
+  switch (def.type) {
+    case 'int':
+    case 'port':
+      return 'an integer (a YAML/JSON number, unquoted)';
+    case 'bool':
+      return 'a boolean (true or false, unquoted)';
+    case 'enum':
+      return (def.values ?? []).every((v) => typeof v === 'number') ? 'a number (or its decimal string)' : 'a string';
+    default:
+      return 'a string';
+  }
+}
+
+/** The YAML/JSON type of a raw value, in words. */
+export function typeOfValue(raw: unknown): string {
+  if (raw === null || raw === undefined) return 'null';
+  if (Array.isArray(raw)) return 'a list';
+  switch (typeof raw) {
+    case 'string': return 'a string';
+    case 'number': return 'a number';
+    case 'boolean': return 'a boolean';
+    default: return 'a mapping';
+  }
+}
+
 /**
- * Checks one raw value (as read from YAML) against its definition and returns the normalized value.
- * Never throws.
+ * Checks one raw value (as read from YAML or JSON) against its definition and returns the normalized value.
+ * Types are strict: an integer option takes a number, a bool option a boolean, the text types a string; `"true"`,
+ * `"5"` or `contact: true` are `invalid-type` (a quoted value is text, and a value that changes meaning with the
+ * writer's quoting is how a typo reaches a running proxy). Enums compare as strings, so `10` and `"10"` are the
+ * same (the UI's select sends text), but a boolean is never an enum value. Never throws.
  */
 export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionValueCheck {
   // The description is built only on failure: this runs once per option of every DN.
@@ -317,6 +347,7 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
   switch (def.type) {
     case 'int':
     case 'port': {
+      if (typeof raw !== 'number') return bad('invalid-type');
       const n = toInt(raw);
       if (n === undefined) return bad('invalid-type');
       const min = def.min ?? (def.type === 'port' ? 1 : Number.MIN_SAFE_INTEGER);
@@ -327,14 +358,10 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
     }
     case 'bool': {
       if (typeof raw === 'boolean') return { ok: true, value: raw };
-      if (typeof raw === 'string') {
-        const t = raw.trim().toLowerCase();
-        if (t === 'true') return { ok: true, value: true };
-        if (t === 'false') return { ok: true, value: false };
-      }
       return bad('invalid-type');
     }
     case 'enum': {
+      if (typeof raw === 'boolean') return bad('invalid-type');
       const s = String(raw).trim();
       for (const v of def.values ?? []) {
         if (String(v) === s) return { ok: true, value: v };
@@ -350,19 +377,20 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
       return { ok: true, value: items };
     }
     case 'host-port': {
-      if (typeof raw !== 'string' || !parseHostPort(raw)) return bad('invalid-value');
+      if (typeof raw !== 'string') return bad('invalid-type');
+      if (!parseHostPort(raw)) return bad('invalid-value');
       return { ok: true, value: raw.trim() };
     }
     case 'sip-contact': {
-      const s = String(raw);
-      if (s.trim() === '') return { ok: true, value: '' };
-      if (!parseContact(s)) return bad('invalid-value');
-      return { ok: true, value: s.trim() };
+      if (typeof raw !== 'string') return bad('invalid-type');
+      if (raw.trim() === '') return { ok: true, value: '' };
+      if (!parseContact(raw)) return bad('invalid-value');
+      return { ok: true, value: raw.trim() };
     }
     case 'path-or-pem':
     case 'string': {
-      if (typeof raw === 'boolean') return bad('invalid-type');
-      return { ok: true, value: String(raw) };
+      if (typeof raw !== 'string') return bad('invalid-type');
+      return { ok: true, value: raw };
     }
   }
 }
