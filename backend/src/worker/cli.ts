@@ -19,6 +19,7 @@ interface Args {
   tokenOnCommandLine?: boolean;
   tokenFile?: string;
   stateDir?: string;
+  logDir?: string;
   config?: string;
   app?: string;
   help?: boolean;
@@ -34,6 +35,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--token-file' || k.startsWith('--token-file=')) a.tokenFile = v();
     else if (k === '--token' || k.startsWith('--token=')) { v(); a.tokenOnCommandLine = true; }
     else if (k === '--state-dir' || k.startsWith('--state-dir=')) a.stateDir = v();
+    else if (k === '--log-dir' || k.startsWith('--log-dir=')) a.logDir = v();
     else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
     else if (k === '--check') a.check = true;
@@ -69,13 +71,15 @@ export function readEffectiveConfig(file: string, app: string, log: Logger): Eff
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // The [log] options' file outputs are created here and nowhere else (log-outputs.ts).
+  const logDirectory = args.logDir ?? process.env.SIPEDGE_LOG_DIR ?? process.cwd();
   if (args.controlPlane && args.app) {
     // A token on the command line is visible to every user of the host (ps, /proc/<pid>/cmdline): refused.
     if (args.tokenOnCommandLine) {
       process.stderr.write('--token is not accepted (the process list would show it): put the token in a file and pass --token-file FILE or SIPEDGE_WORKER_TOKEN_FILE=FILE, or set SIPEDGE_WORKER_TOKEN\n');
       process.exit(2);
     }
-    runManaged(args.controlPlane, args.app, { tokenFile: args.tokenFile ?? process.env.SIPEDGE_WORKER_TOKEN_FILE, token: process.env.SIPEDGE_WORKER_TOKEN }, args.stateDir);
+    runManaged(args.controlPlane, args.app, { tokenFile: args.tokenFile ?? process.env.SIPEDGE_WORKER_TOKEN_FILE, token: process.env.SIPEDGE_WORKER_TOKEN }, args.stateDir, logDirectory);
     return;
   }
   if (args.check && args.config) {
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
     process.exit(r.ok ? 0 : 1);
   }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token-file FILE (or SIPEDGE_WORKER_TOKEN_FILE / SIPEDGE_WORKER_TOKEN) [--state-dir DIR]\n');
+    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token-file FILE (or SIPEDGE_WORKER_TOKEN_FILE / SIPEDGE_WORKER_TOKEN) [--state-dir DIR]\n       [--log-dir DIR] (or SIPEDGE_LOG_DIR): where [log] file outputs are written (default: the working directory)\n');
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   if (!config) process.exit(2);
   let worker: ProxyWorker;
   try {
-    worker = await ProxyWorker.start(config, { logger: log });
+    worker = await ProxyWorker.start(config, { logger: log, logDirectory });
   } catch (e) {
     if (!(e instanceof WorkerStartError)) log.error('start failed', { error: (e as Error).message });
     process.exit(1);

@@ -6,10 +6,13 @@
  *
  * Our records map onto those levels: the guide's events 40000-40007, errors and warnings are Standard; other
  * information (HA changes, configuration applied) is Trace; debug records are Debug.
+ *
+ * A file output is a plain name created in the worker's log directory, opened without following a symbolic link and
+ * kept only if it is a regular file: whoever may edit options cannot make the worker (often root) write elsewhere.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { resolve } from 'node:path';
-import type { OptionValue } from '../contracts/index.js';
+import { closeSync, constants, createWriteStream, fstatSync, openSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { isLogFileName, type OptionValue } from '../contracts/index.js';
 import type { Logger, LogLevel, LogRecord, LogSink } from './log.js';
 
 /** Genesys levels by rank: a record of rank r is written when r <= the verbose rank. */
@@ -21,7 +24,19 @@ function rankOf(r: LogRecord): number {
 }
 
 function outputs(v: OptionValue | undefined): string[] {
-  return typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x !== '') : [];
+  const items = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : [];
+  return items.map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** Opens `name` in `dir` for appending: no link followed, nothing but a regular file (a FIFO or device is refused). */
+function openLogFile(dir: string, name: string): WriteStream {
+  if (!isLogFileName(name)) throw new Error(`'${name}' is not a plain file name`);
+  const fd = openSync(join(dir, name), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o640);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error(`${join(dir, name)} is not a regular file`);
+  }
+  return createWriteStream('', { fd });
 }
 
 export class LogOutputs {
@@ -29,7 +44,8 @@ export class LogOutputs {
   /** Last failure per file (shown in /status notes by the worker when it wants). */
   readonly failures = new Map<string, string>();
 
-  constructor(private readonly logger: Logger) {}
+  /** `dir`: the worker's log directory (file outputs are created there and nowhere else). */
+  constructor(private readonly logger: Logger, private readonly dir: string) {}
 
   /** (Re)configures the logger from the [log] section (registry defaults filled). */
   configure(log: Readonly<Record<string, OptionValue>>): void {
@@ -41,12 +57,13 @@ export class LogOutputs {
       return [...out];
     };
     const plan = [byRank(0), byRank(1), byRank(2), byRank(3)];
-    const wanted = new Set(plan.flat().filter((o) => o !== 'stdout' && o !== 'stderr').map((f) => resolve(f)));
+    const wanted = new Set(plan.flat().filter((o) => o !== 'stdout' && o !== 'stderr'));
     for (const [f, s] of this.files) if (!wanted.has(f)) { s.end(); this.files.delete(f); }
     for (const f of wanted) {
       if (this.files.has(f)) continue;
-      const s = createWriteStream(f, { flags: 'a' });
       // A file that cannot be written must not take the worker down: note it and go on.
+      let s: WriteStream;
+      try { s = openLogFile(this.dir, f); } catch (e) { this.failures.set(f, (e as Error).message); continue; }
       s.on('error', (e) => { this.failures.set(f, e.message); this.files.delete(f); });
       this.files.set(f, s);
     }
@@ -56,7 +73,7 @@ export class LogOutputs {
       for (const o of plan[rank]!) {
         if (o === 'stdout') base(line);
         else if (o === 'stderr') { try { process.stderr.write(line + '\n'); } catch { /* a closed stderr loses the line, not the worker */ } }
-        else this.files.get(resolve(o))?.write(line + '\n');
+        else this.files.get(o)?.write(line + '\n');
       }
     };
     const minLevel: LogLevel = verbose >= 3 ? 'debug' : 'info';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Logger } from './log.js';
 import { ManagedWorker } from './managed-worker.js';
 
-export function runManaged(controlPlane: string, app: string, from: { tokenFile?: string; token?: string }, stateDir?: string): void {
+export function runManaged(controlPlane: string, app: string, from: { tokenFile?: string; token?: string }, stateDir?: string, logDirectory?: string): void {
   // Under a keeper stdout is a log file; run by hand it may be a pipe whose reader goes away. Either way a failed log
   // write is lost, never fatal (an unhandled EPIPE used to end the worker when the control plane died).
   process.stdout.on('error', () => undefined);
@@ -30,7 +30,7 @@ export function runManaged(controlPlane: string, app: string, from: { tokenFile?
     process.exit(2);
   }
   const managed = new ManagedWorker({
-    controlPlane, app, token, logger: log, stateDir,
+    controlPlane, app, token, logger: log, stateDir, logDirectory,
     onAuthRefused: (status) => { log.error(`control plane refused the token (HTTP ${status}); stopping`); void managed.stop(0).then(() => process.exit(3)); },
   });
   managed.start();

@@ -28,6 +28,8 @@ export interface ManagedWorkerOptions {
    * at once, before and without the control plane, so a restart after a crash needs neither it nor the database.
    */
   stateDir?: string;
+  /** Where the [log] options' file outputs are created (WorkerStartOptions.logDirectory). */
+  logDirectory?: string;
   /** Called when the control plane refuses the token: there is no point retrying. */
   onAuthRefused?: (status: number, message: string) => void;
 }
@@ -187,7 +189,7 @@ export class ManagedWorker {
 
   private async startWith(config: EffectiveProxyConfig, configVersion: number, effectiveVersion: string): Promise<void> {
     try {
-      this.worker = await ProxyWorker.start(config, { logger: this.o.logger, onEvent: () => void this.report() });
+      this.worker = await ProxyWorker.start(config, { logger: this.o.logger, logDirectory: this.o.logDirectory, onEvent: () => void this.report() });
       this.running = { configVersion, effectiveVersion };
       this.startFailure = undefined;
       this.refused = undefined;

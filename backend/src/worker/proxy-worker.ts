@@ -31,6 +31,8 @@ import { connectionPolicy } from './connection-policy.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
+  /** Where the [log] options' file outputs are created (default: the working directory). */
+  logDirectory?: string;
   /** Serve /status, /metrics, /health on config.httpPort (default true when httpPort is set). */
   management?: boolean;
   /** UDP socket buffers (default 4 MiB). */
@@ -160,7 +162,7 @@ export class ProxyWorker {
     const effective = 'schemaVersion' in given ? given : undefined;
     const config = effective ? toRuntimeConfig(effective) : (given as ProxyRuntimeConfig);
     const log = opts.logger ?? new Logger(config.appName);
-    const logOutputs = effective ? new LogOutputs(log) : undefined;
+    const logOutputs = effective ? new LogOutputs(log, opts.logDirectory ?? process.cwd()) : undefined;
     logOutputs?.configure(effective!.options.log);
     const fail = (event: 40000 | 40003 | 40005 | 40006, msg: string, fields: Record<string, unknown> = {}): never => {
       log.event(event, 'error', fields, msg);

@@ -77,3 +77,20 @@ describe('live-event streams (/api/events)', () => {
     await ended;
   }, 30_000);
 });
+
+describe('[log] file outputs', () => {
+  it('a path outside the worker\'s log directory is a 400 naming the option, and nothing is stored', async () => {
+    const latest = async () => Math.max(...((await (await product.api('/config/versions', { token: admin })).json()) as { items: { version: number }[] }).items.map((v) => v.version));
+    const before = await latest();
+    for (const value of ['/etc/cron.d/sipedge', '../../../root/.profile', 'stdout,/proc/sysrq-trigger', 'logs/x.log', '.hidden']) {
+      const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ options: { log: { all: value } } }) });
+      expect(r.status, value).toBe(400);
+      const body = JSON.stringify(await r.json());
+      expect(body, value).toMatch(/log\.all/);
+      expect(body, value).toMatch(/log directory/);
+    }
+    const ok = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ options: { log: { all: 'stdout, sipproxy-all.log' } } }) });
+    expect(ok.status).toBe(200);
+    expect(await latest()).toBe(before + 1);
+  });
+});

@@ -41,7 +41,9 @@ const SP = { app: 'SIPProxy_1', section: 'sipproxy' };
 const SEC = { app: 'SIPProxy_1', section: 'security' };
 const LOG = { app: 'SIPProxy_1', section: 'log' };
 const pem = (f: string) => readFileSync(join(FIXTURES_DIR, 'certs', f), 'utf8');
-const logDir = mkdtempSync(join(tmpdir(), 'options-proven-log-'));
+// The product's data directory: an embedded worker's [log] file outputs are created in DATA_DIR/logs/<application>.
+const dataDir = mkdtempSync(join(tmpdir(), 'options-proven-data-'));
+const logDir = join(dataDir, 'logs', 'SIPProxy_1');
 const logFile = (level: string) => join(logDir, `${level}.log`);
 /** The messages written to the [log] output file of `level` so far. */
 const msgs = (level: string): string[] =>
@@ -244,7 +246,7 @@ const worker = async (): Promise<WorkerView | undefined> =>
 const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://127.0.0.1:${httpPort}/status`)).json()) as WorkerStatus;
 
 function patch(t: Target, name: string, value: unknown): Promise<Response> {
-  if (typeof value === 'string' && value.startsWith('LOG:')) value = logFile(value.slice(4));
+  if (typeof value === 'string' && value.startsWith('LOG:')) value = `${value.slice(4)}.log`;
   const v = value === 'PROXY_EXTERNAL' ? `localhost:${proxyPort}` : value === 'REQUEST_URI' ? `sip:127.0.0.1:${ports.sipB};transport=udp` : value === 'REMOTE_TLS_PORT' ? ports.tls2 : value;
   if ('app' in t) return product.api(`/applications/${t.app}`, { method: 'PATCH', token, ...json({ options: { [t.section]: { [name]: v } } }) });
   return product.api(`/switches/${t.dn[0]}/dns/${encodeURIComponent(t.dn[1])}`, { method: 'PATCH', token, ...json({ options: { TServer: { [name]: v } } }) });
@@ -258,7 +260,7 @@ beforeAll(async () => {
   backup = new SipServer('127.0.0.2', ports.sipA!);
   await primary.start();
   await backup.start();
-  product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'optproven'), WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
+  product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'optproven'), DATA_DIR: dataDir, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
   token = await product.login();
   await importYaml(product, token, deployment());
   await waitFor(async () => (await worker())?.online === true && (await worker())?.configVersion !== undefined, 30_000, 'SIPProxy_1 online');

@@ -75,8 +75,11 @@ export interface OptionDefinition {
   readonly max?: number;
   readonly values?: readonly (string | number)[];
   readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
-  /** For `list` options whose items are not names: `dns-server` = ip, ip:port or [ipv6]:port; `cidr` = address/prefix or address. */
-  readonly listItem?: 'dns-server' | 'cidr';
+  /**
+   * For `list` options whose items are not names: `dns-server` = ip, ip:port or [ipv6]:port; `cidr` = address/prefix or
+   * address; `log-output` = stdout, stderr or a file name in the worker's log directory (isLogFileName).
+   */
+  readonly listItem?: 'dns-server' | 'cidr' | 'log-output';
   /** What is allowed, in words, when the type's generic wording would mislead (used in error messages). */
   readonly allowedHint?: string;
   readonly takesEffect: TakesEffect;
@@ -194,6 +197,7 @@ export function describeAllowed(def: OptionDefinition): string {
       return `one of ${(def.values ?? []).join(', ')}`;
     case 'list':
       if (def.listItem === 'cidr') return 'a comma-separated list of networks (address/prefix, e.g. 10.1.0.0/16 or 2001:db8::/32) or addresses';
+      if (def.listItem === 'log-output') return 'a comma-separated list of stdout, stderr or file names (letters, digits, . _ -, not starting with a dot; no directory part: files are created in the worker\'s log directory)';
       return def.listItem === 'dns-server' ? 'a comma-separated list of DNS servers (ip, ip:port or [ipv6]:port)' : 'a comma-separated list of names';
     case 'host-port':
       return 'host:port (for example proxy.example.com:5060)';
@@ -299,6 +303,14 @@ export function parseContact(s: string): ParsedContact | undefined {
   return { user, host, port, transport: transport ?? (secure ? 'tls' : undefined), params };
 }
 
+/**
+ * A [log] file output: a plain file name, created in the worker's log directory. No directory part and no leading dot
+ * (so no `..`): whoever may edit options must not be able to make the worker write to a file of the host.
+ */
+export function isLogFileName(s: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/.test(s);
+}
+
 const PEM_RE = /-----BEGIN [A-Z0-9 ]+-----/;
 
 /** True when a `path-or-pem` value is inline PEM rather than a path. */
@@ -374,6 +386,7 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
       if (def.listItem === 'dns-server' && !items.every(isDnsServer)) return bad('invalid-value');
       // The relay policy's own parser decides (one set of rules for the form and the worker).
       if (def.listItem === 'cidr' && !items.every((i) => parseNetwork(i) !== undefined)) return bad('invalid-value');
+      if (def.listItem === 'log-output' && !items.every((i) => i === 'stdout' || i === 'stderr' || isLogFileName(i))) return bad('invalid-value');
       return { ok: true, value: items };
     }
     case 'host-port': {

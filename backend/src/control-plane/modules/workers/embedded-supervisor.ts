@@ -130,7 +130,9 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     const logDir = join(this.env.dataDir, 'logs');
     const logFile = join(logDir, `worker-${c.app}.log`);
     const stateDir = this.stateDir(c.app);
-    mkdirSync(logDir, { recursive: true });
+    // The [log] options' file outputs of this application are created here and nowhere else.
+    const appLogDir = join(logDir, c.app);
+    mkdirSync(appLogDir, { recursive: true, mode: 0o750 });
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     // A file, not a pipe to us: writes to it cannot fail because this process died. Detached: its own session,
     // so neither our death nor a signal to our process group reaches it.
@@ -138,7 +140,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     let proc: ChildProcess;
     try {
       proc = spawn(process.execPath, [KEEPER_CLI, '--control-plane', this.controlPlaneUrl!, '--app', c.app, '--state-dir', stateDir], {
-        env: { ...process.env, SIPEDGE_WORKER_TOKEN: token }, stdio: ['ignore', fd, fd], detached: true,
+        env: { ...process.env, SIPEDGE_WORKER_TOKEN: token, SIPEDGE_LOG_DIR: appLogDir }, stdio: ['ignore', fd, fd], detached: true,
       });
     } finally { closeSync(fd); }
     proc.unref();
