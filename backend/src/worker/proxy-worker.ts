@@ -257,6 +257,8 @@ export class ProxyWorker {
           maxConnectionsPerIpv6Prefix: policy.maxPerIpv6Prefix,
           limits: config.limits,
           tlsClient: tlsSetup.tlsClient,
+          // persistent-next-hop-connection = false: per transaction (seeds/000), see connection-use.ts.
+          perTransaction: config.persistentNextHop === false,
         },
       });
     } catch (e) {

@@ -183,9 +183,9 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'persistent-next-hop-connection', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
     default: true, defaultText: 'true', validValuesText: 'true, false',
     takesEffect: 'after-restart', takesEffectText: RESTART,
-    description: 'Keep one TCP/TLS connection open to each monitored SIP Server and reuse it for all traffic, instead of per transaction.',
+    description: 'true: the TCP/TLS connection to each SIP Server of the HA pairs is opened at start, kept with RFC 5626 keep-alive pings (replaced when the server stops answering them) and reused for all traffic; a connection the proxy opens to any other next hop is reused until connection-idle-timeout passes with nothing on it. false: a connection per transaction: the proxy closes a connection it opened as soon as no transaction uses it.',
     extension: true, source: PRODUCT,
-    note: 'Dialogic\'s lesson (seeds/000): per-transaction TLS connections cost a handshake per transaction.',
+    note: 'Dialogic\'s persistence modes (seeds/000): with per-transaction persistence "a TLS client connection is terminated as soon as the SIP transaction is terminated. This means that multiple TLS client connections may be required within the same SIP call. This persistence setting is therefore not recommended for performance reasons." An INVITE transaction ends 32 s after its 2xx (RFC 6026 Timer M), so the ACK goes down the INVITE\'s connection and the BYE opens its own. Never closed by this: connections a UA or peer opened to the proxy, registered flows, and a connection another transaction still uses. In both modes a connection a transaction uses is not closed as idle.',
   },
   // relay policy (issue 13; backend/src/sip/proxy/relay-policy.ts, README "Relay policy")
   {

@@ -24,6 +24,8 @@ export abstract class ClientTransactionCore implements ClientTransactionBase, Ti
   retransmissions = 0;
   /** TCP/TLS connection the request went out on (so a dropped connection fails the transaction). */
   connectionId: string | undefined;
+  /** The connection this transaction holds in use (the one its request first went out on) until it terminates. */
+  private held: string | undefined;
   /** The request and its bytes: needed for retransmissions (and the non-2xx ACK), released with the final response. */
   protected req: SipRequest | undefined;
   protected raw: Buffer | undefined;
@@ -69,7 +71,12 @@ export abstract class ClientTransactionCore implements ClientTransactionBase, Ti
   protected sendRequest(): boolean {
     if (!this.raw) return false;
     const initial = this.state;
-    this.connectionId = this.ctx.transport.send(this.raw, this.destination, this);
+    const id = this.ctx.transport.send(this.raw, this.destination, this);
+    this.connectionId = id;
+    if (id !== undefined && this.state === initial) {
+      this.held = id;
+      this.ctx.transport.holdConnection?.(id);
+    }
     return this.state === initial;
   }
 
@@ -88,6 +95,8 @@ export abstract class ClientTransactionCore implements ClientTransactionBase, Ti
     this.release();
     this.req = undefined;
     this.raw = undefined;
+    if (this.held !== undefined) this.ctx.transport.releaseConnection?.(this.held);
+    this.held = undefined;
     this.ctx.transactionTerminated(this);
     this.user?.onTerminated?.(this);
   }

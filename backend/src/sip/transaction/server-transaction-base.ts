@@ -50,6 +50,8 @@ export abstract class ServerTransactionCore implements ServerTransactionBase, Ti
       this.requestToTag = tag === undefined ? undefined : detach(tag);
     }
     this.reliable = isReliable(source.transport);
+    // The connection the request came on is in use until this transaction ends (the response goes back on it).
+    if (source.connectionId !== undefined) ctx.transport.holdConnection?.(source.connectionId);
   }
 
   get request(): SipRequest {
@@ -100,6 +102,7 @@ export abstract class ServerTransactionCore implements ServerTransactionBase, Ti
     this.disarmTimers();
     this.req = undefined;
     this.lastRaw = undefined;
+    if (this.source.connectionId !== undefined) this.ctx.transport.releaseConnection?.(this.source.connectionId);
     this.ctx.transactionTerminated(this);
     const user = this.user;
     // No callback follows Terminated: whoever still holds this transaction does not keep its user alive.

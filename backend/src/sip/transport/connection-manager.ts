@@ -14,6 +14,7 @@ import { Connection, connectionKey, type ConnectionInfo, type StreamProtocol } f
 import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from './connection-admission.js';
 import { deadlinePassed, sweepIntervalMs, type ConnectionDeadlines } from './connection-deadlines.js';
 import { applyKeepAlive, type TcpKeepAliveOptions } from './keepalive.js';
+import { UnusedCheck, unusedOutbound } from './connection-use.js';
 import { setIpTos, socketFd, type SocketOptionResult } from './socket-options.js';
 import { tlsIdentityName } from './tls-context.js';
 
@@ -36,6 +37,12 @@ export interface ConnectionManagerOptions {
   handshakeTimeoutMs?: number;
   /** Whether a connection carries a registered flow (RFC 5626 §5.2, registration stickiness): it keeps idleTimeoutMs. */
   isFlow?: (connectionId: string) => boolean;
+  /**
+   * persistent-next-hop-connection = false (Dialogic's per-transaction persistence, seeds/000): a connection the proxy
+   * opened is closed as soon as no transaction uses it (see connection-use.ts). Default false: kept and reused until
+   * the idle timeout.
+   */
+  perTransaction?: boolean;
   /** Give up connecting after this long (ms). Default 10000. */
   connectTimeoutMs?: number;
   /** A peer that does not read: close its connection once this much output is queued. Default 4 MiB. */
@@ -54,6 +61,8 @@ export interface ConnectionCounters {
   connected: number;
   rejectedByLimit: number;
   idleClosed: number;
+  /** Outbound connections closed because their last transaction ended (per-transaction persistence). */
+  unusedClosed: number;
   /** Inbound connections closed for not delivering a SIP message within the first-message deadline. */
   firstMessageTimeouts: number;
   /** Inbound TLS connections destroyed for not finishing their handshake in time. */
@@ -99,6 +108,7 @@ export class ConnectionManager {
     connected: 0,
     rejectedByLimit: 0,
     idleClosed: 0,
+    unusedClosed: 0,
     firstMessageTimeouts: 0,
     handshakeTimeouts: 0,
     limitClosed: 0,
@@ -131,6 +141,8 @@ export class ConnectionManager {
   private sweeper: NodeJS.Timeout | null = null;
   private sweepEvery = 0;
   private closing = false;
+  private readonly perTransaction: boolean;
+  private readonly unused: UnusedCheck;
 
   constructor(
     private readonly options: ConnectionManagerOptions,
@@ -145,6 +157,8 @@ export class ConnectionManager {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.maxWriteBuffer = options.maxWriteBufferBytes ?? 4 * 1024 * 1024;
     this.isFlow = options.isFlow;
+    this.perTransaction = options.perTransaction === true;
+    this.unused = new UnusedCheck((c) => unusedOutbound(c, this.isFlow), (c) => this.retire(c));
     this.deadlines = {
       idleMs: options.idleTimeoutMs ?? 120_000,
       inboundIdleMs: options.inboundIdleTimeoutMs ?? 0,
@@ -172,9 +186,26 @@ export class ConnectionManager {
     this.isFlow = isFlow;
   }
 
-  /** The caps and deadlines in force. */
-  policy(): AdmissionLimits & ConnectionDeadlines {
-    return { ...this.admission.limits, ...this.deadlines };
+  /** The caps and deadlines in force, and whether outbound connections live per transaction. */
+  policy(): AdmissionLimits & ConnectionDeadlines & { perTransaction: boolean } {
+    return { ...this.admission.limits, ...this.deadlines, perTransaction: this.perTransaction };
+  }
+
+  /**
+   * A transaction starts using connection `id` (RFC 3261 §17): it is not closed for being unused, nor as idle,
+   * until the matching `release`. Unknown or closed ids are ignored.
+   */
+  hold(id: string): void {
+    const c = this.byId.get(id);
+    if (c && c.state !== 'closed') c.users++;
+  }
+
+  /** The transaction that held `id` ended: per transaction, the connection goes once nothing else uses it. */
+  release(id: string): void {
+    const c = this.byId.get(id);
+    if (!c || c.users === 0) return;
+    c.users--;
+    if (c.users === 0 && this.perTransaction) this.unused.soon(c);
   }
 
   /** TLS handshakes in progress on the listeners. */
@@ -245,7 +276,7 @@ export class ConnectionManager {
 
   find(transport: StreamProtocol, host: string, port: number): Connection | undefined {
     const c = this.byKey.get(connectionKey(transport, normalizeAddress(host), port));
-    return c && c.state !== 'closed' ? c : undefined;
+    return c && c.state !== 'closed' && !c.retiring ? c : undefined;
   }
 
   list(): ConnectionInfo[] {
@@ -291,7 +322,7 @@ export class ConnectionManager {
     let conn: Connection | undefined;
     if (dest.connectionId !== undefined) {
       const c = this.byId.get(dest.connectionId);
-      if (c && c.state !== 'closed') conn = c;
+      if (c && c.state !== 'closed' && !c.retiring) conn = c;
       else if (dest.requireConnection) {
         reportError(sink, new Error(`connection ${dest.connectionId} is closed`));
         return undefined;
@@ -307,6 +338,9 @@ export class ConnectionManager {
       conn = opened;
     }
     this.write(conn, data, messages, sink);
+    // Per transaction, a message no transaction holds (a 2xx ACK, a ping) does not keep an outbound connection: a
+    // transaction that sends in this same turn holds it before the check runs.
+    if (this.perTransaction && conn.direction === 'outbound' && conn.users === 0) this.unused.soon(conn);
     return conn.id;
   }
 
@@ -320,6 +354,7 @@ export class ConnectionManager {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.unused.cancel();
     this.scheduleSweep();
     for (const c of [...this.byId.values()]) c.socket.destroy();
     for (const h of [...this.handshakes.values()]) h.socket.destroy();
@@ -336,7 +371,7 @@ export class ConnectionManager {
     const name = tlsIdentityName(dest.tlsServerName ?? dest.host);
     const key = connectionKey('tls', normalizeAddress(dest.host), dest.port);
     const named = this.byTlsName.get(`${key}|${name}`);
-    if (named && named.state !== 'closed') return named;
+    if (named && named.state !== 'closed' && !named.retiring) return named;
     const c = this.find('tls', dest.host, dest.port);
     return c && this.tlsIdentityFits(c, name) ? c : undefined;
   }
@@ -557,15 +592,32 @@ export class ConnectionManager {
     }
   }
 
+  /** Takes `conn` out of the reuse maps, so no new message picks it. */
+  private unlist(conn: Connection): void {
+    if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
+    for (const name of conn.tlsVerifiedNames ?? []) {
+      if (this.byTlsName.get(`${conn.key}|${name}`) === conn) this.byTlsName.delete(`${conn.key}|${name}`);
+    }
+  }
+
+  /**
+   * Closes an outbound connection nothing uses (per-transaction persistence): what was written still goes out
+   * (end(), not destroy(): the last ACK must reach the peer), then FIN; the timer bounds a peer that does not read.
+   */
+  private retire(conn: Connection): void {
+    conn.retiring = true;
+    this.unlist(conn);
+    this.counters.unusedClosed++;
+    conn.socket.end();
+    setTimeout(() => conn.socket.destroy(), 2000).unref();
+  }
+
   private onClose(conn: Connection): void {
     if (conn.state === 'closed') return;
     const wasConnecting = conn.state === 'connecting';
     conn.state = 'closed';
     this.byId.delete(conn.id);
-    if (this.byKey.get(conn.key) === conn) this.byKey.delete(conn.key);
-    for (const name of conn.tlsVerifiedNames ?? []) {
-      if (this.byTlsName.get(`${conn.key}|${name}`) === conn) this.byTlsName.delete(`${conn.key}|${name}`);
-    }
+    this.unlist(conn);
     this.counters.closed++;
     if (wasConnecting && conn.pendingSinks) {
       const err = conn.closeError ?? new Error(`connection to ${conn.remoteAddress}:${conn.remotePort} failed`);
@@ -590,6 +642,9 @@ export class ConnectionManager {
       if (c.state === 'closed') continue;
       const kept = c.direction === 'inbound' && isFlow !== undefined && c.messagesIn > 0 && isFlow(c.id);
       const why = deadlinePassed(c, now, d, kept);
+      // A connection the proxy opened is idle only when unused: a transaction in progress on it (an INVITE ringing
+      // longer than the idle timeout) keeps it; its own timers (B, F, C) bound how long.
+      if (why === 'idle' && c.direction === 'outbound' && c.users > 0) continue;
       if (why === undefined) continue;
       if (why === 'first-message') this.counters.firstMessageTimeouts++;
       else this.counters.idleClosed++;

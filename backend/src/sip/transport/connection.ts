@@ -58,6 +58,12 @@ export class Connection {
    * every other name it was checked against before being reused. A connection is reused only for these.
    */
   tlsVerifiedNames: string[] | undefined;
+  /** Transactions (client or server) in progress on this connection: while any, nothing closes it for being unused. */
+  users = 0;
+  /** Closed for being unused (persistent-next-hop-connection = false): draining, never picked for a new message. */
+  retiring = false;
+  /** Queued for the unused check at the end of this turn of the event loop. */
+  unusedCheckQueued = false;
 
   constructor(
     readonly socket: net.Socket,

@@ -233,9 +233,18 @@ export class TransportLayer implements SipTransport {
     this.connections.setDeadlines(deadlines);
   }
 
-  /** The caps and deadlines in force (ms). */
-  connectionPolicy(): AdmissionLimits & ConnectionDeadlines {
+  /** The caps and deadlines in force (ms), and whether outbound connections live per transaction. */
+  connectionPolicy(): AdmissionLimits & ConnectionDeadlines & { perTransaction: boolean } {
     return this.connections.policy();
+  }
+
+  /** A transaction uses TCP/TLS connection `id` until `releaseConnection` (see connection-use.ts). */
+  holdConnection(id: string): void {
+    this.connections.hold(id);
+  }
+
+  releaseConnection(id: string): void {
+    this.connections.release(id);
   }
 
   /** Which connections carry a registered flow: they keep connection-idle-timeout (RFC 5626 §5.2). */

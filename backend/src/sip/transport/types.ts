@@ -49,6 +49,12 @@ export interface SipTransport {
   onMessage(handler: MessageHandler): void;
   /** Optional: lets the transaction layer fail client transactions whose connection dropped (§17.1.4). */
   onConnectionClose?(handler: (info: { id: string }, error: Error | undefined) => void): void;
+  /**
+   * Optional: a transaction in progress uses TCP/TLS connection `id` (hold) and no longer does (release), so a
+   * connection the proxy opened lives as long as its transactions when persistence is per transaction.
+   */
+  holdConnection?(id: string): void;
+  releaseConnection?(id: string): void;
 }
 
 /** §17.1.1.1/§17.1.2.1: retransmission timers only run over unreliable transports. */
