@@ -8,12 +8,12 @@ import { AlarmsService } from '../alarms/alarms.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { EventStreamLimiter } from '../live/event-stream-limiter.js';
 import { LiveBus } from '../live/live-bus.js';
-import { WorkersService } from '../workers/workers.service.js';
+import { ServiceStateService } from '../workers/service-state.service.js';
 
 @ApiTags('service-state')
 @Controller()
 export class ServiceStateController {
-  constructor(private readonly workers: WorkersService, private readonly alarms: AlarmsService, private readonly bus: LiveBus,
+  constructor(private readonly workers: ServiceStateService, private readonly alarms: AlarmsService, private readonly bus: LiveBus,
     private readonly auth: AuthService, private readonly streams: EventStreamLimiter) {}
 
   /** Every worker (online, config version, restart pending) and every HA pair as each proxy sees it. */

@@ -2,28 +2,30 @@ import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '../../common/auth-context.js';
 import { ValidBody, type Infer } from '../../common/validation.js';
+import { RestartFanoutService } from './restart-fanout.service.js';
+import { ServiceStateService } from './service-state.service.js';
+import { WorkerTokensService } from './worker-tokens.service.js';
 import { WorkerTokenCreateBody } from './workers.schemas.js';
-import { WorkersService } from './workers.service.js';
 
 @ApiTags('workers')
 @Controller('workers')
 export class WorkersController {
-  constructor(private readonly workers: WorkersService) {}
+  constructor(private readonly state: ServiceStateService, private readonly restarts: RestartFanoutService, private readonly tokensService: WorkerTokensService) {}
 
-  @Get() list() { return this.workers.workers(); }
+  @Get() list() { return this.state.workers(); }
 
   /** Drain transactions in progress, then run on the pending configuration (admins only). */
   @Post(':id/restart') @HttpCode(202) @Roles('admin')
-  restart(@Param('id') id: string, @CurrentUser() u: AuthUser) { return this.workers.restart(id, u.username); }
+  restart(@Param('id') id: string, @CurrentUser() u: AuthUser) { return this.restarts.restart(id, u.username); }
 
-  @Get('tokens') @Roles('admin') tokens() { return this.workers.tokens(); }
+  @Get('tokens') @Roles('admin') tokens() { return this.tokensService.tokens(); }
 
   /** A token for a remote worker of `app`: shown once. */
   @Post('tokens') @Roles('admin')
   createToken(@ValidBody(WorkerTokenCreateBody) body: Infer<typeof WorkerTokenCreateBody>, @CurrentUser() u: AuthUser) {
-    return this.workers.createToken(body.app, u.username);
+    return this.tokensService.createToken(body.app, u.username);
   }
 
   @Delete('tokens/:id') @HttpCode(204) @Roles('admin')
-  revoke(@Param('id') id: string) { return this.workers.revokeToken(id); }
+  revoke(@Param('id') id: string) { return this.tokensService.revokeToken(id); }
 }

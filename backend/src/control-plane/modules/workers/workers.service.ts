@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { Response } from 'express';
 import type { ConfigDocument } from '../../../contracts/config-document.js';
 import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
-import { OFFLINE_AFTER_MS, parseReport, REPORT_INTERVAL_MS, sseFrame, WORKER_PROTOCOL_VERSION, type ReportedPair, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { OFFLINE_AFTER_MS, parseReport, REPORT_INTERVAL_MS, sseFrame, WORKER_PROTOCOL_VERSION, type SnapshotMessage, type WorkerReport } from '../../../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../../../contracts/log-events.js';
 import { EventLog } from '../../common/event-log.js';
-import { AppError, badRequest, notFound, unauthorized } from '../../common/errors.js';
+import { AppError, badRequest } from '../../common/errors.js';
 import { REPLICA_ID } from '../../common/replica.js';
 import { ENV, type Env } from '../../config/env.js';
 import { Notifications } from '../../database/notifications.js';
@@ -16,24 +16,9 @@ import { DatabaseState } from '../../database/database-state.js';
 import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkersRepository } from './workers.repository.js';
-import { WorkerRegistry, type Down, type InstanceState, type WorkerStream as Stream } from './worker-registry.js';
+import { WorkerRegistry, type Down, type WorkerStream as Stream } from './worker-registry.js';
+import { WorkerTokensService } from './worker-tokens.service.js';
 
-export interface WorkerView {
-  id: string; app: string; kind: 'embedded' | 'remote' | 'unknown'; online: boolean; instanceId?: string; hostname?: string; pid?: number; startedAt?: string; lastSeenAt?: string;
-  configVersion?: number; restartPending: boolean; restartPendingOptions: string[]; refused?: { configVersion: number; reason: string };
-  listeners: WorkerReport['listeners']; counters: WorkerReport['counters']; connections: number; notes: readonly string[]; alarms: number;
-}
-export interface PairView {
-  name: string; primary?: { name: string; host: string; port: number }; backup?: { name: string; host: string; port: number };
-  state: string; disagree: boolean;
-  views: { worker: string; state: string; serving: boolean; since: string; servers: ReportedPair['servers']; history: ReportedPair['history'] }[];
-}
-export interface ServiceState {
-  generatedAt: string; configVersion: number; workers: WorkerView[]; pairs: PairView[];
-  sites: { switch: string; sipServer: string | null; proxies: string[] }[];
-}
-
-const TOKEN_CACHE_MS = 60_000;
 /** How long the last report of an instance that stopped reporting is kept (worker_states). */
 const STATE_RETENTION_MS = 24 * 3_600_000;
 /**
@@ -44,13 +29,12 @@ const STATE_RETENTION_MS = 24 * 3_600_000;
 const CHANNEL_GRACE_MS = 2 * REPORT_INTERVAL_MS;
 
 /**
- * The workers of every SIP Proxy application: their streams (snapshots out), their reports (status in), the service
- * state built from those, and the alarms they imply (HA pair out of service, worker down, configuration refused).
+ * The workers of every SIP Proxy application: their streams (snapshots out), their reports (status in) and the alarms
+ * they imply (worker down, configuration refused). Tokens, restarts and the service state have their own providers.
  */
 @Injectable()
 export class WorkersService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Workers');
-  private readonly tokenCache = new Map<string, { row: WorkerTokenEntity; at: number }>();
   private effectiveCache = new Map<string, { version: number; eff: EffectiveProxyConfig | undefined }>();
   private readonly channelTimers = new Map<string, NodeJS.Timeout>();
   private watchdog: NodeJS.Timeout | undefined;
@@ -70,6 +54,7 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     @Inject(ENV) env: Env,
     private readonly database: DatabaseState,
     private readonly registry: WorkerRegistry,
+    private readonly tokens: WorkerTokensService,
   ) {
     this.events = new EventLog('control-plane', env.logLevel);
   }
@@ -77,8 +62,6 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.notifications.on('config_changed', () => void this.onConfigChanged());
     this.notifications.onReconnect(() => void this.onConfigChanged());
-    this.notifications.on('worker_restart', (m, { fromHere }) => { if (!fromHere) this.sendRestart(m.app, m.reason); });
-    this.notifications.on('worker_token_revoked', (m) => this.endStreamsOf(m.tokenIds));
     this.watchdog = setInterval(() => void this.checkOffline(), 1000);
     this.watchdog.unref();
     void this.pruneStates();
@@ -96,27 +79,6 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
 
   /** Runs after every configuration change this replica hears of (the supervisor reconciles its workers). */
   onConfigChange(fn: () => void): void { this.configListeners.push(fn); }
-
-  // ---- authentication --------------------------------------------------------------------------------------------
-
-  /** A worker token for `app`; cached, so a worker keeps reporting while PostgreSQL is briefly away. */
-  async authenticate(authorization: string | undefined, app: string): Promise<WorkerTokenEntity> {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
-    if (!token) throw unauthorized('A worker token is required (Authorization: Bearer <token>)');
-    const cached = this.tokenCache.get(token);
-    let row: WorkerTokenEntity | null | undefined = cached && Date.now() - cached.at < TOKEN_CACHE_MS ? cached.row : undefined;
-    if (!row) {
-      try {
-        row = await this.repo.findToken(token);
-        if (row) { this.tokenCache.set(token, { row, at: Date.now() }); void this.repo.touchToken(row.id).catch(() => undefined); } else this.tokenCache.delete(token);
-      } catch {
-        row = cached?.row; // the database is away: trust what we verified before
-      }
-    }
-    if (!row) throw new AppError(401, 'WORKER_TOKEN_INVALID', 'Unknown or revoked worker token');
-    if (row.app !== app) throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${row.app}, not ${app}`);
-    return row;
-  }
 
   // ---- snapshots -------------------------------------------------------------------------------------------------
 
@@ -165,26 +127,8 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
     this.effectiveCache = new Map();
     for (const s of this.registry.allStreams()) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
-    await this.revokeTokensOfDeletedApps();
+    await this.tokens.revokeTokensOfDeletedApps();
     this.bus.emit({ type: 'service-state-changed' });
-  }
-
-  /**
-   * A deleted SIP Proxy application takes its worker tokens with it: a token left behind would let a worker re-attach
-   * if an application of the same name is created later. Its open channels are closed too.
-   */
-  private async revokeTokensOfDeletedApps(): Promise<void> {
-    let apps: string[];
-    try {
-      apps = proxyApplicationNames((await this.config.head()).doc);
-    } catch {
-      return; // no configuration yet, or the database is away: nothing to compare against
-    }
-    const revoked = await this.repo.revokeTokensOfRemovedApps(apps).catch(() => [] as string[]);
-    for (const app of revoked) {
-      this.logger.log(`worker tokens of ${app} revoked: the application was deleted from the configuration`);
-      for (const s of this.registry.streamsOf(app)) s.res.end();
-    }
   }
 
   // ---- reports ---------------------------------------------------------------------------------------------------
@@ -321,126 +265,6 @@ export class WorkersService implements OnModuleInit, OnModuleDestroy {
       clears: INSTANCE_DISCONNECTED, clearsName: INSTANCE_DISCONNECTED_NAME, ...this.instanceFields(r.app, p, { report: r, kind }),
       ...(down ? { downForMs: Date.now() - down.since, downTrigger: down.trigger } : {}),
     });
-  }
-
-  // ---- restart ---------------------------------------------------------------------------------------------------
-
-  private sendRestart(app: string, reason: string): number {
-    let n = 0;
-    for (const s of this.registry.streamsOf(app)) { s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: 5000, reason })); n++; }
-    return n;
-  }
-
-  async restart(app: string, actor: string): Promise<{ app: string; requested: boolean; connectedHere: number }> {
-    const { doc } = await this.config.head();
-    if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
-    const reason = `restart requested by ${actor}`;
-    const here = this.sendRestart(app, reason);
-    await this.notifications.notify('worker_restart', { app, reason }).catch(() => undefined);
-    return { app, requested: true, connectedHere: here };
-  }
-
-  // ---- views -----------------------------------------------------------------------------------------------------
-
-  /** Every instance heard of recently, here or (through the database) at another replica. */
-  private async allInstances(): Promise<Map<string, InstanceState[]>> {
-    const out = new Map<string, InstanceState[]>();
-    for (const app of this.registry.apps()) out.set(app, this.registry.instancesOf(app));
-    try {
-      for (const row of await this.repo.recentStates(OFFLINE_AFTER_MS * 2)) {
-        const list = out.get(row.app) ?? [];
-        if (list.some((s) => s.report.instanceId === row.instanceId)) continue;
-        list.push({ report: row.report, lastSeen: row.lastSeenAt.getTime(), kind: 'remote', here: false });
-        out.set(row.app, list);
-      }
-    } catch { /* the database is away: this replica's own view */ }
-    return out;
-  }
-
-  async workers(): Promise<WorkerView[]> {
-    const { doc } = await this.config.head();
-    const instances = await this.allInstances();
-    const apps = new Set([...proxyApplicationNames(doc), ...instances.keys()]);
-    const now = Date.now();
-    return [...apps].sort().map((app) => {
-      const list = (instances.get(app) ?? []).sort((a, b) => b.lastSeen - a.lastSeen);
-      const st = list[0];
-      const r = st?.report;
-      return {
-        id: app, app, kind: st?.kind ?? 'unknown', online: !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
-        instanceId: r?.instanceId, hostname: r?.hostname, pid: r?.pid, startedAt: r?.startedAt, lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
-        configVersion: r?.configVersion, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
-        listeners: r?.listeners ?? [], counters: r?.counters ?? {}, connections: r?.connections ?? 0, notes: r?.notes ?? [], alarms: r?.alarms.length ?? 0,
-      };
-    });
-  }
-
-  async serviceState(): Promise<ServiceState> {
-    const { version, doc } = await this.config.head();
-    const workers = await this.workers();
-    const instances = await this.allInstances();
-    const apps = new Map(doc.applications.map((a) => [a.name, a]));
-    const pairs = new Map<string, PairView>();
-    for (const a of doc.applications) {
-      if (a.type !== 'sip-server' || !a.backup) continue;
-      const b = apps.get(a.backup);
-      pairs.set(a.name, { name: a.name, primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 }, backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined, state: 'unknown', disagree: false, views: [] });
-    }
-    for (const w of workers) {
-      if (!w.online) continue;
-      const r = instances.get(w.app)?.find((s) => s.report.instanceId === w.instanceId)?.report;
-      for (const p of r?.pairs ?? []) {
-        const view = pairs.get(p.name) ?? { name: p.name, state: 'unknown', disagree: false, views: [] };
-        view.views.push({ worker: w.app, state: p.state, serving: p.serving, since: p.since, servers: p.servers, history: p.history });
-        pairs.set(p.name, view);
-      }
-    }
-    for (const p of pairs.values()) {
-      const states = new Set(p.views.map((v) => v.state));
-      p.disagree = states.size > 1;
-      p.state = states.size === 1 ? [...states][0]! : states.size === 0 ? 'unknown' : 'disagreement';
-    }
-    const sites = doc.switches.map((s) => ({
-      switch: s.name, sipServer: s.sipServer ?? null,
-      proxies: doc.applications.filter((a) => a.type === 'sip-proxy' && a.options.sipproxy?.['servicing-sipserver'] === s.sipServer).map((a) => a.name),
-    }));
-    return { generatedAt: new Date().toISOString(), configVersion: version, workers, pairs: [...pairs.values()], sites };
-  }
-
-  /** For /api/health. */
-  healthWorkers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[] {
-    const now = Date.now();
-    return this.registry.apps().map((app) => {
-      const st = this.registry.latest(app)!;
-      return { id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending };
-    });
-  }
-
-  tokens() { return this.repo.listTokens().then((rows) => rows.map((t) => ({ id: t.id, app: t.app, kind: t.kind, createdBy: t.createdBy, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt }))); }
-
-  async createToken(app: string, actor: string) {
-    const { doc } = await this.config.head();
-    if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
-    const t = await this.repo.createToken(app, 'remote', actor);
-    // The token goes in a file (or the environment), never on the command line: `ps` shows command lines to anyone.
-    return { id: t.id, app, token: t.token, command: `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app ${app}` };
-  }
-
-  /**
-   * Revokes a token and ends, on every replica, the streams opened with it: here at once, elsewhere on the
-   * notification (each replica also forgets the token, which it may have cached).
-   */
-  async revokeToken(id: string): Promise<void> {
-    if (!(await this.repo.revokeToken(id))) throw notFound(`Worker token ${id}`);
-    this.endStreamsOf([id]);
-    await this.notifications.notify('worker_token_revoked', { tokenIds: [id] }).catch((e: unknown) => this.logger.error(`cannot tell the other replicas token ${id} is revoked: ${String(e)}`));
-  }
-
-  /** Ends the streams opened with these tokens and drops every cached token (a revoked one must not be trusted). */
-  private endStreamsOf(tokenIds: readonly string[]): void {
-    this.tokenCache.clear();
-    const ids = new Set(tokenIds);
-    for (const s of this.registry.allStreams()) if (ids.has(s.tokenId)) { clearInterval(s.ping); s.res.end(); }
   }
 
   /** Forgets instances gone for long (their last report is older than STATE_RETENTION_MS). */
