@@ -97,3 +97,35 @@ describe('login rate limits behind a configured proxy (TRUST_PROXY=loopback)', (
     expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
   });
 });
+
+describe('the current-password check of POST /api/auth/password counts with the login limiter', () => {
+  let product: Product;
+  let dave: string;
+  const change = (token: string, currentPassword: string) => product.api('/auth/password', { token, ...json({ currentPassword, newPassword: 'Dave-new-pass-7305' }) });
+  beforeAll(async () => {
+    product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'pwchange') });
+    const admin = await product.login();
+    for (const u of ['dave', 'erin']) expect((await product.api('/users', { token: admin, ...json({ username: u, password: `${u}-password-1`, role: 'viewer' }) })).status).toBe(201);
+    dave = await product.login('dave', 'dave-password-1');
+  });
+  afterAll(async () => { await product?.stop(); });
+
+  it('a stolen session gets at most 10 of 40 parallel guesses checked; the rest are 429, the right password too', async () => {
+    const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => change(dave, `wrong-guess-${i}`)));
+    expect(statuses(rs)).toEqual({ 403: 10, 429: 30 });
+    const limited = rs.find((r) => r.status === 429)!;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await limited.json()) as { code: string }).code).toBe('LOGIN_RATE_LIMITED');
+    expect((await change(dave, 'dave-password-1')).status).toBe(429);
+    // Same budget as the login: the guesses hold dave's login from this address too, and nobody else's.
+    expect((await login(product, 'dave', 'dave-password-1')).status).toBe(429);
+    expect((await login(product, 'erin', 'erin-password-1')).status).toBe(200);
+  });
+
+  it('a right current password refunds its attempt: erin changes her password after a few wrong tries', async () => {
+    const erin = await product.login('erin', 'erin-password-1');
+    for (let i = 0; i < 3; i++) expect((await change(erin, `wrong-${i}`)).status).toBe(403);
+    expect((await change(erin, 'erin-password-1')).status).toBe(204);
+    expect((await login(product, 'erin', 'Dave-new-pass-7305')).status).toBe(200);
+  });
+});

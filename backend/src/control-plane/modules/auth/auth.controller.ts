@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Public, type AuthedRequest, type AuthUser } from '../../common/auth-context.js';
 import { ValidBody, type Infer } from '../../common/validation.js';
-import { UsersService } from '../users/users.service.js';
 import { PasswordChangeBody } from '../users/users.schemas.js';
 import { LoginBody } from './auth.schemas.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './session-token.js';
@@ -12,7 +11,7 @@ import { AuthService } from './auth.service.js';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly users: UsersService) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Public()
   @Post('login')
@@ -33,11 +32,11 @@ export class AuthController {
     res.clearCookie(CSRF_COOKIE, { path: '/' });
   }
 
-  /** Any signed-in user changes their own password; their other sessions end, this one stays. */
+  /** Any signed-in user changes their own password (rate limited with logins); their other sessions end, this one stays. */
   @Post('password')
   @HttpCode(204)
   async changePassword(@ValidBody(PasswordChangeBody) body: Infer<typeof PasswordChangeBody>, @CurrentUser() user: AuthUser, @Req() req: AuthedRequest): Promise<void> {
-    await this.users.changeOwnPassword(user.id, body.currentPassword, body.newPassword, req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined);
+    await this.auth.changeOwnPassword(user, body.currentPassword, body.newPassword, req.ip ?? 'unknown', req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined);
   }
 
   @Get('me')

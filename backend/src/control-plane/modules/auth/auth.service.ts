@@ -6,6 +6,7 @@ import type { AuthUser } from '../../common/auth-context.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { LoginRateLimited, LoginRateLimiter } from './login-rate-limiter.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { sessionTokenOf } from './session-token.js';
@@ -24,15 +25,19 @@ export class AuthService {
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly users: UsersRepository, private readonly sessions: SessionsRepository, private readonly hasher: PasswordHasher,
-    private readonly audit: AuditRepository, @Inject(ENV) private readonly env: Env) {}
+    private readonly audit: AuditRepository, private readonly accounts: UsersService, @Inject(ENV) private readonly env: Env) {}
 
-  /** `address` is the client's address as the operator's proxy configuration (TRUST_PROXY) allows it to be known. */
-  async login(username: string, password: string, address: string): Promise<LoginResult> {
-    let attempt;
-    try { attempt = await this.limiter.begin(address, username); } catch (e) {
+  /** Counts one password check for (address, user name) and the user name, or refuses it with 429. */
+  private async beginAttempt(address: string, username: string) {
+    try { return await this.limiter.begin(address, username); } catch (e) {
       if (e instanceof LoginRateLimited) throw new AppError(429, e.code, e.message, undefined, e.retryAfterSeconds);
       throw e;
     }
+  }
+
+  /** `address` is the client's address as the operator's proxy configuration (TRUST_PROXY) allows it to be known. */
+  async login(username: string, password: string, address: string): Promise<LoginResult> {
+    const attempt = await this.beginAttempt(address, username);
     const user = await this.users.findByUsername(username);
     this.dummyHash ??= this.hasher.hash('not-a-real-password-' + randomBytes(8).toString('hex'));
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(await this.dummyHash, password), false);
@@ -48,6 +53,25 @@ export class AuthService {
     await this.sessions.create(user.id, sha256(token), csrfToken, expiresAt);
     void this.sessions.deleteExpired(new Date()).catch(() => undefined);
     return { token, csrfToken, expiresAt, user: { id: user.id, username: user.username, role: user.role } };
+  }
+
+  /**
+   * A signed-in user changes their own password. The current-password check is a password guess like a login: it
+   * counts with the same limiter and keys (address, user name), so a stolen session cannot guess faster than a login
+   * could, and guesses either way share one budget. A right current password refunds its attempt.
+   */
+  async changeOwnPassword(user: AuthUser, currentPassword: string, newPassword: string, address: string, keepTokenHash: string | undefined): Promise<void> {
+    const attempt = await this.beginAttempt(address, user.username);
+    try {
+      await this.accounts.changeOwnPassword(user.id, currentPassword, newPassword, keepTokenHash);
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'WRONG_PASSWORD') {
+        await this.audit.record(user.username, 'password change failed', '/api/auth/password', { address, reason: 'wrong current password' })
+          .catch((err: unknown) => this.logger.error(`audit write failed: ${String(err)}`));
+      } else await attempt.succeeded(); // e.g. WEAK_PASSWORD: the current password was right
+      throw e;
+    }
+    await attempt.succeeded();
   }
 
   async authenticate(token: string): Promise<Authenticated> {

@@ -1,7 +1,8 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
- * Login attempts, limited per (client address, user name) and per user name. An attempt is counted when it arrives,
+ * Password checks -- logins and the current password of a password change, one budget -- limited per (client
+ * address, user name) and per user name. An attempt is counted when it arrives,
  * before the password is checked, so a burst of parallel guesses gets no more checks than the limit; a success
  * refunds only its own attempt, so one account's login never clears another account's failures.
  * User names are case-sensitive (the accounts table matches them exactly), so the keys keep their case: failures on

@@ -53,7 +53,10 @@ export class UsersService implements OnApplicationBootstrap {
     return view((await this.users.findById(id))!);
   }
 
-  /** A user changes their own password: the current one proves it is them; their other sessions end. */
+  /**
+   * A user changes their own password: the current one proves it is them; their other sessions end. Call it through
+   * AuthService.changeOwnPassword, which counts the current-password check with the login limiter.
+   */
   async changeOwnPassword(id: string, currentPassword: string, newPassword: string, keepTokenHash: string | undefined): Promise<void> {
     const user = await this.users.findById(id);
     if (!user) throw notFound(`User ${id}`);
