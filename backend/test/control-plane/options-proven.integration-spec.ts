@@ -126,7 +126,14 @@ const ROWS: Record<string, Row> = {
       expect(after.connectionPolicy.idleMs).toBe(600_000);
     },
   },
-  'sip-proxy/sipproxy/persistent-next-hop-connection': { target: SP, value: false },
+  // After the restart the transport closes the connections it opens once no transaction uses them (per transaction).
+  'sip-proxy/sipproxy/persistent-next-hop-connection': {
+    target: SP, value: false,
+    observe: ({ before, after }) => {
+      expect(before.connectionPolicy.perTransaction).toBe(false);
+      expect(after.connectionPolicy.perTransaction).toBe(true);
+    },
+  },
   'sip-proxy/sipproxy/max-message-size': {
     target: SP, value: 1500,
     observe: async () => expect(await optionsStatus(0, 0, 1800)).toBe(513),
