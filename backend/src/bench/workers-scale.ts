@@ -35,7 +35,8 @@ async function main(): Promise<void> {
     const { token } = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) })).json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
     const sipPort = await freePort();
-    // One pool: the same sip-port on a loopback address per proxy (the guide wants one port per pool).
+    // One pool: the same sip-port on a loopback address per proxy (the guide wants one port per pool), each bound
+    // there by sip-address (unset would bind every interface and the proxies would collide).
     const poolPort = await freePort();
     const apps: { name: string; host: string; sip: number; http: number }[] = [];
     for (let i = 0; i < WORKERS; i++) apps.push({ name: `SIPProxy_${i + 1}`, host: `127.0.1.${i + 1}`, sip: poolPort, http: await freePort() });
@@ -47,7 +48,7 @@ ${apps.map((a) => `  - name: ${a.name}
     type: sip-proxy
     host: ${a.host}
     ports: { sip-port: ${a.sip}, http-port: ${a.http} }
-    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 5, oos-force: 5 } }`).join('\n')}
+    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, sip-address: ${a.host}, oos-check: 5, oos-force: 5 } }`).join('\n')}
 switches:
   - name: SiteA
     sip-server: SIPServer_A

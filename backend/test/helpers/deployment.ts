@@ -1,6 +1,8 @@
 /**
  * The deployment most control-plane tests import: the HA pair SIPServer_A (127.0.0.1) / SIPServer_A_backup
  * (127.0.0.2) on one sip-port, SIP Proxies serving it, and SiteA whose VoIP Service DN is the proxies' pool.
+ * Every proxy has sip-address = its host: the proxies of a pool share one sip-port, and on this one machine an unset
+ * sip-address (every interface) would make them collide.
  */
 export interface ProxyApp {
   name: string;
@@ -17,7 +19,7 @@ export function haPairDeployment(o: { sipPort: number; proxies: ProxyApp[]; dn: 
     type: sip-proxy
     host: ${p.host}
     ports: { sip-port: ${p.sipPort}, http-port: ${p.httpPort} }
-    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: ${p.oosCheck}, oos-force: ${p.oosForce} } }
+    options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, sip-address: ${p.host}, oos-check: ${p.oosCheck}, oos-force: ${p.oosForce} } }
 `);
   return `version: 1
 applications:
