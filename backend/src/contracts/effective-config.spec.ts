@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfigDocument } from './config-document.js';
 import type { ConfigDocument } from './config-document.js';
-import { EFFECTIVE_CONFIG_SCHEMA_VERSION, EffectiveConfigError, compileEffectiveConfig, proxyApplicationNames } from './effective-config.js';
+import { ALL_INTERFACES, EFFECTIVE_CONFIG_SCHEMA_VERSION, EffectiveConfigError, compileEffectiveConfig, proxyApplicationNames } from './effective-config.js';
 import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from './fixtures/index.js';
 
 const EXAMPLE = parseConfigDocument(exampleDocumentText()).doc;
@@ -17,7 +17,7 @@ describe('compileEffectiveConfig', () => {
     expect(c.application).toEqual({
       name: 'SIPProxy_1',
       host: '127.0.0.1',
-      listenHost: '127.0.0.1',
+      listenHost: '*',
       advertisedHost: '127.0.0.1',
       sipPort: 5060,
       tlsPort: 5061,
@@ -135,6 +135,10 @@ describe('compileEffectiveConfig', () => {
     const doc = example();
     doc.applications[4].options.security['sip-tls-sec-protocol'] = 'SSLv3';
     expect(compileEffectiveConfig(doc, 'SIPProxy_1').tls?.minVersion).toBe('TLSv1.2');
+  });
+
+  it('sip-address unset: listens on every interface, advertises the host (guide, "SIP Address Binding")', () => {
+    expect(compileEffectiveConfig(example(), 'SIPProxy_1').application).toMatchObject({ host: '127.0.0.1', listenHost: ALL_INTERFACES, advertisedHost: '127.0.0.1' });
   });
 
   it('uses sip-address as listen and advertised host', () => {

@@ -15,6 +15,12 @@ import { loadPem, type PemFileRules } from './tls-material.js';
 /** Bump when a field of `EffectiveProxyConfig` changes meaning or is removed (adding optional fields is compatible). */
 export const EFFECTIVE_CONFIG_SCHEMA_VERSION = 1;
 
+/**
+ * `application.listenHost` when sip-address is unset: every interface. Workers built before this value existed read
+ * it the same way (their adapter mapped `*` to the IPv4 wildcard), so the schema version stays.
+ */
+export const ALL_INTERFACES = '*';
+
 export type SipTransport = 'udp' | 'tcp' | 'tls';
 
 /** One SIP Server of an HA pair, as the proxy probes and reaches it. */
@@ -122,9 +128,15 @@ export interface EffectiveProxyConfig {
   readonly application: {
     readonly name: string;
     readonly host: string;
-    /** sip-address when set, else the application's host. */
+    /**
+     * Where the SIP ports listen: sip-address when set, else `*`, every interface (guide, "SIP Address Binding": "If
+     * this option is not set, SIP Proxy binds the SIP port on all network interfaces"; IPv4 and IPv6).
+     */
     readonly listenHost: string;
-    /** Host put in Via / Record-Route: sip-address when set, else the host (resolved by the worker when resolve-host). */
+    /**
+     * Host put in Via / Record-Route / Path / Contact: sip-address when set ("SIP Proxy inserts the option value into
+     * the Via header"), else the application's host (resolved by the worker when resolve-host); never a wildcard.
+     */
     readonly advertisedHost: string;
     readonly sipPort: number;
     readonly tlsPort?: number;
@@ -351,7 +363,7 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     application: {
       name: self.name,
       host,
-      listenHost: sipAddress ?? host,
+      listenHost: sipAddress ?? ALL_INTERFACES,
       advertisedHost: sipAddress ?? host,
       sipPort,
       tlsPort,

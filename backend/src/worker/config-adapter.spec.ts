@@ -14,7 +14,9 @@ describe('toRuntimeConfig (effective config -> proxy runtime config)', () => {
     const c = runtime('SIPProxy_1');
     expect(c).toMatchObject({
       appName: 'SIPProxy_1',
-      listenHost: '127.0.0.1',
+      // sip-address unset: every interface; Via and Record-Route name the application's host.
+      listenHost: '*',
+      advertisedHost: '127.0.0.1',
       sipPort: 5060,
       tlsPort: 5061,
       httpPort: 8091,

@@ -45,16 +45,16 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
   const app = eff.application;
   const servingSwitch = eff.switches.find((sw) => sw.sipServer === eff.servingPair);
   const internal: SipTransport = servingSwitch?.outboundProxy?.internalTransport ?? 'udp';
-  const listenHost = app.listenHost && app.listenHost !== '*' ? app.listenHost : '0.0.0.0';
   return defaultRuntimeConfig({
     version: eff.version,
     appName: app.name,
-    listenHost,
+    // sip-address (`*`: every interface) and the host for Via/Record-Route, as the contracts decided: no fallback here.
+    listenHost: app.listenHost,
     sipPort: app.sipPort,
     tlsPort: app.tlsPort,
     httpPort: app.httpPort,
     transports: [...app.transports],
-    advertisedHost: app.advertisedHost || (listenHost === '0.0.0.0' ? '127.0.0.1' : listenHost),
+    advertisedHost: app.advertisedHost,
     resolveHost: bool(sp, 'resolve-host'),
     dnsServers: Array.isArray(sp['dns-servers']) ? [...(sp['dns-servers'] as readonly string[])] : [],
     role: int(sp, 'sipproxy-role'),

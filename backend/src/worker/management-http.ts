@@ -34,8 +34,9 @@ export function isLoopbackAddress(a: string): boolean {
 }
 
 /**
- * Where management binds: http-address when set; else the SIP bind address when that is itself loopback (tests and
- * single-host set-ups keep reaching it there); else 127.0.0.1.
+ * Where management binds: http-address when set; else the SIP address (sip-address, or the advertised host when the
+ * SIP ports listen on every interface) when that is itself loopback (tests and single-host set-ups keep reaching it
+ * there); else 127.0.0.1. Never every interface.
  */
 export function managementHost(httpAddress: string | undefined, sipBindAddress: string): string {
   if (httpAddress !== undefined && httpAddress !== '') return httpAddress.replace(/^\[|\]$/g, '');

@@ -5,13 +5,12 @@
  */
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
-import * as os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from '../sip/transport/keepalive.js';
 import { socketOptionsSupport, type SocketOptionsSupport } from '../sip/transport/socket-options.js';
 import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
-import { TransportLayer, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
+import { TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec } from '../sip/transport/transport-layer.js';
 import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
 import { ProxyCore, type ProxyStats } from '../sip/proxy/proxy-core.js';
 import { setBranchWorkerPort } from '../sip/proxy/loop.js';
@@ -28,6 +27,7 @@ import { LogOutputs } from './log-outputs.js';
 import { isLoopbackAddress, managementHost, startManagementServer, type ManagementServer } from './management-http.js';
 import { renderMetrics } from './metrics.js';
 import { connectionPolicy } from './connection-policy.js';
+import { hasIpv6, isLocalAddress, localAddresses, severalInterfaces } from './host-interfaces.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -132,7 +132,7 @@ export class ProxyWorker {
   private sampler: NodeJS.Timeout | undefined;
   private mgmt: ManagementServer | undefined;
   private pendingRestart: EffectiveProxyConfig | undefined;
-  private sharedSocket: dgram.Socket | undefined;
+  private sharedSockets: dgram.Socket[] = [];
   /** The effective configuration running now (the registry's diff is taken against it). */
   private effective: EffectiveProxyConfig | undefined;
   readonly notes: string[] = [];
@@ -209,35 +209,53 @@ export class ProxyWorker {
         fail(40005, `${advertised}: ${(e as Error).message}`, { host: advertised });
       }
     }
-    // The bind address must be one of this host's: the SIP listener cannot start elsewhere (40006).
+    // sip-address (listenHost): unset binds the SIP ports on every interface, IPv4 and IPv6 (guide, "SIP Address
+    // Binding"); set, that address only, which must be one of this host's: the listener cannot start elsewhere (40006).
     const listenHost = config.listenHost;
-    let bindAddress = listenHost;
-    if (listenHost !== '0.0.0.0' && listenHost !== '::' && isIP(stripBrackets(listenHost)) === 0) {
+    const everywhere = isAllInterfaces(listenHost);
+    let bindAddress = everywhere ? '' : stripBrackets(listenHost);
+    if (!everywhere && isIP(bindAddress) === 0) {
       try {
-        bindAddress = (await dns.promises.lookup(listenHost)).address;
+        bindAddress = (await dns.promises.lookup(bindAddress)).address;
       } catch (e) {
         fail(40005, `${listenHost}: ${(e as Error).message}`, { host: listenHost });
       }
     }
-    if (bindAddress !== '0.0.0.0' && bindAddress !== '::' && !isLocalAddress(stripBrackets(bindAddress))) {
+    if (!everywhere && !isLocalAddress(bindAddress)) {
       fail(40006, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, { host: listenHost, port: config.sipPort });
     }
+    const ipv6 = everywhere ? hasIpv6() : undefined;
+    if (ipv6 === false) {
+      const n = 'sip-address is unset and this host has no IPv6 interface: the SIP ports listen on every IPv4 interface only.';
+      notes.push(n);
+      log.info(n, { option: 'sip-address' });
+    }
+    const several = everywhere ? severalInterfaces() : [];
+    if (several.length) {
+      // Node cannot choose a UDP datagram's source address: answers leave from the one the routing table picks.
+      const n = `sip-address is unset on a host with several interfaces (${several.join(', ')}): the guide says it must be set there; UDP answers leave from the address the routing table picks.`;
+      notes.push(n);
+      log.warn(n, { option: 'sip-address' });
+    }
+    const where = everywhere ? 'every interface' : bindAddress;
 
-    const listeners: ListenerSpec[] = [];
-    const shared = opts.sharedUdp === true && config.transports.includes('udp');
-    for (const t of config.transports) {
-      if (t === 'tls') continue; // from workerTls below (certificates in config.tls)
-      // Group mode: this worker's own UDP port is ephemeral; the public one is the shared socket below.
-      listeners.push({ transport: t, address: stripBrackets(bindAddress), port: shared && t === 'udp' ? 0 : config.sipPort });
-    }
     // TLS on tls-port: a certificate that does not load or a key that does not match is 40006, not a crash.
-    let tlsSetup: WorkerTls = { specs: [], tlsClient: {} };
+    let tlsSetup: WorkerTls = { tlsClient: {} };
     try {
-      tlsSetup = workerTls(config, stripBrackets(bindAddress));
+      tlsSetup = workerTls(config);
     } catch (e) {
-      fail(40006, `${bindAddress}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, { host: bindAddress, port: config.tlsPort, transport: 'tls', option: (e as { option?: string }).option });
+      fail(40006, `${where}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, { host: where, port: config.tlsPort, transport: 'tls', option: (e as { option?: string }).option });
     }
-    listeners.push(...tlsSetup.specs);
+    const shared = opts.sharedUdp === true && config.transports.includes('udp');
+    const listeners: ListenerSpec[] = listenersFromSipAddress({
+      sipAddress: everywhere ? undefined : bindAddress,
+      ipv6,
+      // Group mode: this worker's own UDP port is ephemeral; the public one is the shared socket below.
+      udpPort: config.transports.includes('udp') ? (shared ? 0 : config.sipPort) : undefined,
+      tcpPort: config.transports.includes('tcp') ? config.sipPort : undefined,
+      tlsPort: tlsSetup.server ? config.tlsPort : undefined,
+      tls: tlsSetup.server,
+    });
     let transport: TransportLayer;
     const policy = connectionPolicy(config);
     try {
@@ -262,7 +280,7 @@ export class ProxyWorker {
         },
       });
     } catch (e) {
-      return fail(40006, `${bindAddress}:${config.sipPort}: ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
+      return fail(40006, `${where}:${config.sipPort}: ${(e as Error).message}`, { host: where, port: config.sipPort });
     }
     const tl = new TransactionLayer(transport);
     const bound = transport.listeners();
@@ -276,17 +294,20 @@ export class ProxyWorker {
       if (refused) log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
       else log.info(n, { option: 'sip-ip-tos', value: config.ipTos });
     }
-    let sharedSocket: dgram.Socket | undefined;
+    const sharedSockets: dgram.Socket[] = [];
     if (shared) {
+      // The public sip-port, shared by the group, on every address this worker listens on.
+      const addresses = [...new Set(bound.filter((b) => b.transport === 'udp').map((b) => b.address))];
       try {
-        sharedSocket = await openSharedUdp(stripBrackets(bindAddress), config.sipPort, opts.udpBufferSize ?? 4 * 1024 * 1024, tl);
+        for (const a of addresses) sharedSockets.push(await openSharedUdp(a, config.sipPort, opts.udpBufferSize ?? 4 * 1024 * 1024, tl));
       } catch (e) {
+        for (const s of sharedSockets) s.close();
         await transport.close();
-        return fail(40006, `${bindAddress}:${config.sipPort} (shared): ${(e as Error).message}`, { host: bindAddress, port: config.sipPort });
+        return fail(40006, `${where}:${config.sipPort} (shared): ${(e as Error).message}`, { host: where, port: config.sipPort });
       }
     }
-    const aliases = [advertised, config.advertisedHost, config.listenHost, bindAddress, ...bound.map((b) => b.address)];
-    if (bindAddress === '0.0.0.0' || bindAddress === '::') aliases.push(...localAddresses());
+    // Our names: the advertised host and, when listening everywhere, every address of this host (not the wildcards).
+    const aliases = [advertised, config.advertisedHost, ...(everywhere ? localAddresses() : [config.listenHost, bindAddress])];
     const ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
     const viaPorts: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
     for (const b of bound) ports[b.transport] ??= b.port;
@@ -316,13 +337,14 @@ export class ProxyWorker {
     worker.logOutputs = logOutputs;
     worker.notes.push(...notes);
     worker.flows = flows;
-    worker.sharedSocket = sharedSocket;
+    worker.sharedSockets = sharedSockets;
     proxy.start();
     worker.sampler = setInterval(() => worker.sample(), 1000);
     worker.sampler.unref();
     if (config.httpPort && opts.management !== false) {
       try {
-        const host = managementHost(config.httpAddress, stripBrackets(bindAddress));
+        // http-address unset: loopback, on sip-address (else the host this proxy advertises) when that is loopback.
+        const host = managementHost(config.httpAddress, everywhere ? stripBrackets(advertised) : bindAddress);
         worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken });
         if (!isLoopbackAddress(host)) {
           const n = config.httpToken
@@ -451,7 +473,7 @@ export class ProxyWorker {
       await new Promise((r) => setTimeout(r, 100));
     }
     await this.mgmt?.close();
-    if (this.sharedSocket) await new Promise<void>((r) => this.sharedSocket!.close(() => r()));
+    for (const s of this.sharedSockets) await new Promise<void>((r) => s.close(() => r()));
     this.flows?.stop();
     this.logOutputs?.close();
     this.tl.close();
@@ -502,7 +524,8 @@ export class ProxyWorker {
  */
 function openSharedUdp(address: string, port: number, bufferSize: number, tl: TransactionLayer): Promise<dgram.Socket> {
   const family = address.includes(':') ? 'udp6' : 'udp4';
-  const socket = dgram.createSocket({ type: family, recvBufferSize: bufferSize, sendBufferSize: bufferSize });
+  // IPv6-only, like the transport's own sockets: `::` and `0.0.0.0` then share the port.
+  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', recvBufferSize: bufferSize, sendBufferSize: bufferSize });
   const local = normalizeAddress(address);
   socket.on('message', (buf, rinfo) => {
     try {
@@ -543,16 +566,4 @@ function ownAddressNotInPool(eff: EffectiveProxyConfig): string | undefined {
 
 function stripBrackets(h: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
-}
-
-function localAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) out.push(i.address);
-  return out;
-}
-
-function isLocalAddress(a: string): boolean {
-  // All of 127.0.0.0/8 is loopback on Linux (tests use 127.0.0.2 ...).
-  if (a.startsWith('127.') || a === '::1') return true;
-  return localAddresses().includes(a);
 }

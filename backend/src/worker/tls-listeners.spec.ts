@@ -15,20 +15,20 @@ describe('workerTls (SIPProxy_1 of the example document)', () => {
   it.each(['absolute-paths', 'inline-pem'] as const)('builds the TLS listener on tls-port and verifying client options from %s material', (mode) => {
     const cfg = exampleRuntime(mode);
     expect(cfg.tls).toBeDefined();
-    const t = workerTls(cfg, '127.0.0.1');
-    expect(t.specs).toHaveLength(1);
-    expect(t.specs[0]).toMatchObject({ transport: 'tls', address: '127.0.0.1', port: cfg.tlsPort });
-    expect(t.specs[0]!.tls).toMatchObject({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
+    const t = workerTls(cfg);
+    expect(t.server).toMatchObject({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
     expect(t.tlsClient.rejectUnauthorized).toBe(cfg.tls!.verifyServerCertificate);
     expect(EXAMPLE_DOCUMENT_PATH).toContain('example.yaml');
   });
 
   it('a tls-port without certificate material is a TlsConfigError (the worker logs 40006)', () => {
     const cfg = { ...exampleRuntime('absolute-paths'), tls: undefined };
-    expect(() => workerTls(cfg, '127.0.0.1')).toThrow(TlsConfigError);
+    expect(() => workerTls(cfg)).toThrow(TlsConfigError);
     // Without a TLS port, outgoing TLS still gets the 1.2 floor and the RFC 5922 check.
     const noPort = { ...cfg, transports: cfg.transports.filter((t) => t !== 'tls') };
-    expect(workerTls(noPort, '127.0.0.1')).toMatchObject({ specs: [], tlsClient: { minVersion: 'TLSv1.2' } });
+    const none = workerTls(noPort);
+    expect(none.server).toBeUndefined();
+    expect(none.tlsClient).toMatchObject({ minVersion: 'TLSv1.2' });
   });
 
   it('persistent next hops: the TCP/TLS SIP Servers when the option is on', () => {

@@ -4,7 +4,7 @@
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
 import type * as tls from 'node:tls';
-import type { ListenerSpec, TransportLayer } from '../sip/transport/transport-layer.js';
+import type { SipTlsOptions, TransportLayer } from '../sip/transport/transport-layer.js';
 import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions } from '../sip/transport/tls-context.js';
 import { FlowRegistry } from '../sip/proxy/flow-registry.js';
 import { EdgeOutbound } from '../sip/proxy/outbound.js';
@@ -14,28 +14,27 @@ import type { ResolvedHop } from '../sip/proxy/resolver.js';
 import { NextHopKeeper } from './next-hop-keeper.js';
 
 export interface WorkerTls {
-  /** TLS listener specs (empty when the application has no tls-port). */
-  specs: ListenerSpec[];
+  /** The TLS listener's options on tls-port (undefined when the application has no TLS listener). */
+  server?: SipTlsOptions;
   /** Options for TLS connections the proxy opens. */
   tlsClient: tls.ConnectionOptions;
 }
 
 /**
- * TLS listener + client options from the runtime config. Throws TlsConfigError (the worker logs event 40006) when
+ * TLS listener + client options from the runtime config (where it listens is the worker's sip-address rule). Throws TlsConfigError (the worker logs event 40006) when
  * the application has a tls-port but its certificate does not load, its key does not match, or tls-mutual has no CA.
  */
-export function workerTls(config: ProxyRuntimeConfig, bindAddress: string): WorkerTls {
+export function workerTls(config: ProxyRuntimeConfig): WorkerTls {
   const wantsListener = config.transports.includes('tls') && config.tlsPort !== undefined && config.tlsPort !== 0;
   const t = config.tls;
   if (!t) {
     if (wantsListener) throw new TlsConfigError('certificate', `tls-port ${config.tlsPort} is set but [security] has no certificate and certificate-key`);
     // No material: outgoing TLS still never goes below 1.2 and checks names per RFC 5922 against the system CAs.
-    return { specs: [], tlsClient: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', checkServerIdentity: checkSipServerIdentity } };
+    return { tlsClient: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', checkServerIdentity: checkSipServerIdentity } };
   }
   const material = loadTlsMaterial(t);
   const server = serverTlsOptions(t, material);
-  const specs: ListenerSpec[] = wantsListener ? [{ transport: 'tls', address: bindAddress, port: config.tlsPort as number, tls: server }] : [];
-  return { specs, tlsClient: clientTlsOptions(t, material) };
+  return { server: wantsListener ? server : undefined, tlsClient: clientTlsOptions(t, material) };
 }
 
 /** The TCP/TLS next hops to keep a connection to from start (the SIP Servers of every HA pair). */

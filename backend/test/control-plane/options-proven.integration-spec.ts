@@ -105,7 +105,23 @@ const ROWS: Record<string, Row> = {
   'sip-proxy/sipproxy/resolve-host': { target: SP, value: true },
   'sip-proxy/sipproxy/dns-servers': { target: SP, value: '127.0.0.1:5399' },
   'sip-proxy/sipproxy/servicing-sipserver': { target: SP, value: 'SIPServer_B', fixed: 'each site has one pool: SiteA would be left with no proxy serving it' },
-  'sip-proxy/sipproxy/sip-address': { target: SP, value: '127.0.0.1', observe: ({ after }) => expect(after.listeners.every((l) => l.address === '127.0.0.1')).toBe(true) },
+  'sip-proxy/sipproxy/sip-address': {
+    target: SP, value: '127.0.0.1',
+    // Unset (SIPProxy_1 until now): every interface, IPv4 and IPv6 (guide, "SIP Address Binding"). Set: that address
+    // only; another local address (all of 127/8 is local) finds no listener, the host still answers.
+    observe: async ({ before, after }) => {
+      const net = await import('node:net');
+      expect(before.listeners.filter((l) => l.transport === 'udp').map((l) => l.address).sort()).toEqual(['0.0.0.0', '::']);
+      expect(after.listeners.every((l) => l.address === '127.0.0.1')).toBe(true);
+      const to127005 = await new Promise<string>((r) => {
+        const s = net.connect({ host: '127.0.0.5', port: proxyPort });
+        s.on('connect', () => { s.destroy(); r('connected'); });
+        s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
+      });
+      expect(to127005).toBe('ECONNREFUSED');
+      expect(await optionsStatus()).toBe(200);
+    },
+  },
   'sip-proxy/sipproxy/sip-enable-tcp-keep-alive': {
     target: SP, value: true,
     observe: ({ before, after }) => {

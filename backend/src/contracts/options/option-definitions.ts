@@ -81,7 +81,10 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'IP address of the interface to bind the SIP ports to and to put in Via; unset binds all interfaces.',
     extension: false, source: GUIDE_APP,
-    note: '"String value", but it is the IP address of an interface: validation requires an IPv4 or IPv6 address.',
+    note:
+      '"String value", but it is the IP address of an interface: validation requires an IPv4 or IPv6 address. Unset, ' +
+      'the SIP ports listen on every IPv4 and (when the host has any) IPv6 interface, and Via/Record-Route name the ' +
+      'application\'s host. Proxies sharing a sip-port on one machine each need their own.',
   },
   {
     name: 'sip-enable-tcp-keep-alive', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
@@ -269,7 +272,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'http-address', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
     default: null, defaultText: 'NULL', validValuesText: 'IPv4 or IPv6 address',
     takesEffect: 'after-restart', takesEffectText: RESTART,
-    description: 'Address the management port (http-port: /status, /metrics, /health) binds to; unset binds loopback (the SIP address when that is a loopback address, else 127.0.0.1).',
+    description: 'Address the management port (http-port: /status, /metrics, /health) binds to; unset binds loopback (sip-address, else the application\'s host, when that is a loopback address; else 127.0.0.1).',
     extension: true, source: PRODUCT,
     note: 'Bound to a non-loopback address, everything but /health needs http-token (Authorization: Bearer); without http-token it is refused (403).',
   },

@@ -2,6 +2,7 @@
  * The proxy's runtime configuration: everything the SIP data plane needs, already resolved from the
  * configuration document (the worker maps the contracts' effective config to this; sip/ never imports contracts).
  */
+import { isAllInterfaces } from '../transport/transport-layer.js';
 
 export type SipTransport = 'udp' | 'tcp' | 'tls';
 
@@ -65,13 +66,13 @@ export interface ProxyRuntimeConfig {
   /** Opaque version of the configuration this was built from (shown in /status). */
   version: string;
   appName: string;
-  /** Listening address: `sip-address` when set, else the application's host (0.0.0.0 when empty). */
+  /** Listening address: `sip-address` when set; `*` (also `0.0.0.0`, `::`) every interface, IPv4 and IPv6. */
   listenHost: string;
   sipPort: number;
   tlsPort?: number;
   httpPort?: number;
   transports: SipTransport[];
-  /** Host put in Via/Record-Route: `sip-address`, else the host name or its address per `resolve-host`. */
+  /** Host put in Via/Record-Route: `sip-address`, else the application's host name or its address per `resolve-host`. */
   advertisedHost: string;
   /** `resolve-host`: put the resolved address rather than the host name in Via. */
   resolveHost: boolean;
@@ -141,7 +142,8 @@ export function defaultRuntimeConfig(partial: Partial<ProxyRuntimeConfig> & Pick
     listenHost: '127.0.0.1',
     sipPort: 5060,
     transports: ['udp', 'tcp'],
-    advertisedHost: partial.listenHost && partial.listenHost !== '0.0.0.0' ? partial.listenHost : '127.0.0.1',
+    // Rigs (benches, unit tests) only: the product's worker gets advertisedHost from the effective configuration.
+    advertisedHost: partial.listenHost && !isAllInterfaces(partial.listenHost) ? partial.listenHost : '127.0.0.1',
     resolveHost: false,
     role: 10,
     ipTos: 256,

@@ -3,6 +3,7 @@
  */
 export {
   TransportLayer,
+  isAllInterfaces,
   listenersFromSipAddress,
   type BoundListener,
   type ListenerSpec,

@@ -93,19 +93,31 @@ export interface TransportStats {
 }
 
 /**
- * Expands the product option `sip-address` into listeners: a specific IP binds that address only;
- * empty / `*` / `0.0.0.0` / `::` bind all IPv4 and all IPv6 addresses.
+ * Is this `sip-address` value "every interface"? Unset / empty / `*` / `0.0.0.0` / `::` (guide, "SIP Address
+ * Binding": "If this option is not set, SIP Proxy binds the SIP port on all network interfaces").
+ */
+export function isAllInterfaces(sipAddress: string | undefined): boolean {
+  const a = sipAddress?.trim() ?? '';
+  return a === '' || a === '*' || a === '0.0.0.0' || a === '::' || a === '[::]';
+}
+
+/**
+ * Expands the product option `sip-address` into listeners: a specific IP binds that address only; every interface
+ * (see isAllInterfaces) binds all IPv4 addresses and, unless `ipv6` is false (a host without IPv6), all IPv6 ones
+ * (the IPv6 socket is IPv6-only, so both share the port).
  */
 export function listenersFromSipAddress(options: {
   sipAddress?: string;
+  /** With every interface: also bind `::` (default true). */
+  ipv6?: boolean;
   udpPort?: number;
   tcpPort?: number;
   tlsPort?: number;
   tls?: SipTlsOptions;
 }): ListenerSpec[] {
-  const a = options.sipAddress?.trim() ?? '';
-  const all = a === '' || a === '*' || a === '0.0.0.0' || a === '::' || a === '[::]';
-  const addresses = all ? ['0.0.0.0', '::'] : [normalizeAddress(a)];
+  const addresses = isAllInterfaces(options.sipAddress)
+    ? options.ipv6 === false ? ['0.0.0.0'] : ['0.0.0.0', '::']
+    : [normalizeAddress(options.sipAddress!.trim())];
   const out: ListenerSpec[] = [];
   for (const address of addresses) {
     if (options.udpPort !== undefined) out.push({ transport: 'udp', address, port: options.udpPort });
