@@ -40,6 +40,74 @@ describe('switch names and fields', () => {
   });
 });
 
+describe('application, DN and trunk fields', () => {
+  const server = { name: 'SIPServer_H', type: 'sip-server', host: '127.0.0.40', ports: { 'sip-port': 25170 }, options: {} };
+  const paths = async (r: Response) => ((await r.json()) as ErrorBody).errors?.map((e) => e.path) ?? [];
+
+  it('a host with CR/LF, NUL, a tab or spaces is a 400 naming host, on create and on edit, and nothing is stored', async () => {
+    for (const host of ['h.example\r\nInjected: 1', 'h\u0000.example', 'two words', 'a\tb', 'evil\u202Etxt']) {
+      const created = await product.api('/applications', { method: 'POST', token: admin, ...json({ ...server, host }) });
+      expect(created.status, JSON.stringify(host)).toBe(400);
+      expect(await paths(created), JSON.stringify(host)).toContain('host');
+      const edited = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ host }) });
+      expect(edited.status, JSON.stringify(host)).toBe(400);
+      expect(await paths(edited), JSON.stringify(host)).toContain('host');
+    }
+    expect((await product.api('/applications/SIPServer_H', { token: admin })).status).toBe(404);
+    expect(((await (await product.api('/applications/SIPProxy_1', { token: admin })).json()) as { host: string }).host).toBe('127.0.0.1');
+  });
+
+  it('other application fields of the wrong shape are a 400 naming the field', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...server, name: 'a\u0000b' }, 'name'], [{ ...server, name: 'a/b' }, 'name'], [{ ...server, type: ['sip-server'] }, 'type'],
+      [{ ...server, ports: { 'sip-port': '5060' } }, 'ports.sip-port'], [{ ...server, ports: [5060] }, 'ports'],
+      [{ ...server, backup: 'B\r\nX' }, 'backup'], [{ ...server, options: { TServer: 'x' } }, 'options.TServer'],
+      [{ ...server, options: { TServer: { 'sip-port': { a: 1 } } } }, 'options.TServer.sip-port'], [{ ...server, extra: 1 }, 'extra'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await product.api('/applications', { method: 'POST', token: admin, ...json(body) });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(await paths(r), JSON.stringify(body)).toContain(field);
+    }
+    const patched = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ revision: 'latest' }) });
+    expect(patched.status).toBe(400);
+    expect(await paths(patched)).toContain('revision');
+  });
+
+  it('a DN number or type with CR/LF or NUL, or a number with /, is a 400 naming it', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ number: '10\r\n01', type: 'extension' }, 'number'], [{ number: '10\u000001', type: 'extension' }, 'number'],
+      [{ number: '10/01', type: 'extension' }, 'number'], [{ number: '1099', type: 'extension\r\nX' }, 'type'],
+      [{ number: '1099', type: 'extension', options: { TServer: { contact: { host: 'x' } } } }, 'options.TServer.contact'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await product.api('/switches/SiteA/dns', { method: 'POST', token: admin, ...json(body) });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(await paths(r), JSON.stringify(body)).toContain(field);
+    }
+  });
+
+  it('a DN contact option with CR/LF is refused naming contact', async () => {
+    const r = await product.api('/switches/SiteA/dns/1001', { method: 'PATCH', token: admin, ...json({ options: { TServer: { contact: '127.0.0.5:5060\r\nVia: evil' } } }) });
+    expect(r.status).toBe(400);
+    expect((await paths(r)).some((p) => p.endsWith('contact'))).toBe(true);
+  });
+
+  it('the trunk wizard refuses a contact with CR/LF, a mode it does not know and a non-integer oosCheck, naming each', async () => {
+    const base = { switch: 'SiteA', remoteSwitch: 'SiteB', mode: 'dns', contact: 'siteb.example.com' };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...base, contact: 'siteb.example.com\r\nVia: evil' }, 'contact'], [{ ...base, contact: 'a b' }, 'contact'],
+      [{ ...base, mode: 'carrier-pigeon' }, 'mode'], [{ ...base, oosCheck: 1.5 }, 'oosCheck'], [{ ...base, switch: undefined }, 'switch'],
+      [{ ...base, tls: 'yes' }, 'tls'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await product.api('/trunks/provision?dryRun=true', { method: 'POST', token: admin, ...json(body) });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(await paths(r), JSON.stringify(body)).toContain(field);
+    }
+  });
+});
+
 describe('live-event streams (/api/events)', () => {
   /** Reads a stream to its end; resolves when the server closes it. */
   const drain = async (r: Response) => { const reader = r.body!.getReader(); while (!(await reader.read()).done) { /* keep reading */ } };

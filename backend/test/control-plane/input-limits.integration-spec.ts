@@ -80,6 +80,49 @@ describe('control characters in path parameters and query values', () => {
   });
 });
 
+describe('malformed ids and query parameters', () => {
+  const named = async (r: Response, code: string, field: string, what: string) => {
+    expect(r.status, what).toBe(400);
+    const body = (await r.json()) as ErrorBody;
+    expect(body.code, what).toBe(code);
+    expect(body.errors?.map((e) => e.path), what).toContain(field);
+  };
+
+  it('a non-UUID alarm or worker-token id is a 400 INVALID_PARAMETER naming id, before the database sees it', async () => {
+    await named(await product.api('/alarms/not-a-uuid/acknowledge', { method: 'POST', token: admin }), 'INVALID_PARAMETER', 'id', 'acknowledge');
+    await named(await product.api('/workers/tokens/not-a-uuid', { method: 'DELETE', token: admin }), 'INVALID_PARAMETER', 'id', 'revoke');
+    // A well-formed id of nothing is still a 404.
+    const none = '00000000-0000-4000-8000-000000000000';
+    expect((await product.api(`/alarms/${none}/acknowledge`, { method: 'POST', token: admin })).status).toBe(404);
+    expect((await product.api(`/workers/tokens/${none}`, { method: 'DELETE', token: admin })).status).toBe(404);
+  });
+
+  it('/config/diff without from or to, or with ones that are not whole numbers, is a 400 naming the parameter', async () => {
+    await named(await product.api('/config/diff', { token: viewer }), 'INVALID_QUERY', 'from', 'no from');
+    await named(await product.api('/config/diff?from=1', { token: viewer }), 'INVALID_QUERY', 'to', 'no to');
+    await named(await product.api('/config/diff?to=1', { token: viewer }), 'INVALID_QUERY', 'from', 'only to');
+    await named(await product.api('/config/diff?from=x&to=1', { token: viewer }), 'INVALID_QUERY', 'from', 'from=x');
+    await named(await product.api('/config/diff?from=1&to=1.5', { token: viewer }), 'INVALID_QUERY', 'to', 'to=1.5');
+    await named(await product.api('/config/diff?from=-1&to=1', { token: viewer }), 'INVALID_QUERY', 'from', 'from=-1');
+    expect((await product.api('/config/diff?from=0&to=1', { token: viewer })).status).toBe(200);
+  });
+
+  it('a version that is not a whole number is a 400 naming version; bad paging, sort order, state and secrets are named too', async () => {
+    await named(await product.api('/config/versions/abc', { token: viewer }), 'INVALID_PARAMETER', 'version', 'GET version');
+    await named(await product.api('/config/versions/1e3/rollback', { method: 'POST', token: admin }), 'INVALID_PARAMETER', 'version', 'rollback');
+    await named(await product.api('/config/versions?page=0', { token: viewer }), 'INVALID_QUERY', 'page', 'versions page');
+    await named(await product.api('/applications?pageSize=100000', { token: viewer }), 'INVALID_QUERY', 'pageSize', 'pageSize');
+    await named(await product.api('/applications?order=sideways', { token: viewer }), 'INVALID_QUERY', 'order', 'order');
+    await named(await product.api('/switches/SiteA/dns?page=x', { token: viewer }), 'INVALID_QUERY', 'page', 'dns page');
+    await named(await product.api('/audit?pageSize=0', { token: admin }), 'INVALID_QUERY', 'pageSize', 'audit');
+    await named(await product.api('/alarms?state=bogus', { token: viewer }), 'INVALID_QUERY', 'state', 'alarms state');
+    await named(await product.api('/config/export?secrets=bogus', { token: admin }), 'INVALID_QUERY', 'secrets', 'export secrets');
+    await named(await product.api('/applications/SIPProxy_1?revision=x', { method: 'DELETE', token: admin }), 'INVALID_QUERY', 'revision', 'delete revision');
+    await named(await product.api('/applications?dryRun=maybe', { method: 'POST', token: admin, ...json({ name: 'X', type: 'sip-server' }) }), 'INVALID_QUERY', 'dryRun', 'dryRun');
+    await named(await product.api('/config/import?baseVersion=x', { method: 'POST', token: admin, ...yamlBody(exampleYaml()) }), 'INVALID_QUERY', 'baseVersion', 'import baseVersion');
+  });
+});
+
 describe('values PostgreSQL refuses', () => {
   it('names longer than the column (300 characters) are a 4xx in create and import, never a 500', async () => {
     const long = 'Z'.repeat(300);

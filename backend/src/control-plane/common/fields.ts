@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -8,7 +9,7 @@ import { z } from 'zod';
 /** C0, DEL and C1 control characters: refused in names, path parameters and query values. */
 // eslint-disable-next-line no-control-regex
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** Printable text of at most `max` characters. */
 export const safeText = (max: number) => z.string()
@@ -22,11 +23,29 @@ export const requiredText = (max: number) => z.string().trim().min(1, 'is requir
 /** The name of a configuration object (application, switch): also a path segment of the API, so no `/`. */
 export const objectName = requiredText(64).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
 
+/**
+ * The host an application runs on: a DNS name (letters, digits, `-`, `_`, `.`) or an IPv4/IPv6 address, so it can
+ * be written into a SIP URI or Via (RFC 3261 §25.1 `host`) as is; spaces, CR/LF or NUL would split a header.
+ */
+const DNS_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+const isHost = (s: string) => DNS_NAME.test(s) || isIP(s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s) !== 0;
+const HOST_MESSAGE = 'must be a host name or an IP address (letters, digits, dots, dashes; no spaces or control characters)';
+export const hostName = z.string().trim().min(1, 'is required (a non-empty string)').max(253, 'must be at most 253 characters').refine(isHost, HOST_MESSAGE);
+/** The same, where empty means "none" (undefined). */
+export const optionalHostName = z.string().trim().max(253, 'must be at most 253 characters')
+  .refine((s) => s === '' || isHost(s), HOST_MESSAGE).optional().transform((s) => s || undefined);
+
 /** Which version or revision the client read (optimistic concurrency). */
 export const revision = z.number().int('must be a whole number').min(0);
 
 /** Path parameters that are database ids. */
 export const uuidParam = z.uuid('must be a UUID');
 
+/** An object keyed by printable names of at most `keyMax` characters (option sections and names, port IDs). */
+export const namedRecord = <V extends z.ZodType>(keyMax: number, value: V, typeMessage: string) => z.record(safeText(keyMax), value, {
+  error: (issue) => issue.code === 'invalid_type' ? typeMessage
+    : issue.code === 'invalid_key' ? `must be a name of at most ${keyMax} characters, without control or bidirectional characters` : undefined,
+});
+
 /** `?dryRun=true` and friends. */
-export const boolFlag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
+export const boolFlag = z.enum(['true', 'false', '1', '0'], 'must be true or false').optional().transform((v) => v === 'true' || v === '1');

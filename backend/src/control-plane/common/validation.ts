@@ -2,6 +2,10 @@ import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
 import { ApiBody, ApiParam, ApiQuery, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
+import { BIDI, CONTROL } from './fields.js';
+
+const UNSAFE = new RegExp(`${CONTROL.source}|${BIDI.source}`, 'g');
+const escaped = (s: string) => s.replace(/["\\]/g, '\\$&').replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * Request validation: every body, query and path parameter the API reads is declared once as a zod schema.
@@ -26,7 +30,11 @@ export function declareSchema<T extends z.ZodType>(name: string, schema: T): Dec
 /** `password`, `ports.sip-port`, `items[2].name`: the way the API names fields in every error. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    // A key the client made up may hold CR/LF or bidi overrides: quoted (escaped) so the message cannot be forged.
+    if (typeof p === 'string' && (CONTROL.test(p) || BIDI.test(p))) out += `["${escaped(p)}"]`;
+    else out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  }
   return out;
 }
 

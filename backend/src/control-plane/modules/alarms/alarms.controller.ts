@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CanEditConfig, CurrentUser, type AuthUser } from '../../common/auth-context.js';
-import { badRequest } from '../../common/errors.js';
-import { pageArgs } from '../../common/paging.js';
+import { uuidParam } from '../../common/fields.js';
+import { ValidParam, ValidQuery, type Infer } from '../../common/validation.js';
+import { AlarmListQuery } from './alarms.schemas.js';
 import { AlarmsService } from './alarms.service.js';
 
 @ApiTags('alarms')
@@ -10,17 +11,12 @@ import { AlarmsService } from './alarms.service.js';
 export class AlarmsController {
   constructor(private readonly alarms: AlarmsService) {}
 
-  /** `?state=active|history|all` (default all): active alarms, and the paged history of cleared ones. */
+  /** Active alarms, and the paged history of cleared ones. */
   @Get()
-  list(@Query() q: Record<string, unknown>) {
-    const state = (q.state ?? 'all') as string;
-    if (!['active', 'history', 'all'].includes(state)) throw badRequest('INVALID_QUERY', 'state must be active, history or all');
-    const { page, pageSize } = pageArgs(q);
-    return this.alarms.list(state as 'active' | 'history' | 'all', page, pageSize);
-  }
+  list(@ValidQuery(AlarmListQuery) q: Infer<typeof AlarmListQuery>) { return this.alarms.list(q.state, q.page, q.pageSize); }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
   @CanEditConfig()
-  acknowledge(@Param('id') id: string, @CurrentUser() u: AuthUser) { return this.alarms.acknowledge(id, u.username); }
+  acknowledge(@ValidParam('id', uuidParam) id: string, @CurrentUser() u: AuthUser) { return this.alarms.acknowledge(id, u.username); }
 }

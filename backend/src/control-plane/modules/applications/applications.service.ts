@@ -4,13 +4,12 @@ import { badRequest, conflict, notFound } from '../../common/errors.js';
 import type { ListQuery } from '../configuration/config.repository.js';
 import { ConfigRepository } from '../configuration/config.repository.js';
 import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
-import { applyOptionsPatch, optionalRevision, requireString } from '../configuration/edits.js';
+import { applyOptionsPatch } from '../configuration/edits.js';
 import type { ApplicationEntity } from '../configuration/config.entities.js';
+import type { ApplicationCreate, ApplicationPatch } from './applications.schemas.js';
 
 export interface ApplicationView { name: string; type: string; host: string | null; ports: Record<string, number>; backup: string | null; options: ApplicationDoc['options']; revision: number }
 const view = (a: ApplicationEntity): ApplicationView => ({ name: a.name, type: a.type, host: a.host, ports: a.ports, backup: a.backup, options: a.options, revision: a.revision });
-
-export interface ApplicationBody { name?: unknown; type?: unknown; host?: unknown; ports?: unknown; backup?: unknown; options?: unknown; revision?: unknown }
 
 @Injectable()
 export class ApplicationsService {
@@ -24,24 +23,26 @@ export class ApplicationsService {
     return view(a);
   }
 
-  create(actor: string, body: ApplicationBody, dryRun: boolean): Promise<CommitResult> {
-    const name = requireString(body?.name, 'name');
+  /** `body` is validated by ApplicationCreateBody. */
+  create(actor: string, body: ApplicationCreate, dryRun: boolean): Promise<CommitResult> {
+    const { name } = body;
     return this.config.commit(actor, `create application ${name}`, (doc) => {
       if (doc.applications.some((a) => a.name === name)) throw conflict('ALREADY_EXISTS', `An application named ${name} already exists`);
-      const app: ApplicationDoc = { name, type: requireString(body.type, 'type'), ports: {}, options: {} };
+      const app: ApplicationDoc = { name, type: body.type, ports: {}, options: {} };
       this.patch(app, body);
       doc.applications.push(app);
     }, { dryRun });
   }
 
-  update(actor: string, name: string, body: ApplicationBody, dryRun: boolean): Promise<CommitResult> {
-    if (body?.name !== undefined && body.name !== name) throw badRequest('RENAME_UNSUPPORTED', 'Renaming an application is not supported; create the new one and delete the old');
+  /** `body` is validated by ApplicationPatchBody. */
+  update(actor: string, name: string, body: ApplicationPatch, dryRun: boolean): Promise<CommitResult> {
+    if (body.name !== undefined && body.name !== name) throw badRequest('RENAME_UNSUPPORTED', 'Renaming an application is not supported; create the new one and delete the old');
     return this.config.commit(actor, `edit application ${name}`, (doc) => {
       const app = doc.applications.find((a) => a.name === name);
       if (!app) throw notFound(`Application ${name}`);
-      if (body.type !== undefined) app.type = requireString(body.type, 'type');
+      if (body.type !== undefined) app.type = body.type;
       this.patch(app, body);
-    }, { dryRun, expect: [{ object: 'application', name, revision: optionalRevision(body?.revision) }] });
+    }, { dryRun, expect: [{ object: 'application', name, revision: body.revision }] });
   }
 
   /** With `dryRun` the refusal (what still references it) or the diff comes back and nothing is saved. */
@@ -53,17 +54,13 @@ export class ApplicationsService {
     }, { dryRun, expect: [{ object: 'application', name, revision }] });
   }
 
-  private patch(app: ApplicationDoc, body: ApplicationBody): void {
-    if (body.host !== undefined) { if (body.host === null) delete app.host; else app.host = requireString(body.host, 'host'); }
-    if (body.backup !== undefined) { if (body.backup === null || body.backup === '') delete app.backup; else app.backup = requireString(body.backup, 'backup'); }
-    if (body.ports !== undefined) {
-      if (typeof body.ports !== 'object' || body.ports === null) throw badRequest('INVALID_BODY', 'ports must be an object like {"sip-port": 5060}');
-      for (const [id, v] of Object.entries(body.ports as Record<string, unknown>)) {
-        if (v === null) delete app.ports[id];
-        else if (typeof v === 'number' && Number.isInteger(v)) app.ports[id] = v;
-        else throw badRequest('INVALID_BODY', `ports.${id} must be a whole number (or null to remove it)`);
-      }
+  private patch(app: ApplicationDoc, body: ApplicationPatch): void {
+    if (body.host !== undefined) { if (body.host === null) delete app.host; else app.host = body.host; }
+    if (body.backup !== undefined) { if (!body.backup) delete app.backup; else app.backup = body.backup; }
+    for (const [id, v] of Object.entries(body.ports ?? {})) {
+      if (v === null) delete app.ports[id];
+      else app.ports[id] = v;
     }
-    applyOptionsPatch(app.options, body.options, `application ${app.name}`);
+    applyOptionsPatch(app.options, body.options);
   }
 }

@@ -1,11 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { pageArgs } from '../../common/paging.js';
+import { ValidQuery, type Infer } from '../../common/validation.js';
+import { AuditListQuery } from './audit.schemas.js';
 import { AuditRepository } from './audit.repository.js';
 
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly repo: AuditRepository) {}
-  @Get() list(@Query() q: Record<string, unknown>) { const { page, pageSize } = pageArgs(q); return this.repo.list(page, pageSize, typeof q.actor === 'string' ? q.actor : undefined); }
+  @Get() list(@ValidQuery(AuditListQuery) q: Infer<typeof AuditListQuery>) { return this.repo.list(q.page, q.pageSize, q.actor); }
 }

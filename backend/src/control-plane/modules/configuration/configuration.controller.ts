@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CanEditConfig, CurrentUser, type AuthUser } from '../../common/auth-context.js';
-import { badRequest, forbidden } from '../../common/errors.js';
-import { boolQuery, intParam, optionalInt, pageArgs } from '../../common/paging.js';
+import { forbidden } from '../../common/errors.js';
+import { PageQuery, versionNumber } from '../../common/query.js';
+import { ValidBody, ValidParam, ValidQuery, type Infer } from '../../common/validation.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { DiffQuery, ExportQuery, ImportQuery, YamlDocumentBody } from './configuration.schemas.js';
 import { ConfigurationService } from './configuration.service.js';
 
 @ApiTags('configuration')
@@ -20,8 +22,8 @@ export class ConfigurationController {
   @HttpCode(200)
   @CanEditConfig()
   @ApiConsumes('application/yaml')
-  import(@Body() body: unknown, @CurrentUser() user: AuthUser, @Query() q: Record<string, unknown>) {
-    return this.config.importYaml(user.username, typeof body === 'string' ? body : '', { dryRun: boolQuery(q.dryRun), baseVersion: optionalInt('baseVersion', q.baseVersion) });
+  import(@ValidBody(YamlDocumentBody) yaml: string, @CurrentUser() user: AuthUser, @ValidQuery(ImportQuery) q: Infer<typeof ImportQuery>) {
+    return this.config.importYaml(user.username, yaml, { dryRun: q.dryRun, baseVersion: q.baseVersion });
   }
 
   /**
@@ -30,9 +32,8 @@ export class ConfigurationController {
    */
   @Get('export')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
-  async export(@Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @Query('secrets') secrets?: string): Promise<string> {
-    if (secrets !== undefined && secrets !== 'include' && secrets !== 'mask') throw badRequest('INVALID_QUERY', 'secrets must be include or mask');
-    const withSecrets = secrets === 'include';
+  async export(@Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @ValidQuery(ExportQuery) q: Infer<typeof ExportQuery>): Promise<string> {
+    const withSecrets = q.secrets === 'include';
     if (withSecrets && user.role !== 'admin') throw forbidden('Only an admin may export the configuration with its secrets');
     const { version, yaml } = await this.config.exportYaml({ withSecrets });
     if (withSecrets) await this.audit.record(user.username, 'config.export-with-secrets', `configuration v${version}`, { secrets: 'include' }, `configuration v${version} with its secrets`);
@@ -44,23 +45,23 @@ export class ConfigurationController {
   @Post('validate')
   @HttpCode(200)
   @ApiConsumes('application/yaml')
-  async validate(@Body() body: unknown, @CurrentUser() user: AuthUser) {
+  async validate(@ValidBody(YamlDocumentBody) yaml: string, @CurrentUser() user: AuthUser) {
     // A viewer may check a document but not make the control plane open files (FIFOs, devices, large files).
-    const errors = await this.config.validateYaml(typeof body === 'string' ? body : '', { openFiles: user.role !== 'viewer' });
+    const errors = await this.config.validateYaml(yaml, { openFiles: user.role !== 'viewer' });
     return { valid: errors.length === 0, errors };
   }
 
   @Get('versions')
-  versions(@Query() q: Record<string, unknown>) { const { page, pageSize } = pageArgs(q); return this.config.listVersions(page, pageSize); }
+  versions(@ValidQuery(PageQuery) q: Infer<typeof PageQuery>) { return this.config.listVersions(q.page, q.pageSize); }
 
   @Get('versions/:version')
-  version(@Param('version') v: string) { return this.config.version(intParam('version', v)); }
+  version(@ValidParam('version', versionNumber) v: number) { return this.config.version(v); }
 
   @Get('diff')
-  diff(@Query('from') from: string, @Query('to') to: string) { return this.config.diff(intParam('from', from), intParam('to', to)); }
+  diff(@ValidQuery(DiffQuery) q: Infer<typeof DiffQuery>) { return this.config.diff(q.from, q.to); }
 
   @Post('versions/:version/rollback')
   @HttpCode(200)
   @CanEditConfig()
-  rollback(@Param('version') v: string, @CurrentUser() user: AuthUser) { return this.config.rollback(user.username, intParam('version', v)); }
+  rollback(@ValidParam('version', versionNumber) v: number, @CurrentUser() user: AuthUser) { return this.config.rollback(user.username, v); }
 }

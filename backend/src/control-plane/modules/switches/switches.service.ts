@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, notFound } from '../../common/errors.js';
 import { ConfigRepository } from '../configuration/config.repository.js';
 import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
-import { optionalRevision, requireString } from '../configuration/edits.js';
-
-export interface SwitchBody { name?: unknown; sipServer?: unknown; revision?: unknown }
+import type { SwitchCreate, SwitchPatch } from './switches.schemas.js';
 
 @Injectable()
 export class SwitchesService {
@@ -18,23 +16,25 @@ export class SwitchesService {
     return { name: s.name, sipServer: s.sipServer, revision: s.revision };
   }
 
-  create(actor: string, body: SwitchBody, dryRun: boolean): Promise<CommitResult> {
-    const name = requireString(body?.name, 'name');
+  /** `body` is validated by SwitchCreateBody. */
+  create(actor: string, body: SwitchCreate, dryRun: boolean): Promise<CommitResult> {
+    const { name } = body;
     return this.config.commit(actor, `create switch ${name}`, (doc) => {
       // Names differing only in case read as the same switch in the UI, logs and YAML.
       const same = doc.switches.find((s) => s.name.toLowerCase() === name.toLowerCase());
       if (same) throw conflict('ALREADY_EXISTS', `A switch named ${same.name} already exists${same.name === name ? '' : ' (names differ only in case)'}`);
-      doc.switches.push({ name, ...(body.sipServer ? { sipServer: requireString(body.sipServer, 'sipServer') } : {}), dns: [] });
+      doc.switches.push({ name, ...(body.sipServer ? { sipServer: body.sipServer } : {}), dns: [] });
     }, { dryRun });
   }
 
-  update(actor: string, name: string, body: SwitchBody, dryRun: boolean): Promise<CommitResult> {
-    if (body?.name !== undefined && body.name !== name) throw badRequest('RENAME_UNSUPPORTED', 'Renaming a switch is not supported');
+  /** `body` is validated by SwitchPatchBody. */
+  update(actor: string, name: string, body: SwitchPatch, dryRun: boolean): Promise<CommitResult> {
+    if (body.name !== undefined && body.name !== name) throw badRequest('RENAME_UNSUPPORTED', 'Renaming a switch is not supported');
     return this.config.commit(actor, `edit switch ${name}`, (doc) => {
       const sw = doc.switches.find((s) => s.name === name);
       if (!sw) throw notFound(`Switch ${name}`);
-      if (body.sipServer !== undefined) { if (body.sipServer === null || body.sipServer === '') delete sw.sipServer; else sw.sipServer = requireString(body.sipServer, 'sipServer'); }
-    }, { dryRun, expect: [{ object: 'switch', name, revision: optionalRevision(body?.revision) }] });
+      if (body.sipServer !== undefined) { if (!body.sipServer) delete sw.sipServer; else sw.sipServer = body.sipServer; }
+    }, { dryRun, expect: [{ object: 'switch', name, revision: body.revision }] });
   }
 
   /** With `dryRun` the refusal (what still references it) or the diff comes back and nothing is saved. */

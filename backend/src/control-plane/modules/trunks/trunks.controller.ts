@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CanEditConfig, CurrentUser, type AuthUser } from '../../common/auth-context.js';
-import { boolQuery } from '../../common/paging.js';
-import type { ProvisionRequest } from './trunk-plan.js';
+import { DryRunQuery } from '../../common/query.js';
+import { ValidBody, ValidQuery, type Infer } from '../../common/validation.js';
+import { TrunkProvisionBody } from './trunks.schemas.js';
 import { TrunksService } from './trunks.service.js';
 
 @ApiTags('trunks')
@@ -10,5 +11,5 @@ import { TrunksService } from './trunks.service.js';
 export class TrunksController {
   constructor(private readonly trunks: TrunksService) {}
   @Get() list() { return this.trunks.list(); }
-  @Post('provision') @HttpCode(200) @CanEditConfig() provision(@Body() body: Partial<ProvisionRequest>, @CurrentUser() u: AuthUser, @Query('dryRun') dry?: string) { return this.trunks.provision(u.username, body ?? {}, boolQuery(dry)); }
+  @Post('provision') @HttpCode(200) @CanEditConfig() provision(@ValidBody(TrunkProvisionBody) body: Infer<typeof TrunkProvisionBody>, @CurrentUser() u: AuthUser, @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>) { return this.trunks.provision(u.username, body, q.dryRun); }
 }

@@ -24,8 +24,8 @@ export class TrunksService {
   }
 
   /** Plans and (unless dryRun) applies the trunks; re-running converges. Validation errors come back with the plan. */
-  async provision(actor: string, body: Partial<ProvisionRequest>, dryRun: boolean): Promise<ProvisionResult> {
-    const req = check(body);
+  /** `req` is validated by TrunkProvisionBody. */
+  async provision(actor: string, req: ProvisionRequest, dryRun: boolean): Promise<ProvisionResult> {
     const { doc } = await this.config.head();
     const plan = planTrunks(doc, req);
     if (plan.problems.length && !dryRun) throw badRequest('TRUNK_PLAN_INVALID', plan.problems.join('; '), plan.problems.map((p) => ({ path: '', message: p })));
@@ -37,11 +37,4 @@ export class TrunksService {
       throw e;
     }
   }
-}
-
-function check(b: Partial<ProvisionRequest>): ProvisionRequest {
-  if (!b || typeof b.switch !== 'string' || typeof b.remoteSwitch !== 'string') throw badRequest('INVALID_BODY', 'switch and remoteSwitch are required');
-  if (b.mode !== 'dns' && b.mode !== 'per-server') throw badRequest('INVALID_BODY', "mode must be 'dns' (DNS resolution) or 'per-server' (one trunk per server of the remote pair)");
-  for (const k of ['oosCheck', 'oosForce'] as const) if (b[k] !== undefined && (typeof b[k] !== 'number' || !Number.isInteger(b[k]))) throw badRequest('INVALID_BODY', `${k} must be a whole number`);
-  return { switch: b.switch, remoteSwitch: b.remoteSwitch, mode: b.mode, contact: typeof b.contact === 'string' && b.contact ? b.contact : undefined, tls: b.tls === true, oosCheck: b.oosCheck, oosForce: b.oosForce };
 }

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '../../common/auth-context.js';
-import { ValidBody, type Infer } from '../../common/validation.js';
+import { uuidParam } from '../../common/fields.js';
+import { ValidBody, ValidParam, type Infer } from '../../common/validation.js';
 import { RestartFanoutService } from './restart-fanout.service.js';
 import { ServiceStateService } from './service-state.service.js';
 import { WorkerTokensService } from './worker-tokens.service.js';
@@ -27,5 +28,5 @@ export class WorkersController {
   }
 
   @Delete('tokens/:id') @HttpCode(204) @Roles('admin')
-  revoke(@Param('id') id: string) { return this.tokensService.revokeToken(id); }
+  revoke(@ValidParam('id', uuidParam) id: string) { return this.tokensService.revokeToken(id); }
 }
