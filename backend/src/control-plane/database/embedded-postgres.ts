@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import { isAlive, isPostmasterOf, lockHolderRuns, ownIdentity } from './process-identity.js';
 
 export class EmbeddedPostgresError extends Error {
   constructor(readonly code: 'PG_BINARIES_MISSING' | 'PG_INIT_FAILED' | 'PG_START_FAILED' | 'PG_DATA_DIR_IN_USE' | 'PG_NO_OS_USER', message: string) {
@@ -23,10 +24,6 @@ async function loadBinaries(): Promise<Binaries> {
   } catch {
     throw new EmbeddedPostgresError('PG_BINARIES_MISSING', `The embedded PostgreSQL binaries (${name}) are not installed; run npm ci, or set DATABASE_URL to use an external server`);
   }
-}
-
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 async function freePort(): Promise<number> {
@@ -168,12 +165,13 @@ export class EmbeddedPostgres {
   /** Refuse a DATA_DIR that another live instance of the app is using; take over a stale one. */
   private claimDataDir(): void {
     if (existsSync(this.lockFile)) {
-      const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
+      // The lock names its holder by pid and start time: after a host restart the pid may be another program's.
+      const { pid, runs } = lockHolderRuns(readFileSync(this.lockFile, 'utf8'));
+      if (pid !== process.pid && runs) {
         throw new EmbeddedPostgresError('PG_DATA_DIR_IN_USE', `DATA_DIR ${this.dataDir} is in use by another running instance (PID ${pid}); stop it or choose another DATA_DIR`);
       }
     }
-    writeFileSync(this.lockFile, String(process.pid));
+    writeFileSync(this.lockFile, ownIdentity());
   }
 
   private osUser(): { uid: number; gid: number } | undefined {
@@ -245,12 +243,21 @@ export class EmbeddedPostgres {
     this.log(`initialised a new PostgreSQL cluster in ${this.dbDir}`);
   }
 
-  /** A postmaster left running by a killed app still holds the data directory: stop it first. */
+  /**
+   * A postmaster left running by a killed app (its own process group outlives us) still holds the data directory:
+   * stop it first. A pid file whose pid now belongs to another program (the host restarted) is stale: that program
+   * is left alone and the file removed, as PostgreSQL would refuse to start while the pid it names is alive.
+   */
   private async stopStale(): Promise<void> {
     const pidFile = join(this.dbDir, 'postmaster.pid');
     if (!existsSync(pidFile)) return;
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
     if (!pid || !isAlive(pid)) return; // PostgreSQL itself ignores a stale pid file
+    if (!isPostmasterOf(pid, this.dbDir)) {
+      this.log(`removing a stale ${pidFile}: PID ${pid} is not a PostgreSQL server on this data directory now`);
+      rmSync(pidFile, { force: true });
+      return;
+    }
     this.log(`stopping a stale PostgreSQL (PID ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGINT');
     if (!(await waitForExit(pid, 15_000))) { process.kill(pid, 'SIGQUIT'); await waitForExit(pid, 5_000); }
