@@ -8,10 +8,14 @@
  *
  * A `path-or-pem` secret given as a file path is not masked: the path names where the key is (in the TLS material
  * directory), it is not the key.
+ *
+ * A private key is a secret wherever it sits: inline PEM holding one in a `path-or-pem` option that is not secret
+ * (`certificate`, `trusted-ca`) is masked too. Validation refuses it there (`private-key-misplaced`); the masking is
+ * for what was stored before that rule, so that no read shows it.
  */
 import { createHash } from 'node:crypto';
 import type { ConfigDocument, OptionSections } from './config-document.js';
-import { canonicalOptionName, findOption, isInlinePem, OPTIONS, type OptionDefinition } from './options/option-schema.js';
+import { canonicalOptionName, containsPrivateKey, findOption, isInlinePem, OPTIONS, type OptionDefinition } from './options/option-schema.js';
 
 export const SECRET_REF_PREFIX = 'secret:sha256:';
 const SECRET_REF_RE = /^secret:sha256:[0-9a-f]{64}$/;
@@ -27,14 +31,18 @@ export function isSecretRef(v: unknown): v is string {
 
 /** True when `value` of option `def` must be replaced by its reference before it leaves the secret store. */
 export function mustMask(def: OptionDefinition | undefined, value: unknown): value is string {
-  if (!def?.secret || typeof value !== 'string' || isSecretRef(value)) return false;
+  if (!def || typeof value !== 'string' || isSecretRef(value)) return false;
+  if (!def.secret) return def.type === 'path-or-pem' && containsPrivateKey(value);
   return def.type !== 'path-or-pem' || isInlinePem(value);
 }
 
-/** Kind -> sections holding a secret option (the registry decides; nothing else lists secrets). */
+/** Options whose value may be a secret: the secret ones, and PEM options (a private key pasted in the wrong one). */
+const maySecret = (d: OptionDefinition) => d.secret === true || d.type === 'path-or-pem';
+
+/** Kind -> sections holding an option that may be secret (the registry decides; nothing else lists secrets). */
 const SECRET_SECTIONS = new Map<string, Set<string>>();
 for (const d of OPTIONS) {
-  if (!d.secret) continue;
+  if (!maySecret(d)) continue;
   for (const kind of d.objects) {
     const s = SECRET_SECTIONS.get(kind) ?? new Set<string>();
     s.add(d.section);
@@ -42,6 +50,8 @@ for (const d of OPTIONS) {
   }
 }
 const SECRET_BY_NAME = new Map(OPTIONS.filter((d) => d.secret).map((d) => [d.name, d]));
+/** By name, every option that may hold a secret (`mustMask` decides per value). */
+const MAY_SECRET_BY_NAME = new Map(OPTIONS.filter(maySecret).map((d) => [d.name, d]));
 const DN_HAS_SECRETS = ['voip-service', 'trunk', 'extension'].some((k) => SECRET_SECTIONS.has(k));
 
 type Visit = (sections: OptionSections, section: string, name: string, value: string | number | boolean, path: string, def: OptionDefinition) => void;
@@ -54,12 +64,12 @@ function visitSections(kind: string, options: OptionSections, path: string, fn: 
     if (!opts) continue;
     for (const [name, value] of Object.entries(opts)) {
       const def = findOption(kind, section, name);
-      if (def?.secret) fn(options, section, name, value, `${path}.options.${section}.${name}`, def);
+      if (def && maySecret(def)) fn(options, section, name, value, `${path}.options.${section}.${name}`, def);
     }
   }
 }
 
-/** Calls `fn` for every secret option value of the document (with its validation-style path). */
+/** Calls `fn` for every value of the document that may be secret (with its validation-style path); `mustMask` decides. */
 function forEachSecret(doc: ConfigDocument, fn: Visit): void {
   doc.applications.forEach((a, i) => visitSections(a.type, a.options, `applications[${i}]`, fn));
   if (!DN_HAS_SECRETS) return;
@@ -111,7 +121,7 @@ export function maskSecretsDeep(value: unknown, found?: Map<string, string>, dep
   if (Array.isArray(value)) return value.map((v) => maskSecretsDeep(v, found, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (mustMask(SECRET_BY_NAME.get(canonicalOptionName(k)), v)) {
+    if (mustMask(MAY_SECRET_BY_NAME.get(canonicalOptionName(k)), v)) {
       const ref = secretRef(v);
       found?.set(ref, v);
       out[k] = ref;
@@ -128,7 +138,7 @@ export function isSecretOptionPath(field: string | undefined): boolean {
 /** `value` of the option named by `field`, masked when that option is secret (for diffs). */
 export function maskOptionValue(field: string | undefined, value: unknown, found?: Map<string, string>): unknown {
   if (!field) return value;
-  const def = SECRET_BY_NAME.get(canonicalOptionName(field.slice(field.lastIndexOf('.') + 1)));
+  const def = MAY_SECRET_BY_NAME.get(canonicalOptionName(field.slice(field.lastIndexOf('.') + 1)));
   if (!mustMask(def, value)) return value;
   const ref = secretRef(value);
   found?.set(ref, value);

@@ -36,6 +36,7 @@ export type ValidationCode =
   | 'tls-without-tcp'
   | 'tls-material'
   | 'unknown-secret'
+  | 'private-key-misplaced'
   | 'trusted-ca-required'
   | 'oos-disabled'
   | 'outbound-proxy-dn-count'

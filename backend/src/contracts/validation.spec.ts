@@ -115,6 +115,16 @@ describe('values against the schema', () => {
     expect(e.message).toMatch(/^Option "contact" of DN "1001" of switch "SiteA" \[TServer\] is a boolean; expected a string: /);
   });
 
+  it('a private key in certificate or trusted-ca is private-key-misplaced, naming the option and where it goes', () => {
+    const doc = example();
+    const key = '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n';
+    proxy1(doc).options.security = { ...proxy1(doc).options.security, certificate: `-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n${key}`, 'trusted-ca': key };
+    const errors = validateConfigDocument(doc).filter((e) => e.code === 'private-key-misplaced');
+    expect(errors.map((e) => e.path)).toEqual(['applications[4].options.security.certificate', 'applications[4].options.security.trusted-ca']);
+    expect(errors[0].message).toMatch(/^Option "certificate" of application "SIPProxy_1" \[security\] contains a private key; put it in certificate-key/);
+    expect(errors[0].message).not.toContain('AAAA');
+  });
+
   it('reports unknown object types and port IDs', () => {
     const doc = example();
     doc.applications[0].type = 'stat-server';

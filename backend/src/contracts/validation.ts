@@ -12,9 +12,11 @@ import {
   DN_KINDS,
   SECTIONS_BY_KIND,
   checkOptionValue,
+  containsPrivateKey,
   expectedType,
   findOption,
   findOptionsByName,
+  optionsFor,
   parseContact,
   parseHostPort,
   typeOfValue,
@@ -210,6 +212,12 @@ class Validator {
             this.err(op, r.code, `Option "${def.name}" of ${what} [${section}]: ${fmt(raw)} ${why}; allowed: ${r.allowed}.`);
           }
           continue;
+        }
+        if (def.type === 'path-or-pem' && !def.secret && typeof r.value === 'string' && containsPrivateKey(r.value)) {
+          // Only secret options are kept out of reads (contracts/secrets.ts): a key here would reach every viewer.
+          const home = optionsFor(kind, def.section).find((d) => d.secret && d.type === 'path-or-pem')?.name ?? 'a secret option';
+          this.err(`${path}.options.${section}.${def.name}`, 'private-key-misplaced',
+            `Option "${def.name}" of ${what} [${section}] contains a private key; put it in ${home} (only ${home} is kept secret; "${def.name}" is shown to every role).`);
         }
         values.set(def.name, r.value);
       }

@@ -318,6 +318,15 @@ export function isInlinePem(s: string): boolean {
   return PEM_RE.test(s);
 }
 
+// RFC 7468 labels of private keys: "PRIVATE KEY" (PKCS #8, §10), "ENCRYPTED PRIVATE KEY" (§11), and the legacy
+// "RSA PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY" that tools still write.
+const PRIVATE_KEY_RE = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/** True when inline PEM holds a private key (whatever else it holds). */
+export function containsPrivateKey(s: string): boolean {
+  return PRIVATE_KEY_RE.test(s);
+}
+
 /** The YAML/JSON type a value of `def` is written as, for `invalid-type` errors. */
 export function expectedType(def: OptionDefinition): string {
   switch (def.type) {
