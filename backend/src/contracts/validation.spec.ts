@@ -304,6 +304,19 @@ describe('HA pairs and pools', () => {
     expect(results(doc)).toEqual([]);
   });
 
+  it('a host is a host name or an IP address: spaces, CR/LF or NUL would reach Via and Record-Route', () => {
+    for (const host of ['two words', 'h.example\r\nInjected: 1', 'h\u0000x', 'evil\u202Etxt', 'abc:5060']) {
+      const doc = example();
+      doc.applications[1].host = host;
+      expect(results(doc), JSON.stringify(host)).toEqual(['applications[1].host invalid-value']);
+    }
+    for (const host of ['sip-b.example.com', '10.0.0.2', '::2', '[2001:db8::2]']) {
+      const doc = example();
+      doc.applications[1].host = host;
+      expect(results(doc), host).not.toContain('applications[1].host invalid-value');
+    }
+  });
+
   it('two listeners cannot share a host and port', () => {
     const doc = example();
     doc.applications[5].ports['http-port'] = 8091; // SIPProxy_1's http-port, same host

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import type { ApplicationDoc, ConfigDocument, DnDoc, OptionSections, SwitchDoc } from './config-document.js';
 import { CONFIG_DOCUMENT_VERSION } from './config-document.js';
+import { isHostName } from './host-name.js';
 import {
   APPLICATION_KINDS,
   DN_KINDS,
@@ -314,6 +315,7 @@ class Validator {
     const { app, path } = info;
     const what = `application "${app.name}"`;
     if (app.host === undefined || app.host.trim() === '') this.err(`${path}.host`, 'required', `${what} needs "host" (the host it runs on).`);
+    else if (!isHostName(app.host.trim())) this.err(`${path}.host`, 'invalid-value', `${what} has host ${fmt(app.host)}; allowed: a host name or an IP address (no spaces or control characters), as it goes into Via and Record-Route.`);
     const allowedPorts = PORT_IDS[app.type];
     for (const [id, port] of Object.entries(app.ports ?? {})) {
       if (allowedPorts && !allowedPorts.includes(id)) {

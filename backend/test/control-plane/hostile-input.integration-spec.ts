@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { exampleYaml } from '../helpers/config-fixtures.js';
+import { exampleDocument, exampleYaml, toYaml } from '../helpers/config-fixtures.js';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
 
 // Hostile names in configuration requests over the running product: each is a 400 naming the field (or a 409 for a
@@ -72,6 +72,20 @@ describe('application, DN and trunk fields', () => {
     const patched = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ revision: 'latest' }) });
     expect(patched.status).toBe(400);
     expect(await paths(patched)).toContain('revision');
+  });
+
+  it('an imported document with such a host is refused too (CONFIG_INVALID naming applications[i].host), nothing stored', async () => {
+    const before = ((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version;
+    for (const host of ['h.example\r\nInjected: 1', 'h\u0000x', 'two words']) {
+      const doc = exampleDocument();
+      doc.applications[1]!.host = host;
+      const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: toYaml(doc) });
+      expect(r.status, JSON.stringify(host)).toBe(400);
+      const body = (await r.json()) as ErrorBody;
+      expect(body.code).toBe('CONFIG_INVALID');
+      expect(body.errors!.map((e) => e.path), JSON.stringify(host)).toContain('applications[1].host');
+    }
+    expect(((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version).toBe(before);
   });
 
   it('a DN number or type with CR/LF or NUL, or a number with /, is a 400 naming it', async () => {

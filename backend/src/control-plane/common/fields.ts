@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { HOST_NAME_MAX, isHostName } from '../../contracts/host-name.js';
 
 /**
  * Field schemas the request declarations share. Text that reaches logs, YAML, SIP headers or the UI may not carry
@@ -23,17 +23,12 @@ export const requiredText = (max: number) => z.string().trim().min(1, 'is requir
 /** The name of a configuration object (application, switch): also a path segment of the API, so no `/`. */
 export const objectName = requiredText(64).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
 
-/**
- * The host an application runs on: a DNS name (letters, digits, `-`, `_`, `.`) or an IPv4/IPv6 address, so it can
- * be written into a SIP URI or Via (RFC 3261 §25.1 `host`) as is; spaces, CR/LF or NUL would split a header.
- */
-const DNS_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
-const isHost = (s: string) => DNS_NAME.test(s) || isIP(s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s) !== 0;
+/** The host an application runs on (contracts/host-name.ts, the rule the configuration validator applies too). */
 const HOST_MESSAGE = 'must be a host name or an IP address (letters, digits, dots, dashes; no spaces or control characters)';
-export const hostName = z.string().trim().min(1, 'is required (a non-empty string)').max(253, 'must be at most 253 characters').refine(isHost, HOST_MESSAGE);
+export const hostName = z.string().trim().min(1, 'is required (a non-empty string)').max(HOST_NAME_MAX, `must be at most ${HOST_NAME_MAX} characters`).refine(isHostName, HOST_MESSAGE);
 /** The same, where empty means "none" (undefined). */
-export const optionalHostName = z.string().trim().max(253, 'must be at most 253 characters')
-  .refine((s) => s === '' || isHost(s), HOST_MESSAGE).optional().transform((s) => s || undefined);
+export const optionalHostName = z.string().trim().max(HOST_NAME_MAX, `must be at most ${HOST_NAME_MAX} characters`)
+  .refine((s) => s === '' || isHostName(s), HOST_MESSAGE).optional().transform((s) => s || undefined);
 
 /** Which version or revision the client read (optimistic concurrency). */
 export const revision = z.number().int('must be a whole number').min(0);
