@@ -8,8 +8,9 @@ import { proxyApplicationNames } from '../../../contracts/effective-config.js';
 import { readKeeperState } from '../../../contracts/keeper-state.js';
 import { ENV, type Env } from '../../config/env.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
+import { LivenessWatchdog } from './liveness-watchdog.service.js';
+import { SnapshotStreamService } from './snapshot-stream.service.js';
 import { WorkersRepository } from './workers.repository.js';
-import { WorkersService } from './workers.service.js';
 
 // Compiled: dist/backend/src/control-plane/modules/workers -> dist/backend/src/worker/keeper.js
 const KEEPER_CLI = resolve(import.meta.dirname, '../../../worker/keeper.js');
@@ -55,7 +56,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: ConfigurationService, private readonly workers: WorkersService, private readonly repo: WorkersRepository, @Inject(ENV) private readonly env: Env) {}
+  constructor(private readonly config: ConfigurationService, private readonly snapshots: SnapshotStreamService, private readonly liveness: LivenessWatchdog, private readonly repo: WorkersRepository, @Inject(ENV) private readonly env: Env) {}
 
   /** Called once the HTTP server listens (the workers connect back to it). */
   async start(controlPlaneUrl: string): Promise<void> {
@@ -67,7 +68,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
       return;
     }
     this.controlPlaneUrl = controlPlaneUrl;
-    this.workers.onConfigChange(() => void this.reconcile());
+    this.snapshots.onConfigChange(() => void this.reconcile());
     this.poller = setInterval(() => this.poll(), POLL_MS);
     this.poller.unref();
     await this.reconcile();
@@ -172,7 +173,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
       c.seenExits = st.exits;
       const exit = st.lastExit ?? { code: null, signal: null };
       this.logger.error(`embedded worker ${c.app} exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}); its keeper restarts it`);
-      void this.workers.workerExited(c.app, { code: exit.code, signal: exit.signal });
+      void this.liveness.workerExited(c.app, { code: exit.code, signal: exit.signal });
     }
   }
 

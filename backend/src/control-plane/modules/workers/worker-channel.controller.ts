@@ -2,26 +2,27 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nes
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth-context.js';
+import { ReportIntakeService } from './report-intake.service.js';
+import { SnapshotStreamService } from './snapshot-stream.service.js';
 import { WorkerTokensService } from './worker-tokens.service.js';
-import { WorkersService } from './workers.service.js';
 
 /** The worker protocol's endpoints (contracts/worker-protocol.ts): worker tokens only, never a user session. */
 @ApiExcludeController()
 @Public()
 @Controller('worker-channel')
 export class WorkerChannelController {
-  constructor(private readonly tokens: WorkerTokensService, private readonly workers: WorkersService) {}
+  constructor(private readonly tokens: WorkerTokensService, private readonly streams: SnapshotStreamService, private readonly reports: ReportIntakeService) {}
 
   @Get('stream')
   async stream(@Query('app') app: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {
     const token = await this.tokens.authenticate(auth, app ?? '');
-    await this.workers.openStream(app, token, res);
+    await this.streams.openStream(app, token, res);
   }
 
   @Post('report')
   @HttpCode(200)
   async report(@Body() body: { app?: string }, @Headers('authorization') auth: string | undefined) {
     const token = await this.tokens.authenticate(auth, typeof body?.app === 'string' ? body.app : '');
-    return this.workers.handleReport(token, body);
+    return this.reports.handleReport(token, body);
   }
 }

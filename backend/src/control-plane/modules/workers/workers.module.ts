@@ -2,21 +2,24 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WORKER_HEALTH } from '../health/health.service.js';
 import { EmbeddedSupervisor } from './embedded-supervisor.js';
+import { LivenessWatchdog } from './liveness-watchdog.service.js';
+import { ReportIntakeService } from './report-intake.service.js';
 import { RestartFanoutService } from './restart-fanout.service.js';
 import { ServiceStateService } from './service-state.service.js';
+import { SnapshotStreamService } from './snapshot-stream.service.js';
 import { WorkerChannelController } from './worker-channel.controller.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { WorkerTokensService } from './worker-tokens.service.js';
 import { WorkerStateEntity, WorkerTokenEntity } from './worker.entities.js';
 import { WorkersController } from './workers.controller.js';
 import { WorkersRepository } from './workers.repository.js';
-import { WorkersService } from './workers.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkerTokenEntity, WorkerStateEntity])],
   controllers: [WorkerChannelController, WorkersController],
   providers: [
-    WorkersRepository, WorkerRegistry, WorkerTokensService, WorkersService, RestartFanoutService, ServiceStateService, EmbeddedSupervisor,
+    WorkersRepository, WorkerRegistry, WorkerTokensService, LivenessWatchdog, SnapshotStreamService, ReportIntakeService, RestartFanoutService,
+    ServiceStateService, EmbeddedSupervisor,
     { provide: WORKER_HEALTH, useFactory: (s: ServiceStateService) => ({ workers: () => s.healthWorkers() }), inject: [ServiceStateService] },
   ],
   exports: [ServiceStateService, EmbeddedSupervisor, WORKER_HEALTH],
