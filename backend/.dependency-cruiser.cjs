@@ -75,6 +75,21 @@ module.exports = {
       from: { path: '^src/sip/transport/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^src/sip/(transaction|proxy|routing|ha)/' },
     },
+    {
+      name: 'worker-registry-is-bookkeeping',
+      comment: 'control-plane/modules/workers/worker-registry.ts holds the worker state the job providers share (channels, last reports, disconnected episodes) and decides nothing: it reaches no database, alarm, notification or other provider',
+      severity: 'error',
+      from: { path: '^src/control-plane/modules/workers/worker-registry\\.ts$' },
+      to: { path: '^src/control-plane/', pathNot: '^src/control-plane/modules/workers/instance-events\\.ts$' },
+    },
+    {
+      name: 'workers-module-surface',
+      comment: 'the rest of the control plane uses the workers module through its module, its exported read model (service-state.service.ts), the embedded supervisor (main.ts starts it) and its entities; the job providers stay inside',
+      severity: 'error',
+      from: { path: '^src/control-plane/', pathNot: '^src/control-plane/modules/workers/' },
+      to: { path: '^src/control-plane/modules/workers/', pathNot: '^src/control-plane/modules/workers/(workers\\.module|service-state\\.service|embedded-supervisor|worker\\.entities)\\.ts$' },
+    },
+    { name: 'no-circular-in-workers', comment: 'the worker job providers depend one way (registry <- watchdog <- stream/intake); Nest would need forwardRef otherwise', severity: 'error', from: { path: '^src/control-plane/modules/workers/' }, to: { circular: true } },
     { name: 'no-circular-in-sip', severity: 'warn', from: { path: '^src/sip/' }, to: { circular: true } },
   ],
   options: {
