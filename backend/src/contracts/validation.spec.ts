@@ -304,6 +304,21 @@ describe('HA pairs and pools', () => {
     expect(results(doc)).toEqual([]);
   });
 
+  it('names and DN numbers hold no control or bidi characters, no / and are not over-long', () => {
+    for (const bad of ['A\r\nB', 'A\u0000B', 'evil\u202Etxt', 'a/b', 'a\\b']) {
+      const doc = example();
+      doc.applications[0].name = bad;
+      doc.switches[1].name = bad;
+      doc.switches[0].dns[3].number = bad;
+      expect(results(doc), JSON.stringify(bad)).toEqual(expect.arrayContaining(['applications[0].name invalid-value', 'switches[1].name invalid-value', 'switches[0].dns[3].number invalid-value']));
+    }
+    const doc = example();
+    doc.switches[1].name = 'S'.repeat(65);
+    doc.switches[0].dns[3].number = '9'.repeat(128);
+    expect(results(doc)).toContain('switches[1].name invalid-value');
+    expect(results(doc)).not.toContain('switches[0].dns[3].number invalid-value');
+  });
+
   it('a host is a host name or an IP address: spaces, CR/LF or NUL would reach Via and Record-Route', () => {
     for (const host of ['two words', 'h.example\r\nInjected: 1', 'h\u0000x', 'evil\u202Etxt', 'abc:5060']) {
       const doc = example();

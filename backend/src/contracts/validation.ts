@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import type { ApplicationDoc, ConfigDocument, DnDoc, OptionSections, SwitchDoc } from './config-document.js';
 import { CONFIG_DOCUMENT_VERSION } from './config-document.js';
 import { isHostName } from './host-name.js';
+import { DN_NUMBER_MAX, nameProblem, OBJECT_NAME_MAX } from './object-names.js';
 import {
   APPLICATION_KINDS,
   DN_KINDS,
@@ -125,11 +126,25 @@ class Validator {
     }
     this.indexApplications();
     const switchTyped = this.indexSwitches();
+    this.checkNames();
     for (const info of this.appInfos) this.checkApplication(info);
     this.checkPools();
     this.checkPortConflicts();
     for (let i = 0; i < doc.switches.length; i++) this.checkSwitch(i, switchTyped[i]);
     this.checkHaPairs();
+  }
+
+  /** Names and DN numbers hold no control or bidi characters and no `/`, and are not over-long (object-names.ts). */
+  private checkNames(): void {
+    const check = (path: string, name: unknown, max: number, what: string) => {
+      const problem = typeof name === 'string' ? nameProblem(name, max) : undefined;
+      if (problem) this.err(path, 'invalid-value', `${what} ${problem}.`); // not echoed: it may be what is refused
+    };
+    this.doc.applications.forEach((a, i) => check(`applications[${i}].name`, a.name, OBJECT_NAME_MAX, 'Application name'));
+    this.doc.switches.forEach((sw, i) => {
+      check(`switches[${i}].name`, sw.name, OBJECT_NAME_MAX, 'Switch name');
+      (sw.dns ?? []).forEach((dn, j) => check(`switches[${i}].dns[${j}].number`, dn.number, DN_NUMBER_MAX, 'DN number'));
+    });
   }
 
   /**

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { HOST_NAME_MAX, isHostName } from '../../contracts/host-name.js';
+import { BIDI, CONTROL, OBJECT_NAME_MAX } from '../../contracts/object-names.js';
 
 /**
  * Field schemas the request declarations share. Text that reaches logs, YAML, SIP headers or the UI may not carry
  * control characters (NUL, CR/LF: header and log injection) or bidirectional overrides (text that reads differently
  * from what it is, CVE-2021-42574 "Trojan Source").
  */
-/** C0, DEL and C1 control characters: refused in names, path parameters and query values. */
-// eslint-disable-next-line no-control-regex
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-export const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** C0, DEL and C1 control characters; bidi formatting characters (contracts/object-names.ts: one definition). */
+export { BIDI, CONTROL } from '../../contracts/object-names.js';
 
 /** Printable text of at most `max` characters. */
 export const safeText = (max: number) => z.string()
@@ -21,7 +20,7 @@ export const safeText = (max: number) => z.string()
 export const requiredText = (max: number) => z.string().trim().min(1, 'is required (a non-empty string)').pipe(safeText(max));
 
 /** The name of a configuration object (application, switch): also a path segment of the API, so no `/`. */
-export const objectName = requiredText(64).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
+export const objectName = requiredText(OBJECT_NAME_MAX).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
 
 /** The host an application runs on (contracts/host-name.ts, the rule the configuration validator applies too). */
 const HOST_MESSAGE = 'must be a host name or an IP address (letters, digits, dots, dashes; no spaces or control characters)';

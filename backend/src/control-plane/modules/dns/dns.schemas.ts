@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DN_NUMBER_MAX } from '../../../contracts/object-names.js';
 import { requiredText, revision, safeText } from '../../common/fields.js';
 import { listFields } from '../../common/query.js';
 import { declareSchema } from '../../common/validation.js';
@@ -10,7 +11,7 @@ import { optionsPatch } from '../configuration/configuration.schemas.js';
  */
 const dnNumber = z.union([z.string(), z.number().int().min(0)], { error: 'must be a string (the DN number or name)' })
   .transform(String)
-  .pipe(requiredText(128).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\'));
+  .pipe(requiredText(DN_NUMBER_MAX).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\'));
 const type = requiredText(32);
 
 export const DnCreateBody = declareSchema('DnCreateBody', z.strictObject({ number: dnNumber, type, options: optionsPatch.optional() }));
