@@ -325,7 +325,7 @@ export interface TableQuery {
 
 /**
  * The query string the control plane's list endpoints take (`?page=&pageSize=&q=&sort=&order=asc|desc`,
- * backend/src/control-plane/common/paging.ts), for `api.get(path, { query: listParams(query) })`.
+ * backend/src/control-plane/common/query.ts, `listFields`), for `api.get(path, { query: listParams(query) })`.
  */
 export function listParams(query: TableQuery): Record<string, string | number | undefined> {
   return {
