@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OPTIONS, type OptionDefinition } from '../../src/contracts/options/option-schema.js';
-import { FIXTURES_DIR } from '../../src/contracts/fixtures/index.js';
 import type { WorkerStatus } from '../../src/worker/proxy-worker.js';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
-import { SipServer } from '../helpers/sip-servers.js';
-import { freePort, waitFor } from '../helpers/net.js';
-import { SipTap, header, responseTo, type TapAnswer, type TapMessage } from '../helpers/sip-tap.js';
-import { DnsTap } from '../helpers/dns-tap.js';
-import { TcpFlow, sendUdp, tlsOptions, type SipRequestSpec } from '../helpers/sip-client.js';
-import { makeTestPki, type TestPki } from '../tls/certs.js';
+import { waitFor } from '../helpers/net.js';
+import { tlsOptions } from '../helpers/sip-client.js';
+import { OptionsRig, TRUSTED, UNTRUSTED } from '../helpers/options-proven-rig.js';
 
 /**
  * Every option of the registry, proven on a real worker under the real control plane: each row changes one option
@@ -25,11 +21,7 @@ import { makeTestPki, type TestPki } from '../tls/certs.js';
  */
 let product: Product;
 let token: string;
-let primary: SipServer;
-let backup: SipServer;
-let proxyPort: number;
-let httpPort: number;
-const ports: Record<string, number> = {};
+let rig: OptionsRig;
 
 type WorkerView = { app: string; online: boolean; configVersion?: number; restartPending: boolean; restartPendingOptions: string[] };
 type Target = { app: string; section: string } | { dn: [string, string] };
@@ -56,7 +48,6 @@ const SEC = { app: 'SIPProxy_1', section: 'security' };
 const LOG = { app: 'SIPProxy_1', section: 'log' };
 const POOL: Target = { dn: ['SiteA', 'sipproxy-pool'] };
 const TRUNK: Target = { dn: ['SiteA', 'to-site-b'] };
-const pem = (f: string) => readFileSync(join(FIXTURES_DIR, 'certs', f), 'utf8');
 // The product's data directory: an embedded worker's [log] file outputs are created in DATA_DIR/logs/<application>.
 const dataDir = mkdtempSync(join(tmpdir(), 'options-proven-data-'));
 const logDir = join(dataDir, 'logs', 'SIPProxy_1');
@@ -68,24 +59,8 @@ let tos = 200;
 /** Where the worker's management port answers (http-address moves it). */
 let mgmtHost = '127.0.0.1';
 
-/**
- * Scripted SIP peers (loopback): `down` (127.0.0.1:sipB, SIPServer_B's primary) never answers, so pair B is out of
- * service and its re-probes show oos-force; `c1`/`c2` are SIPServer_C's pair (c1 answers OPTIONS only, so a forwarded
- * INVITE fails over to c2; c2 answers OPTIONS after `c2ProbeDelayMs`); `reg` is a registrar and next hop reached by
- * Route; `peer`/`peerTls` are SiteB's proxy pool (SIPProxy_2 is not run); `tlsCa`/`tlsForeign` are TLS next hops with a
- * certificate from the test CA and one from a CA the proxy is never told to trust.
- */
-const tap: Record<'down' | 'c1' | 'c2' | 'reg' | 'peer' | 'peerTls' | 'tlsCa' | 'tlsForeign', SipTap> = {} as never;
-let dnsTap: DnsTap;
-const c2ProbeDelayMs = 600;
-/** The test PKI (test/tls/certs.ts): SIPProxy_1 starts on its proxy certificate; `peer` is the second one. */
-let pki: TestPki;
-/** Trusted by relay-trusted-networks (row below); UNTRUSTED is never. */
-const TRUSTED = '127.0.0.77';
-const UNTRUSTED = '127.0.0.78';
-const route = (host: string, port: number, transport?: string): string => `Route: <sip:${host}:${port}${transport ? `;transport=${transport}` : ''};lr>`;
 /** A client certificate from the test CA (tls-mutual). */
-const CLIENT = { get cert() { return pki.pem(pki.clientCert); }, get key() { return pki.pem(pki.clientKey); } };
+const CLIENT = { get cert() { return rig.pki.pem(rig.pki.clientCert); }, get key() { return rig.pki.pem(rig.pki.clientKey); } };
 const fingerprint = (certPem: string): string => new X509Certificate(certPem).fingerprint256;
 
 /** An operator's restart of SIPProxy_1; waits until it runs the latest version with nothing pending. */
@@ -104,34 +79,6 @@ async function restartPendingWarning(level: string): Promise<void> {
   await waitFor(async () => { const w = await worker(); return w?.online === true && w.configVersion === version && !w.restartPending; }, 20_000, 'restarted');
 }
 
-/** An OPTIONS to the proxy over UDP with padding; the status code of its answer (0: none within 2 s). */
-async function optionsStatus(extraHeaders = 0, lineLength = 0, bodyBytes = 0): Promise<number> {
-  const headers = Array.from({ length: extraHeaders }, (_, i) => `X-Pad-${i}: ${i}`);
-  if (lineLength) headers.push(`X-Long: ${'a'.repeat(lineLength)}`);
-  return (await sendUdp(proxyPort, { method: 'OPTIONS', ruri: `sip:127.0.0.1:${proxyPort}`, headers, body: 'b'.repeat(bodyBytes), waitMs: 2000 })).status;
-}
-
-/** Probe rounds (distinct transactions) `t` received since `t0`: waits for `n` of them (bounded). */
-async function probes(t: SipTap | SipServer, t0: number, n: number, timeoutMs: number): Promise<number[]> {
-  const times = (): number[] => (t instanceof SipTap ? t.requests('OPTIONS', t0).map((m) => m.at) : t.optionsTimes().filter((x) => x > t0));
-  await waitFor(() => times().length >= n, timeoutMs, `${n} OPTIONS probes at ${t.host}:${t.port}`);
-  return times();
-}
-
-/** A request from an endpoint that names its next hop in a Route (RFC 3261 §16.4: the relay policy decides). */
-const viaRoute = (from: string, host: string, port: number, transport?: string, extra: Partial<SipRequestSpec> = {}) =>
-  sendUdp(proxyPort, { method: 'OPTIONS', ruri: `sip:proven@${host}:${port}`, headers: [route(host, port, transport)], from, waitMs: 3000, ...extra });
-
-/** A REGISTER of an RFC 5626 outbound UA (reg-id, +sip.instance) over its own TCP flow, routed to the `reg` tap. */
-async function outboundRegister(): Promise<{ flow: TcpFlow; status: number; flowTimer?: string }> {
-  const flow = await TcpFlow.open(proxyPort, TRUSTED);
-  const a = await flow.request({
-    method: 'REGISTER', ruri: 'sip:site-a.example',
-    headers: [route('127.0.0.1', tap.reg.port), `Contact: <sip:ua@${TRUSTED};transport=tcp>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-0000-0000-0000000000a1>"`, 'Supported: outbound, path', 'Expires: 600'],
-  });
-  return { flow, status: a.status, flowTimer: header(a.text, 'Flow-Timer') };
-}
-
 /** What of the proxy's running state a configuration change could move (counters and clocks left out). */
 function runningState(s: WorkerStatus): unknown {
   return {
@@ -145,13 +92,13 @@ const proxyUnchanged = ({ before, after }: Ctx): void => expect(runningState(aft
 /** Rows in the order they run (the deployment stays valid after each). Keyed `${first object}/${section}/${name}`. */
 const ROWS: Record<string, Row> = {
   // Probes at the primary SIP Server (SIPp): three within 5 s at oos-check 1 (3 s before).
-  'sip-proxy/sipproxy/oos-check': { target: SP, value: 1, observe: async () => { await probes(primary, Date.now(), 3, 5000); } },
+  'sip-proxy/sipproxy/oos-check': { target: SP, value: 1, observe: async () => { await rig.probes(rig.primary, Date.now(), 3, 5000); } },
   // Pair B is out of service (its servers never answer): re-probed every oos-force s, after the 1 s probe timeout.
   // Before the change (oos-force 1) rounds came ~2 s apart.
   'sip-proxy/sipproxy/oos-force': {
     target: SP, value: 3,
     observe: async () => {
-      const [a, b] = await probes(tap.down, Date.now(), 2, 12_000);
+      const [a, b] = await rig.probes(rig.tap.down, Date.now(), 2, 12_000);
       expect(b! - a!).toBeGreaterThanOrEqual(2900);
     },
   },
@@ -170,15 +117,10 @@ const ROWS: Record<string, Row> = {
     observe: async () => {
       await waitFor(async () => (await status()).pairs.find((p) => p.name === 'SIPServer_C')?.state === 'primary-active', 8000, 'SIPServer_C primary-active');
       const t0 = Date.now();
-      const callId = `failover-${t0}@proven`;
-      tap.down.sendUdp([
-        `INVITE sip:c@127.0.0.1:${tap.c1.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${tap.down.port};branch=z9hG4bK${t0}`, 'Max-Forwards: 70',
-        `From: <sip:b@127.0.0.1>;tag=${t0}`, `To: <sip:c@127.0.0.1:${tap.c1.port}>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE',
-        `Contact: <sip:b@127.0.0.1:${tap.down.port}>`, 'Content-Length: 0', '', '',
-      ].join('\r\n'), proxyPort);
-      await waitFor(() => tap.c2.requests('INVITE', t0).length > 0, 8000, 'the INVITE failed over to c2');
-      const first = tap.c1.requests('INVITE', t0)[0]!.at;
-      expect(tap.c2.requests('INVITE', t0)[0]!.at - first).toBeGreaterThanOrEqual(1400);
+      rig.inviteToPairC(t0);
+      await waitFor(() => rig.tap.c2.requests('INVITE', t0).length > 0, 8000, 'the INVITE failed over to c2');
+      const first = rig.tap.c1.requests('INVITE', t0)[0]!.at;
+      expect(rig.tap.c2.requests('INVITE', t0)[0]!.at - first).toBeGreaterThanOrEqual(1400);
     },
   },
   // c2 answers probes after 600 ms: within the 1 s timeout (oos-check 1 caps it) it is up; at 300 ms it is down.
@@ -194,46 +136,46 @@ const ROWS: Record<string, Row> = {
   // its source is trusted or foreign next hops are allowed.
   'sip-proxy/sipproxy/relay-trusted-networks': {
     target: SP, value: `${TRUSTED}/32`,
-    pre: async () => expect((await viaRoute(TRUSTED, '127.0.0.1', tap.reg.port)).status).toBe(403),
+    pre: async () => expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.reg.port)).status).toBe(403),
     observe: async () => {
-      expect((await viaRoute(TRUSTED, '127.0.0.1', tap.reg.port)).status).toBe(200);
-      expect((await viaRoute(UNTRUSTED, '127.0.0.1', tap.reg.port)).status).toBe(403);
+      expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.reg.port)).status).toBe(200);
+      expect((await rig.viaRoute(UNTRUSTED, '127.0.0.1', rig.tap.reg.port)).status).toBe(403);
     },
   },
   'sip-proxy/sipproxy/relay-allow-foreign-next-hop': {
     target: SP, value: true,
-    observe: async () => expect((await viaRoute(UNTRUSTED, '127.0.0.1', tap.reg.port)).status).toBe(200),
+    observe: async () => expect((await rig.viaRoute(UNTRUSTED, '127.0.0.1', rig.tap.reg.port)).status).toBe(200),
   },
   // RFC 5626 §5.4: the edge adds Flow-Timer to the registrar's 2xx of an outbound REGISTER (none at 0, the default).
   'sip-proxy/sipproxy/flow-timer': {
     target: SP, value: 120,
-    pre: async () => { const r = await outboundRegister(); r.flow.close(); expect([r.status, r.flowTimer]).toEqual([200, undefined]); },
-    observe: async () => { const r = await outboundRegister(); r.flow.close(); expect([r.status, r.flowTimer]).toEqual([200, '120']); },
+    pre: async () => { const r = await rig.outboundRegister(); r.flow.close(); expect([r.status, r.flowTimer]).toEqual([200, undefined]); },
+    observe: async () => { const r = await rig.outboundRegister(); r.flow.close(); expect([r.status, r.flowTimer]).toEqual([200, '120']); },
   },
   // The registrar grants Flow-Timer 1: with grace 0 the silent flow's connection is closed within a few sweeps
   // (at the default 30 s grace it would stay 31 s).
   'sip-proxy/sipproxy/flow-timer-grace-period': {
     target: SP, value: 0,
     observe: async () => {
-      reg.flowTimer = 1;
-      const r = await outboundRegister();
+      rig.reg.flowTimer = 1;
+      const r = await rig.outboundRegister();
       expect([r.status, r.flowTimer]).toEqual([200, '1']);
       await Promise.race([r.flow.closed, new Promise((_, j) => setTimeout(() => j(new Error('flow not closed within 8 s')), 8000))]);
-      reg.flowTimer = undefined;
+      rig.reg.flowTimer = undefined;
     },
   },
   // SIPProxy_1's host is "localhost": the Via of its probes names it, then (resolved) its address.
   'sip-proxy/sipproxy/resolve-host': {
     target: SP, value: true,
-    pre: async () => expect(await probeViaHost()).toBe('localhost'),
-    observe: async () => expect(await probeViaHost()).toBe('127.0.0.1'),
+    pre: async () => expect(await rig.probeViaHost()).toBe('localhost'),
+    observe: async () => expect(await rig.probeViaHost()).toBe('127.0.0.1'),
   },
   // RFC 3263 lookups of a next hop given by name go to the configured server (the DnsTap; it never answers).
   'sip-proxy/sipproxy/dns-servers': {
     target: SP, value: 'DNS_TAP',
     observe: async () => {
-      void viaRoute(TRUSTED, 'dns-proven.invalid', 5060, undefined, { waitMs: 500 });
-      await waitFor(() => dnsTap.names.some((n) => n.endsWith('dns-proven.invalid')), 5000, 'a DNS query at the dns-servers tap');
+      void rig.viaRoute(TRUSTED, 'dns-proven.invalid', 5060, undefined, { waitMs: 500 });
+      await waitFor(() => rig.dnsTap.names.some((n) => n.endsWith('dns-proven.invalid')), 5000, 'a DNS query at the dns-servers tap');
     },
   },
   'sip-proxy/sipproxy/servicing-sipserver': { target: SP, value: 'SIPServer_B', fixed: 'each site has one pool: SiteA would be left with no proxy serving it' },
@@ -246,12 +188,12 @@ const ROWS: Record<string, Row> = {
       expect(before.listeners.filter((l) => l.transport === 'udp').map((l) => l.address).sort()).toEqual(['0.0.0.0', '::']);
       expect(after.listeners.every((l) => l.address === '127.0.0.1')).toBe(true);
       const to127005 = await new Promise<string>((r) => {
-        const s = net.connect({ host: '127.0.0.5', port: proxyPort });
+        const s = net.connect({ host: '127.0.0.5', port: rig.proxyPort });
         s.on('connect', () => { s.destroy(); r('connected'); });
         s.on('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
       });
       expect(to127005).toBe('ECONNREFUSED');
-      expect(await optionsStatus()).toBe(200);
+      expect(await rig.optionsStatus()).toBe(200);
     },
   },
   'sip-proxy/sipproxy/sip-enable-tcp-keep-alive': {
@@ -285,15 +227,15 @@ const ROWS: Record<string, Row> = {
   },
   'sip-proxy/sipproxy/max-message-size': {
     target: SP, value: 1500,
-    observe: async () => expect(await optionsStatus(0, 0, 1800)).toBe(513),
+    observe: async () => expect(await rig.optionsStatus(0, 0, 1800)).toBe(513),
   },
   'sip-proxy/sipproxy/max-header-count': {
     target: SP, value: 16,
-    observe: async () => expect(await optionsStatus(20)).toBeGreaterThanOrEqual(400),
+    observe: async () => expect(await rig.optionsStatus(20)).toBeGreaterThanOrEqual(400),
   },
   'sip-proxy/sipproxy/max-line-length': {
     target: SP, value: 256,
-    observe: async () => expect(await optionsStatus(0, 400)).toBeGreaterThanOrEqual(400),
+    observe: async () => expect(await rig.optionsStatus(0, 400)).toBeGreaterThanOrEqual(400),
   },
   // Connection caps and deadlines (issue 13 §2): live, seen in the policy the worker's transport runs.
   'sip-proxy/sipproxy/connection-first-message-timeout': { target: SP, value: 7, observe: ({ after }) => expect(after.connectionPolicy.firstMessageMs).toBe(7000) },
@@ -306,14 +248,14 @@ const ROWS: Record<string, Row> = {
     target: SP, value: '127.0.0.9',
     afterPatch: () => { mgmtHost = '127.0.0.9'; },
     observe: async () => {
-      expect((await fetch(`http://127.0.0.9:${httpPort}/health`)).ok).toBe(true);
-      await expect(fetch(`http://127.0.0.1:${httpPort}/health`)).rejects.toThrow();
+      expect((await fetch(`http://127.0.0.9:${rig.httpPort}/health`)).ok).toBe(true);
+      await expect(fetch(`http://127.0.0.1:${rig.httpPort}/health`)).rejects.toThrow();
     },
   },
   // On loopback the token guards nothing: /status still answers without it (the rule's own exemption).
   'sip-proxy/sipproxy/http-token': {
     target: SP, value: 'proven-token-0123456789',
-    observe: async () => expect((await fetch(`http://${mgmtHost}:${httpPort}/status`)).status).toBe(200),
+    observe: async () => expect((await fetch(`http://${mgmtHost}:${rig.httpPort}/status`)).status).toBe(200),
     observedElsewhere: 'off loopback (a network namespace): test/worker/management.integration-spec.ts',
   },
   // [security]: SIPProxy_1 listens on tls-port with the fixture certificate; each row is seen on that port or on a
@@ -322,57 +264,57 @@ const ROWS: Record<string, Row> = {
     target: SEC, value: 'TLSv1',
     // Compatibility only: TLS 1.2 or newer is still what the port negotiates.
     observe: async () => {
-      const a = await tlsOptions(ports.tls1!);
+      const a = await tlsOptions(rig.ports.tls1!);
       expect([a.status, a.protocol]).toEqual([200, 'TLSv1.3']);
-      expect((await tlsOptions(ports.tls1!, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1!, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).status).toBe(0);
     },
   },
   // The proxy verifies next hops against trusted-ca: before, the system CAs refuse the test CA's certificate.
   'sip-proxy/security/trusted-ca': {
     target: SEC, value: 'CA',
     pre: async () => {
-      expect((await viaRoute(TRUSTED, '127.0.0.1', tap.tlsCa.port, 'tls')).status).not.toBe(200);
-      expect(tap.tlsCa.requests('OPTIONS')).toHaveLength(0);
+      expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsCa.port, 'tls')).status).not.toBe(200);
+      expect(rig.tap.tlsCa.requests('OPTIONS')).toHaveLength(0);
     },
     observe: async () => {
-      expect((await viaRoute(TRUSTED, '127.0.0.1', tap.tlsCa.port, 'tls')).status).toBe(200);
-      expect(tap.tlsCa.requests('OPTIONS').at(-1)?.transport).toBe('tls');
+      expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsCa.port, 'tls')).status).toBe(200);
+      expect(rig.tap.tlsCa.requests('OPTIONS').at(-1)?.transport).toBe('tls');
     },
   },
   // Mutual TLS: a client without a certificate is refused, one with a certificate from the trusted CA is served.
   'sip-proxy/security/tls-mutual': {
     target: SEC, value: 1,
-    pre: async () => expect((await tlsOptions(ports.tls1!)).status).toBe(200),
+    pre: async () => expect((await tlsOptions(rig.ports.tls1!)).status).toBe(200),
     observe: async () => {
-      expect((await tlsOptions(ports.tls1!)).status).toBe(0);
-      expect((await tlsOptions(ports.tls1!, CLIENT)).status).toBe(200);
+      expect((await tlsOptions(rig.ports.tls1!)).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1!, CLIENT)).status).toBe(200);
     },
   },
   // A certificate and its key change together (validation: they must match); the port presents the new one.
   'sip-proxy/security/certificate': {
     target: SEC, value: 'PEER_CERT', with: { 'certificate-key': 'PEER_KEY' },
-    observe: async () => expect((await tlsOptions(ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(pki.pem(pki.peerCert))),
+    observe: async () => expect((await tlsOptions(rig.ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.peerCert))),
   },
   'sip-proxy/security/certificate-key': {
     target: SEC, value: 'PROXY_KEY', with: { certificate: 'PROXY_CERT' },
-    observe: async () => expect((await tlsOptions(ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(pki.pem(pki.proxyCert))),
+    observe: async () => expect((await tlsOptions(rig.ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.proxyCert))),
   },
   'sip-proxy/security/tls-min-version': {
     target: SEC, value: 'TLSv1.3',
-    pre: async () => expect((await tlsOptions(ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(200),
+    pre: async () => expect((await tlsOptions(rig.ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(200),
     observe: async () => {
-      expect((await tlsOptions(ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(0);
-      expect((await tlsOptions(ports.tls1!, CLIENT)).protocol).toBe('TLSv1.3');
+      expect((await tlsOptions(rig.ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1!, CLIENT)).protocol).toBe('TLSv1.3');
     },
   },
   // A next hop whose certificate no trusted CA issued: refused while verifying, reached once verification is off.
   'sip-proxy/security/verify-server-certificate': {
     target: SEC, value: false,
     pre: async () => {
-      expect((await viaRoute(TRUSTED, '127.0.0.1', tap.tlsForeign.port, 'tls')).status).not.toBe(200);
-      expect(tap.tlsForeign.requests('OPTIONS')).toHaveLength(0);
+      expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsForeign.port, 'tls')).status).not.toBe(200);
+      expect(rig.tap.tlsForeign.requests('OPTIONS')).toHaveLength(0);
     },
-    observe: async () => expect((await viaRoute(TRUSTED, '127.0.0.1', tap.tlsForeign.port, 'tls')).status).toBe(200),
+    observe: async () => expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsForeign.port, 'tls')).status).toBe(200),
   },
   // [log]: the change's own 'configuration applied' (Trace level) lands in the new output at once.
   'sip-proxy/log/trace': { target: LOG, value: 'LOG:trace', observe: () => waitFor(() => msgs('trace').includes('configuration applied'), 5000, 'trace file') },
@@ -400,11 +342,11 @@ const ROWS: Record<string, Row> = {
   // SIP Server's options: the proxy keeps probing at its own oos-check (1 s) and re-probing at its own oos-force (3 s).
   'voip-service/TServer/oos-check': {
     target: POOL, value: 30,
-    observe: async (c) => { proxyUnchanged(c); await probes(primary, Date.now(), 3, 5000); },
+    observe: async (c) => { proxyUnchanged(c); await rig.probes(rig.primary, Date.now(), 3, 5000); },
   },
   'voip-service/TServer/oos-force': {
     target: POOL, value: 20,
-    observe: async (c) => { proxyUnchanged(c); await probes(tap.down, Date.now(), 2, 10_000); },
+    observe: async (c) => { proxyUnchanged(c); await rig.probes(rig.tap.down, Date.now(), 2, 10_000); },
   },
   // "To disable TLS transport for SIP traffic, set this option to 0": after the restart the TLS port is closed.
   'voip-service/TServer/sip-port-tls': {
@@ -412,7 +354,7 @@ const ROWS: Record<string, Row> = {
     observe: async ({ before, after }) => {
       expect(before.listeners.some((l) => l.transport === 'tls')).toBe(true);
       expect(after.listeners.some((l) => l.transport === 'tls')).toBe(false);
-      expect((await tlsOptions(ports.tls1!)).error).toMatch(/ECONNREFUSED/);
+      expect((await tlsOptions(rig.ports.tls1!)).error).toMatch(/ECONNREFUSED/);
     },
   },
   'voip-service/TServer/service-type': { target: POOL, value: 'other', fixed: 'each switch needs its one sip-outbound-proxy VoIP Service DN' },
@@ -421,11 +363,11 @@ const ROWS: Record<string, Row> = {
   // peer-proxy-port-tls when peer-proxy-protocol is tls (set with it), over TCP to its SIP port at tcp.
   'trunk/TServer/peer-proxy-port-tls': {
     target: TRUNK, value: 'REMOTE_TLS_PORT', with: { 'peer-proxy-protocol': 'tls' },
-    observe: async () => { const t0 = Date.now(); trunkOptions(); await waitFor(() => tap.peerTls.requests('OPTIONS', t0).some((m) => m.transport === 'tls'), 8000, 'OPTIONS over TLS at the peer pool\'s TLS port'); },
+    observe: async () => { const t0 = Date.now(); rig.trunkOptions(); await waitFor(() => rig.tap.peerTls.requests('OPTIONS', t0).some((m) => m.transport === 'tls'), 8000, 'OPTIONS over TLS at the peer pool\'s TLS port'); },
   },
   'trunk/TServer/peer-proxy-protocol': {
     target: TRUNK, value: 'tcp',
-    observe: async () => { const t0 = Date.now(); trunkOptions(); await waitFor(() => tap.peer.requests('OPTIONS', t0).some((m) => m.transport === 'tcp'), 8000, 'OPTIONS over TCP at the peer pool'); },
+    observe: async () => { const t0 = Date.now(); rig.trunkOptions(); await waitFor(() => rig.tap.peer.requests('OPTIONS', t0).some((m) => m.transport === 'tcp'), 8000, 'OPTIONS over TCP at the peer pool'); },
   },
   'trunk/TServer/resolve-external-contact': { target: TRUNK, value: false, fixed: 'must be true on a trunk with peer-proxy-contact' },
   'trunk/TServer/replace-uri-contact': { target: TRUNK, value: true, observe: proxyUnchanged },
@@ -434,83 +376,24 @@ const ROWS: Record<string, Row> = {
   // probes reach SIPServer_C over TCP after the restart.
   'voip-service/TServer/contact': {
     target: POOL, value: 'proxy.site-a.example;transport=tcp',
-    observe: async () => { const t0 = Date.now(); await waitFor(() => tap.c1.requests('OPTIONS', t0).some((m) => m.transport === 'tcp'), 8000, 'probes over TCP at c1'); },
+    observe: async () => { const t0 = Date.now(); await waitFor(() => rig.tap.c1.requests('OPTIONS', t0).some((m) => m.transport === 'tcp'), 8000, 'probes over TCP at c1'); },
   },
 };
 
-/** The host of the top Via of the next probe c1 receives (the proxy's advertised host). */
-async function probeViaHost(): Promise<string | undefined> {
-  const [at] = await probes(tap.c1, Date.now(), 1, 5000);
-  const m = tap.c1.requests('OPTIONS').find((x) => x.at === at)!;
-  return /^SIP\/2\.0\/\w+\s+([^:;\s]+)/.exec(header(m.text, 'Via') ?? '')?.[1];
-}
-
-/** An OPTIONS from SIPServer_B's primary (a known server) for the trunk's contact (127.0.0.1:sipB). */
-function trunkOptions(): void {
-  const n = Date.now();
-  tap.down.sendUdp([
-    `OPTIONS sip:127.0.0.1:${tap.down.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${tap.down.port};branch=z9hG4bKt${n}`, 'Max-Forwards: 70',
-    `From: <sip:b@127.0.0.1>;tag=${n}`, `To: <sip:127.0.0.1:${tap.down.port}>`, `Call-ID: trunk-${n}@proven`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
-  ].join('\r\n'), proxyPort);
-}
-
-/** The `reg` tap's registrar: 200 with the Contact back (and Flow-Timer when set, RFC 5626 §5.4). */
-const reg: { flowTimer?: number } = {};
 const rowKey = (d: OptionDefinition) => `${d.objects[0]}/${d.section}/${d.name}`;
-
-function deployment(): string {
-  return `version: 1
-applications:
-  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${ports.sipA} }, backup: SIPServer_A_backup }
-  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${ports.sipA} } }
-  - { name: SIPServer_B, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${ports.sipB} }, backup: SIPServer_B_backup }
-  - { name: SIPServer_B_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${ports.sipB} } }
-  - { name: SIPServer_C, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${ports.sipC} }, backup: SIPServer_C_backup }
-  - { name: SIPServer_C_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${ports.sipC} } }
-  - name: SIPProxy_1
-    type: sip-proxy
-    host: localhost
-    ports: { sip-port: ${proxyPort}, http-port: ${httpPort}, tls-port: ${ports.tls1} }
-    options:
-      sipproxy: { applications: "SIPServer_A,SIPServer_B", servicing-sipserver: SIPServer_A, sipproxy-role: 10, oos-check: 3, oos-force: 1 }
-      security:
-        certificate: ${JSON.stringify(pki.pem(pki.proxyCert))}
-        certificate-key: ${JSON.stringify(pki.pem(pki.proxyKey))}
-  - name: SIPProxy_2
-    type: sip-proxy
-    host: 127.0.0.3
-    ports: { sip-port: ${ports.proxy2}, http-port: ${ports.http2}, tls-port: ${ports.tls2} }
-    options:
-      sipproxy: { applications: "SIPServer_A,SIPServer_B", servicing-sipserver: SIPServer_B, sipproxy-role: 10 }
-      security:
-        certificate: ${JSON.stringify(pem('proxy.pem'))}
-        certificate-key: ${JSON.stringify(pem('proxy.key'))}
-switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - { number: sipproxy-pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: proxy.site-a.example, external-contact: "127.0.0.1:${proxyPort}", sip-port-tls: ${ports.tls1}, oos-check: 5, oos-force: 5 } } }
-      - { number: to-site-b, type: trunk, options: { TServer: { contact: "127.0.0.1:${ports.sipB}", peer-proxy-contact: "127.0.0.3:${ports.proxy2}", resolve-external-contact: true, oos-check: 5, oos-force: 5 } } }
-      - { number: "1001", type: extension, options: { TServer: { contact: "127.0.0.1:${ports.ext};transport=udp" } } }
-  - name: SiteB
-    sip-server: SIPServer_B
-    dns:
-      - { number: sipproxy-pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: proxy.site-b.example, external-contact: "127.0.0.3:${ports.proxy2}", oos-check: 5, oos-force: 5 } } }
-`;
-}
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const worker = async (): Promise<WorkerView | undefined> =>
   ((await (await product.api('/service-state', { token })).json()) as { workers: WorkerView[] }).workers.find((w) => w.app === 'SIPProxy_1');
-const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://${mgmtHost}:${httpPort}/status`)).json()) as WorkerStatus;
+const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://${mgmtHost}:${rig.httpPort}/status`)).json()) as WorkerStatus;
 
 /** A row's value as the API takes it (placeholders for what is known only at run time). */
 function valueOf(value: unknown): unknown {
   if (typeof value === 'string' && value.startsWith('LOG:')) return `${value.slice(4)}.log`;
   const known: Record<string, unknown> = {
-    PROXY_EXTERNAL: `localhost:${proxyPort}`, REQUEST_URI: `sip:127.0.0.1:${ports.sipB};transport=udp`, REMOTE_TLS_PORT: ports.tls2,
-    DNS_TAP: `127.0.0.1:${dnsTap.port}`, CA: pki.pem(pki.ca), PEER_CERT: pki.pem(pki.peerCert), PEER_KEY: pki.pem(pki.peerKey),
-    PROXY_CERT: pki.pem(pki.proxyCert), PROXY_KEY: pki.pem(pki.proxyKey),
+    PROXY_EXTERNAL: `localhost:${rig.proxyPort}`, REQUEST_URI: `sip:127.0.0.1:${rig.ports.sipB};transport=udp`, REMOTE_TLS_PORT: rig.ports.tls2,
+    DNS_TAP: `127.0.0.1:${rig.dnsTap.port}`, CA: rig.pki.pem(rig.pki.ca), PEER_CERT: rig.pki.pem(rig.pki.peerCert), PEER_KEY: rig.pki.pem(rig.pki.peerKey),
+    PROXY_CERT: rig.pki.pem(rig.pki.proxyCert), PROXY_KEY: rig.pki.pem(rig.pki.proxyKey),
   };
   return typeof value === 'string' && value in known ? known[value] : value;
 }
@@ -522,48 +405,18 @@ function patch(t: Target, name: string, value: unknown, also: Record<string, unk
 }
 
 beforeAll(async () => {
-  for (const k of ['sipA', 'sipB', 'sipC', 'proxy2', 'http2', 'tls2', 'tls1', 'ext', 'reg', 'tlsCa', 'tlsForeign', 'dns']) ports[k] = await freePort();
-  proxyPort = await freePort();
-  httpPort = await freePort();
-  primary = new SipServer('127.0.0.1', ports.sipA!);
-  backup = new SipServer('127.0.0.2', ports.sipA!);
-  await primary.start();
-  await backup.start();
-  pki = makeTestPki();
-  const ok = (m: TapMessage): TapAnswer => responseTo(m.text, 200, 'OK');
-  tap.down = await new SipTap('127.0.0.1', ports.sipB!).start();
-  tap.c1 = await new SipTap('127.0.0.1', ports.sipC!, { transports: ['udp', 'tcp'] }).start();
-  tap.c1.answer = (m) => (m.method === 'OPTIONS' ? ok(m) : undefined);
-  tap.c2 = await new SipTap('127.0.0.2', ports.sipC!, { transports: ['udp', 'tcp'] }).start();
-  tap.c2.answer = (m) => (m.method === 'OPTIONS' ? { delayMs: c2ProbeDelayMs, text: responseTo(m.text, 200, 'OK') } : responseTo(m.text, 486, 'Busy Here'));
-  tap.reg = await new SipTap('127.0.0.1', ports.reg!).start();
-  tap.reg.answer = (m) => responseTo(m.text, 200, 'OK', m.method === 'REGISTER'
-    ? [`Contact: ${header(m.text, 'Contact')};expires=600`, ...(reg.flowTimer !== undefined ? [`Flow-Timer: ${reg.flowTimer}`] : [])]
-    : []);
-  tap.peer = await new SipTap('127.0.0.3', ports.proxy2!, { transports: ['udp', 'tcp'] }).start();
-  tap.peer.answer = ok;
-  tap.peerTls = await new SipTap('127.0.0.3', ports.tls2!, { transports: ['tls'], tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } }).start();
-  tap.peerTls.answer = ok;
-  tap.tlsCa = await new SipTap('127.0.0.1', ports.tlsCa!, { transports: ['tls'], tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } }).start();
-  tap.tlsCa.answer = ok;
-  tap.tlsForeign = await new SipTap('127.0.0.1', ports.tlsForeign!, { transports: ['tls'], tls: { cert: pki.pem(pki.foreignClientCert), key: pki.pem(pki.foreignClientKey) } }).start();
-  tap.tlsForeign.answer = ok;
-  dnsTap = await new DnsTap('127.0.0.1', ports.dns!).start();
+  rig = await OptionsRig.start();
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'optproven'), DATA_DIR: dataDir, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1',
-    // SIPProxy_1's host is "localhost" (resolve-host's row): bound on 127.0.0.1 wherever ::1 would come first.
+    // SIPProxy_1's host is "localhost": resolve-host's row wants 127.0.0.1 wherever ::1 would come first.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --dns-result-order=ipv4first`.trim() });
   token = await product.login();
-  await importYaml(product, token, deployment());
+  await importYaml(product, token, rig.deployment());
   await waitFor(async () => (await worker())?.online === true && (await worker())?.configVersion !== undefined, 30_000, 'SIPProxy_1 online');
 }, 180_000);
 
 afterAll(async () => {
   await product?.stop();
-  await primary?.kill();
-  await backup?.kill();
-  for (const t of Object.values(tap)) await t.stop();
-  await dnsTap?.stop();
-  pki?.cleanup();
+  await rig?.stop();
 }, 60_000);
 
 describe('every option of the registry, proven on a running worker', () => {
