@@ -17,7 +17,7 @@ import { DialogRateLimiter } from '../routing/overload.js';
 import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
 import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
-import { contactKey, type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
+import { type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
 import { RelayPolicy, type RelayFacts } from './relay-policy.js';
 import { OwnAddresses, stripBrackets, type LocalEndpoints } from './local-endpoints.js';
 import { SipError } from './sip-error.js';
@@ -277,10 +277,12 @@ export class ProxyCore implements ProxyPort {
     if (fromServer && req.method !== 'OPTIONS') this.pairs.get(fromServer.pair)?.requestFrom(fromServer.role);
 
     // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
+    // An initial request from an endpoint goes to the serving pair whatever Contact it names; a SIP Server's
+    // request, or an in-dialog one, to a registered Contact goes down that Contact's flow.
     let flowTarget: FlowTarget | undefined;
     let registerState: RegisterState | undefined;
     if (this.outbound) {
-      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined, routeList.length);
+      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length);
       if (r && 'status' in r) throw new SipError(r.status, r.reason);
       flowTarget = r;
       if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
@@ -319,7 +321,7 @@ export class ProxyCore implements ProxyPort {
       throw new SipError(decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
     }
     // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
-    this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason }, target);
+    this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason });
     // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503. Asked only once the request would be forwarded,
     // so a request refused for what it is (relay policy, routing) cannot spend the budget of legitimate calls.
     if (req.method === 'INVITE' && !inDialog && !this.limiter.admit()) {
@@ -350,13 +352,8 @@ export class ProxyCore implements ProxyPort {
   }
 
   /** Asks the relay policy; a refusal is thrown as 403 (counted in relayRefused). */
-  private checkRelay(src: MessageSource, fromSipServer: boolean, target: RelayFacts['target'], ruri: SipUri | null): void {
-    const d = this.relay.decide({
-      sourceAddress: src.remoteAddress,
-      fromSipServer,
-      target,
-      registeredContact: () => ruri !== null && this.outbound !== undefined && this.outbound.registry.lookupContact(contactKey(ruri)) !== undefined,
-    });
+  private checkRelay(src: MessageSource, fromSipServer: boolean, target: RelayFacts['target']): void {
+    const d = this.relay.decide({ sourceAddress: src.remoteAddress, fromSipServer, target });
     if (d.kind === 'refuse') throw new SipError(d.status, d.reason, undefined, 'relayRefused');
   }
 
@@ -472,8 +469,9 @@ export class ProxyCore implements ProxyPort {
         viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
       });
       if (this.outbound && (rs.tokens !== undefined || routes.length === 0)) {
-        // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it.
-        const r = this.outbound.route(rs.tokens ?? [], fwd.uri(), src, fromServer !== undefined, routes.length);
+        // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it. An ACK is
+        // in-dialog: a registered Contact as its Request-URI means that Contact's flow, whoever sends it.
+        const r = this.outbound.route(rs.tokens ?? [], fwd.uri(), src, true, routes.length);
         if (r && 'status' in r) return;
         if (r) {
           fwd.headers.set('Max-Forwards', String(mf === undefined ? 70 : mf - 1));
@@ -483,11 +481,10 @@ export class ProxyCore implements ProxyPort {
           return;
         }
       }
-      const ackUri = fwd.uri();
-      const hop: Hop = routes.length ? nextHopOfRoute(fwd, routes) : uriToHop(ackUri as SipUri);
+      const hop: Hop = routes.length ? nextHopOfRoute(fwd, routes) : uriToHop(fwd.uri() as SipUri);
       // The relay policy as for any request: an ACK refused is dropped (no response to an ACK, §17.2.3).
       try {
-        this.checkRelay(src, fromServer !== undefined, { kind: 'hop', hop, by: routes.length ? 'route' : 'request-uri' }, ackUri);
+        this.checkRelay(src, fromServer !== undefined, { kind: 'hop', hop, by: routes.length ? 'route' : 'request-uri' });
       } catch (e) {
         if (e instanceof SipError) this.stats.relayRefused++;
         return;

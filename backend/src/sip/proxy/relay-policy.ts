@@ -4,7 +4,9 @@
  * network) may only go to a SIP Server of a configured HA pair (the serving pair for initial requests), a
  * registered flow or an Extension DN's contact, and may carry no Route entry beyond the proxy's own (popped by
  * §16.4 before this is asked). Anything else is refused with 403 and nothing is sent toward the named host: the
- * default scripts of Kamailio and OpenSIPS refuse the same ("relaying forbidden").
+ * default scripts of Kamailio and OpenSIPS refuse the same ("relaying forbidden"). A Contact registered through this
+ * proxy is a flow (outbound.ts sends to it over the flow it was registered on), never the address it names: an
+ * endpoint chooses its Contact, so allowing that address would let it plant any next hop with one REGISTER.
  *
  * A pure decision: the intake gives the facts, this says allow or refuse and why.
  */
@@ -25,12 +27,10 @@ export interface RelayFacts {
     | { kind: 'flow' }
     /** A hop from the top Route entry left after ours were popped (`route`), or from the Request-URI. */
     | { kind: 'hop'; hop: Hop; by: 'route' | 'request-uri' | 'extension' | 'trunk' | 'flow' };
-  /** Is the Request-URI a Contact registered through this proxy (RFC 5626 / the guide's stickiness)? Asked last. */
-  registeredContact?: () => boolean;
 }
 
 export type RelayDecision =
-  | { kind: 'allow'; why: 'trusted-source' | 'foreign-allowed' | 'sip-server' | 'flow' | 'extension' | 'registered-contact' }
+  | { kind: 'allow'; why: 'trusted-source' | 'foreign-allowed' | 'sip-server' | 'flow' | 'extension' }
   | { kind: 'refuse'; status: 403; reason: string; what: 'foreign-route' | 'foreign-request-uri' };
 
 /** What the policy knows of the configuration: built once per configuration, asked per request. */
@@ -89,7 +89,6 @@ export class RelayPolicy {
     // In-dialog requests to a SIP Server's Contact or its Record-Route URI (§12.2.1.1): hot standby follows.
     if (this.servers.has(key)) return { kind: 'allow', why: 'sip-server' };
     if (t.by === 'extension' || this.extensions.has(key)) return { kind: 'allow', why: 'extension' };
-    if (t.by === 'request-uri' && f.registeredContact?.()) return { kind: 'allow', why: 'registered-contact' };
     if (t.by === 'route') return { kind: 'refuse', status: 403, reason: 'Forbidden (Route Names A Foreign Host)', what: 'foreign-route' };
     return { kind: 'refuse', status: 403, reason: 'Forbidden (Relaying Denied)', what: 'foreign-request-uri' };
   }

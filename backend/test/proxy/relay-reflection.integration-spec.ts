@@ -1,0 +1,77 @@
+/**
+ * Reflection through the proxy by what an untrusted endpoint can plant rather than name (issue 13 §1; RFC 3261
+ * §26.3.2.4; RFC 5626 §5.3): a hostile endpoint on 127.0.0.66 REGISTERs a Contact on 127.0.0.77, where a victim
+ * listens, and then sends in-dialog requests (and a 2xx-style ACK) whose Request-URI is that registered Contact.
+ * A Contact registered through this proxy is reached over the flow it was registered on, never at the address it
+ * names: the requests come back to the hostile endpoint itself and nothing reaches 127.0.0.77. A request the SIP
+ * Server sends through the proxy to the victim afterwards is the barrier (one socket, in order).
+ */
+import * as dgram from 'node:dgram';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
+import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
+import { servingPair } from '../tls/tls-proxy.js';
+import { waitFor } from '../helpers/net.js';
+import { cleanupWork, startProxy } from './peers.js';
+
+afterAll(() => cleanupWork());
+
+const HOSTILE = '127.0.0.66';
+const VICTIM = '127.0.0.77';
+
+/** A UDP socket on the victim address recording the first line and Call-ID of every datagram. */
+async function startVictim(): Promise<{ port: number; got: string[]; close(): void }> {
+  const got: string[] = [];
+  const s = dgram.createSocket('udp4');
+  s.on('message', (b) => {
+    const t = b.toString();
+    got.push(`${t.split('\r\n')[0]} [${/^(?:Call-ID|i):\s*(\S+)/im.exec(t)?.[1] ?? ''}]`);
+  });
+  await new Promise<void>((r) => s.bind(0, VICTIM, () => r()));
+  return { port: s.address().port, got, close: () => s.close() };
+}
+
+const finalFor = (callId: string) => (m: SipMessage): boolean => !isRequest(m) && m.status >= 200 && m.callId === callId;
+const requestFor = (callId: string) => (m: SipMessage): boolean => isRequest(m) && m.callId === callId;
+
+describe('relay policy: a Contact registered on another host does not make the proxy send there', () => {
+  it('in-dialog requests and ACKs to it go down the registering flow; 0 datagrams reach the host it names', async () => {
+    const victim = await startVictim();
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    server.responder = (req, ep) => ep.reply(req, 200);
+    const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'] });
+    server.udp!.to.port = proxy.port;
+    const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
+    ep.responder = (req, e) => e.reply(req, 200);
+    const planted = `sip:evil@${VICTIM}:${victim.port}`;
+    const via = (): string => `SIP/2.0/UDP ${HOSTILE}:${ep.port};branch=${branch()};rport`;
+    try {
+      ep.send(request('REGISTER', 'sip:127.0.0.1', { via: via(), callId: 'plant-reg', to: '<sip:evil@example.com>', from: '<sip:evil@example.com>;tag=r1', contact: `<${planted}>` }));
+      const reg = await ep.waitFor(finalFor('plant-reg'), 5000, 'the REGISTER 200');
+      expect(!isRequest(reg) && reg.status).toBe(200);
+
+      for (const method of ['MESSAGE', 'BYE', 'INFO']) {
+        const callId = `plant-${method}`;
+        ep.send(request(method, planted, { via: via(), callId, to: '<sip:evil@example.com>;tag=forged' }));
+        // It comes back down the flow the Contact was registered over: to the hostile endpoint itself.
+        await ep.waitFor(requestFor(callId), 5000, `${method} back on the registering flow`);
+        const ans = await ep.waitFor(finalFor(callId), 5000, `final response to ${method}`);
+        expect(!isRequest(ans) && ans.status).toBe(200);
+      }
+      ep.send(request('ACK', planted, { via: via(), callId: 'plant-ACK', to: '<sip:evil@example.com>;tag=forged' }));
+      await ep.waitFor(requestFor('plant-ACK'), 5000, 'the ACK back on the registering flow');
+
+      // The barrier: the SIP Server (trusted) sends to an unregistered URI on the victim.
+      server.send(request('MESSAGE', `sip:barrier@${VICTIM}:${victim.port}`, {
+        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'barrier', to: '<sip:2000@example.com>;tag=srv',
+      }));
+      await waitFor(() => victim.got.some((l) => l.includes('[barrier]')), 10_000, 'the barrier request at 127.0.0.77');
+      expect(victim.got.filter((l) => !l.includes('[barrier]'))).toEqual([]);
+    } finally {
+      ep.close();
+      server.close();
+      await proxy.stop();
+      victim.close();
+    }
+  });
+});
