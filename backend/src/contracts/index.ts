@@ -16,3 +16,4 @@ export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';
 export * from './log-events.js';
 export * from './secrets.js';
+export * from './names.js';

@@ -181,6 +181,18 @@ describe('names and references', () => {
     expect(r).toContain('switches[2].dns[4].number duplicate-name');
   });
 
+  it('names are unique regardless of case: the error names the one already there', () => {
+    const doc = example();
+    doc.applications.push({ ...structuredClone(doc.applications[4]), name: 'sipproxy_1' });
+    doc.switches.push({ name: 'sitea', sipServer: 'SIPServer_A', dns: [] });
+    doc.switches[0].dns.push({ ...structuredClone(doc.switches[0].dns[0]), number: 'SIPPROXY-POOL' });
+    const errors = validateConfigDocument(doc).filter((e) => e.code === 'duplicate-name');
+    const by = (path: string) => errors.find((e) => e.path === path)?.message;
+    expect(by('applications[6].name')).toMatch(/"sipproxy_1" is already used by "SIPProxy_1" \(at applications\[4\]\) \(names differ only in case\)/);
+    expect(by('switches[2].name')).toMatch(/"sitea" is already used by "SiteA"/);
+    expect(by('switches[0].dns[4].number')).toMatch(/already defined as DN "sipproxy-pool" \(at switches\[0\]\.dns\[0\]\) \(names differ only in case\)/);
+  });
+
   it('servicing-sipserver must be one of applications', () => {
     const doc = example();
     proxy1(doc).options.sipproxy.applications = 'SIPServer_B';

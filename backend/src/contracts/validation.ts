@@ -26,6 +26,7 @@ import {
 import type { ObjectKind, OptionValue } from './options/option-schema.js';
 import type { TlsMaterialCheck } from './tls-material.js';
 import { isSecretRef } from './secrets.js';
+import { caseNote, nameKey } from './names.js';
 import type { ValidationCode, ValidationError } from './validation-error.js';
 
 export type { ValidationCode, ValidationError } from './validation-error.js';
@@ -245,6 +246,8 @@ class Validator {
 
   private indexApplications(): void {
     const { doc } = this;
+    /** lower-cased name -> first application of that name (references resolve by the exact name, `apps`). */
+    const appKeys = new Map<string, AppInfo>();
     for (let i = 0; i < doc.applications.length; i++) {
       const app = doc.applications[i];
       const path = `applications[${i}]`;
@@ -258,10 +261,13 @@ class Validator {
         this.err(`${path}.name`, 'required', `Application ${path} needs a name.`);
         continue;
       }
-      if (this.apps.has(app.name)) {
-        this.err(`${path}.name`, 'duplicate-name', `Application name "${app.name}" is used more than once (first at ${this.apps.get(app.name)!.path}); names must be unique.`);
+      const first = appKeys.get(nameKey(app.name));
+      if (first) {
+        this.err(`${path}.name`, 'duplicate-name',
+          `Application name "${app.name}" is already used by "${first.app.name}" (at ${first.path})${caseNote(app.name, first.app.name)}; names must be unique regardless of case.`);
         continue;
       }
+      appKeys.set(nameKey(app.name), info);
       this.apps.set(app.name, info);
     }
     for (const info of this.appInfos) {
@@ -548,9 +554,12 @@ class Validator {
       const path = `switches[${s}]`;
       if (typeof sw.name !== 'string' || sw.name.trim() === '') this.err(`${path}.name`, 'required', `Switch ${path} needs a name.`);
       else {
-        const first = names.get(sw.name);
-        if (first !== undefined) this.err(`${path}.name`, 'duplicate-name', `Switch name "${sw.name}" is used more than once (first at switches[${first}]); names must be unique.`);
-        else names.set(sw.name, s);
+        const first = names.get(nameKey(sw.name));
+        if (first !== undefined) {
+          const other = doc.switches[first].name;
+          this.err(`${path}.name`, 'duplicate-name',
+            `Switch name "${sw.name}" is already used by "${other}" (at switches[${first}])${caseNote(sw.name, other)}; names must be unique regardless of case.`);
+        } else names.set(nameKey(sw.name), s);
       }
       const numbers = new Map<string, number>();
       const typedDns: Typed[] = [];
@@ -561,9 +570,12 @@ class Validator {
         const what = `DN "${dn.number}" of switch "${sw.name}"`;
         if (typeof dn.number !== 'string' || dn.number.trim() === '') this.err(`${dp}.number`, 'required', `DN ${dp} of switch "${sw.name}" needs a number.`);
         else {
-          const first = numbers.get(dn.number);
-          if (first !== undefined) this.err(`${dp}.number`, 'duplicate-name', `${what} is defined more than once (first at ${path}.dns[${first}]); DN numbers are unique within a switch.`);
-          else numbers.set(dn.number, d);
+          const first = numbers.get(nameKey(dn.number));
+          if (first !== undefined) {
+            const other = sw.dns[first].number;
+            this.err(`${dp}.number`, 'duplicate-name',
+              `${what} is already defined as DN "${other}" (at ${path}.dns[${first}])${caseNote(dn.number, other)}; DN numbers are unique within a switch regardless of case.`);
+          } else numbers.set(nameKey(dn.number), d);
         }
         const kind = (DN_KINDS as readonly string[]).includes(dn.type) ? (dn.type as ObjectKind) : undefined;
         if (!kind) this.err(`${dp}.type`, dn.type ? 'unknown-type' : 'required', `${what} has type ${fmt(dn.type)}; allowed: ${DN_KINDS.join(', ')}.`);

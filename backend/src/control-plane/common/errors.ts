@@ -16,4 +16,6 @@ const NOT_FOUND_ECHO = 120;
 /** `what` names the object with the caller's own path parameter: echoed only in part, however long it was. */
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what.length > NOT_FOUND_ECHO ? `${what.slice(0, NOT_FOUND_ECHO)}…` : what} not found`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
+/** 409 for a name already taken (regardless of case): the message names the existing object, `errors` the field. */
+export const alreadyExists = (field: string, message: string) => new AppError(409, 'ALREADY_EXISTS', message, [{ path: field, code: 'duplicate-name', message }]);
 export const badRequest = (code: string, message: string, errors?: FieldError[]) => new AppError(400, code, message, errors);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApplicationDoc } from '../../../contracts/config-document.js';
-import { badRequest, conflict, notFound } from '../../common/errors.js';
+import { alreadyExists, badRequest, notFound } from '../../common/errors.js';
+import { caseNote, findSameName } from '../../../contracts/names.js';
 import type { ListQuery } from '../configuration/config.repository.js';
 import { ConfigRepository } from '../configuration/config.repository.js';
 import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
@@ -27,7 +28,8 @@ export class ApplicationsService {
   create(actor: string, body: ApplicationCreate, dryRun: boolean): Promise<CommitResult> {
     const { name } = body;
     return this.config.commit(actor, `create application ${name}`, (doc) => {
-      if (doc.applications.some((a) => a.name === name)) throw conflict('ALREADY_EXISTS', `An application named ${name} already exists`);
+      const same = findSameName(doc.applications, name, (a) => a.name);
+      if (same) throw alreadyExists('name', `An application named ${same.name} already exists${caseNote(name, same.name)}`);
       const app: ApplicationDoc = { name, type: body.type, ports: {}, options: {} };
       this.patch(app, body);
       doc.applications.push(app);

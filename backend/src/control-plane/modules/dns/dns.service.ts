@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, conflict, notFound } from '../../common/errors.js';
+import { alreadyExists, badRequest, notFound } from '../../common/errors.js';
+import { caseNote, findSameName } from '../../../contracts/names.js';
 import type { DnEntity } from '../configuration/config.entities.js';
 import { ConfigRepository, type ListQuery } from '../configuration/config.repository.js';
 import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
@@ -31,7 +32,8 @@ export class DnsService {
     return this.config.commit(actor, `create DN ${number} on ${switchName}`, (doc) => {
       const sw = doc.switches.find((s) => s.name === switchName);
       if (!sw) throw notFound(`Switch ${switchName}`);
-      if (sw.dns.some((d) => d.number === number)) throw conflict('ALREADY_EXISTS', `Switch ${switchName} already has a DN ${number}`);
+      const same = findSameName(sw.dns, number, (d) => d.number);
+      if (same) throw alreadyExists('number', `Switch ${switchName} already has a DN ${same.number}${caseNote(number, same.number)}`);
       const dn = { number, type: body.type, options: {} };
       applyOptionsPatch(dn.options, body.options);
       sw.dns.push(dn);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, conflict, notFound } from '../../common/errors.js';
+import { alreadyExists, badRequest, notFound } from '../../common/errors.js';
+import { caseNote, findSameName } from '../../../contracts/names.js';
 import { ConfigRepository } from '../configuration/config.repository.js';
 import { ConfigurationService, type CommitResult } from '../configuration/configuration.service.js';
 import type { SwitchCreate, SwitchPatch } from './switches.schemas.js';
@@ -20,9 +21,9 @@ export class SwitchesService {
   create(actor: string, body: SwitchCreate, dryRun: boolean): Promise<CommitResult> {
     const { name } = body;
     return this.config.commit(actor, `create switch ${name}`, (doc) => {
-      // Names differing only in case read as the same switch in the UI, logs and YAML.
-      const same = doc.switches.find((s) => s.name.toLowerCase() === name.toLowerCase());
-      if (same) throw conflict('ALREADY_EXISTS', `A switch named ${same.name} already exists${same.name === name ? '' : ' (names differ only in case)'}`);
+      // Names differing only in case read as the same switch in the UI, logs and YAML (contracts/names.ts).
+      const same = findSameName(doc.switches, name, (s) => s.name);
+      if (same) throw alreadyExists('name', `A switch named ${same.name} already exists${caseNote(name, same.name)}`);
       doc.switches.push({ name, ...(body.sipServer ? { sipServer: body.sipServer } : {}), dns: [] });
     }, { dryRun });
   }

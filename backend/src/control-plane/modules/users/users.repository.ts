@@ -8,6 +8,10 @@ export class UsersRepository {
   constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
 
   findByUsername(username: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { username } }); }
+  /** The user whose name equals `username` regardless of case (names are unique so; login still matches exactly). */
+  findByUsernameAnyCase(username: string): Promise<UserEntity | null> {
+    return this.repo.createQueryBuilder('u').where('LOWER(u.username) = LOWER(:username)', { username }).getOne();
+  }
   findById(id: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { id } }); }
   list(): Promise<UserEntity[]> { return this.repo.find({ order: { username: 'ASC' } }); }
   countByRole(role: Role): Promise<number> { return this.repo.count({ where: { role } }); }

@@ -4,6 +4,7 @@ import { ENV, type Env } from '../../config/env.js';
 import { AppError, badRequest, conflict, notFound } from '../../common/errors.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { PasswordHasher } from './password-hasher.js';
+import { caseNote } from '../../../contracts/names.js';
 import { passwordProblem } from './password-policy.js';
 import { type Role, type UserEntity } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -36,9 +37,23 @@ export class UsersService implements OnApplicationBootstrap {
   async list(): Promise<UserView[]> { return (await this.users.list()).map(view); }
 
   /** Fields are checked by UserCreateBody. */
+  /**
+   * User names are unique regardless of case (`Admin` next to `admin` reads as the same person in the audit log); the
+   * index on lower(username) holds it under concurrent creates. Login still matches the name exactly.
+   */
   async create(username: string, password: string, role: Role): Promise<UserView> {
-    if (await this.users.findByUsername(username)) throw conflict('USER_EXISTS', `A user named '${username}' already exists`);
-    return view(await this.users.create(username, await this.hasher.hash(password), role));
+    const exists = (name: string) => new AppError(409, 'USER_EXISTS', `A user named '${name}' already exists${caseNote(username, name)}`,
+      [{ path: 'username', code: 'duplicate-name', message: `is already taken by '${name}'${caseNote(username, name)}` }]);
+    const same = await this.users.findByUsernameAnyCase(username);
+    if (same) throw exists(same.username);
+    const hash = await this.hasher.hash(password);
+    try {
+      return view(await this.users.create(username, hash, role));
+    } catch (e) {
+      // 23505 unique_violation: another request created the same name (any case) meanwhile.
+      if ((e as { driverError?: { code?: string } }).driverError?.code === '23505') throw exists((await this.users.findByUsernameAnyCase(username))?.username ?? username);
+      throw e;
+    }
   }
 
   async update(id: string, patch: { password?: string; role?: Role }): Promise<UserView> {

@@ -1,0 +1,22 @@
+/**
+ * Names of configuration objects (applications, switches, DN numbers within a switch) are unique regardless of case:
+ * `SIPProxy_1` and `sipproxy_1` read as the same object in the UI, logs, YAML and the guide's Configuration Manager,
+ * so a second one is a duplicate. References (backup, servicing-sipserver, a switch's sip-server...) still name an
+ * object exactly as it is spelled. The one rule: validation (`duplicate-name`) and the control plane's 409s use it.
+ */
+
+/** The key names are compared by. */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/** The first of `items` whose name equals `name` regardless of case. */
+export function findSameName<T>(items: readonly T[], name: string, nameOf: (item: T) => string): T | undefined {
+  const k = nameKey(name);
+  return items.find((i) => nameKey(nameOf(i)) === k);
+}
+
+/** " (names differ only in case)" when they do, else "". */
+export function caseNote(name: string, existing: string): string {
+  return name === existing ? '' : ' (names differ only in case)';
+}
