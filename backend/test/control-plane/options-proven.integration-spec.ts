@@ -111,7 +111,8 @@ const ROWS: Record<string, Row> = {
     },
   },
   // An INVITE from SIPServer_B's primary for SIPServer_C: c1 (primary, up) never answers it, so after
-  // failover-timeout it goes to c2. The gap on the wire is the option (1000 ms before).
+  // failover-timeout it goes to c2. The gap on the wire is the option (1000 ms before; 200 ms are left for the
+  // test process's own lag, which can only shorten the gap it measures).
   'sip-proxy/sipproxy/failover-timeout': {
     target: SP, value: 1500,
     observe: async () => {
@@ -120,10 +121,10 @@ const ROWS: Record<string, Row> = {
       rig.inviteToPairC(t0);
       await waitFor(() => rig.tap.c2.requests('INVITE', t0).length > 0, 8000, 'the INVITE failed over to c2');
       const first = rig.tap.c1.requests('INVITE', t0)[0]!.at;
-      expect(rig.tap.c2.requests('INVITE', t0)[0]!.at - first).toBeGreaterThanOrEqual(1400);
+      expect(rig.tap.c2.requests('INVITE', t0)[0]!.at - first).toBeGreaterThanOrEqual(1300);
     },
   },
-  // c2 answers probes after 600 ms: within the 1 s timeout (oos-check 1 caps it) it is up; at 300 ms it is down.
+  // c2 answers probes after 500 ms: within the 1 s timeout (oos-check 1 caps it) it is up; at 300 ms it is down.
   'sip-proxy/sipproxy/oos-probe-timeout': {
     target: SP, value: 300,
     pre: () => waitFor(async () => (await status()).pairs.find((p) => p.name === 'SIPServer_C')?.servers.find((x) => x.role === 'backup')?.status === 'up', 8000, 'c2 up'),

@@ -21,7 +21,7 @@ import { SipTap, header, responseTo, type TapAnswer, type TapMessage } from './s
 export const TRUSTED = '127.0.0.77';
 export const UNTRUSTED = '127.0.0.78';
 /** c2 answers probes this late: within a 1 s probe timeout, not within 300 ms. */
-export const C2_PROBE_DELAY_MS = 600;
+export const C2_PROBE_DELAY_MS = 500;
 
 type TapName = 'down' | 'c1' | 'c2' | 'reg' | 'peer' | 'peerTls' | 'tlsCa' | 'tlsForeign';
 const PORTS = ['sipA', 'sipB', 'sipC', 'proxy2', 'http2', 'tls2', 'tls1', 'ext', 'reg', 'tlsCa', 'tlsForeign', 'dns', 'proxy', 'http'] as const;
