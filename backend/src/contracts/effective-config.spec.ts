@@ -131,6 +131,15 @@ describe('compileEffectiveConfig', () => {
     expect(inline?.trustedCa).toMatch(/BEGIN CERTIFICATE/);
   });
 
+  it('http-client-ca: the management port\'s mutual TLS gets the certificate, key and CA, in the same three ways', () => {
+    const doc = example();
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toBeUndefined();
+    (doc.applications[4]!.options as { sipproxy: Record<string, unknown> }).sipproxy['http-client-ca'] = './certs/ca.pem';
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toEqual({ certificate: './certs/proxy.pem', certificateKey: './certs/proxy.key', clientCa: './certs/ca.pem' });
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).managementTls?.clientCa).toBe(FIXTURE_CERTS.caCert);
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'inline-pem' }).managementTls?.clientCa).toMatch(/BEGIN CERTIFICATE/);
+  });
+
   it('never negotiates below TLS 1.2 whatever sip-tls-sec-protocol says', () => {
     const doc = example();
     doc.applications[4].options.security['sip-tls-sec-protocol'] = 'SSLv3';

@@ -151,6 +151,11 @@ export interface EffectiveProxyConfig {
     readonly log: Readonly<Record<string, OptionValue>>;
   };
   readonly tls?: EffectiveTls;
+  /**
+   * Mutual TLS on the management port ([sipproxy] http-client-ca): HTTPS with the application's certificate and key,
+   * client certificates verified against `clientCa`. Values per `CompileOptions.tlsMaterial`, like `tls`.
+   */
+  readonly managementTls?: { readonly certificate: string; readonly certificateKey: string; readonly clientCa: string };
   /** Name of the serving pair's primary (servicing-sipserver). */
   readonly servingPair: string;
   /** Every pair named in [sipproxy] applications, in that order. */
@@ -339,15 +344,19 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
   let tls: EffectiveTls | undefined;
   const cert = asString(sec.certificate);
   const key = asString(sec['certificate-key']);
+  const mode = opts.tlsMaterial ?? 'as-written';
+  const baseDir = opts.baseDir ?? process.cwd();
+  const material = (v: string): string => {
+    if (mode === 'inline-pem') return loadPem(v, baseDir, opts.pemFiles);
+    if (mode === 'absolute-paths' && !isInlinePem(v) && !isAbsolute(v)) return resolve(baseDir, v);
+    return v;
+  };
+  const clientCa = asString(sp['http-client-ca']);
+  const managementTls = clientCa !== undefined && cert !== undefined && key !== undefined
+    ? { certificate: material(cert), certificateKey: material(key), clientCa: material(clientCa) }
+    : undefined;
   if (tlsPort !== undefined && cert !== undefined && key !== undefined) {
     const ca = asString(sec['trusted-ca']);
-    const mode = opts.tlsMaterial ?? 'as-written';
-    const baseDir = opts.baseDir ?? process.cwd();
-    const material = (v: string): string => {
-      if (mode === 'inline-pem') return loadPem(v, baseDir, opts.pemFiles);
-      if (mode === 'absolute-paths' && !isInlinePem(v) && !isAbsolute(v)) return resolve(baseDir, v);
-      return v;
-    };
     tls = {
       certificate: material(cert),
       certificateKey: material(key),
@@ -372,6 +381,7 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     },
     options: { sipproxy: sp, security: sec, log: options.log },
     tls,
+    managementTls,
     servingPair: serving,
     haPairs,
     poolPeers,

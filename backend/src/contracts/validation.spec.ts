@@ -553,6 +553,20 @@ describe('TLS on the proxy', () => {
     expect(results(doc, tlsCheck)).toEqual(['applications[4].options.security.certificate required', 'applications[4].options.security.certificate-key required']);
   });
 
+  it('http-client-ca (mutual TLS on the management port) needs the certificate and key it serves HTTPS with', () => {
+    const doc = example();
+    proxy1(doc).options.sipproxy['http-client-ca'] = './certs/ca.pem';
+    expect(results(doc)).toEqual([]);
+    delete proxy1(doc).options.security.certificate;
+    delete proxy1(doc).options.security['certificate-key'];
+    // Without a tls-port (else the tls-port rule says it, once), and without the DN that asks for TLS.
+    delete proxy1(doc).ports['tls-port'];
+    expect(results(doc).filter((r) => !r.includes('tls-port-required'))).toEqual([
+      'applications[4].options.security.certificate required',
+      'applications[4].options.security.certificate-key required',
+    ]);
+  });
+
   it('tls-mutual 1 needs trusted-ca', () => {
     const doc = example();
     proxy1(doc).options.security['tls-mutual'] = 1;

@@ -474,18 +474,23 @@ class Validator {
       this.err(`${sp}.oos-check`, 'oos-disabled',
         `[sipproxy] oos-check of ${what} is 0, which turns out-of-service detection off; the guide requires it enabled: 1 to 300 seconds.`);
     }
-    // TLS: a tls-port needs the certificate and its key.
+    // TLS: a tls-port needs the certificate and its key; so does http-client-ca (the management port then serves
+    // HTTPS with them).
     const sec = `${path}.options.security`;
     const cert = tv(typed, 'security', 'certificate');
     const keyPem = tv(typed, 'security', 'certificate-key');
     const ca = tv(typed, 'security', 'trusted-ca');
-    if (tlsPort !== undefined) {
+    const clientCa = tv(typed, 'sipproxy', 'http-client-ca');
+    const needsCert = tlsPort !== undefined ? `has tls-port ${tlsPort}` : typeof clientCa === 'string' && clientCa !== '' ? 'has [sipproxy] http-client-ca (mutual TLS on the management port)' : undefined;
+    if (needsCert !== undefined) {
       if (typeof cert !== 'string' || cert === '') {
-        this.err(`${sec}.certificate`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate (file path or inline PEM).`);
+        this.err(`${sec}.certificate`, 'required', `SIP Proxy ${what} ${needsCert} and so needs [security] certificate (file path or inline PEM).`);
       }
       if (typeof keyPem !== 'string' || keyPem === '') {
-        this.err(`${sec}.certificate-key`, 'required', `SIP Proxy ${what} has tls-port ${tlsPort} and so needs [security] certificate-key (file path or inline PEM).`);
+        this.err(`${sec}.certificate-key`, 'required', `SIP Proxy ${what} ${needsCert} and so needs [security] certificate-key (file path or inline PEM).`);
       }
+    }
+    if (tlsPort !== undefined) {
       if (tv(typed, 'security', 'tls-mutual') === 1 && (typeof ca !== 'string' || ca === '')) {
         this.err(`${sec}.trusted-ca`, 'trusted-ca-required', `SIP Proxy ${what} has tls-mutual 1 and so needs [security] trusted-ca to verify client certificates.`);
       }

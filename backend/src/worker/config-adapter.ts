@@ -84,6 +84,7 @@ export function toRuntimeConfig(eff: EffectiveProxyConfig): ProxyRuntimeConfig {
     maxConnectionsPerIpv6Prefix: int(sp, 'max-connections-per-ipv6-prefix'),
     httpAddress: typeof sp['http-address'] === 'string' && sp['http-address'] !== '' ? sp['http-address'] : undefined,
     httpToken: typeof sp['http-token'] === 'string' && sp['http-token'] !== '' ? sp['http-token'] : undefined,
+    httpTls: eff.managementTls ? { ...eff.managementTls } : undefined,
     limits: {
       maxMessageBytes: int(sp, 'max-message-size'),
       maxHeaders: int(sp, 'max-header-count'),

@@ -3,11 +3,16 @@
  *
  * It is not a public door: it binds loopback unless http-address names another address, and off loopback everything
  * but /health needs `Authorization: Bearer <http-token>` (RFC 6750 §2.1); without an http-token configured it is
- * refused. /status pages its connection list (`?limit=`, `?after=<connection id>`) so polling it under 10,000
+ * refused. With http-client-ca it speaks HTTPS and a client certificate issued by that CA stands in for the token
+ * (mutual TLS, RFC 8446 §4.3.2: the certificate is asked for, not required, so /health stays open to anyone).
+ * /status pages its connection list (`?limit=`, `?after=<connection id>`) so polling it under 10,000
  * connections copies one page, not all of them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { loadTlsMaterial, TlsConfigError } from '../sip/transport/tls-context.js';
 import type { ProxyWorker } from './proxy-worker.js';
 
 export interface ManagementServer {
@@ -21,6 +26,8 @@ export interface ManagementOptions {
   port: number;
   /** The current http-token (read per request: the option is live). */
   token: () => string | undefined;
+  /** http-client-ca with the application's certificate and key: HTTPS, client certificates from clientCa accepted. */
+  tls?: { certificate: string; certificateKey: string; clientCa: string };
 }
 
 /** Connections per /status page unless ?limit= says otherwise, and the most a page may hold. */
@@ -48,14 +55,18 @@ function digest(v: string): Buffer {
 }
 
 /** Why a request for a protected path is refused (status and body), or undefined when it may pass. */
-function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string | undefined): [number, Record<string, string>, string] | undefined {
+function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string | undefined, mutualTls: boolean): [number, Record<string, string>, string] | undefined {
   if (onLoopback) return undefined;
+  // A client certificate the handshake verified against http-client-ca (Node sets `authorized` only then).
+  if (mutualTls && (req.socket as TLSSocket).authorized === true) return undefined;
   if (token === undefined || token === '') {
-    return [403, {}, 'the management port is not on loopback and [sipproxy] http-token is not set: only /health is served'];
+    return mutualTls
+      ? [403, {}, 'a client certificate issued by [sipproxy] http-client-ca is required (http-token is not set)']
+      : [403, {}, 'the management port is not on loopback and [sipproxy] http-token is not set: only /health is served'];
   }
   const auth = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  if (!m) return [401, { 'www-authenticate': 'Bearer realm="sip-proxy-management"' }, 'Authorization: Bearer <http-token> required'];
+  if (!m) return [401, { 'www-authenticate': 'Bearer realm="sip-proxy-management"' }, mutualTls ? 'a client certificate issued by http-client-ca, or Authorization: Bearer <http-token>, required' : 'Authorization: Bearer <http-token> required'];
   // Compared as digests: equal length, constant time.
   if (!timingSafeEqual(digest(m[1]!), digest(token))) {
     return [403, { 'www-authenticate': 'Bearer realm="sip-proxy-management", error="invalid_token"' }, 'invalid token'];
@@ -75,9 +86,23 @@ function pageParams(url: URL): { limit: number; after?: string } | string {
   return after === undefined ? { limit } : { limit, after };
 }
 
+/** HTTPS options for http-client-ca; a certificate, key or CA that does not load throws TlsConfigError naming the option. */
+export function managementTlsOptions(t: NonNullable<ManagementOptions['tls']>): https.ServerOptions {
+  let m;
+  try {
+    m = loadTlsMaterial({ certificate: t.certificate, certificateKey: t.certificateKey, trustedCa: t.clientCa });
+  } catch (e) {
+    if (e instanceof TlsConfigError && e.option === 'trusted-ca') throw new TlsConfigError('trusted-ca', `http-client-ca: ${e.message.replace(/^trusted-ca /, '')}`);
+    throw e;
+  }
+  // Asked for, not required: a request without one still reaches /health, and the token path stays usable.
+  return { cert: m.cert, key: m.key, ca: m.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' };
+}
+
 export function startManagementServer(worker: ProxyWorker, o: ManagementOptions): Promise<ManagementServer> {
   const onLoopback = isLoopbackAddress(o.host);
-  const server = http.createServer((req, res) => {
+  const mutualTls = o.tls !== undefined;
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://management');
@@ -104,7 +129,7 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
         send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health'] }));
         return;
       }
-      const refused = refusal(req, onLoopback, o.token());
+      const refused = refusal(req, onLoopback, o.token(), mutualTls);
       if (refused) {
         const [code, headers, error] = refused;
         send(res, code, 'application/json', JSON.stringify({ error }), headers);
@@ -123,7 +148,13 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
     } catch (e) {
       send(res, 500, 'application/json', JSON.stringify({ error: (e as Error).message }));
     }
-  });
+  };
+  let server: http.Server;
+  try {
+    server = o.tls ? https.createServer(managementTlsOptions(o.tls), handler) : http.createServer(handler);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => {

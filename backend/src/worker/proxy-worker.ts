@@ -345,11 +345,13 @@ export class ProxyWorker {
       try {
         // http-address unset: loopback, on sip-address (else the host this proxy advertises) when that is loopback.
         const host = managementHost(config.httpAddress, everywhere ? stripBrackets(advertised) : bindAddress);
-        worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken });
+        worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken, tls: config.httpTls });
         if (!isLoopbackAddress(host)) {
-          const n = config.httpToken
-            ? `management port ${host}:${config.httpPort} is not on loopback: /status and /metrics need Authorization: Bearer <http-token>.`
-            : `management port ${host}:${config.httpPort} is not on loopback and http-token is not set: only /health is served.`;
+          const n = config.httpTls
+            ? `management port ${host}:${config.httpPort} is not on loopback: HTTPS; /status and /metrics need a client certificate issued by http-client-ca${config.httpToken ? ' or Authorization: Bearer <http-token>' : ''}.`
+            : config.httpToken
+              ? `management port ${host}:${config.httpPort} is not on loopback: /status and /metrics need Authorization: Bearer <http-token>.`
+              : `management port ${host}:${config.httpPort} is not on loopback and http-token is not set: only /health is served.`;
           worker.notes.push(n);
           log.warn(n, { option: 'http-address', value: host });
         }

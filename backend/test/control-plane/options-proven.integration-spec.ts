@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -56,8 +57,9 @@ const logFile = (level: string) => join(logDir, `${level}.log`);
 const msgs = (level: string): string[] =>
   existsSync(logFile(level)) ? readFileSync(logFile(level), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg) : [];
 let tos = 200;
-/** Where the worker's management port answers (http-address moves it). */
+/** Where the worker's management port answers (http-address moves it), and whether over HTTPS (http-client-ca). */
 let mgmtHost = '127.0.0.1';
+let mgmtHttps = false;
 
 /** A client certificate from the test CA (tls-mutual). */
 const CLIENT = { get cert() { return rig.pki.pem(rig.pki.clientCert); }, get key() { return rig.pki.pem(rig.pki.clientKey); } };
@@ -317,6 +319,18 @@ const ROWS: Record<string, Row> = {
     },
     observe: async () => expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsForeign.port, 'tls')).status).toBe(200),
   },
+  // Mutual TLS on the management port (issue 13 §3): after the restart it speaks HTTPS with the proxy certificate
+  // (verified against the test CA) and plain HTTP gets no answer; on loopback /status needs no client certificate.
+  // Off loopback a client certificate from the CA stands in for the token: test/worker/management.integration-spec.ts.
+  'sip-proxy/sipproxy/http-client-ca': {
+    target: SP, value: 'CA',
+    afterPatch: () => { mgmtHttps = true; },
+    observe: async ({ after }) => {
+      expect(after.app).toBe('SIPProxy_1');
+      expect(await fetch(`http://${mgmtHost}:${rig.httpPort}/health`).then((r) => r.status, () => 'no answer')).not.toBe(200);
+    },
+    observedElsewhere: 'off loopback, the client certificate in place of the token: test/worker/management.integration-spec.ts',
+  },
   // [log]: the change's own 'configuration applied' (Trace level) lands in the new output at once.
   'sip-proxy/log/trace': { target: LOG, value: 'LOG:trace', observe: () => waitFor(() => msgs('trace').includes('configuration applied'), 5000, 'trace file') },
   'sip-proxy/log/debug': { target: LOG, value: 'LOG:debug', observe: () => waitFor(() => msgs('debug').includes('configuration applied'), 5000, 'debug file') },
@@ -386,7 +400,17 @@ const rowKey = (d: OptionDefinition) => `${d.objects[0]}/${d.section}/${d.name}`
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const worker = async (): Promise<WorkerView | undefined> =>
   ((await (await product.api('/service-state', { token })).json()) as { workers: WorkerView[] }).workers.find((w) => w.app === 'SIPProxy_1');
-const status = async (): Promise<WorkerStatus> => (await (await fetch(`http://${mgmtHost}:${rig.httpPort}/status`)).json()) as WorkerStatus;
+/** GET /status over HTTPS (http-client-ca), the worker's certificate verified against the test CA by its name. */
+const httpsStatus = (): Promise<WorkerStatus> =>
+  new Promise((resolve, reject) => {
+    https.get({ host: mgmtHost, port: rig.httpPort, path: '/status', ca: rig.pki.pem(rig.pki.ca), servername: 'localhost' }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => { try { resolve(JSON.parse(body) as WorkerStatus); } catch (e) { reject(e as Error); } });
+    }).on('error', reject);
+  });
+const status = async (): Promise<WorkerStatus> =>
+  mgmtHttps ? httpsStatus() : ((await (await fetch(`http://${mgmtHost}:${rig.httpPort}/status`)).json()) as WorkerStatus);
 
 /** A row's value as the API takes it (placeholders for what is known only at run time). */
 function valueOf(value: unknown): unknown {

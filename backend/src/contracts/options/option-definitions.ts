@@ -285,6 +285,14 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     note: 'A secret, like certificate-key: kept in the control plane\'s secret store and shown everywhere else as secret:sha256:<hex>. /health never needs it.',
     secret: true,
   },
+  {
+    name: 'http-client-ca', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'string',
+    default: null, defaultText: 'NULL', validValuesText: 'PEM CA certificates: a file path or inline PEM',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'Mutual TLS on the management port: when set, it speaks HTTPS with the application\'s [security] certificate and certificate-key, and a client certificate issued by one of these CAs opens /status and /metrics in place of http-token.',
+    extension: true, source: PRODUCT,
+    note: 'Needs [security] certificate and certificate-key. A request with neither a client certificate from these CAs nor the http-token gets 401 (403 when http-token is not set); /health never needs either.',
+  },
 
   // ---------------------------------------------------------------- application sip-proxy, [security]
   {

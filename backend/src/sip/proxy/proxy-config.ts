@@ -110,6 +110,11 @@ export interface ProxyRuntimeConfig {
   httpAddress?: string;
   /** http-token (live): bearer token for /status and /metrics when the management port is not on loopback. */
   httpToken?: string;
+  /**
+   * http-client-ca: mutual TLS on the management port (HTTPS with this certificate and key; a client certificate
+   * issued by `clientCa` opens /status and /metrics like the token). Paths or inline PEM.
+   */
+  httpTls?: { certificate: string; certificateKey: string; clientCa: string };
   /** Parser limits: max-message-size, max-header-count, max-line-length. */
   limits: { maxMessageBytes: number; maxHeaders: number; maxLineLength: number };
   /** `oos-check` (s), live. */
