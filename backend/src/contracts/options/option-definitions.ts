@@ -465,7 +465,11 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     takesEffect: 'after-restart', takesEffectText: 'After SIP Proxy restart',
     description: 'host:port endpoints use to reach the proxy pool: a name resolving to every proxy (A records) and their common SIP port.',
     extension: false, sipServerOnly: true, source: GUIDE_DN,
-    note: 'The port must be the sip-port of every proxy of the pool ("all SIP Proxy instances listen on the same port").',
+    note:
+      'The port must be the sip-port of every proxy of the pool ("all SIP Proxy instances listen on the same port"). ' +
+      'The guide\'s "After SIP Proxy restart" is kept verbatim. Phones and SIP Server use it; the proxy only checks at ' +
+      'start that its port is its own sip-port (event 40000), which validation already requires, so no accepted ' +
+      'change alters what the proxy does and none leaves a restart pending (options-proven.integration-spec.ts).',
   },
   {
     name: 'oos-check', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'int',
