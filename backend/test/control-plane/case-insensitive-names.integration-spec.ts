@@ -71,6 +71,21 @@ describe('import', () => {
   });
 });
 
+describe('a change of case alone', () => {
+  it('is a rename, not a duplicate: an import that respells SIPProxy_2 and a DN is accepted and stored', async () => {
+    const d = exampleDocument();
+    d.applications.find((a) => a.name === 'SIPProxy_2')!.name = 'sipproxy_2';
+    d.switches[0].dns.find((x) => x.number === '1002')!.number = '1002'; // unchanged: digits have no case
+    d.switches[0].dns.find((x) => x.number === 'to-site-b')!.number = 'To-Site-B';
+    const r = await product.api('/config/import', { token: admin, method: 'POST', headers: { 'content-type': 'application/yaml' }, body: toYaml(d) });
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect((await product.api('/applications/sipproxy_2', { token: admin })).status).toBe(200);
+    expect((await product.api('/applications/SIPProxy_2', { token: admin })).status).toBe(404);
+    expect((await product.api('/switches/SiteA/dns/To-Site-B', { token: admin })).status).toBe(200);
+    await importYaml(product, admin, exampleYaml()); // and back
+  });
+});
+
 describe('the database', () => {
   it('refuses a case-variant duplicate written past the control plane (unique index on lower(name))', async () => {
     const db = new pg.Client({ connectionString: dbUrl });
