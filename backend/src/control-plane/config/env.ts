@@ -29,6 +29,8 @@ export interface Env {
    * `trusted-ca` given as paths, relative to it): TLS_MATERIAL_DIR, default `<DATA_DIR>/tls`.
    */
   readonly tlsMaterialDir: string;
+  /** How long an instance that stopped reporting stays in this replica's view (WORKER_FORGET_AFTER_S, default 600). */
+  readonly workerForgetAfterMs: number;
 }
 
 export const ENV = Symbol('ENV');
@@ -98,6 +100,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const embeddedApps = !appsRaw || appsRaw === '*' ? undefined : appsRaw.split(',').map((s) => s.trim()).filter(Boolean);
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
   const tlsRaw = source.TLS_MATERIAL_DIR?.trim();
+  const workerForgetAfterMs = int('WORKER_FORGET_AFTER_S', 600, 1, 7 * 24 * 3600) * 1000;
   const tlsMaterialDir = tlsRaw ? (isAbsolute(tlsRaw) ? tlsRaw : resolve(cwd, tlsRaw)) : resolve(dataDir, 'tls');
 
   let trustProxy: Env['trustProxy'] = false;
@@ -119,5 +122,5 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   else if (certRaw && keyRaw) tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
 
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir });
+  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir, workerForgetAfterMs });
 }

@@ -42,7 +42,7 @@ function setup() {
   const database = { available: true, changedAt: new Date(0) };
   const bus = { emit: vi.fn() };
   const w = new LivenessWatchdog(repo as unknown as WorkersRepository, config as unknown as ConfigurationService, alarms as unknown as AlarmsService,
-    bus as unknown as LiveBus, database as unknown as DatabaseState, registry, { logLevel: 'info' } as Env);
+    bus as unknown as LiveBus, database as unknown as DatabaseState, registry, { logLevel: 'info', workerForgetAfterMs: 10 * 60_000 } as Env);
   return {
     w, registry, alarms, raised, active, bus, database,
     setDoc: (d: ConfigDocument | undefined) => { doc = d; },

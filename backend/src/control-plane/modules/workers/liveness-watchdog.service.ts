@@ -18,8 +18,6 @@ import { WorkersRepository } from './workers.repository.js';
  * timeout, so a lost remote instance is seen sooner, like an exited embedded one.
  */
 export const CHANNEL_GRACE_MS = 2 * REPORT_INTERVAL_MS;
-/** An instance silent this long is dropped from this replica's view. */
-const FORGET_SILENT_MS = 10 * 60_000;
 const CHECK_MS = 1000;
 
 /**
@@ -38,6 +36,9 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
   /** The guide's log events, as the workers write them: one JSON object per line on stdout. */
   private readonly events: EventLog;
 
+  /** An instance silent this long is dropped from this replica's view (WORKER_FORGET_AFTER_S). */
+  private readonly forgetSilentMs: number;
+
   constructor(
     private readonly repo: WorkersRepository,
     private readonly config: ConfigurationService,
@@ -48,6 +49,7 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
     @Inject(ENV) env: Env,
   ) {
     this.events = new EventLog('control-plane', env.logLevel);
+    this.forgetSilentMs = env.workerForgetAfterMs;
   }
 
   onModuleInit(): void {
@@ -68,7 +70,7 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
     // return: the silence is ours, not the worker's, and is no sign of a lost instance.
     if (!this.database.available || now - this.database.changedAt.getTime() < OFFLINE_AFTER_MS) return;
     for (const app of this.registry.apps()) {
-      this.registry.dropInstancesSilentSince(app, now - FORGET_SILENT_MS);
+      this.registry.dropInstancesSilentSince(app, now - this.forgetSilentMs);
       const instances = this.registry.instancesOf(app);
       const online = instances.some((s) => now - s.lastSeen <= OFFLINE_AFTER_MS);
       if (!online && instances.length > 0 && !this.registry.isDown(app)) {

@@ -86,9 +86,9 @@ export class ServiceStateService {
   /** For /api/health: this replica's own view. */
   healthWorkers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[] {
     const now = Date.now();
-    return this.registry.apps().map((app) => {
-      const st = this.registry.latest(app)!;
-      return { id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending };
+    return this.registry.apps().flatMap((app) => {
+      const st = this.registry.latest(app);
+      return st ? [{ id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending }] : [];
     });
   }
 

@@ -51,11 +51,11 @@ describe('WorkerRegistry', () => {
     r.record(report('A', 'new'), 'remote', 300);
     r.dropInstancesSilentSince('A', 300);
     expect(r.instancesOf('A').map((s) => s.report.instanceId)).toEqual(['new']);
+    // The last instance dropped: the application is forgotten with it (no listed application without a report).
     r.dropInstancesSilentSince('A', 301);
     expect(r.instancesOf('A')).toEqual([]);
-    expect(r.apps()).toEqual(['A']);
-    r.forgetApp('A');
     expect(r.apps()).toEqual([]);
+    expect(r.latest('A')).toBeUndefined();
     r.dropInstancesSilentSince('B', 1); // unknown application: nothing to do
   });
 

@@ -66,10 +66,13 @@ export class WorkerRegistry {
   /** When `app` last reported here (0: never, or forgotten). */
   lastSeen(app: string): number { return Math.max(0, ...this.instancesOf(app).map((s) => s.lastSeen)); }
 
-  /** Drops the instances of `app` not heard from since `before`. */
+  /** Drops the instances of `app` not heard from since `before`; with none left, `app` is forgotten too. */
   dropInstancesSilentSince(app: string, before: number): void {
     const instances = this.instances.get(app);
-    for (const [id, st] of instances ?? []) if (st.lastSeen < before) instances!.delete(id);
+    if (!instances) return;
+    for (const [id, st] of instances) if (st.lastSeen < before) instances.delete(id);
+    // An application listed with no instance has no "latest" report: every reader would have to guess.
+    if (instances.size === 0) this.instances.delete(app);
   }
 
   forgetApp(app: string): void { this.instances.delete(app); }
