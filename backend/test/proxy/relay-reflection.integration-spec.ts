@@ -5,6 +5,8 @@
  * A Contact registered through this proxy is reached over the flow it was registered on, never at the address it
  * names: the requests come back to the hostile endpoint itself and nothing reaches 127.0.0.77. A request the SIP
  * Server sends through the proxy to the victim afterwards is the barrier (one socket, in order).
+ * Likewise a response that matches no transaction but carries the proxy's Via on top and the victim's below is not
+ * forwarded (RFC 6026 changed RFC 3261 §16.7 so that stray responses are dropped, a reflection risk).
  */
 import * as dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +64,42 @@ describe('relay policy: a Contact registered on another host does not make the p
       await ep.waitFor(requestFor('plant-ACK'), 5000, 'the ACK back on the registering flow');
 
       // The barrier: the SIP Server (trusted) sends to an unregistered URI on the victim.
+      server.send(request('MESSAGE', `sip:barrier@${VICTIM}:${victim.port}`, {
+        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'barrier', to: '<sip:2000@example.com>;tag=srv',
+      }));
+      await waitFor(() => victim.got.some((l) => l.includes('[barrier]')), 10_000, 'the barrier request at 127.0.0.77');
+      expect(victim.got.filter((l) => !l.includes('[barrier]'))).toEqual([]);
+    } finally {
+      ep.close();
+      server.close();
+      await proxy.stop();
+      victim.close();
+    }
+  });
+});
+
+describe('stray responses: a response matching no transaction is not forwarded (RFC 6026)', () => {
+  it('a forged response with the proxy\'s Via on top and the victim\'s below: 0 datagrams reach the victim', async () => {
+    const victim = await startVictim();
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'] });
+    server.udp!.to.port = proxy.port;
+    const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
+    try {
+      for (const [i, status] of [100, 180, 200, 486].entries()) {
+        ep.send([
+          `SIP/2.0 ${status} Forged`,
+          // A branch in the proxy's own format (nothing in it is secret), for no transaction it holds.
+          `Via: SIP/2.0/UDP 127.0.0.1:${proxy.port};branch=z9hG4bKsep0badf00d.x.${i}`,
+          `Via: SIP/2.0/UDP ${VICTIM}:${victim.port};branch=z9hG4bKvictim${i}`,
+          'From: <sip:a@example.com>;tag=1', 'To: <sip:b@example.com>;tag=2', `Call-ID: stray-${i}`,
+          `CSeq: 1 ${i % 2 ? 'INVITE' : 'OPTIONS'}`, 'Content-Length: 0', '', '',
+        ].join('\r\n'));
+      }
+      // The barrier, from the SIP Server through the proxy to the victim; it is sent after the forged responses
+      // were read (the proxy answers an OPTIONS from the same socket first).
+      ep.send(request('OPTIONS', `sip:127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP ${HOSTILE}:${ep.port};branch=${branch()};rport`, callId: 'ping' }));
+      await ep.waitFor(finalFor('ping'), 5000, 'the proxy answering OPTIONS');
       server.send(request('MESSAGE', `sip:barrier@${VICTIM}:${victim.port}`, {
         via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'barrier', to: '<sip:2000@example.com>;tag=srv',
       }));

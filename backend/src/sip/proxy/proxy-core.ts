@@ -2,7 +2,7 @@
  * RFC 3261 §16 stateful proxy, the intake: request validation (§16.3, request-validation.ts), Route
  * pre-processing (§16.4, route-set.ts), target determination by the router (§16.5, routing/router.ts), then a
  * response context per request (§16.6-§16.10, response-context.ts and branch.ts) reached through ProxyPort;
- * 2xx ACKs and stray responses statelessly (§16.11). Beyond the guide: HA pairs (ha/), RFC 5626 flows
+ * 2xx ACKs statelessly (§16.11); stray responses dropped (RFC 6026). Beyond the guide: HA pairs (ha/), RFC 5626 flows
  * (outbound.ts), overload control (routing/overload.ts).
  */
 import { createResponse, generateTag, type SipRequest, type SipResponse, type SipUri, parseUri } from '../message/index.js';
@@ -503,26 +503,22 @@ export class ProxyCore implements ProxyPort {
     }
   }
 
-  /** Responses matching no client transaction: forwarded by Via when the top Via is ours (§16.7 / §16.11). */
+  /**
+   * Responses matching no client transaction. RFC 6026 replaced §16.7's "process it as a stateless proxy" with
+   * "do not forward it": every request this proxy forwards has a client transaction (2xx retransmissions are
+   * matched in Accepted, Timer M), so a stray response with our Via on top is forged or late, and forwarding it to
+   * the Via below would reflect it to any host its sender names. Dropped (counted by the transaction layer).
+   */
   private forwardStrayResponse(resp: SipResponse): void {
     try {
       const top = resp.topVia();
-      if (!top) return;
-      if (!this.own.isOwnVia(top.host, top.port, top.transport)) {
-        // Group mode: a response for a request another worker of the group sent (the peer answered to the
-        // dialog's first address, not to the Via): pass it to that worker unchanged.
-        const wp = this.local.group ? workerPortOfBranch(top.branch) : undefined;
-        if (wp !== undefined && this.own.isOwnHost(top.host)) {
-          this.tl.sendStateless(resp, { transport: 'udp', host: stripBrackets(top.host), port: wp });
-        }
-        return;
+      if (!top || this.own.isOwnVia(top.host, top.port, top.transport)) return;
+      // Group mode: a response for a request another worker of the group sent (the peer answered to the
+      // dialog's first address, not to the Via): pass it to that worker unchanged.
+      const wp = this.local.group ? workerPortOfBranch(top.branch) : undefined;
+      if (wp !== undefined && this.own.isOwnHost(top.host)) {
+        this.tl.sendStateless(resp, { transport: 'udp', host: stripBrackets(top.host), port: wp });
       }
-      const out = resp.clone();
-      out.headers.removeFirstValue('via');
-      if (!out.topVia()) return;
-      this.stats.statelessForwards++;
-      this.countResponse(resp.status);
-      this.tl.sendStateless(out, this.tl.transport.responseDestination(out));
     } catch {
       // malformed: drop
     }
