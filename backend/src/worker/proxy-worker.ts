@@ -469,11 +469,9 @@ export class ProxyWorker {
     this.proxy.stop();
     if (this.sampler) clearInterval(this.sampler);
     const until = Date.now() + drainMs;
-    while (drainMs > 0 && Date.now() < until) {
-      const st = this.tl.stats();
-      if (st.clientTransactions + st.serverTransactions === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Wait for transactions still waiting for a final response; those kept only to absorb retransmissions (Timer J:
+    // 32 s over UDP) would hold every restart for the whole drain.
+    while (drainMs > 0 && Date.now() < until && this.tl.inProgress() > 0) await new Promise((r) => setTimeout(r, 100));
     await this.mgmt?.close();
     for (const s of this.sharedSockets) await new Promise<void>((r) => s.close(() => r()));
     this.flows?.stop();

@@ -147,6 +147,18 @@ export class TransactionLayer implements TransactionContext {
     return { clientTransactions: this.clients.size, serverTransactions: this.servers.size, ...this.counters };
   }
 
+  /**
+   * Transactions still waiting for their final response (client: Calling/Trying/Proceeding; server: Trying/Proceeding).
+   * The rest are only kept to absorb retransmissions (Completed, Confirmed, Accepted) and need no drain. A scan: it
+   * runs only while a worker drains.
+   */
+  inProgress(): number {
+    let n = 0;
+    for (const tx of this.clients.values()) if (tx.state === 'calling' || tx.state === 'trying' || tx.state === 'proceeding') n++;
+    for (const tx of this.servers.values()) if (tx.state === 'trying' || tx.state === 'proceeding') n++;
+    return n;
+  }
+
   transactionTerminated(tx: ClientTransactionBase | ServerTransactionBase): void {
     if (tx.kind === 'ict' || tx.kind === 'nict') {
       if (this.clients.get(tx.key) === tx) this.clients.delete(tx.key);
