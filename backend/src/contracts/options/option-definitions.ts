@@ -233,7 +233,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'connection-first-message-timeout', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
     default: 10, defaultText: '10', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
-    description: 'Close an inbound TCP/TLS connection that has not delivered one complete SIP message this long after it was accepted (its TLS handshake must finish within it too); 0 never.',
+    description: 'Close an inbound TCP/TLS connection that has not delivered one complete SIP message this long after it was accepted (its TLS handshake must finish within it too), or that has not completed a later message this long after its first byte; 0 never.',
     extension: true, source: PRODUCT,
     note: 'Keep-alive pings do not count as a message. With 0, a TLS handshake still has 10 s. Applies to connections already open at the next sweep.',
   },

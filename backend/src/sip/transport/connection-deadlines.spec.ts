@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deadlinePassed, sweepIntervalMs, type ConnectionDeadlines } from './connection-deadlines.js';
 
 const d: ConnectionDeadlines = { idleMs: 7_200_000, inboundIdleMs: 300_000, firstMessageMs: 10_000, handshakeMs: 10_000 };
-const at = (o: Partial<{ direction: 'inbound' | 'outbound'; since: number; lastReceived: number; messagesIn: number }>) => ({
-  direction: 'inbound' as const, since: 0, lastReceived: 0, messagesIn: 0, ...o,
+const at = (o: Partial<{ direction: 'inbound' | 'outbound'; since: number; lastReceived: number; messagesIn: number; partialSince: number }>) => ({
+  direction: 'inbound' as const, since: 0, lastReceived: 0, messagesIn: 0, partialSince: 0, ...o,
 });
 
 describe('deadlinePassed', () => {
@@ -13,6 +13,15 @@ describe('deadlinePassed', () => {
     expect(deadlinePassed(at({ lastReceived: 9_999 }), 10_000, d, false)).toBe('first-message');
     expect(deadlinePassed(at({ messagesIn: 1, lastReceived: 9_999 }), 10_000, d, false)).toBeUndefined();
     expect(deadlinePassed(at({ direction: 'outbound' }), 10_000, d, false)).toBeUndefined();
+  });
+
+  it('a message begun after the first must be complete within the same deadline, however often bytes arrive', () => {
+    const c = at({ messagesIn: 5, since: 0, partialSince: 100_000, lastReceived: 109_999 });
+    expect(deadlinePassed(c, 109_999, d, true)).toBeUndefined();
+    expect(deadlinePassed(c, 110_000, d, true)).toBe('incomplete-message');
+    expect(deadlinePassed({ ...c, partialSince: 0 }, 110_000, d, true)).toBeUndefined();
+    expect(deadlinePassed({ ...c, direction: 'outbound' }, 110_000, d, false)).toBeUndefined();
+    expect(deadlinePassed(c, 110_000, { ...d, firstMessageMs: 0 }, true)).toBeUndefined();
   });
 
   it('inbound without a registered flow gets the shorter idle timeout; flows and next hops keep connection-idle-timeout', () => {

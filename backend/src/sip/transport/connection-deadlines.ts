@@ -3,7 +3,9 @@
  * proxy opened, or one that carries a registered flow (RFC 5626 §5.2, or plain registration stickiness), is kept
  * while inbound traffic arrives within connection-idle-timeout. An inbound connection must first prove itself: a
  * TLS handshake that completes in time, then one complete SIP message within the first-message deadline; after that,
- * without a registered flow, it gets the shorter inbound idle timeout. Only inbound traffic counts (a message or an
+ * without a registered flow, it gets the shorter inbound idle timeout. Every later message, once its first byte has
+ * arrived, must be complete within the same first-message deadline: a peer trickling a header a byte at a time is
+ * inbound traffic and would otherwise never be idle (a slow-loris that holds a connection slot forever). Only inbound traffic counts (a message or an
  * RFC 5626 §4.4.1 keep-alive): our own writes to a peer that never answers do not keep its connection.
  */
 
@@ -18,7 +20,7 @@ export interface ConnectionDeadlines {
   handshakeMs: number;
 }
 
-export type DeadlineReason = 'first-message' | 'idle';
+export type DeadlineReason = 'first-message' | 'incomplete-message' | 'idle';
 
 /** What the decision reads of a connection. */
 export interface DeadlineSubject {
@@ -26,6 +28,8 @@ export interface DeadlineSubject {
   since: number;
   lastReceived: number;
   messagesIn: number;
+  /** When the bytes of a message not yet complete began to arrive (epoch ms); 0 when nothing is buffered. */
+  partialSince: number;
 }
 
 function shorter(a: number, b: number): number {
@@ -37,6 +41,7 @@ function shorter(a: number, b: number): number {
 /** Whether `c` is past a deadline at `now`; `kept` says it carries a registered flow. */
 export function deadlinePassed(c: DeadlineSubject, now: number, d: ConnectionDeadlines, kept: boolean): DeadlineReason | undefined {
   if (c.direction === 'inbound' && c.messagesIn === 0 && d.firstMessageMs > 0 && now - c.since >= d.firstMessageMs) return 'first-message';
+  if (c.direction === 'inbound' && c.partialSince > 0 && d.firstMessageMs > 0 && now - c.partialSince >= d.firstMessageMs) return 'incomplete-message';
   const idle = c.direction === 'inbound' && !kept ? shorter(d.inboundIdleMs, d.idleMs) : d.idleMs;
   if (idle > 0 && now - c.lastReceived >= idle) return 'idle';
   return undefined;

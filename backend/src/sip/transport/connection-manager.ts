@@ -65,6 +65,8 @@ export interface ConnectionCounters {
   unusedClosed: number;
   /** Inbound connections closed for not delivering a SIP message within the first-message deadline. */
   firstMessageTimeouts: number;
+  /** Inbound connections closed for not completing a message they began within the first-message deadline. */
+  incompleteMessageTimeouts: number;
   /** Inbound TLS connections destroyed for not finishing their handshake in time. */
   handshakeTimeouts: number;
   /** Connections closed after a message over max-message-size / max-line-length / max-header-count (answered when possible). */
@@ -110,6 +112,7 @@ export class ConnectionManager {
     idleClosed: 0,
     unusedClosed: 0,
     firstMessageTimeouts: 0,
+    incompleteMessageTimeouts: 0,
     handshakeTimeouts: 0,
     limitClosed: 0,
     closed: 0,
@@ -536,8 +539,13 @@ export class ConnectionManager {
 
   private onData(conn: Connection, chunk: Buffer): void {
     conn.bytesIn += chunk.length;
-    conn.lastActivity = conn.lastReceived = Date.now();
+    const now = Date.now();
+    conn.lastActivity = conn.lastReceived = now;
     const events = conn.framer.push(chunk);
+    // The incomplete-message deadline runs from the first byte of the message still buffered: a chunk that
+    // completes a message restarts it for whatever follows (connection-deadlines.ts).
+    if (conn.framer.buffered === 0) conn.partialSince = 0;
+    else if (conn.partialSince === 0 || events.length > 0) conn.partialSince = now;
     for (let i = 0; i < events.length; i++) {
       const ev = events[i]!;
       if (ev.type === 'message') {
@@ -647,6 +655,7 @@ export class ConnectionManager {
       if (why === 'idle' && c.direction === 'outbound' && c.users > 0) continue;
       if (why === undefined) continue;
       if (why === 'first-message') this.counters.firstMessageTimeouts++;
+      else if (why === 'incomplete-message') this.counters.incompleteMessageTimeouts++;
       else this.counters.idleClosed++;
       c.socket.destroy();
     }

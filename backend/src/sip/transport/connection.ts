@@ -44,6 +44,8 @@ export class Connection {
   bytesOut = 0;
   messagesIn = 0;
   messagesOut = 0;
+  /** When the bytes of the message now buffered (not yet complete) began to arrive; 0 when none (connection-deadlines.ts). */
+  partialSince = 0;
   localAddress = '';
   localPort = 0;
   readonly remoteAddress: string;
