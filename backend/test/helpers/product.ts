@@ -10,12 +10,12 @@ import { freePort, sleep } from './net.js';
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const MAIN_JS = join(REPO_ROOT, 'backend/dist/backend/src/control-plane/main.js');
 
-/** A fresh database on the integration run's server; its URL. */
-export async function freshDatabase(adminUrl: string, prefix = 'it'): Promise<string> {
+/** A fresh database on the integration run's server (`createOptions`: e.g. its locale); its URL. */
+export async function freshDatabase(adminUrl: string, prefix = 'it', createOptions = ''): Promise<string> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
-  try { await c.query(`CREATE DATABASE "${name}"`); } finally { await c.end(); }
+  try { await c.query(`CREATE DATABASE "${name}" ${createOptions}`); } finally { await c.end(); }
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   return u.toString();

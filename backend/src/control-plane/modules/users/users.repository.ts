@@ -10,7 +10,8 @@ export class UsersRepository {
   findByUsername(username: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { username } }); }
   /** The user whose name equals `username` regardless of case (names are unique so; login still matches exactly). */
   findByUsernameAnyCase(username: string): Promise<UserEntity | null> {
-    return this.repo.createQueryBuilder('u').where('LOWER(u.username) = LOWER(:username)', { username }).getOne();
+    // COLLATE "C": fold A-Z only, whatever the database's locale (tr_TR lower-cases I to ı), as the unique index does.
+    return this.repo.createQueryBuilder('u').where('LOWER(u.username COLLATE "C") = LOWER(CAST(:username AS text) COLLATE "C")', { username }).getOne();
   }
   findById(id: string): Promise<UserEntity | null> { return this.repo.findOne({ where: { id } }); }
   list(): Promise<UserEntity[]> { return this.repo.find({ order: { username: 'ASC' } }); }

@@ -39,7 +39,7 @@ export class UsersService implements OnApplicationBootstrap {
   /** Fields are checked by UserCreateBody. */
   /**
    * User names are unique regardless of case (`Admin` next to `admin` reads as the same person in the audit log); the
-   * index on lower(username) holds it under concurrent creates. Login still matches the name exactly.
+   * index on lower(username COLLATE "C") holds it under concurrent creates. Login still matches the name exactly.
    */
   async create(username: string, password: string, role: Role): Promise<UserView> {
     const exists = (name: string) => new AppError(409, 'USER_EXISTS', `A user named '${name}' already exists${caseNote(username, name)}`,
