@@ -150,10 +150,20 @@ export class FlowRegistry {
    * How to reach a registered contact: the newest binding whose flow is alive; `failed` when the contact was
    * registered only over flows that are gone (RFC 5626 §5.3: 430 Flow Failed); undefined when not registered here.
    */
-  lookupContact(contactKey: string): { flow: FlowRef } | 'failed' | undefined {
+  lookupContact(contactKey: string, aor?: string): { flow: FlowRef } | 'failed' | undefined {
     const list = this.byContact.get(contactKey);
     if (!list) return undefined;
     const now = this.now();
+    // One Contact URI registered by several AORs (a user naming another's Contact, or two NATed phones with the same
+    // private address and user part): the binding of the AOR the request is for wins over the newest (RFC 3261
+    // §10.3: a binding belongs to its AOR). Without Path the Request-URI alone cannot tell them apart.
+    if (aor !== undefined && list.length > 1) {
+      const want = aorKey(aor);
+      for (let i = list.length - 1; i >= 0; i--) {
+        const b = list[i]!;
+        if (b.expiresAt > now && aorKey(b.aor) === want && this.isAlive(b.flow)) return { flow: b.flow };
+      }
+    }
     let any = false;
     for (let i = list.length - 1; i >= 0; i--) {
       const b = list[i]!;
@@ -240,4 +250,15 @@ export class FlowRegistry {
 export function sameFlow(a: FlowRef, b: FlowRef): boolean {
   if (a.connectionId !== undefined || b.connectionId !== undefined) return a.connectionId === b.connectionId;
   return a.remoteAddress === b.remoteAddress && a.remotePort === b.remotePort && a.localPort === b.localPort;
+}
+
+/** An address-of-record compared as `user@host`, lower-case: scheme, port, parameters and brackets aside. */
+export function aorKey(uri: string): string {
+  const v = uri.trim().replace(/^<|>$/g, '').replace(/^sips?:/i, '');
+  const end = v.search(/[;?>]/);
+  const userHost = (end >= 0 ? v.slice(0, end) : v).toLowerCase();
+  const at = userHost.lastIndexOf('@');
+  const host = at >= 0 ? userHost.slice(at + 1) : userHost;
+  const bare = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return (at >= 0 ? userHost.slice(0, at + 1) : '') + bare;
 }

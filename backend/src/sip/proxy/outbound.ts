@@ -178,12 +178,12 @@ export class EdgeOutbound {
   /**
    * Target of a request by flow: a flow token in one of our Route URIs the core popped (`tokens`), or - when
    * `byContact` (a request from a SIP Server, or an in-dialog one from anyone) has no Route left - a Request-URI
-   * that is a Contact registered over a flow. Such a Contact is reached over that flow, never at the address it
+   * that is a Contact registered over a flow (by the AOR in `toAor` when several registered it). Such a Contact is reached over that flow, never at the address it
    * names: whoever registered it chose that address, and sending there would let an endpoint plant a next hop
    * (RFC 5626 §5.3; RFC 3261 §26.3.2.4). A token for the flow the request arrived on means it comes from the UA
    * itself: no decision.
    */
-  route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, byContact: boolean, routesLeft: number): FlowTarget | OutboundReject | undefined {
+  route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, byContact: boolean, routesLeft: number, toAor?: () => string): FlowTarget | OutboundReject | undefined {
     // Hot path: most requests carry no token and are initial requests from endpoints.
     if (tokens.length === 0 && (!byContact || routesLeft > 0 || !ruri)) return undefined;
     const mine = tokens.length ? flowOfSource(src) : undefined;
@@ -205,7 +205,7 @@ export class EdgeOutbound {
       return { dest: flowDestination(r.flow), flow: r.flow };
     }
     if (!byContact || routesLeft > 0 || !ruri) return undefined;
-    const hit = this.registry.lookupContact(contactKey(ruri));
+    const hit = this.registry.lookupContact(contactKey(ruri), toAor?.());
     if (hit === undefined) return undefined;
     if (hit === 'failed') {
       this.stats.flowFailed++;

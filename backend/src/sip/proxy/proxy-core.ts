@@ -282,7 +282,7 @@ export class ProxyCore implements ProxyPort {
     let flowTarget: FlowTarget | undefined;
     let registerState: RegisterState | undefined;
     if (this.outbound) {
-      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length);
+      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length, () => req.to().uri.toString());
       if (r && 'status' in r) throw new SipError(r.status, r.reason);
       flowTarget = r;
       if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
@@ -471,7 +471,7 @@ export class ProxyCore implements ProxyPort {
       if (this.outbound && (rs.tokens !== undefined || routes.length === 0)) {
         // A 2xx ACK toward a UA behind a flow goes down that flow (RFC 5626 §5.3); a failed flow drops it. An ACK is
         // in-dialog: a registered Contact as its Request-URI means that Contact's flow, whoever sends it.
-        const r = this.outbound.route(rs.tokens ?? [], fwd.uri(), src, true, routes.length);
+        const r = this.outbound.route(rs.tokens ?? [], fwd.uri(), src, true, routes.length, () => ack.to().uri.toString());
         if (r && 'status' in r) return;
         if (r) {
           fwd.headers.set('Max-Forwards', String(mf === undefined ? 70 : mf - 1));

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { aorKey, FlowRegistry } from './flow-registry.js';
+
+describe('FlowRegistry.lookupContact with one Contact registered by several AORs', () => {
+  const reg = (): FlowRegistry => new FlowRegistry({ now: () => 1000, lastReceived: () => 0, closeConnection: () => undefined, graceS: 0 });
+  const udp = (a: string) => ({ transport: 'udp' as const, remoteAddress: a, remotePort: 5060 });
+
+  it('prefers the binding of the AOR asked for; without one, the newest live binding', () => {
+    const r = reg();
+    r.bind({ flow: udp('10.0.0.10'), aor: 'sip:bob@example.com', contactKey: 'bob@10.0.0.10:5060', flowTimerS: 0, expiresS: 60 });
+    r.bind({ flow: udp('10.0.0.66'), aor: 'sip:evil@example.com', contactKey: 'bob@10.0.0.10:5060', flowTimerS: 0, expiresS: 60 });
+    expect(r.lookupContact('bob@10.0.0.10:5060', 'sip:Bob@Example.com:5060;user=phone')).toEqual({ flow: udp('10.0.0.10') });
+    expect(r.lookupContact('bob@10.0.0.10:5060', 'sip:evil@example.com')).toEqual({ flow: udp('10.0.0.66') });
+    expect(r.lookupContact('bob@10.0.0.10:5060', 'sip:carol@example.com')).toEqual({ flow: udp('10.0.0.66') });
+    expect(r.lookupContact('bob@10.0.0.10:5060')).toEqual({ flow: udp('10.0.0.66') });
+  });
+
+  it('compares AORs as user@host', () => {
+    expect(aorKey('sip:Bob@Example.COM:5061;transport=tcp')).toBe('bob@example.com');
+    expect(aorKey('<sips:bob@[2001:db8::1]:5061>')).toBe('bob@[2001:db8::1]');
+    expect(aorKey('sip:example.com')).toBe('example.com');
+  });
+});
