@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HOST_NAME_MAX, isHostName } from '../../contracts/host-name.js';
-import { BIDI, CONTROL, OBJECT_NAME_MAX } from '../../contracts/object-names.js';
+import { BIDI, CONTROL, INVISIBLE, OBJECT_NAME_MAX } from '../../contracts/object-names.js';
 
 /**
  * Field schemas the request declarations share. Text that reaches logs, YAML, SIP headers or the UI may not carry
@@ -20,7 +20,8 @@ export const safeText = (max: number) => z.string()
 export const requiredText = (max: number) => z.string().trim().min(1, 'is required (a non-empty string)').pipe(safeText(max));
 
 /** The name of a configuration object (application, switch): also a path segment of the API, so no `/`. */
-export const objectName = requiredText(OBJECT_NAME_MAX).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\');
+export const objectName = requiredText(OBJECT_NAME_MAX).refine((s) => !s.includes('/') && !s.includes('\\'), 'must not contain / or \\')
+  .refine((s) => !INVISIBLE.test(s), 'must not contain invisible characters (zero-width space or joiner, soft hyphen, BOM)');
 
 /** The host an application runs on (contracts/host-name.ts, the rule the configuration validator applies too). */
 const HOST_MESSAGE = 'must be a host name or an IP address (letters, digits, dots, dashes; no spaces or control characters)';
