@@ -4,8 +4,8 @@
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
 import type * as tls from 'node:tls';
-import type { SipTlsOptions, TransportLayer } from '../sip/transport/transport-layer.js';
-import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions } from '../sip/transport/tls-context.js';
+import type { TransportLayer } from '../sip/transport/transport-layer.js';
+import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions, type SipTlsOptions } from '../sip/transport/tls-context.js';
 import { FlowRegistry } from '../sip/proxy/flow-registry.js';
 import { EdgeOutbound } from '../sip/proxy/outbound.js';
 import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';

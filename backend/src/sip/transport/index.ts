@@ -7,7 +7,6 @@ export {
   listenersFromSipAddress,
   type BoundListener,
   type ListenerSpec,
-  type SipTlsOptions,
   type TransportLayerOptions,
   type TransportStats,
   type UdpCounters,
@@ -45,6 +44,7 @@ export {
   serverTlsOptions,
   type LoadedTls,
   type SipTlsConfig,
+  type SipTlsOptions,
   type TlsMaterialSource,
 } from './tls-context.js';
 export { applyKeepAlive, describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions } from './keepalive.js';

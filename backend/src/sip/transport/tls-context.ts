@@ -9,7 +9,13 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
-import type { SipTlsOptions } from './transport-layer.js';
+
+/** TLS listener options (RFC 3261 §26.3.1): a secure context (key/cert/ca...) plus client-certificate policy. */
+export interface SipTlsOptions extends tls.SecureContextOptions {
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  minVersion?: tls.SecureVersion;
+}
 
 /** Certificate material: each value is a file path (absolute, or relative to the process) or inline PEM. */
 export interface TlsMaterialSource {

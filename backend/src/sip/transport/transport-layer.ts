@@ -7,7 +7,6 @@
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import type * as tls from 'node:tls';
 import { createResponse, isRequest, parseMessage, serialize } from '../message/index.js';
 import type { ParserLimits, SipMessage, SipResponse } from '../message/index.js';
 import {
@@ -31,13 +30,7 @@ import type {
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
 import { isStun, stunBindingResponse } from './stun.js';
 import { getIpTos, setIpTos } from './socket-options.js';
-
-/** TLS listener options: a secure context (key/cert/ca...) plus client-certificate policy. */
-export interface SipTlsOptions extends tls.SecureContextOptions {
-  requestCert?: boolean;
-  rejectUnauthorized?: boolean;
-  minVersion?: tls.SecureVersion;
-}
+import type { SipTlsOptions } from './tls-context.js';
 
 export interface ListenerSpec {
   transport: TransportProtocol;
