@@ -113,3 +113,58 @@ describe('stray responses: a response matching no transaction is not forwarded (
     }
   });
 });
+
+describe('relay policy: a Path planted by an endpoint is refused (RFC 3327 §5.3)', () => {
+  it('a REGISTER from an untrusted source whose Path names another host gets 403 and never reaches the registrar', async () => {
+    const victim = await startVictim();
+    // A Path-aware registrar stand-in: it keeps the Path of each REGISTER and later routes an INVITE by it.
+    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+    const paths: string[][] = [];
+    server.responder = (req, e) => {
+      if (req.method === 'REGISTER') paths.push(req.headers.getAll('path'));
+      e.reply(req, 200);
+    };
+    const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'] });
+    server.udp!.to.port = proxy.port;
+    const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
+    const via = (): string => `SIP/2.0/UDP ${HOSTILE}:${ep.port};branch=${branch()};rport`;
+    const foreign = `<sip:${VICTIM}:${victim.port};lr>`;
+    try {
+      // As the first hop (one Via), and claiming an edge proxy in between (two Vias: the proxy adds no Path of its own).
+      const cases = [
+        { callId: 'path-1', vias: [via()] },
+        { callId: 'path-2', vias: [via(), `SIP/2.0/UDP 192.0.2.1:5060;branch=${branch()}`] },
+      ];
+      for (const c of cases) {
+        ep.send(request('REGISTER', 'sip:example.com', {
+          via: c.vias.join('\r\nVia: '), callId: c.callId, to: '<sip:evil@example.com>', from: '<sip:evil@example.com>;tag=r',
+          contact: `<sip:evil@${HOSTILE}:${ep.port}>`, extra: [`Path: ${foreign}`],
+        }));
+        const ans = await ep.waitFor(finalFor(c.callId), 5000, `final response to ${c.callId}`);
+        // The registrar would route every later request for this AOR by the planted Path (it is trusted).
+        for (const p of paths.splice(0)) {
+          server.send(request('INVITE', `sip:evil@${HOSTILE}:${ep.port}`, {
+            via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `call-${c.callId}`,
+            extra: [`Route: <sip:127.0.0.1:${proxy.port};lr>`, ...p.map((v) => `Route: ${v}`)],
+          }));
+        }
+        expect(!isRequest(ans) && `${ans.status} ${ans.reason}`).toBe('403 Forbidden (Path Names A Foreign Host)');
+      }
+      // A REGISTER without a Path of its own still passes (the proxy adds its own).
+      ep.send(request('REGISTER', 'sip:example.com', { via: via(), callId: 'path-ok', to: '<sip:evil@example.com>', contact: `<sip:evil@${HOSTILE}:${ep.port}>` }));
+      const ok = await ep.waitFor(finalFor('path-ok'), 5000, 'final response to a plain REGISTER');
+      expect(!isRequest(ok) && ok.status).toBe(200);
+
+      server.send(request('MESSAGE', `sip:barrier@${VICTIM}:${victim.port}`, {
+        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'barrier', to: '<sip:2000@example.com>;tag=srv',
+      }));
+      await waitFor(() => victim.got.some((l) => l.includes('[barrier]')), 10_000, 'the barrier request at 127.0.0.77');
+      expect(victim.got.filter((l) => !l.includes('[barrier]'))).toEqual([]);
+    } finally {
+      ep.close();
+      server.close();
+      await proxy.stop();
+      victim.close();
+    }
+  });
+});

@@ -195,7 +195,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     name: 'relay-trusted-networks', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'list', listItem: 'cidr',
     default: null, defaultText: 'NULL', validValuesText: 'Comma-separated networks in CIDR notation (10.1.0.0/16, 2001:db8::/32) or single addresses',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
-    description: 'Networks whose sources are trusted neighbours like the SIP Servers and trunk peers: their requests are routed by Request-URI and Route as they name them. Requests from any other source may only go to the SIP Servers, a registered flow or an Extension DN\'s contact.',
+    description: 'Networks whose sources are trusted neighbours like the SIP Servers and trunk peers: their requests are routed by Request-URI and Route as they name them, and their REGISTERs may carry a Path of their own. Requests from any other source may only go to the SIP Servers, a registered flow or an Extension DN\'s contact.',
     extension: true, source: PRODUCT,
     note: 'The servers of every configured HA pair and trunk peers given by IP address are trusted without being listed; a trunk peer given by host name needs its network here.',
   },

@@ -18,7 +18,7 @@ import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
 import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 import { type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
-import { RelayPolicy, type RelayFacts } from './relay-policy.js';
+import { decidePath, RelayPolicy, type RelayFacts } from './relay-policy.js';
 import { OwnAddresses, stripBrackets, type LocalEndpoints } from './local-endpoints.js';
 import { SipError } from './sip-error.js';
 import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax } from './request-validation.js';
@@ -271,6 +271,13 @@ export class ProxyCore implements ProxyPort {
     if (req.method === 'OPTIONS' && !routeList.length && ruri.user === undefined && this.own.isOwnUri(target)) {
       this.reply(tx, 200, 'OK', [['Allow', ALLOW]]);
       return;
+    }
+
+    // RFC 3327 §5.3: an endpoint plants no Path the registrar would later route by (relay-policy.ts decidePath).
+    if (req.method === 'REGISTER' && !fromServer && req.headers.has('path')) {
+      const foreignPath = req.paths().some((p) => !this.own.isOwnUri(p.uri));
+      const d = decidePath(this.relay, { sourceAddress: src.remoteAddress, fromSipServer: false, foreignPath });
+      if (d.kind === 'refuse') throw new SipError(d.status, d.reason, undefined, 'relayRefused');
     }
 
     // The guide's second trigger: a request from the backup (the non-active server) makes it active.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNetwork, RelayPolicy, type RelayFacts } from './relay-policy.js';
+import { decidePath, parseNetwork, RelayPolicy, type RelayFacts } from './relay-policy.js';
 
 const neighbours = {
   sipServers: [{ host: '10.0.0.10', port: 5070 }, { host: '[2001:db8::10]', port: 5060 }],
@@ -40,5 +40,13 @@ describe('relay policy (RFC 3261 §16.4, §26.3.2.4)', () => {
     expect(p.decide(facts(ua, hop('10.0.0.10', 5071)))).toMatchObject({ kind: 'refuse', reason: 'Forbidden (Route Names A Foreign Host)' });
     expect(p.decide(facts(ua, hop('203.0.113.9', 5060, 'request-uri')))).toMatchObject({ kind: 'refuse', reason: 'Forbidden (Relaying Denied)' });
     expect(policy({ allowForeignNextHop: true }).decide(facts(ua, hop('203.0.113.9', 5060))).kind).toBe('allow');
+  });
+
+  it('refuses a Path naming another host from an untrusted source only (RFC 3327 §5.3)', () => {
+    const p = policy();
+    expect(decidePath(p, { sourceAddress: '198.51.100.1', fromSipServer: false, foreignPath: true })).toMatchObject({ kind: 'refuse', what: 'foreign-path' });
+    expect(decidePath(p, { sourceAddress: '198.51.100.1', fromSipServer: false, foreignPath: false }).kind).toBe('allow');
+    expect(decidePath(p, { sourceAddress: '192.168.10.5', fromSipServer: false, foreignPath: true }).kind).toBe('allow');
+    expect(decidePath(policy({ allowForeignNextHop: true }), { sourceAddress: '198.51.100.1', fromSipServer: false, foreignPath: true }).kind).toBe('allow');
   });
 });

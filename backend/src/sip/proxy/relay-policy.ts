@@ -31,7 +31,7 @@ export interface RelayFacts {
 
 export type RelayDecision =
   | { kind: 'allow'; why: 'trusted-source' | 'foreign-allowed' | 'sip-server' | 'flow' | 'extension' }
-  | { kind: 'refuse'; status: 403; reason: string; what: 'foreign-route' | 'foreign-request-uri' };
+  | { kind: 'refuse'; status: 403; reason: string; what: 'foreign-route' | 'foreign-request-uri' | 'foreign-path' };
 
 /** What the policy knows of the configuration: built once per configuration, asked per request. */
 export interface RelayNeighbours {
@@ -92,6 +92,19 @@ export class RelayPolicy {
     if (t.by === 'route') return { kind: 'refuse', status: 403, reason: 'Forbidden (Route Names A Foreign Host)', what: 'foreign-route' };
     return { kind: 'refuse', status: 403, reason: 'Forbidden (Relaying Denied)', what: 'foreign-request-uri' };
   }
+}
+
+/**
+ * A REGISTER's Path (RFC 3327 §5.3): a registrar that supports Path routes every later request for the AOR by it,
+ * and those requests come from a SIP Server, which the policy trusts. A Path value an untrusted source put there
+ * (anything not naming this proxy: this proxy adds its own when it is the first hop) would plant the foreign Route
+ * that `decide` refuses when sent directly. `foreignPath`: some Path value does not name this proxy.
+ */
+export function decidePath(policy: RelayPolicy, f: { sourceAddress: string; fromSipServer: boolean; foreignPath: boolean }): RelayDecision {
+  if (!f.foreignPath) return { kind: 'allow', why: 'sip-server' };
+  if (f.fromSipServer || policy.isTrustedAddress(f.sourceAddress)) return { kind: 'allow', why: 'trusted-source' };
+  if (policy.options.allowForeignNextHop) return { kind: 'allow', why: 'foreign-allowed' };
+  return { kind: 'refuse', status: 403, reason: 'Forbidden (Path Names A Foreign Host)', what: 'foreign-path' };
 }
 
 /**
