@@ -57,8 +57,25 @@ export function validationError(where: Where, errors: FieldError[]): AppError {
   return new AppError(400, CODES[where], `Invalid request ${where}: ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more` : ''}`, errors);
 }
 
+/**
+ * Paths of `__proto__` keys in a parsed JSON value. JSON.parse makes `__proto__` an ordinary key, but zod's records
+ * skip it (copying it would set the result's prototype), so a section, option or port under it vanished from the
+ * request, which then succeeded without it. Bounded: bodies are at most 256 kB (50 MB for import, which is YAML).
+ */
+function protoKeyPaths(value: unknown, path: PropertyKey[] = [], out: PropertyKey[][] = [], depth = 0): PropertyKey[][] {
+  if (typeof value !== 'object' || value === null || depth > 64 || out.length >= 10) return out;
+  if (Array.isArray(value)) { value.forEach((v, i) => protoKeyPaths(v, [...path, i], out, depth + 1)); return out; }
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '__proto__') out.push([...path, k]);
+    else protoKeyPaths(v, [...path, k], out, depth + 1);
+  }
+  return out;
+}
+
 /** Parses with the schema or throws the 400; `prefix` names a path parameter in the field path. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: Where, prefix: readonly PropertyKey[] = []): z.output<T> {
+  const proto = protoKeyPaths(value);
+  if (proto.length) throw validationError(where, proto.map((p) => ({ path: fieldPath([...prefix, ...p]), code: 'unknown_field', message: 'is not a field of this request (__proto__ names no option, section, port or field)' })));
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw validationError(where, fieldErrors(r.error, prefix));
