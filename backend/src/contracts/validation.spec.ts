@@ -53,7 +53,7 @@ describe('values against the schema', () => {
       {
         path: 'applications[4].options.sipproxy.oos-check',
         code: 'out-of-range',
-        message: 'Option "oos-check" of application "SIPProxy_1" [sipproxy]: 400 is out of range; allowed: an integer from 0 to 300.',
+        message: 'Option "oos-check" of application "SIPProxy_1" [sipproxy]: 400 is out of range; allowed: an integer from 1 to 300.',
       },
     ]);
   });

@@ -470,10 +470,7 @@ class Validator {
       }
     }
     this.checkSipAddress(typed, 'sipproxy', path, what);
-    if (tv(typed, 'sipproxy', 'oos-check') === 0) {
-      this.err(`${sp}.oos-check`, 'oos-disabled',
-        `[sipproxy] oos-check of ${what} is 0, which turns out-of-service detection off; the guide requires it enabled: 1 to 300 seconds.`);
-    }
+    // [sipproxy] oos-check 0 (detection off) is refused by the registry's own range (min 1), like any bad value.
     // TLS: a tls-port needs the certificate and its key; so does http-client-ca (the management port then serves
     // HTTPS with them).
     const sec = `${path}.options.security`;
@@ -668,16 +665,19 @@ class Validator {
     }
   }
 
-  private checkOos(typed: Typed, dp: string, dwhat: string): void {
-    if (tv(typed, 'TServer', 'oos-check') === 0) {
+  private checkOos(dn: DnDoc, typed: Typed, dp: string, dwhat: string): void {
+    // The registry's mandatoryMin decides (the UI reads the same entry): 0 turns detection off on these DNs.
+    const def = findOption(dn.type, 'TServer', 'oos-check');
+    const v = tv(typed, 'TServer', 'oos-check');
+    if (def?.mandatoryMin !== undefined && typeof v === 'number' && v < def.mandatoryMin) {
       this.err(`${dp}.options.TServer.oos-check`, 'oos-disabled',
-        `${dwhat} has oos-check 0, which turns Active Out-of-Service Detection off; the guide says it must be enabled for SIP Proxy to work: 1 to 300 seconds.`);
+        `${dwhat} has oos-check ${v}, which turns Active Out-of-Service Detection off; the guide says it must be enabled for SIP Proxy to work: ${def.mandatoryMin} to ${def.max} seconds.`);
     }
   }
 
   private checkOutboundDn(dn: DnDoc, typed: Typed, dp: string, dwhat: string, pool: readonly AppInfo[], sw: SwitchDoc): void {
     this.requireOptions(dn, dp, dwhat, ['contact', 'external-contact', 'oos-check', 'oos-force'], 'mandatory on the sip-outbound-proxy DN');
-    this.checkOos(typed, dp, dwhat);
+    this.checkOos(dn, typed, dp, dwhat);
     const op = `${dp}.options.TServer`;
     const contactV = tv(typed, 'TServer', 'contact');
     const contact = typeof contactV === 'string' ? parseContact(contactV) : undefined;
@@ -735,7 +735,7 @@ class Validator {
       const own = this.doc.switches[s].sipServer;
       let bcBy = this.isBusinessContinuity(own) ? `switch "${this.doc.switches[s].name}" (SIP Server "${own}")` : undefined;
       this.requireOptions(dn, dp, dwhat, ['contact', 'oos-check', 'oos-force'], 'mandatory on a multi-site trunk');
-      this.checkOos(typed, dp, dwhat);
+      this.checkOos(dn, typed, dp, dwhat);
       if (dn.options?.TServer?.['resolve-external-contact'] !== undefined && tv(typed, 'TServer', 'resolve-external-contact') === false) {
         this.err(`${op}.resolve-external-contact`, 'invalid-value', `${dwhat} has peer-proxy-contact, so resolve-external-contact must be true (guide: on all trunks that have peer-proxy-contact).`);
       } else if (dn.options?.TServer?.['resolve-external-contact'] === undefined) {

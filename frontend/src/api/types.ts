@@ -71,6 +71,8 @@ export interface OptionSchemaEntry {
   values?: readonly (string | number)[];
   min?: number;
   max?: number;
+  /** Lowest value where the option is mandatory (sip-outbound-proxy DN, multi-site trunk): DN oos-check 0 is refused there. */
+  mandatoryMin?: number;
   unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
   takesEffect: TakesEffect;
   description: string;

@@ -32,10 +32,19 @@ export function validValuesOf(option: Pick<OptionSchemaEntry, 'validValues' | 'v
   return (option.values ?? []).map(String);
 }
 
-/** min/max with the implicit 1-65535 of a `port`. */
-export function boundsOf(option: Pick<OptionSchemaEntry, 'type' | 'min' | 'max'>): { min?: number; max?: number } {
-  if (option.type === 'port') return { min: option.min ?? 1, max: option.max ?? 65535 };
-  return { min: option.min, max: option.max };
+/** Where a value is checked: `mandatory` on the DNs that must carry the option (the schema's `mandatoryMin` applies). */
+export interface OptionContext {
+  mandatory?: boolean;
+}
+
+/** min/max with the implicit 1-65535 of a `port`, raised to `mandatoryMin` where the option is mandatory. */
+export function boundsOf(
+  option: Pick<OptionSchemaEntry, 'type' | 'min' | 'max' | 'mandatoryMin'>,
+  context: OptionContext = {},
+): { min?: number; max?: number } {
+  const bounds = option.type === 'port' ? { min: option.min ?? 1, max: option.max ?? 65535 } : { min: option.min, max: option.max };
+  if (context.mandatory && option.mandatoryMin !== undefined) bounds.min = Math.max(bounds.min ?? option.mandatoryMin, option.mandatoryMin);
+  return bounds;
 }
 
 /** Splits a list value as written in the YAML document ("a, b") into trimmed, non-empty names. */
@@ -98,7 +107,11 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/;
  * Checks a value against its schema entry the way the control plane will, so mistakes show while typing.
  * Returns the message to show, or null when the value is acceptable. `undefined` (use the default) is always valid.
  */
-export function validateOptionValue(option: OptionSchemaEntry, value: OptionValue | undefined | null): string | null {
+export function validateOptionValue(
+  option: OptionSchemaEntry,
+  value: OptionValue | undefined | null,
+  context: OptionContext = {},
+): string | null {
   if (value === undefined || value === null) return null;
   const validValues = validValuesOf(option);
   switch (option.type) {
@@ -109,7 +122,7 @@ export function validateOptionValue(option: OptionSchemaEntry, value: OptionValu
       if (!/^[-+]?\d+$/.test(text)) return 'Must be a whole number';
       const n = Number(text);
       if (!Number.isSafeInteger(n)) return 'Number is too large';
-      const bounds = boundsOf(option);
+      const bounds = boundsOf(option, context);
       if ((bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max)) {
         return rangeMessage(bounds);
       }

@@ -25,11 +25,11 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   },
   {
     name: 'oos-check', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
-    default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
+    default: 5, defaultText: '5', validValuesText: '0-300', min: 1, max: 300, unit: 'seconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
     description: 'Interval between the OPTIONS probes this proxy sends to each SIP Server.',
     extension: false, source: GUIDE_APP,
-    note: '0 would switch out-of-service detection off; the guide says it must be enabled, so 0 is refused by validation.',
+    note: 'The guide gives 0-300, but 0 would switch out-of-service detection off and the guide says it must be enabled, so min is 1 (the registry decides, for the server and the form alike).',
   },
   {
     name: 'oos-force', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
@@ -473,7 +473,7 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
   },
   {
     name: 'oos-check', aliases: [], objects: ['voip-service', 'trunk', 'extension'], section: 'TServer', type: 'int',
-    default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, unit: 'seconds',
+    default: 5, defaultText: '5', validValuesText: '0-300', min: 0, max: 300, mandatoryMin: 1, unit: 'seconds',
     takesEffect: 'immediately', takesEffectText: 'Immediately',
     description: 'How often SIP Server probes the DN\'s contact (the proxy pool, the remote site) for out-of-service status.',
     extension: false, sipServerOnly: true, source: GUIDE_DN,

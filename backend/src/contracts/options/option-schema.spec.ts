@@ -149,7 +149,9 @@ describe('value checks and defaults', () => {
     expect(checkOptionValue(d, 5)).toEqual({ ok: true, value: 5 });
     expect(checkOptionValue(d, '5')).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, 300).ok).toBe(true);
-    expect(checkOptionValue(d, 301)).toMatchObject({ ok: false, code: 'out-of-range', allowed: 'an integer from 0 to 300' });
+    // 0 would switch detection off (the guide forbids it): the registry range refuses it, for the server and the form.
+    expect(checkOptionValue(d, 0)).toMatchObject({ ok: false, code: 'out-of-range', allowed: 'an integer from 1 to 300' });
+    expect(checkOptionValue(d, 301)).toMatchObject({ ok: false, code: 'out-of-range', allowed: 'an integer from 1 to 300' });
     expect(checkOptionValue(d, 'five')).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, 1.5)).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(d, true)).toMatchObject({ ok: false, code: 'invalid-type' });

@@ -73,6 +73,12 @@ export interface OptionDefinition {
   readonly validValuesText: string;
   readonly min?: number;
   readonly max?: number;
+  /**
+   * Where the option is mandatory (the sip-outbound-proxy VoIP Service DN, a multi-site trunk), the lowest value
+   * allowed there: DN oos-check 0 turns detection off, which the guide forbids on those DNs (an extension may use 0).
+   * Validation and the UI both read it, so the form refuses what the server refuses.
+   */
+  readonly mandatoryMin?: number;
   readonly values?: readonly (string | number)[];
   readonly unit?: 'seconds' | 'milliseconds' | 'bytes' | 'count' | 'dialogs-per-second';
   /**

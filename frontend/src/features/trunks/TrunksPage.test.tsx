@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { json, mockFetch, renderApp } from '../../test/utils';
 import { users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
+import { serverSchemaJson } from '../../test/serverSchema';
 
 const switches = [
   { name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 4, revision: 1 },
@@ -65,6 +66,38 @@ describe('multi-site trunk stepper', () => {
     expect(applied).toHaveLength(2);
     expect(applied[1]!.url.searchParams.get('dryRun')).toBeNull();
   }, 60_000);
+
+  it("takes oos-check and oos-force limits from the server's schema (trunk DN ranges, oos-check not 0)", async () => {
+    const schema = await serverSchemaJson();
+    mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/switches': () => json(switches),
+      'GET /api/trunks': () => json([]),
+      'GET /api/options/schema': () => json(schema),
+      'GET /api/service-state': () => json({ generatedAt: 'x', configVersion: 1, workers: [], pairs: [], sites: [] }),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/trunks');
+    await waitFor(() => expect(screen.getByRole('combobox', { name: 'Local switch' })).toBeEnabled());
+    await pick(user, 'Local switch', 'SiteA');
+    await pick(user, 'Remote site', 'SiteB');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+
+    const check = screen.getByRole('textbox', { name: /OOS check interval/ });
+    const force = screen.getByRole('textbox', { name: /OOS force interval/ });
+    // The server refuses oos-check 0 on a multi-site trunk and oos-force above 30 on a DN.
+    await user.type(check, '0');
+    await user.type(force, '300');
+    expect(await screen.findByText('Must be between 1 and 300')).toBeInTheDocument();
+    expect(screen.getByText('Must be between 0 and 30')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Preview' })).toBeDisabled();
+
+    await user.clear(check);
+    await user.type(check, '10');
+    await user.clear(force);
+    await user.type(force, '30');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Preview' })).toBeEnabled());
+  });
 
   it('shows validation problems and will not apply', async () => {
     mockFetch({

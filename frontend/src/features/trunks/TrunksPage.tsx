@@ -34,6 +34,9 @@ import { useServiceState } from '../live/useLiveData';
 import { PairStateBadge } from '../dashboard/SiteCard';
 import { DNS_KEY, SWITCHES_KEY } from '../switches/SwitchesPage';
 import { ViewerNotice } from '../config-edit/OptionsFormLayout';
+import { useOptionSchema } from '../options/useOptionSchema';
+import { boundsOf, validateOptionValue } from '../../lib/options';
+import type { OptionSchemaEntry } from '../../api/types';
 
 export const TRUNKS_KEY = ['trunks'] as const;
 
@@ -182,8 +185,20 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
     mode === 'dns' && contact.trim() && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+(:\d{1,5})?$/.test(contact.trim())
       ? 'Enter a fully qualified domain name, e.g. sipserver.site-b.example'
       : null;
+  // Limits from the server's registry (trunk [TServer] entries, mandatoryMin applied: these are multi-site trunks,
+  // where the options are mandatory), never a copy: the wizard refuses what the server refuses.
+  const schema = useOptionSchema();
+  const trunkOption = (name: string): OptionSchemaEntry | undefined =>
+    schema.data?.options.find((o) => o.name === name && o.section === 'TServer' && (o.objects ?? []).includes('trunk'));
+  const oosCheckDef = trunkOption('oos-check');
+  const oosForceDef = trunkOption('oos-force');
+  const mandatory = { mandatory: true };
+  const oosCheckBounds = oosCheckDef ? boundsOf(oosCheckDef, mandatory) : {};
+  const oosForceBounds = oosForceDef ? boundsOf(oosForceDef, mandatory) : {};
+  const oosCheckError = oosCheckDef && oosCheck !== '' ? validateOptionValue(oosCheckDef, oosCheck, mandatory) : null;
+  const oosForceError = oosForceDef && oosForce !== '' ? validateOptionValue(oosForceDef, oosForce, mandatory) : null;
   const step0ok = !!local && !!remote && local !== remote;
-  const step1ok = !fqdnError;
+  const step1ok = !fqdnError && !oosCheckError && !oosForceError;
   const planOk = !!plan && (plan.plan.problems?.length ?? 0) === 0 && (plan.errors?.length ?? 0) === 0;
 
   const reset = () => {
@@ -251,8 +266,8 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
               ) : null}
               <Switch label="Use TLS" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} />
               <Group>
-                <NumberInput label="OOS check interval" description="oos-check, seconds (optional)" value={oosCheck} onChange={(v) => setOosCheck(v === '' ? '' : Number(v))} min={0} max={300} allowDecimal={false} w={200} />
-                <NumberInput label="OOS force interval" description="oos-force, seconds (optional)" value={oosForce} onChange={(v) => setOosForce(v === '' ? '' : Number(v))} min={0} max={300} allowDecimal={false} w={200} />
+                <NumberInput label="OOS check interval" description="oos-check, seconds (optional)" value={oosCheck} onChange={(v) => setOosCheck(v === '' ? '' : Number(v))} min={oosCheckBounds.min} max={oosCheckBounds.max} clampBehavior="none" error={oosCheckError} allowDecimal={false} w={200} />
+                <NumberInput label="OOS force interval" description="oos-force, seconds (optional)" value={oosForce} onChange={(v) => setOosForce(v === '' ? '' : Number(v))} min={oosForceBounds.min} max={oosForceBounds.max} clampBehavior="none" error={oosForceError} allowDecimal={false} w={200} />
               </Group>
             </Stack>
           </Stepper.Step>
