@@ -32,6 +32,12 @@ test.describe('configuration versions', () => {
 
     await page.getByRole('button', { name: `Roll back to version ${version - 1}` }).click();
     const confirm = page.getByRole('dialog', { name: `Roll back to version ${version - 1}?` });
+    // Reviewed like any change (issue 19): what the rollback changes is shown before it is sent.
+    const review = confirm.getByRole('table', { name: `Changes from version ${version} to version ${version - 1}` });
+    await expect(review).toContainText('oos-force');
+    await expect(review).toContainText(String(changed));
+    expect(await exportedOosForce(adminApi)).toBe(changed);
+    await snap(page, 'versions-rollback-review');
     await confirm.getByRole('button', { name: 'Roll back' }).click();
     await expect(page.getByRole('alert').filter({ hasText: `Rolled back to version ${version - 1}` })).toBeVisible();
     expect(await exportedOosForce(adminApi)).toBe(before);

@@ -20,6 +20,9 @@ describe('Versions', () => {
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/config/versions': () => json(page),
       'GET /api/config/versions/1': () => json({ version: 1, createdAt: page.items[1]!.createdAt, author: 'admin', summary: 'import', changes: [], yaml: 'version: 1\nswitches: []\n' }),
+      'GET /api/config/head': () => json({ version: 2 }),
+      'GET /api/config/diff': () =>
+        json({ from: 2, to: 1, changes: [{ op: 'change', object: 'dn', name: '1001 (SiteA)', field: 'oos-force', before: 7, after: 5 }] }),
       'POST /api/config/versions/1/rollback': () => json({ version: 3, committed: true, dryRun: false, changes: [] }),
     });
     const user = userEvent.setup();
@@ -31,6 +34,13 @@ describe('Versions', () => {
     expect(screen.queryByRole('button', { name: 'Roll back to version 2' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Roll back to version 1' }));
     const confirm = await screen.findByRole('dialog', { name: 'Roll back to version 1?' });
+    // Reviewed like any change (issue 19): the diff from the current version is shown before anything is sent.
+    const changes = await within(confirm).findByRole('table', { name: 'Changes from version 2 to version 1' });
+    expect(within(changes).getByText('oos-force')).toBeInTheDocument();
+    expect(within(changes).getByText('7')).toBeInTheDocument();
+    const diff = calls.find((c) => c.url.pathname === '/api/config/diff')!;
+    expect([diff.url.searchParams.get('from'), diff.url.searchParams.get('to')]).toEqual(['2', '1']);
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
     await user.click(within(confirm).getByRole('button', { name: 'Roll back' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url.pathname === '/api/config/versions/1/rollback')).toBe(true));
   });

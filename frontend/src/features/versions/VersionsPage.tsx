@@ -10,6 +10,7 @@ import { useCan } from '../auth/permissions';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
 import { ChangesTable } from '../config-edit/ChangesTable';
 import { fmtTime } from '../alarms/AlarmsPage';
+import { useOptionSchema } from '../options/useOptionSchema';
 
 export const VERSIONS_KEY = ['versions'] as const;
 
@@ -54,8 +55,20 @@ function VersionModal({ version, onClose }: { version: number | null; onClose: (
   );
 }
 
+/**
+ * Rollback is reviewed like any change (issue 19): the differences from the current version to the one rolled back to
+ * are shown first (GET /api/config/diff), and only "Roll back" after reading them sends the POST.
+ */
 function RollbackModal({ version, onClose }: { version: number | null; onClose: () => void }) {
   const qc = useQueryClient();
+  const schema = useOptionSchema();
+  const head = useQuery({ queryKey: [...VERSIONS_KEY, 'head'], queryFn: configApi.head, enabled: version !== null, staleTime: 0 });
+  const current = head.data?.version;
+  const diff = useQuery({
+    queryKey: [...VERSIONS_KEY, 'diff', current, version],
+    queryFn: () => configApi.diff(current!, version!),
+    enabled: version !== null && current !== undefined,
+  });
   const rollback = useMutation({
     mutationFn: () => configApi.rollback(version!),
     onSuccess: (res) => {
@@ -65,18 +78,30 @@ function RollbackModal({ version, onClose }: { version: number | null; onClose: 
     },
     onError: (e) => notifyError(e, 'Rollback failed'),
   });
+  const failed = head.isError ? head.error : diff.isError ? diff.error : null;
   return (
-    <Modal opened={version !== null} onClose={onClose} title={`Roll back to version ${version ?? ''}?`}>
+    <Modal opened={version !== null} onClose={onClose} title={`Roll back to version ${version ?? ''}?`} size="xl">
       <Stack>
         <Text size="sm">
           The configuration becomes what it was in version {version}, saved as a new version. Workers apply it at once;
-          options that need a restart will show restart pending.
+          options that need a restart will show restart pending. Review what changes:
         </Text>
+        {failed ? (
+          <Alert color="red" role="alert">
+            {errorMessage(failed)}
+          </Alert>
+        ) : !diff.data ? (
+          <Loader size="sm" aria-label="Loading differences" />
+        ) : diff.data.changes.length === 0 ? (
+          <Text size="sm">Version {version} is the same as the current version {current}: nothing changes.</Text>
+        ) : (
+          <ChangesTable changes={diff.data.changes} label={`Changes from version ${current} to version ${version}`} schema={schema.data} />
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button color="orange" onClick={() => rollback.mutate()} loading={rollback.isPending}>
+          <Button color="orange" onClick={() => rollback.mutate()} loading={rollback.isPending} disabled={!diff.data}>
             Roll back
           </Button>
         </Group>
