@@ -22,8 +22,8 @@ export const alarmView = (a: AlarmEntity): AlarmView => ({
 @Injectable()
 export class AlarmsService implements OnModuleInit {
   private readonly logger = new Logger('Alarms');
-  /** Keys this replica believes active (saves a query per worker report). */
-  private readonly activeKeys = new Set<string>();
+  /** Keys this replica believes active, with their source (saves a query per worker report). */
+  private readonly activeKeys = new Map<string, string>();
   private loaded = false;
   private readonly retry = new Map<string, { op: 'raise'; a: RaiseAlarm } | { op: 'clear'; at: Date }>();
 
@@ -32,7 +32,7 @@ export class AlarmsService implements OnModuleInit {
   onModuleInit(): void {
     this.notifications.on('alarm_changed', (msg, { fromHere }) => {
       if (fromHere) return;
-      if (msg.action === 'raised') this.activeKeys.add(msg.alarm.key); else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
+      if (msg.action === 'raised') this.activeKeys.set(msg.alarm.key, msg.alarm.source); else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
       this.bus.emit({ type: 'alarm', action: msg.action, alarm: msg.alarm });
     });
     this.notifications.onReconnect(() => { this.loaded = false; });
@@ -43,19 +43,25 @@ export class AlarmsService implements OnModuleInit {
     if (this.loaded) return;
     const active = await this.repo.active();
     this.activeKeys.clear();
-    for (const a of active) this.activeKeys.add(a.key);
+    for (const a of active) this.activeKeys.set(a.key, a.source);
     this.loaded = true;
   }
 
   isActive(key: string): boolean { return this.activeKeys.has(key); }
-  activeKeysWithPrefix(prefix: string): string[] { return [...this.activeKeys].filter((k) => k.startsWith(prefix)); }
+  /**
+   * Active keys starting with `prefix` that `source` raised. The source matters: worker alarms are keyed
+   * `<app>:<key>` and names may hold ':', so `PX:` also prefixes the alarms of an application PX:B.
+   */
+  activeKeysOf(source: string, prefix: string): string[] {
+    return [...this.activeKeys].filter(([k, s]) => s === source && k.startsWith(prefix)).map(([k]) => k);
+  }
 
   async raise(a: RaiseAlarm): Promise<void> {
     try {
       await this.ensureLoaded();
       if (this.activeKeys.has(a.key)) return;
       const row = await this.repo.raise(a);
-      this.activeKeys.add(a.key);
+      this.activeKeys.set(a.key, a.source);
       this.retry.delete(a.key);
       if (row) { this.logger.warn(`alarm raised: ${a.key}: ${a.reason}`); this.publish('raised', row); }
     } catch (e) {

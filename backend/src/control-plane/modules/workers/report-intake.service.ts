@@ -63,7 +63,7 @@ export class ReportIntakeService implements OnModuleInit, OnModuleDestroy {
       const key = prefix + a.key;
       if (!this.alarms.isActive(key)) await this.alarms.raise({ key, eventId: a.event, eventName: a.eventName, severity: a.severity, source: r.app, reason: a.reason, trigger: a.trigger ?? this.lastTrigger(r, a.key), raisedAt: new Date(a.since) });
     }
-    for (const key of this.alarms.activeKeysWithPrefix(prefix)) if (!want.has(key)) await this.alarms.clear(key);
+    for (const key of this.alarms.activeKeysOf(r.app, prefix)) if (!want.has(key)) await this.alarms.clear(key);
     const refusedKey = `config-refused:${r.app}`;
     if (r.refused && !this.alarms.isActive(refusedKey)) await this.alarms.raise({ key: refusedKey, eventId: 40003, eventName: LOG_EVENTS[40003].name, severity: 'major', source: r.app, reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`, trigger: 'snapshot' });
     else if (!r.refused && this.alarms.isActive(refusedKey)) await this.alarms.clear(refusedKey);
