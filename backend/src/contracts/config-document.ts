@@ -5,7 +5,7 @@
  * and cross-object rule is checked by `validateConfigDocument` (validation.ts). Unknown options are kept so the UI can
  * show them flagged; the validator reports them as `unknown-option`.
  */
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { readCanonicalYaml, writeCanonicalYaml } from './canonical-yaml.js';
 import { canonicalOptionName, isOptionAlias, SECTION_ORDER } from './options/option-schema.js';
 import type { ValidationError } from './validation-error.js';
@@ -34,7 +34,7 @@ export interface ApplicationDoc {
 
 /** A DN of a switch: `voip-service`, `trunk` or `extension`. */
 export interface DnDoc {
-  /** The DN number or name (always a string, `1001` and `"1001"` are the same). */
+  /** The DN number or name (always a string, as written: `1001` and `"1001"` are the same, `0012` stays `0012`). */
   number: string;
   type: string;
   options: OptionSections;
@@ -115,10 +115,39 @@ function readWithYamlPackage(yamlText: string, errors: ValidationError[]): unkno
   try {
     const ydoc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: true, merge: false });
     for (const e of ydoc.errors) errors.push({ path: '', code: 'yaml-syntax', message: `YAML error: ${e.message.split('\n')[0]}` });
-    return ydoc.errors.length > 0 ? undefined : ydoc.toJS({ maxAliasCount: 100 });
+    if (ydoc.errors.length > 0) return undefined;
+    keepIdentifiersAsWritten(ydoc);
+    return ydoc.toJS({ maxAliasCount: 100 });
   } catch (e) {
     errors.push({ path: '', code: 'yaml-syntax', message: `YAML error: ${e instanceof Error ? e.message : String(e)}` });
     return undefined;
+  }
+}
+
+/** Keys whose value is text that identifies (a name, a DN number, a host): read as written, never as a number. */
+const TEXT_KEYS = { application: new Set(['name', 'type', 'host', 'backup']), switch: new Set(['name', 'sip-server']), dn: new Set(['number', 'type']) };
+
+/**
+ * Puts back the text of identifier scalars the YAML core schema read as numbers (`number: 0012`, `+4930123`, `1e3`,
+ * `0x1F`, a 20-digit number): turned back into text they would be 12, 4930123, 1000, 31 or a rounded number,
+ * another DN than the one written. Only at those places (applications[i], switches[i], switches[i].dns[j]): option
+ * values keep their YAML types.
+ */
+function keepIdentifiersAsWritten(ydoc: Document): void {
+  const fix = (node: unknown, keys: Set<string>) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && keys.has(pair.key.value) && isScalar(pair.value)
+        && typeof pair.value.value === 'number' && pair.value.type === 'PLAIN' && pair.value.source !== undefined) pair.value.value = pair.value.source;
+    }
+  };
+  const list = (node: unknown) => (isSeq(node) ? node.items : []);
+  const root = ydoc.contents;
+  if (!isMap(root)) return;
+  for (const app of list(root.get('applications', true))) fix(app, TEXT_KEYS.application);
+  for (const sw of list(root.get('switches', true))) {
+    fix(sw, TEXT_KEYS.switch);
+    if (isMap(sw)) for (const dn of list(sw.get('dns', true))) fix(dn, TEXT_KEYS.dn);
   }
 }
 
