@@ -22,7 +22,7 @@ describe('numbers as written', () => {
     const exported = await (await product.api('/config/export', { token: admin })).text();
     const written = ['0012', '+4930123', '1e3', '0x1F', '12345678901234567890'];
     const dns = written.map((n, i) => `      - number: ${n}\n        type: extension\n        options:\n          TServer:\n            contact: "127.0.0.1:${5200 + i}"\n`).join('');
-    const yaml = exported.replace(/^(switches:\n  - name: SiteA\n(?:    .*\n)*?    dns:\n)/m, `$1${dns}`);
+    const yaml = exported.replace(/^(switches:\n {2}- name: SiteA\n(?: {4}.*\n)*? {4}dns:\n)/m, `$1${dns}`);
     expect(yaml).not.toBe(exported);
     await importYaml(product, admin, yaml);
     const stored = ((await (await product.api('/switches/SiteA/dns?pageSize=100', { token: admin })).json()) as { items: { number: string }[] }).items.map((d) => d.number);
