@@ -152,6 +152,22 @@ describe('versions, diff and rollback', () => {
     expect(((await rb.json()) as { version: number }).version).toBe(head + 1);
     expect(await exportYaml()).toBe(v1.yaml);
   });
+
+  it('a rollback reviewed against a version that has moved on is refused (409 STALE_VERSION), nothing saved', async () => {
+    const headOf = async () => ((await (await product.api('/config/head', { token: viewer })).json()) as { version: number }).version;
+    const reviewed = await headOf();
+    // Someone else commits after the operator opened the rollback's diff.
+    const edit = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: operator, ...json({ options: { sipproxy: { 'oos-force': 3 } } }) });
+    expect(edit.status).toBe(200);
+    const moved = await headOf();
+    const stale = await product.api(`/config/versions/1/rollback?baseVersion=${reviewed}`, { method: 'POST', token: operator });
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { code: string }).code).toBe('STALE_VERSION');
+    expect(await headOf()).toBe(moved);
+    const fresh = await product.api(`/config/versions/1/rollback?baseVersion=${moved}`, { method: 'POST', token: operator });
+    expect(fresh.status).toBe(200);
+    expect(await headOf()).toBe(moved + 1);
+  });
 });
 
 describe('multi-site trunk provisioning', () => {

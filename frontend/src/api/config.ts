@@ -270,7 +270,8 @@ export const configApi = {
   version: (v: number) => api.get<VersionDetail>(`/config/versions/${v}`),
   diff: (from: number, to: number) =>
     api.get<{ from: number; to: number; changes: DocumentChange[] }>('/config/diff', { query: { from, to } }),
-  rollback: (v: number) => api.post<CommitResult>(`/config/versions/${v}/rollback`),
+  /** `baseVersion`: the current version the diff was reviewed against; the server refuses (409) if it moved. */
+  rollback: (v: number, baseVersion: number) => api.post<CommitResult>(`/config/versions/${v}/rollback?baseVersion=${baseVersion}`),
   head: () => api.get<{ version: number }>('/config/head'),
   exportYaml: () => api.get<string>('/config/export', { responseType: 'text', headers: { Accept: 'application/yaml' } }),
   validate: (yaml: string) =>

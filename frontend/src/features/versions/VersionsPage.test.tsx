@@ -43,6 +43,8 @@ describe('Versions', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
     await user.click(within(confirm).getByRole('button', { name: 'Roll back' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST' && c.url.pathname === '/api/config/versions/1/rollback')).toBe(true));
+    // Sent with the version the diff was reviewed against: the server refuses it if another change landed meanwhile.
+    expect(calls.find((c) => c.method === 'POST')!.url.searchParams.get('baseVersion')).toBe('2');
   });
 
   it('a viewer gets no rollback', async () => {

@@ -70,7 +70,7 @@ function RollbackModal({ version, onClose }: { version: number | null; onClose: 
     enabled: version !== null && current !== undefined,
   });
   const rollback = useMutation({
-    mutationFn: () => configApi.rollback(version!),
+    mutationFn: () => configApi.rollback(version!, current!),
     onSuccess: (res) => {
       notifySuccess(`Rolled back to version ${version}; saved as version ${res.version}`);
       void qc.invalidateQueries();

@@ -6,7 +6,7 @@ import { forbidden } from '../../common/errors.js';
 import { PageQuery, versionNumber } from '../../common/query.js';
 import { ValidBody, ValidParam, ValidQuery, type Infer } from '../../common/validation.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { DiffQuery, ExportQuery, ImportQuery, YamlDocumentBody } from './configuration.schemas.js';
+import { DiffQuery, ExportQuery, ImportQuery, RollbackQuery, YamlDocumentBody } from './configuration.schemas.js';
 import { ConfigurationService } from './configuration.service.js';
 
 @ApiTags('configuration')
@@ -63,5 +63,7 @@ export class ConfigurationController {
   @Post('versions/:version/rollback')
   @HttpCode(200)
   @CanEditConfig()
-  rollback(@ValidParam('version', versionNumber) v: number, @CurrentUser() user: AuthUser) { return this.config.rollback(user.username, v); }
+  rollback(@ValidParam('version', versionNumber) v: number, @CurrentUser() user: AuthUser, @ValidQuery(RollbackQuery) q: Infer<typeof RollbackQuery>) {
+    return this.config.rollback(user.username, v, { baseVersion: q.baseVersion });
+  }
 }

@@ -19,6 +19,8 @@ export type OptionsPatch = z.output<typeof optionsPatch>;
 export const YamlDocumentBody = declareSchema('YamlDocumentBody', z.string('must be a YAML document sent as application/yaml'));
 /** An import names the version it was edited from (409 if the head moved on); a dry run saves nothing. */
 export const ImportQuery = declareSchema('ImportQuery', z.object({ dryRun: boolFlag, baseVersion: optionalRevisionQuery }));
+/** `baseVersion`: the current version the caller reviewed the rollback's diff against (409 STALE_VERSION if it moved). */
+export const RollbackQuery = declareSchema('RollbackQuery', z.object({ baseVersion: optionalRevisionQuery }));
 /** `?secrets=include` is an admin's explicit, audited choice; the default masks them. */
 export const ExportQuery = declareSchema('ExportQuery', z.object({ secrets: z.enum(['include', 'mask'], 'must be include or mask').optional() }));
 /** Both ends of a diff are required: there is no sensible default pair of versions. */

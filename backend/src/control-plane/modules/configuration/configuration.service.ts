@@ -147,11 +147,14 @@ export class ConfigurationService {
     return { from, to, changes: diffDocuments(a, b) };
   }
 
-  /** Rolling back is itself a new version whose document is that of `version`. */
-  async rollback(actor: string, version: number): Promise<CommitResult> {
+  /**
+   * Rolling back is itself a new version whose document is that of `version`. With `baseVersion` (the version whose
+   * diff the operator reviewed), a change committed meanwhile makes it 409 STALE_VERSION instead of rolling it over.
+   */
+  async rollback(actor: string, version: number, opts: { baseVersion?: number } = {}): Promise<CommitResult> {
     const doc = await this.repo.documentAt(version);
     if (!doc || version === 0 && (await this.repo.headVersion()) === 0) throw notFound(`Configuration version ${version}`);
-    return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc));
+    return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc), { baseVersion: opts.baseVersion });
   }
 }
 
