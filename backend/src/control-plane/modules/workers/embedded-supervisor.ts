@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { proxyApplicationNames } from '../../../contracts/effective-config.js';
 import { readKeeperState } from '../../../contracts/keeper-state.js';
+import { commandLineOf, isAlive } from '../../database/process-identity.js';
 import { ENV, type Env } from '../../config/env.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LivenessWatchdog } from './liveness-watchdog.service.js';
@@ -19,15 +20,11 @@ const POLL_MS = 500;
 /** One application's keeper: a child of this process, or adopted from an earlier run of the control plane. */
 interface Child { app: string; proc?: ChildProcess; pid?: number; adopted: boolean; seenExits: number; startedAt: number; backoffMs: number; stopping: boolean; timer?: NodeJS.Timeout }
 
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
 /** True when `pid` runs `script` for `app` (pids are reused: never signal a process only because a file named it). */
 export function runs(pid: number, script: string, app: string): boolean {
   if (!isAlive(pid)) return false;
-  let argv: string[];
-  try { argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return process.platform !== 'linux'; }
+  const argv = commandLineOf(pid);
+  if (argv === undefined) return process.platform !== 'linux';
   const i = argv.indexOf('--app');
   return argv.some((a) => a.endsWith(script)) && i >= 0 && argv[i + 1] === app;
 }
