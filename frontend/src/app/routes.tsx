@@ -15,6 +15,7 @@ import { ApplicationDetailPage } from '../features/applications/ApplicationDetai
 import { SwitchesPage } from '../features/switches/SwitchesPage';
 import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
 import { DnDetailPage } from '../features/switches/DnDetailPage';
+import { HaPairPage } from '../features/ha-pairs/HaPairPage';
 import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -48,6 +49,7 @@ export const routes: RouteObject[] = [
           { path: 'switches', element: <SwitchesPage /> },
           { path: 'switches/:sw', element: <SwitchDnsPage /> },
           { path: 'switches/:sw/dns/:number', element: <DnDetailPage /> },
+          { path: 'pairs/:name', element: <HaPairPage /> },
           { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },
           { path: 'versions', element: <VersionsPage /> },
