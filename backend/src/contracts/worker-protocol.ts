@@ -15,6 +15,23 @@ export const WORKER_PROTOCOL_VERSION = 1;
 export const REPORT_INTERVAL_MS = 1000;
 export const OFFLINE_AFTER_MS = 5000;
 
+/** An operator's administrative state of a SIP Proxy application (PUT /api/applications/{name}/admin-state). */
+export type ApplicationAdminState = 'active' | 'drained' | 'stopped';
+export const APPLICATION_ADMIN_STATES: readonly ApplicationAdminState[] = ['active', 'drained', 'stopped'];
+/** An operator's administrative state of a SIP Server (PUT /api/sip-servers/{name}/admin-state). */
+export type ServerAdminState = 'active' | 'out-of-service';
+export const SERVER_ADMIN_STATES: readonly ServerAdminState[] = ['active', 'out-of-service'];
+
+/**
+ * The administrative states a worker obeys, kept in PostgreSQL apart from the configuration (they are operations,
+ * not versions): this application's, and every SIP Server an operator forced out of service.
+ */
+export interface AdminStates {
+  readonly application: ApplicationAdminState;
+  /** Names of SIP Server applications forced out of service (every proxy of every pool obeys them). */
+  readonly serversOutOfService: readonly string[];
+}
+
 /** `snapshot`: the application's effective configuration at control-plane version `configVersion`. */
 export interface SnapshotMessage {
   readonly protocol: number;
@@ -22,6 +39,8 @@ export interface SnapshotMessage {
   /** The control plane's configuration version this snapshot was compiled from. */
   readonly configVersion: number;
   readonly effective: EffectiveProxyConfig;
+  /** Absent from an older control plane: everything active. */
+  readonly admin?: AdminStates;
 }
 
 /** `restart`: drain transactions in progress (up to `drainMs`), then run on the pending configuration. */
@@ -49,7 +68,7 @@ export interface ReportedPair {
   readonly serving: boolean;
   readonly state: PairStateName;
   readonly since: string;
-  readonly servers: readonly { readonly role: string; readonly name: string; readonly host: string; readonly port: number; readonly lastProbeAt?: string; readonly lastRttMs?: number; readonly lastCode?: number; readonly up?: boolean; readonly standby?: boolean; readonly lastSeenAt?: string }[];
+  readonly servers: readonly { readonly role: string; readonly name: string; readonly host: string; readonly port: number; readonly lastProbeAt?: string; readonly lastRttMs?: number; readonly lastCode?: number; readonly up?: boolean; readonly standby?: boolean; readonly lastSeenAt?: string; readonly adminOutOfService?: boolean }[];
   readonly history: readonly ReportedPairChange[];
 }
 
@@ -86,6 +105,8 @@ export interface WorkerReport {
   readonly counters: Readonly<Record<string, number>>;
   readonly connections: number;
   readonly notes: readonly string[];
+  /** The administrative state this worker applies, and what counts down while it is drained. */
+  readonly admin?: { readonly state: ApplicationAdminState; readonly activeDialogs: number; readonly flows: number; readonly rejectedDraining: number };
 }
 
 export class ProtocolError extends Error {
@@ -93,6 +114,11 @@ export class ProtocolError extends Error {
 }
 
 function isObj(v: unknown): v is Record<string, unknown> { return typeof v === 'object' && v !== null && !Array.isArray(v); }
+
+function isAdminStates(v: unknown): v is AdminStates {
+  return isObj(v) && (APPLICATION_ADMIN_STATES as readonly unknown[]).includes(v.application)
+    && Array.isArray(v.serversOutOfService) && v.serversOutOfService.every((n) => typeof n === 'string');
+}
 
 /** Checks a received snapshot's envelope (the effective configuration itself is checked by the worker's adapter). */
 export function parseSnapshot(data: string, expectedApp: string): SnapshotMessage {
@@ -102,6 +128,7 @@ export function parseSnapshot(data: string, expectedApp: string): SnapshotMessag
   if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `snapshot protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
   if (v.app !== expectedApp) throw new ProtocolError('BAD_MESSAGE', `snapshot is for application ${String(v.app)}, not ${expectedApp}`);
   if (typeof v.configVersion !== 'number' || !isObj(v.effective)) throw new ProtocolError('BAD_MESSAGE', 'snapshot lacks configVersion or effective');
+  if (v.admin !== undefined && !isAdminStates(v.admin)) throw new ProtocolError('BAD_MESSAGE', 'snapshot admin states are malformed');
   return v as unknown as SnapshotMessage;
 }
 

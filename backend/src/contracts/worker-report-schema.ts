@@ -33,7 +33,7 @@ const alarm = z.object({
 const server = z.object({
   role: text(32), name: text(255), host: text(255), port,
   lastProbeAt: timestamp.optional(), lastRttMs: z.number().finite().min(0).optional(), lastCode: z.number().int().min(0).max(999).optional(),
-  up: z.boolean().optional(), standby: z.boolean().optional(), lastSeenAt: timestamp.optional(),
+  up: z.boolean().optional(), standby: z.boolean().optional(), lastSeenAt: timestamp.optional(), adminOutOfService: z.boolean().optional(),
 });
 
 const pair = z.object({
@@ -66,4 +66,5 @@ export const workerReportSchema = z.object({
   counters: z.record(text(64), z.number().finite()).refine((c) => Object.keys(c).length <= REPORT_LIMITS.counters, `at most ${REPORT_LIMITS.counters} counters`),
   connections: count,
   notes: z.array(text(500)).max(REPORT_LIMITS.notes),
+  admin: z.object({ state: z.enum(['active', 'drained', 'stopped']), activeDialogs: count, flows: count, rejectedDraining: count }).optional(),
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SNAPSHOT_FILE, writeFileAtomic } from '../contracts/keeper-state.js';
 import {
   OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
-  type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
+  type AdminStates, type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
 } from '../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../contracts/log-events.js';
 import { EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
@@ -34,6 +34,11 @@ export interface ManagedWorkerOptions {
   onAuthRefused?: (status: number, message: string) => void;
 }
 
+/** Before any snapshot says otherwise (and from a control plane that sends none): serving, nothing forced. */
+const ALL_ACTIVE: AdminStates = { application: 'active', serversOutOfService: [] };
+/** How long a worker an operator stops lets transactions in progress finish (as a graceful stop of the keeper). */
+const STOP_DRAIN_MS = 4000;
+
 export class ManagedWorker {
   private worker: ProxyWorker | undefined;
   private running: { configVersion: number; effectiveVersion: string } | undefined;
@@ -50,6 +55,8 @@ export class ManagedWorker {
   private reportInFlight = false;
   private reportAgain = false;
   private busy: Promise<void> = Promise.resolve();
+  /** The operator's administrative states, from the last snapshot (kept on disk with it). */
+  private admin: AdminStates = ALL_ACTIVE;
 
   constructor(private readonly o: ManagedWorkerOptions) {}
 
@@ -161,12 +168,28 @@ export class ManagedWorker {
       if (config.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(config.application?.name)}`);
       toRuntimeConfig(config); // refuse here (40003) what the worker could not run
     } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
-    if (this.lastSnapshot?.effective.version !== msg.effective.version || this.lastSnapshot.configVersion !== msg.configVersion) this.persist(msg);
+    const admin = msg.admin ?? ALL_ACTIVE;
+    const adminChanged = JSON.stringify(admin) !== JSON.stringify(this.admin);
+    if (this.lastSnapshot?.effective.version !== msg.effective.version || this.lastSnapshot.configVersion !== msg.configVersion || adminChanged) this.persist(msg);
     this.lastSnapshot = msg;
+    this.admin = admin;
+    if (admin.application === 'stopped') {
+      // Stopped by an operator: no SIP listener until an operator starts it again; the channel stays open for that.
+      if (this.worker) {
+        this.o.logger.info('stopped by an operator: draining, then closing the SIP listeners', { drainMs: STOP_DRAIN_MS });
+        await this.worker.stop(STOP_DRAIN_MS);
+        this.worker = undefined;
+        this.running = undefined;
+        this.pending = undefined;
+      }
+      void this.report();
+      return;
+    }
     if (!this.worker) {
       await this.startWith(config, msg.configVersion, msg.effective.version);
       return;
     }
+    this.worker.setAdmin(admin.application === 'drained', admin.serversOutOfService);
     if (this.running?.effectiveVersion === msg.effective.version) {
       this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
       this.refused = undefined;
@@ -190,6 +213,7 @@ export class ManagedWorker {
   private async startWith(config: EffectiveProxyConfig, configVersion: number, effectiveVersion: string): Promise<void> {
     try {
       this.worker = await ProxyWorker.start(config, { logger: this.o.logger, logDirectory: this.o.logDirectory, onEvent: () => void this.report() });
+      this.worker.setAdmin(this.admin.application === 'drained', this.admin.serversOutOfService);
       this.running = { configVersion, effectiveVersion };
       this.startFailure = undefined;
       this.refused = undefined;
@@ -209,7 +233,7 @@ export class ManagedWorker {
 
   private async restart(msg: RestartMessage): Promise<void> {
     const next = this.pending ?? (this.lastSnapshot ? { configVersion: this.lastSnapshot.configVersion, config: this.lastSnapshot.effective, options: [] } : undefined);
-    if (!next) return;
+    if (!next || this.admin.application === 'stopped') return;
     this.o.logger.info('restarting on request', { reason: msg.reason, drainMs: msg.drainMs, configVersion: next.configVersion });
     await this.worker?.stop(msg.drainMs);
     this.worker = undefined;
@@ -244,7 +268,7 @@ export class ManagedWorker {
       serving: p.serving,
       state: p.state,
       since: new Date(p.since).toISOString(),
-      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up', standby: s.standby || undefined, lastSeenAt: s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : undefined })),
+      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up', standby: s.standby || undefined, lastSeenAt: s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : undefined, adminOutOfService: s.adminOutOfService || undefined })),
       history: p.history.slice(-20).map((h) => ({ at: new Date(h.at).toISOString(), from: h.from, to: h.to, trigger: h.trigger, server: h.server, code: h.code, rttMs: h.rttMs })),
     }));
     const c = st?.counters;
@@ -267,6 +291,7 @@ export class ManagedWorker {
       counters: c ? { requests, calls: c.calls, callsPerSecond: c.callsPerSecond, rejectedOverload: c.rejectedOverload, rejectedOutOfService: c.rejectedOutOfService, failovers: c.failovers, responses503: c.responsesOut['503'] ?? 0 } : {},
       connections: st?.connectionsPage?.total ?? 0,
       notes: st?.notes ?? [],
+      admin: { state: this.admin.application, activeDialogs: st?.admin.activeDialogs ?? 0, flows: st?.admin.flows ?? 0, rejectedDraining: c?.rejectedDraining ?? 0 },
     };
   }
 }

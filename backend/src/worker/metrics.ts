@@ -22,7 +22,10 @@ export function renderMetrics(w: ProxyWorker): string {
   metric('sipproxy_503_sent_total', 'counter', 'Requests answered 503 by the proxy, by reason.', [
     ['reason="overload"', s.rejectedOverload],
     ['reason="out-of-service"', s.rejectedOutOfService],
+    ['reason="drained"', s.rejectedDraining],
   ]);
+  metric('sipproxy_drained', 'gauge', 'Drained by an operator (1): new INVITEs and REGISTERs get 503.', [['', w.proxy.drained ? 1 : 0]]);
+  metric('sipproxy_dialogs_active', 'gauge', 'INVITE dialogs through this proxy (2xx to an initial INVITE seen, BYE not yet).', [['', w.proxy.dialogs.size]]);
   metric('sipproxy_failovers_total', 'counter', 'Requests retried on the other server of an HA pair.', [['', s.failovers]]);
   metric('sipproxy_next_hop_retries_total', 'counter', 'Requests sent on to the next RFC 3263 candidate of a name after a timeout, transport error or 503.', [['', s.nextHopRetries]]);
   metric('sipproxy_relay_refused_total', 'counter', 'Requests from untrusted sources refused by the relay policy (403; ACKs dropped).', [['', s.relayRefused]]);

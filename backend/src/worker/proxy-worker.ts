@@ -115,6 +115,11 @@ export interface WorkerStatus {
   socketOptions: { addon: SocketOptionsSupport; ipTos: number; failures: Record<string, string> };
   /** RFC 5626 flows at this edge proxy (bindings, flow-routed requests, 430/439/403, GC). */
   flows?: ReturnType<WorkerFlows['status']>;
+  /**
+   * The operator's administrative states as this worker applies them: drained (new INVITEs and REGISTERs get 503),
+   * the SIP Servers forced out of service, and what counts down while drained: INVITE dialogs and registered flows.
+   */
+  admin: { drained: boolean; serversOutOfService: string[]; activeDialogs: number; flows: number };
 }
 
 /** Refusal at start for configurations this product does not serve. */
@@ -140,6 +145,8 @@ export class ProxyWorker {
   flows: WorkerFlows | undefined;
   /** The [log] options (levels and outputs), when started from an effective configuration. */
   private logOutputs: LogOutputs | undefined;
+  /** SIP Servers an operator forced out of service, sorted (setAdmin). */
+  private serversOutOfService: string[] = [];
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -436,6 +443,7 @@ export class ProxyWorker {
         callsPerSecond: this.callsSample.rate,
         rejectedOverload: s.rejectedOverload,
         rejectedOutOfService: s.rejectedOutOfService,
+        rejectedDraining: s.rejectedDraining,
         failovers: s.failovers,
         nextHopRetries: s.nextHopRetries,
         loops: s.loops,
@@ -453,7 +461,26 @@ export class ProxyWorker {
       connectionsPage: conns && page ? { total: conns.total, limit: page.limit, after: page.after, next: conns.next } : undefined,
       notes: this.notes,
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
+      admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
     };
+  }
+
+  /**
+   * Applies an operator's administrative states at once (they are not configuration: no diff, no restart):
+   * drained or not, and which SIP Servers every pair must treat as out of service (a manual switchover when one is
+   * the active server).
+   */
+  setAdmin(drained: boolean, serversOutOfService: readonly string[]): void {
+    if (this.proxy.drained !== drained) {
+      this.log.info(drained ? 'drained by an operator: new INVITEs and REGISTERs are answered 503; dialogs in progress continue' : 'active again: taking new dialogs and registrations', { drained, activeDialogs: this.proxy.dialogs.size });
+    }
+    this.proxy.drained = drained;
+    const next = [...serversOutOfService].sort();
+    if (next.join('\n') !== this.serversOutOfService.join('\n')) {
+      this.log.info('SIP Servers forced out of service by an operator', { servers: next });
+      this.serversOutOfService = next;
+      this.proxy.setServersOutOfService(next);
+    }
   }
 
   metrics(): string {
@@ -493,7 +520,10 @@ export class ProxyWorker {
     this.onEvent?.({ type: 'pair-state', pair: pair.name, change });
     if (change.trigger === 'start') return;
     const fields = { pair: pair.name, from: change.from, to: change.to, trigger: change.trigger, server: change.server, code: change.code, rttMs: change.rttMs };
-    if (change.to === 'out-of-service') {
+    if (change.to === 'out-of-service' && change.trigger === 'admin') {
+      // An operator took the pair's last usable server out for maintenance: intended, so no alarm (and no 40001).
+      this.log.info(`HA pair ${pair.name}: out of service by an operator's administrative state`, fields);
+    } else if (change.to === 'out-of-service') {
       this.log.event(40001, 'error', fields, `${pair.name} (primary ${primaryHp})`);
       const alarm: Alarm = {
         id: `ha-pair-unavailable:${pair.name}`,

@@ -181,3 +181,53 @@ describe('HaPair traffic-based liveness', () => {
     expect(pair.state).toBe('out-of-service');
   });
 });
+
+describe('HaPair: a server forced out of service by an operator (manual switchover, maintenance)', () => {
+  it('forcing the active primary switches over to the backup (trigger admin); its answers and requests do not bring it back', () => {
+    const { clock, pair, changes } = setup();
+    clock.advance(100);
+    pair.setForcedOutOfService('primary', true);
+    expect(pair.state).toBe('backup-active');
+    expect(changes.at(-1)).toMatchObject({ from: 'primary-active', to: 'backup-active', trigger: 'admin', server: 'primary' });
+    pair.requestFrom('primary');
+    pair.forwardSucceeded('primary', 200);
+    clock.advance(30_000);
+    expect(pair.state).toBe('backup-active');
+    expect(pair.other('backup')).toBeUndefined(); // no failover retry onto it either
+    expect(pair.snapshot().servers.find((s) => s.role === 'primary')).toMatchObject({ adminOutOfService: true, standby: false });
+  });
+
+  it('the backup failing while the primary is forced out takes the pair out of service; clearing lets the probes bring the primary back', () => {
+    const { clock, prober, pair, changes } = setup();
+    clock.advance(100);
+    pair.setForcedOutOfService('primary', true);
+    prober.behaviour.set(B.host, 'silent');
+    clock.advance(5_000 + 1_000 + 20);
+    expect(pair.state).toBe('out-of-service');
+    expect(changes.at(-1)?.trigger).toBe('probe-timeout');
+    clock.advance(10_000);
+    expect(pair.state).toBe('out-of-service'); // the primary answers, but it is forced out
+    pair.setForcedOutOfService('primary', false);
+    clock.advance(50);
+    expect(pair.state).toBe('primary-active');
+  });
+
+  it('forcing the only usable server out takes the pair out of service with trigger admin', () => {
+    const { clock, pair, changes } = setup(false);
+    clock.advance(100);
+    pair.setForcedOutOfService('primary', true);
+    expect(pair.state).toBe('out-of-service');
+    expect(changes.at(-1)?.trigger).toBe('admin');
+    clock.advance(20_000);
+    expect(pair.state).toBe('out-of-service');
+  });
+
+  it('forcing the standby server does not move the traffic', () => {
+    const { clock, pair, changes } = setup();
+    clock.advance(100);
+    const n = changes.length;
+    pair.setForcedOutOfService('backup', true);
+    expect(pair.state).toBe('primary-active');
+    expect(changes.length).toBe(n);
+  });
+});

@@ -21,7 +21,9 @@ export type HaTrigger =
   | 'forward-timeout'
   | 'forward-503'
   | 'forward-transport-error'
-  | 'forward-reply';
+  | 'forward-reply'
+  /** An operator forced a server out of service (maintenance) or cleared that. */
+  | 'admin';
 
 export interface StateChange {
   /** Wall-clock time (ms since epoch) of the change. */
@@ -75,6 +77,8 @@ export interface ServerHealth {
   lastSeenAt?: number;
   /** In the snapshot: the pair runs on the other server and this one answers (it waits; no failback). */
   standby?: boolean;
+  /** In the snapshot: an operator forced this server out of service; probes do not bring it back. */
+  adminOutOfService?: boolean;
 }
 
 export interface HaPairSnapshot {
@@ -118,6 +122,8 @@ export class HaPair {
   /** Bumped on every state change and re-arm, so late probe results of an old round are ignored. */
   private round = 0;
   private running = false;
+  /** Roles an operator forced out of service: never made active, never retried on, not probed back. */
+  private readonly forced = new Set<ServerRole>();
 
   /** Called after every state change (log event 40001 / alarm when `to` is out-of-service). */
   onChange: ((pair: HaPair, change: StateChange) => void) | undefined;
@@ -167,9 +173,36 @@ export class HaPair {
     return undefined;
   }
 
+  /** The other server of the pair, unless there is none or an operator forced it out of service. */
   other(role: ServerRole): ServerRole | undefined {
     const o: ServerRole = role === 'primary' ? 'backup' : 'primary';
-    return this.servers[o] ? o : undefined;
+    return this.servers[o] && !this.forced.has(o) ? o : undefined;
+  }
+
+  /**
+   * An operator forces `role` out of service (maintenance) or clears that. Forcing the active server is a manual
+   * switchover to the other one (out of service when there is no other usable one, trigger `admin`, which raises no
+   * alarm); clearing returns the server to probe-driven state: no failback, but a pair out of service probes at once.
+   */
+  setForcedOutOfService(role: ServerRole, on: boolean): void {
+    if (!this.servers[role] || this.forced.has(role) === on) return;
+    if (on) {
+      this.forced.add(role);
+      if (this.activeRole !== role) return;
+      const o = this.other(role);
+      if (o) this.setActive(o, 'admin', role, undefined, undefined, `${role} forced out of service by an operator`);
+      else this.goOos('admin', role, undefined, undefined, `${role} forced out of service by an operator`);
+    } else {
+      this.forced.delete(role);
+      if (this.st === 'out-of-service' && this.running) {
+        this.timer?.cancel();
+        this.armNext(0);
+      }
+    }
+  }
+
+  isForcedOutOfService(role: ServerRole): boolean {
+    return this.forced.has(role);
   }
 
   start(): void {
@@ -208,7 +241,7 @@ export class HaPair {
     if (!h) return;
     h.status = 'up';
     h.lastSeenAt = this.wallNow();
-    if (this.activeRole === role) return;
+    if (this.activeRole === role || this.forced.has(role)) return;
     this.setActive(role, 'request-from-server', role, undefined, undefined, `request received from ${role}`);
   }
 
@@ -246,7 +279,7 @@ export class HaPair {
     if (!h) return;
     h.status = 'up';
     h.lastSeenAt = this.wallNow();
-    if (this.activeRole !== role) this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
+    if (this.activeRole !== role && !this.forced.has(role)) this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
   }
 
   snapshot(): HaPairSnapshot {
@@ -254,8 +287,9 @@ export class HaPair {
     for (const role of ['primary', 'backup'] as const) {
       const h = this.servers[role];
       if (!h) continue;
-      const standby = this.activeRole !== undefined && this.activeRole !== role && h.status === 'up';
-      servers.push({ ...h, server: { ...h.server }, standby });
+      const forced = this.forced.has(role);
+      const standby = this.activeRole !== undefined && this.activeRole !== role && h.status === 'up' && !forced;
+      servers.push({ ...h, server: { ...h.server }, standby, ...(forced ? { adminOutOfService: true } : {}) });
     }
     return { name: this.name, state: this.st, active: this.activeRole, since: this.sinceMs, servers, history: [...this.hist] };
   }
@@ -284,8 +318,12 @@ export class HaPair {
     if (this.st === 'out-of-service') {
       // Both in parallel; prefer the primary when both answer in this round.
       const results: Partial<Record<ServerRole, ProbeOutcome | 'timeout'>> = {};
-      const roles = (['primary', 'backup'] as const).filter((x) => this.servers[x]);
+      const roles = (['primary', 'backup'] as const).filter((x) => this.servers[x] && !this.forced.has(x));
       let left = roles.length;
+      if (left === 0) {
+        this.armNext(this.intervalMs()); // every server is forced out: nothing to probe back
+        return;
+      }
       for (const role of roles) {
         this.probe(role, (res, rtt) => {
           results[role] = res;
@@ -296,7 +334,7 @@ export class HaPair {
           }
           if (--left === 0) {
             const b = results.backup;
-            if (b && b !== 'timeout' && 'code' in b && isServingCode(b.code)) {
+            if (b && b !== 'timeout' && 'code' in b && isServingCode(b.code) && !this.forced.has('backup')) {
               this.setActive('backup', 'probe-reply', 'backup', b.code, undefined, 'backup answered OPTIONS');
             } else {
               this.armNext(this.intervalMs());
@@ -386,7 +424,7 @@ export class HaPair {
 
   private setActive(role: ServerRole, trigger: HaTrigger, cause: ServerRole, code?: number, rtt?: number, detail?: string): void {
     const to: PairState = role === 'primary' ? 'primary-active' : 'backup-active';
-    if (to === this.st) return;
+    if (to === this.st || this.forced.has(role)) return;
     this.record(to, trigger, cause, code, rtt, detail);
     this.timer?.cancel();
     this.armNext(this.intervalMs());

@@ -24,6 +24,7 @@ import { SipError } from './sip-error.js';
 import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax } from './request-validation.js';
 import { nextHopOfRoute, paramString, preprocessRoute, toDestination, uriToHop } from './route-set.js';
 import { ResponseContext } from './response-context.js';
+import { DialogCount } from './dialog-count.js';
 import type { FlowMarks, PairTarget, ProxyPort } from './proxy-port.js';
 
 export type { LocalEndpoints } from './local-endpoints.js';
@@ -42,6 +43,8 @@ export interface ProxyStats {
   calls: number;
   rejectedOverload: number;
   rejectedOutOfService: number;
+  /** New INVITEs and REGISTERs answered 503 while the proxy is drained (an operator's administrative state). */
+  rejectedDraining: number;
   failovers: number;
   loops: number;
   tooManyHops: number;
@@ -88,6 +91,7 @@ export class ProxyCore implements ProxyPort {
     calls: 0,
     rejectedOverload: 0,
     rejectedOutOfService: 0,
+    rejectedDraining: 0,
     failovers: 0,
     loops: 0,
     tooManyHops: 0,
@@ -100,6 +104,15 @@ export class ProxyCore implements ProxyPort {
   };
   config: ProxyRuntimeConfig;
   readonly tl: TransactionLayer;
+  /**
+   * Drained by an operator: new dialogs and registrations go elsewhere (503 with Retry-After, so clients and DNS SRV
+   * pick another member of the pool, RFC 3261 §21.5.4, RFC 3263 §4.3); in-dialog requests and calls in progress continue.
+   */
+  drained = false;
+  /** INVITE dialogs through this proxy (dialog-count.ts): what counts down while drained. */
+  readonly dialogs = new DialogCount();
+  /** SIP Servers an operator forced out of service (by name); kept across applyLive, which rebuilds pairs. */
+  private forcedOut = new Set<string>();
   private readonly local: LocalEndpoints;
   private readonly own: OwnAddresses;
   private readonly events: ProxyEvents;
@@ -195,8 +208,26 @@ export class ProxyCore implements ProxyPort {
         if (this.started) pair.start();
       }
       this.pairs.set(pc.name, pair);
+      this.applyForced(pair);
       this.serverByAddr.set(addrKey(pc.primary.host, pc.primary.port), { pair, role: 'primary' });
       if (pc.backup) this.serverByAddr.set(addrKey(pc.backup.host, pc.backup.port), { pair, role: 'backup' });
+    }
+  }
+
+  /**
+   * The SIP Servers (by application name) an operator forced out of service for maintenance: they get no new
+   * request and their probe answers do not bring them back; forcing the active one switches its pair over to the
+   * other server. A name that leaves the set returns to probe-driven state.
+   */
+  setServersOutOfService(names: Iterable<string>): void {
+    this.forcedOut = new Set(names);
+    for (const p of this.pairs.values()) this.applyForced(p);
+  }
+
+  private applyForced(pair: HaPair): void {
+    for (const role of ['primary', 'backup'] as const) {
+      const s = pair.server(role);
+      if (s) pair.setForcedOutOfService(role, this.forcedOut.has(s.name));
     }
   }
 
@@ -329,6 +360,11 @@ export class ProxyCore implements ProxyPort {
     }
     // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
     this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason });
+    // Drained: no new dialog or registration here. Asked after the relay policy (a refusal is a refusal whatever the state).
+    if (this.drained && !inDialog && (req.method === 'INVITE' || req.method === 'REGISTER')) {
+      throw new SipError(503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedDraining');
+    }
+    if (req.method === 'BYE' && inDialog) this.dialogs.ended(req.callId);
     // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503. Asked only once the request would be forwarded,
     // so a request refused for what it is (relay policy, routing) cannot spend the budget of legitimate calls.
     if (req.method === 'INVITE' && !inDialog && !this.limiter.admit()) {

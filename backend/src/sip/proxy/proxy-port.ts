@@ -12,6 +12,7 @@ import type { Hop } from '../routing/router.js';
 import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
 import type { ResolvedHop, SipResolver } from './resolver.js';
 import type { EdgeOutbound, RegisterState } from './outbound.js';
+import type { DialogCount } from './dialog-count.js';
 
 /** A server of an HA pair a branch goes to, and which one (failover and the pair's traffic notes). */
 export interface PairTarget {
@@ -33,6 +34,8 @@ export interface ProxyPort {
   readonly stats: { nextHopRetries: number; reopened: number; failovers: number; activeContexts: number };
   readonly resolver: Pick<SipResolver, 'resolveLiteral'>;
   readonly outbound: Pick<EdgeOutbound, 'onRegisterResponse'> | undefined;
+  /** INVITE dialogs through this proxy (a 2xx to an initial INVITE opens one). */
+  readonly dialogs: Pick<DialogCount, 'established'>;
   /** The user a server transaction gets once its context has sent the final response. */
   readonly finishedUser: ServerTransactionUser;
   /** RFC 3263 §4: every candidate for a name, best first (empty when it does not resolve). */

@@ -137,6 +137,7 @@ export class ResponseContext implements ServerTransactionUser, BranchOwner, Flow
     }
     if (status < 300) {
       if (this.register) this.proxy.outbound?.onRegisterResponse(this.register, resp);
+      if (this.recordRoute && resp.cseq().method === 'INVITE') this.proxy.dialogs.established(resp.callId);
       this.finalSent = true;
       this.relay(resp);
       for (const b of this.branches) if (b !== branch) b.cancel();

@@ -13,4 +13,4 @@ export class SipError {
 }
 
 /** The ProxyStats counters a local refusal can count in. */
-export type RefusalCounter = 'rejectedOverload' | 'rejectedOutOfService' | 'loops' | 'tooManyHops' | 'badRequests' | 'relayRefused';
+export type RefusalCounter = 'rejectedOverload' | 'rejectedOutOfService' | 'rejectedDraining' | 'loops' | 'tooManyHops' | 'badRequests' | 'relayRefused';
