@@ -8,10 +8,11 @@ import { Shell, snap } from '../pages/shell.js';
  * The journeys save their pages in the states they reach (dashboard-*, alarms-*, trunks-*, users, versions-compare,
  * import-invalid, application-*, dn-*); this pass covers every page in its plain state, quickly.
  */
-const NAV_PAGES = ['Dashboard', 'Applications', 'Switches & DNs', 'Multi-site trunks', 'Alarms', 'Versions', 'Audit log', 'Users', 'Import/Export'];
+const NAV_PAGES = ['Dashboard', 'Site map', 'Applications', 'Switches & DNs', 'Multi-site trunks', 'Alarms', 'Versions', 'Audit log', 'Users', 'Import/Export'];
 const DETAIL_PAGES: { path: string; heading: string; file: string }[] = [
   { path: `/applications/${NAMES.primary}`, heading: NAMES.primary, file: 'application-sip-server' },
   { path: `/switches/${NAMES.siteA}`, heading: `Switch ${NAMES.siteA}`, file: 'switch-dns' },
+  { path: `/pairs/${NAMES.primary}`, heading: `HA pair ${NAMES.primary}`, file: 'ha-pair' },
   { path: '/no-such-page', heading: 'Page not found', file: 'not-found' },
 ];
 

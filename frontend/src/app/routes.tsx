@@ -16,6 +16,7 @@ import { SwitchesPage } from '../features/switches/SwitchesPage';
 import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
 import { DnDetailPage } from '../features/switches/DnDetailPage';
 import { HaPairPage } from '../features/ha-pairs/HaPairPage';
+import { SiteMapPage } from '../features/site-map/SiteMapPage';
 import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -49,6 +50,7 @@ export const routes: RouteObject[] = [
           { path: 'switches', element: <SwitchesPage /> },
           { path: 'switches/:sw', element: <SwitchDnsPage /> },
           { path: 'switches/:sw/dns/:number', element: <DnDetailPage /> },
+          { path: 'sites', element: <SiteMapPage /> },
           { path: 'pairs/:name', element: <HaPairPage /> },
           { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },

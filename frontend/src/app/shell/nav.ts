@@ -6,6 +6,7 @@ import {
   IconHistory,
   IconLayoutDashboard,
   IconListDetails,
+  IconMap2,
   IconNetwork,
   IconServer2,
   IconUsers,
@@ -26,6 +27,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { label: 'Dashboard', to: '/', icon: IconLayoutDashboard, end: true },
+  { label: 'Site map', to: '/sites', icon: IconMap2 },
   { label: 'Applications', to: '/applications', icon: IconApps },
   { label: 'Switches & DNs', to: '/switches', icon: IconServer2 },
   { label: 'Multi-site trunks', to: '/trunks', icon: IconNetwork },

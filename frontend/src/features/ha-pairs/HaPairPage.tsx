@@ -242,8 +242,8 @@ export function HaPairPage() {
       actions={<PairStateBadge state={pair.state as ServicePair['state']} />}
     >
       <Breadcrumbs aria-label="Breadcrumb" separatorMargin={6}>
-        <Anchor component={Link} to="/" size="sm">
-          Dashboard
+        <Anchor component={Link} to="/sites" size="sm">
+          Site map
         </Anchor>
         <Text size="sm">{pair.name}</Text>
       </Breadcrumbs>
