@@ -16,6 +16,13 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
     },
     {
+      name: 'src-ships-no-test-support',
+      comment: 'test doubles and fixtures live in backend/test/ (support/, fixtures/), which the build does not compile; only the specs beside the code (*.spec.ts) may import them',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^test/' },
+    },
+    {
       name: 'nothing-imports-the-control-plane',
       severity: 'error',
       from: { pathNot: '^src/control-plane/' },

@@ -10,12 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { serializeConfigDocument } from '../contracts/config-document.js';
-import { generateConfigDocument } from '../contracts/fixtures/index.js';
+import { generateConfigDocument } from './config-document-generator.js';
 import { validateConfigDocument } from '../contracts/validation.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
 // The test certificates live beside the sources (they are not copied into dist).
-const CERTS = join(ROOT, 'backend/src/contracts/fixtures/certs');
+const CERTS = join(ROOT, 'backend/test/fixtures/config/certs');
 const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 10);
 const DNS_PER_SWITCH = Number(process.env.BENCH_DNS_PER_SWITCH ?? 1000);
 

@@ -8,7 +8,7 @@
  * The proxy runs in a child process (so its RSS and CPU are its own); this process plays the phones (TLS clients
  * from 127.0.0.x source addresses, the per-address cap being 1000) and the SIP Server (UDP, answers REGISTER).
  * Loopback only; every loop bounded; the child is killed by its PID at the end. Certificates: the committed
- * test-only fixtures (src/contracts/fixtures/certs).
+ * test-only fixtures (test/fixtures/config/certs).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
@@ -23,8 +23,8 @@ import { defaultRuntimeConfig } from '../sip/proxy/proxy-config.js';
 import { createResponse, parseMessage, serialize, isRequest } from '../sip/message/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/backend/src/bench -> backend/src/contracts/fixtures/certs */
-const CERTS = path.resolve(here, '../../../../src/contracts/fixtures/certs');
+/** dist/backend/src/bench -> backend/test/fixtures/config/certs */
+const CERTS = path.resolve(here, '../../../../test/fixtures/config/certs');
 
 interface ChildStats {
   rss: number;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { readCanonicalYaml, writeCanonicalYaml } from './canonical-yaml.js';
 import { configDocumentToPlain, serializeConfigDocument } from './config-document.js';
-import { generateConfigDocument } from './fixtures/index.js';
+import { generateConfigDocument } from '../../test/fixtures/config/index.js';
 
 describe('canonical YAML writer/reader', () => {
   it('the yaml package reads our output exactly as our fast reader does', () => {

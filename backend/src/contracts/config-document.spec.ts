@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseConfigDocument, serializeConfigDocument } from './config-document.js';
-import { exampleDocumentText, generateConfigDocument } from './fixtures/index.js';
+import { exampleDocumentText, generateConfigDocument } from '../../test/fixtures/config/index.js';
 import { loadConfigDocument } from './load.js';
 
 describe('parseConfigDocument', () => {

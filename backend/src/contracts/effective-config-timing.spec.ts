@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigDocument } from './config-document.js';
 import { compileEffectiveConfig } from './effective-config.js';
-import { exampleDocumentText } from './fixtures/index.js';
+import { exampleDocumentText } from '../../test/fixtures/config/index.js';
 
 // The guide: the DN-level oos-check is "how often SIP Server checks SIP Proxy", oos-force how long SIP Server waits.
 // They are SIP Server's; the proxy's probes follow its own [sipproxy] oos-check / oos-force (defaults 5 / 5).

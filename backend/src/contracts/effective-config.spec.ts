@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseConfigDocument } from './config-document.js';
 import type { ConfigDocument } from './config-document.js';
 import { ALL_INTERFACES, EFFECTIVE_CONFIG_SCHEMA_VERSION, EffectiveConfigError, compileEffectiveConfig, proxyApplicationNames } from './effective-config.js';
-import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from './fixtures/index.js';
+import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from '../../test/fixtures/config/index.js';
 
 const EXAMPLE = parseConfigDocument(exampleDocumentText()).doc;
 function example(): ConfigDocument {

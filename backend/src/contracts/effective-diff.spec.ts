@@ -3,7 +3,7 @@ import { parseConfigDocument } from './config-document.js';
 import type { ConfigDocument } from './config-document.js';
 import { compileEffectiveConfig } from './effective-config.js';
 import { diffEffectiveConfig, planLiveApply } from './effective-diff.js';
-import { exampleDocumentText } from './fixtures/index.js';
+import { exampleDocumentText } from '../../test/fixtures/config/index.js';
 
 const EXAMPLE = parseConfigDocument(exampleDocumentText()).doc;
 const example = (): ConfigDocument => structuredClone(EXAMPLE);

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseConfigDocument } from './config-document.js';
 import type { ConfigDocument, DnDoc } from './config-document.js';
-import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from './fixtures/index.js';
+import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from '../../test/fixtures/config/index.js';
 import { fileTlsMaterialCheck } from './tls-material.js';
 import { validateConfigDocument } from './validation.js';
 import type { ValidateOptions } from './validation.js';
@@ -38,7 +38,7 @@ describe('validateConfigDocument: the example', () => {
   });
 
   it('config-format.md\'s example as written fails only because its trunk names a site that is not in it', () => {
-    const { doc, errors } = parseConfigDocument(readFileSync(new URL('./fixtures/config-format-original.yaml', import.meta.url), 'utf8'));
+    const { doc, errors } = parseConfigDocument(readFileSync(new URL('../../test/fixtures/config/config-format-original.yaml', import.meta.url), 'utf8'));
     expect(errors).toEqual([]);
     expect(results(doc, tlsCheck)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch']);
   });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { compileEffectiveConfig, loadConfigDocument } from '../contracts/index.js';
-import { exampleDocumentText, FIXTURES_DIR } from '../contracts/fixtures/index.js';
+import { exampleDocumentText, FIXTURES_DIR } from '../../test/fixtures/config/index.js';
 import { RuntimeConfigError, toRuntimeConfig } from './config-adapter.js';
 
 function runtime(app: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileEffectiveConfig, loadConfigDocument } from '../contracts/index.js';
-import { EXAMPLE_DOCUMENT_PATH, FIXTURES_DIR, exampleDocumentText } from '../contracts/fixtures/index.js';
+import { EXAMPLE_DOCUMENT_PATH, FIXTURES_DIR, exampleDocumentText } from '../../test/fixtures/config/index.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { persistentHops, workerTls } from './tls-listeners.js';
 import { TlsConfigError } from '../sip/transport/tls-context.js';

@@ -223,7 +223,7 @@ describe('access control', () => {
 
 describe('a large document', () => {
   it('exports exactly what was imported (5,000 DNs through the API)', async () => {
-    const { generateConfigDocument, FIXTURE_CERTS } = await import('../../src/contracts/fixtures/index.js');
+    const { generateConfigDocument, FIXTURE_CERTS } = await import('../fixtures/config/index.js');
     const doc = generateConfigDocument({ switches: 5, dnsPerSwitch: 1000, dnKind: 'mixed' });
     for (const a of doc.applications) if (a.options.security) Object.assign(a.options.security, { certificate: FIXTURE_CERTS.proxyCert, 'certificate-key': FIXTURE_CERTS.proxyKey, 'trusted-ca': FIXTURE_CERTS.caCert });
     const text = toYaml(doc);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generateConfigDocument } from '../../src/contracts/fixtures/index.js';
+import { generateConfigDocument } from '../fixtures/config/index.js';
 import { serializeConfigDocument } from '../../src/contracts/index.js';
 import { exampleDocument, exampleYaml, toYaml } from '../helpers/config-fixtures.js';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';

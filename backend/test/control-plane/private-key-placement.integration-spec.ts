@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FIXTURE_CERTS } from '../../src/contracts/fixtures/index.js';
+import { FIXTURE_CERTS } from '../fixtures/config/index.js';
 import { freshDatabase, startProduct, type Product } from '../helpers/product.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { secretRef } from '../../src/contracts/secrets.js';
-import { FIXTURE_CERTS } from '../../src/contracts/fixtures/index.js';
+import { FIXTURE_CERTS } from '../fixtures/config/index.js';
 import { readFileSync } from 'node:fs';
 import { freshDatabase, startProduct, type Product } from '../helpers/product.js';
 

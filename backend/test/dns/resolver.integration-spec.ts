@@ -14,7 +14,7 @@ import { ProxyCore } from '../../src/sip/proxy/proxy-core.js';
 import { defaultRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
 import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js';
 import { FakeTimers } from '../../src/sip/transaction/timer-wheel.js';
-import { FakeTransport, parse } from '../../src/sip/transaction/testing.js';
+import { FakeTransport, parse } from '../support/transaction-kit.js';
 import { freePort, sleep } from '../helpers/net.js';
 import { startProxy } from '../proxy/peers.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';

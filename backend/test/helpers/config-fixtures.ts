@@ -1,5 +1,5 @@
 import { parseConfigDocument, serializeConfigDocument, type ConfigDocument } from '../../src/contracts/config-document.js';
-import { exampleDocumentText, FIXTURE_CERTS } from '../../src/contracts/fixtures/index.js';
+import { exampleDocumentText, FIXTURE_CERTS } from '../fixtures/config/index.js';
 
 /** The example deployment with its certificate paths made absolute (the control plane resolves them from its cwd). */
 export function exampleDocument(): ConfigDocument {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES_DIR } from '../../src/contracts/fixtures/index.js';
+import { FIXTURES_DIR } from '../fixtures/config/index.js';
 import { makeTestPki, type TestPki } from '../tls/certs.js';
 import { DnsTap } from './dns-tap.js';
 import { freePort, waitFor } from './net.js';

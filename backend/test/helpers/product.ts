@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { FIXTURES_DIR } from '../../src/contracts/fixtures/index.js';
+import { FIXTURES_DIR } from '../fixtures/config/index.js';
 import { freePort, sleep } from './net.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
-import { TORTURE } from '../../src/sip/message/rfc4475.fixtures.js';
+import { TORTURE } from '../fixtures/rfc4475.js';
 import { startProxy } from './peers.js';
 import { freePort, sleep } from '../helpers/net.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument, type ConfigDocument } from '../../src/contracts/config-document.js';
 import { compileEffectiveConfig } from '../../src/contracts/effective-config.js';
-import { exampleDocumentText } from '../../src/contracts/fixtures/index.js';
+import { exampleDocumentText } from '../fixtures/config/index.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { ProxyWorker, type WorkerStatus } from '../../src/worker/proxy-worker.js';
 import { freePort } from '../helpers/net.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfigDocument, type ConfigDocument } from '../../src/contracts/config-document.js';
 import { compileEffectiveConfig } from '../../src/contracts/effective-config.js';
 import { LOG_EVENTS, type LogEventId } from '../../src/contracts/log-events.js';
-import { exampleDocumentText } from '../../src/contracts/fixtures/index.js';
+import { exampleDocumentText } from '../fixtures/config/index.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { ProxyWorker, WorkerStartError } from '../../src/worker/proxy-worker.js';
 import { freePort } from '../helpers/net.js';

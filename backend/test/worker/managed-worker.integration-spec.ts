@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/contracts/config-document.js';
 import { compileEffectiveConfig, type EffectiveProxyConfig } from '../../src/contracts/effective-config.js';
-import { exampleDocumentText } from '../../src/contracts/fixtures/index.js';
+import { exampleDocumentText } from '../fixtures/config/index.js';
 import { sseFrame, WORKER_PROTOCOL_VERSION, type WorkerReport } from '../../src/contracts/worker-protocol.js';
 import { Logger } from '../../src/worker/log.js';
 import { ManagedWorker } from '../../src/worker/managed-worker.js';

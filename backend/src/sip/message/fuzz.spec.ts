@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TORTURE } from './rfc4475.fixtures.js';
+import { TORTURE } from '../../../test/fixtures/rfc4475.js';
 import { type FramerEvent, SipHeaderError, type SipMessage, StreamFramer, createResponse, isRequest, parseMessage, serialize, validateMessage } from './index.js';
 
 /**

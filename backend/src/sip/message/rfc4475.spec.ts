@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { TORTURE, torture } from './rfc4475.fixtures.js';
+import { TORTURE, torture } from '../../../test/fixtures/rfc4475.js';
 import {
   HeaderField,
   Headers,

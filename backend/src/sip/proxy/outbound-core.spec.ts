@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { FakeTimers } from '../transaction/timer-wheel.js';
-import { FakeTransport, parse } from '../transaction/testing.js';
+import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipMessage } from '../message/index.js';
 import { ProxyCore } from './proxy-core.js';

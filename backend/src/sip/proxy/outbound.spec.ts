@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../transaction/testing.js';
+import { parse } from '../../../test/support/transaction-kit.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { parseUri } from '../message/index.js';
 import type { MessageSource } from '../transport/types.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { FakeTimers } from '../transaction/timer-wheel.js';
-import { FakeTransport, parse } from '../transaction/testing.js';
+import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipMessage, SipRequest } from '../message/index.js';
 import { Branch, ProxyCore } from './proxy-core.js';

@@ -4,7 +4,7 @@ import type { Destination } from '../transport/types.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer } from './transaction-layer.js';
 import type { ClientTransactionBase, ClientTransactionUser } from './transaction-types.js';
-import { FakeTransport, request, response } from './testing.js';
+import { FakeTransport, request, response } from '../../../test/support/transaction-kit.js';
 
 const UDP: Destination = { transport: 'udp', host: '192.0.2.20', port: 5060 };
 const TCP: Destination = { transport: 'tcp', host: '192.0.2.20', port: 5060 };

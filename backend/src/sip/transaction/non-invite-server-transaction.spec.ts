@@ -3,7 +3,7 @@ import { createResponse } from '../message/index.js';
 import type { SipRequest } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
-import { FakeTransport, TCP_SOURCE, UDP_SOURCE, request } from './testing.js';
+import { FakeTransport, TCP_SOURCE, UDP_SOURCE, request } from '../../../test/support/transaction-kit.js';
 
 describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   let timers: FakeTimers;

@@ -5,7 +5,7 @@ import type { Destination } from '../transport/types.js';
 import { detach, retainBytes, retainedBuffer } from './retain.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
-import { FakeTransport, UDP_SOURCE, request, response } from './testing.js';
+import { FakeTransport, UDP_SOURCE, request, response } from '../../../test/support/transaction-kit.js';
 
 /**
  * After the final response a transaction keeps only what RFC 3261 §17 needs to absorb or answer retransmissions

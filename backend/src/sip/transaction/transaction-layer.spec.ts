@@ -3,7 +3,7 @@ import { createResponse } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
 import { TransactionError } from './transaction-types.js';
-import { FakeTransport, UDP_SOURCE, request } from './testing.js';
+import { FakeTransport, UDP_SOURCE, request } from '../../../test/support/transaction-kit.js';
 
 describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback)', () => {
   let timers: FakeTimers;

@@ -12,7 +12,7 @@ import {
   serverTlsOptions,
 } from './tls-context.js';
 
-const CERTS = path.resolve(import.meta.dirname, '../../contracts/fixtures/certs');
+const CERTS = path.resolve(import.meta.dirname, '../../../test/fixtures/config/certs');
 const proxyPem = path.join(CERTS, 'proxy.pem');
 const proxyKey = path.join(CERTS, 'proxy.key');
 const caPem = path.join(CERTS, 'ca.pem');

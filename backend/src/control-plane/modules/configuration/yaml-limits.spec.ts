@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCollection, isScalar, parseDocument, visit } from 'yaml';
-import { exampleDocumentText } from '../../../contracts/fixtures/index.js';
+import { exampleDocumentText } from '../../../../test/fixtures/config/index.js';
 import { yamlNodeUpperBound } from './yaml-limits.js';
 
 const nodes = (text: string) => { let n = 0; visit(parseDocument(text), (_k, node) => { if (isScalar(node) || isCollection(node)) n++; }); return n; };

@@ -2,10 +2,10 @@
  * Test kit for code built on the transaction layer: a recording fake transport and message
  * builders. Used by this folder's specs; the proxy's unit tests can reuse it.
  */
-import { parseMessage, serialize } from '../message/index.js';
-import type { SipMessage, SipRequest, SipResponse } from '../message/index.js';
-import { responseDestination } from '../transport/response-destination.js';
-import type { Destination, MessageHandler, MessageSource, SipTransport, TransportErrorSink } from '../transport/types.js';
+import { parseMessage, serialize } from '../../src/sip/message/index.js';
+import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message/index.js';
+import { responseDestination } from '../../src/sip/transport/response-destination.js';
+import type { Destination, MessageHandler, MessageSource, SipTransport, TransportErrorSink } from '../../src/sip/transport/types.js';
 
 export interface SentRecord {
   text: string;
