@@ -23,9 +23,17 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
-      name: 'nothing-imports-the-control-plane',
+      name: 'sip-has-one-door',
+      comment: 'code outside src/sip (worker, contracts, benches, the test tree and its support kits) uses the SIP stack through its public API, src/sip/index.ts, only; files inside src/sip (their specs too) may import siblings (src/sip/README.md "The door")',
       severity: 'error',
-      from: { pathNot: '^src/control-plane/' },
+      from: { pathNot: '^src/sip/' },
+      to: { path: '^src/sip/', pathNot: '^src/sip/index\\.ts$' },
+    },
+    {
+      name: 'nothing-imports-the-control-plane',
+      comment: 'the test tree (test/) drives the control plane and is the exception',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/control-plane/' },
       to: { path: '^src/control-plane/' },
     },
     {
@@ -49,9 +57,9 @@ module.exports = {
     },
     {
       name: 'proxy-core-is-the-top-of-the-stack',
-      comment: 'only the worker (and tests) use the intake; response contexts and branches reach it through ProxyPort',
+      comment: 'only the worker (and tests) use the intake, through the door (index.ts); response contexts and branches reach it through ProxyPort',
       severity: 'error',
-      from: { path: '^src/sip/', pathNot: ['^src/sip/proxy/proxy-core\\.ts$', '\\.spec\\.ts$', '^src/sip/bench/'] },
+      from: { path: '^src/sip/', pathNot: ['^src/sip/proxy/proxy-core\\.ts$', '^src/sip/index\\.ts$', '\\.spec\\.ts$', '^src/sip/bench/'] },
       to: { path: '^src/sip/proxy/proxy-core\\.ts$' },
     },
     {

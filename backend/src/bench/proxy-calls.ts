@@ -20,14 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseMessage, serialize } from '../sip/message/index.js';
-import type { SipMessage, SipResponse } from '../sip/message/index.js';
-import { ProxyCore } from '../sip/proxy/proxy-core.js';
-import { defaultRuntimeConfig } from '../sip/proxy/proxy-config.js';
-import { TimerWheel } from '../sip/transaction/timer-wheel.js';
-import { TransactionLayer } from '../sip/transaction/transaction-layer.js';
-import { responseDestination } from '../sip/transport/response-destination.js';
-import type { Destination, MessageHandler, MessageSource, SipTransport, TransportErrorSink } from '../sip/transport/types.js';
+import { parseMessage, serialize, type SipMessage, type SipResponse, ProxyCore, defaultRuntimeConfig, TimerWheel, TransactionLayer, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink } from '../sip/index.js';
 
 const PROXY = '10.0.0.1';
 const UAC_IP = '10.0.0.50';

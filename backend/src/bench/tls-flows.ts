@@ -19,8 +19,7 @@ import * as tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { ProxyWorker } from '../worker/proxy-worker.js';
 import { Logger } from '../worker/log.js';
-import { defaultRuntimeConfig } from '../sip/proxy/proxy-config.js';
-import { createResponse, parseMessage, serialize, isRequest } from '../sip/message/index.js';
+import { defaultRuntimeConfig, createResponse, parseMessage, serialize, isRequest } from '../sip/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/backend/src/bench -> backend/test/fixtures/config/certs */

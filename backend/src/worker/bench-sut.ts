@@ -6,12 +6,12 @@
  * The configuration is made in memory; no management server, no per-message logging.
  */
 import cluster from 'node:cluster';
-import { defaultRuntimeConfig, type SipTransport } from '../sip/proxy/proxy-config.js';
+import { defaultRuntimeConfig, type TransportProtocol } from '../sip/index.js';
 import { Logger } from './log.js';
 import { ProxyWorker } from './proxy-worker.js';
 
 const env = process.env;
-const transport = (env.SUT_TRANSPORT === 'tcp' ? 'tcp' : 'udp') as SipTransport;
+const transport = (env.SUT_TRANSPORT === 'tcp' ? 'tcp' : 'udp') as TransportProtocol;
 const host = env.SUT_HOST ?? '127.0.0.1';
 const port = Number(env.SUT_PORT ?? 5060);
 const uasHost = env.UAS_HOST ?? '127.0.0.1';

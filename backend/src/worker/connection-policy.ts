@@ -3,9 +3,7 @@
  * connection-first-message-timeout, inbound-connection-idle-timeout, max-connections, -per-address,
  * -per-ipv6-prefix): one mapping used at start and on every live change, so both agree.
  */
-import type { AdmissionLimits } from '../sip/transport/connection-admission.js';
-import type { ConnectionDeadlines } from '../sip/transport/connection-deadlines.js';
-import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
+import type { AdmissionLimits, ConnectionDeadlines, ProxyRuntimeConfig } from '../sip/index.js';
 
 /** A TLS handshake gets the first-message deadline, or this when that is off (0). */
 const HANDSHAKE_FALLBACK_MS = 10_000;

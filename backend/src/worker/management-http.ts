@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { loadTlsMaterial, TlsConfigError } from '../sip/transport/tls-context.js';
+import { loadTlsMaterial, TlsConfigError } from '../sip/index.js';
 import type { ProxyWorker } from './proxy-worker.js';
 
 export interface ManagementServer {

@@ -7,9 +7,7 @@
  * bytes) within 10 s has failed: the connection is closed and a new one opened at once.
  */
 import { isIP } from 'node:net';
-import type { ResolvedHop } from '../sip/proxy/resolver.js';
-import type { Hop } from '../sip/routing/router.js';
-import type { Destination } from '../sip/transport/types.js';
+import type { ResolvedHop, Hop, Destination } from '../sip/index.js';
 
 const PING = Buffer.from('\r\n\r\n');
 

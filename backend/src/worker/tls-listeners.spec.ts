@@ -3,7 +3,7 @@ import { compileEffectiveConfig, loadConfigDocument } from '../contracts/index.j
 import { EXAMPLE_DOCUMENT_PATH, FIXTURES_DIR, exampleDocumentText } from '../../test/fixtures/config/index.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { persistentHops, workerTls } from './tls-listeners.js';
-import { TlsConfigError } from '../sip/transport/tls-context.js';
+import { TlsConfigError } from '../sip/index.js';
 
 function exampleRuntime(mode: 'absolute-paths' | 'inline-pem') {
   const { doc, errors } = loadConfigDocument(exampleDocumentText());

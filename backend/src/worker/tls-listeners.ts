@@ -4,13 +4,7 @@
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
 import type * as tls from 'node:tls';
-import type { TransportLayer } from '../sip/transport/transport-layer.js';
-import { TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions, type SipTlsOptions } from '../sip/transport/tls-context.js';
-import { FlowRegistry } from '../sip/proxy/flow-registry.js';
-import { EdgeOutbound } from '../sip/proxy/outbound.js';
-import type { ProxyRuntimeConfig } from '../sip/proxy/proxy-config.js';
-import type { Hop } from '../sip/routing/router.js';
-import type { ResolvedHop } from '../sip/proxy/resolver.js';
+import { type TransportLayer, TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions, type SipTlsOptions, FlowRegistry, EdgeOutbound, type ProxyRuntimeConfig, type Hop, type ResolvedHop } from '../sip/index.js';
 import { NextHopKeeper } from './next-hop-keeper.js';
 
 export interface WorkerTls {

@@ -8,17 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DnsClient, type DnsAnswer, type QueryType, type RecordMap } from '../../src/sip/proxy/dns-client.js';
-import { SipResolver, type DnsBackend } from '../../src/sip/proxy/resolver.js';
-import { ProxyCore } from '../../src/sip/proxy/proxy-core.js';
-import { defaultRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
-import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js';
-import { FakeTimers } from '../../src/sip/transaction/timer-wheel.js';
+import { DnsClient, type DnsAnswer, type QueryType, type RecordMap, SipResolver, type DnsBackend, ProxyCore, defaultRuntimeConfig, TransactionLayer, FakeTimers, isRequest, type SipRequest, type SipResponse } from '../../src/sip/index.js';
 import { FakeTransport, parse } from '../support/transaction-kit.js';
 import { freePort, sleep } from '../helpers/net.js';
 import { startProxy } from '../proxy/peers.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
-import { isRequest, type SipRequest, type SipResponse } from '../../src/sip/message/index.js';
 
 const DNSMASQ = '/usr/sbin/dnsmasq';
 

@@ -4,7 +4,7 @@
  */
 import * as dgram from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseMessage, isResponse } from '../../src/sip/message/index.js';
+import { parseMessage, isResponse } from '../../src/sip/index.js';
 import { sleep } from './net.js';
 
 export interface ProbeResult { sent: number; answered: number; unanswered: { at: string; callId: string }[] }

@@ -8,7 +8,7 @@
  */
 import * as net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRequest } from '../../src/sip/message/index.js';
+import { isRequest } from '../../src/sip/index.js';
 import { branch, Endpoint, request } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { sleep } from '../helpers/net.js';

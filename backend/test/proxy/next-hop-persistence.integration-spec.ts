@@ -7,8 +7,7 @@
  * The UA reaches the proxy over UDP, so every TCP connection the peer sees is one the proxy opened.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SipResponse } from '../../src/sip/message/index.js';
-import type { ProxyRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
+import type { SipResponse, ProxyRuntimeConfig } from '../../src/sip/index.js';
 import { StreamServer, branch, isResp, request, udpEndpoint, type Endpoint } from '../tls/sip-peer.js';
 import { waitFor } from '../helpers/net.js';
 import { startProxy, type RunningProxy } from './peers.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ProxyWorker } from '../../src/worker/proxy-worker.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
-import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
+import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../../src/sip/index.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { readLastStats } from '../sip/sipp.js';
 

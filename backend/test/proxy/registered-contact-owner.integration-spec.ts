@@ -6,7 +6,7 @@
  * not the newest registration of the Contact: before, every call for Bob went to the hostile user.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
+import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { cleanupWork, startProxy } from './peers.js';

@@ -10,7 +10,7 @@
  */
 import * as dgram from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
+import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { waitFor } from '../helpers/net.js';

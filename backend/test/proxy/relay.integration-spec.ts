@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
+import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, Endpoint, request, udpEndpoint } from '../tls/sip-peer.js';
 import { proxyTls, servingPair, startTlsProxy, useTestPki } from '../tls/tls-proxy.js';
 import { freePort, waitFor } from '../helpers/net.js';

@@ -8,9 +8,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TransportLayer } from '../../src/sip/transport/transport-layer.js';
+import { TransportLayer, type ConnectionInfo } from '../../src/sip/index.js';
 import { SippUas, cleanupWork, runUac, scenario, startProxy } from './peers.js';
-import type { ConnectionInfo } from '../../src/sip/transport/connection-manager.js';
 import { freePort, sleep, waitFor } from '../helpers/net.js';
 
 afterAll(() => cleanupWork());

@@ -9,11 +9,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateBranch, parseMessage } from '../../src/sip/message/index.js';
-import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message/index.js';
-import { TransactionLayer } from '../../src/sip/transaction/transaction-layer.js';
-import { TransportLayer } from '../../src/sip/transport/transport-layer.js';
-import type { ConnectionInfo } from '../../src/sip/transport/connection-manager.js';
+import { generateBranch, parseMessage, type SipMessage, type SipRequest, type SipResponse, TransactionLayer, TransportLayer, type ConnectionInfo } from '../../src/sip/index.js';
 import { TestUas } from './test-uas.js';
 import { sleep } from '../helpers/net.js';
 
@@ -133,7 +129,7 @@ describe('transport layer on loopback', () => {
   });
 
   it('binds all addresses (sip-address unset) on IPv4 and IPv6', async () => {
-    const { listenersFromSipAddress } = await import('../../src/sip/transport/transport-layer.js');
+    const { listenersFromSipAddress } = await import('../../src/sip/index.js');
     const specs = listenersFromSipAddress({ udpPort: 0, tcpPort: 0 });
     expect(specs.map((s) => `${s.transport} ${s.address}`)).toEqual(['udp 0.0.0.0', 'tcp 0.0.0.0', 'udp ::', 'tcp ::']);
     const uas = await uasOn(specs);

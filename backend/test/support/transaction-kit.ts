@@ -2,10 +2,7 @@
  * Test kit for code built on the transaction layer: a recording fake transport and message
  * builders. Used by this folder's specs; the proxy's unit tests can reuse it.
  */
-import { parseMessage, serialize } from '../../src/sip/message/index.js';
-import type { SipMessage, SipRequest, SipResponse } from '../../src/sip/message/index.js';
-import { responseDestination } from '../../src/sip/transport/response-destination.js';
-import type { Destination, MessageHandler, MessageSource, SipTransport, TransportErrorSink } from '../../src/sip/transport/types.js';
+import { parseMessage, serialize, type SipMessage, type SipRequest, type SipResponse, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink } from '../../src/sip/index.js';
 
 export interface SentRecord {
   text: string;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SipRequest, SipResponse } from '../../src/sip/message/index.js';
+import type { SipRequest, SipResponse } from '../../src/sip/index.js';
 import { branch, isReq, isResp, request, udpEndpoint } from './sip-peer.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';

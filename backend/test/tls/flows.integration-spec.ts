@@ -6,8 +6,7 @@
  * GC of a silent flow, 439, reg-id failover, and reopen-and-resend when a connection dies under a transaction.
  */
 import { describe, expect, it } from 'vitest';
-import type { SipRequest, SipResponse } from '../../src/sip/message/index.js';
-import type { ProxyRuntimeConfig } from '../../src/sip/proxy/proxy-config.js';
+import type { SipRequest, SipResponse, ProxyRuntimeConfig } from '../../src/sip/index.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint, type Endpoint } from './sip-peer.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';

@@ -6,7 +6,7 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { StreamFramer, createResponse, isRequest, parseMessage, serialize, type SipMessage, type SipRequest } from '../../src/sip/message/index.js';
+import { StreamFramer, createResponse, isRequest, parseMessage, serialize, type SipMessage, type SipRequest } from '../../src/sip/index.js';
 import { sleep } from '../helpers/net.js';
 
 export type Responder = (req: SipRequest, peer: Endpoint) => void;

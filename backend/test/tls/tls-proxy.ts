@@ -3,7 +3,7 @@
  * on loopback whose TLS side uses that PKI.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { ProxyRuntimeConfig, ProxyTlsConfig } from '../../src/sip/proxy/proxy-config.js';
+import type { ProxyRuntimeConfig, ProxyTlsConfig } from '../../src/sip/index.js';
 import { freePort } from '../helpers/net.js';
 import { cleanupWork, startProxy, type RunningProxy } from '../proxy/peers.js';
 import { makeTestPki, type TestPki } from './certs.js';

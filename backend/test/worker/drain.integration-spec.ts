@@ -4,7 +4,7 @@
  * Before, every restart within 32 s of UDP traffic waited the whole drain. Real UDP sockets, an in-process worker.
  */
 import { describe, expect, it } from 'vitest';
-import { isRequest, type SipMessage } from '../../src/sip/message/index.js';
+import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { startProxy } from '../proxy/peers.js';

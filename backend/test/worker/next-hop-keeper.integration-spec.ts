@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TransportLayer } from '../../src/sip/transport/transport-layer.js';
+import { TransportLayer } from '../../src/sip/index.js';
 import { NextHopKeeper } from '../../src/worker/next-hop-keeper.js';
 import { freePort, waitFor } from '../helpers/net.js';
 

@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigDocument } from '../../src/contracts/config-document.js';
 import { compileEffectiveConfig } from '../../src/contracts/effective-config.js';
-import { isRequest, parseMessage, type SipMessage } from '../../src/sip/message/index.js';
+import { isRequest, parseMessage, type SipMessage } from '../../src/sip/index.js';
 import { Logger } from '../../src/worker/log.js';
 import { ProxyWorker, type WorkerStatus } from '../../src/worker/proxy-worker.js';
 import { freePort, waitFor } from '../helpers/net.js';

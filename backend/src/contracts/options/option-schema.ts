@@ -5,8 +5,7 @@
  *
  * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
  */
-import { parseServer } from '../../sip/proxy/dns-client.js';
-import { parseNetwork } from '../../sip/proxy/relay-policy.js';
+import { parseServer, parseNetwork } from '../../sip/index.js';
 import { OPTION_DEFINITIONS } from './option-definitions.js';
 
 /** Schema version of the registry's JSON form; bump when a field changes meaning. */

@@ -1,5 +1,5 @@
 import type { SipUri } from '../message/index.js';
-import type { SipTransport } from './proxy-config.js';
+import type { TransportProtocol } from '../transport/types.js';
 
 /** The proxy's own listening ports per transport (for Via, Record-Route and "is this URI me?"). */
 export interface LocalEndpoints {
@@ -7,12 +7,12 @@ export interface LocalEndpoints {
   advertisedHost: string;
   /** Every host string that names this proxy (advertised host, bound and resolved addresses). */
   aliases: string[];
-  ports: Partial<Record<SipTransport, number>>;
+  ports: Partial<Record<TransportProtocol, number>>;
   /**
    * Ports put in Via sent-by when they differ from `ports` (a worker of a group sharing one public port sends
    * from its own port so that responses come back to the worker holding the transaction).
    */
-  viaPorts?: Partial<Record<SipTransport, number>>;
+  viaPorts?: Partial<Record<TransportProtocol, number>>;
   /** Group mode: hand responses for another worker of the group (branch-encoded port) to that worker. */
   group?: boolean;
 }
@@ -24,15 +24,15 @@ export interface LocalEndpoints {
 export class OwnAddresses {
   private readonly aliases: Set<string>;
   private readonly ports: Set<number>;
-  private readonly viaSentBy: Record<SipTransport, string>;
-  private readonly rrUri: Record<SipTransport, string>;
+  private readonly viaSentBy: Record<TransportProtocol, string>;
+  private readonly rrUri: Record<TransportProtocol, string>;
 
   constructor(local: LocalEndpoints) {
     this.aliases = new Set([local.advertisedHost, ...local.aliases].map((h) => stripBrackets(h).toLowerCase()));
     this.ports = new Set([...Object.values(local.ports), ...Object.values(local.viaPorts ?? {})].filter((p): p is number => typeof p === 'number'));
     const adv = local.advertisedHost;
-    const port = (t: SipTransport): number => local.ports[t] ?? local.ports.udp ?? local.ports.tcp ?? 5060;
-    const vport = (t: SipTransport): number => local.viaPorts?.[t] ?? port(t);
+    const port = (t: TransportProtocol): number => local.ports[t] ?? local.ports.udp ?? local.ports.tcp ?? 5060;
+    const vport = (t: TransportProtocol): number => local.viaPorts?.[t] ?? port(t);
     this.viaSentBy = { udp: `SIP/2.0/UDP ${adv}:${vport('udp')};branch=`, tcp: `SIP/2.0/TCP ${adv}:${vport('tcp')};branch=`, tls: `SIP/2.0/TLS ${adv}:${vport('tls')};branch=` };
     this.rrUri = {
       udp: `<sip:${adv}:${port('udp')};lr>`,
@@ -59,12 +59,12 @@ export class OwnAddresses {
   }
 
   /** Our Via header value for an outgoing request over `t` (§16.6 step 8). */
-  viaValue(t: SipTransport, branch: string): string {
+  viaValue(t: TransportProtocol, branch: string): string {
     return this.viaSentBy[t] + branch;
   }
 
   /** Our Record-Route URI on `t`, with a flow token as user part and `;ob` when asked (RFC 5626 Path / RR). */
-  flowUri(t: SipTransport, token: string | undefined, ob = false): string {
+  flowUri(t: TransportProtocol, token: string | undefined, ob = false): string {
     const u = this.rrUri[t];
     const withUser = token === undefined ? u : `<sip:${token}@${u.slice(5)}`;
     return ob ? withUser.slice(0, -1) + ';ob>' : withUser;

@@ -3,15 +3,14 @@
  * configuration document (the worker maps the contracts' effective config to this; sip/ never imports contracts).
  */
 import { isAllInterfaces } from '../transport/transport-layer.js';
-
-export type SipTransport = 'udp' | 'tcp' | 'tls';
+import type { TransportProtocol } from '../transport/types.js';
 
 /** A SIP Server application as the proxy reaches it (host + `sip-port`). */
 export interface ServerAddress {
   name: string;
   host: string;
   port: number;
-  transport: SipTransport;
+  transport: TransportProtocol;
 }
 
 /** A SIP Server HA pair: the primary application and the backup it names. */
@@ -35,7 +34,7 @@ export interface TrunkDn {
   contact: string;
   /** The remote proxy pool (`peer-proxy-contact`, host:port). */
   peerProxyContact?: string;
-  peerProxyProtocol: SipTransport;
+  peerProxyProtocol: TransportProtocol;
   peerProxyPortTls?: number;
 }
 
@@ -71,7 +70,7 @@ export interface ProxyRuntimeConfig {
   sipPort: number;
   tlsPort?: number;
   httpPort?: number;
-  transports: SipTransport[];
+  transports: TransportProtocol[];
   /** Host put in Via/Record-Route: `sip-address`, else the application's host name or its address per `resolve-host`. */
   advertisedHost: string;
   /** `resolve-host`: put the resolved address rather than the host name in Via. */

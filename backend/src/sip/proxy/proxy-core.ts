@@ -8,13 +8,13 @@
 import { createResponse, generateTag, type SipRequest, type SipResponse, type SipUri, parseUri } from '../message/index.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/transaction-layer.js';
 import type { ServerTransactionBase, ServerTransactionUser } from '../transaction/transaction-types.js';
-import type { MessageSource } from '../transport/types.js';
+import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import { clockFromScheduler, type Clock } from '../ha/clock.js';
 import { HaPair, type HaServer, type StateChange } from '../ha/ha-pair.js';
 import { OptionsProber } from '../ha/options-prober.js';
 import { Router, type Hop, type RoutingDecision } from '../routing/router.js';
 import { DialogRateLimiter } from '../routing/overload.js';
-import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
+import type { ProxyRuntimeConfig } from './proxy-config.js';
 import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 import { type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
@@ -238,7 +238,7 @@ export class ProxyCore implements ProxyPort {
   }
 
   /** Our Via header value for an outgoing request over `t`. */
-  viaValue(t: SipTransport, branch: string): string {
+  viaValue(t: TransportProtocol, branch: string): string {
     return this.own.viaValue(t, branch);
   }
 
@@ -471,7 +471,7 @@ export class ProxyCore implements ProxyPort {
   }
 
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy = true, flow?: FlowMarks): SipRequest {
+  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: TransportProtocol, hash: string, recordRoute: boolean, copy = true, flow?: FlowMarks): SipRequest {
     const out = copy ? template.clone() : template;
     const inTok = flow?.inToken;
     const outTok = flow?.outToken;

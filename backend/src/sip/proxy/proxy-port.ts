@@ -6,10 +6,10 @@
 import type { SipRequest } from '../message/index.js';
 import type { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { ServerTransactionBase, ServerTransactionUser } from '../transaction/transaction-types.js';
-import type { MessageSource } from '../transport/types.js';
+import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import type { HaPair, ServerRole } from '../ha/ha-pair.js';
 import type { Hop } from '../routing/router.js';
-import type { ProxyRuntimeConfig, SipTransport } from './proxy-config.js';
+import type { ProxyRuntimeConfig } from './proxy-config.js';
 import type { ResolvedHop, SipResolver } from './resolver.js';
 import type { EdgeOutbound, RegisterState } from './outbound.js';
 import type { DialogCount } from './dialog-count.js';
@@ -46,7 +46,7 @@ export interface ProxyPort {
    */
   followActive(hop: ResolvedHop, isRetry: boolean): { hop: ResolvedHop; pair: PairTarget | undefined; replaced: boolean };
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: SipTransport, hash: string, recordRoute: boolean, copy: boolean, flow?: FlowMarks): SipRequest;
+  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: TransportProtocol, hash: string, recordRoute: boolean, copy: boolean, flow?: FlowMarks): SipRequest;
   /** Local response through the server transaction (§8.2.6). */
   reply(tx: ServerTransactionBase, status: number, reason: string, headers?: [string, string][]): void;
   countResponse(status: number): void;

@@ -1,11 +1,11 @@
 import * as dns from 'node:dns';
 import { isIP } from 'node:net';
 import { DnsClient, type DnsAnswer, type NaptrRecord, type QueryType, type RecordMap, type SrvRecord } from './dns-client.js';
-import type { SipTransport } from './proxy-config.js';
+import type { TransportProtocol } from '../transport/types.js';
 
 /** A next hop after RFC 3263 resolution: an IP literal, a port and a transport. */
 export interface ResolvedHop {
-  transport: SipTransport;
+  transport: TransportProtocol;
   /** IP literal without brackets. */
   host: string;
   port: number;
@@ -14,7 +14,7 @@ export interface ResolvedHop {
 export interface HopQuery {
   host: string;
   port?: number;
-  transport?: SipTransport;
+  transport?: TransportProtocol;
   /** sips: URI (RFC 3263 §4.1: TLS only). */
   secure?: boolean;
 }
@@ -64,7 +64,7 @@ interface CacheEntry {
 /** RFC 8767 §4: the TTL given to a stale answer served after a failed refresh. */
 const STALE_ANSWER_TTL_S = 30;
 
-const DEFAULT_PORT = (t: SipTransport): number => (t === 'tls' ? 5061 : 5060);
+const DEFAULT_PORT = (t: TransportProtocol): number => (t === 'tls' ? 5061 : 5060);
 
 /**
  * RFC 3263 §4 server location: transport from the URI, else NAPTR (§4.1), else SRV probing, else UDP (TLS for
@@ -86,7 +86,7 @@ export class SipResolver {
   constructor(
     private readonly backend: DnsBackend = new DnsClient(),
     private readonly now: () => number = Date.now,
-    private readonly supported: readonly SipTransport[] = ['udp', 'tcp', 'tls'],
+    private readonly supported: readonly TransportProtocol[] = ['udp', 'tcp', 'tls'],
     opts: SipResolverOptions = {},
   ) {
     this.o = {
@@ -126,13 +126,13 @@ export class SipResolver {
     const usable = naptr
       .filter((r) => r.flags.toLowerCase() === 's')
       .map((r) => ({ r, t: serviceTransport(r.service, q.secure) }))
-      .filter((x): x is { r: NaptrRecord; t: SipTransport } => x.t !== undefined && this.supported.includes(x.t))
+      .filter((x): x is { r: NaptrRecord; t: TransportProtocol } => x.t !== undefined && this.supported.includes(x.t))
       .sort((a, b) => a.r.order - b.r.order || a.r.preference - b.r.preference);
     for (const { r, t } of usable) {
       const hops = await this.srvHops(canonical(r.replacement), t);
       if (hops.length) return hops;
     }
-    const order: SipTransport[] = q.secure ? ['tls'] : ['udp', 'tcp', 'tls'];
+    const order: TransportProtocol[] = q.secure ? ['tls'] : ['udp', 'tcp', 'tls'];
     for (const t of order) {
       if (!this.supported.includes(t)) continue;
       const hops = await this.srvHops(srvName(host, t), t);
@@ -155,7 +155,7 @@ export class SipResolver {
     return this.cache.size;
   }
 
-  private async srvHops(name: string, transport: SipTransport): Promise<ResolvedHop[]> {
+  private async srvHops(name: string, transport: TransportProtocol): Promise<ResolvedHop[]> {
     const srv = await this.rrset(name, 'SRV');
     const out: ResolvedHop[] = [];
     for (const s of orderSrv(srv, this.o.random)) {
@@ -166,7 +166,7 @@ export class SipResolver {
     return out;
   }
 
-  private async withAddresses(host: string, port: number, transport: SipTransport): Promise<ResolvedHop[]> {
+  private async withAddresses(host: string, port: number, transport: TransportProtocol): Promise<ResolvedHop[]> {
     return (await this.addresses(host)).map((a) => ({ transport, host: a, port }));
   }
 
@@ -263,12 +263,12 @@ function canonical(h: string): string {
   return s.endsWith('.') ? s.slice(0, -1) : s;
 }
 
-function srvName(host: string, t: SipTransport): string {
+function srvName(host: string, t: TransportProtocol): string {
   return t === 'tls' ? `_sips._tcp.${host}` : `_sip._${t}.${host}`;
 }
 
 /** RFC 3263 §4.1 service fields (RFC 3263 §9 registrations); sips URIs accept only TLS. */
-function serviceTransport(service: string, secure?: boolean): SipTransport | undefined {
+function serviceTransport(service: string, secure?: boolean): TransportProtocol | undefined {
   const s = service.toUpperCase();
   if (s === 'SIPS+D2T') return 'tls';
   if (secure) return undefined;

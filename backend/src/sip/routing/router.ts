@@ -1,11 +1,12 @@
 import type { HaServer, ServerRole, PairState } from '../ha/ha-pair.js';
-import type { ProxyRuntimeConfig, SipTransport } from '../proxy/proxy-config.js';
+import type { ProxyRuntimeConfig } from '../proxy/proxy-config.js';
+import type { TransportProtocol } from '../transport/types.js';
 
 /** A next hop before RFC 3263 resolution: host may be an FQDN; port/transport may be absent. */
 export interface Hop {
   host: string;
   port?: number;
-  transport?: SipTransport;
+  transport?: TransportProtocol;
 }
 
 /** The facts of a request routing needs (already parsed by the proxy core). */
@@ -15,7 +16,7 @@ export interface RouteRequest {
   /** The request carries a To tag (in-dialog). */
   inDialog: boolean;
   /** Where the request came from (transport source address). */
-  source: { address: string; port: number; transport: SipTransport };
+  source: { address: string; port: number; transport: TransportProtocol };
   /** sent-by of the topmost Via (SIP Servers put their sip-port there even when TCP uses an ephemeral port). */
   viaSentBy?: { host: string; port?: number };
 }
