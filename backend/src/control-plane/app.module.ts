@@ -15,6 +15,7 @@ import { AlarmsModule } from './modules/alarms/alarms.module.js';
 import { LiveModule } from './modules/live/live.module.js';
 import { ServiceStateModule } from './modules/service-state/service-state.module.js';
 import { WorkersModule } from './modules/workers/workers.module.js';
+import { SearchModule } from './modules/search/search.module.js';
 
 @Global()
 @Module({})
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule],
+      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule],
     };
   }
 }

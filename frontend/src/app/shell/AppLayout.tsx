@@ -21,6 +21,7 @@ import {
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconLogout, IconMoon, IconSun } from '@tabler/icons-react';
 import { useAuth } from '../../features/auth/AuthProvider';
+import { GlobalSearch } from '../../features/search/GlobalSearch';
 import { BRAND_ICON, NAV_ITEMS } from './nav';
 import classes from './AppLayout.module.css';
 
@@ -93,6 +94,7 @@ export function AppLayout() {
             </Group>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <GlobalSearch />
             {user ? (
               <Group gap={6} wrap="nowrap" aria-label="Signed in user" role="group">
                 <Text size="sm" fw={500} visibleFrom="xs" data-testid="current-user">
