@@ -84,7 +84,8 @@ if (want('static')) {
     ['typecheck backend', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], join(root, 'backend')],
     ['typecheck frontend', bin('tsc'), ['-b', '--noEmit'], join(root, 'frontend')],
     ['lint backend', bin('eslint'), ['src', 'test'], join(root, 'backend')],
-    ['dependency rule', bin('depcruise'), ['src', 'test', '--config', '.dependency-cruiser.cjs'], join(root, 'backend')],
+    ['dependency rule backend', bin('depcruise'), ['src', 'test', '--config', '.dependency-cruiser.cjs'], join(root, 'backend')],
+    ['dependency rule frontend', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], join(root, 'frontend')],
   ];
   let p = 0, f = 0;
   for (const [n, c, a, cwd] of checks) (runCheck(n, c, a, cwd) ? p++ : f++);

@@ -126,3 +126,235 @@ export interface PairState {
   since: string;
   servers: PairServer[];
 }
+
+// Configuration objects, versions, users, workers, service state and alarms as the control plane returns them.
+
+/** Option values of one object by section, as the control plane stores them. */
+export type RawOptions = Record<string, Record<string, string | number | boolean | string[]>>;
+
+export type ObjectKind = 'application' | 'switch' | 'dn';
+
+export interface DocumentChange {
+  op: 'add' | 'remove' | 'change';
+  object: ObjectKind;
+  name: string;
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface CommitResult {
+  version: number;
+  committed: boolean;
+  dryRun: boolean;
+  changes: DocumentChange[];
+}
+
+/** A validation problem as the control plane reports it (400 CONFIG_INVALID). */
+export interface LocatedError {
+  path: string;
+  code?: string;
+  message: string;
+  object?: { kind: ObjectKind; name: string };
+  field?: string;
+}
+
+export interface Application {
+  name: string;
+  type: 'sip-proxy' | 'sip-server' | string;
+  host: string | null;
+  ports: Record<string, number>;
+  backup: string | null;
+  options: RawOptions;
+  revision: number;
+}
+
+export interface SwitchView {
+  name: string;
+  sipServer: string | null;
+  dnCount: number;
+  revision: number;
+}
+
+export type DnType = 'voip-service' | 'trunk' | 'extension';
+
+export interface Dn {
+  switch: string;
+  number: string;
+  type: DnType | string;
+  options: RawOptions;
+  revision: number;
+}
+
+export interface TrunkLink {
+  switch: string;
+  number: string;
+  remoteSwitch: string;
+  contact: string;
+  peerProxyContact: string;
+  peerProxyProtocol: string;
+  mode: 'dns' | 'per-server';
+}
+
+export interface ProvisionRequest {
+  switch: string;
+  remoteSwitch: string;
+  mode: 'dns' | 'per-server';
+  contact?: string;
+  tls?: boolean;
+  oosCheck?: number;
+  oosForce?: number;
+}
+
+export interface PlannedTrunk {
+  number: string;
+  action: 'create' | 'update' | 'unchanged' | 'remove';
+  /** The trunk's TServer options (flat), as the plan fills them in from the remote site. */
+  options: Record<string, unknown>;
+}
+
+export interface ProvisionResponse {
+  plan: { trunks: PlannedTrunk[]; problems: string[] };
+  result?: CommitResult;
+  errors: LocatedError[];
+}
+
+export interface VersionSummary {
+  version: number;
+  createdAt: string;
+  author: string;
+  summary: string;
+  changeCount: number;
+}
+
+export interface VersionDetail extends Omit<VersionSummary, 'changeCount'> {
+  changes: DocumentChange[];
+  yaml: string;
+}
+
+export interface AuditEntry {
+  id: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  configVersion: number | null;
+  detail: unknown;
+}
+
+export interface UserView {
+  id: number | string;
+  username: string;
+  role: Role;
+  createdAt?: string;
+}
+
+export interface WorkerView {
+  id: string;
+  app: string;
+  kind: 'embedded' | 'remote' | 'unknown';
+  online: boolean;
+  instanceId?: string;
+  hostname?: string;
+  pid?: number;
+  startedAt?: string;
+  lastSeenAt?: string;
+  configVersion?: number | null;
+  restartPending: boolean;
+  restartPendingOptions: string[];
+  refused?: unknown;
+  listeners?: unknown;
+  counters?: {
+    requests: number;
+    calls: number;
+    callsPerSecond: number;
+    rejectedOverload: number;
+    rejectedOutOfService: number;
+    failovers: number;
+    responses503: number;
+  };
+  connections?: unknown;
+  notes?: unknown;
+  alarms?: unknown;
+}
+
+/** A worker's credential as listed (the token itself is shown only once, when created). */
+export interface WorkerToken {
+  id: string;
+  app: string;
+  kind: 'embedded' | 'remote';
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedWorkerToken {
+  id: string;
+  app: string;
+  token: string;
+  /** `SIPEDGE_WORKER_TOKEN_FILE=<file> npm run proxy -- --control-plane <URL> --app …` (the UI fills in <URL>; never the token). */
+  command: string;
+}
+
+export interface NewApplication {
+  name: string;
+  type: 'sip-proxy' | 'sip-server';
+  host: string;
+  ports: Record<string, number>;
+  backup?: string;
+  options: RawOptions;
+}
+
+export type PairStateValue = 'primary-active' | 'backup-active' | 'out-of-service' | 'unknown' | 'disagreement';
+
+export interface PairView {
+  worker: string;
+  state: Exclude<PairStateValue, 'disagreement'>;
+  serving: boolean;
+  since: string;
+  servers: PairServer[];
+  history: { at: string; from: string; to: string; trigger: string; server?: string; code?: number; rttMs?: number }[];
+}
+
+export interface ServicePair {
+  name: string;
+  primary?: { name: string; host: string; port: number };
+  backup?: { name: string; host: string; port: number };
+  state: PairStateValue;
+  disagree: boolean;
+  views: PairView[];
+}
+
+export interface ServiceState {
+  generatedAt: string;
+  configVersion: number | null;
+  workers: WorkerView[];
+  pairs: ServicePair[];
+  sites: { switch: string; sipServer: string | null; proxies: string[] }[];
+}
+
+export type Severity = 'critical' | 'major' | 'minor' | 'warning';
+
+export interface AlarmView {
+  id: number | string;
+  key: string;
+  eventId: number | string;
+  eventName: string;
+  severity: Severity;
+  source: string;
+  reason: string;
+  trigger: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  active: boolean;
+}
+
+export interface AlarmsResponse {
+  active: AlarmView[];
+  history: { items: AlarmView[]; total: number };
+}
+
+/** Option edits for a PATCH: a value sets, null removes (back to the default). */
+export type OptionsPatch = Record<string, Record<string, string | number | boolean | string[] | null>>;

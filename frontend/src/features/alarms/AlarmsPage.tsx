@@ -1,23 +1,18 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconCheck, IconCircleCheck } from '@tabler/icons-react';
-import { configApi, type AlarmView } from '../../api/config';
+import type { AlarmView } from '../../api';
 import { DataTable, useClientTable, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
+import { fmtTime } from '../../lib/format';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
 import { useLive } from '../live/liveStore';
-import { ACTIVE_ALARMS_KEY, ALARM_HISTORY_KEY, useActiveAlarms } from '../live/useLiveData';
+import { ACTIVE_ALARMS_KEY, alarmsApi, useActiveAlarms, useAlarmHistory } from './api';
 
 export const SEVERITY_COLOR: Record<string, string> = { critical: 'red', major: 'orange', minor: 'yellow', warning: 'blue' };
 const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, warning: 3 };
-
-export function fmtTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
 
 /** Time over date, each unbroken: a locale date-time wrapped at random spaces made the history columns ragged. */
 export function TimeCell({ iso }: { iso: string | null | undefined }) {
@@ -43,7 +38,7 @@ export function SeverityBadge({ severity }: { severity: string }) {
 function AckButton({ alarm }: { alarm: AlarmView }) {
   const qc = useQueryClient();
   const ack = useMutation({
-    mutationFn: () => configApi.acknowledge(alarm.id),
+    mutationFn: () => alarmsApi.acknowledge(alarm.id),
     onSuccess: () => {
       notifySuccess(`Alarm acknowledged: ${alarm.reason}`);
       void qc.invalidateQueries({ queryKey: ACTIVE_ALARMS_KEY });
@@ -155,11 +150,7 @@ function ActiveAlarms() {
 
 function AlarmHistory() {
   const { query, tableProps } = useTableState({ pageSize: 25 });
-  const history = useQuery({
-    queryKey: [...ALARM_HISTORY_KEY, query.page, query.pageSize],
-    queryFn: () => configApi.alarms({ state: 'history', page: query.page, pageSize: query.pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const history = useAlarmHistory(query.page, query.pageSize);
   const columns: DataTableColumn<AlarmView>[] = [
     // Seven columns at 1024 px were cramped: times stack time over date, the trigger shows from 1200 px.
     ...common().map((c) => ({

@@ -1,22 +1,22 @@
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Badge, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
-import { configApi, type Application } from '../../api/config';
+import type { Application } from '../../api';
 import { OptionsEditor, type OptionSections } from '../../components/OptionsEditor';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
-import { useOptionSchema } from '../options/useOptionSchema';
+import { useOptionSchema } from '../options/api';
 import { errorMessage } from '../../lib/notify';
-import { AppliedPanel } from '../config-edit/AppliedPanel';
-import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch';
-import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
-import { useSaveFlow } from '../config-edit/useSaveFlow';
-import { useUnsavedGuard } from '../config-edit/useUnsavedGuard';
-import { DeleteDialog } from '../config-edit/DeleteDialog';
-import { SWITCHES_KEY } from '../switches/SwitchesPage';
-import { APPLICATIONS_KEY } from './keys';
-import { applicationReferences } from './references';
+import { AppliedPanel } from '../../components/config-edit/AppliedPanel';
+import { buildOptionsPatch, toEditorOptions } from '../../components/config-edit/optionsPatch';
+import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../../components/config-edit/OptionsFormLayout';
+import { useSaveFlow } from '../../components/config-edit/useSaveFlow';
+import { useUnsavedGuard } from '../../components/config-edit/useUnsavedGuard';
+import { DeleteDialog } from '../../components/config-edit/DeleteDialog';
+import { SWITCHES_KEY, useSwitches } from '../switches/api';
+import { APPLICATIONS_KEY, applicationsApi, useAllApplications, useApplication } from './api';
+import { applicationReferences } from '../../lib/references';
 import { WorkerTokensSection } from './WorkerTokensSection';
 
 const PORTS: { id: string; label: string }[] = [
@@ -60,8 +60,8 @@ export function applicationPatch(a: Application, f: FormState): Record<string, u
 function DeleteApplication({ app, onReload }: { app: Application; onReload: () => void }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const all = useQuery({ queryKey: [...APPLICATIONS_KEY, 'all'], queryFn: () => configApi.applications({ pageSize: 500, sort: 'name' }) });
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const all = useAllApplications();
+  const switches = useSwitches();
   const references = all.data && switches.data ? applicationReferences(app.name, all.data.items, switches.data) : undefined;
   return (
     <DeleteDialog
@@ -70,7 +70,7 @@ function DeleteApplication({ app, onReload }: { app: Application; onReload: () =
       noun="application"
       references={references}
       revision={app.revision}
-      send={(dryRun) => configApi.deleteApplication(app.name, app.revision, dryRun)}
+      send={(dryRun) => applicationsApi.remove(app.name, app.revision, dryRun)}
       onDeleted={() => {
         navigate('/applications', { state: { skipGuard: true } });
         qc.removeQueries({ queryKey: [...APPLICATIONS_KEY, 'one', app.name] });
@@ -93,7 +93,7 @@ export function ApplicationDetailPage() {
   const canEdit = useCan('edit-config');
   const canManageWorkers = useCan('manage-workers');
   const schema = useOptionSchema();
-  const app = useQuery({ queryKey: [...APPLICATIONS_KEY, 'one', name], queryFn: () => configApi.application(name) });
+  const app = useApplication(name);
   const [form, setForm] = useState<FormState | null>(null);
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
@@ -108,7 +108,7 @@ export function ApplicationDetailPage() {
     name,
     label: `application ${name}`,
     buildBody: () => (app.data && form ? applicationPatch(app.data, form) : null),
-    send: (body, dryRun) => configApi.patchApplication(name, body, dryRun),
+    send: (body, dryRun) => applicationsApi.patch(name, body, dryRun),
     onSaved: (res) => {
       setSavedVersion(res.version);
       void qc.invalidateQueries({ queryKey: APPLICATIONS_KEY });

@@ -1,19 +1,15 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Anchor, Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { configApi, type Application } from '../../api/config';
+import type { Application } from '../../api';
 import { DataTable, listParams, useClientTable, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { errorMessage } from '../../lib/notify';
 import { useCan } from '../auth/permissions';
 import { NewApplicationModal } from './NewApplicationModal';
-
-import { APPLICATIONS_KEY } from './keys';
-
-export { APPLICATIONS_KEY };
+import { useProxiesPage, useSipServers } from './api';
 
 interface PairRow {
   name: string;
@@ -114,10 +110,7 @@ export function groupPairs(servers: Application[]): PairRow[] {
 
 function PairsSection() {
   const navigate = useNavigate();
-  const servers = useQuery({
-    queryKey: [...APPLICATIONS_KEY, 'servers'],
-    queryFn: () => configApi.applications({ type: 'sip-server', pageSize: 500, sort: 'name' }),
-  });
+  const servers = useSipServers();
   const pairs = useMemo(() => groupPairs(servers.data?.items ?? []), [servers.data]);
   const table = useClientTable(pairs, pairColumns, { pageSize: 25 });
   return (
@@ -143,11 +136,7 @@ function PairsSection() {
 function ProxiesSection() {
   const navigate = useNavigate();
   const { query, tableProps } = useTableState({ pageSize: 25, sort: { key: 'name', direction: 'asc' } });
-  const proxies = useQuery({
-    queryKey: [...APPLICATIONS_KEY, 'proxies', query],
-    queryFn: () => configApi.applications({ ...listParams(query), type: 'sip-proxy' }),
-    placeholderData: keepPreviousData,
-  });
+  const proxies = useProxiesPage(listParams(query));
   return (
     <Stack gap="xs" component="section" aria-labelledby="proxies-title">
       <Title order={2} size="h4" id="proxies-title">

@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Center, Group, Loader, Modal, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
-import { configApi, type NewApplication } from '../../api/config';
+import type { NewApplication } from '../../api';
 import { notifySuccess } from '../../lib/notify';
-import { ChangesTable } from '../config-edit/ChangesTable';
-import { CommitProblems, ReviewFooter, useCommitDialog } from '../config-edit/useCommitDialog';
-import { SWITCHES_KEY } from '../switches/SwitchesPage';
-import { APPLICATIONS_KEY } from './keys';
-import { backupCandidates, primaries } from './references';
+import { ChangesTable } from '../../components/config-edit/ChangesTable';
+import { CommitProblems, ReviewFooter, useCommitDialog } from '../../components/config-edit/useCommitDialog';
+import { SWITCHES_KEY, useSwitches } from '../switches/api';
+import { APPLICATIONS_KEY, applicationsApi, useSipServers } from './api';
+import { backupCandidates, primaries } from '../../lib/references';
 
 type AppType = 'sip-proxy' | 'sip-server';
 type Port = number | '';
@@ -56,12 +56,8 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [form, setForm] = useState<Form>(EMPTY);
-  const servers = useQuery({
-    queryKey: [...APPLICATIONS_KEY, 'servers'],
-    queryFn: () => configApi.applications({ type: 'sip-server', pageSize: 500, sort: 'name' }),
-    enabled: opened,
-  });
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches, enabled: opened });
+  const servers = useSipServers(opened);
+  const switches = useSwitches(opened);
   const serverList = useMemo(() => servers.data?.items ?? [], [servers.data]);
   const sites = (switches.data ?? []).filter((s) => s.sipServer);
   const siteServer = sites.find((s) => s.name === form.site)?.sipServer ?? undefined;
@@ -76,7 +72,7 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
   const flow = useCommitDialog({
     kind: 'application',
     name: body.name,
-    send: (dryRun) => configApi.createApplication(body, dryRun),
+    send: (dryRun) => applicationsApi.create(body, dryRun),
     onDone: (res) => {
       notifySuccess(`Created ${form.type === 'sip-proxy' ? 'SIP Proxy' : 'SIP Server'} ${body.name} as version ${res.version}`, 'Created');
       void qc.invalidateQueries({ queryKey: APPLICATIONS_KEY });

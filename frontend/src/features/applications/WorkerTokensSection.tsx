@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconCheck, IconCopy, IconKey } from '@tabler/icons-react';
-import { configApi, type CreatedWorkerToken, type WorkerToken } from '../../api/config';
+import type { CreatedWorkerToken, WorkerToken } from '../../api';
 import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
-import { Section } from '../config-edit/OptionsFormLayout';
-import { WORKER_TOKENS_KEY } from './keys';
+import { Section } from '../../components/config-edit/OptionsFormLayout';
+import { applicationsApi, useWorkerTokens, WORKER_TOKENS_KEY } from './api';
 
 const fmt = (t: string | null) => (t ? new Date(t).toLocaleString() : 'never');
 /** The short id shown and used in button names ("Revoke token 3f2a9c1e"). */
@@ -48,7 +48,7 @@ function RevokeButton({ token, app }: { token: WorkerToken; app: string }) {
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const revoke = useMutation({
-    mutationFn: () => configApi.revokeWorkerToken(token.id),
+    mutationFn: () => applicationsApi.revokeWorkerToken(token.id),
     onSuccess: () => {
       notifySuccess(`Token ${tokenLabel(token.id)} of ${app} revoked: a worker using it is refused from now on`, 'Revoked');
       setOpen(false);
@@ -85,10 +85,10 @@ function RevokeButton({ token, app }: { token: WorkerToken; app: string }) {
 export function WorkerTokensSection({ app }: { app: string }) {
   const qc = useQueryClient();
   const [created, setCreated] = useState<CreatedWorkerToken | null>(null);
-  const tokens = useQuery({ queryKey: WORKER_TOKENS_KEY, queryFn: configApi.workerTokens });
+  const tokens = useWorkerTokens();
   const mine = (tokens.data ?? []).filter((t) => t.app === app && t.kind === 'remote');
   const create = useMutation({
-    mutationFn: () => configApi.createWorkerToken(app),
+    mutationFn: () => applicationsApi.createWorkerToken(app),
     onSuccess: (t) => {
       setCreated(t);
       void qc.invalidateQueries({ queryKey: WORKER_TOKENS_KEY });

@@ -1,13 +1,13 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Code, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
-import { configApi, type AuditEntry } from '../../api/config';
+import type { AuditEntry } from '../../api';
+import { useAuditPage } from './api';
 import { DataTable, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { errorMessage } from '../../lib/notify';
-import { fmtTime } from '../alarms/AlarmsPage';
+import { fmtTime } from '../../lib/format';
 
 function detailText(d: unknown): string {
   if (d === null || d === undefined) return '';
@@ -43,11 +43,7 @@ export function AuditLogPage() {
   const [actor, setActor] = useState('');
   const [debouncedActor] = useDebouncedValue(actor.trim(), 300);
   const { query, tableProps } = useTableState({ pageSize: 50 });
-  const audit = useQuery({
-    queryKey: ['audit', query.page, query.pageSize, debouncedActor],
-    queryFn: () => configApi.audit({ page: query.page, pageSize: query.pageSize, actor: debouncedActor || undefined }),
-    placeholderData: keepPreviousData,
-  });
+  const audit = useAuditPage(query.page, query.pageSize, debouncedActor);
   return (
     <Page title="Audit log" description="Who changed what, and when.">
       <DataTable

@@ -1,8 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { authApi, isApiError, onSessionExpired, type LoginRequest, type Role, type User } from '../../api';
-
-export const ME_QUERY_KEY = ['auth', 'me'] as const;
+import { isApiError, onSessionExpired, type LoginRequest, type Role, type User } from '../../api';
+import { authApi, ME_QUERY_KEY } from './api';
 
 export interface LoginRedirectState {
   /** Where the user was going before the guard sent them to /login. */

@@ -1,20 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Card, Grid, Group, ScrollArea, SimpleGrid, Skeleton, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconAlertCircle, IconDatabase, IconServer, IconTopologyStar3 } from '@tabler/icons-react';
-import { healthApi, type HealthResponse } from '../../api';
-import type { WorkerView } from '../../api/config';
+import type { HealthResponse, WorkerView } from '../../api';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
 import { errorMessage } from '../../lib/notify';
 import { useLive } from '../live/liveStore';
-import { useActiveAlarms, useServiceState } from '../live/useLiveData';
-import { RestartWorkerButton } from '../config-edit/AppliedPanel';
+import { useServiceState } from '../live/api';
+import { useActiveAlarms } from '../alarms/api';
+import { RestartWorkerButton } from '../../components/config-edit/AppliedPanel';
 import { useCan } from '../auth/permissions';
 import { SiteCard } from './SiteCard';
 import { Sparkline } from './Sparkline';
-
-export const HEALTH_QUERY_KEY = ['health'] as const;
+import { useHealth } from './api';
 
 function DatabaseCard({ health }: { health: HealthResponse | undefined }) {
   const db = health?.database;
@@ -166,7 +164,7 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
 }
 
 export function DashboardPage() {
-  const health = useQuery({ queryKey: HEALTH_QUERY_KEY, queryFn: healthApi.get, refetchInterval: 10_000 });
+  const health = useHealth();
   const state = useServiceState();
   const alarms = useActiveAlarms();
   const { stream } = useLive();

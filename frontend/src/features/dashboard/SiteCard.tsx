@@ -1,19 +1,9 @@
 import { Anchor, Badge, Box, Card, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
-import { IconAlertTriangle, IconArrowRight, IconServer2 } from '@tabler/icons-react';
+import { IconArrowRight, IconServer2 } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import type { PairView, ServicePair, ServiceState } from '../../api/config';
+import type { PairView, ServicePair, ServiceState } from '../../api';
+import { PairStateBadge } from '../../components/PairStateBadge';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
-
-export function PairStateBadge({ state }: { state: ServicePair['state'] }) {
-  if (state === 'disagreement') {
-    return (
-      <Badge color="orange" variant="filled" leftSection={<IconAlertTriangle size={14} aria-hidden />} data-status="disagreement">
-        Proxies disagree
-      </Badge>
-    );
-  }
-  return <StatusBadge status={toServiceStatus(state)} />;
-}
 
 function ServerBox({
   role,

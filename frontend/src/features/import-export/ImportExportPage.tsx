@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, FileButton, Group, List, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { IconCircleCheck, IconDownload, IconFileUpload } from '@tabler/icons-react';
-import { configApi, locatedErrors, type CommitResult, type LocatedError } from '../../api/config';
+import { locatedErrors, type CommitResult, type LocatedError } from '../../api';
+import { importExportApi } from './api';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
-import { ChangesTable } from '../config-edit/ChangesTable';
-import { ViewerNotice } from '../config-edit/OptionsFormLayout';
+import { ChangesTable } from '../../components/config-edit/ChangesTable';
+import { ViewerNotice } from '../../components/config-edit/OptionsFormLayout';
 
 /** The server adds where in the YAML source an error is (1-based), when its path maps to a node of the document. */
 type PositionedError = LocatedError & { line?: number; column?: number };
@@ -33,7 +34,7 @@ function ErrorList({ errors }: { errors: PositionedError[] }) {
 
 function ExportCard() {
   const exp = useMutation({
-    mutationFn: configApi.exportYaml,
+    mutationFn: importExportApi.exportYaml,
     onSuccess: (yaml) => {
       const url = URL.createObjectURL(new Blob([yaml], { type: 'application/yaml' }));
       const a = document.createElement('a');
@@ -85,8 +86,8 @@ function ImportCard({ canImport }: { canImport: boolean }) {
   // Editors validate with a dry-run import (errors and the diff); viewers may only use POST /config/validate (errors).
   const validate = useMutation({
     mutationFn: async (): Promise<CommitResult | null> => {
-      if (canImport) return configApi.importYaml(yaml, true);
-      const res = await configApi.validate(yaml);
+      if (canImport) return importExportApi.importYaml(yaml, true);
+      const res = await importExportApi.validate(yaml);
       if (!res.valid) {
         setErrors(res.errors);
         return null;
@@ -100,7 +101,7 @@ function ImportCard({ canImport }: { canImport: boolean }) {
     onError: fail,
   });
   const doImport = useMutation({
-    mutationFn: () => configApi.importYaml(yaml, false),
+    mutationFn: () => importExportApi.importYaml(yaml, false),
     onSuccess: (res) => {
       notifySuccess(`Imported as configuration version ${res.version}`);
       clear();

@@ -2,9 +2,10 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import type { AlarmView, ServiceState } from '../../api/config';
+import type { AlarmView, ServiceState } from '../../api';
 import { liveStore } from './liveStore';
-import { ACTIVE_ALARMS_KEY, ALARM_HISTORY_KEY, SERVICE_STATE_KEY } from './useLiveData';
+import { ACTIVE_ALARMS_KEY, ALARM_HISTORY_KEY } from '../alarms/api';
+import { SERVICE_STATE_KEY } from './api';
 
 const SEVERITY_COLOR: Record<string, string> = { critical: 'red', major: 'orange', minor: 'yellow', warning: 'blue' };
 
@@ -19,7 +20,7 @@ function parse<T>(e: MessageEvent): T | undefined {
 /**
  * The one live channel (`EventSource('/api/events')`, cookie auth) for the whole signed-in app: writes service state
  * and alarms into the React Query cache and pops a notification for each new alarm. While it is down, the pages'
- * queries poll instead (see useLiveData); EventSource reconnects by itself.
+ * queries poll instead (see useServiceState, useActiveAlarms); EventSource reconnects by itself.
  */
 export function LiveEvents() {
   const qc = useQueryClient();

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ServiceState } from '../../api/config';
+import type { ServiceState } from '../../api';
 
 /** One sample per service-state update, per worker. */
 export interface WorkerSample {

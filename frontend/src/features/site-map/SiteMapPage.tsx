@@ -2,9 +2,9 @@ import { Alert, Anchor, Badge, Box, Card, Center, Group, Loader, SimpleGrid, Sta
 import { Link } from 'react-router';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
-import { PairStateBadge } from '../dashboard/SiteCard';
-import { useServiceState } from '../live/useLiveData';
-import { useTrunkLinks } from './api';
+import { PairStateBadge } from '../../components/PairStateBadge';
+import { useServiceState } from '../live/api';
+import { useTrunkLinks } from '../trunks/api';
 import { buildMap, type MapSite, type MapTrunk } from './model';
 
 const PAIR_COLOR: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { PairStateValue, ServiceState, TrunkLink } from '../../api/config';
+import type { PairStateValue, ServiceState, TrunkLink } from '../../api';
 
 export interface MapSite {
   name: string;

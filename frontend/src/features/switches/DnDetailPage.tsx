@@ -1,62 +1,46 @@
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { IconTrash } from '@tabler/icons-react';
-import { configApi, type Dn } from '../../api/config';
+import { useQueryClient } from '@tanstack/react-query';
+import { Badge, Group, Stack } from '@mantine/core';
+import type { Dn } from '../../api';
 import { OptionsEditor, type OptionSections } from '../../components/OptionsEditor';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
-import { useOptionSchema } from '../options/useOptionSchema';
-import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
-import { AppliedPanel } from '../config-edit/AppliedPanel';
-import { buildOptionsPatch, toEditorOptions } from '../config-edit/optionsPatch';
-import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../config-edit/OptionsFormLayout';
-import { useSaveFlow } from '../config-edit/useSaveFlow';
-import { useUnsavedGuard } from '../config-edit/useUnsavedGuard';
-import { DNS_KEY, SWITCHES_KEY } from './SwitchesPage';
+import { useOptionSchema } from '../options/api';
+import { errorMessage } from '../../lib/notify';
+import { AppliedPanel } from '../../components/config-edit/AppliedPanel';
+import { buildOptionsPatch, toEditorOptions } from '../../components/config-edit/optionsPatch';
+import { Crumbs, LoadError, LoadingBlock, SaveBar, Section, ViewerNotice } from '../../components/config-edit/OptionsFormLayout';
+import { useSaveFlow } from '../../components/config-edit/useSaveFlow';
+import { useUnsavedGuard } from '../../components/config-edit/useUnsavedGuard';
+import { DeleteDialog } from '../../components/config-edit/DeleteDialog';
+import { DNS_KEY, SWITCHES_KEY, switchesApi, useDn } from './api';
 
 export function dnPatch(d: Dn, options: OptionSections): Record<string, unknown> | null {
   const patch = buildOptionsPatch(d.options, options);
   return patch ? { revision: d.revision, options: patch } : null;
 }
 
-function DeleteDn({ dn }: { dn: Dn }) {
-  const [open, setOpen] = useState(false);
+/** "Delete DN": the shared dialog (a dry run first, then the delete with the revision read). */
+function DeleteDn({ dn, onReload }: { dn: Dn; onReload: () => void }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const del = useMutation({
-    mutationFn: () => configApi.deleteDn(dn.switch, dn.number, dn.revision),
-    onSuccess: () => {
-      notifySuccess(`DN ${dn.number} deleted from ${dn.switch}`);
-      void qc.invalidateQueries({ queryKey: DNS_KEY });
-      void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
-      navigate(`/switches/${encodeURIComponent(dn.switch)}`, { state: { skipGuard: true } });
-    },
-    onError: (e) => notifyError(e, 'Could not delete'),
-  });
   return (
-    <>
-      <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setOpen(true)}>
-        Delete DN
-      </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Delete DN ${dn.number}?`}>
-        <Stack>
-          <Text size="sm">
-            DN <b>{dn.number}</b> and its options are removed from switch {dn.switch}. You can roll back to the previous
-            version from Versions.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={() => del.mutate()} loading={del.isPending}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </>
+    <DeleteDialog
+      kind="dn"
+      name={dn.number}
+      noun="DN"
+      references={[]}
+      revision={dn.revision}
+      send={(dryRun) => switchesApi.removeDn(dn.switch, dn.number, dn.revision, dryRun)}
+      onDeleted={() => {
+        navigate(`/switches/${encodeURIComponent(dn.switch)}`, { state: { skipGuard: true } });
+        qc.removeQueries({ queryKey: [...DNS_KEY, 'one', dn.switch, dn.number] });
+        void qc.invalidateQueries({ queryKey: DNS_KEY });
+        void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
+      }}
+      onReload={onReload}
+    />
   );
 }
 
@@ -65,7 +49,7 @@ export function DnDetailPage() {
   const qc = useQueryClient();
   const canEdit = useCan('edit-config');
   const schema = useOptionSchema();
-  const dn = useQuery({ queryKey: [...DNS_KEY, 'one', sw, number], queryFn: () => configApi.dn(sw, number) });
+  const dn = useDn(sw, number);
   const [options, setOptions] = useState<OptionSections | null>(null);
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
@@ -79,7 +63,7 @@ export function DnDetailPage() {
     name: `${sw}/${number}`,
     label: `DN ${number}`,
     buildBody: () => (dn.data && options ? dnPatch(dn.data, options) : null),
-    send: (body, dryRun) => configApi.patchDn(sw, number, body, dryRun),
+    send: (body, dryRun) => switchesApi.patchDn(sw, number, body, dryRun),
     onSaved: (res) => {
       setSavedVersion(res.version);
       void qc.invalidateQueries({ queryKey: DNS_KEY });
@@ -98,7 +82,7 @@ export function DnDetailPage() {
         d ? (
           <Group gap="sm">
             <Badge variant="light">{d.type}</Badge>
-            {canEdit ? <DeleteDn dn={d} /> : null}
+            {canEdit ? <DeleteDn dn={d} onReload={() => void dn.refetch()} /> : null}
           </Group>
         ) : null
       }

@@ -1,14 +1,13 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Center, Loader, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
-import { configApi } from '../../api/config';
 import { notifySuccess } from '../../lib/notify';
-import { APPLICATIONS_KEY } from '../applications/keys';
-import { primaries } from '../applications/references';
-import { ChangesTable } from '../config-edit/ChangesTable';
-import { CommitProblems, ReviewFooter, useCommitDialog } from '../config-edit/useCommitDialog';
-import { SWITCHES_KEY } from './SwitchesPage';
+import { useSipServers } from '../applications/api';
+import { primaries } from '../../lib/references';
+import { ChangesTable } from '../../components/config-edit/ChangesTable';
+import { CommitProblems, ReviewFooter, useCommitDialog } from '../../components/config-edit/useCommitDialog';
+import { SWITCHES_KEY, switchesApi } from './api';
 
 /** "New switch": a site served by the primary of an HA pair; it starts empty (its sip-outbound-proxy DN comes first). */
 export function NewSwitchModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -16,16 +15,12 @@ export function NewSwitchModal({ opened, onClose }: { opened: boolean; onClose: 
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [sipServer, setSipServer] = useState<string | null>(null);
-  const servers = useQuery({
-    queryKey: [...APPLICATIONS_KEY, 'servers'],
-    queryFn: () => configApi.applications({ type: 'sip-server', pageSize: 500, sort: 'name' }),
-    enabled: opened,
-  });
+  const servers = useSipServers(opened);
   const body = { name: name.trim(), sipServer: sipServer ?? '' };
   const flow = useCommitDialog({
     kind: 'switch',
     name: body.name,
-    send: (dryRun) => configApi.createSwitch(body, dryRun),
+    send: (dryRun) => switchesApi.create(body, dryRun),
     onDone: (res) => {
       notifySuccess(`Created switch ${body.name} as version ${res.version}`, 'Created');
       void qc.invalidateQueries({ queryKey: SWITCHES_KEY });

@@ -1,19 +1,20 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { configApi, locatedErrors, type Dn, type SwitchView } from '../../api/config';
+import { locatedErrors, type Dn, type SwitchView } from '../../api';
 import { DataTable, listParams, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
 import { errorMessage, notifySuccess } from '../../lib/notify';
-import { Crumbs } from '../config-edit/OptionsFormLayout';
-import { APPLICATIONS_KEY } from '../applications/keys';
-import { switchReferences } from '../applications/references';
-import { DeleteDialog } from '../config-edit/DeleteDialog';
-import { DNS_KEY, SWITCHES_KEY } from './SwitchesPage';
+import { Crumbs } from '../../components/config-edit/OptionsFormLayout';
+import { useAllApplications } from '../applications/api';
+import { TRUNKS_KEY, useTrunkLinks } from '../trunks/api';
+import { switchReferences } from '../../lib/references';
+import { DeleteDialog } from '../../components/config-edit/DeleteDialog';
+import { DNS_KEY, SWITCHES_KEY, switchesApi, useDnsPage, useSwitch, useSwitches } from './api';
 
 export const DN_TYPES = [
   { value: 'voip-service', label: 'VoIP Service' },
@@ -38,7 +39,7 @@ function CreateDnModal({ sw, opened, onClose }: { sw: string; opened: boolean; o
   const [number, setNumber] = useState('');
   const [type, setType] = useState<string | null>('extension');
   const create = useMutation({
-    mutationFn: () => configApi.createDn(sw, { number: number.trim(), type: type ?? 'extension', options: {} }),
+    mutationFn: () => switchesApi.createDn(sw, { number: number.trim(), type: type ?? 'extension', options: {} }),
     onSuccess: () => {
       notifySuccess(`DN ${number.trim()} created on ${sw}`);
       void qc.invalidateQueries({ queryKey: DNS_KEY });
@@ -89,9 +90,9 @@ function CreateDnModal({ sw, opened, onClose }: { sw: string; opened: boolean; o
 function DeleteSwitch({ sw, onReload }: { sw: SwitchView; onReload: () => void }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const all = useQuery({ queryKey: [...APPLICATIONS_KEY, 'all'], queryFn: () => configApi.applications({ pageSize: 500, sort: 'name' }) });
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
-  const trunks = useQuery({ queryKey: ['trunks'], queryFn: configApi.trunks });
+  const all = useAllApplications();
+  const switches = useSwitches();
+  const trunks = useTrunkLinks();
   const full = switches.data?.find((s) => s.name === sw.name);
   const references = all.data && switches.data && trunks.data ? switchReferences({ ...sw, dnCount: full?.dnCount ?? sw.dnCount ?? 0 }, all.data.items, switches.data, trunks.data) : undefined;
   return (
@@ -101,13 +102,13 @@ function DeleteSwitch({ sw, onReload }: { sw: SwitchView; onReload: () => void }
       noun="switch"
       references={references}
       revision={sw.revision}
-      send={(dryRun) => configApi.deleteSwitch(sw.name, sw.revision, dryRun)}
+      send={(dryRun) => switchesApi.remove(sw.name, sw.revision, dryRun)}
       onDeleted={() => {
         navigate('/switches');
         qc.removeQueries({ queryKey: [...SWITCHES_KEY, 'one', sw.name] });
         void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
         void qc.invalidateQueries({ queryKey: DNS_KEY });
-        void qc.invalidateQueries({ queryKey: ['trunks'] });
+        void qc.invalidateQueries({ queryKey: TRUNKS_KEY });
       }}
       onReload={onReload}
     />
@@ -120,13 +121,9 @@ export function SwitchDnsPage() {
   const canEdit = useCan('edit-config');
   const [type, setType] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const one = useQuery({ queryKey: [...SWITCHES_KEY, 'one', sw], queryFn: () => configApi.switch(sw), enabled: canEdit });
+  const one = useSwitch(sw, canEdit);
   const { query, tableProps } = useTableState({ pageSize: 50, sort: { key: 'number', direction: 'asc' } });
-  const dns = useQuery({
-    queryKey: [...DNS_KEY, sw, query, type],
-    queryFn: () => configApi.dns(sw, { ...listParams(query), type: type ?? undefined }),
-    placeholderData: keepPreviousData,
-  });
+  const dns = useDnsPage(sw, listParams(query), type);
   const link = (d: Dn) => `/switches/${encodeURIComponent(sw)}/dns/${encodeURIComponent(d.number)}`;
   const columns: DataTableColumn<Dn>[] = [
     {

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
 import { Anchor, Button, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { configApi, type SwitchView } from '../../api/config';
+import type { SwitchView } from '../../api';
 import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
@@ -11,8 +10,7 @@ import { errorMessage } from '../../lib/notify';
 import { useCan } from '../auth/permissions';
 import { NewSwitchModal } from './NewSwitchModal';
 
-export const SWITCHES_KEY = ['switches'] as const;
-export const DNS_KEY = ['dns'] as const;
+import { useSwitches } from './api';
 
 const columns: DataTableColumn<SwitchView>[] = [
   {
@@ -47,7 +45,7 @@ const columns: DataTableColumn<SwitchView>[] = [
 
 export function SwitchesPage() {
   const navigate = useNavigate();
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const switches = useSwitches();
   const table = useClientTable(switches.data ?? [], columns, { pageSize: 25 });
   const canEdit = useCan('edit-config');
   const [creating, setCreating] = useState(false);

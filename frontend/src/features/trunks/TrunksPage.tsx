@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Anchor,
@@ -23,22 +23,20 @@ import {
   Title,
 } from '@mantine/core';
 import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react';
-import { configApi, locatedErrors, type ProvisionRequest, type ProvisionResponse, type TrunkLink } from '../../api/config';
+import { locatedErrors, type OptionSchemaEntry, type ProvisionRequest, type ProvisionResponse, type TrunkLink } from '../../api';
 import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
 import { useCan } from '../auth/permissions';
 import { errorMessage, notifySuccess } from '../../lib/notify';
-import { useServiceState } from '../live/useLiveData';
-import { PairStateBadge } from '../dashboard/SiteCard';
-import { DNS_KEY, SWITCHES_KEY } from '../switches/SwitchesPage';
-import { ViewerNotice } from '../config-edit/OptionsFormLayout';
-import { useOptionSchema } from '../options/useOptionSchema';
+import { useServiceState } from '../live/api';
+import { PairStateBadge } from '../../components/PairStateBadge';
+import { DNS_KEY, SWITCHES_KEY, useSwitches } from '../switches/api';
+import { ViewerNotice } from '../../components/config-edit/OptionsFormLayout';
+import { useOptionSchema } from '../options/api';
 import { boundsOf, validateOptionValue } from '../../lib/options';
-import type { OptionSchemaEntry } from '../../api/types';
-
-export const TRUNKS_KEY = ['trunks'] as const;
+import { TRUNKS_KEY, trunksApi, useTrunkLinks } from './api';
 
 const ACTION_COLOR: Record<string, string> = { create: 'green', update: 'blue', unchanged: 'gray', remove: 'red' };
 
@@ -124,7 +122,7 @@ export function PlanView({ plan }: { plan: ProvisionResponse }) {
 
 export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
   const qc = useQueryClient();
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const switches = useSwitches();
   const [step, setStep] = useState(0);
   const [local, setLocal] = useState<string | null>(null);
   const [remote, setRemote] = useState<string | null>(null);
@@ -148,7 +146,7 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
   });
 
   const preview = useMutation({
-    mutationFn: () => configApi.provision(request(), true),
+    mutationFn: () => trunksApi.provision(request(), true),
     onSuccess: (res) => {
       setPlan(res);
       setStep(2);
@@ -166,7 +164,7 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
     },
   });
   const apply = useMutation({
-    mutationFn: () => configApi.provision(request(), false),
+    mutationFn: () => trunksApi.provision(request(), false),
     onSuccess: (res) => {
       setApplied(res);
       setStep(3);
@@ -323,8 +321,8 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
 }
 
 function LinksTable() {
-  const trunks = useQuery({ queryKey: TRUNKS_KEY, queryFn: configApi.trunks });
-  const switches = useQuery({ queryKey: SWITCHES_KEY, queryFn: configApi.switches });
+  const trunks = useTrunkLinks();
+  const switches = useSwitches();
   const state = useServiceState();
   const remotePair = (t: TrunkLink) => {
     const sw = switches.data?.find((s) => s.name === t.remoteSwitch);

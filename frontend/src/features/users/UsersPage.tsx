@@ -1,16 +1,15 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Group, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconKey, IconPlus, IconTrash } from '@tabler/icons-react';
-import type { Role } from '../../api';
-import { configApi, type UserView } from '../../api/config';
+import type { Role, UserView } from '../../api';
 import { DataTable, useClientTable, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useAuth } from '../auth/AuthProvider';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
+import { USERS_KEY, useUsers, usersApi } from './api';
 
-const USERS_KEY = ['users'] as const;
 const ROLES: { value: Role; label: string }[] = [
   { value: 'admin', label: 'admin' },
   { value: 'operator', label: 'operator' },
@@ -23,7 +22,7 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const create = useMutation({
-    mutationFn: () => configApi.createUser({ username: username.trim(), password, role }),
+    mutationFn: () => usersApi.create({ username: username.trim(), password, role }),
     onSuccess: () => {
       notifySuccess(`User ${username.trim()} created`);
       void qc.invalidateQueries({ queryKey: USERS_KEY });
@@ -66,7 +65,7 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
 function PasswordModal({ user, onClose }: { user: UserView | null; onClose: () => void }) {
   const [password, setPassword] = useState('');
   const reset = useMutation({
-    mutationFn: () => configApi.patchUser(user!.id, { password }),
+    mutationFn: () => usersApi.patch(user!.id, { password }),
     onSuccess: () => {
       notifySuccess(`Password of ${user?.username} changed`);
       setPassword('');
@@ -105,7 +104,7 @@ function PasswordModal({ user, onClose }: { user: UserView | null; onClose: () =
 function DeleteModal({ user, onClose }: { user: UserView | null; onClose: () => void }) {
   const qc = useQueryClient();
   const del = useMutation({
-    mutationFn: () => configApi.deleteUser(user!.id),
+    mutationFn: () => usersApi.remove(user!.id),
     onSuccess: () => {
       notifySuccess(`User ${user?.username} deleted`);
       void qc.invalidateQueries({ queryKey: USERS_KEY });
@@ -133,7 +132,7 @@ function DeleteModal({ user, onClose }: { user: UserView | null; onClose: () => 
 function RoleSelect({ user, self }: { user: UserView; self: boolean }) {
   const qc = useQueryClient();
   const change = useMutation({
-    mutationFn: (role: Role) => configApi.patchUser(user.id, { role }),
+    mutationFn: (role: Role) => usersApi.patch(user.id, { role }),
     onSuccess: (_, role) => {
       notifySuccess(`${user.username} is now ${role}`);
       void qc.invalidateQueries({ queryKey: USERS_KEY });
@@ -157,7 +156,7 @@ function RoleSelect({ user, self }: { user: UserView; self: boolean }) {
 
 export function UsersPage() {
   const { user: me } = useAuth();
-  const users = useQuery({ queryKey: USERS_KEY, queryFn: configApi.users });
+  const users = useUsers();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserView | null>(null);
   const [deleting, setDeleting] = useState<UserView | null>(null);

@@ -1,25 +1,21 @@
 import { useState } from 'react';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Code, Group, Loader, Modal, NumberInput, Paper, ScrollArea, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowBackUp, IconEye } from '@tabler/icons-react';
-import { configApi, type VersionSummary } from '../../api/config';
+import type { VersionSummary } from '../../api';
 import { DataTable, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
 import { errorMessage, notifyError, notifySuccess } from '../../lib/notify';
-import { ChangesTable } from '../config-edit/ChangesTable';
-import { fmtTime } from '../alarms/AlarmsPage';
-import { useOptionSchema } from '../options/useOptionSchema';
+import { ChangesTable } from '../../components/config-edit/ChangesTable';
+import { fmtTime } from '../../lib/format';
+import { useOptionSchema } from '../options/api';
+import { useDiff, useHeadVersion, useVersion, useVersionsPage, versionsApi } from './api';
 
-export const VERSIONS_KEY = ['versions'] as const;
 
 function VersionModal({ version, onClose }: { version: number | null; onClose: () => void }) {
-  const detail = useQuery({
-    queryKey: [...VERSIONS_KEY, 'one', version],
-    queryFn: () => configApi.version(version!),
-    enabled: version !== null,
-  });
+  const detail = useVersion(version);
   return (
     <Modal opened={version !== null} onClose={onClose} title={`Version ${version ?? ''}`} size="xl">
       {detail.isPending ? (
@@ -62,15 +58,11 @@ function VersionModal({ version, onClose }: { version: number | null; onClose: (
 function RollbackModal({ version, onClose }: { version: number | null; onClose: () => void }) {
   const qc = useQueryClient();
   const schema = useOptionSchema();
-  const head = useQuery({ queryKey: [...VERSIONS_KEY, 'head'], queryFn: configApi.head, enabled: version !== null, staleTime: 0 });
+  const head = useHeadVersion(version !== null);
   const current = head.data?.version;
-  const diff = useQuery({
-    queryKey: [...VERSIONS_KEY, 'diff', current, version],
-    queryFn: () => configApi.diff(current!, version!),
-    enabled: version !== null && current !== undefined,
-  });
+  const diff = useDiff(current, version);
   const rollback = useMutation({
-    mutationFn: () => configApi.rollback(version!, current!),
+    mutationFn: () => versionsApi.rollback(version!, current!),
     onSuccess: (res) => {
       notifySuccess(`Rolled back to version ${version}; saved as version ${res.version}`);
       void qc.invalidateQueries();
@@ -114,11 +106,7 @@ function DiffPanel({ latest }: { latest?: number }) {
   const [from, setFrom] = useState<number | ''>('');
   const [to, setTo] = useState<number | ''>('');
   const [asked, setAsked] = useState<{ from: number; to: number } | null>(null);
-  const diff = useQuery({
-    queryKey: [...VERSIONS_KEY, 'diff', asked?.from, asked?.to],
-    queryFn: () => configApi.diff(asked!.from, asked!.to),
-    enabled: !!asked,
-  });
+  const diff = useDiff(asked?.from, asked?.to);
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="diff-title">
       <Stack gap="sm">
@@ -153,11 +141,7 @@ export function VersionsPage() {
   const [viewing, setViewing] = useState<number | null>(null);
   const [rollingBack, setRollingBack] = useState<number | null>(null);
   const { query, tableProps } = useTableState({ pageSize: 25 });
-  const versions = useQuery({
-    queryKey: [...VERSIONS_KEY, query.page, query.pageSize],
-    queryFn: () => configApi.versions({ page: query.page, pageSize: query.pageSize }),
-    placeholderData: keepPreviousData,
-  });
+  const versions = useVersionsPage(query.page, query.pageSize);
   const latest = versions.data?.items.reduce((m, v) => Math.max(m, v.version), 0);
   const columns: DataTableColumn<VersionSummary>[] = [
     { key: 'version', header: 'Version', render: (v) => <Text fw={600} size="sm">v{v.version}</Text> },

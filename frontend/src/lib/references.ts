@@ -1,4 +1,4 @@
-import type { Application, SwitchView, TrunkLink } from '../../api/config';
+import type { Application, SwitchView, TrunkLink } from '../api';
 
 /** The comma-separated (or listed) `[sipproxy] applications` of a proxy. */
 export function monitoredPairs(a: Application): string[] {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconRefresh } from '@tabler/icons-react';
 import { isApiError } from '../../api';
-import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api/config';
+import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api';
 import { errorMessage } from '../../lib/notify';
 
 export type CommitPhase = 'idle' | 'checking' | 'review' | 'saving' | 'done';

@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Center, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconRefresh } from '@tabler/icons-react';
 import { isApiError } from '../../api';
-import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api/config';
+import { locatedErrors, type CommitResult, type LocatedError, type ObjectKind } from '../../api';
 import { errorMessage, notifySuccess } from '../../lib/notify';
 import { ChangesTable } from './ChangesTable';
 import { ErrorList } from './useCommitDialog';
-import { useOptionSchema } from '../options/useOptionSchema';
+import { useOptionSchema } from '../../features/options/api';
 
 export interface SaveFlowOptions {
   kind: ObjectKind;

@@ -1,6 +1,9 @@
-import { api } from './client';
-import { isApiError } from './errors';
-import type { HealthResponse } from './types';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { isApiError } from '../../api/errors';
+import type { HealthResponse } from '../../api/types';
+
+export const HEALTH_QUERY_KEY = ['health'] as const;
 
 function looksLikeHealth(b: unknown): b is HealthResponse {
   return !!b && typeof b === 'object' && 'database' in b;
@@ -17,3 +20,8 @@ export const healthApi = {
     }
   },
 };
+
+/** `GET /api/health` every 10 s. */
+export function useHealth() {
+  return useQuery({ queryKey: HEALTH_QUERY_KEY, queryFn: healthApi.get, refetchInterval: 10_000 });
+}

@@ -1,7 +1,7 @@
 import { Badge, Code, ScrollArea, Stack, Table, Text } from '@mantine/core';
-import type { DocumentChange } from '../../api/config';
+import type { DocumentChange } from '../../api';
 import type { OptionSchemaResponse } from '../../api';
-import { TakesEffectBadge } from '../../components/OptionField';
+import { TakesEffectBadge } from '../OptionField';
 
 const OP_COLOR: Record<DocumentChange['op'], string> = { add: 'green', remove: 'red', change: 'blue' };
 

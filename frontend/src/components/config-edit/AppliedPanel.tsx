@@ -1,11 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
-import { configApi, type WorkerView } from '../../api/config';
-import { useCan } from '../auth/permissions';
+import type { WorkerView } from '../../api';
+import { useCan } from '../../features/auth/permissions';
 import { notifyError, notifySuccess } from '../../lib/notify';
-
-export const WORKERS_QUERY_KEY = ['workers'] as const;
+import { useWorkers, WORKERS_QUERY_KEY, workersApi } from '../../features/workers/api';
 
 function refusal(w: WorkerView, version: number): { configVersion: number; reason: string } | undefined {
   const r = w.refused as { configVersion?: number; reason?: string } | undefined;
@@ -25,7 +24,7 @@ function status(w: WorkerView, version: number) {
 export function RestartWorkerButton({ worker }: { worker: WorkerView }) {
   const qc = useQueryClient();
   const restart = useMutation({
-    mutationFn: () => configApi.restartWorker(worker.id),
+    mutationFn: () => workersApi.restart(worker.id),
     onSuccess: () => {
       notifySuccess(`Restart of ${worker.app} requested`);
       void qc.invalidateQueries({ queryKey: WORKERS_QUERY_KEY });
@@ -53,7 +52,7 @@ export function RestartWorkerButton({ worker }: { worker: WorkerView }) {
  */
 export function AppliedPanel({ version }: { version: number }) {
   const isAdmin = useCan('manage-users');
-  const workers = useQuery({ queryKey: WORKERS_QUERY_KEY, queryFn: configApi.workers, refetchInterval: 2000 });
+  const workers = useWorkers();
   const list = workers.data ?? [];
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="applied-title" data-testid="applied-panel">

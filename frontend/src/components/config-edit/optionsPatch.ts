@@ -1,5 +1,5 @@
-import type { OptionsPatch, RawOptions } from '../../api/config';
-import type { OptionSections } from '../../components/OptionsEditor';
+import type { OptionsPatch, RawOptions } from '../../api';
+import type { OptionSections } from '../OptionsEditor';
 import type { OptionValue } from '../../lib/options';
 
 /** How a value is sent and compared: lists as the document writes them ("a,b"), everything else as is. */

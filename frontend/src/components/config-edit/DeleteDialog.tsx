@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Center, Group, List, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
-import type { CommitResult, ObjectKind } from '../../api/config';
+import type { CommitResult, ObjectKind } from '../../api';
 import { notifySuccess } from '../../lib/notify';
 import { CommitProblems, useCommitDialog } from './useCommitDialog';
 
