@@ -1,12 +1,12 @@
 import { Alert, Anchor, Badge, Breadcrumbs, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconServer2 } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
-import type { ServicePair } from '../../api/config';
+import type { ServicePair } from '../../api';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
-import { PairStateBadge } from '../dashboard/SiteCard';
-import { useServiceState } from '../live/useLiveData';
+import { PairStateBadge } from '../../components/PairStateBadge';
+import { useServiceState } from '../live/api';
 import { summarizeServer, timeline, type ServerHealth, type ServerSummary } from './health';
 
 const HEALTH: Record<ServerHealth, { label: string; color: string }> = {

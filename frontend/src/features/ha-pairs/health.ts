@@ -1,4 +1,4 @@
-import type { PairView, ServicePair } from '../../api/config';
+import type { PairView, ServicePair } from '../../api';
 
 /** A server's own health, across every proxy that probes it (not the pair's state: a standby can be answering). */
 export type ServerHealth = 'answering' | 'not-answering' | 'not-probed';

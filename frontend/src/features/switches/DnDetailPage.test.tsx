@@ -173,4 +173,25 @@ describe('DN options save flow', () => {
     await user.click(within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', { name: 'Discard changes and leave' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/switches/SiteA'));
   });
+
+  it('deletes through the shared dialog: a dry run first, then the delete with the revision read', async () => {
+    const { calls } = stubs('operator', {
+      'DELETE /api/switches/SiteA/dns/sipproxy-pool': (url) =>
+        json({ version: url.searchParams.get('dryRun') === 'true' ? 8 : 9, committed: url.searchParams.get('dryRun') !== 'true', dryRun: url.searchParams.get('dryRun') === 'true', changes: [] }),
+      'GET /api/switches/SiteA': () => json({ name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 0, revision: 1 }),
+      'GET /api/switches/SiteA/dns': () => json({ items: [], total: 0, page: 1, pageSize: 50 }),
+    });
+    const { router } = renderApp('/switches/SiteA/dns/sipproxy-pool');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete DN' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete DN sipproxy-pool?' });
+    expect(await within(dialog).findByTestId('delete-check')).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/switches/SiteA'));
+    const deletes = calls.filter((c) => c.method === 'DELETE');
+    expect(deletes.map((c) => [c.url.searchParams.get('revision'), c.url.searchParams.get('dryRun')])).toEqual([
+      ['3', 'true'],
+      ['3', null],
+    ]);
+  });
 });
