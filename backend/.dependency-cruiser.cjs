@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^src/sip/(proxy|routing)/' },
     },
     {
+      name: 'routing-below-the-proxy',
+      comment: 'routing/ decides targets from the runtime configuration (sip/config.ts) and facts it is given; it knows nothing of the proxy that asks',
+      severity: 'error',
+      from: { path: '^src/sip/routing/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/sip/proxy/' },
+    },
+    {
       name: 'proxy-core-is-the-top-of-the-stack',
       comment: 'only the worker (and tests) use the intake, through the door (index.ts); response contexts and branches reach it through ProxyPort',
       severity: 'error',

@@ -131,8 +131,7 @@ export { HaPair, type HaPairSnapshot, type HaServer, type PairState, type StateC
 // routing/ — RFC 3261 §16.5 target determination as pure decisions, overload control.
 export { Router, parseHop, type Hop, type RoutingDecision } from './routing/router.js';
 
-// proxy/ — the RFC 3261 §16 stateful proxy, its runtime configuration, RFC 3263 resolution, RFC 5626 flows.
-export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
+// config.ts — the runtime configuration the stack is built from (the worker maps the effective configuration to it).
 export {
   defaultRuntimeConfig,
   DEFAULT_RELAY_OPTIONS,
@@ -143,7 +142,10 @@ export {
   type RelayOptions,
   type ServerAddress,
   type TrunkDn,
-} from './proxy/proxy-config.js';
+} from './config.js';
+
+// proxy/ — the RFC 3261 §16 stateful proxy, RFC 3263 resolution, RFC 5626 flows.
+export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
 export { SipError } from './proxy/sip-error.js';
 export { setBranchWorkerPort } from './proxy/loop.js';
 export { parseNetwork } from './proxy/relay-policy.js';

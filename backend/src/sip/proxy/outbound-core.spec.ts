@@ -5,7 +5,7 @@ import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipMessage } from '../message/index.js';
 import { ProxyCore } from './proxy-core.js';
-import { defaultRuntimeConfig, type ProxyRuntimeConfig } from './proxy-config.js';
+import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../config.js';
 import { FlowRegistry } from './flow-registry.js';
 import { EdgeOutbound } from './outbound.js';
 

@@ -5,7 +5,7 @@ import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
 import type { SipMessage, SipRequest } from '../message/index.js';
 import { Branch, ProxyCore } from './proxy-core.js';
-import { defaultRuntimeConfig, type ProxyRuntimeConfig } from './proxy-config.js';
+import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../config.js';
 
 const PROXY = '10.0.0.1';
 const UAC: MessageSource = { transport: 'udp', remoteAddress: '10.0.0.50', remotePort: 5062, localAddress: PROXY, localPort: 5060 };

@@ -14,7 +14,7 @@ import { HaPair, type HaServer, type StateChange } from '../ha/ha-pair.js';
 import { OptionsProber } from '../ha/options-prober.js';
 import { Router, type Hop, type RoutingDecision } from '../routing/router.js';
 import { DialogRateLimiter } from '../routing/overload.js';
-import type { ProxyRuntimeConfig } from './proxy-config.js';
+import type { ProxyRuntimeConfig } from '../config.js';
 import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 import { type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';

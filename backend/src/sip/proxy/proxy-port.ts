@@ -9,7 +9,7 @@ import type { ServerTransactionBase, ServerTransactionUser } from '../transactio
 import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import type { HaPair, ServerRole } from '../ha/ha-pair.js';
 import type { Hop } from '../routing/router.js';
-import type { ProxyRuntimeConfig } from './proxy-config.js';
+import type { ProxyRuntimeConfig } from '../config.js';
 import type { ResolvedHop, SipResolver } from './resolver.js';
 import type { EdgeOutbound, RegisterState } from './outbound.js';
 import type { DialogCount } from './dialog-count.js';

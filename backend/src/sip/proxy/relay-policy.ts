@@ -13,7 +13,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { Hop } from '../routing/router.js';
 import { parseHop } from '../routing/router.js';
-import type { RelayOptions } from './proxy-config.js';
+import type { RelayOptions } from '../config.js';
 
 /** The facts of one request the policy needs. */
 export interface RelayFacts {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Router, parseHop, type PairView } from './router.js';
-import { defaultRuntimeConfig } from '../proxy/proxy-config.js';
+import { defaultRuntimeConfig } from '../config.js';
 import type { HaServer, PairState, ServerRole } from '../ha/ha-pair.js';
 
 const A = { name: 'SIPServer_A', host: '127.0.0.1', port: 5070, transport: 'udp' as const };

@@ -1,5 +1,5 @@
 import type { HaServer, ServerRole, PairState } from '../ha/ha-pair.js';
-import type { ProxyRuntimeConfig } from '../proxy/proxy-config.js';
+import type { ProxyRuntimeConfig } from '../config.js';
 import type { TransportProtocol } from '../transport/types.js';
 
 /** A next hop before RFC 3263 resolution: host may be an FQDN; port/transport may be absent. */

@@ -2,8 +2,8 @@
  * The proxy's runtime configuration: everything the SIP data plane needs, already resolved from the
  * configuration document (the worker maps the contracts' effective config to this; sip/ never imports contracts).
  */
-import { isAllInterfaces } from '../transport/transport-layer.js';
-import type { TransportProtocol } from '../transport/types.js';
+import { isAllInterfaces } from './transport/transport-layer.js';
+import type { TransportProtocol } from './transport/types.js';
 
 /** A SIP Server application as the proxy reaches it (host + `sip-port`). */
 export interface ServerAddress {
