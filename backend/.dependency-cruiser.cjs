@@ -24,10 +24,24 @@ module.exports = {
     },
     {
       name: 'sip-has-one-door',
-      comment: 'code outside src/sip (worker, contracts, benches, the test tree and its support kits) uses the SIP stack through its public API, src/sip/index.ts, only; files inside src/sip (their specs too) may import siblings (src/sip/README.md "The door")',
+      comment: 'code outside src/sip (worker, contracts, benches, the test tree and its support kits) uses the SIP stack through its public API, src/sip/index.ts, only (and the platform-free src/sip/address.ts it re-exports); files inside src/sip (their specs too) may import siblings (src/sip/README.md "The door")',
       severity: 'error',
       from: { pathNot: '^src/sip/' },
-      to: { path: '^src/sip/', pathNot: '^src/sip/index\\.ts$' },
+      to: { path: '^src/sip/', pathNot: ['^src/sip/index\\.ts$', '^src/sip/address\\.ts$'] },
+    },
+    {
+      name: 'sip-address-is-platform-free',
+      comment: 'sip/address.ts (the address type, the DNS-server and network parsers) imports nothing, not even node:*, so the option registry can share it with the browser; it is the second file outside code may import',
+      severity: 'error',
+      from: { path: '^src/sip/address\\.ts$' },
+      to: {},
+    },
+    {
+      name: 'option-registry-has-no-sockets',
+      comment: 'the option registry (contracts/options) checks option values with pure code: it reaches no socket module (the DNS client, node:dgram, node:net), so the UI can share it',
+      severity: 'error',
+      from: { path: '^src/contracts/options/', pathNot: '\\.spec\\.ts$' },
+      to: { path: ['^(node:)?(dgram|net|tls|dns)$', '^src/sip/(proxy|transport)/'], reachable: true },
     },
     {
       name: 'nothing-imports-the-control-plane',

@@ -3,22 +3,16 @@
  * configuration document (the worker maps the contracts' effective config to this; sip/ never imports contracts).
  */
 import { isAllInterfaces } from './transport/transport-layer.js';
-import type { TransportProtocol } from './transport/types.js';
+import type { TransportProtocol } from './address.js';
+import type { HaServer } from './ha/ha-pair.js';
 
-/** A SIP Server application as the proxy reaches it (host + `sip-port`). */
-export interface ServerAddress {
-  name: string;
-  host: string;
-  port: number;
-  transport: TransportProtocol;
-}
 
 /** A SIP Server HA pair: the primary application and the backup it names. */
 export interface HaPairConfig {
   /** The primary's application name (pairs are named by their primary, as in `applications`). */
   name: string;
-  primary: ServerAddress;
-  backup?: ServerAddress;
+  primary: HaServer;
+  backup?: HaServer;
 }
 
 /** Extension DN that does not register: reached at its `contact` (host:port[;transport=x]). */

@@ -1,6 +1,6 @@
 /**
  * The SIP stack's public API: the one file code outside `src/sip/` imports (dependency-cruiser rule
- * `sip-has-one-door`). Grouped by folder, bottom up (README.md "Layers"); what is not listed here is internal
+ * `sip-has-one-door`; the platform-free `address.ts` it re-exports is the one exception, for the option registry). Grouped by folder, bottom up (README.md "Layers"); what is not listed here is internal
  * and may change without touching the worker, the contracts, the benches or the tests.
  *
  * Guarantees at the door (README.md "Guarantees"):
@@ -8,6 +8,20 @@
  * - `parseMessage` / `StreamFramer` never throw; header views throw `SipHeaderError` when malformed;
  * - local refusals are `SipError`s (a status, reason and the counter they count in).
  */
+
+// address.ts — the address type (HostPort, TransportAddress) and the syntax of address-valued options; platform-free,
+// so code that must not load sockets (the option registry) imports that file directly.
+export {
+  defaultPort,
+  ipFamily,
+  parseDnsServer,
+  parseNetwork,
+  unbracket,
+  type HostPort,
+  type IpNetwork,
+  type TransportAddress,
+  type TransportProtocol,
+} from './address.js';
 
 // message/ — RFC 3261 §7, §19-§20, §25 message model: parser, framer, header views, serializer.
 export {
@@ -77,7 +91,6 @@ export { type ConnectionDeadlines, type DeadlineReason } from './transport/conne
 export { responseDestination, sourceDestination } from './transport/response-destination.js';
 export { applyReceivedRport, normalizeAddress } from './transport/via-received.js';
 export {
-  defaultPort,
   isReliable,
   protocolFromVia,
   type Destination,
@@ -85,7 +98,6 @@ export {
   type MessageSource,
   type SipTransport,
   type TransportErrorSink,
-  type TransportProtocol,
 } from './transport/types.js';
 export {
   TlsConfigError,
@@ -140,7 +152,6 @@ export {
   type ProxyRuntimeConfig,
   type ProxyTlsConfig,
   type RelayOptions,
-  type ServerAddress,
   type TrunkDn,
 } from './config.js';
 
@@ -148,17 +159,14 @@ export {
 export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
 export { SipError } from './proxy/sip-error.js';
 export { setBranchWorkerPort } from './proxy/loop.js';
-export { parseNetwork } from './proxy/relay-policy.js';
 export { SipResolver, type DnsBackend, type HopQuery, type ResolvedHop, type SipResolverOptions } from './proxy/resolver.js';
 export {
   DnsClient,
   DnsError,
-  parseServer,
   type DnsAnswer,
   type DnsClientOptions,
   type DnsClientStats,
   type DnsErrorCode,
-  type DnsServer,
   type QueryType,
   type RecordMap,
 } from './proxy/dns-client.js';

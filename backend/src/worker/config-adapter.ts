@@ -3,7 +3,7 @@
  * configuration (sip/ never imports contracts; this is the one place that knows both).
  */
 import type { EffectiveContact, EffectiveProxyConfig, EffectiveSipServer, OptionValue } from '../contracts/index.js';
-import { defaultRuntimeConfig, type ProxyRuntimeConfig, type ServerAddress, type TransportProtocol } from '../sip/index.js';
+import { defaultRuntimeConfig, type ProxyRuntimeConfig, type HaServer, type TransportProtocol } from '../sip/index.js';
 
 /** An effective configuration this worker cannot run (a registry default missing: contracts and worker disagree). */
 export class RuntimeConfigError extends Error {
@@ -35,7 +35,7 @@ function contactText(c: EffectiveContact): string {
  * The internal transport between this proxy and the SIP Servers: what the serving switch's sip-outbound-proxy DN
  * contact says (`;transport=tls` makes it TLS on the servers' tls-port), UDP otherwise (guide: "internal protocol").
  */
-function serverAddress(s: EffectiveSipServer, transport: TransportProtocol): ServerAddress {
+function serverAddress(s: EffectiveSipServer, transport: TransportProtocol): HaServer {
   const port = transport === 'tls' ? (s.tlsPort ?? s.sipPort) : s.sipPort;
   return { name: s.name, host: s.host, port, transport };
 }

@@ -6,7 +6,7 @@
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions, socketOptionsSupport, type SocketOptionsSupport, TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec, TransactionLayer, ProxyCore, type ProxyStats, setBranchWorkerPort, isRequest, parseMessage, applyReceivedRport, normalizeAddress, type ProxyRuntimeConfig, SipResolver, DnsClient, type HaPair, type HaPairSnapshot, type StateChange } from '../sip/index.js';
+import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions, socketOptionsSupport, type SocketOptionsSupport, TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec, TransactionLayer, ProxyCore, type ProxyStats, setBranchWorkerPort, unbracket, isRequest, parseMessage, applyReceivedRport, normalizeAddress, type ProxyRuntimeConfig, SipResolver, DnsClient, type HaPair, type HaPairSnapshot, type StateChange } from '../sip/index.js';
 import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { planLiveApply, type EffectiveProxyConfig } from '../contracts/index.js';
@@ -198,7 +198,7 @@ export class ProxyWorker {
 
     // resolve-host: the address (true) or the host name (false) goes into Via / Record-Route.
     let advertised = config.advertisedHost;
-    if (config.resolveHost && isIP(stripBrackets(advertised)) === 0) {
+    if (config.resolveHost && isIP(unbracket(advertised)) === 0) {
       try {
         advertised = (await dns.promises.lookup(advertised)).address;
       } catch (e) {
@@ -209,7 +209,7 @@ export class ProxyWorker {
     // Binding"); set, that address only, which must be one of this host's: the listener cannot start elsewhere (40006).
     const listenHost = config.listenHost;
     const everywhere = isAllInterfaces(listenHost);
-    let bindAddress = everywhere ? '' : stripBrackets(listenHost);
+    let bindAddress = everywhere ? '' : unbracket(listenHost);
     if (!everywhere && isIP(bindAddress) === 0) {
       try {
         bindAddress = (await dns.promises.lookup(bindAddress)).address;
@@ -340,7 +340,7 @@ export class ProxyWorker {
     if (config.httpPort && opts.management !== false) {
       try {
         // http-address unset: loopback, on sip-address (else the host this proxy advertises) when that is loopback.
-        const host = managementHost(config.httpAddress, everywhere ? stripBrackets(advertised) : bindAddress);
+        const host = managementHost(config.httpAddress, everywhere ? unbracket(advertised) : bindAddress);
         worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken, tls: config.httpTls });
         if (!isLoopbackAddress(host)) {
           const n = config.httpTls
@@ -581,8 +581,4 @@ function ownAddressNotInPool(eff: EffectiveProxyConfig): string | undefined {
   if (dns.length === 0) return `${self}: no switch served by ${eff.servingPair || '(no servicing-sipserver)'} has a sip-outbound-proxy VoIP Service DN listing the pool`;
   const listed = dns.some((d) => d.externalContact !== undefined && Number(/:(\d+)$/.exec(d.externalContact)?.[1]) === eff.application.sipPort);
   return listed ? undefined : `${self}: the pool's external-contact (${dns.map((d) => d.externalContact ?? 'unset').join(', ')}) does not name sip-port ${eff.application.sipPort}`;
-}
-
-function stripBrackets(h: string): string {
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }

@@ -5,7 +5,7 @@
  *
  * Framework-free: used by the control plane (`GET /api/options/schema`, validation) and by the standalone proxy.
  */
-import { parseServer, parseNetwork } from '../../sip/index.js';
+import { parseDnsServer, parseNetwork } from '../../sip/address.js';
 import { OPTION_DEFINITIONS } from './option-definitions.js';
 
 /** Schema version of the registry's JSON form; bump when a field changes meaning. */
@@ -181,7 +181,7 @@ const INT_RE = /^[+-]?\d+$/;
 /** ip, ip:port (IPv4) or [ipv6]:port: whatever the worker's DNS client accepts (its own parser decides). */
 function isDnsServer(s: string): boolean {
   try {
-    parseServer(s);
+    parseDnsServer(s);
     return true;
   } catch {
     return false;

@@ -1,11 +1,9 @@
+import type { TransportAddress } from '../address.js';
 import type { Clock, TimerHandle } from './clock.js';
 
-/** One SIP Server of an HA pair, as the proxy reaches it. */
-export interface HaServer {
+/** One SIP Server of an HA pair, as the proxy reaches it: its application name, host (`sip-port`) and transport. */
+export interface HaServer extends TransportAddress {
   name: string;
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp' | 'tls';
 }
 
 export type ServerRole = 'primary' | 'backup';

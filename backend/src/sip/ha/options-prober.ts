@@ -6,6 +6,7 @@ import { SipRequest } from '../message/index.js';
 import type { ClientTransaction, TransactionLayer } from '../transaction/transaction-layer.js';
 import type { ClientTransactionUser } from '../transaction/transaction-types.js';
 import type { HaServer, ProbeOutcome, Prober } from './ha-pair.js';
+import { unbracket } from '../address.js';
 
 /** What the prober needs of the proxy that owns it. */
 export interface ProbeSender {
@@ -73,8 +74,4 @@ function hostOf(viaPrefix: string): string {
   const hp = viaPrefix.slice(sp + 1, semi);
   const c = hp.lastIndexOf(':');
   return c > 0 && !hp.endsWith(']') ? hp.slice(0, c) : hp;
-}
-
-function unbracket(h: string): string {
-  return h.length > 1 && h.charCodeAt(0) === 91 && h.endsWith(']') ? h.slice(1, -1) : h;
 }

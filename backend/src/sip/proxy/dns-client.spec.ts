@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { DnsClient, DnsError, parseServer } from './dns-client.js';
+import { DnsClient, DnsError } from './dns-client.js';
 import * as dgram from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { CLASS_IN, DnsNameError, RCODE, RR_TYPE, encodeName, encodeQuery, formatIpv6, parseMessage } from './dns-client-wire.js';
@@ -301,15 +301,6 @@ const zoneHandler: Handler = (q) => {
 };
 
 describe('DnsClient', () => {
-  it('parses server addresses in the dns.getServers() forms', () => {
-    expect(parseServer('10.0.0.1')).toEqual({ host: '10.0.0.1', port: 53 });
-    expect(parseServer('127.0.0.1:5353')).toEqual({ host: '127.0.0.1', port: 5353 });
-    expect(parseServer('[::1]:5353')).toEqual({ host: '::1', port: 5353 });
-    expect(parseServer('fd00::53')).toEqual({ host: 'fd00::53', port: 53 });
-    expect(() => parseServer('dns.example')).toThrow(TypeError);
-    expect(() => parseServer('127.0.0.1:0')).toThrow(TypeError);
-  });
-
   it('returns NAPTR, SRV and A records with the smallest TTL of the RRset', async () => {
     const s = await serve(zoneHandler);
     const c = new DnsClient({ servers: [s.address], timeoutMs: 1000 });

@@ -10,6 +10,7 @@ import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import { randomInt } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
+import { parseDnsServer, type HostPort } from '../address.js';
 import {
   CLASS_IN,
   DnsNameError,
@@ -67,12 +68,6 @@ export class DnsError extends Error {
   }
 }
 
-/** One DNS server: IP literal and port. */
-export interface DnsServer {
-  host: string;
-  port: number;
-}
-
 /**
  * The outcome of one lookup. Positive: `records` of the asked type at the end of the CNAME chain, `ttl` the
  * smallest TTL over the chain and the RRset (RFC 2181 §5.2, RFC 1034 §4.3.2). Negative (`negative` set, no
@@ -111,25 +106,7 @@ export interface DnsClientStats {
   ignored: number;
 }
 
-const DEFAULT_PORT = 53;
 const MAX_TCP_MESSAGE = 0xffff;
-
-/** Parses 'ip', 'ip:port', '[ip6]:port' or 'ip6' (the forms `dns.getServers()` returns). */
-export function parseServer(s: string): DnsServer {
-  const t = s.trim();
-  const br = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
-  if (br && isIP(br[1]) === 6) return { host: br[1], port: br[2] ? checkPort(br[2], s) : DEFAULT_PORT };
-  if (isIP(t)) return { host: t, port: DEFAULT_PORT };
-  const hp = /^([^:]+):(\d+)$/.exec(t);
-  if (hp && isIP(hp[1]) === 4) return { host: hp[1], port: checkPort(hp[2], s) };
-  throw new TypeError(`invalid DNS server "${s}" (expected ip, ip:port or [ipv6]:port)`);
-}
-
-function checkPort(p: string, s: string): number {
-  const n = Number(p);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new TypeError(`invalid DNS server port in "${s}"`);
-  return n;
-}
 
 type Exchange = { ok: true; message: DnsMessage } | { ok: false; code: DnsErrorCode; detail: string };
 
@@ -138,7 +115,7 @@ type Exchange = { ok: true; message: DnsMessage } | { ok: false; code: DnsErrorC
  * TTLs it returns. Never throws for malformed input; failures reject with DnsError.
  */
 export class DnsClient {
-  readonly servers: readonly DnsServer[];
+  readonly servers: readonly HostPort[];
   readonly stats: DnsClientStats = { sent: 0, tcp: 0, ignored: 0 };
   private readonly timeoutMs: number;
   private readonly attempts: number;
@@ -148,7 +125,7 @@ export class DnsClient {
   constructor(opts: DnsClientOptions = {}) {
     const list = opts.servers ?? dns.getServers();
     // resolv.conf(5): no nameserver line means the server on the local machine.
-    this.servers = (list.length ? list : ['127.0.0.1']).map(parseServer);
+    this.servers = (list.length ? list : ['127.0.0.1']).map(parseDnsServer);
     this.timeoutMs = opts.timeoutMs ?? 2000;
     this.attempts = Math.max(1, opts.attempts ?? 2);
     this.edns = opts.edns ?? true;
@@ -270,7 +247,7 @@ export class DnsClient {
     return m.id === id && m.qr && m.opcode === 0 && m.questions.length === 1 && m.questions[0].type === qtype && m.questions[0].class === CLASS_IN && sameName(m.questions[0].name, name);
   }
 
-  private udp(server: DnsServer, name: string, qtype: number, edns: boolean): Promise<Exchange> {
+  private udp(server: HostPort, name: string, qtype: number, edns: boolean): Promise<Exchange> {
     const id = randomInt(0, 0x10000);
     const query = encodeQuery(id, name, qtype, edns);
     return new Promise((resolve) => {
@@ -318,7 +295,7 @@ export class DnsClient {
   }
 
   /** RFC 1035 §4.2.2 / RFC 7766 §8: the message prefixed by its two-octet length. */
-  private tcp(server: DnsServer, name: string, qtype: number, edns: boolean): Promise<Exchange> {
+  private tcp(server: HostPort, name: string, qtype: number, edns: boolean): Promise<Exchange> {
     const id = randomInt(0, 0x10000);
     const query = encodeQuery(id, name, qtype, edns);
     return new Promise((resolve) => {
@@ -374,6 +351,6 @@ function negativeSoa(m: DnsMessage, name: string): SoaRecord | undefined {
   return undefined;
 }
 
-function fmt(s: DnsServer): string {
+function fmt(s: HostPort): string {
   return isIP(s.host) === 6 ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
 }

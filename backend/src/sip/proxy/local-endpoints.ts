@@ -1,5 +1,6 @@
 import type { SipUri } from '../message/index.js';
 import type { TransportProtocol } from '../transport/types.js';
+import { unbracket } from '../address.js';
 
 /** The proxy's own listening ports per transport (for Via, Record-Route and "is this URI me?"). */
 export interface LocalEndpoints {
@@ -28,7 +29,7 @@ export class OwnAddresses {
   private readonly rrUri: Record<TransportProtocol, string>;
 
   constructor(local: LocalEndpoints) {
-    this.aliases = new Set([local.advertisedHost, ...local.aliases].map((h) => stripBrackets(h).toLowerCase()));
+    this.aliases = new Set([local.advertisedHost, ...local.aliases].map((h) => unbracket(h).toLowerCase()));
     this.ports = new Set([...Object.values(local.ports), ...Object.values(local.viaPorts ?? {})].filter((p): p is number => typeof p === 'number'));
     const adv = local.advertisedHost;
     const port = (t: TransportProtocol): number => local.ports[t] ?? local.ports.udp ?? local.ports.tcp ?? 5060;
@@ -43,7 +44,7 @@ export class OwnAddresses {
 
   /** Is this host one of our names (advertised, bound or resolved)? */
   isOwnHost(host: string): boolean {
-    return this.aliases.has(stripBrackets(host).toLowerCase());
+    return this.aliases.has(unbracket(host).toLowerCase());
   }
 
   /** Is this URI one of ours (host is one of our names, port one of our ports)? */
@@ -71,7 +72,3 @@ export class OwnAddresses {
   }
 }
 
-/** `[::1]` -> `::1` (hosts compare and connect without the URI brackets). */
-export function stripBrackets(h: string): string {
-  return h.length > 1 && h.charCodeAt(0) === 91 && h.endsWith(']') ? h.slice(1, -1) : h;
-}

@@ -19,7 +19,8 @@ import { makeBranch, statelessBranch, workerPortOfBranch } from './loop.js';
 import { SipResolver, type ResolvedHop } from './resolver.js';
 import { type EdgeOutbound, type FlowTarget, type RegisterState } from './outbound.js';
 import { decidePath, RelayPolicy, type RelayFacts } from './relay-policy.js';
-import { OwnAddresses, stripBrackets, type LocalEndpoints } from './local-endpoints.js';
+import { OwnAddresses, type LocalEndpoints } from './local-endpoints.js';
+import { unbracket } from '../address.js';
 import { SipError } from './sip-error.js';
 import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax } from './request-validation.js';
 import { nextHopOfRoute, paramString, preprocessRoute, toDestination, uriToHop } from './route-set.js';
@@ -560,7 +561,7 @@ export class ProxyCore implements ProxyPort {
       // dialog's first address, not to the Via): pass it to that worker unchanged.
       const wp = this.local.group ? workerPortOfBranch(top.branch) : undefined;
       if (wp !== undefined && this.own.isOwnHost(top.host)) {
-        this.tl.sendStateless(resp, { transport: 'udp', host: stripBrackets(top.host), port: wp });
+        this.tl.sendStateless(resp, { transport: 'udp', host: unbracket(top.host), port: wp });
       }
     } catch {
       // malformed: drop
@@ -578,7 +579,7 @@ function sameServer(a: HaServer | undefined, b: { host: string; port: number; tr
 }
 
 function addrKey(host: string, port: number): string {
-  return stripBrackets(host).toLowerCase() + ':' + port;
+  return unbracket(host).toLowerCase() + ':' + port;
 }
 
 export { parseUri };

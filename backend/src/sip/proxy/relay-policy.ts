@@ -14,6 +14,7 @@ import { BlockList, isIP } from 'node:net';
 import type { Hop } from '../routing/router.js';
 import { parseHop } from '../routing/router.js';
 import type { RelayOptions } from '../config.js';
+import { parseNetwork, unbracket } from '../address.js';
 
 /** The facts of one request the policy needs. */
 export interface RelayFacts {
@@ -105,31 +106,6 @@ export function decidePath(policy: RelayPolicy, f: { sourceAddress: string; from
   if (f.fromSipServer || policy.isTrustedAddress(f.sourceAddress)) return { kind: 'allow', why: 'trusted-source' };
   if (policy.options.allowForeignNextHop) return { kind: 'allow', why: 'foreign-allowed' };
   return { kind: 'refuse', status: 403, reason: 'Forbidden (Path Names A Foreign Host)', what: 'foreign-path' };
-}
-
-/**
- * A trusted network as configured: `address/prefix` (IPv4 /0-32, IPv6 /0-128) or a single address. The option's
- * validation uses this same parser. Undefined when malformed.
- */
-export function parseNetwork(s: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
-  const v = s.trim();
-  const slash = v.indexOf('/');
-  const address = unbracket(slash >= 0 ? v.slice(0, slash) : v);
-  const fam = isIP(address);
-  if (fam === 0) return undefined;
-  const max = fam === 4 ? 32 : 128;
-  let prefix = max;
-  if (slash >= 0) {
-    const p = v.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    prefix = Number(p);
-    if (prefix > max) return undefined;
-  }
-  return { address, prefix, family: fam === 4 ? 'ipv4' : 'ipv6' };
-}
-
-function unbracket(h: string): string {
-  return h.length > 1 && h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
 /** Addresses compare without brackets, in lower case, IPv4-mapped IPv6 as IPv4. */

@@ -1,15 +1,10 @@
 import * as dns from 'node:dns';
 import { isIP } from 'node:net';
 import { DnsClient, type DnsAnswer, type NaptrRecord, type QueryType, type RecordMap, type SrvRecord } from './dns-client.js';
-import type { TransportProtocol } from '../transport/types.js';
+import { defaultPort, unbracket, type TransportAddress, type TransportProtocol } from '../address.js';
 
-/** A next hop after RFC 3263 resolution: an IP literal, a port and a transport. */
-export interface ResolvedHop {
-  transport: TransportProtocol;
-  /** IP literal without brackets. */
-  host: string;
-  port: number;
-}
+/** A next hop after RFC 3263 resolution: `host` is an IP literal without brackets. */
+export type ResolvedHop = TransportAddress;
 
 export interface HopQuery {
   host: string;
@@ -64,7 +59,6 @@ interface CacheEntry {
 /** RFC 8767 §4: the TTL given to a stale answer served after a failed refresh. */
 const STALE_ANSWER_TTL_S = 30;
 
-const DEFAULT_PORT = (t: TransportProtocol): number => (t === 'tls' ? 5061 : 5060);
 
 /**
  * RFC 3263 §4 server location: transport from the URI, else NAPTR (§4.1), else SRV probing, else UDP (TLS for
@@ -107,7 +101,7 @@ export class SipResolver {
     const host = unbracket(q.host);
     if (isIP(host) === 0) return undefined;
     const transport = q.transport ?? (q.secure ? 'tls' : 'udp');
-    return { transport, host, port: q.port ?? DEFAULT_PORT(transport) };
+    return { transport, host, port: q.port ?? defaultPort(transport) };
   }
 
   /** Ordered candidate hops (best first); empty when the name does not resolve (RFC 3263 §4). */
@@ -120,7 +114,7 @@ export class SipResolver {
       const transport = q.transport ?? (q.secure ? 'tls' : 'udp');
       if (q.port !== undefined) return this.withAddresses(host, q.port, transport);
       const viaSrv = await this.srvHops(srvName(host, transport), transport);
-      return viaSrv.length ? viaSrv : this.withAddresses(host, DEFAULT_PORT(transport), transport);
+      return viaSrv.length ? viaSrv : this.withAddresses(host, defaultPort(transport), transport);
     }
     const naptr = await this.rrset(host, 'NAPTR');
     const usable = naptr
@@ -139,7 +133,7 @@ export class SipResolver {
       if (hops.length) return hops;
     }
     const t = q.secure ? 'tls' : 'udp';
-    return this.withAddresses(host, DEFAULT_PORT(t), t);
+    return this.withAddresses(host, defaultPort(t), t);
   }
 
   /** Resolves a host name to its first address (used for `resolve-host`). */
@@ -251,10 +245,6 @@ export class SipResolver {
 async function systemLookup(host: string): Promise<string[]> {
   const l = await dns.promises.lookup(host, { all: true });
   return l.map((x) => x.address);
-}
-
-function unbracket(h: string): string {
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
 /** Lower case, no trailing dot (DNS names compare case-insensitively, RFC 4343). */

@@ -6,7 +6,7 @@ import type { NameAddr, SipRequest, SipUri } from '../message/index.js';
 import type { Hop } from '../routing/router.js';
 import type { ResolvedHop } from './resolver.js';
 import type { Destination } from '../transport/types.js';
-import { stripBrackets } from './local-endpoints.js';
+import { unbracket } from '../address.js';
 
 /** The Route set of a request after §16.4. */
 export interface RouteSet {
@@ -72,7 +72,7 @@ export function uriToHop(u: SipUri): Hop {
 /** A resolved hop as a transport destination; a name it was resolved from is the TLS identity (RFC 5922 §7.2). */
 export function toDestination(h: ResolvedHop, serverName?: string): Destination {
   const d: Destination = { transport: h.transport, host: h.host, port: h.port };
-  if (serverName !== undefined && h.transport === 'tls') d.tlsServerName = stripBrackets(serverName);
+  if (serverName !== undefined && h.transport === 'tls') d.tlsServerName = unbracket(serverName);
   return d;
 }
 

@@ -4,13 +4,12 @@
  */
 import type { SipMessage, SipResponse } from '../message/index.js';
 
-export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+import type { TransportAddress, TransportProtocol } from '../address.js';
+
+export { defaultPort, type TransportProtocol } from '../address.js';
 
 /** Where to send a message. `host` should be an IP literal (DNS is the caller's job, RFC 3263). */
-export interface Destination {
-  transport: TransportProtocol;
-  host: string;
-  port: number;
+export interface Destination extends TransportAddress {
   /** Prefer this TCP/TLS connection (flow) if it is still open (§18.2.2 "same connection"). */
   connectionId?: string;
   /** With `connectionId`: fail instead of opening a new connection when that flow is gone (RFC 5626 style). */
@@ -66,9 +65,4 @@ export function isReliable(transport: TransportProtocol): boolean {
 export function protocolFromVia(token: string): TransportProtocol | undefined {
   const t = token.toLowerCase();
   return t === 'udp' || t === 'tcp' || t === 'tls' ? t : undefined;
-}
-
-/** Default port for a transport (§19.1.2: 5060, 5061 for TLS). */
-export function defaultPort(transport: TransportProtocol): number {
-  return transport === 'tls' ? 5061 : 5060;
 }
