@@ -15,6 +15,11 @@ export interface SipRequestSpec {
   /** Source address (127.0.0.x); the port is ephemeral. */
   from?: string;
   waitMs?: number;
+  /** In-dialog requests: the dialog's Call-ID, tags and CSeq number (random ids and CSeq 1 otherwise). */
+  callId?: string;
+  fromTag?: string;
+  toTag?: string;
+  cseq?: number;
 }
 
 export interface SipAnswer { status: number; text: string }
@@ -27,10 +32,10 @@ function requestText(r: SipRequestSpec, transport: 'UDP' | 'TCP' | 'TLS', host: 
     `${r.method} ${r.ruri} SIP/2.0`,
     `Via: SIP/2.0/${transport} ${host}:${port};branch=z9hG4bK${rnd()};rport`,
     'Max-Forwards: 70',
-    `From: <sip:proven@${host}>;tag=${rnd()}`,
-    `To: <${r.ruri.replace(/;.*$/, '')}>`,
-    `Call-ID: ${rnd()}@proven`,
-    `CSeq: 1 ${r.method}`,
+    `From: <sip:proven@${host}>;tag=${r.fromTag ?? rnd()}`,
+    `To: <${r.ruri.replace(/;.*$/, '')}>${r.toTag ? `;tag=${r.toTag}` : ''}`,
+    `Call-ID: ${r.callId ?? `${rnd()}@proven`}`,
+    `CSeq: ${r.cseq ?? 1} ${r.method}`,
     ...(r.headers ?? []),
     `Content-Length: ${body.length}`,
     '',

@@ -12,6 +12,8 @@ export interface NotificationChannels {
   worker_restart: { app: string; reason: string };
   /** Worker tokens revoked: every replica ends the streams opened with them and forgets them. */
   worker_token_revoked: { tokenIds: string[] };
+  /** An operator changed an administrative state: every replica reloads them and pushes them to its workers. */
+  admin_state_changed: { kind: 'application' | 'sip-server'; name: string; state: string };
 }
 export type Channel = keyof NotificationChannels;
 

@@ -9,6 +9,7 @@ import { readKeeperState } from '../../../contracts/keeper-state.js';
 import { commandLineOf, isAlive } from '../../database/process-identity.js';
 import { ENV, type Env } from '../../config/env.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
+import { AdminStatesService } from './admin-states.service.js';
 import { LivenessWatchdog } from './liveness-watchdog.service.js';
 import { SnapshotStreamService } from './snapshot-stream.service.js';
 import { WorkersRepository } from './workers.repository.js';
@@ -53,7 +54,7 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: ConfigurationService, private readonly snapshots: SnapshotStreamService, private readonly liveness: LivenessWatchdog, private readonly repo: WorkersRepository, @Inject(ENV) private readonly env: Env) {}
+  constructor(private readonly config: ConfigurationService, private readonly snapshots: SnapshotStreamService, private readonly liveness: LivenessWatchdog, private readonly repo: WorkersRepository, private readonly adminStates: AdminStatesService, @Inject(ENV) private readonly env: Env) {}
 
   /** Called once the HTTP server listens (the workers connect back to it). */
   async start(controlPlaneUrl: string): Promise<void> {
@@ -104,8 +105,18 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
       const { doc } = await this.config.head();
       wanted = proxyApplicationNames(doc).filter((name) => isLocalHost(doc.applications.find((a) => a.name === name)?.host) && (!this.env.embeddedApps || this.env.embeddedApps.includes(name)));
     } catch (e) { this.logger.error(`cannot read the configuration: ${(e as Error).message}`); return; }
+    // Not knowing whether an operator stopped an application, start nothing (the next change or reload retries).
+    if (!(await this.adminStates.ensureLoaded())) return;
+    // What an operator stopped stays stopped (guide: stop and start an application), across our restarts too.
+    const stopped = wanted.filter((app) => this.adminStates.applicationState(app) === 'stopped');
+    wanted = wanted.filter((app) => !stopped.includes(app));
     for (const app of wanted) if (!this.children.has(app)) this.launch(app);
-    for (const [app, c] of this.children) if (!wanted.includes(app) && !c.stopping) { this.logger.log(`${app} left the configuration; stopping its worker`); await this.stopChild(c); this.children.delete(app); }
+    for (const [app, c] of this.children) {
+      if (wanted.includes(app) || c.stopping) continue;
+      this.logger.log(stopped.includes(app) ? `${app} was stopped by an operator; stopping its worker` : `${app} left the configuration; stopping its worker`);
+      await this.stopChild(c);
+      this.children.delete(app);
+    }
   }
 
   private launch(app: string): void {

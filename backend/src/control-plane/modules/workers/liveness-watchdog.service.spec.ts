@@ -13,6 +13,7 @@ import { CHANNEL_GRACE_MS, LivenessWatchdog } from './liveness-watchdog.service.
 import type { WorkerStateEntity } from './worker.entities.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { WorkersRepository } from './workers.repository.js';
+import type { AdminStatesService } from './admin-states.service.js';
 
 // Fakes of the watchdog's neighbours (unit test only); the registry is the real one.
 const DOC: ConfigDocument = {
@@ -41,10 +42,12 @@ function setup() {
   const repo = { recentStates: async () => elsewhere };
   const database = { available: true, changedAt: new Date(0) };
   const bus = { emit: vi.fn() };
+  const stopped = new Set<string>();
+  const adminStates = { applicationState: (app: string) => (stopped.has(app) ? 'stopped' : 'active') };
   const w = new LivenessWatchdog(repo as unknown as WorkersRepository, config as unknown as ConfigurationService, alarms as unknown as AlarmsService,
-    bus as unknown as LiveBus, database as unknown as DatabaseState, registry, { logLevel: 'info', workerForgetAfterMs: 10 * 60_000 } as Env);
+    bus as unknown as LiveBus, database as unknown as DatabaseState, registry, adminStates as unknown as AdminStatesService, { logLevel: 'info', workerForgetAfterMs: 10 * 60_000 } as Env);
   return {
-    w, registry, alarms, raised, active, bus, database,
+    w, registry, alarms, raised, active, bus, database, stopped,
     setDoc: (d: ConfigDocument | undefined) => { doc = d; },
     reportedElsewhere: (rows: Partial<WorkerStateEntity>[]) => { elsewhere = rows as WorkerStateEntity[]; },
   };
@@ -80,6 +83,18 @@ describe('LivenessWatchdog', () => {
     expect(lines[0]).toMatchObject({ event: 40002, level: 'error', application: 'SIPProxy_1', pool: ['SIPProxy_1'], site: ['SiteA'], trigger: 'heartbeat-timeout', silentMs: OFFLINE_AFTER_MS + 1, replica: REPLICA_ID });
     expect(t.registry.isDown('SIPProxy_1')).toBe(true);
     expect(t.bus.emit).toHaveBeenCalledWith({ type: 'service-state-changed' });
+  });
+
+  it('an instance an operator stopped is gone on purpose: no 40002 line, no worker-down alarm', async () => {
+    const t = setup();
+    t.registry.record(report(), 'embedded', Date.now());
+    t.stopped.add('SIPProxy_1');
+    await t.w.workerExited('SIPProxy_1', { code: 0, signal: null });
+    vi.setSystemTime(Date.now() + OFFLINE_AFTER_MS + 1);
+    await t.w.checkOffline();
+    expect(t.raised).toEqual([]);
+    expect(lines).toEqual([]);
+    expect(t.registry.isDown('SIPProxy_1')).toBe(false);
   });
 
   it('decides nothing while PostgreSQL is away or back for less than the heartbeat timeout (reports were refused meanwhile)', async () => {

@@ -9,6 +9,7 @@ import { AlarmsService } from '../alarms/alarms.service.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LiveBus } from '../live/live-bus.js';
 import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
+import { AdminStatesService } from './admin-states.service.js';
 import { WorkerRegistry, type Down, type WorkerKind } from './worker-registry.js';
 import { WorkersRepository } from './workers.repository.js';
 
@@ -46,6 +47,7 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
     private readonly bus: LiveBus,
     private readonly database: DatabaseState,
     private readonly registry: WorkerRegistry,
+    private readonly adminStates: AdminStatesService,
     @Inject(ENV) env: Env,
   ) {
     this.events = new EventLog('control-plane', env.logLevel);
@@ -150,6 +152,14 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
       this.registry.clearDown(app);
       this.registry.forgetApp(app);
       this.logger.log(`worker ${app} stopped (${trigger}); it is no longer a SIP Proxy of the configuration`);
+      return;
+    }
+    if (this.adminStates.applicationState(app) === 'stopped') {
+      // Stopped by an operator: intended, not a failure (no 40002, no worker-down alarm).
+      this.registry.clearDown(app);
+      this.registry.forgetApp(app);
+      this.logger.log(`worker ${app} stopped (${trigger}) by an operator's administrative state`);
+      this.bus.emit({ type: 'service-state-changed' });
       return;
     }
     this.bus.emit({ type: 'service-state-changed' });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { proxyApplicationNames } from '../../../contracts/effective-config.js';
-import { OFFLINE_AFTER_MS, type ReportedPair, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { OFFLINE_AFTER_MS, type ApplicationAdminState, type ReportedPair, type WorkerReport } from '../../../contracts/worker-protocol.js';
+import { AdminStatesService } from './admin-states.service.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { WorkerRegistry, type InstanceState } from './worker-registry.js';
 import { WorkersRepository } from './workers.repository.js';
@@ -9,10 +10,17 @@ export interface WorkerView {
   id: string; app: string; kind: 'embedded' | 'remote' | 'unknown'; online: boolean; instanceId?: string; hostname?: string; pid?: number; startedAt?: string; lastSeenAt?: string;
   configVersion?: number; restartPending: boolean; restartPendingOptions: string[]; refused?: { configVersion: number; reason: string };
   listeners: WorkerReport['listeners']; counters: WorkerReport['counters']; connections: number; notes: readonly string[]; alarms: number;
+  /**
+   * The operator's administrative state (an intended state, not a failure: a stopped application is offline on
+   * purpose), and what the worker reports applying with what counts down while drained.
+   */
+  adminState: ApplicationAdminState; running: boolean; admin?: WorkerReport['admin'];
 }
 export interface PairView {
   name: string; primary?: { name: string; host: string; port: number }; backup?: { name: string; host: string; port: number };
   state: string; disagree: boolean;
+  /** Its servers an operator forced out of service (maintenance, manual switchover). */
+  adminOutOfService: string[];
   views: { worker: string; state: string; serving: boolean; since: string; servers: ReportedPair['servers']; history: ReportedPair['history'] }[];
 }
 export interface ServiceState {
@@ -31,6 +39,7 @@ export class ServiceStateService {
     private readonly repo: WorkersRepository,
     private readonly config: ConfigurationService,
     private readonly registry: WorkerRegistry,
+    private readonly adminStates: AdminStatesService,
   ) {}
 
   async workers(): Promise<WorkerView[]> {
@@ -47,6 +56,7 @@ export class ServiceStateService {
         instanceId: r?.instanceId, hostname: r?.hostname, pid: r?.pid, startedAt: r?.startedAt, lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
         configVersion: r?.configVersion, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
         listeners: r?.listeners ?? [], counters: r?.counters ?? {}, connections: r?.connections ?? 0, notes: r?.notes ?? [], alarms: r?.alarms.length ?? 0,
+        adminState: this.adminStates.applicationState(app), running: !!r?.running && !!st && now - st.lastSeen <= OFFLINE_AFTER_MS, admin: r?.admin,
       };
     });
   }
@@ -60,13 +70,14 @@ export class ServiceStateService {
     for (const a of doc.applications) {
       if (a.type !== 'sip-server' || !a.backup) continue;
       const b = apps.get(a.backup);
-      pairs.set(a.name, { name: a.name, primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 }, backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined, state: 'unknown', disagree: false, views: [] });
+      const forced = [a.name, ...(b ? [b.name] : [])].filter((n) => this.adminStates.serverState(n) === 'out-of-service');
+      pairs.set(a.name, { name: a.name, primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 }, backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined, state: 'unknown', disagree: false, adminOutOfService: forced, views: [] });
     }
     for (const w of workers) {
       if (!w.online) continue;
       const r = instances.get(w.app)?.find((s) => s.report.instanceId === w.instanceId)?.report;
       for (const p of r?.pairs ?? []) {
-        const view = pairs.get(p.name) ?? { name: p.name, state: 'unknown', disagree: false, views: [] };
+        const view = pairs.get(p.name) ?? { name: p.name, state: 'unknown', disagree: false, adminOutOfService: p.servers.filter((x) => x.adminOutOfService).map((x) => x.name), views: [] };
         view.views.push({ worker: w.app, state: p.state, serving: p.serving, since: p.since, servers: p.servers, history: p.history });
         pairs.set(p.name, view);
       }

@@ -6,6 +6,7 @@ import { badRequest } from '../../common/errors.js';
 import { Notifications } from '../../database/notifications.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LiveBus } from '../live/live-bus.js';
+import { AdminStatesService } from './admin-states.service.js';
 import { LivenessWatchdog } from './liveness-watchdog.service.js';
 import type { WorkerTokenEntity } from './worker.entities.js';
 import { WorkerRegistry, type WorkerStream } from './worker-registry.js';
@@ -32,11 +33,14 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: WorkerTokensService,
     private readonly liveness: LivenessWatchdog,
     private readonly registry: WorkerRegistry,
+    private readonly adminStates: AdminStatesService,
   ) {}
 
   onModuleInit(): void {
     this.notifications.on('config_changed', () => void this.onConfigChanged());
     this.notifications.onReconnect(() => void this.onConfigChanged());
+    // An administrative state travels with the configuration: pushed at once, and to every worker that connects later.
+    this.adminStates.onChange(() => void this.onAdminStateChanged());
   }
 
   /** Ends every channel (the workers reconnect to another replica, or to this one when it is back). */
@@ -83,10 +87,19 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
 
   private async pushSnapshot(s: WorkerStream): Promise<void> {
     const { version, eff } = await this.effectiveFor(s.app);
-    if (!eff || s.lastSent === eff.version && s.lastSent !== undefined) return;
-    const msg: SnapshotMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, configVersion: version, effective: eff };
-    s.lastSent = eff.version;
+    if (!eff) return;
+    const admin = this.adminStates.forWorker(s.app);
+    const sent = `${eff.version}|${JSON.stringify(admin)}`;
+    if (s.lastSent === sent) return;
+    const msg: SnapshotMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, configVersion: version, effective: eff, admin };
+    s.lastSent = sent;
     s.res.write(sseFrame('snapshot', msg));
+  }
+
+  private async onAdminStateChanged(): Promise<void> {
+    for (const s of this.registry.allStreams()) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const fn of this.configListeners) fn();
+    this.bus.emit({ type: 'service-state-changed' });
   }
 
   private async onConfigChanged(): Promise<void> {

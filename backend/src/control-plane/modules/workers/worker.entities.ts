@@ -23,3 +23,16 @@ export class WorkerStateEntity {
   @Column({ name: 'last_seen_at', type: 'timestamptz' }) lastSeenAt: Date;
   @Column({ type: 'jsonb' }) report: WorkerReport;
 }
+
+export type AdminStateKind = 'application' | 'sip-server';
+
+/** An operator's administrative state of one object (migration 1764770000000-admin-states). */
+@Entity('admin_states')
+export class AdminStateEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 }) kind: AdminStateKind;
+  /** The object's name as the configuration spells it. */
+  @PrimaryColumn({ type: 'varchar', length: 255 }) name: string;
+  @Column({ type: 'varchar', length: 16 }) state: string;
+  @Column({ name: 'changed_by', type: 'varchar', length: 64 }) changedBy: string;
+  @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' }) changedAt: Date;
+}

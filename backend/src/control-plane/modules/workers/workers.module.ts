@@ -10,15 +10,17 @@ import { SnapshotStreamService } from './snapshot-stream.service.js';
 import { WorkerChannelController } from './worker-channel.controller.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { WorkerTokensService } from './worker-tokens.service.js';
-import { WorkerStateEntity, WorkerTokenEntity } from './worker.entities.js';
+import { AdminStateEntity, WorkerStateEntity, WorkerTokenEntity } from './worker.entities.js';
+import { AdminStateController } from './admin-state.controller.js';
+import { AdminStatesService } from './admin-states.service.js';
 import { WorkersController } from './workers.controller.js';
 import { WorkersRepository } from './workers.repository.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WorkerTokenEntity, WorkerStateEntity])],
-  controllers: [WorkerChannelController, WorkersController],
+  imports: [TypeOrmModule.forFeature([WorkerTokenEntity, WorkerStateEntity, AdminStateEntity])],
+  controllers: [WorkerChannelController, WorkersController, AdminStateController],
   providers: [
-    WorkersRepository, WorkerRegistry, WorkerTokensService, LivenessWatchdog, SnapshotStreamService, ReportIntakeService, RestartFanoutService,
+    WorkersRepository, WorkerRegistry, AdminStatesService, WorkerTokensService, LivenessWatchdog, SnapshotStreamService, ReportIntakeService, RestartFanoutService,
     ServiceStateService, EmbeddedSupervisor,
     { provide: WORKER_HEALTH, useFactory: (s: ServiceStateService) => ({ workers: () => s.healthWorkers() }), inject: [ServiceStateService] },
   ],
