@@ -96,6 +96,7 @@ export {
   type Destination,
   type MessageHandler,
   type MessageSource,
+  type MessageTap,
   type SipTransport,
   type TransportErrorSink,
 } from './transport/types.js';

@@ -1,5 +1,6 @@
 /**
- * The management HTTP server on the application's http-port: GET /status, /metrics, /health (node:http).
+ * The management HTTP server on the application's http-port: GET /status, /metrics, /health, and the SIP trace
+ * (/trace as JSON, /trace.pcap; trace/worker-trace.ts) (node:http).
  *
  * It is not a public door: it binds loopback unless http-address names another address, and off loopback everything
  * but /health needs `Authorization: Bearer <http-token>` (RFC 6750 §2.1); without an http-token configured it is
@@ -14,6 +15,7 @@ import * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { loadTlsMaterial, TlsConfigError } from '../sip/index.js';
 import type { ProxyWorker } from './proxy-worker.js';
+import { TRACE_PAGE_MAX, type TraceQuery } from './trace/sip-trace.js';
 
 export interface ManagementServer {
   port: number;
@@ -86,6 +88,25 @@ function pageParams(url: URL): { limit: number; after?: string } | string {
   return after === undefined ? { limit } : { limit, after };
 }
 
+/** /trace and /trace.pcap: `q` (Call-ID, number or address), `callId`, `after` (a record's seq), `limit`. */
+export function traceParams(url: URL): TraceQuery | string {
+  const q = url.searchParams.get('q') ?? undefined;
+  const callId = url.searchParams.get('callId') ?? undefined;
+  if ((q?.length ?? 0) > 256 || (callId?.length ?? 0) > 256) return 'q and callId are at most 256 characters';
+  const rawAfter = url.searchParams.get('after');
+  if (rawAfter !== null && !/^\d{1,15}$/.test(rawAfter)) return 'after must be a record number (seq)';
+  const rawLimit = url.searchParams.get('limit');
+  if (rawLimit !== null && (!/^\d{1,7}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > TRACE_PAGE_MAX)) {
+    return `limit must be an integer from 1 to ${TRACE_PAGE_MAX}`;
+  }
+  return {
+    ...(q !== undefined ? { q } : {}),
+    ...(callId !== undefined ? { callId } : {}),
+    ...(rawAfter !== null ? { after: Number(rawAfter) } : {}),
+    ...(rawLimit !== null ? { limit: Number(rawLimit) } : {}),
+  };
+}
+
 /** HTTPS options for http-client-ca; a certificate, key or CA that does not load throws TlsConfigError naming the option. */
 export function managementTlsOptions(t: NonNullable<ManagementOptions['tls']>): https.ServerOptions {
   let m;
@@ -125,8 +146,8 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
         send(res, 200, 'application/json', JSON.stringify(body));
         return;
       }
-      if (path !== '/status' && path !== '/metrics') {
-        send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health'] }));
+      if (path !== '/status' && path !== '/metrics' && path !== '/trace' && path !== '/trace.pcap') {
+        send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health', '/trace', '/trace.pcap'] }));
         return;
       }
       const refused = refusal(req, onLoopback, o.token(), mutualTls);
@@ -137,6 +158,26 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
       }
       if (path === '/metrics') {
         send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', worker.metrics());
+        return;
+      }
+      if (path === '/trace' || path === '/trace.pcap') {
+        const q = traceParams(url);
+        if (typeof q === 'string') {
+          send(res, 400, 'application/json', JSON.stringify({ error: q }));
+          return;
+        }
+        if (path === '/trace.pcap') {
+          const pcap = worker.trace?.pcap(q) ?? Buffer.alloc(0);
+          res.writeHead(200, {
+            'content-type': 'application/vnd.tcpdump.pcap',
+            'content-disposition': `attachment; filename="sip-trace-${worker.config.appName.replace(/[^A-Za-z0-9._-]/g, '_')}.pcap"`,
+            'cache-control': 'no-store',
+            'content-length': pcap.length,
+          });
+          res.end(pcap);
+          return;
+        }
+        send(res, 200, 'application/json', JSON.stringify({ trace: worker.trace?.status(), ...(worker.trace?.search(q) ?? { total: 0, items: [] }) }));
         return;
       }
       const page = pageParams(url);

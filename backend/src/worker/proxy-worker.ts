@@ -17,6 +17,7 @@ import { isLoopbackAddress, managementHost, startManagementServer, type Manageme
 import { renderMetrics } from './metrics.js';
 import { connectionPolicy } from './connection-policy.js';
 import { hasIpv6, isLocalAddress, localAddresses, severalInterfaces } from './host-interfaces.js';
+import { traceSettings, WorkerTrace } from './trace/worker-trace.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -109,6 +110,8 @@ export interface WorkerStatus {
    * the SIP Servers forced out of service, and what counts down while drained: INVITE dialogs and registered flows.
    */
   admin: { drained: boolean; serversOutOfService: string[]; activeDialogs: number; flows: number };
+  /** The SIP trace: ring size, messages held and traced, the Homer mirror's sends. */
+  trace?: ReturnType<WorkerTrace['status']>;
 }
 
 /** Refusal at start for configurations this product does not serve. */
@@ -136,6 +139,8 @@ export class ProxyWorker {
   private logOutputs: LogOutputs | undefined;
   /** SIP Servers an operator forced out of service, sorted (setAdmin). */
   private serversOutOfService: string[] = [];
+  /** The SIP trace ([sipproxy] sip-trace-*): off (no tap on the transport) until an option turns it on. */
+  trace: WorkerTrace | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -334,6 +339,8 @@ export class ProxyWorker {
     worker.notes.push(...notes);
     worker.flows = flows;
     worker.sharedSockets = sharedSockets;
+    worker.trace = new WorkerTrace(transport, advertised);
+    if (effective) worker.trace.configure(traceSettings(effective));
     proxy.start();
     worker.sampler = setInterval(() => worker.sample(), 1000);
     worker.sampler.unref();
@@ -396,6 +403,8 @@ export class ProxyWorker {
     this.effective = plan.now;
     // [log] is live (registry): the levels and outputs change before the next line is written.
     this.logOutputs?.configure(plan.now.options.log);
+    // sip-trace-* are live: the ring is resized (the newest kept), the mask and the Homer collector change now.
+    this.trace?.configure(traceSettings(plan.now));
     this.pendingRestart = plan.restartPending.length ? next : undefined;
     const applied = plan.applied.map((c) => c.option);
     const restartRequired = plan.restartPending.map((c) => c.option);
@@ -449,6 +458,7 @@ export class ProxyWorker {
       connectionPolicy: this.transport.connectionPolicy(),
       connectionsPage: conns && page ? { total: conns.total, limit: page.limit, after: page.after, next: conns.next } : undefined,
       notes: this.notes,
+      trace: this.trace?.status(),
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
       admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
     };
@@ -491,6 +501,7 @@ export class ProxyWorker {
     await this.mgmt?.close();
     for (const s of this.sharedSockets) await new Promise<void>((r) => s.close(() => r()));
     this.flows?.stop();
+    this.trace?.close();
     this.logOutputs?.close();
     this.tl.close();
     await this.transport.close();

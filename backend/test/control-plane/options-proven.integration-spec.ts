@@ -1,3 +1,4 @@
+import * as dgram from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,8 @@ import { OPTIONS, type OptionDefinition } from '../../src/contracts/options/opti
 import type { WorkerStatus } from '../../src/worker/proxy-worker.js';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
 import { waitFor } from '../helpers/net.js';
-import { tlsOptions } from '../helpers/sip-client.js';
+import { sendUdp, tlsOptions } from '../helpers/sip-client.js';
+import type { TraceRecordView } from '../../src/worker/trace/worker-trace.js';
 import { OptionsRig, TRUSTED, UNTRUSTED } from '../helpers/options-proven-rig.js';
 
 /**
@@ -319,6 +321,48 @@ const ROWS: Record<string, Row> = {
     },
     observe: async () => expect((await rig.viaRoute(TRUSTED, '127.0.0.1', rig.tap.tlsForeign.port, 'tls')).status).toBe(200),
   },
+  // The SIP trace (issue 17): the ring on /trace, the mask on what it keeps, the Homer mirror at a real UDP socket.
+  'sip-proxy/sipproxy/sip-trace-size': {
+    target: SP, value: 50,
+    pre: async () => {
+      await traced();
+      expect((await traceOf('')).trace).toMatchObject({ enabled: false, held: 0 });
+    },
+    observe: async () => {
+      const { callId } = await traced();
+      const t = await traceOf(callId);
+      expect(t.trace).toMatchObject({ enabled: true, size: 50 });
+      expect(t.items.map((i) => `${i.direction} ${i.status ?? i.method}`)).toEqual(['in OPTIONS', 'out 200']);
+    },
+    observedElsewhere: 'pcap read by tshark, search, live resize: test/worker/sip-trace.integration-spec.ts',
+  },
+  'sip-proxy/sipproxy/sip-trace-mask-secrets': {
+    target: SP, value: false,
+    pre: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0]!.message).toContain('response="<masked>"'),
+    observe: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0]!.message).toContain(SECRET_RESPONSE),
+  },
+  'sip-proxy/sipproxy/sip-trace-mask-bodies': {
+    target: SP, value: true,
+    pre: async () => expect((await traceOf((await traced(undefined, 'traced-body')).callId)).items[0]!.message).toContain('traced-body'),
+    observe: async () => {
+      const m = (await traceOf((await traced(undefined, 'traced-body')).callId)).items[0]!.message;
+      expect(m).not.toContain('traced-body');
+      expect(m).toMatch(/Content-Length: 0/i);
+    },
+  },
+  'sip-proxy/sipproxy/sip-trace-hep-collector': {
+    target: SP, value: 'HEP_COLLECTOR',
+    pre: async () => {
+      await traced();
+      expect(hepPackets).toHaveLength(0);
+    },
+    observe: async () => {
+      const { callId } = await traced();
+      await waitFor(() => hepPackets.some((p) => p.includes(Buffer.from(callId))), 5000, 'HEP packet with the Call-ID');
+      expect(hepPackets.every((p) => p.subarray(0, 4).toString('latin1') === 'HEP3')).toBe(true);
+    },
+    observedElsewhere: 'chunk by chunk: test/worker/sip-trace.integration-spec.ts',
+  },
   // Mutual TLS on the management port (issue 13 §3): after the restart it speaks HTTPS with the proxy certificate
   // (verified against the test CA) and plain HTTP gets no answer; on loopback /status needs no client certificate.
   // Off loopback a client certificate from the CA stands in for the token: test/worker/management.integration-spec.ts.
@@ -412,6 +456,22 @@ const httpsStatus = (): Promise<WorkerStatus> =>
 const status = async (): Promise<WorkerStatus> =>
   mgmtHttps ? httpsStatus() : ((await (await fetch(`http://${mgmtHost}:${rig.httpPort}/status`)).json()) as WorkerStatus);
 
+/** A Homer collector: the HEP v3 packets the worker mirrors (sip-trace-hep-collector). */
+let hepCollector: dgram.Socket;
+const hepPackets: Buffer[] = [];
+const SECRET_RESPONSE = '6629fae49393a05397450978507c4ef1';
+const SECRET = `Proxy-Authorization: Digest username="alice", realm="r", nonce="n", uri="sip:x", response="${SECRET_RESPONSE}"`;
+/** An OPTIONS the proxy answers itself, with an extra header or a body; its Call-ID. */
+async function traced(header?: string, body?: string): Promise<{ callId: string }> {
+  const headers = [...(header ? [header] : []), ...(body ? ['Content-Type: text/plain'] : [])];
+  const a = await sendUdp(rig.proxyPort, { method: 'OPTIONS', ruri: `sip:127.0.0.1:${rig.proxyPort}`, headers, body, waitMs: 2000 });
+  expect(a.status).toBe(200);
+  return { callId: /^Call-ID:\s*(.+)$/im.exec(a.text)![1]!.trim() };
+}
+type TraceAnswer = { trace: NonNullable<WorkerStatus['trace']>; items: TraceRecordView[] };
+const traceOf = async (q: string): Promise<TraceAnswer> =>
+  (await (await fetch(`http://${mgmtHost}:${rig.httpPort}/trace?q=${encodeURIComponent(q)}`)).json()) as TraceAnswer;
+
 /** A row's value as the API takes it (placeholders for what is known only at run time). */
 function valueOf(value: unknown): unknown {
   if (typeof value === 'string' && value.startsWith('LOG:')) return `${value.slice(4)}.log`;
@@ -419,6 +479,7 @@ function valueOf(value: unknown): unknown {
     PROXY_EXTERNAL: `localhost:${rig.proxyPort}`, REQUEST_URI: `sip:127.0.0.1:${rig.ports.sipB};transport=udp`, REMOTE_TLS_PORT: rig.ports.tls2,
     DNS_TAP: `127.0.0.1:${rig.dnsTap.port}`, CA: rig.pki.pem(rig.pki.ca), PEER_CERT: rig.pki.pem(rig.pki.peerCert), PEER_KEY: rig.pki.pem(rig.pki.peerKey),
     PROXY_CERT: rig.pki.pem(rig.pki.proxyCert), PROXY_KEY: rig.pki.pem(rig.pki.proxyKey),
+    HEP_COLLECTOR: `127.0.0.1:${hepCollector.address().port}`,
   };
   return typeof value === 'string' && value in known ? known[value] : value;
 }
@@ -430,6 +491,9 @@ function patch(t: Target, name: string, value: unknown, also: Record<string, unk
 }
 
 beforeAll(async () => {
+  hepCollector = dgram.createSocket('udp4');
+  hepCollector.on('message', (m) => hepPackets.push(m));
+  await new Promise<void>((r) => hepCollector.bind(0, '127.0.0.1', () => r()));
   rig = await OptionsRig.start();
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'optproven'), DATA_DIR: dataDir, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1',
     // SIPProxy_1's host is "localhost": resolve-host's row wants 127.0.0.1 wherever ::1 would come first.
@@ -442,6 +506,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await product?.stop();
   await rig?.stop();
+  hepCollector?.close();
 }, 60_000);
 
 describe('every option of the registry, proven on a running worker', () => {

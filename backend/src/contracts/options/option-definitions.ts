@@ -293,6 +293,38 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     extension: true, source: PRODUCT,
     note: 'Needs [security] certificate and certificate-key. A request with neither a client certificate from these CAs nor the http-token gets 401 (403 when http-token is not set); /health never needs either.',
   },
+  {
+    name: 'sip-trace-size', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 0, defaultText: '0', validValuesText: '0-100000', min: 0, max: 100_000, unit: 'count',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'SIP trace: how many of the most recent SIP messages each worker keeps in memory (received and sent), searchable from the SIP trace page and downloadable as pcap; 0 keeps none.',
+    extension: true, source: PRODUCT,
+    note: 'Off by default. Each kept message costs its size in memory (a 100,000 ring of 1 KB messages is about 100 MB per worker). Lowering it keeps the newest messages.',
+  },
+  {
+    name: 'sip-trace-mask-secrets', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: true, defaultText: 'true', validValuesText: 'true, false',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'SIP trace: replace the credentials of Authorization and Proxy-Authorization headers (the Digest response, a Basic token) with <masked> before a message is kept or mirrored.',
+    extension: true, source: PRODUCT,
+    note: 'Applies to messages traced from then on; what is already kept stays as it was kept.',
+  },
+  {
+    name: 'sip-trace-mask-bodies', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'bool',
+    default: false, defaultText: 'false', validValuesText: 'true, false',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'SIP trace: drop message bodies (SDP: media addresses and SRTP keys) before a message is kept or mirrored; Content-Length then says 0.',
+    extension: true, source: PRODUCT,
+    note: 'Applies to messages traced from then on.',
+  },
+  {
+    name: 'sip-trace-hep-collector', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'host-port',
+    default: null, defaultText: 'NULL', validValuesText: 'host:port of a Homer (HEP v3) collector',
+    takesEffect: 'immediately', takesEffectText: 'Immediately',
+    description: 'SIP trace: mirror every traced message to this Homer collector as HEP v3 over UDP (capture id 2001), the way Kamailio siptrace does. Unset mirrors nothing.',
+    extension: true, source: PRODUCT,
+    note: 'Mirrors even when sip-trace-size is 0 (then nothing is kept in memory). Masking applies to the mirror too. Fire and forget: a collector that is down costs one UDP send per message.',
+  },
 
   // ---------------------------------------------------------------- application sip-proxy, [security]
   {

@@ -23,6 +23,7 @@ import type {
   Destination,
   MessageHandler,
   MessageSource,
+  MessageTap,
   SipTransport,
   TransportErrorSink,
   TransportProtocol,
@@ -152,6 +153,7 @@ export class TransportLayer implements SipTransport {
   };
   private handlerErrors = 0;
   private handler: MessageHandler | undefined;
+  private tap: MessageTap | undefined;
   private readonly udp: UdpEndpoint[] = [];
   private readonly bound: BoundListener[] = [];
   private readonly connections: ConnectionManager;
@@ -198,6 +200,11 @@ export class TransportLayer implements SipTransport {
   /** Receives every valid message with its source. One handler (the transaction layer). */
   onMessage(handler: MessageHandler): void {
     this.handler = handler;
+  }
+
+  /** Sets (or with undefined removes) the tap that sees every message in and out: the SIP trace. */
+  setMessageTap(tap: MessageTap | undefined): void {
+    this.tap = tap;
   }
 
   onConnectionOpen(handler: (info: ConnectionInfo) => void): void {
@@ -295,6 +302,7 @@ export class TransportLayer implements SipTransport {
       reportError(sink, err instanceof Error ? err : new Error(String(err)));
       return undefined;
     }
+    if (this.tap) this.tapSent(data, destination);
     if (destination.transport === 'udp') {
       this.sendUdp(data, destination, sink);
       return undefined;
@@ -462,7 +470,22 @@ export class TransportLayer implements SipTransport {
     }
   }
 
+  private tapSent(data: Buffer, destination: Destination): void {
+    try {
+      this.tap?.sent(data, destination);
+    } catch {
+      this.handlerErrors++;
+    }
+  }
+
   private deliver(message: SipMessage, source: MessageSource): void {
+    if (this.tap) {
+      try {
+        this.tap.received(message, source);
+      } catch {
+        this.handlerErrors++;
+      }
+    }
     const h = this.handler;
     if (!h) return;
     try {

@@ -32,6 +32,16 @@ export interface MessageSource {
   connectionId?: string;
 }
 
+/**
+ * Sees every SIP message the transport delivers (parsed, after received/rport stamping, RFC 3581 §4) and every one
+ * it sends (the bytes handed to the socket). The worker's SIP trace is its only user; with no tap set the transport
+ * pays one property check per message. A tap must not throw (a throw is counted as a handler error and ignored).
+ */
+export interface MessageTap {
+  received(message: SipMessage, source: MessageSource): void;
+  sent(data: Buffer, destination: Destination): void;
+}
+
 /** Receives asynchronous send failures. Implemented by transactions, so no closure per send. */
 export interface TransportErrorSink {
   onTransportError(error: Error): void;
