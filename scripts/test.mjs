@@ -84,6 +84,7 @@ if (want('static')) {
     ['typecheck backend', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], join(root, 'backend')],
     ['typecheck frontend', bin('tsc'), ['-b', '--noEmit'], join(root, 'frontend')],
     ['lint backend', bin('eslint'), ['src', 'test'], join(root, 'backend')],
+    ['lint frontend', bin('eslint'), ['src'], join(root, 'frontend')],
     ['dependency rule backend', bin('depcruise'), ['src', 'test', '--config', '.dependency-cruiser.cjs'], join(root, 'backend')],
     ['dependency rule frontend', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], join(root, 'frontend')],
   ];

@@ -143,8 +143,13 @@ export function OptionField({
   const localError = validateOptionValue(option, value);
 
   // The server's message describes the value it saw; once the user edits, their own validation takes over.
+  // (Reset during render when a new server error arrives: React's pattern for state that follows a prop.)
   const [serverErrorStale, setServerErrorStale] = useState(false);
-  useEffect(() => setServerErrorStale(false), [error]);
+  const [errorSeen, setErrorSeen] = useState(error);
+  if (error !== errorSeen) {
+    setErrorSeen(error);
+    setServerErrorStale(false);
+  }
 
   useEffect(() => {
     onValidate?.(option.name, localError);

@@ -47,7 +47,7 @@ export function OptionsEditor({
   onValidityChange,
   readOnly,
 }: OptionsEditorProps) {
-  const sections = schema.objects[kind] ?? [];
+  const sections = useMemo(() => schema.objects[kind] ?? [], [schema, kind]);
   const [filter, setFilter] = useState('');
   const [onlySet, setOnlySet] = useState(false);
   const [invalid, setInvalid] = useState<Record<string, true>>({});

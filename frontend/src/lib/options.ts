@@ -162,7 +162,7 @@ export function validateOptionValue(
     case 'host-port': {
       const s = String(value).trim();
       if (s === '') return null;
-      const m = /^(\[[^\]]+\]|[^:\s;\[\]]+):(\d{1,5})$/.exec(s);
+      const m = /^(\[[^\]]+\]|[^:\s;[\]]+):(\d{1,5})$/.exec(s);
       if (!m) return 'Must be host:port, for example proxy.example.com:5060';
       const port = Number(m[2]);
       return port >= 1 && port <= 65535 ? null : 'Port must be between 1 and 65535';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { Badge, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
@@ -98,10 +98,13 @@ export function ApplicationDetailPage() {
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
 
-  // Take the server's copy whenever a fresh one arrives (first load, reload after a conflict, after saving).
-  useEffect(() => {
+  // Take the server's copy whenever a fresh one arrives (first load, reload after a conflict, after saving): set
+  // while rendering, React's pattern for state that follows a prop, rather than an effect's extra render.
+  const [loaded, setLoaded] = useState<Application | undefined>(undefined);
+  if (app.data !== loaded) {
+    setLoaded(app.data);
     if (app.data) setForm(fromApp(app.data));
-  }, [app.data]);
+  }
 
   const flow = useSaveFlow({
     kind: 'application',

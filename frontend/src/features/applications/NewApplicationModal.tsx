@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { Center, Group, Loader, Modal, MultiSelect, NumberInput, Radio, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
@@ -59,14 +59,17 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
   const servers = useSipServers(opened);
   const switches = useSwitches(opened);
   const serverList = useMemo(() => servers.data?.items ?? [], [servers.data]);
-  const sites = (switches.data ?? []).filter((s) => s.sipServer);
+  const sites = useMemo(() => (switches.data ?? []).filter((s) => s.sipServer), [switches.data]);
   const siteServer = sites.find((s) => s.name === form.site)?.sipServer ?? undefined;
   // Every proxy monitors every HA pair that serves a site (the guide); start from those.
   const pairsInService = useMemo(() => [...new Set(sites.map((s) => s.sipServer!))], [sites]);
-  useEffect(() => {
+  // Preselected when the dialog opens or the pairs arrive (set while rendering, not in an effect).
+  const pairsKey = opened ? pairsInService.join(',') : '';
+  const [pairsSeen, setPairsSeen] = useState('');
+  if (pairsKey !== pairsSeen) {
+    setPairsSeen(pairsKey);
     if (opened && form.monitored.length === 0 && pairsInService.length > 0) setForm((f) => ({ ...f, monitored: pairsInService }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, pairsInService.join(',')]);
+  }
 
   const body = newApplicationBody(form, siteServer);
   const flow = useCommitDialog({

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { Badge, Group, Stack } from '@mantine/core';
@@ -54,9 +54,12 @@ export function DnDetailPage() {
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
 
-  useEffect(() => {
+  // The server's copy whenever a fresh one arrives (set while rendering: state that follows the query's data).
+  const [loaded, setLoaded] = useState<Dn | undefined>(undefined);
+  if (dn.data !== loaded) {
+    setLoaded(dn.data);
     if (dn.data) setOptions(toEditorOptions(dn.data.options));
-  }, [dn.data]);
+  }
 
   const flow = useSaveFlow({
     kind: 'dn',
