@@ -70,6 +70,13 @@ module.exports = {
       to: { path: '^src/sip/(proxy|routing)/' },
     },
     {
+      name: 'dns-and-outbound-below-the-proxy',
+      comment: 'sip/dns (RFC 3263 over the stub resolver) and sip/outbound (RFC 5626 flows) serve the proxy and know nothing of it, of routing or of transactions',
+      severity: 'error',
+      from: { path: '^src/sip/(dns|outbound)/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^src/sip/(proxy|routing|transaction|ha)/' },
+    },
+    {
       name: 'routing-below-the-proxy',
       comment: 'routing/ decides targets from the runtime configuration (sip/config.ts) and facts it is given; it knows nothing of the proxy that asks',
       severity: 'error',
@@ -95,7 +102,7 @@ module.exports = {
       comment: 'the relay policy decides from facts the intake gives it: no transports, transactions or the core',
       severity: 'error',
       from: { path: '^src/sip/proxy/relay-policy\\.ts$' },
-      to: { path: ['^src/sip/(transport|transaction|ha)/', '^src/sip/proxy/(proxy-core|response-context|branch|outbound)\\.ts$'] },
+      to: { path: ['^src/sip/(transport|transaction|ha|outbound|dns)/', '^src/sip/proxy/(proxy-core|response-context|branch)\\.ts$'] },
     },
     {
       name: 'control-plane-does-not-import-the-worker',

@@ -156,11 +156,8 @@ export {
   type TrunkDn,
 } from './config.js';
 
-// proxy/ — the RFC 3261 §16 stateful proxy, RFC 3263 resolution, RFC 5626 flows.
-export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
-export { SipError } from './proxy/sip-error.js';
-export { setBranchWorkerPort } from './proxy/loop.js';
-export { SipResolver, type DnsBackend, type HopQuery, type ResolvedHop, type SipResolverOptions } from './proxy/resolver.js';
+// dns/ — RFC 3263 next-hop resolution over a stub resolver that keeps TTLs (RFC 1035, RFC 2308).
+export { SipResolver, type DnsBackend, type HopQuery, type ResolvedHop, type SipResolverOptions } from './dns/resolver.js';
 export {
   DnsClient,
   DnsError,
@@ -170,6 +167,13 @@ export {
   type DnsErrorCode,
   type QueryType,
   type RecordMap,
-} from './proxy/dns-client.js';
-export { FlowRegistry, type FlowRegistryOptions } from './proxy/flow-registry.js';
-export { EdgeOutbound, type EdgeOutboundOptions } from './proxy/outbound.js';
+} from './dns/dns-client.js';
+
+// outbound/ — RFC 5626 edge-proxy flows and RFC 3327 Path.
+export { FlowRegistry, type FlowRegistryOptions } from './outbound/flow-registry.js';
+export { EdgeOutbound, type EdgeOutboundOptions } from './outbound/outbound.js';
+
+// proxy/ — the RFC 3261 §16 stateful proxy (its intake, ProxyCore, is the top of the stack).
+export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
+export { SipError } from './proxy/sip-error.js';
+export { setBranchWorkerPort } from './proxy/loop.js';

@@ -8,7 +8,7 @@ import type { ClientTransaction, ServerTransaction } from '../transaction/transa
 import type { ClientTransactionBase, ClientTransactionUser } from '../transaction/transaction-types.js';
 import type { Timer, TimerTarget } from '../transaction/timer-wheel.js';
 import type { Destination } from '../transport/types.js';
-import type { ResolvedHop } from './resolver.js';
+import type { ResolvedHop } from '../dns/resolver.js';
 import type { PairTarget, ProxyPort } from './proxy-port.js';
 import { toDestination } from './route-set.js';
 

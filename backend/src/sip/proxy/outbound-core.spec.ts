@@ -6,8 +6,8 @@ import type { MessageSource } from '../transport/types.js';
 import type { SipMessage } from '../message/index.js';
 import { ProxyCore } from './proxy-core.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../config.js';
-import { FlowRegistry } from './flow-registry.js';
-import { EdgeOutbound } from './outbound.js';
+import { FlowRegistry } from '../outbound/flow-registry.js';
+import { EdgeOutbound } from '../outbound/outbound.js';
 
 const PROXY = '10.0.0.1';
 const PHONE: MessageSource = { transport: 'tls', remoteAddress: '10.0.0.50', remotePort: 40001, localAddress: PROXY, localPort: 5061, connectionId: 'tls-9' };

@@ -10,8 +10,8 @@ import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import type { HaPair, ServerRole } from '../ha/ha-pair.js';
 import type { Hop } from '../routing/router.js';
 import type { ProxyRuntimeConfig } from '../config.js';
-import type { ResolvedHop, SipResolver } from './resolver.js';
-import type { EdgeOutbound, RegisterState } from './outbound.js';
+import type { ResolvedHop, SipResolver } from '../dns/resolver.js';
+import type { EdgeOutbound, RegisterState } from '../outbound/outbound.js';
 import type { DialogCount } from './dialog-count.js';
 
 /** A server of an HA pair a branch goes to, and which one (failover and the pair's traffic notes). */

@@ -10,8 +10,8 @@ import type { ServerTransactionUser } from '../transaction/transaction-types.js'
 import type { Destination, MessageSource } from '../transport/types.js';
 import type { HaServer } from '../ha/ha-pair.js';
 import type { Hop } from '../routing/router.js';
-import type { ResolvedHop } from './resolver.js';
-import type { RegisterState } from './outbound.js';
+import type { ResolvedHop } from '../dns/resolver.js';
+import type { RegisterState } from '../outbound/outbound.js';
 import type { FlowMarks, PairTarget, ProxyPort } from './proxy-port.js';
 import { betterResponse, upstreamStatus } from './response-selection.js';
 import { Branch, type BranchOwner } from './branch.js';

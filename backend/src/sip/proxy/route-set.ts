@@ -4,7 +4,7 @@
  */
 import type { NameAddr, SipRequest, SipUri } from '../message/index.js';
 import type { Hop } from '../routing/router.js';
-import type { ResolvedHop } from './resolver.js';
+import type { ResolvedHop } from '../dns/resolver.js';
 import type { Destination } from '../transport/types.js';
 import { unbracket } from '../address.js';
 
