@@ -15,5 +15,6 @@ export type { SourcePosition } from './yaml-positions.js';
 export type { LoadResult } from './load.js';
 export * from './worker-protocol.js';
 export * from './log-events.js';
+export * from './log-format.js';
 export * from './secrets.js';
 export * from './names.js';

@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { logParams } from './common/app-logger.js';
 import { ENV, type Env } from './config/env.js';
 import { DatabaseModule, type DatabaseInfo } from './database/database.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -28,7 +30,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule],
+      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule],
     };
   }
 }

@@ -1,14 +1,15 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
-import { AppLogger } from './common/app-logger.js';
+import { AppLogger, logParams } from './common/app-logger.js';
+import { requestId } from './common/request-id.js';
 import { ControlCharacterGuard } from './common/control-character.guard.js';
 import { configureHttpSurface } from './common/http-surface.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -24,18 +25,14 @@ import { EmbeddedSupervisor } from './modules/workers/embedded-supervisor.js';
 // Compiled location: backend/dist/backend/src/control-plane/main.js -> the repository root is five levels up.
 const REPO_ROOT = resolve(import.meta.dirname, '../../../../..');
 
-const LEVELS: Record<Env['logLevel'], LogLevel[]> = {
-  error: ['fatal', 'error'], warn: ['fatal', 'error', 'warn'], info: ['fatal', 'error', 'warn', 'log'], debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 async function bootstrap(): Promise<void> {
   let env: Env;
   try { env = loadEnv(process.env, process.cwd(), REPO_ROOT); } catch (e) {
     if (e instanceof EnvError) { process.stderr.write(`${e.message}\n`); process.exit(2); }
     throw e;
   }
-  const appLogger = new AppLogger();
-  appLogger.setLogLevels(LEVELS[env.logLevel]);
+  // One pino logger (LOG_LEVEL is its level) for Nest, the services' Logger and the per-request lines.
+  const appLogger = new AppLogger(logParams(env.logLevel));
   Logger.overrideLogger(appLogger);
   const logger = new Logger('Main');
 
@@ -79,6 +76,7 @@ async function bootstrap(): Promise<void> {
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false, bodyParser: false, httpsOptions });
     app.setGlobalPrefix('api');
+    app.use(requestId); // first: every answer, even an early gate's, carries its id
     const auth = app.get(AuthService);
     // While PostgreSQL is away every API call but /api/health (which reports it) is 503 DATABASE_UNAVAILABLE at once,
     // rather than each one failing its own way after a connection timeout.

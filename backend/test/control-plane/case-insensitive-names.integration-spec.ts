@@ -114,8 +114,8 @@ describe('the database', () => {
       await db.query('DROP INDEX IF EXISTS "IDX_dns_switch_number_lower"');
       product = await startProduct({ DATABASE_URL: dbUrl });
       admin = await product.login();
-      expect(product.output()).toMatch(/table users holds names that differ only in case \((ADMIN \/ admin|admin \/ ADMIN)\)/);
-      expect(product.output()).toContain('CREATE UNIQUE INDEX "IDX_users_username_lower"');
+      expect(product.messages()).toMatch(/table users holds names that differ only in case \((ADMIN \/ admin|admin \/ ADMIN)\)/);
+      expect(product.messages()).toContain('CREATE UNIQUE INDEX "IDX_users_username_lower"');
       const users = ((await (await product.api('/users', { token: admin })).json()) as { username: string }[]).map((u) => u.username);
       expect(users).toEqual(expect.arrayContaining(['admin', 'ADMIN']));
       const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'IDX_%_lower'`)).rows.map((r: { indexname: string }) => r.indexname).sort();

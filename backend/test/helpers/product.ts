@@ -25,6 +25,8 @@ export interface Product {
   url: string;
   process: ChildProcess;
   output: () => string;
+  /** The output with each JSON log line replaced by its `msg` (for assertions on what the product said). */
+  messages: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
   login: (username?: string, password?: string) => Promise<string>;
   api: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>;
@@ -66,6 +68,7 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
   };
   return {
     url, process: child, output: () => out, api,
+    messages: () => out.split('\n').map((l) => { if (!l.startsWith('{')) return l; try { return String((JSON.parse(l) as { msg?: unknown }).msg); } catch { return l; } }).join('\n'),
     stop: async (signal = 'SIGTERM') => { if (child.exitCode === null) child.kill(signal); return exited; },
     login: async (username = 'admin', password = ADMIN_PASSWORD) => {
       const r = await api('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

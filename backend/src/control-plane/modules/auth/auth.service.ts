@@ -42,7 +42,10 @@ export class AuthService {
     this.dummyHash ??= this.hasher.hash('not-a-real-password-' + randomBytes(8).toString('hex'));
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(await this.dummyHash, password), false);
     if (!user || !ok) {
-      await this.audit.record(username, 'login failed', '/api/auth/login', { address, reason: user ? 'wrong password' : 'no such user' })
+      const reason = user ? 'wrong password' : 'no such user';
+      // Operators watch the log for guessing; the line carries the request id of the refused call.
+      this.logger.warn(`login refused for '${username}' from ${address}: ${reason}`);
+      await this.audit.record(username, 'login failed', '/api/auth/login', { address, reason })
         .catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
       throw new AppError(401, 'INVALID_CREDENTIALS', 'Invalid username or password');
     }
