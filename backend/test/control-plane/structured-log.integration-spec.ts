@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FIXTURE_CERTS } from '../../src/contracts/fixtures/index.js';
+import { FIXTURE_CERTS } from '../fixtures/config/index.js';
 import { Logger as WorkerLogger } from '../../src/worker/log.js';
 import { ADMIN_PASSWORD, freshDatabase, startProduct, type Product } from '../helpers/product.js';
 
