@@ -88,7 +88,8 @@ export function AppLayout() {
             />
             <Group gap={6} wrap="nowrap">
               <Brand size={22} aria-hidden color="var(--mantine-color-blue-filled)" />
-              <Text component="span" fw={700} size="lg" style={{ whiteSpace: 'nowrap' }}>
+              {/* On a phone the header keeps its controls (search, role, theme, log out): the name gives way. */}
+              <Text component="span" fw={700} size="lg" style={{ whiteSpace: 'nowrap' }} visibleFrom="xs">
                 SIP Edge
               </Text>
             </Group>

@@ -22,7 +22,7 @@ function serviceState() {
           {
             worker: 'SIPProxy_1', state: 'backup-active', serving: true, since: '2026-12-03T09:58:00Z',
             servers: [
-              { role: 'primary', name: 'SIPServer_A', host: '127.0.0.1', port: 5070, up: true, standby: true, lastCode: 200, lastRttMs: 4, lastProbeAt: '2026-12-03T09:59:50Z', lastSeenAt: '2026-12-03T09:59:50Z' },
+              { role: 'primary', name: 'SIPServer_A', host: '127.0.0.1', port: 5070, up: true, standby: true, lastCode: 200, lastRttMs: 4.012, lastProbeAt: '2026-12-03T09:59:50Z', lastSeenAt: '2026-12-03T09:59:50Z' },
               { role: 'backup', name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070, up: true, lastCode: 200, lastRttMs: 2, lastProbeAt: '2026-12-03T09:59:55Z', lastSeenAt: '2026-12-03T09:59:55Z' },
             ],
             history: [
@@ -64,7 +64,7 @@ describe('HA pair page', () => {
     const primary = screen.getByRole('region', { name: 'SIPServer_A' });
     expect(primary).toHaveAttribute('data-health', 'answering');
     expect(within(primary).getByText('standby')).toBeInTheDocument();
-    expect(within(primary).getByTestId('last-answer')).toHaveTextContent(/\(200, 4 ms\)/);
+    expect(within(primary).getByTestId('last-answer')).toHaveTextContent(/\(200, 4\.0 ms\)/);
     expect(within(primary).getByText(/2 answering, 0 not answering, 0 not probed · active for SIPProxy_2/)).toBeInTheDocument();
     const backup = screen.getByRole('region', { name: 'SIPServer_A_backup' });
     expect(within(backup).getByText(/1 answering, 0 not answering, 1 not probed · active for SIPProxy_1/)).toBeInTheDocument();
@@ -80,7 +80,7 @@ describe('HA pair page', () => {
     expect(items[0]).toHaveAttribute('data-to', 'backup-active');
     expect(items[0]).toHaveTextContent(/SIPProxy_1/);
     expect(items[0]).toHaveTextContent(/Trigger probe-timeout on the primary/);
-    expect(items[2]).toHaveTextContent(/code 200, RTT 3 ms/);
+    expect(items[2]).toHaveTextContent(/code 200, RTT 3\.0 ms/);
   });
 
   it('says so when no pair has that name', async () => {

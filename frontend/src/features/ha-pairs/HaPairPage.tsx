@@ -7,7 +7,7 @@ import { Page } from '../../components/Page';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
 import { PairStateBadge } from '../../components/PairStateBadge';
 import { useServiceState } from '../live/api';
-import { summarizeServer, timeline, type ServerHealth, type ServerSummary } from './health';
+import { ms, summarizeServer, timeline, type ServerHealth, type ServerSummary } from './health';
 
 const HEALTH: Record<ServerHealth, { label: string; color: string }> = {
   answering: { label: 'answering', color: 'green' },
@@ -72,7 +72,7 @@ function ServerCard({ s }: { s: ServerSummary }) {
         <Text size="sm" data-testid="last-answer">
           Last answer: {s.lastAnswerAt ? when(s.lastAnswerAt) : 'never'}
           {s.lastCode !== undefined ? ` (${s.lastCode}` : ''}
-          {s.lastCode !== undefined && s.lastRttMs !== undefined ? `, ${s.lastRttMs} ms)` : s.lastCode !== undefined ? ')' : ''}
+          {s.lastCode !== undefined && s.lastRttMs !== undefined ? `, ${ms(s.lastRttMs)})` : s.lastCode !== undefined ? ')' : ''}
         </Text>
         <Text size="xs" c="dimmed">
           {s.answering} answering, {s.notAnswering} not answering, {s.notProbed} not probed
@@ -120,7 +120,7 @@ function ProbesTable({ pair }: { pair: ServicePair }) {
                 <HealthBadge health={s.up === undefined ? 'not-probed' : s.up ? 'answering' : 'not-answering'} />
               </Table.Td>
               <Table.Td>{s.lastCode ?? '—'}</Table.Td>
-              <Table.Td>{s.lastRttMs !== undefined ? `${s.lastRttMs} ms` : '—'}</Table.Td>
+              <Table.Td>{s.lastRttMs !== undefined ? ms(s.lastRttMs) : '—'}</Table.Td>
               <Table.Td>{when(s.lastProbeAt)}</Table.Td>
               <Table.Td>{when(s.lastSeenAt)}</Table.Td>
             </Table.Tr>
@@ -164,7 +164,7 @@ function Timeline({ pair }: { pair: ServicePair }) {
             Trigger <Text span ff="monospace">{e.trigger}</Text>
             {e.server ? ` on the ${e.server}` : ''}
             {e.code !== undefined ? `, code ${e.code}` : ''}
-            {e.rttMs !== undefined ? `, RTT ${e.rttMs} ms` : ''}
+            {e.rttMs !== undefined ? `, RTT ${ms(e.rttMs)}` : ''}
           </Text>
         </li>
       ))}

@@ -34,6 +34,9 @@ export interface TimelineEntry {
   rttMs?: number;
 }
 
+/** Round-trip times arrive with microseconds (2.398): one decimal under 10 ms, whole milliseconds above. */
+export const ms = (v: number) => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+
 const t = (iso?: string) => (iso ? Date.parse(iso) : Number.NaN);
 
 /**

@@ -23,7 +23,7 @@ const enc = encodeURIComponent;
  * trunks (coloured by the trunk state). A picture only: the same facts, with links, are in the lists below it.
  */
 function MapDiagram({ sites, trunks }: { sites: MapSite[]; trunks: MapTrunk[] }) {
-  const W = 480, H = sites.length <= 2 ? 200 : 360, NW = 150, NH = 56;
+  const W = 480, H = sites.length <= 2 ? 150 : 360, NW = 150, NH = 56;
   const pos = new Map(
     sites.map((s, i) => {
       if (sites.length === 1) return [s.name, { x: W / 2, y: H / 2 }];
@@ -35,7 +35,7 @@ function MapDiagram({ sites, trunks }: { sites: MapSite[]; trunks: MapTrunk[] })
     trunks.length === 0 ? 'no trunks' : `trunks ${trunks.map((t) => `${t.a}–${t.b} ${TRUNK[t.state].label}`).join(', ')}`
   }`;
   return (
-    <Box component="svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Map: ${summary}`} data-testid="site-map-diagram" style={{ width: '100%', maxWidth: 720, height: 'auto', display: 'block' }}>
+    <Box component="svg" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Map: ${summary}`} data-testid="site-map-diagram" style={{ width: '100%', maxWidth: 640, height: 'auto', display: 'block' }}>
       {trunks.map((t) => {
         const a = pos.get(t.a), b = pos.get(t.b);
         if (!a || !b) return null;

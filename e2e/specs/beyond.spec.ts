@@ -1,0 +1,117 @@
+import type { Page } from '@playwright/test';
+import { waitFor } from '../fixtures/api.js';
+import { NAMES } from '../fixtures/deployment.js';
+import { ensureServing } from '../fixtures/journey.js';
+import { asRole, expect, test } from '../fixtures/test.js';
+import { Shell, snap } from '../pages/shell.js';
+
+/**
+ * Issue 19 "Beyond": the site map, the HA pair page (each server's own health and the history, over real SIPp
+ * servers going down and coming back) and the header search, each at 1280 and 390 px wide.
+ */
+async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(scroll, `${what}: page is ${scroll}px wide in a ${client}px window`).toBeLessThanOrEqual(client + 1);
+}
+
+async function bothWidths(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await noHorizontalOverflow(page, `${name} at 1280px`);
+  await snap(page, `${name}-1280`);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await noHorizontalOverflow(page, `${name} at 390px`);
+  // The fixed header hides what spills out of it, which the page width does not show: its last control must fit.
+  const logout = await page.getByRole('button', { name: 'Log out' }).boundingBox();
+  expect(logout!.x + logout!.width, `${name}: the header's Log out button is cut off at 390px`).toBeLessThanOrEqual(390);
+  await snap(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test.describe('site map, HA pair page and search', () => {
+  test.use(asRole('operator'));
+
+  test.beforeAll(async ({ adminApi, sipp }) => {
+    await ensureServing(adminApi, sipp);
+    await waitFor(async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active', 20_000, 'SiteA primary-active');
+  });
+
+  test.afterAll(async ({ adminApi, sipp }) => {
+    // Leave SiteA on its primary, as the other journeys expect: with no failback, only the backup failing moves it.
+    await sipp.primary.start();
+    if ((await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'backup-active') {
+      type Full = { pairs: { name: string; views: { servers: { role: string; up?: boolean }[] }[] }[] };
+      await waitFor(async () => (await adminApi.get<Full>('/service-state')).pairs.find((p) => p.name === NAMES.primary)?.views.every((v) => v.servers.find((s) => s.role === 'primary')?.up) ?? false, 20_000, 'primary answering');
+      await sipp.backup.kill();
+      await waitFor(async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active', 20_000, 'SiteA back on its primary');
+    }
+    for (const s of Object.values(sipp)) await s.start();
+  });
+
+  test('the site map shows both sites, their pairs and pools; the pair link opens the HA pair page', async ({ page }) => {
+    const shell = new Shell(page);
+    await page.goto('/');
+    await shell.open('Site map');
+    await expect(page.getByRole('img', { name: /^Map: \d+ sites?:/ })).toBeVisible();
+    const siteA = page.getByRole('region', { name: NAMES.siteA, exact: true });
+    await expect(siteA).toHaveAttribute('data-state', 'primary-active');
+    await expect(siteA.getByRole('list', { name: `Proxy pool of ${NAMES.siteA}` }).getByRole('link', { name: `${NAMES.proxy} · online` })).toBeVisible();
+    await expect(page.getByRole('region', { name: NAMES.siteB, exact: true })).toBeVisible();
+    await bothWidths(page, 'beyond-site-map');
+    await siteA.getByRole('link', { name: NAMES.primary, exact: true }).click();
+    await expect(shell.heading(`HA pair ${NAMES.primary}`)).toBeVisible();
+  });
+
+  test('the HA pair page: primary down, backup active; primary back: answering, standby, no failback; the history says why', async ({ page, sipp }) => {
+    const shell = new Shell(page);
+    await page.goto(`/pairs/${NAMES.primary}`);
+    await expect(shell.heading(`HA pair ${NAMES.primary}`)).toBeVisible();
+    const primary = page.getByRole('region', { name: NAMES.primary, exact: true });
+    const backup = page.getByRole('region', { name: NAMES.backup, exact: true });
+    await expect(primary).toHaveAttribute('data-health', 'answering');
+    await expect(primary.getByTestId('last-answer')).toContainText(/\(200, [\d.]+ ms\)/);
+    await expect(page.getByRole('table', { name: `Probes of ${NAMES.primary} per proxy` }).locator(`tr[data-proxy="${NAMES.proxy}"]`)).toHaveCount(2);
+
+    await sipp.primary.kill();
+    await expect(primary).toHaveAttribute('data-health', 'not-answering', { timeout: 20_000 });
+    await expect(backup.getByText('active', { exact: true })).toBeVisible();
+    const history = page.getByRole('list', { name: `State changes of ${NAMES.primary}` });
+    await expect(history.getByRole('listitem').first()).toHaveAttribute('data-to', 'backup-active');
+    await expect(history.getByRole('listitem').first()).toContainText(/Trigger \S+ on the primary/);
+
+    await sipp.primary.start();
+    await expect(primary).toHaveAttribute('data-health', 'answering', { timeout: 20_000 });
+    await expect(primary.getByText('standby', { exact: true })).toBeVisible();
+    await expect(backup.getByText('active', { exact: true })).toBeVisible();
+    await expect(page.getByTestId('failback-rule')).toContainText('no automatic failback');
+    await bothWidths(page, 'beyond-ha-pair');
+  });
+
+  test('search from the header with the keyboard: a DN number, an option name, a switch', async ({ page }) => {
+    const shell = new Shell(page);
+    await page.goto('/');
+    await expect(shell.heading('Dashboard')).toBeVisible();
+    await page.keyboard.press('Control+K');
+    const box = page.getByRole('combobox', { name: 'Search applications, switches, DNs and options' });
+    await expect(box).toBeFocused();
+    await box.fill(NAMES.voipServiceDn);
+    const results = page.getByRole('listbox', { name: 'Search results' });
+    await expect(results.getByRole('option').first()).toContainText(NAMES.voipServiceDn);
+    await bothWidths(page, 'beyond-search');
+    await page.keyboard.press('Enter');
+    await expect(shell.heading(`DN ${NAMES.voipServiceDn}`)).toBeVisible();
+
+    await page.getByRole('button', { name: 'Search everything' }).click();
+    await box.fill('oos-forc');
+    await expect(results.getByRole('option', { name: /oos-force/ }).first()).toBeVisible();
+    await box.fill(NAMES.siteB);
+    await expect(results.getByRole('option').first()).toContainText('Switch');
+    await page.keyboard.press('Enter');
+    await expect(shell.heading(`Switch ${NAMES.siteB}`)).toBeVisible();
+
+    await page.keyboard.press('/');
+    await box.fill('no-such-thing-anywhere');
+    await expect(page.getByTestId('search-count')).toHaveText('Nothing matches “no-such-thing-anywhere”.');
+    await page.keyboard.press('Escape');
+    await expect(box).toBeHidden();
+  });
+});
