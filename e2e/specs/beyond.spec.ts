@@ -86,6 +86,27 @@ test.describe('site map, HA pair page and search', () => {
     await bothWidths(page, 'beyond-ha-pair');
   });
 
+  test('manual switchover from the HA pair page: the backup is taken out of service, then returned', async ({ page, adminApi }) => {
+    // After the previous journey SiteA runs on its backup (no failback); switching over from it moves it back.
+    const shell = new Shell(page);
+    await page.goto(`/pairs/${NAMES.primary}`);
+    await expect(shell.heading(`HA pair ${NAMES.primary}`)).toBeVisible();
+    const pairState = async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state;
+    const from = (await pairState()) === 'backup-active' ? NAMES.backup : NAMES.primary;
+    const to = from === NAMES.backup ? 'primary-active' : 'backup-active';
+    await page.getByRole('button', { name: `Switch over from ${from}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Take ${from} out of service?` });
+    await expect(dialog).toContainText('they switch over to');
+    await dialog.getByRole('button', { name: 'Take out of service' }).click();
+    const card = page.getByRole('region', { name: from, exact: true });
+    await expect(card.getByTestId('forced-out')).toBeVisible({ timeout: 20_000 });
+    await waitFor(async () => (await pairState()) === to, 20_000, `switched over to ${to}`);
+    await bothWidths(page, 'beyond-ha-pair-switchover');
+    await card.getByRole('button', { name: `Return ${from} to service` }).click();
+    await expect(card.getByTestId('forced-out')).toBeHidden({ timeout: 20_000 });
+    expect(await pairState(), 'returning a server does not move traffic back (no failback)').toBe(to);
+  });
+
   test('search from the header with the keyboard: a DN number, an option name, a switch', async ({ page }) => {
     const shell = new Shell(page);
     await page.goto('/');

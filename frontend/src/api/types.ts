@@ -113,6 +113,8 @@ export interface PairServer {
   up?: boolean;
   /** Answers, but the pair runs on the other server (no failback). */
   standby?: boolean;
+  /** An operator forced it out of service (maintenance or a manual switchover); probes do not bring it back. */
+  adminOutOfService?: boolean;
   /** When it last answered a probe or sent a request / usable response. */
   lastSeenAt?: string;
 }
@@ -322,6 +324,8 @@ export interface ServicePair {
   backup?: { name: string; host: string; port: number };
   state: PairStateValue;
   disagree: boolean;
+  /** Its servers an operator forced out of service (`PUT /api/sip-servers/{name}/admin-state`). */
+  adminOutOfService?: string[];
   views: PairView[];
 }
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { json, mockFetch, renderApp } from '../../test/utils';
 import { installFakeEventSource, users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
@@ -81,6 +82,36 @@ describe('HA pair page', () => {
     expect(items[0]).toHaveTextContent(/SIPProxy_1/);
     expect(items[0]).toHaveTextContent(/Trigger probe-timeout on the primary/);
     expect(items[2]).toHaveTextContent(/code 200, RTT 3\.0 ms/);
+    // A viewer: no switchover or maintenance buttons.
+    expect(screen.queryByRole('button', { name: /Switch over|out of service|to service/ })).not.toBeInTheDocument();
+  });
+
+  it('a viewer gets no controls; an operator switches over from the active server after confirming, and returns a forced one', async () => {
+    let forced = false;
+    const puts: unknown[] = [];
+    mockFetch({
+      'GET /api/auth/me': () => json(users.operator),
+      'GET /api/service-state': () => {
+        const st = serviceState();
+        if (forced) Object.assign(st.pairs[0]!, { adminOutOfService: ['SIPServer_A'] });
+        return json(st);
+      },
+      'PUT /api/sip-servers/SIPServer_A/admin-state': (_u, init) => {
+        puts.push(JSON.parse(String(init.body)));
+        forced = JSON.parse(String(init.body)).state === 'out-of-service';
+        return json({ name: 'SIPServer_A', state: forced ? 'out-of-service' : 'active' });
+      },
+    });
+    renderApp('/pairs/SIPServer_A');
+    await userEvent.click(await screen.findByRole('button', { name: 'Switch over from SIPServer_A' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Take SIPServer_A out of service?' });
+    expect(dialog).toHaveTextContent('It is active for SIPProxy_2: they switch over to SIPServer_A_backup.');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Take out of service' }));
+    await waitFor(() => expect(puts).toEqual([{ state: 'out-of-service' }]));
+    expect(await screen.findByTestId('forced-out')).toHaveTextContent('out of service by an operator');
+    await userEvent.click(screen.getByRole('button', { name: 'Return SIPServer_A to service' }));
+    await waitFor(() => expect(puts).toEqual([{ state: 'out-of-service' }, { state: 'active' }]));
+    await waitFor(() => expect(screen.queryByTestId('forced-out')).not.toBeInTheDocument());
   });
 
   it('says so when no pair has that name', async () => {

@@ -1,4 +1,5 @@
-import { Alert, Anchor, Badge, Breadcrumbs, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Alert, Anchor, Badge, Breadcrumbs, Button, Center, Group, Loader, Modal, Paper, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconServer2 } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import type { ServicePair } from '../../api';
@@ -7,6 +8,8 @@ import { Page } from '../../components/Page';
 import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
 import { PairStateBadge } from '../../components/PairStateBadge';
 import { useServiceState } from '../live/api';
+import { useCan } from '../auth/permissions';
+import { useSetServerState } from './api';
 import { ms, summarizeServer, timeline, type ServerHealth, type ServerSummary } from './health';
 
 const HEALTH: Record<ServerHealth, { label: string; color: string }> = {
@@ -33,7 +36,7 @@ function HealthBadge({ health }: { health: ServerHealth }) {
 }
 
 /** One server of the pair with its own health: whether it answers, whatever the pair's state says. */
-function ServerCard({ s }: { s: ServerSummary }) {
+function ServerCard({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
   const headingId = `server-${s.role}`;
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby={headingId} data-server-role={s.role} data-health={s.health}>
@@ -68,6 +71,11 @@ function ServerCard({ s }: { s: ServerSummary }) {
               standby
             </Badge>
           ) : null}
+          {s.forced ? (
+            <Badge color="red" variant="outline" data-testid="forced-out">
+              out of service by an operator
+            </Badge>
+          ) : null}
         </Group>
         <Text size="sm" data-testid="last-answer">
           Last answer: {s.lastAnswerAt ? when(s.lastAnswerAt) : 'never'}
@@ -78,8 +86,61 @@ function ServerCard({ s }: { s: ServerSummary }) {
           {s.answering} answering, {s.notAnswering} not answering, {s.notProbed} not probed
           {s.activeFor.length > 0 ? ` · active for ${s.activeFor.join(', ')}` : ''}
         </Text>
+        <ServerControls s={s} other={other} />
       </Stack>
     </Paper>
+  );
+}
+
+/**
+ * Manual switchover and maintenance (`PUT /api/sip-servers/{name}/admin-state`): taking the active server out of
+ * service moves the proxies to the other one; probes do not bring it back until an operator returns it.
+ */
+function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
+  const canEdit = useCan('edit-config');
+  const [confirming, setConfirming] = useState(false);
+  const set = useSetServerState();
+  if (!canEdit) return null;
+  if (s.forced) {
+    return (
+      <Group gap="xs">
+        <Button size="xs" variant="default" loading={set.isPending} onClick={() => set.mutate({ name: s.name, state: 'active' })}>
+          Return {s.name} to service
+        </Button>
+        {set.error ? <Text role="alert" c="red" size="xs">{set.error instanceof Error ? set.error.message : 'Refused'}</Text> : null}
+      </Group>
+    );
+  }
+  const active = s.activeFor.length > 0;
+  return (
+    <>
+      <Group gap="xs">
+        <Button size="xs" variant="light" color={active ? 'orange' : 'gray'} onClick={() => setConfirming(true)}>
+          {active ? `Switch over from ${s.name}` : `Take ${s.name} out of service`}
+        </Button>
+      </Group>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Take ${s.name} out of service?`}>
+        <Stack gap="sm">
+          <Text size="sm">
+            {active
+              ? `It is active for ${s.activeFor.join(', ')}: they switch over to ${other?.name ?? 'the other server'}${other && other.health !== 'answering' ? ', which is not answering now, so the pair may go out of service' : ''}.`
+              : 'No proxy sends it traffic now; it stays out of service for maintenance.'}{' '}
+            Probes do not bring it back: return it to service here when the work is done.
+          </Text>
+          {set.error ? <Alert color="red" role="alert" title="Refused">{set.error instanceof Error ? set.error.message : String(set.error)}</Alert> : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button
+              color="orange"
+              loading={set.isPending}
+              onClick={() => set.mutate({ name: s.name, state: 'out-of-service' }, { onSuccess: () => setConfirming(false) })}
+            >
+              Take out of service
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }
 
@@ -250,7 +311,7 @@ export function HaPairPage() {
       <Section title="Servers">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           {servers.map((s) => (
-            <ServerCard key={s.role} s={s} />
+            <ServerCard key={s.role} s={s} other={servers.find((o) => o !== s)} />
           ))}
         </SimpleGrid>
         <Text size="sm" c="dimmed" data-testid="failback-rule">
@@ -268,7 +329,9 @@ export function HaPairPage() {
       </Section>
       <Section title="Manual controls">
         <Text size="sm" c="dimmed" data-testid="manual-controls">
-          Manual switchover and maintenance of a server are not available in this version: the proxies decide from probes and traffic.
+          {servers.some((x) => x.forced)
+            ? `Out of service by an operator: ${servers.filter((x) => x.forced).map((x) => x.name).join(', ')}. The proxies treat it as down whatever its probes say.`
+            : 'Operators switch over from the active server, or take a server out for maintenance, with the buttons on its card; it stays out of service until returned.'}
         </Text>
       </Section>
     </Page>

@@ -21,6 +21,8 @@ export interface ServerSummary {
   activeFor: string[];
   /** It answers but the pair runs on the other server (no failback). */
   standby: boolean;
+  /** An operator forced it out of service (maintenance, manual switchover). */
+  forced: boolean;
 }
 
 export interface TimelineEntry {
@@ -72,6 +74,7 @@ export function summarizeServer(pair: ServicePair, role: 'primary' | 'backup'): 
     lastRttMs: last?.rttMs,
     activeFor: pair.views.filter((v) => v.state === `${role}-active`).map((v) => v.worker),
     standby: reports.some((x) => x.s!.standby === true),
+    forced: (pair.adminOutOfService ?? []).includes(name) || reports.some((x) => x.s!.adminOutOfService === true),
   };
 }
 
