@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle } from '@tabler/icons-react';
+import { api } from '../../api/client';
 import type { AlarmView, ServiceState } from '../../api';
 import { liveStore } from './liveStore';
 import { ACTIVE_ALARMS_KEY, ALARM_HISTORY_KEY } from '../alarms/api';
@@ -34,6 +35,10 @@ export function LiveEvents() {
     es.onopen = () => liveStore.setStream('open');
     es.onerror = () => {
       liveStore.setStream('down');
+      // The server ends the stream when the session ends (expiry, logout elsewhere, password change, user removed);
+      // EventSource cannot see the 401 of its reconnect. Ask once: a 401 here ends the session in the UI and shows the
+      // sign-in page, whatever page is open (pages without live queries would otherwise never notice).
+      api.get('/auth/me').catch(() => undefined);
       // The queries now poll; fetch once right away so the page does not wait for the first interval.
       void qc.invalidateQueries({ queryKey: SERVICE_STATE_KEY });
     };
