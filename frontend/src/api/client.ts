@@ -99,7 +99,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
 
   if (!res.ok) {
     const errBody = await readBody(res).catch(() => undefined);
-    const err = errorFromBody(res.status, res.statusText, errBody);
+    const err = errorFromBody(res.status, res.statusText, errBody, res.headers.get('retry-after'));
     if (res.status === 401 && options.expireSessionOn401 !== false) emitSessionExpired();
     throw err;
   }

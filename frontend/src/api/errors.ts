@@ -13,14 +13,17 @@ export class ApiError extends Error {
   readonly code: string;
   readonly errors: FieldError[];
   readonly body: unknown;
+  /** From the Retry-After header (429, 503): how long the server asks the client to wait, in seconds. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(init: { status: number; code: string; message: string; errors?: FieldError[]; body?: unknown }) {
+  constructor(init: { status: number; code: string; message: string; errors?: FieldError[]; body?: unknown; retryAfterSeconds?: number }) {
     super(init.message);
     this.name = 'ApiError';
     this.status = init.status;
     this.code = init.code;
     this.errors = init.errors ?? [];
     this.body = init.body;
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 
   get isUnauthorized(): boolean {
@@ -82,7 +85,7 @@ function asFieldErrors(v: unknown): FieldError[] {
  * Builds an ApiError from a non-2xx response body. Tolerates the shapes a NestJS backend produces
  * (`message` may be a string or an array of strings; `error` may hold the reason phrase).
  */
-export function errorFromBody(status: number, statusText: string, body: unknown): ApiError {
+export function errorFromBody(status: number, statusText: string, body: unknown, retryAfter?: string | null): ApiError {
   let message = '';
   let code = DEFAULT_CODES[status] ?? (status >= 500 ? 'server_error' : 'http_error');
   let errors: FieldError[] = [];
@@ -101,5 +104,7 @@ export function errorFromBody(status: number, statusText: string, body: unknown)
     message = body.trim();
   }
   if (!message) message = statusText || `Request failed with status ${status}`;
-  return new ApiError({ status, code, message, errors, body });
+  // Retry-After is delta-seconds here (the control plane never sends an HTTP date).
+  const wait = retryAfter != null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : undefined;
+  return new ApiError({ status, code, message, errors, body, retryAfterSeconds: wait });
 }

@@ -5,10 +5,18 @@ import { IconAlertCircle, IconInfoCircle } from '@tabler/icons-react';
 import { isApiError } from '../../api';
 import { useAuth, type LoginRedirectState } from './AuthProvider';
 
+/** "Try again in 42 seconds." / "in 3 minutes." from the server's Retry-After; without it, say so plainly. */
+function waitText(seconds: number | undefined): string {
+  if (seconds === undefined) return 'Wait a minute and try again.';
+  if (seconds < 90) return `Try again in ${Math.max(1, seconds)} second${seconds === 1 ? '' : 's'}.`;
+  const minutes = Math.ceil(seconds / 60);
+  return `Try again in ${minutes} minutes.`;
+}
+
 function messageFor(e: unknown): string {
   if (isApiError(e)) {
     if (e.status === 401) return 'Invalid username or password';
-    if (e.status === 429) return 'Too many sign-in attempts. Wait a moment and try again.';
+    if (e.status === 429) return `Too many sign-in attempts. ${waitText(e.retryAfterSeconds)}`;
     if (e.status === 0) return e.message;
   }
   return 'Sign-in failed because of a server error. Try again.';

@@ -29,17 +29,21 @@ describe('login form', () => {
     expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
   });
 
-  it('explains rate limiting on 429', async () => {
+  it('explains rate limiting on 429 with how long to wait (from Retry-After)', async () => {
     const user = userEvent.setup();
     mockFetch({
       'GET /api/auth/me': () => json({ message: 'Unauthorized' }, 401),
-      'POST /api/auth/login': () => json({ message: 'Too many requests' }, 429),
+      'POST /api/auth/login': () =>
+        new Response(JSON.stringify({ code: 'LOGIN_RATE_LIMITED', message: 'Too many failed logins; try again in 240 s' }), {
+          status: 429,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': '240' },
+        }),
     });
     renderApp('/login');
     await user.type(await screen.findByLabelText('Username'), 'admin');
     await user.type(screen.getByLabelText('Password'), 'x');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent(/Too many sign-in attempts/);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many sign-in attempts. Try again in 4 minutes.');
   });
 
   it('asks for both fields before calling the server', async () => {
