@@ -1,4 +1,6 @@
+import { Api } from '../fixtures/api.js';
 import { NAMES } from '../fixtures/deployment.js';
+import { USERS } from '../fixtures/product.js';
 import { setDnOptions } from '../fixtures/journey.js';
 import { asRole, expect, test } from '../fixtures/test.js';
 import { snap } from '../pages/shell.js';
@@ -24,5 +26,19 @@ test.describe('audit log', () => {
     await page.goto('/audit');
     const table = page.getByRole('table', { name: 'Audit log' });
     await expect(table.getByRole('row').filter({ hasText: '/api/worker-channel/report' })).toHaveCount(0);
+  });
+
+  test('actions read as words, sign-ins included; no raw API routes (1280 and 390 px)', async ({ page, env }) => {
+    // A sign-in of its own, so the log has one whatever ran before.
+    await Api.login(env.url, USERS.operator.username, USERS.operator.password);
+    await page.goto('/audit');
+    const table = page.getByRole('table', { name: 'Audit log' });
+    await page.getByRole('textbox', { name: 'Filter by user' }).fill(USERS.operator.username);
+    await expect(table.getByTestId('audit-action').filter({ hasText: /^Signed in$/ }).first()).toBeVisible();
+    await expect(table.getByTestId('audit-action').filter({ hasText: '/api/' })).toHaveCount(0);
+    await snap(page, 'audit-readable-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(table.getByTestId('audit-action').filter({ hasText: /^Signed in$/ }).first()).toBeVisible();
+    await snap(page, 'audit-readable-390');
   });
 });

@@ -53,6 +53,8 @@ describe('login rate limits (no proxy configured)', () => {
     const failed = entries.filter((e) => e.action === 'login failed');
     expect(failed.filter((e) => e.actor === 'alice')).toHaveLength(10);
     expect(failed.find((e) => e.actor === 'carol')!.detail).toMatchObject({ address: '127.0.0.1', reason: 'wrong password' });
+    // Sign-ins are there too (issue 19: the log showed no sign-ins), with the address.
+    expect(entries.find((e) => e.action === 'login' && e.actor === 'admin')?.detail).toMatchObject({ address: '127.0.0.1' });
   });
 
   it('a burst of 60 logins for 60 user names gets 401 or 503 BUSY (bounded hashing), never a 500, and the API keeps answering', async () => {

@@ -8,6 +8,7 @@ import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { errorMessage } from '../../lib/notify';
 import { fmtTime } from '../../lib/format';
+import { auditActionLabel } from './auditActions';
 
 function detailText(d: unknown): string {
   if (d === null || d === undefined) return '';
@@ -25,7 +26,8 @@ type LabelledAuditEntry = AuditEntry & { targetLabel?: string | null };
 const columns: DataTableColumn<AuditEntry>[] = [
   { key: 'at', header: 'When', render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmtTime(e.at)}</Text> },
   { key: 'actor', header: 'Who', render: (e) => e.actor },
-  { key: 'action', header: 'Action', render: (e) => <Text size="sm" ff="monospace">{e.action}</Text> },
+  // In words; the stored action (a route, say) stays in the tooltip for whoever needs it.
+  { key: 'action', header: 'Action', render: (e) => <Text size="sm" title={e.action} data-testid="audit-action">{auditActionLabel(e.action)}</Text> },
   { key: 'target', header: 'Target', render: (e) => <span title={e.target}>{(e as LabelledAuditEntry).targetLabel ?? e.target}</span>, visibleFrom: 'sm' },
   { key: 'configVersion', header: 'Version', render: (e) => (e.configVersion != null ? `v${e.configVersion}` : '—'), visibleFrom: 'md' },
   {

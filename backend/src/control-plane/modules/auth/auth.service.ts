@@ -55,6 +55,9 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.env.sessionTtlMinutes * 60_000);
     await this.sessions.create(user.id, sha256(token), csrfToken, expiresAt);
     void this.sessions.deleteExpired(new Date()).catch(() => undefined);
+    // Sign-ins are in the audit log next to the failures: who had a session when a change was made.
+    await this.audit.record(user.username, 'login', '/api/auth/login', { address }, `session of ${user.username}`)
+      .catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
     return { token, csrfToken, expiresAt, user: { id: user.id, username: user.username, role: user.role } };
   }
 
