@@ -42,7 +42,7 @@ test.describe('create and delete an HA pair and a switch', () => {
     const start = (await adminApi.exportYaml()).version;
     await createServer(page, BACKUP, '127.0.0.3', 5990);
     await createServer(page, PRIMARY, '127.0.0.4', 5990, BACKUP);
-    await expect(page.getByRole('textbox', { name: 'Backup server' })).toHaveValue(BACKUP);
+    await expect(page.getByRole('combobox', { name: 'Backup server' })).toHaveValue(BACKUP);
 
     // The pair shows in the HA pairs table.
     await page.goto('/applications');

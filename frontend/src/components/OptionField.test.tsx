@@ -207,3 +207,24 @@ describe('OptionField', () => {
     });
   });
 });
+
+describe('OptionField suggestions (names the registry cannot know)', () => {
+  const applications: OptionSchemaEntry = { name: 'applications', type: 'list', default: null, takesEffect: 'after-restart', description: 'Monitored pairs.' };
+  const serving: OptionSchemaEntry = { name: 'servicing-sipserver', type: 'string', default: null, takesEffect: 'after-restart', description: 'Served pair.' };
+
+  it('a list option offers them in its dropdown; a text option through a datalist', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <OptionField option={applications} value={undefined} onChange={() => undefined} suggestions={['SIPServer_A', 'SIPServer_B']} />
+        <OptionField option={serving} value={undefined} onChange={() => undefined} suggestions={['SIPServer_A', 'SIPServer_B']} />
+      </>,
+    );
+    await user.click(screen.getByLabelText('applications', { selector: 'input' }));
+    expect(await screen.findByRole('option', { name: 'SIPServer_B' })).toBeInTheDocument();
+    // An input with a datalist is a combobox to assistive technology.
+    const text = screen.getByRole('combobox', { name: 'servicing-sipserver' });
+    const list = document.getElementById(text.getAttribute('list')!);
+    expect([...list!.querySelectorAll('option')].map((o) => o.getAttribute('value'))).toEqual(['SIPServer_A', 'SIPServer_B']);
+  });
+});

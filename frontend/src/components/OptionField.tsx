@@ -48,6 +48,11 @@ export interface OptionFieldProps {
   label?: string;
   /** Input id; generated when omitted. */
   id?: string;
+  /**
+   * Values worth offering that the registry cannot know (names of objects of this document, e.g. the SIP Servers a
+   * proxy may monitor); offered, not enforced: the server still decides.
+   */
+  suggestions?: string[];
 }
 
 /** "now" / "next call" / "after restart", coloured; the tooltip gives the full sentence. */
@@ -137,6 +142,7 @@ export function OptionField({
   readOnly,
   label,
   id,
+  suggestions = [],
 }: OptionFieldProps) {
   const generatedId = useId();
   const inputId = id ?? `option-${option.name}-${generatedId}`;
@@ -274,7 +280,7 @@ export function OptionField({
           {...common}
           value={value === undefined ? [] : splitList(value)}
           onChange={(v) => change(v.length === 0 ? undefined : v)}
-          data={valid}
+          data={[...new Set([...valid, ...suggestions])]}
           placeholder={isSet ? undefined : placeholder}
           splitChars={[',']}
           acceptValueOnBlur
@@ -303,6 +309,16 @@ export function OptionField({
       return (
         <TextInput
           {...common}
+          list={suggestions.length ? `${inputId}-suggestions` : undefined}
+          rightSection={
+            suggestions.length ? (
+              <datalist id={`${inputId}-suggestions`}>
+                {suggestions.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            ) : undefined
+          }
           value={value === undefined ? '' : String(value)}
           onChange={(e) => change(e.currentTarget.value)}
           placeholder={

@@ -21,6 +21,8 @@ export interface OptionsEditorProps {
   /** Told whether every field passes its own validation, so the page can disable Save. */
   onValidityChange?: (valid: boolean) => void;
   readOnly?: boolean;
+  /** Values to offer per option, keyed `<section>.<name>` (e.g. `sipproxy.applications`: the primaries). */
+  suggestions?: Record<string, string[]>;
 }
 
 function matches(o: OptionSchemaEntry, needle: string): boolean {
@@ -46,6 +48,7 @@ export function OptionsEditor({
   errorPathPrefix,
   onValidityChange,
   readOnly,
+  suggestions,
 }: OptionsEditorProps) {
   const sections = useMemo(() => schema.objects[kind] ?? [], [schema, kind]);
   const [filter, setFilter] = useState('');
@@ -167,6 +170,7 @@ export function OptionsEditor({
                       error={errorFor(s, o.name)}
                       onValidate={(_, m) => onValidate(`${s}.${o.name}`, m)}
                       readOnly={readOnly}
+                      suggestions={suggestions?.[`${s}.${o.name}`]}
                     />
                   ))}
                 </SimpleGrid>

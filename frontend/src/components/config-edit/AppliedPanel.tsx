@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
@@ -54,8 +55,13 @@ export function AppliedPanel({ version }: { version: number }) {
   const isAdmin = useCan('manage-users');
   const workers = useWorkers();
   const list = workers.data ?? [];
+  const ref = useRef<HTMLElement>(null);
+  // Saved from the bottom bar of a long form, the panel would sit off-screen: bring it into view on every new version.
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [version]);
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="applied-title" data-testid="applied-panel">
+    <Paper ref={ref} withBorder p="md" radius="md" component="section" aria-labelledby="applied-title" data-testid="applied-panel" style={{ scrollMarginTop: "calc(var(--app-shell-header-height, 60px) + 16px)" }}>
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={2} size="h5" id="applied-title">

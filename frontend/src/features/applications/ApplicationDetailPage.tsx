@@ -15,8 +15,8 @@ import { useSaveFlow } from '../../components/config-edit/useSaveFlow';
 import { useUnsavedGuard } from '../../components/config-edit/useUnsavedGuard';
 import { DeleteDialog } from '../../components/config-edit/DeleteDialog';
 import { SWITCHES_KEY, useSwitches } from '../switches/api';
-import { APPLICATIONS_KEY, applicationsApi, useAllApplications, useApplication } from './api';
-import { applicationReferences } from '../../lib/references';
+import { APPLICATIONS_KEY, applicationsApi, useAllApplications, useApplication, useSipServers } from './api';
+import { applicationReferences, backupCandidates, primaries } from '../../lib/references';
 import { WorkerTokensSection } from './WorkerTokensSection';
 
 const PORTS: { id: string; label: string }[] = [
@@ -94,6 +94,11 @@ export function ApplicationDetailPage() {
   const canManageWorkers = useCan('manage-workers');
   const schema = useOptionSchema();
   const app = useApplication(name);
+  // Known SIP Servers, offered where a name is typed (monitored pairs, the pair this proxy serves, a backup).
+  const servers = useSipServers();
+  const serverList = servers.data?.items ?? [];
+  const primaryNames = primaries(serverList).map((s) => s.name);
+  const backupNames = backupCandidates(serverList).filter((s) => s.name !== name).map((s) => s.name);
   const [form, setForm] = useState<FormState | null>(null);
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
@@ -186,6 +191,14 @@ export function ApplicationDetailPage() {
                 <TextInput
                   label="Backup server"
                   description="The backup of this HA pair (primary only)"
+                  list="backup-server-suggestions"
+                  rightSection={
+                    <datalist id="backup-server-suggestions">
+                      {backupNames.map((b) => (
+                        <option key={b} value={b} />
+                      ))}
+                    </datalist>
+                  }
                   value={form.backup}
                   readOnly={!canEdit}
                   error={flow.fieldError('backup')}
@@ -205,6 +218,7 @@ export function ApplicationDetailPage() {
               errorPathPrefix="options"
               onValidityChange={setValid}
               readOnly={!canEdit}
+              suggestions={{ 'sipproxy.applications': primaryNames, 'sipproxy.servicing-sipserver': primaryNames }}
             />
           </Section>
           <SaveBar
