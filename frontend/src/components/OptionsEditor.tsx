@@ -23,6 +23,8 @@ export interface OptionsEditorProps {
   readOnly?: boolean;
   /** Values to offer per option, keyed `<section>.<name>` (e.g. `sipproxy.applications`: the primaries). */
   suggestions?: Record<string, string[]>;
+  /** Option names shown first, in this order (what this object needs, e.g. a new pool DN's mandatory options). */
+  firstOptions?: string[];
 }
 
 function matches(o: OptionSchemaEntry, needle: string): boolean {
@@ -49,6 +51,7 @@ export function OptionsEditor({
   onValidityChange,
   readOnly,
   suggestions,
+  firstOptions,
 }: OptionsEditorProps) {
   const sections = useMemo(() => schema.objects[kind] ?? [], [schema, kind]);
   const [filter, setFilter] = useState('');
@@ -150,9 +153,15 @@ export function OptionsEditor({
           })}
         </Tabs.List>
         {sections.map((s) => {
-          const shown = (bySection[s] ?? []).filter(
-            (o) => matches(o, filter.trim()) && (!onlySet || value[s]?.[o.name] !== undefined || !!errorFor(s, o.name)),
-          );
+          const rank = (o: OptionSchemaEntry) => {
+            const i = firstOptions?.indexOf(o.name) ?? -1;
+            return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+          };
+          const shown = (bySection[s] ?? [])
+            .filter((o) => matches(o, filter.trim()) && (!onlySet || value[s]?.[o.name] !== undefined || !!errorFor(s, o.name)))
+            .map((o, i) => ({ o, i }))
+            .sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i)
+            .map(({ o }) => o);
           return (
             <Tabs.Panel key={s} value={s} pt="md">
               {shown.length === 0 ? (

@@ -1,26 +1,21 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Badge, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { Anchor, Badge, Button, Group, Select, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { locatedErrors, type Dn, type SwitchView } from '../../api';
+import { type Dn, type SwitchView } from '../../api';
 import { DataTable, listParams, useTableState, type DataTableColumn } from '../../components/DataTable';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { useCan } from '../auth/permissions';
-import { errorMessage, notifySuccess } from '../../lib/notify';
+import { errorMessage } from '../../lib/notify';
 import { Crumbs } from '../../components/config-edit/OptionsFormLayout';
 import { useAllApplications } from '../applications/api';
 import { TRUNKS_KEY, useTrunkLinks } from '../trunks/api';
 import { switchReferences } from '../../lib/references';
 import { DeleteDialog } from '../../components/config-edit/DeleteDialog';
 import { DNS_KEY, SWITCHES_KEY, switchesApi, useDnsPage, useSwitch, useSwitches } from './api';
-
-export const DN_TYPES = [
-  { value: 'voip-service', label: 'VoIP Service' },
-  { value: 'trunk', label: 'Trunk' },
-  { value: 'extension', label: 'Extension' },
-];
+import { DN_TYPES, NewDnModal } from './NewDnModal';
 
 const TYPE_COLOR: Record<string, string> = { 'voip-service': 'grape', trunk: 'cyan', extension: 'gray' };
 
@@ -31,59 +26,6 @@ function summary(d: Dn): string {
   if (t.contact) parts.push(`contact ${String(t.contact)}`);
   if (t['oos-check'] !== undefined) parts.push(`oos-check ${String(t['oos-check'])}`);
   return parts.join(' · ');
-}
-
-function CreateDnModal({ sw, opened, onClose }: { sw: string; opened: boolean; onClose: () => void }) {
-  const qc = useQueryClient();
-  const navigate = useNavigate();
-  const [number, setNumber] = useState('');
-  const [type, setType] = useState<string | null>('extension');
-  const create = useMutation({
-    mutationFn: () => switchesApi.createDn(sw, { number: number.trim(), type: type ?? 'extension', options: {} }),
-    onSuccess: () => {
-      notifySuccess(`DN ${number.trim()} created on ${sw}`);
-      void qc.invalidateQueries({ queryKey: DNS_KEY });
-      void qc.invalidateQueries({ queryKey: SWITCHES_KEY });
-      onClose();
-      navigate(`/switches/${encodeURIComponent(sw)}/dns/${encodeURIComponent(number.trim())}`);
-    },
-  });
-  const errs = create.error ? locatedErrors(create.error) : [];
-  return (
-    <Modal opened={opened} onClose={onClose} title={`New DN on ${sw}`}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (number.trim()) create.mutate();
-        }}
-      >
-        <Stack>
-          <TextInput
-            label="DN number"
-            required
-            value={number}
-            onChange={(e) => setNumber(e.currentTarget.value)}
-            data-autofocus
-            error={errs.find((e) => e.field === 'number')?.message}
-          />
-          <Select label="DN type" data={DN_TYPES} value={type} onChange={setType} allowDeselect={false} />
-          {create.isError ? (
-            <Alert color="red" role="alert" title="Not created">
-              {errs.length ? errs.map((e) => <Text size="sm" key={e.path + e.message}>{e.message}</Text>) : errorMessage(create.error)}
-            </Alert>
-          ) : null}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending} disabled={!number.trim()}>
-              Create DN
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
 }
 
 /** "Delete switch": its DNs, trunks from other sites and the pool serving only it, then the server's verdict. */
@@ -202,7 +144,7 @@ export function SwitchDnsPage() {
         }
         empty={<EmptyPanel title="No DNs" description={type ? 'No DNs of this type.' : 'This switch has no DNs yet.'} />}
       />
-      {canEdit ? <CreateDnModal sw={sw} opened={creating} onClose={() => setCreating(false)} /> : null}
+      {canEdit ? <NewDnModal sw={sw} opened={creating} onClose={() => setCreating(false)} /> : null}
     </Page>
   );
 }

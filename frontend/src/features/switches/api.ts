@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { dryRunQuery, enc, type Query } from '../../api/commit';
-import type { CommitResult, Dn, Page, RawOptions, SwitchView } from '../../api/types';
+import type { CommitResult, Dn, OptionsPatch, Page, RawOptions, SwitchView } from '../../api/types';
 
 /** React Query keys of switches and their DNs: a write invalidates the whole prefix. */
 export const SWITCHES_KEY = ['switches'] as const;
@@ -19,8 +19,8 @@ export const switchesApi = {
   dn: (sw: string, number: string) => api.get<Dn>(`/switches/${enc(sw)}/dns/${enc(number)}`),
   patchDn: (sw: string, number: string, body: Record<string, unknown>, dryRun?: boolean) =>
     api.patch<CommitResult>(`/switches/${enc(sw)}/dns/${enc(number)}`, body, { query: dryRunQuery(dryRun) }),
-  createDn: (sw: string, body: { number: string; type: string; options: RawOptions }) =>
-    api.post<CommitResult>(`/switches/${enc(sw)}/dns`, body),
+  createDn: (sw: string, body: { number: string; type: string; options: RawOptions | OptionsPatch }, dryRun?: boolean) =>
+    api.post<CommitResult>(`/switches/${enc(sw)}/dns`, body, { query: dryRunQuery(dryRun) }),
   removeDn: (sw: string, number: string, revision?: number, dryRun?: boolean) =>
     api.delete<CommitResult>(`/switches/${enc(sw)}/dns/${enc(number)}`, { query: { revision, ...dryRunQuery(dryRun) } }),
 };
