@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Center, Loader, Modal, Select, Stack, TextInput } from '@mantine/core';
@@ -28,31 +28,35 @@ const POOL_DN_OPTIONS = ['contact', 'external-contact', 'oos-check', 'oos-force'
  * A switch without its sip-outbound-proxy VoIP Service DN gets that one proposed first (the server refuses any other).
  */
 export function NewDnModal({ sw, opened, onClose }: { sw: string; opened: boolean; onClose: () => void }) {
-  const qc = useQueryClient();
-  const navigate = useNavigate();
-  const schema = useOptionSchema();
   const services = useQuery({
     queryKey: [...DNS_KEY, sw, 'voip-service'],
     queryFn: () => switchesApi.dns(sw, { type: 'voip-service', pageSize: 100 }),
     enabled: opened,
   });
-  const hasPoolDn = (services.data?.items ?? []).some((d) => d.options?.TServer?.['service-type'] === OUTBOUND_PROXY);
-  const needsPoolDn = services.isSuccess && !hasPoolDn;
+  const needsPoolDn =
+    services.isSuccess && !(services.data.items ?? []).some((d) => d.options?.TServer?.['service-type'] === OUTBOUND_PROXY);
+  return (
+    <Modal opened={opened} onClose={onClose} title={`New DN on ${sw}`} size="xl">
+      {services.isSuccess ? (
+        // Mounted per opening, once we know whether the switch lacks its pool DN: the form starts from that.
+        <NewDnForm sw={sw} needsPoolDn={needsPoolDn} onClose={onClose} />
+      ) : (
+        <Center py="sm">
+          <Loader size="sm" aria-label="Loading the switch's DNs" />
+        </Center>
+      )}
+    </Modal>
+  );
+}
+
+function NewDnForm({ sw, needsPoolDn, onClose }: { sw: string; needsPoolDn: boolean; onClose: () => void }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const schema = useOptionSchema();
   const [number, setNumber] = useState('');
-  const [type, setType] = useState<string>('extension');
-  const [options, setOptions] = useState<OptionSections>({});
+  const [type, setType] = useState<string>(needsPoolDn ? 'voip-service' : 'extension');
+  const [options, setOptions] = useState<OptionSections>(needsPoolDn ? { TServer: { 'service-type': OUTBOUND_PROXY } } : {});
   const [valid, setValid] = useState(true);
-  const [proposed, setProposed] = useState(false);
-
-  // Once we know the switch lacks its pool DN, propose it (type and service-type), once per opening.
-  useEffect(() => {
-    if (opened && needsPoolDn && !proposed) {
-      setProposed(true);
-      setType('voip-service');
-      setOptions({ TServer: { 'service-type': OUTBOUND_PROXY } });
-    }
-  }, [opened, needsPoolDn, proposed]);
-
   const body = { number: number.trim(), type, options: buildOptionsPatch(undefined, options) ?? {} };
   const flow = useCommitDialog({
     kind: 'dn',
@@ -68,10 +72,6 @@ export function NewDnModal({ sw, opened, onClose }: { sw: string; opened: boolea
     },
   });
   const close = () => {
-    setNumber('');
-    setType('extension');
-    setOptions({});
-    setProposed(false);
     flow.reset();
     onClose();
   };
@@ -84,78 +84,76 @@ export function NewDnModal({ sw, opened, onClose }: { sw: string; opened: boolea
   const fieldErrors = flow.mine.map((e) => ({ path: e.field!, message: e.message }));
   const isPoolDn = type === 'voip-service' && options.TServer?.['service-type'] === OUTBOUND_PROXY;
   return (
-    <Modal opened={opened} onClose={close} title={`New DN on ${sw}`} size="xl">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (flow.phase === 'review') void flow.commit();
-          else if (ready && flow.phase === 'idle') void flow.check();
-        }}
-      >
-        <Stack>
-          {needsPoolDn ? (
-            <Alert color="blue" icon={<IconInfoCircle aria-hidden />} data-testid="pool-dn-notice">
-              {sw} has no sip-outbound-proxy DN yet: its first DN must be the VoIP Service DN describing its proxy pool,
-              with [TServer] service-type {OUTBOUND_PROXY}, {POOL_DN_OPTIONS.join(', ')}.
-            </Alert>
-          ) : null}
-          <TextInput
-            label="DN number"
-            required
-            value={number}
-            disabled={reviewing}
-            data-autofocus
-            spellCheck={false}
-            error={flow.fieldError('number')}
-            onChange={(e) => {
-              setNumber(e.currentTarget.value);
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (flow.phase === 'review') void flow.commit();
+        else if (ready && flow.phase === 'idle') void flow.check();
+      }}
+    >
+      <Stack>
+        {needsPoolDn ? (
+          <Alert color="blue" icon={<IconInfoCircle aria-hidden />} data-testid="pool-dn-notice">
+            {sw} has no sip-outbound-proxy DN yet: its first DN must be the VoIP Service DN describing its proxy pool, with [TServer]
+            service-type {OUTBOUND_PROXY}, {POOL_DN_OPTIONS.join(', ')}.
+          </Alert>
+        ) : null}
+        <TextInput
+          label="DN number"
+          required
+          value={number}
+          disabled={reviewing}
+          data-autofocus
+          spellCheck={false}
+          error={flow.fieldError('number')}
+          onChange={(e) => {
+            setNumber(e.currentTarget.value);
+            edited();
+          }}
+        />
+        <Select
+          label="DN type"
+          data={DN_TYPES}
+          value={type}
+          disabled={reviewing}
+          onChange={(v) => {
+            setType(v ?? 'extension');
+            // Options of one type mean nothing on another: start over.
+            setOptions(v === 'voip-service' && needsPoolDn ? { TServer: { 'service-type': OUTBOUND_PROXY } } : {});
+            edited();
+          }}
+          allowDeselect={false}
+        />
+        {schema.data ? (
+          <OptionsEditor
+            key={type}
+            schema={schema.data}
+            kind={type}
+            value={options}
+            onChange={(next) => {
+              setOptions(next);
               edited();
             }}
+            errors={fieldErrors}
+            errorPathPrefix="options"
+            onValidityChange={setValid}
+            readOnly={reviewing}
+            firstOptions={isPoolDn ? ['service-type', ...POOL_DN_OPTIONS] : undefined}
           />
-          <Select
-            label="DN type"
-            data={DN_TYPES}
-            value={type}
-            disabled={reviewing}
-            onChange={(v) => {
-              setType(v ?? 'extension');
-              // Options of one type mean nothing on another: start over.
-              setOptions(v === 'voip-service' && needsPoolDn ? { TServer: { 'service-type': OUTBOUND_PROXY } } : {});
-              edited();
-            }}
-            allowDeselect={false}
-          />
-          {schema.data ? (
-            <OptionsEditor
-              key={type}
-              schema={schema.data}
-              kind={type}
-              value={options}
-              onChange={(next) => {
-                setOptions(next);
-                edited();
-              }}
-              errors={fieldErrors}
-              errorPathPrefix="options"
-              onValidityChange={setValid}
-              readOnly={reviewing}
-              firstOptions={isPoolDn ? ['service-type', ...POOL_DN_OPTIONS] : undefined}
-            />
-          ) : (
-            <Center py="sm">
-              <Loader size="sm" aria-label="Loading the option schema" />
-            </Center>
-          )}
-          <CommitProblems flow={flow} title="The configuration would not be valid; nothing was created" />
-          {flow.phase === 'checking' ? (
-            <Center py="sm">
-              <Loader size="sm" aria-label="Checking the new DN" />
-            </Center>
-          ) : null}
-          {reviewing && flow.preview ? <ChangesTable changes={flow.preview.changes} label="Pending changes" schema={schema.data} /> : null}
-          <ReviewFooter flow={flow} reviewing={reviewing} ready={ready} onCancel={close} submitLabel="Create DN" />
-        </Stack>
-      </form>
-    </Modal>
+        ) : (
+          <Center py="sm">
+            <Loader size="sm" aria-label="Loading the option schema" />
+          </Center>
+        )}
+        <CommitProblems flow={flow} title="The configuration would not be valid; nothing was created" />
+        {flow.phase === 'checking' ? (
+          <Center py="sm">
+            <Loader size="sm" aria-label="Checking the new DN" />
+          </Center>
+        ) : null}
+        {reviewing && flow.preview ? <ChangesTable changes={flow.preview.changes} label="Pending changes" schema={schema.data} /> : null}
+        <ReviewFooter flow={flow} reviewing={reviewing} ready={ready} onCancel={close} submitLabel="Create DN" />
+      </Stack>
+    </form>
   );
 }
