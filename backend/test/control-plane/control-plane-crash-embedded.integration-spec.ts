@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runUac, scenario } from '../proxy/peers.js';
+import { runUac, scenario } from '../helpers/sipp.js';
 import { importYaml, startProduct, type Product } from '../helpers/product.js';
 import { haPairDeployment } from '../helpers/deployment.js';
 import { SipServer } from '../helpers/sip-servers.js';

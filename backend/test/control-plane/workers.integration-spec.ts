@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgres } from '../../src/control-plane/database/embedded-postgres.js';
-import { runUac, scenario } from '../proxy/peers.js';
+import { runUac, scenario } from '../helpers/sipp.js';
 import { importYaml, REPO_ROOT, startProduct, type Product } from '../helpers/product.js';
 import { haPairDeployment } from '../helpers/deployment.js';
 import { SipServer } from '../helpers/sip-servers.js';

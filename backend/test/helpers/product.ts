@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { expect } from 'vitest';
 import { FIXTURES_DIR } from '../fixtures/config/index.js';
 import { freePort, sleep } from './net.js';
@@ -10,16 +9,7 @@ import { freePort, sleep } from './net.js';
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 export const MAIN_JS = join(REPO_ROOT, 'backend/dist/backend/src/control-plane/main.js');
 
-/** A fresh database on the integration run's server (`createOptions`: e.g. its locale); its URL. */
-export async function freshDatabase(adminUrl: string, prefix = 'it', createOptions = ''): Promise<string> {
-  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try { await c.query(`CREATE DATABASE "${name}" ${createOptions}`); } finally { await c.end(); }
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+export { freshDatabase } from './fresh-database.js';
 
 export interface Product {
   url: string;

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../helpers/net.js';
-import { runUac, scenario, SippUas, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { runUac, scenario, SippUas } from '../helpers/sipp.js';
 
 /**
  * The guide's second failover trigger over real sockets: the backup SIP Server (SIPp on 127.0.0.2, its own

@@ -12,7 +12,8 @@ import { isRequest } from '../../src/sip/index.js';
 import { branch, Endpoint, request } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { sleep } from '../helpers/net.js';
-import { cleanupWork, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { cleanupWork } from '../helpers/sipp.js';
 
 afterAll(() => cleanupWork());
 

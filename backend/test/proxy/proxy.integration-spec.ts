@@ -4,7 +4,8 @@
  * and the management endpoints.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupWork, runUac, scenario, SippUas, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { cleanupWork, runUac, scenario, SippUas } from '../helpers/sipp.js';
 import type { WorkerStatus } from '../../src/worker/proxy-worker.js';
 import { freePort, sleep, waitFor } from '../helpers/net.js';
 

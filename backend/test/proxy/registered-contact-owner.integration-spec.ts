@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
-import { cleanupWork, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { cleanupWork } from '../helpers/sipp.js';
 
 afterAll(() => cleanupWork());
 

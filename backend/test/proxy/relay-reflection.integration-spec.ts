@@ -14,7 +14,8 @@ import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { waitFor } from '../helpers/net.js';
-import { cleanupWork, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { cleanupWork } from '../helpers/sipp.js';
 
 afterAll(() => cleanupWork());
 

@@ -15,7 +15,8 @@ import { isRequest, type SipMessage } from '../../src/sip/index.js';
 import { branch, Endpoint, request, udpEndpoint } from '../tls/sip-peer.js';
 import { proxyTls, servingPair, startTlsProxy, useTestPki } from '../tls/tls-proxy.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { runUac, scenario, SippUas, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { runUac, scenario, SippUas } from '../helpers/sipp.js';
 
 const pki = useTestPki();
 const HOSTILE = '127.0.0.66';

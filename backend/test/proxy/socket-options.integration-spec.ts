@@ -9,7 +9,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TransportLayer, type ConnectionInfo } from '../../src/sip/index.js';
-import { SippUas, cleanupWork, runUac, scenario, startProxy } from './peers.js';
+import { startProxy } from './peers.js';
+import { SippUas, cleanupWork, runUac, scenario } from '../helpers/sipp.js';
 import { freePort, sleep, waitFor } from '../helpers/net.js';
 
 afterAll(() => cleanupWork());

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase, importYaml, startProduct, type Product } from '../helpers/product.js';
 import { SipServer } from '../helpers/sip-servers.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { scenario } from './peers.js';
+import { scenario } from '../helpers/sipp.js';
 
 /**
  * A call across two sites through a multi-site Trunk DN, end to end over real sockets, under the real control plane:

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestUas } from './test-uas.js';
-import { runSipp, type SippOptions, type SippResult } from './sipp.js';
+import { runUac, type UacResult } from '../helpers/sipp.js';
 import { sleep } from '../helpers/net.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,14 +23,15 @@ describe('SIPp against a UAS on the stack', () => {
     await uas.stop();
   });
 
-  const summary = (label: string, r: SippResult) =>
+  type UacOptions = Parameters<typeof runUac>[0];
+  const summary = (label: string, r: UacResult) =>
     `${label}: exit=${r.exitCode} successful=${r.successful} failed=${r.failed} retransmissions=${r.retransmissions}`;
-  const report = (label: string, r: SippResult) =>
-    `${label}: exit=${r.exitCode} ok=${r.successful} failed=${r.failed} retrans=${r.retransmissions}\n${r.stderr}\n${r.screen.slice(-3000)}`;
+  const report = (label: string, r: UacResult) =>
+    `${label}: exit=${r.exitCode} ok=${r.successful} failed=${r.failed} retrans=${r.retransmissions}\n${r.output}\n${r.screen.slice(-3000)}`;
 
   /** Runs SIPp to the end and checks that every call succeeded without a retransmission. */
-  async function allCallsSucceed(label: string, short: string, o: SippOptions): Promise<SippResult> {
-    const r = await runSipp(o);
+  async function allCallsSucceed(label: string, short: string, o: UacOptions): Promise<UacResult> {
+    const r = await runUac(o);
     console.log(summary(label, r));
     expect(r.exitCode, report(short, r)).toBe(0);
     expect(r.successful).toBe(o.calls);
@@ -41,7 +42,7 @@ describe('SIPp against a UAS on the stack', () => {
 
   it('UDP: 200 calls (INVITE/100/180/200/ACK/BYE/200) at 50 cps, none failed, no retransmissions', async () => {
     const before = { ...uas.counters };
-    await allCallsSucceed('sipp uac udp', 'udp', { target: `127.0.0.1:${uas.port('udp')}`, scenario: { builtin: 'uac' }, transport: 'u1', calls: 200, rate: 50, timeoutSeconds: 40 });
+    await allCallsSucceed('sipp uac udp', 'udp', { target: `127.0.0.1:${uas.port('udp')}`, scenario: { builtin: 'uac' }, transport: 'udp', calls: 200, rate: 50, timeoutS: 40 });
     expect(uas.counters.invites - before.invites).toBe(200);
     expect(uas.counters.acks - before.acks).toBe(200);
     expect(uas.counters.byes - before.byes).toBe(200);
@@ -51,7 +52,7 @@ describe('SIPp against a UAS on the stack', () => {
 
   it('TCP (-t t1): 200 calls at 50 cps, none failed', async () => {
     const before = { ...uas.counters };
-    await allCallsSucceed('sipp uac tcp', 'tcp', { target: `127.0.0.1:${uas.port('tcp')}`, scenario: { builtin: 'uac' }, transport: 't1', calls: 200, rate: 50, timeoutSeconds: 40 });
+    await allCallsSucceed('sipp uac tcp', 'tcp', { target: `127.0.0.1:${uas.port('tcp')}`, scenario: { builtin: 'uac' }, transport: 'tcp', calls: 200, rate: 50, timeoutS: 40 });
     expect(uas.counters.byes - before.byes).toBe(200);
     expect(uas.transport.stats().stream.accepted).toBeGreaterThanOrEqual(1);
   });
@@ -61,10 +62,10 @@ describe('SIPp against a UAS on the stack', () => {
     await allCallsSucceed('sipp uac tcp tn', 'tn', {
       target: `127.0.0.1:${uas.port('tcp')}`,
       scenario: { builtin: 'uac' },
-      transport: 'tn',
+      transport: 'tcp-per-call',
       calls: 100,
       rate: 50,
-      timeoutSeconds: 30,
+      timeoutS: 30,
       extra: ['-max_socket', '1000'], // tn's default (50000) exceeds the fd limit and SIPp refuses to start
     });
     expect(uas.transport.stats().stream.accepted - accepted).toBe(100);
@@ -73,14 +74,14 @@ describe('SIPp against a UAS on the stack', () => {
   });
 
   it('REGISTER scenario over UDP and TCP: 200 echoes Contact and Expires', async () => {
-    for (const transport of ['u1', 't1'] as const) {
+    for (const transport of ['udp', 'tcp'] as const) {
       await allCallsSucceed(`sipp register ${transport}`, transport, {
-        target: `127.0.0.1:${uas.port(transport === 'u1' ? 'udp' : 'tcp')}`,
-        scenario: { file: path.join(here, 'register.xml') },
+        target: `127.0.0.1:${uas.port(transport)}`,
+        scenario: path.join(here, 'register.xml'),
         transport,
         calls: 100,
         rate: 50,
-        timeoutSeconds: 30,
+        timeoutS: 30,
       });
     }
   });

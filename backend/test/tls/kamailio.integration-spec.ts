@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runUac, scenario, SippUas, type RunningProxy } from '../proxy/peers.js';
+import { type RunningProxy } from '../proxy/peers.js';
+import { runUac, scenario, SippUas } from '../helpers/sipp.js';
 import { startKamailio } from './kamailio.js';
 import { freePort } from '../helpers/net.js';
 import { servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';

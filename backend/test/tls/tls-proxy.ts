@@ -5,7 +5,8 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { ProxyRuntimeConfig, ProxyTlsConfig } from '../../src/sip/index.js';
 import { freePort } from '../helpers/net.js';
-import { cleanupWork, startProxy, type RunningProxy } from '../proxy/peers.js';
+import { startProxy, type RunningProxy } from '../proxy/peers.js';
+import { cleanupWork } from '../helpers/sipp.js';
 import { makeTestPki, type TestPki } from './certs.js';
 
 /**

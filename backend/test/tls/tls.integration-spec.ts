@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ProxyWorker, WorkerStartError } from '../../src/worker/proxy-worker.js';
 import { Logger, type LogRecord } from '../../src/worker/log.js';
 import { defaultRuntimeConfig, isRequest, type SipRequest, type SipResponse } from '../../src/sip/index.js';
-import { runUac, scenario, SippUas } from '../proxy/peers.js';
+import { runUac, scenario, SippUas } from '../helpers/sipp.js';
 import { StreamServer, branch, isReq, isResp, request, tlsConnect, udpEndpoint } from './sip-peer.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { proxyTls, servingPair, startTlsProxy, useTestPki } from './tls-proxy.js';
