@@ -251,7 +251,31 @@ export interface UserView {
   createdAt?: string;
 }
 
+/** An operator's administrative state (PUT /api/applications/{name}/admin-state, /api/sip-servers/{name}/admin-state). */
+export type ApplicationAdminState = 'active' | 'drained' | 'stopped';
+export type ServerAdminState = 'active' | 'out-of-service';
+
+export interface ApplicationAdminStateView {
+  name: string;
+  state: ApplicationAdminState;
+  changedBy?: string;
+  changedAt?: string;
+  workers: { instanceId?: string; online: boolean; running: boolean; applied?: ApplicationAdminState; activeDialogs: number; flows: number; rejectedDraining: number }[];
+}
+
+export interface ServerAdminStateView {
+  name: string;
+  state: ServerAdminState;
+  changedBy?: string;
+  changedAt?: string;
+  pair?: string;
+  role?: 'primary' | 'backup';
+  proxies: { worker: string; pairState: string; applied: boolean }[];
+}
+
 export interface WorkerView {
+  /** The operator's administrative state: a stopped application is offline on purpose, not failed. */
+  adminState?: ApplicationAdminState;
   id: string;
   app: string;
   kind: 'embedded' | 'remote' | 'unknown';

@@ -18,6 +18,7 @@ import { SWITCHES_KEY, useSwitches } from '../switches/api';
 import { APPLICATIONS_KEY, applicationsApi, useAllApplications, useApplication, useSipServers } from './api';
 import { applicationReferences, backupCandidates, primaries } from '../../lib/references';
 import { WorkerTokensSection } from './WorkerTokensSection';
+import { ApplicationAdminStateSection, ServerAdminStateControl } from '../../components/AdminStateControls';
 
 const PORTS: { id: string; label: string }[] = [
   { id: 'sip-port', label: 'SIP port' },
@@ -155,6 +156,12 @@ export function ApplicationDetailPage() {
           {flow.ui}
           {leaveGuard}
           {savedVersion !== null ? <AppliedPanel version={savedVersion} /> : null}
+          {a.type === 'sip-proxy' ? <ApplicationAdminStateSection app={a.name} /> : null}
+          {a.type === 'sip-server' ? (
+            <Section title="Administrative state" id="server-admin-state-title">
+              <ServerAdminStateControl server={a.name} />
+            </Section>
+          ) : null}
           <Section title="Server info" id="server-info-title">
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
               <TextInput

@@ -109,9 +109,21 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
                     </Table.Td>
                     <Table.Td style={{ minWidth: 90 }}>
                       <Group gap={4} wrap="wrap">
-                        <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'} style={{ flex: 'none' }}>
-                          {w.online ? 'online' : 'offline'}
-                        </Badge>
+                        {w.adminState === 'stopped' && !w.online ? (
+                          // Stopped on purpose: an operator's state, not a failure (no red).
+                          <Badge size="sm" variant="light" color="gray" style={{ flex: 'none' }} data-admin-state="stopped">
+                            stopped by operator
+                          </Badge>
+                        ) : (
+                          <Badge size="sm" variant="light" color={w.online ? 'green' : 'red'} style={{ flex: 'none' }}>
+                            {w.online ? 'online' : 'offline'}
+                          </Badge>
+                        )}
+                        {w.adminState === 'drained' ? (
+                          <Badge size="sm" variant="light" color="orange" style={{ flex: 'none' }} data-admin-state="drained">
+                            drained
+                          </Badge>
+                        ) : null}
                         {w.restartPending ? (
                           <Tooltip label={`Needs a restart for: ${w.restartPendingOptions.join(', ') || 'some options'}`}>
                             <Badge size="sm" variant="light" color="orange" style={{ flex: 'none' }}>

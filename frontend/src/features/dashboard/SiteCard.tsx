@@ -114,6 +114,11 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
             </Text>
           </Stack>
           {pair ? <PairStateBadge state={pair.state} /> : <StatusBadge status="unknown" label="No HA pair" />}
+          {pair?.adminOutOfService?.length ? (
+            <Badge size="sm" variant="light" color="grape" data-admin-state="out-of-service">
+              maintenance: {pair.adminOutOfService.join(', ')}
+            </Badge>
+          ) : null}
         </Group>
 
         <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
