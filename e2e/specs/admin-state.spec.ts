@@ -18,7 +18,11 @@ test.describe('administrative states', () => {
 
   test.beforeAll(async ({ adminApi, sipp }) => {
     await ensureServing(adminApi, sipp);
-    await waitFor(async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active', 20_000, 'SiteA primary-active');
+    await waitFor(
+      async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active',
+      20_000,
+      'SiteA primary-active',
+    );
   });
 
   test.afterAll(async ({ adminApi }) => {
@@ -27,7 +31,10 @@ test.describe('administrative states', () => {
     await adminApi.json(`/sip-servers/${NAMES.primary}/admin-state`, { method: 'PUT', body: JSON.stringify({ state: 'active' }) });
   });
 
-  test('drain the proxy and make it active again; force the primary out of service (switchover) and return it', async ({ page, adminApi }) => {
+  test('drain the proxy and make it active again; force the primary out of service (switchover) and return it', async ({
+    page,
+    adminApi,
+  }) => {
     await test.step('drain SIPProxy_1 from its page, after a confirmation', async () => {
       await page.goto(`/applications/${NAMES.proxy}`);
       const section = page.getByRole('region', { name: 'Administrative state' });
@@ -41,7 +48,11 @@ test.describe('administrative states', () => {
       await expect(dialog).toBeHidden();
       await expect(section.getByTestId('admin-state-badge')).toHaveText('Drained by an operator');
       await expect(section.getByTestId('drain-countdown')).toContainText('Active dialogs');
-      await waitFor(async () => (await adminApi.get<AppState>(`/applications/${NAMES.proxy}/admin-state`)).workers[0]?.applied === 'drained', 15_000, 'the worker applies drained');
+      await waitFor(
+        async () => (await adminApi.get<AppState>(`/applications/${NAMES.proxy}/admin-state`)).workers[0]?.applied === 'drained',
+        15_000,
+        'the worker applies drained',
+      );
       await expect(section).toContainText('set by operator');
       await snap(page, 'admin-state-drained');
     });
@@ -56,9 +67,16 @@ test.describe('administrative states', () => {
       await page.goto(`/applications/${NAMES.proxy}`);
       const section = page.getByRole('region', { name: 'Administrative state' });
       await section.getByRole('button', { name: 'Make active' }).click();
-      await page.getByRole('dialog', { name: `Make active ${NAMES.proxy}?` }).getByRole('button', { name: 'Make active' }).click();
+      await page
+        .getByRole('dialog', { name: `Make active ${NAMES.proxy}?` })
+        .getByRole('button', { name: 'Make active' })
+        .click();
       await expect(section.getByTestId('admin-state-badge')).toHaveText('Active');
-      await waitFor(async () => (await adminApi.get<AppState>(`/applications/${NAMES.proxy}/admin-state`)).workers[0]?.applied === 'active', 15_000, 'the worker applies active');
+      await waitFor(
+        async () => (await adminApi.get<AppState>(`/applications/${NAMES.proxy}/admin-state`)).workers[0]?.applied === 'active',
+        15_000,
+        'the worker applies active',
+      );
     });
 
     await test.step('force the primary out of service: its pair switches over to the backup', async () => {
@@ -69,10 +87,14 @@ test.describe('administrative states', () => {
       await expect(dialog).toContainText('switches its pair over to the backup');
       await dialog.getByRole('button', { name: 'Force out of service' }).click();
       await expect(card.getByTestId('server-admin-state-badge')).toHaveText('Out of service (maintenance)');
-      await waitFor(async () => {
-        const p = (await adminApi.get<ServerState>(`/sip-servers/${NAMES.primary}/admin-state`)).proxies[0];
-        return p?.pairState === 'backup-active' && p.applied;
-      }, 15_000, 'switched over to the backup');
+      await waitFor(
+        async () => {
+          const p = (await adminApi.get<ServerState>(`/sip-servers/${NAMES.primary}/admin-state`)).proxies[0];
+          return p?.pairState === 'backup-active' && p.applied;
+        },
+        15_000,
+        'switched over to the backup',
+      );
       await snap(page, 'admin-state-server-out-of-service');
       await page.goto('/');
       await expect(page.locator('[data-admin-state="out-of-service"]').first()).toContainText(NAMES.primary);
@@ -84,7 +106,10 @@ test.describe('administrative states', () => {
     await test.step('return it to service', async () => {
       await page.goto(`/applications/${NAMES.primary}`);
       await page.getByRole('button', { name: 'Return to service' }).click();
-      await page.getByRole('dialog', { name: `Return to service ${NAMES.primary}?` }).getByRole('button', { name: 'Return to service' }).click();
+      await page
+        .getByRole('dialog', { name: `Return to service ${NAMES.primary}?` })
+        .getByRole('button', { name: 'Return to service' })
+        .click();
       await expect(page.getByTestId('server-admin-state-badge')).toHaveText('In service (probe-driven)');
       expect((await adminApi.get<ServerState>(`/sip-servers/${NAMES.primary}/admin-state`)).state).toBe('active');
     });

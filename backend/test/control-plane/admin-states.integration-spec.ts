@@ -25,17 +25,45 @@ let primary: SipTap;
 let backup: SipTap;
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-type AppView = { name: string; state: string; changedBy?: string; workers: { online: boolean; running: boolean; applied?: string; activeDialogs: number; flows: number; rejectedDraining: number }[] };
-type ServerView = { name: string; state: string; pair?: string; role?: string; proxies: { worker: string; pairState: string; applied: boolean }[] };
+type AppView = {
+  name: string;
+  state: string;
+  changedBy?: string;
+  workers: { online: boolean; running: boolean; applied?: string; activeDialogs: number; flows: number; rejectedDraining: number }[];
+};
+type ServerView = {
+  name: string;
+  state: string;
+  pair?: string;
+  role?: string;
+  proxies: { worker: string; pairState: string; applied: boolean }[];
+};
 type Alarm = { key: string };
 
-const appState = async (): Promise<AppView> => (await (await product.api('/applications/SIPProxy_1/admin-state', { token })).json()) as AppView;
-const serverState = async (name: string): Promise<ServerView> => (await (await product.api(`/sip-servers/${name}/admin-state`, { token })).json()) as ServerView;
-const putApp = (state: unknown, t = token) => product.api('/applications/SIPProxy_1/admin-state', { method: 'PUT', token: t, ...json({ state }) });
-const putServer = (name: string, state: unknown, t = token) => product.api(`/sip-servers/${name}/admin-state`, { method: 'PUT', token: t, ...json({ state }) });
-const activeAlarms = async () => ((await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[] }).active.map((a) => a.key);
-const invite = () => sendUdp(proxyPort, { method: 'INVITE', ruri: `sip:1001@127.0.0.1:${proxyPort}`, from: '127.0.0.5', headers: ['Contact: <sip:uac@127.0.0.5>'] });
-const register = () => sendUdp(proxyPort, { method: 'REGISTER', ruri: 'sip:127.0.0.1', from: '127.0.0.5', headers: ['Contact: <sip:uac@127.0.0.5>', 'Expires: 60'] });
+const appState = async (): Promise<AppView> =>
+  (await (await product.api('/applications/SIPProxy_1/admin-state', { token })).json()) as AppView;
+const serverState = async (name: string): Promise<ServerView> =>
+  (await (await product.api(`/sip-servers/${name}/admin-state`, { token })).json()) as ServerView;
+const putApp = (state: unknown, t = token) =>
+  product.api('/applications/SIPProxy_1/admin-state', { method: 'PUT', token: t, ...json({ state }) });
+const putServer = (name: string, state: unknown, t = token) =>
+  product.api(`/sip-servers/${name}/admin-state`, { method: 'PUT', token: t, ...json({ state }) });
+const activeAlarms = async () =>
+  ((await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[] }).active.map((a) => a.key);
+const invite = () =>
+  sendUdp(proxyPort, {
+    method: 'INVITE',
+    ruri: `sip:1001@127.0.0.1:${proxyPort}`,
+    from: '127.0.0.5',
+    headers: ['Contact: <sip:uac@127.0.0.5>'],
+  });
+const register = () =>
+  sendUdp(proxyPort, {
+    method: 'REGISTER',
+    ruri: 'sip:127.0.0.1',
+    from: '127.0.0.5',
+    headers: ['Contact: <sip:uac@127.0.0.5>', 'Expires: 60'],
+  });
 const options = () => sendUdp(proxyPort, { method: 'OPTIONS', ruri: `sip:127.0.0.1:${proxyPort}`, from: '127.0.0.5', waitMs: 1500 });
 const workerProcesses = () => [...processesOf('keeper.js', 'SIPProxy_1', dataDir), ...processesOf('worker/cli.js', 'SIPProxy_1', dataDir)];
 
@@ -53,7 +81,13 @@ function sipServer(host: string, sipPort: number): SipTap {
 }
 
 async function start(): Promise<void> {
-  product = await startProduct({ DATABASE_URL: dbUrl, DATA_DIR: dataDir, PORT: String(port), WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
+  product = await startProduct({
+    DATABASE_URL: dbUrl,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    WORKERS_ENABLED: 'true',
+    WORKERS_EMBEDDED_APPS: 'SIPProxy_1',
+  });
   token = await product.login();
 }
 
@@ -67,11 +101,15 @@ beforeAll(async () => {
   primary = await sipServer('127.0.0.1', sipPort).start();
   backup = await sipServer('127.0.0.2', sipPort).start();
   await start();
-  await importYaml(product, token, haPairDeployment({
-    sipPort,
-    proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', sipPort: proxyPort, httpPort, oosCheck: 1, oosForce: 1 }],
-    dn: { number: 'sipproxy-pool', contact: 'proxy.site-a.example', externalContact: `127.0.0.1:${proxyPort}` },
-  }));
+  await importYaml(
+    product,
+    token,
+    haPairDeployment({
+      sipPort,
+      proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', sipPort: proxyPort, httpPort, oosCheck: 1, oosForce: 1 }],
+      dn: { number: 'sipproxy-pool', contact: 'proxy.site-a.example', externalContact: `127.0.0.1:${proxyPort}` },
+    }),
+  );
   await waitFor(async () => (await options()).status === 200, 30_000, 'the embedded worker answers');
 }, 180_000);
 
@@ -88,9 +126,22 @@ describe('administrative state of a SIP Proxy application', () => {
     const bad = await putApp('paused');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('state');
-    expect((await product.api('/applications/SIPProxy_1/admin-state', { method: 'PUT', token, ...json({ state: 'drained', extra: 1 }) })).status).toBe(400);
-    expect((await product.api('/applications/SIPProxy_1/admin-state', { method: 'PUT', token, headers: { 'content-type': 'application/json' }, body: '{' })).status).toBe(400);
-    expect((await product.api('/applications/NoSuchProxy/admin-state', { method: 'PUT', token, ...json({ state: 'drained' }) })).status).toBe(404);
+    expect(
+      (await product.api('/applications/SIPProxy_1/admin-state', { method: 'PUT', token, ...json({ state: 'drained', extra: 1 }) })).status,
+    ).toBe(400);
+    expect(
+      (
+        await product.api('/applications/SIPProxy_1/admin-state', {
+          method: 'PUT',
+          token,
+          headers: { 'content-type': 'application/json' },
+          body: '{',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await product.api('/applications/NoSuchProxy/admin-state', { method: 'PUT', token, ...json({ state: 'drained' }) })).status,
+    ).toBe(404);
     const server = await product.api('/applications/SIPServer_A/admin-state', { method: 'PUT', token, ...json({ state: 'drained' }) });
     expect(server.status).toBe(400);
     expect(((await server.json()) as { code: string }).code).toBe('NOT_A_SIP_PROXY');
@@ -99,8 +150,13 @@ describe('administrative state of a SIP Proxy application', () => {
   });
 
   it('least privilege: a viewer changes nothing; an operator drains but only an admin stops', async () => {
-    for (const [username, role] of [['as-viewer', 'viewer'], ['as-operator', 'operator']]) {
-      expect((await product.api('/users', { method: 'POST', token, ...json({ username, password: 'password-123', role }) })).status).toBe(201);
+    for (const [username, role] of [
+      ['as-viewer', 'viewer'],
+      ['as-operator', 'operator'],
+    ]) {
+      expect((await product.api('/users', { method: 'POST', token, ...json({ username, password: 'password-123', role }) })).status).toBe(
+        201,
+      );
     }
     const viewer = await product.login('as-viewer', 'password-123');
     const operator = await product.login('as-operator', 'password-123');
@@ -118,7 +174,10 @@ describe('administrative state of a SIP Proxy application', () => {
   it('drained: a new INVITE and REGISTER get 503 with Retry-After, a BYE in a call set up before passes; the dialogs count down', async () => {
     const call = await invite();
     expect(call.status).toBe(200);
-    const route = call.text.split('\r\n').filter((l) => /^record-route\s*:/i.test(l)).map((l) => l.replace(/^record-route\s*:\s*/i, 'Route: '));
+    const route = call.text
+      .split('\r\n')
+      .filter((l) => /^record-route\s*:/i.test(l))
+      .map((l) => l.replace(/^record-route\s*:\s*/i, 'Route: '));
     expect(route.length).toBeGreaterThan(0);
     await waitFor(async () => (await appState()).workers[0]?.activeDialogs === 1, 10_000, 'one dialog counted');
 
@@ -136,7 +195,16 @@ describe('administrative state of a SIP Proxy application', () => {
     const fromTag = /tag=([^;>\s]+)/.exec(header(call.text, 'From')!)![1]!;
     const toTag = /tag=([^;>\s]+)/.exec(header(call.text, 'To')!)![1]!;
     const byesBefore = primary.requests('BYE').length;
-    const bye = await sendUdp(proxyPort, { method: 'BYE', ruri: `sip:uas@127.0.0.1:${primary.port}`, from: '127.0.0.5', headers: route, callId, fromTag, toTag, cseq: 2 });
+    const bye = await sendUdp(proxyPort, {
+      method: 'BYE',
+      ruri: `sip:uas@127.0.0.1:${primary.port}`,
+      from: '127.0.0.5',
+      headers: route,
+      callId,
+      fromTag,
+      toTag,
+      cseq: 2,
+    });
     expect(bye.status).toBe(200);
     expect(primary.requests('BYE').length).toBe(byesBefore + 1);
     await waitFor(async () => (await appState()).workers[0]?.activeDialogs === 0, 10_000, 'the dialogs counted down to 0');
@@ -146,7 +214,9 @@ describe('administrative state of a SIP Proxy application', () => {
   }, 60_000);
 
   it('shows the state on the dashboard apart from failures, and audits the change', async () => {
-    const st = (await (await product.api('/service-state', { token })).json()) as { workers: { app: string; online: boolean; adminState: string }[] };
+    const st = (await (await product.api('/service-state', { token })).json()) as {
+      workers: { app: string; online: boolean; adminState: string }[];
+    };
     expect(st.workers.find((w) => w.app === 'SIPProxy_1')).toMatchObject({ online: true, adminState: 'drained' });
     const audit = JSON.stringify(await (await product.api('/audit?pageSize=50', { token })).json());
     expect(audit).toContain('administrative state of application SIPProxy_1 (drained)');
@@ -156,7 +226,14 @@ describe('administrative state of a SIP Proxy application', () => {
     const before = workerProcesses();
     const workerPid = processesOf('worker/cli.js', 'SIPProxy_1', dataDir)[0]!;
     process.kill(workerPid, 'SIGKILL');
-    await waitFor(() => { const p = processesOf('worker/cli.js', 'SIPProxy_1', dataDir); return p.length === 1 && p[0] !== workerPid; }, 20_000, 'the keeper restarted the worker');
+    await waitFor(
+      () => {
+        const p = processesOf('worker/cli.js', 'SIPProxy_1', dataDir);
+        return p.length === 1 && p[0] !== workerPid;
+      },
+      20_000,
+      'the keeper restarted the worker',
+    );
     await waitFor(async () => (await options()).status === 200, 20_000, 'the new worker answers');
     expect((await invite()).status).toBe(503);
     expect(before.length).toBe(2);
@@ -165,13 +242,22 @@ describe('administrative state of a SIP Proxy application', () => {
   it('stopped: the worker stops and the supervisor does not restart it; no worker-down alarm', async () => {
     expect((await putApp('stopped')).status).toBe(200);
     await waitFor(() => workerProcesses().length === 0, 20_000, 'keeper and worker gone');
-    await waitFor(async () => { const w = (await appState()).workers[0]; return !w || !w.online; }, 20_000, 'offline');
+    await waitFor(
+      async () => {
+        const w = (await appState()).workers[0];
+        return !w || !w.online;
+      },
+      20_000,
+      'offline',
+    );
     // The supervisor restarts a lost keeper within 0.5 s and polls every 0.5 s: several of its rounds pass here.
     await sleep(3000);
     expect(workerProcesses()).toEqual([]);
     expect((await options()).status).toBe(0);
     expect(await activeAlarms()).toEqual([]);
-    const st = (await (await product.api('/service-state', { token })).json()) as { workers: { app: string; online: boolean; adminState: string }[] };
+    const st = (await (await product.api('/service-state', { token })).json()) as {
+      workers: { app: string; online: boolean; adminState: string }[];
+    };
     expect(st.workers.find((w) => w.app === 'SIPProxy_1')).toMatchObject({ online: false, adminState: 'stopped' });
   }, 60_000);
 
@@ -196,7 +282,14 @@ describe('administrative state of a SIP Server (manual switchover)', () => {
     const r = await putServer('SIPServer_A', 'out-of-service');
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ name: 'SIPServer_A', state: 'out-of-service', pair: 'SIPServer_A', role: 'primary' });
-    await waitFor(async () => { const p = (await serverState('SIPServer_A')).proxies[0]; return p?.pairState === 'backup-active' && p.applied; }, 10_000, 'switched over to the backup');
+    await waitFor(
+      async () => {
+        const p = (await serverState('SIPServer_A')).proxies[0];
+        return p?.pairState === 'backup-active' && p.applied;
+      },
+      10_000,
+      'switched over to the backup',
+    );
     const t0 = Date.now();
     expect((await invite()).status).toBe(200);
     expect(backup.requests('INVITE', t0).length).toBe(1);
@@ -205,7 +298,9 @@ describe('administrative state of a SIP Server (manual switchover)', () => {
     await sleep(3000);
     expect((await serverState('SIPServer_A')).proxies[0]?.pairState).toBe('backup-active');
     expect(await activeAlarms()).toEqual([]);
-    const st = (await (await product.api('/service-state', { token })).json()) as { pairs: { name: string; adminOutOfService: string[] }[] };
+    const st = (await (await product.api('/service-state', { token })).json()) as {
+      pairs: { name: string; adminOutOfService: string[] }[];
+    };
     expect(st.pairs.find((p) => p.name === 'SIPServer_A')?.adminOutOfService).toEqual(['SIPServer_A']);
   }, 60_000);
 
@@ -219,13 +314,21 @@ describe('administrative state of a SIP Server (manual switchover)', () => {
     await start();
     expect((await serverState('SIPServer_A_backup')).state).toBe('out-of-service');
     await waitFor(async () => (await options()).status === 200, 30_000, 'the worker is back');
-    await waitFor(async () => (await serverState('SIPServer_A')).proxies[0]?.pairState === 'out-of-service', 20_000, 'still out of service after the restart');
+    await waitFor(
+      async () => (await serverState('SIPServer_A')).proxies[0]?.pairState === 'out-of-service',
+      20_000,
+      'still out of service after the restart',
+    );
   }, 120_000);
 
   it('clearing returns the servers to probe-driven state', async () => {
     expect((await putServer('SIPServer_A_backup', 'active')).status).toBe(200);
     expect((await putServer('SIPServer_A', 'active')).status).toBe(200);
-    await waitFor(async () => ['primary-active', 'backup-active'].includes((await serverState('SIPServer_A')).proxies[0]?.pairState ?? ''), 10_000, 'the probes brought the pair back');
+    await waitFor(
+      async () => ['primary-active', 'backup-active'].includes((await serverState('SIPServer_A')).proxies[0]?.pairState ?? ''),
+      10_000,
+      'the probes brought the pair back',
+    );
     expect((await invite()).status).toBe(200);
     expect(await activeAlarms()).toEqual([]);
     const audit = JSON.stringify(await (await product.api('/audit?pageSize=100', { token })).json());

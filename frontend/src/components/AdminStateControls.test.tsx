@@ -5,9 +5,33 @@ import { json, mockFetch, renderApp } from '../test/utils';
 import { testSchema, users } from '../test/fakes';
 import { liveStore } from '../features/live/liveStore';
 
-const proxy = { name: 'SIPProxy_2', type: 'sip-proxy', host: '127.0.0.1', ports: { 'sip-port': 5160 }, backup: null, options: {}, revision: 2 };
-const server = { name: 'SIPServer_A', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5070 }, backup: 'SIPServer_A_backup', options: {}, revision: 1 };
-const worker = (applied: string, activeDialogs: number) => ({ instanceId: 'i1', online: true, running: true, applied, activeDialogs, flows: 1, rejectedDraining: 3 });
+const proxy = {
+  name: 'SIPProxy_2',
+  type: 'sip-proxy',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5160 },
+  backup: null,
+  options: {},
+  revision: 2,
+};
+const server = {
+  name: 'SIPServer_A',
+  type: 'sip-server',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5070 },
+  backup: 'SIPServer_A_backup',
+  options: {},
+  revision: 1,
+};
+const worker = (applied: string, activeDialogs: number) => ({
+  instanceId: 'i1',
+  online: true,
+  running: true,
+  applied,
+  activeDialogs,
+  flows: 1,
+  rejectedDraining: 3,
+});
 
 describe('administrative state controls', () => {
   beforeEach(() => liveStore.reset());
@@ -24,7 +48,13 @@ describe('administrative state controls', () => {
       'GET /api/applications/SIPProxy_2/admin-state': () => json(state),
       'PUT /api/applications/SIPProxy_2/admin-state': (_url, init) => {
         puts.push(JSON.parse(String(init.body)));
-        state = { name: 'SIPProxy_2', state: 'drained', changedBy: 'operator', changedAt: '2026-12-03T17:00:00Z', workers: [worker('drained', 1)] };
+        state = {
+          name: 'SIPProxy_2',
+          state: 'drained',
+          changedBy: 'operator',
+          changedAt: '2026-12-03T17:00:00Z',
+          workers: [worker('drained', 1)],
+        };
         return json(state);
       },
     });
@@ -52,7 +82,16 @@ describe('administrative state controls', () => {
       'GET /api/applications': () => json({ items: [server], total: 1, page: 1, pageSize: 500 }),
       'GET /api/switches': () => json([]),
       'GET /api/applications/SIPServer_A': () => json(server),
-      'GET /api/sip-servers/SIPServer_A/admin-state': () => json({ name: 'SIPServer_A', state: 'out-of-service', changedBy: 'admin', changedAt: '2026-12-03T17:00:00Z', pair: 'SIPServer_A', role: 'primary', proxies: [{ worker: 'SIPProxy_1', pairState: 'backup-active', applied: true }] }),
+      'GET /api/sip-servers/SIPServer_A/admin-state': () =>
+        json({
+          name: 'SIPServer_A',
+          state: 'out-of-service',
+          changedBy: 'admin',
+          changedAt: '2026-12-03T17:00:00Z',
+          pair: 'SIPServer_A',
+          role: 'primary',
+          proxies: [{ worker: 'SIPProxy_1', pairState: 'backup-active', applied: true }],
+        }),
     });
     renderApp('/applications/SIPServer_A');
     await waitFor(() => expect(screen.getByTestId('server-admin-state-badge')).toHaveTextContent('Out of service (maintenance)'));

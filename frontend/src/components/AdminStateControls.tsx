@@ -44,10 +44,27 @@ const APP_ACTIONS: Record<ApplicationAdminState, Action<ApplicationAdminState>> 
     text: 'Its workers drain transactions in progress and stop. They stay stopped, across restarts of the control plane, until started again.',
     color: 'red',
   },
-  active: { state: 'active', label: 'Start', title: 'Start', text: 'Its workers take new dialogs and registrations again (a stopped one is started).' },
+  active: {
+    state: 'active',
+    label: 'Start',
+    title: 'Start',
+    text: 'Its workers take new dialogs and registrations again (a stopped one is started).',
+  },
 };
 
-function ConfirmDialog<S>({ action, name, busy, onConfirm, onClose }: { action: Action<S> | null; name: string; busy: boolean; onConfirm: (s: S) => void; onClose: () => void }) {
+function ConfirmDialog<S>({
+  action,
+  name,
+  busy,
+  onConfirm,
+  onClose,
+}: {
+  action: Action<S> | null;
+  name: string;
+  busy: boolean;
+  onConfirm: (s: S) => void;
+  onClose: () => void;
+}) {
   return (
     <Modal opened={action !== null} onClose={onClose} title={action ? `${action.title} ${name}?` : ''} centered>
       {action ? (
@@ -88,7 +105,9 @@ export function ApplicationAdminStateSection({ app }: { app: string }) {
   const w = v?.workers[0];
   const actions = (['active', 'drained', 'stopped'] as const)
     .filter((s) => s !== state && (s !== 'stopped' || canStop))
-    .map((s) => (s === 'active' && state === 'drained' ? { ...APP_ACTIONS.active, label: 'Make active', title: 'Make active' } : APP_ACTIONS[s]));
+    .map((s) =>
+      s === 'active' && state === 'drained' ? { ...APP_ACTIONS.active, label: 'Make active', title: 'Make active' } : APP_ACTIONS[s],
+    );
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="admin-state-title" data-admin-state={state}>
       <Stack gap="sm">
@@ -100,7 +119,11 @@ export function ApplicationAdminStateSection({ app }: { app: string }) {
             {APP_STATE[state].label}
           </Badge>
         </Group>
-        {q.isError ? <Text c="red" size="sm">{errorMessage(q.error)}</Text> : null}
+        {q.isError ? (
+          <Text c="red" size="sm">
+            {errorMessage(q.error)}
+          </Text>
+        ) : null}
         <Text size="xs" c="dimmed">
           {changed(v?.changedBy, v?.changedAt)}
           {w?.applied && w.applied !== state ? ` · the worker still applies ${w.applied}` : ''}
@@ -167,7 +190,12 @@ export function ServerAdminStateControl({ server, compact = false }: { server: s
           text: `Every proxy stops sending new requests to ${server}${v?.role === 'primary' ? ' and switches its pair over to the backup' : ''}; its OPTIONS answers do not bring it back until you return it to service.`,
           color: 'grape',
         }
-      : { state: 'active', label: 'Return to service', title: 'Return to service', text: 'The OPTIONS probes decide again whether it is used (no failback while the other server serves).' };
+      : {
+          state: 'active',
+          label: 'Return to service',
+          title: 'Return to service',
+          text: 'The OPTIONS probes decide again whether it is used (no failback while the other server serves).',
+        };
   return (
     <Stack gap={6} data-admin-state={state} data-server={server}>
       <Group gap="xs">

@@ -10,14 +10,19 @@ export const ADMIN_STATE_KEY = ['admin-state'] as const;
 
 export const adminStateApi = {
   application: (name: string) => api.get<ApplicationAdminStateView>(`/applications/${enc(name)}/admin-state`),
-  setApplication: (name: string, state: ApplicationAdminState) => api.put<ApplicationAdminStateView>(`/applications/${enc(name)}/admin-state`, { state }),
+  setApplication: (name: string, state: ApplicationAdminState) =>
+    api.put<ApplicationAdminStateView>(`/applications/${enc(name)}/admin-state`, { state }),
   server: (name: string) => api.get<ServerAdminStateView>(`/sip-servers/${enc(name)}/admin-state`),
   setServer: (name: string, state: ServerAdminState) => api.put<ServerAdminStateView>(`/sip-servers/${enc(name)}/admin-state`, { state }),
 };
 
 /** Polled every 2 s: while drained, the dialogs and flows count down. */
 export function useApplicationAdminState(name: string) {
-  return useQuery({ queryKey: [...ADMIN_STATE_KEY, 'application', name], queryFn: () => adminStateApi.application(name), refetchInterval: 2000 });
+  return useQuery({
+    queryKey: [...ADMIN_STATE_KEY, 'application', name],
+    queryFn: () => adminStateApi.application(name),
+    refetchInterval: 2000,
+  });
 }
 
 export function useServerAdminState(name: string) {
