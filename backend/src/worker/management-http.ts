@@ -157,7 +157,10 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
         return;
       }
       if (path === '/metrics') {
-        send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', worker.metrics());
+        worker.metrics().then(
+          (text) => send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', text),
+          (e: unknown) => send(res, 500, 'application/json', JSON.stringify({ error: `metrics: ${String(e)}` })),
+        );
         return;
       }
       if (path === '/trace' || path === '/trace.pcap') {

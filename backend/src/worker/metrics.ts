@@ -1,60 +1,74 @@
-/** Prometheus text exposition (format 0.0.4) of a worker's counters and HA state. */
+/**
+ * A worker's /metrics through prom-client: its counters and HA state, read from the proxy's own statistics when
+ * scraped (`collect`), so nothing on the SIP message path changes; plus Node's default process metrics
+ * (CPU, memory, event-loop lag, GC, handles), once per process (several workers share a test process). The worker's
+ * series carry `app`. Names are kept: tests and dashboards use them.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ProxyWorker } from './proxy-worker.js';
+
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
 
 const PAIR_STATES = ['primary-active', 'backup-active', 'out-of-service'] as const;
 
-function esc(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+export class WorkerMetrics {
+  private readonly registry = new Registry();
 
-export function renderMetrics(w: ProxyWorker): string {
-  const s = w.proxy.stats;
-  const app = esc(w.config.appName);
-  const out: string[] = [];
-  const metric = (name: string, type: 'counter' | 'gauge', help: string, rows: [string, number][]): void => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, v] of rows) out.push(`${name}{app="${app}"${labels ? ',' + labels : ''}} ${v}`);
-  };
-  metric('sipproxy_requests_received_total', 'counter', 'SIP requests received, by method.', [...s.requestsIn].map(([m, v]) => [`method="${esc(m)}"`, v]));
-  metric('sipproxy_responses_sent_total', 'counter', 'SIP responses sent upstream (relayed or generated), by status code.', [...s.responsesOut].map(([c, v]) => [`code="${c}"`, v]));
-  metric('sipproxy_calls_total', 'counter', 'Initial INVITEs forwarded.', [['', s.calls]]);
-  metric('sipproxy_calls_per_second', 'gauge', 'Initial INVITEs forwarded per second (last second).', [['', w.callsPerSecond]]);
-  metric('sipproxy_503_sent_total', 'counter', 'Requests answered 503 by the proxy, by reason.', [
-    ['reason="overload"', s.rejectedOverload],
-    ['reason="out-of-service"', s.rejectedOutOfService],
-    ['reason="drained"', s.rejectedDraining],
-  ]);
-  metric('sipproxy_drained', 'gauge', 'Drained by an operator (1): new INVITEs and REGISTERs get 503.', [['', w.proxy.drained ? 1 : 0]]);
-  metric('sipproxy_dialogs_active', 'gauge', 'INVITE dialogs through this proxy (2xx to an initial INVITE seen, BYE not yet).', [['', w.proxy.dialogs.size]]);
-  metric('sipproxy_failovers_total', 'counter', 'Requests retried on the other server of an HA pair.', [['', s.failovers]]);
-  metric('sipproxy_next_hop_retries_total', 'counter', 'Requests sent on to the next RFC 3263 candidate of a name after a timeout, transport error or 503.', [['', s.nextHopRetries]]);
-  metric('sipproxy_relay_refused_total', 'counter', 'Requests from untrusted sources refused by the relay policy (403; ACKs dropped).', [['', s.relayRefused]]);
-  metric('sipproxy_loops_detected_total', 'counter', 'Requests answered 482 Loop Detected.', [['', s.loops]]);
-  const stateRows: [string, number][] = [];
-  const rttRows: [string, number][] = [];
-  const upRows: [string, number][] = [];
-  for (const p of w.proxy.pairs.values()) {
-    const snap = p.snapshot();
-    for (const st of PAIR_STATES) stateRows.push([`pair="${esc(p.name)}",state="${st}"`, snap.state === st ? 1 : 0]);
-    for (const h of snap.servers) {
-      const l = `pair="${esc(p.name)}",role="${h.role}",server="${esc(h.server.name)}"`;
-      if (h.lastRttMs !== undefined) rttRows.push([l, h.lastRttMs / 1000]);
-      upRows.push([l, h.status === 'up' ? 1 : 0]);
-    }
+  constructor(w: ProxyWorker) {
+    const app = w.config.appName;
+    const registers = [this.registry];
+    // `app` is the first label of every series, as the hand-written exposition had it.
+    processMetrics();
+    const stats = () => w.proxy.stats;
+    const counter = (name: string, help: string, labelNames: string[], rows: () => Iterable<[Record<string, string>, number]>) =>
+      new Counter({ name, help, labelNames: ['app', ...labelNames], registers, collect() { this.reset(); for (const [l, v] of rows()) this.inc({ app, ...l }, v); } });
+    const gauge = (name: string, help: string, labelNames: string[], rows: () => Iterable<[Record<string, string>, number]>) =>
+      new Gauge({ name, help, labelNames: ['app', ...labelNames], registers, collect() { this.reset(); for (const [l, v] of rows()) this.set({ app, ...l }, v); } });
+
+    counter('sipproxy_requests_received_total', 'SIP requests received, by method.', ['method'], () => [...stats().requestsIn].map(([method, v]) => [{ method }, v]));
+    counter('sipproxy_responses_sent_total', 'SIP responses sent upstream (relayed or generated), by status code.', ['code'], () => [...stats().responsesOut].map(([code, v]) => [{ code: String(code) }, v]));
+    counter('sipproxy_calls_total', 'Initial INVITEs forwarded.', [], () => [[{}, stats().calls]]);
+    gauge('sipproxy_calls_per_second', 'Initial INVITEs forwarded per second (last second).', [], () => [[{}, w.callsPerSecond]]);
+    counter('sipproxy_503_sent_total', 'Requests answered 503 by the proxy, by reason.', ['reason'], () => [
+      [{ reason: 'overload' }, stats().rejectedOverload],
+      [{ reason: 'out-of-service' }, stats().rejectedOutOfService],
+    ]);
+    counter('sipproxy_failovers_total', 'Requests retried on the other server of an HA pair.', [], () => [[{}, stats().failovers]]);
+    counter('sipproxy_next_hop_retries_total', 'Requests sent on to the next RFC 3263 candidate of a name after a timeout, transport error or 503.', [], () => [[{}, stats().nextHopRetries]]);
+    counter('sipproxy_relay_refused_total', 'Requests from untrusted sources refused by the relay policy (403; ACKs dropped).', [], () => [[{}, stats().relayRefused]]);
+    counter('sipproxy_loops_detected_total', 'Requests answered 482 Loop Detected.', [], () => [[{}, stats().loops]]);
+    const pairs = () => [...w.proxy.pairs.values()].map((p) => ({ name: p.name, snap: p.snapshot() }));
+    gauge('sipproxy_ha_pair_state', 'HA pair state (1 for the current state).', ['pair', 'state'], () =>
+      pairs().flatMap(({ name, snap }) => PAIR_STATES.map((state): [Record<string, string>, number] => [{ pair: name, state }, snap.state === state ? 1 : 0])));
+    const servers = () => pairs().flatMap(({ name, snap }) => snap.servers.map((h) => ({ labels: { pair: name, role: h.role, server: h.server.name }, h })));
+    gauge('sipproxy_ha_probe_rtt_seconds', 'Round-trip time of the last answered OPTIONS probe.', ['pair', 'role', 'server'], () =>
+      servers().flatMap(({ labels, h }): [Record<string, string>, number][] => (h.lastRttMs !== undefined ? [[labels, h.lastRttMs / 1000]] : [])));
+    gauge('sipproxy_ha_server_up', 'Whether the server answered its last probe.', ['pair', 'role', 'server'], () =>
+      servers().map(({ labels, h }): [Record<string, string>, number] => [labels, h.status === 'up' ? 1 : 0]));
+    gauge('sipproxy_transactions', 'Transactions in the table.', ['kind'], () => {
+      const tx = w.tl.stats();
+      return [[{ kind: 'client' }, tx.clientTransactions], [{ kind: 'server' }, tx.serverTransactions]];
+    });
+    gauge('sipproxy_open_connections', 'Open TCP/TLS connections.', [], () => [[{}, w.transport.stats().openConnections]]);
+    counter('sipproxy_parse_errors_total', 'Messages that did not parse.', ['transport'], () => {
+      const tr = w.transport.stats();
+      return [[{ transport: 'udp' }, tr.udp.parseErrors], [{ transport: 'stream' }, tr.stream.parseErrors]];
+    });
   }
-  metric('sipproxy_ha_pair_state', 'gauge', 'HA pair state (1 for the current state).', stateRows);
-  metric('sipproxy_ha_probe_rtt_seconds', 'gauge', 'Round-trip time of the last answered OPTIONS probe.', rttRows);
-  metric('sipproxy_ha_server_up', 'gauge', 'Whether the server answered its last probe.', upRows);
-  const tx = w.tl.stats();
-  metric('sipproxy_transactions', 'gauge', 'Transactions in the table.', [
-    ['kind="client"', tx.clientTransactions],
-    ['kind="server"', tx.serverTransactions],
-  ]);
-  const tr = w.transport.stats();
-  metric('sipproxy_open_connections', 'gauge', 'Open TCP/TLS connections.', [['', tr.openConnections]]);
-  metric('sipproxy_parse_errors_total', 'counter', 'Messages that did not parse.', [
-    ['transport="udp"', tr.udp.parseErrors],
-    ['transport="stream"', tr.stream.parseErrors],
-  ]);
-  return out.join('\n') + '\n';
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text (Prometheus text format): the process's metrics, then the worker's. */
+  render(): Promise<string> {
+    return Registry.merge([processMetrics(), this.registry]).metrics();
+  }
 }

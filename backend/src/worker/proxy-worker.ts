@@ -14,7 +14,7 @@ import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
 import { LogOutputs } from './log-outputs.js';
 import { isLoopbackAddress, managementHost, startManagementServer, type ManagementServer } from './management-http.js';
-import { renderMetrics } from './metrics.js';
+import { WorkerMetrics } from './metrics.js';
 import { connectionPolicy } from './connection-policy.js';
 import { hasIpv6, isLocalAddress, localAddresses, severalInterfaces } from './host-interfaces.js';
 import { traceSettings, WorkerTrace } from './trace/worker-trace.js';
@@ -348,6 +348,7 @@ export class ProxyWorker {
       try {
         // http-address unset: loopback, on sip-address (else the host this proxy advertises) when that is loopback.
         const host = managementHost(config.httpAddress, everywhere ? unbracket(advertised) : bindAddress);
+        worker.metricsRegistry = new WorkerMetrics(worker); // the process metrics (GC, event loop) count from the start
         worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken, tls: config.httpTls });
         if (!isLoopbackAddress(host)) {
           const n = config.httpTls
@@ -482,9 +483,12 @@ export class ProxyWorker {
     }
   }
 
-  metrics(): string {
-    return renderMetrics(this);
+  /** /metrics (prom-client; the series are read from the proxy's statistics at each scrape). */
+  metrics(): Promise<string> {
+    this.metricsRegistry ??= new WorkerMetrics(this);
+    return this.metricsRegistry.render();
   }
+  metricsRegistry: WorkerMetrics | undefined;
 
   get callsPerSecond(): number {
     return this.callsSample.rate;
