@@ -11,6 +11,7 @@ import { isInlinePem, parseContact } from './options/option-schema.js';
 import type { OptionValue } from './options/option-schema.js';
 import { optionsWithDefaults, typedOptions } from './options/option-values.js';
 import { loadPem, type PemFileRules } from './tls-material.js';
+import type { TransportProtocol } from '../sip/address.js';
 
 /** Bump when a field of `EffectiveProxyConfig` changes meaning or is removed (adding optional fields is compatible). */
 export const EFFECTIVE_CONFIG_SCHEMA_VERSION = 1;
@@ -20,8 +21,6 @@ export const EFFECTIVE_CONFIG_SCHEMA_VERSION = 1;
  * it the same way (their adapter mapped `*` to the IPv4 wildcard), so the schema version stays.
  */
 export const ALL_INTERFACES = '*';
-
-export type SipTransport = 'udp' | 'tcp' | 'tls';
 
 /** One SIP Server of an HA pair, as the proxy probes and reaches it. */
 export interface EffectiveSipServer {
@@ -55,7 +54,7 @@ export interface EffectiveContact {
   readonly host: string;
   readonly port?: number;
   /** From `;transport=` (or `sips:`); undefined when the contact does not say. */
-  readonly transport?: SipTransport;
+  readonly transport?: TransportProtocol;
 }
 
 /** The switch's sip-outbound-proxy VoIP Service DN: how SIP Server reaches the pool. */
@@ -66,7 +65,7 @@ export interface EffectiveOutboundProxyDn {
   /** 0 or absent: TLS disabled between SIP Server and the pool. */
   readonly sipPortTls?: number;
   /** Transport SIP Server uses toward the pool (the contact's `;transport`, UDP by default). */
-  readonly internalTransport: SipTransport;
+  readonly internalTransport: TransportProtocol;
   readonly oosCheck: number;
   readonly oosForce: number;
   /** The DN's [TServer] options with registry defaults filled in (what `diffEffectiveConfig` compares). */
@@ -81,7 +80,7 @@ export interface EffectiveTrunk {
   readonly contact?: EffectiveContact;
   /** Remote pool `host:port` (multi-site trunk). */
   readonly peerProxyContact?: string;
-  readonly peerProxyProtocol: SipTransport;
+  readonly peerProxyProtocol: TransportProtocol;
   readonly peerProxyPortTls?: number;
   /** The switch whose sip-outbound-proxy DN external-contact equals peerProxyContact. */
   readonly remoteSwitch?: string;
@@ -142,7 +141,7 @@ export interface EffectiveProxyConfig {
     readonly tlsPort?: number;
     readonly httpPort?: number;
     /** udp and tcp on sip-port; tls on tls-port when present. */
-    readonly transports: readonly SipTransport[];
+    readonly transports: readonly TransportProtocol[];
   };
   /** Every option of [sipproxy], [security], [log], by canonical name, with defaults filled in. */
   readonly options: {
@@ -185,7 +184,7 @@ function asString(v: OptionValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function asTransport(v: string | undefined): SipTransport | undefined {
+function asTransport(v: string | undefined): TransportProtocol | undefined {
   return v === 'udp' || v === 'tcp' || v === 'tls' ? v : undefined;
 }
 
@@ -340,7 +339,7 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
   // sip-port-tls = 0 on the pool's sip-outbound-proxy DN: "To disable TLS transport for SIP traffic, set this option
   // to 0" (guide, DN options): no TLS listener even though the application keeps its tls-port.
   const tlsDisabled = switches.some((sw) => sw.sipServer === serving && sw.outboundProxy?.sipPortTls === 0);
-  const transports: SipTransport[] = tlsPort !== undefined && !tlsDisabled ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
+  const transports: TransportProtocol[] = tlsPort !== undefined && !tlsDisabled ? ['udp', 'tcp', 'tls'] : ['udp', 'tcp'];
   let tls: EffectiveTls | undefined;
   const cert = asString(sec.certificate);
   const key = asString(sec['certificate-key']);

@@ -119,8 +119,6 @@ export { socketOptionsSupport, type SocketOptionResult, type SocketOptionsSuppor
 // transaction/ — the four RFC 3261 §17 state machines (RFC 6026), the timer wheel, the transaction layer.
 export {
   TransactionLayer,
-  type ClientTransaction,
-  type ServerTransaction,
   type RequestHandler,
   type StrayAckHandler,
   type StrayResponseHandler,
@@ -132,6 +130,8 @@ export {
   DEFAULT_TIMER_CONFIG,
   TransactionError,
   type TransactionErrorCode,
+  type ClientTransaction,
+  type ServerTransaction,
   type ClientTransactionUser,
   type ServerTransactionUser,
   type TransactionState,
@@ -175,5 +175,5 @@ export { EdgeOutbound, type EdgeOutboundOptions } from './outbound/outbound.js';
 
 // proxy/ — the RFC 3261 §16 stateful proxy (its intake, ProxyCore, is the top of the stack).
 export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
-export { SipError } from './proxy/sip-error.js';
+export { SipError, type RefusalCounter, type SipErrorCode } from './proxy/sip-error.js';
 export { setBranchWorkerPort } from './proxy/loop.js';

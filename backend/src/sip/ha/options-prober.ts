@@ -3,7 +3,8 @@
  * non-INVITE client transaction (§17.1.2), reporting its final response or a transport error once.
  */
 import { SipRequest } from '../message/index.js';
-import type { ClientTransaction, TransactionLayer } from '../transaction/transaction-layer.js';
+import type { TransactionLayer } from '../transaction/transaction-layer.js';
+import type { ClientTransaction } from '../transaction/transaction-types.js';
 import type { ClientTransactionUser } from '../transaction/transaction-types.js';
 import type { HaServer, ProbeOutcome, Prober } from './ha-pair.js';
 import { unbracket } from '../address.js';

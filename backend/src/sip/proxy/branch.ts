@@ -4,8 +4,7 @@
  * provisional only.
  */
 import { SipRequest, type SipResponse } from '../message/index.js';
-import type { ClientTransaction, ServerTransaction } from '../transaction/transaction-layer.js';
-import type { ClientTransactionBase, ClientTransactionUser } from '../transaction/transaction-types.js';
+import type { ClientTransaction, ClientTransactionUser, ServerTransaction } from '../transaction/transaction-types.js';
 import type { Timer, TimerTarget } from '../transaction/timer-wheel.js';
 import type { Destination } from '../transport/types.js';
 import type { ResolvedHop } from '../dns/resolver.js';
@@ -104,7 +103,7 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     this.ctx.onBranchTransportError(this, sent);
   }
 
-  onTerminated(_tx: ClientTransactionBase): void {
+  onTerminated(_tx: ClientTransaction): void {
     // Nothing to release: timers are stopped on completion.
   }
 

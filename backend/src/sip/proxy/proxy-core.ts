@@ -6,8 +6,8 @@
  * (outbound.ts), overload control (routing/overload.ts).
  */
 import { createResponse, generateTag, type SipRequest, type SipResponse, type SipUri, parseUri } from '../message/index.js';
-import type { ServerTransaction, TransactionLayer } from '../transaction/transaction-layer.js';
-import type { ServerTransactionBase, ServerTransactionUser } from '../transaction/transaction-types.js';
+import type { TransactionLayer } from '../transaction/transaction-layer.js';
+import type { ServerTransaction, ServerTransactionUser } from '../transaction/transaction-types.js';
 import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import { clockFromScheduler, type Clock } from '../ha/clock.js';
 import { HaPair, type HaServer, type StateChange } from '../ha/ha-pair.js';
@@ -309,7 +309,7 @@ export class ProxyCore implements ProxyPort {
     if (req.method === 'REGISTER' && !fromServer && req.headers.has('path')) {
       const foreignPath = req.paths().some((p) => !this.own.isOwnUri(p.uri));
       const d = decidePath(this.relay, { sourceAddress: src.remoteAddress, fromSipServer: false, foreignPath });
-      if (d.kind === 'refuse') throw new SipError(d.status, d.reason, undefined, 'relayRefused');
+      if (d.kind === 'refuse') throw new SipError('relay-refused', d.status, d.reason, undefined, 'relayRefused');
     }
 
     // The guide's second trigger: a request from the backup (the non-active server) makes it active.
@@ -322,11 +322,11 @@ export class ProxyCore implements ProxyPort {
     let registerState: RegisterState | undefined;
     if (this.outbound) {
       const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length, () => req.to().uri.toString());
-      if (r && 'status' in r) throw new SipError(r.status, r.reason);
+      if (r && 'status' in r) throw new SipError('flow-refused', r.status, r.reason);
       flowTarget = r;
       if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
         const s = this.outbound.onRegister(req, src);
-        if (s && 'status' in s) throw new SipError(s.status, s.reason);
+        if (s && 'status' in s) throw new SipError('flow-refused', s.status, s.reason);
         registerState = s;
       }
     }
@@ -357,19 +357,19 @@ export class ProxyCore implements ProxyPort {
     }
     if (decision.kind === 'reject') {
       const h: [string, string][] = decision.retryAfter ? [['Retry-After', String(decision.retryAfter)]] : [];
-      throw new SipError(decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
+      throw new SipError('no-target', decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
     }
     // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
     this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason });
     // Drained: no new dialog or registration here. Asked after the relay policy (a refusal is a refusal whatever the state).
     if (this.drained && !inDialog && (req.method === 'INVITE' || req.method === 'REGISTER')) {
-      throw new SipError(503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedDraining');
+      throw new SipError('draining', 503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedDraining');
     }
     if (req.method === 'BYE' && inDialog) this.dialogs.ended(req.callId);
     // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503. Asked only once the request would be forwarded,
     // so a request refused for what it is (relay policy, routing) cannot spend the budget of legitimate calls.
     if (req.method === 'INVITE' && !inDialog && !this.limiter.admit()) {
-      throw new SipError(503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedOverload');
+      throw new SipError('overload', 503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedOverload');
     }
     if (req.method === 'INVITE' && !inDialog) this.stats.calls++;
 
@@ -398,7 +398,7 @@ export class ProxyCore implements ProxyPort {
   /** Asks the relay policy; a refusal is thrown as 403 (counted in relayRefused). */
   private checkRelay(src: MessageSource, fromSipServer: boolean, target: RelayFacts['target']): void {
     const d = this.relay.decide({ sourceAddress: src.remoteAddress, fromSipServer, target });
-    if (d.kind === 'refuse') throw new SipError(d.status, d.reason, undefined, 'relayRefused');
+    if (d.kind === 'refuse') throw new SipError('relay-refused', d.status, d.reason, undefined, 'relayRefused');
   }
 
   /** §16.10: a CANCEL matching a response context is answered 200 and cancels its branches; false: forward it. */
@@ -436,7 +436,7 @@ export class ProxyCore implements ProxyPort {
   }
 
   /** Local response through the server transaction (To tag added for finals, §8.2.6.2). */
-  reply(tx: ServerTransactionBase, status: number, reason: string, headers?: [string, string][]): void {
+  reply(tx: ServerTransaction, status: number, reason: string, headers?: [string, string][]): void {
     // A transaction past Trying/Proceeding takes no response (and no longer keeps the request to build one from).
     if (tx.state !== 'trying' && tx.state !== 'proceeding') return;
     const r = createResponse(tx.request, status, reason, generateTag());

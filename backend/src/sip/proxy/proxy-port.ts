@@ -5,7 +5,7 @@
  */
 import type { SipRequest } from '../message/index.js';
 import type { TransactionLayer } from '../transaction/transaction-layer.js';
-import type { ServerTransactionBase, ServerTransactionUser } from '../transaction/transaction-types.js';
+import type { ServerTransaction, ServerTransactionUser } from '../transaction/transaction-types.js';
 import type { MessageSource, TransportProtocol } from '../transport/types.js';
 import type { HaPair, ServerRole } from '../ha/ha-pair.js';
 import type { Hop } from '../routing/router.js';
@@ -48,7 +48,7 @@ export interface ProxyPort {
   /** The outgoing request for one branch (§16.6 steps 1-8). */
   buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: TransportProtocol, hash: string, recordRoute: boolean, copy: boolean, flow?: FlowMarks): SipRequest;
   /** Local response through the server transaction (§8.2.6). */
-  reply(tx: ServerTransactionBase, status: number, reason: string, headers?: [string, string][]): void;
+  reply(tx: ServerTransaction, status: number, reason: string, headers?: [string, string][]): void;
   countResponse(status: number): void;
   /** §16.11: an ACK for a 2xx is forwarded statelessly. */
   forwardAck(ack: SipRequest, source: MessageSource): void;

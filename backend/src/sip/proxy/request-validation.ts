@@ -21,11 +21,11 @@ export function checkSyntax(req: SipRequest): RequestViews {
   // Only the tags are needed (loop hash, in-dialog test): read them without building name-addr objects.
   const fromTag = headerTag(req, 'from');
   const toTag = headerTag(req, 'to');
-  if (!req.callId) throw new SipError(400, 'Missing Call-ID');
-  if (cseq.method !== req.method) throw new SipError(400, 'CSeq Method Mismatch');
+  if (!req.callId) throw new SipError('bad-request', 400, 'Missing Call-ID');
+  if (cseq.method !== req.method) throw new SipError('bad-request', 400, 'CSeq Method Mismatch');
   const ruri = req.uri();
-  if (!ruri) throw new SipError(400, 'Bad Request-URI');
-  if (!ruri.isSip) throw new SipError(416, 'Unsupported URI Scheme');
+  if (!ruri) throw new SipError('bad-request', 400, 'Bad Request-URI');
+  if (!ruri.isSip) throw new SipError('unsupported-uri-scheme', 416, 'Unsupported URI Scheme');
   return { cseq, fromTag, toTag, ruri };
 }
 
@@ -36,13 +36,13 @@ export function checkMaxForwards(req: SipRequest): MaxForwardsCheck {
   const mf = req.maxForwards();
   if (mf !== 0) return { kind: 'forward', maxForwards: mf };
   if (req.method === 'OPTIONS') return { kind: 'answer-options' };
-  throw new SipError(483, 'Too Many Hops', undefined, 'tooManyHops');
+  throw new SipError('too-many-hops', 483, 'Too Many Hops', undefined, 'tooManyHops');
 }
 
 /** Item 5: we implement no extension a proxy must understand, so any Proxy-Require gets 420. */
 export function checkProxyRequire(req: SipRequest): string[] {
   const pr = req.proxyRequire();
-  if (pr.length) throw new SipError(420, 'Bad Extension', [['Unsupported', pr.join(', ')]]);
+  if (pr.length) throw new SipError('bad-extension', 420, 'Bad Extension', [['Unsupported', pr.join(', ')]]);
   return pr;
 }
 
@@ -73,7 +73,7 @@ export function checkLoop(
     const f = fields[i]!;
     if (f.key !== 'via' || f.value.indexOf(needle) < 0) continue;
     for (const v of req.vias()) {
-      if (hashOfBranch(v.branch) === hash && isOwnVia(v.host, v.port, v.transport)) throw new SipError(482, 'Loop Detected', undefined, 'loops');
+      if (hashOfBranch(v.branch) === hash && isOwnVia(v.host, v.port, v.transport)) throw new SipError('loop-detected', 482, 'Loop Detected', undefined, 'loops');
     }
   }
   return hash;

@@ -5,7 +5,7 @@
  * (§4.3) and the keep-alive resend on a new connection. It reaches the proxy only through ProxyPort.
  */
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/transaction-layer.js';
+import type { ServerTransaction } from '../transaction/transaction-types.js';
 import type { ServerTransactionUser } from '../transaction/transaction-types.js';
 import type { Destination, MessageSource } from '../transport/types.js';
 import type { HaServer } from '../ha/ha-pair.js';

@@ -10,13 +10,13 @@ import type { Destination, TransportErrorSink } from '../transport/types.js';
 import type { TimerTarget } from './timer-wheel.js';
 import {
   requestReleased,
-  type ClientTransactionBase,
+  type ClientTransaction,
   type ClientTransactionUser,
   type TransactionContext,
   type TransactionState,
 } from './transaction-types.js';
 
-export abstract class ClientTransactionCore implements ClientTransactionBase, TimerTarget, TransportErrorSink {
+export abstract class ClientTransactionBase implements ClientTransaction, TimerTarget, TransportErrorSink {
   abstract readonly kind: 'ict' | 'nict';
   /** Set by each machine to its initial state (§17 figures 5-8); every transition is the machine's own. */
   state: TransactionState;

@@ -3,7 +3,7 @@ import type { SipResponse } from '../message/index.js';
 import type { Destination } from '../transport/types.js';
 import { FakeTimers } from './timer-wheel.js';
 import { TransactionLayer } from './transaction-layer.js';
-import type { ClientTransactionBase, ClientTransactionUser } from './transaction-types.js';
+import type { ClientTransaction, ClientTransactionUser } from './transaction-types.js';
 import { FakeTransport, request, response } from '../../../test/support/transaction-kit.js';
 
 const UDP: Destination = { transport: 'udp', host: '192.0.2.20', port: 5060 };
@@ -25,7 +25,7 @@ class User implements ClientTransactionUser {
   onTransportError(e: Error): void {
     this.events.push(`error ${e.message}`);
   }
-  onTerminated(tx: ClientTransactionBase): void {
+  onTerminated(tx: ClientTransaction): void {
     this.events.push(`terminated@${this.clock.now()} ${tx.state}`);
   }
 }

@@ -6,10 +6,10 @@ import type { SipResponse } from '../message/index.js';
 import { arm, disarm, type Timer } from './timer-wheel.js';
 import { buildNon2xxAck } from './ack.js';
 import { retainBytes, retainedBuffer } from './retain.js';
-import { ClientTransactionCore } from './client-transaction-base.js';
+import { ClientTransactionBase } from './client-transaction-base.js';
 import { TIMER_A, TIMER_B, TIMER_D, TIMER_M, type TransactionState } from './transaction-types.js';
 
-export class InviteClientTransaction extends ClientTransactionCore {
+export class InviteClientTransaction extends ClientTransactionBase {
   readonly kind = 'ict' as const;
   override state: TransactionState = 'calling';
   /** The non-2xx ACK, retained as a one-byte string (see retainBytes). */

@@ -8,10 +8,10 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { MessageSource } from '../transport/types.js';
 import { arm, disarm, type Timer } from './timer-wheel.js';
 import { retainBytes } from './retain.js';
-import { ServerTransactionCore } from './server-transaction-base.js';
+import { ServerTransactionBase } from './server-transaction-base.js';
 import { TIMER_100, TIMER_G, TIMER_H, TIMER_I, TIMER_L, type TransactionState } from './transaction-types.js';
 
-export class InviteServerTransaction extends ServerTransactionCore {
+export class InviteServerTransaction extends ServerTransactionBase {
   readonly kind = 'ist' as const;
   override state: TransactionState = 'proceeding';
   private intervalG = this.ctx.config.t1;

@@ -5,10 +5,10 @@
  */
 import type { SipResponse } from '../message/index.js';
 import { arm, disarm, type Timer } from './timer-wheel.js';
-import { ClientTransactionCore } from './client-transaction-base.js';
+import { ClientTransactionBase } from './client-transaction-base.js';
 import { TIMER_E, TIMER_F, TIMER_K, type TransactionState } from './transaction-types.js';
 
-export class NonInviteClientTransaction extends ClientTransactionCore {
+export class NonInviteClientTransaction extends ClientTransactionBase {
   readonly kind = 'nict' as const;
   override state: TransactionState = 'trying';
   private intervalE = this.ctx.config.t1;

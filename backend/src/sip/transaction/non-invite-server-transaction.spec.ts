@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createResponse } from '../message/index.js';
 import type { SipRequest } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
-import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
+import { TransactionLayer } from './transaction-layer.js';
+import type { ServerTransaction } from './transaction-types.js';
 import { FakeTransport, TCP_SOURCE, UDP_SOURCE, request } from '../../../test/support/transaction-kit.js';
 
 describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {

@@ -7,10 +7,10 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { MessageSource } from '../transport/types.js';
 import { arm, disarm, type Timer } from './timer-wheel.js';
 import { retainBytes } from './retain.js';
-import { ServerTransactionCore } from './server-transaction-base.js';
+import { ServerTransactionBase } from './server-transaction-base.js';
 import { TIMER_J, type TransactionState } from './transaction-types.js';
 
-export class NonInviteServerTransaction extends ServerTransactionCore {
+export class NonInviteServerTransaction extends ServerTransactionBase {
   readonly kind = 'nist' as const;
   override state: TransactionState = 'trying';
   private timerJ: Timer | undefined;

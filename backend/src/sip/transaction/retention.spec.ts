@@ -4,7 +4,8 @@ import type { SipRequest, SipResponse } from '../message/index.js';
 import type { Destination } from '../transport/types.js';
 import { detach, retainBytes, retainedBuffer } from './retain.js';
 import { FakeTimers } from './timer-wheel.js';
-import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
+import { TransactionLayer } from './transaction-layer.js';
+import type { ServerTransaction } from './transaction-types.js';
 import { FakeTransport, UDP_SOURCE, request, response } from '../../../test/support/transaction-kit.js';
 
 /**

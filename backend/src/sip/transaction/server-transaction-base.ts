@@ -12,13 +12,13 @@ import { isLegacyKey } from './transaction-key.js';
 import { detach, retainedBuffer } from './retain.js';
 import {
   requestReleased,
-  type ServerTransactionBase,
+  type ServerTransaction,
   type ServerTransactionUser,
   type TransactionContext,
   type TransactionState,
 } from './transaction-types.js';
 
-export abstract class ServerTransactionCore implements ServerTransactionBase, TimerTarget, TransportErrorSink {
+export abstract class ServerTransactionBase implements ServerTransaction, TimerTarget, TransportErrorSink {
   abstract readonly kind: 'ist' | 'nist';
   /** Set by each machine to its initial state (§17 figures 5-8); every transition is the machine's own. */
   state: TransactionState;

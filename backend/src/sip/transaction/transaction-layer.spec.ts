@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createResponse } from '../message/index.js';
 import { FakeTimers } from './timer-wheel.js';
-import { TransactionLayer, type ServerTransaction } from './transaction-layer.js';
+import { TransactionLayer } from './transaction-layer.js';
+import type { ServerTransaction } from './transaction-types.js';
 import { TransactionError } from './transaction-types.js';
 import { FakeTransport, UDP_SOURCE, request } from '../../../test/support/transaction-kit.js';
 

@@ -15,15 +15,17 @@ import { detach } from './retain.js';
 import {
   DEFAULT_TIMER_CONFIG,
   TransactionError,
-  type ClientTransactionBase,
+  type ClientTransaction,
   type ClientTransactionUser,
-  type ServerTransactionBase,
+  type ServerTransaction,
   type TransactionContext,
   type TransactionTimerConfig,
 } from './transaction-types.js';
 
-export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
-export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+/** The two §17.1 machines the layer runs; users see them as `ClientMachine`. */
+type ClientMachine = InviteClientTransaction | NonInviteClientTransaction;
+/** The two §17.2 machines the layer runs; users see them as `ServerMachine`. */
+type ServerMachine = InviteServerTransaction | NonInviteServerTransaction;
 
 export interface TransactionLayerOptions {
   /** Timer source; inject `FakeTimers` in tests. Default: a real `TimerWheel` (10 ms ticks). */
@@ -58,8 +60,8 @@ const noopSink: TransportErrorSink = { onTransportError: () => undefined };
 export class TransactionLayer implements TransactionContext {
   readonly timers: TimerScheduler;
   readonly config: TransactionTimerConfig;
-  private readonly clients = new Map<string, ClientTransaction>();
-  private readonly servers = new Map<string, ServerTransaction>();
+  private readonly clients = new Map<string, ClientMachine>();
+  private readonly servers = new Map<string, ServerMachine>();
   private requestHandler: RequestHandler | undefined;
   private ackHandler: StrayAckHandler | undefined;
   private strayResponseHandler: StrayResponseHandler | undefined;
@@ -159,7 +161,7 @@ export class TransactionLayer implements TransactionContext {
     return n;
   }
 
-  transactionTerminated(tx: ClientTransactionBase | ServerTransactionBase): void {
+  transactionTerminated(tx: ClientTransaction | ServerTransaction): void {
     if (tx.kind === 'ict' || tx.kind === 'nict') {
       if (this.clients.get(tx.key) === tx) this.clients.delete(tx.key);
     } else if (this.servers.get(tx.key) === tx) {
@@ -180,7 +182,7 @@ export class TransactionLayer implements TransactionContext {
    * A scan, because connection loss is rare next to messages.
    */
   connectionClosed(connectionId: string, error?: Error): void {
-    let failed: ClientTransaction[] | undefined;
+    let failed: ClientMachine[] | undefined;
     for (const tx of this.clients.values()) {
       if (tx.connectionId !== connectionId) continue;
       const s = tx.state;
@@ -246,7 +248,7 @@ export class TransactionLayer implements TransactionContext {
     this.strayResponseHandler?.(response, source);
   }
 
-  private lookupServer(key: string, request: SipRequest): ServerTransaction | undefined {
+  private lookupServer(key: string, request: SipRequest): ServerMachine | undefined {
     const tx = this.servers.get(key);
     if (!tx || !isLegacyKey(key)) return tx;
     return legacyToTagMatches(request, tx.kind === 'ist', tx.requestToTag, tx.responseToTag) ? tx : undefined;

@@ -73,7 +73,7 @@ export class TransactionError extends Error {
 
 /**
  * Thrown when `request` is read after the transaction released it: §17.1 / §17.2 keep only what retransmissions
- * need once the final response has passed (see ClientTransactionBase / ServerTransactionBase `request`).
+ * need once the final response has passed (see ClientTransaction / ServerTransaction `request`).
  */
 export function requestReleased(kind: keyof typeof MACHINE_NAMES, key: string): never {
   throw new TransactionError('REQUEST_RELEASED', `${MACHINE_NAMES[kind]} transaction ${key}: request released after the final response`);
@@ -85,7 +85,7 @@ export interface TransactionContext {
   readonly timers: TimerScheduler;
   readonly config: TransactionTimerConfig;
   /** Called exactly once when the transaction enters Terminated; removes it from the table. */
-  transactionTerminated(tx: ClientTransactionBase | ServerTransactionBase): void;
+  transactionTerminated(tx: ClientTransaction | ServerTransaction): void;
 }
 
 /**
@@ -94,29 +94,32 @@ export interface TransactionContext {
  */
 export interface ClientTransactionUser {
   /** 1xx received (§17.1.1.2 / §17.1.2.2: passed to the TU). */
-  onProvisional?(response: SipResponse, tx: ClientTransactionBase): void;
+  onProvisional?(response: SipResponse, tx: ClientTransaction): void;
   /** Final response. For INVITE, every 2xx (also retransmissions/forks while Accepted, RFC 6026 §8.4). */
-  onFinal?(response: SipResponse, tx: ClientTransactionBase): void;
+  onFinal?(response: SipResponse, tx: ClientTransaction): void;
   /** Timer B / Timer F fired (§17.1.1.2, §17.1.2.2): treat as 408. */
-  onTimeout?(tx: ClientTransactionBase): void;
+  onTimeout?(tx: ClientTransaction): void;
   /** The transport failed to send (§17.1.4). */
-  onTransportError?(error: Error, tx: ClientTransactionBase): void;
-  onTerminated?(tx: ClientTransactionBase): void;
+  onTransportError?(error: Error, tx: ClientTransaction): void;
+  onTerminated?(tx: ClientTransaction): void;
 }
 
 /** Server transaction user callbacks. */
 export interface ServerTransactionUser {
   /** INVITE server transaction: an ACK matched while Accepted (RFC 6026 §7.1), passed to the TU. */
-  onAck?(ack: SipRequest, source: MessageSource, tx: ServerTransactionBase): void;
+  onAck?(ack: SipRequest, source: MessageSource, tx: ServerTransaction): void;
   /** INVITE: Timer H fired without an ACK for the final response (§17.2.1). */
-  onTimeout?(tx: ServerTransactionBase): void;
+  onTimeout?(tx: ServerTransaction): void;
   /** Sending a response failed (§17.2.4). */
-  onTransportError?(error: Error, tx: ServerTransactionBase): void;
-  onTerminated?(tx: ServerTransactionBase): void;
+  onTransportError?(error: Error, tx: ServerTransaction): void;
+  onTerminated?(tx: ServerTransaction): void;
 }
 
-/** Fields common to client transactions. */
-export interface ClientTransactionBase {
+/**
+ * A client transaction (§17.1), INVITE or not, as its user and the layer see it: the one name for the idea. The two
+ * machines share their implementation through the abstract `ClientTransactionBase` (client-transaction-base.ts).
+ */
+export interface ClientTransaction {
   readonly kind: 'ict' | 'nict';
   /**
    * The request as sent. Released once a final response arrives (or the transaction ends): from then on §17.1
@@ -135,8 +138,11 @@ export interface ClientTransactionBase {
   terminate(): void;
 }
 
-/** Fields common to server transactions. */
-export interface ServerTransactionBase {
+/**
+ * A server transaction (§17.2), INVITE or not, as its user and the layer see it. The two machines share their
+ * implementation through the abstract `ServerTransactionBase` (server-transaction-base.ts).
+ */
+export interface ServerTransaction {
   readonly kind: 'ist' | 'nist';
   /**
    * The received request. Released once a final response is sent (or the transaction ends): from then on §17.2
