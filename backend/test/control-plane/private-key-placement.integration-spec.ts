@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FIXTURE_CERTS } from '../fixtures/config/index.js';
 import { freshDatabase, startProduct, type Product } from '../helpers/product.js';
+import { tlsProxyDocument } from '../helpers/config-fixtures.js';
 
 /**
  * A private key pasted into `certificate` or `trusted-ca` (options that are not secret, so every role reads them)
@@ -20,35 +21,8 @@ const KEY = readFileSync(FIXTURE_CERTS.proxyKey, 'utf8');
 const KEY_BODY = KEY.split('\n')[1]!; // a line of base64 that only the key contains
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const yaml = (text: string) => ({ method: 'POST', headers: { 'content-type': 'application/yaml' }, body: text });
-const block = (pem: string) => `|\n${pem.trimEnd().split('\n').map((l) => ' '.repeat(10) + l).join('\n')}`;
 type ErrorBody = { code: string; errors?: { path: string; code: string; message: string }[] };
 
-function documentWith(security: { certificate: string; key: string; ca?: string }): string {
-  return `version: 1
-applications:
-  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: 5070 }, backup: SIPServer_A_backup }
-  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: 5070 } }
-  - name: SIPProxy_1
-    type: sip-proxy
-    host: 127.0.0.1
-    ports: { sip-port: 5060, tls-port: 5061, http-port: 8090 }
-    options:
-      sipproxy:
-        applications: SIPServer_A
-        servicing-sipserver: SIPServer_A
-        sipproxy-role: 10
-        oos-check: 5
-        oos-force: 5
-      security:
-        certificate: ${block(security.certificate)}
-        certificate-key: ${block(security.key)}
-${security.ca ? `        trusted-ca: ${block(security.ca)}\n` : ''}switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "127.0.0.1:5060", oos-check: 5, oos-force: 5 } } }
-`;
-}
 
 const text = async (path: string, token: string) => {
   const r = await product.api(path, { token });
@@ -75,7 +49,7 @@ beforeAll(async () => {
   const u = await product.api('/users', { token: admin, ...json('POST', { username: 'pk-viewer', password: 'Pk-viewer-pass-42', role: 'viewer' }) });
   expect(u.status).toBe(201);
   viewer = await product.login('pk-viewer', 'Pk-viewer-pass-42');
-  const r = await product.api('/config/import', { token: admin, ...yaml(documentWith({ certificate: CERT, key: KEY, ca: CA })) });
+  const r = await product.api('/config/import', { token: admin, ...yaml(tlsProxyDocument({ certificate: CERT, key: KEY, ca: CA })) });
   expect(r.status, await r.clone().text()).toBe(200);
 }, 120_000);
 afterAll(async () => { await product?.stop(); });
@@ -99,7 +73,7 @@ describe('a private key in certificate or trusted-ca', () => {
   });
 
   it('is refused by an import and by validation, naming the option', async () => {
-    const doc = documentWith({ certificate: CERT + KEY, key: KEY });
+    const doc = tlsProxyDocument({ certificate: CERT + KEY, key: KEY });
     const r = await product.api('/config/import', { token: admin, ...yaml(doc) });
     const raw = await r.text();
     expect(r.status, raw).toBe(400);

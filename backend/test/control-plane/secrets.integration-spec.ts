@@ -8,6 +8,7 @@ import { secretRef } from '../../src/contracts/secrets.js';
 import { FIXTURE_CERTS } from '../fixtures/config/index.js';
 import { readFileSync } from 'node:fs';
 import { freshDatabase, startProduct, type Product } from '../helpers/product.js';
+import { tlsProxyDocument } from '../helpers/config-fixtures.js';
 
 /**
  * Secret option values (`certificate-key` PEM) through the running product: no read, export, version, diff or
@@ -29,35 +30,8 @@ const REF = secretRef(KEY);
 const KEY_BODY = KEY.split('\n')[1]!; // a line of base64 that only the key contains
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const yaml = (text: string) => ({ headers: { 'content-type': 'application/yaml' }, body: text });
-const indent = (text: string, n: number) => text.trimEnd().split('\n').map((l) => ' '.repeat(n) + l).join('\n');
 
-function documentWith(security: { certificate: string; key: string }): string {
-  return `version: 1
-applications:
-  - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: 5070 }, backup: SIPServer_A_backup }
-  - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: 5070 } }
-  - name: SIPProxy_1
-    type: sip-proxy
-    host: 127.0.0.1
-    ports: { sip-port: 5060, tls-port: 5061, http-port: 8090 }
-    options:
-      sipproxy:
-        applications: SIPServer_A
-        servicing-sipserver: SIPServer_A
-        sipproxy-role: 10
-        oos-check: 5
-        oos-force: 5
-      security:
-        certificate: ${security.certificate}
-        certificate-key: ${security.key.includes('\n') ? `|\n${indent(security.key, 10)}` : security.key}
-switches:
-  - name: SiteA
-    sip-server: SIPServer_A
-    dns:
-      - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "127.0.0.1:5060", oos-check: 5, oos-force: 5 } } }
-`;
-}
-const DOC = documentWith({ certificate: 'proxy.pem', key: KEY });
+const DOC = tlsProxyDocument({ certificate: 'proxy.pem', key: KEY });
 
 const text = async (path: string, token: string) => {
   const r = await product.api(path, { token });
@@ -206,7 +180,7 @@ describe('a secret option value never leaves the control plane', () => {
 describe('files named by certificate, certificate-key and trusted-ca', () => {
   type Result = { valid: boolean; errors: { path: string; code: string; message: string }[] };
   const validate = async (token: string, certificate: string): Promise<Result> => {
-    const r = await product.api('/config/validate', { method: 'POST', token, ...yaml(documentWith({ certificate, key: 'proxy.key' })) });
+    const r = await product.api('/config/validate', { method: 'POST', token, ...yaml(tlsProxyDocument({ certificate, key: 'proxy.key' })) });
     expect(r.status).toBe(200);
     return (await r.json()) as Result;
   };
