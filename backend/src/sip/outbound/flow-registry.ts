@@ -221,6 +221,18 @@ export class FlowRegistry {
     return n;
   }
 
+  /** Every binding (the connection inspector; a copy, newest last per Contact). */
+  bindings(): FlowBinding[] {
+    const out: FlowBinding[] = [];
+    for (const l of this.byContact.values()) out.push(...l);
+    return out;
+  }
+
+  /** The Flow-Timer (s) the connection's bindings were given; undefined when none. */
+  flowTimerOf(connectionId: string): number | undefined {
+    return this.timed.get(connectionId);
+  }
+
   /** Number of bindings and of connections carrying flows (for /status and the benchmark). */
   size(): { bindings: number; connections: number; timed: number } {
     let bindings = 0;

@@ -181,9 +181,9 @@ export class EdgeOutbound {
    * that is a Contact registered over a flow (by the AOR in `toAor` when several registered it). Such a Contact is reached over that flow, never at the address it
    * names: whoever registered it chose that address, and sending there would let an endpoint plant a next hop
    * (RFC 5626 §5.3; RFC 3261 §26.3.2.4). A token for the flow the request arrived on means it comes from the UA
-   * itself: no decision.
+   * itself: no decision. `dryRun` (the route preview) counts nothing.
    */
-  route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, byContact: boolean, routesLeft: number, toAor?: () => string): FlowTarget | OutboundReject | undefined {
+  route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, byContact: boolean, routesLeft: number, toAor?: () => string, dryRun = false): FlowTarget | OutboundReject | undefined {
     // Hot path: most requests carry no token and are initial requests from endpoints.
     if (tokens.length === 0 && (!byContact || routesLeft > 0 || !ruri)) return undefined;
     const mine = tokens.length ? flowOfSource(src) : undefined;
@@ -191,27 +191,27 @@ export class EdgeOutbound {
       const r = this.registry.parseToken(t);
       if (!r.ok) {
         if (r.reason === 'tampered') {
-          this.stats.forbidden++;
+          if (!dryRun) this.stats.forbidden++;
           return { status: 403, reason: 'Forbidden (Invalid Flow Token)' };
         }
         continue; // a user part that is not one of our tokens
       }
       if (sameFlow(r.flow, mine!)) return undefined;
       if (!this.registry.isAlive(r.flow)) {
-        this.stats.flowFailed++;
+        if (!dryRun) this.stats.flowFailed++;
         return { status: 430, reason: 'Flow Failed' };
       }
-      this.stats.flowRouted++;
+      if (!dryRun) this.stats.flowRouted++;
       return { dest: flowDestination(r.flow), flow: r.flow };
     }
     if (!byContact || routesLeft > 0 || !ruri) return undefined;
     const hit = this.registry.lookupContact(contactKey(ruri), toAor?.());
     if (hit === undefined) return undefined;
     if (hit === 'failed') {
-      this.stats.flowFailed++;
+      if (!dryRun) this.stats.flowFailed++;
       return { status: 430, reason: 'Flow Failed' };
     }
-    this.stats.flowRouted++;
+    if (!dryRun) this.stats.flowRouted++;
     return { dest: flowDestination(hit.flow), flow: hit.flow };
   }
 

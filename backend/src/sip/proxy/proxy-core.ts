@@ -22,7 +22,8 @@ import { decidePath, RelayPolicy, type RelayFacts } from './relay-policy.js';
 import { OwnAddresses, type LocalEndpoints } from './local-endpoints.js';
 import { unbracket } from '../address.js';
 import { SipError } from './sip-error.js';
-import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax } from './request-validation.js';
+import { checkLoop, checkMaxForwards, checkProxyRequire, checkSyntax, type RequestViews } from './request-validation.js';
+import { routerRule, type PreviewTrace, type Routed } from './route-preview.js';
 import { nextHopOfRoute, paramString, preprocessRoute, toDestination, uriToHop } from './route-set.js';
 import { ResponseContext } from './response-context.js';
 import { DialogCount } from './dialog-count.js';
@@ -272,99 +273,14 @@ export class ProxyCore implements ProxyPort {
   /** §16.3-§16.5 for one request; a local final response is thrown as a SipError. */
   private handleRequest(tx: ServerTransaction, req: SipRequest): void {
     const views = checkSyntax(req); // §16.3 items 1-2
-    const ruri = views.ruri;
     if (req.method === 'CANCEL' && this.answerCancel(tx, req)) return;
-
-    const mf = checkMaxForwards(req); // §16.3 item 3
-    if (mf.kind === 'answer-options') {
-      this.reply(tx, 200, 'OK', [['Allow', ALLOW]]);
+    const r = this.routeRequest(req, views, tx.source, undefined);
+    if (r.kind === 'answer') {
+      this.reply(tx, r.status, r.reason, r.headers);
       return;
     }
-    const pr = checkProxyRequire(req); // §16.3 item 5
-
-    // §16.4 on a copy (the server transaction keeps the received request for responses).
-    const fwd = req.clone();
-    const rs = preprocessRoute(fwd, ruri, (u) => this.own.isOwnUri(u), this.outbound !== undefined);
-    const routeList = rs.routes;
-    // The Request-URI as it now stands (parsed again only when strict-route processing replaced it).
-    const target = fwd.requestUri === req.requestUri ? ruri : (fwd.uri() ?? ruri);
-
-    const hash = checkLoop(req, fwd, views, pr, (h, p, t) => this.own.isOwnVia(h, p, t)); // §16.3 item 4
-    const topVia = req.topVia();
-
-    const inDialog = views.toTag !== undefined;
+    const { fwd, mf, hash, inDialog, flowTarget, registerState, decision } = r;
     const src = tx.source;
-    const fromServer = this.router.classifySource({
-      source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
-      viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
-    });
-
-    // OPTIONS for the proxy itself (SIP Server's oos-check of the pool, keep-alives): answer here.
-    if (req.method === 'OPTIONS' && !routeList.length && ruri.user === undefined && this.own.isOwnUri(target)) {
-      this.reply(tx, 200, 'OK', [['Allow', ALLOW]]);
-      return;
-    }
-
-    // RFC 3327 §5.3: an endpoint plants no Path the registrar would later route by (relay-policy.ts decidePath).
-    if (req.method === 'REGISTER' && !fromServer && req.headers.has('path')) {
-      const foreignPath = req.paths().some((p) => !this.own.isOwnUri(p.uri));
-      const d = decidePath(this.relay, { sourceAddress: src.remoteAddress, fromSipServer: false, foreignPath });
-      if (d.kind === 'refuse') throw new SipError('relay-refused', d.status, d.reason, undefined, 'relayRefused');
-    }
-
-    // The guide's second trigger: a request from the backup (the non-active server) makes it active.
-    if (fromServer && req.method !== 'OPTIONS') this.pairs.get(fromServer.pair)?.requestFrom(fromServer.role);
-
-    // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
-    // An initial request from an endpoint goes to the serving pair whatever Contact it names; a SIP Server's
-    // request, or an in-dialog one, to a registered Contact goes down that Contact's flow.
-    let flowTarget: FlowTarget | undefined;
-    let registerState: RegisterState | undefined;
-    if (this.outbound) {
-      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length, () => req.to().uri.toString());
-      if (r && 'status' in r) throw new SipError('flow-refused', r.status, r.reason);
-      flowTarget = r;
-      if (req.method === 'REGISTER' && !fromServer && !flowTarget) {
-        const s = this.outbound.onRegister(req, src);
-        if (s && 'status' in s) throw new SipError('flow-refused', s.status, s.reason);
-        registerState = s;
-      }
-    }
-
-    // §16.5 target determination.
-    let decision: RoutingDecision;
-    if (flowTarget) {
-      const d = flowTarget.dest;
-      decision = { kind: 'hop', target: { host: d.host, port: d.port, transport: d.transport }, reason: 'flow' };
-    } else if (routeList.length) {
-      decision = { kind: 'hop', target: nextHopOfRoute(fwd, routeList), reason: 'request-uri' };
-    } else if (!fromServer && this.own.isOwnUri(target)) {
-      // Addressed to the proxy itself with nothing left to route by (e.g. a UA that lost its route set):
-      // the serving SIP Server is the only element that can know the dialog; forwarding to ourselves would loop.
-      decision = this.router.toPair(this.config.servingPair);
-    } else {
-      const u = target;
-      decision = this.router.decide(
-        {
-          method: req.method,
-          // RFC 3261 §26.2.2 / RFC 3263 §4.1: a sips: Request-URI is reached over TLS only.
-          ruri: { user: u.user, host: u.host, port: u.port, transport: u.scheme === 'sips' ? 'tls' : paramString(u.params.get('transport')) },
-          inDialog,
-          source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
-        },
-        fromServer,
-      );
-    }
-    if (decision.kind === 'reject') {
-      const h: [string, string][] = decision.retryAfter ? [['Retry-After', String(decision.retryAfter)]] : [];
-      throw new SipError('no-target', decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
-    }
-    // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
-    this.checkRelay(src, fromServer !== undefined, flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason });
-    // Drained: no new dialog or registration here. Asked after the relay policy (a refusal is a refusal whatever the state).
-    if (this.drained && !inDialog && (req.method === 'INVITE' || req.method === 'REGISTER')) {
-      throw new SipError('draining', 503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedDraining');
-    }
     if (req.method === 'BYE' && inDialog) this.dialogs.ended(req.callId);
     // overload-ctrl-dialog-rate: over-threshold new INVITEs get 503. Asked only once the request would be forwarded,
     // so a request refused for what it is (relay policy, routing) cannot spend the budget of legitimate calls.
@@ -393,6 +309,125 @@ export class ProxyCore implements ProxyPort {
       if (pair) pairInfo = { pair, role: decision.role };
     }
     ctx.forwardTo(decision.target, pairInfo, false);
+  }
+
+  /**
+   * §16.3 items 3-5, §16.4 and §16.5 for one request: where it goes (or the local answer), and the relay policy's
+   * verdict (a refusal is thrown as a SipError, like every local final response). The route preview asks this very
+   * method with a `trace` (route-preview.ts): then nothing changes state (no backup made active by the request, no
+   * binding, no counters) and each step says why.
+   */
+  routeRequest(req: SipRequest, views: RequestViews, src: MessageSource, trace: PreviewTrace | undefined): Routed {
+    const ruri = views.ruri;
+    const mf = checkMaxForwards(req); // §16.3 item 3
+    if (mf.kind === 'answer-options') {
+      trace?.add('max-forwards', 'Max-Forwards is 0 on an OPTIONS: the proxy answers it itself (§16.3 item 3)');
+      return { kind: 'answer', status: 200, reason: 'OK', headers: [['Allow', ALLOW]] };
+    }
+    const pr = checkProxyRequire(req); // §16.3 item 5
+
+    // §16.4 on a copy (the server transaction keeps the received request for responses).
+    const fwd = req.clone();
+    const rs = preprocessRoute(fwd, ruri, (u) => this.own.isOwnUri(u), this.outbound !== undefined);
+    const routeList = rs.routes;
+    // The Request-URI as it now stands (parsed again only when strict-route processing replaced it).
+    const target = fwd.requestUri === req.requestUri ? ruri : (fwd.uri() ?? ruri);
+    if (trace) trace.add('route', routeList.length ? `Route entries left after ours were popped (§16.4): ${routeList.map((r) => r.uri.toString()).join(', ')}` : 'no Route entry left after ours were popped (§16.4)');
+
+    const hash = checkLoop(req, fwd, views, pr, (h, p, t) => this.own.isOwnVia(h, p, t)); // §16.3 item 4
+    const topVia = req.topVia();
+
+    const inDialog = views.toTag !== undefined;
+    const fromServer = this.router.classifySource({
+      source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
+      viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
+    });
+    if (trace) {
+      trace.source = fromServer ? { kind: 'sip-server', pair: fromServer.pair, role: fromServer.role } : this.relay.isTrustedAddress(src.remoteAddress) ? { kind: 'trusted-network' } : { kind: 'endpoint' };
+      trace.add('source', fromServer ? `${src.remoteAddress}:${src.remotePort} is the ${fromServer.role} server of HA pair ${fromServer.pair}` : `${src.remoteAddress}:${src.remotePort} is not a SIP Server of a configured HA pair${trace.source.kind === 'trusted-network' ? ' (a trusted network: relay-trusted-networks or a trunk peer)' : ''}`);
+      trace.add('dialog', inDialog ? 'in-dialog (the To header has a tag)' : 'initial request (no To tag)');
+    }
+
+    // OPTIONS for the proxy itself (SIP Server's oos-check of the pool, keep-alives): answer here.
+    if (req.method === 'OPTIONS' && !routeList.length && ruri.user === undefined && this.own.isOwnUri(target)) {
+      trace?.add('local', 'an OPTIONS addressed to the proxy itself is answered here');
+      return { kind: 'answer', status: 200, reason: 'OK', headers: [['Allow', ALLOW]] };
+    }
+
+    // RFC 3327 §5.3: an endpoint plants no Path the registrar would later route by (relay-policy.ts decidePath).
+    if (req.method === 'REGISTER' && !fromServer && req.headers.has('path')) {
+      const foreignPath = req.paths().some((p) => !this.own.isOwnUri(p.uri));
+      const d = decidePath(this.relay, { sourceAddress: src.remoteAddress, fromSipServer: false, foreignPath });
+      if (trace) trace.relay = d;
+      if (d.kind === 'refuse') throw new SipError('relay-refused', d.status, d.reason, undefined, 'relayRefused');
+    }
+
+    // The guide's second trigger: a request from the backup (the non-active server) makes it active.
+    if (fromServer && req.method !== 'OPTIONS') {
+      if (!trace) this.pairs.get(fromServer.pair)?.requestFrom(fromServer.role);
+      else if (this.pairs.get(fromServer.pair)?.activeRole !== fromServer.role) trace.add('ha', `a request from the ${fromServer.role} of ${fromServer.pair} would make it the active server of the pair`);
+    }
+
+    // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
+    // An initial request from an endpoint goes to the serving pair whatever Contact it names; a SIP Server's
+    // request, or an in-dialog one, to a registered Contact goes down that Contact's flow.
+    let flowTarget: FlowTarget | undefined;
+    let registerState: RegisterState | undefined;
+    if (this.outbound) {
+      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length, () => req.to().uri.toString(), trace !== undefined);
+      if (r && 'status' in r) throw new SipError('flow-refused', r.status, r.reason);
+      flowTarget = r;
+      if (flowTarget && trace) trace.flow = { transport: flowTarget.dest.transport, host: flowTarget.dest.host, port: flowTarget.dest.port, connectionId: flowTarget.dest.connectionId };
+      if (req.method === 'REGISTER' && !fromServer && !flowTarget && !trace) {
+        const s = this.outbound.onRegister(req, src);
+        if (s && 'status' in s) throw new SipError('flow-refused', s.status, s.reason);
+        registerState = s;
+      }
+    }
+
+    // §16.5 target determination.
+    let decision: RoutingDecision;
+    if (flowTarget) {
+      const d = flowTarget.dest;
+      decision = { kind: 'hop', target: { host: d.host, port: d.port, transport: d.transport }, reason: 'flow' };
+    } else if (routeList.length) {
+      decision = { kind: 'hop', target: nextHopOfRoute(fwd, routeList), reason: 'request-uri' };
+      trace?.add('rule', 'the next hop is the top Route entry (§16.4, §16.6 step 7)');
+    } else if (!fromServer && this.own.isOwnUri(target)) {
+      // Addressed to the proxy itself with nothing left to route by (e.g. a UA that lost its route set):
+      // the serving SIP Server is the only element that can know the dialog; forwarding to ourselves would loop.
+      decision = this.router.toPair(this.config.servingPair);
+      trace?.add('rule', 'addressed to the proxy itself with no Route left: to the serving HA pair');
+    } else {
+      const u = target;
+      decision = this.router.decide(
+        {
+          method: req.method,
+          // RFC 3261 §26.2.2 / RFC 3263 §4.1: a sips: Request-URI is reached over TLS only.
+          ruri: { user: u.user, host: u.host, port: u.port, transport: u.scheme === 'sips' ? 'tls' : paramString(u.params.get('transport')) },
+          inDialog,
+          source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
+        },
+        fromServer,
+      );
+      trace?.add('rule', routerRule(decision, fromServer !== undefined, inDialog));
+    }
+    if (trace) trace.decision = decision;
+    if (decision.kind === 'reject') {
+      const h: [string, string][] = decision.retryAfter ? [['Retry-After', String(decision.retryAfter)]] : [];
+      throw new SipError('no-target', decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
+    }
+    // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
+    const relayTarget: RelayFacts['target'] = flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason };
+    const verdict = this.relay.decide({ sourceAddress: src.remoteAddress, fromSipServer: fromServer !== undefined, target: relayTarget });
+    if (trace) trace.relay = verdict;
+    if (verdict.kind === 'refuse') throw new SipError('relay-refused', verdict.status, verdict.reason, undefined, 'relayRefused');
+    // Drained: no new dialog or registration here. Asked after the relay policy (a refusal is a refusal whatever the state).
+    if (this.drained && !inDialog && (req.method === 'INVITE' || req.method === 'REGISTER')) {
+      trace?.add('admin-state', 'this proxy is drained: new INVITEs and REGISTERs get 503 with Retry-After');
+      throw new SipError('draining', 503, 'Service Unavailable', [['Retry-After', String(this.config.retryAfterS)]], 'rejectedDraining');
+    }
+    return { kind: 'forward', fwd, mf, hash, inDialog, flowTarget, registerState, decision };
   }
 
   /** Asks the relay policy; a refusal is thrown as 403 (counted in relayRefused). */

@@ -293,6 +293,17 @@ export class ConnectionManager {
   }
 
   /**
+   * The TLS peer's certificate on connection `id` (node's detailed form, issuer chain included): undefined for TCP,
+   * a closed connection, or a peer that sent none.
+   */
+  peerCertificate(id: string): tls.DetailedPeerCertificate | undefined {
+    const c = this.byId.get(id);
+    if (!c || c.transport !== 'tls') return undefined;
+    const cert = (c.socket as tls.TLSSocket).getPeerCertificate(true);
+    return cert && cert.raw ? cert : undefined;
+  }
+
+  /**
    * One page of the connections, oldest first: up to `limit` after the connection `after` (a cursor that stays valid
    * while others open and close). Only the page is copied, so paging 10,000 connections stays cheap.
    */

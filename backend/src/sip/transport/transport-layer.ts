@@ -230,6 +230,11 @@ export class TransportLayer implements SipTransport {
     return this.connections.page(limit, after);
   }
 
+  /** The TLS peer certificate of a connection (the connection inspector). */
+  peerCertificate(id: string): ReturnType<ConnectionManager['peerCertificate']> {
+    return this.connections.peerCertificate(id);
+  }
+
   closeConnection(id: string): boolean {
     return this.connections.closeConnection(id);
   }
