@@ -3,9 +3,11 @@
  * Embedded and remote workers speak exactly this; the supervisor cannot tell them apart.
  *
  * - Control plane -> worker: a Server-Sent Events stream, `GET /api/worker-channel/stream?app=NAME`, with
- *   `Authorization: Bearer <worker token>` (a per-worker token, never a user's). Events: `snapshot`, `restart`, `ping`.
+ *   `Authorization: Bearer <worker token>` (a per-worker token, never a user's). Events: `snapshot`, `restart`, `ping`,
+ *   `query` (an operator's question to the running worker: route preview, connections; worker-query.ts).
  * - Worker -> control plane: `POST /api/worker-channel/report` (same token) at least every `REPORT_INTERVAL_MS`,
  *   and at once after a state change. A worker with no report for `OFFLINE_AFTER_MS` is offline.
+ * - Worker -> control plane: `POST /api/worker-channel/answer` (same token), the answer to one `query`, by its id.
  * Both carry `protocol`; a side that does not speak the other's version refuses with a clear reason.
  */
 import type { EffectiveProxyConfig } from './effective-config.js';

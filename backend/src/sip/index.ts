@@ -170,10 +170,19 @@ export {
 } from './dns/dns-client.js';
 
 // outbound/ — RFC 5626 edge-proxy flows and RFC 3327 Path.
-export { FlowRegistry, type FlowRegistryOptions } from './outbound/flow-registry.js';
+export { FlowRegistry, type FlowBinding, type FlowRegistryOptions } from './outbound/flow-registry.js';
 export { EdgeOutbound, type EdgeOutboundOptions } from './outbound/outbound.js';
 
 // proxy/ — the RFC 3261 §16 stateful proxy (its intake, ProxyCore, is the top of the stack).
 export { ProxyCore, type ProxyCoreOptions, type ProxyEvents, type ProxyStats } from './proxy/proxy-core.js';
 export { SipError, type RefusalCounter, type SipErrorCode } from './proxy/sip-error.js';
 export { setBranchWorkerPort } from './proxy/loop.js';
+// The route preview: ProxyCore.routeRequest run with a trace, changing nothing (route-preview.ts).
+export {
+  previewRoute,
+  requestFromFields,
+  parseRequest,
+  PreviewInputError,
+  type PreviewFields,
+  type RoutePreview,
+} from './proxy/route-preview.js';

@@ -14,7 +14,9 @@ import {
 } from '../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../contracts/log-events.js';
 import { EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
+import type { QueryAnswer, QueryMessage } from '../contracts/worker-query.js';
 import { toRuntimeConfig } from './config-adapter.js';
+import { answerQuery, QueryError } from './worker-queries.js';
 import type { Logger } from './log.js';
 import { ProxyWorker, WorkerStartError, type WorkerStatus } from './proxy-worker.js';
 
@@ -147,7 +149,29 @@ export class ManagedWorker {
       let msg: RestartMessage;
       try { msg = JSON.parse(data) as RestartMessage; } catch { return; }
       this.serialize(() => this.restart(msg));
+    } else if (event === 'query') {
+      let msg: QueryMessage;
+      try { msg = JSON.parse(data) as QueryMessage; } catch { return; }
+      if (typeof msg?.id !== 'string') return;
+      void this.answer(msg);
     }
+  }
+
+  /** Answers one operator's question (worker-queries.ts) on POST /api/worker-channel/answer; not serialized behind snapshots. */
+  private async answer(msg: QueryMessage): Promise<void> {
+    let body: QueryAnswer;
+    try {
+      const result = await answerQuery(this.worker, this.instanceId, msg.kind, msg.params);
+      body = { protocol: WORKER_PROTOCOL_VERSION, app: this.o.app, id: msg.id, ok: true, result };
+    } catch (e) {
+      const code = e instanceof QueryError ? e.code : 'QUERY_FAILED';
+      if (!(e instanceof QueryError)) this.o.logger.error('answering a control-plane query failed', { kind: msg.kind, error: (e as Error).message });
+      body = { protocol: WORKER_PROTOCOL_VERSION, app: this.o.app, id: msg.id, ok: false, error: { code, message: (e as Error).message.slice(0, 2000) } };
+    }
+    try {
+      const res = await fetch(this.url('/api/worker-channel/answer'), { method: 'POST', headers: { ...this.headers(), 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000) });
+      await res.arrayBuffer();
+    } catch { /* the control plane is away: it answers its caller 504 */ }
   }
 
   /** Snapshots and restarts are handled one at a time, in order. */

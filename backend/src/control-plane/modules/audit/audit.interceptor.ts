@@ -8,7 +8,8 @@ import { AuditRepository } from './audit.repository.js';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Configuration commits write their own, richer entry inside the commit transaction; dry runs and checks change nothing.
 // Worker reports are machine heartbeats (one a second per worker), not user actions.
-const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//];
+// A route preview is a question (a POST only for its body): it changes nothing.
+const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//, /^\/api\/route-preview$/];
 
 /** Every successful write through the API is in the audit log: who, what, on which path. */
 @Injectable()

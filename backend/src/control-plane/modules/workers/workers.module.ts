@@ -14,15 +14,30 @@ import { AdminStateEntity, WorkerStateEntity, WorkerTokenEntity } from './worker
 import { AdminStateController } from './admin-state.controller.js';
 import { AdminStatesService } from './admin-states.service.js';
 import { WorkersController } from './workers.controller.js';
+import { RoutePreviewController } from './route-preview.controller.js';
+import { WorkerQueryService } from './worker-query.service.js';
 import { WorkersRepository } from './workers.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkerTokenEntity, WorkerStateEntity, AdminStateEntity])],
-  controllers: [WorkerChannelController, WorkersController, AdminStateController],
+  controllers: [WorkerChannelController, WorkersController, AdminStateController, RoutePreviewController],
   providers: [
-    WorkersRepository, WorkerRegistry, AdminStatesService, WorkerTokensService, LivenessWatchdog, SnapshotStreamService, ReportIntakeService, RestartFanoutService,
-    ServiceStateService, EmbeddedSupervisor,
-    { provide: WORKER_HEALTH, useFactory: (s: ServiceStateService) => ({ workers: () => s.healthWorkers() }), inject: [ServiceStateService] },
+    WorkersRepository,
+    WorkerRegistry,
+    AdminStatesService,
+    WorkerTokensService,
+    LivenessWatchdog,
+    SnapshotStreamService,
+    ReportIntakeService,
+    RestartFanoutService,
+    ServiceStateService,
+    EmbeddedSupervisor,
+    WorkerQueryService,
+    {
+      provide: WORKER_HEALTH,
+      useFactory: (s: ServiceStateService) => ({ workers: () => s.healthWorkers() }),
+      inject: [ServiceStateService],
+    },
   ],
   exports: [ServiceStateService, EmbeddedSupervisor, WORKER_HEALTH],
 })
