@@ -17,6 +17,7 @@ import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
 import { DnDetailPage } from '../features/switches/DnDetailPage';
 import { HaPairPage } from '../features/ha-pairs/HaPairPage';
 import { SiteMapPage } from '../features/site-map/SiteMapPage';
+import { SipTracePage } from '../features/trace/SipTracePage';
 import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -54,6 +55,14 @@ export const routes: RouteObject[] = [
           { path: 'pairs/:name', element: <HaPairPage /> },
           { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },
+          {
+            path: 'trace',
+            element: (
+              <RequireAuth roles={['admin', 'operator']}>
+                <SipTracePage />
+              </RequireAuth>
+            ),
+          },
           { path: 'versions', element: <VersionsPage /> },
           { path: 'audit', element: <AuditLogPage /> },
           {
