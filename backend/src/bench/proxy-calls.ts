@@ -15,12 +15,16 @@
  *   npm run bench:proxy -- --runs 5 --against <other build's proxy-calls.js>   # alternate two builds, medians
  * (an older commit's build: `git archive <commit> backend/src/sip backend/tsconfig.json | tar -x -C /tmp/old`, copy this
  * file into /tmp/old/backend/src/bench/ and compile it there with tsc: it uses only the proxy's public API.)
- * Environment: BENCH_CALLS (60000), BENCH_RATE (1500). Figures only; nothing here asserts a timing.
+ *   npm run bench:proxy -- --trace 5000                  # alternate this build with the SIP trace off and on
+ *     (the worker's SipTrace on the transport tap, a ring of 5000 messages, secrets masked: sip-trace-size)
+ * Environment: BENCH_CALLS (60000), BENCH_RATE (1500), BENCH_TRACE (ring size; 0 = off). Figures only; nothing here
+ * asserts a timing.
  */
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseMessage, serialize, type SipMessage, type SipResponse, ProxyCore, defaultRuntimeConfig, TimerWheel, TransactionLayer, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink } from '../sip/index.js';
+import { parseMessage, serialize, type SipMessage, type SipResponse, ProxyCore, defaultRuntimeConfig, TimerWheel, TransactionLayer, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink, type MessageTap } from '../sip/index.js';
+import { SipTrace } from '../worker/trace/sip-trace.js';
 
 const PROXY = '10.0.0.1';
 const UAC_IP = '10.0.0.50';
@@ -52,8 +56,11 @@ type Dest = 'proxy-from-uac' | 'proxy-from-uas' | 'uac' | 'uas';
 class MemTransport implements SipTransport {
   readonly queue: { buf: Buffer; to: Dest }[] = [];
   handler: MessageHandler | undefined;
+  /** The SIP trace's tap, as TransportLayer calls it (BENCH_TRACE). */
+  tap: MessageTap | undefined;
   send(message: SipMessage | Buffer, destination: Destination, _sink?: TransportErrorSink): string | undefined {
     const buf = Buffer.isBuffer(message) ? message : serialize(message);
+    this.tap?.sent(buf, destination);
     if (destination.host === UAS_IP && destination.port === UAS_PORT) this.queue.push({ buf, to: 'uas' });
     else if (destination.host === UAC_IP && destination.port === UAC_PORT) this.queue.push({ buf, to: 'uac' });
     else throw new Error(`bench: unexpected destination ${destination.host}:${destination.port}`);
@@ -115,6 +122,13 @@ async function measure(): Promise<Result> {
   proxy.start();
   const receive = transport.handler;
   if (!receive) throw new Error('transaction layer did not attach');
+  const traceSize = Number(process.env.BENCH_TRACE ?? 0);
+  if (traceSize > 0) {
+    const trace = new SipTrace(() => ({ address: PROXY, port: 5060 }), PROXY);
+    trace.configure(traceSize, { secrets: true, bodies: false });
+    transport.tap = trace;
+  }
+  const tap = transport.tap;
 
   const pid = process.pid;
   const byCallId = new Map<string, CallState>();
@@ -124,7 +138,10 @@ async function measure(): Promise<Result> {
   const toProxy = (buf: Buffer, src: MessageSource): void => {
     const t0 = performance.now();
     const r = parseMessage(buf);
-    if (r.ok) receive(r.message, src);
+    if (r.ok) {
+      tap?.received(r.message, src);
+      receive(r.message, src);
+    }
     proxyMs += performance.now() - t0;
   };
   const uacSend = (s: string): void => {
@@ -290,15 +307,17 @@ async function main(): Promise<void> {
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
   const againstAt = args.indexOf('--against');
+  const traceAt = args.indexOf('--trace');
   const self = fileURLToPath(import.meta.url);
-  const builds = [{ name: 'this', file: self }];
+  const builds: { name: string; file: string; env?: Record<string, string> }[] = [{ name: 'this', file: self, env: { BENCH_TRACE: '0' } }];
   if (againstAt >= 0) builds.unshift({ name: 'against', file: args[againstAt + 1]! });
+  if (traceAt >= 0) builds.push({ name: 'trace', file: self, env: { BENCH_TRACE: String(Number(args[traceAt + 1] ?? 5000)) } });
   const results = new Map<string, Result[]>(builds.map((b) => [b.name, []]));
   process.stdout.write(`proxy-calls: ${process.env.BENCH_CALLS ?? 60000} calls per run at a virtual ${process.env.BENCH_RATE ?? 1500} calls/s, ${runs} run(s) per build, builds alternated\n`);
   for (let i = 0; i < runs; i++) {
     for (const b of builds) {
       // One process per run: a fresh heap, and builds measured alternately under the same box load.
-      const p = spawnSync(process.execPath, ['--expose-gc', b.file, '--child'], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+      const p = spawnSync(process.execPath, ['--expose-gc', b.file, '--child'], { encoding: 'utf8', env: { ...process.env, ...b.env }, maxBuffer: 1 << 20 });
       if (p.status !== 0) throw new Error(`run of ${b.file} failed: ${p.stderr}`);
       const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as Result;
       r.build = b.name;
@@ -316,7 +335,7 @@ async function main(): Promise<void> {
       gcShare: med('gcShare'), gcMs: med('gcMs'), wallMs: med('wallMs'), leftAfterTimers: med('leftAfterTimers'),
       liveTransactions: med('liveTransactions'),
     };
-    process.stdout.write(`  ${b.name.padEnd(7)} ${b.file}\n          ${fmt(m)}\n`);
+    process.stdout.write(`  ${b.name.padEnd(7)} ${b.file}${b.env?.BENCH_TRACE && b.env.BENCH_TRACE !== '0' ? ` (SIP trace on, ring of ${b.env.BENCH_TRACE})` : ''}\n          ${fmt(m)}\n`);
   }
 }
 

@@ -6,7 +6,10 @@ import type { TraceRecord } from './sip-trace.js';
 const record: TraceRecord = {
   seq: 1, atUs: 1_700_000_000_123_456, direction: 'in', transport: 'udp',
   local: { address: '192.0.2.1', port: 5060 }, remote: { address: '198.51.100.7', port: 5080 },
-  firstLine: 'OPTIONS sip:x', method: 'OPTIONS', callId: 'cid-1', cseq: '1 OPTIONS', users: [], data: Buffer.from('OPTIONS sip:x SIP/2.0\r\n\r\n'),
+  data: Buffer.from(
+    'OPTIONS sip:x@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:5080;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:x@192.0.2.1>\r\n' +
+      'Call-ID: cid-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
+  ),
 };
 
 /** Chunks of a HEP3 packet by type id. */

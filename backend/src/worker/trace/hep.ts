@@ -10,7 +10,7 @@
 import * as dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { ipv6Bytes } from './pcap.js';
-import type { TraceRecord } from './sip-trace.js';
+import { summaryOf, type TraceRecord } from './sip-trace.js';
 
 /** Capture agent id the worker sends (chunk 0x000c); Homer shows it as the capture node. */
 export const HEP_CAPTURE_ID = 2001;
@@ -51,7 +51,7 @@ export function encodeHep3(r: TraceRecord, captureId = HEP_CAPTURE_ID): Buffer {
     chunk(0x000b, u8(1)), // protocol type: SIP
     chunk(0x000c, u32(captureId)),
     chunk(0x000f, r.data),
-    chunk(0x0011, Buffer.from(r.callId, 'utf8')), // correlation id: Homer groups a call's messages by it
+    chunk(0x0011, Buffer.from(summaryOf(r).callId, 'utf8')), // correlation id: Homer groups a call's messages by it
   ];
   const body = Buffer.concat(chunks);
   const head = Buffer.alloc(6);

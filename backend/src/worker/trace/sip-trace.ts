@@ -11,9 +11,21 @@
 import { isRequest, parseMessage, serialize } from '../../sip/index.js';
 import type { SipMessage } from '../../sip/index.js';
 import type { Destination, MessageSource, MessageTap, TransportProtocol } from '../../sip/index.js';
-import { maskMessage, type TraceMask } from './trace-mask.js';
+import { maskBytes, type TraceMask } from './trace-mask.js';
 
 export type TraceDirection = 'in' | 'out';
+
+/** What the ladder and the search need of a message: read from its bytes when first asked, then kept. */
+export interface TraceSummary {
+  /** Request line or status line, e.g. `INVITE sip:2000@site-a` or `200 OK`. */
+  readonly firstLine: string;
+  readonly method: string;
+  readonly status?: number;
+  readonly callId: string;
+  readonly cseq: string;
+  /** User parts of the Request-URI, From and To (the numbers an operator searches for). */
+  readonly users: readonly string[];
+}
 
 /** One traced message. `local` is the proxy's side, `remote` the peer's. */
 export interface TraceRecord {
@@ -25,16 +37,10 @@ export interface TraceRecord {
   readonly transport: TransportProtocol;
   readonly local: { readonly address: string; readonly port: number };
   readonly remote: { readonly address: string; readonly port: number };
-  /** Request line or status line, e.g. `INVITE sip:2000@site-a` or `200 OK`. */
-  readonly firstLine: string;
-  readonly method: string;
-  readonly status?: number;
-  readonly callId: string;
-  readonly cseq: string;
-  /** User parts of the Request-URI, From and To (the numbers an operator searches for). */
-  readonly users: readonly string[];
   /** The message as kept (masked). */
   readonly data: Buffer;
+  /** Filled by `summaryOf` on first use: the hot path only copies bytes. */
+  summary?: TraceSummary;
 }
 
 export interface TraceQuery {
@@ -101,7 +107,7 @@ export class SipTrace implements MessageTap {
 
   received(message: SipMessage, source: MessageSource): void {
     if (!this.enabled) return;
-    this.add('in', message, serialize(message), source.transport, { address: shownLocal(source.localAddress, this.advertisedHost), port: source.localPort }, {
+    this.add('in', message, undefined, source.transport, { address: shownLocal(source.localAddress, this.advertisedHost), port: source.localPort }, {
       address: source.remoteAddress,
       port: source.remotePort,
     });
@@ -109,14 +115,14 @@ export class SipTrace implements MessageTap {
 
   sent(data: Buffer, destination: Destination): void {
     if (!this.enabled) return;
-    const parsed = parseMessage(data);
-    if (!parsed.ok) return;
+    // The transport sends CRLF keep-alives (RFC 5626 §4.4.1) through here too: not SIP messages.
+    if (data.length < 16) return;
     const l = this.localEndpoint(destination.transport);
     const local = {
       address: shownLocal(destination.localAddress ?? l?.address ?? '', this.advertisedHost),
       port: destination.localPort ?? l?.port ?? 0,
     };
-    this.add('out', parsed.message, data, destination.transport, local, { address: destination.host, port: destination.port });
+    this.add('out', undefined, data, destination.transport, local, { address: destination.host, port: destination.port });
   }
 
   /** Oldest first. */
@@ -143,14 +149,16 @@ export class SipTrace implements MessageTap {
     return this.records().filter((r) => (query.after === undefined || r.seq > query.after) && matchesQuery(r, query));
   }
 
+  /** `message` (received: serialized here) or `raw` (sent: the bytes as they left). */
   private add(
     direction: TraceDirection,
-    message: SipMessage,
-    raw: Buffer,
+    message: SipMessage | undefined,
+    raw: Buffer | undefined,
     transport: TransportProtocol,
     local: { address: string; port: number },
     remote: { address: string; port: number },
   ): void {
+    const bytes = raw ?? serialize(message!);
     const record: TraceRecord = {
       seq: ++this.seq,
       atUs: Math.round((performance.timeOrigin + performance.now()) * 1000),
@@ -158,8 +166,7 @@ export class SipTrace implements MessageTap {
       transport,
       local,
       remote,
-      ...summary(message),
-      data: maskMessage(message, raw, this.mask),
+      data: maskBytes(message, bytes, this.mask),
     };
     if (this.capacity > 0) {
       if (this.ring.length < this.capacity) this.ring.push(record);
@@ -170,13 +177,21 @@ export class SipTrace implements MessageTap {
   }
 }
 
+/** The record's summary, read from its bytes once. A record whose bytes do not parse shows its first line only. */
+export function summaryOf(r: TraceRecord): TraceSummary {
+  if (r.summary) return r.summary;
+  const p = parseMessage(r.data);
+  r.summary = p.ok ? summary(p.message) : { firstLine: r.data.subarray(0, Math.max(0, r.data.indexOf(13))).toString('latin1'), method: '', callId: '', cseq: '', users: [] };
+  return r.summary;
+}
+
 function userOf(uri: string | undefined): string | undefined {
   if (!uri) return undefined;
   const m = /^\s*(?:"[^"]*"|[^<]*)?<?\s*(?:sips?|tel):([^@;>?]+)/i.exec(uri);
   return m?.[1];
 }
 
-function summary(m: SipMessage): Pick<TraceRecord, 'firstLine' | 'method' | 'status' | 'callId' | 'cseq' | 'users'> {
+function summary(m: SipMessage): TraceSummary {
   const cseq = m.headers.get('cseq') ?? '';
   const users = [isRequest(m) ? userOf(m.requestUri) : undefined, userOf(m.headers.get('from')), userOf(m.headers.get('to'))].filter(
     (u): u is string => u !== undefined && u !== '',
@@ -186,11 +201,12 @@ function summary(m: SipMessage): Pick<TraceRecord, 'firstLine' | 'method' | 'sta
 }
 
 function matchesQuery(r: TraceRecord, query: TraceQuery): boolean {
-  if (query.callId !== undefined && r.callId !== query.callId) return false;
+  if (query.callId !== undefined && summaryOf(r).callId !== query.callId) return false;
   const q = query.q?.trim();
   if (!q) return true;
-  if (r.callId === q) return true;
-  if (r.users.some((u) => u.includes(q))) return true;
+  const s = summaryOf(r);
+  if (s.callId === q) return true;
+  if (s.users.some((u) => u.includes(q))) return true;
   const addr = q.replace(/^\[|\](?=:|$)/g, '');
   for (const end of [r.remote, r.local]) {
     if (end.address === addr || `${end.address}:${end.port}` === addr || `[${end.address}]:${end.port}` === q) return true;

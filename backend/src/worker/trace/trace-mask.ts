@@ -29,10 +29,16 @@ export function maskCredentials(value: string): string {
   return value.replace(/(\bresponse\s*=\s*)("(?:[^"\\]|\\.)*"|[^\s,]+)/gi, `$1"${MASKED}"`);
 }
 
-/** The bytes to keep for `message` (whose serialized form is `raw`). */
-export function maskMessage(message: SipMessage, raw: Buffer, mask: TraceMask): Buffer {
-  const secrets = mask.secrets && CREDENTIAL_HEADERS.some((h) => message.headers.has(h));
-  const body = mask.bodies && message.body.length > 0;
+/** "uthorization" in a header name: Authorization, Proxy-Authorization, any case (a byte scan, no parse). */
+const mayCarryCredentials = (raw: Buffer): boolean => raw.indexOf('uthorization') >= 0 || raw.indexOf('UTHORIZATION') >= 0;
+
+/**
+ * The bytes to keep for a message serialized as `raw` (`message` when the parsed form is at hand). Parses only
+ * when something may have to be hidden: credentials (a byte scan says whether there can be any) or a body.
+ */
+export function maskBytes(message: SipMessage | undefined, raw: Buffer, mask: TraceMask): Buffer {
+  const secrets = mask.secrets && (message ? CREDENTIAL_HEADERS.some((h) => message.headers.has(h)) : mayCarryCredentials(raw));
+  const body = mask.bodies && (message ? message.body.length > 0 : true);
   if (!secrets && !body) return raw;
   const copy = parseMessage(raw);
   if (!copy.ok) return Buffer.from(`${MASKED}\r\n`);
@@ -45,6 +51,8 @@ export function maskMessage(message: SipMessage, raw: Buffer, mask: TraceMask): 
       for (const v of values) m.headers.append(h === 'authorization' ? 'Authorization' : 'Proxy-Authorization', maskCredentials(v));
     }
   }
+  const hasSecrets = secrets && CREDENTIAL_HEADERS.some((h) => m.headers.has(h));
+  if (!hasSecrets && !(body && m.body.length > 0)) return raw;
   if (body) m.body = Buffer.alloc(0);
   return serialize(m);
 }

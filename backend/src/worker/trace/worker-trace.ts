@@ -6,7 +6,7 @@
 import type { EffectiveProxyConfig } from '../../contracts/index.js';
 import type { TransportLayer } from '../../sip/index.js';
 import { HepMirror, parseCollector } from './hep.js';
-import { SipTrace, type TraceQuery, type TraceRecord } from './sip-trace.js';
+import { SipTrace, summaryOf, type TraceQuery, type TraceRecord, type TraceSummary } from './sip-trace.js';
 import { toPcap } from './pcap.js';
 
 export interface TraceSettings {
@@ -30,13 +30,13 @@ export function traceSettings(eff: EffectiveProxyConfig): TraceSettings {
 }
 
 /** A record as the API shows it: the message as text (SIP is text; a binary body shows as replacement characters). */
-export interface TraceRecordView extends Omit<TraceRecord, 'data'> {
+export interface TraceRecordView extends Omit<TraceRecord, 'data' | 'summary'>, TraceSummary {
   readonly message: string;
 }
 
 export function recordView(r: TraceRecord): TraceRecordView {
-  const { data, ...rest } = r;
-  return { ...rest, message: data.toString('utf8') };
+  const { data, summary: _summary, ...rest } = r;
+  return { ...rest, ...summaryOf(r), message: data.toString('utf8') };
 }
 
 export class WorkerTrace {
