@@ -10,7 +10,7 @@ import type { PreviewFields, RoutePreview } from '../sip/index.js';
 /** How long the control plane waits for an answer before it says 504. */
 export const QUERY_TIMEOUT_MS = 5000;
 
-export type QueryKind = 'route-preview' | 'connections' | 'close-connection';
+export type QueryKind = 'route-preview' | 'connections' | 'close-connection' | 'trace' | 'trace-pcap';
 
 export interface QueryMessage {
   readonly protocol: number;
@@ -96,6 +96,69 @@ export interface CloseConnectionAnswer {
   readonly instanceId: string;
   readonly closed: boolean;
 }
+
+/** `trace` and `trace-pcap`: the worker's SIP trace ([sipproxy] sip-trace-size), filtered (worker/trace/). */
+export interface TraceQuery {
+  /** A Call-ID, a number (user part of R-URI, From or To) or an address (`ip`, `ip:port`). */
+  readonly q?: string;
+  readonly callId?: string;
+  /** Records after this one (`seq`): the next page. */
+  readonly after?: number;
+  readonly limit?: number;
+}
+
+/** One traced message: where it went, when, what it was, and the message itself (masked as the options say). */
+export interface TraceRecordView {
+  readonly seq: number;
+  /** Epoch microseconds. */
+  readonly atUs: number;
+  readonly direction: 'in' | 'out';
+  readonly transport: 'udp' | 'tcp' | 'tls';
+  readonly local: { readonly address: string; readonly port: number };
+  readonly remote: { readonly address: string; readonly port: number };
+  /** Request line or status line. */
+  readonly firstLine: string;
+  readonly method: string;
+  readonly status?: number;
+  readonly callId: string;
+  readonly cseq: string;
+  /** User parts of the Request-URI, From and To. */
+  readonly users: readonly string[];
+  readonly message: string;
+}
+
+export interface TraceStatusView {
+  readonly enabled: boolean;
+  readonly size: number;
+  readonly held: number;
+  readonly traced: number;
+  readonly hep?: { readonly collector: string; readonly sent: number; readonly errors: number };
+}
+
+export interface TraceAnswer {
+  readonly instanceId: string;
+  readonly trace?: TraceStatusView;
+  readonly total: number;
+  readonly items: readonly TraceRecordView[];
+  /** More match: ask again with `after` = this. */
+  readonly next?: number;
+}
+
+export interface TracePcapAnswer {
+  readonly instanceId: string;
+  /** The pcap file, base64. */
+  readonly pcap: string;
+  readonly messages: number;
+  /** Messages left out to keep the answer within QUERY_ANSWER_BUDGET_BYTES (the newest are kept). */
+  readonly omitted: number;
+}
+
+/**
+ * An answer travels in one POST of at most 256 KB (the API's small-body limit): the worker cuts a trace page or a pcap
+ * to this many bytes of JSON (a page continues with `next`; a pcap keeps its newest messages and says how many it
+ * left out; the management port's /trace.pcap has no such limit).
+ */
+export const QUERY_ANSWER_BUDGET_BYTES = 200_000;
 
 /** The answer a worker posts. */
 export const answerSchema = z.strictObject({

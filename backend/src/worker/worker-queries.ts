@@ -14,6 +14,9 @@ import type {
   QueryKind,
   RoutePreviewAnswer,
   RoutePreviewQuery,
+  TraceAnswer,
+  TracePcapAnswer,
+  TraceQuery,
 } from '../contracts/worker-query.js';
 import { parseRequest, previewRoute, PreviewInputError, requestFromFields, type FlowBinding } from '../sip/index.js';
 import type { ProxyWorker } from './proxy-worker.js';
@@ -42,6 +45,10 @@ export async function answerQuery(
       return connections(worker, instanceId, params as ConnectionsQuery);
     case 'close-connection':
       return closeConnection(worker, instanceId, params as CloseConnectionQuery);
+    case 'trace':
+      return traceAnswer(worker, instanceId, params as TraceQuery);
+    case 'trace-pcap':
+      return tracePcap(worker, instanceId, params as TraceQuery);
     default:
       throw new QueryError('UNKNOWN_QUERY', `this worker does not answer ${String(kind)}`);
   }
@@ -176,4 +183,28 @@ function closeConnection(worker: ProxyWorker, instanceId: string, q: CloseConnec
   if (!closed) throw new QueryError('NOT_FOUND', `no connection ${q.id} on this worker`);
   worker.log.info('connection closed by an operator', { connection: q.id });
   return { instanceId, closed };
+}
+
+/** The trace's filters as the control plane sent them, checked again here (a worker trusts no input). */
+function traceQuery(q: TraceQuery): TraceQuery {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 256 ? v : undefined);
+  const int = (v: unknown, max: number): number | undefined => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : undefined);
+  const out: { q?: string; callId?: string; after?: number; limit?: number } = {};
+  if (str(q?.q) !== undefined) out.q = str(q.q);
+  if (str(q?.callId) !== undefined) out.callId = str(q.callId);
+  if (int(q?.after, Number.MAX_SAFE_INTEGER) !== undefined) out.after = q.after;
+  if (int(q?.limit, 1000) !== undefined) out.limit = q.limit;
+  return out;
+}
+
+function traceAnswer(worker: ProxyWorker, instanceId: string, q: TraceQuery): TraceAnswer {
+  const t = worker.trace;
+  if (!t) return { instanceId, total: 0, items: [] };
+  return { instanceId, trace: t.status(), ...t.page(traceQuery(q)) };
+}
+
+function tracePcap(worker: ProxyWorker, instanceId: string, q: TraceQuery): TracePcapAnswer {
+  const t = worker.trace;
+  const p = t?.boundedPcap(traceQuery(q)) ?? { pcap: Buffer.alloc(0), messages: 0, omitted: 0 };
+  return { instanceId, pcap: p.pcap.toString('base64'), messages: p.messages, omitted: p.omitted };
 }

@@ -11,6 +11,7 @@
 import { isRequest, parseMessage, serialize } from '../../sip/index.js';
 import type { SipMessage } from '../../sip/index.js';
 import type { Destination, MessageSource, MessageTap, TransportProtocol } from '../../sip/index.js';
+import type { TraceQuery } from '../../contracts/worker-query.js';
 import { maskBytes, type TraceMask } from './trace-mask.js';
 
 export type TraceDirection = 'in' | 'out';
@@ -43,14 +44,7 @@ export interface TraceRecord {
   summary?: TraceSummary;
 }
 
-export interface TraceQuery {
-  /** Matches a Call-ID exactly, a number as a user part (substring), or an address (`ip` or `ip:port`). */
-  readonly q?: string;
-  readonly callId?: string;
-  /** Records with seq greater than this (paging forward). */
-  readonly after?: number;
-  readonly limit?: number;
-}
+export type { TraceQuery };
 
 export const TRACE_PAGE_MAX = 1000;
 /** The most a ring may hold whatever sip-trace-size says (the registry's max, repeated as a guard). */

@@ -4,9 +4,12 @@
  * (a ring of size > 0 or a collector), so a worker with tracing off pays nothing per message.
  */
 import type { EffectiveProxyConfig } from '../../contracts/index.js';
+import { QUERY_ANSWER_BUDGET_BYTES, type TraceRecordView, type TraceStatusView } from '../../contracts/worker-query.js';
 import type { TransportLayer } from '../../sip/index.js';
 import { HepMirror, parseCollector } from './hep.js';
-import { SipTrace, summaryOf, type TraceQuery, type TraceRecord, type TraceSummary } from './sip-trace.js';
+import { SipTrace, summaryOf, type TraceQuery, type TraceRecord } from './sip-trace.js';
+
+export type { TraceRecordView } from '../../contracts/worker-query.js';
 import { toPcap } from './pcap.js';
 
 export interface TraceSettings {
@@ -30,10 +33,6 @@ export function traceSettings(eff: EffectiveProxyConfig): TraceSettings {
 }
 
 /** A record as the API shows it: the message as text (SIP is text; a binary body shows as replacement characters). */
-export interface TraceRecordView extends Omit<TraceRecord, 'data' | 'summary'>, TraceSummary {
-  readonly message: string;
-}
-
 export function recordView(r: TraceRecord): TraceRecordView {
   const { data, summary: _summary, ...rest } = r;
   return { ...rest, ...summaryOf(r), message: data.toString('utf8') };
@@ -73,7 +72,35 @@ export class WorkerTrace {
     return toPcap(this.ring.matching(query));
   }
 
-  status(): { enabled: boolean; size: number; held: number; traced: number; hep?: { collector: string; sent: number; errors: number } } {
+  /**
+   * One page for the control plane's `trace` query, cut to QUERY_ANSWER_BUDGET_BYTES of JSON: what is cut is not
+   * lost, the page's `next` starts after the last record it holds.
+   */
+  page(query: TraceQuery): { total: number; items: TraceRecordView[]; next?: number } {
+    const r = this.search(query);
+    let bytes = 0;
+    const items: TraceRecordView[] = [];
+    for (const i of r.items) {
+      bytes += Buffer.byteLength(i.message) + 400;
+      if (items.length > 0 && bytes > QUERY_ANSWER_BUDGET_BYTES) break;
+      items.push(i);
+    }
+    const cut = items.length < r.items.length;
+    return { total: r.total, items, next: cut ? items[items.length - 1]!.seq : r.next };
+  }
+
+  /** The pcap for the `trace-pcap` query: the newest matching messages that fit the answer (base64 grows by 4/3). */
+  boundedPcap(query: TraceQuery): { pcap: Buffer; messages: number; omitted: number } {
+    const all = this.ring.matching(query);
+    const budget = Math.floor((QUERY_ANSWER_BUDGET_BYTES * 3) / 4) - 24;
+    let bytes = 0;
+    let from = all.length;
+    while (from > 0 && bytes + all[from - 1]!.data.length + 76 <= budget) bytes += all[--from]!.data.length + 76;
+    const kept = all.slice(from);
+    return { pcap: toPcap(kept), messages: kept.length, omitted: from };
+  }
+
+  status(): TraceStatusView {
     const s = this.ring.size;
     const c = this.settings.collector;
     return {

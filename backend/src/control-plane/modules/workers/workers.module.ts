@@ -15,12 +15,13 @@ import { AdminStateController } from './admin-state.controller.js';
 import { AdminStatesService } from './admin-states.service.js';
 import { WorkersController } from './workers.controller.js';
 import { RoutePreviewController } from './route-preview.controller.js';
+import { TraceController } from './trace.controller.js';
 import { WorkerQueryService } from './worker-query.service.js';
 import { WorkersRepository } from './workers.repository.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkerTokenEntity, WorkerStateEntity, AdminStateEntity])],
-  controllers: [WorkerChannelController, WorkersController, AdminStateController, RoutePreviewController],
+  controllers: [WorkerChannelController, WorkersController, AdminStateController, RoutePreviewController, TraceController],
   providers: [
     WorkersRepository,
     WorkerRegistry,

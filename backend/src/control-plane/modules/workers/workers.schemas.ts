@@ -55,3 +55,16 @@ export const ConnectionsQuery = declareSchema('ConnectionsQuery', z.strictObject
 
 /** A connection id as the worker names them (`tcp-12`, `tls-3`). */
 export const connectionIdParam = z.string().regex(/^(tcp|tls)-\d{1,12}$/, 'must be a connection id (tcp-N or tls-N)');
+
+/** GET /api/trace: the application to ask and the filters (worker/trace/sip-trace.ts). */
+const traceFilters = {
+  app: objectName,
+  q: z.string().max(256).optional(),
+  callId: z.string().max(256).optional(),
+};
+export const TraceSearchQuery = declareSchema('TraceSearchQuery', z.strictObject({
+  ...traceFilters,
+  after: z.coerce.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1).max(1000).default(200),
+}));
+export const TracePcapQuery = declareSchema('TracePcapQuery', z.strictObject(traceFilters));
