@@ -79,7 +79,7 @@ export function SipTracePage() {
   const [callId, setCallId] = useState<string | undefined>();
   const [selected, setSelected] = useState<number | undefined>();
 
-  const items = trace.data?.items ?? [];
+  const items = useMemo(() => trace.data?.items ?? [], [trace.data]);
   const calls = useMemo(() => [...new Set(items.map((i) => i.callId))], [items]);
   const shownCall = callId && calls.includes(callId) ? callId : calls[0];
   const callItems = items.filter((i) => i.callId === shownCall);
