@@ -1,6 +1,6 @@
 import { waitFor } from '../fixtures/api.js';
 import { NAMES } from '../fixtures/deployment.js';
-import { ensureServing } from '../fixtures/journey.js';
+import { ensurePrimaryActive, ensureServing } from '../fixtures/journey.js';
 import { asRole, expect, test } from '../fixtures/test.js';
 import { snap } from '../pages/shell.js';
 
@@ -25,10 +25,12 @@ test.describe('administrative states', () => {
     );
   });
 
-  test.afterAll(async ({ adminApi }) => {
-    // Whatever happened, leave everything active for the other journeys.
+  test.afterAll(async ({ adminApi, sipp }) => {
+    // Whatever happened, leave everything active and SiteA on its primary for the other journeys (the switchover
+    // left it on its backup, which no failback undoes).
     await adminApi.json(`/applications/${NAMES.proxy}/admin-state`, { method: 'PUT', body: JSON.stringify({ state: 'active' }) });
     await adminApi.json(`/sip-servers/${NAMES.primary}/admin-state`, { method: 'PUT', body: JSON.stringify({ state: 'active' }) });
+    await ensurePrimaryActive(adminApi, sipp);
   });
 
   test('drain the proxy and make it active again; force the primary out of service (switchover) and return it', async ({
