@@ -48,6 +48,24 @@ module.exports = {
       from: { path: '^src/(components|features)/' },
       to: { path: '^src/app/' },
     },
+    {
+      name: 'ui-shares-only-the-option-registry',
+      severity: 'error',
+      comment:
+        "The UI shares the server's pure option registry and check (@contracts/options/*, tsconfig.app.json paths and vite.config.ts alias); " +
+        'nothing else of the backend: generated API types come from the OpenAPI document, not from backend sources.',
+      from: { path: '^src/' },
+      to: { path: '^\\.\\./backend/', pathNot: '^\\.\\./backend/src/contracts/options/' },
+    },
+    {
+      name: 'shared-backend-code-is-browser-safe',
+      severity: 'error',
+      comment:
+        'Backend code the UI bundles (contracts/options and what it reaches, e.g. sip/address.ts) imports no node:* module and no npm package: ' +
+        'move the platform part out (the option registry keeps sockets out by backend rule option-registry-has-no-sockets).',
+      from: { path: '^\\.\\./backend/' },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,11 +1,14 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 
 // The control plane serves /api; in dev we proxy to it so cookies stay same-origin.
 const apiTarget = process.env.API_TARGET ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   plugins: [react()],
+  // The server's pure code the UI shares (tsconfig.app.json `paths` says the same for the type checker).
+  resolve: { alias: { '@contracts': fileURLToPath(new URL('../backend/src/contracts', import.meta.url)) } },
   server: {
     proxy: {
       '/api': { target: apiTarget, changeOrigin: false },

@@ -1,3 +1,4 @@
+import { checkOptionValue, type OptionDefinition } from '@contracts/options/option-schema';
 import type { OptionSchemaEntry, TakesEffect } from '../api/types';
 
 /** A value as the option editor holds it; `undefined` means "not set here: the default applies". */
@@ -103,8 +104,38 @@ function rangeMessage(bounds: { min?: number; max?: number }): string {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/;
 
+/** The value as the server receives it (JSON): numbers for int/port, booleans, lists as "a, b", text otherwise. */
+function wireValue(option: OptionSchemaEntry, value: OptionValue): unknown {
+  switch (widgetFor(option.type)) {
+    case 'int': {
+      if (typeof value === 'number') return value;
+      const text = String(value).trim();
+      return /^[-+]?\d+$/.test(text) ? Number(text) : text;
+    }
+    case 'bool':
+      return parseBool(value) ?? String(value);
+    case 'list':
+      return splitList(value).join(', ');
+    default:
+      return Array.isArray(value) ? value.join(', ') : String(value);
+  }
+}
+
+/** The registry's entry as the contracts' check reads it: the brief's `pem` is the registry's `path-or-pem`. */
+function definitionOf(option: OptionSchemaEntry): OptionDefinition {
+  return { ...option, type: option.type === 'pem' ? 'path-or-pem' : option.type } as unknown as OptionDefinition;
+}
+
+const portOutOfRange = (s: string) => {
+  const m = /:(\d{1,5})(?:[;>]|$)/.exec(s.trim());
+  return m !== null && (Number(m[1]) < 1 || Number(m[1]) > 65535);
+};
+
 /**
- * Checks a value against its schema entry the way the control plane will, so mistakes show while typing.
+ * Checks a value against its schema entry so mistakes show while typing. The type, range and valid-value rules are
+ * the server's own (`checkOptionValue` of backend/src/contracts/options, shared through the `@contracts` alias), so
+ * the form refuses exactly what the server refuses; this function only words the result. The form adds two hints
+ * the server words itself elsewhere: a half-pasted PEM block and a list item given twice.
  * Returns the message to show, or null when the value is acceptable. `undefined` (use the default) is always valid.
  */
 export function validateOptionValue(
@@ -113,78 +144,52 @@ export function validateOptionValue(
   context: OptionContext = {},
 ): string | null {
   if (value === undefined || value === null) return null;
+  const widget = widgetFor(option.type);
+  // An emptied text field means "not set here" too (an enum or a switch always holds a value).
+  if (widget !== 'bool' && widget !== 'enum' && typeof value === 'string' && value.trim() === '') return null;
+  const raw = wireValue(option, value);
+  const result = checkOptionValue(definitionOf(option), raw);
   const validValues = validValuesOf(option);
-  switch (option.type) {
-    case 'int':
-    case 'port': {
-      const text = typeof value === 'number' ? String(value) : String(value).trim();
-      if (text === '') return null;
-      if (!/^[-+]?\d+$/.test(text)) return 'Must be a whole number';
-      const n = Number(text);
-      if (!Number.isSafeInteger(n)) return 'Number is too large';
-      const bounds = boundsOf(option, context);
-      if ((bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max)) {
-        return rangeMessage(bounds);
-      }
-      if (validValues.length > 0 && !validValues.includes(String(n))) return `Must be one of: ${validValues.join(', ')}`;
-      return null;
-    }
-    case 'bool':
-      return parseBool(value) === undefined ? 'Must be true or false' : null;
-    case 'enum': {
-      const s = String(value);
-      if (validValues.length > 0 && !validValues.includes(s)) return `Must be one of: ${validValues.join(', ')}`;
-      return null;
-    }
-    case 'list': {
-      const items = splitList(value);
-      if (validValues.length > 0) {
-        const bad = items.filter((i) => !validValues.includes(i));
-        if (bad.length > 0) return `Not allowed: ${bad.join(', ')}. Allowed values: ${validValues.join(', ')}`;
-      }
-      const seen = new Set<string>();
-      for (const i of items) {
-        if (seen.has(i)) return `Listed twice: ${i}`;
-        seen.add(i);
-      }
-      return null;
-    }
-    case 'pem':
-    case 'path-or-pem': {
-      const s = String(value).trim();
-      if (s === '') return null;
-      if (s.includes('-----BEGIN')) {
-        return PEM_BLOCK.test(s) ? null : 'PEM block is incomplete: it needs matching -----BEGIN …----- and -----END …----- lines';
-      }
-      // Not inline PEM: the schema allows a file path instead.
-      return /[\r\n]/.test(s) ? 'Enter a PEM block or a single file path' : null;
-    }
-    case 'host-port': {
-      const s = String(value).trim();
-      if (s === '') return null;
-      const m = /^(\[[^\]]+\]|[^:\s;[\]]+):(\d{1,5})$/.exec(s);
-      if (!m) return 'Must be host:port, for example proxy.example.com:5060';
-      const port = Number(m[2]);
-      return port >= 1 && port <= 65535 ? null : 'Port must be between 1 and 65535';
-    }
-    case 'sip-contact': {
-      const s = String(value).trim();
-      if (s === '') return null;
-      const hostPart = s.replace(/^<(.*)>$/, '$1').replace(/^sips?:/i, '').split(';')[0]!.replace(/^[^@]*@/, '');
-      const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?$/.exec(hostPart);
-      if (!m) return 'Must be host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
-      if (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)) return 'Port must be between 1 and 65535';
-      return null;
-    }
-    case 'string':
-    default: {
-      if (typeof value !== 'string') return null;
-      if (validValues.length > 0 && value !== '' && !validValues.includes(value)) {
+  if (!result.ok) {
+    switch (widget) {
+      case 'int':
+        if (result.code === 'invalid-type') return typeof raw === 'number' ? 'Number is too large' : 'Must be a whole number';
+        if (result.code === 'out-of-range') return rangeMessage(boundsOf(option));
         return `Must be one of: ${validValues.join(', ')}`;
-      }
-      return null;
+      case 'bool':
+        return 'Must be true or false';
+      case 'enum':
+        return `Must be one of: ${validValues.join(', ')}`;
+      default:
+        if (option.type === 'host-port' || option.type === 'sip-contact') {
+          if (portOutOfRange(String(raw))) return 'Port must be between 1 and 65535';
+          return option.type === 'host-port' ? 'Must be host:port, for example proxy.example.com:5060' : 'Must be host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
+        }
+        return `Must be ${result.allowed}`;
     }
   }
+  // Where the option is mandatory the server refuses less than the registry's mandatoryMin (contracts/validation.ts).
+  if (widget === 'int' && typeof result.value === 'number') {
+    const bounds = boundsOf(option, context);
+    if (bounds.min !== undefined && result.value < bounds.min) return rangeMessage(bounds);
+  }
+  if (widget === 'list' || widget === 'string') {
+    const items = widget === 'list' ? splitList(value) : [String(value)].filter(Boolean);
+    // The minimal schema shape (`validValues`) lists what a list or string may hold; the registry's lists carry none.
+    const bad = validValues.length > 0 ? items.filter((i) => !validValues.includes(i)) : [];
+    if (bad.length > 0) return widget === 'list' ? `Not allowed: ${bad.join(', ')}. Allowed values: ${validValues.join(', ')}` : `Must be one of: ${validValues.join(', ')}`;
+    const seen = new Set<string>();
+    for (const i of items) {
+      if (seen.has(i)) return `Listed twice: ${i}`;
+      seen.add(i);
+    }
+  }
+  if (widget === 'pem') {
+    const s = String(value).trim();
+    if (s.includes('-----BEGIN')) return PEM_BLOCK.test(s) ? null : 'PEM block is incomplete: it needs matching -----BEGIN …----- and -----END …----- lines';
+    return /[\r\n]/.test(s) ? 'Enter a PEM block or a single file path' : null;
+  }
+  return null;
 }
 
 /** Coerces a value as stored/received (often a string) into the shape the editor uses for the option's type. */

@@ -1,19 +1,18 @@
-import type { OptionSchemaEntry, OptionSchemaResponse } from '../api/types';
+import { checkOptionValue, optionSchemaJson } from '@contracts/options/option-schema';
+import type { OptionSchemaResponse } from '../api/types';
 
 /**
- * The server's own option registry, imported from the backend's contracts (what GET /api/options/schema serves), so
- * tests check the form against the real limits, never a copy. The path is resolved at run time so the frontend's
- * typecheck (DOM lib, no node types) does not pull the backend's sources in.
+ * The server's own option registry and check, imported from the backend's contracts through the `@contracts` alias
+ * (what GET /api/options/schema serves and what the server validates with), so tests check the form against the real
+ * limits, never a copy.
  */
-const CONTRACTS = new URL('../../../backend/src/contracts/options/option-schema.ts', import.meta.url).pathname;
-
 export interface ServerContracts {
-  optionSchemaJson(): { options: readonly (OptionSchemaEntry & { objects: readonly string[]; section: string })[] };
-  checkOptionValue(def: unknown, raw: unknown): { ok: boolean };
+  optionSchemaJson: typeof optionSchemaJson;
+  checkOptionValue: typeof checkOptionValue;
 }
 
-export async function serverContracts(): Promise<ServerContracts> {
-  return (await import(/* @vite-ignore */ CONTRACTS)) as ServerContracts;
+export function serverContracts(): Promise<ServerContracts> {
+  return Promise.resolve({ optionSchemaJson, checkOptionValue });
 }
 
 /** The schema exactly as the browser receives it (a JSON round trip). */
