@@ -98,6 +98,13 @@ module.exports = {
       to: { pathNot: ['^node:', '^src/worker/log\\.ts$', '^src/contracts/keeper-state\\.ts$', '^src/contracts/log-events\\.ts$'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'group-shared-state-below-the-worker',
+      comment: 'the worker group\'s shared state (worker/group: HA view, overload shares, flow handoff, their IPC messages) sees the proxy through the SIP door and small interfaces; the worker uses it, not the other way (group-rig.ts, a member entry, is the exception)',
+      severity: 'error',
+      from: { path: '^src/worker/group/(group-channel|group-shared-state|shared-ha-view|group-overload|flow-handoff)\\.ts$' },
+      to: { path: '^src/(worker/(?!group/)|control-plane/)' },
+    },
+    {
       name: 'relay-policy-is-a-pure-decision',
       comment: 'the relay policy decides from facts the intake gives it: no transports, transactions or the core',
       severity: 'error',

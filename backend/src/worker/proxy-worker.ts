@@ -18,6 +18,8 @@ import { WorkerMetrics } from './metrics.js';
 import { connectionPolicy } from './connection-policy.js';
 import { hasIpv6, isLocalAddress, localAddresses, severalInterfaces } from './host-interfaces.js';
 import { traceSettings, WorkerTrace } from './trace/worker-trace.js';
+import type { GroupLink } from './group/group-channel.js';
+import { GroupSharedState } from './group/group-shared-state.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -36,6 +38,12 @@ export interface WorkerStartOptions {
    * port, so in-dialog requests may reach any worker (they are forwarded as new transactions).
    */
   sharedUdp?: boolean;
+  /**
+   * A member of a worker group (worker/group/): its channel to the other members. The HA pairs are probed by the
+   * group's leader only and every member follows its view (one 40001 alarm, raised by the leader); the overload
+   * rate is the group's, split among the members by demand.
+   */
+  groupLink?: GroupLink;
 }
 
 export type WorkerEvent =
@@ -110,6 +118,8 @@ export interface WorkerStatus {
    * the SIP Servers forced out of service, and what counts down while drained: INVITE dialogs and registered flows.
    */
   admin: { drained: boolean; serversOutOfService: string[]; activeDialogs: number; flows: number };
+  /** A worker group member's shared state: its index, the group's size, the leader, the members up, its overload share. */
+  groupShared?: ReturnType<GroupSharedState['status']>;
   /** The SIP trace: ring size, messages held and traced, the Homer mirror's sends. */
   trace?: ReturnType<WorkerTrace['status']>;
 }
@@ -141,6 +151,8 @@ export class ProxyWorker {
   private serversOutOfService: string[] = [];
   /** The SIP trace ([sipproxy] sip-trace-*): off (no tap on the transport) until an option turns it on. */
   trace: WorkerTrace | undefined;
+  /** This worker's shared state as a member of a worker group (undefined when it runs alone). */
+  shared: GroupSharedState | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -341,7 +353,17 @@ export class ProxyWorker {
     worker.sharedSockets = sharedSockets;
     worker.trace = new WorkerTrace(transport, advertised);
     if (effective) worker.trace.configure(traceSettings(effective));
+    if (opts.groupLink) {
+      const member = new GroupSharedState(opts.groupLink, { proxy });
+      worker.shared = member;
+      // A member that is no longer the leader leaves the group's alarms to the one that is.
+      member.lead.onChange(() => {
+        if (member.lead.isLeader) return;
+        for (const id of [...worker.alarms.keys()]) if (id.startsWith('ha-pair-unavailable:')) worker.alarms.delete(id);
+      });
+    }
     proxy.start();
+    worker.shared?.start();
     worker.sampler = setInterval(() => worker.sample(), 1000);
     worker.sampler.unref();
     if (config.httpPort && opts.management !== false) {
@@ -462,6 +484,7 @@ export class ProxyWorker {
       trace: this.trace?.status(),
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
       admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
+      groupShared: this.shared?.status(),
     };
   }
 
@@ -497,6 +520,7 @@ export class ProxyWorker {
   /** Stops accepting, lets transactions in progress finish for up to `drainMs`, then closes everything. */
   async stop(drainMs = 0): Promise<void> {
     this.proxy.stop();
+    this.shared?.stop();
     if (this.sampler) clearInterval(this.sampler);
     const until = Date.now() + drainMs;
     // Wait for transactions still waiting for a final response; those kept only to absorb retransmissions (Timer J:
@@ -524,6 +548,12 @@ export class ProxyWorker {
     this.onEvent?.({ type: 'pair-state', pair: pair.name, change });
     if (change.trigger === 'start') return;
     const fields = { pair: pair.name, from: change.from, to: change.to, trigger: change.trigger, server: change.server, code: change.code, rttMs: change.rttMs };
+    this.shared?.pairChanged(pair, change);
+    if (this.shared && !this.shared.ha.raisesAlarms) {
+      // A follower of the group's leader: the leader logs 40001 and raises the one alarm for the group.
+      this.log.info(`HA pair ${pair.name}: ${change.from} -> ${change.to} (${change.trigger}, group member ${this.shared.link.index})`, fields);
+      return;
+    }
     if (change.to === 'out-of-service' && change.trigger === 'admin') {
       // An operator took the pair's last usable server out for maintenance: intended, so no alarm (and no 40001).
       this.log.info(`HA pair ${pair.name}: out of service by an operator's administrative state`, fields);

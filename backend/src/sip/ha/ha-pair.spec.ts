@@ -230,4 +230,25 @@ describe('HaPair: a server forced out of service by an operator (manual switchov
     expect(pair.state).toBe('primary-active');
     expect(changes.length).toBe(n);
   });
+
+  it('a follower (probing off) sends no OPTIONS, adopts the leader\'s change, and probes at once when it leads', () => {
+    const { clock, prober, pair, changes } = setup();
+    pair.setProbing(false);
+    prober.sent.length = 0;
+    clock.advance(20_000);
+    expect(prober.sent).toEqual([]);
+    const leader: StateChange = { at: 42, from: 'primary-active', to: 'backup-active', trigger: 'probe-timeout', server: 'primary' };
+    pair.adopt(leader);
+    expect(pair.state).toBe('backup-active');
+    expect(changes[changes.length - 1]).toMatchObject({ at: 42, to: 'backup-active', trigger: 'probe-timeout', server: 'primary' });
+    expect(pair.health('primary')?.status).toBe('down');
+    pair.adopt(leader); // already there: nothing recorded
+    expect(changes.filter((c) => c.to === 'backup-active')).toHaveLength(1);
+    clock.advance(20_000);
+    expect(prober.sent).toEqual([]);
+    pair.setProbing(true);
+    clock.advance(50);
+    expect(prober.sent).toContain(B.host);
+  });
 });
+

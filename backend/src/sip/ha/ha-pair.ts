@@ -120,6 +120,11 @@ export class HaPair {
   /** Bumped on every state change and re-arm, so late probe results of an old round are ignored. */
   private round = 0;
   private running = false;
+  /**
+   * Whether this monitor sends OPTIONS itself. In a worker group only the leader probes; the others follow its
+   * view (`adopt`) and still act on what their own forwarded requests show (forwardFailed, requestFrom).
+   */
+  private probing = true;
   /** Roles an operator forced out of service: never made active, never retried on, not probed back. */
   private readonly forced = new Set<ServerRole>();
 
@@ -219,6 +224,58 @@ export class HaPair {
     this.cancelInflight();
   }
 
+  /**
+   * Probes on (the default) or off (a follower of a worker group's leader). Turning it on probes at once, so a
+   * member that becomes the leader checks the active server without waiting a whole interval.
+   */
+  setProbing(on: boolean): void {
+    if (this.probing === on) return;
+    this.probing = on;
+    if (!on) {
+      this.round++;
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.standbyTimer?.cancel();
+      this.standbyTimer = undefined;
+      this.cancelInflight();
+    } else if (this.running) {
+      this.armNext(0);
+      this.armStandby();
+    }
+  }
+
+  get isProbing(): boolean {
+    return this.probing;
+  }
+
+  /**
+   * Takes a state another monitor of the same pair decided (the group leader's view): the same transition, with
+   * the leader's change (time, trigger, cause) recorded here, and the servers' health as that change implies it.
+   * No-op when already in that state.
+   */
+  adopt(change: StateChange): void {
+    if (change.to === this.st || change.trigger === 'start') return;
+    const active: ServerRole | undefined = change.to === 'primary-active' ? 'primary' : change.to === 'backup-active' ? 'backup' : undefined;
+    if (active && this.forced.has(active)) return;
+    for (const role of ['primary', 'backup'] as const) {
+      const h = this.servers[role];
+      if (!h || this.forced.has(role)) continue;
+      if (role === active) h.status = 'up';
+      else if (change.server === role && change.trigger !== 'admin' && change.trigger !== 'request-from-server' && change.trigger !== 'forward-reply') h.status = 'down';
+      else if (!active) h.status = 'down';
+    }
+    const { at, to, trigger, server, code, rttMs, detail } = change;
+    this.record(to, trigger, server, code, rttMs, detail, at);
+    this.timer?.cancel();
+    this.armNext(this.intervalMs());
+    this.armStandby();
+  }
+
+  /** The last recorded change (the 'start' one until something happened). */
+  lastChange(): StateChange | undefined {
+    return this.hist[this.hist.length - 1];
+  }
+
   /** Live change of `oos-check` / `oos-force` (guide: "Changes Take Effect: Immediately"). */
   setTiming(t: HaTiming): void {
     const changed = t.oosCheckS !== this.timing.oosCheckS || t.oosForceS !== this.timing.oosForceS;
@@ -303,7 +360,7 @@ export class HaPair {
   }
 
   private armNext(ms: number): void {
-    if (!this.running) return;
+    if (!this.running || !this.probing) return;
     if (this.st !== 'out-of-service' && this.timing.oosCheckS <= 0) return; // probing off: only traffic triggers
     const r = ++this.round;
     this.timer = this.clock.setTimeout(() => {
@@ -438,7 +495,7 @@ export class HaPair {
     this.standbyTimer?.cancel();
     this.standbyTimer = undefined;
     const active = this.activeRole;
-    if (!this.running || !active) return;
+    if (!this.running || !this.probing || !active) return;
     const o = this.other(active);
     if (!o || this.servers[o]?.status !== 'down') return;
     this.standbyTimer = this.clock.setTimeout(() => {
@@ -457,8 +514,8 @@ export class HaPair {
     this.armNext(this.intervalMs());
   }
 
-  private record(to: PairState, trigger: HaTrigger, server: ServerRole, code?: number, rttMs?: number, detail?: string): void {
-    const change: StateChange = { at: this.wallNow(), from: this.st, to, trigger, server };
+  private record(to: PairState, trigger: HaTrigger, server: ServerRole, code?: number, rttMs?: number, detail?: string, at = this.wallNow()): void {
+    const change: StateChange = { at, from: this.st, to, trigger, server };
     if (code !== undefined) change.code = code;
     if (rttMs !== undefined) change.rttMs = rttMs;
     if (detail !== undefined) change.detail = detail;

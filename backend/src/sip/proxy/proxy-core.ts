@@ -172,6 +172,16 @@ export class ProxyCore implements ProxyPort {
     this.stopped = true;
     for (const p of this.pairs.values()) p.stop();
   }
+
+  /**
+   * OPTIONS probing of the HA pairs on (default) or off: in a worker group only the leader probes and the others
+   * adopt its view (HaPair.adopt); pairs rebuilt by applyLive keep the setting.
+   */
+  setProbing(on: boolean): void {
+    this.probing = on;
+    for (const p of this.pairs.values()) p.setProbing(on);
+  }
+  private probing = true;
   /**
    * Takes the configuration the worker decided to run now (the registry decides what is live: the worker holds
    * every after-restart change back, so bind-time fields here equal the running ones). Everything the core reads
@@ -207,6 +217,7 @@ export class ProxyCore implements ProxyPort {
       if (!pair) {
         pair = new HaPair(pc.name, toServer(pc.primary), pc.backup ? toServer(pc.backup) : undefined, this.timing(), this.prober, this.clock);
         pair.onChange = (p, c) => this.events.pairChanged?.(p, c);
+        pair.setProbing(this.probing);
         if (this.started) pair.start();
       }
       this.pairs.set(pc.name, pair);

@@ -28,4 +28,25 @@ describe('DialogRateLimiter (overload-ctrl-dialog-rate)', () => {
     expect(l.admit()).toBe(true);
     expect(l.admit()).toBe(false);
   });
+
+  it('a group member admits at its share: no refill when the share changes, burst one second of it (at least 1)', () => {
+    let t = 0;
+    const l = new DialogRateLimiter(10, () => t);
+    l.setShare(4);
+    expect(l.effectiveRate).toBe(4);
+    let ok = 0;
+    for (let i = 0; i < 10; i++) if (l.admit()) ok++;
+    expect(ok).toBe(4); // the 10 tokens of the start capped at the share's burst
+    t += 1000;
+    l.setShare(6); // refills nothing by itself
+    ok = 0;
+    for (let i = 0; i < 10; i++) if (l.admit()) ok++;
+    expect(ok).toBe(4); // what the last second earned at 4/s
+    l.setShare(0.2);
+    t += 5000;
+    expect(l.admit()).toBe(true); // a fractional share still admits one
+    expect(l.admit()).toBe(false);
+    l.setShare(undefined);
+    expect(l.effectiveRate).toBe(10);
+  });
 });

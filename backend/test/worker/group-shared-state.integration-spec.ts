@@ -1,0 +1,104 @@
+/**
+ * A worker group of 2 real processes (test/helpers/group-rig.ts: forked members, this process relays their
+ * messages like the group supervisor) in front of a real HA pair of SIPp UAS: one HA view per group. Only the
+ * leader (member 0) probes; both members route to the same active server after the primary stops answering; one
+ * 40001 alarm for the group; the follower keeps serving on the last known state when the leader dies, and the
+ * restarted leader takes the group's view. Overload: the group's dialog rate, not each member's.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupWork, runUac, scenario, SippUas } from '../helpers/sipp.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { GroupRig } from '../helpers/group-rig.js';
+import type { ProxyRuntimeConfig } from '../../src/sip/index.js';
+
+afterAll(() => cleanupWork());
+
+async function memberConfigs(n: number, over: Partial<ProxyRuntimeConfig>): Promise<Partial<ProxyRuntimeConfig>[]> {
+  const out: Partial<ProxyRuntimeConfig>[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push({
+      appName: 'SIPProxy_GROUP',
+      version: 'it-1',
+      listenHost: '127.0.0.1',
+      advertisedHost: '127.0.0.1',
+      sipPort: await freePort(),
+      httpPort: await freePort(),
+      transports: ['udp', 'tcp'],
+      ...over,
+    });
+  }
+  return out;
+}
+
+describe('worker group of 2: one HA view', () => {
+  it('only the leader probes; both route to the backup after the primary dies; the follower serves on when the leader dies; one 40001 alarm', async () => {
+    let port = await freePort('127.0.0.1');
+    for (let i = 0; i < 20 && !(await freePort('127.0.0.2').then(() => true)); i++) port = await freePort('127.0.0.1');
+    const primary = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port, transport: 'udp' });
+    const backup = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.2', port, transport: 'udp' });
+    const configs = await memberConfigs(2, {
+      servingPair: 'SIPServer_A',
+      pairs: [{
+        name: 'SIPServer_A',
+        primary: { name: 'SIPServer_A', host: '127.0.0.1', port, transport: 'udp' },
+        backup: { name: 'SIPServer_A_backup', host: '127.0.0.2', port, transport: 'udp' },
+      }],
+      oosCheckS: 1,
+      oosForceS: 1,
+      probeTimeoutMs: 500,
+      failover: { enabled: true, timeoutMs: 1000 },
+    });
+    const rig = await GroupRig.start(configs);
+    const target = (i: number) => `127.0.0.1:${configs[i]!.sipPort}`;
+    const pairOf = async (i: number) => (await rig.status(i)).pairs[0]!;
+    try {
+      await waitFor(async () => (await pairOf(0)).servers[0]!.status === 'up', 5000, 'the leader probed the primary');
+      await waitFor(async () => (await pairOf(0)).servers[0]!.probes >= 2, 5000, 'a second probe');
+      // Probing once per group: the follower sent no OPTIONS.
+      const f0 = await pairOf(1);
+      expect(f0.servers.map((s) => s.probes)).toEqual([0, 0]);
+      expect((await rig.status(1)).groupShared).toMatchObject({ index: 1, size: 2, leader: 0 });
+
+      // The primary stops answering: the leader's probes fail it over, and the follower follows.
+      await primary.kill('SIGKILL');
+      await waitFor(async () => (await pairOf(0)).state === 'backup-active', 8000, 'leader on the backup');
+      await waitFor(async () => (await pairOf(1)).state === 'backup-active', 3000, 'follower on the backup');
+      const adopted = (await pairOf(1)).history.find((h) => h.to === 'backup-active')!;
+      expect(['probe-timeout', 'probe-transport-error']).toContain(adopted.trigger);
+      expect((await pairOf(1)).servers.map((s) => s.probes)).toEqual([0, 0]);
+      for (const i of [0, 1]) {
+        const r = await runUac({ scenario: scenario('uac_call.xml'), target: target(i), transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+        expect(r.failed, r.output).toBe(0);
+      }
+
+      // The leader dies: member 1 keeps serving on the last known state (the backup) and takes the lead.
+      await rig.kill(0);
+      const r1 = await runUac({ scenario: scenario('uac_call.xml'), target: target(1), transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+      expect(r1.failed, r1.output).toBe(0);
+      expect((await pairOf(1)).state).toBe('backup-active');
+      await waitFor(async () => (await rig.status(1)).groupShared?.leader === 1, 3000, 'member 1 leads');
+      await waitFor(async () => (await pairOf(1)).servers.some((s) => s.probes > 0), 5000, 'member 1 probes');
+
+      // Member 0 is started again: it leads again and takes the group's view (the backup) from member 1.
+      await rig.startMember(0);
+      await waitFor(async () => (await pairOf(0)).state === 'backup-active', 5000, 'restarted leader on the backup');
+      await waitFor(async () => (await rig.status(1)).groupShared?.leader === 0, 3000, 'member 0 leads again');
+
+      // Both servers down: out of service everywhere, one alarm for the group (the leader's), one 40001 logged.
+      await backup.kill('SIGKILL');
+      await waitFor(async () => (await pairOf(0)).state === 'out-of-service', 8000, 'leader out of service');
+      await waitFor(async () => (await pairOf(1)).state === 'out-of-service', 3000, 'follower out of service');
+      const s0 = await rig.status(0);
+      const s1 = await rig.status(1);
+      expect(s0.alarms.map((a) => a.event)).toEqual([40001]);
+      expect(s1.alarms).toEqual([]);
+      expect(rig.allLogs.filter((l) => l.event === 40001).map((l) => l.member)).toEqual([0]);
+      const refused = await runUac({ scenario: scenario('uac_expect_error.xml', { EXPECTED: 503, MF: 70 }), target: target(1), transport: 'udp', calls: 2, rate: 2 });
+      expect(refused.failed, refused.output).toBe(0);
+    } finally {
+      await rig.stop();
+      await primary.kill();
+      await backup.kill();
+    }
+  });
+});
