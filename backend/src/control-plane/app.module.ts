@@ -13,6 +13,7 @@ import { DnsModule } from './modules/dns/dns.module.js';
 import { OptionsModule } from './modules/options/options.module.js';
 import { SwitchesModule } from './modules/switches/switches.module.js';
 import { TrunksModule } from './modules/trunks/trunks.module.js';
+import { SitesModule } from './modules/sites/sites.module.js';
 import { AlarmsModule } from './modules/alarms/alarms.module.js';
 import { LiveModule } from './modules/live/live.module.js';
 import { ServiceStateModule } from './modules/service-state/service-state.module.js';
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule],
+      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, SitesModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule],
     };
   }
 }

@@ -40,6 +40,7 @@ describe('request declarations in OpenAPI', () => {
     expect(bodyRef('/switches/{sw}/dns', 'post')).toBe('#/components/schemas/DnCreateBody');
     expect(bodyRef('/switches/{sw}/dns/{number}', 'patch')).toBe('#/components/schemas/DnPatchBody');
     expect(bodyRef('/trunks/provision', 'post')).toBe('#/components/schemas/TrunkProvisionBody');
+    expect(bodyRef('/sites', 'post')).toBe('#/components/schemas/SiteCreateBody');
     expect(bodyRef('/config/import', 'post')).toBe('#/components/schemas/YamlDocumentBody');
     const app = doc.components.schemas.ApplicationCreateBody!;
     expect(app.required).toEqual(expect.arrayContaining(['name', 'type']));

@@ -35,6 +35,7 @@ const RULES: Record<string, Rule> = {
   '/api/config/import': () => 'the whole configuration (YAML import)',
   '/api/config/versions/:version/rollback': (_r, p) => `configuration version ${p.version}`,
   '/api/trunks/provision': (_r, _p, b) => (text(b.switch) && text(b.remoteSwitch) ? `trunks from switch ${text(b.switch)} to switch ${text(b.remoteSwitch)}` : undefined),
+  '/api/sites': (_r, _p, b) => named('new site', text(b.name)),
   '/api/auth/logout': (r) => named('session of', r.user?.username),
 };
 
