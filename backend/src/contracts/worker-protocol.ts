@@ -3,7 +3,9 @@
  * Embedded and remote workers speak exactly this; the supervisor cannot tell them apart.
  *
  * - Control plane -> worker: a Server-Sent Events stream, `GET /api/worker-channel/stream?app=NAME`, with
- *   `Authorization: Bearer <worker token>` (a per-worker token, never a user's). Events: `snapshot`, `restart`, `ping`,
+ *   `Authorization: Bearer <worker token>` (a per-worker token, never a user's). Events: `snapshot` (the whole
+ *   effective configuration: when the channel opens), `delta` (what changed for this application since the last
+ *   `snapshot`/`delta` on the channel; only to applications whose effective configuration changed), `restart`, `ping`,
  *   `query` (an operator's question to the running worker: route preview, connections; worker-query.ts).
  * - Worker -> control plane: `POST /api/worker-channel/report` (same token) at least every `REPORT_INTERVAL_MS`,
  *   and at once after a state change. A worker with no report for `OFFLINE_AFTER_MS` is offline.
@@ -11,6 +13,7 @@
  * Both carry `protocol`; a side that does not speak the other's version refuses with a clear reason.
  */
 import type { EffectiveProxyConfig } from './effective-config.js';
+import type { EffectiveDelta } from './effective-delta.js';
 import { workerReportSchema } from './worker-report-schema.js';
 
 export const WORKER_PROTOCOL_VERSION = 1;
@@ -42,6 +45,20 @@ export interface SnapshotMessage {
   readonly configVersion: number;
   readonly effective: EffectiveProxyConfig;
   /** Absent from an older control plane: everything active. */
+  readonly admin?: AdminStates;
+}
+
+/**
+ * `delta`: the application's effective configuration at `configVersion`, as the change from the one it was sent last
+ * on this channel (`baseConfigVersion`, effective `delta.fromVersion`). A worker that does not run that base (a gap)
+ * does not guess: it reopens the channel, and the control plane answers with a `snapshot`.
+ */
+export interface DeltaMessage {
+  readonly protocol: number;
+  readonly app: string;
+  readonly baseConfigVersion: number;
+  readonly configVersion: number;
+  readonly delta: EffectiveDelta;
   readonly admin?: AdminStates;
 }
 
@@ -132,6 +149,21 @@ export function parseSnapshot(data: string, expectedApp: string): SnapshotMessag
   if (typeof v.configVersion !== 'number' || !isObj(v.effective)) throw new ProtocolError('BAD_MESSAGE', 'snapshot lacks configVersion or effective');
   if (v.admin !== undefined && !isAdminStates(v.admin)) throw new ProtocolError('BAD_MESSAGE', 'snapshot admin states are malformed');
   return v as unknown as SnapshotMessage;
+}
+
+/** Checks a received delta's envelope (applying it checks the base; the result is checked like a snapshot's). */
+export function parseDelta(data: string, expectedApp: string): DeltaMessage {
+  let v: unknown;
+  try { v = JSON.parse(data); } catch { throw new ProtocolError('BAD_MESSAGE', 'delta is not JSON'); }
+  if (!isObj(v)) throw new ProtocolError('BAD_MESSAGE', 'delta is not an object');
+  if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `delta protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
+  if (v.app !== expectedApp) throw new ProtocolError('BAD_MESSAGE', `delta is for application ${String(v.app)}, not ${expectedApp}`);
+  if (typeof v.configVersion !== 'number' || typeof v.baseConfigVersion !== 'number') throw new ProtocolError('BAD_MESSAGE', 'delta lacks configVersion or baseConfigVersion');
+  const d = v.delta;
+  if (!isObj(d) || typeof d.fromVersion !== 'string' || typeof d.toVersion !== 'string' || !isObj(d.set) || !Array.isArray(d.unset)
+    || !Array.isArray(d.switchOrder) || !Array.isArray(d.switches)) throw new ProtocolError('BAD_MESSAGE', 'delta is malformed');
+  if (v.admin !== undefined && !isAdminStates(v.admin)) throw new ProtocolError('BAD_MESSAGE', 'delta admin states are malformed');
+  return v as unknown as DeltaMessage;
 }
 
 /**

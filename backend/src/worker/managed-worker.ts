@@ -1,6 +1,7 @@
 /**
- * A worker under a control plane (embedded or remote, same code): receives snapshots over the worker protocol,
- * starts or live-updates its ProxyWorker, keeps "after restart" changes pending until told to restart, and reports
+ * A worker under a control plane (embedded or remote, same code): receives a snapshot over the worker protocol when
+ * its channel opens and then deltas (applied to the kept snapshot; a delta from another base reopens the channel for
+ * a new snapshot), starts or live-updates its ProxyWorker, keeps "after restart" changes pending until told to restart, and reports
  * status and alarms every second. It keeps serving on its last good snapshot while the control plane is away.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,11 +10,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SNAPSHOT_FILE, writeFileAtomic } from '../contracts/keeper-state.js';
 import {
-  OFFLINE_AFTER_MS, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
-  type AdminStates, type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
+  OFFLINE_AFTER_MS, parseDelta, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
+  type AdminStates, type DeltaMessage, type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
 } from '../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../contracts/log-events.js';
 import { EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
+import { applyEffectiveDelta } from '../contracts/effective-delta.js';
 import type { QueryAnswer, QueryMessage } from '../contracts/worker-query.js';
 import { toRuntimeConfig } from './config-adapter.js';
 import { answerQuery, QueryError } from './worker-queries.js';
@@ -53,6 +55,10 @@ export class ManagedWorker {
   private readonly startedAt = new Date().toISOString();
   private stopped = false;
   private abort: AbortController | undefined;
+  /** Set when a delta did not fit the kept snapshot: the channel is reopened at once (the control plane sends a snapshot). */
+  private resync = false;
+  /** Counts the channels opened: a delta still queued from a channel since replaced is dropped. */
+  private channel = 0;
   private reportTimer: NodeJS.Timeout | undefined;
   private reportInFlight = false;
   private reportAgain = false;
@@ -109,6 +115,7 @@ export class ManagedWorker {
     let delay = 250;
     while (!this.stopped) {
       this.abort = new AbortController();
+      const channel = ++this.channel;
       try {
         const res = await fetch(this.url(`/api/worker-channel/stream?app=${encodeURIComponent(this.o.app)}`), { headers: { ...this.headers(), accept: 'text/event-stream' }, signal: this.abort.signal });
         if (res.status === 401 || res.status === 403) {
@@ -127,24 +134,29 @@ export class ManagedWorker {
         try {
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             lastData = Date.now();
-            for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.onEvent(ev.event, ev.data);
+            for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.onEvent(ev.event, ev.data, channel);
           }
         } finally { clearInterval(idle); }
       } catch (e) {
         if (this.stopped) return;
-        this.o.logger.warn('control plane unreachable; serving on the last snapshot', { error: (e as Error).message, retryInMs: delay });
+        if (!this.resync) this.o.logger.warn('control plane unreachable; serving on the last snapshot', { error: (e as Error).message, retryInMs: delay });
       }
       if (this.stopped) return;
+      if (this.resync) { this.resync = false; continue; }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }
   }
 
-  private onEvent(event: string, data: string): void {
+  private onEvent(event: string, data: string, channel: number): void {
     if (event === 'snapshot') {
       let msg: SnapshotMessage;
       try { msg = parseSnapshot(data, this.o.app); } catch (e) { this.refuse(-1, (e as Error).message); return; }
       this.serialize(() => this.applySnapshot(msg));
+    } else if (event === 'delta') {
+      let msg: DeltaMessage;
+      try { msg = parseDelta(data, this.o.app); } catch (e) { this.refuse(-1, (e as Error).message); return; }
+      this.serialize(() => (channel === this.channel ? this.applyDelta(msg) : Promise.resolve()));
     } else if (event === 'restart') {
       let msg: RestartMessage;
       try { msg = JSON.parse(data) as RestartMessage; } catch { return; }
@@ -183,6 +195,27 @@ export class ManagedWorker {
     this.refused = { configVersion, reason };
     this.o.logger.event(40003, 'error', { configVersion }, `snapshot refused, keeping the running configuration: ${reason}`);
     void this.report();
+  }
+
+  /**
+   * A delta becomes the snapshot it describes (kept on disk and applied as one); one that does not start from the kept
+   * snapshot (versions missed, or a snapshot this worker refused) reopens the channel for a whole snapshot.
+   */
+  private async applyDelta(msg: DeltaMessage): Promise<void> {
+    const base = this.lastSnapshot;
+    let effective: EffectiveProxyConfig | undefined;
+    if (base && base.configVersion === msg.baseConfigVersion) {
+      try { effective = applyEffectiveDelta(base.effective, msg.delta); } catch { effective = undefined; }
+    }
+    if (!effective) {
+      this.o.logger.warn('a configuration delta does not start from the kept snapshot; asking for a whole snapshot', {
+        keptConfigVersion: base?.configVersion, keptEffectiveVersion: base?.effective.version, baseConfigVersion: msg.baseConfigVersion, baseEffectiveVersion: msg.delta.fromVersion, configVersion: msg.configVersion,
+      });
+      this.resync = true;
+      this.abort?.abort();
+      return;
+    }
+    await this.applySnapshot({ protocol: msg.protocol, app: msg.app, configVersion: msg.configVersion, effective, admin: msg.admin ?? base?.admin });
   }
 
   private async applySnapshot(msg: SnapshotMessage): Promise<void> {

@@ -54,7 +54,7 @@ export class ServiceStateService {
       return {
         id: app, app, kind: st?.kind ?? 'unknown', online: !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
         instanceId: r?.instanceId, hostname: r?.hostname, pid: r?.pid, startedAt: r?.startedAt, lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
-        configVersion: r?.configVersion, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
+        configVersion: r ? this.registry.appliedVersion(r) : undefined, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
         listeners: r?.listeners ?? [], counters: r?.counters ?? {}, connections: r?.connections ?? 0, notes: r?.notes ?? [], alarms: r?.alarms.length ?? 0,
         adminState: this.adminStates.applicationState(app), running: !!r?.running && !!st && now - st.lastSeen <= OFFLINE_AFTER_MS, admin: r?.admin,
       };
@@ -99,7 +99,7 @@ export class ServiceStateService {
     const now = Date.now();
     return this.registry.apps().flatMap((app) => {
       const st = this.registry.latest(app);
-      return st ? [{ id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: st.report.configVersion, restartPending: !!st.report.restartPending }] : [];
+      return st ? [{ id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: this.registry.appliedVersion(st.report), restartPending: !!st.report.restartPending }] : [];
     });
   }
 

@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
-import { sseFrame, WORKER_PROTOCOL_VERSION, type SnapshotMessage } from '../../../contracts/worker-protocol.js';
+import { effectiveDelta } from '../../../contracts/effective-delta.js';
+import { sseFrame, WORKER_PROTOCOL_VERSION, type DeltaMessage, type SnapshotMessage } from '../../../contracts/worker-protocol.js';
 import { badRequest } from '../../common/errors.js';
 import { Notifications } from '../../database/notifications.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
@@ -16,9 +17,10 @@ const PING_MS = 5000;
 
 /**
  * The worker channels (GET /api/worker-channel/stream, Server-Sent Events): each carries its application's effective
- * configuration (a `snapshot`, with the secret values only the worker gets) when it opens and after every committed
+ * configuration (a `snapshot`, with the secret values only the worker gets) when it opens, then, after every committed
  * change this replica hears of (notification `config_changed`, or a reconnect of the LISTEN connection, after which
- * changes may have been missed).
+ * changes may have been missed), a `delta` from what the channel was sent last, only when the application's effective
+ * configuration (or its administrative state) changed. A worker that cannot apply a delta reopens its channel.
  */
 @Injectable()
 export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
@@ -64,7 +66,7 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
     const s: WorkerStream = { app, res, kind: token.kind, tokenId: token.id, ping: setInterval(() => res.write(': ping\n\n'), PING_MS) };
     this.registry.addStream(s);
     res.on('close', () => { clearInterval(s.ping); this.registry.removeStream(s); this.liveness.channelClosed(app); });
-    try { await this.pushSnapshot(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
+    try { await this.push(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
   }
 
   private async effectiveFor(app: string): Promise<{ version: number; eff: EffectiveProxyConfig | undefined }> {
@@ -82,29 +84,44 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
     }
     const entry = { version: head.version, eff };
     this.effectiveCache.set(app, entry);
+    if (eff) this.registry.noteEffective(app, { configVersion: head.version, effectiveVersion: eff.version });
     return entry;
   }
 
-  private async pushSnapshot(s: WorkerStream): Promise<void> {
+  /** A snapshot on a new channel; afterwards a delta from what the channel was sent last, when anything changed. */
+  private async push(s: WorkerStream): Promise<void> {
     const { version, eff } = await this.effectiveFor(s.app);
     if (!eff) return;
     const admin = this.adminStates.forWorker(s.app);
-    const sent = `${eff.version}|${JSON.stringify(admin)}`;
-    if (s.lastSent === sent) return;
-    const msg: SnapshotMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, configVersion: version, effective: eff, admin };
-    s.lastSent = sent;
-    s.res.write(sseFrame('snapshot', msg));
+    const adminJson = JSON.stringify(admin);
+    const prev = s.sent;
+    if (prev && prev.eff.version === eff.version && prev.admin === adminJson) return;
+    let kind: 'snapshot' | 'delta';
+    let frame: string;
+    if (!prev) {
+      const msg: SnapshotMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, configVersion: version, effective: eff, admin };
+      kind = 'snapshot';
+      frame = sseFrame(kind, msg);
+    } else {
+      const delta = effectiveDelta(prev.eff, eff) ?? { fromVersion: prev.eff.version, toVersion: eff.version, set: {}, unset: [], switchOrder: eff.switches.map((w) => w.name), switches: [] };
+      const msg: DeltaMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, baseConfigVersion: prev.configVersion, configVersion: version, delta, admin };
+      kind = 'delta';
+      frame = sseFrame(kind, msg);
+    }
+    s.sent = { configVersion: version, eff, admin: adminJson };
+    s.res.write(frame);
+    this.logger.debug(`sent ${s.app} a ${kind} of ${frame.length} bytes: version ${prev?.configVersion ?? '-'} -> ${version}`);
   }
 
   private async onAdminStateChanged(): Promise<void> {
-    for (const s of this.registry.allStreams()) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const s of this.registry.allStreams()) await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
     this.bus.emit({ type: 'service-state-changed' });
   }
 
   private async onConfigChanged(): Promise<void> {
     this.effectiveCache = new Map();
-    for (const s of this.registry.allStreams()) await this.pushSnapshot(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const s of this.registry.allStreams()) await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
     await this.tokens.revokeTokensOfDeletedApps();
     this.bus.emit({ type: 'service-state-changed' });

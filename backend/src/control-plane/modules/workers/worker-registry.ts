@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import type { EffectiveProxyConfig } from '../../../contracts/effective-config.js';
 import type { WorkerReport } from '../../../contracts/worker-protocol.js';
 import type { DisconnectTrigger } from './instance-events.js';
 
 export type WorkerKind = 'embedded' | 'remote';
 
-/** One open worker channel (GET /api/worker-channel/stream): snapshots and restarts go out on it. */
-export interface WorkerStream { app: string; res: Response; lastSent?: string; kind: WorkerKind; ping: NodeJS.Timeout; tokenId: string }
+/** What a channel was sent last: the base of the next delta on it. */
+export interface SentConfig { configVersion: number; eff: EffectiveProxyConfig; admin: string }
+
+/** One open worker channel (GET /api/worker-channel/stream): snapshots, deltas and restarts go out on it. */
+export interface WorkerStream { app: string; res: Response; sent?: SentConfig; kind: WorkerKind; ping: NodeJS.Timeout; tokenId: string }
+
+/** An application's effective configuration version at a control-plane version (as last compiled here). */
+export interface EffectiveHead { configVersion: number; effectiveVersion: string }
 
 /** The last report of one instance of an application, and when it came. `here`: reported to this replica. */
 export interface InstanceState { report: WorkerReport; lastSeen: number; kind: WorkerKind; here: boolean }
@@ -25,6 +32,7 @@ export class WorkerRegistry {
   private readonly streams = new Map<string, Set<WorkerStream>>();
   private readonly instances = new Map<string, Map<string, InstanceState>>();
   private readonly down = new Map<string, Down>();
+  private readonly effective = new Map<string, EffectiveHead>();
   private closing = false;
 
   // ---- channels ----------------------------------------------------------------------------------------------------
@@ -76,6 +84,24 @@ export class WorkerRegistry {
   }
 
   forgetApp(app: string): void { this.instances.delete(app); }
+
+  // ---- effective configurations ----------------------------------------------------------------------------------
+
+  /** Notes that `app`'s effective configuration at control-plane version `configVersion` is `effectiveVersion`. */
+  noteEffective(app: string, head: EffectiveHead): void {
+    const prev = this.effective.get(app);
+    if (!prev || prev.configVersion <= head.configVersion) this.effective.set(app, head);
+  }
+
+  /**
+   * The control-plane version a report's configuration corresponds to: a worker gets nothing for a change that does
+   * not touch its effective configuration, so one running the latest effective version runs the latest version.
+   */
+  appliedVersion(report: WorkerReport): number | undefined {
+    const head = this.effective.get(report.app);
+    if (report.configVersion === undefined || !head || report.effectiveVersion !== head.effectiveVersion) return report.configVersion;
+    return Math.max(report.configVersion, head.configVersion);
+  }
 
   // ---- disconnected episodes ---------------------------------------------------------------------------------------
 
