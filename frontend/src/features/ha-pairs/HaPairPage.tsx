@@ -26,6 +26,12 @@ function when(iso?: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/**
+ * Buttons naming a server ("Switch over from SIPServer_A_backup") are wider than a 390 px phone's card: their label
+ * wraps inside the card instead of widening the page (Mantine's label is nowrap by default).
+ */
+const WRAPPING_BUTTON = { root: { maxWidth: '100%', height: 'auto', minHeight: 30 }, label: { whiteSpace: 'normal', textAlign: 'left', paddingBlock: 4 } } as const;
+
 function HealthBadge({ health }: { health: ServerHealth }) {
   const h = HEALTH[health];
   return (
@@ -39,7 +45,7 @@ function HealthBadge({ health }: { health: ServerHealth }) {
 function ServerCard({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
   const headingId = `server-${s.role}`;
   return (
-    <Paper withBorder radius="md" p="md" component="section" aria-labelledby={headingId} data-server-role={s.role} data-health={s.health}>
+    <Paper withBorder radius="md" p="md" component="section" aria-labelledby={headingId} data-server-role={s.role} data-health={s.health} style={{ minWidth: 0 }}>
       <Stack gap={6}>
         <Group gap="xs" wrap="nowrap" align="flex-start">
           <ThemeIcon variant="light" color={HEALTH[s.health].color} aria-hidden>
@@ -72,7 +78,7 @@ function ServerCard({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
             </Badge>
           ) : null}
           {s.forced ? (
-            <Badge color="red" variant="outline" data-testid="forced-out">
+            <Badge color="red" variant="outline" data-testid="forced-out" maw="100%">
               out of service by an operator
             </Badge>
           ) : null}
@@ -104,10 +110,10 @@ function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary 
   if (s.forced) {
     return (
       <Group gap="xs">
-        <Button size="xs" variant="default" loading={set.isPending} onClick={() => set.mutate({ name: s.name, state: 'active' })}>
+        <Button size="xs" variant="default" styles={WRAPPING_BUTTON} loading={set.isPending} onClick={() => set.mutate({ name: s.name, state: 'active' })}>
           Return {s.name} to service
         </Button>
-        {set.error ? <Text role="alert" c="red" size="xs">{set.error instanceof Error ? set.error.message : 'Refused'}</Text> : null}
+        {set.error ? <Text role="alert" c="red" size="xs" style={{ overflowWrap: 'anywhere' }}>{set.error instanceof Error ? set.error.message : 'Refused'}</Text> : null}
       </Group>
     );
   }
@@ -115,7 +121,7 @@ function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary 
   return (
     <>
       <Group gap="xs">
-        <Button size="xs" variant="light" color={active ? 'orange' : 'gray'} onClick={() => setConfirming(true)}>
+        <Button size="xs" variant="light" color={active ? 'orange' : 'gray'} styles={WRAPPING_BUTTON} onClick={() => setConfirming(true)}>
           {active ? `Switch over from ${s.name}` : `Take ${s.name} out of service`}
         </Button>
       </Group>
