@@ -20,6 +20,7 @@ import { hasIpv6, isLocalAddress, localAddresses, severalInterfaces } from './ho
 import { traceSettings, WorkerTrace } from './trace/worker-trace.js';
 import type { GroupLink } from './group/group-channel.js';
 import { GroupSharedState } from './group/group-shared-state.js';
+import { FlowHandoff } from './group/flow-handoff.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -119,7 +120,7 @@ export interface WorkerStatus {
    */
   admin: { drained: boolean; serversOutOfService: string[]; activeDialogs: number; flows: number };
   /** A worker group member's shared state: its index, the group's size, the leader, the members up, its overload share. */
-  groupShared?: ReturnType<GroupSharedState['status']>;
+  groupShared?: ReturnType<GroupSharedState['status']> & { flowHandoff?: FlowHandoff['stats'] };
   /** The SIP trace: ring size, messages held and traced, the Homer mirror's sends. */
   trace?: ReturnType<WorkerTrace['status']>;
 }
@@ -153,6 +154,8 @@ export class ProxyWorker {
   trace: WorkerTrace | undefined;
   /** This worker's shared state as a member of a worker group (undefined when it runs alone). */
   shared: GroupSharedState | undefined;
+  /** A worker group member's flow handoff (requests for flows other members hold, and theirs for ours). */
+  handoff: FlowHandoff | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -295,7 +298,9 @@ export class ProxyWorker {
     } catch (e) {
       return fail(40006, `${where}:${config.sipPort}: ${(e as Error).message}`, { host: where, port: config.sipPort });
     }
-    const tl = new TransactionLayer(transport);
+    // A worker group member sends through the flow handoff: a flow another member holds gets the bytes over IPC.
+    const handoff = opts.groupLink ? new FlowHandoff(transport, opts.groupLink) : undefined;
+    const tl = new TransactionLayer(handoff ?? transport);
     const bound = transport.listeners();
     if (config.ipTos !== 256 && sockopt.available) {
       // The OS may refuse a TOS value (some kernels restrict it); say so instead of silently sending the default.
@@ -331,7 +336,8 @@ export class ProxyWorker {
     }
     // The proxy reports HA changes to the worker created just after it.
     const ref: { worker?: ProxyWorker } = {};
-    const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports });
+    const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports }, opts.groupLink ? { member: opts.groupLink.index, key: opts.groupLink.flowKey } : undefined);
+    if (opts.groupLink && !opts.groupLink.flowKey) notes.push('worker group without a shared flow-token key (SIPEDGE_GROUP_FLOW_KEY): a registered flow is reached only through the member that holds it.');
     // A connection a UA registered over keeps connection-idle-timeout; other inbound ones the shorter one.
     transport.setFlowCheck((id) => flows.registry.hasConnection(id));
     const proxy = new ProxyCore({
@@ -354,7 +360,8 @@ export class ProxyWorker {
     worker.trace = new WorkerTrace(transport, advertised);
     if (effective) worker.trace.configure(traceSettings(effective));
     if (opts.groupLink) {
-      const member = new GroupSharedState(opts.groupLink, { proxy });
+      const member = new GroupSharedState(opts.groupLink, { proxy, receivers: handoff ? [(from, body) => handoff.receive(from, body)] : [] });
+      worker.handoff = handoff;
       worker.shared = member;
       // A member that is no longer the leader leaves the group's alarms to the one that is.
       member.lead.onChange(() => {
@@ -484,7 +491,7 @@ export class ProxyWorker {
       trace: this.trace?.status(),
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
       admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
-      groupShared: this.shared?.status(),
+      groupShared: this.shared ? { ...this.shared.status(), ...(this.handoff ? { flowHandoff: { ...this.handoff.stats } } : {}) } : undefined,
     };
   }
 
@@ -521,6 +528,7 @@ export class ProxyWorker {
   async stop(drainMs = 0): Promise<void> {
     this.proxy.stop();
     this.shared?.stop();
+    this.handoff?.stop();
     if (this.sampler) clearInterval(this.sampler);
     const until = Date.now() + drainMs;
     // Wait for transactions still waiting for a final response; those kept only to absorb retransmissions (Timer J:

@@ -50,11 +50,13 @@ export class WorkerFlows {
   private readonly timer: NodeJS.Timeout;
   private keeper: NextHopKeeper | undefined;
 
-  constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }) {
+  /** `group`: a worker group member's index and the group's flow-token key (tokens name the member, any member reads them). */
+  constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }, group?: { member: number; key?: Buffer }) {
     this.registry = new FlowRegistry({
       lastReceived: (id) => transport.connectionLastReceived(id),
       closeConnection: (id) => void transport.closeConnection(id),
       graceS: config.flowTimerGraceS ?? 30,
+      ...(group ? { member: group.member, key: group.key } : {}),
     });
     this.outbound = new EdgeOutbound(this.registry, { flowTimerS: config.flowTimerS ?? 0, advertisedHost: local.advertisedHost, ports: local.ports });
     transport.onConnectionClose((info) => this.registry.connectionClosed(info.id));

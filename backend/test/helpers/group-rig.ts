@@ -6,7 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { relaySharedState, type RelayHost } from '../../src/worker/group/group-channel.js';
+import { GROUP_FLOW_KEY_ENV, newGroupFlowKey, relaySharedState, type RelayHost } from '../../src/worker/group/group-channel.js';
 import type { WorkerStatus } from '../../src/worker/proxy-worker.js';
 import type { ProxyRuntimeConfig } from '../../src/sip/index.js';
 import type { LogRecord } from '../../src/worker/log.js';
@@ -25,6 +25,8 @@ export class GroupRig implements RelayHost {
   readonly members: (RigMember | undefined)[] = [];
   private readonly up = new Set<number>();
   private readonly handlers: ((index: number, msg: { type: string }) => void)[] = [];
+  /** One flow-token key for the group's life, as the supervisor makes it. */
+  private readonly flowKey = newGroupFlowKey();
   /** Every log line of every member run, in arrival order (a restarted member's too). */
   readonly allLogs: (LogRecord & Record<string, unknown> & { member: number })[] = [];
 
@@ -71,7 +73,7 @@ export class GroupRig implements RelayHost {
   async startMember(index: number): Promise<void> {
     const config = this.configs[index]!;
     const child = fork(RIG, [], {
-      env: { ...process.env, GROUP_INDEX: String(index), GROUP_SIZE: String(this.configs.length), GROUP_RIG_CONFIG: JSON.stringify(config) },
+      env: { ...process.env, GROUP_INDEX: String(index), GROUP_SIZE: String(this.configs.length), GROUP_RIG_CONFIG: JSON.stringify(config), [GROUP_FLOW_KEY_ENV]: this.flowKey },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     child.on('error', () => undefined); // a send on a closed channel: the member is exiting

@@ -21,3 +21,24 @@ describe('FlowRegistry.lookupContact with one Contact registered by several AORs
     expect(aorKey('sip:example.com')).toBe('example.com');
   });
 });
+
+describe('flow tokens in a worker group', () => {
+  const key = Buffer.alloc(32, 7);
+  const member = (m: number): FlowRegistry =>
+    new FlowRegistry({ now: () => 1000, lastReceived: () => undefined, closeConnection: () => undefined, graceS: 0, key, member: m });
+  const tcp = { transport: 'tcp' as const, remoteAddress: '10.0.0.10', remotePort: 40000, connectionId: 'c7' };
+
+  it('a TCP flow\'s token names the member holding it; another member reads it (shared key), its own flows carry no member', () => {
+    const a = member(0);
+    const b = member(1);
+    const t = a.tokenFor(tcp);
+    expect(a.parseToken(t)).toEqual({ ok: true, flow: tcp });
+    expect(b.parseToken(t)).toEqual({ ok: true, flow: { ...tcp, member: 0 } });
+    // The holder decides whether it is alive (it answers 430 itself): alive for the others, closed here.
+    expect(b.isAlive({ ...tcp, member: 0 })).toBe(true);
+    expect(a.isAlive(tcp)).toBe(false);
+    // A Record-Route token member 1 writes for member 0's flow still names member 0.
+    expect(a.parseToken(b.tokenFor({ ...tcp, member: 0 }))).toEqual({ ok: true, flow: tcp });
+    expect(b.parseToken(t.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toEqual({ ok: false, reason: 'tampered' });
+  });
+});

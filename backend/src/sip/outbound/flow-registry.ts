@@ -15,6 +15,11 @@ export interface FlowRef {
   remotePort: number;
   /** TCP/TLS connection id (absent for UDP). */
   connectionId?: string;
+  /**
+   * TCP/TLS in a worker group: the member (process) holding the connection; absent for this process's own flows
+   * when it runs alone. UDP flows have none: every member sends from the public port.
+   */
+  member?: number;
   /** UDP: our socket the flow arrived on (RFC 5626 §5.2: the flow is the 5-tuple). */
   localAddress?: string;
   localPort?: number;
@@ -44,8 +49,10 @@ export interface FlowRegistryOptions {
   closeConnection(connectionId: string): void;
   /** flow-timer-grace-period (s). */
   graceS: number;
-  /** Key for flow-token HMACs (random per process when absent). */
+  /** Key for flow-token HMACs (random per process when absent; one per worker group, so any member reads a token). */
   key?: Buffer;
+  /** In a worker group: this member's index, written into the tokens of its TCP/TLS flows. */
+  member?: number;
 }
 
 export type TokenResult = { ok: true; flow: FlowRef } | { ok: false; reason: 'malformed' | 'tampered' };
@@ -80,10 +87,19 @@ export class FlowRegistry {
     this.key = opts.key ?? randomBytes(20);
   }
 
-  /** RFC 5626 §5.2: a token naming the flow, with an HMAC so a tampered one is recognised. */
+  /** This process's member index in a worker group (undefined alone). */
+  get member(): number | undefined {
+    return this.opts.member;
+  }
+
+  /**
+   * RFC 5626 §5.2: a token naming the flow, with an HMAC so a tampered one is recognised. In a worker group a
+   * TCP/TLS flow's token also names the member holding the connection (a sixth field).
+   */
   tokenFor(flow: FlowRef): string {
+    const member = flow.connectionId !== undefined ? (flow.member ?? this.opts.member) : undefined;
     const payload = flow.connectionId !== undefined
-      ? `c|${flow.connectionId}|${flow.transport}|${flow.remoteAddress}|${flow.remotePort}`
+      ? `c|${flow.connectionId}|${flow.transport}|${flow.remoteAddress}|${flow.remotePort}${member !== undefined ? `|${member}` : ''}`
       : `u|${flow.remoteAddress}|${flow.remotePort}|${flow.localAddress ?? ''}|${flow.localPort ?? ''}`;
     const p = b64(payload);
     return `${p}.${this.mac(p)}`;
@@ -96,9 +112,12 @@ export class FlowRegistry {
     const p = token.slice(0, dot);
     if (this.mac(p) !== token.slice(dot + 1)) return { ok: false, reason: 'tampered' };
     const f = Buffer.from(p, 'base64url').toString('utf8').split('|');
-    if (f[0] === 'c' && f.length === 5) {
+    if (f[0] === 'c' && (f.length === 5 || f.length === 6)) {
       const t = f[2] as TransportProtocol;
-      return { ok: true, flow: { transport: t, connectionId: f[1]!, remoteAddress: f[3]!, remotePort: Number(f[4]) } };
+      const flow: FlowRef = { transport: t, connectionId: f[1]!, remoteAddress: f[3]!, remotePort: Number(f[4]) };
+      // The holder's index; this process's own flows carry none (the rest of the stack treats them as before).
+      if (f.length === 6 && Number(f[5]) !== this.opts.member) flow.member = Number(f[5]);
+      return { ok: true, flow };
     }
     if (f[0] === 'u' && f.length === 5) {
       const flow: FlowRef = { transport: 'udp', remoteAddress: f[1]!, remotePort: Number(f[2]) };
@@ -112,6 +131,8 @@ export class FlowRegistry {
   /** Is this flow still usable? UDP flows always are (no connection to lose). */
   isAlive(flow: FlowRef): boolean {
     if (flow.connectionId === undefined) return true;
+    // Another member's connection: that member knows; it answers 430 itself when the flow is gone.
+    if (flow.member !== undefined && flow.member !== this.opts.member) return true;
     return !this.closed.has(flow.connectionId) && this.opts.lastReceived(flow.connectionId) !== undefined;
   }
 
@@ -260,7 +281,7 @@ export class FlowRegistry {
 }
 
 export function sameFlow(a: FlowRef, b: FlowRef): boolean {
-  if (a.connectionId !== undefined || b.connectionId !== undefined) return a.connectionId === b.connectionId;
+  if (a.connectionId !== undefined || b.connectionId !== undefined) return a.connectionId === b.connectionId && a.member === b.member;
   return a.remoteAddress === b.remoteAddress && a.remotePort === b.remotePort && a.localPort === b.localPort;
 }
 

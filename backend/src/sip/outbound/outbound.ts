@@ -69,7 +69,9 @@ export function flowOfSource(src: MessageSource): FlowRef {
 /** Destination that sends down exactly this flow (never a new connection: RFC 5626 §5.3). */
 export function flowDestination(flow: FlowRef): Destination {
   if (flow.connectionId !== undefined) {
-    return { transport: flow.transport, host: flow.remoteAddress, port: flow.remotePort, connectionId: flow.connectionId, requireConnection: true };
+    const d: Destination = { transport: flow.transport, host: flow.remoteAddress, port: flow.remotePort, connectionId: flow.connectionId, requireConnection: true };
+    if (flow.member !== undefined) d.member = flow.member; // held by another member of the worker group
+    return d;
   }
   const d: Destination = { transport: 'udp', host: flow.remoteAddress, port: flow.remotePort };
   if (flow.localAddress !== undefined) d.localAddress = flow.localAddress;

@@ -14,6 +14,12 @@ export interface Destination extends TransportAddress {
   connectionId?: string;
   /** With `connectionId`: fail instead of opening a new connection when that flow is gone (RFC 5626 style). */
   requireConnection?: boolean;
+  /**
+   * With `connectionId`: the worker group member (process) that holds that connection, when it is not this one. The
+   * stack only carries it (from the flow token); the SipTransport the transaction layer was given decides what to do
+   * with it (the worker's hands the bytes to that member, which sends them down its connection).
+   */
+  member?: number;
   /** TLS: the host name that was resolved to `host` (SNI, and the RFC 5922 identity the certificate must carry). */
   tlsServerName?: string;
   /** UDP: send from the socket bound to this local address/port (RFC 3581 §4 symmetric response). */

@@ -7,6 +7,7 @@
  * member index the parent says is alive (member 0 while it runs): it probes the HA pairs and collects the overload
  * counts. A member that learns nothing from the parent assumes every index below `size` is alive.
  */
+import { randomBytes } from 'node:crypto';
 import type { Destination, HaTrigger, MessageSource, ServerRole, StateChange } from '../../sip/index.js';
 
 /** One HA pair as a member sees it: its last change (the leader's, or this member's own). */
@@ -29,7 +30,7 @@ export type GroupBody =
   /** leader -> member: its share of overload-ctrl-dialog-rate (INVITEs per second) until the next one. */
   | { t: 'ovl-share'; rate: number }
   /** member -> holder of a flow: send these bytes down your connection (RFC 5626 §5.3 over IPC). */
-  | { t: 'flow-send'; data: string; dest: Destination; branch?: string }
+  | { t: 'flow-send'; data: string; dest: Destination }
   /** holder -> member: a response that came back on the flow for a request the member sent through it. */
   | { t: 'flow-response'; data: string; source: MessageSource };
 
@@ -64,6 +65,12 @@ function isMembersTable(m: unknown): m is GroupMembersTable {
 export interface GroupLink {
   readonly index: number;
   readonly size: number;
+  /**
+   * The group's flow-token key (FlowRegistry): one for every member, so a token one member wrote is read by all.
+   * The supervisor makes it (`newGroupFlowKey`) and passes it in SIPEDGE_GROUP_FLOW_KEY; absent, each member keeps
+   * a key of its own and a flow is reached only through the member that registered it.
+   */
+  readonly flowKey?: Buffer;
   send(to: number | 'all', body: GroupBody): void;
   /** Every message for this member; the supervisor's member table arrives as `members` (from = -1). */
   onMessage(fn: (from: number, body: GroupBody) => void): void;
@@ -112,11 +119,25 @@ export interface MemberChannel {
   onMessage(handler: (msg: { type: string }) => void): void;
 }
 
+export const GROUP_FLOW_KEY_ENV = 'SIPEDGE_GROUP_FLOW_KEY';
+
+/** A new flow-token key for a group (hex, for GROUP_FLOW_KEY_ENV): 32 random bytes, kept for the group's life. */
+export function newGroupFlowKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** The group's flow-token key from the environment, if the supervisor set one. */
+export function groupFlowKey(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const hex = env[GROUP_FLOW_KEY_ENV];
+  return hex && /^[0-9a-f]{32,}$/i.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+}
+
 /** The link over a member's channel: envelopes out, envelopes and the member table in. */
-export function linkOverChannel(index: number, size: number, channel: MemberChannel): GroupLink {
+export function linkOverChannel(index: number, size: number, channel: MemberChannel, flowKey?: Buffer): GroupLink {
   return {
     index,
     size,
+    ...(flowKey ? { flowKey } : {}),
     send(to, body) {
       const env: GroupEnvelope = { type: 'shared', from: index, to, body };
       try {
@@ -135,7 +156,7 @@ export function linkOverChannel(index: number, size: number, channel: MemberChan
 }
 
 /** The link over this process's own IPC channel (a member started with `fork`). */
-export function processLink(index: number, size: number, proc: Pick<NodeJS.Process, 'send' | 'on' | 'connected'> = process): GroupLink {
+export function processLink(index: number, size: number, proc: Pick<NodeJS.Process, 'send' | 'on' | 'connected' | 'env'> = process): GroupLink {
   return linkOverChannel(index, size, {
     send: (m) => (proc.connected && proc.send ? proc.send(m) : false),
     onMessage: (h) => {
@@ -143,7 +164,7 @@ export function processLink(index: number, size: number, proc: Pick<NodeJS.Proce
         if (typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string') h(m as { type: string });
       });
     },
-  });
+  }, groupFlowKey(proc.env));
 }
 
 /** The supervisor's side, as much of it as the relay needs (GroupSupervisor fits). */
