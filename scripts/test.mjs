@@ -87,6 +87,8 @@ if (want('static')) {
     ['lint frontend', bin('eslint'), ['src'], join(root, 'frontend')],
     ['dependency rule backend', bin('depcruise'), ['src', 'test', '--config', '.dependency-cruiser.cjs'], join(root, 'backend')],
     ['dependency rule frontend', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], join(root, 'frontend')],
+    // The UI's API types (frontend/src/api/schema.gen.ts) are what the routes declare; stale -> `npm run gen:api`.
+    ['generated API types current', process.execPath, [join(root, 'scripts', 'gen-api.mjs'), '--check', '--no-build'], root],
   ];
   let p = 0, f = 0;
   for (const [n, c, a, cwd] of checks) (runCheck(n, c, a, cwd) ? p++ : f++);

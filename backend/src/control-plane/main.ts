@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { AllExceptionsFilter } from './common/http-exception.filter.js';
@@ -13,7 +13,7 @@ import { requestId } from './common/request-id.js';
 import { ControlCharacterGuard } from './common/control-character.guard.js';
 import { configureHttpSurface } from './common/http-surface.js';
 import { AuthService } from './modules/auth/auth.service.js';
-import { addDeclaredSchemas } from './common/validation.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 import { dataDirProblem } from './config/data-dir.js';
 import { EnvError, loadEnv, type Env } from './config/env.js';
 import type { DatabaseInfo } from './database/database.module.js';
@@ -91,9 +91,7 @@ async function bootstrap(): Promise<void> {
     app.useGlobalGuards(new ControlCharacterGuard());
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
 
-    const docs = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('SIP Edge control plane').setVersion('1').addBearerAuth().build());
-    addDeclaredSchemas(docs);
-    SwaggerModule.setup('api/docs', app, docs);
+    SwaggerModule.setup('api/docs', app, openApiDocument(app));
 
     if (existsSync(join(env.frontendDist, 'index.html'))) {
       app.useStaticAssets(env.frontendDist, { index: false, maxAge: '1h' });

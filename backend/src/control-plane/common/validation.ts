@@ -81,7 +81,8 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
   throw validationError(where, fieldErrors(r.error, prefix));
 }
 
-class ZodPipe implements PipeTransform {
+/** The pipe every declared body, query and parameter goes through (openapi/route-schemas.spec.ts looks for it). */
+export class ZodPipe implements PipeTransform {
   constructor(private readonly schema: z.ZodType, private readonly where: Where, private readonly prefix: readonly PropertyKey[] = []) {}
   transform(value: unknown): unknown {
     // No JSON body at all (missing or other Content-Type) reaches here as undefined: report it as the body.

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentUser, Public, type AuthedRequest, type AuthUser } from '../../common/auth-context.js';
+import { Returns, ReturnsNothing } from '../../common/response-schemas.js';
 import { ValidBody, type Infer } from '../../common/validation.js';
+import { AuthUser as AuthUserSchema, LoginResponse } from './auth.responses.js';
 import { PasswordChangeBody } from '../users/users.schemas.js';
 import { LoginBody } from './auth.schemas.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './session-token.js';
@@ -16,7 +18,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@ValidBody(LoginBody) body: Infer<typeof LoginBody>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ token: string; user: AuthUser }> {
+  @Returns(LoginResponse)
+  async login(@ValidBody(LoginBody) body: Infer<typeof LoginBody>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Infer<typeof LoginResponse>> {
     const result = await this.auth.login(body.username, body.password, req.ip ?? 'unknown');
     const secure = req.secure;
     res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
@@ -26,6 +29,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @ReturnsNothing()
   async logout(@Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
     if (req.sessionToken) await this.auth.logout(req.sessionToken);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -35,10 +39,12 @@ export class AuthController {
   /** Any signed-in user changes their own password (rate limited with logins); their other sessions end, this one stays. */
   @Post('password')
   @HttpCode(204)
+  @ReturnsNothing()
   async changePassword(@ValidBody(PasswordChangeBody) body: Infer<typeof PasswordChangeBody>, @CurrentUser() user: AuthUser, @Req() req: AuthedRequest): Promise<void> {
     await this.auth.changeOwnPassword(user, body.currentPassword, body.newPassword, req.ip ?? 'unknown', req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined);
   }
 
   @Get('me')
-  me(@CurrentUser() user: AuthUser): AuthUser { return user; }
+  @Returns(AuthUserSchema)
+  me(@CurrentUser() user: AuthUser): Infer<typeof AuthUserSchema> { return user; }
 }

@@ -2,7 +2,10 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../../common/auth-context.js';
-import { HealthService, type Health } from './health.service.js';
+import { Returns } from '../../common/response-schemas.js';
+import type { Infer } from '../../common/validation.js';
+import { HealthResponse } from './health.responses.js';
+import { HealthService } from './health.service.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -12,7 +15,8 @@ export class HealthController {
   /** 200 when the database answers, 503 otherwise (for load balancers), with the details either way. */
   @Public()
   @Get()
-  async get(@Res({ passthrough: true }) res: Response): Promise<Health> {
+  @Returns(HealthResponse)
+  async get(@Res({ passthrough: true }) res: Response): Promise<Infer<typeof HealthResponse>> {
     const h = await this.health.check();
     if (!h.database.up) res.status(503);
     return h;
