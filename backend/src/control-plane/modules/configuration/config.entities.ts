@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { ConfigDocument, OptionSections } from '../../../contracts/config-document.js';
 import type { DocumentChange } from './document-diff.js';
+import type { DocumentDelta } from './document-delta.js';
 
 /** One row per application; `revision` is the configuration version in which it last changed (optimistic concurrency). */
 @Entity('applications')
@@ -37,14 +38,21 @@ export class DnEntity {
   @Column({ type: 'int' }) revision: number;
 }
 
-/** Every committed change: the whole document after it, what changed, who and why. */
+/**
+ * Every committed change: what changed (for reading: `changes`; for rebuilding: `delta`, exact, from the version
+ * before), who and why. Every `SNAPSHOT_EVERY`th version or so (document-delta.ts) also keeps the whole document;
+ * any version is that snapshot plus the deltas after it (ConfigRepository.documentAt).
+ */
 @Entity('config_versions')
 export class ConfigVersionEntity {
   @PrimaryColumn({ type: 'int' }) version: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ type: 'varchar', length: 64 }) author: string;
   @Column({ type: 'varchar', length: 500 }) summary: string;
-  @Column({ type: 'jsonb' }) document: ConfigDocument;
+  @Column({ type: 'jsonb', nullable: true }) document: ConfigDocument | null;
+  @Column({ type: 'jsonb', nullable: true }) delta: DocumentDelta | null;
+  @Column({ name: 'document_bytes', type: 'int', nullable: true }) documentBytes: number | null;
+  @Column({ name: 'delta_bytes', type: 'int' }) deltaBytes: number;
   @Column({ type: 'jsonb' }) changes: DocumentChange[];
   @Column({ name: 'change_count', type: 'int' }) changeCount: number;
 }

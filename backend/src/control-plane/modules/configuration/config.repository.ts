@@ -4,6 +4,7 @@ import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import { emptyConfigDocument, type ConfigDocument } from '../../../contracts/config-document.js';
 import { ApplicationEntity, ConfigHeadEntity, ConfigVersionEntity, DnEntity, SwitchEntity } from './config.entities.js';
 import { dnKey, touchedObjects, type DocumentChange } from './document-diff.js';
+import { applyDocumentDelta, documentDelta, isSnapshotDue, type DocumentDelta } from './document-delta.js';
 import { REPLICA_ID } from '../../common/replica.js';
 import { notificationPayload } from '../../database/notification-channels.js';
 
@@ -32,14 +33,15 @@ export class ConfigRepository {
     return h?.version ?? 0;
   }
 
-  async documentAt(version: number): Promise<ConfigDocument | undefined> {
-    if (version === 0) return emptyConfigDocument();
-    const v = await this.ds.getRepository(ConfigVersionEntity).findOne({ where: { version }, select: { version: true, document: true } });
-    return v?.document;
-  }
+  /** The document of `version` (undefined: no such version), rebuilt from the snapshot at or below it. */
+  documentAt(version: number): Promise<ConfigDocument | undefined> { return documentAtOf((sql, p) => this.ds.query(sql, p), version); }
 
-  async versionDetail(version: number): Promise<ConfigVersionEntity | null> {
-    return this.ds.getRepository(ConfigVersionEntity).findOne({ where: { version } });
+  /** The deltas of the versions after `from` up to `to`, in order (to bring a cached document forward). */
+  deltasAfter(from: number, to: number): Promise<(DocumentDelta | null)[]> { return deltasOf((sql, p) => this.ds.query(sql, p), from, to); }
+
+  /** A version's record without its stored document or delta (`documentAt` rebuilds the document). */
+  async versionDetail(version: number): Promise<Pick<ConfigVersionEntity, 'version' | 'createdAt' | 'author' | 'summary' | 'changes'> | null> {
+    return this.ds.getRepository(ConfigVersionEntity).findOne({ where: { version }, select: { version: true, createdAt: true, author: true, summary: true, changes: true } });
   }
 
   async listVersions(page: number, pageSize: number): Promise<Page<VersionSummary>> {
@@ -91,6 +93,27 @@ export class ConfigRepository {
   secrets(refs: Iterable<string>): Promise<Map<string, string>> { return secretsOf((sql, p) => this.ds.query(sql, p), refs); }
 }
 
+type Query = (sql: string, params: unknown[]) => Promise<unknown>;
+
+async function deltasOf(query: Query, from: number, to: number): Promise<(DocumentDelta | null)[]> {
+  const rows = (await query('SELECT version, delta FROM config_versions WHERE version > $1 AND version <= $2 ORDER BY version', [from, to])) as { version: number; delta: DocumentDelta | null }[];
+  if (rows.length !== to - from) throw new Error(`configuration versions ${from + 1}..${to}: ${rows.length} stored, ${to - from} expected`);
+  return rows.map((r) => r.delta);
+}
+
+async function documentAtOf(query: Query, version: number): Promise<ConfigDocument | undefined> {
+  if (version === 0) return emptyConfigDocument();
+  const at = (await query(`SELECT v.version, (SELECT max(s.version) FROM config_versions s WHERE s.version <= v.version AND s.document IS NOT NULL) AS snapshot
+    FROM config_versions v WHERE v.version = $1`, [version])) as { version: number; snapshot: number | null }[];
+  if (!at.length) return undefined;
+  const snapshot = at[0]!.snapshot;
+  if (snapshot === null) throw new Error(`configuration version ${version} has no snapshot at or below it`);
+  const rows = (await query('SELECT document FROM config_versions WHERE version = $1', [snapshot])) as { document: ConfigDocument }[];
+  let doc = rows[0]!.document;
+  for (const d of await deltasOf(query, snapshot, version)) doc = applyDocumentDelta(doc, d);
+  return doc;
+}
+
 async function secretsOf(query: (sql: string, params: unknown[]) => Promise<unknown>, refs: Iterable<string>): Promise<Map<string, string>> {
   const list = [...refs];
   if (!list.length) return new Map();
@@ -103,10 +126,10 @@ export class ConfigTx {
   constructor(private readonly em: EntityManager, readonly headVersion: number) {}
 
   async documentAt(version: number): Promise<ConfigDocument> {
-    if (version === 0) return emptyConfigDocument();
-    const rows = (await this.em.query('SELECT document FROM config_versions WHERE version = $1', [version])) as { document: ConfigDocument }[];
-    return rows[0]?.document ?? emptyConfigDocument();
+    return (await documentAtOf((sql, p) => this.em.query(sql, p), version)) ?? emptyConfigDocument();
   }
+
+  deltasAfter(from: number, to: number): Promise<(DocumentDelta | null)[]> { return deltasOf((sql, p) => this.em.query(sql, p), from, to); }
 
   secrets(refs: Iterable<string>): Promise<Map<string, string>> { return secretsOf((sql, p) => this.em.query(sql, p), refs); }
 
@@ -127,8 +150,11 @@ export class ConfigTx {
     return r[0]?.revision;
   }
 
-  /** Brings the tables in line with `doc` for the objects `changes` touches, and records the version. */
-  async commit(version: number, doc: ConfigDocument, changes: DocumentChange[], author: string, summary: string): Promise<void> {
+  /**
+   * Brings the tables in line with `doc` for the objects `changes` touches, and records the version: its delta from
+   * `before` (the document of `version - 1`), and the whole document when a snapshot is due (document-delta.ts).
+   */
+  async commit(version: number, before: ConfigDocument, doc: ConfigDocument, changes: DocumentChange[], author: string, summary: string): Promise<void> {
     const t = touchedObjects(changes);
     const em = this.em;
     if (t.applications.size) {
@@ -161,8 +187,14 @@ export class ConfigTx {
       for (const s of doc.switches) s.dns.forEach((d, i) => { if (t.dns.has(dnKey(s.name, d.number))) rows.push({ switchName: s.name, number: d.number, type: d.type, options: d.options, position: i, revision: version }); });
       for (let i = 0; i < rows.length; i += CHUNK) await em.createQueryBuilder().insert().into(DnEntity).values(rows.slice(i, i + CHUNK)).execute();
     }
-    await em.query('INSERT INTO config_versions (version, author, summary, document, changes, change_count) VALUES ($1, $2, $3, $4, $5, $6)',
-      [version, author, summary.slice(0, 500), JSON.stringify(doc), JSON.stringify(changes), changes.length]);
+    const delta = JSON.stringify(documentDelta(before, doc) ?? null);
+    const last = (await em.query(`SELECT s.version, s.document_bytes AS bytes,
+        (SELECT COALESCE(SUM(d.delta_bytes), 0)::int FROM config_versions d WHERE d.version > s.version) AS since
+      FROM config_versions s WHERE s.document IS NOT NULL ORDER BY s.version DESC LIMIT 1`)) as { version: number; bytes: number; since: number }[];
+    const document = isSnapshotDue(last[0], version, (last[0]?.since ?? 0) + delta.length) ? JSON.stringify(doc) : null;
+    await em.query(`INSERT INTO config_versions (version, author, summary, document, document_bytes, delta, delta_bytes, changes, change_count)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [version, author, summary.slice(0, 500), document, document?.length ?? null, delta, delta.length, JSON.stringify(changes), changes.length]);
     await em.query('UPDATE config_head SET version = $1 WHERE id = 1', [version]);
     await em.query('INSERT INTO audit_log (actor, action, target, config_version, detail, target_label) VALUES ($1, $2, $3, $4, $5, $6)',
       [author, 'config.commit', `configuration v${version}`, version, JSON.stringify({ summary, changeCount: changes.length }), `configuration v${version} (${summary})`.slice(0, 500)]);

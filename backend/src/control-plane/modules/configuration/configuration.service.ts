@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigDocument } from '../../../contracts/config-document.js';
-import { parseConfigDocument, serializeConfigDocument } from '../../../contracts/config-document.js';
+import { emptyConfigDocument, parseConfigDocument, serializeConfigDocument } from '../../../contracts/config-document.js';
 import { maskSecrets, revealSecrets, secretRefsIn, type UnknownSecret } from '../../../contracts/secrets.js';
 import { fileTlsMaterialCheck, type PemFileRules } from '../../../contracts/tls-material.js';
 import { validateConfigDocument, type ValidationError } from '../../../contracts/validation.js';
@@ -8,6 +8,7 @@ import { ENV, type Env } from '../../config/env.js';
 import { AppError, badRequest, conflict, notFound, type FieldError } from '../../common/errors.js';
 import { ConfigRepository, type ConfigTx } from './config.repository.js';
 import { diffDocuments, type DocumentChange } from './document-diff.js';
+import { applyDocumentDelta } from './document-delta.js';
 import { yamlPositions } from '../../../contracts/yaml-positions.js';
 import { assertYamlWithinLimits, YAML_LIMITS } from './yaml-limits.js';
 
@@ -50,12 +51,28 @@ export class ConfigurationService {
    */
   async head(): Promise<{ version: number; doc: ConfigDocument }> {
     const version = await this.repo.headVersion();
-    if (this.cache?.version !== version) this.cache = { version, doc: (await this.repo.documentAt(version))! };
+    if (this.cache?.version !== version) this.cache = { version, doc: await this.documentFrom(this.repo, version) };
     return this.cache;
   }
 
+  /**
+   * The document of `version`, from the cached head when it is not newer: another replica's commits (or a rollback
+   * of this one's transaction) only cost their deltas, not a rebuild from the snapshot.
+   */
+  private async documentFrom(reader: Pick<ConfigRepository, 'deltasAfter'> & { documentAt(v: number): Promise<ConfigDocument | undefined> }, version: number): Promise<ConfigDocument> {
+    const cached = this.cache;
+    if (cached && cached.version === version) return cached.doc;
+    if (cached && cached.version < version) {
+      let doc = cached.doc;
+      for (const d of await reader.deltasAfter(cached.version, version)) doc = applyDocumentDelta(doc, d);
+      return doc;
+    }
+    return (await reader.documentAt(version)) ?? emptyConfigDocument();
+  }
+
   async commit(actor: string, summary: string, mutate: (doc: ConfigDocument, tx: ConfigTx) => Promise<ConfigDocument | void> | ConfigDocument | void, opts: CommitOptions & { expect?: ExpectedRevision[] } = {}): Promise<CommitResult> {
-    return this.repo.withLockedHead(async (tx) => {
+    let committed: { version: number; doc: ConfigDocument } | undefined;
+    const result = await this.repo.withLockedHead(async (tx): Promise<CommitResult> => {
       if (opts.baseVersion !== undefined && opts.baseVersion !== tx.headVersion) {
         throw conflict('STALE_VERSION', `The configuration changed since version ${opts.baseVersion} (now ${tx.headVersion}); reload and apply your change again`);
       }
@@ -66,7 +83,7 @@ export class ConfigurationService {
           throw conflict('STALE_REVISION', `${e.object} ${e.name} was changed by someone else (revision ${current}, yours ${e.revision}); reload it and apply your change again`);
         }
       }
-      const before = this.cache?.version === tx.headVersion ? this.cache.doc : await tx.documentAt(tx.headVersion);
+      const before = await this.documentFrom(tx, tx.headVersion);
       const draft = structuredClone(before);
       const after = (await mutate(draft, tx)) ?? draft;
       // Validated with the secrets in place (the key must match the certificate), stored with references only.
@@ -78,10 +95,13 @@ export class ConfigurationService {
       if (opts.dryRun || changes.length === 0) return { version: tx.headVersion, committed: false, dryRun: !!opts.dryRun, changes };
       const version = tx.headVersion + 1;
       await tx.storeSecrets(secrets);
-      await tx.commit(version, after, changes, actor, summary);
-      this.cache = { version, doc: after };
+      await tx.commit(version, before, after, changes, actor, summary);
+      committed = { version, doc: after };
       return { version, committed: true, dryRun: false, changes };
     });
+    // Cached only once the transaction committed: a failed COMMIT must not leave a version here that the database lacks.
+    if (committed && (this.cache?.version ?? -1) < committed.version) this.cache = committed;
+    return result;
   }
 
   /** Replaces the whole configuration with a YAML document (all-or-nothing). */
@@ -137,7 +157,9 @@ export class ConfigurationService {
   async version(version: number) {
     const v = await this.repo.versionDetail(version);
     if (!v) throw notFound(`Configuration version ${version}`);
-    return { version: v.version, createdAt: v.createdAt, author: v.author, summary: v.summary, changes: v.changes, yaml: serializeConfigDocument(v.document) };
+    const doc = await this.repo.documentAt(version);
+    if (!doc) throw notFound(`Configuration version ${version}`);
+    return { version: v.version, createdAt: v.createdAt, author: v.author, summary: v.summary, changes: v.changes, yaml: serializeConfigDocument(doc) };
   }
 
   async diff(from: number, to: number): Promise<{ from: number; to: number; changes: DocumentChange[] }> {
