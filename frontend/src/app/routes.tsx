@@ -18,6 +18,8 @@ import { DnDetailPage } from '../features/switches/DnDetailPage';
 import { HaPairPage } from '../features/ha-pairs/HaPairPage';
 import { SiteMapPage } from '../features/site-map/SiteMapPage';
 import { SipTracePage } from '../features/trace/SipTracePage';
+import { RoutePreviewPage } from '../features/route-preview/RoutePreviewPage';
+import { ConnectionsPage } from '../features/connections/ConnectionsPage';
 import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -60,6 +62,22 @@ export const routes: RouteObject[] = [
             element: (
               <RequireAuth roles={['admin', 'operator']}>
                 <SipTracePage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'route-preview',
+            element: (
+              <RequireAuth roles={['admin', 'operator']}>
+                <RoutePreviewPage />
+              </RequireAuth>
+            ),
+          },
+          {
+            path: 'connections',
+            element: (
+              <RequireAuth roles={['admin', 'operator']}>
+                <ConnectionsPage />
               </RequireAuth>
             ),
           },

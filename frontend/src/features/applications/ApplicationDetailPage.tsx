@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { Badge, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import type { Application } from '../../api';
 import { OptionsEditor, type OptionSections } from '../../components/OptionsEditor';
 import { Page } from '../../components/Page';
@@ -88,6 +88,24 @@ function portsValid(f: FormState | null): boolean {
   return Object.values(f.ports).every((v) => v === '' || (Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 65535));
 }
 
+/** The running worker's tools for this proxy (operators and admins, as the API allows): each page opens on it. */
+function ProxyTools({ app }: { app: string }) {
+  const q = `?app=${encodeURIComponent(app)}`;
+  return (
+    <Group component="nav" aria-label={`Tools for ${app}`} gap="xs" wrap="wrap">
+      <Button component={Link} to={`/route-preview${q}`} variant="light" size="xs">
+        Route preview
+      </Button>
+      <Button component={Link} to={`/connections${q}`} variant="light" size="xs">
+        Connections
+      </Button>
+      <Button component={Link} to={`/trace${q}`} variant="light" size="xs">
+        SIP trace
+      </Button>
+    </Group>
+  );
+}
+
 export function ApplicationDetailPage() {
   const { name = '' } = useParams();
   const qc = useQueryClient();
@@ -157,6 +175,7 @@ export function ApplicationDetailPage() {
           {leaveGuard}
           {savedVersion !== null ? <AppliedPanel version={savedVersion} /> : null}
           {a.type === 'sip-proxy' ? <ApplicationAdminStateSection app={a.name} /> : null}
+          {a.type === 'sip-proxy' && canEdit ? <ProxyTools app={a.name} /> : null}
           {a.type === 'sip-server' ? (
             <Section title="Administrative state" id="server-admin-state-title">
               <ServerAdminStateControl server={a.name} />
