@@ -9,7 +9,7 @@ import { StatusBadge, toServiceStatus } from '../../components/StatusBadge';
 import { PairStateBadge } from '../../components/PairStateBadge';
 import { useServiceState } from '../live/api';
 import { useCan } from '../auth/permissions';
-import { useSetServerState } from './api';
+import { useSetServerAdminState } from '../admin-state/api';
 import { ms, summarizeServer, timeline, type ServerHealth, type ServerSummary } from './health';
 
 const HEALTH: Record<ServerHealth, { label: string; color: string }> = {
@@ -105,12 +105,12 @@ function ServerCard({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
 function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
   const canEdit = useCan('edit-config');
   const [confirming, setConfirming] = useState(false);
-  const set = useSetServerState();
+  const set = useSetServerAdminState(s.name);
   if (!canEdit) return null;
   if (s.forced) {
     return (
       <Group gap="xs">
-        <Button size="xs" variant="default" styles={WRAPPING_BUTTON} loading={set.isPending} onClick={() => set.mutate({ name: s.name, state: 'active' })}>
+        <Button size="xs" variant="default" styles={WRAPPING_BUTTON} loading={set.isPending} onClick={() => set.mutate('active')}>
           Return {s.name} to service
         </Button>
         {set.error ? <Text role="alert" c="red" size="xs" style={{ overflowWrap: 'anywhere' }}>{set.error instanceof Error ? set.error.message : 'Refused'}</Text> : null}
@@ -139,7 +139,7 @@ function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary 
             <Button
               color="orange"
               loading={set.isPending}
-              onClick={() => set.mutate({ name: s.name, state: 'out-of-service' }, { onSuccess: () => setConfirming(false) })}
+              onClick={() => set.mutate('out-of-service', { onSuccess: () => setConfirming(false) })}
             >
               Take out of service
             </Button>
