@@ -188,6 +188,12 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
                         </Text>
                       </Group>
                       <Group gap={4} wrap="nowrap">
+                        {/* Each proxy of the pool is an instance an operator drains or stops on its own (issue 17). */}
+                        {w?.adminState === 'drained' || w?.adminState === 'stopped' ? (
+                          <Badge size="xs" color={w.adminState === 'drained' ? 'orange' : 'gray'} variant="light" data-admin-state={w.adminState}>
+                            {w.adminState}
+                          </Badge>
+                        ) : null}
                         {odd ? (
                           <Badge size="xs" color="orange" variant="filled">
                             differs
