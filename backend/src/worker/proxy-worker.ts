@@ -337,6 +337,7 @@ export class ProxyWorker {
     // The proxy reports HA changes to the worker created just after it.
     const ref: { worker?: ProxyWorker } = {};
     const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports }, opts.groupLink ? { member: opts.groupLink.index, key: opts.groupLink.flowKey } : undefined);
+    handoff?.shareBindings(flows.registry);
     if (opts.groupLink && !opts.groupLink.flowKey) notes.push('worker group without a shared flow-token key (SIPEDGE_GROUP_FLOW_KEY): a registered flow is reached only through the member that holds it.');
     // A connection a UA registered over keeps connection-idle-timeout; other inbound ones the shorter one.
     transport.setFlowCheck((id) => flows.registry.hasConnection(id));

@@ -126,14 +126,14 @@ describe('worker group of 2: a flow held by one member is reached through the ot
     await new Promise<void>((r) => socket.once('connect', () => r()));
     const ua = new Endpoint(socket);
     ua.responder = (req, ep) => ep.reply(req, 200, req.method === 'INVITE' ? ['Contact: <sip:1000@127.0.0.1:5999;transport=tcp>'] : []);
-    const fromServer = (method: string, route: string, callId: string): void => {
+    const fromServer = (method: string, route: string | undefined, callId: string): void => {
       server.send(request(method, 'sip:1000@127.0.0.1:5999;transport=tcp', {
         via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
         from: '<sip:2000@example.com>;tag=srv',
         to: '<sip:1000@example.com>',
         callId,
         contact: `<sip:2000@127.0.0.1:${server.port}>`,
-        extra: [`Route: ${route}`],
+        extra: route ? [`Route: ${route}`] : [],
       }), { host: '127.0.0.1', port: b });
     };
     try {
@@ -157,10 +157,14 @@ describe('worker group of 2: a flow held by one member is reached through the ot
       fromServer('MESSAGE', route, 'srv-msg-1');
       await ua.waitFor(isReq('MESSAGE'));
       await server.waitFor(isResp(200, 'MESSAGE'));
+      // By Request-URI only (a registrar that ignores Path, like the guide's SIP Server): member 1 knows the binding.
+      fromServer('MESSAGE', undefined, 'srv-msg-ruri');
+      await ua.waitFor(isReq('MESSAGE'));
+      await server.waitFor(isResp(200, 'MESSAGE'));
       const s1 = (await rig.status(1)).groupShared!;
       const s0 = (await rig.status(0)).groupShared!;
-      expect(s1.flowHandoff).toMatchObject({ handedOff: 2 });
-      expect(s0.flowHandoff).toMatchObject({ sentForOthers: 2, responsesReturned: 2, flowFailed: 0 });
+      expect(s1.flowHandoff).toMatchObject({ handedOff: 3 });
+      expect(s0.flowHandoff).toMatchObject({ sentForOthers: 3, responsesReturned: 3, flowFailed: 0 });
       expect((await rig.status(1)).counters.responsesOut['430'] ?? 0).toBe(0);
 
       // The phone goes away: the holder answers 430 Flow Failed for member 1's request.
@@ -169,7 +173,9 @@ describe('worker group of 2: a flow held by one member is reached through the ot
       fromServer('MESSAGE', route, 'srv-msg-2');
       const r430 = (await server.waitFor(isResp(430, 'MESSAGE'))) as SipResponse;
       expect(r430.reason).toBe('Flow Failed');
-      expect((await rig.status(0)).groupShared!.flowHandoff).toMatchObject({ flowFailed: 1 });
+      fromServer('MESSAGE', undefined, 'srv-msg-3');
+      await server.waitFor(isResp(430, 'MESSAGE'));
+      expect((await rig.status(0)).groupShared!.flowHandoff).toMatchObject({ flowFailed: 2 });
     } finally {
       ua.close();
       server.close();

@@ -80,6 +80,11 @@ export class FlowRegistry {
   private sweeps = 0;
   /** flow-timer-grace-period (s); changes apply at the next sweep. */
   graceS: number;
+  /**
+   * Called for every binding recorded for a flow of this process (not for another member's, see `bind`): a worker
+   * group shares it with the other members, so a request by Request-URI alone finds the flow anywhere.
+   */
+  onLocalBind: ((b: Omit<FlowBinding, 'registeredAt' | 'expiresAt'> & { expiresS: number }) => void) | undefined;
 
   constructor(private readonly opts: FlowRegistryOptions) {
     this.now = opts.now ?? Date.now;
@@ -142,6 +147,9 @@ export class FlowRegistry {
    */
   bind(b: Omit<FlowBinding, 'registeredAt' | 'expiresAt'> & { expiresS: number }): void {
     const now = this.now();
+    // Another member's binding (its flow names that member): found by Contact, but no connection of ours to track.
+    const foreign = b.flow.member !== undefined && b.flow.member !== this.opts.member;
+    if (!foreign) this.onLocalBind?.(b);
     const list = this.byContact.get(b.contactKey) ?? [];
     const same = (x: FlowBinding): boolean =>
       x.aor === b.aor &&
@@ -155,7 +163,7 @@ export class FlowRegistry {
       };
       kept.push(binding);
       const id = b.flow.connectionId;
-      if (id !== undefined) {
+      if (id !== undefined && !foreign) {
         this.closed.delete(id);
         const onConn = this.byConnection.get(id);
         if (onConn) onConn.push(binding);
@@ -263,7 +271,7 @@ export class FlowRegistry {
 
   private unindex(b: FlowBinding): void {
     const id = b.flow.connectionId;
-    if (id === undefined) return;
+    if (id === undefined || (b.flow.member !== undefined && b.flow.member !== this.opts.member)) return;
     const l = this.byConnection.get(id);
     if (!l) return;
     const i = l.indexOf(b);

@@ -13,6 +13,7 @@
  *   `flow-response`, exactly what the sender would have answered for a flow of its own.
  */
 import { createResponse, isRequest, parseMessage, serialize, type Destination, type MessageHandler, type MessageSource, type SipMessage, type SipResponse, type SipTransport, type TransportLayer } from '../../sip/index.js';
+import type { FlowRegistry } from '../../sip/index.js';
 import type { GroupBody, GroupLink } from './group-channel.js';
 
 const REMEMBER_MS = 5 * 60_000;
@@ -39,6 +40,23 @@ export class FlowHandoff implements SipTransport {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  private registry: FlowRegistry | undefined;
+  private recording = false;
+
+  /**
+   * Shares the bindings of this member's flows with the others, and records theirs (naming the holder), so a
+   * request by Request-URI alone (a registrar that ignores Path) finds the flow at any member. A member started
+   * again learns the bindings made before it as the UAs register again.
+   */
+  shareBindings(registry: FlowRegistry): void {
+    this.registry = registry;
+    registry.onLocalBind = (b) => {
+      if (this.recording) return; // another member's (a UDP flow names no member): not ours to share
+      const flow = b.flow.connectionId !== undefined ? { ...b.flow, member: this.link.index } : b.flow;
+      this.link.send('all', { t: 'flow-bind', binding: { ...b, flow } });
+    };
   }
 
   // ------------------------------------------------------------------ SipTransport for the transaction layer
@@ -77,6 +95,16 @@ export class FlowHandoff implements SipTransport {
   receive(from: number, body: GroupBody): boolean {
     if (body.t === 'flow-send') {
       this.sendForOther(from, body);
+      return true;
+    }
+    if (body.t === 'flow-bind') {
+      // Another member's flow: no Flow-Timer here (the holder collects its own connections).
+      this.recording = true;
+      try {
+        this.registry?.bind({ ...body.binding, flowTimerS: 0 });
+      } finally {
+        this.recording = false;
+      }
       return true;
     }
     if (body.t === 'flow-response') {

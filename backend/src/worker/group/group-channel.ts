@@ -8,7 +8,10 @@
  * counts. A member that learns nothing from the parent assumes every index below `size` is alive.
  */
 import { randomBytes } from 'node:crypto';
-import type { Destination, HaTrigger, MessageSource, ServerRole, StateChange } from '../../sip/index.js';
+import type { Destination, FlowBinding, HaTrigger, MessageSource, ServerRole, StateChange } from '../../sip/index.js';
+
+/** A binding as one member shares it (expiry relative: each member's clock). */
+export type SharedBinding = Omit<FlowBinding, 'registeredAt' | 'expiresAt'> & { expiresS: number };
 
 /** One HA pair as a member sees it: its last change (the leader's, or this member's own). */
 export interface SharedPairState {
@@ -31,6 +34,11 @@ export type GroupBody =
   | { t: 'ovl-share'; rate: number }
   /** member -> holder of a flow: send these bytes down your connection (RFC 5626 §5.3 over IPC). */
   | { t: 'flow-send'; data: string; dest: Destination }
+  /**
+   * member -> all: a binding registered over one of its flows (expiresS 0: removed), so the others find the flow by
+   * the registered Contact too (registrars that ignore Path); `flow.member` names the holder of a TCP/TLS flow.
+   */
+  | { t: 'flow-bind'; binding: SharedBinding }
   /** holder -> member: a response that came back on the flow for a request the member sent through it. */
   | { t: 'flow-response'; data: string; source: MessageSource };
 
