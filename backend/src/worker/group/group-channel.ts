@@ -75,8 +75,9 @@ export interface GroupLink {
   readonly size: number;
   /**
    * The group's flow-token key (FlowRegistry): one for every member, so a token one member wrote is read by all.
-   * The supervisor makes it (`newGroupFlowKey`) and passes it in SIPEDGE_GROUP_FLOW_KEY; absent, each member keeps
-   * a key of its own and a flow is reached only through the member that registered it.
+   * It is in SIPEDGE_GROUP_FLOW_KEY: the supervisor process made it when it imported this file, before forking the
+   * members, which inherit it. Absent, each member keeps a key of its own and a flow is reached only through the
+   * member that registered it (the worker says so in its notes).
    */
   readonly flowKey?: Buffer;
   send(to: number | 'all', body: GroupBody): void;
@@ -140,8 +141,13 @@ export function groupFlowKey(env: NodeJS.ProcessEnv = process.env): Buffer | und
   return hex && /^[0-9a-f]{32,}$/i.test(hex) ? Buffer.from(hex, 'hex') : undefined;
 }
 
+// The supervisor is the same entry as its members (cli.js, bench-sut.js) and imports this file before it forks
+// them: a process without a group key makes one here, so every member it forks (and forks again) inherits the same
+// key in its environment. A member finds its parent's key and keeps it. A lone worker's key is never used.
+if (groupFlowKey() === undefined) process.env[GROUP_FLOW_KEY_ENV] = newGroupFlowKey();
+
 /** The link over a member's channel: envelopes out, envelopes and the member table in. */
-export function linkOverChannel(index: number, size: number, channel: MemberChannel, flowKey?: Buffer): GroupLink {
+export function linkOverChannel(index: number, size: number, channel: MemberChannel, flowKey: Buffer | undefined = groupFlowKey()): GroupLink {
   return {
     index,
     size,
