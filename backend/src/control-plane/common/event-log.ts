@@ -24,4 +24,12 @@ export class EventLog {
   }
 
   info(msg: string, fields: Record<string, unknown> = {}): void { this.pino.info(fields, msg); }
+
+  /**
+   * A product event outside the guide's catalogue (40000-40007 has no id for it, and none is invented): the line
+   * carries `eventName` only (e.g. `certificate-expiring`), no `event` id.
+   */
+  named(eventName: string, level: EventLogLevel, fields: Record<string, unknown>, msg: string): void {
+    this.pino[level]({ eventName, ...fields }, msg);
+  }
 }

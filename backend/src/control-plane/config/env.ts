@@ -31,6 +31,8 @@ export interface Env {
   readonly tlsMaterialDir: string;
   /** How long an instance that stopped reporting stays in this replica's view (WORKER_FORGET_AFTER_S, default 600). */
   readonly workerForgetAfterMs: number;
+  /** How often the TLS material's expiry is checked for alarms (CERTIFICATE_CHECK_INTERVAL_S, default 3600); also on every configuration change. */
+  readonly certificateCheckIntervalMs: number;
 }
 
 export const ENV = Symbol('ENV');
@@ -101,6 +103,7 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
   const tlsRaw = source.TLS_MATERIAL_DIR?.trim();
   const workerForgetAfterMs = int('WORKER_FORGET_AFTER_S', 600, 1, 7 * 24 * 3600) * 1000;
+  const certificateCheckIntervalMs = int('CERTIFICATE_CHECK_INTERVAL_S', 3600, 1, 24 * 3600) * 1000;
   const tlsMaterialDir = tlsRaw ? (isAbsolute(tlsRaw) ? tlsRaw : resolve(cwd, tlsRaw)) : resolve(dataDir, 'tls');
 
   let trustProxy: Env['trustProxy'] = false;
@@ -122,5 +125,5 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   else if (certRaw && keyRaw) tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
 
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir, workerForgetAfterMs });
+  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir, workerForgetAfterMs, certificateCheckIntervalMs });
 }

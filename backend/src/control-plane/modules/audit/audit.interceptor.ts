@@ -8,8 +8,9 @@ import { AuditRepository } from './audit.repository.js';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Configuration commits write their own, richer entry inside the commit transaction; dry runs and checks change nothing.
 // Worker reports are machine heartbeats (one a second per worker), not user actions.
-// A route preview is a question (a POST only for its body): it changes nothing.
-const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//, /^\/api\/route-preview$/];
+// A route preview and a certificate check are questions (a POST only for their body, which for the check may hold a
+// private key): they change nothing.
+const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//, /^\/api\/route-preview$/, /^\/api\/certificates\/check$/];
 
 /** Every successful write through the API is in the audit log: who, what, on which path. */
 @Injectable()

@@ -152,6 +152,14 @@ export class ConfigurationService {
     return withPositions(yaml ?? '', locate(errors, parsed.doc));
   }
 
+  /**
+   * The whole-document rules with TLS material files opened, as a commit runs them, on a document that is not saved
+   * (the certificate dry run, POST /api/certificates/check). Secrets must already be in place.
+   */
+  validateWithFiles(doc: ConfigDocument): ValidationError[] {
+    return validateConfigDocument(doc, { checkTlsMaterial: this.tlsCheck });
+  }
+
   listVersions(page: number, pageSize: number) { return this.repo.listVersions(page, pageSize); }
 
   async version(version: number) {
