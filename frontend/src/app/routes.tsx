@@ -20,6 +20,7 @@ import { SiteMapPage } from '../features/site-map/SiteMapPage';
 import { SipTracePage } from '../features/trace/SipTracePage';
 import { RoutePreviewPage } from '../features/route-preview/RoutePreviewPage';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
+import { CertificatesPage } from '../features/certificates/CertificatesPage';
 import { LiveEvents } from '../features/live/LiveEvents';
 import { AppLayout } from './shell/AppLayout';
 import { RouteErrorPage } from './RouteErrorPage';
@@ -57,6 +58,7 @@ export const routes: RouteObject[] = [
           { path: 'pairs/:name', element: <HaPairPage /> },
           { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },
+          { path: 'certificates', element: <CertificatesPage /> },
           {
             path: 'trace',
             element: (
