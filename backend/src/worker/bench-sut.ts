@@ -5,10 +5,13 @@
  * Initial requests go to it, INVITE dialogs are record-routed, in-dialog requests follow Route.
  * The configuration is made in memory; no management server, no per-message logging.
  */
-import cluster from 'node:cluster';
 import { defaultRuntimeConfig, type TransportProtocol } from '../sip/index.js';
 import { Logger } from './log.js';
 import { ProxyWorker } from './proxy-worker.js';
+import { memberOfGroup } from './group/group-member.js';
+import { GroupSupervisor, superviseUntilSignalled } from './group/group-supervisor.js';
+import { GroupView } from './group/group-view.js';
+import { linkOverChannel, relaySharedState } from './group/group-channel.js';
 
 const env = process.env;
 const transport = (env.SUT_TRANSPORT === 'tcp' ? 'tcp' : 'udp') as TransportProtocol;
@@ -32,34 +35,32 @@ const config = defaultRuntimeConfig({
   httpPort: env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) : undefined,
 });
 
-// BENCH_WORKERS: processes sharing the public UDP port (group mode, opt-in). Default 1: in a group a
-// retransmission may reach another worker than the first copy and be forwarded again, which SIPp peers count as
-// failures once the box is short of CPU. Over TCP the UAC's single connection lands on one process anyway.
-const workers = transport === 'udp' ? Math.max(1, Number(env.BENCH_WORKERS ?? 1)) : 1;
+// BENCH_WORKERS=N: a worker group of N processes, as `worker-processes` N runs it (group/group-supervisor.ts): each
+// binds the public ports with SO_REUSEPORT, so a source's retransmissions reach the process holding the transaction.
+const workers = Math.max(1, Number(env.BENCH_WORKERS ?? 1));
+const member = memberOfGroup();
 
-if (workers > 1 && cluster.isPrimary) {
-  const children = Array.from({ length: workers }, () => cluster.fork());
-  process.stderr.write(`bench-sut: ${workers} workers (pids ${children.map((c) => c.process.pid).join(', ')}) sharing ${transport}:${host}:${port}\n`);
-  const stop = (): void => {
-    for (const c of children) c.process.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 300).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  cluster.on('exit', (w, code) => {
-    process.stderr.write(`bench-sut worker ${w.process.pid} exited (${code})\n`);
-  });
+if (workers > 1 && !member) {
+  const g = GroupSupervisor.start({ size: workers, entry: process.argv[1]!, args: process.argv.slice(2), log: (level, msg, f) => process.stderr.write(`bench-sut group ${level}: ${msg} ${JSON.stringify(f ?? {})}\n`) });
+  process.stderr.write(`bench-sut: group of ${workers} (supervisor ${process.pid}) sharing ${transport}:${host}:${port}\n`);
+  relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
+  superviseUntilSignalled(g);
 } else {
   const log = new Logger('bench-sut', (l) => process.stderr.write(l + '\n'), 'warn');
-  const httpPort = env.BENCH_HTTP_PORT && cluster.worker ? Number(env.BENCH_HTTP_PORT) + cluster.worker.id - 1 : undefined;
+  // BENCH_HTTP_PORT: member i serves /status on BENCH_HTTP_PORT + i.
+  const httpPort = env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) + (member?.index ?? 0) : undefined;
   const worker = await ProxyWorker.start(
-    httpPort ? { ...config, httpPort } : config,
-    { logger: log, management: Boolean(env.BENCH_HTTP_PORT), sharedUdp: workers > 1 },
+    { ...config, httpPort },
+    { logger: log, management: Boolean(env.BENCH_HTTP_PORT), group: member && { index: member.index, size: member.size }, groupLink: member && linkOverChannel(member.index, member.size, member.channel) },
   );
-  process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid})\n`);
+  process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid}${member ? `, member ${member.index}` : ''})\n`);
   const stop = (): void => {
     worker.stop(0).then(() => process.exit(0), () => process.exit(1));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (member) {
+    worker.groupView = new GroupView(member, stop);
+    worker.groupView.ready();
+  }
 }

@@ -3,9 +3,12 @@
  * Standalone SIP Proxy: `npm run proxy -- --config FILE --app NAME`.
  * Reads the YAML configuration document, validates it, compiles the application's effective configuration and
  * runs one worker. SIGHUP re-reads the file and applies what can change live; SIGTERM/SIGINT drain and stop.
+ * `[sipproxy] worker-processes` > 1 (0: one per core): this process supervises a group of that many members, each
+ * this same command (group/group-supervisor.ts), sharing the SIP ports with SO_REUSEPORT; signals reach them all.
  * `--check` validates only (docs/config-format.md, "Rules"): every error with its line and column, exit 1; 0 when valid.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { checkConfigFile } from './config-check.js';
 import { compileEffectiveConfig, fileTlsMaterialCheck, loadConfigDocument, type EffectiveProxyConfig } from '../contracts/index.js';
@@ -13,6 +16,10 @@ import { toRuntimeConfig } from './config-adapter.js';
 import { Logger } from './log.js';
 import { runManaged } from './managed-cli.js';
 import { ProxyWorker, WorkerStartError } from './proxy-worker.js';
+import { groupSize, memberOfGroup } from './group/group-member.js';
+import { GroupSupervisor, superviseUntilSignalled } from './group/group-supervisor.js';
+import { GroupView } from './group/group-view.js';
+import { linkOverChannel, relaySharedState } from './group/group-channel.js';
 
 interface Args {
   controlPlane?: string;
@@ -96,9 +103,20 @@ async function main(): Promise<void> {
   const log = new Logger(app);
   const config = readEffectiveConfig(file, app, log);
   if (!config) process.exit(2);
+  const member = memberOfGroup();
+  const size = groupSize(Number(config.options.sipproxy['worker-processes'] ?? 1), availableParallelism());
+  if (!member && size > 1) {
+    // The supervisor: checked the document above (exit 2 before any fork), runs no SIP itself.
+    const g = GroupSupervisor.start({ size, entry: process.argv[1]!, args: process.argv.slice(2), log: (level, msg, fields) => log[level](msg, fields) });
+    log.info(`worker group of ${size} processes sharing the SIP ports (worker-processes)`, { option: 'worker-processes', size });
+    relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
+    superviseUntilSignalled(g, (level, msg, fields) => log[level](msg, fields));
+    return;
+  }
   let worker: ProxyWorker;
   try {
-    worker = await ProxyWorker.start(config, { logger: log, logDirectory });
+    // A member: SO_REUSEPORT on the SIP ports; member 0 holds the management port (the group's /status).
+    worker = await ProxyWorker.start(config, { logger: log, logDirectory, group: member && { index: member.index, size: member.size }, groupLink: member && linkOverChannel(member.index, member.size, member.channel), management: !member || member.index === 0 });
   } catch (e) {
     if (!(e instanceof WorkerStartError)) log.error('start failed', { error: (e as Error).message });
     process.exit(1);
@@ -119,6 +137,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  if (member) {
+    // Its supervisor gone (killed): stop at once rather than outlive the group.
+    worker.groupView = new GroupView(member, () => stop('SIGINT'));
+    worker.groupView.ready();
+  }
 }
 
 void main();

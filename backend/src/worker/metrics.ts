@@ -56,6 +56,10 @@ export class WorkerMetrics {
       const tx = w.tl.stats();
       return [[{ kind: 'client' }, tx.clientTransactions], [{ kind: 'server' }, tx.serverTransactions]];
     });
+    gauge('sipproxy_group_member_up', 'A worker group\'s members (worker-processes): 1 while serving, 0 while restarting.', ['index', 'pid'], () =>
+      (w.groupView?.status().members ?? []).map((m): [Record<string, string>, number] => [{ index: String(m.index), pid: String(m.pid ?? '') }, m.up ? 1 : 0]));
+    counter('sipproxy_group_member_restarts_total', 'A worker group\'s member restarts after an exit.', ['index'], () =>
+      (w.groupView?.status().members ?? []).map((m): [Record<string, string>, number] => [{ index: String(m.index) }, m.restarts]));
     gauge('sipproxy_open_connections', 'Open TCP/TLS connections.', [], () => [[{}, w.transport.stats().openConnections]]);
     counter('sipproxy_parse_errors_total', 'Messages that did not parse.', ['transport'], () => {
       const tr = w.transport.stats();

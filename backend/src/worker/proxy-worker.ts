@@ -3,10 +3,9 @@
  * logs (events 40000-40007), alarms, counters and the management HTTP server. Plain Node; the standalone CLI,
  * the bench entry and (later) the control plane's embedded/remote worker all start it the same way.
  */
-import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions, socketOptionsSupport, type SocketOptionsSupport, TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec, TransactionLayer, ProxyCore, type ProxyStats, setBranchWorkerPort, unbracket, isRequest, parseMessage, applyReceivedRport, normalizeAddress, type ProxyRuntimeConfig, SipResolver, DnsClient, type HaPair, type HaPairSnapshot, type StateChange } from '../sip/index.js';
+import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions, socketOptionsSupport, type SocketOptionsSupport, TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec, TransactionLayer, ProxyCore, type ProxyStats, setBranchWorkerPort, unbracket, type ProxyRuntimeConfig, SipResolver, DnsClient, type HaPair, type HaPairSnapshot, type StateChange } from '../sip/index.js';
 import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { planLiveApply, type EffectiveProxyConfig } from '../contracts/index.js';
@@ -21,6 +20,7 @@ import { traceSettings, WorkerTrace } from './trace/worker-trace.js';
 import type { GroupLink } from './group/group-channel.js';
 import { GroupSharedState } from './group/group-shared-state.js';
 import { FlowHandoff } from './group/flow-handoff.js';
+import type { GroupStatus, GroupView } from './group/group-view.js';
 
 export interface WorkerStartOptions {
   logger?: Logger;
@@ -33,12 +33,14 @@ export interface WorkerStartOptions {
   /** Called on every HA state change and alarm change (for the control plane's service-state view). */
   onEvent?: (e: WorkerEvent) => void;
   /**
-   * Group mode (node:cluster workers on one host): the public UDP sip-port is one socket shared by every worker
-   * of the group (the kernel hands each datagram to one of them); each worker sends from its own UDP port, which
-   * it puts in Via, so responses return to the worker that holds the transaction. Record-Route names the public
-   * port, so in-dialog requests may reach any worker (they are forwarded as new transactions).
+   * A member of a worker group (`worker-processes`, group/group-supervisor.ts): every SIP listener binds its port
+   * with SO_REUSEPORT, so each process of the group has its own socket on the public ports and the kernel hashes a
+   * UDP source's datagrams (and each TCP connection) to one of them: a transaction's retransmissions reach the
+   * process that holds it. Each member also binds a UDP port of its own, sends its requests from it and names it in
+   * Via, so responses return to it. Record-Route names the public port, so in-dialog requests may reach any member
+   * (they are forwarded as new transactions). Absent: a lone process binding its ports exclusively.
    */
-  sharedUdp?: boolean;
+  group?: { index: number; size: number };
   /**
    * A member of a worker group (worker/group/): its channel to the other members. The HA pairs are probed by the
    * group's leader only and every member follows its view (one 40001 alarm, raised by the leader); the overload
@@ -123,6 +125,11 @@ export interface WorkerStatus {
   groupShared?: ReturnType<GroupSharedState['status']> & { flowHandoff?: FlowHandoff['stats'] };
   /** The SIP trace: ring size, messages held and traced, the Homer mirror's sends. */
   trace?: ReturnType<WorkerTrace['status']>;
+  /**
+   * A worker group (`worker-processes` > 1): the group as one instance, its members (index, pid, up, restarts).
+   * Member 0 answers on the management port; the counters above are its own.
+   */
+  group?: GroupStatus;
 }
 
 /** Refusal at start for configurations this product does not serve. */
@@ -140,7 +147,6 @@ export class ProxyWorker {
   private sampler: NodeJS.Timeout | undefined;
   private mgmt: ManagementServer | undefined;
   private pendingRestart: EffectiveProxyConfig | undefined;
-  private sharedSockets: dgram.Socket[] = [];
   /** The effective configuration running now (the registry's diff is taken against it). */
   private effective: EffectiveProxyConfig | undefined;
   readonly notes: string[] = [];
@@ -156,6 +162,8 @@ export class ProxyWorker {
   shared: GroupSharedState | undefined;
   /** A worker group member's flow handoff (requests for flows other members hold, and theirs for ours). */
   handoff: FlowHandoff | undefined;
+  /** Set by a group member's entry (group/group-view.ts): /status and /metrics show the group. */
+  groupView: GroupView | undefined;
 
   private constructor(
     public config: ProxyRuntimeConfig,
@@ -262,16 +270,20 @@ export class ProxyWorker {
     } catch (e) {
       fail(40006, `${where}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, { host: where, port: config.tlsPort, transport: 'tls', option: (e as { option?: string }).option });
     }
-    const shared = opts.sharedUdp === true && config.transports.includes('udp');
-    const listeners: ListenerSpec[] = listenersFromSipAddress({
+    const shared = opts.group !== undefined && config.transports.includes('udp');
+    const specs: ListenerSpec[] = listenersFromSipAddress({
       sipAddress: everywhere ? undefined : bindAddress,
       ipv6,
-      // Group mode: this worker's own UDP port is ephemeral; the public one is the shared socket below.
-      udpPort: config.transports.includes('udp') ? (shared ? 0 : config.sipPort) : undefined,
+      udpPort: config.transports.includes('udp') ? config.sipPort : undefined,
       tcpPort: config.transports.includes('tcp') ? config.sipPort : undefined,
       tlsPort: tlsSetup.server ? config.tlsPort : undefined,
       tls: tlsSetup.server,
     });
+    // A group member: the public ports with SO_REUSEPORT, and before each public UDP listener one of its own
+    // (an ephemeral port; the transport sends new requests from the first UDP socket of a family, so from it).
+    const listeners: ListenerSpec[] = opts.group
+      ? specs.flatMap((l) => (l.transport === 'udp' ? [{ transport: 'udp' as const, address: l.address, port: 0 }, { ...l, reusePort: true }] : [{ ...l, reusePort: true }]))
+      : specs;
     let transport: TransportLayer;
     const policy = connectionPolicy(config);
     try {
@@ -312,24 +324,13 @@ export class ProxyWorker {
       if (refused) log.warn(n, { option: 'sip-ip-tos', value: config.ipTos });
       else log.info(n, { option: 'sip-ip-tos', value: config.ipTos });
     }
-    const sharedSockets: dgram.Socket[] = [];
-    if (shared) {
-      // The public sip-port, shared by the group, on every address this worker listens on.
-      const addresses = [...new Set(bound.filter((b) => b.transport === 'udp').map((b) => b.address))];
-      try {
-        for (const a of addresses) sharedSockets.push(await openSharedUdp(a, config.sipPort, opts.udpBufferSize ?? 4 * 1024 * 1024, tl));
-      } catch (e) {
-        for (const s of sharedSockets) s.close();
-        await transport.close();
-        return fail(40006, `${where}:${config.sipPort} (shared): ${(e as Error).message}`, { host: where, port: config.sipPort });
-      }
-    }
     // Our names: the advertised host and, when listening everywhere, every address of this host (not the wildcards).
     const aliases = [advertised, config.advertisedHost, ...(everywhere ? localAddresses() : [config.listenHost, bindAddress])];
     const ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
     const viaPorts: Partial<Record<'udp' | 'tcp' | 'tls', number>> = {};
     for (const b of bound) ports[b.transport] ??= b.port;
     if (shared) {
+      // The member's own UDP port (bound first) goes in Via; the public one in Record-Route and Path.
       viaPorts.udp = ports.udp;
       ports.udp = config.sipPort;
       setBranchWorkerPort(viaPorts.udp as number);
@@ -357,7 +358,6 @@ export class ProxyWorker {
     worker.logOutputs = logOutputs;
     worker.notes.push(...notes);
     worker.flows = flows;
-    worker.sharedSockets = sharedSockets;
     worker.trace = new WorkerTrace(transport, advertised);
     if (effective) worker.trace.configure(traceSettings(effective));
     if (opts.groupLink) {
@@ -490,6 +490,7 @@ export class ProxyWorker {
       connectionsPage: conns && page ? { total: conns.total, limit: page.limit, after: page.after, next: conns.next } : undefined,
       notes: this.notes,
       trace: this.trace?.status(),
+      group: this.groupView?.status(),
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
       admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
       groupShared: this.shared ? { ...this.shared.status(), ...(this.handoff ? { flowHandoff: { ...this.handoff.stats } } : {}) } : undefined,
@@ -536,7 +537,6 @@ export class ProxyWorker {
     // 32 s over UDP) would hold every restart for the whole drain.
     while (drainMs > 0 && Date.now() < until && this.tl.inProgress() > 0) await new Promise((r) => setTimeout(r, 100));
     await this.mgmt?.close();
-    for (const s of this.sharedSockets) await new Promise<void>((r) => s.close(() => r()));
     this.flows?.stop();
     this.trace?.close();
     this.logOutputs?.close();
@@ -589,38 +589,6 @@ export class ProxyWorker {
       }
     }
   }
-}
-
-/**
- * The group's public UDP socket (cluster-shared handle: `exclusive: false`), feeding this worker's transaction
- * layer like the transport layer does (§18.2.1 received/rport; unparsable datagrams dropped and counted).
- */
-function openSharedUdp(address: string, port: number, bufferSize: number, tl: TransactionLayer): Promise<dgram.Socket> {
-  const family = address.includes(':') ? 'udp6' : 'udp4';
-  // IPv6-only, like the transport's own sockets: `::` and `0.0.0.0` then share the port.
-  const socket = dgram.createSocket({ type: family, ipv6Only: family === 'udp6', recvBufferSize: bufferSize, sendBufferSize: bufferSize });
-  const local = normalizeAddress(address);
-  socket.on('message', (buf, rinfo) => {
-    try {
-      if (buf.length <= 4 && buf.every((b) => b === 13 || b === 10)) return; // CRLF keep-alive
-      const r = parseMessage(buf);
-      if (!r.ok) return;
-      const m = r.message;
-      if (!m.topVia()) return;
-      const remote = normalizeAddress(rinfo.address);
-      if (isRequest(m)) applyReceivedRport(m, remote, rinfo.port);
-      tl.receive(m, { transport: 'udp', remoteAddress: remote, remotePort: rinfo.port, localAddress: local, localPort: port });
-    } catch {
-      // nothing escapes a socket callback
-    }
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ address, port, exclusive: false }, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
 }
 
 /**

@@ -375,6 +375,16 @@ const ROWS: Record<string, Row> = {
     },
     observedElsewhere: 'off loopback, the client certificate in place of the token: test/worker/management.integration-spec.ts',
   },
+  // A group of 2 after the restart; set back to 1 (and restarted) so the other rows see one process.
+  'sip-proxy/sipproxy/worker-processes': {
+    target: SP, value: 2,
+    observe: async () => {
+      expect((await patch(SP, 'worker-processes', 1)).status).toBe(200);
+      await waitFor(async () => (await worker())?.restartPending === true, 10_000, 'worker-processes 1: restart pending');
+      await restartWorker();
+    },
+    observedElsewhere: 'standalone, over real processes (retransmissions, a member killed, TCP, stop): test/worker/worker-group.integration-spec.ts',
+  },
   // [log]: the change's own 'configuration applied' (Trace level) lands in the new output at once.
   'sip-proxy/log/trace': { target: LOG, value: 'LOG:trace', observe: () => waitFor(() => msgs('trace').includes('configuration applied'), 5000, 'trace file') },
   'sip-proxy/log/debug': { target: LOG, value: 'LOG:debug', observe: () => waitFor(() => msgs('debug').includes('configuration applied'), 5000, 'debug file') },

@@ -326,6 +326,15 @@ export const OPTION_DEFINITIONS: readonly OptionDefinition[] = [
     note: 'Mirrors even when sip-trace-size is 0 (then nothing is kept in memory). Masking applies to the mirror too. Fire and forget: a collector that is down costs one UDP send per message.',
   },
 
+  {
+    name: 'worker-processes', aliases: [], objects: ['sip-proxy'], section: 'sipproxy', type: 'int',
+    default: 1, defaultText: '1', validValuesText: '0-64 (0 = one per core)', min: 0, max: 64, unit: 'count',
+    takesEffect: 'after-restart', takesEffectText: RESTART,
+    description: 'How many processes run this SIP Proxy application on its host, sharing its SIP ports (SO_REUSEPORT): 1 is one process; 0 is one per core (os.availableParallelism()).',
+    extension: true, source: PRODUCT,
+    note: 'Over UDP the kernel hashes each source address and port to one process, so a transaction\'s retransmissions reach the process that holds it; each process sends from its own UDP port and names it in Via. TCP/TLS connections are spread over the processes as they are accepted. A process that dies is restarted (back-off) while the others serve. Needs the socket-options addon (backend/native) when above 1.',
+  },
+
   // ---------------------------------------------------------------- application sip-proxy, [security]
   {
     name: 'sip-tls-sec-protocol', aliases: [], objects: ['sip-proxy'], section: 'security', type: 'enum',

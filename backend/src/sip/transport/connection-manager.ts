@@ -234,8 +234,11 @@ export class ConnectionManager {
     }
   }
 
-  /** Starts a TCP listener; `tlsOptions` makes it TLS. Resolves with the bound server. */
-  listen(transport: StreamProtocol, address: string, port: number, tlsOptions?: tls.TlsOptions): Promise<net.Server> {
+  /**
+   * Starts a TCP listener; `tlsOptions` makes it TLS. Resolves with the bound server. `fd`: a socket already bound
+   * (SO_REUSEPORT, a worker group) that this server listens on instead of binding address:port itself.
+   */
+  listen(transport: StreamProtocol, address: string, port: number, tlsOptions?: tls.TlsOptions, fd?: number): Promise<net.Server> {
     const server =
       transport === 'tls'
         ? tls.createServer({ handshakeTimeout: this.connectTimeoutMs, ...tlsOptions }, (socket) => this.adopt(socket, 'tls'))
@@ -262,7 +265,7 @@ export class ConnectionManager {
     }
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: address, port, ipv6Only: address.includes(':') }, () => {
+      server.listen(fd !== undefined ? { fd, exclusive: true } : { host: address, port, ipv6Only: address.includes(':') }, () => {
         server.off('error', reject);
         server.on('error', () => {
           this.counters.errors++;

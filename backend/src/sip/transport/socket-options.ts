@@ -2,6 +2,8 @@
  * Socket options Node.js has no API for, through the small Node-API addon in `backend/native/sockopt.c`:
  *
  *  - the TOS/DSCP byte of sent packets (IP_TOS, IPV6_TCLASS; RFC 2474 §3, RFC 3542 §6.5), the guide's `sip-ip-tos`;
+ *  - SO_REUSEPORT on the SIP listeners of a worker group's processes (each binds the same port; the kernel hashes a
+ *    UDP source's datagrams, and each TCP connection, to one of them), which Node 20 cannot set;
  *  - the TCP keep-alive probe interval and count (TCP_KEEPINTVL, TCP_KEEPCNT; RFC 1122 §4.2.3.6), where libuv only
  *    sets the idle time, and TCP_USER_TIMEOUT (RFC 5482) so unacknowledged data is given up on in the same time.
  *
@@ -20,6 +22,7 @@ interface SockoptAddon {
   getTos(fd: number, family: number): number;
   setKeepAlive(fd: number, idleS: number, intervalS: number, count: number, userTimeoutMs: number): void;
   getKeepAlive(fd: number): [number, number, number, number, number];
+  reusePortSocket(stream: 0 | 1, family: 4 | 6, address: string, port: number): number;
 }
 
 /** Outcome of setting an option: `unsupported` when the addon is absent, `error` with the errno name otherwise. */
@@ -137,4 +140,15 @@ export function getTcpKeepAlive(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A socket bound to address:port with SO_REUSEADDR + SO_REUSEPORT (IPv6 ones IPv6-only), for `dgram` bind({ fd })
+ * (`udp`) or net.Server listen({ fd }) (`tcp`, not yet listening). Throws when the addon is absent (a group needs it)
+ * or the bind fails (`code` EADDRINUSE when the port is held by a socket without SO_REUSEPORT or another user's).
+ */
+export function reusePortSocket(transport: 'udp' | 'tcp', family: 4 | 6, address: string, port: number): number {
+  const a = load();
+  if (!a) throw Object.assign(new Error(`SO_REUSEPORT needs ${support.detail}`), { code: 'unsupported' });
+  return a.reusePortSocket(transport === 'tcp' ? 1 : 0, family, address, port);
 }

@@ -30,7 +30,7 @@ import type {
 } from './types.js';
 import { applyReceivedRport, normalizeAddress } from './via-received.js';
 import { isStun, stunBindingResponse } from './stun.js';
-import { getIpTos, setIpTos } from './socket-options.js';
+import { getIpTos, reusePortSocket, setIpTos } from './socket-options.js';
 import type { SipTlsOptions } from './tls-context.js';
 
 export interface ListenerSpec {
@@ -41,6 +41,11 @@ export interface ListenerSpec {
   port: number;
   /** Required for `tls`. */
   tls?: SipTlsOptions;
+  /**
+   * SO_REUSEPORT (a worker group: every process of the application binds this port; the kernel hashes a UDP
+   * source's datagrams, and each TCP connection, to one of them). Needs the socket-options addon.
+   */
+  reusePort?: boolean;
 }
 
 export interface BoundListener {
@@ -369,9 +374,11 @@ export class TransportLayer implements SipTransport {
         recvBufferSize: size,
         sendBufferSize: size,
       });
+      // SO_REUSEPORT: the addon creates and binds the socket, dgram adopts its descriptor (Node 20 cannot set it).
+      const fd = spec.reusePort ? reusePortSocket('udp', family, address, spec.port) : undefined;
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
-        socket.bind({ address, port: spec.port, exclusive: true }, () => {
+        socket.bind(fd !== undefined ? { fd } : { address, port: spec.port, exclusive: true }, () => {
           socket.off('error', reject);
           resolve();
         });
@@ -400,7 +407,8 @@ export class TransportLayer implements SipTransport {
       return;
     }
     if (spec.transport === 'tls' && !spec.tls) throw new Error('TLS listener needs tls options (key/cert)');
-    const server = await this.connections.listen(spec.transport, address, spec.port, spec.tls);
+    const fd = spec.reusePort ? reusePortSocket('tcp', family, address, spec.port) : undefined;
+    const server = await this.connections.listen(spec.transport, address, spec.port, spec.tls, fd);
     const info = server.address() as net.AddressInfo;
     this.bound.push({ transport: spec.transport, address, port: info.port, family });
   }
