@@ -363,3 +363,20 @@ export interface AlarmsResponse {
 
 /** Option edits for a PATCH: a value sets, null removes (back to the default). */
 export type OptionsPatch = Record<string, Record<string, string | number | boolean | string[] | null>>;
+
+/** POST /api/sites: a whole new site (HA pair, switch, pool DN, proxies) in one reviewed change. */
+export interface SiteServerRequest { name: string; host: string; sipPort: number; tlsPort?: number }
+export interface SiteProxyRequest { name: string; host: string; sipPort: number; tlsPort?: number; httpPort?: number; options?: Record<string, Record<string, string | number | boolean>> }
+export interface SiteRequest {
+  name: string;
+  primary: SiteServerRequest;
+  backup: SiteServerRequest;
+  pool: { number?: string; options: Record<string, string | number | boolean> };
+  proxies: SiteProxyRequest[];
+}
+export interface PlannedSiteObject { kind: ObjectKind; name: string; action: 'create' | 'update'; summary: string }
+export interface SiteResponse {
+  plan: { site: string; objects: PlannedSiteObject[]; problems: string[] };
+  result?: CommitResult;
+  errors: LocatedError[];
+}

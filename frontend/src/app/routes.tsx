@@ -17,6 +17,7 @@ import { SwitchDnsPage } from '../features/switches/SwitchDnsPage';
 import { DnDetailPage } from '../features/switches/DnDetailPage';
 import { HaPairPage } from '../features/ha-pairs/HaPairPage';
 import { SiteMapPage } from '../features/site-map/SiteMapPage';
+import { NewSitePage } from '../features/sites/NewSitePage';
 import { SipTracePage } from '../features/trace/SipTracePage';
 import { RoutePreviewPage } from '../features/route-preview/RoutePreviewPage';
 import { ConnectionsPage } from '../features/connections/ConnectionsPage';
@@ -55,6 +56,7 @@ export const routes: RouteObject[] = [
           { path: 'switches/:sw', element: <SwitchDnsPage /> },
           { path: 'switches/:sw/dns/:number', element: <DnDetailPage /> },
           { path: 'sites', element: <SiteMapPage /> },
+          { path: 'sites/new', element: <NewSitePage /> },
           { path: 'pairs/:name', element: <HaPairPage /> },
           { path: 'trunks', element: <TrunksPage /> },
           { path: 'alarms/*', element: <AlarmsPage /> },

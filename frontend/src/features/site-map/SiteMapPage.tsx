@@ -1,9 +1,10 @@
-import { Alert, Anchor, Badge, Box, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { EmptyPanel } from '../../components/EmptyPanel';
 import { Page } from '../../components/Page';
 import { PairStateBadge } from '../../components/PairStateBadge';
 import { useServiceState } from '../live/api';
+import { useCan } from '../auth/permissions';
 import { useTrunkLinks } from '../trunks/api';
 import { buildMap, type MapSite, type MapTrunk } from './model';
 
@@ -169,6 +170,7 @@ function TrunkTable({ trunks }: { trunks: MapTrunk[] }) {
 export function SiteMapPage() {
   const state = useServiceState();
   const links = useTrunkLinks();
+  const canEdit = useCan('edit-config');
   const title = 'Site map';
   const body = (() => {
     if (state.isLoading || links.isLoading) return <Center py="xl"><Loader aria-label="Loading the site map" /></Center>;
@@ -196,8 +198,9 @@ export function SiteMapPage() {
       </>
     );
   })();
+  const newSite = canEdit ? <Button component={Link} to="/sites/new">New site</Button> : undefined;
   return (
-    <Page title={title} description="Sites, their HA pairs and proxy pools, and the trunks between them.">
+    <Page title={title} description="Sites, their HA pairs and proxy pools, and the trunks between them." actions={newSite}>
       {body}
     </Page>
   );
