@@ -417,6 +417,22 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/sites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['SitesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/switches': {
     parameters: {
       query?: never;
@@ -865,6 +881,49 @@ export type components = {
     ServerAdminStateBody: {
       /** @enum {string} */
       state: 'active' | 'out-of-service';
+    };
+    SiteCreateBody: {
+      backup: {
+        host: string;
+        name: string;
+        options?: {
+          [key: string]: {
+            [key: string]: string | number | boolean;
+          };
+        };
+        sipPort: number;
+        tlsPort?: number;
+      };
+      name: string;
+      pool: {
+        number?: string;
+        options: {
+          [key: string]: string | number | boolean;
+        };
+      };
+      primary: {
+        host: string;
+        name: string;
+        options?: {
+          [key: string]: {
+            [key: string]: string | number | boolean;
+          };
+        };
+        sipPort: number;
+        tlsPort?: number;
+      };
+      proxies: {
+        host: string;
+        httpPort?: number;
+        name: string;
+        options?: {
+          [key: string]: {
+            [key: string]: string | number | boolean;
+          };
+        };
+        sipPort: number;
+        tlsPort?: number;
+      }[];
     };
     SwitchCreateBody: {
       name: string;
@@ -1573,6 +1632,29 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['ServerAdminStateBody'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  SitesController_create: {
+    parameters: {
+      query?: {
+        dryRun?: '0' | '1' | 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SiteCreateBody'];
       };
     };
     responses: {

@@ -44,6 +44,7 @@ const RESPONSE_BACKLOG = new Set<string>([
   'PATCH /api/switches/:sw/dns/:number',
   'DELETE /api/switches/:sw/dns/:number',
   'GET /api/trunks',
+  'POST /api/sites', // landed beside this check
   'POST /api/trunks/provision',
   'GET /api/alarms',
   'POST /api/alarms/:id/acknowledge',
