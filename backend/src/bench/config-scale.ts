@@ -51,14 +51,21 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sipedge-bench-'));
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'error', WORKERS_ENABLED: 'false' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, TLS_MATERIAL_DIR: CERTS, ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'error', WORKERS_ENABLED: 'false' },
   });
-  let db: pg.Client | undefined;
+  let dbUrl = '';
   console.log(`product: ${MAIN}`);
+  // A connection per query: the product may end idle connections it does not know (its own pool is what it keeps).
+  const sql = async (text: string): Promise<unknown[]> => {
+    const c = new pg.Client({ connectionString: dbUrl });
+    c.on('error', () => undefined);
+    await c.connect();
+    try { return (await c.query(text)).rows as unknown[]; } finally { await c.end(); }
+  };
   const sizes = async () => {
-    const r = (await db!.query(`SELECT pg_total_relation_size('config_versions')::float8 AS versions,
+    const r = (await sql(`SELECT pg_total_relation_size('config_versions')::float8 AS versions,
       (pg_total_relation_size('config_versions') + pg_total_relation_size('applications') + pg_total_relation_size('switches') + pg_total_relation_size('dns') + pg_total_relation_size('audit_log'))::float8 AS config,
-      pg_database_size(current_database())::float8 AS database`)).rows[0] as { versions: number; config: number; database: number };
+      pg_database_size(current_database())::float8 AS database`))[0] as { versions: number; config: number; database: number };
     return r;
   };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
@@ -66,9 +73,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < 240; i++) { try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 250)); }
     // The product's database: DATABASE_URL, or the embedded server it started in DATA_DIR (port in postmaster.pid).
-    const dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]!.trim()}/sipedge`;
-    db = new pg.Client({ connectionString: dbUrl });
-    await db.connect();
+    dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]!.trim()}/sipedge`;
     const { token } = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) })).json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
 
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
     // The first edit after import builds the head cache; then EDITS edits of one option, each a new version.
     const patch = (i: number) => fetch(`${base}/switches/Site0/dns/sipproxy-pool`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ options: { TServer: { 'oos-check': 5 + (i % 3) + 1 } } }) });
     if (!(await patch(2)).ok) throw new Error('edit failed');
-    await db!.query('CHECKPOINT');
+    await sql('CHECKPOINT');
     const sizeBefore = await sizes();
     const edit: number[] = [];
     for (let i = 0; i < EDITS; i++) {
@@ -112,7 +117,6 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await db?.end();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
