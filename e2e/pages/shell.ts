@@ -34,3 +34,34 @@ export class Shell {
   /** Notification toast (Mantine renders them with role=alert). */
   notification(text: string | RegExp): Locator { return this.page.getByRole('alert').filter({ hasText: text }); }
 }
+
+/** Fails when the page is wider than the window (a phone scrolling sideways), naming what sticks out. */
+export async function noHorizontalOverflow(page: Page, what: string): Promise<void> {
+  // Measured once the layout has settled: after a resize the shell's main area slides over 200 ms (AppShell's
+  // padding transition) and a frame taken mid-way is narrower than any real layout.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 5_000 });
+  const { scroll, client, widest } = await page.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    // What sticks out (outside a scroll container of its own), so a failure names the element to fix.
+    const widest = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > client + 1 && !el.closest('.mantine-ScrollArea-root, .mantine-TableScrollContainer-scrollContainer'))
+      .slice(-3)
+      .map((el) => `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 40)}" (right ${Math.round(el.getBoundingClientRect().right)}px)`);
+    return { scroll: document.documentElement.scrollWidth, client, widest };
+  });
+  expect(scroll, `${what}: page is ${scroll}px wide in a ${client}px window; sticking out: ${widest.join('; ')}`).toBeLessThanOrEqual(client + 1);
+}
+
+/** Checks and screenshots the page at 1280 and 390 px wide (<name>-1280.png, <name>-390.png). */
+export async function bothWidths(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await noHorizontalOverflow(page, `${name} at 1280px`);
+  await snap(page, `${name}-1280`);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await noHorizontalOverflow(page, `${name} at 390px`);
+  // The fixed header hides what spills out of it, which the page width does not show: its last control must fit.
+  const logout = await page.getByRole('button', { name: 'Log out' }).boundingBox();
+  expect(logout!.x + logout!.width, `${name}: the header's Log out button is cut off at 390px`).toBeLessThanOrEqual(390);
+  await snap(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
