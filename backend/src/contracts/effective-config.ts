@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
-import type { ApplicationDoc, ConfigDocument } from './config-document.js';
+import type { ApplicationDoc, ConfigDocument, DnDoc, SwitchDoc } from './config-document.js';
 import { isInlinePem, parseContact } from './options/option-schema.js';
 import type { OptionValue } from './options/option-schema.js';
 import { optionsWithDefaults, typedOptions } from './options/option-values.js';
@@ -174,6 +174,8 @@ export interface CompileOptions {
   readonly tlsMaterial?: 'as-written' | 'absolute-paths' | 'inline-pem';
   /** For `inline-pem`: where files may be read from and how big they may be (tls-material.ts). */
   readonly pemFiles?: PemFileRules;
+  /** Kept between calls by a party that compiles often (the control plane): only changed DNs are compiled again. */
+  readonly cache?: EffectiveCompileCache;
 }
 
 export class EffectiveConfigError extends Error {
@@ -272,69 +274,7 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     .filter((a) => a !== self && a.type === 'sip-proxy' && typedOptions('sip-proxy', a.options).sipproxy?.['servicing-sipserver'] === serving)
     .map((a) => ({ name: a.name, host: a.host ?? '', sipPort: a.ports['sip-port'], tlsPort: a.ports['tls-port'] }));
 
-  // external-contact -> switch name, to name each multi-site trunk's remote site.
-  const switchByExternalContact = new Map<string, string>();
-  const switches: EffectiveSwitch[] = [];
-  const typedDns = doc.switches.map((sw) =>
-    sw.dns.map((dn) => {
-      const kind = dn.type === 'voip-service' || dn.type === 'trunk' || dn.type === 'extension' ? dn.type : undefined;
-      return kind ? optionsWithDefaults(kind, dn.options).TServer : undefined;
-    }),
-  );
-  doc.switches.forEach((sw, s) => {
-    sw.dns.forEach((dn, d) => {
-      const t = typedDns[s][d];
-      if (dn.type === 'voip-service' && t?.['service-type'] === 'sip-outbound-proxy') {
-        const ec = asString(t['external-contact']);
-        if (ec !== undefined && !switchByExternalContact.has(normHostPort(ec))) switchByExternalContact.set(normHostPort(ec), sw.name);
-      }
-    });
-  });
-  doc.switches.forEach((sw, s) => {
-    let outboundProxy: EffectiveOutboundProxyDn | undefined;
-    const trunks: EffectiveTrunk[] = [];
-    const extensions: EffectiveExtension[] = [];
-    sw.dns.forEach((dn, d) => {
-      const t = typedDns[s][d];
-      if (!t) return;
-      if (dn.type === 'voip-service') {
-        if (t['service-type'] !== 'sip-outbound-proxy' || outboundProxy) return;
-        const contact = contactOf(t.contact);
-        const portTls = t['sip-port-tls'];
-        outboundProxy = {
-          number: dn.number,
-          contact,
-          externalContact: asString(t['external-contact']),
-          sipPortTls: typeof portTls === 'number' ? portTls : undefined,
-          internalTransport: contact?.transport ?? 'udp',
-          oosCheck: t['oos-check'] as number,
-          oosForce: t['oos-force'] as number,
-          options: t,
-        };
-      } else if (dn.type === 'trunk') {
-        const ppc = asString(t['peer-proxy-contact']);
-        const portTls = t['peer-proxy-port-tls'];
-        trunks.push({
-          number: dn.number,
-          contact: contactOf(t.contact),
-          peerProxyContact: ppc,
-          peerProxyProtocol: asTransport(asString(t['peer-proxy-protocol'])) ?? 'udp',
-          peerProxyPortTls: typeof portTls === 'number' ? portTls : undefined,
-          remoteSwitch: ppc !== undefined ? switchByExternalContact.get(normHostPort(ppc)) : undefined,
-          resolveExternalContact: t['resolve-external-contact'] === true,
-          replaceUriContact: t['replace-uri-contact'] === true,
-          requestUri: asString(t['request-uri']),
-          oosCheck: t['oos-check'] as number,
-          oosForce: t['oos-force'] as number,
-          options: t,
-        });
-      } else if (dn.type === 'extension') {
-        const contact = contactOf(t.contact);
-        if (contact) extensions.push({ number: dn.number, contact, requestUri: asString(t['request-uri']), options: t });
-      }
-    });
-    switches.push({ name: sw.name, sipServer: sw.sipServer, outboundProxy, trunks, extensions });
-  });
+  const { switches, digest: switchesDigest } = compileSwitches(doc, opts.cache);
 
   // sip-port-tls = 0 on the pool's sip-outbound-proxy DN: "To disable TLS transport for SIP traffic, set this option
   // to 0" (guide, DN options): no TLS listener even though the application keeps its tls-port.
@@ -384,10 +324,149 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     servingPair: serving,
     haPairs,
     poolPeers,
-    switches,
   });
-  const version = createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 16);
-  return { ...body, version };
+  // The switches count by their digest (kept per DN by the cache): the same content gives the same version.
+  const version = createHash('sha256').update(canonicalJson({ ...body, switches: switchesDigest })).digest('hex').slice(0, 16);
+  return { ...body, switches, version };
+}
+
+/**
+ * What `compileSwitches` keeps between calls: the previous document's DNs and their compiled entries, so a
+ * compilation after an edit compiles only the DNs that differ (raw options compared), and every application of one
+ * document shares the same switches. Holds the previous document's DN objects; one per compiling party.
+ */
+export class EffectiveCompileCache {
+  /** By switch name: the raw DNs compiled last, and per DN its entry (undefined: not for the proxy) and digest. */
+  switches = new Map<string, { raw: SwitchDoc; key: string; dns: DnCompiled[]; compiled: EffectiveSwitch; digest: string }>();
+  /** The external-contact -> switch map the entries were compiled against (trunks name their remote switch by it). */
+  contacts = '';
+  /** The last document compiled, and its result (every application of one document shares it). */
+  lastDoc: ConfigDocument | undefined;
+  last: { switches: EffectiveSwitch[]; digest: string } | undefined;
+}
+
+interface DnCompiled { raw: DnDoc; kind: 'outbound' | 'trunk' | 'extension' | 'none'; entry: unknown; digest: string }
+
+const digestOf = (v: unknown): string => createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 16);
+
+/** Plain JSON values compared by content (the raw options of a DN: small). */
+function sameRaw(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameRaw((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** The switches of the effective configuration (the same for every proxy of the document) and their digest. */
+function compileSwitches(doc: ConfigDocument, cache?: EffectiveCompileCache): { switches: EffectiveSwitch[]; digest: string } {
+  if (cache && cache.lastDoc === doc && cache.last) return cache.last;
+  // external-contact -> switch name, to name each multi-site trunk's remote site.
+  const switchByExternalContact = new Map<string, string>();
+  for (const sw of doc.switches) {
+    for (const dn of sw.dns) {
+      if (dn.type !== 'voip-service') continue;
+      const t = optionsWithDefaults('voip-service', dn.options).TServer;
+      if (t?.['service-type'] !== 'sip-outbound-proxy') continue;
+      const ec = asString(t['external-contact']);
+      if (ec !== undefined && !switchByExternalContact.has(normHostPort(ec))) switchByExternalContact.set(normHostPort(ec), sw.name);
+    }
+  }
+  const contacts = JSON.stringify([...switchByExternalContact]);
+  const fresh = !cache || cache.contacts !== contacts;
+  const nextCache = new Map<string, { raw: SwitchDoc; key: string; dns: DnCompiled[]; compiled: EffectiveSwitch; digest: string }>();
+  const switches: EffectiveSwitch[] = [];
+  const digests: string[] = [];
+  for (const sw of doc.switches) {
+    const prev = fresh ? undefined : cache.switches.get(sw.name);
+    const dns: DnCompiled[] = [];
+    let reused = !!prev && prev.dns.length === sw.dns.length && prev.raw.sipServer === sw.sipServer;
+    sw.dns.forEach((dn, d) => {
+      const old = prev?.dns[d];
+      if (old && old.raw.number === dn.number && old.raw.type === dn.type && sameRaw(old.raw.options, dn.options)) { dns.push({ ...old, raw: dn }); return; }
+      reused = false;
+      dns.push(compileDn(dn, switchByExternalContact));
+    });
+    let outboundProxy: EffectiveOutboundProxyDn | undefined;
+    const trunks: EffectiveTrunk[] = [];
+    const extensions: EffectiveExtension[] = [];
+    const parts: string[] = [];
+    for (const c of dns) {
+      if (c.kind === 'outbound' && !outboundProxy) { outboundProxy = c.entry as EffectiveOutboundProxyDn; parts.push(`o${c.digest}`); }
+      else if (c.kind === 'trunk') { trunks.push(c.entry as EffectiveTrunk); parts.push(`t${c.digest}`); }
+      else if (c.kind === 'extension') { extensions.push(c.entry as EffectiveExtension); parts.push(`e${c.digest}`); }
+    }
+    // Entries are stripped already; built without undefined members so the unchanged entries stay the same objects.
+    const compiled: EffectiveSwitch = reused && prev ? prev.compiled : {
+      name: sw.name, ...(sw.sipServer !== undefined ? { sipServer: sw.sipServer } : {}), ...(outboundProxy ? { outboundProxy } : {}), trunks, extensions,
+    };
+    const digest = reused && prev ? prev.digest : digestOf([sw.name, sw.sipServer ?? null, parts.join(',')]);
+    switches.push(compiled);
+    digests.push(digest);
+    nextCache.set(sw.name, { raw: sw, key: '', dns, compiled, digest });
+  }
+  const result = { switches, digest: digestOf(digests) };
+  if (cache) {
+    cache.switches = nextCache;
+    cache.contacts = contacts;
+    cache.lastDoc = doc;
+    cache.last = result;
+  }
+  return result;
+}
+
+/** One DN as the proxy knows it (a sip-outbound-proxy VoIP Service DN, a trunk, an extension with a contact), or none. */
+function compileDn(dn: DnDoc, switchByExternalContact: ReadonlyMap<string, string>): DnCompiled {
+  const none: DnCompiled = { raw: dn, kind: 'none', entry: undefined, digest: '' };
+  const kind = dn.type === 'voip-service' || dn.type === 'trunk' || dn.type === 'extension' ? dn.type : undefined;
+  const t = kind ? optionsWithDefaults(kind, dn.options).TServer : undefined;
+  if (!t) return none;
+  let entry: unknown;
+  let k: DnCompiled['kind'];
+  if (dn.type === 'voip-service') {
+    if (t['service-type'] !== 'sip-outbound-proxy') return none;
+    const contact = contactOf(t.contact);
+    const portTls = t['sip-port-tls'];
+    k = 'outbound';
+    entry = {
+      number: dn.number,
+      contact,
+      externalContact: asString(t['external-contact']),
+      sipPortTls: typeof portTls === 'number' ? portTls : undefined,
+      internalTransport: contact?.transport ?? 'udp',
+      oosCheck: t['oos-check'] as number,
+      oosForce: t['oos-force'] as number,
+      options: t,
+    } satisfies EffectiveOutboundProxyDn;
+  } else if (dn.type === 'trunk') {
+    const ppc = asString(t['peer-proxy-contact']);
+    const portTls = t['peer-proxy-port-tls'];
+    k = 'trunk';
+    entry = {
+      number: dn.number,
+      contact: contactOf(t.contact),
+      peerProxyContact: ppc,
+      peerProxyProtocol: asTransport(asString(t['peer-proxy-protocol'])) ?? 'udp',
+      peerProxyPortTls: typeof portTls === 'number' ? portTls : undefined,
+      remoteSwitch: ppc !== undefined ? switchByExternalContact.get(normHostPort(ppc)) : undefined,
+      resolveExternalContact: t['resolve-external-contact'] === true,
+      replaceUriContact: t['replace-uri-contact'] === true,
+      requestUri: asString(t['request-uri']),
+      oosCheck: t['oos-check'] as number,
+      oosForce: t['oos-force'] as number,
+      options: t,
+    } satisfies EffectiveTrunk;
+  } else {
+    const contact = contactOf(t.contact);
+    if (!contact) return none;
+    k = 'extension';
+    entry = { number: dn.number, contact, requestUri: asString(t['request-uri']), options: t } satisfies EffectiveExtension;
+  }
+  entry = stripUndefined(entry);
+  return { raw: dn, kind: k, entry, digest: digestOf(entry) };
 }
 
 /** Every sip-proxy application of the document, by name (the workers to run). */

@@ -66,6 +66,7 @@ function listDelta<T extends { number: string }>(a: readonly T[], b: readonly T[
 }
 
 function switchDelta(a: EffectiveSwitch, b: EffectiveSwitch): SwitchDelta | undefined {
+  if (a === b) return undefined;
   const trunks = listDelta(a.trunks, b.trunks);
   const extensions = listDelta(a.extensions, b.extensions);
   if (trunks === 'reordered' || extensions === 'reordered') return { name: b.name, whole: b };

@@ -78,6 +78,8 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
   for (const name of new Set([...swBefore.keys(), ...swAfter.keys()])) {
     const a = swBefore.get(name);
     const b = swAfter.get(name);
+    // A switch a delta did not touch is the same object on both sides (effective-delta.ts): nothing to compare.
+    if (a === b) continue;
     // The switch's HA pair decides the internal transport (its sip-outbound-proxy DN contact): bind-time.
     if (a && b && a.sipServer !== b.sipServer) out.push({ path: `switches.${name}.sip-server`, option: `sip-server of ${name}`, takesEffect: 'after-restart' });
     const da = a ? dnsOf(a) : new Map<string, DnEntry>();
@@ -85,6 +87,7 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
     for (const number of new Set([...da.keys(), ...db.keys()])) {
       const x = da.get(number);
       const y = db.get(number);
+      if (x && y && x.kind === y.kind && x.options === y.options) continue;
       const kind = (y ?? x)!.kind;
       const oa = x?.kind === kind ? x.options : {};
       const ob = y?.kind === kind ? y.options : {};

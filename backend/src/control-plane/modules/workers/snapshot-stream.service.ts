@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
-import { compileEffectiveConfig, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
+import { compileEffectiveConfig, EffectiveCompileCache, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
 import { effectiveDelta } from '../../../contracts/effective-delta.js';
 import { sseFrame, WORKER_PROTOCOL_VERSION, type DeltaMessage, type SnapshotMessage } from '../../../contracts/worker-protocol.js';
 import { badRequest } from '../../common/errors.js';
@@ -27,6 +27,8 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Workers');
   private effectiveCache = new Map<string, { version: number; eff: EffectiveProxyConfig | undefined }>();
   private readonly configListeners: (() => void)[] = [];
+  /** The DNs compiled last: after an edit only the DNs that differ are compiled again, once for every application. */
+  private readonly compileCache = new EffectiveCompileCache();
 
   constructor(
     private readonly config: ConfigurationService,
@@ -78,7 +80,7 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
       // The worker is the one party that gets the secret values (its TLS key).
       const { doc } = await this.config.headWithSecrets();
       const { baseDir, pemFiles } = this.config.tlsFiles;
-      eff = proxyApplicationNames(doc).includes(app) ? compileEffectiveConfig(doc, app, { baseDir, pemFiles, tlsMaterial: 'inline-pem' }) : undefined;
+      eff = proxyApplicationNames(doc).includes(app) ? compileEffectiveConfig(doc, app, { baseDir, pemFiles, tlsMaterial: 'inline-pem', cache: this.compileCache }) : undefined;
     } catch (e) {
       this.logger.error(`cannot compile the configuration of ${app}: ${(e as Error).message}`);
     }
