@@ -161,6 +161,38 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/certificates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['CertificatesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/certificates/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['CertificatesController_check'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/config/diff': {
     parameters: {
       query?: never;
@@ -743,6 +775,102 @@ export type components = {
       role: 'admin' | 'operator' | 'viewer';
       username: string;
     };
+    CertificateCheckAnswer: {
+      accepted: boolean;
+      application: string;
+      certificate: {
+        chainLength: number;
+        /** @description whole days until notAfter; negative once expired */
+        daysLeft: number;
+        fingerprint256: string;
+        issuer: string;
+        /** @description ISO 8601 */
+        notAfter: string;
+        /** @description ISO 8601 */
+        notBefore: string;
+        san: string[];
+        serialNumber: string;
+        subject: string;
+        /** @enum {string} */
+        validity: 'valid' | 'expiring' | 'expired' | 'not-yet-valid';
+      } | null;
+      chain: {
+        detail: string;
+        /** @enum {string} */
+        status: 'trusted' | 'untrusted' | 'no-trusted-ca';
+      } | null;
+      keyMatches: boolean | null;
+      /** @description what saving it would say (the configuration's rules, files opened) */
+      save: {
+        accepted: boolean;
+        problems: {
+          message: string;
+          option: string;
+        }[];
+      };
+      /** @enum {string} */
+      state: 'valid' | 'expiring' | 'expired' | 'not-yet-valid' | 'invalid';
+      /** @description the worker's own TLS material check (sip/transport/tls-context.ts) */
+      worker: {
+        accepted: boolean;
+        option?: string;
+        reason?: string;
+      };
+    };
+    CertificateCheckBody: {
+      application: string;
+      certificate: string;
+      'certificate-key'?: string;
+      'trusted-ca'?: string;
+    };
+    CertificateList: {
+      expiryWarningDays: number;
+      items: {
+        application: string;
+        certificate: {
+          chainLength: number;
+          /** @description whole days until notAfter; negative once expired */
+          daysLeft: number;
+          fingerprint256: string;
+          issuer: string;
+          /** @description ISO 8601 */
+          notAfter: string;
+          /** @description ISO 8601 */
+          notBefore: string;
+          san: string[];
+          serialNumber: string;
+          subject: string;
+          /** @enum {string} */
+          validity: 'valid' | 'expiring' | 'expired' | 'not-yet-valid';
+        } | null;
+        chain: {
+          detail: string;
+          /** @enum {string} */
+          status: 'trusted' | 'untrusted' | 'no-trusted-ca';
+        } | null;
+        keyMatches: boolean | null;
+        /** @description tls-port is set: the TLS listener uses this material */
+        listener: boolean;
+        problems: {
+          message: string;
+          option: string;
+        }[];
+        /** @description "inline", or the file path as written; certificate-key (a secret) is only "secret" or "none" */
+        sources: {
+          certificate: string;
+          'certificate-key': string;
+          'trusted-ca'?: string;
+        };
+        /** @enum {string} */
+        state: 'valid' | 'expiring' | 'expired' | 'not-yet-valid' | 'invalid';
+        /** @description the worker's own TLS material check (sip/transport/tls-context.ts) */
+        worker: {
+          accepted: boolean;
+          option?: string;
+          reason?: string;
+        };
+      }[];
+    };
     ConnectionsQuery: {
       /** @default 100 */
       limit: number;
@@ -1299,6 +1427,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  CertificatesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CertificateList'];
+        };
+      };
+    };
+  };
+  CertificatesController_check: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CertificateCheckBody'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CertificateCheckAnswer'];
+        };
       };
     };
   };
