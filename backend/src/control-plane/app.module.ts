@@ -19,6 +19,7 @@ import { LiveModule } from './modules/live/live.module.js';
 import { ServiceStateModule } from './modules/service-state/service-state.module.js';
 import { WorkersModule } from './modules/workers/workers.module.js';
 import { SearchModule } from './modules/search/search.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { CertificatesModule } from './modules/certificates/certificates.module.js';
 
 @Global()
@@ -32,7 +33,7 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, SitesModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule, CertificatesModule],
+      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, SitesModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule, CertificatesModule, MetricsModule],
     };
   }
 }

@@ -21,6 +21,7 @@ import { databaseUnavailable } from './database/database-errors.js';
 import { DatabaseState } from './database/database-state.js';
 import { EmbeddedPostgres } from './database/embedded-postgres.js';
 import { EmbeddedSupervisor } from './modules/workers/embedded-supervisor.js';
+import { ControlPlaneMetrics } from './modules/metrics/control-plane-metrics.js';
 
 // Compiled location: backend/dist/backend/src/control-plane/main.js -> the repository root is five levels up.
 const REPO_ROOT = resolve(import.meta.dirname, '../../../../..');
@@ -77,6 +78,7 @@ async function bootstrap(): Promise<void> {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false, bodyParser: false, httpsOptions });
     app.setGlobalPrefix('api');
     app.use(requestId); // first: every answer, even an early gate's, carries its id
+    app.use(app.get(ControlPlaneMetrics).middleware); // every answer counted, the early gates' too
     const auth = app.get(AuthService);
     // While PostgreSQL is away every API call but /api/health (which reports it) is 503 DATABASE_UNAVAILABLE at once,
     // rather than each one failing its own way after a connection timeout.
