@@ -177,7 +177,7 @@ class Validator {
   }
 
   private isBusinessContinuity(server: string | undefined): boolean {
-    return server !== undefined && tv(this.apps.get(server)?.typed ?? new Map(), 'TServer', 'business-continuity') === true;
+    return server !== undefined && tv(this.apps.get(server)?.typed ?? new Map<string, Map<string, OptionValue>>(), 'TServer', 'business-continuity') === true;
   }
 
   // ------------------------------------------------------------ options of one object

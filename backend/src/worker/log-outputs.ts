@@ -24,8 +24,8 @@ function rankOf(r: LogRecord): number {
 }
 
 function outputs(v: OptionValue | undefined): string[] {
-  const items = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : [];
-  return items.map((x) => x.trim()).filter((x) => x !== '');
+  const items: readonly unknown[] = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : [];
+  return items.map((x) => String(x).trim()).filter((x) => x !== '');
 }
 
 /** Opens `name` in `dir` for appending: no link followed, nothing but a regular file (a FIFO or device is refused). */

@@ -11,7 +11,6 @@ import type {
   ConnectionView,
   FlowView,
   PeerCertificateView,
-  QueryKind,
   RoutePreviewAnswer,
   RoutePreviewQuery,
   TraceAnswer,
@@ -34,7 +33,7 @@ export class QueryError extends Error {
 export async function answerQuery(
   worker: ProxyWorker | undefined,
   instanceId: string,
-  kind: QueryKind | string,
+  kind: string, // a QueryKind, or whatever a newer control plane asks (answered UNKNOWN_QUERY)
   params: unknown,
 ): Promise<unknown> {
   if (!worker) throw new QueryError('NOT_RUNNING', 'the proxy is not running (no configuration yet, or its listeners could not start)');

@@ -185,6 +185,9 @@ describe('value checks and defaults', () => {
     expect(checkOptionValue(def('sip-proxy', 'security', 'certificate'), 1)).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'sipproxy-role'), '10')).toEqual({ ok: true, value: 10 });
     expect(checkOptionValue(def('sip-proxy', 'security', 'tls-mutual'), true)).toMatchObject({ ok: false, code: 'invalid-type' });
+    // A one-element list used to read as its element (String(['10']) is '10'); YAML `sipproxy-role: [10]` is not a role.
+    expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'sipproxy-role'), ['10'])).toMatchObject({ ok: false, code: 'invalid-type' });
+    expect(checkOptionValue(def('sip-proxy', 'sipproxy', 'sipproxy-role'), { v: 10 })).toMatchObject({ ok: false, code: 'invalid-type' });
     expect(expectedType(def('extension', 'TServer', 'contact'))).toBe('a string');
     expect(expectedType(def('sip-proxy', 'sipproxy', 'oos-check'))).toMatch(/^an integer/);
     expect(expectedType(def('sip-proxy', 'sipproxy', 'resolve-host'))).toMatch(/^a boolean/);

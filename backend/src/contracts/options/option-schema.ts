@@ -122,9 +122,9 @@ const byName = new Map<string, OptionDefinition[]>();
 for (const def of OPTIONS) {
   for (const kind of def.objects) {
     let sections = byScope.get(kind);
-    if (!sections) byScope.set(kind, (sections = new Map()));
+    if (!sections) byScope.set(kind, (sections = new Map<string, Map<string, OptionDefinition>>()));
     let names = sections.get(def.section);
-    if (!names) sections.set(def.section, (names = new Map()));
+    if (!names) sections.set(def.section, (names = new Map<string, OptionDefinition>()));
     if (names.has(def.name)) throw new Error(`option registry: duplicate ${kind} [${def.section}] ${def.name}`);
     names.set(def.name, def);
   }
@@ -388,7 +388,8 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
       return bad('invalid-type');
     }
     case 'enum': {
-      if (typeof raw === 'boolean') return bad('invalid-type');
+      // A list or object never names one value (String(['a']) would read as 'a').
+      if (typeof raw !== 'string' && typeof raw !== 'number') return bad('invalid-type');
       const s = String(raw).trim();
       for (const v of def.values ?? []) {
         if (String(v) === s) return { ok: true, value: v };

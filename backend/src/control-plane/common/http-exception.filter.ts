@@ -30,7 +30,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return;
       }
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) });
+      res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : (typeof message === 'string' ? message : exception.message) });
       return;
     }
     // Safety net: a value PostgreSQL refuses as data (class 22: NUL 22021, too long 22001, bad text 22P02, out of

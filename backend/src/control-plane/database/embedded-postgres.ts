@@ -89,7 +89,7 @@ export class EmbeddedPostgres {
     if (this.ids) for (const path of [this.dataDir, dirname(bins.initdb)]) this.grantSearch(path, this.ids);
     const password = this.password();
 
-    if (!existsSync(join(this.dbDir, 'PG_VERSION'))) await this.initialise(bins, password);
+    if (!existsSync(join(this.dbDir, 'PG_VERSION'))) this.initialise(bins, password);
     else if (this.ids) this.chownTree();
     await this.stopStale();
 
@@ -224,7 +224,7 @@ export class EmbeddedPostgres {
     return pw;
   }
 
-  private async initialise(bins: Binaries, password: string): Promise<void> {
+  private initialise(bins: Binaries, password: string): void {
     rmSync(this.dbDir, { recursive: true, force: true }); // a half-made cluster from an interrupted first start
     mkdirSync(this.dbDir, { recursive: true, mode: 0o700 });
     const pwFile = join(this.dataDir, `.initdb-pw-${process.pid}`);
