@@ -162,7 +162,7 @@ async function measure(): Promise<Result> {
 
   const uac = (buf: Buffer): void => {
     const ls = lines(buf);
-    const status = Number(ls[0]!.slice(8, 11));
+    const status = Number(ls[0].slice(8, 11));
     const c = byCallId.get(one(ls, 'Call-ID').slice(9));
     if (!c || status < 200) return;
     const cseq = one(ls, 'CSeq');
@@ -182,7 +182,7 @@ async function measure(): Promise<Result> {
   let tagSeq = 0;
   const uas = (buf: Buffer): void => {
     const ls = lines(buf);
-    const method = ls[0]!.slice(0, ls[0]!.indexOf(' '));
+    const method = ls[0].slice(0, ls[0].indexOf(' '));
     if (method === 'INVITE') {
       const tag = `uas${++tagSeq}`;
       uasSend(uasResponse(ls, 100, 'Trying', undefined, false));
@@ -195,7 +195,7 @@ async function measure(): Promise<Result> {
   const drain = (): void => {
     const q = transport.queue;
     for (let i = 0; i < q.length; i++) {
-      const m = q[i]!;
+      const m = q[i];
       if (m.to === 'proxy-from-uac') toProxy(m.buf, UAC_SRC);
       else if (m.to === 'proxy-from-uas') toProxy(m.buf, UAS_SRC);
       else if (m.to === 'uas') uas(m.buf);
@@ -285,7 +285,7 @@ async function measure(): Promise<Result> {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function fmt(r: Result): string {
@@ -310,7 +310,7 @@ async function main(): Promise<void> {
   const traceAt = args.indexOf('--trace');
   const self = fileURLToPath(import.meta.url);
   const builds: { name: string; file: string; env?: Record<string, string> }[] = [{ name: 'this', file: self, env: { BENCH_TRACE: '0' } }];
-  if (againstAt >= 0) builds.unshift({ name: 'against', file: args[againstAt + 1]! });
+  if (againstAt >= 0) builds.unshift({ name: 'against', file: args[againstAt + 1] });
   if (traceAt >= 0) builds.push({ name: 'trace', file: self, env: { BENCH_TRACE: String(Number(args[traceAt + 1] ?? 5000)) } });
   const results = new Map<string, Result[]>(builds.map((b) => [b.name, []]));
   process.stdout.write(`proxy-calls: ${process.env.BENCH_CALLS ?? 60000} calls per run at a virtual ${process.env.BENCH_RATE ?? 1500} calls/s, ${runs} run(s) per build, builds alternated\n`);
@@ -330,7 +330,7 @@ async function main(): Promise<void> {
     const rs = results.get(b.name)!;
     const med = (k: keyof Result): number => median(rs.map((r) => r[k] as number));
     const m: Result = {
-      build: b.name, calls: rs[0]!.calls, rate: rs[0]!.rate, inWindow: med('inWindow'), heapPerCall: med('heapPerCall'),
+      build: b.name, calls: rs[0].calls, rate: rs[0].rate, inWindow: med('inWindow'), heapPerCall: med('heapPerCall'),
       arrayBuffersPerCall: med('arrayBuffersPerCall'), proxyUsPerCall: med('proxyUsPerCall'), cpuUsPerCall: med('cpuUsPerCall'),
       gcShare: med('gcShare'), gcMs: med('gcMs'), wallMs: med('wallMs'), leftAfterTimers: med('leftAfterTimers'),
       liveTransactions: med('liveTransactions'),

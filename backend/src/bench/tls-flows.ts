@@ -43,7 +43,7 @@ function arg(name: string, d: number): number {
 }
 
 async function runProxyChild(): Promise<void> {
-  const o = JSON.parse(process.argv[process.argv.indexOf('--proxy') + 1]!) as { sipPort: number; tlsPort: number; serverPort: number; flowTimer: number };
+  const o = JSON.parse(process.argv[process.argv.indexOf('--proxy') + 1]) as { sipPort: number; tlsPort: number; serverPort: number; flowTimer: number };
   const cfg = defaultRuntimeConfig({
     appName: 'SIPProxy_Bench',
     listenHost: '127.0.0.1',
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     if (!pinging || live.length === 0) return;
     pingCredit += (live.length * 0.05) / pingIntervalS;
     for (; pingCredit >= 1; pingCredit--) {
-      const s = live[pingCursor++ % live.length]!;
+      const s = live[pingCursor++ % live.length];
       if (!s.destroyed) s.write('\r\n\r\n');
     }
   }, 50);

@@ -10,8 +10,8 @@ describe('probe timing of a pair: the proxy\'s own options only', () => {
 
   it('takes the proxy own oos-check when it is written', () => {
     const d = doc();
-    d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-check'] = 7;
-    d.switches[0]!.dns[0]!.options.TServer!['oos-check'] = 3;
+    d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy['oos-check'] = 7;
+    d.switches[0].dns[0].options.TServer['oos-check'] = 3;
     const eff = compileEffectiveConfig(d, 'SIPProxy_1');
     expect(eff.haPairs.find((p) => p.name === 'SIPServer_A')!.oosCheck).toBe(7);
   });
@@ -19,10 +19,10 @@ describe('probe timing of a pair: the proxy\'s own options only', () => {
   // Saw it fail on the old code: the DN's 3 / 2 became the proxy's probe timing.
   it('ignores the VoIP Service DN values when the proxy does not set its own: the registry defaults', () => {
     const d = doc();
-    delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-check'];
-    d.switches[0]!.dns[0]!.options.TServer!['oos-check'] = 3;
-    d.switches[0]!.dns[0]!.options.TServer!['oos-force'] = 2;
-    delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-force'];
+    delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy['oos-check'];
+    d.switches[0].dns[0].options.TServer['oos-check'] = 3;
+    d.switches[0].dns[0].options.TServer['oos-force'] = 2;
+    delete d.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy['oos-force'];
     const eff = compileEffectiveConfig(d, 'SIPProxy_1');
     const pair = eff.haPairs.find((p) => p.name === 'SIPServer_A')!;
     expect([pair.oosCheck, pair.oosForce]).toEqual([5, 5]);

@@ -108,7 +108,7 @@ describe('compileEffectiveConfig', () => {
       { number: '1002', contact: { value: '127.0.0.1:5091;transport=tls', host: '127.0.0.1', port: 5091, transport: 'tls' } },
     ]);
     // Every DN carries its [TServer] options with defaults, for the per-option diff.
-    expect(a.extensions[0]!.options).toEqual({ contact: '127.0.0.1:5090;transport=tcp', 'oos-check': 5, 'oos-force': 5, 'request-uri': null });
+    expect(a.extensions[0].options).toEqual({ contact: '127.0.0.1:5090;transport=tcp', 'oos-check': 5, 'oos-force': 5, 'request-uri': null });
     expect(b.trunks.map((t) => [t.number, t.contact?.port, t.remoteSwitch, t.peerProxyProtocol])).toEqual([
       ['to-site-a-primary', 5070, 'SiteA', 'udp'],
       ['to-site-a-backup', 5070, 'SiteA', 'udp'],
@@ -134,7 +134,7 @@ describe('compileEffectiveConfig', () => {
   it('http-client-ca: the management port\'s mutual TLS gets the certificate, key and CA, in the same three ways', () => {
     const doc = example();
     expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toBeUndefined();
-    (doc.applications[4]!.options as { sipproxy: Record<string, unknown> }).sipproxy['http-client-ca'] = './certs/ca.pem';
+    (doc.applications[4].options as { sipproxy: Record<string, unknown> }).sipproxy['http-client-ca'] = './certs/ca.pem';
     expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toEqual({ certificate: './certs/proxy.pem', certificateKey: './certs/proxy.key', clientCa: './certs/ca.pem' });
     expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).managementTls?.clientCa).toBe(FIXTURE_CERTS.caCert);
     expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'inline-pem' }).managementTls?.clientCa).toMatch(/BEGIN CERTIFICATE/);

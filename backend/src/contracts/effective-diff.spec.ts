@@ -8,7 +8,7 @@ import { exampleDocumentText } from '../../test/fixtures/config/index.js';
 const EXAMPLE = parseConfigDocument(exampleDocumentText()).doc;
 const example = (): ConfigDocument => structuredClone(EXAMPLE);
 const compile = (doc: ConfigDocument) => compileEffectiveConfig(doc, 'SIPProxy_1');
-const proxy1 = (doc: ConfigDocument) => doc.applications[4]!.options;
+const proxy1 = (doc: ConfigDocument) => doc.applications[4].options;
 const rules = (doc: ConfigDocument) => diffEffectiveConfig(compile(example()), compile(doc)).map((c) => `${c.option}: ${c.takesEffect}`);
 
 describe('diffEffectiveConfig: the registry decides, per option, named as the operator knows it', () => {
@@ -16,8 +16,8 @@ describe('diffEffectiveConfig: the registry decides, per option, named as the op
     const doc = example();
     proxy1(doc).sipproxy['oos-check'] = 10;
     proxy1(doc).sipproxy['resolve-host'] = true;
-    doc.applications[4]!.ports['sip-port'] = 5062;
-    doc.applications[1]!.host = '127.0.0.5';
+    doc.applications[4].ports['sip-port'] = 5062;
+    doc.applications[1].host = '127.0.0.5';
     expect(rules(doc)).toEqual([
       'oos-check: immediately',
       'resolve-host: after-restart',
@@ -49,7 +49,7 @@ describe('diffEffectiveConfig: the registry decides, per option, named as the op
     ];
     for (const [dn, option, value, expected] of cases) {
       const doc = example();
-      doc.switches[0]!.dns[dn]!.options.TServer![option] = value;
+      doc.switches[0].dns[dn].options.TServer[option] = value;
       expect(rules(doc).filter((r) => r.startsWith(option)), option).toEqual(expected ? [expected] : []);
     }
   });
@@ -61,12 +61,12 @@ describe('planLiveApply', () => {
     const doc = example();
     proxy1(doc).sipproxy.applications = 'SIPServer_A';
     proxy1(doc).sipproxy['oos-check'] = 2;
-    doc.switches[0]!.dns[2]!.options.TServer!.contact = '127.0.0.1:5099';
+    doc.switches[0].dns[2].options.TServer.contact = '127.0.0.1:5099';
     const plan = planLiveApply(running, compile(doc));
     expect(plan.applied.map((c) => c.option)).toEqual(['oos-check']);
     expect(plan.restartPending.map((c) => c.option)).toEqual(['applications', 'contact (DN 1001 of SiteA)']);
     expect(plan.now.haPairs.map((p) => [p.name, p.oosCheck])).toEqual([['SIPServer_A', 2], ['SIPServer_B', 2]]);
-    expect(plan.now.switches[0]!.extensions.find((e) => e.number === '1001')!.contact.port).toBe(5090);
+    expect(plan.now.switches[0].extensions.find((e) => e.number === '1001')!.contact.port).toBe(5090);
     expect(plan.now.version).toBe(running.version);
     // Nothing after restart: the next configuration as it is.
     const live = example();
@@ -76,8 +76,8 @@ describe('planLiveApply', () => {
 
   it('a live change tied to a held-back DN waits with it, and says so', () => {
     const doc = example();
-    doc.switches[0]!.dns[1]!.options.TServer!['peer-proxy-protocol'] = 'tcp';
-    doc.switches[0]!.dns[1]!.options.TServer!['peer-proxy-contact'] = 'proxy.site-c.example:5160';
+    doc.switches[0].dns[1].options.TServer['peer-proxy-protocol'] = 'tcp';
+    doc.switches[0].dns[1].options.TServer['peer-proxy-contact'] = 'proxy.site-c.example:5160';
     const plan = planLiveApply(compile(example()), compile(doc));
     expect(plan.applied).toEqual([]);
     expect(plan.restartPending.map((c) => c.option)).toEqual(['peer-proxy-contact (DN to-site-b of SiteA)', 'peer-proxy-protocol (DN to-site-b of SiteA)']);
@@ -87,7 +87,7 @@ describe('planLiveApply', () => {
 describe('sip-port-tls = 0 disables TLS', () => {
   it('no TLS transport for the pool whose sip-outbound-proxy DN says 0', () => {
     const doc = example();
-    doc.switches[0]!.dns[0]!.options.TServer!['sip-port-tls'] = 0;
+    doc.switches[0].dns[0].options.TServer['sip-port-tls'] = 0;
     expect(compile(doc).application.transports).toEqual(['udp', 'tcp']);
     expect(compile(example()).application.transports).toEqual(['udp', 'tcp', 'tls']);
   });

@@ -85,7 +85,7 @@ export function maskSecrets(doc: ConfigDocument): Map<string, string> {
     if (!mustMask(def, value)) return;
     const ref = secretRef(value);
     found.set(ref, value);
-    options[section]![name] = ref;
+    options[section][name] = ref;
   });
   return found;
 }
@@ -107,7 +107,7 @@ export function revealSecrets(doc: ConfigDocument, known: ReadonlyMap<string, st
     if (!isSecretRef(value)) return;
     const v = known.get(value);
     if (v === undefined) unknown.push({ path, option: name, ref: value });
-    else options[section]![name] = v;
+    else options[section][name] = v;
   });
   return unknown;
 }

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseConfigDocument } from './config-document.js';
-import type { ConfigDocument, DnDoc } from './config-document.js';
+import type { ConfigDocument } from './config-document.js';
 import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from '../../test/fixtures/config/index.js';
 import { fileTlsMaterialCheck } from './tls-material.js';
 import { validateConfigDocument } from './validation.js';
@@ -25,7 +25,7 @@ function messages(doc: ConfigDocument, opts: ValidateOptions = {}): string[] {
 }
 
 function dn(doc: ConfigDocument, s: number, d: number): Record<string, string | number | boolean> {
-  return (doc.switches[s].dns[d] as DnDoc).options.TServer;
+  return (doc.switches[s].dns[d]).options.TServer;
 }
 
 function proxy1(doc: ConfigDocument) {
@@ -129,7 +129,7 @@ describe('values against the schema', () => {
     const doc = example();
     doc.applications[0].type = 'stat-server';
     proxy1(doc).ports['sips-port'] = 5063;
-    (doc.switches[0].dns[2] as DnDoc).type = 'acd-position';
+    (doc.switches[0].dns[2]).type = 'acd-position';
     const r = results(doc);
     expect(r).toContain('applications[0].type unknown-type');
     expect(r).toContain('applications[4].ports.sips-port unknown-port');

@@ -178,7 +178,7 @@ export function parseReport(v: unknown): WorkerReport {
     const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || 'report'}: ${i.message}`);
     throw new ProtocolError('BAD_MESSAGE', `report refused: ${issues.join('; ')}${r.error.issues.length > 5 ? `; and ${r.error.issues.length - 5} more` : ''}`);
   }
-  return r.data as WorkerReport;
+  return r.data;
 }
 
 /**

@@ -68,8 +68,8 @@ function nodeFor(doc: Document, path: string, code: string | undefined): Node | 
     }
     const spellings = node.items.filter((p) => { const k = keyText(p); return k !== undefined && canonicalOptionName(k) === segment; });
     // A duplicated option is reported at its second spelling (the parser keeps the first).
-    if (spellings.length > 1 && code === 'duplicate-option' && rest === segment) best = { pair: spellings[spellings.length - 1]!, len: segment.length };
-    else if (!best && spellings.length) best = { pair: spellings[0]!, len: segment.length };
+    if (spellings.length > 1 && code === 'duplicate-option' && rest === segment) best = { pair: spellings[spellings.length - 1], len: segment.length };
+    else if (!best && spellings.length) best = { pair: spellings[0], len: segment.length };
     if (!best) return node;
     rest = rest.slice(best.len);
     const key = best.pair.key as Node | null;

@@ -70,7 +70,7 @@ export class LogOutputs {
     const route = (line: string, r: LogRecord, base: LogSink): void => {
       const rank = rankOf(r);
       if (rank > verbose) return;
-      for (const o of plan[rank]!) {
+      for (const o of plan[rank]) {
         if (o === 'stdout') base(line);
         else if (o === 'stderr') { try { process.stderr.write(line + '\n'); } catch { /* a closed stderr loses the line, not the worker */ } }
         else this.files.get(o)?.write(line + '\n');

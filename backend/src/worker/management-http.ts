@@ -70,7 +70,7 @@ function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string |
   const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
   if (!m) return [401, { 'www-authenticate': 'Bearer realm="sip-proxy-management"' }, mutualTls ? 'a client certificate issued by http-client-ca, or Authorization: Bearer <http-token>, required' : 'Authorization: Bearer <http-token> required'];
   // Compared as digests: equal length, constant time.
-  if (!timingSafeEqual(digest(m[1]!), digest(token))) {
+  if (!timingSafeEqual(digest(m[1]), digest(token))) {
     return [403, { 'www-authenticate': 'Bearer realm="sip-proxy-management", error="invalid_token"' }, 'invalid token'];
   }
   return undefined;
@@ -197,7 +197,7 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
   try {
     server = o.tls ? https.createServer(managementTlsOptions(o.tls), handler) : http.createServer(handler);
   } catch (e) {
-    return Promise.reject(e as Error);
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
   return new Promise((resolve, reject) => {
     server.once('error', reject);

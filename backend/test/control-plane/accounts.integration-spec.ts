@@ -45,7 +45,7 @@ describe('request bodies are validated by their declared schema', () => {
     for (const password of [['x', 'y'], 12345678, { a: 1 }, null]) {
       const r = await patch(`/users/${id}`, { password }, admin);
       expect(r.status, JSON.stringify(password)).toBe(400);
-      expect(((await r.json()) as ErrorBody).errors![0]!.path).toBe('password');
+      expect(((await r.json()) as ErrorBody).errors![0].path).toBe('password');
     }
     await product.login('carol', 'carol-password-1');
   });
@@ -56,7 +56,7 @@ describe('request bodies are validated by their declared schema', () => {
       expect(r.status, id).toBe(400);
       const e = (await r.json()) as ErrorBody;
       expect(e.code).toBe('INVALID_PARAMETER');
-      expect(e.errors![0]!.path).toBe('id');
+      expect(e.errors![0].path).toBe('id');
       expect((await product.api(`/users/${encodeURIComponent(id)}`, { method: 'DELETE', token: admin })).status).toBe(400);
     }
   });
@@ -66,10 +66,10 @@ describe('request bodies are validated by their declared schema', () => {
       components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>;
     };
-    expect(doc.components.schemas.LoginBody!.required).toEqual(['username', 'password']);
-    expect(doc.components.schemas.UserCreateBody!.properties!.role).toMatchObject({ enum: ['admin', 'operator', 'viewer'] });
-    expect(doc.paths['/api/auth/login']!.post!.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/LoginBody');
-    expect(doc.paths['/api/users/{id}']!.patch!.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/UserPatchBody');
+    expect(doc.components.schemas.LoginBody.required).toEqual(['username', 'password']);
+    expect(doc.components.schemas.UserCreateBody.properties!.role).toMatchObject({ enum: ['admin', 'operator', 'viewer'] });
+    expect(doc.paths['/api/auth/login'].post.requestBody!.content['application/json'].schema.$ref).toBe('#/components/schemas/LoginBody');
+    expect(doc.paths['/api/users/{id}'].patch.requestBody!.content['application/json'].schema.$ref).toBe('#/components/schemas/UserPatchBody');
   });
 });
 
@@ -83,7 +83,7 @@ describe('password policy and password changes', () => {
       const r = await post('/users', { username: 'dave', password, role: 'viewer' }, admin);
       expect(r.status, password).toBe(400);
       const e = (await r.json()) as ErrorBody;
-      expect(e.errors![0]!.path).toBe('password');
+      expect(e.errors![0].path).toBe('password');
       expect(e.message, password).toMatch(why);
     }
     const same = await post('/users', { username: 'davedave', password: 'davedave1', role: 'viewer' }, admin);
@@ -111,7 +111,7 @@ describe('password policy and password changes', () => {
     expect(wrong.status).toBe(403);
     const weak = await post('/auth/password', { currentPassword: 'frank-password-1', newPassword: '12345678' }, mine);
     expect(weak.status).toBe(400);
-    expect(((await weak.json()) as ErrorBody).errors![0]!.path).toBe('newPassword');
+    expect(((await weak.json()) as ErrorBody).errors![0].path).toBe('newPassword');
     expect((await post('/auth/password', { currentPassword: 'frank-password-1', newPassword: ['x'] }, mine)).status).toBe(400);
     expect((await post('/auth/password', { currentPassword: 'frank-password-1', newPassword: 'frank-password-2' }, mine)).status).toBe(204);
     expect((await product.api('/auth/me', { token: mine })).status).toBe(200);

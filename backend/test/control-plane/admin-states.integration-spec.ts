@@ -192,8 +192,8 @@ describe('administrative state of a SIP Proxy application', () => {
     expect((await options()).status).toBe(200); // the proxy itself still answers (it is drained, not down)
 
     const callId = header(call.text, 'Call-ID')!;
-    const fromTag = /tag=([^;>\s]+)/.exec(header(call.text, 'From')!)![1]!;
-    const toTag = /tag=([^;>\s]+)/.exec(header(call.text, 'To')!)![1]!;
+    const fromTag = /tag=([^;>\s]+)/.exec(header(call.text, 'From')!)![1];
+    const toTag = /tag=([^;>\s]+)/.exec(header(call.text, 'To')!)![1];
     const byesBefore = primary.requests('BYE').length;
     const bye = await sendUdp(proxyPort, {
       method: 'BYE',
@@ -208,7 +208,7 @@ describe('administrative state of a SIP Proxy application', () => {
     expect(bye.status).toBe(200);
     expect(primary.requests('BYE').length).toBe(byesBefore + 1);
     await waitFor(async () => (await appState()).workers[0]?.activeDialogs === 0, 10_000, 'the dialogs counted down to 0');
-    const w = (await appState()).workers[0]!;
+    const w = (await appState()).workers[0];
     expect(w.rejectedDraining).toBeGreaterThanOrEqual(2);
     expect(await activeAlarms()).toEqual([]);
   }, 60_000);
@@ -224,7 +224,7 @@ describe('administrative state of a SIP Proxy application', () => {
 
   it('survives a restart of the worker: a killed worker comes back drained', async () => {
     const before = workerProcesses();
-    const workerPid = processesOf('worker/cli.js', 'SIPProxy_1', dataDir)[0]!;
+    const workerPid = processesOf('worker/cli.js', 'SIPProxy_1', dataDir)[0];
     process.kill(workerPid, 'SIGKILL');
     await waitFor(
       () => {

@@ -40,8 +40,8 @@ describe('import and export', () => {
   it('refuses a document with errors whole, naming every error with its path, and changes nothing', async () => {
     const before = await exportYaml();
     const doc = exampleDocument();
-    doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!['oos-check'] = 99999;
-    doc.switches[0]!.dns[0]!.options.TServer!['bogus-option'] = 1;
+    doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy['oos-check'] = 99999;
+    doc.switches[0].dns[0].options.TServer['bogus-option'] = 1;
     doc.switches.push({ name: 'SiteC', sipServer: 'NoSuchServer', dns: [] });
     const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(toYaml(doc)) });
     expect(r.status).toBe(400);
@@ -58,25 +58,25 @@ describe('import and export', () => {
   it('refuses YAML that does not parse, with the line', async () => {
     const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml('version: 1\napplications: [\n  - name: x\n') });
     expect(r.status).toBe(400);
-    expect(((await r.json()) as ErrorBody).errors![0]!.message).toMatch(/line/i);
+    expect(((await r.json()) as ErrorBody).errors![0].message).toMatch(/line/i);
   });
 });
 
 /** Each rule the guide states in prose, broken one at a time: the import is refused with that rule's error. */
 const RULES: { rule: string; code: string; mutate: (d: ConfigDocument) => void }[] = [
-  { rule: "a trunk's peer-proxy-contact matches the remote site's external-contact", code: 'peer-proxy-contact-mismatch', mutate: (d) => { d.switches[0]!.dns[1]!.options.TServer!['peer-proxy-contact'] = 'elsewhere.example:5060'; } },
-  { rule: "sip-port-tls equals the proxy's tls-port", code: 'tls-port-mismatch', mutate: (d) => { d.switches[0]!.dns[0]!.options.TServer!['sip-port-tls'] = 5999; } },
-  { rule: 'both servers of an HA pair have the same sip-port', code: 'ha-sip-port-mismatch', mutate: (d) => { d.applications[1]!.ports['sip-port'] = 5071; } },
-  { rule: 'oos-check present on the VoIP Service DN', code: 'required', mutate: (d) => { delete d.switches[0]!.dns[0]!.options.TServer!['oos-check']; } },
-  { rule: 'oos-force present on a multi-site trunk', code: 'required', mutate: (d) => { delete d.switches[0]!.dns[1]!.options.TServer!['oos-force']; } },
-  { rule: 'one sip-outbound-proxy VoIP Service DN per switch', code: 'outbound-proxy-dn-count', mutate: (d) => { d.switches[0]!.dns.push({ number: 'second-pool', type: 'voip-service', options: { TServer: { ...d.switches[0]!.dns[0]!.options.TServer! } } }); } },
-  { rule: ';transport=tls contact needs a TLS port on the serving proxies', code: 'tls-port-required', mutate: (d) => { d.switches[1]!.dns.push({ number: '2001', type: 'extension', options: { TServer: { contact: '127.0.0.1:5093;transport=tls' } } }); } },
-  { rule: ';transport=tls trunk contact needs peer-proxy-protocol tls and peer-proxy-port-tls', code: 'peer-proxy-tls', mutate: (d) => { d.switches[0]!.dns[1]!.options.TServer!.contact = 'sipserver.site-b.example;transport=tls'; } },
-  { rule: 'servicing-sipserver is one of applications', code: 'unknown-reference', mutate: (d) => { d.applications[4]!.options.sipproxy!['servicing-sipserver'] = 'SIPServer_Z'; } },
-  { rule: 'TLS needs a certificate and key that load and match', code: 'tls-material', mutate: (d) => { d.applications[4]!.options.security!['certificate-key'] = d.applications[4]!.options.security!['trusted-ca']!; } },
-  { rule: 'TLS without TCP is refused', code: 'tls-without-tcp', mutate: (d) => { delete d.applications[4]!.ports['sip-port']; } },
-  { rule: 'sipproxy-role 0 is refused', code: 'unsupported-role', mutate: (d) => { d.applications[4]!.options.sipproxy!['sipproxy-role'] = 0; } },
-  { rule: 'every proxy of a pool has the same TLS port', code: 'pool-tls-port-mismatch', mutate: (d) => { d.applications.push({ ...structuredClone(d.applications[4]!), name: 'SIPProxy_1b', ports: { 'sip-port': 5060, 'http-port': 8093, 'tls-port': 5062 } }); } },
+  { rule: "a trunk's peer-proxy-contact matches the remote site's external-contact", code: 'peer-proxy-contact-mismatch', mutate: (d) => { d.switches[0].dns[1].options.TServer['peer-proxy-contact'] = 'elsewhere.example:5060'; } },
+  { rule: "sip-port-tls equals the proxy's tls-port", code: 'tls-port-mismatch', mutate: (d) => { d.switches[0].dns[0].options.TServer['sip-port-tls'] = 5999; } },
+  { rule: 'both servers of an HA pair have the same sip-port', code: 'ha-sip-port-mismatch', mutate: (d) => { d.applications[1].ports['sip-port'] = 5071; } },
+  { rule: 'oos-check present on the VoIP Service DN', code: 'required', mutate: (d) => { delete d.switches[0].dns[0].options.TServer['oos-check']; } },
+  { rule: 'oos-force present on a multi-site trunk', code: 'required', mutate: (d) => { delete d.switches[0].dns[1].options.TServer['oos-force']; } },
+  { rule: 'one sip-outbound-proxy VoIP Service DN per switch', code: 'outbound-proxy-dn-count', mutate: (d) => { d.switches[0].dns.push({ number: 'second-pool', type: 'voip-service', options: { TServer: { ...d.switches[0].dns[0].options.TServer } } }); } },
+  { rule: ';transport=tls contact needs a TLS port on the serving proxies', code: 'tls-port-required', mutate: (d) => { d.switches[1].dns.push({ number: '2001', type: 'extension', options: { TServer: { contact: '127.0.0.1:5093;transport=tls' } } }); } },
+  { rule: ';transport=tls trunk contact needs peer-proxy-protocol tls and peer-proxy-port-tls', code: 'peer-proxy-tls', mutate: (d) => { d.switches[0].dns[1].options.TServer.contact = 'sipserver.site-b.example;transport=tls'; } },
+  { rule: 'servicing-sipserver is one of applications', code: 'unknown-reference', mutate: (d) => { d.applications[4].options.sipproxy['servicing-sipserver'] = 'SIPServer_Z'; } },
+  { rule: 'TLS needs a certificate and key that load and match', code: 'tls-material', mutate: (d) => { d.applications[4].options.security['certificate-key'] = d.applications[4].options.security['trusted-ca']!; } },
+  { rule: 'TLS without TCP is refused', code: 'tls-without-tcp', mutate: (d) => { delete d.applications[4].ports['sip-port']; } },
+  { rule: 'sipproxy-role 0 is refused', code: 'unsupported-role', mutate: (d) => { d.applications[4].options.sipproxy['sipproxy-role'] = 0; } },
+  { rule: 'every proxy of a pool has the same TLS port', code: 'pool-tls-port-mismatch', mutate: (d) => { d.applications.push({ ...structuredClone(d.applications[4]), name: 'SIPProxy_1b', ports: { 'sip-port': 5060, 'http-port': 8093, 'tls-port': 5062 } }); } },
 ];
 
 describe('cross-object rules through the API', () => {
@@ -143,7 +143,7 @@ describe('editing objects', () => {
 describe('versions, diff and rollback', () => {
   it('diffs two versions and rolls back as a new version', async () => {
     const list = (await (await product.api('/config/versions', { token: viewer })).json()) as { items: { version: number; author: string }[] };
-    const head = list.items[0]!.version;
+    const head = list.items[0].version;
     expect(head).toBeGreaterThan(1);
     const diff = (await (await product.api(`/config/diff?from=1&to=${head}`, { token: viewer })).json()) as { changes: { field?: string }[] };
     expect(diff.changes.some((c) => c.field === 'options.TServer.oos-check')).toBe(true);
@@ -175,13 +175,13 @@ describe('multi-site trunk provisioning', () => {
     const req = { switch: 'SiteA', remoteSwitch: 'SiteB', mode: 'per-server' };
     const plan = (await (await product.api('/trunks/provision?dryRun=true', { method: 'POST', token: operator, ...json(req) })).json()) as { plan: { trunks: { number: string; action: string; options: Record<string, unknown> }[] } };
     expect(plan.plan.trunks.map((t) => [t.number, t.action])).toEqual([['to-SiteB-primary', 'create'], ['to-SiteB-backup', 'create']]);
-    expect(plan.plan.trunks[0]!.options).toMatchObject({ contact: '127.0.0.1:5170', 'peer-proxy-contact': 'proxy.site-b.example:5160', 'oos-check': 5, 'oos-force': 5 });
+    expect(plan.plan.trunks[0].options).toMatchObject({ contact: '127.0.0.1:5170', 'peer-proxy-contact': 'proxy.site-b.example:5160', 'oos-check': 5, 'oos-force': 5 });
     const r = await product.api('/trunks/provision', { method: 'POST', token: operator, ...json(req) });
     expect(r.status).toBe(200);
     const again = (await (await product.api('/trunks/provision', { method: 'POST', token: operator, ...json(req) })).json()) as { result: { committed: boolean } };
     expect(again.result.committed).toBe(false);
     const exported = parseConfigDocument(await exportYaml()).doc;
-    expect(exported.switches[0]!.dns.filter((d) => d.number.startsWith('to-SiteB')).length).toBe(2);
+    expect(exported.switches[0].dns.filter((d) => d.number.startsWith('to-SiteB')).length).toBe(2);
   });
 
   it('provisions a DNS-resolution trunk, replacing the per-server ones', async () => {
@@ -189,9 +189,9 @@ describe('multi-site trunk provisioning', () => {
     const r = await product.api('/trunks/provision', { method: 'POST', token: operator, ...json(req) });
     expect(r.status).toBe(200);
     const exported = parseConfigDocument(await exportYaml()).doc;
-    const trunks = exported.switches[0]!.dns.filter((d) => d.number.startsWith('to-SiteB'));
+    const trunks = exported.switches[0].dns.filter((d) => d.number.startsWith('to-SiteB'));
     expect(trunks.map((t) => t.number)).toEqual(['to-SiteB']);
-    expect(trunks[0]!.options.TServer).toMatchObject({ contact: 'sipserver.site-b.example', 'resolve-external-contact': true, 'replace-uri-contact': true, 'peer-proxy-contact': 'proxy.site-b.example:5160' });
+    expect(trunks[0].options.TServer).toMatchObject({ contact: 'sipserver.site-b.example', 'resolve-external-contact': true, 'replace-uri-contact': true, 'peer-proxy-contact': 'proxy.site-b.example:5160' });
     const links = (await (await product.api('/trunks', { token: viewer })).json()) as { number: string; remoteSwitch: string | null }[];
     expect(links.find((l) => l.number === 'to-SiteB')?.remoteSwitch).toBe('SiteB');
   });

@@ -122,8 +122,8 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
 
     // A worker that crashes now comes back on its last snapshot kept on disk: no database, no token to make.
     const [worker] = processesOf('worker/cli.js', APP, dataDir);
-    process.kill(worker!, 'SIGKILL');
-    await waitFor(() => { const p = processesOf('worker/cli.js', APP, dataDir); return p.length === 1 && p[0] !== worker && isAlive(p[0]!); }, 15_000, 'the worker restarted by its keeper');
+    process.kill(worker, 'SIGKILL');
+    await waitFor(() => { const p = processesOf('worker/cli.js', APP, dataDir); return p.length === 1 && p[0] !== worker && isAlive(p[0]); }, 15_000, 'the worker restarted by its keeper');
     await waitFor(async () => {
       const p = new OptionsProber({ host: '127.0.0.1', port: proxyPort }, 200, 1000);
       await p.start(); await sleep(100);

@@ -51,7 +51,7 @@ describe('control plane on an external PostgreSQL (DATABASE_URL)', () => {
     const body = JSON.stringify({ username: 'csrf-user', password: 'password-123', role: 'viewer' });
     const noCsrf = await product.api('/users', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body });
     expect(noCsrf.status).toBe(403);
-    const csrfValue = decodeURIComponent(csrf.split(';')[0]!.slice('csrf='.length));
+    const csrfValue = decodeURIComponent(csrf.split(';')[0].slice('csrf='.length));
     const withCsrf = await product.api('/users', { method: 'POST', headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrfValue }, body });
     expect(withCsrf.status).toBe(201);
   });

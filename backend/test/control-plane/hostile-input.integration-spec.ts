@@ -78,7 +78,7 @@ describe('application, DN and trunk fields', () => {
     const before = ((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version;
     for (const host of ['h.example\r\nInjected: 1', 'h\u0000x', 'two words']) {
       const doc = exampleDocument();
-      doc.applications[1]!.host = host;
+      doc.applications[1].host = host;
       const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: toYaml(doc) });
       expect(r.status, JSON.stringify(host)).toBe(400);
       const body = (await r.json()) as ErrorBody;
@@ -92,13 +92,13 @@ describe('application, DN and trunk fields', () => {
     const before = ((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version;
     for (const bad of ['A\r\nB', 'A\u0000B', 'evil\u202Etxt', 'a/b', 'N'.repeat(200)]) {
       const doc = exampleDocument();
-      doc.switches[1]!.name = bad;
-      doc.switches[0]!.dns.find((d) => d.number === '1001')!.number = bad;
-      doc.applications.push({ ...structuredClone(doc.applications[0]!), name: bad, backup: undefined, host: '127.0.0.77' });
+      doc.switches[1].name = bad;
+      doc.switches[0].dns.find((d) => d.number === '1001')!.number = bad;
+      doc.applications.push({ ...structuredClone(doc.applications[0]), name: bad, backup: undefined, host: '127.0.0.77' });
       const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: toYaml(doc) });
       expect(r.status, JSON.stringify(bad)).toBe(400);
       const paths = ((await r.json()) as ErrorBody).errors!.map((e) => e.path);
-      const dn = doc.switches[0]!.dns.findIndex((d) => d.number === bad);
+      const dn = doc.switches[0].dns.findIndex((d) => d.number === bad);
       expect(paths, JSON.stringify(bad)).toEqual(expect.arrayContaining(['switches[1].name', `switches[0].dns[${dn}].number`, `applications[${doc.applications.length - 1}].name`]));
     }
     expect(((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version).toBe(before);

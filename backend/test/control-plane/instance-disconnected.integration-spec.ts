@@ -80,7 +80,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     const before = (await workerView('SIPProxy_1'))!;
     process.kill(before.pid!, 'SIGKILL');
     await waitFor(() => disconnects('SIPProxy_1').length > 0, 5000, '40002 line for SIPProxy_1');
-    const line = disconnects('SIPProxy_1')[0]!;
+    const line = disconnects('SIPProxy_1')[0];
     expect(line).toMatchObject({
       level: 'error', app: 'control-plane', eventName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED', trigger: 'process-exit', signal: 'SIGKILL',
       instanceId: before.instanceId, haPair: 'SIPServer_A', haPairBackup: 'SIPServer_A_backup', site: ['SiteA'], pool: ['SIPProxy_1', 'SIPProxy_2'],
@@ -93,7 +93,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     expect(alarm).toMatchObject({ eventId: 40002, eventName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED', trigger: 'process-exit' });
     expect(alarm.reason).toContain('SIP Proxy instance is disconnected: SIPProxy_1 (site SiteA');
     await waitFor(() => recoveries('SIPProxy_1').length > 0, 10_000, 'recovery line for SIPProxy_1');
-    const back = recoveries('SIPProxy_1')[0]!;
+    const back = recoveries('SIPProxy_1')[0];
     expect(back).toMatchObject({ level: 'info', haPair: 'SIPServer_A', site: ['SiteA'], downTrigger: 'process-exit' });
     expect(back.instanceId).not.toBe(before.instanceId);
     expect(back.msg).toBe('SIP Proxy instance is connected again: SIPProxy_1 (site SiteA, SIP Server HA pair SIPServer_A/SIPServer_A_backup)');
@@ -115,7 +115,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     const cutAt = Date.now();
     await relay.stop();
     await waitFor(() => disconnects('SIPProxy_2').length > 0, 8000, '40002 line for SIPProxy_2');
-    const line = disconnects('SIPProxy_2')[0]!;
+    const line = disconnects('SIPProxy_2')[0];
     console.log(`40002 for the cut-off remote worker after ${Date.now() - cutAt} ms`);
     expect(line).toMatchObject({ trigger: 'channel-closed', haPair: 'SIPServer_A', site: ['SiteA'], kind: 'remote' } as Partial<EventLine>);
     expect(line.msg).toContain('SIP Proxy instance is disconnected: SIPProxy_2 (site SiteA');
@@ -138,7 +138,7 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
       await waitFor(() => disconnects('SIPProxy_2').length > n, 10_000, 'second 40002 line for SIPProxy_2');
     } finally { process.kill(remote!.pid!, 'SIGCONT'); }
     expect(disconnects('SIPProxy_2')[n]).toMatchObject({ trigger: 'heartbeat-timeout', haPair: 'SIPServer_A' });
-    expect(disconnects('SIPProxy_2')[n]!.msg).toMatch(/no report for \d+ s \(heartbeat timeout\)$/);
+    expect(disconnects('SIPProxy_2')[n].msg).toMatch(/no report for \d+ s \(heartbeat timeout\)$/);
     await waitFor(async () => (await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2' && x.trigger === 'heartbeat-timeout') || recoveries('SIPProxy_2').length > 1, 5000, 'alarm');
     await waitFor(() => recoveries('SIPProxy_2').length > 1, 10_000, 'second recovery line');
     expect(recoveries('SIPProxy_2')[1]).toMatchObject({ downTrigger: 'heartbeat-timeout' });

@@ -20,10 +20,10 @@ async function writeLegacyValues(url: string): Promise<void> {
   try {
     const legacy = (o: Record<string, Record<string, unknown>>) => ({ ...o, sipproxy: { ...o.sipproxy, 'oos-check': '7', 'sip-enable-tcp-keep-alive': 'true' } });
     const [app] = (await c.query(`SELECT options FROM applications WHERE name = 'SIPProxy_1'`)).rows as { options: Record<string, Record<string, unknown>> }[];
-    await c.query(`UPDATE applications SET options = $1 WHERE name = 'SIPProxy_1'`, [JSON.stringify(legacy(app!.options))]);
+    await c.query(`UPDATE applications SET options = $1 WHERE name = 'SIPProxy_1'`, [JSON.stringify(legacy(app.options))]);
     const [head] = (await c.query('SELECT v.version, v.document FROM config_versions v JOIN config_head h ON h.version = v.version')).rows as { version: number; document: { applications: { name: string; options: Record<string, Record<string, unknown>> }[] } }[];
-    for (const a of head!.document.applications) if (a.name === 'SIPProxy_1') a.options = legacy(a.options);
-    await c.query('UPDATE config_versions SET document = $2 WHERE version = $1', [head!.version, JSON.stringify(head!.document)]);
+    for (const a of head.document.applications) if (a.name === 'SIPProxy_1') a.options = legacy(a.options);
+    await c.query('UPDATE config_versions SET document = $2 WHERE version = $1', [head.version, JSON.stringify(head.document)]);
     // As if the database predates the migration.
     await c.query(`DELETE FROM migrations WHERE name = 'OptionValueTypes1763770000008'`);
   } finally { await c.end(); }

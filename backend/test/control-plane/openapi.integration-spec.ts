@@ -17,8 +17,8 @@ beforeAll(async () => {
 });
 afterAll(async () => { await product?.stop(); });
 
-const op = (path: string, method: string) => doc.paths[`/api${path}`]![method]!;
-const bodyRef = (path: string, method: string) => Object.values(op(path, method).requestBody!.content)[0]!.schema.$ref;
+const op = (path: string, method: string) => doc.paths[`/api${path}`][method];
+const bodyRef = (path: string, method: string) => Object.values(op(path, method).requestBody!.content)[0].schema.$ref;
 const param = (path: string, method: string, name: string) => op(path, method).parameters!.find((p) => p.name === name);
 
 describe('request declarations in OpenAPI', () => {
@@ -42,10 +42,10 @@ describe('request declarations in OpenAPI', () => {
     expect(bodyRef('/trunks/provision', 'post')).toBe('#/components/schemas/TrunkProvisionBody');
     expect(bodyRef('/sites', 'post')).toBe('#/components/schemas/SiteCreateBody');
     expect(bodyRef('/config/import', 'post')).toBe('#/components/schemas/YamlDocumentBody');
-    const app = doc.components.schemas.ApplicationCreateBody!;
+    const app = doc.components.schemas.ApplicationCreateBody;
     expect(app.required).toEqual(expect.arrayContaining(['name', 'type']));
     expect(Object.keys(app.properties!)).toEqual(expect.arrayContaining(['host', 'ports', 'backup', 'options']));
-    expect(doc.components.schemas.TrunkProvisionBody!.properties!.mode).toMatchObject({ enum: ['dns', 'per-server'] });
+    expect(doc.components.schemas.TrunkProvisionBody.properties!.mode).toMatchObject({ enum: ['dns', 'per-server'] });
   });
 
   it('query and path parameters carry their constraints', () => {

@@ -57,9 +57,9 @@ describe('import', () => {
   it('the same wrong types in a YAML document are refused, each naming its option, and nothing is saved', async () => {
     const before = (await (await product.api('/config/versions', { token: admin })).json()) as { total: number };
     const d = exampleDocument();
-    d.switches[0].dns[2].options.TServer!.contact = true;
+    d.switches[0].dns[2].options.TServer.contact = true;
     const proxy2 = d.applications.find((a) => a.name === 'SIPProxy_2')!;
-    Object.assign(proxy2.options.sipproxy!, { 'sip-enable-tcp-keep-alive': 'true', 'oos-force': '5' });
+    Object.assign(proxy2.options.sipproxy, { 'sip-enable-tcp-keep-alive': 'true', 'oos-force': '5' });
     const doc = toYaml(d);
     expect(doc).toMatch(/contact: true\n/);
     expect(doc).toMatch(/sip-enable-tcp-keep-alive: "true"\n/);

@@ -103,7 +103,7 @@ const ROWS: Record<string, Row> = {
     target: SP, value: 3,
     observe: async () => {
       const [a, b] = await rig.probes(rig.tap.down, Date.now(), 2, 12_000);
-      expect(b! - a!).toBeGreaterThanOrEqual(2900);
+      expect(b - a).toBeGreaterThanOrEqual(2900);
     },
   },
   'sip-proxy/sipproxy/overload-ctrl-dialog-rate': { target: SP, value: 5, observe: ({ after }) => expect(after.overload.dialogRate).toBe(5) },
@@ -124,8 +124,8 @@ const ROWS: Record<string, Row> = {
       const t0 = Date.now();
       rig.inviteToPairC(t0);
       await waitFor(() => rig.tap.c2.requests('INVITE', t0).length > 0, 8000, 'the INVITE failed over to c2');
-      const first = rig.tap.c1.requests('INVITE', t0)[0]!.at;
-      expect(rig.tap.c2.requests('INVITE', t0)[0]!.at - first).toBeGreaterThanOrEqual(1300);
+      const first = rig.tap.c1.requests('INVITE', t0)[0].at;
+      expect(rig.tap.c2.requests('INVITE', t0)[0].at - first).toBeGreaterThanOrEqual(1300);
     },
   },
   // c2 answers probes after 500 ms: within the 1 s timeout (oos-check 1 caps it) it is up; at 300 ms it is down.
@@ -269,9 +269,9 @@ const ROWS: Record<string, Row> = {
     target: SEC, value: 'TLSv1',
     // Compatibility only: TLS 1.2 or newer is still what the port negotiates.
     observe: async () => {
-      const a = await tlsOptions(rig.ports.tls1!);
+      const a = await tlsOptions(rig.ports.tls1);
       expect([a.status, a.protocol]).toEqual([200, 'TLSv1.3']);
-      expect((await tlsOptions(rig.ports.tls1!, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' })).status).toBe(0);
     },
   },
   // The proxy verifies next hops against trusted-ca: before, the system CAs refuse the test CA's certificate.
@@ -289,27 +289,27 @@ const ROWS: Record<string, Row> = {
   // Mutual TLS: a client without a certificate is refused, one with a certificate from the trusted CA is served.
   'sip-proxy/security/tls-mutual': {
     target: SEC, value: 1,
-    pre: async () => expect((await tlsOptions(rig.ports.tls1!)).status).toBe(200),
+    pre: async () => expect((await tlsOptions(rig.ports.tls1)).status).toBe(200),
     observe: async () => {
-      expect((await tlsOptions(rig.ports.tls1!)).status).toBe(0);
-      expect((await tlsOptions(rig.ports.tls1!, CLIENT)).status).toBe(200);
+      expect((await tlsOptions(rig.ports.tls1)).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1, CLIENT)).status).toBe(200);
     },
   },
   // A certificate and its key change together (validation: they must match); the port presents the new one.
   'sip-proxy/security/certificate': {
     target: SEC, value: 'PEER_CERT', with: { 'certificate-key': 'PEER_KEY' },
-    observe: async () => expect((await tlsOptions(rig.ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.peerCert))),
+    observe: async () => expect((await tlsOptions(rig.ports.tls1, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.peerCert))),
   },
   'sip-proxy/security/certificate-key': {
     target: SEC, value: 'PROXY_KEY', with: { certificate: 'PROXY_CERT' },
-    observe: async () => expect((await tlsOptions(rig.ports.tls1!, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.proxyCert))),
+    observe: async () => expect((await tlsOptions(rig.ports.tls1, CLIENT)).fingerprint).toBe(fingerprint(rig.pki.pem(rig.pki.proxyCert))),
   },
   'sip-proxy/security/tls-min-version': {
     target: SEC, value: 'TLSv1.3',
-    pre: async () => expect((await tlsOptions(rig.ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(200),
+    pre: async () => expect((await tlsOptions(rig.ports.tls1, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(200),
     observe: async () => {
-      expect((await tlsOptions(rig.ports.tls1!, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(0);
-      expect((await tlsOptions(rig.ports.tls1!, CLIENT)).protocol).toBe('TLSv1.3');
+      expect((await tlsOptions(rig.ports.tls1, { maxVersion: 'TLSv1.2', ...CLIENT })).status).toBe(0);
+      expect((await tlsOptions(rig.ports.tls1, CLIENT)).protocol).toBe('TLSv1.3');
     },
   },
   // A next hop whose certificate no trusted CA issued: refused while verifying, reached once verification is off.
@@ -338,14 +338,14 @@ const ROWS: Record<string, Row> = {
   },
   'sip-proxy/sipproxy/sip-trace-mask-secrets': {
     target: SP, value: false,
-    pre: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0]!.message).toContain('response="<masked>"'),
-    observe: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0]!.message).toContain(SECRET_RESPONSE),
+    pre: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0].message).toContain('response="<masked>"'),
+    observe: async () => expect((await traceOf((await traced(SECRET)).callId)).items[0].message).toContain(SECRET_RESPONSE),
   },
   'sip-proxy/sipproxy/sip-trace-mask-bodies': {
     target: SP, value: true,
-    pre: async () => expect((await traceOf((await traced(undefined, 'traced-body')).callId)).items[0]!.message).toContain('traced-body'),
+    pre: async () => expect((await traceOf((await traced(undefined, 'traced-body')).callId)).items[0].message).toContain('traced-body'),
     observe: async () => {
-      const m = (await traceOf((await traced(undefined, 'traced-body')).callId)).items[0]!.message;
+      const m = (await traceOf((await traced(undefined, 'traced-body')).callId)).items[0].message;
       expect(m).not.toContain('traced-body');
       expect(m).toMatch(/Content-Length: 0/i);
     },
@@ -423,7 +423,7 @@ const ROWS: Record<string, Row> = {
     observe: async ({ before, after }) => {
       expect(before.listeners.some((l) => l.transport === 'tls')).toBe(true);
       expect(after.listeners.some((l) => l.transport === 'tls')).toBe(false);
-      expect((await tlsOptions(rig.ports.tls1!)).error).toMatch(/ECONNREFUSED/);
+      expect((await tlsOptions(rig.ports.tls1)).error).toMatch(/ECONNREFUSED/);
     },
   },
   'voip-service/TServer/service-type': { target: POOL, value: 'other', fixed: 'each switch needs its one sip-outbound-proxy VoIP Service DN' },
@@ -460,7 +460,7 @@ const httpsStatus = (): Promise<WorkerStatus> =>
     https.get({ host: mgmtHost, port: rig.httpPort, path: '/status', ca: rig.pki.pem(rig.pki.ca), servername: 'localhost' }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => { try { resolve(JSON.parse(body) as WorkerStatus); } catch (e) { reject(e as Error); } });
+      res.on('end', () => { try { resolve(JSON.parse(body) as WorkerStatus); } catch (e) { reject(e instanceof Error ? e : new Error(String(e))); } });
     }).on('error', reject);
   });
 const status = async (): Promise<WorkerStatus> =>
@@ -476,7 +476,7 @@ async function traced(header?: string, body?: string): Promise<{ callId: string 
   const headers = [...(header ? [header] : []), ...(body ? ['Content-Type: text/plain'] : [])];
   const a = await sendUdp(rig.proxyPort, { method: 'OPTIONS', ruri: `sip:127.0.0.1:${rig.proxyPort}`, headers, body, waitMs: 2000 });
   expect(a.status).toBe(200);
-  return { callId: /^Call-ID:\s*(.+)$/im.exec(a.text)![1]!.trim() };
+  return { callId: /^Call-ID:\s*(.+)$/im.exec(a.text)![1].trim() };
 }
 type TraceAnswer = { trace: NonNullable<WorkerStatus['trace']>; items: TraceRecordView[] };
 const traceOf = async (q: string): Promise<TraceAnswer> =>

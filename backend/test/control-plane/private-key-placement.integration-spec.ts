@@ -18,7 +18,7 @@ let viewer: string;
 const CERT = readFileSync(FIXTURE_CERTS.proxyCert, 'utf8');
 const CA = readFileSync(FIXTURE_CERTS.caCert, 'utf8');
 const KEY = readFileSync(FIXTURE_CERTS.proxyKey, 'utf8');
-const KEY_BODY = KEY.split('\n')[1]!; // a line of base64 that only the key contains
+const KEY_BODY = KEY.split('\n')[1]; // a line of base64 that only the key contains
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const yaml = (text: string) => ({ method: 'POST', headers: { 'content-type': 'application/yaml' }, body: text });
 type ErrorBody = { code: string; errors?: { path: string; code: string; message: string }[] };

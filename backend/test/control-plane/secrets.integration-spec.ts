@@ -27,7 +27,7 @@ let operator: string;
 
 const KEY = readFileSync(FIXTURE_CERTS.proxyKey, 'utf8');
 const REF = secretRef(KEY);
-const KEY_BODY = KEY.split('\n')[1]!; // a line of base64 that only the key contains
+const KEY_BODY = KEY.split('\n')[1]; // a line of base64 that only the key contains
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const yaml = (text: string) => ({ headers: { 'content-type': 'application/yaml' }, body: text });
 
@@ -141,7 +141,7 @@ describe('a secret option value never leaves the control plane', () => {
       got += Buffer.from(value).toString();
     }
     ac.abort();
-    const data = JSON.parse(/event: snapshot\ndata: (.*)\n\n/.exec(got)![1]!) as { effective: { tls?: { certificateKey: string } } };
+    const data = JSON.parse(/event: snapshot\ndata: (.*)\n\n/.exec(got)![1]) as { effective: { tls?: { certificateKey: string } } };
     expect(data.effective.tls?.certificateKey).toBe(KEY);
   });
 

@@ -75,7 +75,7 @@ describe('GET /api/trace (the running worker\'s SIP trace)', () => {
 
     const a = await sendUdp(proxyPort, { method: 'OPTIONS', ruri: 'sip:4242@site-a.example', from: '127.0.0.7', waitMs: 4000 });
     expect(a.status).toBe(200);
-    const callId = /^Call-ID:\s*(.+)$/im.exec(a.text)![1]!.trim();
+    const callId = /^Call-ID:\s*(.+)$/im.exec(a.text)![1].trim();
     const byCall = (await (await trace(`app=SIPProxy_1&q=${encodeURIComponent(callId)}`)).json()) as TraceAnswer & { app: string };
     expect(byCall.app).toBe('SIPProxy_1');
     expect(byCall.items.map((i) => `${i.direction} ${i.remote.address} ${i.status ?? i.method}`)).toEqual([

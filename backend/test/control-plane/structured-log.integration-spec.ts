@@ -14,7 +14,7 @@ import { ADMIN_PASSWORD, freshDatabase, startProduct, type Product } from '../he
 type Line = { level: string; ts: string; app: string; msg: string; requestId?: string; req?: { method: string; path: string }; res?: { statusCode: number }; [k: string]: unknown };
 
 const KEY = readFileSync(FIXTURE_CERTS.proxyKey, 'utf8');
-const KEY_BODY = KEY.split('\n')[1]!; // a line of base64 that only the key contains
+const KEY_BODY = KEY.split('\n')[1]; // a line of base64 that only the key contains
 const HTTP_TOKEN = 'http-token-never-logged-7f3a9c';
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -49,8 +49,8 @@ describe('structured log of the control plane', () => {
     // The worker's logger writes the same keys (one pipeline reads both).
     const worker: string[] = [];
     new WorkerLogger('SIPProxy_1', (l) => worker.push(l)).event(40004, 'info');
-    expect(Object.keys(JSON.parse(worker[0]!) as object).sort()).toEqual(['app', 'event', 'eventName', 'level', 'msg', 'ts']);
-    expect(JSON.parse(worker[0]!)).toMatchObject({ event: 40004, eventName: 'SPR_PROXY_INITIALIZED', level: 'info' });
+    expect(Object.keys(JSON.parse(worker[0]) as object).sort()).toEqual(['app', 'event', 'eventName', 'level', 'msg', 'ts']);
+    expect(JSON.parse(worker[0])).toMatchObject({ event: 40004, eventName: 'SPR_PROXY_INITIALIZED', level: 'info' });
   });
 
   it('a caller\'s X-Request-Id is echoed and carried by the request\'s line', async () => {

@@ -80,7 +80,7 @@ describe('worker tokens', () => {
     const refused = spawn(process.execPath, [CLI, '--control-plane', b.url, '--app', APP, '--token', t.token], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(refused);
     let err = '';
-    refused.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    refused.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     expect(await new Promise((r) => refused.once('exit', r))).toBe(2);
     expect(err).toMatch(/--token-file/);
 

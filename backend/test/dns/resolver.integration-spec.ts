@@ -320,7 +320,7 @@ describe('RFC 3263 §4.3 next candidate, through a proxy worker over real socket
       expect((await send('busy.fo.test', 'MESSAGE')).status).toBe(200);
       // The 503 was not relayed; the busy target saw the request once, the live one twice, each on its own branch.
       expect(busy.received.filter(isRequest).length).toBe(1);
-      const got = live.received.filter(isRequest) as SipRequest[];
+      const got: SipRequest[] = live.received.filter(isRequest);
       expect(got.length).toBe(2);
       expect(new Set(got.map((r) => r.topVia()?.branch)).size).toBe(2);
       expect(proxy.worker.status().counters.nextHopRetries).toBe(2);

@@ -39,8 +39,8 @@ export async function startProduct(env: Record<string, string | undefined>): Pro
     env: definedOnly({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(join(tmpdir(), 'sipedge-it-data-')), LOG_LEVEL: 'warn', WORKERS_ENABLED: 'false', TLS_MATERIAL_DIR: FIXTURES_DIR, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   // TLS_CERT makes the product serve HTTPS (the test trusts its certificate as it sees fit).
   const url = `${env.TLS_CERT ? 'https' : 'http'}://127.0.0.1:${port}`;

@@ -39,7 +39,7 @@ export class SipServer {
       const blocks = readFileSync(f, 'latin1').split(/^-{10,} /m);
       for (const b of blocks) {
         const m = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*\n\w+ message received \[\d+\] bytes :\s*\nOPTIONS /.exec(b);
-        if (m) out.push(Date.parse(m[1]!.replace(' ', 'T').slice(0, 23)));
+        if (m) out.push(Date.parse(m[1].replace(' ', 'T').slice(0, 23)));
       }
     }
     return out.sort((a, b) => a - b);

@@ -25,14 +25,14 @@ const CRLF = '\r\n';
 
 /** The first value of a header (case-insensitive, compact forms not handled: the proxy writes full names). */
 export function header(text: string, name: string): string | undefined {
-  const head = text.split(`${CRLF}${CRLF}`)[0]!;
+  const head = text.split(`${CRLF}${CRLF}`)[0];
   const re = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'im');
   return re.exec(head)?.[1]?.trim();
 }
 
 /** A response to `req` (RFC 3261 §8.2.6: Via, From, To with a tag, Call-ID and CSeq copied). */
 export function responseTo(req: string, status: number, reason: string, extra: string[] = []): string {
-  const head = req.split(`${CRLF}${CRLF}`)[0]!.split(CRLF);
+  const head = req.split(`${CRLF}${CRLF}`)[0].split(CRLF);
   const copy = head.filter((l) => /^(via|from|call-id|cseq)\s*:/i.test(l));
   const to = head.find((l) => /^to\s*:/i.test(l)) ?? 'To: <sip:tap@127.0.0.1>';
   const toTagged = /;tag=/i.test(to) ? to : `${to};tag=tap${Math.random().toString(36).slice(2, 8)}`;

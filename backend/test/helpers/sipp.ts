@@ -130,8 +130,8 @@ export function readLastStats(file: string): Record<string, string> {
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length < 2) return {};
-  const names = lines[0]!.split(';');
-  const values = lines[lines.length - 1]!.split(';');
+  const names = lines[0].split(';');
+  const values = lines[lines.length - 1].split(';');
   const out: Record<string, string> = {};
   names.forEach((n, i) => {
     if (n) out[n] = values[i] ?? '';

@@ -24,21 +24,21 @@ describe('failover triggered by a request from the backup SIP Server', () => {
     try {
       const first = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
       expect(first.successful, first.output).toBe(3);
-      expect(proxy.worker.status().pairs[0]!.state).toBe('primary-active');
+      expect(proxy.worker.status().pairs[0].state).toBe('primary-active');
 
       // The backup (its address and sip-port) sends one request through the proxy.
       const sender = spawn('sipp', [proxy.target, '-sf', scenario('server_info.xml'), '-i', '127.0.0.2', '-p', String(bPort), '-t', 'u1', '-m', '1', '-nostdin', '-timeout', '10s'], { stdio: 'ignore' });
       await new Promise((r) => sender.once('exit', r));
-      await waitFor(() => proxy.worker.status().pairs[0]!.state === 'backup-active', 5000, 'backup-active');
-      const change = proxy.worker.status().pairs[0]!.history.at(-1)!;
+      await waitFor(() => proxy.worker.status().pairs[0].state === 'backup-active', 5000, 'backup-active');
+      const change = proxy.worker.status().pairs[0].history.at(-1)!;
       expect(change).toMatchObject({ from: 'primary-active', to: 'backup-active', trigger: 'request-from-server', server: 'backup' });
 
       // New calls go to the backup: with the primary gone they still complete.
       backup = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.2', port: bPort, transport: 'udp' });
       const withPrimary = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
       expect(withPrimary.successful, withPrimary.output).toBe(3);
-      expect(proxy.worker.status().pairs[0]!.state).toBe('backup-active'); // the primary answers probes: no failback
-      expect(proxy.worker.status().pairs[0]!.servers.find((s) => s.role === 'primary')).toMatchObject({ status: 'up', standby: true });
+      expect(proxy.worker.status().pairs[0].state).toBe('backup-active'); // the primary answers probes: no failback
+      expect(proxy.worker.status().pairs[0].servers.find((s) => s.role === 'primary')).toMatchObject({ status: 'up', standby: true });
       await primary.kill();
       const second = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 5, rate: 5 });
       expect(second.failed, second.output).toBe(0);

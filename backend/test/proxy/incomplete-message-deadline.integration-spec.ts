@@ -43,7 +43,7 @@ describe('an inbound connection must complete each message it begins within conn
       // client sends a whole OPTIONS or a ping in between.
       const second = options(loris.ep, loris.raw.localPort!, 'loris-second');
       for (let i = 0; i < 40 && !loris.ep.closed; i++) {
-        loris.raw.write(second[i]!);
+        loris.raw.write(second[i]);
         if (i % 4 === 0) good.ep.send(options(good.ep, good.raw.localPort!, `good-${i}`));
         else if (i % 4 === 2) good.ep.ping();
         await sleep(250);

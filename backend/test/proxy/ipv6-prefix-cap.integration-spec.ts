@@ -30,7 +30,7 @@ const SIP_PORT = 5060;
 const HTTP_PORT = 8080;
 
 function sh(args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 const canNetns = process.getuid?.() === 0 && sh(['ip', 'netns', 'list']).ok;
@@ -147,7 +147,7 @@ describe.skipIf(!canNetns)('IPv6 sources are capped per /64 (issue 13 §2, netwo
     // The count is per open socket: once the /64's connections close, it is served again.
     await ask({ op: 'closeAll' });
     await waitFor(() => fds() <= baseFds + 1, 10_000, `the worker's descriptors back to baseline (${baseFds})`);
-    expect((await send(SAME_64[SAME_64.length - 1]!)).status).toBe(200);
+    expect((await send(SAME_64[SAME_64.length - 1])).status).toBe(200);
     await ask({ op: 'closeAll' });
   });
 });

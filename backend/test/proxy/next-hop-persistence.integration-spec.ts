@@ -53,7 +53,7 @@ describe('persistent-next-hop-connection = false: a connection per transaction',
       await ua.waitFor(isResp(200, 'OPTIONS'), 5000, `200 to OPTIONS ${i}`);
       // The peer saw one more accept, and that connection closed with its transaction (FIN from the proxy).
       expect(srv.endpoints).toHaveLength(i);
-      await waitFor(() => srv.endpoints[i - 1]!.closed, 5000, `connection ${i} closed after its transaction`);
+      await waitFor(() => srv.endpoints[i - 1].closed, 5000, `connection ${i} closed after its transaction`);
     }
     const stream = proxy.worker.status().transport.stream;
     expect(stream.unusedClosed).toBe(3);
@@ -69,7 +69,7 @@ describe('persistent-next-hop-connection = false: a connection per transaction',
     };
     send(ua, proxy, 'INVITE', { callId: 'busy-1' });
     await ua.waitFor(isResp(486, 'INVITE'), 5000, '486');
-    await waitFor(() => srv.endpoints.length === 1 && srv.endpoints[0]!.closed, 5000, 'the 486 INVITE connection closed');
+    await waitFor(() => srv.endpoints.length === 1 && srv.endpoints[0].closed, 5000, 'the 486 INVITE connection closed');
 
     // The dialog-forming exchange: INVITE, 200, ACK over one connection.
     const callId = send(ua, proxy, 'INVITE', { callId: 'call-1' });
@@ -79,15 +79,15 @@ describe('persistent-next-hop-connection = false: a connection per transaction',
     send(ua, proxy, 'ACK', { callId, uri: `sip:2000@127.0.0.1:${srv.port};transport=tcp`, to: toTagged, extra: routes });
     await srv.waitFor((m) => 'method' in m && m.method === 'ACK', 5000, 'ACK at the SIP Server');
     expect(srv.endpoints).toHaveLength(2);
-    expect(srv.endpoints[1]!.received.map((m) => ('method' in m ? m.method : m.status))).toEqual(['INVITE', 'ACK']);
-    expect(srv.endpoints[1]!.closed).toBe(false);
+    expect(srv.endpoints[1].received.map((m) => ('method' in m ? m.method : m.status))).toEqual(['INVITE', 'ACK']);
+    expect(srv.endpoints[1].closed).toBe(false);
     // The INVITE client transaction ends 64*T1 = 32 s after the 2xx (RFC 6026 §7.2): then its connection goes.
-    await waitFor(() => srv.endpoints[1]!.closed, 45_000, 'the INVITE connection closed when its transaction ended');
+    await waitFor(() => srv.endpoints[1].closed, 45_000, 'the INVITE connection closed when its transaction ended');
 
     send(ua, proxy, 'BYE', { callId, uri: `sip:2000@127.0.0.1:${srv.port};transport=tcp`, to: toTagged, extra: routes, cseq: 2 });
     await ua.waitFor(isResp(200, 'BYE'), 5000, '200 to BYE');
     expect(srv.endpoints).toHaveLength(3);
-    await waitFor(() => srv.endpoints[2]!.closed, 5000, 'the BYE connection closed');
+    await waitFor(() => srv.endpoints[2].closed, 5000, 'the BYE connection closed');
   }, 70_000);
 });
 
@@ -101,8 +101,8 @@ describe('persistent-next-hop-connection = true: one kept connection', () => {
       await ua.waitFor(isResp(i % 2 ? 486 : 200), 5000, `answer ${i}`);
     }
     expect(srv.endpoints).toHaveLength(1);
-    expect(srv.endpoints[0]!.received.filter((m) => 'method' in m && m.method !== 'ACK')).toHaveLength(N);
-    expect(srv.endpoints[0]!.closed).toBe(false);
+    expect(srv.endpoints[0].received.filter((m) => 'method' in m && m.method !== 'ACK')).toHaveLength(N);
+    expect(srv.endpoints[0].closed).toBe(false);
     expect(proxy.worker.status().transport.stream.unusedClosed).toBe(0);
   });
 });
@@ -123,7 +123,7 @@ describe('connection-idle-timeout on connections the proxy opened', () => {
     send(ua, proxy, 'OPTIONS', { extra: [`Route: <sip:127.0.0.1:${peer.port};transport=tcp;lr>`] });
     await ua.waitFor(isResp(200, 'OPTIONS'), 5000, '200 from the peer');
     expect(peer.endpoints).toHaveLength(1);
-    await waitFor(() => peer.endpoints[0]!.closed, 10_000, 'the unused connection closed at the idle timeout');
+    await waitFor(() => peer.endpoints[0].closed, 10_000, 'the unused connection closed at the idle timeout');
     expect(proxy.worker.status().transport.stream.idleClosed).toBeGreaterThanOrEqual(1);
   });
 
@@ -143,7 +143,7 @@ describe('connection-idle-timeout on connections the proxy opened', () => {
     setTimeout(() => ringing!(), 3000);
     const fin = (await ua.waitFor((m) => isResp(486, 'INVITE')(m) || (!('method' in m) && m.status >= 300), 10_000, 'a final answer')) as SipResponse;
     expect(fin.status).toBe(486);
-    expect(peer.endpoints[0]!.closed).toBe(false);
+    expect(peer.endpoints[0].closed).toBe(false);
     expect(peer.endpoints).toHaveLength(1);
   });
 });

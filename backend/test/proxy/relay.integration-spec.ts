@@ -28,7 +28,7 @@ async function startVictim() {
   let datagrams = 0;
   let connections = 0;
   const note = (text: string): void => {
-    for (const m of text.matchAll(/^(?:Call-ID|i):\s*(\S+)/gim)) callIds.push(m[1]!);
+    for (const m of text.matchAll(/^(?:Call-ID|i):\s*(\S+)/gim)) callIds.push(m[1]);
   };
   const udp = dgram.createSocket('udp4');
   udp.on('message', (b) => {

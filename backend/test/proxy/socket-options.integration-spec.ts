@@ -83,7 +83,7 @@ const VA = `ska${process.pid % 100000}a`;
 const VB = `ska${process.pid % 100000}b`;
 const NET = `10.213.${process.pid % 250}`;
 function sh(args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
+  const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 const canNetns = process.getuid?.() === 0 && sh(['ip', 'netns', 'list']).ok;
@@ -125,7 +125,7 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
     );
     const [withKa, withoutKa] = layers as [TransportLayer, TransportLayer];
     const closed: { at: number; error?: string }[] = [];
-    withKa.onConnectionClose((_i: ConnectionInfo, e) => closed.push({ at: Date.now(), error: (e as NodeJS.ErrnoException | undefined)?.code ?? e?.message }));
+    withKa.onConnectionClose((_i: ConnectionInfo, e) => closed.push({ at: Date.now(), error: e && 'code' in e ? String(e.code) : e?.message }));
     try {
       for (const layer of layers) {
         const answered = new Promise<number>((resolve) => layer.onMessage((m) => resolve('status' in m ? m.status : 0)));
@@ -140,9 +140,9 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
       const down = Date.now();
       expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'down']).ok).toBe(true);
       await waitFor(() => closed.length > 0, 30_000, 'the keep-alive to declare the connection dead');
-      const afterS = (closed[0]!.at - down) / 1000;
-      process.stdout.write(`keep-alive idle 1 s, interval 1 s, count 2: silent peer found dead after ${afterS.toFixed(1)} s (${closed[0]!.error})\n`);
-      expect(closed[0]!.error).toBe('ETIMEDOUT');
+      const afterS = (closed[0].at - down) / 1000;
+      process.stdout.write(`keep-alive idle 1 s, interval 1 s, count 2: silent peer found dead after ${afterS.toFixed(1)} s (${closed[0].error})\n`);
+      expect(closed[0].error).toBe('ETIMEDOUT');
       expect(withKa.connectionList()).toHaveLength(0);
       expect(withoutKa.connectionList().map((c) => c.state)).toEqual(['open']);
     } finally {

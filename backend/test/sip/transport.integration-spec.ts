@@ -146,7 +146,7 @@ describe('transport layer on loopback', () => {
     const bad = (p: number) => options('UDP', '127.0.0.1', p).replace('Max-Forwards: 70', 'Max-Forwards: lots');
     const res = await udpExchange(4, '127.0.0.1', port, bad);
     expect(res?.toString()).toMatch(/^SIP\/2\.0 400 /);
-    const reason = res!.toString().split('\r\n')[0]!.slice('SIP/2.0 400 '.length);
+    const reason = res!.toString().split('\r\n')[0].slice('SIP/2.0 400 '.length);
     expect(reason.length).toBeGreaterThan(0);
     expect(reason).not.toBe('Bad Request'); // the parse error's own phrase
     const none = await udpExchange(4, '127.0.0.1', port, 'this is not SIP at all\r\n\r\n', 300);
@@ -202,7 +202,7 @@ describe('transport layer on loopback', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
     await sleep(20);
     expect(events).toHaveLength(1);
-    expect(events[0]!.state).toBe('closed');
+    expect(events[0].state).toBe('closed');
     expect(uas.transport.stats().stream.idleClosed).toBe(1);
   });
 

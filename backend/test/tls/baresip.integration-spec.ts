@@ -63,7 +63,7 @@ describe('baresip as an RFC 5626 outbound UA over TLS', () => {
     const bs = startBaresip(tlsPort, await freePort());
     try {
       const reg = (await server.waitFor(isReq('REGISTER'), 15_000, 'REGISTER from baresip')) as SipRequest;
-      const contact = reg.contacts()[0]!;
+      const contact = reg.contacts()[0];
       expect(contact.params.has('reg-id')).toBe(true);
       expect(contact.params.has('+sip.instance')).toBe(true);
       expect(path0).toMatch(new RegExp(`^<sip:[\\w-]+\\.[\\w-]+@127\\.0\\.0\\.1:${proxy.port};lr;ob>$`));

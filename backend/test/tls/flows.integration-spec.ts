@@ -78,7 +78,7 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       register(ua, tlsPort, { regId: 1, callId: 'reg-1' });
       const ok = (await ua.waitFor(isResp(200, 'REGISTER'))) as SipResponse;
       expect(ok.headers.get('flow-timer')).toBe('25');
-      const path = [...paths.values()][0]!;
+      const path = [...paths.values()][0];
       expect(path).toHaveLength(1);
       expect(path[0]).toMatch(new RegExp(`^<sip:[\\w-]+\\.[\\w-]+@127\\.0\\.0\\.1:${proxy.port};lr;ob>$`));
       const reg = server.received.find((m) => 'method' in m && m.method === 'REGISTER') as SipRequest;

@@ -40,7 +40,7 @@ export class Endpoint {
   deliver(m: SipMessage): void {
     this.received.push(m);
     for (let i = 0; i < this.waiters.length; i++) {
-      const w = this.waiters[i]!;
+      const w = this.waiters[i];
       if (w.pred(m)) {
         this.waiters.splice(i, 1);
         this.consumed.add(m);

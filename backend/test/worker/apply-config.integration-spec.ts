@@ -26,7 +26,7 @@ beforeAll(async () => {
   base = parseConfigDocument(exampleDocumentText()).doc;
   httpPort = await freePort('127.0.0.1');
   proxy2(base).ports = { 'sip-port': await freePort('127.0.0.1'), 'http-port': httpPort };
-  base.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${proxy2(base).ports['sip-port']}`;
+  base.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${proxy2(base).ports['sip-port']}`;
   worker = await ProxyWorker.start(compile(base), { logger: new Logger('SIPProxy_2', (l) => logs.push(JSON.parse(l) as LogRecord)) });
 });
 
@@ -39,7 +39,7 @@ describe('ProxyWorker.applyConfig: the registry decides, the worker does what th
   // nothing was pending, although the registry (and the UI) say "After SIP Proxy restart".
   it('applications (after restart): restart pending, the monitored pairs unchanged until the restart', async () => {
     const doc = edit();
-    proxy2(doc).options.sipproxy!.applications = 'SIPServer_B';
+    proxy2(doc).options.sipproxy.applications = 'SIPServer_B';
     const before = await status();
     const r = worker.applyConfig(compile(doc));
     expect(r.restartRequired).toEqual(['applications']);
@@ -55,13 +55,13 @@ describe('ProxyWorker.applyConfig: the registry decides, the worker does what th
   // Saw it fail on the old code: every DN change was "switches: next-call" and the trunk applied at once.
   it('peer-proxy-protocol on a trunk (after restart) is held; peer-proxy-contact (immediately) applies at once', async () => {
     const doc = edit();
-    doc.switches[1]!.dns[1]!.options.TServer!['peer-proxy-protocol'] = 'tcp';
+    doc.switches[1].dns[1].options.TServer['peer-proxy-protocol'] = 'tcp';
     const r = worker.applyConfig(compile(doc));
     expect(r.restartRequired).toEqual(['peer-proxy-protocol (DN to-site-a-primary of SiteB)']);
     expect(worker.config.trunks.find((t) => t.number === 'to-site-a-primary')!.peerProxyProtocol).toBe('udp');
     const live = edit();
-    live.switches[1]!.dns[1]!.options.TServer!['peer-proxy-contact'] = 'proxy2.site-a.example:5060';
-    proxy2(live).options.sipproxy!['overload-ctrl-dialog-rate'] = 7;
+    live.switches[1].dns[1].options.TServer['peer-proxy-contact'] = 'proxy2.site-a.example:5060';
+    proxy2(live).options.sipproxy['overload-ctrl-dialog-rate'] = 7;
     const r2 = worker.applyConfig(compile(live));
     expect(r2.restartRequired).toEqual([]);
     expect(r2.applied).toEqual(['overload-ctrl-dialog-rate', 'peer-proxy-contact (DN to-site-a-primary of SiteB)']);
@@ -73,8 +73,8 @@ describe('ProxyWorker.applyConfig: the registry decides, the worker does what th
   it('a live option next to an after-restart one: the live one runs now, the other waits', async () => {
     worker.applyConfig(compile(base));
     const doc = edit();
-    proxy2(doc).options.sipproxy!['overload-ctrl-dialog-rate'] = 3;
-    proxy2(doc).options.sipproxy!['resolve-host'] = true;
+    proxy2(doc).options.sipproxy['overload-ctrl-dialog-rate'] = 3;
+    proxy2(doc).options.sipproxy['resolve-host'] = true;
     const r = worker.applyConfig(compile(doc));
     expect(r.applied).toEqual(['overload-ctrl-dialog-rate']);
     expect(r.restartRequired).toEqual(['resolve-host']);

@@ -17,7 +17,7 @@ async function doc(): Promise<ConfigDocument> {
   const d = parseConfigDocument(exampleDocumentText()).doc;
   const app = d.applications.find((a) => a.name === 'SIPProxy_2')!;
   app.ports = { 'sip-port': await freePort('127.0.0.1'), 'http-port': await freePort('127.0.0.1') };
-  d.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
+  d.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
   return d;
 }
 const proxy2 = (d: ConfigDocument) => d.applications.find((a) => a.name === 'SIPProxy_2')!;
@@ -51,7 +51,7 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
   // The old code had no such check: a proxy whose port is not the pool's started without a word.
   it('40000 SPR_OWN_PROXY_ADDR_NOT_FOUND: this proxy\'s address is not in its pool\'s list (the DN\'s external-contact)', async () => {
     const d = await doc();
-    d.switches[1]!.dns[0]!.options.TServer!['external-contact'] = 'proxy.site-b.example:1';
+    d.switches[1].dns[0].options.TServer['external-contact'] = 'proxy.site-b.example:1';
     const { worker, error, logs } = await start(d);
     await worker?.stop(0);
     expect(error).toBeInstanceOf(WorkerStartError);
@@ -61,7 +61,7 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
 
   it('40003 SPR_ERROR_READING_CONFIG_DATA: sipproxy-role 0 is refused', async () => {
     const d = await doc();
-    proxy2(d).options.sipproxy!['siproxy-role'] = 0;
+    proxy2(d).options.sipproxy['siproxy-role'] = 0;
     const { error, logs } = await start(d);
     expect(error?.event).toBe(40003);
     expectEvent(logs, 40003);
@@ -70,7 +70,7 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
   it('40005 SPR_HOST_NOT_RESOLVED: resolve-host on a host name that does not resolve', async () => {
     const d = await doc();
     proxy2(d).host = 'no-such-host.invalid';
-    proxy2(d).options.sipproxy!['resolve-host'] = true;
+    proxy2(d).options.sipproxy['resolve-host'] = true;
     const { error, logs } = await start(d);
     expect(error?.event).toBe(40005);
     expectEvent(logs, 40005);
@@ -87,7 +87,7 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
       expectEvent(logs, 40006);
     } finally { taken.close(); }
     const d2 = await doc();
-    proxy2(d2).options.sipproxy!['sip-address'] = '192.0.2.1'; // TEST-NET-1: never an address of this host
+    proxy2(d2).options.sipproxy['sip-address'] = '192.0.2.1'; // TEST-NET-1: never an address of this host
     const r2 = await start(d2);
     expect(r2.error?.event).toBe(40006);
     expectEvent(r2.logs, 40006);

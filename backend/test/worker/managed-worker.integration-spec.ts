@@ -26,7 +26,7 @@ beforeAll(async () => {
   httpPort = await freePort('127.0.0.1');
   app.ports = { 'sip-port': await freePort('127.0.0.1'), 'http-port': httpPort };
   // The pool lists this proxy's port (else event 40000 at start).
-  doc.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
+  doc.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
   effective = compileEffectiveConfig(doc, 'SIPProxy_2');
   server = createServer((req, res) => {
     if (req.headers.authorization !== 'Bearer good-token') { res.writeHead(401).end('no'); return; }
@@ -66,15 +66,15 @@ describe('a worker under a control plane', () => {
   it('refuses a snapshot it cannot apply, reports why, and keeps serving on the old one', async () => {
     stream!.write(sseFrame('snapshot', { protocol: WORKER_PROTOCOL_VERSION, app: 'SIPProxy_2', configVersion: 2, effective: { ...effective, schemaVersion: 99, version: 'future' } }));
     await waitFor(() => last()?.refused?.configVersion === 2, 5000, 'refusal reported');
-    expect(last()!.refused!.reason).toMatch(/schema 99/);
-    expect(last()!.configVersion).toBe(1);
+    expect(last().refused!.reason).toMatch(/schema 99/);
+    expect(last().configVersion).toBe(1);
     expect((await status()).configVersion).toBe(effective.version);
   });
 
   it('refuses a snapshot in a protocol it does not speak', async () => {
     stream!.write(sseFrame('snapshot', { protocol: 99, app: 'SIPProxy_2', configVersion: 3, effective }));
     await waitFor(() => /protocol 99/.test(last()?.refused?.reason ?? ''), 5000, 'protocol refusal reported');
-    expect(last()!.running).toBe(true);
+    expect(last().running).toBe(true);
   });
 
   it('raises an alarm when its listener cannot start (port taken), and retries', async () => {
@@ -83,7 +83,7 @@ describe('a worker under a control plane', () => {
     await new Promise<void>((r) => taken.bind(port, '127.0.0.1', () => r()));
     const { doc } = parseConfigDocument(exampleDocumentText());
     doc.applications.find((a) => a.name === 'SIPProxy_2')!.ports = { 'sip-port': port };
-    doc.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${port}`;
+    doc.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${port}`;
     const blocked = compileEffectiveConfig(doc, 'SIPProxy_2');
     const seen: WorkerReport[] = [];
     const srv = createServer((req, res) => {

@@ -37,7 +37,7 @@ const trace = async (query = ''): Promise<{ trace: NonNullable<WorkerStatus['tra
   (await (await get(`/trace${query}`)).json()) as { trace: NonNullable<WorkerStatus['trace']>; total: number; items: TraceRecordView[] };
 const withTrace = (options: Record<string, unknown>): ConfigDocument => {
   const doc = structuredClone(base);
-  Object.assign(proxy2(doc).options.sipproxy!, options);
+  Object.assign(proxy2(doc).options.sipproxy, options);
   return doc;
 };
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
   httpPort = await freePort('127.0.0.1');
   sipPort = await freePort('127.0.0.1');
   proxy2(base).ports = { 'sip-port': sipPort, 'http-port': httpPort };
-  base.switches[1]!.dns[0]!.options.TServer!['external-contact'] = `proxy.site-b.example:${sipPort}`;
+  base.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${sipPort}`;
   worker = await ProxyWorker.start(compile(base), { logger: new Logger('SIPProxy_2', () => undefined) });
 });
 
@@ -97,7 +97,7 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
       waitMs: 3000,
     });
     expect(udp.status).toBeGreaterThanOrEqual(200);
-    const callId = /^Call-ID:\s*(.+)$/im.exec(udp.text)![1]!.trim();
+    const callId = /^Call-ID:\s*(.+)$/im.exec(udp.text)![1].trim();
     const flow = await TcpFlow.open(sipPort, '127.0.0.4');
     const tcp = await flow.request({ method: 'OPTIONS', ruri: `sip:4712@127.0.0.1:${sipPort}`, waitMs: 3000 });
     expect(tcp.status).toBe(200);
@@ -108,7 +108,7 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
     expect(byCall.items.length).toBeGreaterThanOrEqual(2);
     expect(byCall.items[0]).toMatchObject({ direction: 'in', transport: 'udp', method: 'OPTIONS', remote: { address: '127.0.0.3' }, local: { port: sipPort } });
     expect(byCall.items.some((i) => i.direction === 'out' && i.status === udp.status)).toBe(true);
-    expect(byCall.items[0]!.message).toContain('response="<masked>"');
+    expect(byCall.items[0].message).toContain('response="<masked>"');
     expect(JSON.stringify(byCall)).not.toContain('6629fae49393a05397450978507c4ef1');
     // The number finds the whole call: in over TCP from the client, out over UDP to SIPServer_B and back.
     const byNumber = await trace('?q=4712');
@@ -132,8 +132,8 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
     expect(ts.status, ts.stderr).toBe(0);
     const rows = ts.stdout.trim().split('\n').map((l) => l.split('\t'));
     expect(rows.length).toBeGreaterThanOrEqual(held);
-    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.3' && protocols!.includes('udp:sip') && method === 'OPTIONS')).toBe(true);
-    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.4' && protocols!.includes('tcp:sip') && method === 'OPTIONS')).toBe(true);
+    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.3' && protocols.includes('udp:sip') && method === 'OPTIONS')).toBe(true);
+    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.4' && protocols.includes('tcp:sip') && method === 'OPTIONS')).toBe(true);
     expect(rows.some(([, dst, , , , status]) => dst === '127.0.0.3' && Number(status) >= 200)).toBe(true);
   });
 
@@ -157,9 +157,9 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
     const a = await sendUdp(sipPort, { method: 'OPTIONS', ruri: `sip:4713@127.0.0.1:${sipPort}`, from: '127.0.0.5', headers: ['Content-Type: application/sdp'], body: sdp, waitMs: 3000 });
     expect(a.status).toBeGreaterThanOrEqual(200);
     const got = await trace('?q=4713');
-    expect(got.items[0]!.message).not.toContain('m=audio');
-    expect(got.items[0]!.message).toMatch(/Content-Length: 0/i);
-    expect(got.items[0]!.message).toContain('Content-Type: application/sdp');
+    expect(got.items[0].message).not.toContain('m=audio');
+    expect(got.items[0].message).toMatch(/Content-Length: 0/i);
+    expect(got.items[0].message).toContain('Content-Type: application/sdp');
 
     const r = worker.applyConfig(compile(base));
     expect(r.applied).toEqual(expect.arrayContaining(['sip-trace-size', 'sip-trace-mask-bodies']));

@@ -76,8 +76,8 @@ describe('the README\'s minimal standalone document', () => {
     let out = '';
     const child = spawn(process.execPath, [CLI, '--config', write('minimal.yaml', doc), '--app', 'SIPProxy_1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
     const sock = dgram.createSocket('udp4');
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
     const local = sock.address().port;

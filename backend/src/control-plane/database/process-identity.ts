@@ -59,5 +59,5 @@ export function isPostmasterOf(pid: number, dataDir: string): boolean {
   const i = argv.indexOf('-D');
   if (!/(^|\/)postgres$/.test(argv[0] ?? '') || i < 0 || argv[i + 1] === undefined) return false;
   const real = (p: string): string => { try { return realpathSync(p); } catch { return resolve(p); } };
-  try { return realpathSync(`/proc/${pid}/cwd`) === real(dataDir); } catch { return real(argv[i + 1]!) === real(dataDir); }
+  try { return realpathSync(`/proc/${pid}/cwd`) === real(dataDir); } catch { return real(argv[i + 1]) === real(dataDir); }
 }

@@ -278,7 +278,7 @@ export function orderSrv(recs: readonly SrvRecord[], random: () => number = Math
   const out: SrvRecord[] = [];
   for (let i = 0; i < byPriority.length; ) {
     let j = i;
-    while (j < byPriority.length && byPriority[j]!.priority === byPriority[i]!.priority) j++;
+    while (j < byPriority.length && byPriority[j].priority === byPriority[i].priority) j++;
     const group = byPriority.slice(i, j).sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));
     while (group.length > 0) {
       const total = group.reduce((n, r) => n + r.weight, 0);
@@ -286,10 +286,10 @@ export function orderSrv(recs: readonly SrvRecord[], random: () => number = Math
       let sum = 0;
       let k = 0;
       for (; k < group.length - 1; k++) {
-        sum += group[k]!.weight;
+        sum += group[k].weight;
         if (sum >= pick) break;
       }
-      out.push(group.splice(k, 1)[0]!);
+      out.push(group.splice(k, 1)[0]);
     }
     i = j;
   }

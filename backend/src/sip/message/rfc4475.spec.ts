@@ -114,7 +114,7 @@ function semantics(m: SipMessage): unknown {
     p: [...n.params],
   });
   return {
-    start: m instanceof SipRequest ? [m.method, m.requestUri] : [(m as SipResponse).status, (m as SipResponse).reason],
+    start: m instanceof SipRequest ? [m.method, m.requestUri] : [(m).status, (m).reason],
     // Content-Length is recomputed by serialize() (and added when absent), so compare the body instead.
     headers: [...m.headers].filter((f) => f.key !== 'content-length').map((f) => [f.key, f.value]),
     body: m.body.toString('hex'),

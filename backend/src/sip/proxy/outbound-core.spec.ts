@@ -3,7 +3,6 @@ import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { FakeTimers } from '../transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
-import type { SipMessage } from '../message/index.js';
 import { ProxyCore } from './proxy-core.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../config.js';
 import { FlowRegistry } from '../outbound/flow-registry.js';
@@ -32,7 +31,7 @@ function setup(over: Partial<ProxyRuntimeConfig> = {}) {
 }
 
 function answer(reqText: string, status: number, extra: string[] = []): string {
-  const m = parse(reqText) as SipMessage;
+  const m = parse(reqText);
   const lines = [`SIP/2.0 ${status} OK`];
   for (const v of m.headers.getAll('via')) lines.push(`Via: ${v}`);
   for (const v of m.headers.getAll('record-route')) lines.push(`Record-Route: ${v}`);
@@ -52,7 +51,7 @@ describe('ProxyCore with the RFC 5626 edge hooks', () => {
     const { transport, deliver } = setup();
     deliver(REGISTER, PHONE);
     const fwd = transport.sent.find((s) => s.text.startsWith('REGISTER'))!;
-    const path = /\r\nPath: (<[^\r]+>)/.exec(fwd.text)![1]!;
+    const path = /\r\nPath: (<[^\r]+>)/.exec(fwd.text)![1];
     expect(path).toMatch(/^<sip:[\w-]+\.[\w-]+@10\.0\.0\.1:5060;lr;ob>$/);
     deliver(answer(fwd.text, 200, ['Contact: <sip:1000@10.0.0.50:5061;transport=tls>;expires=300']), SERVER);
     const ok = transport.sent.find((s) => s.text.startsWith('SIP/2.0 200'))!;

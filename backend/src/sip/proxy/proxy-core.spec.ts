@@ -3,7 +3,7 @@ import { TransactionLayer } from '../transaction/transaction-layer.js';
 import { FakeTimers } from '../transaction/timer-wheel.js';
 import { FakeTransport, parse } from '../../../test/support/transaction-kit.js';
 import type { MessageSource } from '../transport/types.js';
-import type { SipMessage, SipRequest } from '../message/index.js';
+import type { SipRequest } from '../message/index.js';
 import { Branch, ProxyCore } from './proxy-core.js';
 import { defaultRuntimeConfig, type ProxyRuntimeConfig } from '../config.js';
 
@@ -54,7 +54,7 @@ function invite(extra: string[] = [], opts: { mf?: number; branch?: string; uri?
 
 /** Builds the downstream response to a forwarded request text (copies Via, RR, From, To, Call-ID, CSeq). */
 function answer(reqText: string, status: number, toTag = 'uas1'): string {
-  const m = parse(reqText) as SipMessage;
+  const m = parse(reqText);
   const lines = [`SIP/2.0 ${status} X`];
   for (const v of m.headers.getAll('via')) lines.push(`Via: ${v}`);
   for (const v of m.headers.getAll('record-route')) lines.push(`Record-Route: ${v}`);
@@ -72,8 +72,8 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     expect(fwd[0]).toMatch(/\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.1:5060;branch=z9hG4bKsep[0-9a-f]{8}\.[^\r]+\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.50:5062;branch=z9hG4bK-uac-1/);
     expect(fwd[0]).toContain('Record-Route: <sip:10.0.0.1:5060;lr>');
     expect(fwd[0]).toContain('Max-Forwards: 69');
-    deliver(answer(fwd[0]!, 180), PRIMARY);
-    deliver(answer(fwd[0]!, 200), PRIMARY);
+    deliver(answer(fwd[0], 180), PRIMARY);
+    deliver(answer(fwd[0], 200), PRIMARY);
     const up = sentTo(UAC.remoteAddress);
     expect(up.map((t) => t.slice(0, 14))).toEqual(['SIP/2.0 180 X\r', 'SIP/2.0 200 X\r']);
     expect(up[1]).not.toContain('10.0.0.1:5060;branch');
@@ -97,7 +97,7 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('detects a loop (482) but lets a spiral through', () => {
     const { deliver, sentTo, transport } = setup();
     deliver(invite(), UAC);
-    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    const fwd = sentTo(PRIMARY.remoteAddress)[0];
     // The same request comes back to us (e.g. the next hop routes it to us again): loop.
     deliver(fwd, PRIMARY);
     expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 482 /);
@@ -178,7 +178,7 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     const pair = proxy.pairs.get('SIPServer_A')!;
     expect(pair.state).toBe('backup-active');
     expect(pair.snapshot().history.at(-1)).toMatchObject({ trigger: 'forward-timeout', server: 'primary' });
-    deliver(answer(b[0]!, 200), BACKUP);
+    deliver(answer(b[0], 200), BACKUP);
     expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 200'))).toBe(true);
     // The next call goes straight to the backup.
     deliver(invite([], { branch: 'z9hG4bK-2' }).replace('call-1@', 'call-2@'), UAC);
@@ -189,10 +189,10 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('fails over on a 503 and answers 503 + Retry-After when the pair is out of service', () => {
     const { deliver, sentTo, proxy, transport } = setup();
     deliver(invite(), UAC);
-    deliver(answer(sentTo(PRIMARY.remoteAddress)[0]!, 503), PRIMARY);
+    deliver(answer(sentTo(PRIMARY.remoteAddress)[0], 503), PRIMARY);
     const b = sentTo(BACKUP.remoteAddress).filter((t) => t.startsWith('INVITE'));
     expect(b.length).toBe(1);
-    deliver(answer(b[0]!, 503), BACKUP);
+    deliver(answer(b[0], 503), BACKUP);
     const final = sentTo(UAC.remoteAddress).filter((t) => / [2-6]\d\d /.test(t.slice(0, 14)));
     expect(final.at(-1)).toMatch(/^SIP\/2\.0 500 /); // §16.7: a 503 is not passed upstream
     expect(proxy.pairs.get('SIPServer_A')!.state).toBe('out-of-service');
@@ -205,13 +205,13 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('CANCEL: 200 to the CANCEL, CANCEL downstream after a provisional, 487 relayed', () => {
     const { deliver, sentTo } = setup();
     deliver(invite(), UAC);
-    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    const fwd = sentTo(PRIMARY.remoteAddress)[0];
     deliver(answer(fwd, 180), PRIMARY);
     deliver(invite([], { method: 'CANCEL' }), UAC);
     expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 200') && t.includes('CANCEL'))).toBe(true);
     const cancel = sentTo(PRIMARY.remoteAddress).find((t) => t.startsWith('CANCEL'));
     expect(cancel).toBeDefined();
-    const branch = /branch=([^\s;]+)/.exec(fwd)![1]!;
+    const branch = /branch=([^\s;]+)/.exec(fwd)![1];
     expect(cancel).toContain(branch);
     deliver(answer(fwd, 487), PRIMARY);
     expect(sentTo(UAC.remoteAddress).some((t) => t.startsWith('SIP/2.0 487'))).toBe(true);
@@ -249,7 +249,7 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('Timer C: no final response 3 minutes after a provisional -> CANCEL downstream, the 487 goes upstream', () => {
     const { deliver, sentTo, timers } = setup({ timerCMs: 185_000 });
     deliver(invite(), UAC);
-    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    const fwd = sentTo(PRIMARY.remoteAddress)[0];
     deliver(answer(fwd, 180), PRIMARY);
     timers.advance(185_001);
     const cancel = sentTo(PRIMARY.remoteAddress).find((t) => t.startsWith('CANCEL'));
@@ -277,7 +277,7 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
   it('2xx: the context is released; INVITE retransmissions absorbed, 2xx retransmissions relayed, ACK and BYE (+ its retransmission) handled', () => {
     const { deliver, sentTo, timers, proxy, tl } = setup();
     deliver(invite(), UAC);
-    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    const fwd = sentTo(PRIMARY.remoteAddress)[0];
     deliver(answer(fwd, 180), PRIMARY);
     deliver(answer(fwd, 200), PRIMARY);
     const ist = tl.findServerTransaction(parse(invite()) as SipRequest)!;
@@ -312,7 +312,7 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
     deliver(bye, UAC);
     const byeFwd = sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('BYE'));
     expect(byeFwd).toHaveLength(1);
-    deliver(answer(byeFwd[0]!, 200), PRIMARY);
+    deliver(answer(byeFwd[0], 200), PRIMARY);
     timers.advance(1000);
     deliver(bye, UAC);
     expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('BYE'))).toHaveLength(1);
@@ -329,7 +329,7 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
   it('non-2xx: the final response is resent to INVITE retransmissions, the ACK to the 486 is resent to its retransmission', () => {
     const { deliver, sentTo, timers, proxy } = setup();
     deliver(invite(), UAC);
-    const fwd = sentTo(PRIMARY.remoteAddress)[0]!;
+    const fwd = sentTo(PRIMARY.remoteAddress)[0];
     deliver(answer(fwd, 486), PRIMARY);
     const busy = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 486'));
     expect(busy).toHaveLength(1);

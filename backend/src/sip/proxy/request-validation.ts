@@ -70,7 +70,7 @@ export function checkLoop(
   const needle = BRANCH_PREFIX + hash;
   const fields = req.headers.fields;
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
+    const f = fields[i];
     if (f.key !== 'via' || f.value.indexOf(needle) < 0) continue;
     for (const v of req.vias()) {
       if (hashOfBranch(v.branch) === hash && isOwnVia(v.host, v.port, v.transport)) throw new SipError('loop-detected', 482, 'Loop Detected', undefined, 'loops');

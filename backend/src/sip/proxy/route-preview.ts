@@ -123,7 +123,7 @@ export async function previewRoute(core: PreviewCore, req: SipRequest, src: Mess
     trace.add('dns', `${query.host} does not resolve${error ? `: ${error}` : ''}: the request would get 503 or 408`);
   } else {
     trace.add('dns', `${query.host} -> ${candidates.map((c) => `${c.transport}:${c.host}:${c.port}`).join(', ')}`);
-    const first = candidates[0]!;
+    const first = candidates[0];
     const f = core.followActive(first, false);
     if (f.replaced) {
       trace.add('ha', `${first.host}:${first.port} is the standby server of ${f.pair?.pair.name}: sent to its active server ${f.hop.host}:${f.hop.port} instead (hot standby)`);

@@ -29,15 +29,15 @@ export function preprocessRoute(fwd: SipRequest, ruri: SipUri, isOwnUri: (u: Sip
   const received = fwd.routes();
   let strictFix = false;
   if (received.length && ruri.user === undefined && isOwnUri(ruri)) {
-    fwd.requestUri = received[received.length - 1]!.uri.toString();
+    fwd.requestUri = received[received.length - 1].uri.toString();
     removeLastValue(fwd, 'route');
     strictFix = true;
   }
   let routes = fwd.routes();
   let tokens: string[] | undefined;
   let popped = 0;
-  while (popped < routes.length && isOwnUri(routes[popped]!.uri)) {
-    const user = routes[popped]!.uri.user;
+  while (popped < routes.length && isOwnUri(routes[popped].uri)) {
+    const user = routes[popped].uri.user;
     if (user !== undefined && collectTokens) (tokens ??= []).push(user);
     fwd.headers.removeFirstValue('route');
     popped++;
@@ -52,7 +52,7 @@ export function preprocessRoute(fwd: SipRequest, ruri: SipUri, isOwnUri: (u: Sip
  * Request-URI moved to the end of the Route set and its own URI as Request-URI.
  */
 export function nextHopOfRoute(fwd: SipRequest, routes: readonly NameAddr[]): Hop {
-  const top = routes[0]!.uri;
+  const top = routes[0].uri;
   const hop = uriToHop(top);
   if (!top.params.has('lr')) strictNextHop(fwd);
   return hop;

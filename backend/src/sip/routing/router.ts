@@ -152,7 +152,7 @@ export function parseHop(s: string): Hop | undefined {
   let scheme = 'sip';
   const m = /^(sips?):/i.exec(v);
   if (m) {
-    scheme = m[1]!.toLowerCase();
+    scheme = m[1].toLowerCase();
     v = v.slice(m[0].length);
   }
   const at = v.indexOf('@');

@@ -89,7 +89,7 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
     layer.receive(busy, { transport: 'udp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 5060 });
     expect(tx.state).toBe('completed');
     expect(user.events).toEqual(['final 486@100']);
-    const ack = transport.sent[1]!.text;
+    const ack = transport.sent[1].text;
     expect(ack.startsWith('ACK sip:bob@example.com SIP/2.0\r\n')).toBe(true);
     expect(ack).toContain('Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKict1\r\n');
     expect(ack).toContain('tag=uas-tag');

@@ -40,7 +40,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
   beforeEach(() => setup({ trying100Delay: -1 }));
 
   // The TU keeps the request it answers: the transaction releases its own with the final response.
-  const respond = (status: number, tag = 'uas') => txs[0]!.respond(createResponse(reqs[0]!, status, undefined, tag));
+  const respond = (status: number, tag = 'uas') => txs[0].respond(createResponse(reqs[0], status, undefined, tag));
 
   it('sends 100 Trying after 200 ms if the TU is silent (§17.2.1)', () => {
     setup();
@@ -70,13 +70,13 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     layer.receive(invite(), UDP_SOURCE);
     expect(transport.startLines()).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 180 Ringing']);
     expect(txs).toHaveLength(1);
-    expect(transport.sent[0]!.destination).toEqual({ transport: 'udp', host: '192.0.2.10', port: 5060, localAddress: '192.0.2.1', localPort: 5060 });
+    expect(transport.sent[0].destination).toEqual({ transport: 'udp', host: '192.0.2.10', port: 5060, localAddress: '192.0.2.1', localPort: 5060 });
   });
 
   it('UDP non-2xx: Timer G retransmits T1, 2T1.. capped at T2; Timer H at 64*T1 informs the TU', () => {
     layer.receive(invite(), UDP_SOURCE);
     respond(486);
-    expect(txs[0]!.state).toBe('completed');
+    expect(txs[0].state).toBe('completed');
     timers.advance(31999);
     expect(transport.times()).toEqual([0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
     timers.advance(1);
@@ -97,10 +97,10 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     respond(486);
     timers.advance(600);
     layer.receive(ack(), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
     layer.receive(ack(), UDP_SOURCE);
     timers.advance(4999);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
     expect(transport.times()).toEqual([0, 500]);
     timers.advance(1);
     expect(events).toEqual(['terminated@5600']);
@@ -114,9 +114,9 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     respond(500);
     timers.advance(10_000);
     expect(transport.sent).toHaveLength(1);
-    expect(transport.sent[0]!.destination).toEqual({ transport: 'tcp', host: '192.0.2.10', port: 5060, connectionId: 'tcp-1' });
+    expect(transport.sent[0].destination).toEqual({ transport: 'tcp', host: '192.0.2.10', port: 5060, connectionId: 'tcp-1' });
     layer.receive(ack(), TCP_SOURCE);
-    expect(txs[0]!.state).toBe('terminated');
+    expect(txs[0].state).toBe('terminated');
     setup({ trying100Delay: -1 });
     layer.receive(invite('TCP'), TCP_SOURCE);
     respond(500);
@@ -127,7 +127,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
   it('2xx: Accepted (RFC 6026): INVITE retransmissions absorbed, TU 2xx retransmissions sent, matching ACK to TU, Timer L', () => {
     layer.receive(invite(), UDP_SOURCE);
     respond(200);
-    expect(txs[0]!.state).toBe('accepted');
+    expect(txs[0].state).toBe('accepted');
     layer.receive(invite(), UDP_SOURCE);
     expect(transport.sent).toHaveLength(1);
     timers.advance(500);
@@ -139,9 +139,9 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     layer.receive(ack('uas', 'z9hG4bKnewbranch'), UDP_SOURCE); // a UA's 2xx ACK is a new transaction
     expect(events[1]).toBe('stray-ack z9hG4bKnewbranch');
     timers.advance(32000 - 500 - 1);
-    expect(txs[0]!.state).toBe('accepted');
+    expect(txs[0].state).toBe('accepted');
     timers.advance(1);
-    expect(txs[0]!.state).toBe('terminated');
+    expect(txs[0].state).toBe('terminated');
   });
 
   it('a transport error on a response is reported to the TU and terminates', () => {

@@ -15,7 +15,7 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   let events: string[];
   const register = (transport = 'UDP') => request({ method: 'REGISTER', branch: 'z9hG4bKnist1', transport });
   // The TU keeps the request it answers: the transaction releases its own with the final response.
-  const respond = (status: number) => txs[0]!.respond(createResponse(reqs[0]!, status, undefined, 'reg'));
+  const respond = (status: number) => txs[0].respond(createResponse(reqs[0], status, undefined, 'reg'));
 
   beforeEach(() => {
     timers = new FakeTimers();
@@ -36,14 +36,14 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     layer.receive(register(), UDP_SOURCE);
     expect(txs).toHaveLength(1);
     expect(transport.sent).toHaveLength(0);
-    expect(txs[0]!.state).toBe('trying');
+    expect(txs[0].state).toBe('trying');
     expect(layer.stats().requestsMatched).toBe(1);
   });
 
   it('Proceeding: retransmission resends the provisional response', () => {
     layer.receive(register(), UDP_SOURCE);
     respond(100);
-    expect(txs[0]!.state).toBe('proceeding');
+    expect(txs[0].state).toBe('proceeding');
     layer.receive(register(), UDP_SOURCE);
     expect(transport.startLines()).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 100 Trying']);
   });
@@ -52,14 +52,14 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
     layer.receive(register(), UDP_SOURCE);
     timers.advance(10);
     respond(200);
-    expect(txs[0]!.state).toBe('completed');
+    expect(txs[0].state).toBe('completed');
     timers.advance(1000);
     layer.receive(register(), UDP_SOURCE);
     expect(transport.startLines()).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
     respond(500); // ignored after the final response
     expect(transport.sent).toHaveLength(2);
     timers.advance(32000 - 1000 - 1);
-    expect(txs[0]!.state).toBe('completed');
+    expect(txs[0].state).toBe('completed');
     timers.advance(1);
     expect(events).toEqual(['terminated@32010']);
     // Now a retransmission creates a new transaction (the TU sees it again).
@@ -70,7 +70,7 @@ describe('non-INVITE server transaction (RFC 3261 §17.2.2)', () => {
   it('TCP: Timer J = 0', () => {
     layer.receive(register('TCP'), TCP_SOURCE);
     respond(200);
-    expect(txs[0]!.state).toBe('terminated');
+    expect(txs[0].state).toBe('terminated');
     expect(events).toEqual(['terminated@0']);
   });
 

@@ -34,37 +34,37 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
   it('INVITE server, non-2xx: request released; Timer G and a retransmitted INVITE resend the same bytes; the ACK still confirms', () => {
     const { timers, transport, layer, txs, reqs } = serverSetup();
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr1' }), UDP_SOURCE);
-    txs[0]!.respond(createResponse(reqs[0]!, 486, 'Busy Here', 'uas'));
-    expect(txs[0]!.state).toBe('completed');
-    expect(() => txs[0]!.request).toThrow(expect.objectContaining({ name: 'TransactionError', code: 'REQUEST_RELEASED' }));
-    expect(txs[0]!.lastStatus).toBe(486);
-    const first = transport.sent[0]!.text;
+    txs[0].respond(createResponse(reqs[0], 486, 'Busy Here', 'uas'));
+    expect(txs[0].state).toBe('completed');
+    expect(() => txs[0].request).toThrow(expect.objectContaining({ name: 'TransactionError', code: 'REQUEST_RELEASED' }));
+    expect(txs[0].lastStatus).toBe(486);
+    const first = transport.sent[0].text;
     timers.advance(500); // Timer G
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr1' }), UDP_SOURCE); // retransmission
     expect(transport.sent.map((s) => s.text)).toEqual([first, first, first]);
     expect(txs).toHaveLength(1);
     // A second final from the TU is ignored, not an error.
-    txs[0]!.respond(createResponse(reqs[0]!, 500, undefined, 'uas'));
+    txs[0].respond(createResponse(reqs[0], 500, undefined, 'uas'));
     expect(transport.sent).toHaveLength(3);
     layer.receive(request({ method: 'ACK', branch: 'z9hG4bKr1', toTag: 'uas' }), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr1' }), UDP_SOURCE); // absorbed while Confirmed
     expect(transport.sent).toHaveLength(3);
     timers.advance(5000); // Timer I
-    expect(txs[0]!.state).toBe('terminated');
-    expect(txs[0]!.user).toBeUndefined();
+    expect(txs[0].state).toBe('terminated');
+    expect(txs[0].user).toBeUndefined();
   });
 
   it('INVITE server, 2xx: request released; retransmitted INVITEs absorbed, TU 2xx retransmissions sent, ACK passed to the TU', () => {
     const { timers, transport, layer, txs, reqs, acks } = serverSetup();
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr2' }), UDP_SOURCE);
-    const ok = createResponse(reqs[0]!, 200, 'OK', 'uas');
-    txs[0]!.respond(ok);
-    expect(txs[0]!.state).toBe('accepted');
-    expect(() => txs[0]!.request).toThrow(/released/);
+    const ok = createResponse(reqs[0], 200, 'OK', 'uas');
+    txs[0].respond(ok);
+    expect(txs[0].state).toBe('accepted');
+    expect(() => txs[0].request).toThrow(/released/);
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKr2' }), UDP_SOURCE);
     expect(transport.sent).toHaveLength(1);
-    txs[0]!.respond(ok);
+    txs[0].respond(ok);
     expect(transport.startLines()).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
     layer.receive(request({ method: 'ACK', branch: 'z9hG4bKr2', toTag: 'uas' }), UDP_SOURCE);
     expect(acks).toEqual(['ACK']);
@@ -75,8 +75,8 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
   it('non-INVITE server: request released in Completed; each retransmission gets the same final response until Timer J', () => {
     const { timers, transport, layer, txs, reqs } = serverSetup();
     layer.receive(request({ method: 'BYE', branch: 'z9hG4bKr3', toTag: 'dlg' }), UDP_SOURCE);
-    txs[0]!.respond(createResponse(reqs[0]!, 200, 'OK'));
-    expect(() => txs[0]!.request).toThrow(/released/);
+    txs[0].respond(createResponse(reqs[0], 200, 'OK'));
+    expect(() => txs[0].request).toThrow(/released/);
     for (let i = 0; i < 3; i++) {
       timers.advance(1000);
       layer.receive(request({ method: 'BYE', branch: 'z9hG4bKr3', toTag: 'dlg' }), UDP_SOURCE);
@@ -85,7 +85,7 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
     expect(transport.sent).toHaveLength(4);
     expect(txs).toHaveLength(1);
     timers.advance(32000);
-    expect(txs[0]!.state).toBe('terminated');
+    expect(txs[0].state).toBe('terminated');
   });
 
   it('RFC 2543 keys still match the ACK by the response To tag after release (§17.2.3)', () => {
@@ -93,13 +93,13 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
     const legacy = (o: { method?: string; toTag?: string } = {}) =>
       request({ method: o.method ?? 'INVITE', branch: '', sentBy: '192.0.2.10:5060', ...(o.toTag ? { toTag: o.toTag } : {}) });
     layer.receive(legacy(), UDP_SOURCE);
-    txs[0]!.respond(createResponse(reqs[0]!, 404, undefined, 'lt'));
+    txs[0].respond(createResponse(reqs[0], 404, undefined, 'lt'));
     layer.receive(legacy(), UDP_SOURCE); // retransmission: same transaction
     expect(txs).toHaveLength(1);
     layer.receive(legacy({ method: 'ACK', toTag: 'other' }), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('completed');
+    expect(txs[0].state).toBe('completed');
     layer.receive(legacy({ method: 'ACK', toTag: 'lt' }), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
   });
 
   it('INVITE client, non-2xx: request released; each retransmitted final response gets the same ACK until Timer D', () => {

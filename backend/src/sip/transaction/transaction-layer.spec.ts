@@ -47,9 +47,9 @@ describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback
 
   it('ACK for a non-2xx matches the INVITE transaction by branch (method ACK -> INVITE)', () => {
     layer.receive(request({ method: 'INVITE', branch: 'z9hG4bKa' }), UDP_SOURCE);
-    txs[0]!.respond(createResponse(txs[0]!.request, 404, undefined, 'tt'));
+    txs[0].respond(createResponse(txs[0].request, 404, undefined, 'tt'));
     layer.receive(request({ method: 'ACK', branch: 'z9hG4bKa', toTag: 'tt' }), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
     expect(strayAcks).toBe(0);
   });
 
@@ -65,12 +65,12 @@ describe('TransactionLayer matching (RFC 3261 §17.2.3, §9.2, RFC 2543 fallback
     layer.receive(legacy({ fromTag: 'x' }), UDP_SOURCE);
     layer.receive(legacy({ sentBy: '192.0.2.11' }), UDP_SOURCE);
     expect(txs).toHaveLength(6);
-    txs[0]!.respond(createResponse(txs[0]!.request, 486, undefined, 'legacy-tag'));
+    txs[0].respond(createResponse(txs[0].request, 486, undefined, 'legacy-tag'));
     layer.receive(legacy({ method: 'ACK', toTag: 'wrong' }), UDP_SOURCE);
     expect(strayAcks).toBe(1);
-    expect(txs[0]!.state).toBe('completed');
+    expect(txs[0].state).toBe('completed');
     layer.receive(legacy({ method: 'ACK', toTag: 'legacy-tag' }), UDP_SOURCE);
-    expect(txs[0]!.state).toBe('confirmed');
+    expect(txs[0].state).toBe('confirmed');
   });
 
   it('a branch without the magic cookie also uses the RFC 2543 rule', () => {

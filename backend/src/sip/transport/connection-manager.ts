@@ -561,7 +561,7 @@ export class ConnectionManager {
     if (conn.framer.buffered === 0) conn.partialSince = 0;
     else if (conn.partialSince === 0 || events.length > 0) conn.partialSince = now;
     for (let i = 0; i < events.length; i++) {
-      const ev = events[i]!;
+      const ev = events[i];
       if (ev.type === 'message') {
         conn.messagesIn++;
         this.counters.messagesIn++;

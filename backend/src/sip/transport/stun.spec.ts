@@ -24,10 +24,10 @@ describe('STUN keep-alive (RFC 5626 §4.4.2 / RFC 5389)', () => {
     expect(r.subarray(4, 20)).toEqual(req.subarray(4, 20));
     expect(r.readUInt16BE(20)).toBe(0x0020);
     expect(r.readUInt16BE(26) ^ 0x2112).toBe(32853);
-    expect([...r.subarray(28, 32)].map((x, i) => x ^ [0x21, 0x12, 0xa4, 0x42][i]!)).toEqual([192, 0, 2, 1]);
+    expect([...r.subarray(28, 32)].map((x, i) => x ^ [0x21, 0x12, 0xa4, 0x42][i])).toEqual([192, 0, 2, 1]);
     const r6 = stunBindingResponse(req, '::1', 5060)!;
     expect(r6.length).toBe(20 + 4 + 4 + 16);
-    expect(r6[28 + 15]! ^ r6[4 + 15]!).toBe(1);
+    expect(r6[28 + 15] ^ r6[4 + 15]).toBe(1);
     expect(stunBindingResponse(Buffer.from('SIP/2.0 200 OK\r\n\r\n'), '127.0.0.1', 1)).toBeUndefined();
   });
 });

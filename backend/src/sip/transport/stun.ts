@@ -13,7 +13,7 @@ const XOR_MAPPED_ADDRESS = 0x0020;
 
 /** Is this datagram a STUN message (RFC 5389 §6 header: 0b00 type prefix, length multiple of 4, magic cookie)? */
 export function isStun(buf: Buffer): boolean {
-  return buf.length >= 20 && (buf[0]! & 0xc0) === 0 && buf.readUInt32BE(4) === MAGIC && buf.readUInt16BE(2) + 20 === buf.length && (buf.readUInt16BE(2) & 3) === 0;
+  return buf.length >= 20 && (buf[0] & 0xc0) === 0 && buf.readUInt32BE(4) === MAGIC && buf.readUInt16BE(2) + 20 === buf.length && (buf.readUInt16BE(2) & 3) === 0;
 }
 
 /**
@@ -35,7 +35,7 @@ export function stunBindingResponse(req: Buffer, address: string, port: number):
   out.writeUInt16BE(port ^ (MAGIC >>> 16), 26);
   const raw = v4 ? Buffer.from(address.split('.').map(Number)) : ipv6Bytes(address);
   // X-Address: XOR with the magic cookie (IPv4) or cookie + transaction id (IPv6).
-  for (let i = 0; i < addrLen; i++) out[28 + i] = raw[i]! ^ out[4 + i]!;
+  for (let i = 0; i < addrLen; i++) out[28 + i] = raw[i] ^ out[4 + i];
   return out;
 }
 

@@ -167,7 +167,7 @@ export function certificateIdentities(cert: Pick<tls.PeerCertificate, 'subject' 
     if (e.startsWith('URI:')) {
       // §7.1: sip:domain (a SIP URI with no user part); sips too. Other schemes are not SIP identities.
       const m = /^sips?:([^;?>]+)$/i.exec(e.slice(4));
-      if (m && !m[1]!.includes('@')) domains.push(m[1]!.toLowerCase());
+      if (m && !m[1].includes('@')) domains.push(m[1].toLowerCase());
       anyName = true;
     } else if (e.startsWith('DNS:')) {
       domains.push(e.slice(4).toLowerCase());

@@ -429,7 +429,7 @@ export class TransportLayer implements SipTransport {
       c.keepalives++;
       return;
     }
-    if (buf[0]! < 0x20 && isStun(buf)) {
+    if (buf[0] < 0x20 && isStun(buf)) {
       // RFC 5626 §4.4.2: a STUN Binding keep-alive on a UDP flow; answered from the socket it arrived on.
       c.keepalives++;
       const res = stunBindingResponse(buf, normalizeAddress(rinfo.address), rinfo.port);

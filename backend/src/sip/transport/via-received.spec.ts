@@ -27,7 +27,7 @@ describe('received/rport (RFC 3261 §18.2.1, RFC 3581 §4)', () => {
     expect(m.topVia()!.received).toBe('192.0.2.4');
     expect(m.topVia()!.rport).toBeUndefined();
     expect(m.vias()).toHaveLength(2);
-    expect(m.vias()[1]!.branch).toBe('z9hG4bKlower');
+    expect(m.vias()[1].branch).toBe('z9hG4bKlower');
   });
 
   it('leaves the Via alone when the host equals the source and there is no rport', () => {

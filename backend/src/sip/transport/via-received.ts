@@ -36,9 +36,9 @@ function splitParams(value: string): string[] {
  */
 export function rewriteViaValue(value: string, received: string, rport: number | undefined): string {
   const parts = splitParams(value);
-  let out = parts[0]!.trimEnd();
+  let out = parts[0].trimEnd();
   for (let i = 1; i < parts.length; i++) {
-    const p = parts[i]!.trim();
+    const p = parts[i].trim();
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
     if (name === 'received' || (name === 'rport' && rport !== undefined) || name === '') continue;

@@ -66,7 +66,7 @@ export function parseCollector(value: string | undefined | null): { host: string
   if (!v) return undefined;
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(v) ?? /^([^:]+)(?::(\d+))?$/.exec(v);
   if (!m) return undefined;
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : 9060 };
+  return { host: m[1], port: m[2] ? Number(m[2]) : 9060 };
 }
 
 /** The mirror: subscribes to the trace while a collector is set. */

@@ -31,8 +31,8 @@ describe('SipTrace', () => {
     for (const id of ['c1', 'c2', 'c3', 'c4', 'c5']) t.received(invite(id), from);
     expect(t.records().map((r) => summaryOf(r).callId)).toEqual(['c3', 'c4', 'c5']);
     expect(t.records().map((r) => r.seq)).toEqual([3, 4, 5]);
-    expect(t.records()[0]!.local).toEqual({ address: '192.0.2.1', port: 5070 });
-    expect(summaryOf(t.records()[0]!).firstLine).toBe('INVITE sip:2000@site-a.example');
+    expect(t.records()[0].local).toEqual({ address: '192.0.2.1', port: 5070 });
+    expect(summaryOf(t.records()[0]).firstLine).toBe('INVITE sip:2000@site-a.example');
   });
 
   it('resizes live: smaller keeps the newest, larger keeps all and grows', () => {
@@ -70,7 +70,7 @@ describe('SipTrace', () => {
     t.configure(10, { secrets: true, bodies: true });
     const m = invite('m1', '2000', 'Proxy-Authorization: Digest username="alice", realm="r", nonce="n", uri="sip:2000@x", response="0123456789abcdef0123456789abcdef"\r\n');
     t.received(m, from);
-    const kept = t.records()[0]!.data.toString();
+    const kept = t.records()[0].data.toString();
     expect(kept).toContain('username="alice"');
     expect(kept).toContain('response="<masked>"');
     expect(kept).not.toContain('0123456789abcdef');
@@ -87,7 +87,7 @@ describe('SipTrace', () => {
     t.sent(Buffer.from('\r\n\r\n'), { transport: 'udp', host: '10.0.0.9', port: 5060 });
     const [r] = t.records();
     expect(t.records()).toHaveLength(1);
-    expect(summaryOf(r!)).toMatchObject({ status: 200, method: 'OPTIONS', firstLine: '200 OK' });
+    expect(summaryOf(r)).toMatchObject({ status: 200, method: 'OPTIONS', firstLine: '200 OK' });
     expect(r).toMatchObject({ direction: 'out', local: { address: '192.0.2.1', port: 5070 }, remote: { address: '10.0.0.9', port: 5060 } });
   });
 });

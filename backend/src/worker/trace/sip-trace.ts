@@ -135,7 +135,7 @@ export class SipTrace implements MessageTap {
     const limit = Math.max(1, Math.min(TRACE_PAGE_MAX, query.limit ?? 200));
     const matches = this.matching(query);
     const items = matches.slice(0, limit);
-    return { total: matches.length, items, next: matches.length > limit ? items[items.length - 1]!.seq : undefined };
+    return { total: matches.length, items, next: matches.length > limit ? items[items.length - 1].seq : undefined };
   }
 
   /** Every record matching `query` (no page limit: the pcap download), oldest first. */

@@ -24,7 +24,7 @@ export const MASKED = '<masked>';
 export function maskCredentials(value: string): string {
   const scheme = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*/.exec(value);
   if (!scheme) return MASKED;
-  if (scheme[1]!.toLowerCase() !== 'digest') return `${scheme[1]} ${MASKED}`;
+  if (scheme[1].toLowerCase() !== 'digest') return `${scheme[1]} ${MASKED}`;
   // response = "32LHEX" (quoted, or unquoted from sloppy clients); cnonce and the rest are not secret.
   return value.replace(/(\bresponse\s*=\s*)("(?:[^"\\]|\\.)*"|[^\s,]+)/gi, `$1"${MASKED}"`);
 }

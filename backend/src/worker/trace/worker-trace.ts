@@ -86,7 +86,7 @@ export class WorkerTrace {
       items.push(i);
     }
     const cut = items.length < r.items.length;
-    return { total: r.total, items, next: cut ? items[items.length - 1]!.seq : r.next };
+    return { total: r.total, items, next: cut ? items[items.length - 1].seq : r.next };
   }
 
   /** The pcap for the `trace-pcap` query: the newest matching messages that fit the answer (base64 grows by 4/3). */
@@ -95,7 +95,7 @@ export class WorkerTrace {
     const budget = Math.floor((QUERY_ANSWER_BUDGET_BYTES * 3) / 4) - 24;
     let bytes = 0;
     let from = all.length;
-    while (from > 0 && bytes + all[from - 1]!.data.length + 76 <= budget) bytes += all[--from]!.data.length + 76;
+    while (from > 0 && bytes + all[from - 1].data.length + 76 <= budget) bytes += all[--from].data.length + 76;
     const kept = all.slice(from);
     return { pcap: toPcap(kept), messages: kept.length, omitted: from };
   }

@@ -19,15 +19,15 @@ export class AlarmsRepository {
 
   /** Inserts unless an active alarm with this key exists (the partial unique index makes it race-free across replicas). */
   async raise(a: RaiseAlarm): Promise<AlarmEntity | undefined> {
-    const rows = (await this.repo.query(
+    const rows = await this.repo.query<{ id: string }[]>(
       `INSERT INTO alarms (key, event_id, event_name, severity, source, reason, trigger, raised_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
        ON CONFLICT (key) WHERE cleared_at IS NULL DO NOTHING RETURNING id`,
-      [a.key, a.eventId ?? null, a.eventName ?? null, a.severity, a.source, a.reason, a.trigger ?? null, a.raisedAt ?? new Date()])) as { id: string }[];
+      [a.key, a.eventId ?? null, a.eventName ?? null, a.severity, a.source, a.reason, a.trigger ?? null, a.raisedAt ?? new Date()]);
     return rows[0] ? (await this.repo.findOne({ where: { id: rows[0].id } })) ?? undefined : undefined;
   }
 
   async clear(key: string, at = new Date()): Promise<AlarmEntity | undefined> {
-    const rows = (await this.repo.query('UPDATE alarms SET cleared_at = $2 WHERE key = $1 AND cleared_at IS NULL RETURNING id', [key, at])) as [{ id: string }[], number] | { id: string }[];
+    const rows = await this.repo.query<[{ id: string }[], number] | { id: string }[]>('UPDATE alarms SET cleared_at = $2 WHERE key = $1 AND cleared_at IS NULL RETURNING id', [key, at]);
     const list = Array.isArray(rows[0]) ? (rows as [{ id: string }[], number])[0] : (rows as { id: string }[]);
     return list[0] ? (await this.repo.findOne({ where: { id: list[0].id } })) ?? undefined : undefined;
   }

@@ -19,7 +19,7 @@ const named = (kind: string, name: string | undefined): string | undefined => (n
  */
 const RULES: Record<string, Rule> = {
   '/api/users': (_r, _p, b) => named('user', text(b.username)),
-  '/api/users/:id': async (_r, p, _b, l) => `user ${(await l.usernameOf(p.id!)) ?? p.id}`,
+  '/api/users/:id': async (_r, p, _b, l) => `user ${(await l.usernameOf(p.id)) ?? p.id}`,
   '/api/applications': (_r, _p, b) => named('application', text(b.name)),
   '/api/applications/:name': (_r, p) => `application ${p.name}`,
   '/api/switches': (_r, _p, b) => named('switch', text(b.name)),
@@ -30,8 +30,8 @@ const RULES: Record<string, Rule> = {
   '/api/applications/:name/admin-state': (_r, p, b) => `administrative state of application ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
   '/api/sip-servers/:name/admin-state': (_r, p, b) => `administrative state of SIP Server ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
   '/api/workers/tokens': (_r, _p, b) => named('worker token for', text(b.app)),
-  '/api/workers/tokens/:id': async (_r, p, _b, l) => named('worker token for', await l.workerTokenAppOf(p.id!)),
-  '/api/alarms/:id/acknowledge': async (_r, p, _b, l) => named('alarm', await l.alarmKeyOf(p.id!)),
+  '/api/workers/tokens/:id': async (_r, p, _b, l) => named('worker token for', await l.workerTokenAppOf(p.id)),
+  '/api/alarms/:id/acknowledge': async (_r, p, _b, l) => named('alarm', await l.alarmKeyOf(p.id)),
   '/api/config/import': () => 'the whole configuration (YAML import)',
   '/api/config/versions/:version/rollback': (_r, p) => `configuration version ${p.version}`,
   '/api/trunks/provision': (_r, _p, b) => (text(b.switch) && text(b.remoteSwitch) ? `trunks from switch ${text(b.switch)} to switch ${text(b.remoteSwitch)}` : undefined),

@@ -27,7 +27,7 @@ export class AuditRepository {
 
   private async one(sql: string, id: string): Promise<string | undefined> {
     if (!UUID.test(id)) return undefined;
-    const rows = (await this.repo.query(sql, [id])) as { v: string }[];
+    const rows = await this.repo.query<{ v: string }[]>(sql, [id]);
     return rows[0]?.v;
   }
 }

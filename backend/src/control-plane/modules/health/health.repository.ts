@@ -11,7 +11,7 @@ export class HealthRepository {
     const start = performance.now();
     try {
       const rows = await Promise.race([
-        this.ds.query('SELECT current_setting(\'server_version\') AS v') as Promise<{ v: string }[]>,
+        this.ds.query<{ v: string }[]>('SELECT current_setting(\'server_version\') AS v'),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
       ]);
       return { up: true, version: rows[0]?.v, latencyMs: Math.round((performance.now() - start) * 10) / 10 };

@@ -88,7 +88,7 @@ export function applyTrunkPlan(doc: ConfigDocument, plan: TrunkPlan): void {
     if (t.action === 'remove') { if (i >= 0) sw.dns.splice(i, 1); continue; }
     if (t.action === 'unchanged') continue;
     if (i < 0) sw.dns.push({ number: t.number, type: 'trunk', options: { TServer: { ...t.options } } });
-    else { const dn = sw.dns[i]!; dn.type = 'trunk'; dn.options = { ...dn.options, TServer: { ...dn.options.TServer, ...t.options } }; }
+    else { const dn = sw.dns[i]; dn.type = 'trunk'; dn.options = { ...dn.options, TServer: { ...dn.options.TServer, ...t.options } }; }
   }
 }
 

@@ -18,7 +18,7 @@ export class TrunksService {
       if (d.type === 'voip-service' && typeof ec === 'string') byExternal.set(ec.toLowerCase(), s.name);
     }
     return doc.switches.flatMap((s) => s.dns.filter((d) => d.type === 'trunk' && d.options.TServer?.['peer-proxy-contact'] !== undefined).map((d) => {
-      const t = d.options.TServer!;
+      const t = d.options.TServer;
       return { switch: s.name, number: d.number, remoteSwitch: byExternal.get(String(t['peer-proxy-contact']).toLowerCase()) ?? null, contact: t.contact ?? null, peerProxyContact: t['peer-proxy-contact'], peerProxyProtocol: t['peer-proxy-protocol'] ?? 'udp', mode: t['replace-uri-contact'] === true ? 'dns' : 'per-server' };
     }));
   }
@@ -33,7 +33,7 @@ export class TrunksService {
       const result = await this.config.commit(actor, `provision ${req.mode} trunks ${req.switch} -> ${req.remoteSwitch}`, (d) => { applyTrunkPlan(d, planTrunks(d, req)); }, { dryRun });
       return { plan, result, errors: [] };
     } catch (e) {
-      if (dryRun && e instanceof AppError && e.code === 'CONFIG_INVALID') return { plan, errors: (e.errors ?? []) as LocatedError[] };
+      if (dryRun && e instanceof AppError && e.code === 'CONFIG_INVALID') return { plan, errors: (e.errors ?? []) };
       throw e;
     }
   }

@@ -78,7 +78,7 @@ describe('LivenessWatchdog', () => {
     await t.w.checkOffline();
     await t.w.checkOffline();
     expect(t.raised.map((a) => [a.key, a.eventId, a.trigger])).toEqual([['worker-down:SIPProxy_1', 40002, 'heartbeat-timeout']]);
-    expect(t.raised[0]!.reason).toContain('site SiteA');
+    expect(t.raised[0].reason).toContain('site SiteA');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ event: 40002, level: 'error', application: 'SIPProxy_1', pool: ['SIPProxy_1'], site: ['SiteA'], trigger: 'heartbeat-timeout', silentMs: OFFLINE_AFTER_MS + 1, replica: REPLICA_ID });
     expect(t.registry.isDown('SIPProxy_1')).toBe(true);

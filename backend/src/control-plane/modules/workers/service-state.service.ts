@@ -85,7 +85,7 @@ export class ServiceStateService {
     for (const p of pairs.values()) {
       const states = new Set(p.views.map((v) => v.state));
       p.disagree = states.size > 1;
-      p.state = states.size === 1 ? [...states][0]! : states.size === 0 ? 'unknown' : 'disagreement';
+      p.state = states.size === 1 ? [...states][0] : states.size === 0 ? 'unknown' : 'disagreement';
     }
     const sites = doc.switches.map((s) => ({
       switch: s.name, sipServer: s.sipServer ?? null,

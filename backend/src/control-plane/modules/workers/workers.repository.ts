@@ -29,13 +29,13 @@ export class WorkersRepository {
   }
 
   async revokeToken(id: string): Promise<boolean> {
-    const r = (await this.ds.query('UPDATE worker_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id])) as unknown[];
+    const r = await this.ds.query<unknown[]>('UPDATE worker_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
     return (Array.isArray(r[0]) ? (r[0] as unknown[]).length : r.length) > 0;
   }
 
   /** Revokes every live token whose application is not in `apps` (deleted from the configuration); returns their apps. */
   async revokeTokensOfRemovedApps(apps: string[]): Promise<string[]> {
-    const r = (await this.ds.query('UPDATE worker_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND NOT (app = ANY($1::text[])) RETURNING app', [apps])) as unknown[];
+    const r = await this.ds.query<unknown[]>('UPDATE worker_tokens SET revoked_at = now() WHERE revoked_at IS NULL AND NOT (app = ANY($1::text[])) RETURNING app', [apps]);
     const rows = (Array.isArray(r[0]) ? r[0] : r) as { app: string }[];
     return [...new Set(rows.map((x) => x.app))];
   }
@@ -54,7 +54,7 @@ export class WorkersRepository {
 
   /** Deletes the states last reported more than `olderThanMs` ago; returns how many. */
   async pruneStates(olderThanMs: number): Promise<number> {
-    const r = (await this.ds.query(`DELETE FROM worker_states WHERE last_seen_at < now() - ($1 || ' milliseconds')::interval RETURNING app`, [String(olderThanMs)])) as unknown[];
+    const r = await this.ds.query<unknown[]>(`DELETE FROM worker_states WHERE last_seen_at < now() - ($1 || ' milliseconds')::interval RETURNING app`, [String(olderThanMs)]);
     return (Array.isArray(r[0]) ? (r[0] as unknown[]) : r).length;
   }
 }
