@@ -26,9 +26,9 @@ const DNS_PER_SWITCH = Number(process.env.BENCH_DNS_PER_SWITCH ?? 1000);
 const EDITS = Number(process.env.BENCH_EDITS ?? 100);
 const MAIN = process.env.BENCH_MAIN ?? join(ROOT, 'backend/dist/backend/src/control-plane/main.js');
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 /** The nearest-rank percentile (p99 of 100 is the 99th smallest). */
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!; };
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function freePort(): Promise<number> {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < 240; i++) { try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 250)); }
     // The product's database: DATABASE_URL, or the embedded server it started in DATA_DIR (port in postmaster.pid).
-    dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3]!.trim()}/sipedge`;
+    dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3].trim()}/sipedge`;
     const { token } = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) })).json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
 

@@ -26,11 +26,11 @@ const CERTS = join(ROOT, 'backend/test/fixtures/config/certs');
 /** Each wait is bounded: a change not applied in this time fails the bench. */
 const APPLY_TIMEOUT_MS = Number(process.env.BENCH_APPLY_TIMEOUT_MS ?? 120_000);
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))]!; };
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))]; };
 async function freePort(): Promise<number> {
   return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => res(typeof a === 'object' && a ? a.port : 0)); }); });
 }
-function cpuTicks(pid: number): number { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return Number(f[11]) + Number(f[12]); }
+function cpuTicks(pid: number): number { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return Number(f[11]) + Number(f[12]); }
 function rssMiB(pid: number): number { const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8')); return Number(m?.[1] ?? 0) / 1024; }
 
 async function main(): Promise<void> {
@@ -43,14 +43,14 @@ async function main(): Promise<void> {
   // What the control plane sent each worker: its debug lines `sent APP a KIND of N bytes: version A -> B`.
   const sent: { app: string; kind: string; bytes: number }[] = [];
   let buf = '';
-  cp.stdout!.on('data', (d: Buffer) => {
+  cp.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       const m = /sent (\S+) a (snapshot|delta) of (\d+) bytes/.exec(line);
-      if (m) sent.push({ app: m[1]!, kind: m[2]!, bytes: Number(m[3]) });
+      if (m) sent.push({ app: m[1], kind: m[2], bytes: Number(m[3]) });
     }
   });
   const sentSummary = (): string => {
@@ -78,15 +78,15 @@ async function main(): Promise<void> {
       const host = `127.0.1.${i + 1}`;
       const http = await freePort();
       a.host = host;
-      a.ports = { 'sip-port': sipOf[i]!, 'tls-port': tlsOf[i]!, 'http-port': http };
-      Object.assign(a.options.sipproxy!, { 'sip-address': host });
-      Object.assign(a.options.security!, { certificate: 'proxy.pem', 'certificate-key': 'proxy.key', 'trusted-ca': 'ca.pem' });
-      apps.push({ name: a.name, host, sip: sipOf[i]!, http });
+      a.ports = { 'sip-port': sipOf[i], 'tls-port': tlsOf[i], 'http-port': http };
+      Object.assign(a.options.sipproxy, { 'sip-address': host });
+      Object.assign(a.options.security, { certificate: 'proxy.pem', 'certificate-key': 'proxy.key', 'trusted-ca': 'ca.pem' });
+      apps.push({ name: a.name, host, sip: sipOf[i], http });
     }
     doc.switches.forEach((sw, i) => {
       const next = (i + 1) % SWITCHES;
       for (const dn of sw.dns) {
-        const t = dn.options.TServer!;
+        const t = dn.options.TServer;
         if (dn.type === 'voip-service') Object.assign(t, { 'external-contact': `proxy.site-${i}.example:${sipOf[i]}`, 'sip-port-tls': tlsOf[i] });
         if (dn.type === 'trunk') Object.assign(t, { 'peer-proxy-contact': `proxy.site-${next}.example:${sipOf[next]}`, 'peer-proxy-port-tls': tlsOf[next] });
       }
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     for (let i = 0; ; i++) {
       const list = ((await (await fetch(`${base}/service-state`, { headers: auth })).json()) as { workers?: { online: boolean; configVersion?: number }[] }).workers ?? [];
       if (list.filter((w) => w.online && w.configVersion !== undefined).length === WORKERS) break;
-      if (performance.now() - tc > Number(process.env.BENCH_START_TIMEOUT_MS ?? 15 * 60_000)) throw new Error(`${readFileSync(join(dataDir, `${apps[0]!.name}.log`), 'utf8').slice(-3000)}\n`+`only ${list.filter((w) => w.online && w.configVersion !== undefined).length} of ${WORKERS} workers running after 15 min`);
+      if (performance.now() - tc > Number(process.env.BENCH_START_TIMEOUT_MS ?? 15 * 60_000)) throw new Error(`${readFileSync(join(dataDir, `${apps[0].name}.log`), 'utf8').slice(-3000)}\n`+`only ${list.filter((w) => w.online && w.configVersion !== undefined).length} of ${WORKERS} workers running after 15 min`);
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`${WORKERS} remote workers running the configuration (first snapshots): ${((performance.now() - tc) / 1000).toFixed(1)} s; sent so far: ${sentSummary()}`);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     const cpuPct = ((cpuTicks(cp.pid!) - t0) / 100) / ((Date.now() - w0) / 1000) * 100;
     console.log(`control plane with ${WORKERS} workers reporting every second: CPU ${cpuPct.toFixed(1)} % of one core, RSS median ${pct(rss, 0.5).toFixed(0)} MiB (max ${Math.max(...rss).toFixed(0)}) over 20 s`);
 
-    const target = apps[0]!;
+    const target = apps[0];
     const lat: number[] = [];
     const commit: number[] = [];
     for (let i = 0; i < CHANGES; i++) {

@@ -29,23 +29,23 @@ describe('effectiveDelta / applyEffectiveDelta', () => {
   });
 
   it('carries one changed DN, not the switch', () => {
-    const { d } = roundTrip((doc) => { doc.switches[1]!.dns[3]!.options.TServer!['request-uri'] = 'sip:x@elsewhere.example'; });
+    const { d } = roundTrip((doc) => { doc.switches[1].dns[3].options.TServer['request-uri'] = 'sip:x@elsewhere.example'; });
     expect(d.switches).toHaveLength(1);
-    expect(d.switches[0]!.whole).toBeUndefined();
-    expect(d.switches[0]!.trunks?.upsert.map((u) => u.entry.number)).toEqual([d.switches[0]!.trunks!.upsert[0]!.entry.number]);
+    expect(d.switches[0].whole).toBeUndefined();
+    expect(d.switches[0].trunks?.upsert.map((u) => u.entry.number)).toEqual([d.switches[0].trunks!.upsert[0].entry.number]);
     expect(Object.keys(d.set)).toEqual([]);
     expect(JSON.stringify(d).length).toBeLessThan(2000);
   });
 
   it('carries an application option as its options block only', () => {
-    const { d } = roundTrip((doc) => { doc.applications.find((a) => a.name === 'SIPProxy_0')!.options.sipproxy!['oos-check'] = 9; });
+    const { d } = roundTrip((doc) => { doc.applications.find((a) => a.name === 'SIPProxy_0')!.options.sipproxy['oos-check'] = 9; });
     expect(Object.keys(d.set).sort()).toEqual(['haPairs', 'options']);
     expect(d.switches).toEqual([]);
   });
 
   it('adds, removes and inserts DNs in place, and removes and adds switches', () => {
     roundTrip((doc) => {
-      const dns = doc.switches[0]!.dns;
+      const dns = doc.switches[0].dns;
       dns.splice(5, 2);
       dns.splice(10, 0, { number: 'new-ext', type: 'extension', options: { TServer: { contact: '10.9.9.9:5060' } } });
       dns.unshift({ number: 'first-ext', type: 'extension', options: { TServer: { contact: '10.9.9.8:5060' } } });
@@ -55,12 +55,12 @@ describe('effectiveDelta / applyEffectiveDelta', () => {
   });
 
   it('sends a switch whole when its DNs changed order', () => {
-    const { d } = roundTrip((doc) => { const dns = doc.switches[0]!.dns; const [x] = dns.splice(2, 1); dns.push(x!); });
-    expect(d.switches[0]!.whole).toBeDefined();
+    const { d } = roundTrip((doc) => { const dns = doc.switches[0].dns; const [x] = dns.splice(2, 1); dns.push(x); });
+    expect(d.switches[0].whole).toBeDefined();
   });
 
   it('refuses a delta made from another configuration (a gap)', () => {
-    const { b, d } = roundTrip((doc) => { doc.switches[0]!.dns[1]!.options.TServer!.contact = '10.1.1.1:5070'; });
+    const { b, d } = roundTrip((doc) => { doc.switches[0].dns[1].options.TServer.contact = '10.1.1.1:5070'; });
     expect(() => applyEffectiveDelta(b, d)).toThrow(EffectiveDeltaError);
   });
 });
@@ -71,9 +71,9 @@ describe('compileEffectiveConfig with a cache (the control plane compiles after 
     const doc = base();
     for (const app of ['SIPProxy_0', 'SIPProxy_1']) expect(compileEffectiveConfig(doc, app, { cache })).toEqual(compileEffectiveConfig(doc, app));
     const edits: ((d: ConfigDocument) => void)[] = [
-      (d) => { d.switches[1]!.dns[3]!.options.TServer!['request-uri'] = 'sip:10.1.1.1:5060;transport=udp'; },
-      (d) => { d.switches[0]!.dns.splice(4, 1); d.switches[2]!.dns.push({ number: 'x', type: 'extension', options: { TServer: { contact: '10.2.2.2:5060' } } }); },
-      (d) => { d.switches[0]!.dns[0]!.options.TServer!['external-contact'] = 'proxy.moved.example:7000'; },
+      (d) => { d.switches[1].dns[3].options.TServer['request-uri'] = 'sip:10.1.1.1:5060;transport=udp'; },
+      (d) => { d.switches[0].dns.splice(4, 1); d.switches[2].dns.push({ number: 'x', type: 'extension', options: { TServer: { contact: '10.2.2.2:5060' } } }); },
+      (d) => { d.switches[0].dns[0].options.TServer['external-contact'] = 'proxy.moved.example:7000'; },
       (d) => { d.switches.reverse(); },
     ];
     let prev = structuredClone(doc);
@@ -95,12 +95,12 @@ describe('compileEffectiveConfig with a cache (the control plane compiles after 
     const doc = base();
     const a = compileEffectiveConfig(doc, 'SIPProxy_0', { cache });
     const next = structuredClone(doc);
-    next.switches[1]!.dns[3]!.options.TServer!['request-uri'] = 'sip:10.1.1.1:5060;transport=udp';
+    next.switches[1].dns[3].options.TServer['request-uri'] = 'sip:10.1.1.1:5060;transport=udp';
     const b = compileEffectiveConfig(next, 'SIPProxy_0', { cache });
     expect(b.switches[0]).toBe(a.switches[0]);
     expect(b.switches[2]).toBe(a.switches[2]);
     expect(b.switches[1]).not.toBe(a.switches[1]);
-    expect(b.switches[1]!.trunks[0]).toBe(a.switches[1]!.trunks[0]);
+    expect(b.switches[1].trunks[0]).toBe(a.switches[1].trunks[0]);
     expect(b.version).not.toBe(a.version);
   });
 });

@@ -60,7 +60,7 @@ function listDelta<T extends { number: string }>(a: readonly T[], b: readonly T[
   const upsert: { after: string | null; entry: T }[] = [];
   b.forEach((d, i) => {
     const old = before.get(d.number);
-    if (!old || !same(old, d)) upsert.push({ after: i === 0 ? null : b[i - 1]!.number, entry: d });
+    if (!old || !same(old, d)) upsert.push({ after: i === 0 ? null : b[i - 1].number, entry: d });
   });
   return remove.length || upsert.length ? { remove, upsert } : undefined;
 }

@@ -41,7 +41,7 @@ const workers = Math.max(1, Number(env.BENCH_WORKERS ?? 1));
 const member = memberOfGroup();
 
 if (workers > 1 && !member) {
-  const g = GroupSupervisor.start({ size: workers, entry: process.argv[1]!, args: process.argv.slice(2), log: (level, msg, f) => process.stderr.write(`bench-sut group ${level}: ${msg} ${JSON.stringify(f ?? {})}\n`) });
+  const g = GroupSupervisor.start({ size: workers, entry: process.argv[1], args: process.argv.slice(2), log: (level, msg, f) => process.stderr.write(`bench-sut group ${level}: ${msg} ${JSON.stringify(f ?? {})}\n`) });
   process.stderr.write(`bench-sut: group of ${workers} (supervisor ${process.pid}) sharing ${transport}:${host}:${port}\n`);
   relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
   superviseUntilSignalled(g);

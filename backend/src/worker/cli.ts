@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   const size = groupSize(Number(config.options.sipproxy['worker-processes'] ?? 1), availableParallelism());
   if (!member && size > 1) {
     // The supervisor: checked the document above (exit 2 before any fork), runs no SIP itself.
-    const g = GroupSupervisor.start({ size, entry: process.argv[1]!, args: process.argv.slice(2), log: (level, msg, fields) => log[level](msg, fields) });
+    const g = GroupSupervisor.start({ size, entry: process.argv[1], args: process.argv.slice(2), log: (level, msg, fields) => log[level](msg, fields) });
     log.info(`worker group of ${size} processes sharing the SIP ports (worker-processes)`, { option: 'worker-processes', size });
     relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
     superviseUntilSignalled(g, (level, msg, fields) => log[level](msg, fields));

@@ -31,7 +31,7 @@ let caCert: string;
 
 const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const pem = (f: string) => readFileSync(f, 'utf8');
-const keyLine = (f: string) => pem(f).split('\n')[1]!; // a line of base64 only the key holds
+const keyLine = (f: string) => pem(f).split('\n')[1]; // a line of base64 only the key holds
 const list = async (token: string) => {
   const r = await product.api('/certificates', { token });
   expect(r.status, await r.clone().text()).toBe(200);
@@ -83,7 +83,7 @@ describe('GET /api/certificates', () => {
     const body = JSON.parse(raw) as { expiryWarningDays: number; items: Item[] };
     expect(body.expiryWarningDays).toBe(30);
     expect(body.items).toHaveLength(1);
-    const c = body.items[0]!;
+    const c = body.items[0];
     expect(c).toMatchObject({ application: 'SIPProxy_1', state: 'expiring', keyMatches: true, listener: true, worker: { accepted: true }, chain: { status: 'trusted' } });
     expect(c.sources).toEqual({ certificate: 'live.pem', 'certificate-key': 'secret', 'trusted-ca': 'dated-ca.pem' });
     expect(c.certificate).toMatchObject({ subject: 'CN=soon', issuer: 'CN=dated-ca', validity: 'expiring', daysLeft: 9 });
@@ -99,11 +99,11 @@ describe('expiry alarms and log lines', () => {
   it('a certificate 10 days from expiry raises certificate-expiring (warning) and writes one line, with no catalogue id', async () => {
     const alarm = await eventually(async () => (await activeAlarms()).find((a) => a.key === 'certificate-expiring:SIPProxy_1'), 15_000, 'the expiring alarm');
     expect(alarm).toMatchObject({ severity: 'warning', eventName: 'certificate-expiring', eventId: null, active: true });
-    expect(alarm!.reason).toMatch(/SIPProxy_1 \(CN=soon\) expires on .* \(9 day\(s\) left/);
+    expect(alarm.reason).toMatch(/SIPProxy_1 \(CN=soon\) expires on .* \(9 day\(s\) left/);
     const l = lines().filter((x) => x.eventName === 'certificate-expiring');
     expect(l).toHaveLength(1); // checked every second, written once
     expect(l[0]).toMatchObject({ level: 'warn', application: 'SIPProxy_1', daysLeft: 9 });
-    expect(l[0]!.event).toBeUndefined();
+    expect(l[0].event).toBeUndefined();
   });
 
   it('at expiry (the file replaced by an expired certificate) certificate-expired (critical) replaces it', async () => {
@@ -113,7 +113,7 @@ describe('expiry alarms and log lines', () => {
     expect(alarm).toMatchObject({ severity: 'critical', eventName: 'certificate-expired', eventId: null });
     await eventually(async () => !(await activeAlarms()).some((a) => a.key === 'certificate-expiring:SIPProxy_1'), 10_000, 'the expiring alarm cleared');
     expect(lines().filter((x) => x.eventName === 'certificate-expired')).toMatchObject([{ level: 'error', application: 'SIPProxy_1' }]);
-    const c = (await list(viewer)).items[0]!;
+    const c = (await list(viewer)).items[0];
     expect(c).toMatchObject({ state: 'expired', certificate: { validity: 'expired', subject: 'CN=expired' } });
     expect(c.certificate!.daysLeft).toBeLessThan(0);
   });
@@ -123,7 +123,7 @@ describe('expiry alarms and log lines', () => {
     await importYaml(product, admin, doc);
     await eventually(async () => !(await activeAlarms()).some((a) => a.key.startsWith('certificate-')), 15_000, 'the alarms cleared');
     expect(lines().some((x) => x.eventName === 'certificate-renewed' && x.application === 'SIPProxy_1')).toBe(true);
-    const c = (await list(viewer)).items[0]!;
+    const c = (await list(viewer)).items[0];
     expect(c).toMatchObject({ state: 'valid', keyMatches: true, certificate: { subject: 'CN=renewed', validity: 'valid' } });
     expect(c.certificate!.daysLeft).toBeGreaterThanOrEqual(399);
   });
@@ -202,10 +202,10 @@ describe('POST /api/certificates/check (dry run)', () => {
 describe('OpenAPI', () => {
   it('declares both routes with their response schemas', async () => {
     const doc = (await (await fetch(`${product.url}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>; requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
-    expect(doc.paths['/api/certificates']!.get!.responses['200']!.content!['application/json']!.schema.$ref).toBe('#/components/schemas/CertificateList');
-    const post = doc.paths['/api/certificates/check']!.post!;
-    expect(post.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/CertificateCheckBody');
-    expect(post.responses['200']!.content!['application/json']!.schema.$ref).toBe('#/components/schemas/CertificateCheckAnswer');
-    expect(Object.keys(doc.components.schemas.CertificateCheckBody!.properties!)).toEqual(['application', 'certificate', 'certificate-key', 'trusted-ca']);
+    expect(doc.paths['/api/certificates'].get.responses['200'].content!['application/json'].schema.$ref).toBe('#/components/schemas/CertificateList');
+    const post = doc.paths['/api/certificates/check'].post;
+    expect(post.requestBody!.content['application/json'].schema.$ref).toBe('#/components/schemas/CertificateCheckBody');
+    expect(post.responses['200'].content!['application/json'].schema.$ref).toBe('#/components/schemas/CertificateCheckAnswer');
+    expect(Object.keys(doc.components.schemas.CertificateCheckBody.properties!)).toEqual(['application', 'certificate', 'certificate-key', 'trusted-ca']);
   });
 });

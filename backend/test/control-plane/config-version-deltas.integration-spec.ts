@@ -49,7 +49,7 @@ async function edit(p: Product, token: string, i: number): Promise<void> {
       // An import that reorders (the lists' order is part of the document) and changes a value (a reorder alone is
       // no change: diffDocuments goes by name).
       const d = doc(asOf.get(await headOf(p, token))!);
-      d.switches.find((s) => s.name === 'SiteA')!.dns.find((n) => n.number === 'sipproxy-pool')!.options.TServer!['oos-check'] = 20 + (i % 5);
+      d.switches.find((s) => s.name === 'SiteA')!.dns.find((n) => n.number === 'sipproxy-pool')!.options.TServer['oos-check'] = 20 + (i % 5);
       d.switches.reverse();
       for (const s of d.switches) s.dns.push(...s.dns.splice(1, 1));
       d.applications.push(d.applications.shift()!);
@@ -91,7 +91,7 @@ describe('configuration versions stored as deltas with snapshots', () => {
       expect(snapshots[0]).toBe(1);
       expect(snapshots.length).toBeGreaterThanOrEqual(3);
       expect(snapshots.length).toBeLessThan(rows.length / 4);
-      for (let i = 1; i < snapshots.length; i++) expect(snapshots[i]! - snapshots[i - 1]!).toBeLessThanOrEqual(SNAPSHOT_EVERY);
+      for (let i = 1; i < snapshots.length; i++) expect(snapshots[i] - snapshots[i - 1]).toBeLessThanOrEqual(SNAPSHOT_EVERY);
       expect(rows.every((r) => r.has_delta)).toBe(true);
     } finally { await c.end(); }
   });
@@ -105,10 +105,10 @@ describe('configuration versions stored as deltas with snapshots', () => {
     await c.connect();
     const snaps = (await c.query('SELECT version FROM config_versions WHERE document IS NOT NULL ORDER BY version')).rows.map((r: { version: number }) => r.version);
     await c.end();
-    const from = snaps[1]! - 3; const to = snaps[2]! + 2; // each side of a snapshot, a snapshot between them
+    const from = snaps[1] - 3; const to = snaps[2] + 2; // each side of a snapshot, a snapshot between them
     const r = (await (await product.api(`/config/diff?from=${from}&to=${to}`, { token: admin })).json()) as { changes: unknown };
     expect(r.changes).toEqual(JSON.parse(JSON.stringify(diffDocuments(doc(asOf.get(from)!), doc(asOf.get(to)!)))));
-    const target = snaps[1]! + 1;
+    const target = snaps[1] + 1;
     expect(asOf.get(target)).not.toBe(await exportOf(product, admin));
     await ok(product.api(`/config/versions/${target}/rollback`, { method: 'POST', token: admin }));
     const v = await record(product, admin);
@@ -165,15 +165,15 @@ describe('configuration versions stored as deltas with snapshots', () => {
       await qr.startTransaction();
       await m.down(qr);
       await qr.commitTransaction();
-      const stored = (await ds.query('SELECT version, document FROM config_versions ORDER BY version')) as { version: number; document: ConfigDocument }[];
+      const stored = await ds.query<{ version: number; document: ConfigDocument }[]>('SELECT version, document FROM config_versions ORDER BY version');
       expect(stored.length).toBe(asOf.size);
       for (const r of stored) expect(r.document, `version ${r.version}`).toEqual(doc(asOf.get(r.version)!));
       await qr.startTransaction();
       await m.up(qr);
       await qr.commitTransaction();
       await qr.release();
-      const kinds = (await ds.query('SELECT count(*) FILTER (WHERE document IS NULL)::int AS deltas FROM config_versions')) as { deltas: number }[];
-      expect(kinds[0]!.deltas).toBeGreaterThan(asOf.size / 2);
+      const kinds = await ds.query<{ deltas: number }[]>('SELECT count(*) FILTER (WHERE document IS NULL)::int AS deltas FROM config_versions');
+      expect(kinds[0].deltas).toBeGreaterThan(asOf.size / 2);
     } finally { await ds.destroy(); }
     product = await startProduct({ DATABASE_URL: url });
     admin = await product.login();

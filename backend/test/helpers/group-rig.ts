@@ -71,7 +71,7 @@ export class GroupRig implements RelayHost {
   }
 
   async startMember(index: number): Promise<void> {
-    const config = this.configs[index]!;
+    const config = this.configs[index];
     const child = fork(RIG, [], {
       env: { ...process.env, GROUP_INDEX: String(index), GROUP_SIZE: String(this.configs.length), GROUP_RIG_CONFIG: JSON.stringify(config), [GROUP_FLOW_KEY_ENV]: this.flowKey },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -140,7 +140,7 @@ export class GroupRig implements RelayHost {
   }
 
   async status(index: number): Promise<WorkerStatus> {
-    const port = this.configs[index]!.httpPort;
+    const port = this.configs[index].httpPort;
     const r = await fetch(`http://127.0.0.1:${port}/status`);
     return (await r.json()) as WorkerStatus;
   }

@@ -72,22 +72,22 @@ afterAll(async () => {
 describe('a worker sent a delta it cannot apply', () => {
   it('applies a delta from the version it runs', async () => {
     await waitFor(() => channels.length === 1, 15_000, 'the worker opened its channel');
-    write(channels[0]!, 'snapshot', snapshot(1, effs[0]!));
+    write(channels[0], 'snapshot', snapshot(1, effs[0]));
     await waitFor(() => lastReport.configVersion === 1, 15_000, 'version 1 reported');
-    write(channels[0]!, 'delta', delta(1, 2, effs[0]!, effs[1]!));
-    await waitFor(() => lastReport.configVersion === 2 && lastReport.effectiveVersion === effs[1]!.version, 10_000, 'version 2 reported');
+    write(channels[0], 'delta', delta(1, 2, effs[0], effs[1]));
+    await waitFor(() => lastReport.configVersion === 2 && lastReport.effectiveVersion === effs[1].version, 10_000, 'version 2 reported');
   }, 40_000);
 
   it('reopens its channel on a delta from a version it missed, and converges on the snapshot it is then sent', async () => {
     // Versions 3..5 never reached the worker: the delta says it starts from 5.
-    write(channels[0]!, 'delta', delta(5, 6, effs[1]!, effs[2]!));
+    write(channels[0], 'delta', delta(5, 6, effs[1], effs[2]));
     await waitFor(() => channels.length === 2, 10_000, 'the worker reopened its channel');
     expect(lastReport.configVersion).toBe(2);
     expect(out).toContain('a configuration delta does not start from the kept snapshot');
-    write(channels[1]!, 'snapshot', snapshot(6, effs[2]!));
-    await waitFor(() => lastReport.configVersion === 6 && lastReport.effectiveVersion === effs[2]!.version, 10_000, 'version 6 reported');
-    write(channels[1]!, 'delta', delta(6, 7, effs[2]!, effs[3]!));
-    await waitFor(() => lastReport.configVersion === 7 && lastReport.effectiveVersion === effs[3]!.version, 10_000, 'version 7 reported');
+    write(channels[1], 'snapshot', snapshot(6, effs[2]));
+    await waitFor(() => lastReport.configVersion === 6 && lastReport.effectiveVersion === effs[2].version, 10_000, 'version 6 reported');
+    write(channels[1], 'delta', delta(6, 7, effs[2], effs[3]));
+    await waitFor(() => lastReport.configVersion === 7 && lastReport.effectiveVersion === effs[3].version, 10_000, 'version 7 reported');
     expect(reported.filter((v) => v !== undefined && v > 2 && v < 6)).toEqual([]);
   }, 40_000);
 });

@@ -51,11 +51,11 @@ describe('worker group of 2: one HA view', () => {
       failover: { enabled: true, timeoutMs: 1000 },
     });
     const rig = await GroupRig.start(configs);
-    const target = (i: number) => `127.0.0.1:${configs[i]!.sipPort}`;
-    const pairOf = async (i: number) => (await rig.status(i)).pairs[0]!;
+    const target = (i: number) => `127.0.0.1:${configs[i].sipPort}`;
+    const pairOf = async (i: number) => (await rig.status(i)).pairs[0];
     try {
-      await waitFor(async () => (await pairOf(0)).servers[0]!.status === 'up', 5000, 'the leader probed the primary');
-      await waitFor(async () => (await pairOf(0)).servers[0]!.probes >= 2, 5000, 'a second probe');
+      await waitFor(async () => (await pairOf(0)).servers[0].status === 'up', 5000, 'the leader probed the primary');
+      await waitFor(async () => (await pairOf(0)).servers[0].probes >= 2, 5000, 'a second probe');
       // Probing once per group: the follower sent no OPTIONS.
       const f0 = await pairOf(1);
       expect(f0.servers.map((s) => s.probes)).toEqual([0, 0]);
@@ -121,7 +121,7 @@ describe('worker group of 2: a flow held by one member is reached through the ot
       oosCheckS: 0,
     });
     const rig = await GroupRig.start(configs);
-    const [a, b] = [configs[0]!.sipPort!, configs[1]!.sipPort!];
+    const [a, b] = [configs[0].sipPort!, configs[1].sipPort!];
     const socket = net.connect(a, '127.0.0.1');
     await new Promise<void>((r) => socket.once('connect', () => r()));
     const ua = new Endpoint(socket);
@@ -146,7 +146,7 @@ describe('worker group of 2: a flow held by one member is reached through the ot
         extra: ['Supported: outbound, path'],
       }));
       await ua.waitFor(isResp(200, 'REGISTER'));
-      const path = paths[0]![0]!;
+      const path = paths[0][0];
       expect(path).toMatch(new RegExp(`@127\\.0\\.0\\.1:${a};lr;ob>$`));
       // The kernel gave the SIP Server's request to member 1: the same Route, at member 1's port.
       const route = path.replace(`:${a};`, `:${b};`);
@@ -196,16 +196,16 @@ describe('worker group of 2: overload counts the group', () => {
     const rig = await GroupRig.start(configs);
     try {
       // 6 s at 10/s on each member (20/s for the group).
-      const runs = await Promise.all([0, 1].map((i) => runUac({ scenario: scenario('uac_overload.xml'), target: `127.0.0.1:${configs[i]!.sipPort}`, transport: 'udp', calls: 60, rate: 10 })));
+      const runs = await Promise.all([0, 1].map((i) => runUac({ scenario: scenario('uac_overload.xml'), target: `127.0.0.1:${configs[i].sipPort}`, transport: 'udp', calls: 60, rate: 10 })));
       for (const r of runs) expect(r.failed, r.output).toBe(0);
       const st = await Promise.all([0, 1].map((i) => rig.status(i)));
-      const calls = st[0]!.counters.calls + st[1]!.counters.calls;
-      const refused = st[0]!.counters.rejectedOverload + st[1]!.counters.rejectedOverload;
+      const calls = st[0].counters.calls + st[1].counters.calls;
+      const refused = st[0].counters.rejectedOverload + st[1].counters.rejectedOverload;
       expect(calls + refused).toBe(120);
       // One process alone would admit its 60 (10/s each): the group admits about 6 s x 10/s plus the bursts.
       expect(calls).toBeLessThanOrEqual(85);
       expect(refused).toBeGreaterThanOrEqual(35);
-      expect(st[0]!.groupShared!.overloadShare! + st[1]!.groupShared!.overloadShare!).toBeCloseTo(10, 0);
+      expect(st[0].groupShared!.overloadShare! + st[1].groupShared!.overloadShare!).toBeCloseTo(10, 0);
     } finally {
       await rig.stop();
       await uas.kill();

@@ -158,8 +158,8 @@ function startGroup(): ChildProcess {
       })
     : spawn(process.execPath, [CLI, '--config', join(dir, 'group.yaml'), '--app', 'SIPProxy_1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
   return child;
 }
 
@@ -218,21 +218,21 @@ describe.skipIf(Boolean(process.env.BENCH_SUT))('the group as one instance: stat
     const st = await status();
     expect(st.group).toMatchObject({ size: 2, index: 0 });
     expect(st.group!.members.map((m) => [m.index, m.up, alive(m.pid)])).toEqual([[0, true, true], [1, true, true]]);
-    expect(st.group!.members[0]!.pid).toBe(st.pid);
+    expect(st.group!.members[0].pid).toBe(st.pid);
     expect(st.group!.supervisorPid).toBe(group.pid);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     for (const m of st.group!.members) expect(metrics).toContain(`sipproxy_group_member_up{app="SIPProxy_1",index="${m.index}",pid="${m.pid}"} 1`);
   });
 
   it('a member killed by its pid: the other serves every source meanwhile, the member comes back and serves', async () => {
-    const before = (await status()).group!.members[1]!;
+    const before = (await status()).group!.members[1];
     process.kill(before.pid!, 'SIGKILL');
-    await waitFor(async () => !(await status()).group!.members[1]!.up, 5000, 'member 1 seen down');
+    await waitFor(async () => !(await status()).group!.members[1].up, 5000, 'member 1 seen down');
     // While it is away (the supervisor's first back-off is 0.5 s) every source is served by member 0.
     const during = await Promise.all(Array.from({ length: 8 }, (_, i) => call(`down-${i}`)));
     expect(during.map((r) => r.final)).toEqual(Array(8).fill(486));
     await waitFor(() => membersUp(2), 15_000, 'member 1 back');
-    const after = (await status()).group!.members[1]!;
+    const after = (await status()).group!.members[1];
     expect(after.pid).not.toBe(before.pid);
     expect(alive(after.pid)).toBe(true);
     expect(after.restarts).toBe(1);

@@ -119,13 +119,13 @@ export class FlowRegistry {
     const f = Buffer.from(p, 'base64url').toString('utf8').split('|');
     if (f[0] === 'c' && (f.length === 5 || f.length === 6)) {
       const t = f[2] as TransportProtocol;
-      const flow: FlowRef = { transport: t, connectionId: f[1]!, remoteAddress: f[3]!, remotePort: Number(f[4]) };
+      const flow: FlowRef = { transport: t, connectionId: f[1], remoteAddress: f[3], remotePort: Number(f[4]) };
       // The holder's index; this process's own flows carry none (the rest of the stack treats them as before).
       if (f.length === 6 && Number(f[5]) !== this.opts.member) flow.member = Number(f[5]);
       return { ok: true, flow };
     }
     if (f[0] === 'u' && f.length === 5) {
-      const flow: FlowRef = { transport: 'udp', remoteAddress: f[1]!, remotePort: Number(f[2]) };
+      const flow: FlowRef = { transport: 'udp', remoteAddress: f[1], remotePort: Number(f[2]) };
       if (f[3]) flow.localAddress = f[3];
       if (f[4]) flow.localPort = Number(f[4]);
       return { ok: true, flow };
@@ -189,13 +189,13 @@ export class FlowRegistry {
     if (aor !== undefined && list.length > 1) {
       const want = aorKey(aor);
       for (let i = list.length - 1; i >= 0; i--) {
-        const b = list[i]!;
+        const b = list[i];
         if (b.expiresAt > now && aorKey(b.aor) === want && this.isAlive(b.flow)) return { flow: b.flow };
       }
     }
     let any = false;
     for (let i = list.length - 1; i >= 0; i--) {
-      const b = list[i]!;
+      const b = list[i];
       if (b.expiresAt <= now) continue;
       any = true;
       if (this.isAlive(b.flow)) return { flow: b.flow };
@@ -240,7 +240,7 @@ export class FlowRegistry {
     if (++this.sweeps % 10 !== 0) return n;
     for (const [key, list] of this.byContact) {
       let expired = false;
-      for (let i = 0; i < list.length; i++) if (list[i]!.expiresAt <= now) expired = true;
+      for (let i = 0; i < list.length; i++) if (list[i].expiresAt <= now) expired = true;
       if (!expired) continue;
       const live = list.filter((b) => b.expiresAt > now);
       for (const b of list) if (b.expiresAt <= now) this.unindex(b);

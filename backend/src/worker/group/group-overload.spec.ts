@@ -11,10 +11,10 @@ function memoryGroup(size: number): GroupLink[] {
     size,
     send(to, body) {
       const targets = to === 'all' ? handlers.map((_, i) => i).filter((i) => i !== index) : [to];
-      for (const i of targets) for (const h of handlers[i]!) h(index, structuredClone(body));
+      for (const i of targets) for (const h of handlers[i]) h(index, structuredClone(body));
     },
     onMessage(fn) {
-      handlers[index]!.push(fn);
+      handlers[index].push(fn);
     },
   }));
 }
@@ -22,7 +22,7 @@ function memoryGroup(size: number): GroupLink[] {
 describe('the group overload rate', () => {
   it('splits the rate by demand, summing to the rate', () => {
     const s = splitRate(10, [18, 0]);
-    expect(s[0]! + s[1]!).toBeCloseTo(10);
+    expect(s[0] + s[1]).toBeCloseTo(10);
     expect(s[0]).toBeCloseTo(9.5);
     expect(splitRate(10, [0, 0])).toEqual([5, 5]);
   });
@@ -35,7 +35,7 @@ describe('the group overload rate', () => {
     const links = memoryGroup(2);
     const limiters = links.map(() => new DialogRateLimiter(10, () => t));
     const groups = links.map((link, i) => {
-      const g = new GroupOverload(new Leadership(link), () => limiters[i]!, 500);
+      const g = new GroupOverload(new Leadership(link), () => limiters[i], 500);
       link.onMessage((from, body) => g.receive(from, body));
       g.start();
       g.stop(); // ticks are driven by hand below
@@ -45,14 +45,14 @@ describe('the group overload rate', () => {
     // 10 s: every 50 ms an INVITE to member 1; each 500 ms tick the follower reports first, then the leader splits.
     for (let step = 1; step <= 200; step++) {
       t = step * 50;
-      if (limiters[to(step)]!.admit()) admitted++;
+      if (limiters[to(step)].admit()) admitted++;
       if (step % 10 === 0) {
-        groups[1]!.tick();
-        groups[0]!.tick();
+        groups[1].tick();
+        groups[0].tick();
       }
     }
     expect(admitted).toBeGreaterThanOrEqual(85); // 10 s at about 10/s (a share follows the demand a tick late)
     expect(admitted).toBeLessThanOrEqual(111);
-    expect(groups[0]!.share! + groups[1]!.share!).toBeCloseTo(10);
+    expect(groups[0].share! + groups[1].share!).toBeCloseTo(10);
   });
 });

@@ -79,7 +79,7 @@ export class GroupOverload {
     for (const k of [...this.demand.keys()]) if (!members.includes(k)) this.demand.delete(k);
     const shares = splitRate(rate, members.map((m) => this.demand.get(m) ?? 0));
     members.forEach((m, i) => {
-      const s = shares[i]!;
+      const s = shares[i];
       if (m === this.lead.link.index) this.setShare(rate > 0 ? s : undefined);
       else this.lead.link.send(m, { t: 'ovl-share', rate: s });
     });

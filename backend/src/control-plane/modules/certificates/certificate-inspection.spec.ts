@@ -19,7 +19,7 @@ describe('certificate inspection', () => {
   });
 
   it('facts of the fixture certificate: subject, issuer, days left from the given time', () => {
-    const now = new Date(new Date(cert[0]!.validTo).getTime() - 10.5 * DAY);
+    const now = new Date(new Date(cert[0].validTo).getTime() - 10.5 * DAY);
     const f = certificateFacts(cert, now);
     expect(f).toMatchObject({ subject: 'CN=proxy.site-a.example', daysLeft: 10, validity: 'expiring', chainLength: 1 });
     expect(f.issuer).toContain('SIP Proxy test CA');
@@ -32,8 +32,8 @@ describe('certificate inspection', () => {
   });
 
   it('key match: its key yes, a garbage key undefined (never thrown)', () => {
-    expect(keyMatches(cert[0]!, readFileSync(FIXTURE_CERTS.proxyKey, 'utf8'))).toBe(true);
-    expect(keyMatches(cert[0]!, 'not a key')).toBeUndefined();
+    expect(keyMatches(cert[0], readFileSync(FIXTURE_CERTS.proxyKey, 'utf8'))).toBe(true);
+    expect(keyMatches(cert[0], 'not a key')).toBeUndefined();
     expect(() => parseCertificates('garbage')).toThrow(/no PEM CERTIFICATE block/);
   });
 });

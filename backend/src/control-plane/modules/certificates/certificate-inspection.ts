@@ -55,7 +55,7 @@ export function validityState(notBefore: Date, notAfter: Date, now: Date): Valid
 
 /** The leaf's facts; `chain` is the certificate value's blocks (leaf first). */
 export function certificateFacts(chain: X509Certificate[], now: Date): CertificateFacts {
-  const leaf = chain[0]!;
+  const leaf = chain[0];
   const notBefore = new Date(leaf.validFrom);
   const notAfter = new Date(leaf.validTo);
   return {
@@ -80,7 +80,7 @@ const issued = (child: X509Certificate, parent: X509Certificate) => child.checkI
  */
 export function checkChain(chain: X509Certificate[], trusted: X509Certificate[] | undefined): ChainCheck {
   if (!trusted) return { status: 'no-trusted-ca', detail: 'no trusted-ca is configured: the chain is not checked here' };
-  let current = chain[0]!;
+  let current = chain[0];
   const rest = chain.slice(1);
   for (let step = 0; step < MAX_CHAIN; step++) {
     const ca = trusted.find((c) => issued(current, c));

@@ -75,10 +75,10 @@ export class CertificatesService {
     const { doc: head } = await this.config.headWithSecrets();
     const index = head.applications.findIndex((a) => a.name === input.application);
     if (index < 0) throw notFound(`Application ${input.application}`);
-    if (head.applications[index]!.type !== 'sip-proxy') throw badRequest('NOT_A_PROXY', `${input.application} is not a SIP Proxy application: only those have TLS material`);
+    if (head.applications[index].type !== 'sip-proxy') throw badRequest('NOT_A_PROXY', `${input.application} is not a SIP Proxy application: only those have TLS material`);
     this.assertReadable(input);
     const doc = structuredClone(head);
-    const app = doc.applications[index]!;
+    const app = doc.applications[index];
     const security = (app.options.security ??= {});
     security.certificate = input.certificate;
     if (input['certificate-key'] !== undefined) security['certificate-key'] = input['certificate-key'];
@@ -129,7 +129,7 @@ export class CertificatesService {
   private inspect(doc: ConfigDocument, name: string, now: Date): CertificateView {
     const app = doc.applications.find((a) => a.name === name)!;
     const sec: OptionSections[string] = app.options.security ?? {};
-    const raw = (o: TlsOption) => (typeof sec[o] === 'string' && sec[o] !== '' ? (sec[o] as string) : undefined);
+    const raw = (o: TlsOption) => (typeof sec[o] === 'string' && sec[o] !== '' ? (sec[o]) : undefined);
     const { baseDir, pemFiles } = this.config.tlsFiles;
     const problems: CertificateView['problems'] = [];
     const pem: Partial<Record<TlsOption, string>> = {};
@@ -148,12 +148,12 @@ export class CertificatesService {
         let trusted;
         if (pem['trusted-ca'] !== undefined) { try { trusted = parseCertificates(pem['trusted-ca']); } catch { /* the worker's check says why */ } }
         chain = pem['trusted-ca'] !== undefined && !trusted ? null : checkChain(certs, trusted);
-        if (pem['certificate-key'] !== undefined) matches = keyMatches(certs[0]!, pem['certificate-key']) ?? null;
+        if (pem['certificate-key'] !== undefined) matches = keyMatches(certs[0], pem['certificate-key']) ?? null;
       } catch (e) {
         problems.push({ option: 'certificate', message: `certificate is not a PEM X.509 certificate: ${errText(e)}` });
       }
     }
-    const worker = problems.length ? { accepted: false, option: problems[0]!.option, reason: problems[0]!.message } : this.workerVerdict(doc, name, pem as Record<TlsOption, string>);
+    const worker = problems.length ? { accepted: false, option: problems[0].option, reason: problems[0].message } : this.workerVerdict(doc, name, pem as Record<TlsOption, string>);
     if (!worker.accepted && !problems.some((p) => p.message === worker.reason)) problems.push({ option: worker.option ?? 'certificate', message: worker.reason ?? 'refused' });
     const state = !certificate || !worker.accepted ? 'invalid' : certificate.validity;
     const tlsPort = app.ports['tls-port'];

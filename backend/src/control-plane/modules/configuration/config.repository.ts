@@ -23,8 +23,8 @@ export class ConfigRepository {
   async withLockedHead<T>(fn: (tx: ConfigTx) => Promise<T>): Promise<T> {
     return this.ds.transaction('READ COMMITTED', async (em) => {
       await em.query('INSERT INTO config_head (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
-      const rows = (await em.query('SELECT version FROM config_head WHERE id = 1 FOR UPDATE')) as { version: number }[];
-      return fn(new ConfigTx(em, rows[0]!.version));
+      const rows = await em.query<{ version: number }[]>('SELECT version FROM config_head WHERE id = 1 FOR UPDATE');
+      return fn(new ConfigTx(em, rows[0].version));
     });
   }
 
@@ -67,8 +67,8 @@ export class ConfigRepository {
   findApplication(name: string): Promise<ApplicationEntity | null> { return this.ds.getRepository(ApplicationEntity).findOne({ where: { name } }); }
 
   async listSwitches(): Promise<(SwitchEntity & { dnCount: number })[]> {
-    const rows = (await this.ds.query(`SELECT s.id, s.name, s.sip_server AS "sipServer", s.position, s.revision, COUNT(d.id)::int AS "dnCount"
-      FROM switches s LEFT JOIN dns d ON d.switch_name = s.name GROUP BY s.id ORDER BY s.name`)) as (SwitchEntity & { dnCount: number })[];
+    const rows = await this.ds.query<(SwitchEntity & { dnCount: number })[]>(`SELECT s.id, s.name, s.sip_server AS "sipServer", s.position, s.revision, COUNT(d.id)::int AS "dnCount"
+      FROM switches s LEFT JOIN dns d ON d.switch_name = s.name GROUP BY s.id ORDER BY s.name`);
     return rows;
   }
 
@@ -106,10 +106,10 @@ async function documentAtOf(query: Query, version: number): Promise<ConfigDocume
   const at = (await query(`SELECT v.version, (SELECT max(s.version) FROM config_versions s WHERE s.version <= v.version AND s.document IS NOT NULL) AS snapshot
     FROM config_versions v WHERE v.version = $1`, [version])) as { version: number; snapshot: number | null }[];
   if (!at.length) return undefined;
-  const snapshot = at[0]!.snapshot;
+  const snapshot = at[0].snapshot;
   if (snapshot === null) throw new Error(`configuration version ${version} has no snapshot at or below it`);
   const rows = (await query('SELECT document FROM config_versions WHERE version = $1', [snapshot])) as { document: ConfigDocument }[];
-  let doc = rows[0]!.document;
+  let doc = rows[0].document;
   for (const d of await deltasOf(query, snapshot, version)) doc = applyDocumentDelta(doc, d);
   return doc;
 }
@@ -142,11 +142,11 @@ export class ConfigTx {
   async revisionOf(object: 'application' | 'switch' | 'dn', name: string): Promise<number | undefined> {
     if (object === 'dn') {
       const [sw, ...rest] = name.split('/');
-      const r = (await this.em.query('SELECT revision FROM dns WHERE switch_name = $1 AND number = $2', [sw, rest.join('/')])) as { revision: number }[];
+      const r = await this.em.query<{ revision: number }[]>('SELECT revision FROM dns WHERE switch_name = $1 AND number = $2', [sw, rest.join('/')]);
       return r[0]?.revision;
     }
     const table = object === 'application' ? 'applications' : 'switches';
-    const r = (await this.em.query(`SELECT revision FROM ${table} WHERE name = $1`, [name])) as { revision: number }[];
+    const r = await this.em.query<{ revision: number }[]>(`SELECT revision FROM ${table} WHERE name = $1`, [name]);
     return r[0]?.revision;
   }
 
@@ -188,9 +188,9 @@ export class ConfigTx {
       for (let i = 0; i < rows.length; i += CHUNK) await em.createQueryBuilder().insert().into(DnEntity).values(rows.slice(i, i + CHUNK)).execute();
     }
     const delta = JSON.stringify(documentDelta(before, doc) ?? null);
-    const last = (await em.query(`SELECT s.version, s.document_bytes AS bytes,
+    const last = await em.query<{ version: number; bytes: number; since: number }[]>(`SELECT s.version, s.document_bytes AS bytes,
         (SELECT COALESCE(SUM(d.delta_bytes), 0)::int FROM config_versions d WHERE d.version > s.version) AS since
-      FROM config_versions s WHERE s.document IS NOT NULL ORDER BY s.version DESC LIMIT 1`)) as { version: number; bytes: number; since: number }[];
+      FROM config_versions s WHERE s.document IS NOT NULL ORDER BY s.version DESC LIMIT 1`);
     const document = isSnapshotDue(last[0], version, (last[0]?.since ?? 0) + delta.length) ? JSON.stringify(doc) : null;
     await em.query(`INSERT INTO config_versions (version, author, summary, document, document_bytes, delta, delta_bytes, changes, change_count)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

@@ -25,8 +25,8 @@ function randomEdit(doc: ConfigDocument, r: () => number): void {
     case 7: if (sw) sw.dns.splice(Math.floor(r() * (sw.dns.length + 1)), 0, { number: String(Math.floor(r() * 1e6)), type: 'extension', options: { TServer: { contact: 'x' } } }); break;
     case 8: if (sw?.dns.length) sw.dns.splice(Math.floor(r() * sw.dns.length), 1); break;
     case 9: { const d = sw && pick(sw.dns); if (d) { d.options.TServer = { ...(d.options.TServer ?? {}), 'oos-check': Math.floor(r() * 30) }; if (r() < 0.3) d.type = 'trunk'; } break; }
-    case 10: if (sw && sw.dns.length > 1) { const [x] = sw.dns.splice(0, 1); sw.dns.push(x!); } break;
-    default: if (doc.switches.length > 1) { const [x] = doc.switches.splice(0, 1); doc.switches.push(x!); }
+    case 10: if (sw && sw.dns.length > 1) { const [x] = sw.dns.splice(0, 1); sw.dns.push(x); } break;
+    default: if (doc.switches.length > 1) { const [x] = doc.switches.splice(0, 1); doc.switches.push(x); }
   }
 }
 
@@ -55,9 +55,9 @@ describe('documentDelta / applyDocumentDelta', () => {
     const doc = emptyConfigDocument();
     doc.switches.push({ name: 'A', dns: Array.from({ length: 2000 }, (_, i) => ({ number: String(i), type: 'trunk', options: { TServer: { 'oos-check': 5 } } })) });
     const next = structuredClone(doc);
-    next.switches[0]!.dns[1234]!.options.TServer!['oos-check'] = 7;
+    next.switches[0].dns[1234].options.TServer['oos-check'] = 7;
     const delta = documentDelta(doc, next);
-    expect(delta).toEqual({ dns: { A: { remove: ['1234'], put: [{ at: 1234, value: next.switches[0]!.dns[1234] }] } } });
+    expect(delta).toEqual({ dns: { A: { remove: ['1234'], put: [{ at: 1234, value: next.switches[0].dns[1234] }] } } });
     expect(documentDelta(doc, structuredClone(doc))).toBeUndefined();
   });
 });

@@ -33,8 +33,8 @@ describe('buildSite', () => {
     ]);
     const p3 = doc.applications.find((a) => a.name === 'SIPProxy_3')!;
     expect(p3.options.sipproxy).toEqual({ 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B,SIPServer_C', 'servicing-sipserver': 'SIPServer_C' });
-    expect(doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy!.applications).toBe('SIPServer_A,SIPServer_B,SIPServer_C');
-    expect(doc.switches.at(-1)!.dns[0]!.options.TServer!['service-type']).toBe('sip-outbound-proxy');
+    expect(doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy.applications).toBe('SIPServer_A,SIPServer_B,SIPServer_C');
+    expect(doc.switches.at(-1)!.dns[0].options.TServer['service-type']).toBe('sip-outbound-proxy');
   });
 
   it('builds the first site of an empty document', () => {
@@ -45,7 +45,7 @@ describe('buildSite', () => {
 
   it('names taken (regardless of case) and names given twice are problems', () => {
     const doc = exampleDocument();
-    const plan = buildSite(doc, { ...siteC, name: 'sitea', backup: { ...siteC.backup, name: 'sipproxy_1' }, proxies: [{ ...siteC.proxies[0]!, name: 'SIPServer_c' }] });
+    const plan = buildSite(doc, { ...siteC, name: 'sitea', backup: { ...siteC.backup, name: 'sipproxy_1' }, proxies: [{ ...siteC.proxies[0], name: 'SIPServer_c' }] });
     expect(plan.problems).toEqual([
       'switch sitea already exists as SiteA (names differ only in case)',
       'application sipproxy_1 already exists as SIPProxy_1 (names differ only in case)',

@@ -39,7 +39,7 @@ export function buildSite(doc: ConfigDocument, req: SiteRequest): SitePlan {
   newApps.forEach((n, i) => {
     taken('application', n, findSameName(doc.applications, n, (a) => a.name)?.name);
     const twice = newApps.findIndex((m, j) => j < i && findSameName([m], n, (x) => x) !== undefined);
-    if (twice >= 0) problems.push(`application ${n} is named twice in this site${caseNote(n, newApps[twice]!)}`);
+    if (twice >= 0) problems.push(`application ${n} is named twice in this site${caseNote(n, newApps[twice])}`);
   });
 
   const server = (s: SiteServer, backup?: string): ApplicationDoc => ({

@@ -23,7 +23,7 @@ export class SitesService {
       const result = await this.config.commit(actor, `new site ${req.name}: HA pair ${req.primary.name}/${req.backup.name}, ${req.proxies.length} proxy(ies)`, (d) => { buildSite(d, req); }, { dryRun });
       return { plan, result, errors: [] };
     } catch (e) {
-      if (dryRun && e instanceof AppError && e.code === 'CONFIG_INVALID') return { plan, errors: (e.errors ?? []) as LocatedError[] };
+      if (dryRun && e instanceof AppError && e.code === 'CONFIG_INVALID') return { plan, errors: (e.errors ?? []) };
       throw e;
     }
   }
