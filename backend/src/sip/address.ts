@@ -66,10 +66,10 @@ export function parseDnsServer(s: string): HostPort {
   const t = s.trim();
   const br = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
   // `!`: the UI type-checks this file with noUncheckedIndexedAccess (the groups always match).
-  if (br && ipFamily(br[1]) === 6) return { host: br[1], port: br[2] ? checkPort(br[2], s) : DNS_PORT };
+  if (br && ipFamily(br[1]!) === 6) return { host: br[1]!, port: br[2] ? checkPort(br[2], s) : DNS_PORT };
   if (ipFamily(t)) return { host: t, port: DNS_PORT };
   const hp = /^([^:]+):(\d+)$/.exec(t);
-  if (hp && ipFamily(hp[1]) === 4) return { host: hp[1], port: checkPort(hp[2], s) };
+  if (hp && ipFamily(hp[1]!) === 4) return { host: hp[1]!, port: checkPort(hp[2]!, s) };
   throw new TypeError(`invalid DNS server "${s}" (expected ip, ip:port or [ipv6]:port)`);
 }
 

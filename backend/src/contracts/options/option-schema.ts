@@ -238,7 +238,7 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
   const m = /^(\[[^\]]+\]|[^:\s;]+):(\d{1,5})$/.exec(s.trim());
   if (!m) return undefined;
   const port = Number(m[2]);
-  const host = m[1]; // `!`: the UI type-checks this file with noUncheckedIndexedAccess
+  const host = m[1]!; // `!`: the UI type-checks this file with noUncheckedIndexedAccess
   if (port < 1 || port > 65535 || !HOST_RE.test(host)) return undefined;
   return { host, port };
 }
