@@ -1455,6 +1455,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description CertificateList */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1478,6 +1479,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description CertificateCheckAnswer */
       200: {
         headers: {
           [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiParam, ApiQuery, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiQuery, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError, type FieldError } from './errors.js';
 import { BIDI, CONTROL } from './fields.js';
@@ -123,14 +123,6 @@ export function ValidParam(name: string, schema: z.ZodType): ParameterDecorator 
     Param(name, new ZodPipe(schema, 'parameter', [name]))(target, key, index);
     methodDecorator(target, key, ApiParam({ name, required: true, schema: jsonSchema(schema) }));
   };
-}
-
-/**
- * The 200 response body, declared like a request body (a zod schema published as its OpenAPI component). It
- * documents; it does not check what the handler returns (the handler's return type does, at compile time).
- */
-export function Returns(decl: DeclaredSchema): MethodDecorator {
-  return (target, key, descriptor) => ApiOkResponse({ schema: ref(decl.name) })(target, key, descriptor);
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {

@@ -45,8 +45,6 @@ const RESPONSE_BACKLOG = new Set<string>([
   'DELETE /api/switches/:sw/dns/:number',
   'GET /api/trunks',
   'POST /api/sites', // landed beside this check
-  'GET /api/certificates', // landed beside this check
-  'POST /api/certificates/check', // landed beside this check
   'POST /api/trunks/provision',
   'GET /api/alarms',
   'POST /api/alarms/:id/acknowledge',

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CanEditConfig } from '../../common/auth-context.js';
-import { Returns, ValidBody } from '../../common/validation.js';
+import { ValidBody } from '../../common/validation.js';
+import { Returns } from '../../common/response-schemas.js';
 import { EXPIRY_WARNING_DAYS } from './certificate-inspection.js';
 import { CertificateCheckAnswer, CertificateCheckBody, CertificateList, type CertificateCheckInput } from './certificates.schemas.js';
 import { CertificatesService, type CertificateCheckAnswer as Answer, type CertificateView } from './certificates.service.js';

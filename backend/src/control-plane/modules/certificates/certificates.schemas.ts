@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { declareResponse } from '../../common/response-schemas.js';
 import { MAX_PEM_FILE_BYTES } from '../../../contracts/tls-material.js';
 import { objectName } from '../../common/fields.js';
 import { declareSchema, type Infer } from '../../common/validation.js';
@@ -33,7 +34,7 @@ const problem = z.object({ option: z.string(), message: z.string() });
 const state = z.enum(['valid', 'expiring', 'expired', 'not-yet-valid', 'invalid']);
 
 /** GET /api/certificates: no key material, ever (the key is only compared with the certificate). */
-export const CertificateList = declareSchema('CertificateList', z.object({
+export const CertificateList = declareResponse('CertificateList', z.object({
   expiryWarningDays: z.number().int(),
   items: z.array(z.object({
     application: z.string(),
@@ -45,7 +46,7 @@ export const CertificateList = declareSchema('CertificateList', z.object({
 }));
 
 /** POST /api/certificates/check's answer. */
-export const CertificateCheckAnswer = declareSchema('CertificateCheckAnswer', z.object({
+export const CertificateCheckAnswer = declareResponse('CertificateCheckAnswer', z.object({
   application: z.string(), accepted: z.boolean(), worker,
   save: z.object({ accepted: z.boolean(), problems: z.array(problem) }).describe('what saving it would say (the configuration\'s rules, files opened)'),
   certificate: facts, chain, keyMatches: z.boolean().nullable(), state,
