@@ -31,7 +31,10 @@ export default tseslint.config(
     files: ['src/sip/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'The SIP stack takes its configuration as arguments, never from process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'The SIP stack takes its configuration as arguments, never from process.env.' },
+      ],
     },
   },
   {

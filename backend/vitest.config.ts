@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 import swc from 'unplugin-swc';
 
 // SWC emits the decorator metadata NestJS and TypeORM need; Vite's default transform does not.
-const plugins = [swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } })];
+const plugins = [
+  swc.vite({
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+  }),
+];
 
 export default defineConfig({
   test: {

@@ -1,7 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { maskOptionValue, maskSecretsDeep } from '../backend/src/contracts/secrets.js';
 
-interface Change { field?: string; before?: unknown; after?: unknown }
+interface Change {
+  field?: string;
+  before?: unknown;
+  after?: unknown;
+}
 
 /**
  * A private key pasted into `certificate` or `trusted-ca` (options every role reads) was accepted before validation
@@ -17,16 +21,36 @@ export class PrivateKeysInPublicOptions1763770000007 implements MigrationInterfa
   async up(q: QueryRunner): Promise<void> {
     const found = new Map<string, string>();
     // Only rows holding a PEM private key can hold one; the rest are left alone.
-    const apps = (await q.query(`SELECT id, options FROM applications WHERE options::text LIKE '%PRIVATE KEY-----%'`)) as { id: string; options: unknown }[];
-    for (const a of apps) await q.query('UPDATE applications SET options = $2 WHERE id = $1', [a.id, JSON.stringify(maskSecretsDeep(a.options, found))]);
-    const versions = (await q.query(`SELECT version, document, changes FROM config_versions WHERE document::text LIKE '%PRIVATE KEY-----%' OR changes::text LIKE '%PRIVATE KEY-----%'`)) as { version: number; document: unknown; changes: Change[] }[];
+    const apps = (await q.query(`SELECT id, options FROM applications WHERE options::text LIKE '%PRIVATE KEY-----%'`)) as {
+      id: string;
+      options: unknown;
+    }[];
+    for (const a of apps)
+      await q.query('UPDATE applications SET options = $2 WHERE id = $1', [a.id, JSON.stringify(maskSecretsDeep(a.options, found))]);
+    const versions = (await q.query(
+      `SELECT version, document, changes FROM config_versions WHERE document::text LIKE '%PRIVATE KEY-----%' OR changes::text LIKE '%PRIVATE KEY-----%'`,
+    )) as { version: number; document: unknown; changes: Change[] }[];
     for (const v of versions) {
-      const changes = v.changes.map((c) => maskSecretsDeep({ ...c, before: maskOptionValue(c.field, c.before, found), after: maskOptionValue(c.field, c.after, found) }, found));
-      await q.query('UPDATE config_versions SET document = $2, changes = $3 WHERE version = $1', [v.version, JSON.stringify(maskSecretsDeep(v.document, found)), JSON.stringify(changes)]);
+      const changes = v.changes.map((c) =>
+        maskSecretsDeep(
+          { ...c, before: maskOptionValue(c.field, c.before, found), after: maskOptionValue(c.field, c.after, found) },
+          found,
+        ),
+      );
+      await q.query('UPDATE config_versions SET document = $2, changes = $3 WHERE version = $1', [
+        v.version,
+        JSON.stringify(maskSecretsDeep(v.document, found)),
+        JSON.stringify(changes),
+      ]);
     }
-    const audit = (await q.query(`SELECT id, detail FROM audit_log WHERE detail::text LIKE '%PRIVATE KEY-----%'`)) as { id: string; detail: unknown }[];
-    for (const e of audit) await q.query('UPDATE audit_log SET detail = $2 WHERE id = $1', [e.id, JSON.stringify(maskSecretsDeep(e.detail, found))]);
-    for (const [ref, value] of found) await q.query('INSERT INTO config_secrets (ref, value) VALUES ($1, $2) ON CONFLICT (ref) DO NOTHING', [ref, value]);
+    const audit = (await q.query(`SELECT id, detail FROM audit_log WHERE detail::text LIKE '%PRIVATE KEY-----%'`)) as {
+      id: string;
+      detail: unknown;
+    }[];
+    for (const e of audit)
+      await q.query('UPDATE audit_log SET detail = $2 WHERE id = $1', [e.id, JSON.stringify(maskSecretsDeep(e.detail, found))]);
+    for (const [ref, value] of found)
+      await q.query('INSERT INTO config_secrets (ref, value) VALUES ($1, $2) ON CONFLICT (ref) DO NOTHING', [ref, value]);
   }
 
   async down(): Promise<void> {

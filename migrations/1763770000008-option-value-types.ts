@@ -5,7 +5,9 @@ import { APPLICATION_KINDS, DN_KINDS, type ObjectKind } from '../backend/src/con
 
 const KINDS = new Set<string>([...APPLICATION_KINDS, ...DN_KINDS]);
 const retype = (kind: string, options: OptionSections | undefined) =>
-  KINDS.has(kind) && options && typeof options === 'object' ? retypeLegacyOptions(kind as ObjectKind, options) : { options, changed: false };
+  KINDS.has(kind) && options && typeof options === 'object'
+    ? retypeLegacyOptions(kind as ObjectKind, options)
+    : { options, changed: false };
 
 /**
  * Option values are typed strictly since this release (`"5"` for an integer, `"true"` for a bool and `contact: true`
@@ -32,12 +34,18 @@ export class OptionValueTypes1763770000008 implements MigrationInterface {
       const doc = row.document;
       for (const a of doc.applications ?? []) {
         const t = retype(a.type, a.options);
-        if (t.changed) { a.options = t.options!; changed = true; }
+        if (t.changed) {
+          a.options = t.options!;
+          changed = true;
+        }
       }
       for (const s of doc.switches ?? []) {
         for (const d of s.dns ?? []) {
           const t = retype(d.type, d.options);
-          if (t.changed) { d.options = t.options!; changed = true; }
+          if (t.changed) {
+            d.options = t.options!;
+            changed = true;
+          }
         }
       }
       if (changed) await q.query('UPDATE config_versions SET document = $2 WHERE version = $1', [version, JSON.stringify(doc)]);

@@ -2,10 +2,34 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Table, index, the indexed expression, and how to show a group of clashing rows. */
 const INDEXES = [
-  { table: 'users', index: 'IDX_users_username_lower', on: '(lower("username" COLLATE "C"))', key: 'lower("username" COLLATE "C")', show: `string_agg("username", ' / ')` },
-  { table: 'applications', index: 'IDX_applications_name_lower', on: '(lower("name" COLLATE "C"))', key: 'lower("name" COLLATE "C")', show: `string_agg("name", ' / ')` },
-  { table: 'switches', index: 'IDX_switches_name_lower', on: '(lower("name" COLLATE "C"))', key: 'lower("name" COLLATE "C")', show: `string_agg("name", ' / ')` },
-  { table: 'dns', index: 'IDX_dns_switch_number_lower', on: '("switch_name", lower("number" COLLATE "C"))', key: '"switch_name", lower("number" COLLATE "C")', show: `min("switch_name") || ': ' || string_agg("number", ' / ')` },
+  {
+    table: 'users',
+    index: 'IDX_users_username_lower',
+    on: '(lower("username" COLLATE "C"))',
+    key: 'lower("username" COLLATE "C")',
+    show: `string_agg("username", ' / ')`,
+  },
+  {
+    table: 'applications',
+    index: 'IDX_applications_name_lower',
+    on: '(lower("name" COLLATE "C"))',
+    key: 'lower("name" COLLATE "C")',
+    show: `string_agg("name", ' / ')`,
+  },
+  {
+    table: 'switches',
+    index: 'IDX_switches_name_lower',
+    on: '(lower("name" COLLATE "C"))',
+    key: 'lower("name" COLLATE "C")',
+    show: `string_agg("name", ' / ')`,
+  },
+  {
+    table: 'dns',
+    index: 'IDX_dns_switch_number_lower',
+    on: '("switch_name", lower("number" COLLATE "C"))',
+    key: '"switch_name", lower("number" COLLATE "C")',
+    show: `min("switch_name") || ': ' || string_agg("number", ' / ')`,
+  },
 ] as const;
 
 /**
@@ -28,13 +52,17 @@ export class LocaleIndependentNameIndexes1763770000010 implements MigrationInter
     for (const ix of INDEXES) {
       await q.query(`DROP INDEX IF EXISTS "${ix.index}"`);
       const create = `CREATE UNIQUE INDEX "${ix.index}" ON "${ix.table}" ${ix.on}`;
-      const clashes = (await q.query(`SELECT ${ix.show} AS names FROM "${ix.table}" GROUP BY ${ix.key} HAVING count(*) > 1 ORDER BY 1 LIMIT 20`)) as { names: string }[];
+      const clashes = (await q.query(
+        `SELECT ${ix.show} AS names FROM "${ix.table}" GROUP BY ${ix.key} HAVING count(*) > 1 ORDER BY 1 LIMIT 20`,
+      )) as { names: string }[];
       if (clashes.length === 0) {
         await q.query(create);
         continue;
       }
-      process.stderr.write(`migration ${this.name}: table ${ix.table} holds names that differ only in case (${clashes.map((c) => c.names).join('; ')}); ` +
-        `left as they are, without the case-insensitive unique index. Rename or delete one of each, then run: ${create};\n`);
+      process.stderr.write(
+        `migration ${this.name}: table ${ix.table} holds names that differ only in case (${clashes.map((c) => c.names).join('; ')}); ` +
+          `left as they are, without the case-insensitive unique index. Rename or delete one of each, then run: ${create};\n`,
+      );
     }
   }
 

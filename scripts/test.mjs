@@ -39,7 +39,10 @@ if (missing.length) {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     const r = spawnSync('apt-get', ['install', '-y', '-qq', ...missing.map((m) => m.pkg)], { stdio: 'inherit', env });
-    if (r.status !== 0) { process.stderr.write(`could not install ${pkgs}: run  sudo apt-get install -y ${pkgs}\n`); process.exit(1); }
+    if (r.status !== 0) {
+      process.stderr.write(`could not install ${pkgs}: run  sudo apt-get install -y ${pkgs}\n`);
+      process.exit(1);
+    }
   } else {
     process.stderr.write(`missing system packages for the tests: run  sudo apt-get install -y ${pkgs}\n`);
     process.exit(1);
@@ -47,10 +50,15 @@ if (missing.length) {
 }
 
 const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-if (build.status !== 0) { process.stdout.write('build failed\n0 passed, 1 failed\n'); process.exit(1); }
+if (build.status !== 0) {
+  process.stdout.write('build failed\n0 passed, 1 failed\n');
+  process.exit(1);
+}
 
 const results = [];
-function record(name, passed, failed, note = '') { results.push({ name, passed, failed, note }); }
+function record(name, passed, failed, note = '') {
+  results.push({ name, passed, failed, note });
+}
 
 function runCheck(name, cmd, args, cwd) {
   process.stdout.write(`\n=== ${name} ===\n`);
@@ -61,8 +69,15 @@ function runCheck(name, cmd, args, cwd) {
 function vitest(name, cwd, args) {
   const file = join(out, `${name}.json`);
   process.stdout.write(`\n=== ${name} ===\n`);
-  const r = spawnSync(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], { cwd, stdio: 'inherit', env: process.env });
-  if (!existsSync(file)) { record(name, 0, 1, `vitest exited ${r.status} without results`); return; }
+  const r = spawnSync(bin('vitest'), ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`], {
+    cwd,
+    stdio: 'inherit',
+    env: process.env,
+  });
+  if (!existsSync(file)) {
+    record(name, 0, 1, `vitest exited ${r.status} without results`);
+    return;
+  }
   const j = JSON.parse(readFileSync(file, 'utf8'));
   // A file that failed to load counts as a failure even when it reports no tests.
   const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
@@ -72,10 +87,22 @@ function vitest(name, cwd, args) {
 function playwright(name) {
   const file = join(out, `${name}.json`);
   process.stdout.write(`\n=== ${name} ===\n`);
-  const r = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], { cwd: join(root, 'e2e'), stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file } });
-  if (!existsSync(file)) { record(name, 0, 1, `playwright exited ${r.status} without results`); return; }
+  const r = spawnSync(bin('playwright'), ['test', '--reporter=list,json'], {
+    cwd: join(root, 'e2e'),
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: file },
+  });
+  if (!existsSync(file)) {
+    record(name, 0, 1, `playwright exited ${r.status} without results`);
+    return;
+  }
   const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {};
-  record(name, (s.expected ?? 0) + (s.flaky ?? 0), (s.unexpected ?? 0) + ((s.expected ?? 0) + (s.unexpected ?? 0) + (s.flaky ?? 0) === 0 && r.status !== 0 ? 1 : 0), s.flaky ? `${s.flaky} flaky` : '');
+  record(
+    name,
+    (s.expected ?? 0) + (s.flaky ?? 0),
+    (s.unexpected ?? 0) + ((s.expected ?? 0) + (s.unexpected ?? 0) + (s.flaky ?? 0) === 0 && r.status !== 0 ? 1 : 0),
+    s.flaky ? `${s.flaky} flaky` : '',
+  );
 }
 
 const want = (s) => only.length === 0 || only.includes(s);
@@ -89,9 +116,12 @@ if (want('static')) {
     ['dependency rule frontend', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs'], join(root, 'frontend')],
     // The UI's API types (frontend/src/api/schema.gen.ts) are what the routes declare; stale -> `npm run gen:api`.
     ['generated API types current', process.execPath, [join(root, 'scripts', 'gen-api.mjs'), '--check', '--no-build'], root],
+    // One format for every file (.prettierrc.json); a failure names the files: `npm run format` rewrites them.
+    ['format (prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.'], root],
   ];
-  let p = 0, f = 0;
-  for (const [n, c, a, cwd] of checks) (runCheck(n, c, a, cwd) ? p++ : f++);
+  let p = 0,
+    f = 0;
+  for (const [n, c, a, cwd] of checks) runCheck(n, c, a, cwd) ? p++ : f++;
   record('static checks', p, f);
 }
 if (want('unit')) vitest('backend-unit', join(root, 'backend'), ['--project', 'unit']);
@@ -100,7 +130,12 @@ if (want('frontend')) vitest('frontend', join(root, 'frontend'), []);
 if (want('e2e')) playwright('browser');
 
 process.stdout.write('\n=== summary ===\n');
-let P = 0, F = 0;
-for (const r of results) { P += r.passed; F += r.failed; process.stdout.write(`${r.name.padEnd(22)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${r.note}\n`); }
+let P = 0,
+  F = 0;
+for (const r of results) {
+  P += r.passed;
+  F += r.failed;
+  process.stdout.write(`${r.name.padEnd(22)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${r.note}\n`);
+}
 process.stdout.write(`${P} passed, ${F} failed\n`);
 process.exit(F > 0 ? 1 : 0);

@@ -5,7 +5,10 @@ import type { TestProject } from 'vitest/node';
 import { EmbeddedPostgres } from '../src/control-plane/database/embedded-postgres.js';
 
 declare module 'vitest' {
-  export interface ProvidedContext { postgresAdminUrl: string; postgresMode: 'embedded' | 'external' }
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+    postgresMode: 'embedded' | 'external';
+  }
 }
 
 /**
@@ -24,5 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const url = await pg.start('postgres');
   project.provide('postgresAdminUrl', url);
   project.provide('postgresMode', 'embedded');
-  return async () => { await pg.stop(); rmSync(dir, { recursive: true, force: true }); };
+  return async () => {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

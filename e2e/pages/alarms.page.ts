@@ -18,6 +18,10 @@ export class AlarmsPage extends Shell {
     await this.page.goto('/alarms');
     await expect(this.heading('Alarms')).toBeVisible();
   }
-  activeRow(text: string | RegExp): Locator { return this.active.getByRole('row').filter({ hasText: text }); }
-  historyRow(text: string | RegExp): Locator { return this.history.getByRole('row').filter({ hasText: text }); }
+  activeRow(text: string | RegExp): Locator {
+    return this.active.getByRole('row').filter({ hasText: text });
+  }
+  historyRow(text: string | RegExp): Locator {
+    return this.history.getByRole('row').filter({ hasText: text });
+  }
 }

@@ -31,11 +31,18 @@ export class OptionsFormPage extends Shell {
   }
 
   /** The input of one option, named exactly as the option (textbox for numbers and strings, switch for booleans). */
-  textbox(name: string): Locator { return this.page.getByRole('textbox', { name, exact: true }); }
-  switchControl(name: string): Locator { return this.page.getByRole('switch', { name, exact: true }); }
+  textbox(name: string): Locator {
+    return this.page.getByRole('textbox', { name, exact: true });
+  }
+  switchControl(name: string): Locator {
+    return this.page.getByRole('switch', { name, exact: true });
+  }
   /** The "now / next call / after restart" badge of an option. */
   takesEffect(name: string): Locator {
-    return this.page.locator('.mantine-InputWrapper-root').filter({ has: this.page.getByLabel(name, { exact: true }) }).getByTestId('takes-effect-badge');
+    return this.page
+      .locator('.mantine-InputWrapper-root')
+      .filter({ has: this.page.getByLabel(name, { exact: true }) })
+      .getByTestId('takes-effect-badge');
   }
 
   async setNumber(name: string, value: number | string): Promise<void> {
@@ -67,13 +74,17 @@ export class OptionsFormPage extends Shell {
     return Number(/\d+/.exec((await title.textContent()) ?? '')![0]);
   }
 
-  workerRow(app: string): Locator { return this.appliedPanel.locator(`tr[data-worker="${app}"]`); }
+  workerRow(app: string): Locator {
+    return this.appliedPanel.locator(`tr[data-worker="${app}"]`);
+  }
   async expectWorkerApplied(app: string): Promise<void> {
     await expect(this.workerRow(app).getByTestId('worker-apply-state')).toHaveText('applied');
   }
 }
 
-export function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 export class ApplicationPage extends OptionsFormPage {
   async goto(name: string): Promise<void> {

@@ -16,7 +16,9 @@ export class TrunksPage extends Shell {
     await this.page.goto('/trunks');
     await expect(this.heading('Multi-site trunks')).toBeVisible();
   }
-  button(name: string): Locator { return this.page.getByRole('button', { name, exact: true }); }
+  button(name: string): Locator {
+    return this.page.getByRole('button', { name, exact: true });
+  }
 
   async pick(label: string, option: string): Promise<void> {
     // Choosing the option already selected would deselect it (Mantine Select), e.g. after "Start over".
@@ -41,7 +43,9 @@ export class TrunksPage extends Shell {
     await expect(this.plan).toBeVisible();
   }
 
-  planRow(number: string): Locator { return this.plan.locator(`tr[data-trunk="${number}"]`); }
+  planRow(number: string): Locator {
+    return this.plan.locator(`tr[data-trunk="${number}"]`);
+  }
 
   /** Apply; returns the configuration version it saved. */
   async apply(): Promise<number> {
@@ -50,5 +54,7 @@ export class TrunksPage extends Shell {
     return Number(/version (\d+)/.exec((await this.applied.textContent()) ?? '')![1]);
   }
 
-  linkRow(number: string): Locator { return this.links.getByRole('row').filter({ has: this.page.getByRole('link', { name: number, exact: true }) }); }
+  linkRow(number: string): Locator {
+    return this.links.getByRole('row').filter({ has: this.page.getByRole('link', { name: number, exact: true }) });
+  }
 }

@@ -15,7 +15,9 @@ export class UsersPage extends Shell {
   async goto(): Promise<void> {
     await this.page.goto('/users');
   }
-  row(username: string): Locator { return this.table.getByRole('row').filter({ hasText: username }); }
+  row(username: string): Locator {
+    return this.table.getByRole('row').filter({ hasText: username });
+  }
 
   async create(username: string, password: string, role: 'admin' | 'operator' | 'viewer'): Promise<void> {
     await this.newUser.click();
@@ -28,7 +30,9 @@ export class UsersPage extends Shell {
     await expect(this.dialog).toBeHidden();
   }
   async remove(username: string): Promise<void> {
-    await this.row(username).getByRole('button', { name: `Delete user ${username}` }).click();
+    await this.row(username)
+      .getByRole('button', { name: `Delete user ${username}` })
+      .click();
     const confirm = this.page.getByRole('dialog', { name: `Delete user ${username}?` });
     await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(this.row(username)).toHaveCount(0);

@@ -11,12 +11,17 @@ test.describe('audit log', () => {
   test('a configuration change shows who made it and the version it made', async ({ page, adminApi }) => {
     // A change made by the admin (the journeys may not have run before this one).
     const dn = await adminApi.get<{ options: { TServer: Record<string, unknown> } }>(`/switches/${NAMES.siteA}/dns/${NAMES.voipServiceDn}`);
-    const version = await setDnOptions(adminApi, NAMES.siteA, NAMES.voipServiceDn, { 'oos-force': dn.options.TServer['oos-force'] === 6 ? 5 : 6 });
+    const version = await setDnOptions(adminApi, NAMES.siteA, NAMES.voipServiceDn, {
+      'oos-force': dn.options.TServer['oos-force'] === 6 ? 5 : 6,
+    });
     await page.goto('/audit');
     await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
     await page.getByRole('textbox', { name: 'Filter by user' }).fill('admin');
     const table = page.getByRole('table', { name: 'Audit log' });
-    const row = table.getByRole('row').filter({ hasText: `v${version}` }).first();
+    const row = table
+      .getByRole('row')
+      .filter({ hasText: `v${version}` })
+      .first();
     await expect(row).toBeVisible();
     await expect(row).toContainText('admin');
   });
@@ -34,11 +39,21 @@ test.describe('audit log', () => {
     await page.goto('/audit');
     const table = page.getByRole('table', { name: 'Audit log' });
     await page.getByRole('textbox', { name: 'Filter by user' }).fill(USERS.operator.username);
-    await expect(table.getByTestId('audit-action').filter({ hasText: /^Signed in$/ }).first()).toBeVisible();
+    await expect(
+      table
+        .getByTestId('audit-action')
+        .filter({ hasText: /^Signed in$/ })
+        .first(),
+    ).toBeVisible();
     await expect(table.getByTestId('audit-action').filter({ hasText: '/api/' })).toHaveCount(0);
     await snap(page, 'audit-readable-1280');
     await page.setViewportSize({ width: 390, height: 844 });
-    await expect(table.getByTestId('audit-action').filter({ hasText: /^Signed in$/ }).first()).toBeVisible();
+    await expect(
+      table
+        .getByTestId('audit-action')
+        .filter({ hasText: /^Signed in$/ })
+        .first(),
+    ).toBeVisible();
     await snap(page, 'audit-readable-390');
   });
 });

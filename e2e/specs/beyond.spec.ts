@@ -28,14 +28,19 @@ test.describe('site map, HA pair page and search', () => {
     await expect(page.getByRole('img', { name: /^Map: \d+ sites?:/ })).toBeVisible();
     const siteA = page.getByRole('region', { name: NAMES.siteA, exact: true });
     await expect(siteA).toHaveAttribute('data-state', 'primary-active');
-    await expect(siteA.getByRole('list', { name: `Proxy pool of ${NAMES.siteA}` }).getByRole('link', { name: `${NAMES.proxy} · online` })).toBeVisible();
+    await expect(
+      siteA.getByRole('list', { name: `Proxy pool of ${NAMES.siteA}` }).getByRole('link', { name: `${NAMES.proxy} · online` }),
+    ).toBeVisible();
     await expect(page.getByRole('region', { name: NAMES.siteB, exact: true })).toBeVisible();
     await bothWidths(page, 'beyond-site-map');
     await siteA.getByRole('link', { name: NAMES.primary, exact: true }).click();
     await expect(shell.heading(`HA pair ${NAMES.primary}`)).toBeVisible();
   });
 
-  test('the HA pair page: primary down, backup active; primary back: answering, standby, no failback; the history says why', async ({ page, sipp }) => {
+  test('the HA pair page: primary down, backup active; primary back: answering, standby, no failback; the history says why', async ({
+    page,
+    sipp,
+  }) => {
     const shell = new Shell(page);
     await page.goto(`/pairs/${NAMES.primary}`);
     await expect(shell.heading(`HA pair ${NAMES.primary}`)).toBeVisible();
@@ -43,7 +48,9 @@ test.describe('site map, HA pair page and search', () => {
     const backup = page.getByRole('region', { name: NAMES.backup, exact: true });
     await expect(primary).toHaveAttribute('data-health', 'answering');
     await expect(primary.getByTestId('last-answer')).toContainText(/\(200, [\d.]+ ms\)/);
-    await expect(page.getByRole('table', { name: `Probes of ${NAMES.primary} per proxy` }).locator(`tr[data-proxy="${NAMES.proxy}"]`)).toHaveCount(2);
+    await expect(
+      page.getByRole('table', { name: `Probes of ${NAMES.primary} per proxy` }).locator(`tr[data-proxy="${NAMES.proxy}"]`),
+    ).toHaveCount(2);
 
     await sipp.primary.kill();
     await expect(primary).toHaveAttribute('data-health', 'not-answering', { timeout: 20_000 });

@@ -24,7 +24,10 @@ let caCert: string;
 const pem = (f: string) => readFileSync(f, 'utf8');
 
 async function expectNoHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(scroll, `${what}: page is ${scroll}px wide in a ${client}px window`).toBeLessThanOrEqual(client + 1);
 }
 
@@ -36,15 +39,32 @@ test.describe('certificates', () => {
     const issuer = makeDatedIssuer(dir);
     caCert = issuer.caCert;
     const now = Date.now();
-    soon = issuer.issue('proxy2-soon', { notBefore: new Date(now - DAY), notAfter: new Date(now + 10 * DAY), san: 'DNS:proxy.site-b.example' });
-    renewed = issuer.issue('proxy2-renewed', { notBefore: new Date(now - DAY), notAfter: new Date(now + 400 * DAY), san: 'DNS:proxy.site-b.example' });
-    await adminApi.patch(`/applications/${APP}`, { options: { security: { certificate: pem(soon.cert), 'certificate-key': pem(soon.key), 'trusted-ca': pem(caCert) } } });
+    soon = issuer.issue('proxy2-soon', {
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 10 * DAY),
+      san: 'DNS:proxy.site-b.example',
+    });
+    renewed = issuer.issue('proxy2-renewed', {
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 400 * DAY),
+      san: 'DNS:proxy.site-b.example',
+    });
+    await adminApi.patch(`/applications/${APP}`, {
+      options: { security: { certificate: pem(soon.cert), 'certificate-key': pem(soon.key), 'trusted-ca': pem(caCert) } },
+    });
   });
 
   test.afterAll(async ({ adminApi }) => {
     // The other journeys expect no certificate alarm: the material goes, and its alarm with it.
-    await adminApi.patch(`/applications/${APP}`, { options: { security: { certificate: null, 'certificate-key': null, 'trusted-ca': null } } });
-    await waitFor(async () => !(await adminApi.get<{ active: { key: string }[] }>('/alarms?state=active')).active.some((a) => a.key.startsWith('certificate-')), 15_000, 'certificate alarms cleared');
+    await adminApi.patch(`/applications/${APP}`, {
+      options: { security: { certificate: null, 'certificate-key': null, 'trusted-ca': null } },
+    });
+    await waitFor(
+      async () =>
+        !(await adminApi.get<{ active: { key: string }[] }>('/alarms?state=active')).active.some((a) => a.key.startsWith('certificate-')),
+      15_000,
+      'certificate alarms cleared',
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -14,33 +14,44 @@ test.describe('connection inspector', () => {
 
   test('a TCP connection is listed, then closed by an admin', async ({ page, env, adminApi }) => {
     const sock = net.connect({ host: '127.0.0.1', port: env.ports.proxySipPort, localAddress: '127.0.0.1' });
-    await new Promise<void>((res, rej) => { sock.once('connect', res); sock.once('error', rej); });
+    await new Promise<void>((res, rej) => {
+      sock.once('connect', res);
+      sock.once('error', rej);
+    });
     let closedByProxy = false;
-    sock.on('close', () => { closedByProxy = true; });
+    sock.on('close', () => {
+      closedByProxy = true;
+    });
     sock.on('error', () => undefined);
     sock.on('data', () => undefined);
     const peer = `127.0.0.1:${sock.localPort}`;
     try {
       const tag = Math.random().toString(36).slice(2, 10);
-      sock.write([
-        `REGISTER sip:proxy.site-a.example SIP/2.0`,
-        `Via: SIP/2.0/TCP ${peer};branch=z9hG4bK${tag};rport`,
-        'Max-Forwards: 70',
-        `From: <sip:2001@proxy.site-a.example>;tag=${tag}`,
-        'To: <sip:2001@proxy.site-a.example>',
-        `Call-ID: e2e-connections-${tag}`,
-        'CSeq: 1 REGISTER',
-        'Supported: outbound, path',
-        `Contact: <sip:2001@${peer};transport=tcp;ob>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-4000-8000-00000000e2e1>"`,
-        'Expires: 600',
-        'Content-Length: 0',
-        '', '',
-      ].join('\r\n'));
+      sock.write(
+        [
+          `REGISTER sip:proxy.site-a.example SIP/2.0`,
+          `Via: SIP/2.0/TCP ${peer};branch=z9hG4bK${tag};rport`,
+          'Max-Forwards: 70',
+          `From: <sip:2001@proxy.site-a.example>;tag=${tag}`,
+          'To: <sip:2001@proxy.site-a.example>',
+          `Call-ID: e2e-connections-${tag}`,
+          'CSeq: 1 REGISTER',
+          'Supported: outbound, path',
+          `Contact: <sip:2001@${peer};transport=tcp;ob>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-4000-8000-00000000e2e1>"`,
+          'Expires: 600',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
 
       const shell = new Shell(page);
       await test.step('reached from the application page', async () => {
         await page.goto(`/applications/${NAMES.proxy}`);
-        await page.getByRole('navigation', { name: `Tools for ${NAMES.proxy}` }).getByRole('link', { name: 'Connections' }).click();
+        await page
+          .getByRole('navigation', { name: `Tools for ${NAMES.proxy}` })
+          .getByRole('link', { name: 'Connections' })
+          .click();
         await expect(shell.heading('Connections')).toBeVisible();
       });
       await page.locator('label').filter({ hasText: /^TCP$/ }).click();
@@ -64,7 +75,11 @@ test.describe('connection inspector', () => {
       await waitFor(async () => closedByProxy, 10_000, 'the proxy closed the client socket');
       await expect(row).toHaveCount(0, { timeout: 15_000 });
       await expect(page.getByText('No connection matches.')).toBeVisible();
-      await waitFor(async () => JSON.stringify(await adminApi.get('/audit?page=1&pageSize=50')).includes(`connections/${id}`), 10_000, 'the close in the audit log');
+      await waitFor(
+        async () => JSON.stringify(await adminApi.get('/audit?page=1&pageSize=50')).includes(`connections/${id}`),
+        10_000,
+        'the close in the audit log',
+      );
     } finally {
       sock.destroy();
     }

@@ -35,10 +35,14 @@ test.describe('create and delete an HA pair and a switch', () => {
 
   test.beforeEach(async ({ adminApi }) => {
     // Left over from a failed run: remove in dependency order (the switch, the primary, its backup).
-    for (const path of [`/switches/${SITE}`, `/applications/${PRIMARY}`, `/applications/${BACKUP}`]) await adminApi.raw(path, { method: 'DELETE' });
+    for (const path of [`/switches/${SITE}`, `/applications/${PRIMARY}`, `/applications/${BACKUP}`])
+      await adminApi.raw(path, { method: 'DELETE' });
   });
 
-  test('an operator creates a pair and a site on it; deleting the primary is refused while the site names it; then both go', async ({ page, adminApi }) => {
+  test('an operator creates a pair and a site on it; deleting the primary is refused while the site names it; then both go', async ({
+    page,
+    adminApi,
+  }) => {
     const start = (await adminApi.exportYaml()).version;
     await createServer(page, BACKUP, '127.0.0.3', 5990);
     await createServer(page, PRIMARY, '127.0.0.4', 5990, BACKUP);

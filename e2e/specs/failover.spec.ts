@@ -16,21 +16,33 @@ test.describe('failover and out-of-service alarm, live', () => {
   test.beforeAll(async ({ adminApi, sipp }) => {
     await ensureServing(adminApi, sipp);
     // Primary first: the journey starts from the normal state.
-    await waitFor(async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active', 20_000, 'SiteA primary-active');
+    await waitFor(
+      async () => (await adminApi.serviceState()).pairs.find((p) => p.name === NAMES.primary)?.state === 'primary-active',
+      20_000,
+      'SiteA primary-active',
+    );
   });
 
   test.afterAll(async ({ sipp }) => {
     for (const s of Object.values(sipp)) await s.start(); // whatever happened, leave the servers running
   });
 
-  test('kill the primary: backup active; kill the backup: an alarm appears live and is acknowledged; start them: it clears', async ({ page, adminApi, sipp, env }) => {
+  test('kill the primary: backup active; kill the backup: an alarm appears live and is acknowledged; start them: it clears', async ({
+    page,
+    adminApi,
+    sipp,
+    env,
+  }) => {
     const pairAddress = `127.0.0.1:${env.ports.pairAPort}`;
     const dashboard = new DashboardPage(page);
     await dashboard.goto();
     await expect(dashboard.liveState).toHaveText('live');
     await dashboard.expectSiteState(NAMES.siteA, 'primary-active', 'Primary active');
-    await page.evaluate(() => { (window as unknown as { e2eNoReload: boolean }).e2eNoReload = true; });
-    const notReloaded = async () => expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true);
+    await page.evaluate(() => {
+      (window as unknown as { e2eNoReload: boolean }).e2eNoReload = true;
+    });
+    const notReloaded = async () =>
+      expect(await page.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true);
 
     await test.step('primary down: the dashboard shows the backup active', async () => {
       await sipp.primary.kill();

@@ -6,7 +6,10 @@ import { snap } from '../pages/shell.js';
 test.describe('import and export of the YAML document', () => {
   test.use(asRole('admin'));
 
-  test('export downloads the document; an invalid import is refused with its problem; a valid one is imported', async ({ page, adminApi }) => {
+  test('export downloads the document; an invalid import is refused with its problem; a valid one is imported', async ({
+    page,
+    adminApi,
+  }) => {
     const head = await adminApi.exportYaml();
     await page.goto('/import-export');
     await expect(page.getByRole('heading', { level: 1, name: 'Import/Export' })).toBeVisible();

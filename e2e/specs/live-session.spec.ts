@@ -30,7 +30,9 @@ async function expectSignInPage(page: import('@playwright/test').Page): Promise<
 }
 
 test.describe('the live stream ends with the session', () => {
-  test.afterAll(async ({ adminApi }) => { await removeUser(adminApi); });
+  test.afterAll(async ({ adminApi }) => {
+    await removeUser(adminApi);
+  });
 
   test('password reset, then user removed: the open dashboard goes to the sign-in page (1280 and 390 px)', async ({ page, adminApi }) => {
     await removeUser(adminApi);

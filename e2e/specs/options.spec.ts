@@ -17,7 +17,11 @@ const probeTimes = (sipp: Record<SippRole, SippServer>) =>
 
 /** Waits for `count` probe gaps after `since` and checks their median against the expected interval. */
 async function expectProbeInterval(sipp: Record<SippRole, SippServer>, since: number, seconds: number, count = 3): Promise<number[]> {
-  await waitFor(() => gapsBetween(probeTimes(sipp), since, Infinity).length >= count, (seconds * (count + 2) + 3) * 1000, `${count} probe gaps after the change`);
+  await waitFor(
+    () => gapsBetween(probeTimes(sipp), since, Infinity).length >= count,
+    (seconds * (count + 2) + 3) * 1000,
+    `${count} probe gaps after the change`,
+  );
   const gaps = gapsBetween(probeTimes(sipp), since, Infinity).slice(0, count);
   const m = median(gaps);
   process.stderr.write(`OPTIONS gaps after the change to ${seconds} s: ${gaps.join(', ')} ms\n`);
@@ -36,10 +40,14 @@ test.describe('editing options in the browser', () => {
     await ensureServing(adminApi, sipp);
     // The proxy takes its probe interval from SiteA's VoIP Service DN unless the application sets one.
     const app = await adminApi.get<{ options: { sipproxy?: Record<string, unknown> } }>(`/applications/${NAMES.proxy}`);
-    const dn = await adminApi.get<{ options: { TServer?: Record<string, unknown> } }>(`/switches/${NAMES.siteA}/dns/${NAMES.voipServiceDn}`);
+    const dn = await adminApi.get<{ options: { TServer?: Record<string, unknown> } }>(
+      `/switches/${NAMES.siteA}/dns/${NAMES.voipServiceDn}`,
+    );
     let v = 0;
-    if (app.options.sipproxy?.['oos-check'] !== undefined) v = await setAppOptions(adminApi, NAMES.proxy, 'sipproxy', { 'oos-check': null });
-    if (dn.options.TServer?.['oos-check'] !== INITIAL_DN_OOS_CHECK) v = await setDnOptions(adminApi, NAMES.siteA, NAMES.voipServiceDn, { 'oos-check': INITIAL_DN_OOS_CHECK });
+    if (app.options.sipproxy?.['oos-check'] !== undefined)
+      v = await setAppOptions(adminApi, NAMES.proxy, 'sipproxy', { 'oos-check': null });
+    if (dn.options.TServer?.['oos-check'] !== INITIAL_DN_OOS_CHECK)
+      v = await setDnOptions(adminApi, NAMES.siteA, NAMES.voipServiceDn, { 'oos-check': INITIAL_DN_OOS_CHECK });
     if (app.options.sipproxy?.['resolve-host'] !== undefined) {
       v = await setAppOptions(adminApi, NAMES.proxy, 'sipproxy', { 'resolve-host': null });
       await adminApi.json(`/workers/${NAMES.proxy}/restart`, { method: 'POST' }, 202);
@@ -47,7 +55,11 @@ test.describe('editing options in the browser', () => {
     if (v) await waitApplied(adminApi, v, 20_000);
   });
 
-  test('oos-check on the application changes the probe interval on the wire; the VoIP Service DN\'s oos-check is the SIP Server\'s', async ({ page, adminApi, sipp }) => {
+  test("oos-check on the application changes the probe interval on the wire; the VoIP Service DN's oos-check is the SIP Server's", async ({
+    page,
+    adminApi,
+    sipp,
+  }) => {
     test.setTimeout(120_000);
     const t0 = Date.now();
     // The DN-level oos-check is how often the SIP Server checks the proxy (the guide): the form says so, and the
@@ -61,7 +73,9 @@ test.describe('editing options in the browser', () => {
 
     await waitFor(() => gapsBetween(probeTimes(sipp), t0, Infinity).length >= 2, 20_000, 'probes before the change');
     const before = gapsBetween(probeTimes(sipp), t0, Date.now());
-    process.stderr.write(`OPTIONS gaps before the change (application default 5 s, DN oos-check ${INITIAL_DN_OOS_CHECK} s): ${before.join(', ')} ms\n`);
+    process.stderr.write(
+      `OPTIONS gaps before the change (application default 5 s, DN oos-check ${INITIAL_DN_OOS_CHECK} s): ${before.join(', ')} ms\n`,
+    );
     expect(median(before), `gaps before: ${before.join(', ')}`).toBeGreaterThan(5000 * 0.7);
     expect(median(before), `gaps before: ${before.join(', ')}`).toBeLessThan(5000 * 1.3);
 
@@ -80,7 +94,7 @@ test.describe('editing options in the browser', () => {
     expect((await exported(adminApi)).yaml).toMatch(/oos-check: 1/);
   });
 
-  test('an invalid value shows the schema\'s message and saves nothing', async ({ page, adminApi }) => {
+  test("an invalid value shows the schema's message and saves nothing", async ({ page, adminApi }) => {
     const before = await exported(adminApi);
     const appPage = new ApplicationPage(page);
     await appPage.goto(NAMES.proxy);

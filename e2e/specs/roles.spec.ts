@@ -34,7 +34,11 @@ test.describe('a viewer sees everything and can change nothing', () => {
 
     // The UI hides the way; the server is what decides.
     const viewer = await Api.login(env.url, USERS.viewer.username, USERS.viewer.password);
-    const r = await viewer.raw(`/applications/${NAMES.proxy}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ options: { sipproxy: { 'oos-check': 7 } } }) });
+    const r = await viewer.raw(`/applications/${NAMES.proxy}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ options: { sipproxy: { 'oos-check': 7 } } }),
+    });
     expect(r.status).toBe(403);
     expect(((await r.json()) as { code: string }).code).toBe('FORBIDDEN');
     const after = await adminApi.exportYaml();
@@ -57,7 +61,11 @@ test.describe('an operator edits configuration but cannot manage users', () => {
     await snap(page, 'operator-users-not-allowed');
 
     const operator = await Api.login(env.url, USERS.operator.username, USERS.operator.password);
-    const r = await operator.raw('/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sneaky', password: 'sneaky-password', role: 'admin' }) });
+    const r = await operator.raw('/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sneaky', password: 'sneaky-password', role: 'admin' }),
+    });
     expect(r.status).toBe(403);
     expect((await operator.raw('/users')).status).toBe(403);
   });

@@ -3,7 +3,11 @@ import { ensurePrimaryActive } from '../fixtures/journey.js';
 import { asRole, expect, test } from '../fixtures/test.js';
 import { bothWidths, Shell } from '../pages/shell.js';
 
-interface Preview { outcome: string; pair?: { name: string; server?: { name: string; host: string; port: number } }; dns?: { candidates: { host: string; port: number }[] } }
+interface Preview {
+  outcome: string;
+  pair?: { name: string; server?: { name: string; host: string; port: number } };
+  dns?: { candidates: { host: string; port: number }[] };
+}
 
 /**
  * Issue 17 "Route preview": an operator asks the running worker of SIPProxy_1 where an INVITE from an endpoint would
@@ -21,7 +25,10 @@ test.describe('route preview', () => {
     const shell = new Shell(page);
     await test.step('reached from the application page, the proxy chosen', async () => {
       await page.goto(`/applications/${NAMES.proxy}`);
-      await page.getByRole('navigation', { name: `Tools for ${NAMES.proxy}` }).getByRole('link', { name: 'Route preview' }).click();
+      await page
+        .getByRole('navigation', { name: `Tools for ${NAMES.proxy}` })
+        .getByRole('link', { name: 'Route preview' })
+        .click();
       await expect(shell.heading('Route preview')).toBeVisible();
       await expect(page.getByRole('combobox', { name: 'SIP Proxy application' })).toHaveValue(NAMES.proxy);
     });
@@ -42,7 +49,13 @@ test.describe('route preview', () => {
     // The API answers the same from the same worker: the page shows the worker's decision, not its own.
     const api = await adminApi.json<Preview>('/route-preview', {
       method: 'POST',
-      body: JSON.stringify({ app: NAMES.proxy, source: { address: '192.0.2.55' }, method: 'INVITE', requestUri: 'sip:1001@proxy.site-a.example', from: 'sip:3000@192.0.2.55' }),
+      body: JSON.stringify({
+        app: NAMES.proxy,
+        source: { address: '192.0.2.55' },
+        method: 'INVITE',
+        requestUri: 'sip:1001@proxy.site-a.example',
+        from: 'sip:3000@192.0.2.55',
+      }),
     });
     expect(api.outcome).toBe('forward');
     expect(api.pair?.server?.name).toBe(NAMES.primary);
@@ -50,7 +63,10 @@ test.describe('route preview', () => {
     await bothWidths(page, 'route-preview');
 
     await test.step('a pasted message that is not SIP: refused by the server, the field named', async () => {
-      await page.locator('label').filter({ hasText: /^SIP message$/ }).click();
+      await page
+        .locator('label')
+        .filter({ hasText: /^SIP message$/ })
+        .click();
       await page.getByRole('textbox', { name: /SIP message/ }).fill('hello');
       await page.getByRole('button', { name: 'Preview' }).click();
       await expect(page.getByRole('alert').filter({ hasText: /message/ })).toBeVisible();

@@ -8,7 +8,18 @@ import { Shell, snap } from '../pages/shell.js';
  * The journeys save their pages in the states they reach (dashboard-*, alarms-*, trunks-*, users, versions-compare,
  * import-invalid, application-*, dn-*); this pass covers every page in its plain state, quickly.
  */
-const NAV_PAGES = ['Dashboard', 'Site map', 'Applications', 'Switches & DNs', 'Multi-site trunks', 'Alarms', 'Versions', 'Audit log', 'Users', 'Import/Export'];
+const NAV_PAGES = [
+  'Dashboard',
+  'Site map',
+  'Applications',
+  'Switches & DNs',
+  'Multi-site trunks',
+  'Alarms',
+  'Versions',
+  'Audit log',
+  'Users',
+  'Import/Export',
+];
 const DETAIL_PAGES: { path: string; heading: string; file: string }[] = [
   { path: `/applications/${NAMES.primary}`, heading: NAMES.primary, file: 'application-sip-server' },
   { path: `/switches/${NAMES.siteA}`, heading: `Switch ${NAMES.siteA}`, file: 'switch-dns' },
@@ -16,11 +27,18 @@ const DETAIL_PAGES: { path: string; heading: string; file: string }[] = [
   { path: '/no-such-page', heading: 'Page not found', file: 'not-found' },
 ];
 
-const fileName = (label: string) => label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const fileName = (label: string) =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** Content wider than the window (a horizontal scrollbar) is the commonest way a page looks broken. */
 async function expectNoHorizontalOverflow(page: Page, what: string): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
   expect(scroll, `${what}: page is ${scroll}px wide in a ${client}px window`).toBeLessThanOrEqual(client + 1);
 }
 

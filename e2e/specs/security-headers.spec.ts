@@ -6,7 +6,9 @@ import { LoginPage } from '../pages/login.page.js';
 // admin signs in and visits the main pages, and the API docs page loads.
 test('the UI runs under the Content-Security-Policy without violations', async ({ page }) => {
   const violations: string[] = [];
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   await new LoginPage(page).signIn('admin', ADMIN_PASSWORD);

@@ -5,7 +5,9 @@ import { asRole, expect, test } from '../fixtures/test.js';
 import { snap } from '../pages/shell.js';
 import { TrunksPage } from '../pages/trunks.page.js';
 
-interface ExportedDoc { switches: { name: string; dns: { number: string; type: string; options?: { TServer?: Record<string, unknown> } }[] }[] }
+interface ExportedDoc {
+  switches: { name: string; dns: { number: string; type: string; options?: { TServer?: Record<string, unknown> } }[] }[];
+}
 
 /** The trunk DNs of a switch as the exported YAML document has them. */
 async function exportedTrunks(api: Api, sw: string): Promise<Map<string, Record<string, unknown>>> {
@@ -14,7 +16,10 @@ async function exportedTrunks(api: Api, sw: string): Promise<Map<string, Record<
   return new Map(dns.filter((d) => d.type === 'trunk').map((d) => [d.number, d.options?.TServer ?? {}]));
 }
 
-const TRUNKS = { [NAMES.siteA]: ['to-SiteB', 'to-SiteB-primary', 'to-SiteB-backup'], [NAMES.siteB]: ['to-SiteA', 'to-SiteA-primary', 'to-SiteA-backup'] };
+const TRUNKS = {
+  [NAMES.siteA]: ['to-SiteB', 'to-SiteB-primary', 'to-SiteB-backup'],
+  [NAMES.siteB]: ['to-SiteA', 'to-SiteA-primary', 'to-SiteA-backup'],
+};
 
 test.describe('multi-site trunks through the UI', () => {
   test.use(asRole('operator'));
@@ -29,7 +34,10 @@ test.describe('multi-site trunks through the UI', () => {
     }
   });
 
-  test('DNS-resolution mode: one trunk with the FQDN, options filled from the remote site, found in the export', async ({ page, adminApi }) => {
+  test('DNS-resolution mode: one trunk with the FQDN, options filled from the remote site, found in the export', async ({
+    page,
+    adminApi,
+  }) => {
     const trunks = new TrunksPage(page);
     await trunks.goto();
     await trunks.choose(NAMES.siteA, NAMES.siteB, 'dns', 'not a name');
@@ -49,7 +57,11 @@ test.describe('multi-site trunks through the UI', () => {
     await expect(trunks.linkRow('to-SiteB')).toContainText('DNS');
 
     const exported = await exportedTrunks(adminApi, NAMES.siteA);
-    expect(exported.get('to-SiteB')).toMatchObject({ contact: NAMES.siteBSrv, 'peer-proxy-contact': 'proxy.site-b.example:5160', 'resolve-external-contact': true });
+    expect(exported.get('to-SiteB')).toMatchObject({
+      contact: NAMES.siteBSrv,
+      'peer-proxy-contact': 'proxy.site-b.example:5160',
+      'resolve-external-contact': true,
+    });
   });
 
   test('per-server mode: one trunk per server of the remote HA pair, found in the export', async ({ page, adminApi, env }) => {

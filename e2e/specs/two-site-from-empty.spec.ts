@@ -27,7 +27,11 @@ test.beforeAll(async () => {
   mkdirSync(RUN, { recursive: true });
   for (const k of Object.keys(port) as (keyof typeof port)[]) port[k] = await freePort();
   // SiteA's primary is played by the calling UAC (below); its backup, and SiteB's pair, by SIPp UAS.
-  for (const [name, host, p] of [['SrvA_backup', '127.0.0.2', port.a], ['SrvB', '127.0.0.1', port.b], ['SrvB_backup', '127.0.0.2', port.b]] as const) {
+  for (const [name, host, p] of [
+    ['SrvA_backup', '127.0.0.2', port.a],
+    ['SrvB', '127.0.0.1', port.b],
+    ['SrvB_backup', '127.0.0.2', port.b],
+  ] as const) {
     const s = SippServer.create(join(RUN, `${name}.json`), name, host, p, RUN);
     sipp.push(s);
     await s.start();
@@ -111,8 +115,33 @@ async function callOverTrunk(): Promise<{ exitCode: number | null; output: strin
   const src = readFileSync(join(REPO_ROOT, 'backend/test/fixtures/sipp/uac_trunk_call.xml'), 'utf8');
   const scenario = join(RUN, 'uac_trunk_call.xml');
   writeFileSync(scenario, src.split('@TRUNK_HOST@').join(`127.0.0.1:${port.b}`));
-  const args = [`127.0.0.1:${port.proxyA}`, '-sf', scenario, '-s', '2001', '-t', 'u1', '-i', '127.0.0.1', '-p', String(port.a),
-    '-m', '1', '-r', '1', '-d', '200', '-aa', '-timeout', '30s', '-timeout_error', '-nostdin', '-trace_msg', '-message_file', join(RUN, 'uac.log')];
+  const args = [
+    `127.0.0.1:${port.proxyA}`,
+    '-sf',
+    scenario,
+    '-s',
+    '2001',
+    '-t',
+    'u1',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port.a),
+    '-m',
+    '1',
+    '-r',
+    '1',
+    '-d',
+    '200',
+    '-aa',
+    '-timeout',
+    '30s',
+    '-timeout_error',
+    '-nostdin',
+    '-trace_msg',
+    '-message_file',
+    join(RUN, 'uac.log'),
+  ];
   const child = spawn('sipp', args, { cwd: RUN, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -156,7 +185,10 @@ test.fixme('from an empty database to a call across a trunk between two sites, i
   });
   await test.step('trunks both ways with the wizard', async () => {
     const trunks = new TrunksPage(page);
-    for (const [local, remote] of [['SiteA', 'SiteB'], ['SiteB', 'SiteA']] as const) {
+    for (const [local, remote] of [
+      ['SiteA', 'SiteB'],
+      ['SiteB', 'SiteA'],
+    ] as const) {
       await page.goto('/trunks');
       await trunks.choose(local, remote, 'per-server');
       await trunks.preview();
@@ -165,13 +197,25 @@ test.fixme('from an empty database to a call across a trunk between two sites, i
     await snap(page, 'two-site-trunks');
   });
   await test.step('the site map shows both sites in service and the trunk up', async () => {
-    await waitFor(async () => {
-      const st = await api.serviceState();
-      return ['ProxyA', 'ProxyB'].every((a) => st.workers.some((w) => w.app === a && w.online)) &&
-        st.pairs.filter((p) => p.name === 'SrvA' || p.name === 'SrvB').every((p) => p.state === 'primary-active' || p.state === 'backup-active');
-    }, 90_000, 'both proxies online, both pairs in service');
+    await waitFor(
+      async () => {
+        const st = await api.serviceState();
+        return (
+          ['ProxyA', 'ProxyB'].every((a) => st.workers.some((w) => w.app === a && w.online)) &&
+          st.pairs
+            .filter((p) => p.name === 'SrvA' || p.name === 'SrvB')
+            .every((p) => p.state === 'primary-active' || p.state === 'backup-active')
+        );
+      },
+      90_000,
+      'both proxies online, both pairs in service',
+    );
     await page.goto('/sites');
-    await expect(page.getByRole('table', { name: 'Trunks between sites' }).locator('tr[data-road="SiteA-SiteB"]')).toHaveAttribute('data-state', 'up', { timeout: 30_000 });
+    await expect(page.getByRole('table', { name: 'Trunks between sites' }).locator('tr[data-road="SiteA-SiteB"]')).toHaveAttribute(
+      'data-state',
+      'up',
+      { timeout: 30_000 },
+    );
     await snap(page, 'two-site-map-1280');
     await page.setViewportSize({ width: 390, height: 800 });
     await snap(page, 'two-site-map-390');

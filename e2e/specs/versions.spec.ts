@@ -5,10 +5,14 @@ import { setDnOptions } from '../fixtures/journey.js';
 import { asRole, expect, test } from '../fixtures/test.js';
 import { snap } from '../pages/shell.js';
 
-interface Doc { switches: { name: string; dns: { number: string; options?: { TServer?: Record<string, unknown> } }[] }[] }
+interface Doc {
+  switches: { name: string; dns: { number: string; options?: { TServer?: Record<string, unknown> } }[] }[];
+}
 async function exportedOosForce(api: Api): Promise<unknown> {
   const doc = parse((await api.exportYaml()).yaml) as Doc;
-  return doc.switches.find((s) => s.name === NAMES.siteA)?.dns.find((d) => d.number === NAMES.voipServiceDn)?.options?.TServer?.['oos-force'];
+  return doc.switches.find((s) => s.name === NAMES.siteA)?.dns.find((d) => d.number === NAMES.voipServiceDn)?.options?.TServer?.[
+    'oos-force'
+  ];
 }
 
 test.describe('configuration versions', () => {

@@ -20,8 +20,18 @@ test.describe('remote worker tokens', () => {
   test.beforeEach(async ({ adminApi }) => {
     await adminApi.raw(`/applications/${APP}`, { method: 'DELETE' });
     await adminApi.post('/applications', {
-      name: APP, type: 'sip-proxy', host: 'remote-worker.e2e.invalid', ports: { 'sip-port': 5160 },
-      options: { sipproxy: { 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B', 'servicing-sipserver': 'SIPServer_B', 'sip-address': '127.0.0.2' } },
+      name: APP,
+      type: 'sip-proxy',
+      host: 'remote-worker.e2e.invalid',
+      ports: { 'sip-port': 5160 },
+      options: {
+        sipproxy: {
+          'sipproxy-role': 10,
+          applications: 'SIPServer_A,SIPServer_B',
+          'servicing-sipserver': 'SIPServer_B',
+          'sip-address': '127.0.0.2',
+        },
+      },
     });
   });
 
@@ -34,7 +44,11 @@ test.describe('remote worker tokens', () => {
     }
   });
 
-  test('create a token (shown once, with the command), run a remote worker with it, see it applied, revoke it', async ({ page, adminApi, env }) => {
+  test('create a token (shown once, with the command), run a remote worker with it, see it applied, revoke it', async ({
+    page,
+    adminApi,
+    env,
+  }) => {
     await page.goto(`/applications/${APP}`);
     const section = page.getByRole('region', { name: 'Remote worker tokens' });
     const table = section.getByRole('table', { name: `Worker tokens of ${APP}` });
@@ -45,7 +59,9 @@ test.describe('remote worker tokens', () => {
     const token = (await dialog.getByTestId('worker-token').innerText()).trim();
     expect(token).toMatch(/^swt_/);
     const origin = new URL(page.url()).origin;
-    await expect(dialog.getByTestId('worker-command')).toHaveText(`SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane ${origin} --app ${APP}`);
+    await expect(dialog.getByTestId('worker-command')).toHaveText(
+      `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane ${origin} --app ${APP}`,
+    );
     await expect(dialog.getByRole('button', { name: 'Copy command' })).toBeVisible();
     await snap(page, 'worker-token-created');
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -53,9 +69,20 @@ test.describe('remote worker tokens', () => {
     await expect(table.getByRole('row').nth(1)).toContainText('never');
 
     // The worker CLI the command runs, started directly so this spec knows (and kills) exactly its PID.
-    worker = spawn(process.execPath, [CLI, '--control-plane', env.url, '--app', APP], { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: token } });
+    worker = spawn(process.execPath, [CLI, '--control-plane', env.url, '--app', APP], {
+      cwd: REPO_ROOT,
+      stdio: 'ignore',
+      env: { ...process.env, SIPEDGE_WORKER_TOKEN: token },
+    });
     const head = (await adminApi.exportYaml()).version;
-    await waitFor(async () => { const w = await adminApi.worker(APP); return !!w?.online && w.configVersion === head; }, 30_000, `${APP} online on version ${head}`);
+    await waitFor(
+      async () => {
+        const w = await adminApi.worker(APP);
+        return !!w?.online && w.configVersion === head;
+      },
+      30_000,
+      `${APP} online on version ${head}`,
+    );
 
     await page.goto('/');
     const row = page.getByRole('region', { name: 'Proxy workers' }).locator(`[data-worker="${APP}"]`);

@@ -26,32 +26,65 @@ const DNS_PER_SWITCH = Number(process.env.BENCH_DNS_PER_SWITCH ?? 1000);
 const EDITS = Number(process.env.BENCH_EDITS ?? 100);
 const MAIN = process.env.BENCH_MAIN ?? join(ROOT, 'backend/dist/backend/src/control-plane/main.js');
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 /** The nearest-rank percentile (p99 of 100 is the 99th smallest). */
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 async function freePort(): Promise<number> {
-  return new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => res(typeof a === 'object' && a ? a.port : 0)); }); });
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
 }
 
 async function main(): Promise<void> {
   const doc = generateConfigDocument({ switches: SWITCHES, dnsPerSwitch: DNS_PER_SWITCH, dnKind: 'trunk' });
-  for (const a of doc.applications) if (a.options.security) Object.assign(a.options.security, { certificate: join(CERTS, 'proxy.pem'), 'certificate-key': join(CERTS, 'proxy.key'), 'trusted-ca': join(CERTS, 'ca.pem') });
+  for (const a of doc.applications)
+    if (a.options.security)
+      Object.assign(a.options.security, {
+        certificate: join(CERTS, 'proxy.pem'),
+        'certificate-key': join(CERTS, 'proxy.key'),
+        'trusted-ca': join(CERTS, 'ca.pem'),
+      });
   const dnCount = doc.switches.reduce((n, s) => n + s.dns.length, 0);
   const optionCount = doc.switches.reduce((n, s) => n + s.dns.reduce((m, d) => m + Object.keys(d.options.TServer ?? {}).length, 0), 0);
   const yaml = serializeConfigDocument(doc);
   console.log(`document: ${SWITCHES} switches, ${dnCount} DNs, ${optionCount} DN options, ${(yaml.length / 1e6).toFixed(1)} MB of YAML`);
 
   const v: number[] = [];
-  for (let i = 0; i < 5; i++) { const t = performance.now(); const errs = validateConfigDocument(doc); v.push(performance.now() - t); if (errs.length) throw new Error(JSON.stringify(errs.slice(0, 3))); }
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const errs = validateConfigDocument(doc);
+    v.push(performance.now() - t);
+    if (errs.length) throw new Error(JSON.stringify(errs.slice(0, 3)));
+  }
   console.log(`validate whole configuration (in process): median ${ms(median(v))} of 5`);
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sipedge-bench-'));
   const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, TLS_MATERIAL_DIR: CERTS, ADMIN_PASSWORD: 'bench-password', LOG_LEVEL: 'error', WORKERS_ENABLED: 'false' },
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      TLS_MATERIAL_DIR: CERTS,
+      ADMIN_PASSWORD: 'bench-password',
+      LOG_LEVEL: 'error',
+      WORKERS_ENABLED: 'false',
+    },
   });
   let dbUrl = '';
   console.log(`product: ${MAIN}`);
@@ -60,46 +93,98 @@ async function main(): Promise<void> {
     const c = new pg.Client({ connectionString: dbUrl });
     c.on('error', () => undefined);
     await c.connect();
-    try { return (await c.query(text)).rows as unknown[]; } finally { await c.end(); }
+    try {
+      return (await c.query(text)).rows as unknown[];
+    } finally {
+      await c.end();
+    }
   };
   const sizes = async () => {
-    const r = (await sql(`SELECT pg_total_relation_size('config_versions')::float8 AS versions,
+    const r = (
+      await sql(`SELECT pg_total_relation_size('config_versions')::float8 AS versions,
       (pg_total_relation_size('config_versions') + pg_total_relation_size('applications') + pg_total_relation_size('switches') + pg_total_relation_size('dns') + pg_total_relation_size('audit_log'))::float8 AS config,
-      pg_database_size(current_database())::float8 AS database`))[0] as { versions: number; config: number; database: number };
+      pg_database_size(current_database())::float8 AS database`)
+    )[0] as { versions: number; config: number; database: number };
     return r;
   };
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
   const base = `http://127.0.0.1:${port}/api`;
   try {
-    for (let i = 0; i < 240; i++) { try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 250)); }
+    for (let i = 0; i < 240; i++) {
+      try {
+        if ((await fetch(`${base}/health`)).ok) break;
+      } catch {
+        /* starting */
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
     // The product's database: DATABASE_URL, or the embedded server it started in DATA_DIR (port in postmaster.pid).
-    dbUrl = process.env.DATABASE_URL ?? `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[3].trim()}/sipedge`;
-    const { token } = (await (await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) })).json()) as { token: string };
+    dbUrl =
+      process.env.DATABASE_URL ??
+      `postgres://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'pg-password'), 'utf8').trim())}@127.0.0.1:${readFileSync(
+        join(dataDir, 'pg', 'postmaster.pid'),
+        'utf8',
+      )
+        .split('\n')[3]
+        .trim()}/sipedge`;
+    const { token } = (await (
+      await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
+      })
+    ).json()) as { token: string };
     const auth = { authorization: `Bearer ${token}` };
 
     let t = performance.now();
-    const imp = await fetch(`${base}/config/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: yaml });
+    const imp = await fetch(`${base}/config/import`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: yaml,
+    });
     const importMs = performance.now() - t;
     if (!imp.ok) throw new Error(`import failed: ${imp.status} ${(await imp.text()).slice(0, 500)}`);
     console.log(`import (parse, validate, write ${dnCount} DNs, version, audit): ${ms(importMs)}`);
 
     t = performance.now();
-    const val = await fetch(`${base}/config/validate`, { method: 'POST', headers: { ...auth, 'content-type': 'application/yaml' }, body: yaml });
-    console.log(`POST /api/config/validate (parse + validate + TLS material check): ${ms(performance.now() - t)} (${((await val.json()) as { valid: boolean }).valid ? 'valid' : 'INVALID'})`);
+    const val = await fetch(`${base}/config/validate`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/yaml' },
+      body: yaml,
+    });
+    console.log(
+      `POST /api/config/validate (parse + validate + TLS material check): ${ms(performance.now() - t)} (${((await val.json()) as { valid: boolean }).valid ? 'valid' : 'INVALID'})`,
+    );
 
     t = performance.now();
     const exp = await (await fetch(`${base}/config/export`, { headers: auth })).text();
     console.log(`export: ${ms(performance.now() - t)} (identity: ${exp === yaml})`);
 
-    const queries = ['/dns?pageSize=50', '/dns?pageSize=50&page=150', `/dns?switch=Site${SWITCHES - 1}&type=extension&q=104&sort=number&order=desc`, '/dns?q=trunk-99&sort=switch', '/applications?type=sip-proxy'];
+    const queries = [
+      '/dns?pageSize=50',
+      '/dns?pageSize=50&page=150',
+      `/dns?switch=Site${SWITCHES - 1}&type=extension&q=104&sort=number&order=desc`,
+      '/dns?q=trunk-99&sort=switch',
+      '/applications?type=sip-proxy',
+    ];
     for (const q of queries) {
       const times: number[] = [];
       let total = 0;
-      for (let i = 0; i < 21; i++) { const s = performance.now(); const r = (await (await fetch(`${base}${q}`, { headers: auth })).json()) as { total: number }; times.push(performance.now() - s); total = r.total; }
+      for (let i = 0; i < 21; i++) {
+        const s = performance.now();
+        const r = (await (await fetch(`${base}${q}`, { headers: auth })).json()) as { total: number };
+        times.push(performance.now() - s);
+        total = r.total;
+      }
       console.log(`GET ${q}: median ${ms(median(times))}, max ${ms(Math.max(...times))} over 21 (total ${total})`);
     }
     // The first edit after import builds the head cache; then EDITS edits of one option, each a new version.
-    const patch = (i: number) => fetch(`${base}/switches/Site0/dns/sipproxy-pool`, { method: 'PATCH', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ options: { TServer: { 'oos-check': 5 + (i % 3) + 1 } } }) });
+    const patch = (i: number) =>
+      fetch(`${base}/switches/Site0/dns/sipproxy-pool`, {
+        method: 'PATCH',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ options: { TServer: { 'oos-check': 5 + (i % 3) + 1 } } }),
+      });
     if (!(await patch(2)).ok) throw new Error('edit failed');
     await sql('CHECKPOINT');
     const sizeBefore = await sizes();
@@ -111,9 +196,13 @@ async function main(): Promise<void> {
       if (!r.ok) throw new Error(`edit failed: ${await r.text()}`);
     }
     const sizeAfter = await sizes();
-    console.log(`PATCH one DN option (commit a version), round trip on loopback: median ${ms(median(edit))}, p99 ${ms(pct(edit, 99))}, max ${ms(Math.max(...edit))} over ${EDITS}`);
-    console.log(`storage per edit (pg_total_relation_size growth / ${EDITS}): config_versions ${kb((sizeAfter.versions - sizeBefore.versions) / EDITS)}, ` +
-      `configuration tables + audit_log ${kb((sizeAfter.config - sizeBefore.config) / EDITS)}, database ${kb((sizeAfter.database - sizeBefore.database) / EDITS)}; config_versions now ${kb(sizeAfter.versions)}`);
+    console.log(
+      `PATCH one DN option (commit a version), round trip on loopback: median ${ms(median(edit))}, p99 ${ms(pct(edit, 99))}, max ${ms(Math.max(...edit))} over ${EDITS}`,
+    );
+    console.log(
+      `storage per edit (pg_total_relation_size growth / ${EDITS}): config_versions ${kb((sizeAfter.versions - sizeBefore.versions) / EDITS)}, ` +
+        `configuration tables + audit_log ${kb((sizeAfter.config - sizeBefore.config) / EDITS)}, database ${kb((sizeAfter.database - sizeBefore.database) / EDITS)}; config_versions now ${kb(sizeAfter.versions)}`,
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -121,4 +210,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

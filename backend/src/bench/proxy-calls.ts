@@ -23,7 +23,23 @@
 import { spawnSync } from 'node:child_process';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseMessage, serialize, type SipMessage, type SipResponse, ProxyCore, defaultRuntimeConfig, TimerWheel, TransactionLayer, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink, type MessageTap } from '../sip/index.js';
+import {
+  parseMessage,
+  serialize,
+  type SipMessage,
+  type SipResponse,
+  ProxyCore,
+  defaultRuntimeConfig,
+  TimerWheel,
+  TransactionLayer,
+  responseDestination,
+  type Destination,
+  type MessageHandler,
+  type MessageSource,
+  type SipTransport,
+  type TransportErrorSink,
+  type MessageTap,
+} from '../sip/index.js';
 import { SipTrace } from '../worker/trace/sip-trace.js';
 
 const PROXY = '10.0.0.1';
@@ -74,7 +90,8 @@ class MemTransport implements SipTransport {
   }
 }
 
-const SDP = 'v=0\r\no=user1 53655765 2353687637 IN IP4 10.0.0.50\r\ns=-\r\nc=IN IP4 10.0.0.50\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+const SDP =
+  'v=0\r\no=user1 53655765 2353687637 IN IP4 10.0.0.50\r\ns=-\r\nc=IN IP4 10.0.0.50\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
 const UAC_HP = `${UAC_IP}:${UAC_PORT}`;
 
 function lines(buf: Buffer): string[] {
@@ -89,7 +106,8 @@ function uasResponse(ls: string[], status: number, reason: string, tag: string |
   let s = `SIP/2.0 ${status} ${reason}\r\n`;
   for (const l of pick(ls, 'Via')) s += l + '\r\n';
   for (const l of pick(ls, 'Record-Route')) s += l + '\r\n';
-  s += one(ls, 'From') + '\r\n' + one(ls, 'To') + (tag ? ';tag=' + tag : '') + '\r\n' + one(ls, 'Call-ID') + '\r\n' + one(ls, 'CSeq') + '\r\n';
+  s +=
+    one(ls, 'From') + '\r\n' + one(ls, 'To') + (tag ? ';tag=' + tag : '') + '\r\n' + one(ls, 'Call-ID') + '\r\n' + one(ls, 'CSeq') + '\r\n';
   if (contact) s += `Contact: <sip:uas@${UAS_IP}:${UAS_PORT};transport=udp>\r\n`;
   s += 'Content-Length: 0\r\n\r\n';
   return Buffer.from(s, 'latin1');
@@ -169,7 +187,9 @@ async function measure(): Promise<Result> {
     if (cseq.endsWith('INVITE')) {
       if (c.toTag) return; // 2xx retransmission
       c.toTag = /;tag=([^;\s]+)/.exec(one(ls, 'To'))?.[1] ?? '';
-      c.routes = pick(ls, 'Record-Route').map((l) => l.slice(14)).reverse();
+      c.routes = pick(ls, 'Record-Route')
+        .map((l) => l.slice(14))
+        .reverse();
       c.target = /<([^>]+)>/.exec(one(ls, 'Contact'))?.[1] ?? '';
       uacSend(inDialog(c, 'ACK', 1));
       uacSend(inDialog(c, 'BYE', 2));
@@ -313,11 +333,17 @@ async function main(): Promise<void> {
   if (againstAt >= 0) builds.unshift({ name: 'against', file: args[againstAt + 1] });
   if (traceAt >= 0) builds.push({ name: 'trace', file: self, env: { BENCH_TRACE: String(Number(args[traceAt + 1] ?? 5000)) } });
   const results = new Map<string, Result[]>(builds.map((b) => [b.name, []]));
-  process.stdout.write(`proxy-calls: ${process.env.BENCH_CALLS ?? 60000} calls per run at a virtual ${process.env.BENCH_RATE ?? 1500} calls/s, ${runs} run(s) per build, builds alternated\n`);
+  process.stdout.write(
+    `proxy-calls: ${process.env.BENCH_CALLS ?? 60000} calls per run at a virtual ${process.env.BENCH_RATE ?? 1500} calls/s, ${runs} run(s) per build, builds alternated\n`,
+  );
   for (let i = 0; i < runs; i++) {
     for (const b of builds) {
       // One process per run: a fresh heap, and builds measured alternately under the same box load.
-      const p = spawnSync(process.execPath, ['--expose-gc', b.file, '--child'], { encoding: 'utf8', env: { ...process.env, ...b.env }, maxBuffer: 1 << 20 });
+      const p = spawnSync(process.execPath, ['--expose-gc', b.file, '--child'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...b.env },
+        maxBuffer: 1 << 20,
+      });
       if (p.status !== 0) throw new Error(`run of ${b.file} failed: ${p.stderr}`);
       const r = JSON.parse(p.stdout.trim().split('\n').pop()!) as Result;
       r.build = b.name;
@@ -330,12 +356,23 @@ async function main(): Promise<void> {
     const rs = results.get(b.name)!;
     const med = (k: keyof Result): number => median(rs.map((r) => r[k] as number));
     const m: Result = {
-      build: b.name, calls: rs[0].calls, rate: rs[0].rate, inWindow: med('inWindow'), heapPerCall: med('heapPerCall'),
-      arrayBuffersPerCall: med('arrayBuffersPerCall'), proxyUsPerCall: med('proxyUsPerCall'), cpuUsPerCall: med('cpuUsPerCall'),
-      gcShare: med('gcShare'), gcMs: med('gcMs'), wallMs: med('wallMs'), leftAfterTimers: med('leftAfterTimers'),
+      build: b.name,
+      calls: rs[0].calls,
+      rate: rs[0].rate,
+      inWindow: med('inWindow'),
+      heapPerCall: med('heapPerCall'),
+      arrayBuffersPerCall: med('arrayBuffersPerCall'),
+      proxyUsPerCall: med('proxyUsPerCall'),
+      cpuUsPerCall: med('cpuUsPerCall'),
+      gcShare: med('gcShare'),
+      gcMs: med('gcMs'),
+      wallMs: med('wallMs'),
+      leftAfterTimers: med('leftAfterTimers'),
       liveTransactions: med('liveTransactions'),
     };
-    process.stdout.write(`  ${b.name.padEnd(7)} ${b.file}${b.env?.BENCH_TRACE && b.env.BENCH_TRACE !== '0' ? ` (SIP trace on, ring of ${b.env.BENCH_TRACE})` : ''}\n          ${fmt(m)}\n`);
+    process.stdout.write(
+      `  ${b.name.padEnd(7)} ${b.file}${b.env?.BENCH_TRACE && b.env.BENCH_TRACE !== '0' ? ` (SIP trace on, ring of ${b.env.BENCH_TRACE})` : ''}\n          ${fmt(m)}\n`,
+    );
   }
 }
 

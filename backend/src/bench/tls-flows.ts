@@ -43,7 +43,12 @@ function arg(name: string, d: number): number {
 }
 
 async function runProxyChild(): Promise<void> {
-  const o = JSON.parse(process.argv[process.argv.indexOf('--proxy') + 1]) as { sipPort: number; tlsPort: number; serverPort: number; flowTimer: number };
+  const o = JSON.parse(process.argv[process.argv.indexOf('--proxy') + 1]) as {
+    sipPort: number;
+    tlsPort: number;
+    serverPort: number;
+    flowTimer: number;
+  };
   const cfg = defaultRuntimeConfig({
     appName: 'SIPProxy_Bench',
     listenHost: '127.0.0.1',
@@ -78,8 +83,14 @@ async function runProxyChild(): Promise<void> {
       const cpu = process.cpuUsage();
       const st = worker.status();
       const s: ChildStats = {
-        rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external, arrayBuffers: mem.arrayBuffers,
-        cpuUserUs: cpu.user, cpuSystemUs: cpu.system, connections: st.transport.openConnections, flows: st.flows,
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        external: mem.external,
+        arrayBuffers: mem.arrayBuffers,
+        cpuUserUs: cpu.user,
+        cpuSystemUs: cpu.system,
+        connections: st.transport.openConnections,
+        flows: st.flows,
         keepalivesAnswered: st.transport.stream.keepalivesAnswered,
       };
       process.send?.(s);
@@ -204,7 +215,10 @@ async function main(): Promise<void> {
       });
       sockets.push(s);
     });
-  const progress = setInterval(() => process.stderr.write(`  ${registered} registered, ${failed} failed, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`), 5000);
+  const progress = setInterval(
+    () => process.stderr.write(`  ${registered} registered, ${failed} failed, ${((Date.now() - t0) / 1000).toFixed(0)} s\n`),
+    5000,
+  );
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < flows) await oneFlow(next++);
@@ -234,7 +248,8 @@ async function main(): Promise<void> {
   const idleCpu = cpu(idle0, idle1);
   const kaCpu = cpu(ka0, ka1);
   const pongs = ka1.keepalivesAnswered - ka0.keepalivesAnswered;
-  const perFlow = (k: keyof ChildStats): string => (((loaded[k] as number) - (base[k] as number)) / Math.max(1, registered) / 1024).toFixed(1);
+  const perFlow = (k: keyof ChildStats): string =>
+    (((loaded[k] as number) - (base[k] as number)) / Math.max(1, registered) / 1024).toFixed(1);
   const lines = [
     `TLS flows benchmark (node ${process.version}, one proxy worker process, loopback, ECDSA P-256 certificates)`,
     `flows registered: ${registered} of ${flows} (${failed} failed) in ${setupS.toFixed(1)} s; open connections at the proxy: ${loaded.connections}`,

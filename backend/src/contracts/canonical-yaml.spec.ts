@@ -7,17 +7,43 @@ import { generateConfigDocument } from '../../test/fixtures/config/index.js';
 
 describe('canonical YAML writer/reader', () => {
   it('the yaml package reads our output exactly as our fast reader does', () => {
-    const text = serializeConfigDocument(generateConfigDocument({ switches: 3, dnsPerSwitch: 20, dnKind: 'mixed', unknownOptionPerDn: true }));
+    const text = serializeConfigDocument(
+      generateConfigDocument({ switches: 3, dnsPerSwitch: 20, dnKind: 'mixed', unknownOptionPerDn: true }),
+    );
     expect(readCanonicalYaml(text)).toEqual(parse(text));
   });
 
   it('quotes every string a YAML reader could take for something else', () => {
-    for (const s of ['1001', '0123', '1.5', '1e3', 'true', 'yes', 'No', 'null', '~', '', ' lead', 'a: b', 'x #y', '[::1]:5060', '-x', 'end:', 'é', '.inf', '0x1F', 'a\nb', '"q"']) {
+    for (const s of [
+      '1001',
+      '0123',
+      '1.5',
+      '1e3',
+      'true',
+      'yes',
+      'No',
+      'null',
+      '~',
+      '',
+      ' lead',
+      'a: b',
+      'x #y',
+      '[::1]:5060',
+      '-x',
+      'end:',
+      'é',
+      '.inf',
+      '0x1F',
+      'a\nb',
+      '"q"',
+    ]) {
       const text = writeCanonicalYaml({ k: s });
       expect(parse(text), s).toEqual({ k: s });
       expect(readCanonicalYaml(text), s).toEqual({ k: s });
     }
-    expect(writeCanonicalYaml({ k: 'proxy.site-a.example:5060', num: 5, b: false, n: 1 })).toBe('k: proxy.site-a.example:5060\nnum: 5\nb: false\n"n": 1\n');
+    expect(writeCanonicalYaml({ k: 'proxy.site-a.example:5060', num: 5, b: false, n: 1 })).toBe(
+      'k: proxy.site-a.example:5060\nnum: 5\nb: false\n"n": 1\n',
+    );
   });
 
   it('any document of scalars round-trips and agrees with the yaml package (property)', () => {
@@ -38,7 +64,20 @@ describe('canonical YAML writer/reader', () => {
   }, 60_000);
 
   it('returns undefined for anything else, so the yaml package reads it', () => {
-    for (const t of ['# comment\na: 1\n', 'a: 1 # c\n', 'a: {b: 1}\n', 'a:\n', 'a: 1\na: 2\n', 'a: 1.5\n', 'a: yes\n', '- 1\n', 'a:\n  - - 1\n', 'a: &x 1\n', '', 'a: "x" # c\n']) {
+    for (const t of [
+      '# comment\na: 1\n',
+      'a: 1 # c\n',
+      'a: {b: 1}\n',
+      'a:\n',
+      'a: 1\na: 2\n',
+      'a: 1.5\n',
+      'a: yes\n',
+      '- 1\n',
+      'a:\n  - - 1\n',
+      'a: &x 1\n',
+      '',
+      'a: "x" # c\n',
+    ]) {
       expect(readCanonicalYaml(t), JSON.stringify(t)).toBeUndefined();
     }
   });

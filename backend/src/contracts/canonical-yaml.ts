@@ -10,7 +10,8 @@ type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain }
 
 const SAFE_PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./@:;=,+-]*$/;
 /** Plain scalars the YAML 1.2 core schema (or YAML 1.1 readers) would not read as a string. */
-const AMBIGUOUS = /^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|<<)$/;
+const AMBIGUOUS =
+  /^(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|<<)$/;
 const INT = /^-?(?:0|[1-9][0-9]*)$/;
 
 /** JSON string syntax, ASCII only: YAML readers differ on raw non-ASCII breaks (U+0085, U+2028), never on escapes. */
@@ -132,7 +133,7 @@ export function readCanonicalYaml(text: string): Record<string, unknown> | undef
     let indent = 0;
     while (indent < r.length && r.charCodeAt(indent) === 32) indent++;
     let t = r.slice(indent);
-    if (t === '' || t.startsWith('#') || t.startsWith('---') || t.startsWith('...') || / #/.test(t) && !t.includes('"')) return undefined;
+    if (t === '' || t.startsWith('#') || t.startsWith('---') || t.startsWith('...') || (/ #/.test(t) && !t.includes('"'))) return undefined;
     while (t.startsWith('- ')) {
       lines.push({ indent, dash: true, text: '' });
       indent += 2;

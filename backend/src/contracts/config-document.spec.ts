@@ -7,11 +7,26 @@ describe('parseConfigDocument', () => {
   it('parses the example document without errors and folds alias spellings', () => {
     const { doc, errors } = parseConfigDocument(exampleDocumentText());
     expect(errors).toEqual([]);
-    expect(doc.applications.map((a) => a.name)).toEqual(['SIPServer_A', 'SIPServer_A_backup', 'SIPServer_B', 'SIPServer_B_backup', 'SIPProxy_1', 'SIPProxy_2']);
+    expect(doc.applications.map((a) => a.name)).toEqual([
+      'SIPServer_A',
+      'SIPServer_A_backup',
+      'SIPServer_B',
+      'SIPServer_B_backup',
+      'SIPProxy_1',
+      'SIPProxy_2',
+    ]);
     const p2 = doc.applications[5];
-    expect(p2.options.sipproxy).toEqual({ applications: 'SIPServer_A,SIPServer_B', 'servicing-sipserver': 'SIPServer_B', 'sipproxy-role': 10 });
+    expect(p2.options.sipproxy).toEqual({
+      applications: 'SIPServer_A,SIPServer_B',
+      'servicing-sipserver': 'SIPServer_B',
+      'sipproxy-role': 10,
+    });
     expect(doc.switches[0].sipServer).toBe('SIPServer_A');
-    expect(doc.switches[0].dns[2]).toEqual({ number: '1001', type: 'extension', options: { TServer: { contact: '127.0.0.1:5090;transport=tcp' } } });
+    expect(doc.switches[0].dns[2]).toEqual({
+      number: '1001',
+      type: 'extension',
+      options: { TServer: { contact: '127.0.0.1:5090;transport=tcp' } },
+    });
     expect(doc.applications[4].ports).toEqual({ 'sip-port': 5060, 'http-port': 8091, 'tls-port': 5061 });
   });
 
@@ -89,7 +104,12 @@ switches:
   });
 
   it('keeps unknown options so they can be shown flagged', () => {
-    const { doc, errors } = loadConfigDocument(exampleDocumentText().replace('oos-check: 5\n        oos-force: 5\n        overload', 'oos-check: 5\n        x-made-up: 1\n        oos-force: 5\n        overload'));
+    const { doc, errors } = loadConfigDocument(
+      exampleDocumentText().replace(
+        'oos-check: 5\n        oos-force: 5\n        overload',
+        'oos-check: 5\n        x-made-up: 1\n        oos-force: 5\n        overload',
+      ),
+    );
     expect(errors.map((e) => [e.path, e.code])).toEqual([['applications[4].options.sipproxy.x-made-up', 'unknown-option']]);
     expect(parseConfigDocument(serializeConfigDocument(doc)).doc.applications[4].options.sipproxy['x-made-up']).toBe(1);
   });
@@ -108,7 +128,14 @@ describe('serializeConfigDocument', () => {
   it('writes canonical output: sections in sipproxy/security/log order, options sorted, strings that look like numbers quoted', () => {
     const text = serializeConfigDocument({
       version: 1,
-      applications: [{ name: 'P', type: 'sip-proxy', ports: { 'http-port': 1, 'sip-port': 2 }, options: { log: { verbose: 'all' }, sipproxy: { 'sip-ip-tos': 256, applications: 'A' } } }],
+      applications: [
+        {
+          name: 'P',
+          type: 'sip-proxy',
+          ports: { 'http-port': 1, 'sip-port': 2 },
+          options: { log: { verbose: 'all' }, sipproxy: { 'sip-ip-tos': 256, applications: 'A' } },
+        },
+      ],
       switches: [{ name: 'S', dns: [{ number: '1001', type: 'extension', options: {} }] }],
     });
     expect(text).toBe(
@@ -143,7 +170,9 @@ describe('serializeConfigDocument', () => {
     const t1 = performance.now();
     const back = parseConfigDocument(text);
     const t2 = performance.now();
-    console.log(`10,000 DNs: serialize ${(t1 - t0).toFixed(0)} ms, parse ${(t2 - t1).toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB of YAML`);
+    console.log(
+      `10,000 DNs: serialize ${(t1 - t0).toFixed(0)} ms, parse ${(t2 - t1).toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB of YAML`,
+    );
     expect(back.errors).toEqual([]);
     expect(back.doc).toEqual(doc);
     expect(serializeConfigDocument(back.doc)).toBe(text);
@@ -156,7 +185,12 @@ describe('export then import is the identity (property)', () => {
     const { isOptionAlias } = await import('./options/option-schema.js');
     const name = fc.string({ unit: 'binary', maxLength: 12 });
     const key = name.filter((k) => !isOptionAlias(k) && !['__proto__', 'constructor', 'prototype'].includes(k));
-    const value = fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.integer(), fc.boolean(), fc.constantFrom('1001', 'true', '5060', 'a: b', '- x', '#', '1.5'));
+    const value = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constantFrom('1001', 'true', '5060', 'a: b', '- x', '#', '1.5'),
+    );
     const sections = fc.dictionary(key, fc.dictionary(key, value, { maxKeys: 4 }), { maxKeys: 3 });
     const ports = fc.dictionary(key, fc.integer({ min: 1, max: 65535 }), { maxKeys: 3 });
     const app = fc.record(
@@ -165,7 +199,11 @@ describe('export then import is the identity (property)', () => {
     );
     const dnArb = fc.record({ number: name, type: fc.constantFrom('voip-service', 'trunk', 'extension'), options: sections });
     const sw = fc.record({ name, sipServer: name, dns: fc.array(dnArb, { maxLength: 3 }) }, { requiredKeys: ['name', 'dns'] });
-    const docArb = fc.record({ version: fc.constant(1), applications: fc.array(app, { maxLength: 3 }), switches: fc.array(sw, { maxLength: 2 }) });
+    const docArb = fc.record({
+      version: fc.constant(1),
+      applications: fc.array(app, { maxLength: 3 }),
+      switches: fc.array(sw, { maxLength: 2 }),
+    });
     fc.assert(
       fc.property(docArb, (doc) => {
         const text = serializeConfigDocument(doc);

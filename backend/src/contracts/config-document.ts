@@ -95,15 +95,24 @@ export function parseConfigDocument(yamlText: string): ParseResult {
   }
   if (root === null || root === undefined) return { doc, errors };
   if (!isObj(root)) {
-    errors.push({ path: '', code: 'invalid-structure', message: 'The document must be a mapping with version, applications and switches.' });
+    errors.push({
+      path: '',
+      code: 'invalid-structure',
+      message: 'The document must be a mapping with version, applications and switches.',
+    });
     return { doc, errors };
   }
   for (const k of Object.keys(root)) {
-    if (!TOP_KEYS.has(k)) errors.push({ path: k, code: 'unknown-key', message: `Unknown top-level key "${k}"; allowed: version, applications, switches.` });
+    if (!TOP_KEYS.has(k))
+      errors.push({ path: k, code: 'unknown-key', message: `Unknown top-level key "${k}"; allowed: version, applications, switches.` });
   }
   if (root.version !== undefined) {
     if (root.version !== CONFIG_DOCUMENT_VERSION) {
-      errors.push({ path: 'version', code: 'unsupported-version', message: `Document version ${JSON.stringify(root.version)} is not supported; this product reads version ${CONFIG_DOCUMENT_VERSION}.` });
+      errors.push({
+        path: 'version',
+        code: 'unsupported-version',
+        message: `Document version ${JSON.stringify(root.version)} is not supported; this product reads version ${CONFIG_DOCUMENT_VERSION}.`,
+      });
     }
   }
   doc.applications = listOf(root.applications, 'applications', errors, (v, p) => parseApplication(v, p, errors));
@@ -125,7 +134,11 @@ function readWithYamlPackage(yamlText: string, errors: ValidationError[]): unkno
 }
 
 /** Keys whose value is text that identifies (a name, a DN number, a host): read as written, never as a number. */
-const TEXT_KEYS = { application: new Set(['name', 'type', 'host', 'backup']), switch: new Set(['name', 'sip-server']), dn: new Set(['number', 'type']) };
+const TEXT_KEYS = {
+  application: new Set(['name', 'type', 'host', 'backup']),
+  switch: new Set(['name', 'sip-server']),
+  dn: new Set(['number', 'type']),
+};
 
 /**
  * Puts back the text of identifier scalars the YAML core schema read as numbers (`number: 0012`, `+4930123`, `1e3`,
@@ -137,8 +150,16 @@ function keepIdentifiersAsWritten(ydoc: Document): void {
   const fix = (node: unknown, keys: Set<string>) => {
     if (!isMap(node)) return;
     for (const pair of node.items) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'string' && keys.has(pair.key.value) && isScalar(pair.value)
-        && typeof pair.value.value === 'number' && pair.value.type === 'PLAIN' && pair.value.source !== undefined) pair.value.value = pair.value.source;
+      if (
+        isScalar(pair.key) &&
+        typeof pair.key.value === 'string' &&
+        keys.has(pair.key.value) &&
+        isScalar(pair.value) &&
+        typeof pair.value.value === 'number' &&
+        pair.value.type === 'PLAIN' &&
+        pair.value.source !== undefined
+      )
+        pair.value.value = pair.value.source;
     }
   };
   const list = (node: unknown) => (isSeq(node) ? node.items : []);
@@ -173,7 +194,11 @@ function listOf<T>(v: unknown, path: string, errors: ValidationError[], each: (v
 function unknownKeys(o: Obj, allowed: Set<string>, path: string, what: string, errors: ValidationError[]): void {
   for (const k of Object.keys(o)) {
     if (!allowed.has(k)) {
-      errors.push({ path: `${path}.${k}`, code: 'unknown-key', message: `Unknown key "${k}" on ${what}; allowed: ${[...allowed].join(', ')}.` });
+      errors.push({
+        path: `${path}.${k}`,
+        code: 'unknown-key',
+        message: `Unknown key "${k}" on ${what}; allowed: ${[...allowed].join(', ')}.`,
+      });
     }
   }
 }
@@ -201,7 +226,11 @@ function parseApplication(o: Obj, path: string, errors: ValidationError[]): Appl
   if (backup !== undefined) app.backup = backup;
   if (o.ports !== undefined && o.ports !== null) {
     if (!isObj(o.ports)) {
-      errors.push({ path: `${path}.ports`, code: 'invalid-structure', message: `"ports" of ${what} must be a mapping of port ID to port number.` });
+      errors.push({
+        path: `${path}.ports`,
+        code: 'invalid-structure',
+        message: `"ports" of ${what} must be a mapping of port ID to port number.`,
+      });
     } else {
       for (const [id, v] of Object.entries(o.ports)) {
         if (FORBIDDEN_KEYS.has(id)) {
@@ -210,7 +239,11 @@ function parseApplication(o: Obj, path: string, errors: ValidationError[]): Appl
         }
         const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
         if (typeof n !== 'number' || !Number.isInteger(n)) {
-          errors.push({ path: `${path}.ports.${id}`, code: 'invalid-type', message: `Port "${id}" of ${what} must be an integer from 1 to 65535.` });
+          errors.push({
+            path: `${path}.ports.${id}`,
+            code: 'invalid-type',
+            message: `Port "${id}" of ${what} must be an integer from 1 to 65535.`,
+          });
           continue;
         }
         app.ports[id] = n;
@@ -236,7 +269,11 @@ function parseDn(o: Obj, path: string, switchName: string, errors: ValidationErr
   const number = str(o, 'number', path, `DN ${path} of switch "${switchName}"`, errors, true) ?? '';
   const what = `DN "${number}" of switch "${switchName}"`;
   unknownKeys(o, DN_KEYS, path, what, errors);
-  return { number, type: str(o, 'type', path, what, errors, true) ?? '', options: parseSections(o.options, `${path}.options`, what, errors) };
+  return {
+    number,
+    type: str(o, 'type', path, what, errors, true) ?? '',
+    options: parseSections(o.options, `${path}.options`, what, errors),
+  };
 }
 
 function parseSections(v: unknown, path: string, what: string, errors: ValidationError[]): OptionSections {
@@ -256,7 +293,11 @@ function parseSections(v: unknown, path: string, what: string, errors: Validatio
     out[section] = sec;
     if (opts === null || opts === undefined) continue;
     if (!isObj(opts)) {
-      errors.push({ path: sp, code: 'invalid-structure', message: `Section [${section}] of ${what} must be a mapping of option name to value.` });
+      errors.push({
+        path: sp,
+        code: 'invalid-structure',
+        message: `Section [${section}] of ${what} must be a mapping of option name to value.`,
+      });
       continue;
     }
     const spelledAs = new Map<string, string>();

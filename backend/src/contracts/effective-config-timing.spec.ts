@@ -5,7 +5,7 @@ import { exampleDocumentText } from '../../test/fixtures/config/index.js';
 
 // The guide: the DN-level oos-check is "how often SIP Server checks SIP Proxy", oos-force how long SIP Server waits.
 // They are SIP Server's; the proxy's probes follow its own [sipproxy] oos-check / oos-force (defaults 5 / 5).
-describe('probe timing of a pair: the proxy\'s own options only', () => {
+describe("probe timing of a pair: the proxy's own options only", () => {
   const doc = () => parseConfigDocument(exampleDocumentText()).doc;
 
   it('takes the proxy own oos-check when it is written', () => {

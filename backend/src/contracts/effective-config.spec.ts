@@ -2,7 +2,13 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseConfigDocument } from './config-document.js';
 import type { ConfigDocument } from './config-document.js';
-import { ALL_INTERFACES, EFFECTIVE_CONFIG_SCHEMA_VERSION, EffectiveConfigError, compileEffectiveConfig, proxyApplicationNames } from './effective-config.js';
+import {
+  ALL_INTERFACES,
+  EFFECTIVE_CONFIG_SCHEMA_VERSION,
+  EffectiveConfigError,
+  compileEffectiveConfig,
+  proxyApplicationNames,
+} from './effective-config.js';
 import { FIXTURE_CERTS, FIXTURES_DIR, exampleDocumentText, generateConfigDocument } from '../../test/fixtures/config/index.js';
 
 const EXAMPLE = parseConfigDocument(exampleDocumentText()).doc;
@@ -46,7 +52,12 @@ describe('compileEffectiveConfig', () => {
       'flow-timer-grace-period': 30,
       'persistent-next-hop-connection': true,
     });
-    expect(c.options.security).toMatchObject({ 'sip-tls-sec-protocol': 'SSLv23', 'tls-mutual': 0, 'tls-min-version': 'TLSv1.2', 'verify-server-certificate': true });
+    expect(c.options.security).toMatchObject({
+      'sip-tls-sec-protocol': 'SSLv23',
+      'tls-mutual': 0,
+      'tls-min-version': 'TLSv1.2',
+      'verify-server-certificate': true,
+    });
     expect(c.options.log.verbose).toBe('trace');
     expect(c.tls).toBeUndefined();
     expect(c.application.transports).toEqual(['udp', 'tcp']);
@@ -78,7 +89,7 @@ describe('compileEffectiveConfig', () => {
     ]);
   });
 
-  it('carries the switches\' routing DNs', () => {
+  it("carries the switches' routing DNs", () => {
     const c = compileEffectiveConfig(example(), 'SIPProxy_1');
     const [a, b] = c.switches;
     expect(a.outboundProxy).toMatchObject({
@@ -108,7 +119,12 @@ describe('compileEffectiveConfig', () => {
       { number: '1002', contact: { value: '127.0.0.1:5091;transport=tls', host: '127.0.0.1', port: 5091, transport: 'tls' } },
     ]);
     // Every DN carries its [TServer] options with defaults, for the per-option diff.
-    expect(a.extensions[0].options).toEqual({ contact: '127.0.0.1:5090;transport=tcp', 'oos-check': 5, 'oos-force': 5, 'request-uri': null });
+    expect(a.extensions[0].options).toEqual({
+      contact: '127.0.0.1:5090;transport=tcp',
+      'oos-check': 5,
+      'oos-force': 5,
+      'request-uri': null,
+    });
     expect(b.trunks.map((t) => [t.number, t.contact?.port, t.remoteSwitch, t.peerProxyProtocol])).toEqual([
       ['to-site-a-primary', 5070, 'SiteA', 'udp'],
       ['to-site-a-backup', 5070, 'SiteA', 'udp'],
@@ -125,19 +141,29 @@ describe('compileEffectiveConfig', () => {
       minVersion: 'TLSv1.2',
       verifyServerCertificate: true,
     });
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).tls?.certificate).toBe(FIXTURE_CERTS.proxyCert);
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).tls?.certificate).toBe(
+      FIXTURE_CERTS.proxyCert,
+    );
     const inline = compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'inline-pem' }).tls;
     expect(inline?.certificateKey).toBe(readFileSync(FIXTURE_CERTS.proxyKey, 'utf8'));
     expect(inline?.trustedCa).toMatch(/BEGIN CERTIFICATE/);
   });
 
-  it('http-client-ca: the management port\'s mutual TLS gets the certificate, key and CA, in the same three ways', () => {
+  it("http-client-ca: the management port's mutual TLS gets the certificate, key and CA, in the same three ways", () => {
     const doc = example();
     expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toBeUndefined();
     (doc.applications[4].options as { sipproxy: Record<string, unknown> }).sipproxy['http-client-ca'] = './certs/ca.pem';
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toEqual({ certificate: './certs/proxy.pem', certificateKey: './certs/proxy.key', clientCa: './certs/ca.pem' });
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).managementTls?.clientCa).toBe(FIXTURE_CERTS.caCert);
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'inline-pem' }).managementTls?.clientCa).toMatch(/BEGIN CERTIFICATE/);
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1').managementTls).toEqual({
+      certificate: './certs/proxy.pem',
+      certificateKey: './certs/proxy.key',
+      clientCa: './certs/ca.pem',
+    });
+    expect(
+      compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'absolute-paths' }).managementTls?.clientCa,
+    ).toBe(FIXTURE_CERTS.caCert);
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1', { baseDir: FIXTURES_DIR, tlsMaterial: 'inline-pem' }).managementTls?.clientCa).toMatch(
+      /BEGIN CERTIFICATE/,
+    );
   });
 
   it('never negotiates below TLS 1.2 whatever sip-tls-sec-protocol says', () => {
@@ -147,13 +173,21 @@ describe('compileEffectiveConfig', () => {
   });
 
   it('sip-address unset: listens on every interface, advertises the host (guide, "SIP Address Binding")', () => {
-    expect(compileEffectiveConfig(example(), 'SIPProxy_1').application).toMatchObject({ host: '127.0.0.1', listenHost: ALL_INTERFACES, advertisedHost: '127.0.0.1' });
+    expect(compileEffectiveConfig(example(), 'SIPProxy_1').application).toMatchObject({
+      host: '127.0.0.1',
+      listenHost: ALL_INTERFACES,
+      advertisedHost: '127.0.0.1',
+    });
   });
 
   it('uses sip-address as listen and advertised host', () => {
     const doc = example();
     doc.applications[4].options.sipproxy['sip-address'] = '127.0.0.9';
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1').application).toMatchObject({ host: '127.0.0.1', listenHost: '127.0.0.9', advertisedHost: '127.0.0.9' });
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1').application).toMatchObject({
+      host: '127.0.0.1',
+      listenHost: '127.0.0.9',
+      advertisedHost: '127.0.0.9',
+    });
   });
 
   it('lists the other proxies of its pool', () => {
@@ -162,7 +196,9 @@ describe('compileEffectiveConfig', () => {
     p3.name = 'SIPProxy_3';
     p3.host = '127.0.0.3';
     doc.applications.push(p3);
-    expect(compileEffectiveConfig(doc, 'SIPProxy_1').poolPeers).toEqual([{ name: 'SIPProxy_3', host: '127.0.0.3', sipPort: 5060, tlsPort: 5061 }]);
+    expect(compileEffectiveConfig(doc, 'SIPProxy_1').poolPeers).toEqual([
+      { name: 'SIPProxy_3', host: '127.0.0.3', sipPort: 5060, tlsPort: 5061 },
+    ]);
   });
 
   it('is JSON-serializable and versioned by content', () => {
@@ -189,7 +225,9 @@ describe('compileEffectiveConfig', () => {
     const doc = generateConfigDocument({ switches: 10, dnsPerSwitch: 1000, dnKind: 'mixed' });
     const t0 = performance.now();
     const c = compileEffectiveConfig(doc, 'SIPProxy_0');
-    console.log(`compile effective config over 10,000 DNs: ${(performance.now() - t0).toFixed(0)} ms, ${(JSON.stringify(c).length / 1e6).toFixed(1)} MB JSON`);
+    console.log(
+      `compile effective config over 10,000 DNs: ${(performance.now() - t0).toFixed(0)} ms, ${(JSON.stringify(c).length / 1e6).toFixed(1)} MB JSON`,
+    );
     expect(c.switches.reduce((n, s) => n + s.trunks.length + s.extensions.length, 0)).toBe(10_000);
     expect(c.haPairs).toHaveLength(10);
   }, 60_000);

@@ -211,7 +211,9 @@ export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x)).join(',')}]`;
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
@@ -271,7 +273,9 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
   }
 
   const poolPeers = doc.applications
-    .filter((a) => a !== self && a.type === 'sip-proxy' && typedOptions('sip-proxy', a.options).sipproxy?.['servicing-sipserver'] === serving)
+    .filter(
+      (a) => a !== self && a.type === 'sip-proxy' && typedOptions('sip-proxy', a.options).sipproxy?.['servicing-sipserver'] === serving,
+    )
     .map((a) => ({ name: a.name, host: a.host ?? '', sipPort: a.ports['sip-port'], tlsPort: a.ports['tls-port'] }));
 
   const { switches, digest: switchesDigest } = compileSwitches(doc, opts.cache);
@@ -291,9 +295,10 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     return v;
   };
   const clientCa = asString(sp['http-client-ca']);
-  const managementTls = clientCa !== undefined && cert !== undefined && key !== undefined
-    ? { certificate: material(cert), certificateKey: material(key), clientCa: material(clientCa) }
-    : undefined;
+  const managementTls =
+    clientCa !== undefined && cert !== undefined && key !== undefined
+      ? { certificate: material(cert), certificateKey: material(key), clientCa: material(clientCa) }
+      : undefined;
   if (tlsPort !== undefined && cert !== undefined && key !== undefined) {
     const ca = asString(sec['trusted-ca']);
     tls = {
@@ -326,7 +331,10 @@ export function compileEffectiveConfig(doc: ConfigDocument, appName: string, opt
     poolPeers,
   });
   // The switches count by their digest (kept per DN by the cache): the same content gives the same version.
-  const version = createHash('sha256').update(canonicalJson({ ...body, switches: switchesDigest })).digest('hex').slice(0, 16);
+  const version = createHash('sha256')
+    .update(canonicalJson({ ...body, switches: switchesDigest }))
+    .digest('hex')
+    .slice(0, 16);
   return { ...body, switches, version };
 }
 
@@ -345,7 +353,12 @@ export class EffectiveCompileCache {
   last: { switches: EffectiveSwitch[]; digest: string } | undefined;
 }
 
-interface DnCompiled { raw: DnDoc; kind: 'outbound' | 'trunk' | 'extension' | 'none'; entry: unknown; digest: string }
+interface DnCompiled {
+  raw: DnDoc;
+  kind: 'outbound' | 'trunk' | 'extension' | 'none';
+  entry: unknown;
+  digest: string;
+}
 
 const digestOf = (v: unknown): string => createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 16);
 
@@ -386,7 +399,10 @@ function compileSwitches(doc: ConfigDocument, cache?: EffectiveCompileCache): { 
     let reused = !!prev && prev.dns.length === sw.dns.length && prev.raw.sipServer === sw.sipServer;
     sw.dns.forEach((dn, d) => {
       const old = prev?.dns[d];
-      if (old && old.raw.number === dn.number && old.raw.type === dn.type && sameRaw(old.raw.options, dn.options)) { dns.push({ ...old, raw: dn }); return; }
+      if (old && old.raw.number === dn.number && old.raw.type === dn.type && sameRaw(old.raw.options, dn.options)) {
+        dns.push({ ...old, raw: dn });
+        return;
+      }
       reused = false;
       dns.push(compileDn(dn, switchByExternalContact));
     });
@@ -395,14 +411,28 @@ function compileSwitches(doc: ConfigDocument, cache?: EffectiveCompileCache): { 
     const extensions: EffectiveExtension[] = [];
     const parts: string[] = [];
     for (const c of dns) {
-      if (c.kind === 'outbound' && !outboundProxy) { outboundProxy = c.entry as EffectiveOutboundProxyDn; parts.push(`o${c.digest}`); }
-      else if (c.kind === 'trunk') { trunks.push(c.entry as EffectiveTrunk); parts.push(`t${c.digest}`); }
-      else if (c.kind === 'extension') { extensions.push(c.entry as EffectiveExtension); parts.push(`e${c.digest}`); }
+      if (c.kind === 'outbound' && !outboundProxy) {
+        outboundProxy = c.entry as EffectiveOutboundProxyDn;
+        parts.push(`o${c.digest}`);
+      } else if (c.kind === 'trunk') {
+        trunks.push(c.entry as EffectiveTrunk);
+        parts.push(`t${c.digest}`);
+      } else if (c.kind === 'extension') {
+        extensions.push(c.entry as EffectiveExtension);
+        parts.push(`e${c.digest}`);
+      }
     }
     // Entries are stripped already; built without undefined members so the unchanged entries stay the same objects.
-    const compiled: EffectiveSwitch = reused && prev ? prev.compiled : {
-      name: sw.name, ...(sw.sipServer !== undefined ? { sipServer: sw.sipServer } : {}), ...(outboundProxy ? { outboundProxy } : {}), trunks, extensions,
-    };
+    const compiled: EffectiveSwitch =
+      reused && prev
+        ? prev.compiled
+        : {
+            name: sw.name,
+            ...(sw.sipServer !== undefined ? { sipServer: sw.sipServer } : {}),
+            ...(outboundProxy ? { outboundProxy } : {}),
+            trunks,
+            extensions,
+          };
     const digest = reused && prev ? prev.digest : digestOf([sw.name, sw.sipServer ?? null, parts.join(',')]);
     switches.push(compiled);
     digests.push(digest);

@@ -29,7 +29,9 @@ describe('effectiveDelta / applyEffectiveDelta', () => {
   });
 
   it('carries one changed DN, not the switch', () => {
-    const { d } = roundTrip((doc) => { doc.switches[1].dns[3].options.TServer['request-uri'] = 'sip:x@elsewhere.example'; });
+    const { d } = roundTrip((doc) => {
+      doc.switches[1].dns[3].options.TServer['request-uri'] = 'sip:x@elsewhere.example';
+    });
     expect(d.switches).toHaveLength(1);
     expect(d.switches[0].whole).toBeUndefined();
     expect(d.switches[0].trunks?.upsert.map((u) => u.entry.number)).toEqual([d.switches[0].trunks!.upsert[0].entry.number]);
@@ -38,7 +40,9 @@ describe('effectiveDelta / applyEffectiveDelta', () => {
   });
 
   it('carries an application option as its options block only', () => {
-    const { d } = roundTrip((doc) => { doc.applications.find((a) => a.name === 'SIPProxy_0')!.options.sipproxy['oos-check'] = 9; });
+    const { d } = roundTrip((doc) => {
+      doc.applications.find((a) => a.name === 'SIPProxy_0')!.options.sipproxy['oos-check'] = 9;
+    });
     expect(Object.keys(d.set).sort()).toEqual(['haPairs', 'options']);
     expect(d.switches).toEqual([]);
   });
@@ -55,12 +59,18 @@ describe('effectiveDelta / applyEffectiveDelta', () => {
   });
 
   it('sends a switch whole when its DNs changed order', () => {
-    const { d } = roundTrip((doc) => { const dns = doc.switches[0].dns; const [x] = dns.splice(2, 1); dns.push(x); });
+    const { d } = roundTrip((doc) => {
+      const dns = doc.switches[0].dns;
+      const [x] = dns.splice(2, 1);
+      dns.push(x);
+    });
     expect(d.switches[0].whole).toBeDefined();
   });
 
   it('refuses a delta made from another configuration (a gap)', () => {
-    const { b, d } = roundTrip((doc) => { doc.switches[0].dns[1].options.TServer.contact = '10.1.1.1:5070'; });
+    const { b, d } = roundTrip((doc) => {
+      doc.switches[0].dns[1].options.TServer.contact = '10.1.1.1:5070';
+    });
     expect(() => applyEffectiveDelta(b, d)).toThrow(EffectiveDeltaError);
   });
 });
@@ -69,12 +79,22 @@ describe('compileEffectiveConfig with a cache (the control plane compiles after 
   it('gives what a compilation from scratch gives, after edits, adds and removals, for every proxy', () => {
     const cache = new EffectiveCompileCache();
     const doc = base();
-    for (const app of ['SIPProxy_0', 'SIPProxy_1']) expect(compileEffectiveConfig(doc, app, { cache })).toEqual(compileEffectiveConfig(doc, app));
+    for (const app of ['SIPProxy_0', 'SIPProxy_1'])
+      expect(compileEffectiveConfig(doc, app, { cache })).toEqual(compileEffectiveConfig(doc, app));
     const edits: ((d: ConfigDocument) => void)[] = [
-      (d) => { d.switches[1].dns[3].options.TServer['request-uri'] = 'sip:10.1.1.1:5060;transport=udp'; },
-      (d) => { d.switches[0].dns.splice(4, 1); d.switches[2].dns.push({ number: 'x', type: 'extension', options: { TServer: { contact: '10.2.2.2:5060' } } }); },
-      (d) => { d.switches[0].dns[0].options.TServer['external-contact'] = 'proxy.moved.example:7000'; },
-      (d) => { d.switches.reverse(); },
+      (d) => {
+        d.switches[1].dns[3].options.TServer['request-uri'] = 'sip:10.1.1.1:5060;transport=udp';
+      },
+      (d) => {
+        d.switches[0].dns.splice(4, 1);
+        d.switches[2].dns.push({ number: 'x', type: 'extension', options: { TServer: { contact: '10.2.2.2:5060' } } });
+      },
+      (d) => {
+        d.switches[0].dns[0].options.TServer['external-contact'] = 'proxy.moved.example:7000';
+      },
+      (d) => {
+        d.switches.reverse();
+      },
     ];
     let prev = structuredClone(doc);
     for (const edit of edits) {

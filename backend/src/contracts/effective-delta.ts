@@ -7,7 +7,16 @@
 import type { EffectiveExtension, EffectiveProxyConfig, EffectiveSwitch, EffectiveTrunk } from './effective-config.js';
 
 /** The top-level members of an effective configuration other than `switches` and `version` (replaced whole). */
-export const EFFECTIVE_TOP_KEYS = ['schemaVersion', 'application', 'options', 'tls', 'managementTls', 'servingPair', 'haPairs', 'poolPeers'] as const;
+export const EFFECTIVE_TOP_KEYS = [
+  'schemaVersion',
+  'application',
+  'options',
+  'tls',
+  'managementTls',
+  'servingPair',
+  'haPairs',
+  'poolPeers',
+] as const;
 export type EffectiveTopKey = (typeof EFFECTIVE_TOP_KEYS)[number];
 
 /** One DN list (trunks or extensions) of a switch: removed numbers, then entries upserted in the new list's order. */
@@ -105,9 +114,16 @@ function applyList<T extends { number: string }>(list: readonly T[], d: DnListDe
   const index = new Map(out.map((x, i) => [x.number, i]));
   let dirty = false;
   for (const { after, entry } of d.upsert) {
-    if (dirty) { index.clear(); out.forEach((x, i) => index.set(x.number, i)); dirty = false; }
+    if (dirty) {
+      index.clear();
+      out.forEach((x, i) => index.set(x.number, i));
+      dirty = false;
+    }
     const at = index.get(entry.number);
-    if (at !== undefined) { out[at] = entry; continue; }
+    if (at !== undefined) {
+      out[at] = entry;
+      continue;
+    }
     const prev = after === null ? -1 : index.get(after);
     if (prev === undefined) throw new EffectiveDeltaError(`DN ${entry.number} follows ${after}, which is not in the list`);
     out.splice(prev + 1, 0, entry);
@@ -121,7 +137,8 @@ function applyList<T extends { number: string }>(list: readonly T[], d: DnListDe
  * @throws EffectiveDeltaError when `base` is not the configuration the delta was made from (a gap: ask for a snapshot).
  */
 export function applyEffectiveDelta(base: EffectiveProxyConfig, d: EffectiveDelta): EffectiveProxyConfig {
-  if (base.version !== d.fromVersion) throw new EffectiveDeltaError(`the delta applies to ${d.fromVersion}, this worker runs ${base.version}`);
+  if (base.version !== d.fromVersion)
+    throw new EffectiveDeltaError(`the delta applies to ${d.fromVersion}, this worker runs ${base.version}`);
   const out: Record<string, unknown> = { ...base };
   for (const k of d.unset) delete out[k];
   for (const [k, v] of Object.entries(d.set)) {
@@ -130,12 +147,21 @@ export function applyEffectiveDelta(base: EffectiveProxyConfig, d: EffectiveDelt
   }
   const byName = new Map(base.switches.map((s) => [s.name, s]));
   for (const sd of d.switches) {
-    if (sd.whole) { byName.set(sd.name, sd.whole); continue; }
+    if (sd.whole) {
+      byName.set(sd.name, sd.whole);
+      continue;
+    }
     const old = byName.get(sd.name);
     if (!old) throw new EffectiveDeltaError(`switch ${sd.name} is not in the configuration`);
     const sw: Record<string, unknown> = { ...old };
-    if (sd.sipServer !== undefined) { if (sd.sipServer === null) delete sw.sipServer; else sw.sipServer = sd.sipServer; }
-    if (sd.outboundProxy !== undefined) { if (sd.outboundProxy === null) delete sw.outboundProxy; else sw.outboundProxy = sd.outboundProxy; }
+    if (sd.sipServer !== undefined) {
+      if (sd.sipServer === null) delete sw.sipServer;
+      else sw.sipServer = sd.sipServer;
+    }
+    if (sd.outboundProxy !== undefined) {
+      if (sd.outboundProxy === null) delete sw.outboundProxy;
+      else sw.outboundProxy = sd.outboundProxy;
+    }
     sw.trunks = applyList(old.trunks, sd.trunks);
     sw.extensions = applyList(old.extensions, sd.extensions);
     byName.set(sd.name, sw as unknown as EffectiveSwitch);

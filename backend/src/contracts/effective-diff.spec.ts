@@ -12,7 +12,7 @@ const proxy1 = (doc: ConfigDocument) => doc.applications[4].options;
 const rules = (doc: ConfigDocument) => diffEffectiveConfig(compile(example()), compile(doc)).map((c) => `${c.option}: ${c.takesEffect}`);
 
 describe('diffEffectiveConfig: the registry decides, per option, named as the operator knows it', () => {
-  it('options per their registry entry, the application\'s ports after restart, a SIP Server address at once', () => {
+  it("options per their registry entry, the application's ports after restart, a SIP Server address at once", () => {
     const doc = example();
     proxy1(doc).sipproxy['oos-check'] = 10;
     proxy1(doc).sipproxy['resolve-host'] = true;
@@ -50,7 +50,10 @@ describe('diffEffectiveConfig: the registry decides, per option, named as the op
     for (const [dn, option, value, expected] of cases) {
       const doc = example();
       doc.switches[0].dns[dn].options.TServer[option] = value;
-      expect(rules(doc).filter((r) => r.startsWith(option)), option).toEqual(expected ? [expected] : []);
+      expect(
+        rules(doc).filter((r) => r.startsWith(option)),
+        option,
+      ).toEqual(expected ? [expected] : []);
     }
   });
 });
@@ -65,7 +68,10 @@ describe('planLiveApply', () => {
     const plan = planLiveApply(running, compile(doc));
     expect(plan.applied.map((c) => c.option)).toEqual(['oos-check']);
     expect(plan.restartPending.map((c) => c.option)).toEqual(['applications', 'contact (DN 1001 of SiteA)']);
-    expect(plan.now.haPairs.map((p) => [p.name, p.oosCheck])).toEqual([['SIPServer_A', 2], ['SIPServer_B', 2]]);
+    expect(plan.now.haPairs.map((p) => [p.name, p.oosCheck])).toEqual([
+      ['SIPServer_A', 2],
+      ['SIPServer_B', 2],
+    ]);
     expect(plan.now.switches[0].extensions.find((e) => e.number === '1001')!.contact.port).toBe(5090);
     expect(plan.now.version).toBe(running.version);
     // Nothing after restart: the next configuration as it is.
@@ -80,7 +86,10 @@ describe('planLiveApply', () => {
     doc.switches[0].dns[1].options.TServer['peer-proxy-contact'] = 'proxy.site-c.example:5160';
     const plan = planLiveApply(compile(example()), compile(doc));
     expect(plan.applied).toEqual([]);
-    expect(plan.restartPending.map((c) => c.option)).toEqual(['peer-proxy-contact (DN to-site-b of SiteA)', 'peer-proxy-protocol (DN to-site-b of SiteA)']);
+    expect(plan.restartPending.map((c) => c.option)).toEqual([
+      'peer-proxy-contact (DN to-site-b of SiteA)',
+      'peer-proxy-protocol (DN to-site-b of SiteA)',
+    ]);
   });
 });
 

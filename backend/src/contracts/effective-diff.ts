@@ -24,7 +24,10 @@ const APPLICATION_FIELDS = { host: 'host', sipPort: 'sip-port', tlsPort: 'tls-po
 const same = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);
 
 /** A DN the proxy knows about, keyed by switch and number. */
-interface DnEntry { readonly kind: DnKind; readonly options: Readonly<Record<string, OptionValue>> }
+interface DnEntry {
+  readonly kind: DnKind;
+  readonly options: Readonly<Record<string, OptionValue>>;
+}
 
 function dnsOf(sw: EffectiveSwitch): Map<string, DnEntry> {
   const out = new Map<string, DnEntry>();
@@ -52,11 +55,16 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
     const b = after.options[section];
     for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
       if (same(a[name], b[name])) continue;
-      out.push({ path: `options.${section}.${name}`, option: name, takesEffect: findOption('sip-proxy', section, name)?.takesEffect ?? 'after-restart' });
+      out.push({
+        path: `options.${section}.${name}`,
+        option: name,
+        takesEffect: findOption('sip-proxy', section, name)?.takesEffect ?? 'after-restart',
+      });
     }
   }
   for (const [field, name] of Object.entries(APPLICATION_FIELDS) as [keyof typeof APPLICATION_FIELDS, string][]) {
-    if (!same(before.application[field], after.application[field])) out.push({ path: `application.${field}`, option: name, takesEffect: 'after-restart' });
+    if (!same(before.application[field], after.application[field]))
+      out.push({ path: `application.${field}`, option: name, takesEffect: 'after-restart' });
   }
   // Certificate files whose content changed (inline PEM) with no option changed: still a restart.
   if (!same(before.tls, after.tls) && !out.some((c) => c.path.startsWith('options.security.') || c.path.startsWith('application.'))) {
@@ -68,7 +76,8 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
     if (!old) continue;
     for (const role of ['primary', 'backup'] as const) {
       const s = p[role] ?? old[role];
-      if (s && !same(old[role], p[role])) out.push({ path: `haPairs.${p.name}.${role}`, option: `host/sip-port of ${s.name}`, takesEffect: 'immediately' });
+      if (s && !same(old[role], p[role]))
+        out.push({ path: `haPairs.${p.name}.${role}`, option: `host/sip-port of ${s.name}`, takesEffect: 'immediately' });
     }
   }
   if (!same(before.poolPeers, after.poolPeers)) out.push({ path: 'poolPeers', option: 'pool members', takesEffect: 'immediately' });
@@ -81,7 +90,8 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
     // A switch a delta did not touch is the same object on both sides (effective-delta.ts): nothing to compare.
     if (a === b) continue;
     // The switch's HA pair decides the internal transport (its sip-outbound-proxy DN contact): bind-time.
-    if (a && b && a.sipServer !== b.sipServer) out.push({ path: `switches.${name}.sip-server`, option: `sip-server of ${name}`, takesEffect: 'after-restart' });
+    if (a && b && a.sipServer !== b.sipServer)
+      out.push({ path: `switches.${name}.sip-server`, option: `sip-server of ${name}`, takesEffect: 'after-restart' });
     const da = a ? dnsOf(a) : new Map<string, DnEntry>();
     const db = b ? dnsOf(b) : new Map<string, DnEntry>();
     for (const number of new Set([...da.keys(), ...db.keys()])) {
@@ -95,7 +105,11 @@ export function diffEffectiveConfig(before: EffectiveProxyConfig, after: Effecti
         if (same(oa[opt] ?? null, ob[opt] ?? null) && x?.kind === y?.kind) continue;
         // Only SIP Server uses it (registry flag): the proxy has nothing to apply, now or after a restart.
         if (findOption(kind, 'TServer', opt)?.sipServerOnly) continue;
-        out.push({ path: `switches.${name}.dns.${number}.${opt}`, option: `${opt} (DN ${number} of ${name})`, takesEffect: dnTakesEffect(kind, opt) });
+        out.push({
+          path: `switches.${name}.dns.${number}.${opt}`,
+          option: `${opt} (DN ${number} of ${name})`,
+          takesEffect: dnTakesEffect(kind, opt),
+        });
       }
     }
   }
@@ -135,7 +149,12 @@ export function planLiveApply(running: EffectiveProxyConfig, next: EffectiveProx
   const nextPairs = new Map(next.haPairs.map((p) => [p.name, p]));
   const haPairs: EffectiveHaPair[] = running.haPairs.map((p) => {
     const n = nextPairs.get(p.name) ?? p;
-    return { ...n, serving: p.serving, oosCheck: options.sipproxy['oos-check'] as number, oosForce: options.sipproxy['oos-force'] as number };
+    return {
+      ...n,
+      serving: p.serving,
+      oosCheck: options.sipproxy['oos-check'] as number,
+      oosForce: options.sipproxy['oos-force'] as number,
+    };
   });
 
   const swRunning = new Map(running.switches.map((s) => [s.name, s]));

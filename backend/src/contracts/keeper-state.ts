@@ -40,5 +40,7 @@ export function readKeeperState(stateDir: string): KeeperState | undefined {
     const v = JSON.parse(readFileSync(join(stateDir, KEEPER_STATE_FILE), 'utf8')) as Partial<KeeperState>;
     if (typeof v.pid !== 'number' || typeof v.app !== 'string' || typeof v.controlPlane !== 'string') return undefined;
     return { exits: 0, startedAt: '', ...v } as KeeperState;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }

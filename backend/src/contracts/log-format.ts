@@ -8,10 +8,24 @@
 
 /** What must never reach a log: API credentials, session cookies, and the option values that are secrets. */
 export const LOG_REDACT_PATHS: readonly string[] = [
-  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-worker-token"]', 'res.headers["set-cookie"]',
-  'authorization', '*.authorization', 'cookie', '*.cookie', 'password', '*.password', 'token', '*.token',
-  '["certificate-key"]', '*["certificate-key"]', '*.*["certificate-key"]',
-  '["http-token"]', '*["http-token"]', '*.*["http-token"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-worker-token"]',
+  'res.headers["set-cookie"]',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  '["certificate-key"]',
+  '*["certificate-key"]',
+  '*.*["certificate-key"]',
+  '["http-token"]',
+  '*["http-token"]',
+  '*.*["http-token"]',
 ];
 
 export const LOG_REDACTED = '[redacted]';

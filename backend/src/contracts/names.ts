@@ -24,6 +24,7 @@ export function findSameName<T>(items: readonly T[], name: string, nameOf: (item
 /** " (names differ only in case)" (or in Unicode form) when they do, else "". */
 export function caseNote(name: string, existing: string): string {
   if (name === existing) return '';
-  return name.toLowerCase() === existing.toLowerCase() ? ' (names differ only in case)'
+  return name.toLowerCase() === existing.toLowerCase()
+    ? ' (names differ only in case)'
     : ' (names differ only in case or Unicode form: composed or decomposed accents, full-width letters)';
 }

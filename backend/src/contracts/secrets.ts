@@ -15,7 +15,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConfigDocument, OptionSections } from './config-document.js';
-import { canonicalOptionName, containsPrivateKey, findOption, isInlinePem, OPTIONS, type OptionDefinition } from './options/option-schema.js';
+import {
+  canonicalOptionName,
+  containsPrivateKey,
+  findOption,
+  isInlinePem,
+  OPTIONS,
+  type OptionDefinition,
+} from './options/option-schema.js';
 
 export const SECRET_REF_PREFIX = 'secret:sha256:';
 const SECRET_REF_RE = /^secret:sha256:[0-9a-f]{64}$/;
@@ -54,7 +61,14 @@ const SECRET_BY_NAME = new Map(OPTIONS.filter((d) => d.secret).map((d) => [d.nam
 const MAY_SECRET_BY_NAME = new Map(OPTIONS.filter(maySecret).map((d) => [d.name, d]));
 const DN_HAS_SECRETS = ['voip-service', 'trunk', 'extension'].some((k) => SECRET_SECTIONS.has(k));
 
-type Visit = (sections: OptionSections, section: string, name: string, value: string | number | boolean, path: string, def: OptionDefinition) => void;
+type Visit = (
+  sections: OptionSections,
+  section: string,
+  name: string,
+  value: string | number | boolean,
+  path: string,
+  def: OptionDefinition,
+) => void;
 
 function visitSections(kind: string, options: OptionSections, path: string, fn: Visit): void {
   const sections = SECRET_SECTIONS.get(kind);
@@ -93,12 +107,18 @@ export function maskSecrets(doc: ConfigDocument): Map<string, string> {
 /** The references a document holds (to fetch their values from the store). */
 export function secretRefsIn(doc: ConfigDocument): Set<string> {
   const refs = new Set<string>();
-  forEachSecret(doc, (_o, _s, _n, value) => { if (isSecretRef(value)) refs.add(value); });
+  forEachSecret(doc, (_o, _s, _n, value) => {
+    if (isSecretRef(value)) refs.add(value);
+  });
   return refs;
 }
 
 /** A reference the store does not hold: the document names a secret this control plane never had. */
-export interface UnknownSecret { readonly path: string; readonly option: string; readonly ref: string }
+export interface UnknownSecret {
+  readonly path: string;
+  readonly option: string;
+  readonly ref: string;
+}
 
 /** Puts the values of `known` back in place of their references, in place; returns the references not known. */
 export function revealSecrets(doc: ConfigDocument, known: ReadonlyMap<string, string>): UnknownSecret[] {

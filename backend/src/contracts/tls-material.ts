@@ -43,7 +43,8 @@ export interface PemFileRules {
  */
 export function loadPem(value: string, baseDir: string, rules: PemFileRules = {}): string {
   if (isInlinePem(value)) return value;
-  if (isSecretRef(value)) throw new Error(`${value} is a masked secret (the document was exported without its secrets); give the PEM or a file path`);
+  if (isSecretRef(value))
+    throw new Error(`${value} is a masked secret (the document was exported without its secrets); give the PEM or a file path`);
   return readPemFile(isAbsolute(value) ? value : resolve(baseDir, value), rules);
 }
 
@@ -52,8 +53,13 @@ function readPemFile(path: string, rules: PemFileRules): string {
   const real = realpathSync(path);
   if (rules.root !== undefined) {
     let root: string;
-    try { root = realpathSync(rules.root); } catch { throw new Error(`the TLS material directory ${rules.root} does not exist`); }
-    if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) throw new Error(`"${path}" is outside the TLS material directory ${rules.root}`);
+    try {
+      root = realpathSync(rules.root);
+    } catch {
+      throw new Error(`the TLS material directory ${rules.root} does not exist`);
+    }
+    if (!real.startsWith(root.endsWith(sep) ? root : root + sep))
+      throw new Error(`"${path}" is outside the TLS material directory ${rules.root}`);
   }
   // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat on the descriptor decides what was opened.
   const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
@@ -92,12 +98,20 @@ function errText(e: unknown): string {
  * X509Certificate and the key with createPrivateKey, and checks that the key is the certificate's (`checkPrivateKey`).
  * Also checks that every trusted-ca block parses, and reports a certificate that has expired.
  */
-export function fileTlsMaterialCheck(baseDir: string, now: () => Date = () => new Date(), rules: PemFileRules & { readonly files?: 'read' | 'skip' } = {}): TlsMaterialCheck {
+export function fileTlsMaterialCheck(
+  baseDir: string,
+  now: () => Date = () => new Date(),
+  rules: PemFileRules & { readonly files?: 'read' | 'skip' } = {},
+): TlsMaterialCheck {
   const loadPem = (value: string, dir: string) => loadPemWith(value, dir, rules);
   return (input) => {
     const problems: TlsMaterialProblem[] = [];
     // Without file access (validation for a viewer) only inline material is checked; a path is not even opened.
-    if (rules.files === 'skip' && ![input.certificate, input.certificateKey, input.trustedCa].every((v) => v === undefined || isInlinePem(v))) return problems;
+    if (
+      rules.files === 'skip' &&
+      ![input.certificate, input.certificateKey, input.trustedCa].every((v) => v === undefined || isInlinePem(v))
+    )
+      return problems;
     let cert: X509Certificate | undefined;
     try {
       cert = new X509Certificate(loadPem(input.certificate, baseDir));
@@ -105,7 +119,10 @@ export function fileTlsMaterialCheck(baseDir: string, now: () => Date = () => ne
         problems.push({ option: 'certificate', message: `certificate ${describe(input.certificate)} expired on ${cert.validTo}` });
       }
     } catch (e) {
-      problems.push({ option: 'certificate', message: `certificate ${describe(input.certificate)} cannot be loaded as a PEM X.509 certificate: ${errText(e)}` });
+      problems.push({
+        option: 'certificate',
+        message: `certificate ${describe(input.certificate)} cannot be loaded as a PEM X.509 certificate: ${errText(e)}`,
+      });
     }
     try {
       const key = createPrivateKey(loadPem(input.certificateKey, baseDir));
@@ -119,7 +136,10 @@ export function fileTlsMaterialCheck(baseDir: string, now: () => Date = () => ne
         });
       }
     } catch (e) {
-      problems.push({ option: 'certificate-key', message: `certificate-key ${describe(input.certificateKey)} cannot be loaded as a PEM private key: ${errText(e)}` });
+      problems.push({
+        option: 'certificate-key',
+        message: `certificate-key ${describe(input.certificateKey)} cannot be loaded as a PEM private key: ${errText(e)}`,
+      });
     }
     if (input.trustedCa !== undefined) {
       try {
@@ -128,7 +148,10 @@ export function fileTlsMaterialCheck(baseDir: string, now: () => Date = () => ne
         if (blocks.length === 0) throw new Error('no CERTIFICATE block');
         for (const b of blocks) new X509Certificate(b);
       } catch (e) {
-        problems.push({ option: 'trusted-ca', message: `trusted-ca ${describe(input.trustedCa)} cannot be loaded as PEM CA certificates: ${errText(e)}` });
+        problems.push({
+          option: 'trusted-ca',
+          message: `trusted-ca ${describe(input.trustedCa)} cannot be loaded as PEM CA certificates: ${errText(e)}`,
+        });
       }
     }
     return problems;

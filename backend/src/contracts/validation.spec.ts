@@ -25,7 +25,7 @@ function messages(doc: ConfigDocument, opts: ValidateOptions = {}): string[] {
 }
 
 function dn(doc: ConfigDocument, s: number, d: number): Record<string, string | number | boolean> {
-  return (doc.switches[s].dns[d]).options.TServer;
+  return doc.switches[s].dns[d].options.TServer;
 }
 
 function proxy1(doc: ConfigDocument) {
@@ -37,8 +37,10 @@ describe('validateConfigDocument: the example', () => {
     expect(results(example(), tlsCheck)).toEqual([]);
   });
 
-  it('config-format.md\'s example as written fails only because its trunk names a site that is not in it', () => {
-    const { doc, errors } = parseConfigDocument(readFileSync(new URL('../../test/fixtures/config/config-format-original.yaml', import.meta.url), 'utf8'));
+  it("config-format.md's example as written fails only because its trunk names a site that is not in it", () => {
+    const { doc, errors } = parseConfigDocument(
+      readFileSync(new URL('../../test/fixtures/config/config-format-original.yaml', import.meta.url), 'utf8'),
+    );
     expect(errors).toEqual([]);
     expect(results(doc, tlsCheck)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch']);
   });
@@ -87,7 +89,10 @@ describe('values against the schema', () => {
     expect(results(doc)).toEqual([]);
     proxy1(doc).options.sipproxy['failover-timeout'] = 10;
     proxy1(doc).options.security['tls-min-version'] = 'TLSv1.1';
-    expect(results(doc)).toEqual(['applications[4].options.sipproxy.failover-timeout out-of-range', 'applications[4].options.security.tls-min-version invalid-value']);
+    expect(results(doc)).toEqual([
+      'applications[4].options.sipproxy.failover-timeout out-of-range',
+      'applications[4].options.security.tls-min-version invalid-value',
+    ]);
   });
 
   it('reports wrong types, bad booleans, bad enums, bad contacts', () => {
@@ -118,10 +123,19 @@ describe('values against the schema', () => {
   it('a private key in certificate or trusted-ca is private-key-misplaced, naming the option and where it goes', () => {
     const doc = example();
     const key = '-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n';
-    proxy1(doc).options.security = { ...proxy1(doc).options.security, certificate: `-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n${key}`, 'trusted-ca': key };
+    proxy1(doc).options.security = {
+      ...proxy1(doc).options.security,
+      certificate: `-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n${key}`,
+      'trusted-ca': key,
+    };
     const errors = validateConfigDocument(doc).filter((e) => e.code === 'private-key-misplaced');
-    expect(errors.map((e) => e.path)).toEqual(['applications[4].options.security.certificate', 'applications[4].options.security.trusted-ca']);
-    expect(errors[0].message).toMatch(/^Option "certificate" of application "SIPProxy_1" \[security\] contains a private key; put it in certificate-key/);
+    expect(errors.map((e) => e.path)).toEqual([
+      'applications[4].options.security.certificate',
+      'applications[4].options.security.trusted-ca',
+    ]);
+    expect(errors[0].message).toMatch(
+      /^Option "certificate" of application "SIPProxy_1" \[security\] contains a private key; put it in certificate-key/,
+    );
     expect(errors[0].message).not.toContain('AAAA');
   });
 
@@ -129,7 +143,7 @@ describe('values against the schema', () => {
     const doc = example();
     doc.applications[0].type = 'stat-server';
     proxy1(doc).ports['sips-port'] = 5063;
-    (doc.switches[0].dns[2]).type = 'acd-position';
+    doc.switches[0].dns[2].type = 'acd-position';
     const r = results(doc);
     expect(r).toContain('applications[0].type unknown-type');
     expect(r).toContain('applications[4].ports.sips-port unknown-port');
@@ -141,7 +155,10 @@ describe('aliases', () => {
   it('serving-sipserver and siproxy-role are read as the canonical options (SIPProxy_2 uses them)', () => {
     const doc = parseConfigDocument(exampleDocumentText().replace('serving-sipserver: SIPServer_B', 'serving-sipserver: SIPServer_Z')).doc;
     // and SiteB, whose DNs carry calls, is left with no proxy serving it
-    expect(results(doc)).toEqual(['applications[5].options.sipproxy.servicing-sipserver unknown-reference', 'switches[1].sip-server no-proxy-serving']);
+    expect(results(doc)).toEqual([
+      'applications[5].options.sipproxy.servicing-sipserver unknown-reference',
+      'switches[1].sip-server no-proxy-serving',
+    ]);
   });
   it('siproxy-role 0 is refused under its canonical name', () => {
     const doc = parseConfigDocument(exampleDocumentText().replace('siproxy-role: 10', 'siproxy-role: 0')).doc;
@@ -174,7 +191,11 @@ describe('names and references', () => {
   it('application, switch and DN names are unique', () => {
     const doc = example();
     doc.applications.push({ ...structuredClone(doc.applications[3]) });
-    doc.switches.push({ name: 'SiteA', sipServer: 'SIPServer_A', dns: [...structuredClone(doc.switches[0].dns), structuredClone(doc.switches[0].dns[2])] });
+    doc.switches.push({
+      name: 'SiteA',
+      sipServer: 'SIPServer_A',
+      dns: [...structuredClone(doc.switches[0].dns), structuredClone(doc.switches[0].dns[2])],
+    });
     const r = results(doc);
     expect(r).toContain('applications[6].name duplicate-name');
     expect(r).toContain('switches[2].name duplicate-name');
@@ -188,9 +209,13 @@ describe('names and references', () => {
     doc.switches[0].dns.push({ ...structuredClone(doc.switches[0].dns[0]), number: 'SIPPROXY-POOL' });
     const errors = validateConfigDocument(doc).filter((e) => e.code === 'duplicate-name');
     const by = (path: string) => errors.find((e) => e.path === path)?.message;
-    expect(by('applications[6].name')).toMatch(/"sipproxy_1" is already used by "SIPProxy_1" \(at applications\[4\]\) \(names differ only in case\)/);
+    expect(by('applications[6].name')).toMatch(
+      /"sipproxy_1" is already used by "SIPProxy_1" \(at applications\[4\]\) \(names differ only in case\)/,
+    );
     expect(by('switches[2].name')).toMatch(/"sitea" is already used by "SiteA"/);
-    expect(by('switches[0].dns[4].number')).toMatch(/already defined as DN "sipproxy-pool" \(at switches\[0\]\.dns\[0\]\) \(names differ only in case\)/);
+    expect(by('switches[0].dns[4].number')).toMatch(
+      /already defined as DN "sipproxy-pool" \(at switches\[0\]\.dns\[0\]\) \(names differ only in case\)/,
+    );
   });
 
   it('servicing-sipserver must be one of applications', () => {
@@ -222,7 +247,7 @@ describe('names and references', () => {
     ]);
   });
 
-  it('a proxy\'s pool must be described by a sip-outbound-proxy DN of a switch its servicing-sipserver serves', () => {
+  it("a proxy's pool must be described by a sip-outbound-proxy DN of a switch its servicing-sipserver serves", () => {
     const doc = example();
     doc.switches[1].dns[0].options.TServer['service-type'] = 'softswitch';
     const r = results(doc);
@@ -243,7 +268,7 @@ describe('names and references', () => {
     expect(r).toContain('switches[1].dns[0].options.TServer.external-contact duplicate-name');
   });
 
-  it('a backup must exist, be a sip-server, be no one else\'s backup and have no backup itself', () => {
+  it("a backup must exist, be a sip-server, be no one else's backup and have no backup itself", () => {
     const doc = example();
     doc.applications[0].backup = 'Missing';
     expect(results(doc)).toEqual(['applications[0].backup unknown-reference']);
@@ -256,7 +281,7 @@ describe('names and references', () => {
     expect(results(doc)).toEqual(['applications[0].backup wrong-reference-type']);
   });
 
-  it('a switch\'s sip-server must exist and be a primary sip-server', () => {
+  it("a switch's sip-server must exist and be a primary sip-server", () => {
     const doc = example();
     // (and SIPProxy_1's pool, serving SIPServer_A, is then described by no switch)
     const lost = 'applications[4].options.sipproxy.servicing-sipserver pool-not-described';
@@ -282,13 +307,19 @@ describe('SIP Server and proxy addresses', () => {
     proxy1(doc).options.sipproxy['sip-address'] = 'proxy-host';
     doc.applications[0].options.TServer = { 'sip-address': '127.0.0.1', 'sip-outbound-proxy': true };
     doc.applications[1].options.TServer = { 'sip-address': '::1x' };
-    expect(results(doc)).toEqual(['applications[1].options.TServer.sip-address invalid-value', 'applications[4].options.sipproxy.sip-address invalid-value']);
+    expect(results(doc)).toEqual([
+      'applications[1].options.TServer.sip-address invalid-value',
+      'applications[4].options.sipproxy.sip-address invalid-value',
+    ]);
   });
 
   it('sip-outbound-proxy / sip-enable-rfc3263 / sip-enable-gdns false on a SIP Server is refused', () => {
     const doc = example();
     doc.applications[2].options.TServer = { 'sip-outbound-proxy': false, 'sip-enable-rfc3263': true, 'sip-enable-gdns': false };
-    expect(results(doc)).toEqual(['applications[2].options.TServer.sip-outbound-proxy invalid-value', 'applications[2].options.TServer.sip-enable-gdns invalid-value']);
+    expect(results(doc)).toEqual([
+      'applications[2].options.TServer.sip-outbound-proxy invalid-value',
+      'applications[2].options.TServer.sip-enable-gdns invalid-value',
+    ]);
   });
 });
 
@@ -322,7 +353,13 @@ describe('HA pairs and pools', () => {
       doc.applications[0].name = bad;
       doc.switches[1].name = bad;
       doc.switches[0].dns[3].number = bad;
-      expect(results(doc), JSON.stringify(bad)).toEqual(expect.arrayContaining(['applications[0].name invalid-value', 'switches[1].name invalid-value', 'switches[0].dns[3].number invalid-value']));
+      expect(results(doc), JSON.stringify(bad)).toEqual(
+        expect.arrayContaining([
+          'applications[0].name invalid-value',
+          'switches[1].name invalid-value',
+          'switches[0].dns[3].number invalid-value',
+        ]),
+      );
     }
     const doc = example();
     doc.switches[1].name = 'S'.repeat(65);
@@ -381,14 +418,36 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
   it('an empty switch is allowed (the control plane builds a site edit by edit), a new site need not be monitored yet', () => {
     const doc = example();
     doc.applications.push(
-      { name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5270 }, backup: 'SIPServer_C_backup', options: {} },
+      {
+        name: 'SIPServer_C',
+        type: 'sip-server',
+        host: '127.0.0.1',
+        ports: { 'sip-port': 5270 },
+        backup: 'SIPServer_C_backup',
+        options: {},
+      },
       { name: 'SIPServer_C_backup', type: 'sip-server', host: '127.0.0.2', ports: { 'sip-port': 5270 }, options: {} },
     );
     doc.switches.push({ name: 'SiteC', sipServer: 'SIPServer_C', dns: [] });
     expect(results(doc)).toEqual([]);
     // once its pool is described, every proxy must monitor the pair
-    doc.switches[2].dns.push({ number: 'pool', type: 'voip-service', options: { TServer: { 'service-type': 'sip-outbound-proxy', contact: 'proxy.site-c.example', 'external-contact': 'proxy.site-c.example:5260', 'oos-check': 5, 'oos-force': 5 } } });
-    expect(results(doc)).toEqual(['applications[4].options.sipproxy.applications pair-not-monitored', 'applications[5].options.sipproxy.applications pair-not-monitored']);
+    doc.switches[2].dns.push({
+      number: 'pool',
+      type: 'voip-service',
+      options: {
+        TServer: {
+          'service-type': 'sip-outbound-proxy',
+          contact: 'proxy.site-c.example',
+          'external-contact': 'proxy.site-c.example:5260',
+          'oos-check': 5,
+          'oos-force': 5,
+        },
+      },
+    });
+    expect(results(doc)).toEqual([
+      'applications[4].options.sipproxy.applications pair-not-monitored',
+      'applications[5].options.sipproxy.applications pair-not-monitored',
+    ]);
     doc.applications[4].options.sipproxy.applications += ',SIPServer_C';
     doc.applications[5].options.sipproxy.applications += ',SIPServer_C';
     expect(results(doc)).toEqual([]);
@@ -398,7 +457,10 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     const doc = example();
     delete dn(doc, 0, 0)['oos-check'];
     delete dn(doc, 0, 0)['oos-force'];
-    expect(results(doc)).toEqual(['switches[0].dns[0].options.TServer.oos-check required', 'switches[0].dns[0].options.TServer.oos-force required']);
+    expect(results(doc)).toEqual([
+      'switches[0].dns[0].options.TServer.oos-check required',
+      'switches[0].dns[0].options.TServer.oos-force required',
+    ]);
     dn(doc, 0, 0)['oos-check'] = 0;
     dn(doc, 0, 0)['oos-force'] = 5;
     expect(results(doc)).toEqual(['switches[0].dns[0].options.TServer.oos-disabled'.replace('.oos-disabled', '.oos-check oos-disabled')]);
@@ -413,7 +475,7 @@ describe('the sip-outbound-proxy VoIP Service DN', () => {
     expect(r).toContain('switches[1].dns[0].options.TServer.external-contact required');
   });
 
-  it('sip-port-tls equals the pool\'s tls-port', () => {
+  it("sip-port-tls equals the pool's tls-port", () => {
     const doc = example();
     dn(doc, 0, 0)['sip-port-tls'] = 5065;
     const errs = validateConfigDocument(doc);
@@ -456,13 +518,15 @@ describe('multi-site trunks', () => {
     const doc = example();
     dn(doc, 0, 1)['peer-proxy-contact'] = 'proxy.site-b.example:5999';
     const errs = validateConfigDocument(doc);
-    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch']);
+    expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch',
+    ]);
     expect(errs[0].message).toMatch(/known: "proxy.site-b.example:5160" \(switch "SiteB"\)/);
     dn(doc, 0, 1)['peer-proxy-contact'] = 'PROXY.site-b.example:5160'; // host names are case-insensitive
     expect(results(doc)).toEqual([]);
   });
 
-  it('peer-proxy-contact naming the switch\'s own pool is refused', () => {
+  it("peer-proxy-contact naming the switch's own pool is refused", () => {
     const doc = example();
     dn(doc, 0, 1)['peer-proxy-contact'] = 'proxy.site-a.example:5060';
     expect(results(doc)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-contact peer-proxy-contact-mismatch']);
@@ -550,7 +614,10 @@ describe('TLS on the proxy', () => {
     const doc = example();
     delete proxy1(doc).options.security.certificate;
     delete proxy1(doc).options.security['certificate-key'];
-    expect(results(doc, tlsCheck)).toEqual(['applications[4].options.security.certificate required', 'applications[4].options.security.certificate-key required']);
+    expect(results(doc, tlsCheck)).toEqual([
+      'applications[4].options.security.certificate required',
+      'applications[4].options.security.certificate-key required',
+    ]);
   });
 
   it('http-client-ca (mutual TLS on the management port) needs the certificate and key it serves HTTPS with', () => {
@@ -592,13 +659,22 @@ describe('TLS on the proxy', () => {
     const doc = example();
     proxy1(doc).options.security.certificate = './certs/missing.pem';
     proxy1(doc).options.security['trusted-ca'] = './certs/proxy.key';
-    expect(results(doc, tlsCheck)).toEqual(['applications[4].options.security.certificate tls-material', 'applications[4].options.security.trusted-ca tls-material']);
-    expect(results(doc, { checkTlsMaterial: fileTlsMaterialCheck('/nonexistent') })).toContain('applications[4].options.security.certificate-key tls-material');
+    expect(results(doc, tlsCheck)).toEqual([
+      'applications[4].options.security.certificate tls-material',
+      'applications[4].options.security.trusted-ca tls-material',
+    ]);
+    expect(results(doc, { checkTlsMaterial: fileTlsMaterialCheck('/nonexistent') })).toContain(
+      'applications[4].options.security.certificate-key tls-material',
+    );
   });
 
   it('a throwing checker is reported, not thrown', () => {
     const doc = example();
-    const errs = validateConfigDocument(doc, { checkTlsMaterial: () => { throw new Error('boom'); } });
+    const errs = validateConfigDocument(doc, {
+      checkTlsMaterial: () => {
+        throw new Error('boom');
+      },
+    });
     expect(errs.map((e) => e.code)).toEqual(['tls-material']);
   });
 });
@@ -687,7 +763,9 @@ describe('prose rules of the guide (docs/config-format.md, "Rules")', () => {
     delete doc.applications[2].backup; // SIPServer_B, used by SiteB and by both proxies
     const errs = validateConfigDocument(doc);
     expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['applications[2].backup ha-pair-incomplete']);
-    expect(errs[0].message).toMatch(/SIP Server "SIPServer_B" is used as the primary of an HA pair \(by switch "SiteB"\) but names no backup/);
+    expect(errs[0].message).toMatch(
+      /SIP Server "SIPServer_B" is used as the primary of an HA pair \(by switch "SiteB"\) but names no backup/,
+    );
     // a server nobody uses yet may stand alone (a pair is built edit by edit)
     const lone = example();
     lone.applications.push({ name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.3', ports: { 'sip-port': 5270 }, options: {} });
@@ -726,7 +804,9 @@ describe('prose rules of the guide (docs/config-format.md, "Rules")', () => {
     doc.applications[3].ports['tls-port'] = 5171;
     const errs = validateConfigDocument(doc);
     expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['switches[0].dns[1].options.TServer.peer-proxy-protocol peer-proxy-tls']);
-    expect(errs[0].message).toMatch(/reaches switch "SiteB", whose SIP Server and proxies use TLS internally .*peer-proxy-protocol must be tls \(it is "udp"\)/);
+    expect(errs[0].message).toMatch(
+      /reaches switch "SiteB", whose SIP Server and proxies use TLS internally .*peer-proxy-protocol must be tls \(it is "udp"\)/,
+    );
     Object.assign(dn(doc, 0, 1), { 'peer-proxy-protocol': 'tls', 'peer-proxy-port-tls': 5161 });
     expect(results(doc)).toEqual([]);
   });
@@ -740,7 +820,9 @@ describe('prose rules of the guide (docs/config-format.md, "Rules")', () => {
       'switches[1].dns[1].options.TServer.contact dns-resolution-required',
       'switches[1].dns[2].options.TServer.contact dns-resolution-required',
     ]);
-    expect(errs[0].message).toMatch(/switch "SiteA" \(SIP Server "SIPServer_A"\) is part of a Business Continuity deployment, which must use DNS resolution/);
+    expect(errs[0].message).toMatch(
+      /switch "SiteA" \(SIP Server "SIPServer_A"\) is part of a Business Continuity deployment, which must use DNS resolution/,
+    );
     // the same from the other side: SiteB is Business Continuity, its own trunks are per-server
     doc.applications[0].options.TServer = {};
     doc.applications[2].options.TServer = { 'business-continuity': true };
@@ -760,7 +842,9 @@ describe('prose rules of the guide (docs/config-format.md, "Rules")', () => {
     proxy1(doc).options.sipproxy.applications = 'SIPServer_A,SIPServer_B';
     const errs = validateConfigDocument(doc);
     expect(errs.map((e) => `${e.path} ${e.code}`)).toEqual(['switches[1].sip-server no-proxy-serving']);
-    expect(errs[0].message).toBe('switch "SiteB" has DNs but no SIP Proxy serves it: add a sip-proxy application with [sipproxy] servicing-sipserver "SIPServer_B".');
+    expect(errs[0].message).toBe(
+      'switch "SiteB" has DNs but no SIP Proxy serves it: add a sip-proxy application with [sipproxy] servicing-sipserver "SIPServer_B".',
+    );
     // the sip-outbound-proxy DN alone is allowed: a proxy can only be added once it describes the pool
     doc.switches[1].dns.splice(1);
     expect(results(doc)).toEqual([]);

@@ -87,7 +87,19 @@ export interface ReportedPair {
   readonly serving: boolean;
   readonly state: PairStateName;
   readonly since: string;
-  readonly servers: readonly { readonly role: string; readonly name: string; readonly host: string; readonly port: number; readonly lastProbeAt?: string; readonly lastRttMs?: number; readonly lastCode?: number; readonly up?: boolean; readonly standby?: boolean; readonly lastSeenAt?: string; readonly adminOutOfService?: boolean }[];
+  readonly servers: readonly {
+    readonly role: string;
+    readonly name: string;
+    readonly host: string;
+    readonly port: number;
+    readonly lastProbeAt?: string;
+    readonly lastRttMs?: number;
+    readonly lastCode?: number;
+    readonly up?: boolean;
+    readonly standby?: boolean;
+    readonly lastSeenAt?: string;
+    readonly adminOutOfService?: boolean;
+  }[];
   readonly history: readonly ReportedPairChange[];
 }
 
@@ -125,28 +137,50 @@ export interface WorkerReport {
   readonly connections: number;
   readonly notes: readonly string[];
   /** The administrative state this worker applies, and what counts down while it is drained. */
-  readonly admin?: { readonly state: ApplicationAdminState; readonly activeDialogs: number; readonly flows: number; readonly rejectedDraining: number };
+  readonly admin?: {
+    readonly state: ApplicationAdminState;
+    readonly activeDialogs: number;
+    readonly flows: number;
+    readonly rejectedDraining: number;
+  };
 }
 
 export class ProtocolError extends Error {
-  constructor(readonly code: 'PROTOCOL_VERSION' | 'BAD_MESSAGE', message: string) { super(message); }
+  constructor(
+    readonly code: 'PROTOCOL_VERSION' | 'BAD_MESSAGE',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-function isObj(v: unknown): v is Record<string, unknown> { return typeof v === 'object' && v !== null && !Array.isArray(v); }
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 function isAdminStates(v: unknown): v is AdminStates {
-  return isObj(v) && (APPLICATION_ADMIN_STATES as readonly unknown[]).includes(v.application)
-    && Array.isArray(v.serversOutOfService) && v.serversOutOfService.every((n) => typeof n === 'string');
+  return (
+    isObj(v) &&
+    (APPLICATION_ADMIN_STATES as readonly unknown[]).includes(v.application) &&
+    Array.isArray(v.serversOutOfService) &&
+    v.serversOutOfService.every((n) => typeof n === 'string')
+  );
 }
 
 /** Checks a received snapshot's envelope (the effective configuration itself is checked by the worker's adapter). */
 export function parseSnapshot(data: string, expectedApp: string): SnapshotMessage {
   let v: unknown;
-  try { v = JSON.parse(data); } catch { throw new ProtocolError('BAD_MESSAGE', 'snapshot is not JSON'); }
+  try {
+    v = JSON.parse(data);
+  } catch {
+    throw new ProtocolError('BAD_MESSAGE', 'snapshot is not JSON');
+  }
   if (!isObj(v)) throw new ProtocolError('BAD_MESSAGE', 'snapshot is not an object');
-  if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `snapshot protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
+  if (v.protocol !== WORKER_PROTOCOL_VERSION)
+    throw new ProtocolError('PROTOCOL_VERSION', `snapshot protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
   if (v.app !== expectedApp) throw new ProtocolError('BAD_MESSAGE', `snapshot is for application ${String(v.app)}, not ${expectedApp}`);
-  if (typeof v.configVersion !== 'number' || !isObj(v.effective)) throw new ProtocolError('BAD_MESSAGE', 'snapshot lacks configVersion or effective');
+  if (typeof v.configVersion !== 'number' || !isObj(v.effective))
+    throw new ProtocolError('BAD_MESSAGE', 'snapshot lacks configVersion or effective');
   if (v.admin !== undefined && !isAdminStates(v.admin)) throw new ProtocolError('BAD_MESSAGE', 'snapshot admin states are malformed');
   return v as unknown as SnapshotMessage;
 }
@@ -154,14 +188,28 @@ export function parseSnapshot(data: string, expectedApp: string): SnapshotMessag
 /** Checks a received delta's envelope (applying it checks the base; the result is checked like a snapshot's). */
 export function parseDelta(data: string, expectedApp: string): DeltaMessage {
   let v: unknown;
-  try { v = JSON.parse(data); } catch { throw new ProtocolError('BAD_MESSAGE', 'delta is not JSON'); }
+  try {
+    v = JSON.parse(data);
+  } catch {
+    throw new ProtocolError('BAD_MESSAGE', 'delta is not JSON');
+  }
   if (!isObj(v)) throw new ProtocolError('BAD_MESSAGE', 'delta is not an object');
-  if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `delta protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
+  if (v.protocol !== WORKER_PROTOCOL_VERSION)
+    throw new ProtocolError('PROTOCOL_VERSION', `delta protocol ${String(v.protocol)} is not ${WORKER_PROTOCOL_VERSION}`);
   if (v.app !== expectedApp) throw new ProtocolError('BAD_MESSAGE', `delta is for application ${String(v.app)}, not ${expectedApp}`);
-  if (typeof v.configVersion !== 'number' || typeof v.baseConfigVersion !== 'number') throw new ProtocolError('BAD_MESSAGE', 'delta lacks configVersion or baseConfigVersion');
+  if (typeof v.configVersion !== 'number' || typeof v.baseConfigVersion !== 'number')
+    throw new ProtocolError('BAD_MESSAGE', 'delta lacks configVersion or baseConfigVersion');
   const d = v.delta;
-  if (!isObj(d) || typeof d.fromVersion !== 'string' || typeof d.toVersion !== 'string' || !isObj(d.set) || !Array.isArray(d.unset)
-    || !Array.isArray(d.switchOrder) || !Array.isArray(d.switches)) throw new ProtocolError('BAD_MESSAGE', 'delta is malformed');
+  if (
+    !isObj(d) ||
+    typeof d.fromVersion !== 'string' ||
+    typeof d.toVersion !== 'string' ||
+    !isObj(d.set) ||
+    !Array.isArray(d.unset) ||
+    !Array.isArray(d.switchOrder) ||
+    !Array.isArray(d.switches)
+  )
+    throw new ProtocolError('BAD_MESSAGE', 'delta is malformed');
   if (v.admin !== undefined && !isAdminStates(v.admin)) throw new ProtocolError('BAD_MESSAGE', 'delta admin states are malformed');
   return v as unknown as DeltaMessage;
 }
@@ -172,11 +220,18 @@ export function parseDelta(data: string, expectedApp: string): DeltaMessage {
  */
 export function parseReport(v: unknown): WorkerReport {
   if (!isObj(v)) throw new ProtocolError('BAD_MESSAGE', 'report is not an object');
-  if (v.protocol !== WORKER_PROTOCOL_VERSION) throw new ProtocolError('PROTOCOL_VERSION', `worker speaks protocol ${String(v.protocol)}; this control plane speaks ${WORKER_PROTOCOL_VERSION}`);
+  if (v.protocol !== WORKER_PROTOCOL_VERSION)
+    throw new ProtocolError(
+      'PROTOCOL_VERSION',
+      `worker speaks protocol ${String(v.protocol)}; this control plane speaks ${WORKER_PROTOCOL_VERSION}`,
+    );
   const r = workerReportSchema.safeParse(v);
   if (!r.success) {
     const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || 'report'}: ${i.message}`);
-    throw new ProtocolError('BAD_MESSAGE', `report refused: ${issues.join('; ')}${r.error.issues.length > 5 ? `; and ${r.error.issues.length - 5} more` : ''}`);
+    throw new ProtocolError(
+      'BAD_MESSAGE',
+      `report refused: ${issues.join('; ')}${r.error.issues.length > 5 ? `; and ${r.error.issues.length - 5} more` : ''}`,
+    );
   }
   return r.data;
 }

@@ -31,7 +31,13 @@ describe('yamlPositions', () => {
       { path: 'switches[0].dns[0].type', code: 'invalid-value' },
       { path: 'version', code: 'unsupported-version' },
     ]);
-    expect(at).toEqual([{ line: 6, column: 24 }, { line: 9, column: 5 }, { line: 14, column: 20 }, { line: 19, column: 15 }, { line: 1, column: 10 }]);
+    expect(at).toEqual([
+      { line: 6, column: 24 },
+      { line: 9, column: 5 },
+      { line: 14, column: 20 },
+      { line: 19, column: 15 },
+      { line: 1, column: 10 },
+    ]);
   });
 
   it('finds an option written with an alias spelling, and a duplicate at its second spelling', () => {
@@ -43,7 +49,12 @@ describe('yamlPositions', () => {
   });
 
   it('gives a missing key the position of the mapping it belongs in, and nothing to a path-less error', () => {
-    expect(yamlPositions(DOC, [{ path: 'switches[0].sip-server', code: 'required' }, { path: '', code: 'invalid-structure' }])).toEqual([{ line: 16, column: 5 }, undefined]);
+    expect(
+      yamlPositions(DOC, [
+        { path: 'switches[0].sip-server', code: 'required' },
+        { path: '', code: 'invalid-structure' },
+      ]),
+    ).toEqual([{ line: 16, column: 5 }, undefined]);
   });
 
   it('takes the position of YAML syntax errors from the parser', () => {

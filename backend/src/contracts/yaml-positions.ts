@@ -2,7 +2,10 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { canonicalOptionName } from './options/option-schema.js';
 
 /** 1-based, as editors count. */
-export interface SourcePosition { line: number; column: number }
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
 
 /**
  * Where in the YAML text each error is: `path` (`switches[0].dns[3].options.TServer.contact`) is walked through the
@@ -44,7 +47,11 @@ function nodeFor(doc: Document, path: string, code: string | undefined): Node | 
   let node: Node | undefined = doc.contents ?? undefined;
   let rest = path;
   while (rest && node) {
-    if (isAlias(node)) { const target = node.resolve(doc); if (!target) return node; node = target; }
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) return node;
+      node = target;
+    }
     const index = /^\[(\d+)\]/.exec(rest);
     if (index) {
       if (!isSeq(node)) return node;
@@ -66,9 +73,13 @@ function nodeFor(doc: Document, path: string, code: string | undefined): Node | 
       const exact = rest === k || rest.startsWith(`${k}.`) || rest.startsWith(`${k}[`);
       if (exact && (!best || k.length > best.len)) best = { pair, len: k.length };
     }
-    const spellings = node.items.filter((p) => { const k = keyText(p); return k !== undefined && canonicalOptionName(k) === segment; });
+    const spellings = node.items.filter((p) => {
+      const k = keyText(p);
+      return k !== undefined && canonicalOptionName(k) === segment;
+    });
     // A duplicated option is reported at its second spelling (the parser keeps the first).
-    if (spellings.length > 1 && code === 'duplicate-option' && rest === segment) best = { pair: spellings[spellings.length - 1], len: segment.length };
+    if (spellings.length > 1 && code === 'duplicate-option' && rest === segment)
+      best = { pair: spellings[spellings.length - 1], len: segment.length };
     else if (!best && spellings.length) best = { pair: spellings[0], len: segment.length };
     if (!best) return node;
     rest = rest.slice(best.len);
@@ -76,7 +87,14 @@ function nodeFor(doc: Document, path: string, code: string | undefined): Node | 
     const value = best.pair.value as Node | null;
     if (!rest) {
       // The entry itself: a key-level problem points at the key, a value-level one at the value when it has one.
-      if (code === 'unknown-key' || code === 'duplicate-option' || code === 'unknown-option' || code === 'misplaced-option' || code === 'unknown-section') return isScalar(key) ? key : node;
+      if (
+        code === 'unknown-key' ||
+        code === 'duplicate-option' ||
+        code === 'unknown-option' ||
+        code === 'misplaced-option' ||
+        code === 'unknown-section'
+      )
+        return isScalar(key) ? key : node;
       return value && typeof value === 'object' && value.range ? value : isScalar(key) ? key : node;
     }
     if (!value || typeof value !== 'object') return isScalar(key) ? key : node;

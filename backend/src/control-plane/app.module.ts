@@ -25,7 +25,9 @@ import { CertificatesModule } from './modules/certificates/certificates.module.j
 @Global()
 @Module({})
 class EnvModule {
-  static forRoot(env: Env): DynamicModule { return { module: EnvModule, providers: [{ provide: ENV, useValue: env }], exports: [ENV] }; }
+  static forRoot(env: Env): DynamicModule {
+    return { module: EnvModule, providers: [{ provide: ENV, useValue: env }], exports: [ENV] };
+  }
 }
 
 @Module({})
@@ -33,7 +35,29 @@ export class AppModule {
   static forRoot(env: Env, db: DatabaseInfo): DynamicModule {
     return {
       module: AppModule,
-      imports: [EnvModule.forRoot(env), LoggerModule.forRoot(logParams(env.logLevel)), DatabaseModule.forRoot(db), UsersModule, AuthModule, HealthModule, AuditModule, ConfigurationModule, OptionsModule, ApplicationsModule, SwitchesModule, DnsModule, TrunksModule, SitesModule, LiveModule, AlarmsModule, WorkersModule, ServiceStateModule, SearchModule, CertificatesModule, MetricsModule],
+      imports: [
+        EnvModule.forRoot(env),
+        LoggerModule.forRoot(logParams(env.logLevel)),
+        DatabaseModule.forRoot(db),
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        AuditModule,
+        ConfigurationModule,
+        OptionsModule,
+        ApplicationsModule,
+        SwitchesModule,
+        DnsModule,
+        TrunksModule,
+        SitesModule,
+        LiveModule,
+        AlarmsModule,
+        WorkersModule,
+        ServiceStateModule,
+        SearchModule,
+        CertificatesModule,
+        MetricsModule,
+      ],
     };
   }
 }

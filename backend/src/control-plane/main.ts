@@ -28,8 +28,13 @@ const REPO_ROOT = resolve(import.meta.dirname, '../../../../..');
 
 async function bootstrap(): Promise<void> {
   let env: Env;
-  try { env = loadEnv(process.env, process.cwd(), REPO_ROOT); } catch (e) {
-    if (e instanceof EnvError) { process.stderr.write(`${e.message}\n`); process.exit(2); }
+  try {
+    env = loadEnv(process.env, process.cwd(), REPO_ROOT);
+  } catch (e) {
+    if (e instanceof EnvError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
     throw e;
   }
   // One pino logger (LOG_LEVEL is its level) for Nest, the services' Logger and the per-request lines.
@@ -45,14 +50,19 @@ async function bootstrap(): Promise<void> {
     logger.log(`using the external PostgreSQL of DATABASE_URL (${new URL(env.databaseUrl).host})`);
   } else {
     const problem = dataDirProblem(env.dataDir);
-    if (problem) { process.stderr.write(`${problem}\n`); process.exit(2); }
+    if (problem) {
+      process.stderr.write(`${problem}\n`);
+      process.exit(2);
+    }
     embedded = new EmbeddedPostgres(env.dataDir, (m) => logger.log(m), { supervise: true });
     db = { mode: 'embedded', url: await embedded.start(), watch: (l) => embedded!.onStateChange(l) };
   }
 
   let httpsOptions: { cert: Buffer; key: Buffer } | undefined;
   if (env.tls) {
-    try { httpsOptions = { cert: readFileSync(env.tls.certFile), key: readFileSync(env.tls.keyFile) }; } catch (e) {
+    try {
+      httpsOptions = { cert: readFileSync(env.tls.certFile), key: readFileSync(env.tls.keyFile) };
+    } catch (e) {
       process.stderr.write(`TLS_CERT/TLS_KEY: cannot read ${(e as { path?: string }).path ?? 'the files'}: ${(e as Error).message}\n`);
       await embedded?.stop();
       process.exit(2);
@@ -67,15 +77,28 @@ async function bootstrap(): Promise<void> {
     logger.log(`${signal}: stopping`);
     const force = setTimeout(() => process.exit(code || 1), 20_000);
     force.unref();
-    try { await app?.close(); } catch (e) { logger.error(`closing the app: ${String(e)}`); }
-    try { await embedded?.stop(); } catch (e) { logger.error(`stopping PostgreSQL: ${String(e)}`); }
+    try {
+      await app?.close();
+    } catch (e) {
+      logger.error(`closing the app: ${String(e)}`);
+    }
+    try {
+      await embedded?.stop();
+    } catch (e) {
+      logger.error(`stopping PostgreSQL: ${String(e)}`);
+    }
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), { logger: appLogger, bufferLogs: false, bodyParser: false, httpsOptions });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, db), {
+      logger: appLogger,
+      bufferLogs: false,
+      bodyParser: false,
+      httpsOptions,
+    });
     app.setGlobalPrefix('api');
     app.use(requestId); // first: every answer, even an early gate's, carries its id
     app.use(app.get(ControlPlaneMetrics).middleware); // every answer counted, the early gates' too
@@ -83,12 +106,20 @@ async function bootstrap(): Promise<void> {
     // While PostgreSQL is away every API call but /api/health (which reports it) is 503 DATABASE_UNAVAILABLE at once,
     // rather than each one failing its own way after a connection timeout.
     const dbState = app.get(DatabaseState);
-    configureHttpSurface(app, env, (req) => auth.hasSession(req), (req: Request, res: Response, next: NextFunction) => {
-      if (dbState.available || !req.path.startsWith('/api/') || req.path === '/api/health') { next(); return; }
-      const e = databaseUnavailable();
-      res.setHeader('Retry-After', String(e.retryAfterSeconds));
-      res.status(503).json(e.getResponse());
-    });
+    configureHttpSurface(
+      app,
+      env,
+      (req) => auth.hasSession(req),
+      (req: Request, res: Response, next: NextFunction) => {
+        if (dbState.available || !req.path.startsWith('/api/') || req.path === '/api/health') {
+          next();
+          return;
+        }
+        const e = databaseUnavailable();
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
+        res.status(503).json(e.getResponse());
+      },
+    );
     app.useGlobalFilters(new AllExceptionsFilter((reason) => dbState.markDown(reason)));
     app.useGlobalGuards(new ControlCharacterGuard());
     app.enableShutdownHooks = app.enableShutdownHooks.bind(app); // signals are handled above, in order
@@ -113,9 +144,11 @@ async function bootstrap(): Promise<void> {
     const scheme = env.tls ? 'https' : 'http';
     // Embedded workers reach this process over loopback; they trust its certificate only when it is for that name.
     await app.get(EmbeddedSupervisor).start(`${scheme}://${local}:${port}`);
-    process.stdout.write(`SIP Edge is up: ${scheme}://${shown}:${port}/  (API ${scheme}://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`);
+    process.stdout.write(
+      `SIP Edge is up: ${scheme}://${shown}:${port}/  (API ${scheme}://${shown}:${port}/api, docs /api/docs; database ${db.mode})\n`,
+    );
   } catch (e) {
-    logger.error(`start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    logger.error(`start-up failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     await shutdown('start-up failure', 1);
   }
 }

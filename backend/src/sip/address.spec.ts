@@ -10,10 +10,32 @@ const v6 = fc.ipV6();
 
 describe('address syntax (platform-free)', () => {
   it('ipFamily agrees with node:net isIP, which the stack uses elsewhere', () => {
-    const edge = ['', '1.2.3.4', '01.2.3.4', '256.1.1.1', '1.2.3', '::', '::1', '1::', ':::', '::ffff:1.2.3.4', 'fe80::1%eth0',
-      '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:1.2.3.4', '[::1]', 'example.com', ' 1.2.3.4', '1.2.3.4 ', 'fe80::1%'];
+    const edge = [
+      '',
+      '1.2.3.4',
+      '01.2.3.4',
+      '256.1.1.1',
+      '1.2.3',
+      '::',
+      '::1',
+      '1::',
+      ':::',
+      '::ffff:1.2.3.4',
+      'fe80::1%eth0',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:1.2.3.4',
+      '[::1]',
+      'example.com',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      'fe80::1%',
+    ];
     for (const s of edge) expect(ipFamily(s), s).toBe(isIP(s));
-    fc.assert(fc.property(fc.oneof(ipish, v4, v6, fc.ipV4(), fc.ipV4Extended(), fc.string()), (s) => ipFamily(s) === isIP(s)), { numRuns: 20000 });
+    fc.assert(
+      fc.property(fc.oneof(ipish, v4, v6, fc.ipV4(), fc.ipV4Extended(), fc.string()), (s) => ipFamily(s) === isIP(s)),
+      { numRuns: 20000 },
+    );
   });
 
   it('parses DNS servers in the dns.getServers() forms', () => {
@@ -29,7 +51,8 @@ describe('address syntax (platform-free)', () => {
     expect(parseNetwork('10.1.0.0/16')).toEqual({ address: '10.1.0.0', prefix: 16, family: 'ipv4' });
     expect(parseNetwork('2001:db8::/32')).toEqual({ address: '2001:db8::', prefix: 32, family: 'ipv6' });
     expect(parseNetwork('[::1]')).toEqual({ address: '::1', prefix: 128, family: 'ipv6' });
-    for (const bad of ['10.1.0.0/33', '10.1.0/16', 'example.com/8', '10.0.0.1/', '10.0.0.1/-1', '::/129', '']) expect(parseNetwork(bad), bad).toBeUndefined();
+    for (const bad of ['10.1.0.0/33', '10.1.0/16', 'example.com/8', '10.0.0.1/', '10.0.0.1/-1', '::/129', ''])
+      expect(parseNetwork(bad), bad).toBeUndefined();
   });
 
   it('unbrackets IPv6 literals only', () => {

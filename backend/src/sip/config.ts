@@ -6,7 +6,6 @@ import { isAllInterfaces } from './transport/transport-layer.js';
 import type { TransportProtocol } from './address.js';
 import type { HaServer } from './ha/ha-pair.js';
 
-
 /** A SIP Server HA pair: the primary application and the backup it names. */
 export interface HaPairConfig {
   /** The primary's application name (pairs are named by their primary, as in `applications`). */

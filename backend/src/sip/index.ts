@@ -139,7 +139,15 @@ export {
 } from './transaction/transaction-types.js';
 
 // ha/ — HA pairs of SIP Servers (oos-check / oos-force) and their OPTIONS prober.
-export { HaPair, type HaPairSnapshot, type HaServer, type HaTrigger, type PairState, type ServerRole, type StateChange } from './ha/ha-pair.js';
+export {
+  HaPair,
+  type HaPairSnapshot,
+  type HaServer,
+  type HaTrigger,
+  type PairState,
+  type ServerRole,
+  type StateChange,
+} from './ha/ha-pair.js';
 
 // routing/ — RFC 3261 §16.5 target determination as pure decisions, overload control.
 export { Router, parseHop, type Hop, type RoutingDecision } from './routing/router.js';

@@ -41,7 +41,12 @@ const workers = Math.max(1, Number(env.BENCH_WORKERS ?? 1));
 const member = memberOfGroup();
 
 if (workers > 1 && !member) {
-  const g = GroupSupervisor.start({ size: workers, entry: process.argv[1], args: process.argv.slice(2), log: (level, msg, f) => process.stderr.write(`bench-sut group ${level}: ${msg} ${JSON.stringify(f ?? {})}\n`) });
+  const g = GroupSupervisor.start({
+    size: workers,
+    entry: process.argv[1],
+    args: process.argv.slice(2),
+    log: (level, msg, f) => process.stderr.write(`bench-sut group ${level}: ${msg} ${JSON.stringify(f ?? {})}\n`),
+  });
   process.stderr.write(`bench-sut: group of ${workers} (supervisor ${process.pid}) sharing ${transport}:${host}:${port}\n`);
   relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
   superviseUntilSignalled(g);
@@ -51,11 +56,21 @@ if (workers > 1 && !member) {
   const httpPort = env.BENCH_HTTP_PORT ? Number(env.BENCH_HTTP_PORT) + (member?.index ?? 0) : undefined;
   const worker = await ProxyWorker.start(
     { ...config, httpPort },
-    { logger: log, management: Boolean(env.BENCH_HTTP_PORT), group: member && { index: member.index, size: member.size }, groupLink: member && linkOverChannel(member.index, member.size, member.channel) },
+    {
+      logger: log,
+      management: Boolean(env.BENCH_HTTP_PORT),
+      group: member && { index: member.index, size: member.size },
+      groupLink: member && linkOverChannel(member.index, member.size, member.channel),
+    },
   );
-  process.stderr.write(`bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid}${member ? `, member ${member.index}` : ''})\n`);
+  process.stderr.write(
+    `bench-sut listening ${transport}:${host}:${port} -> ${uasHost}:${uasPort} (pid ${process.pid}${member ? `, member ${member.index}` : ''})\n`,
+  );
   const stop = (): void => {
-    worker.stop(0).then(() => process.exit(0), () => process.exit(1));
+    worker.stop(0).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

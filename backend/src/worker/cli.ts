@@ -40,8 +40,10 @@ function parseArgs(argv: string[]): Args {
     const v = (): string | undefined => (k.includes('=') ? k.slice(k.indexOf('=') + 1) : argv[++i]);
     if (k === '--control-plane' || k.startsWith('--control-plane=')) a.controlPlane = v();
     else if (k === '--token-file' || k.startsWith('--token-file=')) a.tokenFile = v();
-    else if (k === '--token' || k.startsWith('--token=')) { v(); a.tokenOnCommandLine = true; }
-    else if (k === '--state-dir' || k.startsWith('--state-dir=')) a.stateDir = v();
+    else if (k === '--token' || k.startsWith('--token=')) {
+      v();
+      a.tokenOnCommandLine = true;
+    } else if (k === '--state-dir' || k.startsWith('--state-dir=')) a.stateDir = v();
     else if (k === '--log-dir' || k.startsWith('--log-dir=')) a.logDir = v();
     else if (k === '--config' || k.startsWith('--config=')) a.config = v();
     else if (k === '--app' || k.startsWith('--app=')) a.app = v();
@@ -63,7 +65,12 @@ export function readEffectiveConfig(file: string, app: string, log: Logger): Eff
   // Certificates are checked at start (they load, the key matches), as the control plane checks them on import.
   const { doc, errors } = loadConfigDocument(text, { checkTlsMaterial: fileTlsMaterialCheck(dirname(resolve(file))) });
   if (errors.length) {
-    log.event(40003, 'error', { file, errors }, `${file}: ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    log.event(
+      40003,
+      'error',
+      { file, errors },
+      `${file}: ${errors.length} error(s): ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
     return undefined;
   }
   try {
@@ -83,10 +90,18 @@ async function main(): Promise<void> {
   if (args.controlPlane && args.app) {
     // A token on the command line is visible to every user of the host (ps, /proc/<pid>/cmdline): refused.
     if (args.tokenOnCommandLine) {
-      process.stderr.write('--token is not accepted (the process list would show it): put the token in a file and pass --token-file FILE or SIPEDGE_WORKER_TOKEN_FILE=FILE, or set SIPEDGE_WORKER_TOKEN\n');
+      process.stderr.write(
+        '--token is not accepted (the process list would show it): put the token in a file and pass --token-file FILE or SIPEDGE_WORKER_TOKEN_FILE=FILE, or set SIPEDGE_WORKER_TOKEN\n',
+      );
       process.exit(2);
     }
-    runManaged(args.controlPlane, args.app, { tokenFile: args.tokenFile ?? process.env.SIPEDGE_WORKER_TOKEN_FILE, token: process.env.SIPEDGE_WORKER_TOKEN }, args.stateDir, logDirectory);
+    runManaged(
+      args.controlPlane,
+      args.app,
+      { tokenFile: args.tokenFile ?? process.env.SIPEDGE_WORKER_TOKEN_FILE, token: process.env.SIPEDGE_WORKER_TOKEN },
+      args.stateDir,
+      logDirectory,
+    );
     return;
   }
   if (args.check && args.config) {
@@ -95,7 +110,9 @@ async function main(): Promise<void> {
     process.exit(r.ok ? 0 : 1);
   }
   if (args.help || !args.config || !args.app) {
-    process.stderr.write('usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token-file FILE (or SIPEDGE_WORKER_TOKEN_FILE / SIPEDGE_WORKER_TOKEN) [--state-dir DIR]\n       [--log-dir DIR] (or SIPEDGE_LOG_DIR): where [log] file outputs are written (default: the working directory)\n');
+    process.stderr.write(
+      'usage: npm run proxy -- --config FILE --app NAME\n       npm run proxy -- --check --config FILE [--app NAME]\n       npm run proxy -- --control-plane URL --app NAME --token-file FILE (or SIPEDGE_WORKER_TOKEN_FILE / SIPEDGE_WORKER_TOKEN) [--state-dir DIR]\n       [--log-dir DIR] (or SIPEDGE_LOG_DIR): where [log] file outputs are written (default: the working directory)\n',
+    );
     process.exit(args.help ? 0 : 2);
   }
   const file = args.config;
@@ -107,7 +124,12 @@ async function main(): Promise<void> {
   const size = groupSize(Number(config.options.sipproxy['worker-processes'] ?? 1), availableParallelism());
   if (!member && size > 1) {
     // The supervisor: checked the document above (exit 2 before any fork), runs no SIP itself.
-    const g = GroupSupervisor.start({ size, entry: process.argv[1], args: process.argv.slice(2), log: (level, msg, fields) => log[level](msg, fields) });
+    const g = GroupSupervisor.start({
+      size,
+      entry: process.argv[1],
+      args: process.argv.slice(2),
+      log: (level, msg, fields) => log[level](msg, fields),
+    });
     log.info(`worker group of ${size} processes sharing the SIP ports (worker-processes)`, { option: 'worker-processes', size });
     relaySharedState(g); // the members' shared state (one HA view, the group's overload rate), member to member
     superviseUntilSignalled(g, (level, msg, fields) => log[level](msg, fields));
@@ -116,7 +138,13 @@ async function main(): Promise<void> {
   let worker: ProxyWorker;
   try {
     // A member: SO_REUSEPORT on the SIP ports; member 0 holds the management port (the group's /status).
-    worker = await ProxyWorker.start(config, { logger: log, logDirectory, group: member && { index: member.index, size: member.size }, groupLink: member && linkOverChannel(member.index, member.size, member.channel), management: !member || member.index === 0 });
+    worker = await ProxyWorker.start(config, {
+      logger: log,
+      logDirectory,
+      group: member && { index: member.index, size: member.size },
+      groupLink: member && linkOverChannel(member.index, member.size, member.channel),
+      management: !member || member.index === 0,
+    });
   } catch (e) {
     if (!(e instanceof WorkerStartError)) log.error('start failed', { error: (e as Error).message });
     process.exit(1);

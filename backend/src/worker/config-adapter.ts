@@ -16,13 +16,15 @@ type Section = Readonly<Record<string, OptionValue>>;
 /** The option's value: the effective configuration has every registry default filled, so absence is an error. */
 function int(section: Section, name: string): number {
   const v = section[name];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not a number`);
   return v;
 }
 
 function bool(section: Section, name: string): boolean {
   const v = section[name];
-  if (typeof v !== 'boolean') throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not true/false`);
+  if (typeof v !== 'boolean')
+    throw new RuntimeConfigError(`option ${name} is ${JSON.stringify(v)} in the effective configuration, not true/false`);
   return v;
 }
 

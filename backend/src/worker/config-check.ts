@@ -43,7 +43,8 @@ export function checkConfigFile(file: string, app?: string): CheckResult {
   }
   const proxies = doc.applications.filter((a) => a.type === 'sip-proxy').length;
   const dns = doc.switches.reduce((n, s) => n + s.dns.length, 0);
-  const summary = `${file}: valid: ${doc.applications.length} application(s) (${proxies} SIP Proxy), ${doc.switches.length} switch(es), ${dns} DN(s)` +
+  const summary =
+    `${file}: valid: ${doc.applications.length} application(s) (${proxies} SIP Proxy), ${doc.switches.length} switch(es), ${dns} DN(s)` +
     (app !== undefined ? `; "${app}" compiles` : '');
   return { ok: true, errorCount: 0, report: `${summary}\n` };
 }

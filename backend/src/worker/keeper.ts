@@ -37,13 +37,23 @@ if (!controlPlane || !app || !stateDir) {
 // A log write that fails (disk full, a pipe whose reader died) is lost, never fatal.
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
-const log = new Logger(app, (l) => { try { process.stdout.write(l + '\n'); } catch { /* lost, not fatal */ } });
+const log = new Logger(app, (l) => {
+  try {
+    process.stdout.write(l + '\n');
+  } catch {
+    /* lost, not fatal */
+  }
+});
 mkdirSync(stateDir, { recursive: true });
 
 let state: KeeperState = { app, pid: process.pid, controlPlane, startedAt: new Date().toISOString(), exits: 0 };
 const save = (s: Partial<KeeperState>): void => {
   state = { ...state, ...s };
-  try { writeKeeperState(stateDir, state); } catch (e) { log.error('cannot write the keeper state', { error: (e as Error).message }); }
+  try {
+    writeKeeperState(stateDir, state);
+  } catch (e) {
+    log.error('cannot write the keeper state', { error: (e as Error).message });
+  }
 };
 
 let child: ChildProcess | undefined;
@@ -55,13 +65,19 @@ let timer: NodeJS.Timeout | undefined;
 function run(): void {
   if (stopping) return;
   startedAt = Date.now();
-  const proc = spawn(process.execPath, [WORKER_CLI, '--control-plane', controlPlane!, '--app', app!, '--state-dir', stateDir!], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  const proc = spawn(process.execPath, [WORKER_CLI, '--control-plane', controlPlane!, '--app', app!, '--state-dir', stateDir!], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
   child = proc;
   save({ workerPid: proc.pid });
   log.info('worker started', { pid: proc.pid, keeper: process.pid });
   proc.once('exit', (code, signal) => {
     child = undefined;
-    if (stopping) { rmSync(join(stateDir!, KEEPER_STATE_FILE), { force: true }); process.exit(0); }
+    if (stopping) {
+      rmSync(join(stateDir!, KEEPER_STATE_FILE), { force: true });
+      process.exit(0);
+    }
     save({ workerPid: undefined, exits: state.exits + 1, lastExit: { code, signal, at: new Date().toISOString() } });
     if (code === EXIT_TOKEN_REFUSED) {
       log.error('the control plane refused the worker token; the keeper stops (the control plane starts a new one)', { code });
@@ -81,7 +97,10 @@ function stop(signal: NodeJS.Signals): void {
   stopping = true;
   if (timer) clearTimeout(timer);
   log.info('stopping', { signal });
-  if (!child) { rmSync(join(stateDir!, KEEPER_STATE_FILE), { force: true }); process.exit(0); }
+  if (!child) {
+    rmSync(join(stateDir!, KEEPER_STATE_FILE), { force: true });
+    process.exit(0);
+  }
   child.kill(signal === 'SIGINT' ? 'SIGINT' : 'SIGTERM'); // the worker drains, then exits; the exit handler ends us
   setTimeout(() => child?.kill('SIGKILL'), 8000).unref();
 }

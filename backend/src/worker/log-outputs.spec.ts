@@ -9,10 +9,17 @@ import { LogOutputs } from './log-outputs.js';
 
 const defaults = Object.fromEntries(OPTIONS.filter((d) => d.section === 'log').map((d) => [d.name, d.default]));
 const flush = () => new Promise((r) => setTimeout(r, 50));
-const lines = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string }) : []);
+const lines = (f: string) =>
+  existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string })
+    : [];
 
 describe('[log] options (Genesys Framework levels and outputs), on real files', () => {
-  it('defaults: standard and trace records on stdout (the logger\'s own sink), debug dropped', () => {
+  it("defaults: standard and trace records on stdout (the logger's own sink), debug dropped", () => {
     const out: string[] = [];
     const log = new Logger('P', (l) => out.push(l));
     new LogOutputs(log, tmpdir()).configure(defaults);
@@ -42,7 +49,11 @@ describe('[log] options (Genesys Framework levels and outputs), on real files', 
     log.info('dropped by verbose standard');
     log.warn('kept');
     await flush();
-    expect(lines(t).map((r) => r.msg)).toEqual(['SIP Server HA pair (primary host:port) is unavailable: pair A', 'configuration applied', 'kept']);
+    expect(lines(t).map((r) => r.msg)).toEqual([
+      'SIP Server HA pair (primary host:port) is unavailable: pair A',
+      'configuration applied',
+      'kept',
+    ]);
     o.configure({ ...defaults, verbose: 'none' });
     log.error('nothing written');
     expect(out).toEqual([]);

@@ -31,7 +31,11 @@ function outputs(v: OptionValue | undefined): string[] {
 /** Opens `name` in `dir` for appending: no link followed, nothing but a regular file (a FIFO or device is refused). */
 function openLogFile(dir: string, name: string): WriteStream {
   if (!isLogFileName(name)) throw new Error(`'${name}' is not a plain file name`);
-  const fd = openSync(join(dir, name), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o640);
+  const fd = openSync(
+    join(dir, name),
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+    0o640,
+  );
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
     throw new Error(`${join(dir, name)} is not a regular file`);
@@ -45,7 +49,10 @@ export class LogOutputs {
   readonly failures = new Map<string, string>();
 
   /** `dir`: the worker's log directory (file outputs are created there and nowhere else). */
-  constructor(private readonly logger: Logger, private readonly dir: string) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly dir: string,
+  ) {}
 
   /** (Re)configures the logger from the [log] section (registry defaults filled). */
   configure(log: Readonly<Record<string, OptionValue>>): void {
@@ -58,13 +65,25 @@ export class LogOutputs {
     };
     const plan = [byRank(0), byRank(1), byRank(2), byRank(3)];
     const wanted = new Set(plan.flat().filter((o) => o !== 'stdout' && o !== 'stderr'));
-    for (const [f, s] of this.files) if (!wanted.has(f)) { s.end(); this.files.delete(f); }
+    for (const [f, s] of this.files)
+      if (!wanted.has(f)) {
+        s.end();
+        this.files.delete(f);
+      }
     for (const f of wanted) {
       if (this.files.has(f)) continue;
       // A file that cannot be written must not take the worker down: note it and go on.
       let s: WriteStream;
-      try { s = openLogFile(this.dir, f); } catch (e) { this.failures.set(f, (e as Error).message); continue; }
-      s.on('error', (e) => { this.failures.set(f, e.message); this.files.delete(f); });
+      try {
+        s = openLogFile(this.dir, f);
+      } catch (e) {
+        this.failures.set(f, (e as Error).message);
+        continue;
+      }
+      s.on('error', (e) => {
+        this.failures.set(f, e.message);
+        this.files.delete(f);
+      });
       this.files.set(f, s);
     }
     const route = (line: string, r: LogRecord, base: LogSink): void => {
@@ -72,8 +91,13 @@ export class LogOutputs {
       if (rank > verbose) return;
       for (const o of plan[rank]) {
         if (o === 'stdout') base(line);
-        else if (o === 'stderr') { try { process.stderr.write(line + '\n'); } catch { /* a closed stderr loses the line, not the worker */ } }
-        else this.files.get(o)?.write(line + '\n');
+        else if (o === 'stderr') {
+          try {
+            process.stderr.write(line + '\n');
+          } catch {
+            /* a closed stderr loses the line, not the worker */
+          }
+        } else this.files.get(o)?.write(line + '\n');
       }
     };
     const minLevel: LogLevel = verbose >= 3 ? 'debug' : 'info';

@@ -10,8 +10,19 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SNAPSHOT_FILE, writeFileAtomic } from '../contracts/keeper-state.js';
 import {
-  OFFLINE_AFTER_MS, parseDelta, parseSnapshot, REPORT_INTERVAL_MS, SseParser, WORKER_PROTOCOL_VERSION,
-  type AdminStates, type DeltaMessage, type ReportedAlarm, type ReportedPair, type RestartMessage, type SnapshotMessage, type WorkerReport,
+  OFFLINE_AFTER_MS,
+  parseDelta,
+  parseSnapshot,
+  REPORT_INTERVAL_MS,
+  SseParser,
+  WORKER_PROTOCOL_VERSION,
+  type AdminStates,
+  type DeltaMessage,
+  type ReportedAlarm,
+  type ReportedPair,
+  type RestartMessage,
+  type SnapshotMessage,
+  type WorkerReport,
 } from '../contracts/worker-protocol.js';
 import { LOG_EVENTS } from '../contracts/log-events.js';
 import { EFFECTIVE_CONFIG_SCHEMA_VERSION, type EffectiveProxyConfig } from '../contracts/effective-config.js';
@@ -88,9 +99,15 @@ export class ManagedWorker {
   private startFromDisk(): void {
     if (!this.o.stateDir) return;
     let data: string;
-    try { data = readFileSync(join(this.o.stateDir, SNAPSHOT_FILE), 'utf8'); } catch { return; }
+    try {
+      data = readFileSync(join(this.o.stateDir, SNAPSHOT_FILE), 'utf8');
+    } catch {
+      return;
+    }
     let msg: SnapshotMessage;
-    try { msg = parseSnapshot(data, this.o.app); } catch (e) {
+    try {
+      msg = parseSnapshot(data, this.o.app);
+    } catch (e) {
       this.o.logger.warn('the snapshot kept on disk is unusable; waiting for the control plane', { error: (e as Error).message });
       return;
     }
@@ -104,11 +121,17 @@ export class ManagedWorker {
     try {
       mkdirSync(this.o.stateDir, { recursive: true, mode: 0o700 });
       writeFileAtomic(join(this.o.stateDir, SNAPSHOT_FILE), JSON.stringify(msg));
-    } catch (e) { this.o.logger.warn('cannot keep the snapshot on disk', { error: (e as Error).message }); }
+    } catch (e) {
+      this.o.logger.warn('cannot keep the snapshot on disk', { error: (e as Error).message });
+    }
   }
 
-  private url(path: string): string { return new URL(path, this.o.controlPlane).toString(); }
-  private headers(): Record<string, string> { return { authorization: `Bearer ${this.o.token}` }; }
+  private url(path: string): string {
+    return new URL(path, this.o.controlPlane).toString();
+  }
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.o.token}` };
+  }
 
   /** Keeps one event stream open; reconnects with back-off (the worker keeps serving meanwhile). */
   private async connectLoop(): Promise<void> {
@@ -117,7 +140,10 @@ export class ManagedWorker {
       this.abort = new AbortController();
       const channel = ++this.channel;
       try {
-        const res = await fetch(this.url(`/api/worker-channel/stream?app=${encodeURIComponent(this.o.app)}`), { headers: { ...this.headers(), accept: 'text/event-stream' }, signal: this.abort.signal });
+        const res = await fetch(this.url(`/api/worker-channel/stream?app=${encodeURIComponent(this.o.app)}`), {
+          headers: { ...this.headers(), accept: 'text/event-stream' },
+          signal: this.abort.signal,
+        });
         if (res.status === 401 || res.status === 403) {
           const msg = await res.text();
           this.o.logger.error('the control plane refused this worker token', { status: res.status, body: msg.slice(0, 300) });
@@ -130,19 +156,27 @@ export class ManagedWorker {
         const parser = new SseParser();
         const decoder = new TextDecoder();
         let lastData = Date.now();
-        const idle = setInterval(() => { if (Date.now() - lastData > OFFLINE_AFTER_MS * 3) this.abort?.abort(); }, 1000);
+        const idle = setInterval(() => {
+          if (Date.now() - lastData > OFFLINE_AFTER_MS * 3) this.abort?.abort();
+        }, 1000);
         try {
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             lastData = Date.now();
             for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) this.onEvent(ev.event, ev.data, channel);
           }
-        } finally { clearInterval(idle); }
+        } finally {
+          clearInterval(idle);
+        }
       } catch (e) {
         if (this.stopped) return;
-        if (!this.resync) this.o.logger.warn('control plane unreachable; serving on the last snapshot', { error: (e as Error).message, retryInMs: delay });
+        if (!this.resync)
+          this.o.logger.warn('control plane unreachable; serving on the last snapshot', { error: (e as Error).message, retryInMs: delay });
       }
       if (this.stopped) return;
-      if (this.resync) { this.resync = false; continue; }
+      if (this.resync) {
+        this.resync = false;
+        continue;
+      }
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 5000);
     }
@@ -151,19 +185,37 @@ export class ManagedWorker {
   private onEvent(event: string, data: string, channel: number): void {
     if (event === 'snapshot') {
       let msg: SnapshotMessage;
-      try { msg = parseSnapshot(data, this.o.app); } catch (e) { this.refuse(-1, (e as Error).message); return; }
+      try {
+        msg = parseSnapshot(data, this.o.app);
+      } catch (e) {
+        this.refuse(-1, (e as Error).message);
+        return;
+      }
       this.serialize(() => this.applySnapshot(msg));
     } else if (event === 'delta') {
       let msg: DeltaMessage;
-      try { msg = parseDelta(data, this.o.app); } catch (e) { this.refuse(-1, (e as Error).message); return; }
+      try {
+        msg = parseDelta(data, this.o.app);
+      } catch (e) {
+        this.refuse(-1, (e as Error).message);
+        return;
+      }
       this.serialize(() => (channel === this.channel ? this.applyDelta(msg) : Promise.resolve()));
     } else if (event === 'restart') {
       let msg: RestartMessage;
-      try { msg = JSON.parse(data) as RestartMessage; } catch { return; }
+      try {
+        msg = JSON.parse(data) as RestartMessage;
+      } catch {
+        return;
+      }
       this.serialize(() => this.restart(msg));
     } else if (event === 'query') {
       let msg: QueryMessage;
-      try { msg = JSON.parse(data) as QueryMessage; } catch { return; }
+      try {
+        msg = JSON.parse(data) as QueryMessage;
+      } catch {
+        return;
+      }
       if (typeof msg?.id !== 'string') return;
       void this.answer(msg);
     }
@@ -177,18 +229,34 @@ export class ManagedWorker {
       body = { protocol: WORKER_PROTOCOL_VERSION, app: this.o.app, id: msg.id, ok: true, result };
     } catch (e) {
       const code = e instanceof QueryError ? e.code : 'QUERY_FAILED';
-      if (!(e instanceof QueryError)) this.o.logger.error('answering a control-plane query failed', { kind: msg.kind, error: (e as Error).message });
-      body = { protocol: WORKER_PROTOCOL_VERSION, app: this.o.app, id: msg.id, ok: false, error: { code, message: (e as Error).message.slice(0, 2000) } };
+      if (!(e instanceof QueryError))
+        this.o.logger.error('answering a control-plane query failed', { kind: msg.kind, error: (e as Error).message });
+      body = {
+        protocol: WORKER_PROTOCOL_VERSION,
+        app: this.o.app,
+        id: msg.id,
+        ok: false,
+        error: { code, message: (e as Error).message.slice(0, 2000) },
+      };
     }
     try {
-      const res = await fetch(this.url('/api/worker-channel/answer'), { method: 'POST', headers: { ...this.headers(), 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000) });
+      const res = await fetch(this.url('/api/worker-channel/answer'), {
+        method: 'POST',
+        headers: { ...this.headers(), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(3000),
+      });
       await res.arrayBuffer();
-    } catch { /* the control plane is away: it answers its caller 504 */ }
+    } catch {
+      /* the control plane is away: it answers its caller 504 */
+    }
   }
 
   /** Snapshots and restarts are handled one at a time, in order. */
   private serialize(fn: () => Promise<void>): void {
-    this.busy = this.busy.then(fn).catch((e: unknown) => { this.o.logger.error('handling a control-plane message failed', { error: (e as Error).message }); });
+    this.busy = this.busy.then(fn).catch((e: unknown) => {
+      this.o.logger.error('handling a control-plane message failed', { error: (e as Error).message });
+    });
   }
 
   private refuse(configVersion: number, reason: string): void {
@@ -205,29 +273,55 @@ export class ManagedWorker {
     const base = this.lastSnapshot;
     let effective: EffectiveProxyConfig | undefined;
     if (base && base.configVersion === msg.baseConfigVersion) {
-      try { effective = applyEffectiveDelta(base.effective, msg.delta); } catch { effective = undefined; }
+      try {
+        effective = applyEffectiveDelta(base.effective, msg.delta);
+      } catch {
+        effective = undefined;
+      }
     }
     if (!effective) {
       this.o.logger.warn('a configuration delta does not start from the kept snapshot; asking for a whole snapshot', {
-        keptConfigVersion: base?.configVersion, keptEffectiveVersion: base?.effective.version, baseConfigVersion: msg.baseConfigVersion, baseEffectiveVersion: msg.delta.fromVersion, configVersion: msg.configVersion,
+        keptConfigVersion: base?.configVersion,
+        keptEffectiveVersion: base?.effective.version,
+        baseConfigVersion: msg.baseConfigVersion,
+        baseEffectiveVersion: msg.delta.fromVersion,
+        configVersion: msg.configVersion,
       });
       this.resync = true;
       this.abort?.abort();
       return;
     }
-    await this.applySnapshot({ protocol: msg.protocol, app: msg.app, configVersion: msg.configVersion, effective, admin: msg.admin ?? base?.admin });
+    await this.applySnapshot({
+      protocol: msg.protocol,
+      app: msg.app,
+      configVersion: msg.configVersion,
+      effective,
+      admin: msg.admin ?? base?.admin,
+    });
   }
 
   private async applySnapshot(msg: SnapshotMessage): Promise<void> {
     const config = msg.effective;
     try {
-      if (config.schemaVersion !== EFFECTIVE_CONFIG_SCHEMA_VERSION) throw new Error(`effective configuration schema ${String(config.schemaVersion)} is not ${EFFECTIVE_CONFIG_SCHEMA_VERSION} (update this worker)`);
-      if (config.application?.name !== this.o.app) throw new Error(`the effective configuration is for ${String(config.application?.name)}`);
+      if (config.schemaVersion !== EFFECTIVE_CONFIG_SCHEMA_VERSION)
+        throw new Error(
+          `effective configuration schema ${String(config.schemaVersion)} is not ${EFFECTIVE_CONFIG_SCHEMA_VERSION} (update this worker)`,
+        );
+      if (config.application?.name !== this.o.app)
+        throw new Error(`the effective configuration is for ${String(config.application?.name)}`);
       toRuntimeConfig(config); // refuse here (40003) what the worker could not run
-    } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
+    } catch (e) {
+      this.refuse(msg.configVersion, (e as Error).message);
+      return;
+    }
     const admin = msg.admin ?? ALL_ACTIVE;
     const adminChanged = JSON.stringify(admin) !== JSON.stringify(this.admin);
-    if (this.lastSnapshot?.effective.version !== msg.effective.version || this.lastSnapshot.configVersion !== msg.configVersion || adminChanged) this.persist(msg);
+    if (
+      this.lastSnapshot?.effective.version !== msg.effective.version ||
+      this.lastSnapshot.configVersion !== msg.configVersion ||
+      adminChanged
+    )
+      this.persist(msg);
     this.lastSnapshot = msg;
     this.admin = admin;
     if (admin.application === 'stopped') {
@@ -254,12 +348,21 @@ export class ManagedWorker {
       return;
     }
     let res;
-    try { res = this.worker.applyConfig(config); } catch (e) { this.refuse(msg.configVersion, (e as Error).message); return; }
+    try {
+      res = this.worker.applyConfig(config);
+    } catch (e) {
+      this.refuse(msg.configVersion, (e as Error).message);
+      return;
+    }
     this.refused = undefined;
     if (res.restartRequired.length) {
       // The worker names the changes as operators know them (resolve-host, contact (DN 1001 of SiteA)).
       this.pending = { configVersion: msg.configVersion, config, options: res.restartRequired };
-      this.o.logger.warn('restart pending: these changes take effect after a restart', { configVersion: msg.configVersion, options: res.restartRequired, applied: res.applied });
+      this.o.logger.warn('restart pending: these changes take effect after a restart', {
+        configVersion: msg.configVersion,
+        options: res.restartRequired,
+        applied: res.applied,
+      });
     } else {
       this.pending = undefined;
       this.running = { configVersion: msg.configVersion, effectiveVersion: msg.effective.version };
@@ -269,14 +372,26 @@ export class ManagedWorker {
 
   private async startWith(config: EffectiveProxyConfig, configVersion: number, effectiveVersion: string): Promise<void> {
     try {
-      this.worker = await ProxyWorker.start(config, { logger: this.o.logger, logDirectory: this.o.logDirectory, onEvent: () => void this.report() });
+      this.worker = await ProxyWorker.start(config, {
+        logger: this.o.logger,
+        logDirectory: this.o.logDirectory,
+        onEvent: () => void this.report(),
+      });
       this.worker.setAdmin(this.admin.application === 'drained', this.admin.serversOutOfService);
       this.running = { configVersion, effectiveVersion };
       this.startFailure = undefined;
       this.refused = undefined;
     } catch (e) {
       const event = e instanceof WorkerStartError ? e.event : 40006;
-      this.startFailure = { key: `listener:${this.o.app}`, event, eventName: LOG_EVENTS[event].name, severity: 'critical', reason: (e as Error).message, trigger: 'start', since: new Date().toISOString() };
+      this.startFailure = {
+        key: `listener:${this.o.app}`,
+        event,
+        eventName: LOG_EVENTS[event].name,
+        severity: 'critical',
+        reason: (e as Error).message,
+        trigger: 'start',
+        since: new Date().toISOString(),
+      };
       this.o.logger.error('the proxy could not start on this snapshot; retrying in 3 s', { configVersion, error: (e as Error).message });
       // A port held by another process may be freed: keep trying on the newest snapshot.
       if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -289,7 +404,11 @@ export class ManagedWorker {
   }
 
   private async restart(msg: RestartMessage): Promise<void> {
-    const next = this.pending ?? (this.lastSnapshot ? { configVersion: this.lastSnapshot.configVersion, config: this.lastSnapshot.effective, options: [] } : undefined);
+    const next =
+      this.pending ??
+      (this.lastSnapshot
+        ? { configVersion: this.lastSnapshot.configVersion, config: this.lastSnapshot.effective, options: [] }
+        : undefined);
     if (!next || this.admin.application === 'stopped') return;
     this.o.logger.info('restarting on request', { reason: msg.reason, drainMs: msg.drainMs, configVersion: next.configVersion });
     await this.worker?.stop(msg.drainMs);
@@ -300,17 +419,29 @@ export class ManagedWorker {
 
   /** Posts the status; coalesces bursts (one in flight, one queued). */
   private async report(): Promise<void> {
-    if (this.reportInFlight) { this.reportAgain = true; return; }
+    if (this.reportInFlight) {
+      this.reportAgain = true;
+      return;
+    }
     this.reportInFlight = true;
     try {
       do {
         this.reportAgain = false;
         const body = this.buildReport();
-        const res = await fetch(this.url('/api/worker-channel/report'), { method: 'POST', headers: { ...this.headers(), 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3000) });
+        const res = await fetch(this.url('/api/worker-channel/report'), {
+          method: 'POST',
+          headers: { ...this.headers(), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(3000),
+        });
         if (res.status === 401 || res.status === 403) this.o.onAuthRefused?.(res.status, await res.text());
         else await res.arrayBuffer();
       } while (this.reportAgain && !this.stopped);
-    } catch { /* the control plane is away: the next tick tries again */ } finally { this.reportInFlight = false; }
+    } catch {
+      /* the control plane is away: the next tick tries again */
+    } finally {
+      this.reportInFlight = false;
+    }
   }
 
   private buildReport(): WorkerReport {
@@ -318,15 +449,43 @@ export class ManagedWorker {
     const st: WorkerStatus | undefined = this.worker?.status({ limit: 0 });
     // The trigger is what made the pair go out of service (probe timeout, transport error, reply code), from its history.
     const triggerOf = (pair: string): string => st?.pairs.find((p) => p.name === pair)?.history.at(-1)?.trigger ?? 'oos-detection';
-    const alarms: ReportedAlarm[] = (st?.alarms ?? []).map((a) => ({ key: a.id, event: a.event, eventName: a.eventName, severity: 'critical', reason: a.text, trigger: a.pair !== undefined ? triggerOf(a.pair) : 'start', since: a.since }));
+    const alarms: ReportedAlarm[] = (st?.alarms ?? []).map((a) => ({
+      key: a.id,
+      event: a.event,
+      eventName: a.eventName,
+      severity: 'critical',
+      reason: a.text,
+      trigger: a.pair !== undefined ? triggerOf(a.pair) : 'start',
+      since: a.since,
+    }));
     if (this.startFailure) alarms.push(this.startFailure);
     const pairs: ReportedPair[] = (st?.pairs ?? []).map((p) => ({
       name: p.name,
       serving: p.serving,
       state: p.state,
       since: new Date(p.since).toISOString(),
-      servers: p.servers.map((s) => ({ role: s.role, name: s.server.name, host: s.server.host, port: s.server.port, lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined, lastRttMs: s.lastRttMs, lastCode: s.lastCode, up: s.status === 'unknown' ? undefined : s.status === 'up', standby: s.standby || undefined, lastSeenAt: s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : undefined, adminOutOfService: s.adminOutOfService || undefined })),
-      history: p.history.slice(-20).map((h) => ({ at: new Date(h.at).toISOString(), from: h.from, to: h.to, trigger: h.trigger, server: h.server, code: h.code, rttMs: h.rttMs })),
+      servers: p.servers.map((s) => ({
+        role: s.role,
+        name: s.server.name,
+        host: s.server.host,
+        port: s.server.port,
+        lastProbeAt: s.lastProbeAt ? new Date(s.lastProbeAt).toISOString() : undefined,
+        lastRttMs: s.lastRttMs,
+        lastCode: s.lastCode,
+        up: s.status === 'unknown' ? undefined : s.status === 'up',
+        standby: s.standby || undefined,
+        lastSeenAt: s.lastSeenAt ? new Date(s.lastSeenAt).toISOString() : undefined,
+        adminOutOfService: s.adminOutOfService || undefined,
+      })),
+      history: p.history.slice(-20).map((h) => ({
+        at: new Date(h.at).toISOString(),
+        from: h.from,
+        to: h.to,
+        trigger: h.trigger,
+        server: h.server,
+        code: h.code,
+        rttMs: h.rttMs,
+      })),
     }));
     const c = st?.counters;
     const requests = c ? Object.values(c.requestsIn).reduce((a, b) => a + b, 0) : 0;
@@ -345,10 +504,25 @@ export class ManagedWorker {
       listeners: (st?.listeners ?? []).map((l) => ({ transport: l.transport, address: l.address, port: l.port })),
       pairs,
       alarms,
-      counters: c ? { requests, calls: c.calls, callsPerSecond: c.callsPerSecond, rejectedOverload: c.rejectedOverload, rejectedOutOfService: c.rejectedOutOfService, failovers: c.failovers, responses503: c.responsesOut['503'] ?? 0 } : {},
+      counters: c
+        ? {
+            requests,
+            calls: c.calls,
+            callsPerSecond: c.callsPerSecond,
+            rejectedOverload: c.rejectedOverload,
+            rejectedOutOfService: c.rejectedOutOfService,
+            failovers: c.failovers,
+            responses503: c.responsesOut['503'] ?? 0,
+          }
+        : {},
       connections: st?.connectionsPage?.total ?? 0,
       notes: st?.notes ?? [],
-      admin: { state: this.admin.application, activeDialogs: st?.admin.activeDialogs ?? 0, flows: st?.admin.flows ?? 0, rejectedDraining: c?.rejectedDraining ?? 0 },
+      admin: {
+        state: this.admin.application,
+        activeDialogs: st?.admin.activeDialogs ?? 0,
+        flows: st?.admin.flows ?? 0,
+        rejectedDraining: c?.rejectedDraining ?? 0,
+      },
     };
   }
 }

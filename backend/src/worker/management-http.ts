@@ -57,7 +57,12 @@ function digest(v: string): Buffer {
 }
 
 /** Why a request for a protected path is refused (status and body), or undefined when it may pass. */
-function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string | undefined, mutualTls: boolean): [number, Record<string, string>, string] | undefined {
+function refusal(
+  req: http.IncomingMessage,
+  onLoopback: boolean,
+  token: string | undefined,
+  mutualTls: boolean,
+): [number, Record<string, string>, string] | undefined {
   if (onLoopback) return undefined;
   // A client certificate the handshake verified against http-client-ca (Node sets `authorized` only then).
   if (mutualTls && (req.socket as TLSSocket).authorized === true) return undefined;
@@ -68,7 +73,14 @@ function refusal(req: http.IncomingMessage, onLoopback: boolean, token: string |
   }
   const auth = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  if (!m) return [401, { 'www-authenticate': 'Bearer realm="sip-proxy-management"' }, mutualTls ? 'a client certificate issued by http-client-ca, or Authorization: Bearer <http-token>, required' : 'Authorization: Bearer <http-token> required'];
+  if (!m)
+    return [
+      401,
+      { 'www-authenticate': 'Bearer realm="sip-proxy-management"' },
+      mutualTls
+        ? 'a client certificate issued by http-client-ca, or Authorization: Bearer <http-token>, required'
+        : 'Authorization: Bearer <http-token> required',
+    ];
   // Compared as digests: equal length, constant time.
   if (!timingSafeEqual(digest(m[1]), digest(token))) {
     return [403, { 'www-authenticate': 'Bearer realm="sip-proxy-management", error="invalid_token"' }, 'invalid token'];
@@ -113,7 +125,8 @@ export function managementTlsOptions(t: NonNullable<ManagementOptions['tls']>): 
   try {
     m = loadTlsMaterial({ certificate: t.certificate, certificateKey: t.certificateKey, trustedCa: t.clientCa });
   } catch (e) {
-    if (e instanceof TlsConfigError && e.option === 'trusted-ca') throw new TlsConfigError('trusted-ca', `http-client-ca: ${e.message.replace(/^trusted-ca /, '')}`);
+    if (e instanceof TlsConfigError && e.option === 'trusted-ca')
+      throw new TlsConfigError('trusted-ca', `http-client-ca: ${e.message.replace(/^trusted-ca /, '')}`);
     throw e;
   }
   // Asked for, not required: a request without one still reaches /health, and the token path stays usable.
@@ -142,12 +155,22 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
         const oos = st.pairs.filter((p) => p.state === 'out-of-service').map((p) => p.name);
         const serving = st.pairs.find((p) => p.serving);
         // Up while listening; "degraded" when the serving pair is out of service (requests get 503).
-        const body = { status: serving && serving.state === 'out-of-service' ? 'degraded' : 'ok', app: st.app, configVersion: st.configVersion, outOfService: oos };
+        const body = {
+          status: serving && serving.state === 'out-of-service' ? 'degraded' : 'ok',
+          app: st.app,
+          configVersion: st.configVersion,
+          outOfService: oos,
+        };
         send(res, 200, 'application/json', JSON.stringify(body));
         return;
       }
       if (path !== '/status' && path !== '/metrics' && path !== '/trace' && path !== '/trace.pcap') {
-        send(res, 404, 'application/json', JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health', '/trace', '/trace.pcap'] }));
+        send(
+          res,
+          404,
+          'application/json',
+          JSON.stringify({ error: 'not found', paths: ['/status', '/metrics', '/health', '/trace', '/trace.pcap'] }),
+        );
         return;
       }
       const refused = refusal(req, onLoopback, o.token(), mutualTls);
@@ -180,7 +203,12 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
           res.end(pcap);
           return;
         }
-        send(res, 200, 'application/json', JSON.stringify({ trace: worker.trace?.status(), ...(worker.trace?.search(q) ?? { total: 0, items: [] }) }));
+        send(
+          res,
+          200,
+          'application/json',
+          JSON.stringify({ trace: worker.trace?.status(), ...(worker.trace?.search(q) ?? { total: 0, items: [] }) }),
+        );
         return;
       }
       const page = pageParams(url);
@@ -207,10 +235,11 @@ export function startManagementServer(worker: ProxyWorker, o: ManagementOptions)
       resolve({
         port: typeof addr === 'object' && addr ? addr.port : o.port,
         host: o.host,
-        close: () => new Promise<void>((r) => {
-          server.closeAllConnections();
-          server.close(() => r());
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
       });
     });
   });

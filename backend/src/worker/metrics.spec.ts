@@ -4,8 +4,24 @@ import type { ProxyWorker } from './proxy-worker.js';
 
 /** The parts of a worker /metrics reads, as plain data (the proxy suites scrape a real worker). */
 function fakeWorker(): ProxyWorker {
-  const stats = { requestsIn: new Map([['INVITE', 100]]), responsesOut: new Map([[200, 99], [503, 1]]), calls: 100, rejectedOverload: 1, rejectedOutOfService: 0, failovers: 2, nextHopRetries: 2, relayRefused: 7, loops: 0 };
-  const pair = { name: 'SIPServer_A', snapshot: () => ({ state: 'out-of-service', servers: [{ role: 'primary', server: { name: 'A' }, status: 'down', lastRttMs: 12 }] }) };
+  const stats = {
+    requestsIn: new Map([['INVITE', 100]]),
+    responsesOut: new Map([
+      [200, 99],
+      [503, 1],
+    ]),
+    calls: 100,
+    rejectedOverload: 1,
+    rejectedOutOfService: 0,
+    failovers: 2,
+    nextHopRetries: 2,
+    relayRefused: 7,
+    loops: 0,
+  };
+  const pair = {
+    name: 'SIPServer_A',
+    snapshot: () => ({ state: 'out-of-service', servers: [{ role: 'primary', server: { name: 'A' }, status: 'down', lastRttMs: 12 }] }),
+  };
   return {
     config: { appName: 'SIPProxy_IT' },
     callsPerSecond: 3,

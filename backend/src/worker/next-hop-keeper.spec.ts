@@ -8,7 +8,10 @@ function fakeTransport(answer: () => boolean): KeeperTransport & { sends: number
     sends: [] as number[],
     send: () => {
       t.sends.push(Date.now());
-      if (answer()) setTimeout(() => { last = Date.now(); }, 5); // a pong 5 ms later
+      if (answer())
+        setTimeout(() => {
+          last = Date.now();
+        }, 5); // a pong 5 ms later
       return 'c1';
     },
     connectionLastReceived: () => last,
@@ -17,13 +20,23 @@ function fakeTransport(answer: () => boolean): KeeperTransport & { sends: number
   return t;
 }
 
-afterEach(() => { vi.useRealTimers(); });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('NextHopKeeper timing', () => {
-  it.each([[0, 24_000], [0.5, 27_000], [0.999999, 30_000]])('random %s: pings every %i ms (80-100 %% of 30 s)', (r, every) => {
+  it.each([
+    [0, 24_000],
+    [0.5, 27_000],
+    [0.999999, 30_000],
+  ])('random %s: pings every %i ms (80-100 %% of 30 s)', (r, every) => {
     vi.useFakeTimers({ now: 1_000_000 });
     const t = fakeTransport(() => true);
-    const k = new NextHopKeeper(t, [{ transport: 'tcp', host: '127.0.0.1', port: 5070 }], () => undefined, { intervalMs: 30_000, pongTimeoutMs: 10_000, random: () => r });
+    const k = new NextHopKeeper(t, [{ transport: 'tcp', host: '127.0.0.1', port: 5070 }], () => undefined, {
+      intervalMs: 30_000,
+      pongTimeoutMs: 10_000,
+      random: () => r,
+    });
     k.start();
     vi.advanceTimersByTime(3 * every + 1);
     expect(t.sends.map((x) => x - 1_000_000)).toEqual([0, every, 2 * every, 3 * every]);
@@ -35,8 +48,15 @@ describe('NextHopKeeper timing', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const t = fakeTransport(() => false);
     const closed: string[] = [];
-    t.closeConnection = (id) => { closed.push(id); return true; };
-    const k = new NextHopKeeper(t, [{ transport: 'tcp', host: '127.0.0.1', port: 5070 }], () => undefined, { intervalMs: 30_000, pongTimeoutMs: 10_000, random: () => 0 });
+    t.closeConnection = (id) => {
+      closed.push(id);
+      return true;
+    };
+    const k = new NextHopKeeper(t, [{ transport: 'tcp', host: '127.0.0.1', port: 5070 }], () => undefined, {
+      intervalMs: 30_000,
+      pongTimeoutMs: 10_000,
+      random: () => 0,
+    });
     k.start();
     vi.advanceTimersByTime(10_000);
     expect(closed).toEqual(['c1']);

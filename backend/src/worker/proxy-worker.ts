@@ -5,7 +5,29 @@
  */
 import * as dns from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { describeKeepAlive, osKeepAliveSettings, type TcpKeepAliveOptions, socketOptionsSupport, type SocketOptionsSupport, TransportLayer, isAllInterfaces, listenersFromSipAddress, type BoundListener, type ListenerSpec, TransactionLayer, ProxyCore, type ProxyStats, setBranchWorkerPort, unbracket, type ProxyRuntimeConfig, SipResolver, DnsClient, type HaPair, type HaPairSnapshot, type StateChange } from '../sip/index.js';
+import {
+  describeKeepAlive,
+  osKeepAliveSettings,
+  type TcpKeepAliveOptions,
+  socketOptionsSupport,
+  type SocketOptionsSupport,
+  TransportLayer,
+  isAllInterfaces,
+  listenersFromSipAddress,
+  type BoundListener,
+  type ListenerSpec,
+  TransactionLayer,
+  ProxyCore,
+  type ProxyStats,
+  setBranchWorkerPort,
+  unbracket,
+  type ProxyRuntimeConfig,
+  SipResolver,
+  DnsClient,
+  type HaPair,
+  type HaPairSnapshot,
+  type StateChange,
+} from '../sip/index.js';
 import { WorkerFlows, workerTls, type WorkerTls } from './tls-listeners.js';
 import { isIP } from 'node:net';
 import { planLiveApply, type EffectiveProxyConfig } from '../contracts/index.js';
@@ -134,7 +156,10 @@ export interface WorkerStatus {
 
 /** Refusal at start for configurations this product does not serve. */
 export class WorkerStartError extends Error {
-  constructor(readonly event: 40000 | 40003 | 40005 | 40006, message: string) {
+  constructor(
+    readonly event: 40000 | 40003 | 40005 | 40006,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -197,7 +222,11 @@ export class ProxyWorker {
     const notListed = effective ? ownAddressNotInPool(effective) : undefined;
     if (notListed) fail(40000, notListed, { host: config.advertisedHost, port: config.sipPort });
     if (config.role !== 10) {
-      fail(40003, `sipproxy-role is ${config.role}: only 10 (standalone mode) is served; 0 is reserved for engineering purposes by the guide. Set [sipproxy] sipproxy-role = 10.`, { option: 'sipproxy-role', value: config.role });
+      fail(
+        40003,
+        `sipproxy-role is ${config.role}: only 10 (standalone mode) is served; 0 is reserved for engineering purposes by the guide. Set [sipproxy] sipproxy-role = 10.`,
+        { option: 'sipproxy-role', value: config.role },
+      );
     }
     const notes: string[] = [];
     const sockopt = socketOptionsSupport();
@@ -213,13 +242,17 @@ export class ProxyWorker {
       count: config.tcpKeepAliveCount,
     };
     if (config.tcpKeepAlive) {
-      const n = describeKeepAlive(keepAlive, osKeepAliveSettings((p) => {
-        try {
-          return readFileSync(p, 'utf8');
-        } catch {
-          return undefined;
-        }
-      }), sockopt.available);
+      const n = describeKeepAlive(
+        keepAlive,
+        osKeepAliveSettings((p) => {
+          try {
+            return readFileSync(p, 'utf8');
+          } catch {
+            return undefined;
+          }
+        }),
+        sockopt.available,
+      );
       notes.push(n);
       log.info(n, { option: 'sip-enable-tcp-keep-alive' });
     }
@@ -246,7 +279,10 @@ export class ProxyWorker {
       }
     }
     if (!everywhere && !isLocalAddress(bindAddress)) {
-      fail(40006, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, { host: listenHost, port: config.sipPort });
+      fail(40006, `${listenHost}:${config.sipPort} (${bindAddress} is not an address of this host)`, {
+        host: listenHost,
+        port: config.sipPort,
+      });
     }
     const ipv6 = everywhere ? hasIpv6() : undefined;
     if (ipv6 === false) {
@@ -268,7 +304,12 @@ export class ProxyWorker {
     try {
       tlsSetup = workerTls(config);
     } catch (e) {
-      fail(40006, `${where}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, { host: where, port: config.tlsPort, transport: 'tls', option: (e as { option?: string }).option });
+      fail(40006, `${where}:${config.tlsPort ?? '-'} (TLS): ${(e as Error).message}`, {
+        host: where,
+        port: config.tlsPort,
+        transport: 'tls',
+        option: (e as { option?: string }).option,
+      });
     }
     const shared = opts.group !== undefined && config.transports.includes('udp');
     const specs: ListenerSpec[] = listenersFromSipAddress({
@@ -282,7 +323,14 @@ export class ProxyWorker {
     // A group member: the public ports with SO_REUSEPORT, and before each public UDP listener one of its own
     // (an ephemeral port; the transport sends new requests from the first UDP socket of a family, so from it).
     const listeners: ListenerSpec[] = opts.group
-      ? specs.flatMap((l) => (l.transport === 'udp' ? [{ transport: 'udp' as const, address: l.address, port: 0 }, { ...l, reusePort: true }] : [{ ...l, reusePort: true }]))
+      ? specs.flatMap((l) =>
+          l.transport === 'udp'
+            ? [
+                { transport: 'udp' as const, address: l.address, port: 0 },
+                { ...l, reusePort: true },
+              ]
+            : [{ ...l, reusePort: true }],
+        )
       : specs;
     let transport: TransportLayer;
     const policy = connectionPolicy(config);
@@ -337,9 +385,17 @@ export class ProxyWorker {
     }
     // The proxy reports HA changes to the worker created just after it.
     const ref: { worker?: ProxyWorker } = {};
-    const flows = new WorkerFlows(config, transport, { advertisedHost: advertised, ports }, opts.groupLink ? { member: opts.groupLink.index, key: opts.groupLink.flowKey } : undefined);
+    const flows = new WorkerFlows(
+      config,
+      transport,
+      { advertisedHost: advertised, ports },
+      opts.groupLink ? { member: opts.groupLink.index, key: opts.groupLink.flowKey } : undefined,
+    );
     handoff?.shareBindings(flows.registry);
-    if (opts.groupLink && !opts.groupLink.flowKey) notes.push('worker group without a shared flow-token key (SIPEDGE_GROUP_FLOW_KEY): a registered flow is reached only through the member that holds it.');
+    if (opts.groupLink && !opts.groupLink.flowKey)
+      notes.push(
+        'worker group without a shared flow-token key (SIPEDGE_GROUP_FLOW_KEY): a registered flow is reached only through the member that holds it.',
+      );
     // A connection a UA registered over keeps connection-idle-timeout; other inbound ones the shorter one.
     transport.setFlowCheck((id) => flows.registry.hasConnection(id));
     const proxy = new ProxyCore({
@@ -361,7 +417,10 @@ export class ProxyWorker {
     worker.trace = new WorkerTrace(transport, advertised);
     if (effective) worker.trace.configure(traceSettings(effective));
     if (opts.groupLink) {
-      const member = new GroupSharedState(opts.groupLink, { proxy, receivers: handoff ? [(from, body) => handoff.receive(from, body)] : [] });
+      const member = new GroupSharedState(opts.groupLink, {
+        proxy,
+        receivers: handoff ? [(from, body) => handoff.receive(from, body)] : [],
+      });
       worker.handoff = handoff;
       worker.shared = member;
       // A member that is no longer the leader leaves the group's alarms to the one that is.
@@ -379,7 +438,12 @@ export class ProxyWorker {
         // http-address unset: loopback, on sip-address (else the host this proxy advertises) when that is loopback.
         const host = managementHost(config.httpAddress, everywhere ? unbracket(advertised) : bindAddress);
         worker.metricsRegistry = new WorkerMetrics(worker); // the process metrics (GC, event loop) count from the start
-        worker.mgmt = await startManagementServer(worker, { host, port: config.httpPort, token: () => worker.config.httpToken, tls: config.httpTls });
+        worker.mgmt = await startManagementServer(worker, {
+          host,
+          port: config.httpPort,
+          token: () => worker.config.httpToken,
+          tls: config.httpTls,
+        });
         if (!isLoopbackAddress(host)) {
           const n = config.httpTls
             ? `management port ${host}:${config.httpPort} is not on loopback: HTTPS; /status and /metrics need a client certificate issued by http-client-ca${config.httpToken ? ' or Authorization: Bearer <http-token>' : ''}.`
@@ -420,7 +484,8 @@ export class ProxyWorker {
    * after-restart ones are held back and reported, named as the operator knows them, until the worker restarts.
    */
   applyConfig(next: EffectiveProxyConfig): ApplyResult {
-    if (!this.effective) throw new WorkerConfigError('this worker was started from a runtime configuration: restart it with an effective one');
+    if (!this.effective)
+      throw new WorkerConfigError('this worker was started from a runtime configuration: restart it with an effective one');
     const plan = planLiveApply(this.effective, next);
     if (plan.applied.length) {
       const now = toRuntimeConfig(plan.now);
@@ -492,8 +557,15 @@ export class ProxyWorker {
       trace: this.trace?.status(),
       group: this.groupView?.status(),
       socketOptions: { addon: socketOptionsSupport(), ipTos: this.config.ipTos, failures: this.transport.socketOptionFailures() },
-      admin: { drained: this.proxy.drained, serversOutOfService: [...this.serversOutOfService], activeDialogs: this.proxy.dialogs.size, flows: this.flows?.registry.size().bindings ?? 0 },
-      groupShared: this.shared ? { ...this.shared.status(), ...(this.handoff ? { flowHandoff: { ...this.handoff.stats } } : {}) } : undefined,
+      admin: {
+        drained: this.proxy.drained,
+        serversOutOfService: [...this.serversOutOfService],
+        activeDialogs: this.proxy.dialogs.size,
+        flows: this.flows?.registry.size().bindings ?? 0,
+      },
+      groupShared: this.shared
+        ? { ...this.shared.status(), ...(this.handoff ? { flowHandoff: { ...this.handoff.stats } } : {}) }
+        : undefined,
     };
   }
 
@@ -504,7 +576,12 @@ export class ProxyWorker {
    */
   setAdmin(drained: boolean, serversOutOfService: readonly string[]): void {
     if (this.proxy.drained !== drained) {
-      this.log.info(drained ? 'drained by an operator: new INVITEs and REGISTERs are answered 503; dialogs in progress continue' : 'active again: taking new dialogs and registrations', { drained, activeDialogs: this.proxy.dialogs.size });
+      this.log.info(
+        drained
+          ? 'drained by an operator: new INVITEs and REGISTERs are answered 503; dialogs in progress continue'
+          : 'active again: taking new dialogs and registrations',
+        { drained, activeDialogs: this.proxy.dialogs.size },
+      );
     }
     this.proxy.drained = drained;
     const next = [...serversOutOfService].sort();
@@ -556,11 +633,22 @@ export class ProxyWorker {
     const primaryHp = primary ? `${primary.host}:${primary.port}` : '?';
     this.onEvent?.({ type: 'pair-state', pair: pair.name, change });
     if (change.trigger === 'start') return;
-    const fields = { pair: pair.name, from: change.from, to: change.to, trigger: change.trigger, server: change.server, code: change.code, rttMs: change.rttMs };
+    const fields = {
+      pair: pair.name,
+      from: change.from,
+      to: change.to,
+      trigger: change.trigger,
+      server: change.server,
+      code: change.code,
+      rttMs: change.rttMs,
+    };
     this.shared?.pairChanged(pair, change);
     if (this.shared && !this.shared.ha.raisesAlarms) {
       // A follower of the group's leader: the leader logs 40001 and raises the one alarm for the group.
-      this.log.info(`HA pair ${pair.name}: ${change.from} -> ${change.to} (${change.trigger}, group member ${this.shared.link.index})`, fields);
+      this.log.info(
+        `HA pair ${pair.name}: ${change.from} -> ${change.to} (${change.trigger}, group member ${this.shared.link.index})`,
+        fields,
+      );
       return;
     }
     if (change.to === 'out-of-service' && change.trigger === 'admin') {
@@ -600,7 +688,12 @@ export class ProxyWorker {
 function ownAddressNotInPool(eff: EffectiveProxyConfig): string | undefined {
   const self = `${eff.application.host}:${eff.application.sipPort}`;
   const dns = eff.switches.filter((sw) => sw.sipServer === eff.servingPair && sw.outboundProxy).map((sw) => sw.outboundProxy!);
-  if (dns.length === 0) return `${self}: no switch served by ${eff.servingPair || '(no servicing-sipserver)'} has a sip-outbound-proxy VoIP Service DN listing the pool`;
-  const listed = dns.some((d) => d.externalContact !== undefined && Number(/:(\d+)$/.exec(d.externalContact)?.[1]) === eff.application.sipPort);
-  return listed ? undefined : `${self}: the pool's external-contact (${dns.map((d) => d.externalContact ?? 'unset').join(', ')}) does not name sip-port ${eff.application.sipPort}`;
+  if (dns.length === 0)
+    return `${self}: no switch served by ${eff.servingPair || '(no servicing-sipserver)'} has a sip-outbound-proxy VoIP Service DN listing the pool`;
+  const listed = dns.some(
+    (d) => d.externalContact !== undefined && Number(/:(\d+)$/.exec(d.externalContact)?.[1]) === eff.application.sipPort,
+  );
+  return listed
+    ? undefined
+    : `${self}: the pool's external-contact (${dns.map((d) => d.externalContact ?? 'unset').join(', ')}) does not name sip-port ${eff.application.sipPort}`;
 }

@@ -12,14 +12,17 @@ function exampleRuntime(mode: 'absolute-paths' | 'inline-pem') {
 }
 
 describe('workerTls (SIPProxy_1 of the example document)', () => {
-  it.each(['absolute-paths', 'inline-pem'] as const)('builds the TLS listener on tls-port and verifying client options from %s material', (mode) => {
-    const cfg = exampleRuntime(mode);
-    expect(cfg.tls).toBeDefined();
-    const t = workerTls(cfg);
-    expect(t.server).toMatchObject({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
-    expect(t.tlsClient.rejectUnauthorized).toBe(cfg.tls!.verifyServerCertificate);
-    expect(EXAMPLE_DOCUMENT_PATH).toContain('example.yaml');
-  });
+  it.each(['absolute-paths', 'inline-pem'] as const)(
+    'builds the TLS listener on tls-port and verifying client options from %s material',
+    (mode) => {
+      const cfg = exampleRuntime(mode);
+      expect(cfg.tls).toBeDefined();
+      const t = workerTls(cfg);
+      expect(t.server).toMatchObject({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' });
+      expect(t.tlsClient.rejectUnauthorized).toBe(cfg.tls!.verifyServerCertificate);
+      expect(EXAMPLE_DOCUMENT_PATH).toContain('example.yaml');
+    },
+  );
 
   it('a tls-port without certificate material is a TlsConfigError (the worker logs 40006)', () => {
     const cfg = { ...exampleRuntime('absolute-paths'), tls: undefined };

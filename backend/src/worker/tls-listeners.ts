@@ -4,7 +4,20 @@
  * flow registry with its garbage-collection sweep. Kept apart from proxy-worker.ts so it stays a thin wiring file.
  */
 import type * as tls from 'node:tls';
-import { type TransportLayer, TlsConfigError, checkSipServerIdentity, clientTlsOptions, loadTlsMaterial, serverTlsOptions, type SipTlsOptions, FlowRegistry, EdgeOutbound, type ProxyRuntimeConfig, type Hop, type ResolvedHop } from '../sip/index.js';
+import {
+  type TransportLayer,
+  TlsConfigError,
+  checkSipServerIdentity,
+  clientTlsOptions,
+  loadTlsMaterial,
+  serverTlsOptions,
+  type SipTlsOptions,
+  FlowRegistry,
+  EdgeOutbound,
+  type ProxyRuntimeConfig,
+  type Hop,
+  type ResolvedHop,
+} from '../sip/index.js';
 import { NextHopKeeper } from './next-hop-keeper.js';
 
 export interface WorkerTls {
@@ -22,7 +35,8 @@ export function workerTls(config: ProxyRuntimeConfig): WorkerTls {
   const wantsListener = config.transports.includes('tls') && config.tlsPort !== undefined && config.tlsPort !== 0;
   const t = config.tls;
   if (!t) {
-    if (wantsListener) throw new TlsConfigError('certificate', `tls-port ${config.tlsPort} is set but [security] has no certificate and certificate-key`);
+    if (wantsListener)
+      throw new TlsConfigError('certificate', `tls-port ${config.tlsPort} is set but [security] has no certificate and certificate-key`);
     // No material: outgoing TLS still never goes below 1.2 and checks names per RFC 5922 against the system CAs.
     return { tlsClient: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', checkServerIdentity: checkSipServerIdentity } };
   }
@@ -37,7 +51,8 @@ export function persistentHops(config: ProxyRuntimeConfig): { transport: 'tcp' |
   const out: { transport: 'tcp' | 'tls'; host: string; port: number }[] = [];
   for (const p of config.pairs) {
     for (const s of [p.primary, p.backup]) {
-      if (s && (s.transport === 'tcp' || s.transport === 'tls')) out.push({ transport: s.transport, host: s.host.replace(/^\[|\]$/g, ''), port: s.port });
+      if (s && (s.transport === 'tcp' || s.transport === 'tls'))
+        out.push({ transport: s.transport, host: s.host.replace(/^\[|\]$/g, ''), port: s.port });
     }
   }
   return out;
@@ -51,14 +66,23 @@ export class WorkerFlows {
   private keeper: NextHopKeeper | undefined;
 
   /** `group`: a worker group member's index and the group's flow-token key (tokens name the member, any member reads them). */
-  constructor(config: ProxyRuntimeConfig, transport: TransportLayer, local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> }, group?: { member: number; key?: Buffer }) {
+  constructor(
+    config: ProxyRuntimeConfig,
+    transport: TransportLayer,
+    local: { advertisedHost: string; ports: Partial<Record<'udp' | 'tcp' | 'tls', number>> },
+    group?: { member: number; key?: Buffer },
+  ) {
     this.registry = new FlowRegistry({
       lastReceived: (id) => transport.connectionLastReceived(id),
       closeConnection: (id) => void transport.closeConnection(id),
       graceS: config.flowTimerGraceS ?? 30,
       ...(group ? { member: group.member, key: group.key } : {}),
     });
-    this.outbound = new EdgeOutbound(this.registry, { flowTimerS: config.flowTimerS ?? 0, advertisedHost: local.advertisedHost, ports: local.ports });
+    this.outbound = new EdgeOutbound(this.registry, {
+      flowTimerS: config.flowTimerS ?? 0,
+      advertisedHost: local.advertisedHost,
+      ports: local.ports,
+    });
     transport.onConnectionClose((info) => this.registry.connectionClosed(info.id));
     // One sweep for every flow: Flow-Timer values are seconds, a 1 s resolution is plenty.
     this.timer = setInterval(() => this.registry.sweep(), 1000);
@@ -70,7 +94,11 @@ export class WorkerFlows {
    * TCP/TLS connection to every SIP Server at start, keeps it with RFC 5626 pings and replaces it when the peer stops
    * answering them (next-hop-keeper.ts).
    */
-  keepPersistent(config: ProxyRuntimeConfig, transport: TransportLayer, resolve: (hop: Hop, done: (h: ResolvedHop | undefined) => void) => void): void {
+  keepPersistent(
+    config: ProxyRuntimeConfig,
+    transport: TransportLayer,
+    resolve: (hop: Hop, done: (h: ResolvedHop | undefined) => void) => void,
+  ): void {
     const hops = persistentHops(config);
     if (!hops.length) return;
     this.keeper = new NextHopKeeper(transport, hops, resolve);
@@ -83,9 +111,22 @@ export class WorkerFlows {
     this.registry.graceS = config.flowTimerGraceS ?? 30;
   }
 
-  status(): { bindings: number; connections: number; timed: number; gcClosed: number; nextHopPings: number; nextHopPongsMissed: number } & EdgeOutbound['stats'] {
+  status(): {
+    bindings: number;
+    connections: number;
+    timed: number;
+    gcClosed: number;
+    nextHopPings: number;
+    nextHopPongsMissed: number;
+  } & EdgeOutbound['stats'] {
     const k = this.keeper?.counters;
-    return { ...this.registry.size(), gcClosed: this.registry.gcClosed, ...this.outbound.stats, nextHopPings: k?.pings ?? 0, nextHopPongsMissed: k?.pongsMissed ?? 0 };
+    return {
+      ...this.registry.size(),
+      gcClosed: this.registry.gcClosed,
+      ...this.outbound.stats,
+      nextHopPings: k?.pings ?? 0,
+      nextHopPongsMissed: k?.pongsMissed ?? 0,
+    };
   }
 
   stop(): void {

@@ -187,7 +187,8 @@ function closeConnection(worker: ProxyWorker, instanceId: string, q: CloseConnec
 /** The trace's filters as the control plane sent them, checked again here (a worker trusts no input). */
 function traceQuery(q: TraceQuery): TraceQuery {
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 256 ? v : undefined);
-  const int = (v: unknown, max: number): number | undefined => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : undefined);
+  const int = (v: unknown, max: number): number | undefined =>
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : undefined;
   const out: { q?: string; callId?: string; after?: number; limit?: number } = {};
   if (str(q?.q) !== undefined) out.q = str(q.q);
   if (str(q?.callId) !== undefined) out.callId = str(q.callId);

@@ -16,7 +16,9 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'accounts') });
   admin = await product.login();
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('request bodies are validated by their declared schema', () => {
   it('a login with the wrong types is a 400 naming each field', async () => {
@@ -41,7 +43,9 @@ describe('request bodies are validated by their declared schema', () => {
   });
 
   it('a PATCH with a password that is not a string is a 400, and the old password still works', async () => {
-    const id = ((await (await post('/users', { username: 'carol', password: 'carol-password-1', role: 'viewer' }, admin)).json()) as { id: string }).id;
+    const id = (
+      (await (await post('/users', { username: 'carol', password: 'carol-password-1', role: 'viewer' }, admin)).json()) as { id: string }
+    ).id;
     for (const password of [['x', 'y'], 12345678, { a: 1 }, null]) {
       const r = await patch(`/users/${id}`, { password }, admin);
       expect(r.status, JSON.stringify(password)).toBe(400);
@@ -69,15 +73,23 @@ describe('request bodies are validated by their declared schema', () => {
     expect(doc.components.schemas.LoginBody.required).toEqual(['username', 'password']);
     expect(doc.components.schemas.UserCreateBody.properties!.role).toMatchObject({ enum: ['admin', 'operator', 'viewer'] });
     expect(doc.paths['/api/auth/login'].post.requestBody!.content['application/json'].schema.$ref).toBe('#/components/schemas/LoginBody');
-    expect(doc.paths['/api/users/{id}'].patch.requestBody!.content['application/json'].schema.$ref).toBe('#/components/schemas/UserPatchBody');
+    expect(doc.paths['/api/users/{id}'].patch.requestBody!.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/UserPatchBody',
+    );
   });
 });
 
 describe('password policy and password changes', () => {
   it('refuses the obvious passwords with a message that says why', async () => {
     const cases: [string, RegExp][] = [
-      ['12345678', /consecutive/], ['        ', /only spaces/], [' leading-space', /start or end with a space/], ['password', /list of passwords/],
-      ['aaaaaaaaaa', /repeated/], ['short', /at least 8/], ['dave12', /at least 8/], ['x'.repeat(300), /at most 256/],
+      ['12345678', /consecutive/],
+      ['        ', /only spaces/],
+      [' leading-space', /start or end with a space/],
+      ['password', /list of passwords/],
+      ['aaaaaaaaaa', /repeated/],
+      ['short', /at least 8/],
+      ['dave12', /at least 8/],
+      ['x'.repeat(300), /at most 256/],
     ];
     for (const [password, why] of cases) {
       const r = await post('/users', { username: 'dave', password, role: 'viewer' }, admin);
@@ -92,7 +104,9 @@ describe('password policy and password changes', () => {
   });
 
   it("an admin setting a user's password ends that user's sessions", async () => {
-    const id = ((await (await post('/users', { username: 'erin', password: 'erin-password-1', role: 'operator' }, admin)).json()) as { id: string }).id;
+    const id = (
+      (await (await post('/users', { username: 'erin', password: 'erin-password-1', role: 'operator' }, admin)).json()) as { id: string }
+    ).id;
     const a = await product.login('erin', 'erin-password-1');
     const b = await product.login('erin', 'erin-password-1');
     expect((await product.api('/auth/me', { token: a })).status).toBe(200);

@@ -52,16 +52,19 @@ beforeAll(async () => {
   const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(BASE) });
   expect(r.status, await r.clone().text()).toBe(200);
 }, 120_000);
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 const head = async () => ((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version;
 const exported = async () => (await product.api('/config/export', { token: admin })).text();
 
 describe('import errors name the YAML line and column', () => {
   it('a document that fails the shape check: every error with its path and position, nothing written', async () => {
-    const text = BASE
-      .replace('version: 1\n', 'version: 1\ncolour: red\n')
-      .replace('    host: 127.0.0.1\n    ports: { sip-port: 5060, http-port: 8090 }', '    hots: 127.0.0.1\n    ports: { sip-port: five, http-port: 8090 }');
+    const text = BASE.replace('version: 1\n', 'version: 1\ncolour: red\n').replace(
+      '    host: 127.0.0.1\n    ports: { sip-port: 5060, http-port: 8090 }',
+      '    hots: 127.0.0.1\n    ports: { sip-port: five, http-port: 8090 }',
+    );
     const [v, before] = [await head(), await exported()];
     const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(text) });
     expect(r.status).toBe(400);
@@ -81,8 +84,7 @@ describe('import errors name the YAML line and column', () => {
   });
 
   it('a document that parses but breaks the rules: every error with its position, nothing written', async () => {
-    const text = BASE
-      .replace('ports: { sip-port: 5070 }, backup', 'ports: { sip-port: 70000 }, backup')
+    const text = BASE.replace('ports: { sip-port: 5070 }, backup', 'ports: { sip-port: 70000 }, backup')
       .replace('        oos-check: 5\n', '        oos-check: 99999\n        no-such-option: 1\n')
       .replace('type: extension', 'type: extensoin');
     const [v, before] = [await head(), await exported()];
@@ -93,21 +95,27 @@ describe('import errors name the YAML line and column', () => {
     const find = (path: string) => body.errors.find((e) => e.path === path);
     expect(find('applications[0].ports.sip-port')).toMatchObject({ code: 'out-of-range', ...where(text, '70000') });
     expect(find('applications[2].options.sipproxy.oos-check')).toMatchObject({ code: 'out-of-range', ...where(text, '99999') });
-    expect(find('applications[2].options.sipproxy.no-such-option')).toMatchObject({ code: 'unknown-option', ...where(text, 'no-such-option') });
+    expect(find('applications[2].options.sipproxy.no-such-option')).toMatchObject({
+      code: 'unknown-option',
+      ...where(text, 'no-such-option'),
+    });
     expect(find('switches[0].dns[1].type')).toMatchObject({ code: 'unknown-type', ...where(text, 'extensoin') });
     for (const e of body.errors) {
       expect(e.path, e.message).toBeTruthy();
       expect(e.line, `${e.path}: ${e.message}`).toBeGreaterThan(0);
     }
     // The viewers' check (POST /config/validate) gives the same positions.
-    const checked = (await (await product.api('/config/validate', { method: 'POST', token: admin, ...yaml(text) })).json()) as { valid: boolean; errors: ImportError[] };
+    const checked = (await (await product.api('/config/validate', { method: 'POST', token: admin, ...yaml(text) })).json()) as {
+      valid: boolean;
+      errors: ImportError[];
+    };
     expect(checked.valid).toBe(false);
     expect(checked.errors.map((e) => [e.path, e.line, e.column])).toEqual(body.errors.map((e) => [e.path, e.line, e.column]));
     expect(await head()).toBe(v);
     expect(await exported()).toBe(before);
   });
 
-  it('YAML that does not parse: the parser\'s line and column', async () => {
+  it("YAML that does not parse: the parser's line and column", async () => {
     const text = 'version: 1\napplications: []\nswitches: []\nversion: 1\n';
     const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(text) });
     expect(r.status).toBe(400);
@@ -118,12 +126,28 @@ describe('import errors name the YAML line and column', () => {
 
 describe('audit entries name their target as it was called', () => {
   it('a deleted user, a DN, an application and a worker token read by name; the path stays exact', async () => {
-    const created = (await (await product.api('/users', { method: 'POST', token: admin, ...json({ username: 'alice', password: 'password-123', role: 'operator' }) })).json()) as { id: string };
+    const created = (await (
+      await product.api('/users', {
+        method: 'POST',
+        token: admin,
+        ...json({ username: 'alice', password: 'password-123', role: 'operator' }),
+      })
+    ).json()) as { id: string };
     const alice = await product.login('alice', 'password-123');
-    expect((await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: alice, ...json({ options: { sipproxy: { 'oos-check': 6 } } }) })).status).toBe(200);
+    expect(
+      (
+        await product.api('/applications/SIPProxy_1', {
+          method: 'PATCH',
+          token: alice,
+          ...json({ options: { sipproxy: { 'oos-check': 6 } } }),
+        })
+      ).status,
+    ).toBe(200);
     expect((await product.api(`/users/${created.id}`, { method: 'DELETE', token: admin })).status).toBe(204);
     expect((await product.api('/switches/SiteA/dns/1001', { method: 'DELETE', token: admin })).status).toBe(200);
-    const token = (await (await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app: 'SIPProxy_1' }) })).json()) as { id: string };
+    const token = (await (
+      await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app: 'SIPProxy_1' }) })
+    ).json()) as { id: string };
     expect((await product.api(`/workers/tokens/${token.id}`, { method: 'DELETE', token: admin })).status).toBe(204);
 
     const { items } = (await (await product.api('/audit?pageSize=100', { token: admin })).json()) as { items: AuditEntry[] };
@@ -132,10 +156,18 @@ describe('audit entries name their target as it was called', () => {
     expect(entry('POST /api/users')).toMatchObject({ targetLabel: 'user alice' });
     // What alice did still reads as hers after she is gone.
     expect(entry('PATCH /api/applications/:name')).toMatchObject({ actor: 'alice', targetLabel: 'application SIPProxy_1' });
-    expect(items.find((i) => i.action === 'config.commit' && i.actor === 'alice')?.targetLabel).toMatch(/^configuration v\d+ \(edit application SIPProxy_1\)$/);
-    expect(entry('DELETE /api/switches/:sw/dns/:number')).toMatchObject({ target: '/api/switches/SiteA/dns/1001', targetLabel: 'DN 1001 on switch SiteA' });
+    expect(items.find((i) => i.action === 'config.commit' && i.actor === 'alice')?.targetLabel).toMatch(
+      /^configuration v\d+ \(edit application SIPProxy_1\)$/,
+    );
+    expect(entry('DELETE /api/switches/:sw/dns/:number')).toMatchObject({
+      target: '/api/switches/SiteA/dns/1001',
+      targetLabel: 'DN 1001 on switch SiteA',
+    });
     expect(entry('POST /api/workers/tokens')).toMatchObject({ targetLabel: 'worker token for SIPProxy_1' });
-    expect(entry('DELETE /api/workers/tokens/:id')).toMatchObject({ target: `/api/workers/tokens/${token.id}`, targetLabel: 'worker token for SIPProxy_1' });
+    expect(entry('DELETE /api/workers/tokens/:id')).toMatchObject({
+      target: `/api/workers/tokens/${token.id}`,
+      targetLabel: 'worker token for SIPProxy_1',
+    });
     expect(entry('POST /api/config/import')).toMatchObject({ targetLabel: 'the whole configuration (YAML import)' });
     // Filtering by the acting user still works on the name.
     const byAlice = (await (await product.api('/audit?actor=alice', { token: admin })).json()) as { items: AuditEntry[] };

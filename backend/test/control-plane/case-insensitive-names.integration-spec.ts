@@ -21,33 +21,50 @@ beforeAll(async () => {
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 async function conflict(r: Response, field: string, existing: string): Promise<void> {
   const body = (await r.json()) as ErrorBody;
   expect(r.status, JSON.stringify(body)).toBe(409);
   expect(body.message).toContain(existing);
   expect(body.message).toMatch(/differ only in case/);
-  expect(body.errors?.map((e) => e.path), JSON.stringify(body)).toContain(field);
+  expect(
+    body.errors?.map((e) => e.path),
+    JSON.stringify(body),
+  ).toContain(field);
 }
 
 describe('API writes', () => {
   it('an application named like an existing one but for case is a 409 naming it; nothing is saved', async () => {
     const before = await head();
-    const r = await product.api('/applications', { token: admin, ...json('POST', { name: 'sipserver_a', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 5970 } }) });
+    const r = await product.api('/applications', {
+      token: admin,
+      ...json('POST', { name: 'sipserver_a', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 5970 } }),
+    });
     await conflict(r, 'name', 'SIPServer_A');
     expect(await head()).toBe(before);
   });
 
   it('a DN numbered like an existing one of the same switch but for case is a 409 naming it; another switch may have it', async () => {
-    const r = await product.api('/switches/SiteA/dns', { token: admin, ...json('POST', { number: 'TO-SITE-B', type: 'extension', options: { TServer: { contact: '127.0.0.1:5092' } } }) });
+    const r = await product.api('/switches/SiteA/dns', {
+      token: admin,
+      ...json('POST', { number: 'TO-SITE-B', type: 'extension', options: { TServer: { contact: '127.0.0.1:5092' } } }),
+    });
     await conflict(r, 'number', 'to-site-b');
-    const other = await product.api('/switches/SiteB/dns', { token: admin, ...json('POST', { number: 'TO-SITE-B', type: 'extension', options: { TServer: { contact: '127.0.0.1:5092' } } }) });
+    const other = await product.api('/switches/SiteB/dns', {
+      token: admin,
+      ...json('POST', { number: 'TO-SITE-B', type: 'extension', options: { TServer: { contact: '127.0.0.1:5092' } } }),
+    });
     expect(other.status, await other.clone().text()).toBe(201);
   });
 
   it('a user named like an existing one but for case is a 409 naming it; login stays case-exact', async () => {
-    const r = await product.api('/users', { token: admin, ...json('POST', { username: 'Admin', password: 'Case-admin-pass-9021', role: 'viewer' }) });
+    const r = await product.api('/users', {
+      token: admin,
+      ...json('POST', { username: 'Admin', password: 'Case-admin-pass-9021', role: 'viewer' }),
+    });
     await conflict(r, 'username', "'admin'");
     const login = await product.api('/auth/login', json('POST', { username: 'ADMIN', password: 'admin-password-it' }));
     expect(login.status).toBe(401);
@@ -61,11 +78,18 @@ describe('import', () => {
     const p1 = d.applications.find((a) => a.name === 'SIPProxy_1')!;
     d.applications.push({ ...structuredClone(p1), name: 'sipproxy_1', host: '127.0.0.5' });
     d.switches[1].dns.push({ ...structuredClone(d.switches[1].dns[1]), number: 'TO-SITE-A-PRIMARY' });
-    const r = await product.api('/config/import', { token: admin, method: 'POST', headers: { 'content-type': 'application/yaml' }, body: toYaml(d) });
+    const r = await product.api('/config/import', {
+      token: admin,
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: toYaml(d),
+    });
     const body = (await r.json()) as ErrorBody;
     expect(r.status, JSON.stringify(body)).toBe(400);
     const dup = body.errors!.filter((e) => e.code === 'duplicate-name');
-    expect(dup.find((e) => e.path === `applications[${d.applications.length - 1}].name`)?.message).toMatch(/"sipproxy_1" is already used by "SIPProxy_1"/);
+    expect(dup.find((e) => e.path === `applications[${d.applications.length - 1}].name`)?.message).toMatch(
+      /"sipproxy_1" is already used by "SIPProxy_1"/,
+    );
     expect(dup.find((e) => e.path === `switches[1].dns[${d.switches[1].dns.length - 1}].number`)?.message).toMatch(/"to-site-a-primary"/);
     expect(await head()).toBe(before);
   });
@@ -77,7 +101,12 @@ describe('a change of case alone', () => {
     d.applications.find((a) => a.name === 'SIPProxy_2')!.name = 'sipproxy_2';
     d.switches[0].dns.find((x) => x.number === '1002')!.number = '1002'; // unchanged: digits have no case
     d.switches[0].dns.find((x) => x.number === 'to-site-b')!.number = 'To-Site-B';
-    const r = await product.api('/config/import', { token: admin, method: 'POST', headers: { 'content-type': 'application/yaml' }, body: toYaml(d) });
+    const r = await product.api('/config/import', {
+      token: admin,
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: toYaml(d),
+    });
     expect(r.status, await r.clone().text()).toBe(200);
     expect((await product.api('/applications/sipproxy_2', { token: admin })).status).toBe(200);
     expect((await product.api('/applications/SIPProxy_2', { token: admin })).status).toBe(404);
@@ -91,7 +120,9 @@ describe('the database', () => {
     const db = new pg.Client({ connectionString: dbUrl });
     await db.connect();
     try {
-      const fails = async (sql: string) => { await expect(db.query(sql)).rejects.toMatchObject({ code: '23505' }); };
+      const fails = async (sql: string) => {
+        await expect(db.query(sql)).rejects.toMatchObject({ code: '23505' });
+      };
       await fails(`INSERT INTO users (username, password_hash, role) VALUES ('ADMIN', 'x', 'viewer')`);
       await fails(`INSERT INTO applications (name, type, position, revision) VALUES ('SIPPROXY_1', 'sip-proxy', 99, 1)`);
       await fails(`INSERT INTO switches (name, position, revision) VALUES ('sitea', 99, 1)`);
@@ -108,7 +139,9 @@ describe('the database', () => {
       await product.stop();
       await db.query('DROP INDEX "IDX_users_username_lower"');
       await db.query('DROP INDEX "IDX_applications_name_lower"');
-      await db.query("INSERT INTO users (username, password_hash, role) SELECT 'ADMIN', password_hash, 'viewer' FROM users WHERE username = 'admin'");
+      await db.query(
+        "INSERT INTO users (username, password_hash, role) SELECT 'ADMIN', password_hash, 'viewer' FROM users WHERE username = 'admin'",
+      );
       await db.query("DELETE FROM migrations WHERE name LIKE 'CaseInsensitiveNames%'");
       await db.query('DROP INDEX IF EXISTS "IDX_switches_name_lower"');
       await db.query('DROP INDEX IF EXISTS "IDX_dns_switch_number_lower"');
@@ -118,7 +151,9 @@ describe('the database', () => {
       expect(product.messages()).toContain('CREATE UNIQUE INDEX "IDX_users_username_lower"');
       const users = ((await (await product.api('/users', { token: admin })).json()) as { username: string }[]).map((u) => u.username);
       expect(users).toEqual(expect.arrayContaining(['admin', 'ADMIN']));
-      const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'IDX_%_lower'`)).rows.map((r: { indexname: string }) => r.indexname).sort();
+      const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE indexname LIKE 'IDX_%_lower'`)).rows
+        .map((r: { indexname: string }) => r.indexname)
+        .sort();
       expect(indexes).toEqual(['IDX_applications_name_lower', 'IDX_dns_switch_number_lower', 'IDX_switches_name_lower']);
     } finally {
       await db.end();

@@ -23,14 +23,22 @@ type App = keyof typeof hosts;
 
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 type WorkerView = { app: string; online: boolean; configVersion?: number; kind: string; restartPending: boolean };
-const workers = async () => ((await (await product.api('/service-state', { token: admin })).json()) as { configVersion: number; workers: WorkerView[] });
+const workers = async () =>
+  (await (await product.api('/service-state', { token: admin })).json()) as { configVersion: number; workers: WorkerView[] };
 const view = async (app: App) => (await workers()).workers.find((w) => w.app === app);
 
-interface Frame { event: string; bytes: number; data: unknown }
+interface Frame {
+  event: string;
+  bytes: number;
+  data: unknown;
+}
 /** A channel of `app` held by the test: every frame it is sent, as sent. */
 async function tap(app: App): Promise<{ frames: Frame[]; close: () => void }> {
   const ac = new AbortController();
-  const res = await fetch(`${product.url}/api/worker-channel/stream?app=${app}`, { headers: { authorization: `Bearer ${tokens[app]}` }, signal: ac.signal });
+  const res = await fetch(`${product.url}/api/worker-channel/stream?app=${app}`, {
+    headers: { authorization: `Bearer ${tokens[app]}` },
+    signal: ac.signal,
+  });
   expect(res.status).toBe(200);
   const frames: Frame[] = [];
   const parser = new SseParser();
@@ -38,25 +46,39 @@ async function tap(app: App): Promise<{ frames: Frame[]; close: () => void }> {
   void (async () => {
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) frames.push({ event: ev.event, bytes: ev.data.length, data: JSON.parse(ev.data) });
+        for (const ev of parser.push(decoder.decode(chunk, { stream: true })))
+          frames.push({ event: ev.event, bytes: ev.data.length, data: JSON.parse(ev.data) });
       }
-    } catch { /* closed */ }
+    } catch {
+      /* closed */
+    }
   })();
   return { frames, close: () => ac.abort() };
 }
 
 function startWorker(app: App, dir?: string): ChildProcess {
-  const c = spawn(process.execPath, [CLI, '--control-plane', product.url, '--app', app, ...(dir ? ['--state-dir', dir] : [])], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: tokens[app] } });
+  const c = spawn(process.execPath, [CLI, '--control-plane', product.url, '--app', app, ...(dir ? ['--state-dir', dir] : [])], {
+    stdio: 'ignore',
+    env: { ...process.env, SIPEDGE_WORKER_TOKEN: tokens[app] },
+  });
   children.push(c);
   return c;
 }
 
 const patchApp = async (app: App, oosCheck: number): Promise<number> => {
-  const r = await product.api(`/applications/${app}`, { method: 'PATCH', token: admin, ...json({ options: { sipproxy: { 'oos-check': oosCheck } } }) });
+  const r = await product.api(`/applications/${app}`, {
+    method: 'PATCH',
+    token: admin,
+    ...json({ options: { sipproxy: { 'oos-check': oosCheck } } }),
+  });
   expect(r.status, await r.clone().text()).toBe(200);
   return ((await r.json()) as { version: number }).version;
 };
-const sentLines = (app: App, kind: string) => product.messages().split('\n').filter((l) => l.startsWith(`sent ${app} a ${kind} of `));
+const sentLines = (app: App, kind: string) =>
+  product
+    .messages()
+    .split('\n')
+    .filter((l) => l.startsWith(`sent ${app} a ${kind} of `));
 
 beforeAll(async () => {
   const dbUrl = await freshDatabase(inject('postgresAdminUrl'), 'cfgdelta');
@@ -64,13 +86,20 @@ beforeAll(async () => {
   admin = await product.login();
   const sipPort = await freePort();
   const proxyPort = await freePort(hosts.SIPProxy_1);
-  const proxies = (Object.entries(hosts) as [App, string][]).map(([name, host]) => `  - name: ${name}
+  const proxies = (Object.entries(hosts) as [App, string][])
+    .map(
+      ([name, host]) => `  - name: ${name}
     type: sip-proxy
     host: ${host}
     ports: { sip-port: ${proxyPort} }
     options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, sip-address: ${host}, oos-check: 5, oos-force: 5 } }
-`).join('');
-  await importYaml(product, admin, `version: 1
+`,
+    )
+    .join('');
+  await importYaml(
+    product,
+    admin,
+    `version: 1
 applications:
   - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${sipPort} }, backup: SIPServer_A_backup }
   - { name: SIPServer_A_backup, type: sip-server, host: 127.0.0.2, ports: { sip-port: ${sipPort} } }
@@ -81,7 +110,8 @@ ${proxies}switches:
       - { number: pool, type: voip-service, options: { TServer: { service-type: sip-outbound-proxy, contact: pool.example, external-contact: "${hosts.SIPProxy_1}:${proxyPort}", oos-check: 5, oos-force: 5 } } }
       - { number: "1001", type: extension, options: { TServer: { contact: "10.0.0.1:5060" } } }
       - { number: "1002", type: extension, options: { TServer: { contact: "10.0.0.2:5060" } } }
-`);
+`,
+  );
   for (const app of Object.keys(hosts) as App[]) {
     const t = await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app }) });
     expect(t.status).toBe(201);
@@ -102,7 +132,16 @@ describe('workers receive what changed for them', () => {
   it('two remote workers run version 1 from a snapshot', async () => {
     w1 = startWorker('SIPProxy_1', stateDir);
     startWorker('SIPProxy_2');
-    await waitFor(async () => { const s = await workers(); return (['SIPProxy_1', 'SIPProxy_2'] as App[]).every((a) => s.workers.find((w) => w.app === a)?.online && s.workers.find((w) => w.app === a)?.configVersion === 1); }, 30_000, 'both workers on version 1');
+    await waitFor(
+      async () => {
+        const s = await workers();
+        return (['SIPProxy_1', 'SIPProxy_2'] as App[]).every(
+          (a) => s.workers.find((w) => w.app === a)?.online && s.workers.find((w) => w.app === a)?.configVersion === 1,
+        );
+      },
+      30_000,
+      'both workers on version 1',
+    );
     expect(sentLines('SIPProxy_1', 'snapshot')).toHaveLength(1);
     expect(sentLines('SIPProxy_1', 'delta')).toHaveLength(0);
   }, 60_000);
@@ -133,16 +172,25 @@ describe('workers receive what changed for them', () => {
     const w2 = (await view('SIPProxy_2'))!;
     expect(w2.online).toBe(true);
     expect(w2.configVersion).toBe(version);
-    t1.close(); t2.close();
+    t1.close();
+    t2.close();
   }, 60_000);
 
   it('an edit of DN 1001 of SiteA travels as that DN alone, to each proxy whose configuration holds it', async () => {
     const t1 = await tap('SIPProxy_1');
     await waitFor(() => t1.frames.length === 1, 10_000, 'snapshot');
-    const r = await product.api('/switches/SiteA/dns/1001', { method: 'PATCH', token: admin, ...json({ options: { TServer: { 'request-uri': 'sip:10.0.0.5:5060;transport=udp' } } }) });
+    const r = await product.api('/switches/SiteA/dns/1001', {
+      method: 'PATCH',
+      token: admin,
+      ...json({ options: { TServer: { 'request-uri': 'sip:10.0.0.5:5060;transport=udp' } } }),
+    });
     expect(r.status, await r.clone().text()).toBe(200);
     const version = ((await r.json()) as { version: number }).version;
-    await waitFor(async () => (await view('SIPProxy_1'))?.configVersion === version && (await view('SIPProxy_2'))?.configVersion === version, 10_000, 'both applied');
+    await waitFor(
+      async () => (await view('SIPProxy_1'))?.configVersion === version && (await view('SIPProxy_2'))?.configVersion === version,
+      10_000,
+      'both applied',
+    );
     await waitFor(() => t1.frames.length === 2, 5000, 'the tap got the change');
     const d = t1.frames[1].data as DeltaMessage;
     expect(t1.frames[1].event).toBe('delta');
@@ -164,7 +212,14 @@ describe('workers receive what changed for them', () => {
     await patchApp('SIPProxy_1', 8);
     const head = await patchApp('SIPProxy_1', 9);
     w1 = startWorker('SIPProxy_1', stateDir);
-    await waitFor(async () => { const w = await view('SIPProxy_1'); return !!w?.online && w.configVersion === head; }, 30_000, 'the restarted worker on the head version');
+    await waitFor(
+      async () => {
+        const w = await view('SIPProxy_1');
+        return !!w?.online && w.configVersion === head;
+      },
+      30_000,
+      'the restarted worker on the head version',
+    );
     expect(sentLines('SIPProxy_1', 'snapshot').length).toBe(snapshotsBefore + 1);
     const t1 = await tap('SIPProxy_1');
     await waitFor(() => t1.frames.length === 1, 10_000, 'snapshot');

@@ -23,9 +23,25 @@ function mount(options: string): string {
 function start(dataDir: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn(process.execPath, [MAIN_JS], { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, WORKERS_ENABLED: 'false', ADMIN_PASSWORD: 'data-dir-password' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const child = spawn(process.execPath, [MAIN_JS], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        WORKERS_ENABLED: 'false',
+        ADMIN_PASSWORD: 'data-dir-password',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('exit', (code) => resolve({ code, out }));
   });
 }
@@ -55,5 +71,4 @@ describe.runIf(canMount)('an unusable DATA_DIR', () => {
     expect(out.trim().split('\n')).toHaveLength(1);
     expect(out).toMatch(new RegExp(`^DATA_DIR ${full} is not usable: (the file system is full \\(ENOSPC\\)|only \\d+ MB free)`));
   });
-
 });

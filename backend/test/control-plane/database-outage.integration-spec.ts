@@ -23,12 +23,24 @@ type Alarm = { key: string; active: boolean; clearedAt: string | null; severity:
 function everyKindOfCall(product: Product, token: string): [string, () => Promise<Response>][] {
   const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return [
-    ['POST /auth/login', () => product.api('/auth/login', { method: 'POST', ...json({ username: 'admin', password: 'whatever-password' }) })],
+    [
+      'POST /auth/login',
+      () => product.api('/auth/login', { method: 'POST', ...json({ username: 'admin', password: 'whatever-password' }) }),
+    ],
     ['GET /auth/me', () => product.api('/auth/me', { token })],
     ['GET /applications', () => product.api('/applications', { token })],
     ['GET /config/export', () => product.api('/config/export', { token })],
     ['GET /config/versions', () => product.api('/config/versions', { token })],
-    ['POST /config/validate', () => product.api('/config/validate', { method: 'POST', token, headers: { 'content-type': 'application/yaml' }, body: 'version: 1\napplications: []\n' })],
+    [
+      'POST /config/validate',
+      () =>
+        product.api('/config/validate', {
+          method: 'POST',
+          token,
+          headers: { 'content-type': 'application/yaml' },
+          body: 'version: 1\napplications: []\n',
+        }),
+    ],
     ['GET /dns', () => product.api('/dns', { token })],
     ['GET /alarms', () => product.api('/alarms', { token })],
     ['GET /workers', () => product.api('/workers', { token })],
@@ -36,7 +48,11 @@ function everyKindOfCall(product: Product, token: string): [string, () => Promis
     ['GET /audit', () => product.api('/audit', { token })],
     ['GET /users', () => product.api('/users', { token })],
     ['GET /options/schema', () => product.api('/options/schema', { token })],
-    ['POST /users', () => product.api('/users', { method: 'POST', token, ...json({ username: 'newop', password: 'a-long-password-1', role: 'operator' }) })],
+    [
+      'POST /users',
+      () =>
+        product.api('/users', { method: 'POST', token, ...json({ username: 'newop', password: 'a-long-password-1', role: 'operator' }) }),
+    ],
   ];
 }
 
@@ -50,7 +66,8 @@ async function expectAll503(product: Product, token: string): Promise<void> {
   expect(got).toEqual(everyKindOfCall(product, token).map(([name]) => `${name} 503 DATABASE_UNAVAILABLE`));
 }
 
-const alarmsOf = async (product: Product, token: string) => (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
+const alarmsOf = async (product: Product, token: string) =>
+  (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
 
 describe('the embedded PostgreSQL killed with SIGKILL', () => {
   let product: Product;
@@ -70,21 +87,39 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
     await primary.start();
     await backup.start();
     // No DATABASE_URL: the product runs its own embedded PostgreSQL in DATA_DIR.
-    product = await startProduct({ DATABASE_URL: undefined, DATA_DIR: dataDir, WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: APP, LOG_LEVEL: 'info' });
+    product = await startProduct({
+      DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      WORKERS_ENABLED: 'true',
+      WORKERS_EMBEDDED_APPS: APP,
+      LOG_LEVEL: 'info',
+    });
     token = await product.login();
-    await importYaml(product, token, haPairDeployment({
-      sipPort,
-      proxies: [{ name: APP, host: '127.0.0.1', sipPort: proxyPort, httpPort: await freePort(), oosCheck: 5, oosForce: 5 }],
-      dn: { number: 'pool', contact: 'proxy.site-a.example', externalContact: `127.0.0.1:${proxyPort}` },
-    }));
-    const view = async () => ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean; configVersion?: number }[]).find((w) => w.app === APP);
+    await importYaml(
+      product,
+      token,
+      haPairDeployment({
+        sipPort,
+        proxies: [{ name: APP, host: '127.0.0.1', sipPort: proxyPort, httpPort: await freePort(), oosCheck: 5, oosForce: 5 }],
+        dn: { number: 'pool', contact: 'proxy.site-a.example', externalContact: `127.0.0.1:${proxyPort}` },
+      }),
+    );
+    const view = async () =>
+      ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean; configVersion?: number }[]).find(
+        (w) => w.app === APP,
+      );
     await waitFor(async () => (await view())?.online === true && (await view())?.configVersion === 1, 30_000, `${APP} online on version 1`);
   }, 240_000);
 
   afterAll(async () => {
     blocker?.close();
     await product?.stop();
-    for (const pid of [...processesOf('worker/keeper.js', APP, dataDir), ...processesOf('worker/cli.js', APP, dataDir)]) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const pid of [...processesOf('worker/keeper.js', APP, dataDir), ...processesOf('worker/cli.js', APP, dataDir)])
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     await primary?.kill();
     await backup?.kill();
   }, 60_000);
@@ -95,17 +130,30 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
     const pgPort = Number(portLine);
     const prober = new OptionsProber({ host: '127.0.0.1', port: proxyPort });
     await prober.start();
-    const callsDone = runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.1:${proxyPort}`, transport: 'udp', calls: 30, rate: 2, timeoutS: 60 });
+    const callsDone = runUac({
+      scenario: scenario('uac_call.xml'),
+      target: `127.0.0.1:${proxyPort}`,
+      transport: 'udp',
+      calls: 30,
+      rate: 2,
+      timeoutS: 60,
+    });
     await sleep(2000);
 
     process.kill(postmaster, 'SIGKILL');
     // Hold the server's port, so the outage lasts as long as this test needs (the supervisor retries with back-off).
     // Whoever connects meanwhile (the control plane's pool) is cut at once, as by a server that is not there.
     blocker = net.createServer((s) => s.destroy());
-    await waitFor(() => new Promise<boolean>((resolve) => {
-      blocker!.once('error', () => resolve(false));
-      blocker!.listen(pgPort, '127.0.0.1', () => resolve(true));
-    }), 5000, `port ${pgPort} of the killed postmaster free`, 5);
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          blocker!.once('error', () => resolve(false));
+          blocker!.listen(pgPort, '127.0.0.1', () => resolve(true));
+        }),
+      5000,
+      `port ${pgPort} of the killed postmaster free`,
+      5,
+    );
 
     await waitFor(async () => (await product.api('/applications', { token })).status === 503, 10_000, 'the API answers 503');
     await expectAll503(product, token);
@@ -115,7 +163,9 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
 
     const calls = await callsDone;
     const probes = await prober.stop();
-    console.log(`PostgreSQL killed: OPTIONS ${probes.answered}/${probes.sent} answered; calls ${calls.successful} ok, ${calls.failed} failed`);
+    console.log(
+      `PostgreSQL killed: OPTIONS ${probes.answered}/${probes.sent} answered; calls ${calls.successful} ok, ${calls.failed} failed`,
+    );
     expect(probes.unanswered).toEqual([]);
     expect(calls.failed, calls.output.slice(-2000)).toBe(0);
     expect(calls.successful).toBe(30);
@@ -123,27 +173,47 @@ describe('the embedded PostgreSQL killed with SIGKILL', () => {
     // A worker that crashes now comes back on its last snapshot kept on disk: no database, no token to make.
     const [worker] = processesOf('worker/cli.js', APP, dataDir);
     process.kill(worker, 'SIGKILL');
-    await waitFor(() => { const p = processesOf('worker/cli.js', APP, dataDir); return p.length === 1 && p[0] !== worker && isAlive(p[0]); }, 15_000, 'the worker restarted by its keeper');
-    await waitFor(async () => {
-      const p = new OptionsProber({ host: '127.0.0.1', port: proxyPort }, 200, 1000);
-      await p.start(); await sleep(100);
-      return (await p.stop()).answered > 0;
-    }, 20_000, 'OPTIONS answered by the restarted worker');
+    await waitFor(
+      () => {
+        const p = processesOf('worker/cli.js', APP, dataDir);
+        return p.length === 1 && p[0] !== worker && isAlive(p[0]);
+      },
+      15_000,
+      'the worker restarted by its keeper',
+    );
+    await waitFor(
+      async () => {
+        const p = new OptionsProber({ host: '127.0.0.1', port: proxyPort }, 200, 1000);
+        await p.start();
+        await sleep(100);
+        return (await p.stop()).answered > 0;
+      },
+      20_000,
+      'OPTIONS answered by the restarted worker',
+    );
     expect((await product.api('/applications', { token })).status).toBe(503);
 
     await new Promise<void>((r) => blocker!.close(() => r()));
     blocker = undefined;
     await waitFor(async () => (await product.api('/applications', { token })).status === 200, 30_000, 'the API answers again', 250);
     expect((await product.api('/health')).status).toBe(200);
-    await waitFor(async () => (await alarmsOf(product, token)).history.items.some((a) => a.key === 'database-unavailable' && a.clearedAt !== null), 15_000, 'database alarm raised and cleared');
+    await waitFor(
+      async () => (await alarmsOf(product, token)).history.items.some((a) => a.key === 'database-unavailable' && a.clearedAt !== null),
+      15_000,
+      'database alarm raised and cleared',
+    );
     expect((await alarmsOf(product, token)).active.map((a) => a.key)).not.toContain('database-unavailable');
     expect(product.output()).toMatch(/embedded PostgreSQL died: PID \d+ exited \(signal SIGKILL\)/);
     expect(product.output()).toContain('embedded PostgreSQL running again');
-    const view = async () => ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean }[]).find((w) => w.app === APP);
+    const view = async () =>
+      ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean }[]).find((w) => w.app === APP);
     await waitFor(async () => (await view())?.online === true, 20_000, `${APP} reporting again`);
     expect(processesOf('worker/cli.js', APP, dataDir)).toHaveLength(1);
     // The reports the API refused during the outage are not a lost worker: only the real exit above is reported.
-    const lost = product.output().split('\n').filter((l) => l.includes('"event":40002') && l.includes(`"application":"${APP}"`));
+    const lost = product
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"event":40002') && l.includes(`"application":"${APP}"`));
     expect(lost.map((l) => (JSON.parse(l) as { trigger: string }).trigger)).toEqual(['process-exit']);
   }, 180_000);
 });
@@ -157,7 +227,11 @@ class Relay {
   async start(): Promise<void> {
     this.server = net.createServer((c) => {
       const up = net.connect(this.to.port, this.to.host);
-      for (const s of [c, up]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); }
+      for (const s of [c, up]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
       c.pipe(up).pipe(c);
     });
     await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', () => r()));
@@ -165,7 +239,7 @@ class Relay {
   }
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server ? this.server.close(() => r()) : r());
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }
 
@@ -173,7 +247,10 @@ describe('an external DATABASE_URL that goes away', () => {
   let product: Product;
   let relay: Relay;
 
-  afterAll(async () => { await relay?.stop(); await product?.stop(); }, 60_000);
+  afterAll(async () => {
+    await relay?.stop();
+    await product?.stop();
+  }, 60_000);
 
   it('every API call is 503 DATABASE_UNAVAILABLE while it is away, and the API recovers without a restart', async () => {
     const url = new URL(await freshDatabase(inject('postgresAdminUrl'), 'dbaway'));
@@ -190,6 +267,10 @@ describe('an external DATABASE_URL that goes away', () => {
 
     await relay.start();
     await waitFor(async () => (await product.api('/applications', { token })).status === 200, 30_000, 'the API answers again', 250);
-    await waitFor(async () => (await alarmsOf(product, token)).history.items.some((a) => a.key === 'database-unavailable' && a.clearedAt !== null), 15_000, 'database alarm raised and cleared');
+    await waitFor(
+      async () => (await alarmsOf(product, token)).history.items.some((a) => a.key === 'database-unavailable' && a.clearedAt !== null),
+      15_000,
+      'database alarm raised and cleared',
+    );
   }, 120_000);
 });

@@ -20,23 +20,56 @@ afterAll(async () => {
 
 describe('a SIP Proxy instance forgotten after its silence', () => {
   it('leaves /api/health answering 200, and the application offline', async () => {
-    product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'forget'), WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'none', WORKER_FORGET_AFTER_S: '2' });
+    product = await startProduct({
+      DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'forget'),
+      WORKERS_ENABLED: 'true',
+      WORKERS_EMBEDDED_APPS: 'none',
+      WORKER_FORGET_AFTER_S: '2',
+    });
     const token = await product.login();
     const [sipPort, p1, h1] = [await freePort(), await freePort(), await freePort()];
-    await importYaml(product, token, haPairDeployment({
-      sipPort,
-      proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', sipPort: p1, httpPort: h1, oosCheck: 5, oosForce: 5 }],
-      dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.1:${p1}` },
-    }));
-    const created = (await (await product.api('/workers/tokens', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app: 'SIPProxy_1' }) })).json()) as { token: string };
-    remote = spawn(process.execPath, [join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'), '--control-plane', product.url, '--app', 'SIPProxy_1'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } });
-    const health = async () => { const r = await product!.api('/health'); return { status: r.status, body: (await r.json()) as { workers?: { app: string; online: boolean }[] } }; };
-    await waitFor(async () => (await health()).body.workers?.some((w) => w.app === 'SIPProxy_1' && w.online) === true, 20_000, 'SIPProxy_1 online');
+    await importYaml(
+      product,
+      token,
+      haPairDeployment({
+        sipPort,
+        proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', sipPort: p1, httpPort: h1, oosCheck: 5, oosForce: 5 }],
+        dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.1:${p1}` },
+      }),
+    );
+    const created = (await (
+      await product.api('/workers/tokens', {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app: 'SIPProxy_1' }),
+      })
+    ).json()) as { token: string };
+    remote = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'), '--control-plane', product.url, '--app', 'SIPProxy_1'],
+      { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } },
+    );
+    const health = async () => {
+      const r = await product!.api('/health');
+      return { status: r.status, body: (await r.json()) as { workers?: { app: string; online: boolean }[] } };
+    };
+    await waitFor(
+      async () => (await health()).body.workers?.some((w) => w.app === 'SIPProxy_1' && w.online) === true,
+      20_000,
+      'SIPProxy_1 online',
+    );
     remote.kill('SIGKILL');
     // Past the 2 s window and the watchdog's 1 s tick, several times over.
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) { statuses.push((await health()).status); await sleep(500); }
-    expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await health()).status);
+      await sleep(500);
+    }
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(','),
+    ).toBe(true);
     expect((await health()).body.workers?.some((w) => w.app === 'SIPProxy_1' && w.online)).toBe(false);
   }, 60_000);
 });

@@ -15,19 +15,29 @@ beforeAll(async () => {
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('switch names and fields', () => {
   it('NUL, CR/LF, bidi override, "/", over-long and wrong types are each a 400 naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ name: 'a\u0000b' }, 'name'], [{ name: 'a\r\nb' }, 'name'], [{ name: 'evil\u202Etxt' }, 'name'], [{ name: 'a/b' }, 'name'],
-      [{ name: 'x'.repeat(65) }, 'name'], [{ name: ['S'] }, 'name'], [{ name: 'S1', sipServer: 'x\r\nInjected: 1' }, 'sipServer'],
+      [{ name: 'a\u0000b' }, 'name'],
+      [{ name: 'a\r\nb' }, 'name'],
+      [{ name: 'evil\u202Etxt' }, 'name'],
+      [{ name: 'a/b' }, 'name'],
+      [{ name: 'x'.repeat(65) }, 'name'],
+      [{ name: ['S'] }, 'name'],
+      [{ name: 'S1', sipServer: 'x\r\nInjected: 1' }, 'sipServer'],
       [{ name: 'S1', extra: 1 }, 'extra'],
     ];
     for (const [body, field] of cases) {
       const r = await product.api('/switches', { method: 'POST', token: admin, ...json(body) });
       expect(r.status, JSON.stringify(body)).toBe(400);
-      expect(((await r.json()) as ErrorBody).errors!.map((e) => e.path), JSON.stringify(body)).toContain(field);
+      expect(
+        ((await r.json()) as ErrorBody).errors!.map((e) => e.path),
+        JSON.stringify(body),
+      ).toContain(field);
     }
     const names = ((await (await product.api('/switches', { token: admin })).json()) as { name: string }[]).map((s) => s.name);
     expect(names.some((n) => n !== 'SiteA' && n !== 'SiteB' && n.startsWith('Site') === false)).toBe(false);
@@ -59,10 +69,15 @@ describe('application, DN and trunk fields', () => {
 
   it('other application fields of the wrong shape are a 400 naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...server, name: 'a\u0000b' }, 'name'], [{ ...server, name: 'a/b' }, 'name'], [{ ...server, type: ['sip-server'] }, 'type'],
-      [{ ...server, ports: { 'sip-port': '5060' } }, 'ports.sip-port'], [{ ...server, ports: [5060] }, 'ports'],
-      [{ ...server, backup: 'B\r\nX' }, 'backup'], [{ ...server, options: { TServer: 'x' } }, 'options.TServer'],
-      [{ ...server, options: { TServer: { 'sip-port': { a: 1 } } } }, 'options.TServer.sip-port'], [{ ...server, extra: 1 }, 'extra'],
+      [{ ...server, name: 'a\u0000b' }, 'name'],
+      [{ ...server, name: 'a/b' }, 'name'],
+      [{ ...server, type: ['sip-server'] }, 'type'],
+      [{ ...server, ports: { 'sip-port': '5060' } }, 'ports.sip-port'],
+      [{ ...server, ports: [5060] }, 'ports'],
+      [{ ...server, backup: 'B\r\nX' }, 'backup'],
+      [{ ...server, options: { TServer: 'x' } }, 'options.TServer'],
+      [{ ...server, options: { TServer: { 'sip-port': { a: 1 } } } }, 'options.TServer.sip-port'],
+      [{ ...server, extra: 1 }, 'extra'],
     ];
     for (const [body, field] of cases) {
       const r = await product.api('/applications', { method: 'POST', token: admin, ...json(body) });
@@ -79,11 +94,19 @@ describe('application, DN and trunk fields', () => {
     for (const host of ['h.example\r\nInjected: 1', 'h\u0000x', 'two words']) {
       const doc = exampleDocument();
       doc.applications[1].host = host;
-      const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: toYaml(doc) });
+      const r = await product.api('/config/import', {
+        method: 'POST',
+        token: admin,
+        headers: { 'content-type': 'application/yaml' },
+        body: toYaml(doc),
+      });
       expect(r.status, JSON.stringify(host)).toBe(400);
       const body = (await r.json()) as ErrorBody;
       expect(body.code).toBe('CONFIG_INVALID');
-      expect(body.errors!.map((e) => e.path), JSON.stringify(host)).toContain('applications[1].host');
+      expect(
+        body.errors!.map((e) => e.path),
+        JSON.stringify(host),
+      ).toContain('applications[1].host');
     }
     expect(((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version).toBe(before);
   });
@@ -95,19 +118,28 @@ describe('application, DN and trunk fields', () => {
       doc.switches[1].name = bad;
       doc.switches[0].dns.find((d) => d.number === '1001')!.number = bad;
       doc.applications.push({ ...structuredClone(doc.applications[0]), name: bad, backup: undefined, host: '127.0.0.77' });
-      const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: toYaml(doc) });
+      const r = await product.api('/config/import', {
+        method: 'POST',
+        token: admin,
+        headers: { 'content-type': 'application/yaml' },
+        body: toYaml(doc),
+      });
       expect(r.status, JSON.stringify(bad)).toBe(400);
       const paths = ((await r.json()) as ErrorBody).errors!.map((e) => e.path);
       const dn = doc.switches[0].dns.findIndex((d) => d.number === bad);
-      expect(paths, JSON.stringify(bad)).toEqual(expect.arrayContaining(['switches[1].name', `switches[0].dns[${dn}].number`, `applications[${doc.applications.length - 1}].name`]));
+      expect(paths, JSON.stringify(bad)).toEqual(
+        expect.arrayContaining(['switches[1].name', `switches[0].dns[${dn}].number`, `applications[${doc.applications.length - 1}].name`]),
+      );
     }
     expect(((await (await product.api('/config/head', { token: admin })).json()) as { version: number }).version).toBe(before);
   });
 
   it('a DN number or type with CR/LF or NUL, or a number with /, is a 400 naming it', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ number: '10\r\n01', type: 'extension' }, 'number'], [{ number: '10\u000001', type: 'extension' }, 'number'],
-      [{ number: '10/01', type: 'extension' }, 'number'], [{ number: '1099', type: 'extension\r\nX' }, 'type'],
+      [{ number: '10\r\n01', type: 'extension' }, 'number'],
+      [{ number: '10\u000001', type: 'extension' }, 'number'],
+      [{ number: '10/01', type: 'extension' }, 'number'],
+      [{ number: '1099', type: 'extension\r\nX' }, 'type'],
       [{ number: '1099', type: 'extension', options: { TServer: { contact: { host: 'x' } } } }, 'options.TServer.contact'],
     ];
     for (const [body, field] of cases) {
@@ -118,7 +150,11 @@ describe('application, DN and trunk fields', () => {
   });
 
   it('a DN contact option with CR/LF is refused naming contact', async () => {
-    const r = await product.api('/switches/SiteA/dns/1001', { method: 'PATCH', token: admin, ...json({ options: { TServer: { contact: '127.0.0.5:5060\r\nVia: evil' } } }) });
+    const r = await product.api('/switches/SiteA/dns/1001', {
+      method: 'PATCH',
+      token: admin,
+      ...json({ options: { TServer: { contact: '127.0.0.5:5060\r\nVia: evil' } } }),
+    });
     expect(r.status).toBe(400);
     expect((await paths(r)).some((p) => p.endsWith('contact'))).toBe(true);
   });
@@ -126,8 +162,11 @@ describe('application, DN and trunk fields', () => {
   it('the trunk wizard refuses a contact with CR/LF, a mode it does not know and a non-integer oosCheck, naming each', async () => {
     const base = { switch: 'SiteA', remoteSwitch: 'SiteB', mode: 'dns', contact: 'siteb.example.com' };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...base, contact: 'siteb.example.com\r\nVia: evil' }, 'contact'], [{ ...base, contact: 'a b' }, 'contact'],
-      [{ ...base, mode: 'carrier-pigeon' }, 'mode'], [{ ...base, oosCheck: 1.5 }, 'oosCheck'], [{ ...base, switch: undefined }, 'switch'],
+      [{ ...base, contact: 'siteb.example.com\r\nVia: evil' }, 'contact'],
+      [{ ...base, contact: 'a b' }, 'contact'],
+      [{ ...base, mode: 'carrier-pigeon' }, 'mode'],
+      [{ ...base, oosCheck: 1.5 }, 'oosCheck'],
+      [{ ...base, switch: undefined }, 'switch'],
       [{ ...base, tls: 'yes' }, 'tls'],
     ];
     for (const [body, field] of cases) {
@@ -140,7 +179,12 @@ describe('application, DN and trunk fields', () => {
 
 describe('live-event streams (/api/events)', () => {
   /** Reads a stream to its end; resolves when the server closes it. */
-  const drain = async (r: Response) => { const reader = r.body!.getReader(); while (!(await reader.read()).done) { /* keep reading */ } };
+  const drain = async (r: Response) => {
+    const reader = r.body!.getReader();
+    while (!(await reader.read()).done) {
+      /* keep reading */
+    }
+  };
 
   it('a session may hold 4 streams; the 5th is a 429 EVENT_STREAMS_LIMIT; every stream ends at logout', async () => {
     const token = await product.login();
@@ -164,30 +208,49 @@ describe('live-event streams (/api/events)', () => {
   }, 30_000);
 
   it('a password change ends the streams of the sessions it ends', async () => {
-    const created = await product.api('/users', { method: 'POST', token: admin, ...json({ username: 'streamer', password: 'Stream-pass-0192', role: 'viewer' }) });
+    const created = await product.api('/users', {
+      method: 'POST',
+      token: admin,
+      ...json({ username: 'streamer', password: 'Stream-pass-0192', role: 'viewer' }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const token = await product.login('streamer', 'Stream-pass-0192');
     const r = await product.api('/events', { token });
     expect(r.status).toBe(200);
     const ended = drain(r);
-    expect((await product.api(`/users/${id}`, { method: 'PATCH', token: admin, ...json({ password: 'Other-pass-8273' }) })).status).toBe(200);
+    expect((await product.api(`/users/${id}`, { method: 'PATCH', token: admin, ...json({ password: 'Other-pass-8273' }) })).status).toBe(
+      200,
+    );
     await ended;
   }, 30_000);
 });
 
 describe('[log] file outputs', () => {
-  it('a path outside the worker\'s log directory is a 400 naming the option, and nothing is stored', async () => {
-    const latest = async () => Math.max(...((await (await product.api('/config/versions', { token: admin })).json()) as { items: { version: number }[] }).items.map((v) => v.version));
+  it("a path outside the worker's log directory is a 400 naming the option, and nothing is stored", async () => {
+    const latest = async () =>
+      Math.max(
+        ...((await (await product.api('/config/versions', { token: admin })).json()) as { items: { version: number }[] }).items.map(
+          (v) => v.version,
+        ),
+      );
     const before = await latest();
     for (const value of ['/etc/cron.d/sipedge', '../../../root/.profile', 'stdout,/proc/sysrq-trigger', 'logs/x.log', '.hidden']) {
-      const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ options: { log: { all: value } } }) });
+      const r = await product.api('/applications/SIPProxy_1', {
+        method: 'PATCH',
+        token: admin,
+        ...json({ options: { log: { all: value } } }),
+      });
       expect(r.status, value).toBe(400);
       const body = JSON.stringify(await r.json());
       expect(body, value).toMatch(/log\.all/);
       expect(body, value).toMatch(/log directory/);
     }
-    const ok = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ options: { log: { all: 'stdout, sipproxy-all.log' } } }) });
+    const ok = await product.api('/applications/SIPProxy_1', {
+      method: 'PATCH',
+      token: admin,
+      ...json({ options: { log: { all: 'stdout, sipproxy-all.log' } } }),
+    });
     expect(ok.status).toBe(200);
     expect(await latest()).toBe(before + 1);
   });

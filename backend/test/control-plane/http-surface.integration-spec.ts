@@ -28,10 +28,15 @@ describe('over HTTP', () => {
     product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'surface') });
     admin = await product.login();
   });
-  afterAll(async () => { await product?.stop(); });
+  afterAll(async () => {
+    await product?.stop();
+  });
 
   it('a 1 MB login body is refused with 413 before it is parsed', async () => {
-    const r = await product.api('/auth/login', { method: 'POST', ...json({ username: 'admin', password: ADMIN_PASSWORD, pad: 'x'.repeat(1024 * 1024) }) });
+    const r = await product.api('/auth/login', {
+      method: 'POST',
+      ...json({ username: 'admin', password: ADMIN_PASSWORD, pad: 'x'.repeat(1024 * 1024) }),
+    });
     expect(r.status).toBe(413);
     expect(((await r.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -42,7 +47,12 @@ describe('over HTTP', () => {
       const r = await product.api(path, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: big });
       expect(r.status, path).toBe(401);
     }
-    const ok = await product.api('/config/validate', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: big });
+    const ok = await product.api('/config/validate', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/yaml' },
+      body: big,
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -75,11 +85,16 @@ describe('over HTTPS (TLS_CERT/TLS_KEY)', () => {
     pki = makeTestPki();
     // The helper's fetch cannot be given the test CA; the certificate itself is checked below with node:https.
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'surface_tls'), TLS_CERT: pki.peerCert, TLS_KEY: pki.peerKey });
+    product = await startProduct({
+      DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'surface_tls'),
+      TLS_CERT: pki.peerCert,
+      TLS_KEY: pki.peerKey,
+    });
   });
   afterAll(async () => {
     await product?.stop();
-    if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED; else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
+    if (previous === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    else process.env.NODE_TLS_REJECT_UNAUTHORIZED = previous;
     pki?.cleanup();
   });
 
@@ -87,10 +102,18 @@ describe('over HTTPS (TLS_CERT/TLS_KEY)', () => {
     expect(product.url.startsWith('https://')).toBe(true);
     const res = await new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
       const body = JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD });
-      const req = httpsRequest(`${product.url}/api/auth/login`, { method: 'POST', ca: readFileSync(pki.ca), headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (r) => {
-        r.resume();
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers }));
-      });
+      const req = httpsRequest(
+        `${product.url}/api/auth/login`,
+        {
+          method: 'POST',
+          ca: readFileSync(pki.ca),
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (r) => {
+          r.resume();
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

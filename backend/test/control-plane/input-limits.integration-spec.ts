@@ -19,13 +19,20 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'limits') });
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
-  await product.api('/users', { method: 'POST', token: admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'reader', password: 'reader-password-1', role: 'viewer' }) });
+  await product.api('/users', {
+    method: 'POST',
+    token: admin,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'reader', password: 'reader-password-1', role: 'viewer' }),
+  });
   viewer = await product.login('reader', 'reader-password-1');
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('YAML documents too large to parse', () => {
-  it('a viewer\'s flow sequence of 300,000 items (600 kB) is refused before parsing: 413 CONFIG_TOO_LARGE', async () => {
+  it("a viewer's flow sequence of 300,000 items (600 kB) is refused before parsing: 413 CONFIG_TOO_LARGE", async () => {
     const bomb = `version: 1\nx: [${'0,'.repeat(300_000)}0]\n`;
     const r = await product.api('/config/validate', { method: 'POST', token: viewer, ...yamlBody(bomb) });
     expect(r.status).toBe(413);
@@ -33,7 +40,7 @@ describe('YAML documents too large to parse', () => {
     expect((await product.api('/health')).status).toBe(200);
   });
 
-  it('an editor\'s flow sequence of 8,000,001 items (16 MB) is refused before parsing, on validate and import', async () => {
+  it("an editor's flow sequence of 8,000,001 items (16 MB) is refused before parsing, on validate and import", async () => {
     const bomb = `version: 1\nx: [${'0,'.repeat(8_000_001)}0]\n`;
     for (const path of ['/config/validate', '/config/import']) {
       const r = await product.api(path, { method: 'POST', token: admin, ...yamlBody(bomb) });
@@ -48,7 +55,7 @@ describe('YAML documents too large to parse', () => {
     expect(r.status).toBe(200);
   });
 
-  it('an editor validates a deployment of 5,000 DNs (past the viewer\'s cap): whole deployments stay importable', async () => {
+  it("an editor validates a deployment of 5,000 DNs (past the viewer's cap): whole deployments stay importable", async () => {
     const big = serializeConfigDocument(generateConfigDocument({ switches: 5, dnsPerSwitch: 1000, dnKind: 'trunk' }));
     expect((await product.api('/config/validate', { method: 'POST', token: viewer, ...yamlBody(big) })).status).toBe(413);
     const r = await product.api('/config/validate', { method: 'POST', token: admin, ...yamlBody(big) });
@@ -59,17 +66,28 @@ describe('YAML documents too large to parse', () => {
 describe('control characters in path parameters and query values', () => {
   it('NUL in a path parameter or a query value is a 400 INVALID_PARAMETER naming it, for every method', async () => {
     const cases: [string, string, string][] = [
-      ['GET', '/applications/A%00B', 'name'], ['DELETE', '/applications/A%00B', 'name'], ['PATCH', '/applications/A%00B', 'name'],
-      ['GET', '/switches/A%00B', 'name'], ['GET', '/switches/SiteA/dns/A%00B', 'number'], ['DELETE', '/switches/SiteA/dns/A%00B', 'number'],
-      ['GET', '/applications?q=%00', 'q'], ['GET', '/applications?type=%00', 'type'], ['GET', '/dns?q=%00', 'q'],
-      ['GET', '/dns?switch=%00', 'switch'], ['GET', '/audit?actor=%00', 'actor'], ['GET', '/applications?q=a%0D%0Ab', 'q'],
+      ['GET', '/applications/A%00B', 'name'],
+      ['DELETE', '/applications/A%00B', 'name'],
+      ['PATCH', '/applications/A%00B', 'name'],
+      ['GET', '/switches/A%00B', 'name'],
+      ['GET', '/switches/SiteA/dns/A%00B', 'number'],
+      ['DELETE', '/switches/SiteA/dns/A%00B', 'number'],
+      ['GET', '/applications?q=%00', 'q'],
+      ['GET', '/applications?type=%00', 'type'],
+      ['GET', '/dns?q=%00', 'q'],
+      ['GET', '/dns?switch=%00', 'switch'],
+      ['GET', '/audit?actor=%00', 'actor'],
+      ['GET', '/applications?q=a%0D%0Ab', 'q'],
     ];
     for (const [method, path, field] of cases) {
       const r = await product.api(path, { method, token: admin, ...(method === 'PATCH' ? json({ host: '127.0.0.1' }) : {}) });
       expect(r.status, `${method} ${path}`).toBe(400);
       const body = (await r.json()) as ErrorBody;
       expect(body.code, `${method} ${path}`).toBe('INVALID_PARAMETER');
-      expect(body.errors!.map((e) => e.path), `${method} ${path}`).toContain(field);
+      expect(
+        body.errors!.map((e) => e.path),
+        `${method} ${path}`,
+      ).toContain(field);
     }
   });
 
@@ -85,11 +103,19 @@ describe('malformed ids and query parameters', () => {
     expect(r.status, what).toBe(400);
     const body = (await r.json()) as ErrorBody;
     expect(body.code, what).toBe(code);
-    expect(body.errors?.map((e) => e.path), what).toContain(field);
+    expect(
+      body.errors?.map((e) => e.path),
+      what,
+    ).toContain(field);
   };
 
   it('a non-UUID alarm or worker-token id is a 400 INVALID_PARAMETER naming id, before the database sees it', async () => {
-    await named(await product.api('/alarms/not-a-uuid/acknowledge', { method: 'POST', token: admin }), 'INVALID_PARAMETER', 'id', 'acknowledge');
+    await named(
+      await product.api('/alarms/not-a-uuid/acknowledge', { method: 'POST', token: admin }),
+      'INVALID_PARAMETER',
+      'id',
+      'acknowledge',
+    );
     await named(await product.api('/workers/tokens/not-a-uuid', { method: 'DELETE', token: admin }), 'INVALID_PARAMETER', 'id', 'revoke');
     // A well-formed id of nothing is still a 404.
     const none = '00000000-0000-4000-8000-000000000000';
@@ -109,7 +135,12 @@ describe('malformed ids and query parameters', () => {
 
   it('a version that is not a whole number is a 400 naming version; bad paging, sort order, state and secrets are named too', async () => {
     await named(await product.api('/config/versions/abc', { token: viewer }), 'INVALID_PARAMETER', 'version', 'GET version');
-    await named(await product.api('/config/versions/1e3/rollback', { method: 'POST', token: admin }), 'INVALID_PARAMETER', 'version', 'rollback');
+    await named(
+      await product.api('/config/versions/1e3/rollback', { method: 'POST', token: admin }),
+      'INVALID_PARAMETER',
+      'version',
+      'rollback',
+    );
     await named(await product.api('/config/versions?page=0', { token: viewer }), 'INVALID_QUERY', 'page', 'versions page');
     await named(await product.api('/applications?pageSize=100000', { token: viewer }), 'INVALID_QUERY', 'pageSize', 'pageSize');
     await named(await product.api('/applications?order=sideways', { token: viewer }), 'INVALID_QUERY', 'order', 'order');
@@ -117,19 +148,42 @@ describe('malformed ids and query parameters', () => {
     await named(await product.api('/audit?pageSize=0', { token: admin }), 'INVALID_QUERY', 'pageSize', 'audit');
     await named(await product.api('/alarms?state=bogus', { token: viewer }), 'INVALID_QUERY', 'state', 'alarms state');
     await named(await product.api('/config/export?secrets=bogus', { token: admin }), 'INVALID_QUERY', 'secrets', 'export secrets');
-    await named(await product.api('/applications/SIPProxy_1?revision=x', { method: 'DELETE', token: admin }), 'INVALID_QUERY', 'revision', 'delete revision');
-    await named(await product.api('/applications?dryRun=maybe', { method: 'POST', token: admin, ...json({ name: 'X', type: 'sip-server' }) }), 'INVALID_QUERY', 'dryRun', 'dryRun');
-    await named(await product.api('/config/import?baseVersion=x', { method: 'POST', token: admin, ...yamlBody(exampleYaml()) }), 'INVALID_QUERY', 'baseVersion', 'import baseVersion');
+    await named(
+      await product.api('/applications/SIPProxy_1?revision=x', { method: 'DELETE', token: admin }),
+      'INVALID_QUERY',
+      'revision',
+      'delete revision',
+    );
+    await named(
+      await product.api('/applications?dryRun=maybe', { method: 'POST', token: admin, ...json({ name: 'X', type: 'sip-server' }) }),
+      'INVALID_QUERY',
+      'dryRun',
+      'dryRun',
+    );
+    await named(
+      await product.api('/config/import?baseVersion=x', { method: 'POST', token: admin, ...yamlBody(exampleYaml()) }),
+      'INVALID_QUERY',
+      'baseVersion',
+      'import baseVersion',
+    );
   });
 });
 
 describe('values PostgreSQL refuses', () => {
   it('names longer than the column (300 characters) are a 4xx in create and import, never a 500', async () => {
     const long = 'Z'.repeat(300);
-    const app = await product.api('/applications', { method: 'POST', token: admin, ...json({ name: long, type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25096 }, options: {} }) });
+    const app = await product.api('/applications', {
+      method: 'POST',
+      token: admin,
+      ...json({ name: long, type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25096 }, options: {} }),
+    });
     expect(app.status).toBeGreaterThanOrEqual(400);
     expect(app.status).toBeLessThan(500);
-    const dn = await product.api('/switches/SiteA/dns', { method: 'POST', token: admin, ...json({ number: long, type: 'extension', options: {} }) });
+    const dn = await product.api('/switches/SiteA/dns', {
+      method: 'POST',
+      token: admin,
+      ...json({ number: long, type: 'extension', options: {} }),
+    });
     expect(dn.status).toBeGreaterThanOrEqual(400);
     expect(dn.status).toBeLessThan(500);
     const doc = exampleDocument();
@@ -142,7 +196,12 @@ describe('values PostgreSQL refuses', () => {
 
 describe('response hygiene', () => {
   it('API answers are Cache-Control: no-store, errors included', async () => {
-    for (const [path, token] of [['/applications', admin], ['/config/export', admin], ['/health', undefined], ['/applications/none', admin]] as const) {
+    for (const [path, token] of [
+      ['/applications', admin],
+      ['/config/export', admin],
+      ['/health', undefined],
+      ['/applications/none', admin],
+    ] as const) {
       const r = await product.api(path, { token });
       expect(r.headers.get('cache-control'), path).toBe('no-store');
     }

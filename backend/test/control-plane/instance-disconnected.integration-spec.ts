@@ -13,7 +13,25 @@ import { freePort, sleep, waitFor } from '../helpers/net.js';
  * one 40002 line naming the instance, its site and HA pair, and the worker-down alarm with event id 40002; its return
  * gives the matching recovery line and clears the alarm. Steps run in order.
  */
-type EventLine = { level: string; app: string; msg: string; event?: number; eventName?: string; clears?: number; application?: string; trigger?: string; signal?: string | null; exitCode?: number | null; site?: string[]; haPair?: string; haPairBackup?: string; pool?: string[]; instanceId?: string; downForMs?: number; downTrigger?: string };
+type EventLine = {
+  level: string;
+  app: string;
+  msg: string;
+  event?: number;
+  eventName?: string;
+  clears?: number;
+  application?: string;
+  trigger?: string;
+  signal?: string | null;
+  exitCode?: number | null;
+  site?: string[];
+  haPair?: string;
+  haPairBackup?: string;
+  pool?: string[];
+  instanceId?: string;
+  downForMs?: number;
+  downTrigger?: string;
+};
 type Alarm = { key: string; eventId: number | null; eventName: string | null; reason: string; trigger: string | null; active: boolean };
 
 /** A TCP relay in front of the control plane: cut it to drop a remote worker's channel (and its reports). */
@@ -25,14 +43,20 @@ class Relay {
   async start(): Promise<void> {
     this.server = createServer((c) => {
       const up = connect(this.target, '127.0.0.1');
-      for (const s of [c, up]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); }
+      for (const s of [c, up]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
       c.pipe(up).pipe(c);
     });
     await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
     this.port = (this.server.address() as { port: number }).port;
   }
   /** Drops every connection (the worker reconnects through the relay at once). */
-  drop(): void { for (const s of this.sockets) s.destroy(); }
+  drop(): void {
+    for (const s of this.sockets) s.destroy();
+  }
   async stop(): Promise<void> {
     const closed = new Promise((r) => this.server?.close(r));
     this.drop();
@@ -45,11 +69,26 @@ let token: string;
 let relay: Relay;
 let remote: ChildProcess | undefined;
 
-const events = (): EventLine[] => product.output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => { try { return [JSON.parse(l) as EventLine]; } catch { return []; } });
+const events = (): EventLine[] =>
+  product
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as EventLine];
+      } catch {
+        return [];
+      }
+    });
 const disconnects = (app: string) => events().filter((e) => e.event === 40002 && e.application === app);
 const recoveries = (app: string) => events().filter((e) => e.clears === 40002 && e.application === app);
-const alarms = async () => (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
-const workerView = async (app: string) => ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean; pid?: number; instanceId?: string }[]).find((w) => w.app === app);
+const alarms = async () =>
+  (await (await product.api('/alarms?pageSize=100', { token })).json()) as { active: Alarm[]; history: { items: Alarm[] } };
+const workerView = async (app: string) =>
+  ((await (await product.api('/workers', { token })).json()) as { app: string; online: boolean; pid?: number; instanceId?: string }[]).find(
+    (w) => w.app === app,
+  );
 
 beforeAll(async () => {
   const url = await freshDatabase(inject('postgresAdminUrl'), 'disconnect');
@@ -59,11 +98,18 @@ beforeAll(async () => {
   // A pool listens on one sip-port (the DN's external-contact port); its members are on different hosts.
   const [p1, h1] = [await freePort(), await freePort()];
   const proxy = { sipPort: p1, httpPort: h1, oosCheck: 5, oosForce: 5 };
-  await importYaml(product, token, haPairDeployment({
-    sipPort,
-    proxies: [{ name: 'SIPProxy_1', host: '127.0.0.1', ...proxy }, { name: 'SIPProxy_2', host: '127.0.0.3', ...proxy }],
-    dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.1:${p1}` },
-  }));
+  await importYaml(
+    product,
+    token,
+    haPairDeployment({
+      sipPort,
+      proxies: [
+        { name: 'SIPProxy_1', host: '127.0.0.1', ...proxy },
+        { name: 'SIPProxy_2', host: '127.0.0.3', ...proxy },
+      ],
+      dn: { number: 'pool', contact: 'pool.example', externalContact: `127.0.0.1:${p1}` },
+    }),
+  );
   relay = new Relay(Number(new URL(product.url).port));
   await relay.start();
 }, 180_000);
@@ -82,12 +128,29 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     await waitFor(() => disconnects('SIPProxy_1').length > 0, 5000, '40002 line for SIPProxy_1');
     const line = disconnects('SIPProxy_1')[0];
     expect(line).toMatchObject({
-      level: 'error', app: 'control-plane', eventName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED', trigger: 'process-exit', signal: 'SIGKILL',
-      instanceId: before.instanceId, haPair: 'SIPServer_A', haPairBackup: 'SIPServer_A_backup', site: ['SiteA'], pool: ['SIPProxy_1', 'SIPProxy_2'],
+      level: 'error',
+      app: 'control-plane',
+      eventName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED',
+      trigger: 'process-exit',
+      signal: 'SIGKILL',
+      instanceId: before.instanceId,
+      haPair: 'SIPServer_A',
+      haPairBackup: 'SIPServer_A_backup',
+      site: ['SiteA'],
+      pool: ['SIPProxy_1', 'SIPProxy_2'],
     });
-    expect(line.msg).toMatch(/^SIP Proxy instance is disconnected: SIPProxy_1 \(site SiteA, SIP Server HA pair SIPServer_A\/SIPServer_A_backup\): its process exited \(signal SIGKILL\)/);
+    expect(line.msg).toMatch(
+      /^SIP Proxy instance is disconnected: SIPProxy_1 \(site SiteA, SIP Server HA pair SIPServer_A\/SIPServer_A_backup\): its process exited \(signal SIGKILL\)/,
+    );
     // The supervisor restarts it within a second: the alarm may already be history.
-    await waitFor(async () => { const a = await alarms(); return [...a.active, ...a.history.items].some((x) => x.key === 'worker-down:SIPProxy_1'); }, 5000, 'worker-down alarm');
+    await waitFor(
+      async () => {
+        const a = await alarms();
+        return [...a.active, ...a.history.items].some((x) => x.key === 'worker-down:SIPProxy_1');
+      },
+      5000,
+      'worker-down alarm',
+    );
     const a = await alarms();
     const alarm = [...a.active, ...a.history.items].find((x) => x.key === 'worker-down:SIPProxy_1')!;
     expect(alarm).toMatchObject({ eventId: 40002, eventName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED', trigger: 'process-exit' });
@@ -96,14 +159,33 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     const back = recoveries('SIPProxy_1')[0];
     expect(back).toMatchObject({ level: 'info', haPair: 'SIPServer_A', site: ['SiteA'], downTrigger: 'process-exit' });
     expect(back.instanceId).not.toBe(before.instanceId);
-    expect(back.msg).toBe('SIP Proxy instance is connected again: SIPProxy_1 (site SiteA, SIP Server HA pair SIPServer_A/SIPServer_A_backup)');
+    expect(back.msg).toBe(
+      'SIP Proxy instance is connected again: SIPProxy_1 (site SiteA, SIP Server HA pair SIPServer_A/SIPServer_A_backup)',
+    );
     await waitFor(async () => !(await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_1'), 5000, 'alarm cleared');
     expect(disconnects('SIPProxy_1')).toHaveLength(1);
   }, 40_000);
 
   it('a remote worker whose channel drops and reconnects at once is not reported', async () => {
-    const created = (await (await product.api('/workers/tokens', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app: 'SIPProxy_2' }) })).json()) as { token: string };
-    remote = spawn(process.execPath, [join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'), '--control-plane', `http://127.0.0.1:${relay.port}`, '--app', 'SIPProxy_2'], { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } });
+    const created = (await (
+      await product.api('/workers/tokens', {
+        method: 'POST',
+        token,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ app: 'SIPProxy_2' }),
+      })
+    ).json()) as { token: string };
+    remote = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js'),
+        '--control-plane',
+        `http://127.0.0.1:${relay.port}`,
+        '--app',
+        'SIPProxy_2',
+      ],
+      { stdio: 'ignore', env: { ...process.env, SIPEDGE_WORKER_TOKEN: created.token } },
+    );
     await waitFor(async () => (await workerView('SIPProxy_2'))?.online === true, 20_000, 'SIPProxy_2 online');
     relay.drop();
     await sleep(4000);
@@ -120,7 +202,10 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     expect(line).toMatchObject({ trigger: 'channel-closed', haPair: 'SIPServer_A', site: ['SiteA'], kind: 'remote' } as Partial<EventLine>);
     expect(line.msg).toContain('SIP Proxy instance is disconnected: SIPProxy_2 (site SiteA');
     await waitFor(async () => (await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2'), 5000, 'alarm active');
-    expect((await alarms()).active.find((x) => x.key === 'worker-down:SIPProxy_2')).toMatchObject({ eventId: 40002, trigger: 'channel-closed' });
+    expect((await alarms()).active.find((x) => x.key === 'worker-down:SIPProxy_2')).toMatchObject({
+      eventId: 40002,
+      trigger: 'channel-closed',
+    });
     // The heartbeat timeout passes too, without a second line for the same episode.
     await sleep(4000);
     expect(disconnects('SIPProxy_2')).toHaveLength(1);
@@ -136,10 +221,18 @@ describe('log event 40002: a SIP Proxy instance is disconnected', () => {
     process.kill(remote!.pid!, 'SIGSTOP');
     try {
       await waitFor(() => disconnects('SIPProxy_2').length > n, 10_000, 'second 40002 line for SIPProxy_2');
-    } finally { process.kill(remote!.pid!, 'SIGCONT'); }
+    } finally {
+      process.kill(remote!.pid!, 'SIGCONT');
+    }
     expect(disconnects('SIPProxy_2')[n]).toMatchObject({ trigger: 'heartbeat-timeout', haPair: 'SIPServer_A' });
     expect(disconnects('SIPProxy_2')[n].msg).toMatch(/no report for \d+ s \(heartbeat timeout\)$/);
-    await waitFor(async () => (await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2' && x.trigger === 'heartbeat-timeout') || recoveries('SIPProxy_2').length > 1, 5000, 'alarm');
+    await waitFor(
+      async () =>
+        (await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2' && x.trigger === 'heartbeat-timeout') ||
+        recoveries('SIPProxy_2').length > 1,
+      5000,
+      'alarm',
+    );
     await waitFor(() => recoveries('SIPProxy_2').length > 1, 10_000, 'second recovery line');
     expect(recoveries('SIPProxy_2')[1]).toMatchObject({ downTrigger: 'heartbeat-timeout' });
     await waitFor(async () => !(await alarms()).active.some((x) => x.key === 'worker-down:SIPProxy_2'), 5000, 'alarm cleared');

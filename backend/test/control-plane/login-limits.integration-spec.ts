@@ -4,8 +4,13 @@ import { freshDatabase, startProduct, type Product } from '../helpers/product.js
 // Login rate limiting over the running product: attempts are counted before the password is checked, per
 // (address, user name) and per user name; X-Forwarded-For counts only behind a configured proxy; failures are audited.
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-const login = (p: Product, username: string, password: string, headers?: Record<string, string>) => p.api('/auth/login', json({ username, password }, headers));
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+const login = (p: Product, username: string, password: string, headers?: Record<string, string>) =>
+  p.api('/auth/login', json({ username, password }, headers));
 const statuses = (rs: Response[]) => rs.reduce<Record<number, number>>((m, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {});
 
 describe('login rate limits (no proxy configured)', () => {
@@ -14,9 +19,12 @@ describe('login rate limits (no proxy configured)', () => {
   beforeAll(async () => {
     product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'logins') });
     admin = await product.login();
-    for (const u of ['alice', 'bob', 'carol']) await product.api('/users', { token: admin, ...json({ username: u, password: `${u}-password-1`, role: 'viewer' }) });
+    for (const u of ['alice', 'bob', 'carol'])
+      await product.api('/users', { token: admin, ...json({ username: u, password: `${u}-password-1`, role: 'viewer' }) });
   });
-  afterAll(async () => { await product?.stop(); });
+  afterAll(async () => {
+    await product?.stop();
+  });
 
   it('checks at most 10 of 40 parallel guesses: the rest are 429 before any password check', async () => {
     const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => login(product, 'alice', `wrong-guess-${i}`)));
@@ -43,13 +51,16 @@ describe('login rate limits (no proxy configured)', () => {
   });
 
   it('X-Forwarded-For is ignored without TRUST_PROXY: a new header each time does not buy more guesses', async () => {
-    const rs = await Promise.all(Array.from({ length: 15 }, (_, i) => login(product, 'carol', `wrong-${i}`, { 'x-forwarded-for': `203.0.113.${i + 1}` })));
+    const rs = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => login(product, 'carol', `wrong-${i}`, { 'x-forwarded-for': `203.0.113.${i + 1}` })),
+    );
     expect(statuses(rs)).toEqual({ 401: 10, 429: 5 });
   });
 
   it('failed logins are in the audit log with the user name and the address', async () => {
     const r = await product.api('/audit?pageSize=100', { token: admin });
-    const entries = ((await r.json()) as { items: { actor: string; action: string; detail: { address?: string; reason?: string } }[] }).items;
+    const entries = ((await r.json()) as { items: { actor: string; action: string; detail: { address?: string; reason?: string } }[] })
+      .items;
     const failed = entries.filter((e) => e.action === 'login failed');
     expect(failed.filter((e) => e.actor === 'alice')).toHaveLength(10);
     expect(failed.find((e) => e.actor === 'carol')!.detail).toMatchObject({ address: '127.0.0.1', reason: 'wrong password' });
@@ -63,7 +74,11 @@ describe('login rate limits (no proxy configured)', () => {
     expect(me.status).toBe(200);
     const rs = await burst;
     const seen = statuses(rs);
-    expect(Object.keys(seen).map(Number).every((s) => s === 401 || s === 503)).toBe(true);
+    expect(
+      Object.keys(seen)
+        .map(Number)
+        .every((s) => s === 401 || s === 503),
+    ).toBe(true);
     const busy = rs.find((r) => r.status === 503);
     if (busy) expect(busy.headers.get('retry-after')).toBe('1');
   });
@@ -72,19 +87,33 @@ describe('login rate limits (no proxy configured)', () => {
 describe('login rate limits behind a configured proxy (TRUST_PROXY=loopback)', () => {
   let product: Product;
   beforeAll(async () => {
-    product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'logins_proxy'), TRUST_PROXY: 'loopback' });
-    const users = await product.api('/users', { token: await product.login(), ...json({ username: 'victim', password: 'victim-password-1', role: 'viewer' }) });
+    product = await startProduct({
+      DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'logins_proxy'),
+      TRUST_PROXY: 'loopback',
+    });
+    const users = await product.api('/users', {
+      token: await product.login(),
+      ...json({ username: 'victim', password: 'victim-password-1', role: 'viewer' }),
+    });
     expect(users.status).toBeLessThan(300);
   });
-  afterAll(async () => { await product?.stop(); });
+  afterAll(async () => {
+    await product?.stop();
+  });
 
   it('counts per forwarded address, and the per-user limit (100) still caps a spread of addresses', async () => {
-    const one = await Promise.all(Array.from({ length: 12 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': '198.51.100.7' })));
+    const one = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': '198.51.100.7' })),
+    );
     expect(statuses(one)).toEqual({ 401: 10, 429: 2 });
     // 10 counted for admin so far (the 2 refused per address never reached the per-user count); 100 per user -> 90 more.
     const seen: Record<number, number> = {};
     for (let batch = 0; batch < 4; batch++) {
-      const rs = await Promise.all(Array.from({ length: 25 }, (_, i) => login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': `198.51.${101 + batch}.${i + 1}` })));
+      const rs = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          login(product, 'admin', `wrong-${i}`, { 'x-forwarded-for': `198.51.${101 + batch}.${i + 1}` }),
+        ),
+      );
       for (const [s, n] of Object.entries(statuses(rs))) seen[Number(s)] = (seen[Number(s)] ?? 0) + n;
     }
     expect(seen).toEqual({ 401: 90, 429: 10 });
@@ -93,7 +122,11 @@ describe('login rate limits behind a configured proxy (TRUST_PROXY=loopback)', (
   it('failures from many addresses do not lock the owner out of an address that logged in before; a new address waits', async () => {
     expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
     for (let batch = 0; batch < 5; batch++) {
-      await Promise.all(Array.from({ length: 25 }, (_, i) => login(product, 'victim', `wrong-${i}`, { 'x-forwarded-for': `203.0.${110 + batch}.${i + 1}` })));
+      await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          login(product, 'victim', `wrong-${i}`, { 'x-forwarded-for': `203.0.${110 + batch}.${i + 1}` }),
+        ),
+      );
     }
     expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '203.0.120.1' })).status).toBe(429);
     expect((await login(product, 'victim', 'victim-password-1', { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
@@ -103,14 +136,20 @@ describe('login rate limits behind a configured proxy (TRUST_PROXY=loopback)', (
 describe('the current-password check of POST /api/auth/password counts with the login limiter', () => {
   let product: Product;
   let dave: string;
-  const change = (token: string, currentPassword: string) => product.api('/auth/password', { token, ...json({ currentPassword, newPassword: 'Dave-new-pass-7305' }) });
+  const change = (token: string, currentPassword: string) =>
+    product.api('/auth/password', { token, ...json({ currentPassword, newPassword: 'Dave-new-pass-7305' }) });
   beforeAll(async () => {
     product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'pwchange') });
     const admin = await product.login();
-    for (const u of ['dave', 'erin']) expect((await product.api('/users', { token: admin, ...json({ username: u, password: `${u}-password-1`, role: 'viewer' }) })).status).toBe(201);
+    for (const u of ['dave', 'erin'])
+      expect(
+        (await product.api('/users', { token: admin, ...json({ username: u, password: `${u}-password-1`, role: 'viewer' }) })).status,
+      ).toBe(201);
     dave = await product.login('dave', 'dave-password-1');
   });
-  afterAll(async () => { await product?.stop(); });
+  afterAll(async () => {
+    await product?.stop();
+  });
 
   it('a stolen session gets at most 10 of 40 parallel guesses checked; the rest are 429, the right password too', async () => {
     const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => change(dave, `wrong-guess-${i}`)));

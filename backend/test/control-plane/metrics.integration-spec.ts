@@ -11,12 +11,19 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'metrics') });
   admin = await product.login();
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('control-plane /api/metrics', () => {
   it('is not for anonymous callers or viewers', async () => {
     expect((await product.api('/metrics')).status).toBe(401);
-    const created = await product.api('/users', { method: 'POST', token: admin, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'metrics-viewer', password: 'viewer-password-1', role: 'viewer' }) });
+    const created = await product.api('/users', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'metrics-viewer', password: 'viewer-password-1', role: 'viewer' }),
+    });
     expect(created.status).toBe(201);
     const viewer = await product.login('metrics-viewer', 'viewer-password-1');
     expect((await product.api('/metrics', { token: viewer })).status).toBe(403);

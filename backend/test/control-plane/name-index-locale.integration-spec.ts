@@ -17,7 +17,11 @@ const json = (method: string, body: unknown) => ({ method, headers: { 'content-t
 async function unicodeFoldingDatabase(): Promise<string> {
   const admin = inject('postgresAdminUrl');
   try {
-    return await freshDatabase(admin, 'nameloc', `TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' LOCALE 'C'`);
+    return await freshDatabase(
+      admin,
+      'nameloc',
+      `TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8' LOCALE 'C'`,
+    );
   } catch {
     return freshDatabase(admin, 'nameloc', `TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.utf8'`);
   }
@@ -30,18 +34,27 @@ beforeAll(async () => {
   try {
     // The premise: this database's lower() folds U+0130 where JavaScript's does not.
     expect((await db.query(`SELECT lower('SİPServer_A') AS l`)).rows[0].l).toBe('sipserver_a');
-  } finally { await db.end(); }
+  } finally {
+    await db.end();
+  }
   product = await startProduct({ DATABASE_URL: dbUrl });
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 }, 120_000);
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('names the control plane tells apart, in a database whose lower() folds Unicode', () => {
   it('an application SİPServer_A (capital I with dot) next to SIPServer_A is created, not a 500', async () => {
-    const r = await product.api('/applications', { token: admin, ...json('POST', { name: 'SİPServer_A', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25070 } }) });
+    const r = await product.api('/applications', {
+      token: admin,
+      ...json('POST', { name: 'SİPServer_A', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25070 } }),
+    });
     expect(r.status, await r.clone().text()).toBe(201);
-    const names = ((await (await product.api('/applications?pageSize=100', { token: admin })).json()) as { items: { name: string }[] }).items.map((a) => a.name);
+    const names = (
+      (await (await product.api('/applications?pageSize=100', { token: admin })).json()) as { items: { name: string }[] }
+    ).items.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(['SIPServer_A', 'SİPServer_A']));
   });
 
@@ -56,10 +69,19 @@ describe('names the control plane tells apart, in a database whose lower() folds
     const db = new pg.Client({ connectionString: dbUrl });
     await db.connect();
     try {
-      await expect(db.query(`INSERT INTO applications (name, type, position, revision) VALUES ('SIPPROXY_1', 'sip-proxy', 99, 1)`)).rejects.toMatchObject({ code: '23505' });
-      await expect(db.query(`INSERT INTO users (username, password_hash, role) VALUES ('ADMIN', 'x', 'viewer')`)).rejects.toMatchObject({ code: '23505' });
-    } finally { await db.end(); }
-    const r = await product.api('/applications', { token: admin, ...json('POST', { name: 'sipserver_a', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25071 } }) });
+      await expect(
+        db.query(`INSERT INTO applications (name, type, position, revision) VALUES ('SIPPROXY_1', 'sip-proxy', 99, 1)`),
+      ).rejects.toMatchObject({ code: '23505' });
+      await expect(db.query(`INSERT INTO users (username, password_hash, role) VALUES ('ADMIN', 'x', 'viewer')`)).rejects.toMatchObject({
+        code: '23505',
+      });
+    } finally {
+      await db.end();
+    }
+    const r = await product.api('/applications', {
+      token: admin,
+      ...json('POST', { name: 'sipserver_a', type: 'sip-server', host: '127.0.0.9', ports: { 'sip-port': 25071 } }),
+    });
     expect(r.status).toBe(409);
   });
 });

@@ -4,9 +4,20 @@ import { freshDatabase, startProduct, type Product } from '../helpers/product.js
 // The OpenAPI document (/api/docs-json) is generated from the same zod declarations that validate requests: every
 // route that reads a body references its declared schema, and query and path parameters carry their constraints.
 
-interface Parameter { name: string; in: 'query' | 'path'; required?: boolean; schema?: { type?: string; pattern?: string; format?: string; enum?: string[] } }
-interface Operation { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }
-interface OpenApi { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } }
+interface Parameter {
+  name: string;
+  in: 'query' | 'path';
+  required?: boolean;
+  schema?: { type?: string; pattern?: string; format?: string; enum?: string[] };
+}
+interface Operation {
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
+}
+interface OpenApi {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+}
 
 let product: Product;
 let doc: OpenApi;
@@ -15,7 +26,9 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'openapi') });
   doc = (await (await fetch(`${product.url}/api/docs-json`)).json()) as OpenApi;
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 const op = (path: string, method: string) => doc.paths[`/api${path}`][method];
 const bodyRef = (path: string, method: string) => Object.values(op(path, method).requestBody!.content)[0].schema.$ref;
@@ -26,9 +39,13 @@ describe('request declarations in OpenAPI', () => {
     const undeclared: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, o] of Object.entries(ops)) {
-        if (!o.requestBody) { if (method === 'patch') undeclared.push(`PATCH ${path}`); continue; }
+        if (!o.requestBody) {
+          if (method === 'patch') undeclared.push(`PATCH ${path}`);
+          continue;
+        }
         const refs = Object.values(o.requestBody.content).map((c) => c.schema.$ref);
-        if (!refs.every((r) => r && doc.components.schemas[r.replace('#/components/schemas/', '')])) undeclared.push(`${method.toUpperCase()} ${path}`);
+        if (!refs.every((r) => r && doc.components.schemas[r.replace('#/components/schemas/', '')]))
+          undeclared.push(`${method.toUpperCase()} ${path}`);
       }
     }
     expect(undeclared).toEqual([]);
@@ -49,12 +66,20 @@ describe('request declarations in OpenAPI', () => {
   });
 
   it('query and path parameters carry their constraints', () => {
-    expect(param('/config/diff', 'get', 'from')).toMatchObject({ in: 'query', required: true, schema: { type: 'string', pattern: expect.any(String) } });
+    expect(param('/config/diff', 'get', 'from')).toMatchObject({
+      in: 'query',
+      required: true,
+      schema: { type: 'string', pattern: expect.any(String) },
+    });
     expect(param('/config/diff', 'get', 'to')).toMatchObject({ in: 'query', required: true });
     expect(param('/config/versions/{version}', 'get', 'version')).toMatchObject({ in: 'path', schema: { pattern: expect.any(String) } });
     expect(param('/alarms/{id}/acknowledge', 'post', 'id')).toMatchObject({ in: 'path', schema: { format: 'uuid' } });
     expect(param('/workers/tokens/{id}', 'delete', 'id')).toMatchObject({ in: 'path', schema: { format: 'uuid' } });
-    expect(param('/alarms', 'get', 'state')).toMatchObject({ in: 'query', required: false, schema: { enum: ['active', 'history', 'all'] } });
+    expect(param('/alarms', 'get', 'state')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { enum: ['active', 'history', 'all'] },
+    });
     expect(param('/applications', 'get', 'pageSize')).toMatchObject({ in: 'query', required: false });
     expect(param('/applications/{name}', 'delete', 'revision')).toMatchObject({ in: 'query', required: false });
     expect(param('/config/export', 'get', 'secrets')).toMatchObject({ schema: { enum: ['include', 'mask'] } });

@@ -15,7 +15,9 @@ beforeAll(async () => {
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 async function refused(r: Response, path: RegExp, option: string, expected: RegExp): Promise<void> {
   const body = (await r.json()) as ErrorBody;
@@ -29,9 +31,14 @@ async function refused(r: Response, path: RegExp, option: string, expected: RegE
 
 describe('API writes', () => {
   it('a boolean for a DN contact (sip-contact) is a 400 naming contact and saying a string is expected', async () => {
-    const r = await product.api('/switches/SiteA/dns/1001', { token: admin, ...json('PATCH', { options: { TServer: { contact: true } } }) });
+    const r = await product.api('/switches/SiteA/dns/1001', {
+      token: admin,
+      ...json('PATCH', { options: { TServer: { contact: true } } }),
+    });
     await refused(r, /options\.TServer\.contact$/, 'contact', /expected a string/);
-    const dn = (await (await product.api('/switches/SiteA/dns/1001', { token: admin })).json()) as { options: { TServer: { contact: unknown } } };
+    const dn = (await (await product.api('/switches/SiteA/dns/1001', { token: admin })).json()) as {
+      options: { TServer: { contact: unknown } };
+    };
     expect(dn.options.TServer.contact).toBe('127.0.0.1:5090;transport=tcp');
   });
 
@@ -42,13 +49,19 @@ describe('API writes', () => {
 
   it('a string for a bool option ("true" included) is a 400 naming it', async () => {
     for (const v of ['true', 'yes']) {
-      const r = await product.api('/applications/SIPProxy_2', { token: admin, ...json('PATCH', { options: { sipproxy: { 'sip-enable-tcp-keep-alive': v } } }) });
+      const r = await product.api('/applications/SIPProxy_2', {
+        token: admin,
+        ...json('PATCH', { options: { sipproxy: { 'sip-enable-tcp-keep-alive': v } } }),
+      });
       await refused(r, /options\.sipproxy\.sip-enable-tcp-keep-alive$/, 'sip-enable-tcp-keep-alive', /expected a boolean/);
     }
   });
 
   it('a string for an integer option is a 400 naming it', async () => {
-    const r = await product.api('/applications/SIPProxy_2', { token: admin, ...json('PATCH', { options: { sipproxy: { 'oos-check': '7' } } }) });
+    const r = await product.api('/applications/SIPProxy_2', {
+      token: admin,
+      ...json('PATCH', { options: { sipproxy: { 'oos-check': '7' } } }),
+    });
     await refused(r, /options\.sipproxy\.oos-check$/, 'oos-check', /expected an integer/);
   });
 });
@@ -63,15 +76,22 @@ describe('import', () => {
     const doc = toYaml(d);
     expect(doc).toMatch(/contact: true\n/);
     expect(doc).toMatch(/sip-enable-tcp-keep-alive: "true"\n/);
-    const r = await product.api('/config/import', { method: 'POST', token: admin, headers: { 'content-type': 'application/yaml' }, body: doc });
+    const r = await product.api('/config/import', {
+      method: 'POST',
+      token: admin,
+      headers: { 'content-type': 'application/yaml' },
+      body: doc,
+    });
     const body = (await r.json()) as ErrorBody;
     expect(r.status, JSON.stringify(body)).toBe(400);
     const typeErrors = body.errors!.filter((e) => e.code === 'invalid-type').map((e) => e.path);
-    expect(typeErrors).toEqual(expect.arrayContaining([
-      expect.stringMatching(/dns\[2\]\.options\.TServer\.contact$/),
-      expect.stringMatching(/options\.sipproxy\.sip-enable-tcp-keep-alive$/),
-      expect.stringMatching(/options\.sipproxy\.oos-force$/),
-    ]));
+    expect(typeErrors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/dns\[2\]\.options\.TServer\.contact$/),
+        expect.stringMatching(/options\.sipproxy\.sip-enable-tcp-keep-alive$/),
+        expect.stringMatching(/options\.sipproxy\.oos-force$/),
+      ]),
+    );
     const after = (await (await product.api('/config/versions', { token: admin })).json()) as { total: number };
     expect(after.total).toBe(before.total);
   });

@@ -23,7 +23,6 @@ const json = (method: string, body: unknown) => ({ method, headers: { 'content-t
 const yaml = (text: string) => ({ method: 'POST', headers: { 'content-type': 'application/yaml' }, body: text });
 type ErrorBody = { code: string; errors?: { path: string; code: string; message: string }[] };
 
-
 const text = async (path: string, token: string) => {
   const r = await product.api(path, { token });
   expect(r.status, path).toBe(200);
@@ -46,20 +45,28 @@ beforeAll(async () => {
   dbUrl = await freshDatabase(inject('postgresAdminUrl'), 'pkplace');
   product = await startProduct({ DATABASE_URL: dbUrl });
   admin = await product.login();
-  const u = await product.api('/users', { token: admin, ...json('POST', { username: 'pk-viewer', password: 'Pk-viewer-pass-42', role: 'viewer' }) });
+  const u = await product.api('/users', {
+    token: admin,
+    ...json('POST', { username: 'pk-viewer', password: 'Pk-viewer-pass-42', role: 'viewer' }),
+  });
   expect(u.status).toBe(201);
   viewer = await product.login('pk-viewer', 'Pk-viewer-pass-42');
   const r = await product.api('/config/import', { token: admin, ...yaml(tlsProxyDocument({ certificate: CERT, key: KEY, ca: CA })) });
   expect(r.status, await r.clone().text()).toBe(200);
 }, 120_000);
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('a private key in certificate or trusted-ca', () => {
   it('is refused by an API write, naming the option, without echoing the key, and stays out of the audit log', async () => {
     const before = await head();
     for (const option of ['certificate', 'trusted-ca']) {
       const value = option === 'certificate' ? CERT + KEY : KEY + CA;
-      const r = await product.api('/applications/SIPProxy_1', { token: admin, ...json('PATCH', { options: { security: { [option]: value } } }) });
+      const r = await product.api('/applications/SIPProxy_1', {
+        token: admin,
+        ...json('PATCH', { options: { security: { [option]: value } } }),
+      });
       const raw = await r.text();
       expect(r.status, raw).toBe(400);
       expect(raw).not.toContain(KEY_BODY);
@@ -93,7 +100,11 @@ describe('a private key in certificate or trusted-ca', () => {
       // What an older version accepted and stored: the certificate option holding the key too, everywhere.
       const from = JSON.stringify(CERT).slice(1, -1);
       const to = JSON.stringify(CERT + KEY).slice(1, -1);
-      for (const [table, column] of [['config_versions', 'document'], ['config_versions', 'changes'], ['applications', 'options']] as const) {
+      for (const [table, column] of [
+        ['config_versions', 'document'],
+        ['config_versions', 'changes'],
+        ['applications', 'options'],
+      ] as const) {
         await db.query(`UPDATE ${table} SET ${column} = replace(${column}::text, $1, $2)::jsonb`, [from, to]);
       }
       await db.query("DELETE FROM migrations WHERE name LIKE 'PrivateKeysInPublicOptions%'");
@@ -103,12 +114,20 @@ describe('a private key in certificate or trusted-ca', () => {
       for (const token of [admin, viewer]) {
         for (const [what, body] of Object.entries(await everyRead(token))) expect(body, what).not.toContain(KEY_BODY);
       }
-      const leaked = (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE document::text LIKE '%' || $1 || '%' OR changes::text LIKE '%' || $1 || '%')
-        + (SELECT count(*) FROM applications WHERE options::text LIKE '%' || $1 || '%') AS n`, [KEY_BODY])).rows[0].n as string;
+      const leaked = (
+        await db.query(
+          `SELECT (SELECT count(*) FROM config_versions WHERE document::text LIKE '%' || $1 || '%' OR changes::text LIKE '%' || $1 || '%')
+        + (SELECT count(*) FROM applications WHERE options::text LIKE '%' || $1 || '%') AS n`,
+          [KEY_BODY],
+        )
+      ).rows[0].n as string;
       expect(Number(leaked)).toBe(0);
       // The admin's explicit export still has it (nothing is lost), and the next edit says where the key must go.
       expect(await text('/config/export?secrets=include', admin)).toContain(KEY_BODY);
-      const r = await product.api('/applications/SIPProxy_1', { token: admin, ...json('PATCH', { options: { sipproxy: { 'oos-check': 6 } } }) });
+      const r = await product.api('/applications/SIPProxy_1', {
+        token: admin,
+        ...json('PATCH', { options: { sipproxy: { 'oos-check': 6 } } }),
+      });
       const raw = await r.text();
       expect(r.status, raw).toBe(400);
       const e = (JSON.parse(raw) as ErrorBody).errors!.find((x) => x.code === 'private-key-misplaced');

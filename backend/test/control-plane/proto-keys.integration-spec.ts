@@ -18,7 +18,9 @@ beforeAll(async () => {
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 describe('__proto__ keys in request bodies', () => {
   it('in a section map, an option map or ports: a 400 naming the key; nothing is saved', async () => {
@@ -26,14 +28,27 @@ describe('__proto__ keys in request bodies', () => {
     const cases: [string, string, string, string][] = [
       ['PATCH', '/applications/SIPProxy_2', '{"options":{"__proto__":{"sipproxy":{"oos-check":8}}}}', 'options.__proto__'],
       ['PATCH', '/applications/SIPProxy_2', '{"options":{"sipproxy":{"__proto__":{"oos-check":9}}}}', 'options.sipproxy.__proto__'],
-      ['POST', '/applications', '{"name":"SIPServer_Q","type":"sip-server","host":"127.0.0.9","ports":{"__proto__":{"sip-port":25070}}}', 'ports.__proto__'],
-      ['POST', '/switches/SiteA/dns', '{"number":"777","type":"extension","options":{"__proto__":{"TServer":{"contact":"127.0.0.1:5099"}}}}', 'options.__proto__'],
+      [
+        'POST',
+        '/applications',
+        '{"name":"SIPServer_Q","type":"sip-server","host":"127.0.0.9","ports":{"__proto__":{"sip-port":25070}}}',
+        'ports.__proto__',
+      ],
+      [
+        'POST',
+        '/switches/SiteA/dns',
+        '{"number":"777","type":"extension","options":{"__proto__":{"TServer":{"contact":"127.0.0.1:5099"}}}}',
+        'options.__proto__',
+      ],
     ];
     for (const [method, path, body, field] of cases) {
       const r = await product.api(path, { token: admin, ...json(method, body) });
       const b = (await r.json()) as ErrorBody;
       expect(r.status, `${body}: ${JSON.stringify(b)}`).toBe(400);
-      expect(b.errors?.map((e) => e.path), body).toContain(field);
+      expect(
+        b.errors?.map((e) => e.path),
+        body,
+      ).toContain(field);
     }
     expect(await head()).toBe(before);
     expect((await product.api('/switches/SiteA/dns/777', { token: admin })).status).toBe(404);

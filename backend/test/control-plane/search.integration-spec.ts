@@ -13,18 +13,32 @@ beforeAll(async () => {
   admin = await product.login();
   await importYaml(product, admin, exampleYaml());
 });
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 const find = async (query: string) => {
   const res = await product.api(`/search?${query}`, { token: admin });
-  return { status: res.status, body: (await res.json()) as { items: { kind: string; name: string; switch?: string }[]; total: number; page: number; pageSize: number; errors?: { path: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      items: { kind: string; name: string; switch?: string }[];
+      total: number;
+      page: number;
+      pageSize: number;
+      errors?: { path: string }[];
+    },
+  };
 };
 
 describe('GET /api/search', () => {
   it('finds an application, a switch, a DN number and an option name', async () => {
     expect((await find('q=SIPServer_A')).body.items[0]).toMatchObject({ kind: 'application', name: 'SIPServer_A' });
     expect((await find('q=sitea')).body.items[0]).toMatchObject({ kind: 'switch', name: 'SiteA' });
-    expect((await find('q=sipproxy-pool')).body.items.find((h) => h.kind === 'dn')).toMatchObject({ name: 'sipproxy-pool', switch: 'SiteA' });
+    expect((await find('q=sipproxy-pool')).body.items.find((h) => h.kind === 'dn')).toMatchObject({
+      name: 'sipproxy-pool',
+      switch: 'SiteA',
+    });
     expect((await find('q=oos-force')).body.items).toEqual([expect.objectContaining({ kind: 'option', name: 'oos-force' })]);
   });
 
@@ -37,10 +51,20 @@ describe('GET /api/search', () => {
   });
 
   it('refuses a missing, empty or oversized query and a bad page with a 400 naming the parameter', async () => {
-    for (const [query, path] of [['', 'q'], ['q=', 'q'], [`q=${'x'.repeat(101)}`, 'q'], ['q=a&pageSize=101', 'pageSize'], ['q=a&page=0', 'page'], ['q=a&q=b', 'q']] as const) {
+    for (const [query, path] of [
+      ['', 'q'],
+      ['q=', 'q'],
+      [`q=${'x'.repeat(101)}`, 'q'],
+      ['q=a&pageSize=101', 'pageSize'],
+      ['q=a&page=0', 'page'],
+      ['q=a&q=b', 'q'],
+    ] as const) {
       const r = await find(query);
       expect(r.status, query).toBe(400);
-      expect(r.body.errors?.map((e) => e.path), query).toContain(path);
+      expect(
+        r.body.errors?.map((e) => e.path),
+        query,
+      ).toContain(path);
     }
   });
 

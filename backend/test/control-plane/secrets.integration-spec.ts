@@ -42,7 +42,11 @@ const head = async () => ((await (await product.api('/config/head', { token: adm
 
 async function users(): Promise<void> {
   for (const role of ['viewer', 'operator'] as const) {
-    const r = await product.api('/users', { method: 'POST', token: admin, ...json({ username: `s-${role}`, password: 'Secret-role-pass-42', role }) });
+    const r = await product.api('/users', {
+      method: 'POST',
+      token: admin,
+      ...json({ username: `s-${role}`, password: 'Secret-role-pass-42', role }),
+    });
     expect([201, 409]).toContain(r.status);
   }
   viewer = await product.login('s-viewer', 'Secret-role-pass-42');
@@ -64,10 +68,16 @@ beforeAll(async () => {
   const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(DOC) });
   expect(r.status, await r.clone().text()).toBe(200);
   // An edit that sends the key in a JSON body (the audit log records bodies).
-  const p = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: admin, ...json({ options: { sipproxy: { 'oos-check': 6 }, security: { 'certificate-key': KEY } } }) });
+  const p = await product.api('/applications/SIPProxy_1', {
+    method: 'PATCH',
+    token: admin,
+    ...json({ options: { sipproxy: { 'oos-check': 6 }, security: { 'certificate-key': KEY } } }),
+  });
   expect(p.status, await p.clone().text()).toBe(200);
 }, 120_000);
-afterAll(async () => { await product?.stop(); });
+afterAll(async () => {
+  await product?.stop();
+});
 
 /** Every read a user can make that shows configuration values. */
 async function everyRead(token: string): Promise<Record<string, string>> {
@@ -113,25 +123,38 @@ describe('a secret option value never leaves the control plane', () => {
     const same = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(masked) });
     expect(same.status, await same.clone().text()).toBe(200);
     expect(((await same.json()) as { committed: boolean }).committed).toBe(false);
-    const changed = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(masked.replace('oos-check: 6', 'oos-check: 7')) });
+    const changed = await product.api('/config/import', {
+      method: 'POST',
+      token: admin,
+      ...yaml(masked.replace('oos-check: 6', 'oos-check: 7')),
+    });
     expect(changed.status, await changed.clone().text()).toBe(200);
     expect(await head()).toBe(before + 1);
     expect(await text('/config/export?secrets=include', admin)).toContain(KEY_BODY);
-    const validated = (await (await product.api('/config/validate', { method: 'POST', token: viewer, ...yaml(masked) })).json()) as { valid: boolean };
+    const validated = (await (await product.api('/config/validate', { method: 'POST', token: viewer, ...yaml(masked) })).json()) as {
+      valid: boolean;
+    };
     expect(validated.valid).toBe(true);
 
     const unknown = masked.replace(REF, `secret:sha256:${'0'.repeat(64)}`);
     const r = await product.api('/config/import', { method: 'POST', token: admin, ...yaml(unknown) });
     expect(r.status).toBe(400);
     const body = (await r.json()) as { errors: { path: string; code: string; message: string }[] };
-    expect(body.errors).toContainEqual(expect.objectContaining({ path: 'applications[2].options.security.certificate-key', code: 'unknown-secret' }));
+    expect(body.errors).toContainEqual(
+      expect.objectContaining({ path: 'applications[2].options.security.certificate-key', code: 'unknown-secret' }),
+    );
     expect(JSON.stringify(body)).not.toContain(KEY_BODY);
   });
 
   it('reaches the worker of the application, in its snapshot', async () => {
-    const created = (await (await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app: 'SIPProxy_1' }) })).json()) as { token: string };
+    const created = (await (
+      await product.api('/workers/tokens', { method: 'POST', token: admin, ...json({ app: 'SIPProxy_1' }) })
+    ).json()) as { token: string };
     const ac = new AbortController();
-    const res = await fetch(`${product.url}/api/worker-channel/stream?app=SIPProxy_1`, { headers: { authorization: `Bearer ${created.token}` }, signal: ac.signal });
+    const res = await fetch(`${product.url}/api/worker-channel/stream?app=SIPProxy_1`, {
+      headers: { authorization: `Bearer ${created.token}` },
+      signal: ac.signal,
+    });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     let got = '';
@@ -152,13 +175,24 @@ describe('a secret option value never leaves the control plane', () => {
       await product.stop();
       // What a database written before secrets were masked holds: the PEM itself, everywhere.
       const pem = JSON.stringify(KEY).slice(1, -1);
-      for (const [table, column] of [['config_versions', 'document'], ['config_versions', 'changes'], ['applications', 'options'], ['audit_log', 'detail']] as const) {
-        await db.query(`UPDATE ${table} SET ${column} = replace(${column}::text, $1, $2)::jsonb WHERE ${column}::text LIKE '%' || $1 || '%'`, [REF, pem]);
+      for (const [table, column] of [
+        ['config_versions', 'document'],
+        ['config_versions', 'changes'],
+        ['applications', 'options'],
+        ['audit_log', 'detail'],
+      ] as const) {
+        await db.query(
+          `UPDATE ${table} SET ${column} = replace(${column}::text, $1, $2)::jsonb WHERE ${column}::text LIKE '%' || $1 || '%'`,
+          [REF, pem],
+        );
       }
       await db.query('DROP TABLE config_secrets');
       await db.query("DELETE FROM migrations WHERE name = 'ConfigSecrets1763770000006'");
-      const leaked = async () => (await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE document::text LIKE '%PRIVATE KEY%' OR changes::text LIKE '%PRIVATE KEY%')
-        + (SELECT count(*) FROM applications WHERE options::text LIKE '%PRIVATE KEY%') + (SELECT count(*) FROM audit_log WHERE detail::text LIKE '%PRIVATE KEY%') AS n`)).rows[0].n as string;
+      const leaked = async () =>
+        (
+          await db.query(`SELECT (SELECT count(*) FROM config_versions WHERE document::text LIKE '%PRIVATE KEY%' OR changes::text LIKE '%PRIVATE KEY%')
+        + (SELECT count(*) FROM applications WHERE options::text LIKE '%PRIVATE KEY%') + (SELECT count(*) FROM audit_log WHERE detail::text LIKE '%PRIVATE KEY%') AS n`)
+        ).rows[0].n as string;
       expect(Number(await leaked())).toBeGreaterThan(0);
 
       product = await startProduct(env);
@@ -180,7 +214,11 @@ describe('a secret option value never leaves the control plane', () => {
 describe('files named by certificate, certificate-key and trusted-ca', () => {
   type Result = { valid: boolean; errors: { path: string; code: string; message: string }[] };
   const validate = async (token: string, certificate: string): Promise<Result> => {
-    const r = await product.api('/config/validate', { method: 'POST', token, ...yaml(tlsProxyDocument({ certificate, key: 'proxy.key' })) });
+    const r = await product.api('/config/validate', {
+      method: 'POST',
+      token,
+      ...yaml(tlsProxyDocument({ certificate, key: 'proxy.key' })),
+    });
     expect(r.status).toBe(200);
     return (await r.json()) as Result;
   };

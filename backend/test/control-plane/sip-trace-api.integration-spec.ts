@@ -35,10 +35,21 @@ beforeAll(async () => {
   backup = await new SipTap('127.0.0.2', sipPort, { transports: ['udp'] }).start();
   primary.answer = ok;
   backup.answer = ok;
-  product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'traceapi'), WORKERS_ENABLED: 'true', WORKERS_EMBEDDED_APPS: 'SIPProxy_1' });
+  product = await startProduct({
+    DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'traceapi'),
+    WORKERS_ENABLED: 'true',
+    WORKERS_EMBEDDED_APPS: 'SIPProxy_1',
+  });
   admin = await product.login();
-  for (const [name, role] of [['op', 'operator'], ['vw', 'viewer']] as const) {
-    const r = await product.api('/users', { method: 'POST', token: admin, ...json({ username: name, password: `${name}-password-1`, role }) });
+  for (const [name, role] of [
+    ['op', 'operator'],
+    ['vw', 'viewer'],
+  ] as const) {
+    const r = await product.api('/users', {
+      method: 'POST',
+      token: admin,
+      ...json({ username: name, password: `${name}-password-1`, role }),
+    });
     expect(r.status, await r.clone().text()).toBe(201);
   }
   operator = await product.login('op', 'op-password-1');
@@ -65,13 +76,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('GET /api/trace (the running worker\'s SIP trace)', () => {
+describe("GET /api/trace (the running worker's SIP trace)", () => {
   it('is off until sip-trace-size is set; then finds a call by Call-ID and by number, as the worker saw it', async () => {
     const off = (await (await trace('app=SIPProxy_1')).json()) as TraceAnswer;
     expect(off.trace).toMatchObject({ enabled: false, held: 0 });
-    const r = await product.api('/applications/SIPProxy_1', { method: 'PATCH', token: operator, ...json({ options: { sipproxy: { 'sip-trace-size': 200 } } }) });
+    const r = await product.api('/applications/SIPProxy_1', {
+      method: 'PATCH',
+      token: operator,
+      ...json({ options: { sipproxy: { 'sip-trace-size': 200 } } }),
+    });
     expect(r.status, await r.clone().text()).toBe(200);
-    await waitFor(async () => ((await (await trace('app=SIPProxy_1')).json()) as TraceAnswer).trace?.enabled === true, 20_000, 'trace on', 200);
+    await waitFor(
+      async () => ((await (await trace('app=SIPProxy_1')).json()) as TraceAnswer).trace?.enabled === true,
+      20_000,
+      'trace on',
+      200,
+    );
 
     const a = await sendUdp(proxyPort, { method: 'OPTIONS', ruri: 'sip:4242@site-a.example', from: '127.0.0.7', waitMs: 4000 });
     expect(a.status).toBe(200);
@@ -99,14 +119,33 @@ describe('GET /api/trace (the running worker\'s SIP trace)', () => {
     expect(res.headers.get('x-trace-messages')).toBe('4');
     const file = join(dir, 'api.pcap');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const ts = spawnSync('tshark', ['-r', file, '-d', `udp.port==${proxyPort},sip`, '-Y', 'sip', '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'sip.CSeq.method'], { encoding: 'utf8', timeout: 30_000 });
+    const ts = spawnSync(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-d',
+        `udp.port==${proxyPort},sip`,
+        '-Y',
+        'sip',
+        '-T',
+        'fields',
+        '-e',
+        'ip.src',
+        '-e',
+        'ip.dst',
+        '-e',
+        'sip.CSeq.method',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     expect(ts.status, ts.stderr).toBe(0);
-    expect(ts.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2).join(' > '))).toEqual([
-      '127.0.0.7 > 127.0.0.1',
-      `127.0.0.1 > ${primary.host}`,
-      `${primary.host} > 127.0.0.1`,
-      '127.0.0.1 > 127.0.0.7',
-    ]);
+    expect(
+      ts.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 2).join(' > ')),
+    ).toEqual(['127.0.0.7 > 127.0.0.1', `127.0.0.1 > ${primary.host}`, `${primary.host} > 127.0.0.1`, '127.0.0.1 > 127.0.0.7']);
   });
 
   it('is for operators and admins; bad input is a 400 naming it; unknown application 404; no worker 409', async () => {

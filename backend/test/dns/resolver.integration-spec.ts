@@ -8,7 +8,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DnsClient, type DnsAnswer, type QueryType, type RecordMap, SipResolver, type DnsBackend, ProxyCore, defaultRuntimeConfig, TransactionLayer, FakeTimers, isRequest, type SipRequest, type SipResponse } from '../../src/sip/index.js';
+import {
+  DnsClient,
+  type DnsAnswer,
+  type QueryType,
+  type RecordMap,
+  SipResolver,
+  type DnsBackend,
+  ProxyCore,
+  defaultRuntimeConfig,
+  TransactionLayer,
+  FakeTimers,
+  isRequest,
+  type SipRequest,
+  type SipResponse,
+} from '../../src/sip/index.js';
 import { FakeTransport, parse } from '../support/transaction-kit.js';
 import { freePort, sleep } from '../helpers/net.js';
 import { startProxy } from '../proxy/peers.js';
@@ -36,14 +50,29 @@ class Dnsmasq {
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = await freePort();
       const args = [
-        '--keep-in-foreground', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', '--pid-file=', '--log-facility=-', '--log-queries',
-        `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', ...records,
+        '--keep-in-foreground',
+        '--no-resolv',
+        '--no-hosts',
+        '--conf-file=/dev/null',
+        '--pid-file=',
+        '--log-facility=-',
+        '--log-queries',
+        `--port=${port}`,
+        '--listen-address=127.0.0.1',
+        '--bind-interfaces',
+        ...records,
       ];
       const d = new Dnsmasq(spawn(DNSMASQ, args, { stdio: ['ignore', 'pipe', 'pipe'] }), port);
       // Ready when it answers; a lost port race shows as an early exit.
       const probe = new DnsClient({ servers: [d.server], timeoutMs: 200, attempts: 1 });
       for (let i = 0; i < 50 && d.child.exitCode === null; i++) {
-        if (await probe.query('probe.invalid', 'A').then(() => true, (e: { code?: string }) => e.code === 'EREFUSED')) return d;
+        if (
+          await probe.query('probe.invalid', 'A').then(
+            () => true,
+            (e: { code?: string }) => e.code === 'EREFUSED',
+          )
+        )
+          return d;
         await sleep(100);
       }
       last = d.log;
@@ -146,7 +175,10 @@ describe('DnsClient against dnsmasq', () => {
     ]);
     const srv = await c.query('_sip._udp.pool.example.test', 'SRV');
     expect(srv.ttl).toBe(LOCAL_TTL);
-    expect(srv.records.map((r) => `${r.priority} ${r.target}:${r.port}`).sort()).toEqual(['10 a.example.test:5070', '20 b.example.test:5080']);
+    expect(srv.records.map((r) => `${r.priority} ${r.target}:${r.port}`).sort()).toEqual([
+      '10 a.example.test:5070',
+      '20 b.example.test:5080',
+    ]);
     expect(await c.query('a.example.test', 'A')).toMatchObject({ ttl: 30, records: [{ address: '127.0.0.1' }] });
     expect(await c.query('b.example.test', 'AAAA')).toMatchObject({ ttl: 60, records: [{ address: 'fd00::2' }] });
     const alias = await c.query('alias.example.test', 'A');
@@ -182,24 +214,42 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
       { transport: 'tls', host: '127.0.0.2', port: 5061 },
       { transport: 'tls', host: 'fd00::2', port: 5061 },
     ]);
-    expect(await resolverOn(zone, { supported: ['tcp', 'tls'] }).resolver.resolve({ host: 'pool.example.test' })).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 5071 }]);
+    expect(await resolverOn(zone, { supported: ['tcp', 'tls'] }).resolver.resolve({ host: 'pool.example.test' })).toEqual([
+      { transport: 'tcp', host: '127.0.0.1', port: 5071 },
+    ]);
     // §4.1/4.2: a transport parameter skips NAPTR; a port skips SRV too.
-    expect(await resolver.resolve({ host: 'pool.example.test', transport: 'tcp' })).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 5071 }]);
-    expect(await resolver.resolve({ host: 'a.example.test', transport: 'tcp', port: 5999 })).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 5999 }]);
+    expect(await resolver.resolve({ host: 'pool.example.test', transport: 'tcp' })).toEqual([
+      { transport: 'tcp', host: '127.0.0.1', port: 5071 },
+    ]);
+    expect(await resolver.resolve({ host: 'a.example.test', transport: 'tcp', port: 5999 })).toEqual([
+      { transport: 'tcp', host: '127.0.0.1', port: 5999 },
+    ]);
     // No NAPTR: SRV probing finds TCP; no SRV either: A with the default port.
     expect(await resolver.resolve({ host: 'srvonly.example.test' })).toEqual([{ transport: 'tcp', host: '127.0.0.1', port: 5090 }]);
     expect(await resolver.resolve({ host: 'plain.example.test' })).toEqual([{ transport: 'udp', host: '127.0.0.3', port: 5060 }]);
-    expect(await resolver.resolve({ host: 'alias.example.test', port: 5062 })).toEqual([{ transport: 'udp', host: '127.0.0.1', port: 5062 }]);
+    expect(await resolver.resolve({ host: 'alias.example.test', port: 5062 })).toEqual([
+      { transport: 'udp', host: '127.0.0.1', port: 5062 },
+    ]);
     expect(await resolver.resolve({ host: 'nx.example.test' })).toEqual([]);
   });
 
   it('each RRset is cached for its own TTL; re-queried only once it expires (seen in dnsmasq log)', async () => {
     const { resolver, backend, advance } = resolverOn(zone);
     const q = { host: 'pool.example.test' };
-    const base = { naptr: zone.queries('NAPTR', 'pool.example.test'), srv: zone.queries('SRV', '_sip._udp.pool.example.test'), a: zone.queries('A', 'a.example.test'), b: zone.queries('A', 'b.example.test') };
+    const base = {
+      naptr: zone.queries('NAPTR', 'pool.example.test'),
+      srv: zone.queries('SRV', '_sip._udp.pool.example.test'),
+      a: zone.queries('A', 'a.example.test'),
+      b: zone.queries('A', 'b.example.test'),
+    };
     await resolver.resolve(q);
     await resolver.resolve(q);
-    const counts = (): number[] => [backend.count('NAPTR pool.example.test'), backend.count('SRV _sip._udp.pool.example.test'), backend.count('A a.example.test'), backend.count('A b.example.test')];
+    const counts = (): number[] => [
+      backend.count('NAPTR pool.example.test'),
+      backend.count('SRV _sip._udp.pool.example.test'),
+      backend.count('A a.example.test'),
+      backend.count('A b.example.test'),
+    ];
     expect(counts()).toEqual([1, 1, 1, 1]);
     await zone.expectQueries('NAPTR', 'pool.example.test', base.naptr + 1);
 
@@ -254,7 +304,12 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
       pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: 'alias.example.test', port: 5070, transport: 'udp' } }],
     });
     const { resolver, backend } = resolverOn(zone);
-    const proxy = new ProxyCore({ config, tl, resolver, local: { advertisedHost: '10.0.0.1', aliases: [], ports: { udp: 5060, tcp: 5060 } } });
+    const proxy = new ProxyCore({
+      config,
+      tl,
+      resolver,
+      local: { advertisedHost: '10.0.0.1', aliases: [], ports: { udp: 5060, tcp: 5060 } },
+    });
     proxy.start();
     try {
       const hop = await new Promise((r) => proxy.resolveHop({ host: 'pool.example.test' }, r));
@@ -273,7 +328,13 @@ describe('SipResolver (RFC 3263 §4) against dnsmasq', () => {
         '',
         '',
       ].join('\r\n');
-      tl.receive(parse(invite), { transport: 'udp', remoteAddress: '10.0.0.50', remotePort: 5062, localAddress: '10.0.0.1', localPort: 5060 });
+      tl.receive(parse(invite), {
+        transport: 'udp',
+        remoteAddress: '10.0.0.50',
+        remotePort: 5062,
+        localAddress: '10.0.0.1',
+        localPort: 5060,
+      });
       for (let i = 0; i < 100 && !transport.sent.some((s) => s.text.startsWith('INVITE')); i++) await sleep(10);
       const fwd = transport.sent.find((s) => s.text.startsWith('INVITE'));
       expect(fwd?.destination).toMatchObject({ transport: 'udp', host: '127.0.0.1', port: 5070 });
@@ -303,7 +364,8 @@ describe('RFC 3263 §4.3 next candidate, through a proxy worker over real socket
       '--host-record=two.fo.test,127.0.0.1,60',
     ]);
     const proxy = await startProxy({
-      servingPair: 'SIPServer_A', oosCheckS: 0,
+      servingPair: 'SIPServer_A',
+      oosCheckS: 0,
       pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: server.port, transport: 'udp' } }],
       dnsServers: [d.server],
       failover: { enabled: true, timeoutMs: 500 },
@@ -311,7 +373,13 @@ describe('RFC 3263 §4.3 next candidate, through a proxy worker over real socket
     server.udp!.to.port = proxy.port;
     const send = async (host: string, method: string): Promise<SipResponse> => {
       const callId = `fo-${host}-${Date.now()}`;
-      server.send(request(method, `sip:2000@${host}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: `<sip:2000@${host}>` }));
+      server.send(
+        request(method, `sip:2000@${host}`, {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          callId,
+          to: `<sip:2000@${host}>`,
+        }),
+      );
       return (await server.waitFor((m) => !isRequest(m) && m.status >= 200 && m.callId === callId, 10_000)) as SipResponse;
     };
     try {

@@ -19,7 +19,14 @@ export const toYaml = (doc: ConfigDocument) => serializeConfigDocument(doc);
 export const exampleYaml = () => toYaml(exampleDocument());
 
 /** A YAML value: PEM text (several lines) as a block scalar indented for the `security` section, else as it is. */
-const securityValue = (v: string) => (v.includes('\n') ? `|\n${v.trimEnd().split('\n').map((l) => ' '.repeat(10) + l).join('\n')}` : v);
+const securityValue = (v: string) =>
+  v.includes('\n')
+    ? `|\n${v
+        .trimEnd()
+        .split('\n')
+        .map((l) => ' '.repeat(10) + l)
+        .join('\n')}`
+    : v;
 
 /**
  * The smallest document with a TLS proxy (SIPProxy_1 on 5061 in front of one SIP Server pair), its `security` section

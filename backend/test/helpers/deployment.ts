@@ -14,13 +14,19 @@ export interface ProxyApp {
   oosForce: number;
 }
 
-export function haPairDeployment(o: { sipPort: number; proxies: ProxyApp[]; dn: { number: string; contact: string; externalContact: string } }): string {
-  const proxies = o.proxies.map((p) => `  - name: ${p.name}
+export function haPairDeployment(o: {
+  sipPort: number;
+  proxies: ProxyApp[];
+  dn: { number: string; contact: string; externalContact: string };
+}): string {
+  const proxies = o.proxies.map(
+    (p) => `  - name: ${p.name}
     type: sip-proxy
     host: ${p.host}
     ports: { sip-port: ${p.sipPort}, http-port: ${p.httpPort} }
     options: { sipproxy: { applications: SIPServer_A, servicing-sipserver: SIPServer_A, sipproxy-role: 10, sip-address: ${p.host}, oos-check: ${p.oosCheck}, oos-force: ${p.oosForce} } }
-`);
+`,
+  );
   return `version: 1
 applications:
   - { name: SIPServer_A, type: sip-server, host: 127.0.0.1, ports: { sip-port: ${o.sipPort} }, backup: SIPServer_A_backup }

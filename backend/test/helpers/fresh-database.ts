@@ -10,7 +10,11 @@ export async function freshDatabase(adminUrl: string, prefix = 'it', createOptio
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
-  try { await client.query(`CREATE DATABASE "${name}" ${createOptions}`); } finally { await client.end(); }
+  try {
+    await client.query(`CREATE DATABASE "${name}" ${createOptions}`);
+  } finally {
+    await client.end();
+  }
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   return u.toString();

@@ -73,7 +73,13 @@ export class GroupRig implements RelayHost {
   async startMember(index: number): Promise<void> {
     const config = this.configs[index];
     const child = fork(RIG, [], {
-      env: { ...process.env, GROUP_INDEX: String(index), GROUP_SIZE: String(this.configs.length), GROUP_RIG_CONFIG: JSON.stringify(config), [GROUP_FLOW_KEY_ENV]: this.flowKey },
+      env: {
+        ...process.env,
+        GROUP_INDEX: String(index),
+        GROUP_SIZE: String(this.configs.length),
+        GROUP_RIG_CONFIG: JSON.stringify(config),
+        [GROUP_FLOW_KEY_ENV]: this.flowKey,
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     child.on('error', () => undefined); // a send on a closed channel: the member is exiting
@@ -146,13 +152,15 @@ export class GroupRig implements RelayHost {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.members.map(async (m) => {
-      if (!m || m.child.exitCode !== null || m.child.signalCode !== null) return;
-      const gone = new Promise<void>((r) => m.child.once('exit', () => r()));
-      m.child.kill('SIGTERM');
-      const t = setTimeout(() => m.child.kill('SIGKILL'), 3000);
-      await gone;
-      clearTimeout(t);
-    }));
+    await Promise.all(
+      this.members.map(async (m) => {
+        if (!m || m.child.exitCode !== null || m.child.signalCode !== null) return;
+        const gone = new Promise<void>((r) => m.child.once('exit', () => r()));
+        m.child.kill('SIGTERM');
+        const t = setTimeout(() => m.child.kill('SIGKILL'), 3000);
+        await gone;
+        clearTimeout(t);
+      }),
+    );
   }
 }

@@ -26,7 +26,9 @@ export async function spawnKamailio(o: {
 }): Promise<KamailioProcess> {
   const dir = mkdtempSync(path.join(tmpdir(), o.prefix));
   for (const [name, content] of Object.entries(o.files(dir))) writeFileSync(path.join(dir, name), content);
-  const child = spawn('kamailio', ['-f', path.join(dir, 'kamailio.cfg'), '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('kamailio', ['-f', path.join(dir, 'kamailio.cfg'), '-DD', '-E', '-Y', dir, '-w', dir, '-m', '64', '-M', '8'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

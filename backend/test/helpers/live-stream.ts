@@ -9,8 +9,11 @@ export function liveStream(baseUrl: string, token: string): { events: { event: s
       const res = await fetch(`${baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
       const parser = new SseParser();
       const dec = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) events.push(...parser.push(dec.decode(chunk, { stream: true })));
-    } catch { /* closed */ }
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+        events.push(...parser.push(dec.decode(chunk, { stream: true })));
+    } catch {
+      /* closed */
+    }
   })();
   return { events, close: () => ac.abort() };
 }

@@ -24,10 +24,26 @@ export const UNTRUSTED = '127.0.0.78';
 export const C2_PROBE_DELAY_MS = 500;
 
 type TapName = 'down' | 'c1' | 'c2' | 'reg' | 'peer' | 'peerTls' | 'tlsCa' | 'tlsForeign';
-const PORTS = ['sipA', 'sipB', 'sipC', 'proxy2', 'http2', 'tls2', 'tls1', 'ext', 'reg', 'tlsCa', 'tlsForeign', 'dns', 'proxy', 'http'] as const;
+const PORTS = [
+  'sipA',
+  'sipB',
+  'sipC',
+  'proxy2',
+  'http2',
+  'tls2',
+  'tls1',
+  'ext',
+  'reg',
+  'tlsCa',
+  'tlsForeign',
+  'dns',
+  'proxy',
+  'http',
+] as const;
 
 const fixturePem = (f: string): string => readFileSync(join(FIXTURES_DIR, 'certs', f), 'utf8');
-const route = (host: string, port: number, transport?: string): string => `Route: <sip:${host}:${port}${transport ? `;transport=${transport}` : ''};lr>`;
+const route = (host: string, port: number, transport?: string): string =>
+  `Route: <sip:${host}:${port}${transport ? `;transport=${transport}` : ''};lr>`;
 
 export class OptionsRig {
   readonly tap = {} as Record<TapName, SipTap>;
@@ -41,8 +57,12 @@ export class OptionsRig {
     readonly dnsTap: DnsTap,
   ) {}
 
-  get proxyPort(): number { return this.ports.proxy; }
-  get httpPort(): number { return this.ports.http; }
+  get proxyPort(): number {
+    return this.ports.proxy;
+  }
+  get httpPort(): number {
+    return this.ports.http;
+  }
 
   static async start(): Promise<OptionsRig> {
     const ports = {} as Record<(typeof PORTS)[number], number>;
@@ -59,11 +79,21 @@ export class OptionsRig {
     tap.c1 = await new SipTap('127.0.0.1', ports.sipC, { transports: ['udp', 'tcp'] }).start();
     tap.c1.answer = (m) => (m.method === 'OPTIONS' ? ok(m) : undefined);
     tap.c2 = await new SipTap('127.0.0.2', ports.sipC, { transports: ['udp', 'tcp'] }).start();
-    tap.c2.answer = (m) => (m.method === 'OPTIONS' ? { delayMs: C2_PROBE_DELAY_MS, text: responseTo(m.text, 200, 'OK') } : responseTo(m.text, 486, 'Busy Here'));
+    tap.c2.answer = (m) =>
+      m.method === 'OPTIONS' ? { delayMs: C2_PROBE_DELAY_MS, text: responseTo(m.text, 200, 'OK') } : responseTo(m.text, 486, 'Busy Here');
     tap.reg = await new SipTap('127.0.0.1', ports.reg).start();
-    tap.reg.answer = (m) => responseTo(m.text, 200, 'OK', m.method === 'REGISTER'
-      ? [`Contact: ${header(m.text, 'Contact')};expires=600`, ...(rig.reg.flowTimer !== undefined ? [`Flow-Timer: ${rig.reg.flowTimer}`] : [])]
-      : []);
+    tap.reg.answer = (m) =>
+      responseTo(
+        m.text,
+        200,
+        'OK',
+        m.method === 'REGISTER'
+          ? [
+              `Contact: ${header(m.text, 'Contact')};expires=600`,
+              ...(rig.reg.flowTimer !== undefined ? [`Flow-Timer: ${rig.reg.flowTimer}`] : []),
+            ]
+          : [],
+      );
     tap.peer = await new SipTap('127.0.0.3', ports.proxy2, { transports: ['udp', 'tcp'] }).start();
     tap.peer.answer = ok;
     tap.peerTls = await new SipTap('127.0.0.3', ports.tls2, tlsOf(pki.peerCert, pki.peerKey)).start();
@@ -132,12 +162,21 @@ switches:
   async optionsStatus(extraHeaders = 0, lineLength = 0, bodyBytes = 0): Promise<number> {
     const headers = Array.from({ length: extraHeaders }, (_, i) => `X-Pad-${i}: ${i}`);
     if (lineLength) headers.push(`X-Long: ${'a'.repeat(lineLength)}`);
-    return (await sendUdp(this.proxyPort, { method: 'OPTIONS', ruri: `sip:127.0.0.1:${this.proxyPort}`, headers, body: 'b'.repeat(bodyBytes), waitMs: 2000 })).status;
+    return (
+      await sendUdp(this.proxyPort, {
+        method: 'OPTIONS',
+        ruri: `sip:127.0.0.1:${this.proxyPort}`,
+        headers,
+        body: 'b'.repeat(bodyBytes),
+        waitMs: 2000,
+      })
+    ).status;
   }
 
   /** Probe rounds (distinct transactions) `t` received since `t0`: waits for `n` of them (bounded); their times. */
   async probes(t: SipTap | SipServer, t0: number, n: number, timeoutMs: number): Promise<number[]> {
-    const times = (): number[] => (t instanceof SipTap ? t.requests('OPTIONS', t0).map((m) => m.at) : t.optionsTimes().filter((x) => x > t0));
+    const times = (): number[] =>
+      t instanceof SipTap ? t.requests('OPTIONS', t0).map((m) => m.at) : t.optionsTimes().filter((x) => x > t0);
     await waitFor(() => times().length >= n, timeoutMs, `${n} OPTIONS probes at ${t.host}:${t.port}`);
     return times();
   }
@@ -151,15 +190,28 @@ switches:
 
   /** A request from an endpoint that names its next hop in a Route (RFC 3261 §16.4: the relay policy decides). */
   viaRoute(from: string, host: string, port: number, transport?: string, extra: Partial<SipRequestSpec> = {}): Promise<SipAnswer> {
-    return sendUdp(this.proxyPort, { method: 'OPTIONS', ruri: `sip:proven@${host}:${port}`, headers: [route(host, port, transport)], from, waitMs: 3000, ...extra });
+    return sendUdp(this.proxyPort, {
+      method: 'OPTIONS',
+      ruri: `sip:proven@${host}:${port}`,
+      headers: [route(host, port, transport)],
+      from,
+      waitMs: 3000,
+      ...extra,
+    });
   }
 
   /** A REGISTER of an RFC 5626 outbound UA (reg-id, +sip.instance) over its own TCP flow, routed to the `reg` tap. */
   async outboundRegister(): Promise<{ flow: TcpFlow; status: number; flowTimer?: string }> {
     const flow = await TcpFlow.open(this.proxyPort, TRUSTED);
     const a = await flow.request({
-      method: 'REGISTER', ruri: 'sip:site-a.example',
-      headers: [route('127.0.0.1', this.tap.reg.port), `Contact: <sip:ua@${TRUSTED};transport=tcp>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-0000-0000-0000000000a1>"`, 'Supported: outbound, path', 'Expires: 600'],
+      method: 'REGISTER',
+      ruri: 'sip:site-a.example',
+      headers: [
+        route('127.0.0.1', this.tap.reg.port),
+        `Contact: <sip:ua@${TRUSTED};transport=tcp>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-0000-0000-0000000000a1>"`,
+        'Supported: outbound, path',
+        'Expires: 600',
+      ],
     });
     return { flow, status: a.status, flowTimer: header(a.text, 'Flow-Timer') };
   }
@@ -167,20 +219,42 @@ switches:
   /** An INVITE from SIPServer_B's primary (a known server) for SIPServer_C: the proxy sends it to that pair. */
   inviteToPairC(t0: number): void {
     const down = this.tap.down;
-    down.sendUdp([
-      `INVITE sip:c@127.0.0.1:${this.tap.c1.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${down.port};branch=z9hG4bK${t0}`, 'Max-Forwards: 70',
-      `From: <sip:b@127.0.0.1>;tag=${t0}`, `To: <sip:c@127.0.0.1:${this.tap.c1.port}>`, `Call-ID: failover-${t0}@proven`, 'CSeq: 1 INVITE',
-      `Contact: <sip:b@127.0.0.1:${down.port}>`, 'Content-Length: 0', '', '',
-    ].join('\r\n'), this.proxyPort);
+    down.sendUdp(
+      [
+        `INVITE sip:c@127.0.0.1:${this.tap.c1.port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${down.port};branch=z9hG4bK${t0}`,
+        'Max-Forwards: 70',
+        `From: <sip:b@127.0.0.1>;tag=${t0}`,
+        `To: <sip:c@127.0.0.1:${this.tap.c1.port}>`,
+        `Call-ID: failover-${t0}@proven`,
+        'CSeq: 1 INVITE',
+        `Contact: <sip:b@127.0.0.1:${down.port}>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      this.proxyPort,
+    );
   }
 
   /** An OPTIONS from SIPServer_B's primary (a known server) for the trunk's contact (127.0.0.1:sipB). */
   trunkOptions(): void {
     const n = Date.now();
     const down = this.tap.down;
-    down.sendUdp([
-      `OPTIONS sip:127.0.0.1:${down.port} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${down.port};branch=z9hG4bKt${n}`, 'Max-Forwards: 70',
-      `From: <sip:b@127.0.0.1>;tag=${n}`, `To: <sip:127.0.0.1:${down.port}>`, `Call-ID: trunk-${n}@proven`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', '',
-    ].join('\r\n'), this.proxyPort);
+    down.sendUdp(
+      [
+        `OPTIONS sip:127.0.0.1:${down.port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${down.port};branch=z9hG4bKt${n}`,
+        'Max-Forwards: 70',
+        `From: <sip:b@127.0.0.1>;tag=${n}`,
+        `To: <sip:127.0.0.1:${down.port}>`,
+        `Call-ID: trunk-${n}@proven`,
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      this.proxyPort,
+    );
   }
 }

@@ -22,7 +22,10 @@ export interface SipRequestSpec {
   cseq?: number;
 }
 
-export interface SipAnswer { status: number; text: string }
+export interface SipAnswer {
+  status: number;
+  text: string;
+}
 
 const rnd = (): string => Math.random().toString(36).slice(2, 10);
 
@@ -52,10 +55,17 @@ export async function sendUdp(proxyPort: number, r: SipRequestSpec): Promise<Sip
   await new Promise<void>((res) => s.bind(0, from, () => res()));
   const text = requestText(r, 'UDP', from, s.address().port);
   return new Promise((resolve) => {
-    const t = setTimeout(() => { s.close(); resolve({ status: 0, text: '' }); }, r.waitMs ?? 4000);
+    const t = setTimeout(() => {
+      s.close();
+      resolve({ status: 0, text: '' });
+    }, r.waitMs ?? 4000);
     s.on('message', (m) => {
       const a = m.toString('latin1');
-      if (finalStatus(a) >= 200) { clearTimeout(t); s.close(); resolve({ status: finalStatus(a), text: a }); }
+      if (finalStatus(a) >= 200) {
+        clearTimeout(t);
+        s.close();
+        resolve({ status: finalStatus(a), text: a });
+      }
     });
     s.send(Buffer.from(text, 'latin1'), proxyPort, '127.0.0.1');
   });
@@ -73,7 +83,10 @@ export class TcpFlow {
 
   static async open(proxyPort: number, from: string): Promise<TcpFlow> {
     const sock = net.connect({ host: '127.0.0.1', port: proxyPort, localAddress: from });
-    await new Promise<void>((r, j) => { sock.once('connect', () => r()); sock.once('error', j); });
+    await new Promise<void>((r, j) => {
+      sock.once('connect', () => r());
+      sock.once('error', j);
+    });
     return new TcpFlow(sock);
   }
 
@@ -83,14 +96,19 @@ export class TcpFlow {
     this.sock.write(requestText(r, 'TCP', this.sock.localAddress!, this.sock.localPort!));
     const until = Date.now() + (r.waitMs ?? 4000);
     while (Date.now() < until) {
-      const got = this.buf.slice(start).split(/(?=SIP\/2\.0 \d{3})/).find((m) => finalStatus(m) >= 200);
+      const got = this.buf
+        .slice(start)
+        .split(/(?=SIP\/2\.0 \d{3})/)
+        .find((m) => finalStatus(m) >= 200);
       if (got) return { status: finalStatus(got), text: got };
       await new Promise((res) => setTimeout(res, 20));
     }
     return { status: 0, text: '' };
   }
 
-  close(): void { this.sock.destroy(); }
+  close(): void {
+    this.sock.destroy();
+  }
 }
 
 export interface TlsAnswer extends SipAnswer {

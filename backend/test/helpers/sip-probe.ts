@@ -7,7 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { parseMessage, isResponse } from '../../src/sip/index.js';
 import { sleep } from './net.js';
 
-export interface ProbeResult { sent: number; answered: number; unanswered: { at: string; callId: string }[] }
+export interface ProbeResult {
+  sent: number;
+  answered: number;
+  unanswered: { at: string; callId: string }[];
+}
 
 export class OptionsProber {
   private readonly socket = dgram.createSocket('udp4');
@@ -17,7 +21,11 @@ export class OptionsProber {
   private loop: Promise<void> | undefined;
   private n = 0;
 
-  constructor(private readonly target: { host: string; port: number }, private readonly everyMs = 500, private readonly answerMs = 4000) {}
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly everyMs = 500,
+    private readonly answerMs = 4000,
+  ) {}
 
   async start(): Promise<void> {
     await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
@@ -32,7 +40,12 @@ export class OptionsProber {
       this.result.answered++;
     });
     this.running = true;
-    this.loop = (async () => { while (this.running) { this.send(); await sleep(this.everyMs); } })();
+    this.loop = (async () => {
+      while (this.running) {
+        this.send();
+        await sleep(this.everyMs);
+      }
+    })();
   }
 
   private send(): void {
@@ -46,10 +59,18 @@ export class OptionsProber {
       `To: <sip:${this.target.host}:${this.target.port}>`,
       `Call-ID: ${callId}`,
       'CSeq: 1 OPTIONS',
-      'Content-Length: 0', '', '',
+      'Content-Length: 0',
+      '',
+      '',
     ].join('\r\n');
     const at = Date.now();
-    this.pending.set(callId, { at, timer: setTimeout(() => { this.pending.delete(callId); this.result.unanswered.push({ at: new Date(at).toISOString(), callId }); }, this.answerMs) });
+    this.pending.set(callId, {
+      at,
+      timer: setTimeout(() => {
+        this.pending.delete(callId);
+        this.result.unanswered.push({ at: new Date(at).toISOString(), callId });
+      }, this.answerMs),
+    });
     this.result.sent++;
     this.socket.send(text, this.target.port, this.target.host);
   }
@@ -71,7 +92,11 @@ export function processesOf(script: string, app: string, dataDir: string): numbe
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let argv: string[];
-    try { argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    try {
+      argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
     const i = argv.indexOf('--app');
     const s = argv.indexOf('--state-dir');
     if (argv.some((a) => a.endsWith(script)) && argv[i + 1] === app && s >= 0 && argv[s + 1]?.startsWith(dataDir)) out.push(Number(d));
@@ -80,5 +105,10 @@ export function processesOf(script: string, app: string, dataDir: string): numbe
 }
 
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -12,14 +12,24 @@ export class SipServer {
   private uas: SippUas | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'sipsrv-'));
   private runs = 0;
-  constructor(readonly host: string, readonly port: number) {}
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {}
 
-  get messageLog(): string { return join(this.dir, `messages-${this.runs}.log`); }
+  get messageLog(): string {
+    return join(this.dir, `messages-${this.runs}.log`);
+  }
 
   async start(maxSeconds = 600): Promise<void> {
     this.runs++;
     this.uas = await SippUas.start({
-      scenario: scenario('uas_call.xml'), host: this.host, port: this.port, transport: 'udp', maxSeconds, cwd: this.dir,
+      scenario: scenario('uas_call.xml'),
+      host: this.host,
+      port: this.port,
+      transport: 'udp',
+      maxSeconds,
+      cwd: this.dir,
       extra: ['-trace_msg', '-message_file', this.messageLog],
     });
   }

@@ -66,21 +66,37 @@ export class SipTap {
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly host: string, readonly port: number, private readonly opts: { transports?: TapTransport[]; tls?: tls.TlsOptions } = {}) {}
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly opts: { transports?: TapTransport[]; tls?: tls.TlsOptions } = {},
+  ) {}
 
   async start(): Promise<this> {
     const transports = this.opts.transports ?? ['udp'];
     if (transports.includes('udp')) {
       const s = dgram.createSocket('udp4');
       this.udp = s;
-      s.on('message', (m, rinfo) => this.received('udp', m.toString('latin1'), (t) => s.send(Buffer.from(t, 'latin1'), rinfo.port, rinfo.address)));
-      await new Promise<void>((r, j) => { s.once('error', j); s.bind(this.port, this.host, () => r()); });
+      s.on('message', (m, rinfo) =>
+        this.received('udp', m.toString('latin1'), (t) => s.send(Buffer.from(t, 'latin1'), rinfo.port, rinfo.address)),
+      );
+      await new Promise<void>((r, j) => {
+        s.once('error', j);
+        s.bind(this.port, this.host, () => r());
+      });
     }
     const stream = (transport: 'tcp' | 'tls', sock: net.Socket): void => {
       this.sockets.add(sock);
       sock.on('close', () => this.sockets.delete(sock));
       sock.on('error', () => undefined);
-      sock.on('data', streamFramer((t) => this.received(transport, t, (out) => { if (!sock.destroyed) sock.write(Buffer.from(out, 'latin1')); })));
+      sock.on(
+        'data',
+        streamFramer((t) =>
+          this.received(transport, t, (out) => {
+            if (!sock.destroyed) sock.write(Buffer.from(out, 'latin1'));
+          }),
+        ),
+      );
     };
     if (transports.includes('tcp')) this.servers.push(await this.listen(net.createServer((s) => stream('tcp', s))));
     if (transports.includes('tls')) {
@@ -92,7 +108,10 @@ export class SipTap {
   }
 
   private listen(srv: net.Server): Promise<net.Server> {
-    return new Promise((r, j) => { srv.once('error', j); srv.listen(this.port, this.host, () => r(srv)); });
+    return new Promise((r, j) => {
+      srv.once('error', j);
+      srv.listen(this.port, this.host, () => r(srv));
+    });
   }
 
   private received(transport: TapTransport, text: string, send: (t: string) => void): void {
@@ -104,7 +123,10 @@ export class SipTap {
     const a = this.answer(m);
     if (a === undefined) return;
     if (typeof a === 'string') return send(a);
-    const t = setTimeout(() => { this.timers.delete(t); send(a.text); }, a.delayMs);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      send(a.text);
+    }, a.delayMs);
     this.timers.add(t);
   }
 

@@ -23,7 +23,12 @@ export function scenario(name: string, vars: Record<string, string | number> = {
   if (Object.keys(vars).length === 0) return src;
   let text = readFileSync(src, 'utf8');
   for (const [k, v] of Object.entries(vars)) text = text.split(`@${k}@`).join(String(v));
-  const out = path.join(work, `${Object.values(vars).join('-').replace(/[^\w.-]/g, '_')}-${name}`);
+  const out = path.join(
+    work,
+    `${Object.values(vars)
+      .join('-')
+      .replace(/[^\w.-]/g, '_')}-${name}`,
+  );
   writeFileSync(out, text);
   return out;
 }
@@ -41,14 +46,42 @@ function listening(transport: 'udp' | 'tcp', host: string, port: number): boolea
 export class SippUas {
   private exited: Promise<number | null>;
   output = '';
-  private constructor(readonly child: ChildProcess, readonly host: string, readonly port: number) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly host: string,
+    readonly port: number,
+  ) {
     this.exited = new Promise((resolve) => child.on('exit', (c) => resolve(c)));
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static async start(o: { scenario: string; host: string; port: number; transport: 'udp' | 'tcp'; maxSeconds?: number; extra?: string[]; cwd?: string }): Promise<SippUas> {
-    const args = ['-sf', o.scenario, '-aa', '-i', o.host, '-p', String(o.port), '-t', TRANSPORT_FLAG[o.transport], '-nostdin', '-buff_size', '1048576', '-timeout', `${o.maxSeconds ?? 120}s`, ...(o.extra ?? [])];
+  static async start(o: {
+    scenario: string;
+    host: string;
+    port: number;
+    transport: 'udp' | 'tcp';
+    maxSeconds?: number;
+    extra?: string[];
+    cwd?: string;
+  }): Promise<SippUas> {
+    const args = [
+      '-sf',
+      o.scenario,
+      '-aa',
+      '-i',
+      o.host,
+      '-p',
+      String(o.port),
+      '-t',
+      TRANSPORT_FLAG[o.transport],
+      '-nostdin',
+      '-buff_size',
+      '1048576',
+      '-timeout',
+      `${o.maxSeconds ?? 120}s`,
+      ...(o.extra ?? []),
+    ];
     const child = spawn('sipp', args, { cwd: o.cwd ?? work, stdio: ['ignore', 'pipe', 'pipe'] });
     const uas = new SippUas(child, o.host, o.port);
     await waitFor(() => listening(o.transport, o.host, o.port) || child.exitCode !== null, 5000, `SIPp UAS on ${o.host}:${o.port}`);
@@ -92,11 +125,34 @@ export async function runUac(o: {
   const screenFile = path.join(work, `uac-${port}-screen.log`);
   const timeoutS = o.timeoutS ?? 30;
   const args = [
-    o.target, ...(typeof o.scenario === 'string' ? ['-sf', o.scenario] : ['-sn', o.scenario.builtin]),
-    '-t', TRANSPORT_FLAG[o.transport], '-i', o.host ?? '127.0.0.1', '-p', String(port),
-    '-m', String(o.calls), '-r', String(o.rate), '-l', String(Math.max(10, o.rate * 4)), '-timeout', `${timeoutS}s`, '-timeout_error',
-    '-nostdin', '-trace_stat', '-stf', stat, '-fd', '1', '-trace_screen', '-screen_file', screenFile,
-    '-buff_size', '4194304', // SIPp's 64 KB default drops bursts of 100/180/200 on a busy host
+    o.target,
+    ...(typeof o.scenario === 'string' ? ['-sf', o.scenario] : ['-sn', o.scenario.builtin]),
+    '-t',
+    TRANSPORT_FLAG[o.transport],
+    '-i',
+    o.host ?? '127.0.0.1',
+    '-p',
+    String(port),
+    '-m',
+    String(o.calls),
+    '-r',
+    String(o.rate),
+    '-l',
+    String(Math.max(10, o.rate * 4)),
+    '-timeout',
+    `${timeoutS}s`,
+    '-timeout_error',
+    '-nostdin',
+    '-trace_stat',
+    '-stf',
+    stat,
+    '-fd',
+    '1',
+    '-trace_screen',
+    '-screen_file',
+    screenFile,
+    '-buff_size',
+    '4194304', // SIPp's 64 KB default drops bursts of 100/180/200 on a busy host
     ...(o.extra ?? []),
   ];
   const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,7 +164,11 @@ export async function runUac(o: {
   clearTimeout(hard);
   const stats = readLastStats(stat);
   let screen = '';
-  try { screen = readFileSync(screenFile, 'utf8'); } catch { /* SIPp wrote none (it did not start) */ }
+  try {
+    screen = readFileSync(screenFile, 'utf8');
+  } catch {
+    /* SIPp wrote none (it did not start) */
+  }
   return {
     exitCode,
     successful: Number(stats['SuccessfulCall(C)'] ?? NaN),

@@ -94,7 +94,11 @@ function exchange(data: string | string[], ms = 5000, until?: RegExp): Promise<A
 }
 
 function options(): string {
-  return request('OPTIONS', `sip:127.0.0.1:${sipPort};transport=tcp`, { via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`, callId: `edge-${branch()}`, to: `<sip:127.0.0.1:${sipPort}>` });
+  return request('OPTIONS', `sip:127.0.0.1:${sipPort};transport=tcp`, {
+    via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`,
+    callId: `edge-${branch()}`,
+    to: `<sip:127.0.0.1:${sipPort}>`,
+  });
 }
 
 /** A well-behaved client: one OPTIONS on a fresh connection, answered 200? */
@@ -117,7 +121,12 @@ beforeAll(async () => {
   worker = spawn(process.execPath, [CLI, '--config', file, '--app', 'SIPProxy_Edge'], { stdio: ['ignore', 'pipe', 'pipe'] });
   worker.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
   worker.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
-  await waitFor(async () => worker.exitCode === null && (await served().catch(() => false)), 30_000, `the worker answering OPTIONS over TCP\n${out}`, 250);
+  await waitFor(
+    async () => worker.exitCode === null && (await served().catch(() => false)),
+    30_000,
+    `the worker answering OPTIONS over TCP\n${out}`,
+    250,
+  );
 });
 
 afterAll(async () => {
@@ -138,18 +147,20 @@ async function flood(port: number, localAddress: string, count: number, first?: 
       const s = net.connect({ host: '127.0.0.1', port, localAddress });
       s.on('error', () => undefined);
       sockets.push(s);
-      batch.push(new Promise((r) => {
-        const t = setTimeout(r, 5000);
-        s.once('connect', () => {
-          if (first) s.write(first);
-          clearTimeout(t);
-          r();
-        });
-        s.once('close', () => {
-          clearTimeout(t);
-          r();
-        });
-      }));
+      batch.push(
+        new Promise((r) => {
+          const t = setTimeout(r, 5000);
+          s.once('connect', () => {
+            if (first) s.write(first);
+            clearTimeout(t);
+            r();
+          });
+          s.once('close', () => {
+            clearTimeout(t);
+            r();
+          });
+        }),
+      );
     }
     await Promise.all(batch);
   }
@@ -226,7 +237,9 @@ describe('connections prove themselves (issue 13 §2)', () => {
   });
 
   it('an over-long header line is answered 400 (start line and Via parsed) and the connection closed', async () => {
-    const head = options().split('\r\n\r\n')[0].replace(/\r\nContent-Length: 0$/, '');
+    const head = options()
+      .split('\r\n\r\n')[0]
+      .replace(/\r\nContent-Length: 0$/, '');
     // Sent in pieces: the line is found too long as it streams in, long before max-message-size.
     const a = await exchange([head + '\r\nX-Long: ', 'a'.repeat(800), 'a'.repeat(800)], 8000);
     expect(a.text).toMatch(/^SIP\/2\.0 400 Header Line Too Long\r\n/);
@@ -235,7 +248,10 @@ describe('connections prove themselves (issue 13 §2)', () => {
   });
 
   it('a header section past max-message-size is answered 513 and the connection closed', async () => {
-    const head = options().split('\r\n\r\n')[0].replace(/\r\nContent-Length: 0$/, '') + '\r\n';
+    const head =
+      options()
+        .split('\r\n\r\n')[0]
+        .replace(/\r\nContent-Length: 0$/, '') + '\r\n';
     const pad = Array.from({ length: 60 }, (_, i) => `X-Pad-${i}: ${'b'.repeat(90)}\r\n`);
     const a = await exchange([head, ...pad], 8000);
     expect(a.text).toMatch(/^SIP\/2\.0 513 Message Too Large\r\n/);

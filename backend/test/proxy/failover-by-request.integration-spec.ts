@@ -18,7 +18,13 @@ describe('failover triggered by a request from the backup SIP Server', () => {
       servingPair: 'SIPServer_A',
       oosCheckS: 1,
       oosForceS: 1,
-      pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: '127.0.0.1', port: pPort, transport: 'udp' }, backup: { name: 'SIPServer_A_backup', host: '127.0.0.2', port: bPort, transport: 'udp' } }],
+      pairs: [
+        {
+          name: 'SIPServer_A',
+          primary: { name: 'SIPServer_A', host: '127.0.0.1', port: pPort, transport: 'udp' },
+          backup: { name: 'SIPServer_A_backup', host: '127.0.0.2', port: bPort, transport: 'udp' },
+        },
+      ],
     });
     let backup: SippUas | undefined;
     try {
@@ -27,7 +33,26 @@ describe('failover triggered by a request from the backup SIP Server', () => {
       expect(proxy.worker.status().pairs[0].state).toBe('primary-active');
 
       // The backup (its address and sip-port) sends one request through the proxy.
-      const sender = spawn('sipp', [proxy.target, '-sf', scenario('server_info.xml'), '-i', '127.0.0.2', '-p', String(bPort), '-t', 'u1', '-m', '1', '-nostdin', '-timeout', '10s'], { stdio: 'ignore' });
+      const sender = spawn(
+        'sipp',
+        [
+          proxy.target,
+          '-sf',
+          scenario('server_info.xml'),
+          '-i',
+          '127.0.0.2',
+          '-p',
+          String(bPort),
+          '-t',
+          'u1',
+          '-m',
+          '1',
+          '-nostdin',
+          '-timeout',
+          '10s',
+        ],
+        { stdio: 'ignore' },
+      );
       await new Promise((r) => sender.once('exit', r));
       await waitFor(() => proxy.worker.status().pairs[0].state === 'backup-active', 5000, 'backup-active');
       const change = proxy.worker.status().pairs[0].history.at(-1)!;

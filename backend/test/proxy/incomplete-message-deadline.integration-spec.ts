@@ -28,13 +28,21 @@ async function connect(port: number, localAddress: string): Promise<{ raw: net.S
 
 describe('an inbound connection must complete each message it begins within connection-first-message-timeout', () => {
   it('a trickled second message closes the connection; whole messages sent slowly and pings keep theirs', async () => {
-    const proxy = await startProxy({ ...servingPair('127.0.0.1', 9, 'udp'), transports: ['tcp'], connectionFirstMessageTimeoutS: 1, inboundConnectionIdleTimeoutS: 300 });
+    const proxy = await startProxy({
+      ...servingPair('127.0.0.1', 9, 'udp'),
+      transports: ['tcp'],
+      connectionFirstMessageTimeoutS: 1,
+      inboundConnectionIdleTimeoutS: 300,
+    });
     const loris = await connect(proxy.port, '127.0.0.66');
     const good = await connect(proxy.port, '127.0.0.67');
     const options = (ep: Endpoint, port: number, callId: string): string =>
       request('OPTIONS', `sip:127.0.0.1:${proxy.port};transport=tcp`, { via: `SIP/2.0/TCP 127.0.0.1:${port};branch=${branch()}`, callId });
     try {
-      for (const [name, c] of [['loris', loris], ['good', good]] as const) {
+      for (const [name, c] of [
+        ['loris', loris],
+        ['good', good],
+      ] as const) {
         c.ep.send(options(c.ep, c.raw.localPort!, `${name}-first`));
         const ans = await c.ep.waitFor((m) => !isRequest(m) && m.callId === `${name}-first`, 5000, `${name}: the first OPTIONS answered`);
         expect(!isRequest(ans) && ans.status).toBe(200);

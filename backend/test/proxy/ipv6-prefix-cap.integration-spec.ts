@@ -59,7 +59,11 @@ switches:
 }
 
 const options = (): string =>
-  request('OPTIONS', `sip:[${WORKER}]:${SIP_PORT};transport=tcp`, { via: 'SIP/2.0/TCP [fd00::]:5999;branch=BRANCH', callId: 'CALLID', to: `<sip:[${WORKER}]:${SIP_PORT}>` });
+  request('OPTIONS', `sip:[${WORKER}]:${SIP_PORT};transport=tcp`, {
+    via: 'SIP/2.0/TCP [fd00::]:5999;branch=BRANCH',
+    callId: 'CALLID',
+    to: `<sip:[${WORKER}]:${SIP_PORT}>`,
+  });
 
 let dir = '';
 let worker: ChildProcess | undefined;
@@ -78,7 +82,8 @@ function ask<T>(cmd: Record<string, unknown>): Promise<T> {
     client!.stdin!.write(`${JSON.stringify(cmd)}\n`);
   });
 }
-const send = (from: string) => ask<{ status: number | null; closed: boolean }>({ op: 'send', from, host: WORKER, port: SIP_PORT, message: options(), ms: 3000 });
+const send = (from: string) =>
+  ask<{ status: number | null; closed: boolean }>({ op: 'send', from, host: WORKER, port: SIP_PORT, message: options(), ms: 3000 });
 const fds = (): number => readdirSync(`/proc/${worker!.pid}/fd`).length;
 
 describe.skipIf(!canNetns)('IPv6 sources are capped per /64 (issue 13 §2, network namespace)', () => {
@@ -96,15 +101,22 @@ describe.skipIf(!canNetns)('IPv6 sources are capped per /64 (issue 13 §2, netwo
     }
     dir = mkdtempSync(join(tmpdir(), 'sipedge-v6-'));
     writeFileSync(join(dir, 'v6.yaml'), document());
-    worker = spawn('ip', ['netns', 'exec', NS, process.execPath, CLI, '--config', join(dir, 'v6.yaml'), '--app', 'SIPProxy_V6'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn('ip', ['netns', 'exec', NS, process.execPath, CLI, '--config', join(dir, 'v6.yaml'), '--app', 'SIPProxy_V6'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     worker.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
     worker.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
     client = spawn('ip', ['netns', 'exec', NS, process.execPath, CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: client.stdout! }).on('line', (line) => answers.shift()?.(line));
-    await waitFor(async () => {
-      if (worker!.exitCode !== null) throw new Error(`the worker exited (${worker!.exitCode}):\n${out}`);
-      return (await send(OTHER_64)).status === 200;
-    }, 30_000, `the worker answering OPTIONS over TCP on [${WORKER}]\n${out}`, 250);
+    await waitFor(
+      async () => {
+        if (worker!.exitCode !== null) throw new Error(`the worker exited (${worker!.exitCode}):\n${out}`);
+        return (await send(OTHER_64)).status === 200;
+      },
+      30_000,
+      `the worker answering OPTIONS over TCP on [${WORKER}]\n${out}`,
+      250,
+    );
     await ask({ op: 'closeAll' });
   });
 
@@ -129,7 +141,10 @@ describe.skipIf(!canNetns)('IPv6 sources are capped per /64 (issue 13 §2, netwo
     for (const from of SAME_64) results.push({ from, ...(await send(from)) });
     const peakFds = fds();
     const other = await send(OTHER_64);
-    const st = await ask<{ status: number; body: { transport: { openConnections: number; stream: { rejectedByLimit: number } } } }>({ op: 'get', url: `http://127.0.0.1:${HTTP_PORT}/status?limit=1` });
+    const st = await ask<{ status: number; body: { transport: { openConnections: number; stream: { rejectedByLimit: number } } } }>({
+      op: 'get',
+      url: `http://127.0.0.1:${HTTP_PORT}/status?limit=1`,
+    });
     console.log(
       `ipv6 /64 cap ${PER_PREFIX}: ${results.map((r) => `${r.from} ${r.status ?? (r.closed ? 'closed' : 'silent')}`).join(', ')}; ` +
         `${OTHER_64} ${other.status}; worker fds baseline ${baseFds}, with the /64 held ${peakFds}; ` +

@@ -46,11 +46,14 @@ function send({ from, host, port, message, ms }) {
 async function closeAll() {
   const n = kept.length;
   await Promise.all(
-    kept.splice(0).map((s) => new Promise((r) => {
-      if (s.closed) return r();
-      s.once('close', r);
-      s.destroy();
-    })),
+    kept.splice(0).map(
+      (s) =>
+        new Promise((r) => {
+          if (s.closed) return r();
+          s.once('close', r);
+          s.destroy();
+        }),
+    ),
   );
   return { closed: n };
 }

@@ -18,9 +18,15 @@ afterEach(async () => {
 });
 
 /** The SIP Server (a TCP peer answering CRLFCRLF pings with a CRLF pong) and the proxy serving it; a UDP UA. */
-async function setup(over: Partial<ProxyRuntimeConfig>): Promise<{ srv: StreamServer; proxy: RunningProxy; ua: Endpoint & { port: number } }> {
+async function setup(
+  over: Partial<ProxyRuntimeConfig>,
+): Promise<{ srv: StreamServer; proxy: RunningProxy; ua: Endpoint & { port: number } }> {
   const srv = await StreamServer.start({});
-  srv.server.on('connection', (s) => s.on('data', (d: Buffer) => { if (d.toString('latin1') === '\r\n\r\n') s.write('\r\n'); }));
+  srv.server.on('connection', (s) =>
+    s.on('data', (d: Buffer) => {
+      if (d.toString('latin1') === '\r\n\r\n') s.write('\r\n');
+    }),
+  );
   cleanup.push(() => srv.close());
   const proxy = await startProxy({
     servingPair: 'SIPServer_A',
@@ -35,12 +41,23 @@ async function setup(over: Partial<ProxyRuntimeConfig>): Promise<{ srv: StreamSe
 }
 
 let calls = 0;
-function send(ua: Endpoint & { port: number }, proxy: RunningProxy, method: string, o: { callId?: string; extra?: string[]; uri?: string; to?: string; cseq?: number } = {}): string {
+function send(
+  ua: Endpoint & { port: number },
+  proxy: RunningProxy,
+  method: string,
+  o: { callId?: string; extra?: string[]; uri?: string; to?: string; cseq?: number } = {},
+): string {
   const callId = o.callId ?? `pertx-${++calls}-${branch()}`;
-  ua.send(request(method, o.uri ?? `sip:2000@127.0.0.1:${proxy.port}`, {
-    via: `SIP/2.0/UDP 127.0.0.1:${ua.port};branch=${branch()};rport`,
-    callId, to: o.to, cseq: o.cseq, extra: o.extra, contact: method === 'INVITE' ? `<sip:1000@127.0.0.1:${ua.port}>` : undefined,
-  }));
+  ua.send(
+    request(method, o.uri ?? `sip:2000@127.0.0.1:${proxy.port}`, {
+      via: `SIP/2.0/UDP 127.0.0.1:${ua.port};branch=${branch()};rport`,
+      callId,
+      to: o.to,
+      cseq: o.cseq,
+      extra: o.extra,
+      contact: method === 'INVITE' ? `<sip:1000@127.0.0.1:${ua.port}>` : undefined,
+    }),
+  );
   return callId;
 }
 
@@ -74,7 +91,10 @@ describe('persistent-next-hop-connection = false: a connection per transaction',
     // The dialog-forming exchange: INVITE, 200, ACK over one connection.
     const callId = send(ua, proxy, 'INVITE', { callId: 'call-1' });
     const ok = (await ua.waitFor(isResp(200, 'INVITE'), 5000, '200 to INVITE')) as SipResponse;
-    const routes = ok.headers.getAll('record-route').reverse().map((r) => `Route: ${r}`);
+    const routes = ok.headers
+      .getAll('record-route')
+      .reverse()
+      .map((r) => `Route: ${r}`);
     const toTagged = ok.headers.get('to')!;
     send(ua, proxy, 'ACK', { callId, uri: `sip:2000@127.0.0.1:${srv.port};transport=tcp`, to: toTagged, extra: routes });
     await srv.waitFor((m) => 'method' in m && m.method === 'ACK', 5000, 'ACK at the SIP Server');
@@ -141,7 +161,11 @@ describe('connection-idle-timeout on connections the proxy opened', () => {
     await ua.waitFor(isResp(180, 'INVITE'), 5000, '180');
     // The callee rings for three idle timeouts with nothing on the connection, then answers.
     setTimeout(() => ringing!(), 3000);
-    const fin = (await ua.waitFor((m) => isResp(486, 'INVITE')(m) || (!('method' in m) && m.status >= 300), 10_000, 'a final answer')) as SipResponse;
+    const fin = (await ua.waitFor(
+      (m) => isResp(486, 'INVITE')(m) || (!('method' in m) && m.status >= 300),
+      10_000,
+      'a final answer',
+    )) as SipResponse;
     expect(fin.status).toBe(486);
     expect(peer.endpoints[0].closed).toBe(false);
     expect(peer.endpoints).toHaveLength(1);

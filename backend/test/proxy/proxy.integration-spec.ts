@@ -14,11 +14,13 @@ afterAll(() => cleanupWork());
 function pairCfg(host: string, port: number, transport: 'udp' | 'tcp', backup?: { host: string; port: number }) {
   return {
     servingPair: 'SIPServer_A',
-    pairs: [{
-      name: 'SIPServer_A',
-      primary: { name: 'SIPServer_A', host, port, transport },
-      backup: backup ? { name: 'SIPServer_A_backup', host: backup.host, port: backup.port, transport } : undefined,
-    }],
+    pairs: [
+      {
+        name: 'SIPServer_A',
+        primary: { name: 'SIPServer_A', host, port, transport },
+        backup: backup ? { name: 'SIPServer_A_backup', host: backup.host, port: backup.port, transport } : undefined,
+      },
+    ],
   };
 }
 
@@ -28,7 +30,14 @@ describe.each(['udp', 'tcp'] as const)('calls and REGISTER through the proxy ove
     const uas = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port: uasPort, transport });
     const proxy = await startProxy({ ...pairCfg('127.0.0.1', uasPort, transport), transports: [transport] });
     try {
-      const r = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport, calls: 30, rate: 15, extra: ['-d', '100'] });
+      const r = await runUac({
+        scenario: scenario('uac_call.xml'),
+        target: proxy.target,
+        transport,
+        calls: 30,
+        rate: 15,
+        extra: ['-d', '100'],
+      });
       expect(r.failed, r.output).toBe(0);
       expect(r.successful).toBe(30);
       const st = proxy.worker.status();
@@ -76,13 +85,25 @@ describe('RFC 3261 §16 cases with SIPp peers (UDP)', () => {
 
   it.each([
     { title: 'Max-Forwards 0 -> 483 Too Many Hops', expected: 483, maxForwards: 0, loop: false, counter: 'tooManyHops' as const },
-    { title: 'a loop (the next hop is the proxy itself) -> 482 Loop Detected', expected: 482, maxForwards: 70, loop: true, counter: 'loops' as const },
+    {
+      title: 'a loop (the next hop is the proxy itself) -> 482 Loop Detected',
+      expected: 482,
+      maxForwards: 70,
+      loop: true,
+      counter: 'loops' as const,
+    },
   ])('$title', async ({ expected, maxForwards, loop, counter }) => {
     const port = await freePort();
     // A loop: the serving pair's primary is the proxy's own port; otherwise a port nobody answers on.
     const proxy = await startProxy(loop ? { sipPort: port, ...pairCfg('127.0.0.1', port, 'udp') } : pairCfg('127.0.0.1', port, 'udp'));
     try {
-      const r = await runUac({ scenario: scenario('uac_expect_error.xml', { EXPECTED: expected, MF: maxForwards }), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
+      const r = await runUac({
+        scenario: scenario('uac_expect_error.xml', { EXPECTED: expected, MF: maxForwards }),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 3,
+        rate: 3,
+      });
       expect(r.failed, r.output).toBe(0);
       expect(r.successful).toBe(3);
       expect(proxy.worker.status().counters[counter]).toBe(3);
@@ -93,24 +114,33 @@ describe('RFC 3261 §16 cases with SIPp peers (UDP)', () => {
 
   // The relay policy: a strict router that is a trusted neighbour may name any target; an untrusted one (a UA
   // whose dialog peer is the SIP Server) reaches the SIP Server.
-  it.each(['trusted previous hop, any target', 'untrusted previous hop, the SIP Server as target'])('a strict-routing previous hop: the Request-URI is restored from the last Route (§16.4): %s', async (kind) => {
-    const uasPort = await freePort();
-    const uas = await SippUas.start({ scenario: scenario('uas_strict_route.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
-    const trusted = kind.startsWith('trusted');
-    const proxy = await startProxy({
-      ...pairCfg('127.0.0.1', trusted ? await freePort() : uasPort, 'udp'),
-      oosCheckS: 0,
-      relay: { trustedNetworks: trusted ? ['127.0.0.1/32'] : [], allowForeignNextHop: false },
-    });
-    try {
-      const r = await runUac({ scenario: scenario('uac_strict_route.xml', { UAS: `127.0.0.1:${uasPort}` }), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
-      expect(r.failed, r.output + uas.output).toBe(0);
-      expect(r.successful).toBe(3);
-    } finally {
-      await proxy.stop();
-      await uas.kill();
-    }
-  });
+  it.each(['trusted previous hop, any target', 'untrusted previous hop, the SIP Server as target'])(
+    'a strict-routing previous hop: the Request-URI is restored from the last Route (§16.4): %s',
+    async (kind) => {
+      const uasPort = await freePort();
+      const uas = await SippUas.start({ scenario: scenario('uas_strict_route.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
+      const trusted = kind.startsWith('trusted');
+      const proxy = await startProxy({
+        ...pairCfg('127.0.0.1', trusted ? await freePort() : uasPort, 'udp'),
+        oosCheckS: 0,
+        relay: { trustedNetworks: trusted ? ['127.0.0.1/32'] : [], allowForeignNextHop: false },
+      });
+      try {
+        const r = await runUac({
+          scenario: scenario('uac_strict_route.xml', { UAS: `127.0.0.1:${uasPort}` }),
+          target: proxy.target,
+          transport: 'udp',
+          calls: 3,
+          rate: 3,
+        });
+        expect(r.failed, r.output + uas.output).toBe(0);
+        expect(r.successful).toBe(3);
+      } finally {
+        await proxy.stop();
+        await uas.kill();
+      }
+    },
+  );
 });
 
 describe('HA pair: failover, out of service, recovery (UDP)', () => {
@@ -131,7 +161,14 @@ describe('HA pair: failover, out of service, recovery (UDP)', () => {
     try {
       await waitFor(() => proxy.worker.proxy.pairs.get('SIPServer_A')!.health('primary')!.status === 'up', 5000, 'first probe');
       // 20 calls/s for 8 s; the primary dies after 3 s.
-      const calls = runUac({ scenario: scenario('uac_short_call.xml'), target: proxy.target, transport: 'udp', calls: 160, rate: 20, timeoutS: 40 });
+      const calls = runUac({
+        scenario: scenario('uac_short_call.xml'),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 160,
+        rate: 20,
+        timeoutS: 40,
+      });
       await sleep(3000);
       await primary.kill('SIGKILL');
       const r = await calls;
@@ -150,7 +187,13 @@ describe('HA pair: failover, out of service, recovery (UDP)', () => {
       // Both down: 503 with Retry-After, alarm and log event 40001.
       await backup.kill('SIGKILL');
       await waitFor(() => proxy.worker.proxy.pairs.get('SIPServer_A')!.state === 'out-of-service', 8000, 'out of service');
-      const refused = await runUac({ scenario: scenario('uac_expect_error.xml', { EXPECTED: 503, MF: 70 }), target: proxy.target, transport: 'udp', calls: 3, rate: 3 });
+      const refused = await runUac({
+        scenario: scenario('uac_expect_error.xml', { EXPECTED: 503, MF: 70 }),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 3,
+        rate: 3,
+      });
       expect(refused.failed, refused.output).toBe(0);
       const st2 = proxy.worker.status();
       expect(st2.alarms.map((a) => a.event)).toEqual([40001]);
@@ -163,7 +206,14 @@ describe('HA pair: failover, out of service, recovery (UDP)', () => {
       revived = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port, transport: 'udp' });
       await waitFor(() => proxy.worker.proxy.pairs.get('SIPServer_A')!.state === 'primary-active', 8000, 'recovery');
       expect(proxy.worker.status().alarms).toEqual([]);
-      const after = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+      const after = await runUac({
+        scenario: scenario('uac_call.xml'),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 5,
+        rate: 5,
+        extra: ['-d', '50'],
+      });
       expect(after.failed, after.output).toBe(0);
     } finally {
       await proxy.stop();

@@ -14,11 +14,17 @@ import { cleanupWork } from '../helpers/sipp.js';
 
 afterAll(() => cleanupWork());
 
-const finalFor = (callId: string) => (m: SipMessage): boolean => !isRequest(m) && m.status >= 200 && m.callId === callId;
-const inviteFor = (callId: string) => (m: SipMessage): boolean => isRequest(m) && m.method === 'INVITE' && m.callId === callId;
+const finalFor =
+  (callId: string) =>
+  (m: SipMessage): boolean =>
+    !isRequest(m) && m.status >= 200 && m.callId === callId;
+const inviteFor =
+  (callId: string) =>
+  (m: SipMessage): boolean =>
+    isRequest(m) && m.method === 'INVITE' && m.callId === callId;
 
-describe('a Contact registered by two users: requests for one user\'s AOR reach that user', () => {
-  it('the SIP Server\'s INVITE to the shared Contact goes to the flow of the AOR in To', async () => {
+describe("a Contact registered by two users: requests for one user's AOR reach that user", () => {
+  it("the SIP Server's INVITE to the shared Contact goes to the flow of the AOR in To", async () => {
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
     server.responder = (req, ep) => ep.reply(req, 200);
     const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'] });
@@ -28,20 +34,32 @@ describe('a Contact registered by two users: requests for one user\'s AOR reach 
     for (const ua of [bob, evil]) ua.responder = (req, ep) => ep.reply(req, 486, [], 'Busy Here');
     const contact = `sip:bob@127.0.0.10:${bob.port}`;
     try {
-      for (const [name, ua, host] of [['bob', bob, '127.0.0.10'], ['evil', evil, '127.0.0.66']] as const) {
-        ua.send(request('REGISTER', 'sip:example.com', {
-          via: `SIP/2.0/UDP ${host}:${ua.port};branch=${branch()};rport`, callId: `reg-${name}`,
-          from: `<sip:${name}@example.com>;tag=r`, to: `<sip:${name}@example.com>`, contact: `<${contact}>`,
-        }));
+      for (const [name, ua, host] of [
+        ['bob', bob, '127.0.0.10'],
+        ['evil', evil, '127.0.0.66'],
+      ] as const) {
+        ua.send(
+          request('REGISTER', 'sip:example.com', {
+            via: `SIP/2.0/UDP ${host}:${ua.port};branch=${branch()};rport`,
+            callId: `reg-${name}`,
+            from: `<sip:${name}@example.com>;tag=r`,
+            to: `<sip:${name}@example.com>`,
+            contact: `<${contact}>`,
+          }),
+        );
         const ans = await ua.waitFor(finalFor(`reg-${name}`), 5000, `${name}'s REGISTER 200`);
         expect(!isRequest(ans) && ans.status).toBe(200);
       }
       for (const name of ['bob', 'evil'] as const) {
         const callId = `call-${name}`;
-        server.send(request('INVITE', contact, {
-          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, from: '<sip:alice@example.com>;tag=a',
-          to: `<sip:${name}@example.com>`,
-        }));
+        server.send(
+          request('INVITE', contact, {
+            via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+            callId,
+            from: '<sip:alice@example.com>;tag=a',
+            to: `<sip:${name}@example.com>`,
+          }),
+        );
         const ans = await server.waitFor(finalFor(callId), 5000, `final response to the INVITE for ${name}`);
         expect(!isRequest(ans) && ans.status).toBe(486);
         const got = { bob: bob.received.filter(inviteFor(callId)).length, evil: evil.received.filter(inviteFor(callId)).length };

@@ -17,7 +17,10 @@ import { freePort, waitFor } from '../helpers/net.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { startProxy } from './peers.js';
 
-interface Proc { output(): string; stop(): Promise<void> }
+interface Proc {
+  output(): string;
+  stop(): Promise<void>;
+}
 
 function track(child: ChildProcess, dir: string, signal: NodeJS.Signals): Proc & { exited: Promise<void> } {
   let out = '';
@@ -89,21 +92,28 @@ route[RELAY] {
 }
 
 /** baresip on its own loopback address, driven over ctrl_tcp (netstring JSON commands), auto-answering. */
-async function startUa(user: string, host: string, proxyPort: number): Promise<Proc & { command(cmd: string, params?: string): Promise<void> }> {
+async function startUa(
+  user: string,
+  host: string,
+  proxyPort: number,
+): Promise<Proc & { command(cmd: string, params?: string): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'baresip-relay-it-'));
   const [sipPort, ctrlPort] = [await freePort(), await freePort()];
-  writeFileSync(path.join(dir, 'config'), [
-    'poll_method\tepoll',
-    `sip_listen\t${host}:${sipPort}`,
-    `ctrl_tcp_listen\t127.0.0.1:${ctrlPort}`,
-    'module_path\t/usr/lib/baresip/modules',
-    'module\tg711.so',
-    'module\tuuid.so',
-    'module_app\taccount.so',
-    'module_app\tmenu.so',
-    'module_app\tctrl_tcp.so',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'config'),
+    [
+      'poll_method\tepoll',
+      `sip_listen\t${host}:${sipPort}`,
+      `ctrl_tcp_listen\t127.0.0.1:${ctrlPort}`,
+      'module_path\t/usr/lib/baresip/modules',
+      'module\tg711.so',
+      'module\tuuid.so',
+      'module_app\taccount.so',
+      'module_app\tmenu.so',
+      'module_app\tctrl_tcp.so',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(path.join(dir, 'uuid'), randomUUID());
   writeFileSync(path.join(dir, 'accounts'), `<sip:${user}@127.0.0.1>;outbound="sip:127.0.0.1:${proxyPort}";regint=600;answermode=auto\n`);
   const child = spawn('baresip', ['-f', dir, '-t', '90'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -129,9 +139,14 @@ describe('relay policy with two real user agents (baresip)', () => {
     const kam = await startRegistrar(kamPort);
     const a = await startUa('1001', '127.0.0.31', proxy.port);
     const b = await startUa('1002', '127.0.0.32', proxy.port);
-    const dump = () => `\n--- 1001 ---\n${a.output().slice(-3000)}\n--- 1002 ---\n${b.output().slice(-3000)}\n--- kamailio ---\n${kam.output().slice(-3000)}`;
+    const dump = () =>
+      `\n--- 1001 ---\n${a.output().slice(-3000)}\n--- 1002 ---\n${b.output().slice(-3000)}\n--- kamailio ---\n${kam.output().slice(-3000)}`;
     try {
-      await waitFor(() => /IT-SAVED sip:1001@/.test(kam.output()) && /IT-SAVED sip:1002@/.test(kam.output()), 15_000, 'both registered at Kamailio');
+      await waitFor(
+        () => /IT-SAVED sip:1001@/.test(kam.output()) && /IT-SAVED sip:1002@/.test(kam.output()),
+        15_000,
+        'both registered at Kamailio',
+      );
       await waitFor(() => /200 OK/.test(a.output()) && /200 OK/.test(b.output()), 10_000, 'both baresips saw 200 to REGISTER');
       await a.command('dial', 'sip:1002@127.0.0.1');
       await waitFor(() => /Call established/i.test(a.output()) && /Call established/i.test(b.output()), 15_000, 'call established');
@@ -141,7 +156,9 @@ describe('relay policy with two real user agents (baresip)', () => {
       await waitFor(() => (kam.output().match(/IT-REQ INVITE/g) ?? []).length >= 3, 10_000, 'resume re-INVITE through Kamailio');
       await a.command('hangup');
       await waitFor(() => /IT-REQ BYE/.test(kam.output()) && /terminated|closed/i.test(b.output()), 10_000, 'BYE reached 1002');
-      const st = JSON.parse((await proxy.get('/status')).body) as { counters: { relayRefused: number; responsesOut: Record<string, number> } };
+      const st = JSON.parse((await proxy.get('/status')).body) as {
+        counters: { relayRefused: number; responsesOut: Record<string, number> };
+      };
       expect(st.counters.relayRefused).toBe(0);
       expect(st.counters.responsesOut['403'] ?? 0).toBe(0);
     } catch (e) {

@@ -57,7 +57,10 @@ async function startVictim() {
   };
 }
 
-async function hostileEndpoint(t: 'udp' | 'tcp' | 'tls', proxy: { port: number; tlsPort: number }): Promise<{ ep: Endpoint; localPort: number }> {
+async function hostileEndpoint(
+  t: 'udp' | 'tcp' | 'tls',
+  proxy: { port: number; tlsPort: number },
+): Promise<{ ep: Endpoint; localPort: number }> {
   if (t === 'udp') {
     const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
     return { ep, localPort: ep.port };
@@ -76,69 +79,101 @@ async function hostileEndpoint(t: 'udp' | 'tcp' | 'tls', proxy: { port: number; 
   return { ep: new Endpoint(socket), localPort: raw.localPort! };
 }
 
-const finalFor = (callId: string) => (m: SipMessage): boolean => !isRequest(m) && m.status >= 200 && m.callId === callId;
+const finalFor =
+  (callId: string) =>
+  (m: SipMessage): boolean =>
+    !isRequest(m) && m.status >= 200 && m.callId === callId;
 
 describe('relay policy: an untrusted endpoint cannot make the proxy send to a host it names', () => {
-  it.each(['udp', 'tcp', 'tls'] as const)('over %s: OPTIONS, INVITE, REGISTER, forged route sets and ACK get 403 (ACK dropped); 0 reach the named host', async (t) => {
-    const victim = await startVictim();
-    const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-    server.responder = (req, ep) => ep.reply(req, 200);
-    // Next hops are not verified here: the barrier goes to 127.0.0.77, which the test certificate does not name.
-    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), tls: proxyTls(pki, { verifyServerCertificate: false }) });
-    const tlsPort = proxy.worker.config.tlsPort!;
-    server.udp!.to.port = proxy.port;
-    const ownPort = t === 'tls' ? tlsPort : proxy.port;
-    const tp = t === 'udp' ? '' : `;transport=${t}`;
-    const foreign = `<sip:${VICTIM}:${victim.ports[t]}${tp};lr>`;
-    const own = `<sip:127.0.0.1:${ownPort}${tp};lr>`;
-    const { ep, localPort } = await hostileEndpoint(t, { port: proxy.port, tlsPort });
-    try {
-      const via = (): string => `SIP/2.0/${t.toUpperCase()} ${HOSTILE}:${localPort};branch=${branch()};rport`;
-      const cases: { method: string; uri: string; routes: string[]; toTag?: boolean; reason: RegExp }[] = [
-        { method: 'OPTIONS', uri: `sip:ping@127.0.0.1:${ownPort}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
-        { method: 'INVITE', uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
-        { method: 'REGISTER', uri: `sip:${VICTIM}:${victim.ports[t]}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
-        // A forged route set: our Record-Route value, then the victim.
-        { method: 'BYE', uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, routes: [own, foreign], toTag: true, reason: /Route Names A Foreign Host/ },
-        // In dialog with only our route: the Request-URI is the next hop.
-        { method: 'INFO', uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, routes: [own], toTag: true, reason: /Relaying Denied/ },
-        // The strict-router form (§16.4): our URI as Request-URI, the victim as the last Route.
-        { method: 'BYE', uri: `sip:127.0.0.1:${ownPort}${tp}`, routes: [foreign], toTag: true, reason: /Relaying Denied/ },
-      ];
-      for (const [i, c] of cases.entries()) {
-        const callId = `hostile-${t}-${i}`;
-        ep.send(request(c.method, c.uri, {
-          via: via(), callId, cseq: 1, to: `<sip:2000@example.com>${c.toTag ? ';tag=forged' : ''}`,
-          contact: `<sip:1000@${HOSTILE}:${localPort}${tp}>`, extra: c.routes.map((r) => `Route: ${r}`),
-        }));
-        const ans = await ep.waitFor(finalFor(callId), 5000, `final response to hostile ${c.method}`);
-        expect(!isRequest(ans) && ans.status, `${c.method}`).toBe(403);
-        expect(!isRequest(ans) && ans.reason).toMatch(c.reason);
+  it.each(['udp', 'tcp', 'tls'] as const)(
+    'over %s: OPTIONS, INVITE, REGISTER, forged route sets and ACK get 403 (ACK dropped); 0 reach the named host',
+    async (t) => {
+      const victim = await startVictim();
+      const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
+      server.responder = (req, ep) => ep.reply(req, 200);
+      // Next hops are not verified here: the barrier goes to 127.0.0.77, which the test certificate does not name.
+      const proxy = await startTlsProxy(pki, {
+        ...servingPair('127.0.0.1', server.port, 'udp'),
+        tls: proxyTls(pki, { verifyServerCertificate: false }),
+      });
+      const tlsPort = proxy.worker.config.tlsPort!;
+      server.udp!.to.port = proxy.port;
+      const ownPort = t === 'tls' ? tlsPort : proxy.port;
+      const tp = t === 'udp' ? '' : `;transport=${t}`;
+      const foreign = `<sip:${VICTIM}:${victim.ports[t]}${tp};lr>`;
+      const own = `<sip:127.0.0.1:${ownPort}${tp};lr>`;
+      const { ep, localPort } = await hostileEndpoint(t, { port: proxy.port, tlsPort });
+      try {
+        const via = (): string => `SIP/2.0/${t.toUpperCase()} ${HOSTILE}:${localPort};branch=${branch()};rport`;
+        const cases: { method: string; uri: string; routes: string[]; toTag?: boolean; reason: RegExp }[] = [
+          { method: 'OPTIONS', uri: `sip:ping@127.0.0.1:${ownPort}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
+          { method: 'INVITE', uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
+          { method: 'REGISTER', uri: `sip:${VICTIM}:${victim.ports[t]}${tp}`, routes: [foreign], reason: /Route Names A Foreign Host/ },
+          // A forged route set: our Record-Route value, then the victim.
+          {
+            method: 'BYE',
+            uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`,
+            routes: [own, foreign],
+            toTag: true,
+            reason: /Route Names A Foreign Host/,
+          },
+          // In dialog with only our route: the Request-URI is the next hop.
+          { method: 'INFO', uri: `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, routes: [own], toTag: true, reason: /Relaying Denied/ },
+          // The strict-router form (§16.4): our URI as Request-URI, the victim as the last Route.
+          { method: 'BYE', uri: `sip:127.0.0.1:${ownPort}${tp}`, routes: [foreign], toTag: true, reason: /Relaying Denied/ },
+        ];
+        for (const [i, c] of cases.entries()) {
+          const callId = `hostile-${t}-${i}`;
+          ep.send(
+            request(c.method, c.uri, {
+              via: via(),
+              callId,
+              cseq: 1,
+              to: `<sip:2000@example.com>${c.toTag ? ';tag=forged' : ''}`,
+              contact: `<sip:1000@${HOSTILE}:${localPort}${tp}>`,
+              extra: c.routes.map((r) => `Route: ${r}`),
+            }),
+          );
+          const ans = await ep.waitFor(finalFor(callId), 5000, `final response to hostile ${c.method}`);
+          expect(!isRequest(ans) && ans.status, `${c.method}`).toBe(403);
+          expect(!isRequest(ans) && ans.reason).toMatch(c.reason);
+        }
+        // A 2xx ACK with a forged route set: no response exists for it; it must be dropped.
+        ep.send(
+          request('ACK', `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, {
+            via: via(),
+            callId: `hostile-${t}-ack`,
+            to: '<sip:2000@example.com>;tag=forged',
+            extra: [`Route: ${own}`, `Route: ${foreign}`],
+          }),
+        );
+
+        // The barrier: the SIP Server (trusted) sends through the proxy to the same listener.
+        const barrierId = `barrier-${t}`;
+        server.send(
+          request('MESSAGE', `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, {
+            via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+            callId: barrierId,
+            to: '<sip:2000@example.com>;tag=srv',
+            extra: [`Route: <sip:127.0.0.1:${proxy.port};lr>`, `Route: ${foreign}`],
+          }),
+        );
+        await waitFor(() => victim.callIds.includes(barrierId), 10_000, 'the barrier request at 127.0.0.77');
+
+        expect(victim.callIds.filter((id) => id.startsWith('hostile-'))).toEqual([]);
+        if (t === 'udp') expect(victim.counts().connections).toBe(0);
+        else expect(victim.counts()).toEqual({ datagrams: 0, connections: 1 }); // the barrier's connection only
+        const st = proxy.worker.status();
+        expect(st.counters.relayRefused).toBe(7);
+        expect((await proxy.get('/metrics')).body).toMatch(/^sipproxy_relay_refused_total\{app="SIPProxy_IT"\} 7$/m);
+      } finally {
+        ep.close();
+        server.close();
+        await proxy.stop();
+        await victim.close();
       }
-      // A 2xx ACK with a forged route set: no response exists for it; it must be dropped.
-      ep.send(request('ACK', `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, { via: via(), callId: `hostile-${t}-ack`, to: '<sip:2000@example.com>;tag=forged', extra: [`Route: ${own}`, `Route: ${foreign}`] }));
-
-      // The barrier: the SIP Server (trusted) sends through the proxy to the same listener.
-      const barrierId = `barrier-${t}`;
-      server.send(request('MESSAGE', `sip:2000@${VICTIM}:${victim.ports[t]}${tp}`, {
-        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: barrierId, to: '<sip:2000@example.com>;tag=srv',
-        extra: [`Route: <sip:127.0.0.1:${proxy.port};lr>`, `Route: ${foreign}`],
-      }));
-      await waitFor(() => victim.callIds.includes(barrierId), 10_000, 'the barrier request at 127.0.0.77');
-
-      expect(victim.callIds.filter((id) => id.startsWith('hostile-'))).toEqual([]);
-      if (t === 'udp') expect(victim.counts().connections).toBe(0);
-      else expect(victim.counts()).toEqual({ datagrams: 0, connections: 1 }); // the barrier's connection only
-      const st = proxy.worker.status();
-      expect(st.counters.relayRefused).toBe(7);
-      expect((await proxy.get('/metrics')).body).toMatch(/^sipproxy_relay_refused_total\{app="SIPProxy_IT"\} 7$/m);
-    } finally {
-      ep.close();
-      server.close();
-      await proxy.stop();
-      await victim.close();
-    }
-  });
+    },
+  );
 });
 
 describe('relay policy: calls from untrusted endpoints still pass (SIPp)', () => {
@@ -170,9 +205,17 @@ describe('relay policy before overload control', () => {
     server.udp!.to.port = proxy.port;
     const ep = await udpEndpoint({ host: '127.0.0.1', port: proxy.port }, HOSTILE);
     const via = (): string => `SIP/2.0/UDP ${HOSTILE}:${ep.port};branch=${branch()};rport`;
-    const invite = (callId: string, extra: string[]): void => ep.send(request('INVITE', `sip:2000@127.0.0.1:${proxy.port}`, {
-      via: via(), callId, cseq: 1, to: '<sip:2000@example.com>', contact: `<sip:1000@${HOSTILE}:${ep.port}>`, extra,
-    }));
+    const invite = (callId: string, extra: string[]): void =>
+      ep.send(
+        request('INVITE', `sip:2000@127.0.0.1:${proxy.port}`, {
+          via: via(),
+          callId,
+          cseq: 1,
+          to: '<sip:2000@example.com>',
+          contact: `<sip:1000@${HOSTILE}:${ep.port}>`,
+          extra,
+        }),
+      );
     try {
       for (let i = 0; i < 5; i++) {
         invite(`flood-${i}`, [`Route: <sip:${VICTIM}:5060;lr>`]);

@@ -17,7 +17,9 @@ afterAll(() => cleanupWork());
 
 /** tshark on lo with a capture filter; resolves once it is capturing. Fields: ip.dsfield, tcp.len, udp.length. */
 async function capture(filter: string): Promise<{ stop(): Promise<string[][]> }> {
-  const child = spawn('tshark', ['-i', 'lo', '-f', filter, '-l', '-T', 'fields', '-e', 'ip.dsfield', '-e', 'tcp.len', '-e', 'udp.length'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('tshark', ['-i', 'lo', '-f', filter, '-l', '-T', 'fields', '-e', 'ip.dsfield', '-e', 'tcp.len', '-e', 'udp.length'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -33,7 +35,10 @@ async function capture(filter: string): Promise<{ stop(): Promise<string[][]> }>
       child.kill('SIGINT');
       await exited;
       clearTimeout(hard);
-      return out.split('\n').filter((l) => l.trim()).map((l) => l.split('\t'));
+      return out
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => l.split('\t'));
     },
   };
 }
@@ -47,12 +52,17 @@ function pairCfg(port: number, transport: 'udp' | 'tcp') {
 }
 
 describe.each(['udp', 'tcp'] as const)('sip-ip-tos on the wire over %s (tshark)', (transport) => {
-  it.each([[184, '0xb8'], [256, '0x00']] as const)('sip-ip-tos=%s: every SIP packet the worker sends carries %s', async (ipTos, expected) => {
+  it.each([
+    [184, '0xb8'],
+    [256, '0x00'],
+  ] as const)('sip-ip-tos=%s: every SIP packet the worker sends carries %s', async (ipTos, expected) => {
     const uasPort = await freePort();
     const uas = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port: uasPort, transport });
     const proxy = await startProxy({ ...pairCfg(uasPort, transport), ipTos, oosCheckS: 1, oosForceS: 1 });
     // Everything the worker sends: to the SIP Server (its probes and forwarded requests) and back to the caller.
-    const cap = await capture(transport === 'udp' ? `udp and src port ${proxy.port}` : `tcp and (dst port ${uasPort} or src port ${proxy.port})`);
+    const cap = await capture(
+      transport === 'udp' ? `udp and src port ${proxy.port}` : `tcp and (dst port ${uasPort} or src port ${proxy.port})`,
+    );
     try {
       const r = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport, calls: 10, rate: 10 });
       expect(r.failed, r.output).toBe(0);
@@ -64,7 +74,9 @@ describe.each(['udp', 'tcp'] as const)('sip-ip-tos on the wire over %s (tshark)'
       // TCP: packets with payload (the SYN leaves before the descriptor exists; that one carries the OS default).
       const sip = rows.filter((f) => (transport === 'udp' ? Number(f[2]) > 8 : Number(f[1]) > 0));
       const bytes = [...new Set(sip.map((f) => f[0]))];
-      process.stdout.write(`sip-ip-tos=${ipTos} over ${transport}: ${sip.length} SIP packets from the worker, TOS bytes seen ${bytes.join(', ')}\n`);
+      process.stdout.write(
+        `sip-ip-tos=${ipTos} over ${transport}: ${sip.length} SIP packets from the worker, TOS bytes seen ${bytes.join(', ')}\n`,
+      );
       // 10 calls x (INVITE, ACK, BYE out + 100/180/200/200 back) at least.
       expect(sip.length).toBeGreaterThanOrEqual(60);
       expect(bytes).toEqual([expected]);
@@ -112,8 +124,16 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
       expect(r.ok, `${cmd.join(' ')}: ${r.out}`).toBe(true);
     }
     // `ip netns exec` execs SIPp in place: the PID is SIPp's own.
-    sipp = spawn('ip', ['netns', 'exec', NS, 'sipp', '-sn', 'uas', '-aa', '-t', 't1', '-i', `${NET}.2`, '-p', '5060', '-nostdin', '-timeout', '120s'], { stdio: 'ignore' });
-    await waitFor(() => sh(['ip', 'netns', 'exec', NS, 'ss', '-Hltn', 'sport = :5060']).out.includes('5060'), 10_000, 'SIPp in the namespace');
+    sipp = spawn(
+      'ip',
+      ['netns', 'exec', NS, 'sipp', '-sn', 'uas', '-aa', '-t', 't1', '-i', `${NET}.2`, '-p', '5060', '-nostdin', '-timeout', '120s'],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      () => sh(['ip', 'netns', 'exec', NS, 'ss', '-Hltn', 'sport = :5060']).out.includes('5060'),
+      10_000,
+      'SIPp in the namespace',
+    );
 
     const layers = await Promise.all(
       [true, false].map((enabled) =>
@@ -125,7 +145,9 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
     );
     const [withKa, withoutKa] = layers as [TransportLayer, TransportLayer];
     const closed: { at: number; error?: string }[] = [];
-    withKa.onConnectionClose((_i: ConnectionInfo, e) => closed.push({ at: Date.now(), error: e && 'code' in e ? String(e.code) : e?.message }));
+    withKa.onConnectionClose((_i: ConnectionInfo, e) =>
+      closed.push({ at: Date.now(), error: e && 'code' in e ? String(e.code) : e?.message }),
+    );
     try {
       for (const layer of layers) {
         const answered = new Promise<number>((resolve) => layer.onMessage((m) => resolve('status' in m ? m.status : 0)));
@@ -141,7 +163,9 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
       expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'down']).ok).toBe(true);
       await waitFor(() => closed.length > 0, 30_000, 'the keep-alive to declare the connection dead');
       const afterS = (closed[0].at - down) / 1000;
-      process.stdout.write(`keep-alive idle 1 s, interval 1 s, count 2: silent peer found dead after ${afterS.toFixed(1)} s (${closed[0].error})\n`);
+      process.stdout.write(
+        `keep-alive idle 1 s, interval 1 s, count 2: silent peer found dead after ${afterS.toFixed(1)} s (${closed[0].error})\n`,
+      );
       expect(closed[0].error).toBe('ETIMEDOUT');
       expect(withKa.connectionList()).toHaveLength(0);
       expect(withoutKa.connectionList().map((c) => c.state)).toEqual(['open']);
@@ -153,8 +177,32 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
   it('a SIP Server that falls silent while a call rings: found dead by keep-alive, reopen fails, the call is released', async () => {
     expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'up']).ok).toBe(true);
     // The SIP Server rings and waits (for a CANCEL that never comes).
-    ringing = spawn('ip', ['netns', 'exec', NS, 'sipp', '-sf', scenario('uas_ring_cancel.xml'), '-t', 't1', '-i', `${NET}.2`, '-p', '5062', '-nostdin', '-timeout', '120s'], { stdio: 'ignore' });
-    await waitFor(() => sh(['ip', 'netns', 'exec', NS, 'ss', '-Hltn', 'sport = :5062']).out.includes('5062'), 10_000, 'ringing SIPp in the namespace');
+    ringing = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        'sipp',
+        '-sf',
+        scenario('uas_ring_cancel.xml'),
+        '-t',
+        't1',
+        '-i',
+        `${NET}.2`,
+        '-p',
+        '5062',
+        '-nostdin',
+        '-timeout',
+        '120s',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(
+      () => sh(['ip', 'netns', 'exec', NS, 'ss', '-Hltn', 'sport = :5062']).out.includes('5062'),
+      10_000,
+      'ringing SIPp in the namespace',
+    );
     const proxy = await startProxy({
       servingPair: 'SIPServer_A',
       pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host: `${NET}.2`, port: 5062, transport: 'tcp' } }],
@@ -166,12 +214,21 @@ describe.skipIf(!canNetns)('TCP keep-alive finds a silent SIP Server (network na
       tcpKeepAliveCount: 2,
     });
     try {
-      const call = runUac({ scenario: scenario('uac_ring_then_error.xml', { EXPECTED: 503 }), target: proxy.target, transport: 'udp', calls: 1, rate: 1, timeoutS: 60 });
+      const call = runUac({
+        scenario: scenario('uac_ring_then_error.xml', { EXPECTED: 503 }),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 1,
+        rate: 1,
+        timeoutS: 60,
+      });
       await waitFor(() => (proxy.worker.status().counters.responsesOut['180'] ?? 0) > 0, 15_000, 'the 180 relayed to the caller');
       const down = Date.now();
       expect(sh(['ip', 'netns', 'exec', NS, 'ip', 'link', 'set', VB, 'down']).ok).toBe(true);
       const r = await call;
-      process.stdout.write(`ringing call released ${((Date.now() - down) / 1000).toFixed(1)} s after the SIP Server fell silent (keep-alive 1+1x2 s, then the reopen failed)\n`);
+      process.stdout.write(
+        `ringing call released ${((Date.now() - down) / 1000).toFixed(1)} s after the SIP Server fell silent (keep-alive 1+1x2 s, then the reopen failed)\n`,
+      );
       expect(r.failed, r.output).toBe(0);
       expect(r.successful).toBe(1);
       const st = proxy.worker.status();

@@ -22,7 +22,10 @@ const port = { serverA: 0, serverB: 0, proxyA: 0, proxyB: 0, httpA: 0, httpB: 0 
 const uas: SipServer[] = [];
 const work = mkdtempSync(join(tmpdir(), 'two-site-'));
 
-type State = { workers: { app: string; online: boolean }[]; pairs: { name: string; state: string; views: { worker: string; state: string }[] }[] };
+type State = {
+  workers: { app: string; online: boolean }[];
+  pairs: { name: string; state: string; views: { worker: string; state: string }[] }[];
+};
 const state = async (): Promise<State> => (await (await product.api('/service-state', { token })).json()) as State;
 
 function deployment(): string {
@@ -65,10 +68,39 @@ const perServerTrunk = (): string => `      - number: to-site-b-primary
 `;
 
 /** SIP Server `fromPort` (127.0.0.1) calls over its trunk: a SIPp UAC sent to its site's proxy; exit code and message log. */
-async function callOverTrunk(fromPort: number, proxyPort: number, trunkHost: string): Promise<{ exitCode: number | null; output: string; log: string }> {
+async function callOverTrunk(
+  fromPort: number,
+  proxyPort: number,
+  trunkHost: string,
+): Promise<{ exitCode: number | null; output: string; log: string }> {
   const log = join(work, `uac-${fromPort}.log`);
-  const args = [`127.0.0.1:${proxyPort}`, '-sf', scenario('uac_trunk_call.xml', { TRUNK_HOST: trunkHost }), '-s', '2001', '-t', 'u1', '-i', '127.0.0.1', '-p', String(fromPort),
-    '-m', '1', '-r', '1', '-d', '200', '-aa', '-timeout', '30s', '-timeout_error', '-nostdin', '-trace_msg', '-message_file', log];
+  const args = [
+    `127.0.0.1:${proxyPort}`,
+    '-sf',
+    scenario('uac_trunk_call.xml', { TRUNK_HOST: trunkHost }),
+    '-s',
+    '2001',
+    '-t',
+    'u1',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(fromPort),
+    '-m',
+    '1',
+    '-r',
+    '1',
+    '-d',
+    '200',
+    '-aa',
+    '-timeout',
+    '30s',
+    '-timeout_error',
+    '-nostdin',
+    '-trace_msg',
+    '-message_file',
+    log,
+  ];
   const child = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -77,7 +109,11 @@ async function callOverTrunk(fromPort: number, proxyPort: number, trunkHost: str
   const exitCode = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   clearTimeout(hard);
   let text = '';
-  try { text = readFileSync(log, 'latin1'); } catch { /* no log */ }
+  try {
+    text = readFileSync(log, 'latin1');
+  } catch {
+    /* no log */
+  }
   return { exitCode, output, log: text };
 }
 
@@ -88,10 +124,15 @@ function receivedInvite(log: string): string {
 }
 
 async function pairActive(name: string): Promise<void> {
-  await waitFor(async () => {
-    const p = (await state()).pairs.find((x) => x.name === name);
-    return p !== undefined && p.views.length === 2 && p.views.every((v) => v.state === 'primary-active');
-  }, 30_000, `${name} primary-active in both proxies`, 200);
+  await waitFor(
+    async () => {
+      const p = (await state()).pairs.find((x) => x.name === name);
+      return p !== undefined && p.views.length === 2 && p.views.every((v) => v.state === 'primary-active');
+    },
+    30_000,
+    `${name} primary-active in both proxies`,
+    200,
+  );
 }
 
 beforeAll(async () => {
@@ -99,10 +140,15 @@ beforeAll(async () => {
   product = await startProduct({ DATABASE_URL: await freshDatabase(inject('postgresAdminUrl'), 'twosite'), WORKERS_ENABLED: 'true' });
   token = await product.login();
   await importYaml(product, token, deployment());
-  await waitFor(async () => {
-    const w = (await state()).workers;
-    return ['SIPProxy_A', 'SIPProxy_B'].every((a) => w.some((x) => x.app === a && x.online));
-  }, 60_000, 'both pools\' proxies online', 200);
+  await waitFor(
+    async () => {
+      const w = (await state()).workers;
+      return ['SIPProxy_A', 'SIPProxy_B'].every((a) => w.some((x) => x.app === a && x.online));
+    },
+    60_000,
+    "both pools' proxies online",
+    200,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -111,7 +157,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('a call across two sites through a Trunk DN', () => {
-  it('SiteA\'s SIP Server calls SiteB over the trunk: through both pools, answered by SiteB\'s active server, ended by BYE', async () => {
+  it("SiteA's SIP Server calls SiteB over the trunk: through both pools, answered by SiteB's active server, ended by BYE", async () => {
     const serverB = new SipServer('127.0.0.1', port.serverB);
     uas.push(serverB);
     await serverB.start(120);
@@ -122,7 +168,11 @@ describe('a call across two sites through a Trunk DN', () => {
     const invite = receivedInvite(readFileSync(serverB.messageLog, 'latin1'));
     expect(invite).toMatch(/^INVITE sip:2001@/m);
     const vias = invite.match(/^Via: SIP\/2\.0\/UDP ([^;\s]+)/gim) ?? [];
-    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([`127.0.0.1:${port.proxyB}`, `127.0.0.1:${port.proxyA}`, `127.0.0.1:${port.serverA}`]);
+    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([
+      `127.0.0.1:${port.proxyB}`,
+      `127.0.0.1:${port.proxyA}`,
+      `127.0.0.1:${port.serverA}`,
+    ]);
     expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyB}`, 'i'));
     expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyA}`, 'i'));
     // The BYE took the same way (loose routes through both proxies) and was answered.
@@ -131,7 +181,7 @@ describe('a call across two sites through a Trunk DN', () => {
     await serverB.kill();
   }, 90_000);
 
-  it('SiteA\'s SIP Server calls SiteB over a per-server trunk (contact = SiteB primary host:port): via SiteA\'s proxy, then SiteB\'s', async () => {
+  it("SiteA's SIP Server calls SiteB over a per-server trunk (contact = SiteB primary host:port): via SiteA's proxy, then SiteB's", async () => {
     const serverB = new SipServer('127.0.0.1', port.serverB);
     uas.push(serverB);
     await serverB.start(120);
@@ -142,7 +192,11 @@ describe('a call across two sites through a Trunk DN', () => {
     const invite = receivedInvite(log);
     expect(invite).toMatch(/^INVITE sip:2001@/m);
     const vias = invite.match(/^Via: SIP\/2\.0\/UDP ([^;\s]+)/gim) ?? [];
-    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([`127.0.0.1:${port.proxyB}`, `127.0.0.1:${port.proxyA}`, `127.0.0.1:${port.serverA}`]);
+    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([
+      `127.0.0.1:${port.proxyB}`,
+      `127.0.0.1:${port.proxyA}`,
+      `127.0.0.1:${port.serverA}`,
+    ]);
     expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyB}`, 'i'));
     expect(invite).toMatch(new RegExp(`Record-Route: .*127\\.0\\.0\\.1:${port.proxyA}`, 'i'));
     // ACK and BYE follow the recorded route to SiteB's server, and the BYE is answered.
@@ -152,7 +206,7 @@ describe('a call across two sites through a Trunk DN', () => {
     await serverB.kill();
   }, 90_000);
 
-  it('and SiteB\'s SIP Server calls SiteA over its own trunk', async () => {
+  it("and SiteB's SIP Server calls SiteA over its own trunk", async () => {
     const serverA = new SipServer('127.0.0.1', port.serverA);
     uas.push(serverA);
     await serverA.start(120);
@@ -161,6 +215,10 @@ describe('a call across two sites through a Trunk DN', () => {
     expect(r.exitCode, `${r.output}\n${r.log}`).toBe(0);
     const invite = receivedInvite(readFileSync(serverA.messageLog, 'latin1'));
     const vias = invite.match(/^Via: SIP\/2\.0\/UDP ([^;\s]+)/gim) ?? [];
-    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([`127.0.0.1:${port.proxyA}`, `127.0.0.1:${port.proxyB}`, `127.0.0.1:${port.serverB}`]);
+    expect(vias.map((v) => v.replace(/^Via: SIP\/2\.0\/UDP /i, ''))).toEqual([
+      `127.0.0.1:${port.proxyA}`,
+      `127.0.0.1:${port.proxyB}`,
+      `127.0.0.1:${port.serverB}`,
+    ]);
   }, 90_000);
 });

@@ -42,7 +42,14 @@ describe('SIPp against a UAS on the stack', () => {
 
   it('UDP: 200 calls (INVITE/100/180/200/ACK/BYE/200) at 50 cps, none failed, no retransmissions', async () => {
     const before = { ...uas.counters };
-    await allCallsSucceed('sipp uac udp', 'udp', { target: `127.0.0.1:${uas.port('udp')}`, scenario: { builtin: 'uac' }, transport: 'udp', calls: 200, rate: 50, timeoutS: 40 });
+    await allCallsSucceed('sipp uac udp', 'udp', {
+      target: `127.0.0.1:${uas.port('udp')}`,
+      scenario: { builtin: 'uac' },
+      transport: 'udp',
+      calls: 200,
+      rate: 50,
+      timeoutS: 40,
+    });
     expect(uas.counters.invites - before.invites).toBe(200);
     expect(uas.counters.acks - before.acks).toBe(200);
     expect(uas.counters.byes - before.byes).toBe(200);
@@ -52,7 +59,14 @@ describe('SIPp against a UAS on the stack', () => {
 
   it('TCP (-t t1): 200 calls at 50 cps, none failed', async () => {
     const before = { ...uas.counters };
-    await allCallsSucceed('sipp uac tcp', 'tcp', { target: `127.0.0.1:${uas.port('tcp')}`, scenario: { builtin: 'uac' }, transport: 'tcp', calls: 200, rate: 50, timeoutS: 40 });
+    await allCallsSucceed('sipp uac tcp', 'tcp', {
+      target: `127.0.0.1:${uas.port('tcp')}`,
+      scenario: { builtin: 'uac' },
+      transport: 'tcp',
+      calls: 200,
+      rate: 50,
+      timeoutS: 40,
+    });
     expect(uas.counters.byes - before.byes).toBe(200);
     expect(uas.transport.stats().stream.accepted).toBeGreaterThanOrEqual(1);
   });

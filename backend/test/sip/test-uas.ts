@@ -3,7 +3,16 @@
  * INVITE -> 100, 180, 200 (To tag, Contact); 2xx ACK absorbed; BYE/OPTIONS -> 200;
  * REGISTER -> 200 echoing Contact and Expires; CANCEL -> 200 + 487 for the INVITE.
  */
-import { createResponse, type SipRequest, type SipResponse, TransactionLayer, type ServerTransaction, TransportLayer, type ListenerSpec, type TransportLayerOptions } from '../../src/sip/index.js';
+import {
+  createResponse,
+  type SipRequest,
+  type SipResponse,
+  TransactionLayer,
+  type ServerTransaction,
+  TransportLayer,
+  type ListenerSpec,
+  type TransportLayerOptions,
+} from '../../src/sip/index.js';
 
 export interface UasCounters {
   invites: number;

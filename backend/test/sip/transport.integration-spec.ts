@@ -9,7 +9,16 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateBranch, parseMessage, type SipMessage, type SipRequest, type SipResponse, TransactionLayer, TransportLayer, type ConnectionInfo } from '../../src/sip/index.js';
+import {
+  generateBranch,
+  parseMessage,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  TransactionLayer,
+  TransportLayer,
+  type ConnectionInfo,
+} from '../../src/sip/index.js';
 import { TestUas } from './test-uas.js';
 import { sleep } from '../helpers/net.js';
 
@@ -45,7 +54,13 @@ function parseOne(buf: Buffer): SipMessage {
   return r.message;
 }
 
-async function udpExchange(family: 4 | 6, host: string, port: number, payload: string | ((localPort: number) => string), waitMs = 2000): Promise<Buffer | undefined> {
+async function udpExchange(
+  family: 4 | 6,
+  host: string,
+  port: number,
+  payload: string | ((localPort: number) => string),
+  waitMs = 2000,
+): Promise<Buffer | undefined> {
   const sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
   await new Promise<void>((r) => sock.bind(0, host, () => r()));
   const localPort = sock.address().port;
@@ -125,7 +140,14 @@ describe('transport layer on loopback', () => {
     expect(buf.toString()).toMatch(/^SIP\/2\.0 200 OK\r\n/);
     const conns = uas.transport.connectionList();
     expect(conns).toHaveLength(1);
-    expect(conns[0]).toMatchObject({ transport: 'tcp', direction: 'inbound', state: 'open', remoteAddress: '::1', messagesIn: 1, messagesOut: 1 });
+    expect(conns[0]).toMatchObject({
+      transport: 'tcp',
+      direction: 'inbound',
+      state: 'open',
+      remoteAddress: '::1',
+      messagesIn: 1,
+      messagesOut: 1,
+    });
   });
 
   it('binds all addresses (sip-address unset) on IPv4 and IPv6', async () => {
@@ -137,7 +159,9 @@ describe('transport layer on loopback', () => {
     const r6 = await udpExchange(6, '::1', uas.port('udp', 6), (p) => options('UDP', '::1', p));
     expect(r4?.toString()).toMatch(/^SIP\/2\.0 200/);
     expect(r6?.toString()).toMatch(/^SIP\/2\.0 200/);
-    expect(listenersFromSipAddress({ sipAddress: '127.0.0.1', udpPort: 5060 })).toEqual([{ transport: 'udp', address: '127.0.0.1', port: 5060 }]);
+    expect(listenersFromSipAddress({ sipAddress: '127.0.0.1', udpPort: 5060 })).toEqual([
+      { transport: 'udp', address: '127.0.0.1', port: 5060 },
+    ]);
   });
 
   it('UDP garbage: an answerable request gets 400 with the parser reason, junk is dropped and counted', async () => {
@@ -175,7 +199,10 @@ describe('transport layer on loopback', () => {
     const port = uas.port('tcp');
     const a = await tcpConnect('127.0.0.1', port);
     const b = await tcpConnect('127.0.0.1', port);
-    cleanups.push(() => void a.destroy(), () => void b.destroy());
+    cleanups.push(
+      () => void a.destroy(),
+      () => void b.destroy(),
+    );
     await sleep(50);
     const c = await tcpConnect('127.0.0.1', port);
     expect(await closed(c)).toBe(true);
@@ -218,11 +245,15 @@ describe('transport layer on loopback', () => {
     for (let i = 0; i < 3; i++) {
       const req = parseOne(Buffer.from(options('TCP', '127.0.0.1', local.port, ''))) as SipRequest;
       const status = await new Promise<number>((resolve, reject) => {
-        txl.sendRequest(req, { transport: 'tcp', host: '127.0.0.1', port: uas.port('tcp') }, {
-          onFinal: (r) => resolve(r.status),
-          onTimeout: () => reject(new Error('timeout')),
-          onTransportError: (e) => reject(e),
-        });
+        txl.sendRequest(
+          req,
+          { transport: 'tcp', host: '127.0.0.1', port: uas.port('tcp') },
+          {
+            onFinal: (r) => resolve(r.status),
+            onTimeout: () => reject(new Error('timeout')),
+            onTransportError: (e) => reject(e),
+          },
+        );
       });
       expect(status).toBe(200);
     }
@@ -275,7 +306,9 @@ describe('transport layer on loopback', () => {
     const client = await TransportLayer.create({ listeners: [] });
     cleanups.push(() => client.close());
     const req = parseOne(Buffer.from(options('TCP', '127.0.0.1', 5060, ''))) as SipRequest;
-    await expect(client.sendAsync(req, { transport: 'tcp', host: '127.0.0.1', port: 9, connectionId: 'tcp-999999', requireConnection: true })).rejects.toThrow(/closed/);
+    await expect(
+      client.sendAsync(req, { transport: 'tcp', host: '127.0.0.1', port: 9, connectionId: 'tcp-999999', requireConnection: true }),
+    ).rejects.toThrow(/closed/);
     expect(client.connectionList()).toHaveLength(0);
   });
 
@@ -288,7 +321,11 @@ describe('transport layer on loopback', () => {
     // ~1.3 KB responses (long From is echoed) x 20000 = 26 MB, more than loopback kernel buffers hold.
     const pad = 'x'.repeat(1000);
     for (let i = 0; i < 20000; i++) {
-      burst.push(options('TCP', '127.0.0.1', 5060, '').replace(/Call-ID: [^\r]+/, `Call-ID: slow-${i}`).replace('From: <', `From: "${pad}" <`));
+      burst.push(
+        options('TCP', '127.0.0.1', 5060, '')
+          .replace(/Call-ID: [^\r]+/, `Call-ID: slow-${i}`)
+          .replace('From: <', `From: "${pad}" <`),
+      );
     }
     sock.write(burst.join(''));
     await new Promise<void>((resolve, reject) => {
@@ -304,14 +341,34 @@ describe('transport layer on loopback', () => {
   it('TLS listener works with a key/cert passed in (and an outbound TLS client)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sip-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const key = readFileSync(path.join(dir, 'key.pem'));
     const cert = readFileSync(path.join(dir, 'cert.pem'));
-    const uas = await uasOn([{ transport: 'tls', address: '127.0.0.1', port: 0, tls: { key, cert, minVersion: 'TLSv1.2', requestCert: false } }]);
+    const uas = await uasOn([
+      { transport: 'tls', address: '127.0.0.1', port: 0, tls: { key, cert, minVersion: 'TLSv1.2', requestCert: false } },
+    ]);
     const client = await TransportLayer.create({ listeners: [], connections: { tlsClient: { ca: cert } } });
     const txl = new TransactionLayer(client);
     cleanups.push(async () => {
@@ -320,10 +377,14 @@ describe('transport layer on loopback', () => {
     });
     const req = parseOne(Buffer.from(options('TLS', '127.0.0.1', 5061, ''))) as SipRequest;
     const status = await new Promise<number>((resolve, reject) => {
-      txl.sendRequest(req, { transport: 'tls', host: '127.0.0.1', port: uas.port('tls') }, {
-        onFinal: (r) => resolve(r.status),
-        onTransportError: (e) => reject(e),
-      });
+      txl.sendRequest(
+        req,
+        { transport: 'tls', host: '127.0.0.1', port: uas.port('tls') },
+        {
+          onFinal: (r) => resolve(r.status),
+          onTransportError: (e) => reject(e),
+        },
+      );
     });
     expect(status).toBe(200);
     expect(client.connectionList()[0]).toMatchObject({ transport: 'tls', state: 'open' });

@@ -2,7 +2,19 @@
  * Test kit for code built on the transaction layer: a recording fake transport and message
  * builders. Used by this folder's specs; the proxy's unit tests can reuse it.
  */
-import { parseMessage, serialize, type SipMessage, type SipRequest, type SipResponse, responseDestination, type Destination, type MessageHandler, type MessageSource, type SipTransport, type TransportErrorSink } from '../../src/sip/index.js';
+import {
+  parseMessage,
+  serialize,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+  responseDestination,
+  type Destination,
+  type MessageHandler,
+  type MessageSource,
+  type SipTransport,
+  type TransportErrorSink,
+} from '../../src/sip/index.js';
 
 export interface SentRecord {
   text: string;
@@ -94,7 +106,10 @@ export function request(o: RequestOptions): SipRequest {
 }
 
 /** A response carrying the given top Via branch (client-side matching, §17.1.3). */
-export function response(status: number, o: { branch?: string; method?: string; cseq?: number; toTag?: string; reason?: string; sentBy?: string }): SipResponse {
+export function response(
+  status: number,
+  o: { branch?: string; method?: string; cseq?: number; toTag?: string; reason?: string; sentBy?: string },
+): SipResponse {
   const lines = [
     `SIP/2.0 ${status} ${o.reason ?? 'Reason'}`,
     `Via: SIP/2.0/UDP ${o.sentBy ?? '192.0.2.1:5060'};branch=${o.branch ?? 'z9hG4bKclient'}`,

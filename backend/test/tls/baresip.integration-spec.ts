@@ -19,17 +19,23 @@ const pki = useTestPki();
 
 function startBaresip(proxyTlsPort: number, listenPort: number): { child: ChildProcess; output: () => string; stop: () => Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), 'baresip-it-'));
-  writeFileSync(path.join(dir, 'config'), [
-    'poll_method\tepoll',
-    `sip_listen\t127.0.0.1:${listenPort}`,
-    `sip_cafile\t${pki.ca}`,
-    'module_path\t/usr/lib/baresip/modules',
-    'module\tuuid.so',
-    'module_app\taccount.so',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    path.join(dir, 'config'),
+    [
+      'poll_method\tepoll',
+      `sip_listen\t127.0.0.1:${listenPort}`,
+      `sip_cafile\t${pki.ca}`,
+      'module_path\t/usr/lib/baresip/modules',
+      'module\tuuid.so',
+      'module_app\taccount.so',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(path.join(dir, 'uuid'), randomUUID());
-  writeFileSync(path.join(dir, 'accounts'), `<sip:1000@127.0.0.1;transport=tls>;outbound="sip:127.0.0.1:${proxyTlsPort};transport=tls";regint=600;sipnat=outbound\n`);
+  writeFileSync(
+    path.join(dir, 'accounts'),
+    `<sip:1000@127.0.0.1;transport=tls>;outbound="sip:127.0.0.1:${proxyTlsPort};transport=tls";regint=600;sipnat=outbound\n`,
+  );
   const child = spawn('baresip', ['-f', dir, '-s', '-t', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -73,13 +79,31 @@ describe('baresip as an RFC 5626 outbound UA over TLS', () => {
       expect(proxy.worker.status().flows?.gcClosed).toBe(0);
 
       const uri = contact.uri.toString();
-      server.send(request('OPTIONS', uri, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'bs-opt-1', to: '<sip:1000@127.0.0.1>', extra: [`Route: ${path0}`] }));
-      const ok = (await server.waitFor((m) => 'status' in m && m.status >= 200 && m.cseq().method === 'OPTIONS', 10_000, 'OPTIONS answer from baresip')) as SipResponse;
+      server.send(
+        request('OPTIONS', uri, {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          callId: 'bs-opt-1',
+          to: '<sip:1000@127.0.0.1>',
+          extra: [`Route: ${path0}`],
+        }),
+      );
+      const ok = (await server.waitFor(
+        (m) => 'status' in m && m.status >= 200 && m.cseq().method === 'OPTIONS',
+        10_000,
+        'OPTIONS answer from baresip',
+      )) as SipResponse;
       expect(ok.status).toBe(200);
 
       await bs.stop();
       await waitFor(() => proxy.worker.status().connections.length === 0, 5000, 'baresip connection closed');
-      server.send(request('OPTIONS', uri, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: 'bs-opt-2', to: '<sip:1000@127.0.0.1>', extra: [`Route: ${path0}`] }));
+      server.send(
+        request('OPTIONS', uri, {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          callId: 'bs-opt-2',
+          to: '<sip:1000@127.0.0.1>',
+          extra: [`Route: ${path0}`],
+        }),
+      );
       const failed = (await server.waitFor(isResp(430, 'OPTIONS'), 5000)) as SipResponse;
       expect(failed.reason).toBe('Flow Failed');
     } catch (e) {

@@ -33,13 +33,58 @@ function ossl(dir: string, args: string[]): void {
 }
 
 function makeCa(dir: string, name: string): void {
-  ossl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`]);
+  ossl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+  ]);
 }
 
 function issue(dir: string, ca: string, name: string, san: string, usage: string): void {
-  ossl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
+  ossl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${name}`,
+  ]);
   writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${usage}\n`);
-  ossl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+  ossl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  ]);
 }
 
 export function makeTestPki(): TestPki {
@@ -72,26 +117,70 @@ export function makeTestPki(): TestPki {
 }
 
 /** A certificate and key issued by a dated issuer (paths inside its directory). */
-export interface DatedCertificate { cert: string; key: string }
+export interface DatedCertificate {
+  cert: string;
+  key: string;
+}
 
 /**
  * A CA that issues certificates with any validity period (`openssl ca -startdate/-enddate`; `x509 -days` only starts
  * now): one that expires in 10 days, one that expired yesterday. Files are written into `dir`, named by `name`.
  */
-export function makeDatedIssuer(dir: string, caName = 'dated-ca'): { caCert: string; issue(name: string, validity: { notBefore: Date; notAfter: Date; san?: string }): DatedCertificate } {
+export function makeDatedIssuer(
+  dir: string,
+  caName = 'dated-ca',
+): { caCert: string; issue(name: string, validity: { notBefore: Date; notAfter: Date; san?: string }): DatedCertificate } {
   makeCa(dir, caName);
   // -days 2 above is the CA's own validity: long enough for a test, short enough never to be mistaken for a real one.
-  writeFileSync(path.join(dir, `${caName}.cnf`), `[ca]\ndefault_ca=d\n[d]\ndatabase=${caName}.index\nnew_certs_dir=.\nserial=${caName}.serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n`);
+  writeFileSync(
+    path.join(dir, `${caName}.cnf`),
+    `[ca]\ndefault_ca=d\n[d]\ndatabase=${caName}.index\nnew_certs_dir=.\nserial=${caName}.serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n`,
+  );
   writeFileSync(path.join(dir, `${caName}.index`), '');
   writeFileSync(path.join(dir, `${caName}.serial`), '1000\n');
   const stamp = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   return {
     caCert: path.join(dir, `${caName}.pem`),
     issue(name, validity) {
-      ossl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-      writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${validity.san ?? `DNS:${name}.test`}\nextendedKeyUsage=serverAuth,clientAuth\n`);
-      ossl(dir, ['ca', '-batch', '-notext', '-config', `${caName}.cnf`, '-cert', `${caName}.pem`, '-keyfile', `${caName}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`,
-        '-startdate', stamp(validity.notBefore), '-enddate', stamp(validity.notAfter), '-extfile', `${name}.ext`]);
+      ossl(dir, [
+        'req',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        `${name}.key`,
+        '-out',
+        `${name}.csr`,
+        '-subj',
+        `/CN=${name}`,
+      ]);
+      writeFileSync(
+        path.join(dir, `${name}.ext`),
+        `subjectAltName=${validity.san ?? `DNS:${name}.test`}\nextendedKeyUsage=serverAuth,clientAuth\n`,
+      );
+      ossl(dir, [
+        'ca',
+        '-batch',
+        '-notext',
+        '-config',
+        `${caName}.cnf`,
+        '-cert',
+        `${caName}.pem`,
+        '-keyfile',
+        `${caName}.key`,
+        '-in',
+        `${name}.csr`,
+        '-out',
+        `${name}.pem`,
+        '-startdate',
+        stamp(validity.notBefore),
+        '-enddate',
+        stamp(validity.notAfter),
+        '-extfile',
+        `${name}.ext`,
+      ]);
       return { cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}.key`) };
     },
   };

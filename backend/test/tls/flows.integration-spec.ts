@@ -43,30 +43,42 @@ async function setup(over: Partial<ProxyRuntimeConfig> = {}) {
   return { server, proxy, tlsPort, paths, phone, close };
 }
 
-function register(ep: Endpoint, tlsPort: number, o: { regId?: number; callId: string; cseq?: number; extraVia?: string; user?: string }): void {
+function register(
+  ep: Endpoint,
+  tlsPort: number,
+  o: { regId?: number; callId: string; cseq?: number; extraVia?: string; user?: string },
+): void {
   const user = o.user ?? '1000';
   const contact = `<sip:${user}@127.0.0.1:5999;transport=tls>${o.regId !== undefined ? `;reg-id=${o.regId};+sip.instance=${INSTANCE}` : ''}`;
-  ep.send(request('REGISTER', `sip:127.0.0.1:${tlsPort}`, {
-    via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
-    from: `<sip:${user}@example.com>;tag=r${o.callId}`,
-    to: `<sip:${user}@example.com>`,
-    callId: o.callId,
-    cseq: o.cseq ?? 1,
-    contact,
-    extra: ['Supported: outbound, path', ...(o.extraVia ? [`Via: ${o.extraVia}`] : [])],
-  }));
+  ep.send(
+    request('REGISTER', `sip:127.0.0.1:${tlsPort}`, {
+      via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+      from: `<sip:${user}@example.com>;tag=r${o.callId}`,
+      to: `<sip:${user}@example.com>`,
+      callId: o.callId,
+      cseq: o.cseq ?? 1,
+      contact,
+      extra: ['Supported: outbound, path', ...(o.extraVia ? [`Via: ${o.extraVia}`] : [])],
+    }),
+  );
 }
 
 /** A request from the SIP Server to the phone (by Route = the stored Path, or by Request-URI only). */
-function fromServer(server: Endpoint & { port: number }, method: string, o: { route?: string; callId: string; user?: string; uri?: string }): void {
-  server.send(request(method, o.uri ?? `sip:${o.user ?? '1000'}@127.0.0.1:5999;transport=tls`, {
-    via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
-    from: '<sip:2000@example.com>;tag=srv',
-    to: `<sip:${o.user ?? '1000'}@example.com>`,
-    callId: o.callId,
-    contact: `<sip:2000@127.0.0.1:${server.port}>`,
-    extra: o.route ? [`Route: ${o.route}`] : [],
-  }));
+function fromServer(
+  server: Endpoint & { port: number },
+  method: string,
+  o: { route?: string; callId: string; user?: string; uri?: string },
+): void {
+  server.send(
+    request(method, o.uri ?? `sip:${o.user ?? '1000'}@127.0.0.1:5999;transport=tls`, {
+      via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+      from: '<sip:2000@example.com>;tag=srv',
+      to: `<sip:${o.user ?? '1000'}@example.com>`,
+      callId: o.callId,
+      contact: `<sip:2000@127.0.0.1:${server.port}>`,
+      extra: o.route ? [`Route: ${o.route}`] : [],
+    }),
+  );
 }
 
 describe('TLS stickiness and RFC 5626 flows', () => {
@@ -114,7 +126,7 @@ describe('TLS stickiness and RFC 5626 flows', () => {
     }
   });
 
-  it('a call from the registered phone is record-routed with its flow token: the SIP Server\'s BYE comes back down the phone\'s connection', async () => {
+  it("a call from the registered phone is record-routed with its flow token: the SIP Server's BYE comes back down the phone's connection", async () => {
     const { server, proxy, tlsPort, phone, close } = await setup();
     server.responder = (req, ep) => {
       if (req.method === 'REGISTER') ep.reply(req, 200, [`Contact: ${req.headers.get('contact')!};expires=600`]);
@@ -125,9 +137,13 @@ describe('TLS stickiness and RFC 5626 flows', () => {
     try {
       register(ua, tlsPort, { regId: 1, callId: 'reg-call' });
       await ua.waitFor(isResp(200, 'REGISTER'));
-      ua.send(request('INVITE', `sip:2000@127.0.0.1:${tlsPort}`, {
-        via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'ua-call-1', contact: '<sip:1000@127.0.0.1:5999;transport=tls>',
-      }));
+      ua.send(
+        request('INVITE', `sip:2000@127.0.0.1:${tlsPort}`, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'ua-call-1',
+          contact: '<sip:1000@127.0.0.1:5999;transport=tls>',
+        }),
+      );
       const inv = (await server.waitFor(isReq('INVITE'))) as SipRequest;
       const rr = inv.headers.getAll('record-route');
       expect(rr).toHaveLength(2);
@@ -136,11 +152,16 @@ describe('TLS stickiness and RFC 5626 flows', () => {
       const ok = (await ua.waitFor(isResp(200, 'INVITE'))) as SipResponse;
       // The callee (SIP Server side) ends the call: Route = the Record-Route set, Request-URI = the phone's Contact,
       // which nobody can connect to (the phone does not listen): only the flow reaches it.
-      server.send(request('BYE', 'sip:1000@127.0.0.1:5999;transport=tls', {
-        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
-        from: `${inv.headers.get('to')!};tag=${ok.to().tag!}`, to: inv.headers.get('from')!, callId: 'ua-call-1', cseq: 1,
-        extra: rr.map((r) => `Route: ${r}`),
-      }));
+      server.send(
+        request('BYE', 'sip:1000@127.0.0.1:5999;transport=tls', {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          from: `${inv.headers.get('to')!};tag=${ok.to().tag!}`,
+          to: inv.headers.get('from')!,
+          callId: 'ua-call-1',
+          cseq: 1,
+          extra: rr.map((r) => `Route: ${r}`),
+        }),
+      );
       await ua.waitFor(isReq('BYE'));
       await server.waitFor(isResp(200, 'BYE'));
       expect(proxy.worker.status().connections.map((c) => c.direction)).toEqual(['inbound']);
@@ -268,7 +289,11 @@ describe('keep-alive: a connection that dies under an active transaction', () =>
 
 describe('persistent-next-hop-connection', () => {
   it('opens the TLS connection to the SIP Server at start and reuses it for requests, also for a server named by host name; off when false', async () => {
-    for (const [persistent, host] of [[true, '127.0.0.1'], [false, '127.0.0.1'], [true, 'localhost']] as const) {
+    for (const [persistent, host] of [
+      [true, '127.0.0.1'],
+      [false, '127.0.0.1'],
+      [true, 'localhost'],
+    ] as const) {
       const srv = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
       srv.responder = (req, ep) => ep.reply(req, 200);
       // localhost: resolved like requests resolve it, so the request finds the kept connection (address + name).
@@ -278,7 +303,12 @@ describe('persistent-next-hop-connection', () => {
         await sleep(500);
         expect(srv.endpoints.length).toBe(persistent ? 1 : 0);
         const ua = await tlsConnect(tlsPort, { ca: pki.pem(pki.ca) });
-        ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tlsPort}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `persist-${persistent}-${host}` }));
+        ua.send(
+          request('MESSAGE', `sip:2000@127.0.0.1:${tlsPort}`, {
+            via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+            callId: `persist-${persistent}-${host}`,
+          }),
+        );
         await ua.waitFor(isResp(200, 'MESSAGE'));
         ua.close();
         // The request went over the connection opened at start (one connection either way).

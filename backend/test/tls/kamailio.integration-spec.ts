@@ -33,16 +33,31 @@ async function ports() {
  * Ten calls SIPp UAC -UDP-> Kamailio -TLS-> proxy -> SIP Server, where the SIP Server is a SIPp UAS over UDP or,
  * with `tlsToServer`, Kamailio again over TLS (relaying to the UAS). `check` runs before everything is stopped.
  */
-async function tenCallsThroughKamailio(tlsToServer: boolean, traceName: string, check: (o: { proxy: RunningProxy; tlsPort: number; rr: string[] }) => void): Promise<void> {
+async function tenCallsThroughKamailio(
+  tlsToServer: boolean,
+  traceName: string,
+  check: (o: { proxy: RunningProxy; tlsPort: number; rr: string[] }) => void,
+): Promise<void> {
   const uasPort = await freePort();
   const uas = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.1', port: uasPort, transport: 'udp' });
   const kp = await ports();
-  const proxy = await startTlsProxy(pki, tlsToServer ? servingPair('127.0.0.3', kp.tlsServer, 'tls') : servingPair('127.0.0.1', uasPort, 'udp'));
+  const proxy = await startTlsProxy(
+    pki,
+    tlsToServer ? servingPair('127.0.0.3', kp.tlsServer, 'tls') : servingPair('127.0.0.1', uasPort, 'udp'),
+  );
   const tlsPort = proxy.worker.config.tlsPort!;
   const kam = await startKamailio({ pki, ports: kp, proxyTlsPort: tlsPort, uasUdpPort: uasPort });
   try {
     const trace = path.join(pki.dir, traceName);
-    const r = await runUac({ scenario: scenario('uac_call.xml'), target: `127.0.0.2:${kam.udpPort}`, transport: 'udp', calls: 10, rate: 5, extra: ['-d', '100', '-trace_msg', '-message_file', trace], timeoutS: 30 });
+    const r = await runUac({
+      scenario: scenario('uac_call.xml'),
+      target: `127.0.0.2:${kam.udpPort}`,
+      transport: 'udp',
+      calls: 10,
+      rate: 5,
+      extra: ['-d', '100', '-trace_msg', '-message_file', trace],
+      timeoutS: 30,
+    });
     expect(r.failed, r.output + kam.output().slice(-3000)).toBe(0);
     expect(r.successful).toBe(10);
     check({ proxy, tlsPort, rr: recordRoutesOf200(trace) });
@@ -77,7 +92,10 @@ describe('Kamailio as the TLS hop', () => {
       const st = proxy.worker.status();
       expect(st.counters.requestsIn.INVITE).toBe(10);
       expect(st.counters.requestsIn.ACK).toBe(10);
-      const tls = st.connections.filter((c) => c.transport === 'tls').map((c) => `${c.direction}:${c.remoteAddress}`).sort();
+      const tls = st.connections
+        .filter((c) => c.transport === 'tls')
+        .map((c) => `${c.direction}:${c.remoteAddress}`)
+        .sort();
       expect(tls).toEqual(['inbound:127.0.0.2', 'outbound:127.0.0.3']);
     });
   });

@@ -19,7 +19,12 @@ export interface KamailioHop {
   stop(): Promise<void>;
 }
 
-export async function startKamailio(o: { pki: TestPki; ports: { udp: number; tlsClient: number; tlsServer: number }; proxyTlsPort: number; uasUdpPort: number }): Promise<KamailioHop> {
+export async function startKamailio(o: {
+  pki: TestPki;
+  ports: { udp: number; tlsClient: number; tlsServer: number };
+  proxyTlsPort: number;
+  uasUdpPort: number;
+}): Promise<KamailioHop> {
   const { udp, tlsClient, tlsServer } = o.ports;
   const kam = await spawnKamailio({
     prefix: 'kamailio-it-',
@@ -50,7 +55,10 @@ function tlsCfg(pki: TestPki): string {
   ].join('\n');
 }
 
-function kamailioCfg(o: { ports: { udp: number; tlsClient: number; tlsServer: number }; proxyTlsPort: number; uasUdpPort: number }, tlsCfgPath: string): string {
+function kamailioCfg(
+  o: { ports: { udp: number; tlsClient: number; tlsServer: number }; proxyTlsPort: number; uasUdpPort: number },
+  tlsCfgPath: string,
+): string {
   const { udp, tlsClient, tlsServer } = o.ports;
   return `#!KAMAILIO
 debug=2

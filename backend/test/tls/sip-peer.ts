@@ -83,7 +83,10 @@ export class Endpoint {
       return Promise.resolve(early);
     }
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got: ${this.received.map(firstLine).join(' | ')}`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; got: ${this.received.map(firstLine).join(' | ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         pred,
         resolve: (m) => {
@@ -106,16 +109,29 @@ export function firstLine(m: SipMessage): string {
 
 function viaTarget(req: SipRequest): { host: string; port: number } {
   const v = req.topVia()!;
-  return { host: v.received ?? v.host, port: typeof v.rport === 'number' ? v.rport : v.port ?? 5060 };
+  return { host: v.received ?? v.host, port: typeof v.rport === 'number' ? v.rport : (v.port ?? 5060) };
 }
 
-export const isResp = (status: number, method?: string) => (m: SipMessage): boolean =>
-  !isRequest(m) && m.status === status && (method === undefined || m.cseq().method === method);
-export const isReq = (method: string) => (m: SipMessage): boolean => isRequest(m) && m.method === method;
+export const isResp =
+  (status: number, method?: string) =>
+  (m: SipMessage): boolean =>
+    !isRequest(m) && m.status === status && (method === undefined || m.cseq().method === method);
+export const isReq =
+  (method: string) =>
+  (m: SipMessage): boolean =>
+    isRequest(m) && m.method === method;
 
 /** A TLS client connection to `port` (optionally with a client certificate). */
 export async function tlsConnect(port: number, o: { ca: string; cert?: string; key?: string; host?: string }): Promise<Endpoint> {
-  const socket = tls.connect({ host: o.host ?? '127.0.0.1', port, ca: o.ca, cert: o.cert, key: o.key, servername: 'localhost', minVersion: 'TLSv1.2' });
+  const socket = tls.connect({
+    host: o.host ?? '127.0.0.1',
+    port,
+    ca: o.ca,
+    cert: o.cert,
+    key: o.key,
+    servername: 'localhost',
+    minVersion: 'TLSv1.2',
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', () => resolve());
     socket.once('error', reject);
@@ -127,7 +143,10 @@ export async function tlsConnect(port: number, o: { ca: string; cert?: string; k
 export class StreamServer {
   readonly endpoints: Endpoint[] = [];
   responder: Responder | undefined;
-  private constructor(readonly server: net.Server, readonly port: number) {}
+  private constructor(
+    readonly server: net.Server,
+    readonly port: number,
+  ) {}
 
   static async start(o: { tls?: tls.TlsOptions; host?: string; port?: number }): Promise<StreamServer> {
     const holder: { self?: StreamServer } = {};
@@ -149,7 +168,8 @@ export class StreamServer {
     for (const e of this.endpoints) for (const m of e.received) seen.add(m);
     for (;;) {
       for (const ep of this.endpoints) for (const m of ep.received) if (!seen.has(m) && pred(m)) return { m, ep };
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; got: ${this.endpoints.flatMap((e) => e.received.map(firstLine)).join(' | ')}`);
+      if (Date.now() > until)
+        throw new Error(`timed out waiting for ${what}; got: ${this.endpoints.flatMap((e) => e.received.map(firstLine)).join(' | ')}`);
       await sleep(10);
     }
   }
@@ -179,7 +199,11 @@ export async function udpEndpoint(to: { host: string; port: number }, host = '12
 }
 
 /** Builds a request text. */
-export function request(method: string, uri: string, o: { via: string; from?: string; to?: string; callId: string; cseq?: number; contact?: string; extra?: string[]; body?: string }): string {
+export function request(
+  method: string,
+  uri: string,
+  o: { via: string; from?: string; to?: string; callId: string; cseq?: number; contact?: string; extra?: string[]; body?: string },
+): string {
   const body = o.body ?? '';
   return [
     `${method} ${uri} SIP/2.0`,

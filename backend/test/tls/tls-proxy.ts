@@ -31,12 +31,24 @@ export function useTestPki(): TestPki {
 
 /** The proxy's TLS settings: its certificate from the test CA, that CA trusted, next hops verified (RFC 5922). */
 export function proxyTls(pki: TestPki, over: Partial<ProxyTlsConfig> = {}): ProxyTlsConfig {
-  return { certificate: pki.proxyCert, certificateKey: pki.proxyKey, trustedCa: pki.ca, mutual: false, minVersion: 'TLSv1.2', verifyServerCertificate: true, ...over };
+  return {
+    certificate: pki.proxyCert,
+    certificateKey: pki.proxyKey,
+    trustedCa: pki.ca,
+    mutual: false,
+    minVersion: 'TLSv1.2',
+    verifyServerCertificate: true,
+    ...over,
+  };
 }
 
 /** One serving pair, SIPServer_A, whose primary is `host:port` over `transport`; no OOS probing. */
 export function servingPair(host: string, port: number, transport: 'udp' | 'tcp' | 'tls'): Partial<ProxyRuntimeConfig> {
-  return { servingPair: 'SIPServer_A', oosCheckS: 0, pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host, port, transport } }] };
+  return {
+    servingPair: 'SIPServer_A',
+    oosCheckS: 0,
+    pairs: [{ name: 'SIPServer_A', primary: { name: 'SIPServer_A', host, port, transport } }],
+  };
 }
 
 /** A proxy worker listening on UDP, TCP and TLS (a free port, `worker.config.tlsPort`) with `proxyTls(pki)`. */

@@ -19,11 +19,19 @@ const pki = useTestPki();
 /** Runs `openssl s_client` against the proxy, sends one OPTIONS, returns everything it printed. */
 function sClient(port: number, args: string[]): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', pki.ca, '-verify_return_error', '-servername', 'localhost', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'openssl',
+      ['s_client', '-connect', `127.0.0.1:${port}`, '-CAfile', pki.ca, '-verify_return_error', '-servername', 'localhost', ...args],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const opt = request('OPTIONS', `sip:127.0.0.1:${port};transport=tls`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `sc-${Date.now()}`, to: `<sip:127.0.0.1:${port}>` });
+    const opt = request('OPTIONS', `sip:127.0.0.1:${port};transport=tls`, {
+      via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+      callId: `sc-${Date.now()}`,
+      to: `<sip:127.0.0.1:${port}>`,
+    });
     setTimeout(() => child.stdin.write(opt), 300);
     setTimeout(() => child.stdin.end(), 1200);
     const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -37,8 +45,21 @@ function sClient(port: number, args: string[]): Promise<string> {
 describe('TLS listener start-up', () => {
   it('a key that does not match the certificate is event 40006 (Cannot start SIP listener), not a crash', async () => {
     const logs: LogRecord[] = [];
-    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: proxyTls(pki, { certificateKey: pki.peerKey }) });
-    const err = await ProxyWorker.start(cfg, { logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)), management: false }).then(() => undefined, (e: unknown) => e);
+    const cfg = defaultRuntimeConfig({
+      appName: 'SIPProxy_TLS',
+      listenHost: '127.0.0.1',
+      sipPort: await freePort(),
+      tlsPort: await freePort(),
+      transports: ['udp', 'tcp', 'tls'],
+      tls: proxyTls(pki, { certificateKey: pki.peerKey }),
+    });
+    const err = await ProxyWorker.start(cfg, {
+      logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)),
+      management: false,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkerStartError);
     expect((err as WorkerStartError).event).toBe(40006);
     const rec = logs.find((l) => l.event === 40006)!;
@@ -49,14 +70,29 @@ describe('TLS listener start-up', () => {
 
   it('a certificate file that does not load is event 40006 naming the file', async () => {
     const logs: LogRecord[] = [];
-    const cfg = defaultRuntimeConfig({ appName: 'SIPProxy_TLS', listenHost: '127.0.0.1', sipPort: await freePort(), tlsPort: await freePort(), transports: ['udp', 'tcp', 'tls'], tls: proxyTls(pki, { certificate: `${pki.dir}/missing.pem` }) });
-    const err = await ProxyWorker.start(cfg, { logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)), management: false }).then(() => undefined, (e: unknown) => e);
+    const cfg = defaultRuntimeConfig({
+      appName: 'SIPProxy_TLS',
+      listenHost: '127.0.0.1',
+      sipPort: await freePort(),
+      tlsPort: await freePort(),
+      transports: ['udp', 'tcp', 'tls'],
+      tls: proxyTls(pki, { certificate: `${pki.dir}/missing.pem` }),
+    });
+    const err = await ProxyWorker.start(cfg, {
+      logger: new Logger('SIPProxy_TLS', (l) => logs.push(JSON.parse(l) as LogRecord)),
+      management: false,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as WorkerStartError).event).toBe(40006);
     expect(logs.find((l) => l.event === 40006)?.msg).toMatch(/missing\.pem" cannot be read/);
   });
 
   it('inline PEM material works like paths', async () => {
-    const proxy = await startTlsProxy(pki, { tls: proxyTls(pki, { certificate: pki.pem(pki.proxyCert), certificateKey: pki.pem(pki.proxyKey), trustedCa: pki.pem(pki.ca) }) });
+    const proxy = await startTlsProxy(pki, {
+      tls: proxyTls(pki, { certificate: pki.pem(pki.proxyCert), certificateKey: pki.pem(pki.proxyKey), trustedCa: pki.pem(pki.ca) }),
+    });
     try {
       expect(proxy.worker.status().listeners.map((l) => l.transport)).toContain('tls');
       const out = await sClient(proxy.worker.config.tlsPort!, ['-brief']);
@@ -125,7 +161,11 @@ describe('calls over TLS', () => {
     const tp = proxy.worker.config.tlsPort!;
     const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
     try {
-      const inv = request('INVITE', `sip:2000@127.0.0.1:${tp}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-call-1', contact: '<sip:1000@127.0.0.1:5999;transport=tls>' });
+      const inv = request('INVITE', `sip:2000@127.0.0.1:${tp}`, {
+        via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+        callId: 'tls-call-1',
+        contact: '<sip:1000@127.0.0.1:5999;transport=tls>',
+      });
       ua.send(inv);
       const ok = await ua.waitFor(isResp(200, 'INVITE'));
       const rr = ok.headers.getAll('record-route');
@@ -136,8 +176,23 @@ describe('calls over TLS', () => {
       expect(invAtUas.headers.getAll('via')[0]).toMatch(/^SIP\/2\.0\/TLS 127\.0\.0\.1:\d+;branch=/);
       const toTag = ok.to().tag!;
       const route = `Route: ${rr[0]}`;
-      ua.send(request('ACK', `sip:2000@127.0.0.1:${uas.port};transport=tls`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-call-1', to: `<sip:2000@example.com>;tag=${toTag}`, extra: [route] }));
-      ua.send(request('BYE', `sip:2000@127.0.0.1:${uas.port};transport=tls`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-call-1', cseq: 2, to: `<sip:2000@example.com>;tag=${toTag}`, extra: [route] }));
+      ua.send(
+        request('ACK', `sip:2000@127.0.0.1:${uas.port};transport=tls`, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'tls-call-1',
+          to: `<sip:2000@example.com>;tag=${toTag}`,
+          extra: [route],
+        }),
+      );
+      ua.send(
+        request('BYE', `sip:2000@127.0.0.1:${uas.port};transport=tls`, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'tls-call-1',
+          cseq: 2,
+          to: `<sip:2000@example.com>;tag=${toTag}`,
+          extra: [route],
+        }),
+      );
       await uas.waitFor(isReq('ACK'), 5000, 'ACK at UAS');
       await ua.waitFor(isResp(200, 'BYE'));
       // One TLS connection from the proxy to the SIP Server carried the whole dialog (reused, not per transaction).
@@ -149,7 +204,7 @@ describe('calls over TLS', () => {
     }
   });
 
-  it('UDP on the UA side (SIPp), TLS to the SIP Server: two Record-Route entries, each with its side\'s transport and port', async () => {
+  it("UDP on the UA side (SIPp), TLS to the SIP Server: two Record-Route entries, each with its side's transport and port", async () => {
     const uas = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
     uas.responder = (req, ep) => {
       if (req.method === 'INVITE') {
@@ -159,7 +214,14 @@ describe('calls over TLS', () => {
     };
     const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uas.port, 'tls') });
     try {
-      const r = await runUac({ scenario: scenario('uac_call.xml'), target: proxy.target, transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+      const r = await runUac({
+        scenario: scenario('uac_call.xml'),
+        target: proxy.target,
+        transport: 'udp',
+        calls: 5,
+        rate: 5,
+        extra: ['-d', '50'],
+      });
       expect(r.failed, r.output).toBe(0);
       expect(r.successful).toBe(5);
       const inv = uas.all().find((m) => isRequest(m) && m.method === 'INVITE') as SipRequest;
@@ -181,15 +243,36 @@ describe('calls over TLS', () => {
     const tp = proxy.worker.config.tlsPort!;
     const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
     try {
-      ua.send(request('INVITE', `sip:2000@127.0.0.1:${tp}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-udp-1', contact: '<sip:1000@127.0.0.1:5999;transport=tls>' }));
+      ua.send(
+        request('INVITE', `sip:2000@127.0.0.1:${tp}`, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'tls-udp-1',
+          contact: '<sip:1000@127.0.0.1:5999;transport=tls>',
+        }),
+      );
       const ok = await ua.waitFor(isResp(200, 'INVITE'), 10_000);
       const rr = ok.headers.getAll('record-route');
       expect(rr).toEqual([`<sip:127.0.0.1:${proxy.port};lr>`, `<sip:127.0.0.1:${tp};transport=tls;lr>`]);
       const toTag = ok.to().tag!;
       const routes = [...rr].reverse().map((v) => `Route: ${v}`);
       const contact = ok.headers.get('contact')!.replace(/^.*<|>.*$/g, '');
-      ua.send(request('ACK', contact, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-udp-1', to: `<sip:2000@example.com>;tag=${toTag}`, extra: routes }));
-      ua.send(request('BYE', contact, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: 'tls-udp-1', cseq: 2, to: `<sip:2000@example.com>;tag=${toTag}`, extra: routes }));
+      ua.send(
+        request('ACK', contact, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'tls-udp-1',
+          to: `<sip:2000@example.com>;tag=${toTag}`,
+          extra: routes,
+        }),
+      );
+      ua.send(
+        request('BYE', contact, {
+          via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+          callId: 'tls-udp-1',
+          cseq: 2,
+          to: `<sip:2000@example.com>;tag=${toTag}`,
+          extra: routes,
+        }),
+      );
       await ua.waitFor(isResp(200, 'BYE'), 10_000);
     } finally {
       ua.close();
@@ -205,11 +288,19 @@ describe('next-hop certificate verification (RFC 5922)', () => {
     const uas = await StreamServer.start({ tls: { cert: pki.pem(pki.foreignClientCert), key: pki.pem(pki.foreignClientKey) } });
     uas.responder = (req, ep) => ep.reply(req, 200);
     for (const verify of [true, false]) {
-      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', uas.port, 'tls'), tls: proxyTls(pki, { verifyServerCertificate: verify }) });
+      const proxy = await startTlsProxy(pki, {
+        ...servingPair('127.0.0.1', uas.port, 'tls'),
+        tls: proxyTls(pki, { verifyServerCertificate: verify }),
+      });
       const tp = proxy.worker.config.tlsPort!;
       const ua = await tlsConnect(tp, { ca: pki.pem(pki.ca) });
       try {
-        ua.send(request('MESSAGE', `sip:2000@127.0.0.1:${tp}`, { via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`, callId: `verify-${verify}` }));
+        ua.send(
+          request('MESSAGE', `sip:2000@127.0.0.1:${tp}`, {
+            via: `SIP/2.0/TLS 127.0.0.1:5999;branch=${branch()}`,
+            callId: `verify-${verify}`,
+          }),
+        );
         const r = (await ua.waitFor((m) => !isRequest(m) && m.status >= 200, 10_000)) as SipResponse;
         if (verify) expect(r.status).toBeGreaterThanOrEqual(500);
         else expect(r.status).toBe(200);
@@ -227,11 +318,20 @@ describe('reaching destinations over TLS', () => {
     const dev = await StreamServer.start({ tls: { cert: pki.pem(pki.peerCert), key: pki.pem(pki.peerKey) } });
     dev.responder = (req, ep) => ep.reply(req, 200);
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-    const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `127.0.0.1:${dev.port};transport=tls` }] });
+    const proxy = await startTlsProxy(pki, {
+      ...servingPair('127.0.0.1', server.port, 'udp'),
+      extensions: [{ number: '3000', contact: `127.0.0.1:${dev.port};transport=tls` }],
+    });
     server.udp!.to.port = proxy.port;
     try {
       const send = (uri: string, callId: string): void =>
-        server.send(request('MESSAGE', uri, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId, to: '<sip:3000@example.com>' }));
+        server.send(
+          request('MESSAGE', uri, {
+            via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+            callId,
+            to: '<sip:3000@example.com>',
+          }),
+        );
       send(`sip:3000@127.0.0.1:${proxy.port}`, 'ext-tls');
       const a = await dev.waitFor(isReq('MESSAGE'));
       expect((a.m as SipRequest).topVia()!.transport).toBe('TLS');
@@ -252,16 +352,28 @@ describe('reaching destinations over TLS', () => {
 
 describe('RFC 5922 identity of a next hop reached by name', () => {
   it('a contact host name is checked against the certificate: localhost matches the DNS SAN; a certificate without it is refused', async () => {
-    for (const [cert, key, ok] of [[pki.namedCert, pki.namedKey, true], [pki.clientCert, pki.clientKey, false]] as const) {
+    for (const [cert, key, ok] of [
+      [pki.namedCert, pki.namedKey, true],
+      [pki.clientCert, pki.clientKey, false],
+    ] as const) {
       // Same trusted CA both times; only the names differ: named.pem has DNS:localhost and no IP SAN (so only the
       // resolved name can match), client.pem names client.test only.
       const dev = await StreamServer.start({ tls: { cert: pki.pem(cert), key: pki.pem(key) } });
       dev.responder = (req, ep) => ep.reply(req, 200);
       const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
-      const proxy = await startTlsProxy(pki, { ...servingPair('127.0.0.1', server.port, 'udp'), extensions: [{ number: '3000', contact: `localhost:${dev.port};transport=tls` }] });
+      const proxy = await startTlsProxy(pki, {
+        ...servingPair('127.0.0.1', server.port, 'udp'),
+        extensions: [{ number: '3000', contact: `localhost:${dev.port};transport=tls` }],
+      });
       server.udp!.to.port = proxy.port;
       try {
-        server.send(request('MESSAGE', `sip:3000@127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `name-${ok}`, to: '<sip:3000@example.com>' }));
+        server.send(
+          request('MESSAGE', `sip:3000@127.0.0.1:${proxy.port}`, {
+            via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+            callId: `name-${ok}`,
+            to: '<sip:3000@example.com>',
+          }),
+        );
         const r = (await server.waitFor((m) => !isRequest(m) && m.status >= 200, 10_000)) as SipResponse;
         if (ok) expect(r.status).toBe(200);
         else {
@@ -292,8 +404,17 @@ describe('RFC 5922 identity of a next hop reached by name', () => {
     });
     server.udp!.to.port = proxy.port;
     const send = async (user: string): Promise<number> => {
-      server.send(request('MESSAGE', `sip:${user}@127.0.0.1:${proxy.port}`, { via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`, callId: `reuse-${user}-${Date.now()}`, to: `<sip:${user}@example.com>` }));
-      const r = (await server.waitFor((m) => !isRequest(m) && m.status >= 200 && m.callId.startsWith(`reuse-${user}`), 10_000)) as SipResponse;
+      server.send(
+        request('MESSAGE', `sip:${user}@127.0.0.1:${proxy.port}`, {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          callId: `reuse-${user}-${Date.now()}`,
+          to: `<sip:${user}@example.com>`,
+        }),
+      );
+      const r = (await server.waitFor(
+        (m) => !isRequest(m) && m.status >= 200 && m.callId.startsWith(`reuse-${user}`),
+        10_000,
+      )) as SipResponse;
       return r.status;
     };
     try {

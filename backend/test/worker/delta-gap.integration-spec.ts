@@ -27,18 +27,34 @@ let lastReport: { configVersion?: number; effectiveVersion?: string } = {};
 let effs: EffectiveProxyConfig[] = [];
 
 const write = (res: ServerResponse, event: string, data: unknown) => res.write(sseFrame(event, data));
-const snapshot = (configVersion: number, effective: EffectiveProxyConfig): SnapshotMessage => ({ protocol: 1, app: APP, configVersion, effective, admin: { application: 'active', serversOutOfService: [] } });
-const delta = (base: number, configVersion: number, a: EffectiveProxyConfig, b: EffectiveProxyConfig): DeltaMessage => ({ protocol: 1, app: APP, baseConfigVersion: base, configVersion, delta: effectiveDelta(a, b)!, admin: { application: 'active', serversOutOfService: [] } });
+const snapshot = (configVersion: number, effective: EffectiveProxyConfig): SnapshotMessage => ({
+  protocol: 1,
+  app: APP,
+  configVersion,
+  effective,
+  admin: { application: 'active', serversOutOfService: [] },
+});
+const delta = (base: number, configVersion: number, a: EffectiveProxyConfig, b: EffectiveProxyConfig): DeltaMessage => ({
+  protocol: 1,
+  app: APP,
+  baseConfigVersion: base,
+  configVersion,
+  delta: effectiveDelta(a, b)!,
+  admin: { application: 'active', serversOutOfService: [] },
+});
 
 beforeAll(async () => {
   const sipPort = await freePort(HOST);
   const httpPort = await freePort(HOST);
   const sipServerPort = await freePort();
   effs = [3, 4, 5, 6].map((oosCheck) => {
-    const { doc, errors } = parseConfigDocument(haPairDeployment({
-      sipPort: sipServerPort, proxies: [{ name: APP, host: HOST, sipPort, httpPort, oosCheck, oosForce: 5 }],
-      dn: { number: 'pool', contact: 'pool.example', externalContact: `${HOST}:${sipPort}` },
-    }));
+    const { doc, errors } = parseConfigDocument(
+      haPairDeployment({
+        sipPort: sipServerPort,
+        proxies: [{ name: APP, host: HOST, sipPort, httpPort, oosCheck, oosForce: 5 }],
+        dn: { number: 'pool', contact: 'pool.example', externalContact: `${HOST}:${sipPort}` },
+      }),
+    );
     expect(errors).toEqual([]);
     return compileEffectiveConfig(doc, APP);
   });
@@ -50,21 +66,36 @@ beforeAll(async () => {
       return;
     }
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
-      if (req.url === '/api/worker-channel/report') { lastReport = JSON.parse(body) as typeof lastReport; reported.push(lastReport.configVersion); }
+      if (req.url === '/api/worker-channel/report') {
+        lastReport = JSON.parse(body) as typeof lastReport;
+        reported.push(lastReport.configVersion);
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  worker = spawn(process.execPath, [CLI, '--control-plane', `http://127.0.0.1:${port}`, '--app', APP], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SIPEDGE_WORKER_TOKEN: 'swt_scripted' } });
-  worker.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  worker.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  worker = spawn(process.execPath, [CLI, '--control-plane', `http://127.0.0.1:${port}`, '--app', APP], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SIPEDGE_WORKER_TOKEN: 'swt_scripted' },
+  });
+  worker.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  worker.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
 }, 60_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) { worker.kill('SIGTERM'); await new Promise((r) => worker.once('exit', r)); }
+  if (worker && worker.exitCode === null) {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+  }
   for (const c of channels) c.end();
   await new Promise((r) => server?.close(r));
 }, 30_000);

@@ -9,7 +9,10 @@ import { branch, request, udpEndpoint } from '../tls/sip-peer.js';
 import { servingPair } from '../tls/tls-proxy.js';
 import { startProxy } from '../proxy/peers.js';
 
-const finalFor = (callId: string) => (m: SipMessage): boolean => !isRequest(m) && m.status >= 200 && m.callId === callId;
+const finalFor =
+  (callId: string) =>
+  (m: SipMessage): boolean =>
+    !isRequest(m) && m.status >= 200 && m.callId === callId;
 
 describe('drain on stop', () => {
   it('answered transactions kept for retransmissions do not hold the drain; one in progress does, to its end', async () => {
@@ -22,9 +25,16 @@ describe('drain on stop', () => {
     const proxy = await startProxy({ ...servingPair('127.0.0.1', server.port, 'udp'), transports: ['udp'] });
     server.udp!.to.port = proxy.port;
     const ua = await udpEndpoint({ host: '127.0.0.1', port: proxy.port });
-    const send = (method: string, callId: string) => ua.send(request(method, `sip:2000@127.0.0.1:${proxy.port}`, {
-      via: `SIP/2.0/UDP 127.0.0.1:${ua.port};branch=${branch()};rport`, callId, cseq: 1, to: '<sip:2000@example.com>', contact: `<sip:1000@127.0.0.1:${ua.port}>`,
-    }));
+    const send = (method: string, callId: string) =>
+      ua.send(
+        request(method, `sip:2000@127.0.0.1:${proxy.port}`, {
+          via: `SIP/2.0/UDP 127.0.0.1:${ua.port};branch=${branch()};rport`,
+          callId,
+          cseq: 1,
+          to: '<sip:2000@example.com>',
+          contact: `<sip:1000@127.0.0.1:${ua.port}>`,
+        }),
+      );
     let stopped = false;
     try {
       // 1. An answered MESSAGE leaves its transactions kept (Timer J/K), not in progress.
@@ -36,9 +46,18 @@ describe('drain on stop', () => {
 
       // 2. An INVITE the server has not answered is in progress: stop(drain) waits for it, and its answer gets through.
       send('INVITE', 'ringing');
-      await new Promise<void>((r) => { const t = setInterval(() => { if (hold) { clearInterval(t); r(); } }, 20); });
+      await new Promise<void>((r) => {
+        const t = setInterval(() => {
+          if (hold) {
+            clearInterval(t);
+            r();
+          }
+        }, 20);
+      });
       expect(proxy.worker.tl.inProgress()).toBeGreaterThan(0);
-      const stopping = proxy.worker.stop(60_000).then(() => { stopped = true; });
+      const stopping = proxy.worker.stop(60_000).then(() => {
+        stopped = true;
+      });
       await new Promise((r) => setTimeout(r, 300));
       expect(stopped).toBe(false);
       hold!(486);

@@ -40,11 +40,13 @@ describe('worker group of 2: one HA view', () => {
     const backup = await SippUas.start({ scenario: scenario('uas_call.xml'), host: '127.0.0.2', port, transport: 'udp' });
     const configs = await memberConfigs(2, {
       servingPair: 'SIPServer_A',
-      pairs: [{
-        name: 'SIPServer_A',
-        primary: { name: 'SIPServer_A', host: '127.0.0.1', port, transport: 'udp' },
-        backup: { name: 'SIPServer_A_backup', host: '127.0.0.2', port, transport: 'udp' },
-      }],
+      pairs: [
+        {
+          name: 'SIPServer_A',
+          primary: { name: 'SIPServer_A', host: '127.0.0.1', port, transport: 'udp' },
+          backup: { name: 'SIPServer_A_backup', host: '127.0.0.2', port, transport: 'udp' },
+        },
+      ],
       oosCheckS: 1,
       oosForceS: 1,
       probeTimeoutMs: 500,
@@ -69,13 +71,27 @@ describe('worker group of 2: one HA view', () => {
       expect(['probe-timeout', 'probe-transport-error']).toContain(adopted.trigger);
       expect((await pairOf(1)).servers.map((s) => s.probes)).toEqual([0, 0]);
       for (const i of [0, 1]) {
-        const r = await runUac({ scenario: scenario('uac_call.xml'), target: target(i), transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+        const r = await runUac({
+          scenario: scenario('uac_call.xml'),
+          target: target(i),
+          transport: 'udp',
+          calls: 5,
+          rate: 5,
+          extra: ['-d', '50'],
+        });
         expect(r.failed, r.output).toBe(0);
       }
 
       // The leader dies: member 1 keeps serving on the last known state (the backup) and takes the lead.
       await rig.kill(0);
-      const r1 = await runUac({ scenario: scenario('uac_call.xml'), target: target(1), transport: 'udp', calls: 5, rate: 5, extra: ['-d', '50'] });
+      const r1 = await runUac({
+        scenario: scenario('uac_call.xml'),
+        target: target(1),
+        transport: 'udp',
+        calls: 5,
+        rate: 5,
+        extra: ['-d', '50'],
+      });
       expect(r1.failed, r1.output).toBe(0);
       expect((await pairOf(1)).state).toBe('backup-active');
       await waitFor(async () => (await rig.status(1)).groupShared?.leader === 1, 3000, 'member 1 leads');
@@ -95,7 +111,13 @@ describe('worker group of 2: one HA view', () => {
       expect(s0.alarms.map((a) => a.event)).toEqual([40001]);
       expect(s1.alarms).toEqual([]);
       expect(rig.allLogs.filter((l) => l.event === 40001).map((l) => l.member)).toEqual([0]);
-      const refused = await runUac({ scenario: scenario('uac_expect_error.xml', { EXPECTED: 503, MF: 70 }), target: target(1), transport: 'udp', calls: 2, rate: 2 });
+      const refused = await runUac({
+        scenario: scenario('uac_expect_error.xml', { EXPECTED: 503, MF: 70 }),
+        target: target(1),
+        transport: 'udp',
+        calls: 2,
+        rate: 2,
+      });
       expect(refused.failed, refused.output).toBe(0);
     } finally {
       await rig.stop();
@@ -106,7 +128,7 @@ describe('worker group of 2: one HA view', () => {
 });
 
 describe('worker group of 2: a flow held by one member is reached through the other', () => {
-  it('REGISTER over TCP through member 0; the SIP Server\'s requests landing on member 1 go down member 0\'s connection (not 430); 430 from the holder once it is closed', async () => {
+  it("REGISTER over TCP through member 0; the SIP Server's requests landing on member 1 go down member 0's connection (not 430); 430 from the holder once it is closed", async () => {
     const server = await udpEndpoint({ host: '127.0.0.1', port: 0 });
     const paths: string[][] = [];
     server.responder = (req, ep) => {
@@ -127,24 +149,29 @@ describe('worker group of 2: a flow held by one member is reached through the ot
     const ua = new Endpoint(socket);
     ua.responder = (req, ep) => ep.reply(req, 200, req.method === 'INVITE' ? ['Contact: <sip:1000@127.0.0.1:5999;transport=tcp>'] : []);
     const fromServer = (method: string, route: string | undefined, callId: string): void => {
-      server.send(request(method, 'sip:1000@127.0.0.1:5999;transport=tcp', {
-        via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
-        from: '<sip:2000@example.com>;tag=srv',
-        to: '<sip:1000@example.com>',
-        callId,
-        contact: `<sip:2000@127.0.0.1:${server.port}>`,
-        extra: route ? [`Route: ${route}`] : [],
-      }), { host: '127.0.0.1', port: b });
+      server.send(
+        request(method, 'sip:1000@127.0.0.1:5999;transport=tcp', {
+          via: `SIP/2.0/UDP 127.0.0.1:${server.port};branch=${branch()};rport`,
+          from: '<sip:2000@example.com>;tag=srv',
+          to: '<sip:1000@example.com>',
+          callId,
+          contact: `<sip:2000@127.0.0.1:${server.port}>`,
+          extra: route ? [`Route: ${route}`] : [],
+        }),
+        { host: '127.0.0.1', port: b },
+      );
     };
     try {
-      ua.send(request('REGISTER', `sip:127.0.0.1:${a}`, {
-        via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`,
-        from: '<sip:1000@example.com>;tag=r1',
-        to: '<sip:1000@example.com>',
-        callId: 'reg-1',
-        contact: `<sip:1000@127.0.0.1:5999;transport=tcp>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"`,
-        extra: ['Supported: outbound, path'],
-      }));
+      ua.send(
+        request('REGISTER', `sip:127.0.0.1:${a}`, {
+          via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`,
+          from: '<sip:1000@example.com>;tag=r1',
+          to: '<sip:1000@example.com>',
+          callId: 'reg-1',
+          contact: `<sip:1000@127.0.0.1:5999;transport=tcp>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"`,
+          extra: ['Supported: outbound, path'],
+        }),
+      );
       await ua.waitFor(isResp(200, 'REGISTER'));
       const path = paths[0][0];
       expect(path).toMatch(new RegExp(`@127\\.0\\.0\\.1:${a};lr;ob>$`));
@@ -196,7 +223,17 @@ describe('worker group of 2: overload counts the group', () => {
     const rig = await GroupRig.start(configs);
     try {
       // 6 s at 10/s on each member (20/s for the group).
-      const runs = await Promise.all([0, 1].map((i) => runUac({ scenario: scenario('uac_overload.xml'), target: `127.0.0.1:${configs[i].sipPort}`, transport: 'udp', calls: 60, rate: 10 })));
+      const runs = await Promise.all(
+        [0, 1].map((i) =>
+          runUac({
+            scenario: scenario('uac_overload.xml'),
+            target: `127.0.0.1:${configs[i].sipPort}`,
+            transport: 'udp',
+            calls: 60,
+            rate: 10,
+          }),
+        ),
+      );
       for (const r of runs) expect(r.failed, r.output).toBe(0);
       const st = await Promise.all([0, 1].map((i) => rig.status(i)));
       const calls = st[0].counters.calls + st[1].counters.calls;

@@ -25,7 +25,9 @@ const proxy2 = (d: ConfigDocument) => d.applications.find((a) => a.name === 'SIP
 async function start(d: ConfigDocument): Promise<{ worker?: ProxyWorker; error?: WorkerStartError; logs: LogRecord[] }> {
   const logs: LogRecord[] = [];
   try {
-    const worker = await ProxyWorker.start(compileEffectiveConfig(d, 'SIPProxy_2'), { logger: new Logger('SIPProxy_2', (l) => logs.push(JSON.parse(l) as LogRecord)) });
+    const worker = await ProxyWorker.start(compileEffectiveConfig(d, 'SIPProxy_2'), {
+      logger: new Logger('SIPProxy_2', (l) => logs.push(JSON.parse(l) as LogRecord)),
+    });
     return { worker, logs };
   } catch (e) {
     return { error: e as WorkerStartError, logs };
@@ -45,11 +47,13 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
     const { worker, logs } = await start(await doc());
     try {
       expectEvent(logs, 40004);
-    } finally { await worker?.stop(0); }
+    } finally {
+      await worker?.stop(0);
+    }
   });
 
   // The old code had no such check: a proxy whose port is not the pool's started without a word.
-  it('40000 SPR_OWN_PROXY_ADDR_NOT_FOUND: this proxy\'s address is not in its pool\'s list (the DN\'s external-contact)', async () => {
+  it("40000 SPR_OWN_PROXY_ADDR_NOT_FOUND: this proxy's address is not in its pool's list (the DN's external-contact)", async () => {
     const d = await doc();
     d.switches[1].dns[0].options.TServer['external-contact'] = 'proxy.site-b.example:1';
     const { worker, error, logs } = await start(d);
@@ -77,7 +81,7 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
   }, 30_000);
 
   // The old code wrote 40000 for a non-local address ("bind address not local"): it is the SIP listener that cannot start.
-  it('40006 SPR_SIP_LISTENER_CANNOT_START: the sip-port is taken, or the address is not this host\'s', async () => {
+  it("40006 SPR_SIP_LISTENER_CANNOT_START: the sip-port is taken, or the address is not this host's", async () => {
     const d = await doc();
     const taken = dgram.createSocket('udp4');
     await new Promise<void>((r) => taken.bind(proxy2(d).ports['sip-port'], '127.0.0.1', () => r()));
@@ -85,7 +89,9 @@ describe('log events 40000-40007 as the catalogue names and means them', () => {
       const { error, logs } = await start(d);
       expect(error?.event).toBe(40006);
       expectEvent(logs, 40006);
-    } finally { taken.close(); }
+    } finally {
+      taken.close();
+    }
     const d2 = await doc();
     proxy2(d2).options.sipproxy['sip-address'] = '192.0.2.1'; // TEST-NET-1: never an address of this host
     const r2 = await start(d2);

@@ -29,7 +29,10 @@ beforeAll(async () => {
   doc.switches[1].dns[0].options.TServer['external-contact'] = `proxy.site-b.example:${app.ports['sip-port']}`;
   effective = compileEffectiveConfig(doc, 'SIPProxy_2');
   server = createServer((req, res) => {
-    if (req.headers.authorization !== 'Bearer good-token') { res.writeHead(401).end('no'); return; }
+    if (req.headers.authorization !== 'Bearer good-token') {
+      res.writeHead(401).end('no');
+      return;
+    }
     if (req.url?.startsWith('/api/worker-channel/stream')) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(sseFrame('snapshot', { protocol: WORKER_PROTOCOL_VERSION, app: 'SIPProxy_2', configVersion: 1, effective }));
@@ -37,13 +40,23 @@ beforeAll(async () => {
       return;
     }
     let body = '';
-    req.on('data', (d: Buffer) => { body += d.toString(); });
-    req.on('end', () => { reports.push(JSON.parse(body) as WorkerReport); res.writeHead(200).end('{}'); });
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
+    req.on('end', () => {
+      reports.push(JSON.parse(body) as WorkerReport);
+      res.writeHead(200).end('{}');
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  managed = new ManagedWorker({ controlPlane: url, app: 'SIPProxy_2', token: 'good-token', logger: new Logger('SIPProxy_2', () => undefined) });
+  managed = new ManagedWorker({
+    controlPlane: url,
+    app: 'SIPProxy_2',
+    token: 'good-token',
+    logger: new Logger('SIPProxy_2', () => undefined),
+  });
   managed.start();
 });
 
@@ -64,7 +77,14 @@ describe('a worker under a control plane', () => {
   });
 
   it('refuses a snapshot it cannot apply, reports why, and keeps serving on the old one', async () => {
-    stream!.write(sseFrame('snapshot', { protocol: WORKER_PROTOCOL_VERSION, app: 'SIPProxy_2', configVersion: 2, effective: { ...effective, schemaVersion: 99, version: 'future' } }));
+    stream!.write(
+      sseFrame('snapshot', {
+        protocol: WORKER_PROTOCOL_VERSION,
+        app: 'SIPProxy_2',
+        configVersion: 2,
+        effective: { ...effective, schemaVersion: 99, version: 'future' },
+      }),
+    );
     await waitFor(() => last()?.refused?.configVersion === 2, 5000, 'refusal reported');
     expect(last().refused!.reason).toMatch(/schema 99/);
     expect(last().configVersion).toBe(1);
@@ -87,14 +107,28 @@ describe('a worker under a control plane', () => {
     const blocked = compileEffectiveConfig(doc, 'SIPProxy_2');
     const seen: WorkerReport[] = [];
     const srv = createServer((req, res) => {
-      if (req.url?.startsWith('/api/worker-channel/stream')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(sseFrame('snapshot', { protocol: WORKER_PROTOCOL_VERSION, app: 'SIPProxy_2', configVersion: 7, effective: blocked })); return; }
+      if (req.url?.startsWith('/api/worker-channel/stream')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(sseFrame('snapshot', { protocol: WORKER_PROTOCOL_VERSION, app: 'SIPProxy_2', configVersion: 7, effective: blocked }));
+        return;
+      }
       let body = '';
-      req.on('data', (d: Buffer) => { body += d.toString(); });
-      req.on('end', () => { seen.push(JSON.parse(body) as WorkerReport); res.writeHead(200).end('{}'); });
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        seen.push(JSON.parse(body) as WorkerReport);
+        res.writeHead(200).end('{}');
+      });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const a = srv.address();
-    const w = new ManagedWorker({ controlPlane: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, app: 'SIPProxy_2', token: 't', logger: new Logger('SIPProxy_2', () => undefined) });
+    const w = new ManagedWorker({
+      controlPlane: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
+      app: 'SIPProxy_2',
+      token: 't',
+      logger: new Logger('SIPProxy_2', () => undefined),
+    });
     w.start();
     try {
       await waitFor(() => seen.some((r) => r.alarms.some((x) => x.event === 40006)), 10_000, 'listener alarm');
@@ -111,7 +145,15 @@ describe('a worker under a control plane', () => {
   it('reports how many connections it holds (counted, not listed)', async () => {
     const { connect } = await import('node:net');
     const port = effective.application.sipPort;
-    const socks = await Promise.all([0, 1, 2].map(() => new Promise<import('node:net').Socket>((r, j) => { const s = connect(port, '127.0.0.1', () => r(s)); s.once('error', j); })));
+    const socks = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<import('node:net').Socket>((r, j) => {
+            const s = connect(port, '127.0.0.1', () => r(s));
+            s.once('error', j);
+          }),
+      ),
+    );
     try {
       await waitFor(() => last()?.connections === 3, 10_000, 'three connections reported');
     } finally {

@@ -51,7 +51,26 @@ const ports = { sipA: 0, httpA: 0, sipB: 0, httpB: 0, sipC: 0, httpC: 0 };
 
 /** curl inside the namespace: the HTTP status code, or 0 when it could not connect. */
 function curl(url: string, headers: string[] = [], extra: string[] = []): number {
-  const r = spawnSync('nsenter', ['-t', String(ns!.pid), '-n', 'curl', '-s', '-o', '/dev/null', '-m', '3', '-w', '%{http_code}', ...extra, ...headers.flatMap((h) => ['-H', h]), url], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(
+    'nsenter',
+    [
+      '-t',
+      String(ns!.pid),
+      '-n',
+      'curl',
+      '-s',
+      '-o',
+      '/dev/null',
+      '-m',
+      '3',
+      '-w',
+      '%{http_code}',
+      ...extra,
+      ...headers.flatMap((h) => ['-H', h]),
+      url,
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
   return Number(r.stdout.trim() || 0);
 }
 
@@ -60,7 +79,13 @@ function curl(url: string, headers: string[] = [], extra: string[] = []): number
  * (localhost; the connection goes to PUBLIC), with `client` as the client certificate when given.
  */
 function curlTls(path: string, client?: { cert: string; key: string }, headers: string[] = []): number {
-  const args = ['--cacert', pki.ca, '--connect-to', `localhost:${ports.httpC}:${PUBLIC}:${ports.httpC}`, ...(client ? ['--cert', client.cert, '--key', client.key] : [])];
+  const args = [
+    '--cacert',
+    pki.ca,
+    '--connect-to',
+    `localhost:${ports.httpC}:${PUBLIC}:${ports.httpC}`,
+    ...(client ? ['--cert', client.cert, '--key', client.key] : []),
+  ];
   return curl(`https://localhost:${ports.httpC}${path}`, headers, args);
 }
 
@@ -70,7 +95,17 @@ beforeAll(async () => {
   for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
   writeFileSync(join(dir, 'a.yaml'), doc('SIPProxy_A', PUBLIC, ports.sipA, ports.httpA, ''));
   writeFileSync(join(dir, 'b.yaml'), doc('SIPProxy_B', PUBLIC, ports.sipB, ports.httpB, `, http-address: ${PUBLIC}, http-token: ${TOKEN}`));
-  writeFileSync(join(dir, 'c.yaml'), doc('SIPProxy_C', PUBLIC, ports.sipC, ports.httpC, `, http-address: ${PUBLIC}, http-client-ca: ${pki.ca}`, `certificate: ${pki.proxyCert}, certificate-key: ${pki.proxyKey}`));
+  writeFileSync(
+    join(dir, 'c.yaml'),
+    doc(
+      'SIPProxy_C',
+      PUBLIC,
+      ports.sipC,
+      ports.httpC,
+      `, http-address: ${PUBLIC}, http-client-ca: ${pki.ca}`,
+      `certificate: ${pki.proxyCert}, certificate-key: ${pki.proxyKey}`,
+    ),
+  );
   const script = [
     'ip link set lo up',
     `ip addr add ${PUBLIC}/32 dev lo`,
@@ -81,7 +116,15 @@ beforeAll(async () => {
   ].join('\n');
   // Its own process group, so afterAll ends exactly what it started.
   ns = spawn('unshare', ['-n', 'sh', '-c', script], { stdio: 'ignore', detached: true });
-  await waitFor(() => curl(`http://127.0.0.1:${ports.httpA}/health`) === 200 && curl(`http://${PUBLIC}:${ports.httpB}/health`) === 200 && curlTls('/health') === 200, 30_000, 'the three workers serving /health in the namespace', 250);
+  await waitFor(
+    () =>
+      curl(`http://127.0.0.1:${ports.httpA}/health`) === 200 &&
+      curl(`http://${PUBLIC}:${ports.httpB}/health`) === 200 &&
+      curlTls('/health') === 200,
+    30_000,
+    'the three workers serving /health in the namespace',
+    250,
+  );
 });
 
 afterAll(async () => {
@@ -135,7 +178,15 @@ describe('/status pages its connection list', () => {
       for (let i = 0; i < 250; i++) {
         const s = net.connect({ host: '127.0.0.1', port: proxy.port });
         s.on('error', () => undefined);
-        s.on('connect', () => s.write(request('OPTIONS', `sip:127.0.0.1:${proxy.port};transport=tcp`, { via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`, callId: `pg-${i}`, to: `<sip:127.0.0.1:${proxy.port}>` })));
+        s.on('connect', () =>
+          s.write(
+            request('OPTIONS', `sip:127.0.0.1:${proxy.port};transport=tcp`, {
+              via: `SIP/2.0/TCP 127.0.0.1:5999;branch=${branch()}`,
+              callId: `pg-${i}`,
+              to: `<sip:127.0.0.1:${proxy.port}>`,
+            }),
+          ),
+        );
         sockets.push(s);
       }
       await waitFor(() => proxy.worker.transport.stats().openConnections === 250, 15_000, '250 connections open');

@@ -10,10 +10,16 @@ import { freePort, waitFor } from '../helpers/net.js';
  * opens another. Timings are shortened (ping every 160-200 ms, pong within 300 ms) so the test runs in a second;
  * the product uses 24-30 s and 10 s.
  */
-interface PeerConn { socket: net.Socket; pings: number; closed: boolean }
+interface PeerConn {
+  socket: net.Socket;
+  pings: number;
+  closed: boolean;
+}
 
 const cleanup: (() => unknown)[] = [];
-afterAll(async () => { for (const c of cleanup.reverse()) await c(); });
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c();
+});
 
 describe('kept next-hop connection', () => {
   it('a peer that stops answering pings is detected and its connection replaced', async () => {
@@ -33,17 +39,28 @@ describe('kept next-hop connection', () => {
           if (answering) socket.write('\r\n'); // RFC 5626 §3.5.1 pong
         }
       });
-      socket.on('close', () => { c.closed = true; });
+      socket.on('close', () => {
+        c.closed = true;
+      });
       socket.on('error', () => undefined);
     });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
-    cleanup.push(() => new Promise<void>((r) => { for (const c of conns) c.socket.destroy(); server.close(() => r()); }));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of conns) c.socket.destroy();
+          server.close(() => r());
+        }),
+    );
 
     const transport = await TransportLayer.create({ listeners: [{ transport: 'tcp', address: '127.0.0.1', port: 0 }] });
     cleanup.push(() => transport.close());
     const replaced: string[] = [];
-    const keeper = new NextHopKeeper(transport, [{ transport: 'tcp', host: '127.0.0.1', port }], () => undefined,
-      { intervalMs: 200, pongTimeoutMs: 300, onReplaced: (_h, id) => replaced.push(id) });
+    const keeper = new NextHopKeeper(transport, [{ transport: 'tcp', host: '127.0.0.1', port }], () => undefined, {
+      intervalMs: 200,
+      pongTimeoutMs: 300,
+      onReplaced: (_h, id) => replaced.push(id),
+    });
     cleanup.push(() => keeper.stop());
     keeper.start();
 

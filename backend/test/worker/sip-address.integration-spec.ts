@@ -53,7 +53,11 @@ async function start(sipAddress: string | undefined): Promise<ProxyWorker> {
 
 /** OPTIONS for the proxy itself (Request-URI: its host and port), sent to `to`. */
 const options = (transport: 'UDP' | 'TCP', local: string, localPort: number, callId: string): string =>
-  request('OPTIONS', `sip:127.0.0.1:${sipPort}`, { via: `SIP/2.0/${transport} ${local.includes(':') ? `[${local}]` : local}:${localPort};branch=${branch()};rport`, callId, to: `<sip:127.0.0.1:${sipPort}>` });
+  request('OPTIONS', `sip:127.0.0.1:${sipPort}`, {
+    via: `SIP/2.0/${transport} ${local.includes(':') ? `[${local}]` : local}:${localPort};branch=${branch()};rport`,
+    callId,
+    to: `<sip:127.0.0.1:${sipPort}>`,
+  });
 
 /**
  * The first response to a datagram sent to `to`. Unconnected, like a phone's socket: a proxy listening on every
@@ -65,9 +69,15 @@ function udpAsk(to: string, text: (localPort: number) => string, refused = false
   const v6 = to.includes(':');
   const s = dgram.createSocket(v6 ? 'udp6' : 'udp4');
   return new Promise((resolve) => {
-    const done = (r: SipMessage | Error) => { s.close(); resolve(r); };
+    const done = (r: SipMessage | Error) => {
+      s.close();
+      resolve(r);
+    };
     s.on('error', done);
-    s.on('message', (buf) => { const p = parseMessage(buf); if (p.ok && !isRequest(p.message)) done(p.message); });
+    s.on('message', (buf) => {
+      const p = parseMessage(buf);
+      if (p.ok && !isRequest(p.message)) done(p.message);
+    });
     s.bind(0, v6 ? '::1' : '127.0.0.1', () => {
       if (refused) s.connect(sipPort, to, () => s.send(text(s.address().port)));
       else s.send(text(s.address().port), sipPort, to);
@@ -80,7 +90,10 @@ function tcpAsk(to: string, text: (localPort: number) => string): Promise<SipMes
   return new Promise((resolve) => {
     const s = net.connect({ host: to, port: sipPort, localAddress: '127.0.0.1' });
     let buf = Buffer.alloc(0);
-    const done = (r: SipMessage | Error) => { s.destroy(); resolve(r); };
+    const done = (r: SipMessage | Error) => {
+      s.destroy();
+      resolve(r);
+    };
     s.on('error', done);
     s.on('connect', () => s.write(text(s.localPort!)));
     s.on('data', (d: Buffer) => {
@@ -93,13 +106,20 @@ function tcpAsk(to: string, text: (localPort: number) => string): Promise<SipMes
   });
 }
 
-const statusOf = (r: SipMessage | Error): number | string => (r instanceof Error ? (r as NodeJS.ErrnoException).code ?? r.message : isRequest(r) ? r.method : r.status);
+const statusOf = (r: SipMessage | Error): number | string =>
+  r instanceof Error ? ((r as NodeJS.ErrnoException).code ?? r.message) : isRequest(r) ? r.method : r.status;
 
 /** An INVITE from a phone sent to `to` over UDP; what the SIP Server receives. */
 async function forwardedInvite(to: string, callId: string): Promise<SipMessage> {
   const phone = await udpEndpoint({ host: to, port: sipPort });
   try {
-    phone.send(request('INVITE', `sip:2000@127.0.0.1:${sipPort}`, { via: `SIP/2.0/UDP 127.0.0.1:${phone.port};branch=${branch()};rport`, callId, contact: `<sip:1000@127.0.0.1:${phone.port}>` }));
+    phone.send(
+      request('INVITE', `sip:2000@127.0.0.1:${sipPort}`, {
+        via: `SIP/2.0/UDP 127.0.0.1:${phone.port};branch=${branch()};rport`,
+        callId,
+        contact: `<sip:1000@127.0.0.1:${phone.port}>`,
+      }),
+    );
     return await server.waitFor((m) => isReq('INVITE')(m) && m.callId === callId, 5000, `INVITE ${callId} at the SIP Server`);
   } finally {
     phone.close();
@@ -138,7 +158,9 @@ describe('[sipproxy] sip-address (guide: unset binds the SIP port on all network
       expect(statusOf(await tcpAsk(to, (p) => options('TCP', '127.0.0.1', p, `t-${to}`))), `TCP to ${to}`).toBe(200);
     }
     for (const to of [OTHER, '127.0.0.1', '::1']) {
-      expect(statusOf(await udpAsk(to, (p) => options('UDP', to.includes(':') ? '::1' : '127.0.0.1', p, `u-${to}`))), `UDP to ${to}`).toBe(200);
+      expect(statusOf(await udpAsk(to, (p) => options('UDP', to.includes(':') ? '::1' : '127.0.0.1', p, `u-${to}`))), `UDP to ${to}`).toBe(
+        200,
+      );
     }
     const st: WorkerStatus = w.status();
     expect(st.listeners.map((l) => `${l.transport} ${l.address}`).sort()).toEqual(['tcp 0.0.0.0', 'tcp ::', 'udp 0.0.0.0', 'udp ::']);
@@ -157,7 +179,12 @@ describe('[sipproxy] sip-address (guide: unset binds the SIP port on all network
 
   it('set: binds that address only and advertises it; the other local address finds no listener', async () => {
     const w = await start('127.0.0.1');
-    expect(w.status().listeners.map((l) => `${l.transport} ${l.address}`).sort()).toEqual(['tcp 127.0.0.1', 'udp 127.0.0.1']);
+    expect(
+      w
+        .status()
+        .listeners.map((l) => `${l.transport} ${l.address}`)
+        .sort(),
+    ).toEqual(['tcp 127.0.0.1', 'udp 127.0.0.1']);
     expect(statusOf(await udpAsk(OTHER, (p) => options('UDP', '127.0.0.1', p, 'u-set-other'), true))).toBe('ECONNREFUSED');
     expect(statusOf(await tcpAsk(OTHER, (p) => options('TCP', '127.0.0.1', p, 't-set-other')))).toBe('ECONNREFUSED');
     expect(statusOf(await udpAsk('127.0.0.1', (p) => options('UDP', '127.0.0.1', p, 'u-set')))).toBe(200);

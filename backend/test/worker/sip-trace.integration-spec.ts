@@ -44,7 +44,7 @@ const withTrace = (options: Record<string, unknown>): ConfigDocument => {
 /** Chunks of a HEP3 packet by type id, decoded straight from the sipcapture.org HEP3 chunk table. */
 function hepChunks(p: Buffer): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
-  for (let o = 6; o + 6 <= p.length; ) {
+  for (let o = 6; o + 6 <= p.length;) {
     const len = p.readUInt16BE(o + 4);
     out.set(p.readUInt16BE(o + 2), p.subarray(o + 6, o + len));
     o += len;
@@ -87,13 +87,17 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
   });
 
   it('keeps what it receives and sends, searchable by Call-ID, number and address; masks credentials', async () => {
-    const r = worker.applyConfig(compile(withTrace({ 'sip-trace-size': 50, 'sip-trace-hep-collector': `127.0.0.1:${collector.address().port}` })));
+    const r = worker.applyConfig(
+      compile(withTrace({ 'sip-trace-size': 50, 'sip-trace-hep-collector': `127.0.0.1:${collector.address().port}` })),
+    );
     expect(r.applied).toEqual(expect.arrayContaining(['sip-trace-size', 'sip-trace-hep-collector']));
     const udp = await sendUdp(sipPort, {
       method: 'OPTIONS',
       ruri: `sip:4711@127.0.0.1:${sipPort}`,
       from: '127.0.0.3',
-      headers: ['Proxy-Authorization: Digest username="alice", realm="site-b", nonce="abc", uri="sip:4711@x", response="6629fae49393a05397450978507c4ef1"'],
+      headers: [
+        'Proxy-Authorization: Digest username="alice", realm="site-b", nonce="abc", uri="sip:4711@x", response="6629fae49393a05397450978507c4ef1"',
+      ],
       waitMs: 3000,
     });
     expect(udp.status).toBeGreaterThanOrEqual(200);
@@ -106,7 +110,13 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
 
     const byCall = await trace(`?q=${encodeURIComponent(callId)}`);
     expect(byCall.items.length).toBeGreaterThanOrEqual(2);
-    expect(byCall.items[0]).toMatchObject({ direction: 'in', transport: 'udp', method: 'OPTIONS', remote: { address: '127.0.0.3' }, local: { port: sipPort } });
+    expect(byCall.items[0]).toMatchObject({
+      direction: 'in',
+      transport: 'udp',
+      method: 'OPTIONS',
+      remote: { address: '127.0.0.3' },
+      local: { port: sipPort },
+    });
     expect(byCall.items.some((i) => i.direction === 'out' && i.status === udp.status)).toBe(true);
     expect(byCall.items[0].message).toContain('response="<masked>"');
     expect(JSON.stringify(byCall)).not.toContain('6629fae49393a05397450978507c4ef1');
@@ -125,15 +135,49 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
     expect(res.headers.get('content-type')).toBe('application/vnd.tcpdump.pcap');
     const file = join(dir, 'trace.pcap');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const ts = spawnSync('tshark', ['-r', file, '-d', `tcp.port==${sipPort},sip`, '-d', `udp.port==${sipPort},sip`, '-Y', 'sip', '-T', 'fields', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'frame.protocols', '-e', 'sip.Call-ID', '-e', 'sip.Method', '-e', 'sip.Status-Code'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const ts = spawnSync(
+      'tshark',
+      [
+        '-r',
+        file,
+        '-d',
+        `tcp.port==${sipPort},sip`,
+        '-d',
+        `udp.port==${sipPort},sip`,
+        '-Y',
+        'sip',
+        '-T',
+        'fields',
+        '-e',
+        'ip.src',
+        '-e',
+        'ip.dst',
+        '-e',
+        'frame.protocols',
+        '-e',
+        'sip.Call-ID',
+        '-e',
+        'sip.Method',
+        '-e',
+        'sip.Status-Code',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(ts.status, ts.stderr).toBe(0);
-    const rows = ts.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = ts.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows.length).toBeGreaterThanOrEqual(held);
-    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.3' && protocols.includes('udp:sip') && method === 'OPTIONS')).toBe(true);
-    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.4' && protocols.includes('tcp:sip') && method === 'OPTIONS')).toBe(true);
+    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.3' && protocols.includes('udp:sip') && method === 'OPTIONS')).toBe(
+      true,
+    );
+    expect(rows.some(([src, , protocols, , method]) => src === '127.0.0.4' && protocols.includes('tcp:sip') && method === 'OPTIONS')).toBe(
+      true,
+    );
     expect(rows.some(([, dst, , , , status]) => dst === '127.0.0.3' && Number(status) >= 200)).toBe(true);
   });
 
@@ -154,7 +198,14 @@ describe('SIP trace (sip-trace-size, -mask-*, -hep-collector)', () => {
   it('sip-trace-mask-bodies drops bodies from then on; sip-trace-size 0 turns the trace off live', async () => {
     worker.applyConfig(compile(withTrace({ 'sip-trace-size': 50, 'sip-trace-mask-bodies': true })));
     const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\nc=IN IP4 127.0.0.5\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
-    const a = await sendUdp(sipPort, { method: 'OPTIONS', ruri: `sip:4713@127.0.0.1:${sipPort}`, from: '127.0.0.5', headers: ['Content-Type: application/sdp'], body: sdp, waitMs: 3000 });
+    const a = await sendUdp(sipPort, {
+      method: 'OPTIONS',
+      ruri: `sip:4713@127.0.0.1:${sipPort}`,
+      from: '127.0.0.5',
+      headers: ['Content-Type: application/sdp'],
+      body: sdp,
+      waitMs: 3000,
+    });
     expect(a.status).toBeGreaterThanOrEqual(200);
     const got = await trace('?q=4713');
     expect(got.items[0].message).not.toContain('m=audio');

@@ -14,7 +14,9 @@ import { waitFor } from '../helpers/net.js';
 const CLI = join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'sipedge-cli-'));
 const children: ChildProcess[] = [];
-afterAll(() => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); });
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 /** The fenced yaml block after the `minimal-standalone` marker of README.md. */
 function readmeMinimalDocument(): string {
@@ -50,9 +52,23 @@ describe('npm run proxy -- --check', () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     const lineOf = (marker: string) => text.slice(0, text.indexOf(marker)).split('\n').length;
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${f}:${lineOf('colour')}:1: colour: Unknown top-level key "colour".* \\[unknown-key\\]$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${f}:${lineOf('oos-check: 400')}:\\d+: applications\\[2\\]\\.options\\.sipproxy\\.oos-check: .*400 is out of range.* \\[out-of-range\\]$`)));
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${f}:${lineOf('name: SIPServer_A,')}:\\d+: applications\\[0\\]\\.backup: .*names no backup.* \\[ha-pair-incomplete\\]$`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^${f}:${lineOf('colour')}:1: colour: Unknown top-level key "colour".* \\[unknown-key\\]$`)),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${f}:${lineOf('oos-check: 400')}:\\d+: applications\\[2\\]\\.options\\.sipproxy\\.oos-check: .*400 is out of range.* \\[out-of-range\\]$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${f}:${lineOf('name: SIPServer_A,')}:\\d+: applications\\[0\\]\\.backup: .*names no backup.* \\[ha-pair-incomplete\\]$`,
+        ),
+      ),
+    );
     expect(lines.at(-1)).toBe(`${f}: 3 error(s)`);
   });
 
@@ -69,20 +85,28 @@ describe('npm run proxy -- --check', () => {
   });
 });
 
-describe('the README\'s minimal standalone document', () => {
+describe("the README's minimal standalone document", () => {
   it('starts a proxy that answers OPTIONS on the port it names', async () => {
     const doc = readmeMinimalDocument();
     const port = Number(/sip-port: (\d+), http-port/.exec(doc)![1]);
     let out = '';
-    const child = spawn(process.execPath, [CLI, '--config', write('minimal.yaml', doc), '--app', 'SIPProxy_1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--config', write('minimal.yaml', doc), '--app', 'SIPProxy_1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const sock = dgram.createSocket('udp4');
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
     const local = sock.address().port;
     let answer = '';
-    sock.on('message', (m) => { answer = m.toString(); });
+    sock.on('message', (m) => {
+      answer = m.toString();
+    });
     const options = [
       `OPTIONS sip:127.0.0.1:${port} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-readme-1;rport`,
@@ -92,15 +116,21 @@ describe('the README\'s minimal standalone document', () => {
       'Call-ID: readme-minimal-1',
       'CSeq: 1 OPTIONS',
       'Content-Length: 0',
-      '', '',
+      '',
+      '',
     ].join('\r\n');
     try {
       // Sent again until answered (the proxy is starting): bounded by waitFor's timeout.
-      await waitFor(() => {
-        if (child.exitCode !== null) throw new Error(`the proxy exited ${child.exitCode}:\n${out}`);
-        if (!answer) sock.send(options, port, '127.0.0.1');
-        return answer !== '';
-      }, 30_000, `an answer to OPTIONS on ${port}\n${out}`, 250);
+      await waitFor(
+        () => {
+          if (child.exitCode !== null) throw new Error(`the proxy exited ${child.exitCode}:\n${out}`);
+          if (!answer) sock.send(options, port, '127.0.0.1');
+          return answer !== '';
+        },
+        30_000,
+        `an answer to OPTIONS on ${port}\n${out}`,
+        250,
+      );
       expect(answer).toMatch(/^SIP\/2\.0 200 /);
       expect(answer).toMatch(/Call-ID: readme-minimal-1/i);
     } finally {

@@ -31,7 +31,9 @@ import type { WorkerStatus } from '../../src/worker/proxy-worker.js';
  * case failed against the build before SO_REUSEPORT: 17 of 24 calls forwarded as two client transactions).
  */
 const CLI = join(REPO_ROOT, 'backend/dist/backend/src/worker/cli.js');
-const BENCH = process.env.BENCH_SUT?.endsWith('.js') ? process.env.BENCH_SUT : join(REPO_ROOT, 'backend/dist/backend/src/worker/bench-sut.js');
+const BENCH = process.env.BENCH_SUT?.endsWith('.js')
+  ? process.env.BENCH_SUT
+  : join(REPO_ROOT, 'backend/dist/backend/src/worker/bench-sut.js');
 const dir = mkdtempSync(join(tmpdir(), 'sipedge-group-'));
 const started: ChildProcess[] = [];
 let uas: SipTap;
@@ -93,17 +95,20 @@ async function call(id: string): Promise<{ final: number; copies: number }> {
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   const local = sock.address().port;
   const branch = `z9hG4bK-grp-${id}`;
-  const head = (method: string) => [
-    `${method} sip:1001@127.0.0.1:${sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
-    'Max-Forwards: 70',
-    `From: <sip:caller@127.0.0.1:${local}>;tag=c${id}`,
-    `To: <sip:1001@127.0.0.1>`,
-    `Call-ID: group-${id}`,
-    `CSeq: 1 ${method}`,
-    `Contact: <sip:caller@127.0.0.1:${local}>`,
-    'Content-Length: 0', '', '',
-  ].join('\r\n');
+  const head = (method: string) =>
+    [
+      `${method} sip:1001@127.0.0.1:${sipPort} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+      'Max-Forwards: 70',
+      `From: <sip:caller@127.0.0.1:${local}>;tag=c${id}`,
+      `To: <sip:1001@127.0.0.1>`,
+      `Call-ID: group-${id}`,
+      `CSeq: 1 ${method}`,
+      `Contact: <sip:caller@127.0.0.1:${local}>`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
   let final = 0;
   let toTag = '';
   sock.on('message', (m) => {
@@ -126,7 +131,14 @@ async function call(id: string): Promise<{ final: number; copies: number }> {
       interval = Math.min(interval * 2, 4000);
     }
     // §17.1.1.3: the ACK of a non-2xx final response, same branch, To with the tag.
-    if (final) sock.send(head('ACK').replace(/^To: .*$/m, `To: ${toTag}`).replace('CSeq: 1 ACK', 'CSeq: 1 ACK'), sipPort, '127.0.0.1');
+    if (final)
+      sock.send(
+        head('ACK')
+          .replace(/^To: .*$/m, `To: ${toTag}`)
+          .replace('CSeq: 1 ACK', 'CSeq: 1 ACK'),
+        sipPort,
+        '127.0.0.1',
+      );
   } finally {
     sock.close();
   }
@@ -154,12 +166,22 @@ function startGroup(): ChildProcess {
   const child = process.env.BENCH_SUT
     ? spawn(process.execPath, [BENCH], {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, SUT_PORT: String(sipPort), UAS_PORT: String(uasPort), BENCH_WORKERS: '2', BENCH_HTTP_PORT: String(httpPort) },
+        env: {
+          ...process.env,
+          SUT_PORT: String(sipPort),
+          UAS_PORT: String(uasPort),
+          BENCH_WORKERS: '2',
+          BENCH_HTTP_PORT: String(httpPort),
+        },
       })
     : spawn(process.execPath, [CLI, '--config', join(dir, 'group.yaml'), '--app', 'SIPProxy_1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   return child;
 }
 
@@ -179,13 +201,23 @@ beforeAll(async () => {
   };
   writeFileSync(join(dir, 'group.yaml'), documentYaml(2));
   group = startGroup();
-  await waitFor(async () => {
-    if (group.exitCode !== null) throw new Error(`the group exited ${group.exitCode}:\n${out}`);
-    if (process.env.BENCH_SUT) {
-      try { await status(); return true; } catch { return false; }
-    }
-    return membersUp(2);
-  }, 30_000, `a group of 2 up\n${out}`, 200);
+  await waitFor(
+    async () => {
+      if (group.exitCode !== null) throw new Error(`the group exited ${group.exitCode}:\n${out}`);
+      if (process.env.BENCH_SUT) {
+        try {
+          await status();
+          return true;
+        } catch {
+          return false;
+        }
+      }
+      return membersUp(2);
+    },
+    30_000,
+    `a group of 2 up\n${out}`,
+    200,
+  );
   // Each member's HA pair is probed by that member: wait until the one on the management port sees it active.
   await waitFor(async () => (await status()).pairs.some((p) => p.state === 'primary-active'), 15_000, 'the pair active', 200);
   await sleep(1000);
@@ -203,7 +235,9 @@ describe('a worker group of 2 (worker-processes: 2) over UDP with SO_REUSEPORT',
     const { branches, viaPorts } = forwarded('group-rtx-');
     const copies = results.reduce((n, r) => n + r.copies, 0);
     const extra = [...branches].filter(([, b]) => b.size > 1).map(([c, b]) => `${c}: ${b.size} client transactions`);
-    console.log(`worker-group: 24 calls, ${copies} INVITE copies sent by the clients, ${branches.size} calls reached the SIP Server, ${extra.length} forwarded more than once; members' Via ports ${[...viaPorts].join(', ')}`);
+    console.log(
+      `worker-group: 24 calls, ${copies} INVITE copies sent by the clients, ${branches.size} calls reached the SIP Server, ${extra.length} forwarded more than once; members' Via ports ${[...viaPorts].join(', ')}`,
+    );
     expect(results.map((r) => r.final)).toEqual(Array(24).fill(486));
     // Retransmissions did happen: every client sent its INVITE at least twice (0 s, 0.5 s, 1.5 s).
     expect(Math.min(...results.map((r) => r.copies))).toBeGreaterThanOrEqual(2);
@@ -217,11 +251,15 @@ describe.skipIf(Boolean(process.env.BENCH_SUT))('the group as one instance: stat
   it('/status and /metrics list the members (index, pid, up)', async () => {
     const st = await status();
     expect(st.group).toMatchObject({ size: 2, index: 0 });
-    expect(st.group!.members.map((m) => [m.index, m.up, alive(m.pid)])).toEqual([[0, true, true], [1, true, true]]);
+    expect(st.group!.members.map((m) => [m.index, m.up, alive(m.pid)])).toEqual([
+      [0, true, true],
+      [1, true, true],
+    ]);
     expect(st.group!.members[0].pid).toBe(st.pid);
     expect(st.group!.supervisorPid).toBe(group.pid);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-    for (const m of st.group!.members) expect(metrics).toContain(`sipproxy_group_member_up{app="SIPProxy_1",index="${m.index}",pid="${m.pid}"} 1`);
+    for (const m of st.group!.members)
+      expect(metrics).toContain(`sipproxy_group_member_up{app="SIPProxy_1",index="${m.index}",pid="${m.pid}"} 1`);
   });
 
   it('a member killed by its pid: the other serves every source meanwhile, the member comes back and serves', async () => {
@@ -247,7 +285,10 @@ describe.skipIf(Boolean(process.env.BENCH_SUT))('the group as one instance: stat
     try {
       for (let i = 0; i < 16; i++) {
         const s = net.connect(sipPort, '127.0.0.1');
-        await new Promise<void>((r, j) => { s.once('connect', () => r()); s.once('error', j); });
+        await new Promise<void>((r, j) => {
+          s.once('connect', () => r());
+          s.once('error', j);
+        });
         socks.push(s);
       }
       await sleep(200);

@@ -62,7 +62,10 @@ describe('apiRequest', () => {
   });
 
   it('reports a network failure as status 0', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     const e = (await api.get('/health').catch((x: unknown) => x)) as ApiError;
     expect(e.status).toBe(0);
     expect(e.code).toBe('network');

@@ -29,17 +29,7 @@ export interface Page<T> {
  * Option value types. The brief's six (`int bool string enum list pem`) plus the control plane's richer ones
  * (`port`, `host-port`, `sip-contact`, `path-or-pem`, see backend/src/contracts/options/option-schema.ts).
  */
-export type OptionType =
-  | 'int'
-  | 'bool'
-  | 'string'
-  | 'enum'
-  | 'list'
-  | 'pem'
-  | 'port'
-  | 'host-port'
-  | 'sip-contact'
-  | 'path-or-pem';
+export type OptionType = 'int' | 'bool' | 'string' | 'enum' | 'list' | 'pem' | 'port' | 'host-port' | 'sip-contact' | 'path-or-pem';
 export type TakesEffect = 'immediately' | 'next-call' | 'after-restart';
 
 /**
@@ -237,7 +227,15 @@ export interface ApplicationAdminStateView {
   state: ApplicationAdminState;
   changedBy?: string;
   changedAt?: string;
-  workers: { instanceId?: string; online: boolean; running: boolean; applied?: ApplicationAdminState; activeDialogs: number; flows: number; rejectedDraining: number }[];
+  workers: {
+    instanceId?: string;
+    online: boolean;
+    running: boolean;
+    applied?: ApplicationAdminState;
+    activeDialogs: number;
+    flows: number;
+    rejectedDraining: number;
+  }[];
 }
 
 export interface ServerAdminStateView {
@@ -365,8 +363,20 @@ export interface AlarmsResponse {
 export type OptionsPatch = Record<string, Record<string, string | number | boolean | string[] | null>>;
 
 /** POST /api/sites: a whole new site (HA pair, switch, pool DN, proxies) in one reviewed change. */
-export interface SiteServerRequest { name: string; host: string; sipPort: number; tlsPort?: number }
-export interface SiteProxyRequest { name: string; host: string; sipPort: number; tlsPort?: number; httpPort?: number; options?: Record<string, Record<string, string | number | boolean>> }
+export interface SiteServerRequest {
+  name: string;
+  host: string;
+  sipPort: number;
+  tlsPort?: number;
+}
+export interface SiteProxyRequest {
+  name: string;
+  host: string;
+  sipPort: number;
+  tlsPort?: number;
+  httpPort?: number;
+  options?: Record<string, Record<string, string | number | boolean>>;
+}
 export interface SiteRequest {
   name: string;
   primary: SiteServerRequest;
@@ -374,7 +384,12 @@ export interface SiteRequest {
   pool: { number?: string; options: Record<string, string | number | boolean> };
   proxies: SiteProxyRequest[];
 }
-export interface PlannedSiteObject { kind: ObjectKind; name: string; action: 'create' | 'update'; summary: string }
+export interface PlannedSiteObject {
+  kind: ObjectKind;
+  name: string;
+  action: 'create' | 'update';
+  summary: string;
+}
 export interface SiteResponse {
   plan: { site: string; objects: PlannedSiteObject[]; problems: string[] };
   result?: CommitResult;

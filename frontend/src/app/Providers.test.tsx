@@ -21,8 +21,12 @@ describe('close buttons', () => {
   it('of dialogs, notifications and dismissible messages have accessible names', async () => {
     renderWithProviders(
       <>
-        <Modal opened onClose={() => undefined} title="Review changes">body</Modal>
-        <Alert withCloseButton onClose={() => undefined} title="Not saved">why</Alert>
+        <Modal opened onClose={() => undefined} title="Review changes">
+          body
+        </Modal>
+        <Alert withCloseButton onClose={() => undefined} title="Not saved">
+          why
+        </Alert>
       </>,
     );
     act(() => {

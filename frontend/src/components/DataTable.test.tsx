@@ -23,16 +23,7 @@ const columns: DataTableColumn<Dn>[] = [
 
 function ClientDns({ onRowClick }: { onRowClick?: (r: Dn) => void }) {
   const table = useClientTable(allDns, columns, { pageSize: 25 });
-  return (
-    <DataTable
-      label="DNs"
-      columns={columns}
-      getRowId={(r) => r.id}
-      searchDebounceMs={0}
-      onRowClick={onRowClick}
-      {...table}
-    />
-  );
+  return <DataTable label="DNs" columns={columns} getRowId={(r) => r.id} searchDebounceMs={0} onRowClick={onRowClick} {...table} />;
 }
 
 function bodyRows() {
@@ -95,7 +86,7 @@ describe('DataTable', () => {
     expect(screen.getByText('Nothing here yet')).toBeInTheDocument();
   });
 
-  it('builds the list endpoints\' query', () => {
+  it("builds the list endpoints' query", () => {
     expect(listParams({ page: 3, pageSize: 50, search: ' 70 ', sort: { key: 'number', direction: 'desc' } })).toEqual({
       page: 3,
       pageSize: 50,

@@ -168,7 +168,11 @@ export function DataTable<T>({
     );
   } else if (rows.length === 0 && !error) {
     body = search ? (
-      <EmptyPanel title="No matches" description={`Nothing in ${label.toLowerCase()} matches “${search}”.`} icon={<IconSearch aria-hidden />} />
+      <EmptyPanel
+        title="No matches"
+        description={`Nothing in ${label.toLowerCase()} matches “${search}”.`}
+        icon={<IconSearch aria-hidden />}
+      />
     ) : (
       (empty ?? <EmptyPanel />)
     );
@@ -222,7 +226,13 @@ export function DataTable<T>({
                     key={getRowId(row)}
                     aria-rowindex={(page - 1) * pageSize + i + 2}
                     className={onRowClick ? classes.clickable : undefined}
-                    onClick={onRowClick ? (e) => { if (!isInteractive(e.target, e.currentTarget)) onRowClick(row); } : undefined}
+                    onClick={
+                      onRowClick
+                        ? (e) => {
+                            if (!isInteractive(e.target, e.currentTarget)) onRowClick(row);
+                          }
+                        : undefined
+                    }
                     onKeyDown={onRowClick ? rowKeyDown(row) : undefined}
                     tabIndex={onRowClick ? 0 : undefined}
                     bg={color}
@@ -256,9 +266,7 @@ export function DataTable<T>({
               onKeyDown={(e) => {
                 if (e.key === 'Escape') setSearchText('');
               }}
-              rightSection={
-                searchText ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchText('')} /> : null
-              }
+              rightSection={searchText ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchText('')} /> : null}
               w={{ base: '100%', xs: 320 }}
               type="search"
             />
@@ -386,7 +394,13 @@ export function useClientTable<T>(
     let out = allRows;
     if (needle) {
       const searchCols = columns.filter((c) => c.value && c.searchable !== false);
-      out = out.filter((r) => searchCols.some((c) => String(c.value!(r) ?? '').toLowerCase().includes(needle)));
+      out = out.filter((r) =>
+        searchCols.some((c) =>
+          String(c.value!(r) ?? '')
+            .toLowerCase()
+            .includes(needle),
+        ),
+      );
     }
     if (query.sort) {
       const col = columns.find((c) => c.key === query.sort!.key);

@@ -13,12 +13,7 @@ export interface EmptyPanelProps {
 export function EmptyPanel({ title = 'Nothing here yet', description, icon, action }: EmptyPanelProps) {
   return (
     <Paper withBorder radius="md" p="xl">
-      <EmptyState
-        title={title}
-        description={description}
-        icon={icon ?? <IconInbox aria-hidden />}
-        withIndicatorBackground
-      >
+      <EmptyState title={title} description={description} icon={icon ?? <IconInbox aria-hidden />} withIndicatorBackground>
         {action ? <EmptyState.Actions>{action}</EmptyState.Actions> : null}
       </EmptyState>
     </Paper>

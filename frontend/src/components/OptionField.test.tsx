@@ -139,17 +139,13 @@ describe('OptionField', () => {
 
   it('flags an incomplete PEM block', async () => {
     const user = userEvent.setup();
-    renderWithProviders(
-      <Controlled option={{ name: 'certificate', type: 'pem', takesEffect: 'after-restart', description: '' }} />,
-    );
+    renderWithProviders(<Controlled option={{ name: 'certificate', type: 'pem', takesEffect: 'after-restart', description: '' }} />);
     await user.type(screen.getByRole('textbox', { name: 'certificate' }), '-----BEGIN CERTIFICATE-----');
     expect(screen.getByText(/PEM block is incomplete/)).toBeInTheDocument();
   });
 
   it('marks extension options', () => {
-    renderWithProviders(
-      <Controlled option={{ ...sipPort, name: 'x-custom', extension: true }} />,
-    );
+    renderWithProviders(<Controlled option={{ ...sipPort, name: 'x-custom', extension: true }} />);
     expect(screen.getByTestId('extension-badge')).toHaveTextContent('extension');
   });
 
@@ -209,8 +205,20 @@ describe('OptionField', () => {
 });
 
 describe('OptionField suggestions (names the registry cannot know)', () => {
-  const applications: OptionSchemaEntry = { name: 'applications', type: 'list', default: null, takesEffect: 'after-restart', description: 'Monitored pairs.' };
-  const serving: OptionSchemaEntry = { name: 'servicing-sipserver', type: 'string', default: null, takesEffect: 'after-restart', description: 'Served pair.' };
+  const applications: OptionSchemaEntry = {
+    name: 'applications',
+    type: 'list',
+    default: null,
+    takesEffect: 'after-restart',
+    description: 'Monitored pairs.',
+  };
+  const serving: OptionSchemaEntry = {
+    name: 'servicing-sipserver',
+    type: 'string',
+    default: null,
+    takesEffect: 'after-restart',
+    description: 'Served pair.',
+  };
 
   it('a list option offers them in its dropdown; a text option through a datalist', async () => {
     const user = userEvent.setup();

@@ -67,14 +67,7 @@ export function TakesEffectBadge({
   const t = TAKES_EFFECT[takesEffect] ?? { badge: takesEffect, long: takesEffect, color: 'gray' };
   return (
     <Tooltip label={text ?? t.long} withinPortal>
-      <Badge
-        component="span"
-        size="xs"
-        variant="light"
-        color={t.color}
-        data-testid="takes-effect-badge"
-        data-takes-effect={takesEffect}
-      >
+      <Badge component="span" size="xs" variant="light" color={t.color} data-testid="takes-effect-badge" data-takes-effect={takesEffect}>
         {t.badge}
       </Badge>
     </Tooltip>
@@ -97,8 +90,7 @@ function Hints({ option }: { option: OptionSchemaEntry }) {
   return (
     <>
       <span className={classes.badges}>
-        <VisuallyHidden>Takes effect:</VisuallyHidden>{' '}
-        <TakesEffectBadge takesEffect={option.takesEffect} text={option.takesEffectText} />
+        <VisuallyHidden>Takes effect:</VisuallyHidden> <TakesEffectBadge takesEffect={option.takesEffect} text={option.takesEffectText} />
         <VisuallyHidden>.</VisuallyHidden>{' '}
         {option.extension ? (
           <Badge component="span" size="xs" variant="outline" color="gray" data-testid="extension-badge">

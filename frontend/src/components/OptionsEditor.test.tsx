@@ -10,10 +10,46 @@ const schema: OptionSchemaResponse = {
   schemaVersion: 1,
   objects: { 'sip-proxy': ['sipproxy', 'security'], 'sip-server': ['TServer'] },
   options: [
-    { name: 'oos-check', objects: ['sip-proxy'], section: 'sipproxy', type: 'int', default: 5, min: 0, max: 300, unit: 'seconds', takesEffect: 'immediately', description: 'OPTIONS probe interval.' },
-    { name: 'servicing-sipserver', aliases: ['serving-sipserver'], objects: ['sip-proxy'], section: 'sipproxy', type: 'string', default: null, takesEffect: 'next-call', description: 'Where requests go.' },
-    { name: 'certificate', objects: ['sip-proxy'], section: 'security', type: 'path-or-pem', default: null, takesEffect: 'after-restart', description: 'TLS certificate.' },
-    { name: 'contact', objects: ['sip-server'], section: 'TServer', type: 'sip-contact', default: null, takesEffect: 'after-restart', description: '' },
+    {
+      name: 'oos-check',
+      objects: ['sip-proxy'],
+      section: 'sipproxy',
+      type: 'int',
+      default: 5,
+      min: 0,
+      max: 300,
+      unit: 'seconds',
+      takesEffect: 'immediately',
+      description: 'OPTIONS probe interval.',
+    },
+    {
+      name: 'servicing-sipserver',
+      aliases: ['serving-sipserver'],
+      objects: ['sip-proxy'],
+      section: 'sipproxy',
+      type: 'string',
+      default: null,
+      takesEffect: 'next-call',
+      description: 'Where requests go.',
+    },
+    {
+      name: 'certificate',
+      objects: ['sip-proxy'],
+      section: 'security',
+      type: 'path-or-pem',
+      default: null,
+      takesEffect: 'after-restart',
+      description: 'TLS certificate.',
+    },
+    {
+      name: 'contact',
+      objects: ['sip-server'],
+      section: 'TServer',
+      type: 'sip-contact',
+      default: null,
+      takesEffect: 'after-restart',
+      description: '',
+    },
   ],
 };
 
@@ -36,7 +72,7 @@ function Harness({ initial, onValidity }: { initial: OptionSections; onValidity?
 }
 
 describe('OptionsEditor', () => {
-  it('shows a tab per section of the kind and only that kind\'s options', () => {
+  it("shows a tab per section of the kind and only that kind's options", () => {
     renderWithProviders(<Harness initial={{}} />);
     expect(screen.getByRole('tab', { name: /\[sipproxy\]/ })).toBeInTheDocument();
     expect(screen.getByRole('tab', { name: /\[security\]/ })).toBeInTheDocument();

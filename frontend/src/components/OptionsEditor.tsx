@@ -82,18 +82,15 @@ export function OptionsEditor({
     return errors.find((e) => e.path === path)?.message;
   };
 
-  const onValidate = useCallback(
-    (key: string, message: string | null) => {
-      setInvalid((prev) => {
-        if (!!prev[key] === !!message) return prev;
-        const next = { ...prev };
-        if (message) next[key] = true;
-        else delete next[key];
-        return next;
-      });
-    },
-    [],
-  );
+  const onValidate = useCallback((key: string, message: string | null) => {
+    setInvalid((prev) => {
+      if (!!prev[key] === !!message) return prev;
+      const next = { ...prev };
+      if (message) next[key] = true;
+      else delete next[key];
+      return next;
+    });
+  }, []);
 
   const allValid = Object.keys(invalid).length === 0;
   useEffect(() => {

@@ -10,7 +10,15 @@ const pair = (state: PairState['state']): PairState => ({
   state,
   since: '2026-11-22T00:00:00Z',
   servers: [
-    { role: 'primary', name: 'SIPServer_A', host: '10.0.0.1', port: 5060, up: state !== 'out-of-service' && state !== 'backup-active', lastCode: 200, lastRttMs: 3 },
+    {
+      role: 'primary',
+      name: 'SIPServer_A',
+      host: '10.0.0.1',
+      port: 5060,
+      up: state !== 'out-of-service' && state !== 'backup-active',
+      lastCode: 200,
+      lastRttMs: 3,
+    },
     { role: 'backup', name: 'SIPServer_A_B', host: '::1', port: 5070, up: state === 'backup-active' },
   ],
 });

@@ -101,11 +101,20 @@ export function PairStateCard({ pair, proxy, headingOrder = 3 }: PairStateCardPr
                           {s.up ? 'answering' : 'not answering'}
                         </Badge>
                         {s.standby ? (
-                          <Badge size="xs" color="gray" variant="outline" title="Answers again; traffic stays on the active server (no failback)">
+                          <Badge
+                            size="xs"
+                            color="gray"
+                            variant="outline"
+                            title="Answers again; traffic stays on the active server (no failback)"
+                          >
                             standby
                           </Badge>
                         ) : null}
-                        {s.lastCode !== undefined ? <Text span size="xs">{s.lastCode}</Text> : null}
+                        {s.lastCode !== undefined ? (
+                          <Text span size="xs">
+                            {s.lastCode}
+                          </Text>
+                        ) : null}
                         {s.lastRttMs !== undefined ? (
                           <Text span size="xs" c="dimmed">
                             {s.lastRttMs} ms

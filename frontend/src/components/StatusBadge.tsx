@@ -40,14 +40,7 @@ export function StatusBadge({ status, label, variant = 'light', size = 'md', ...
   const style = SERVICE_STATUS[status] ?? SERVICE_STATUS.unknown;
   const Icon = style.icon;
   return (
-    <Badge
-      {...rest}
-      variant={variant}
-      size={size}
-      color={style.color}
-      leftSection={<Icon size={14} aria-hidden />}
-      data-status={status}
-    >
+    <Badge {...rest} variant={variant} size={size} color={style.color} leftSection={<Icon size={14} aria-hidden />} data-status={status}>
       {label ?? style.label}
     </Badge>
   );

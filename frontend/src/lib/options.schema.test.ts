@@ -33,7 +33,11 @@ describe('field limits come from the server option schema', () => {
       for (const b of [min, max]) if (b !== undefined) probes.push(b - 1, b, b + 1);
       const where = `${o.section}/${o.name} (${(o.objects ?? []).join(',')})`;
       for (const n of probes) {
-        expect({ where, n, accepted: validateOptionValue(o, n) === null }).toEqual({ where, n, accepted: checkOptionValue(registry[i]!, n).ok });
+        expect({ where, n, accepted: validateOptionValue(o, n) === null }).toEqual({
+          where,
+          n,
+          accepted: checkOptionValue(registry[i]!, n).ok,
+        });
         checked++;
       }
     });
@@ -44,11 +48,26 @@ describe('field limits come from the server option schema', () => {
     const { optionSchemaJson, checkOptionValue } = await serverContracts();
     const registry = optionSchemaJson().options;
     const { options } = await serverSchemaJson();
-    const texts = ['x', 'udp', 'tcp, tls', 'proxy.example.com:5060', 'h:70000', '10.0.0.1', '10.0.0.0/8', '[::1]:5061', 'sips:sip.example.com', 'bad host:5060', 'stdout', '../etc/passwd', 'true'];
+    const texts = [
+      'x',
+      'udp',
+      'tcp, tls',
+      'proxy.example.com:5060',
+      'h:70000',
+      '10.0.0.1',
+      '10.0.0.0/8',
+      '[::1]:5061',
+      'sips:sip.example.com',
+      'bad host:5060',
+      'stdout',
+      '../etc/passwd',
+      'true',
+    ];
     let checked = 0;
     options.forEach((o, i) => {
       const where = `${o.section}/${o.name} (${(o.objects ?? []).join(',')})`;
-      const probes: unknown[] = o.type === 'bool' ? [true, false] : o.type === 'int' || o.type === 'port' ? [] : [...texts, ...(o.values ?? []).map(String)];
+      const probes: unknown[] =
+        o.type === 'bool' ? [true, false] : o.type === 'int' || o.type === 'port' ? [] : [...texts, ...(o.values ?? []).map(String)];
       for (const v of probes) {
         const server = checkOptionValue(registry[i]!, v).ok;
         const form = validateOptionValue(o, v as string) === null;

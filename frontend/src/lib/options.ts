@@ -51,7 +51,11 @@ export function boundsOf(
 /** Splits a list value as written in the YAML document ("a, b") into trimmed, non-empty names. */
 export function splitList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map((x) => String(x).trim()).filter(Boolean);
-  if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (v === undefined || v === null) return [];
   return [String(v)];
 }
@@ -163,7 +167,9 @@ export function validateOptionValue(
       default:
         if (option.type === 'host-port' || option.type === 'sip-contact') {
           if (portOutOfRange(String(raw))) return 'Port must be between 1 and 65535';
-          return option.type === 'host-port' ? 'Must be host:port, for example proxy.example.com:5060' : 'Must be host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
+          return option.type === 'host-port'
+            ? 'Must be host:port, for example proxy.example.com:5060'
+            : 'Must be host[:port][;transport=udp|tcp|tls] or a sip:/sips: URI';
         }
         return `Must be ${result.allowed}`;
     }
@@ -177,7 +183,10 @@ export function validateOptionValue(
     const items = widget === 'list' ? splitList(value) : [String(value)].filter(Boolean);
     // The minimal schema shape (`validValues`) lists what a list or string may hold; the registry's lists carry none.
     const bad = validValues.length > 0 ? items.filter((i) => !validValues.includes(i)) : [];
-    if (bad.length > 0) return widget === 'list' ? `Not allowed: ${bad.join(', ')}. Allowed values: ${validValues.join(', ')}` : `Must be one of: ${validValues.join(', ')}`;
+    if (bad.length > 0)
+      return widget === 'list'
+        ? `Not allowed: ${bad.join(', ')}. Allowed values: ${validValues.join(', ')}`
+        : `Must be one of: ${validValues.join(', ')}`;
     const seen = new Set<string>();
     for (const i of items) {
       if (seen.has(i)) return `Listed twice: ${i}`;
@@ -186,7 +195,8 @@ export function validateOptionValue(
   }
   if (widget === 'pem') {
     const s = String(value).trim();
-    if (s.includes('-----BEGIN')) return PEM_BLOCK.test(s) ? null : 'PEM block is incomplete: it needs matching -----BEGIN …----- and -----END …----- lines';
+    if (s.includes('-----BEGIN'))
+      return PEM_BLOCK.test(s) ? null : 'PEM block is incomplete: it needs matching -----BEGIN …----- and -----END …----- lines';
     return /[\r\n]/.test(s) ? 'Enter a PEM block or a single file path' : null;
   }
   return null;

@@ -4,7 +4,12 @@ import type { Application, SwitchView, TrunkLink } from '../api';
 export function monitoredPairs(a: Application): string[] {
   const v = a.options?.sipproxy?.applications;
   if (Array.isArray(v)) return v.map(String);
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export const servingOf = (a: Application): string | undefined => {
@@ -31,10 +36,12 @@ export function applicationReferences(name: string, apps: Application[], switche
 export function switchReferences(sw: SwitchView, apps: Application[], switches: SwitchView[], trunks: TrunkLink[]): string[] {
   const out: string[] = [];
   if (sw.dnCount > 0) out.push(`its ${sw.dnCount} DN${sw.dnCount === 1 ? '' : 's'} (deleted with it)`);
-  for (const t of trunks) if (t.remoteSwitch === sw.name && t.switch !== sw.name) out.push(`trunk ${t.number} of switch ${t.switch} leads to it`);
+  for (const t of trunks)
+    if (t.remoteSwitch === sw.name && t.switch !== sw.name) out.push(`trunk ${t.number} of switch ${t.switch} leads to it`);
   const shared = switches.some((s) => s.name !== sw.name && s.sipServer && s.sipServer === sw.sipServer);
   if (sw.sipServer && !shared) {
-    for (const a of apps) if (a.type === 'sip-proxy' && servingOf(a) === sw.sipServer) out.push(`SIP Proxy ${a.name} serves its HA pair ${sw.sipServer}`);
+    for (const a of apps)
+      if (a.type === 'sip-proxy' && servingOf(a) === sw.sipServer) out.push(`SIP Proxy ${a.name} serves its HA pair ${sw.sipServer}`);
   }
   return out;
 }

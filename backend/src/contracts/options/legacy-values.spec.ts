@@ -5,17 +5,19 @@ import { retypeLegacyOptions } from './legacy-values.js';
 describe('retypeLegacyOptions: values stored before strict typing', () => {
   it('quoted integers and bools become numbers and booleans; numbers and bools in text options become text', () => {
     const { options, changed } = retypeLegacyOptions('sip-proxy', {
-      sipproxy: { 'oos-check': ' 7', 'sip-enable-tcp-keep-alive': 'TRUE', 'applications': 'SIPServer_A', 'unknown-x': '5' },
+      sipproxy: { 'oos-check': ' 7', 'sip-enable-tcp-keep-alive': 'TRUE', applications: 'SIPServer_A', 'unknown-x': '5' },
       log: { standard: 5 },
       custom: { anything: '1' },
     });
     expect(changed).toBe(true);
     expect(options).toEqual({
-      sipproxy: { 'oos-check': 7, 'sip-enable-tcp-keep-alive': true, 'applications': 'SIPServer_A', 'unknown-x': '5' },
+      sipproxy: { 'oos-check': 7, 'sip-enable-tcp-keep-alive': true, applications: 'SIPServer_A', 'unknown-x': '5' },
       log: { standard: '5' },
       custom: { anything: '1' },
     });
-    const contact = retypeLegacyOptions('voip-service', { TServer: { contact: true, 'oos-check': '5', 'service-type': 'sip-outbound-proxy' } });
+    const contact = retypeLegacyOptions('voip-service', {
+      TServer: { contact: true, 'oos-check': '5', 'service-type': 'sip-outbound-proxy' },
+    });
     expect(contact.options).toEqual({ TServer: { contact: 'true', 'oos-check': 5, 'service-type': 'sip-outbound-proxy' } });
   });
 

@@ -34,7 +34,10 @@ export function retypeLegacyOptions(kind: ObjectKind, sections: OptionSections):
   let changed = false;
   const options: OptionSections = {};
   for (const [section, opts] of Object.entries(sections ?? {})) {
-    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) { options[section] = opts; continue; }
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+      options[section] = opts;
+      continue;
+    }
     const out: Record<string, RawOptionValue> = {};
     for (const [name, raw] of Object.entries(opts)) {
       const def = findOption(kind, section, name);

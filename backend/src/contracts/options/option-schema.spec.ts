@@ -22,7 +22,18 @@ function def(kind: ObjectKind, section: string, name: string): OptionDefinition 
 
 describe('option registry: completeness against the guide', () => {
   it('has every [sipproxy] option of the application reference', () => {
-    for (const n of ['applications', 'oos-check', 'oos-force', 'overload-ctrl-dialog-rate', 'resolve-host', 'servicing-sipserver', 'sip-address', 'sip-enable-tcp-keep-alive', 'sip-ip-tos', 'sipproxy-role']) {
+    for (const n of [
+      'applications',
+      'oos-check',
+      'oos-force',
+      'overload-ctrl-dialog-rate',
+      'resolve-host',
+      'servicing-sipserver',
+      'sip-address',
+      'sip-enable-tcp-keep-alive',
+      'sip-ip-tos',
+      'sipproxy-role',
+    ]) {
       expect(findOption('sip-proxy', 'sipproxy', n)?.extension, n).toBe(false);
     }
   });
@@ -32,7 +43,17 @@ describe('option registry: completeness against the guide', () => {
   });
   it('has every DN-level [TServer] option on the right DN kinds', () => {
     const onVoip = ['contact', 'external-contact', 'oos-check', 'oos-force', 'service-type', 'sip-port-tls'];
-    const onTrunk = ['contact', 'oos-check', 'oos-force', 'peer-proxy-contact', 'peer-proxy-port-tls', 'peer-proxy-protocol', 'resolve-external-contact', 'replace-uri-contact', 'request-uri'];
+    const onTrunk = [
+      'contact',
+      'oos-check',
+      'oos-force',
+      'peer-proxy-contact',
+      'peer-proxy-port-tls',
+      'peer-proxy-protocol',
+      'resolve-external-contact',
+      'replace-uri-contact',
+      'request-uri',
+    ];
     for (const n of onVoip) expect(findOption('voip-service', 'TServer', n), n).toBeDefined();
     for (const n of onTrunk) expect(findOption('trunk', 'TServer', n), n).toBeDefined();
     expect(findOption('extension', 'TServer', 'contact')).toBeDefined();
@@ -46,14 +67,29 @@ describe('option registry: completeness against the guide', () => {
   });
   it('marks the product extensions', () => {
     const ext = OPTIONS.filter((d) => d.extension).map((d) => d.name);
-    for (const n of ['failover-timeout', 'tcp-keep-alive-idle', 'tcp-keep-alive-interval', 'tcp-keep-alive-count', 'tls-min-version', 'connection-idle-timeout', 'flow-timer', 'flow-timer-grace-period', 'persistent-next-hop-connection', 'verify-server-certificate', 'max-message-size']) {
+    for (const n of [
+      'failover-timeout',
+      'tcp-keep-alive-idle',
+      'tcp-keep-alive-interval',
+      'tcp-keep-alive-count',
+      'tls-min-version',
+      'connection-idle-timeout',
+      'flow-timer',
+      'flow-timer-grace-period',
+      'persistent-next-hop-connection',
+      'verify-server-certificate',
+      'max-message-size',
+    ]) {
       expect(ext, n).toContain(n);
     }
     expect(def('sip-proxy', 'sipproxy', 'failover-timeout').default).toBe(1000);
   });
   it('relay-trusted-networks takes CIDR networks and addresses; relay-allow-foreign-next-hop is false by default', () => {
     const d = def('sip-proxy', 'sipproxy', 'relay-trusted-networks');
-    expect(checkOptionValue(d, '10.1.0.0/16, 192.0.2.7,2001:db8::/32')).toEqual({ ok: true, value: ['10.1.0.0/16', '192.0.2.7', '2001:db8::/32'] });
+    expect(checkOptionValue(d, '10.1.0.0/16, 192.0.2.7,2001:db8::/32')).toEqual({
+      ok: true,
+      value: ['10.1.0.0/16', '192.0.2.7', '2001:db8::/32'],
+    });
     for (const bad of ['10.1.0.0/33', 'lan.example.com/24', '10.0.0.0/8, nope']) {
       const r = checkOptionValue(d, bad);
       expect(r.ok, bad).toBe(false);
@@ -63,7 +99,10 @@ describe('option registry: completeness against the guide', () => {
   });
   it('dns-servers takes ip, ip:port and [ipv6]:port items and names what it wants otherwise', () => {
     const d = def('sip-proxy', 'sipproxy', 'dns-servers');
-    expect(checkOptionValue(d, '127.0.0.1:5353, 10.0.0.2,[::1]:53, 2001:db8::1')).toEqual({ ok: true, value: ['127.0.0.1:5353', '10.0.0.2', '[::1]:53', '2001:db8::1'] });
+    expect(checkOptionValue(d, '127.0.0.1:5353, 10.0.0.2,[::1]:53, 2001:db8::1')).toEqual({
+      ok: true,
+      value: ['127.0.0.1:5353', '10.0.0.2', '[::1]:53', '2001:db8::1'],
+    });
     expect(checkOptionValue(d, '')).toEqual({ ok: true, value: [] });
     for (const bad of ['dns.example.com', '127.0.0.1:0', '127.0.0.1:70000', '[127.0.0.1]:53', '::1:53x', '10.0.0.1, nope']) {
       const r = checkOptionValue(d, bad);
@@ -167,7 +206,10 @@ describe('value checks and defaults', () => {
   });
   it('enums, ports, host:port, contacts, lists', () => {
     expect(checkOptionValue(def('trunk', 'TServer', 'peer-proxy-protocol'), 'tls').ok).toBe(true);
-    expect(checkOptionValue(def('trunk', 'TServer', 'peer-proxy-protocol'), 'sctp')).toMatchObject({ ok: false, allowed: 'one of udp, tcp, tls' });
+    expect(checkOptionValue(def('trunk', 'TServer', 'peer-proxy-protocol'), 'sctp')).toMatchObject({
+      ok: false,
+      allowed: 'one of udp, tcp, tls',
+    });
     expect(checkOptionValue(def('trunk', 'TServer', 'peer-proxy-port-tls'), 0).ok).toBe(false);
     expect(checkOptionValue(def('voip-service', 'TServer', 'sip-port-tls'), 0).ok).toBe(true);
     expect(checkOptionValue(def('voip-service', 'TServer', 'sip-port-tls'), 65536).ok).toBe(false);
@@ -201,7 +243,15 @@ describe('value checks and defaults', () => {
   });
   it('fills defaults per object and section', () => {
     const d = defaultsFor('sip-proxy', 'sipproxy');
-    expect(d).toMatchObject({ 'oos-check': 5, 'oos-force': 5, 'overload-ctrl-dialog-rate': 0, 'resolve-host': false, 'sip-ip-tos': 256, 'sip-enable-tcp-keep-alive': false, applications: null });
+    expect(d).toMatchObject({
+      'oos-check': 5,
+      'oos-force': 5,
+      'overload-ctrl-dialog-rate': 0,
+      'resolve-host': false,
+      'sip-ip-tos': 256,
+      'sip-enable-tcp-keep-alive': false,
+      applications: null,
+    });
     expect(defaultsFor('trunk', 'TServer')).toMatchObject({ 'peer-proxy-protocol': 'udp', 'resolve-external-contact': false });
     const all = optionsWithDefaults('sip-proxy', { sipproxy: { 'oos-check': 7, 'serving-sipserver': 'X' }, security: {} });
     expect(all.sipproxy['oos-check']).toBe(7);

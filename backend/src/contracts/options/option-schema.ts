@@ -146,7 +146,10 @@ export function isOptionAlias(name: string): boolean {
 
 /** The option living on `kind` in `section` under `name` (alias accepted), if any. O(1). */
 export function findOption(kind: string, section: string, name: string): OptionDefinition | undefined {
-  return byScope.get(kind)?.get(section)?.get(aliasToCanonical.get(name) ?? name);
+  return byScope
+    .get(kind)
+    ?.get(section)
+    ?.get(aliasToCanonical.get(name) ?? name);
 }
 
 /** Every registry entry with this name (alias accepted), on any object: used to say where a misplaced option lives. */
@@ -201,9 +204,13 @@ export function describeAllowed(def: OptionDefinition): string {
     case 'enum':
       return `one of ${(def.values ?? []).join(', ')}`;
     case 'list':
-      if (def.listItem === 'cidr') return 'a comma-separated list of networks (address/prefix, e.g. 10.1.0.0/16 or 2001:db8::/32) or addresses';
-      if (def.listItem === 'log-output') return 'a comma-separated list of stdout, stderr or file names (letters, digits, . _ -, not starting with a dot; no directory part: files are created in the worker\'s log directory)';
-      return def.listItem === 'dns-server' ? 'a comma-separated list of DNS servers (ip, ip:port or [ipv6]:port)' : 'a comma-separated list of names';
+      if (def.listItem === 'cidr')
+        return 'a comma-separated list of networks (address/prefix, e.g. 10.1.0.0/16 or 2001:db8::/32) or addresses';
+      if (def.listItem === 'log-output')
+        return "a comma-separated list of stdout, stderr or file names (letters, digits, . _ -, not starting with a dot; no directory part: files are created in the worker's log directory)";
+      return def.listItem === 'dns-server'
+        ? 'a comma-separated list of DNS servers (ip, ip:port or [ipv6]:port)'
+        : 'a comma-separated list of names';
     case 'host-port':
       return 'host:port (for example proxy.example.com:5060)';
     case 'sip-contact':
@@ -353,10 +360,14 @@ export function typeOfValue(raw: unknown): string {
   if (raw === null || raw === undefined) return 'null';
   if (Array.isArray(raw)) return 'a list';
   switch (typeof raw) {
-    case 'string': return 'a string';
-    case 'number': return 'a number';
-    case 'boolean': return 'a boolean';
-    default: return 'a mapping';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'a mapping';
   }
 }
 
@@ -369,7 +380,11 @@ export function typeOfValue(raw: unknown): string {
  */
 export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionValueCheck {
   // The description is built only on failure: this runs once per option of every DN.
-  const bad = (code: 'invalid-type' | 'out-of-range' | 'invalid-value'): OptionValueCheck => ({ ok: false, code, allowed: describeAllowed(def) });
+  const bad = (code: 'invalid-type' | 'out-of-range' | 'invalid-value'): OptionValueCheck => ({
+    ok: false,
+    code,
+    allowed: describeAllowed(def),
+  });
   if (raw === null || raw === undefined || typeof raw === 'object') return bad('invalid-type');
   switch (def.type) {
     case 'int':
@@ -398,11 +413,15 @@ export function checkOptionValue(def: OptionDefinition, raw: unknown): OptionVal
     }
     case 'list': {
       if (typeof raw !== 'string') return bad('invalid-type');
-      const items = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      const items = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
       if (def.listItem === 'dns-server' && !items.every(isDnsServer)) return bad('invalid-value');
       // The relay policy's own parser decides (one set of rules for the form and the worker).
       if (def.listItem === 'cidr' && !items.every((i) => parseNetwork(i) !== undefined)) return bad('invalid-value');
-      if (def.listItem === 'log-output' && !items.every((i) => i === 'stdout' || i === 'stderr' || isLogFileName(i))) return bad('invalid-value');
+      if (def.listItem === 'log-output' && !items.every((i) => i === 'stdout' || i === 'stderr' || isLogFileName(i)))
+        return bad('invalid-value');
       return { ok: true, value: items };
     }
     case 'host-port': {

@@ -18,7 +18,10 @@ export function logParams(level: Env['logLevel']): Params {
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'requestId' },
       serializers: {
-        req: (req: IncomingMessage & { originalUrl?: string }) => ({ method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] }),
+        req: (req: IncomingMessage & { originalUrl?: string }) => ({
+          method: req.method,
+          path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+        }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

@@ -9,12 +9,16 @@ import { CONTROL } from './fields.js';
 /** The names of the path parameters and query values (nested ones as `a.b`) that hold a control character. */
 function controlled(prefix: string, value: unknown, out: FieldError[], depth = 0): void {
   if (typeof value === 'string') {
-    if (CONTROL.test(value)) out.push({ path: prefix, code: 'control-character', message: 'must not contain control characters (NUL, CR, LF, ...)' });
+    if (CONTROL.test(value))
+      out.push({ path: prefix, code: 'control-character', message: 'must not contain control characters (NUL, CR, LF, ...)' });
     return;
   }
   if (depth > 4 || value === null || typeof value !== 'object') return;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (CONTROL.test(k)) { out.push({ path: prefix, code: 'control-character', message: 'a parameter name must not contain control characters' }); continue; }
+    if (CONTROL.test(k)) {
+      out.push({ path: prefix, code: 'control-character', message: 'a parameter name must not contain control characters' });
+      continue;
+    }
     controlled(Array.isArray(value) ? prefix : prefix ? `${prefix}.${k}` : k, v, out, depth + 1);
   }
 }
@@ -31,7 +35,8 @@ export class ControlCharacterGuard implements CanActivate {
     const errors: FieldError[] = [];
     controlled('', req.params ?? {}, errors);
     controlled('', req.query ?? {}, errors);
-    if (errors.length) throw badRequest('INVALID_PARAMETER', `${errors.map((e) => e.path).join(', ')}: must not contain control characters`, errors);
+    if (errors.length)
+      throw badRequest('INVALID_PARAMETER', `${errors.map((e) => e.path).join(', ')}: must not contain control characters`, errors);
     return true;
   }
 }

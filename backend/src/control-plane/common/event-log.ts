@@ -23,7 +23,9 @@ export class EventLog {
     this.pino[level]({ event: id, eventName: e.name, ...fields }, detail ? `${e.text}: ${detail}` : e.text);
   }
 
-  info(msg: string, fields: Record<string, unknown> = {}): void { this.pino.info(fields, msg); }
+  info(msg: string, fields: Record<string, unknown> = {}): void {
+    this.pino.info(fields, msg);
+  }
 
   /**
    * A product event outside the guide's catalogue (40000-40007 has no id for it, and none is invented): the line

@@ -22,15 +22,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
-      if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
-      if (typeof body === 'object' && body !== null && 'code' in body) { res.status(status).json(body); return; }
+      if (exception instanceof AppError && exception.retryAfterSeconds !== undefined)
+        res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      if (typeof body === 'object' && body !== null && 'code' in body) {
+        res.status(status).json(body);
+        return;
+      }
       // body-parser's SyntaxError (mapped to 400 by the Express adapter): the body, not the request, is bad.
       if (status === 400 && exception.cause instanceof SyntaxError) {
-        res.status(400).json({ statusCode: 400, code: 'INVALID_BODY', message: `The request body is not valid JSON: ${exception.cause.message}`, errors: [{ path: '', code: 'invalid_json', message: 'not valid JSON' }] });
+        res.status(400).json({
+          statusCode: 400,
+          code: 'INVALID_BODY',
+          message: `The request body is not valid JSON: ${exception.cause.message}`,
+          errors: [{ path: '', code: 'invalid_json', message: 'not valid JSON' }],
+        });
         return;
       }
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      res.status(status).json({ statusCode: status, code: httpCode(status), message: Array.isArray(message) ? message.join('; ') : (typeof message === 'string' ? message : exception.message) });
+      res.status(status).json({
+        statusCode: status,
+        code: httpCode(status),
+        message: Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message,
+      });
       return;
     }
     // Safety net: a value PostgreSQL refuses as data (class 22: NUL 22021, too long 22001, bad text 22P02, out of
@@ -38,10 +51,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const sqlState = postgresDataError(exception);
     if (sqlState) {
       this.logger.warn(`database refused a request value (SQLSTATE ${sqlState}): ${(exception as Error).message.slice(0, 200)}`);
-      res.status(400).json({ statusCode: 400, code: 'INVALID_VALUE', message: 'A value in the request is not valid (too long, or holds characters that cannot be stored)' });
+      res.status(400).json({
+        statusCode: 400,
+        code: 'INVALID_VALUE',
+        message: 'A value in the request is not valid (too long, or holds characters that cannot be stored)',
+      });
       return;
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     res.status(500).json({ statusCode: 500, code: 'INTERNAL', message: 'Internal error' });
   }
 }
@@ -56,5 +73,19 @@ function postgresDataError(e: unknown): string | undefined {
 }
 
 function httpCode(status: number): string {
-  return ({ 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE' } as Record<number, string>)[status] ?? 'ERROR';
+  return (
+    (
+      {
+        400: 'BAD_REQUEST',
+        401: 'UNAUTHENTICATED',
+        403: 'FORBIDDEN',
+        404: 'NOT_FOUND',
+        409: 'CONFLICT',
+        413: 'PAYLOAD_TOO_LARGE',
+        415: 'UNSUPPORTED_MEDIA_TYPE',
+        429: 'TOO_MANY_REQUESTS',
+        503: 'SERVICE_UNAVAILABLE',
+      } as Record<number, string>
+    )[status] ?? 'ERROR'
+  );
 }

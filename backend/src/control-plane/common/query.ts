@@ -13,7 +13,8 @@ const MAX_INT = 2 ** 31 - 1;
 /** A whole number written in a query string or path; `required` says so when it is missing. */
 export const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.string({ error: (i) => (i.input === undefined ? 'is required' : message) })
+  return z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : message) })
     .regex(/^\d{1,10}$/, message)
     .transform(Number)
     .refine((n) => n >= min && n <= max, message);
@@ -22,7 +23,8 @@ export const wholeNumber = (min: number, max: number) => {
 /** An optional whole number: absent or empty (`?page=`) is `undefined`. */
 export const optionalWholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.string(message)
+  return z
+    .string(message)
     .regex(/^\d{0,10}$/, message)
     .optional()
     .transform((s) => (s ? Number(s) : undefined))
@@ -34,7 +36,9 @@ export const versionNumber = wholeNumber(0, MAX_INT);
 export const optionalRevisionQuery = optionalWholeNumber(0, MAX_INT);
 
 /** Optional filter text; empty is the same as absent. */
-export const filterText = safeText(200).optional().transform((s) => s || undefined);
+export const filterText = safeText(200)
+  .optional()
+  .transform((s) => s || undefined);
 
 /** `?page=1&pageSize=50`: 1-based page, at most 500 rows. */
 export const pageFields = {
@@ -48,7 +52,10 @@ export const listFields = {
   q: filterText,
   type: filterText,
   sort: filterText,
-  order: z.string('must be asc or desc').regex(/^(asc|desc)$/i, 'must be asc or desc').optional()
+  order: z
+    .string('must be asc or desc')
+    .regex(/^(asc|desc)$/i, 'must be asc or desc')
+    .optional()
     .transform((o): ListQuery['order'] => (o?.toLowerCase() === 'desc' ? 'DESC' : 'ASC')),
 } satisfies Record<keyof ListQuery, z.ZodType>;
 

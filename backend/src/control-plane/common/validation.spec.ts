@@ -27,7 +27,8 @@ describe('request validation', () => {
   });
 
   it('refuses control characters, bidi overrides and slashes in names', () => {
-    for (const bad of ['a\u0000b', 'a\r\nb', 'evil\u202Etxt.exe', 'a/b', '', '   ', 'x'.repeat(65)]) expect(objectName.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    for (const bad of ['a\u0000b', 'a\r\nb', 'evil\u202Etxt.exe', 'a/b', '', '   ', 'x'.repeat(65)])
+      expect(objectName.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     expect(objectName.parse('  SIPServer_A  ')).toBe('SIPServer_A');
     expect(safeText(10).safeParse('ok text').success).toBe(true);
   });
@@ -40,7 +41,8 @@ describe('request validation', () => {
   it('reads whole numbers from query text: digits only, in range; absent or empty is the default', () => {
     const n = wholeNumber(0, 10);
     expect(n.parse('7')).toBe(7);
-    for (const bad of ['', '1e1', '0x1', '1.5', '-1', ' 1', '11', ['1', '2']]) expect(n.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    for (const bad of ['', '1e1', '0x1', '1.5', '-1', ' 1', '11', ['1', '2']])
+      expect(n.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     expect(n.safeParse(undefined).error!.issues[0].message).toBe('is required');
     const page = z.object(listFields);
     expect(page.parse({})).toEqual({ page: 1, pageSize: 50, order: 'ASC' });
@@ -50,7 +52,9 @@ describe('request validation', () => {
   });
 
   it('takes host names and IP addresses as hosts, nothing with spaces or control characters', () => {
-    for (const ok of ['sip.example.com', '127.0.0.1', '::1', '[2001:db8::1]', 'host_1']) expect(hostName.safeParse(ok).success, ok).toBe(true);
-    for (const bad of ['a b', 'h\r\nX: 1', 'h\u0000', '', 'abc:5060', 'h/x', '-h']) expect(hostName.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    for (const ok of ['sip.example.com', '127.0.0.1', '::1', '[2001:db8::1]', 'host_1'])
+      expect(hostName.safeParse(ok).success, ok).toBe(true);
+    for (const bad of ['a b', 'h\r\nX: 1', 'h\u0000', '', 'abc:5060', 'h/x', '-h'])
+      expect(hostName.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });

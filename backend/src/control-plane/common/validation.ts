@@ -15,7 +15,10 @@ const escaped = (s: string) => s.replace(/["\\]/g, '\\$&').replace(UNSAFE, (c) =
  *   export const LoginBody = declareSchema('LoginBody', z.strictObject({ username: z.string(), password: z.string() }));
  *   login(@ValidBody(LoginBody) body: z.output<typeof LoginBody.schema>) { ... }
  */
-export interface DeclaredSchema<T extends z.ZodType = z.ZodType> { readonly name: string; readonly schema: T }
+export interface DeclaredSchema<T extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly schema: T;
+}
 export type Infer<D extends DeclaredSchema> = z.output<D['schema']>;
 
 const declared = new Map<string, z.ZodType>();
@@ -43,7 +46,8 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
   const out: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: fieldPath([...prefix, ...issue.path, key]), code: 'unknown_field', message: 'is not a field of this request' });
+      for (const key of issue.keys)
+        out.push({ path: fieldPath([...prefix, ...issue.path, key]), code: 'unknown_field', message: 'is not a field of this request' });
     } else out.push({ path: fieldPath([...prefix, ...issue.path]), code: issue.code, message: issue.message });
   }
   return out;
@@ -53,8 +57,16 @@ type Where = 'body' | 'query' | 'parameter';
 const CODES: Record<Where, string> = { body: 'INVALID_BODY', query: 'INVALID_QUERY', parameter: 'INVALID_PARAMETER' };
 
 export function validationError(where: Where, errors: FieldError[]): AppError {
-  const shown = errors.slice(0, 10).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
-  return new AppError(400, CODES[where], `Invalid request ${where}: ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more` : ''}`, errors);
+  const shown = errors
+    .slice(0, 10)
+    .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message))
+    .join('; ');
+  return new AppError(
+    400,
+    CODES[where],
+    `Invalid request ${where}: ${shown}${errors.length > 10 ? `; and ${errors.length - 10} more` : ''}`,
+    errors,
+  );
 }
 
 /**
@@ -64,7 +76,10 @@ export function validationError(where: Where, errors: FieldError[]): AppError {
  */
 function protoKeyPaths(value: unknown, path: PropertyKey[] = [], out: PropertyKey[][] = [], depth = 0): PropertyKey[][] {
   if (typeof value !== 'object' || value === null || depth > 64 || out.length >= 10) return out;
-  if (Array.isArray(value)) { value.forEach((v, i) => protoKeyPaths(v, [...path, i], out, depth + 1)); return out; }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => protoKeyPaths(v, [...path, i], out, depth + 1));
+    return out;
+  }
   for (const [k, v] of Object.entries(value)) {
     if (k === '__proto__') out.push([...path, k]);
     else protoKeyPaths(v, [...path, k], out, depth + 1);
@@ -73,9 +88,22 @@ function protoKeyPaths(value: unknown, path: PropertyKey[] = [], out: PropertyKe
 }
 
 /** Parses with the schema or throws the 400; `prefix` names a path parameter in the field path. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: Where, prefix: readonly PropertyKey[] = []): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: Where,
+  prefix: readonly PropertyKey[] = [],
+): z.output<T> {
   const proto = protoKeyPaths(value);
-  if (proto.length) throw validationError(where, proto.map((p) => ({ path: fieldPath([...prefix, ...p]), code: 'unknown_field', message: 'is not a field of this request (__proto__ names no option, section, port or field)' })));
+  if (proto.length)
+    throw validationError(
+      where,
+      proto.map((p) => ({
+        path: fieldPath([...prefix, ...p]),
+        code: 'unknown_field',
+        message: 'is not a field of this request (__proto__ names no option, section, port or field)',
+      })),
+    );
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw validationError(where, fieldErrors(r.error, prefix));
@@ -83,7 +111,11 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, whe
 
 /** The pipe every declared body, query and parameter goes through (openapi/route-schemas.spec.ts looks for it). */
 export class ZodPipe implements PipeTransform {
-  constructor(private readonly schema: z.ZodType, private readonly where: Where, private readonly prefix: readonly PropertyKey[] = []) {}
+  constructor(
+    private readonly schema: z.ZodType,
+    private readonly where: Where,
+    private readonly prefix: readonly PropertyKey[] = [],
+  ) {}
   transform(value: unknown): unknown {
     // No JSON body at all (missing or other Content-Type) reaches here as undefined: report it as the body.
     return parseOrThrow(this.schema, value, this.where, this.prefix);
@@ -126,7 +158,10 @@ export function ValidParam(name: string, schema: z.ZodType): ParameterDecorator 
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 

@@ -22,7 +22,9 @@ const CAUSES: Record<string, string> = {
 export function dataDirProblem(dir: string, minFreeBytes = DATA_DIR_MIN_FREE_BYTES): string | undefined {
   let probe = join(dir, `.write-test-${process.pid}`);
   try {
-    try { mkdirSync(dir, { recursive: true }); } catch (e) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
       // Recursive mkdir reports ENOENT for most failures: find out why on the nearest existing ancestor.
       let up = dirname(dir);
       while (!existsSync(up) && up !== dirname(up)) up = dirname(up);
@@ -33,11 +35,16 @@ export function dataDirProblem(dir: string, minFreeBytes = DATA_DIR_MIN_FREE_BYT
       throw e;
     }
     const fd = openSync(probe, 'w');
-    try { writeSync(fd, Buffer.alloc(4096)); } finally { closeSync(fd); }
+    try {
+      writeSync(fd, Buffer.alloc(4096));
+    } finally {
+      closeSync(fd);
+    }
     rmSync(probe, { force: true });
     const fs = statfsSync(dir);
     const free = fs.bavail * fs.bsize;
-    if (free < minFreeBytes) return `DATA_DIR ${dir} is not usable: only ${Math.floor(free / 1024 / 1024)} MB free (at least ${minFreeBytes / 1024 / 1024} MB needed)`;
+    if (free < minFreeBytes)
+      return `DATA_DIR ${dir} is not usable: only ${Math.floor(free / 1024 / 1024)} MB free (at least ${minFreeBytes / 1024 / 1024} MB needed)`;
     return undefined;
   } catch (e) {
     rmSync(probe, { force: true });

@@ -95,11 +95,18 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const sessionTtlMinutes = int('SESSION_TTL_MINUTES', 480, 1, 60 * 24 * 30);
   const levelRaw = (source.LOG_LEVEL ?? 'info').trim().toLowerCase();
   const logLevel = (LOG_LEVELS as readonly string[]).includes(levelRaw) ? (levelRaw as Env['logLevel']) : 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(levelRaw)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${source.LOG_LEVEL}')`);
+  if (!(LOG_LEVELS as readonly string[]).includes(levelRaw))
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${source.LOG_LEVEL}')`);
 
   const workersEnabled = bool('WORKERS_ENABLED', true);
   const appsRaw = source.WORKERS_EMBEDDED_APPS?.trim();
-  const embeddedApps = !appsRaw || appsRaw === '*' ? undefined : appsRaw.split(',').map((s) => s.trim()).filter(Boolean);
+  const embeddedApps =
+    !appsRaw || appsRaw === '*'
+      ? undefined
+      : appsRaw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   const frontendDist = resolve(repoRoot, 'frontend', 'dist');
   const tlsRaw = source.TLS_MATERIAL_DIR?.trim();
   const workerForgetAfterMs = int('WORKER_FORGET_AFTER_S', 600, 1, 7 * 24 * 3600) * 1000;
@@ -111,9 +118,15 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   if (proxyRaw && !/^(false|no|off|0)$/i.test(proxyRaw)) {
     if (/^\d+$/.test(proxyRaw)) trustProxy = Number(proxyRaw);
     else {
-      const entries = proxyRaw.split(',').map((s) => s.trim()).filter(Boolean);
+      const entries = proxyRaw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = entries.filter((e) => !['loopback', 'linklocal', 'uniquelocal'].includes(e) && !isIP(e.replace(/\/\d{1,3}$/, '')));
-      if (bad.length) problems.push(`TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/subnets or loopback, linklocal, uniquelocal (bad: ${bad.join(', ')})`);
+      if (bad.length)
+        problems.push(
+          `TRUST_PROXY must be a hop count or a comma-separated list of proxy addresses/subnets or loopback, linklocal, uniquelocal (bad: ${bad.join(', ')})`,
+        );
       else trustProxy = entries;
     }
   }
@@ -121,9 +134,27 @@ export function loadEnv(source: NodeJS.ProcessEnv, cwd = process.cwd(), repoRoot
   const certRaw = source.TLS_CERT?.trim();
   const keyRaw = source.TLS_KEY?.trim();
   let tls: Env['tls'];
-  if (Boolean(certRaw) !== Boolean(keyRaw)) problems.push('TLS_CERT and TLS_KEY go together: set both (PEM certificate chain and private key files) to serve HTTPS, or neither');
-  else if (certRaw && keyRaw) tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
+  if (Boolean(certRaw) !== Boolean(keyRaw))
+    problems.push('TLS_CERT and TLS_KEY go together: set both (PEM certificate chain and private key files) to serve HTTPS, or neither');
+  else if (certRaw && keyRaw)
+    tls = { certFile: isAbsolute(certRaw) ? certRaw : resolve(cwd, certRaw), keyFile: isAbsolute(keyRaw) ? keyRaw : resolve(cwd, keyRaw) };
 
   if (problems.length > 0) throw new EnvError(problems);
-  return Object.freeze({ port, host, dataDir, databaseUrl, adminPassword, sessionTtlMinutes, logLevel, frontendDist, workersEnabled, embeddedApps, trustProxy, tls, tlsMaterialDir, workerForgetAfterMs, certificateCheckIntervalMs });
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    adminPassword,
+    sessionTtlMinutes,
+    logLevel,
+    frontendDist,
+    workersEnabled,
+    embeddedApps,
+    trustProxy,
+    tls,
+    tlsMaterialDir,
+    workerForgetAfterMs,
+    certificateCheckIntervalMs,
+  });
 }

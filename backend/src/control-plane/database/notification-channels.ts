@@ -18,7 +18,10 @@ export interface NotificationChannels {
 export type Channel = keyof NotificationChannels;
 
 /** On the wire: the payload and the replica that sent it (so a replica can skip what it did itself). */
-export interface NotificationEnvelope<K extends Channel> { origin: string; data: NotificationChannels[K] }
+export interface NotificationEnvelope<K extends Channel> {
+  origin: string;
+  data: NotificationChannels[K];
+}
 
 /** The NOTIFY payload text for `data` on channel `K` (for senders inside a transaction, like a commit). */
 export function notificationPayload<K extends Channel>(_channel: K, data: NotificationChannels[K], origin: string): string {

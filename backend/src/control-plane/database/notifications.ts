@@ -25,7 +25,10 @@ export class Notifications implements OnModuleDestroy {
   private connecting = false;
   private everConnected = false;
 
-  constructor(@Inject(DATABASE_INFO) private readonly db: DatabaseInfo, @InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @Inject(DATABASE_INFO) private readonly db: DatabaseInfo,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
 
   /** Tells every replica (this one included) on `channel`; payloads are typed by NotificationChannels. */
   async notify<K extends Channel>(channel: K, data: NotificationChannels[K]): Promise<void> {
@@ -36,7 +39,11 @@ export class Notifications implements OnModuleDestroy {
   on<K extends Channel>(channel: K, handler: NotificationHandler<K>): void {
     this.listen(channel, (payload) => {
       let msg: NotificationEnvelope<K>;
-      try { msg = JSON.parse(payload) as NotificationEnvelope<K>; } catch { return; }
+      try {
+        msg = JSON.parse(payload) as NotificationEnvelope<K>;
+      } catch {
+        return;
+      }
       if (typeof msg !== 'object' || msg === null || typeof msg.origin !== 'string' || msg.data === undefined) return;
       handler(msg.data, { fromHere: msg.origin === REPLICA_ID });
     });
@@ -50,9 +57,13 @@ export class Notifications implements OnModuleDestroy {
     else void this.connect();
   }
 
-  onReconnect(handler: () => void): void { this.reconnectHandlers.push(handler); }
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
 
-  get connected(): boolean { return !!this.client; }
+  get connected(): boolean {
+    return !!this.client;
+  }
 
   private async connect(delay = 500): Promise<void> {
     if (this.connecting || this.stopped || this.client) return;
@@ -60,20 +71,34 @@ export class Notifications implements OnModuleDestroy {
     const client = new pg.Client({ connectionString: this.db.url, connectionTimeoutMillis: 3000, keepAlive: true });
     try {
       await client.connect();
-      client.on('notification', (n) => { for (const h of this.handlers.get(n.channel) ?? []) { try { h(n.payload ?? ''); } catch (e) { this.logger.error(String(e)); } } });
+      client.on('notification', (n) => {
+        for (const h of this.handlers.get(n.channel) ?? []) {
+          try {
+            h(n.payload ?? '');
+          } catch (e) {
+            this.logger.error(String(e));
+          }
+        }
+      });
       const lost = () => {
         if (this.client !== client) return;
         this.client = undefined;
         client.removeAllListeners();
         void client.end().catch(() => undefined);
-        if (!this.stopped) { this.logger.warn('lost the LISTEN connection to PostgreSQL; reconnecting'); setTimeout(() => void this.connect(), 500).unref(); }
+        if (!this.stopped) {
+          this.logger.warn('lost the LISTEN connection to PostgreSQL; reconnecting');
+          setTimeout(() => void this.connect(), 500).unref();
+        }
       };
       client.on('error', lost);
       client.on('end', lost);
       for (const ch of this.handlers.keys()) await client.query(`LISTEN "${ch}"`);
       this.client = client;
       this.connecting = false;
-      if (this.everConnected) { this.logger.log('LISTEN connection restored'); for (const h of this.reconnectHandlers) h(); }
+      if (this.everConnected) {
+        this.logger.log('LISTEN connection restored');
+        for (const h of this.reconnectHandlers) h();
+      }
       this.everConnected = true;
     } catch {
       this.connecting = false;

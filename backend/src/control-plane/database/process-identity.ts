@@ -8,7 +8,12 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -17,14 +22,22 @@ export function isAlive(pid: number): boolean {
  */
 export function startTimeOf(pid: number): string | undefined {
   let stat: string;
-  try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return undefined; }
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
   // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
 /** The argv `pid` was started with; undefined when it cannot be read. */
 export function commandLineOf(pid: number): string[] | undefined {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { return undefined; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The content of a lock file naming this process: `<pid> <start time>` (the start time when it can be read). */
@@ -58,6 +71,16 @@ export function isPostmasterOf(pid: number, dataDir: string): boolean {
   if (argv === undefined) return true;
   const i = argv.indexOf('-D');
   if (!/(^|\/)postgres$/.test(argv[0] ?? '') || i < 0 || argv[i + 1] === undefined) return false;
-  const real = (p: string): string => { try { return realpathSync(p); } catch { return resolve(p); } };
-  try { return realpathSync(`/proc/${pid}/cwd`) === real(dataDir); } catch { return real(argv[i + 1]) === real(dataDir); }
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  try {
+    return realpathSync(`/proc/${pid}/cwd`) === real(dataDir);
+  } catch {
+    return real(argv[i + 1]) === real(dataDir);
+  }
 }

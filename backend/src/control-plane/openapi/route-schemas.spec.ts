@@ -118,7 +118,10 @@ function routes(app: INestApplication): Route[] {
         const undeclaredArgs = Object.entries(args)
           .filter(([k]) => [RouteParamtypes.BODY, RouteParamtypes.QUERY, RouteParamtypes.PARAM].includes(Number(k.split(':')[0])))
           .filter(([, a]) => !(a.pipes ?? []).some((p) => p instanceof ZodPipe))
-          .map(([k, a]) => `${RouteParamtypes[Number(k.split(':')[0])].toLowerCase()}${a.data ? ` '${typeof a.data === 'string' ? a.data : JSON.stringify(a.data)}'` : ''}`);
+          .map(
+            ([k, a]) =>
+              `${RouteParamtypes[Number(k.split(':')[0])].toLowerCase()}${a.data ? ` '${typeof a.data === 'string' ? a.data : JSON.stringify(a.data)}'` : ''}`,
+          );
         const name = `${RequestMethod[verb]} /api/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
         out.push({ name, key: `${ctrl.name}.${method}`, undeclaredArgs, response: Reflect.getMetadata(RESPONSE_SCHEMA, handler) });
       }

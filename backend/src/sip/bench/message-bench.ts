@@ -221,7 +221,9 @@ function heapPerMessage(name: string, buf: Buffer, gc: () => void, access: boole
   sink += keep.length;
   const heap = (after.heapUsed - before.heapUsed) / N;
   const ext = (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / N;
-  console.log(`  ${name.padEnd(32)} ${Math.round(heap).toString().padStart(6)} heap bytes/msg  (+${Math.round(ext)} external; message is ${buf.length} bytes)`);
+  console.log(
+    `  ${name.padEnd(32)} ${Math.round(heap).toString().padStart(6)} heap bytes/msg  (+${Math.round(ext)} external; message is ${buf.length} bytes)`,
+  );
   return heap;
 }
 

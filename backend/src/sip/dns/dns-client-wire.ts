@@ -25,13 +25,28 @@ interface RecordBase {
   ttl: number;
 }
 /** RFC 1035 §3.4.1. */
-export interface ARecord extends RecordBase { type: 'A'; address: string }
+export interface ARecord extends RecordBase {
+  type: 'A';
+  address: string;
+}
 /** RFC 3596 §2.2 (address in RFC 5952 text form). */
-export interface AaaaRecord extends RecordBase { type: 'AAAA'; address: string }
+export interface AaaaRecord extends RecordBase {
+  type: 'AAAA';
+  address: string;
+}
 /** RFC 1035 §3.3.1. */
-export interface CnameRecord extends RecordBase { type: 'CNAME'; target: string }
+export interface CnameRecord extends RecordBase {
+  type: 'CNAME';
+  target: string;
+}
 /** RFC 2782. */
-export interface SrvRecord extends RecordBase { type: 'SRV'; priority: number; weight: number; port: number; target: string }
+export interface SrvRecord extends RecordBase {
+  type: 'SRV';
+  priority: number;
+  weight: number;
+  port: number;
+  target: string;
+}
 /** RFC 3403 §4.1. */
 export interface NaptrRecord extends RecordBase {
   type: 'NAPTR';
@@ -54,7 +69,10 @@ export interface SoaRecord extends RecordBase {
   minimum: number;
 }
 /** Any other type: kept (so section counts stay honest) but not decoded. */
-export interface OtherRecord extends RecordBase { type: 'OTHER'; code: number }
+export interface OtherRecord extends RecordBase {
+  type: 'OTHER';
+  code: number;
+}
 
 export type DnsRecord = ARecord | AaaaRecord | CnameRecord | SrvRecord | NaptrRecord | SoaRecord | OtherRecord;
 
@@ -69,10 +87,17 @@ export interface RecordMap {
 }
 export type QueryType = keyof RecordMap;
 
-export interface DnsQuestion { name: string; type: number; class: number }
+export interface DnsQuestion {
+  name: string;
+  type: number;
+  class: number;
+}
 
 /** One parsed record with its class (only IN is used by the client). */
-export interface DnsResourceRecord { class: number; record: DnsRecord }
+export interface DnsResourceRecord {
+  class: number;
+  record: DnsRecord;
+}
 
 /** A parsed DNS message (RFC 1035 §4.1). */
 export interface DnsMessage {
@@ -97,7 +122,10 @@ export type ParseResult = { ok: true; message: DnsMessage } | { ok: false; reaso
 
 /** Encoding failure of a query name (too long, empty label, non-ASCII). */
 export class DnsNameError extends Error {
-  constructor(readonly dnsName: string, reason: string) {
+  constructor(
+    readonly dnsName: string,
+    reason: string,
+  ) {
     super(`invalid DNS name "${dnsName}": ${reason}`);
   }
 }
@@ -217,7 +245,7 @@ export function formatIpv6(b: Buffer, off: number): string {
   for (let i = 0; i < 8; i++) g.push(b.readUInt16BE(off + i * 2));
   let bestAt = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -235,7 +263,10 @@ export function formatIpv6(b: Buffer, off: number): string {
   return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
 }
 
-function readRecord(buf: Buffer, pos: number): { rr: DnsResourceRecord; next: number; opt?: { udpSize: number; extRcode: number; version: number } } | Malformed {
+function readRecord(
+  buf: Buffer,
+  pos: number,
+): { rr: DnsResourceRecord; next: number; opt?: { udpSize: number; extRcode: number; version: number } } | Malformed {
   const owner = readName(buf, pos);
   if (owner instanceof Malformed) return owner;
   let p = owner.next;
@@ -267,7 +298,18 @@ function readRecord(buf: Buffer, pos: number): { rr: DnsResourceRecord; next: nu
       if (rdlen < 7) return new Malformed('short SRV RDATA');
       const t = readName(buf, p + 6);
       if (t instanceof Malformed) return t;
-      return done({ type: 'SRV', name, ttl, priority: buf.readUInt16BE(p), weight: buf.readUInt16BE(p + 2), port: buf.readUInt16BE(p + 4), target: t.name }, t.next);
+      return done(
+        {
+          type: 'SRV',
+          name,
+          ttl,
+          priority: buf.readUInt16BE(p),
+          weight: buf.readUInt16BE(p + 2),
+          port: buf.readUInt16BE(p + 4),
+          target: t.name,
+        },
+        t.next,
+      );
     }
     case RR_TYPE.NAPTR: {
       if (rdlen < 4) return new Malformed('short NAPTR RDATA');
@@ -280,7 +322,17 @@ function readRecord(buf: Buffer, pos: number): { rr: DnsResourceRecord; next: nu
       const repl = readName(buf, regexp.next);
       if (repl instanceof Malformed) return repl;
       return done(
-        { type: 'NAPTR', name, ttl, order: buf.readUInt16BE(p), preference: buf.readUInt16BE(p + 2), flags: flags.value, service: service.value, regexp: regexp.value, replacement: repl.name },
+        {
+          type: 'NAPTR',
+          name,
+          ttl,
+          order: buf.readUInt16BE(p),
+          preference: buf.readUInt16BE(p + 2),
+          flags: flags.value,
+          service: service.value,
+          regexp: regexp.value,
+          replacement: repl.name,
+        },
         repl.next,
       );
     }
@@ -293,15 +345,27 @@ function readRecord(buf: Buffer, pos: number): { rr: DnsResourceRecord; next: nu
       if (q + 20 > end) return new Malformed('short SOA RDATA');
       return done(
         {
-          type: 'SOA', name, ttl, mname: m.name, rname: r.name,
-          serial: buf.readUInt32BE(q), refresh: buf.readUInt32BE(q + 4), retry: buf.readUInt32BE(q + 8), expire: buf.readUInt32BE(q + 12), minimum: buf.readUInt32BE(q + 16),
+          type: 'SOA',
+          name,
+          ttl,
+          mname: m.name,
+          rname: r.name,
+          serial: buf.readUInt32BE(q),
+          refresh: buf.readUInt32BE(q + 4),
+          retry: buf.readUInt32BE(q + 8),
+          expire: buf.readUInt32BE(q + 12),
+          minimum: buf.readUInt32BE(q + 16),
         },
         q + 20,
       );
     }
     case RR_TYPE.OPT:
       // RFC 6891 §6.1.2/§6.1.3: CLASS is the sender's UDP payload size, TTL carries the extended RCODE and version.
-      return { rr: { class: cls, record: { type: 'OTHER', code: type, name, ttl: 0 } }, next: end, opt: { udpSize: cls, extRcode: rawTtl >>> 24, version: (rawTtl >>> 16) & 0xff } };
+      return {
+        rr: { class: cls, record: { type: 'OTHER', code: type, name, ttl: 0 } },
+        next: end,
+        opt: { udpSize: cls, extRcode: rawTtl >>> 24, version: (rawTtl >>> 16) & 0xff },
+      };
     default:
       return { rr: { class: cls, record: { type: 'OTHER', code: type, name, ttl } }, next: end };
   }

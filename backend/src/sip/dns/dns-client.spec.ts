@@ -31,21 +31,36 @@ const rd = {
   a: (ip: string): Buffer => Buffer.from(ip.split('.').map(Number)),
   aaaa: (groups: number[]): Buffer => Buffer.concat(groups.map(u16)),
   name: (n: string): Buffer => encodeName(n),
-  srv: (priority: number, weight: number, port: number, target: string): Buffer => Buffer.concat([u16(priority), u16(weight), u16(port), encodeName(target)]),
+  srv: (priority: number, weight: number, port: number, target: string): Buffer =>
+    Buffer.concat([u16(priority), u16(weight), u16(port), encodeName(target)]),
   naptr: (order: number, pref: number, flags: string, service: string, regexp: string, replacement: string): Buffer =>
     Buffer.concat([u16(order), u16(pref), str(flags), str(service), str(regexp), encodeName(replacement)]),
-  soa: (mname: string, rname: string, minimum: number): Buffer => Buffer.concat([encodeName(mname), encodeName(rname), u32(1), u32(3600), u32(600), u32(86400), u32(minimum)]),
+  soa: (mname: string, rname: string, minimum: number): Buffer =>
+    Buffer.concat([encodeName(mname), encodeName(rname), u32(1), u32(3600), u32(600), u32(86400), u32(minimum)]),
 };
 
 const rr = {
   a: (name: string, ttl: number, ip: string): Rr => ({ name, type: RR_TYPE.A, ttl, rdata: rd.a(ip) }),
   aaaa: (name: string, ttl: number, groups: number[]): Rr => ({ name, type: RR_TYPE.AAAA, ttl, rdata: rd.aaaa(groups) }),
   cname: (name: string, ttl: number, target: string): Rr => ({ name, type: RR_TYPE.CNAME, ttl, rdata: rd.name(target) }),
-  srv: (name: string, ttl: number, p: number, w: number, port: number, target: string): Rr => ({ name, type: RR_TYPE.SRV, ttl, rdata: rd.srv(p, w, port, target) }),
-  naptr: (name: string, ttl: number, order: number, pref: number, service: string, replacement: string): Rr => ({
-    name, type: RR_TYPE.NAPTR, ttl, rdata: rd.naptr(order, pref, 'S', service, '', replacement),
+  srv: (name: string, ttl: number, p: number, w: number, port: number, target: string): Rr => ({
+    name,
+    type: RR_TYPE.SRV,
+    ttl,
+    rdata: rd.srv(p, w, port, target),
   }),
-  soa: (name: string, ttl: number, minimum: number): Rr => ({ name, type: RR_TYPE.SOA, ttl, rdata: rd.soa(`ns.${name}`, `hostmaster.${name}`, minimum) }),
+  naptr: (name: string, ttl: number, order: number, pref: number, service: string, replacement: string): Rr => ({
+    name,
+    type: RR_TYPE.NAPTR,
+    ttl,
+    rdata: rd.naptr(order, pref, 'S', service, '', replacement),
+  }),
+  soa: (name: string, ttl: number, minimum: number): Rr => ({
+    name,
+    type: RR_TYPE.SOA,
+    ttl,
+    rdata: rd.soa(`ns.${name}`, `hostmaster.${name}`, minimum),
+  }),
 };
 
 interface Question {
@@ -73,7 +88,9 @@ function response(q: Question, s: ResponseSpec = {}): Buffer {
   const flags = 0x8000 | 0x0100 | 0x0080 | (s.tc ? 0x0200 : 0) | (s.rcode ?? 0);
   const head = Buffer.concat([u16(s.id ?? q.id), u16(flags), u16(1), u16(an.length), u16(ns.length), u16(0)]);
   const question = Buffer.concat([encodeName(s.qname ?? q.name), u16(s.qtype ?? q.type), u16(CLASS_IN)]);
-  const rrs = [...an, ...ns].map((r) => Buffer.concat([encodeName(r.name), u16(r.type), u16(r.class ?? CLASS_IN), u32(r.ttl), u16(r.rdata.length), r.rdata]));
+  const rrs = [...an, ...ns].map((r) =>
+    Buffer.concat([encodeName(r.name), u16(r.type), u16(r.class ?? CLASS_IN), u32(r.ttl), u16(r.rdata.length), r.rdata]),
+  );
   return Buffer.concat([head, question, ...rrs]);
 }
 
@@ -135,7 +152,12 @@ class FakeDnsServer {
   private question(buf: Buffer, via: 'udp' | 'tcp'): Question | undefined {
     const p = parseMessage(buf);
     if (!p.ok || p.message.questions.length !== 1) return undefined;
-    const q = { id: p.message.id, name: p.message.questions[0].name, type: p.message.questions[0].type, edns: p.message.edns !== undefined };
+    const q = {
+      id: p.message.id,
+      name: p.message.questions[0].name,
+      type: p.message.questions[0].type,
+      edns: p.message.edns !== undefined,
+    };
     this.seen.push({ ...q, via });
     return q;
   }
@@ -165,7 +187,12 @@ const q1: Question = { id: 0x1234, name: 'pool.example.test', type: RR_TYPE.NAPT
 describe('DNS wire format (RFC 1035 §4)', () => {
   it('encodes a query with RD and an optional EDNS(0) OPT record that the parser reads back', () => {
     const plain = parseMessage(encodeQuery(7, 'Pool.Example.Test.', RR_TYPE.SRV, false));
-    expect(plain.ok && plain.message).toMatchObject({ id: 7, qr: false, rd: true, questions: [{ name: 'Pool.Example.Test', type: 33, class: 1 }] });
+    expect(plain.ok && plain.message).toMatchObject({
+      id: 7,
+      qr: false,
+      rd: true,
+      questions: [{ name: 'Pool.Example.Test', type: 33, class: 1 }],
+    });
     const withOpt = parseMessage(encodeQuery(8, 'a.b', RR_TYPE.A, true));
     expect(withOpt.ok && withOpt.message.edns).toEqual({ udpSize: 1232, version: 0 });
   });
@@ -192,13 +219,29 @@ describe('DNS wire format (RFC 1035 §4)', () => {
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     expect(p.message.answers.map((x) => x.record)).toEqual([
-      { type: 'NAPTR', name: 'pool.example.test', ttl: 300, order: 10, preference: 20, flags: 'S', service: 'SIP+D2T', regexp: '', replacement: '_sip._tcp.pool.example.test' },
+      {
+        type: 'NAPTR',
+        name: 'pool.example.test',
+        ttl: 300,
+        order: 10,
+        preference: 20,
+        flags: 'S',
+        service: 'SIP+D2T',
+        regexp: '',
+        replacement: '_sip._tcp.pool.example.test',
+      },
       { type: 'SRV', name: '_sip._tcp.pool.example.test', ttl: 60, priority: 1, weight: 2, port: 5070, target: 'a.example.test' },
       { type: 'A', name: 'a.example.test', ttl: 30, address: '192.0.2.1' },
       { type: 'AAAA', name: 'a.example.test', ttl: 31, address: '2001:db8::1' },
       { type: 'CNAME', name: 'c.example.test', ttl: 5, target: 'a.example.test' },
     ]);
-    expect(p.message.authorities[0].record).toMatchObject({ type: 'SOA', name: 'example.test', ttl: 3600, minimum: 45, mname: 'ns.example.test' });
+    expect(p.message.authorities[0].record).toMatchObject({
+      type: 'SOA',
+      name: 'example.test',
+      ttl: 3600,
+      minimum: 45,
+      mname: 'ns.example.test',
+    });
   });
 
   it('follows compression pointers (RFC 1035 §4.1.4) and reads a TTL with the top bit set as 0 (RFC 2181 §8)', () => {
@@ -216,15 +259,28 @@ describe('DNS wire format (RFC 1035 §4)', () => {
     // Question name is a pointer to itself.
     expect(parseMessage(Buffer.concat([head(0), Buffer.from([0xc0, 12, 0, 1, 0, 1])]))).toMatchObject({ ok: false });
     // Forward pointer.
-    expect(parseMessage(Buffer.concat([head(0), Buffer.from([0xc0, 20, 0, 1, 0, 1, 0, 0, 0, 0])]))).toMatchObject({ ok: false, reason: /forward/ });
+    expect(parseMessage(Buffer.concat([head(0), Buffer.from([0xc0, 20, 0, 1, 0, 1, 0, 0, 0, 0])]))).toMatchObject({
+      ok: false,
+      reason: /forward/,
+    });
     // Two labels that point back at each other: a loop through backward pointers, stopped by the caps.
     const loop = Buffer.concat([head(0), Buffer.from([1, 0x61, 0xc0, 12, 0, 1, 0, 1])]);
     expect(parseMessage(loop).ok).toBe(false);
     // 300-octet name built from labels.
-    const long = Buffer.concat([head(0), ...Array(5).fill(Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]);
+    const long = Buffer.concat([
+      head(0),
+      ...Array(5).fill(Buffer.concat([Buffer.from([60]), Buffer.alloc(60, 0x61)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]);
     expect(parseMessage(long)).toMatchObject({ ok: false, reason: /255/ });
     // A record with RDLENGTH 5.
-    const bad = Buffer.concat([head(1), encodeName('a'), Buffer.from([0, 1, 0, 1]), encodeName('a'), Buffer.from([0, 1, 0, 1, 0, 0, 0, 9, 0, 5, 1, 2, 3, 4, 5])]);
+    const bad = Buffer.concat([
+      head(1),
+      encodeName('a'),
+      Buffer.from([0, 1, 0, 1]),
+      encodeName('a'),
+      Buffer.from([0, 1, 0, 1, 0, 0, 0, 9, 0, 5, 1, 2, 3, 4, 5]),
+    ]);
     expect(parseMessage(bad)).toMatchObject({ ok: false, reason: /4 octets/ });
     // Truncated in the middle of a record.
     const good = response(q1, { an: [rr.srv('x', 1, 1, 1, 1, 'y')] });
@@ -249,7 +305,11 @@ describe('DNS wire format (RFC 1035 §4)', () => {
   it('fuzz: random bytes and mutated answers never throw', () => {
     const rnd = prng(0x5eed);
     const base = response(q1, {
-      an: [rr.naptr('pool.example.test', 300, 10, 20, 'SIP+D2T', '_sip._tcp.pool.example.test'), rr.srv('_sip._tcp.pool.example.test', 60, 1, 2, 5070, 'a.example.test'), rr.aaaa('a', 1, [1, 2, 3, 4, 5, 6, 7, 8])],
+      an: [
+        rr.naptr('pool.example.test', 300, 10, 20, 'SIP+D2T', '_sip._tcp.pool.example.test'),
+        rr.srv('_sip._tcp.pool.example.test', 60, 1, 2, 5070, 'a.example.test'),
+        rr.aaaa('a', 1, [1, 2, 3, 4, 5, 6, 7, 8]),
+      ],
       ns: [rr.soa('example.test', 3600, 45)],
     });
     let ok = 0;
@@ -289,13 +349,24 @@ afterEach(async () => {
 
 const zoneHandler: Handler = (q) => {
   const n = q.name.toLowerCase();
-  if (n === 'pool.example.test' && q.type === RR_TYPE.NAPTR) return response(q, { an: [rr.naptr(q.name, 300, 10, 10, 'SIP+D2U', '_sip._udp.pool.example.test')] });
-  if (n === '_sip._udp.pool.example.test' && q.type === RR_TYPE.SRV) return response(q, { an: [rr.srv(q.name, 120, 10, 0, 5070, 'a.example.test')] });
-  if (n === 'a.example.test' && q.type === RR_TYPE.A) return response(q, { an: [rr.a(q.name, 30, '127.0.0.1'), rr.a(q.name, 20, '127.0.0.2')] });
+  if (n === 'pool.example.test' && q.type === RR_TYPE.NAPTR)
+    return response(q, { an: [rr.naptr(q.name, 300, 10, 10, 'SIP+D2U', '_sip._udp.pool.example.test')] });
+  if (n === '_sip._udp.pool.example.test' && q.type === RR_TYPE.SRV)
+    return response(q, { an: [rr.srv(q.name, 120, 10, 0, 5070, 'a.example.test')] });
+  if (n === 'a.example.test' && q.type === RR_TYPE.A)
+    return response(q, { an: [rr.a(q.name, 30, '127.0.0.1'), rr.a(q.name, 20, '127.0.0.2')] });
   if (n === 'a.example.test') return response(q, { ns: [rr.soa('example.test', 3600, 15)] });
-  if (n === 'alias.example.test') return response(q, { an: [rr.cname(q.name, 10, 'mid.example.test'), rr.cname('mid.example.test', 40, 'a.example.test'), rr.a('a.example.test', 30, '127.0.0.1')] });
+  if (n === 'alias.example.test')
+    return response(q, {
+      an: [
+        rr.cname(q.name, 10, 'mid.example.test'),
+        rr.cname('mid.example.test', 40, 'a.example.test'),
+        rr.a('a.example.test', 30, '127.0.0.1'),
+      ],
+    });
   if (n === 'lazy.example.test') return response(q, { an: [rr.cname(q.name, 10, 'a.example.test')] });
-  if (n === 'loop.example.test') return response(q, { an: [rr.cname(q.name, 10, 'loop2.example.test'), rr.cname('loop2.example.test', 10, q.name)] });
+  if (n === 'loop.example.test')
+    return response(q, { an: [rr.cname(q.name, 10, 'loop2.example.test'), rr.cname('loop2.example.test', 10, q.name)] });
   if (n === 'nosoa.example.test') return response(q, { rcode: RCODE.NXDOMAIN });
   return response(q, { rcode: RCODE.NXDOMAIN, ns: [rr.soa('example.test', 20, 600)] });
 };
@@ -304,8 +375,14 @@ describe('DnsClient', () => {
   it('returns NAPTR, SRV and A records with the smallest TTL of the RRset', async () => {
     const s = await serve(zoneHandler);
     const c = new DnsClient({ servers: [s.address], timeoutMs: 1000 });
-    expect(await c.query('pool.example.test', 'NAPTR')).toMatchObject({ ttl: 300, records: [{ service: 'SIP+D2U', replacement: '_sip._udp.pool.example.test' }] });
-    expect(await c.query('_sip._udp.pool.example.test', 'SRV')).toMatchObject({ ttl: 120, records: [{ port: 5070, target: 'a.example.test' }] });
+    expect(await c.query('pool.example.test', 'NAPTR')).toMatchObject({
+      ttl: 300,
+      records: [{ service: 'SIP+D2U', replacement: '_sip._udp.pool.example.test' }],
+    });
+    expect(await c.query('_sip._udp.pool.example.test', 'SRV')).toMatchObject({
+      ttl: 120,
+      records: [{ port: 5070, target: 'a.example.test' }],
+    });
     const a = await c.resolve4('A.Example.Test');
     expect(a.ttl).toBe(20);
     expect(a.records.map((r) => r.address)).toEqual(['127.0.0.1', '127.0.0.2']);
@@ -394,14 +471,20 @@ describe('DnsClient', () => {
     const port = s.port;
     await s.stop();
     servers.length = 0;
-    await expect(new DnsClient({ servers: [`127.0.0.1:${port}`], timeoutMs: 500, attempts: 1 }).query('a.test', 'A')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(new DnsClient({ servers: [`127.0.0.1:${port}`], timeoutMs: 500, attempts: 1 }).query('a.test', 'A')).rejects.toMatchObject(
+      { code: 'ECONNREFUSED' },
+    );
     const junk = await serve((q) => Buffer.from([q.id >> 8, q.id & 255, 0x81, 0x80, 0, 1, 0, 9]));
-    await expect(new DnsClient({ servers: [junk.address], timeoutMs: 50, attempts: 1 }).query('a.test', 'A')).rejects.toMatchObject({ code: 'EBADRESP' });
+    await expect(new DnsClient({ servers: [junk.address], timeoutMs: 50, attempts: 1 }).query('a.test', 'A')).rejects.toMatchObject({
+      code: 'EBADRESP',
+    });
     await expect(new DnsClient({ servers: [junk.address] }).query('a..test', 'A')).rejects.toMatchObject({ code: 'EBADNAME' });
   });
 
   it('a TCP answer for another question is refused, not accepted', async () => {
-    const s = await serve((q, via) => (via === 'udp' ? response(q, { tc: true }) : response(q, { id: q.id ^ 1, an: [rr.a(q.name, 9, '6.6.6.6')] })));
+    const s = await serve((q, via) =>
+      via === 'udp' ? response(q, { tc: true }) : response(q, { id: q.id ^ 1, an: [rr.a(q.name, 9, '6.6.6.6')] }),
+    );
     const c = new DnsClient({ servers: [s.address], attempts: 1 });
     await expect(c.query('t.example.test', 'A')).rejects.toMatchObject({ code: 'EBADRESP' });
   });

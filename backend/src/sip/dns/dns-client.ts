@@ -28,7 +28,17 @@ import {
   type SoaRecord,
 } from './dns-client-wire.js';
 
-export type { ARecord, AaaaRecord, CnameRecord, NaptrRecord, SoaRecord, SrvRecord, DnsRecord, QueryType, RecordMap } from './dns-client-wire.js';
+export type {
+  ARecord,
+  AaaaRecord,
+  CnameRecord,
+  NaptrRecord,
+  SoaRecord,
+  SrvRecord,
+  DnsRecord,
+  QueryType,
+  RecordMap,
+} from './dns-client-wire.js';
 
 /** Failure codes (node:dns spellings where one exists). */
 export type DnsErrorCode =
@@ -153,7 +163,8 @@ export class DnsClient {
           const c = inAnswer.find((r): r is CnameRecord => r.type === 'CNAME' && sameName(r.name, current));
           if (!c) break;
           const target = canonicalName(c.target);
-          if (seen.has(target) || cnames.length >= this.maxCname) throw new DnsError('ELOOP', name, `CNAME chain from ${name} loops or exceeds ${this.maxCname}`);
+          if (seen.has(target) || cnames.length >= this.maxCname)
+            throw new DnsError('ELOOP', name, `CNAME chain from ${name} loops or exceeds ${this.maxCname}`);
           seen.add(target);
           cnames.push(c);
           current = target;
@@ -196,7 +207,14 @@ export class DnsClient {
     return a;
   }
 
-  private negative<R>(qname: string, current: string, cnames: CnameRecord[], kind: 'NXDOMAIN' | 'NODATA', soa: SoaRecord | undefined, chainTtl: number): DnsAnswer<R> {
+  private negative<R>(
+    qname: string,
+    current: string,
+    cnames: CnameRecord[],
+    kind: 'NXDOMAIN' | 'NODATA',
+    soa: SoaRecord | undefined,
+    chainTtl: number,
+  ): DnsAnswer<R> {
     // RFC 2308 §5: the negative TTL is min(SOA TTL, SOA MINIMUM); without SOA the answer is not cached.
     const ttl = soa ? Math.min(soa.ttl, soa.minimum, chainTtl) : 0;
     return { name: qname, canonicalName: current, records: [], cnames, ttl, negative: kind };
@@ -205,7 +223,15 @@ export class DnsClient {
   /** One question to the servers in turn, `attempts` rounds (RFC 1035 §7.2); returns NOERROR/NXDOMAIN answers. */
   private async exchange(name: string, qtype: number): Promise<DnsMessage> {
     let worst: { code: DnsErrorCode; detail: string } | undefined;
-    const rank: Partial<Record<DnsErrorCode, number>> = { ETIMEOUT: 1, ECONNREFUSED: 2, EBADRESP: 3, EREFUSED: 4, ENOTIMP: 5, EFORMERR: 6, ESERVFAIL: 7 };
+    const rank: Partial<Record<DnsErrorCode, number>> = {
+      ETIMEOUT: 1,
+      ECONNREFUSED: 2,
+      EBADRESP: 3,
+      EREFUSED: 4,
+      ENOTIMP: 5,
+      EFORMERR: 6,
+      ESERVFAIL: 7,
+    };
     const note = (e: { code: DnsErrorCode; detail: string }): void => {
       if (!worst || (rank[e.code] ?? 0) >= (rank[worst.code] ?? 0)) worst = e;
     };
@@ -232,7 +258,16 @@ export class DnsClient {
             edns = false;
             continue;
           }
-          const code: DnsErrorCode = rc === RCODE.SERVFAIL ? 'ESERVFAIL' : rc === RCODE.REFUSED ? 'EREFUSED' : rc === RCODE.FORMERR ? 'EFORMERR' : rc === RCODE.NOTIMP ? 'ENOTIMP' : 'EBADRESP';
+          const code: DnsErrorCode =
+            rc === RCODE.SERVFAIL
+              ? 'ESERVFAIL'
+              : rc === RCODE.REFUSED
+                ? 'EREFUSED'
+                : rc === RCODE.FORMERR
+                  ? 'EFORMERR'
+                  : rc === RCODE.NOTIMP
+                    ? 'ENOTIMP'
+                    : 'EBADRESP';
           note({ code, detail: `rcode ${rc} from ${fmt(server)}` });
           break;
         }
@@ -244,7 +279,15 @@ export class DnsClient {
 
   /** Answers that are not for our id and question are ignored, never accepted (RFC 5452 §9.1). */
   private matches(m: DnsMessage, id: number, name: string, qtype: number): boolean {
-    return m.id === id && m.qr && m.opcode === 0 && m.questions.length === 1 && m.questions[0].type === qtype && m.questions[0].class === CLASS_IN && sameName(m.questions[0].name, name);
+    return (
+      m.id === id &&
+      m.qr &&
+      m.opcode === 0 &&
+      m.questions.length === 1 &&
+      m.questions[0].type === qtype &&
+      m.questions[0].class === CLASS_IN &&
+      sameName(m.questions[0].name, name)
+    );
   }
 
   private udp(server: HostPort, name: string, qtype: number, edns: boolean): Promise<Exchange> {
@@ -266,10 +309,17 @@ export class DnsClient {
         resolve(r);
       };
       const timer = setTimeout(
-        () => finish(sawBad ? { ok: false, code: 'EBADRESP', detail: `only malformed answers from ${fmt(server)}` } : { ok: false, code: 'ETIMEOUT', detail: `no answer from ${fmt(server)} in ${this.timeoutMs} ms` }),
+        () =>
+          finish(
+            sawBad
+              ? { ok: false, code: 'EBADRESP', detail: `only malformed answers from ${fmt(server)}` }
+              : { ok: false, code: 'ETIMEOUT', detail: `no answer from ${fmt(server)} in ${this.timeoutMs} ms` },
+          ),
         this.timeoutMs,
       );
-      sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, code: e.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ETIMEOUT', detail: `${fmt(server)}: ${e.message}` }));
+      sock.on('error', (e: NodeJS.ErrnoException) =>
+        finish({ ok: false, code: e.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ETIMEOUT', detail: `${fmt(server)}: ${e.message}` }),
+      );
       sock.on('message', (buf) => {
         const p = parseMessage(buf);
         if (!p.ok) {
@@ -312,8 +362,13 @@ export class DnsClient {
         sock.destroy();
         resolve(r);
       };
-      const timer = setTimeout(() => finish({ ok: false, code: 'ETIMEOUT', detail: `no TCP answer from ${fmt(server)} in ${this.timeoutMs} ms` }), this.timeoutMs);
-      sock.on('error', (e: NodeJS.ErrnoException) => finish({ ok: false, code: e.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ETIMEOUT', detail: `${fmt(server)} (TCP): ${e.message}` }));
+      const timer = setTimeout(
+        () => finish({ ok: false, code: 'ETIMEOUT', detail: `no TCP answer from ${fmt(server)} in ${this.timeoutMs} ms` }),
+        this.timeoutMs,
+      );
+      sock.on('error', (e: NodeJS.ErrnoException) =>
+        finish({ ok: false, code: e.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ETIMEOUT', detail: `${fmt(server)} (TCP): ${e.message}` }),
+      );
       sock.on('end', () => finish({ ok: false, code: 'EBADRESP', detail: `${fmt(server)} closed the TCP connection early` }));
       sock.on('data', (d: Buffer) => {
         chunks.push(d);
@@ -325,7 +380,8 @@ export class DnsClient {
         if (have < len + 2) return;
         const p = parseMessage(all.subarray(2, 2 + len));
         if (!p.ok) return finish({ ok: false, code: 'EBADRESP', detail: `malformed TCP answer from ${fmt(server)}: ${p.reason}` });
-        if (!this.matches(p.message, id, name, qtype)) return finish({ ok: false, code: 'EBADRESP', detail: `TCP answer from ${fmt(server)} is for another question` });
+        if (!this.matches(p.message, id, name, qtype))
+          return finish({ ok: false, code: 'EBADRESP', detail: `TCP answer from ${fmt(server)} is for another question` });
         finish({ ok: true, message: p.message });
       });
       sock.connect(server.port, server.host, () => {

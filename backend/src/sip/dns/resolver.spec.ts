@@ -6,16 +6,39 @@ import { DnsError, type DnsAnswer, type DnsRecord, type QueryType, type RecordMa
 type Zone = Record<string, { records?: DnsRecord[]; nx?: number; fail?: boolean }>;
 
 const naptr = (name: string, order: number, pref: number, service: string, replacement: string, ttl = 100): DnsRecord => ({
-  type: 'NAPTR', name, ttl, order, preference: pref, flags: 'S', service, regexp: '', replacement,
+  type: 'NAPTR',
+  name,
+  ttl,
+  order,
+  preference: pref,
+  flags: 'S',
+  service,
+  regexp: '',
+  replacement,
 });
-const srv = (name: string, target: string, port: number, priority: number, weight: number, ttl = 50): DnsRecord => ({ type: 'SRV', name, ttl, priority, weight, port, target });
+const srv = (name: string, target: string, port: number, priority: number, weight: number, ttl = 50): DnsRecord => ({
+  type: 'SRV',
+  name,
+  ttl,
+  priority,
+  weight,
+  port,
+  target,
+});
 const a = (name: string, address: string, ttl: number): DnsRecord => ({ type: 'A', name, ttl, address });
 const aaaa = (name: string, address: string, ttl: number): DnsRecord => ({ type: 'AAAA', name, ttl, address });
 
 function zone(): Zone {
   return {
-    'pool.example': { records: [naptr('pool.example', 10, 10, 'SIP+D2T', '_sip._tcp.pool.example'), naptr('pool.example', 20, 10, 'SIPS+D2T', '_sips._tcp.pool.example')] },
-    '_sip._tcp.pool.example': { records: [srv('_sip._tcp.pool.example', 'b.example', 5080, 20, 0), srv('_sip._tcp.pool.example', 'a.example', 5070, 10, 0)] },
+    'pool.example': {
+      records: [
+        naptr('pool.example', 10, 10, 'SIP+D2T', '_sip._tcp.pool.example'),
+        naptr('pool.example', 20, 10, 'SIPS+D2T', '_sips._tcp.pool.example'),
+      ],
+    },
+    '_sip._tcp.pool.example': {
+      records: [srv('_sip._tcp.pool.example', 'b.example', 5080, 20, 0), srv('_sip._tcp.pool.example', 'a.example', 5070, 10, 0)],
+    },
     '_sips._tcp.pool.example': { records: [srv('_sips._tcp.pool.example', 'b.example', 5081, 10, 0)] },
     '_sip._udp.srvonly.example': { records: [srv('_sip._udp.srvonly.example', 'a.example', 5090, 1, 1)] },
     '_sip._udp.dot.example': { records: [srv('_sip._udp.dot.example', '.', 0, 0, 0)] },
@@ -77,14 +100,20 @@ describe('SipResolver (RFC 3263 §4)', () => {
       { transport: 'tls', host: '10.0.0.2', port: 5081 },
       { transport: 'tls', host: 'fd00::2', port: 5081 },
     ]);
-    expect((await setup({}, ['udp', 'tls']).r.resolve({ host: 'Pool.Example.' }))[0]).toEqual({ transport: 'tls', host: '10.0.0.2', port: 5081 });
+    expect((await setup({}, ['udp', 'tls']).r.resolve({ host: 'Pool.Example.' }))[0]).toEqual({
+      transport: 'tls',
+      host: '10.0.0.2',
+      port: 5081,
+    });
   });
 
   it('SRV without NAPTR, then A with the default port; explicit port/transport skip NAPTR', async () => {
     const { r, dns } = setup();
     expect(await r.resolve({ host: 'srvonly.example' })).toEqual([{ transport: 'udp', host: '10.0.0.1', port: 5090 }]);
     expect(await r.resolve({ host: 'plain.example' })).toEqual([{ transport: 'udp', host: '10.0.0.3', port: 5060 }]);
-    expect(await r.resolve({ host: 'plain.example', port: 5099, transport: 'tcp' })).toEqual([{ transport: 'tcp', host: '10.0.0.3', port: 5099 }]);
+    expect(await r.resolve({ host: 'plain.example', port: 5099, transport: 'tcp' })).toEqual([
+      { transport: 'tcp', host: '10.0.0.3', port: 5099 },
+    ]);
     expect(await r.resolve({ host: 'plain.example', transport: 'tls' })).toEqual([{ transport: 'tls', host: '10.0.0.3', port: 5061 }]);
     expect(dns.count('SRV _sips._tcp.plain.example')).toBe(1);
     expect(await r.resolve({ host: 'nowhere.example' })).toEqual([]);
@@ -103,13 +132,23 @@ describe('SipResolver (RFC 3263 §4)', () => {
     const q = { host: 'pool.example' };
     await r.resolve(q);
     await r.resolve(q);
-    expect([dns.count('NAPTR pool.example'), dns.count('SRV _sip._tcp.pool.example'), dns.count('A a.example'), dns.count('A b.example')]).toEqual([1, 1, 1, 1]);
+    expect([
+      dns.count('NAPTR pool.example'),
+      dns.count('SRV _sip._tcp.pool.example'),
+      dns.count('A a.example'),
+      dns.count('A b.example'),
+    ]).toEqual([1, 1, 1, 1]);
     advance(1.9); // a.example A has TTL 2
     await r.resolve(q);
     expect(dns.count('A a.example')).toBe(1);
     advance(0.2);
     await r.resolve(q);
-    expect([dns.count('NAPTR pool.example'), dns.count('SRV _sip._tcp.pool.example'), dns.count('A a.example'), dns.count('A b.example')]).toEqual([1, 1, 2, 1]);
+    expect([
+      dns.count('NAPTR pool.example'),
+      dns.count('SRV _sip._tcp.pool.example'),
+      dns.count('A a.example'),
+      dns.count('A b.example'),
+    ]).toEqual([1, 1, 2, 1]);
     advance(48); // t = 50.1 s: SRV (TTL 50) expired, NAPTR (100) not
     await r.resolve(q);
     expect([dns.count('NAPTR pool.example'), dns.count('SRV _sip._tcp.pool.example')]).toEqual([1, 2]);
@@ -227,14 +266,24 @@ describe('SipResolver (RFC 3263 §4)', () => {
 });
 
 describe('RFC 2782 SRV order', () => {
-  const rec = (target: string, priority: number, weight: number): SrvRecord => ({ type: 'SRV', name: '_sip._udp.x', ttl: 60, priority, weight, port: 5060, target });
+  const rec = (target: string, priority: number, weight: number): SrvRecord => ({
+    type: 'SRV',
+    name: '_sip._udp.x',
+    ttl: 60,
+    priority,
+    weight,
+    port: 5060,
+    target,
+  });
   /** A fixed-seed PRNG (mulberry32): the test is about proportions, so it must not depend on Math.random. */
-  const lcg = (seed: number): (() => number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const lcg =
+    (seed: number): (() => number) =>
+    () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 
   it('keeps priorities in order and spreads the first choice within one priority by weight', () => {
     const recs = [rec('backup', 20, 100), rec('a', 10, 60), rec('b', 10, 30), rec('c', 10, 10)];
@@ -260,6 +309,10 @@ describe('RFC 2782 SRV order', () => {
     const random = lcg(7);
     for (let i = 0; i < 10_000; i++) if (orderSrv([rec('w', 1, 1000), rec('z', 1, 0)], random)[0].target === 'z') zeroFirst++;
     expect(zeroFirst).toBeLessThan(50); // 1 in 1001
-    expect(orderSrv([rec('p', 1, 0), rec('q', 1, 0)], () => 0.99).map((r) => r.target).sort()).toEqual(['p', 'q']);
+    expect(
+      orderSrv([rec('p', 1, 0), rec('q', 1, 0)], () => 0.99)
+        .map((r) => r.target)
+        .sort(),
+    ).toEqual(['p', 'q']);
   });
 });

@@ -59,7 +59,6 @@ interface CacheEntry {
 /** RFC 8767 §4: the TTL given to a stale answer served after a failed refresh. */
 const STALE_ANSWER_TTL_S = 30;
 
-
 /**
  * RFC 3263 §4 server location: transport from the URI, else NAPTR (§4.1), else SRV probing, else UDP (TLS for
  * sips); port from the URI, else SRV (§4.2), else the default. IP literals resolve synchronously (the hot path
@@ -213,21 +212,27 @@ export class SipResolver {
     if (hit && hit.expires > this.now()) return Promise.resolve(hit.records);
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const p = fetch().catch(() => undefined).then((r) => {
-      this.inflight.delete(key);
-      const now = this.now();
-      if (r) {
-        this.store(key, { expires: now + r.ttl * 1000, staleUntil: r.positive ? now + (r.ttl + this.o.maxStale) * 1000 : 0, records: r.records });
-        return r.records;
-      }
-      const old = this.cache.get(key);
-      if (old && old.records.length && old.staleUntil > now) {
-        this.store(key, { ...old, expires: now + Math.min(STALE_ANSWER_TTL_S, Math.max(1, (old.staleUntil - now) / 1000)) * 1000 });
-        return old.records;
-      }
-      this.store(key, { expires: now + this.o.failureTtl * 1000, staleUntil: 0, records: [] });
-      return [];
-    });
+    const p = fetch()
+      .catch(() => undefined)
+      .then((r) => {
+        this.inflight.delete(key);
+        const now = this.now();
+        if (r) {
+          this.store(key, {
+            expires: now + r.ttl * 1000,
+            staleUntil: r.positive ? now + (r.ttl + this.o.maxStale) * 1000 : 0,
+            records: r.records,
+          });
+          return r.records;
+        }
+        const old = this.cache.get(key);
+        if (old && old.records.length && old.staleUntil > now) {
+          this.store(key, { ...old, expires: now + Math.min(STALE_ANSWER_TTL_S, Math.max(1, (old.staleUntil - now) / 1000)) * 1000 });
+          return old.records;
+        }
+        this.store(key, { expires: now + this.o.failureTtl * 1000, staleUntil: 0, records: [] });
+        return [];
+      });
     this.inflight.set(key, p);
     return p;
   }
@@ -276,7 +281,7 @@ function serviceTransport(service: string, secure?: boolean): TransportProtocol 
 export function orderSrv(recs: readonly SrvRecord[], random: () => number = Math.random): SrvRecord[] {
   const byPriority = [...recs].sort((a, b) => a.priority - b.priority);
   const out: SrvRecord[] = [];
-  for (let i = 0; i < byPriority.length; ) {
+  for (let i = 0; i < byPriority.length;) {
     let j = i;
     while (j < byPriority.length && byPriority[j].priority === byPriority[i].priority) j++;
     const group = byPriority.slice(i, j).sort((a, b) => (a.weight === 0 ? 0 : 1) - (b.weight === 0 ? 0 : 1));

@@ -37,7 +37,11 @@ export class FakeClock implements Clock {
   setTimeout(cb: () => void, ms: number): TimerHandle {
     const entry = { at: this.t + Math.max(0, ms), seq: this.seq++, cb, live: true };
     this.timers.push(entry);
-    return { cancel: () => { entry.live = false; } };
+    return {
+      cancel: () => {
+        entry.live = false;
+      },
+    };
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due (including ones scheduled meanwhile). */

@@ -9,7 +9,10 @@ const B: HaServer = { name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070,
 class FakeProber implements Prober {
   behaviour = new Map<string, { code: number } | 'silent' | 'transport'>();
   sent: string[] = [];
-  constructor(private clock: FakeClock, private delayMs = 10) {}
+  constructor(
+    private clock: FakeClock,
+    private delayMs = 10,
+  ) {}
   probe(server: HaServer, done: (o: ProbeOutcome) => void): { cancel(): void } {
     this.sent.push(server.host);
     const b = this.behaviour.get(server.host) ?? { code: 200 };
@@ -19,7 +22,11 @@ class FakeProber implements Prober {
         if (live) done(b === 'transport' ? { error: 'transport' } : b);
       }, this.delayMs);
     }
-    return { cancel: () => { live = false; } };
+    return {
+      cancel: () => {
+        live = false;
+      },
+    };
   }
 }
 
@@ -28,7 +35,15 @@ function setup(withBackup = true) {
   const prober = new FakeProber(clock);
   let wall = 1_000_000;
   const changes: StateChange[] = [];
-  const pair = new HaPair('SIPServer_A', P, withBackup ? B : undefined, { oosCheckS: 5, oosForceS: 3, probeTimeoutMs: 1000 }, prober, clock, () => wall + clock.now());
+  const pair = new HaPair(
+    'SIPServer_A',
+    P,
+    withBackup ? B : undefined,
+    { oosCheckS: 5, oosForceS: 3, probeTimeoutMs: 1000 },
+    prober,
+    clock,
+    () => wall + clock.now(),
+  );
   pair.onChange = (_p, c) => changes.push(c);
   pair.start();
   void wall;
@@ -231,7 +246,7 @@ describe('HaPair: a server forced out of service by an operator (manual switchov
     expect(changes.length).toBe(n);
   });
 
-  it('a follower (probing off) sends no OPTIONS, adopts the leader\'s change, and probes at once when it leads', () => {
+  it("a follower (probing off) sends no OPTIONS, adopts the leader's change, and probes at once when it leads", () => {
     const { clock, prober, pair, changes } = setup();
     pair.setProbing(false);
     prober.sent.length = 0;
@@ -251,4 +266,3 @@ describe('HaPair: a server forced out of service by an operator (manual switchov
     expect(prober.sent).toContain(B.host);
   });
 });
-

@@ -255,13 +255,20 @@ export class HaPair {
    */
   adopt(change: StateChange): void {
     if (change.to === this.st || change.trigger === 'start') return;
-    const active: ServerRole | undefined = change.to === 'primary-active' ? 'primary' : change.to === 'backup-active' ? 'backup' : undefined;
+    const active: ServerRole | undefined =
+      change.to === 'primary-active' ? 'primary' : change.to === 'backup-active' ? 'backup' : undefined;
     if (active && this.forced.has(active)) return;
     for (const role of ['primary', 'backup'] as const) {
       const h = this.servers[role];
       if (!h || this.forced.has(role)) continue;
       if (role === active) h.status = 'up';
-      else if (change.server === role && change.trigger !== 'admin' && change.trigger !== 'request-from-server' && change.trigger !== 'forward-reply') h.status = 'down';
+      else if (
+        change.server === role &&
+        change.trigger !== 'admin' &&
+        change.trigger !== 'request-from-server' &&
+        change.trigger !== 'forward-reply'
+      )
+        h.status = 'down';
       else if (!active) h.status = 'down';
     }
     const { at, to, trigger, server, code, rttMs, detail } = change;
@@ -334,7 +341,8 @@ export class HaPair {
     if (!h) return;
     h.status = 'up';
     h.lastSeenAt = this.wallNow();
-    if (this.activeRole !== role && !this.forced.has(role)) this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
+    if (this.activeRole !== role && !this.forced.has(role))
+      this.setActive(role, 'forward-reply', role, code, undefined, `forwarded request answered by ${role}`);
   }
 
   snapshot(): HaPairSnapshot {
@@ -498,11 +506,14 @@ export class HaPair {
     if (!this.running || !this.probing || !active) return;
     const o = this.other(active);
     if (!o || this.servers[o]?.status !== 'down') return;
-    this.standbyTimer = this.clock.setTimeout(() => {
-      this.standbyTimer = undefined;
-      if (this.activeRole !== active) return;
-      this.probe(o, () => this.armStandby());
-    }, Math.max(1, this.timing.oosForceS) * 1000);
+    this.standbyTimer = this.clock.setTimeout(
+      () => {
+        this.standbyTimer = undefined;
+        if (this.activeRole !== active) return;
+        this.probe(o, () => this.armStandby());
+      },
+      Math.max(1, this.timing.oosForceS) * 1000,
+    );
   }
 
   private goOos(trigger: HaTrigger, cause: ServerRole, code?: number, rtt?: number, detail?: string): void {
@@ -514,7 +525,15 @@ export class HaPair {
     this.armNext(this.intervalMs());
   }
 
-  private record(to: PairState, trigger: HaTrigger, server: ServerRole, code?: number, rttMs?: number, detail?: string, at = this.wallNow()): void {
+  private record(
+    to: PairState,
+    trigger: HaTrigger,
+    server: ServerRole,
+    code?: number,
+    rttMs?: number,
+    detail?: string,
+    at = this.wallNow(),
+  ): void {
     const change: StateChange = { at, from: this.st, to, trigger, server };
     if (code !== undefined) change.code = code;
     if (rttMs !== undefined) change.rttMs = rttMs;

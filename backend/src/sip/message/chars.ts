@@ -17,7 +17,7 @@ function table(chars: string, alnum: boolean): Uint8Array {
 /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
 export const TOKEN = table("-.!%*_+`'~", true);
 /** word (Call-ID) = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" / "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}") */
-export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", true);
+export const WORD = table('-.!%*_+`\'~()<>:\\"/[]?{}', true);
 /** unreserved / escaped(%) / user-unreserved: the characters of a SIP URI user part. */
 export const USER = table("-_.!~*'()%&=+$,;?/", true);
 /** password = *( unreserved / escaped / "&" / "=" / "+" / "$" / "," ) */

@@ -137,7 +137,9 @@ export class StreamFramer {
         if (headLen + cl > max) {
           // The header section is complete: parse it so the caller can still answer 513.
           const r = tooLarge(Buffer.from(st.subarray(this.s, this.s + headLen)), this.limits);
-          const error: SipParseError = r.ok ? { code: 'MESSAGE_TOO_LARGE', reason: 'Message Too Large', status: 513, canRespond: false } : r.error;
+          const error: SipParseError = r.ok
+            ? { code: 'MESSAGE_TOO_LARGE', reason: 'Message Too Large', status: 513, canRespond: false }
+            : r.error;
           error.fatal = true;
           this.dead = true;
           events.push({ type: 'error', error });

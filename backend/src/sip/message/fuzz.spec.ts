@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TORTURE } from '../../../test/fixtures/rfc4475.js';
-import { type FramerEvent, SipHeaderError, type SipMessage, StreamFramer, createResponse, isRequest, parseMessage, serialize, validateMessage } from './index.js';
+import {
+  type FramerEvent,
+  SipHeaderError,
+  type SipMessage,
+  StreamFramer,
+  createResponse,
+  isRequest,
+  parseMessage,
+  serialize,
+  validateMessage,
+} from './index.js';
 
 /**
  * Property/fuzz tests: hostile input must never throw or stall the parser or the framer, and
@@ -33,9 +43,33 @@ const INVITE = Buffer.from(
 
 const SEEDS: Buffer[] = [INVITE, ...TORTURE.map((t) => t.bytes)];
 /** Messages that frame on a stream (valid, with Content-Length). */
-const FRAMEABLE: Buffer[] = [INVITE, ...TORTURE.filter((t) => ['wsinv', 'esc01', 'escnull', 'esc02', 'lwsdisp', 'longreq', 'semiuri', 'transports', 'mpart01', 'unreason', 'noreason', 'intmeth', 'badbranch', 'zeromf', 'bext01', 'regescrt'].includes(t.name)).map((t) => t.bytes)];
+const FRAMEABLE: Buffer[] = [
+  INVITE,
+  ...TORTURE.filter((t) =>
+    [
+      'wsinv',
+      'esc01',
+      'escnull',
+      'esc02',
+      'lwsdisp',
+      'longreq',
+      'semiuri',
+      'transports',
+      'mpart01',
+      'unreason',
+      'noreason',
+      'intmeth',
+      'badbranch',
+      'zeromf',
+      'bext01',
+      'regescrt',
+    ].includes(t.name),
+  ).map((t) => t.bytes),
+];
 
-const INTERESTING = [0x0d, 0x0a, 0x20, 0x09, 0x3a, 0x3b, 0x2c, 0x22, 0x3c, 0x3e, 0x5c, 0x25, 0x00, 0x40, 0x3d, 0x2f, 0x5b, 0x5d, 0xff, 0xc3, 0x80];
+const INTERESTING = [
+  0x0d, 0x0a, 0x20, 0x09, 0x3a, 0x3b, 0x2c, 0x22, 0x3c, 0x3e, 0x5c, 0x25, 0x00, 0x40, 0x3d, 0x2f, 0x5b, 0x5d, 0xff, 0xc3, 0x80,
+];
 
 type Mutation =
   | { k: 'flip'; at: number; byte: number }
@@ -187,126 +221,157 @@ function chunksOf(b: Buffer, cuts: number[]): Buffer[] {
 }
 
 describe('fuzz: parseMessage', () => {
-  it('never throws on random bytes', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2048 }), (a) => {
-        checkParse(Buffer.from(a));
-      }),
-      { numRuns: 1500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never throws on random bytes',
+    () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2048 }), (a) => {
+          checkParse(Buffer.from(a));
+        }),
+        { numRuns: 1500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never throws on SIP-alphabet noise', () => {
-    const alpha = 'INVITE SIP/2.0 sip:a@b;:,<>"\\\r\n\t Via:From:To:Call-ID:CSeq:l:v:f:t:i:m:Content-Length: 0123456789%[]=?&'.split('');
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...alpha), { maxLength: 600 }), (cs) => {
-        checkParse(Buffer.from(cs.join(''), 'latin1'));
-      }),
-      { numRuns: 1500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never throws on SIP-alphabet noise',
+    () => {
+      const alpha = 'INVITE SIP/2.0 sip:a@b;:,<>"\\\r\n\t Via:From:To:Call-ID:CSeq:l:v:f:t:i:m:Content-Length: 0123456789%[]=?&'.split('');
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...alpha), { maxLength: 600 }), (cs) => {
+          checkParse(Buffer.from(cs.join(''), 'latin1'));
+        }),
+        { numRuns: 1500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never throws on mutated torture messages and a typical INVITE', () => {
-    fc.assert(
-      fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), (i, muts) => {
-        checkParse(mutate(SEEDS[i], muts));
-      }),
-      { numRuns: 4000 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never throws on mutated torture messages and a typical INVITE',
+    () => {
+      fc.assert(
+        fc.property(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 6 }), (i, muts) => {
+          checkParse(mutate(SEEDS[i], muts));
+        }),
+        { numRuns: 4000 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('stays fast on pathological shapes', () => {
-    const head = 'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n';
-    const cases = [
-      head + 'X: a\r\n'.repeat(5000) + '\r\n', // too many headers
-      head + 'X: ' + 'a'.repeat(60000) + '\r\n\r\n', // one long line
-      head + 'X: a\r\n' + ' b\r\n'.repeat(10000) + '\r\n', // endless folding
-      head + 'Route: ' + '<sip:a;lr>,'.repeat(4000) + '<sip:b>\r\n\r\n',
-      head + 'Contact: ' + '"'.repeat(30000) + '\r\n\r\n',
-      head + 'Via: ' + 'SIP/2.0/UDP h,'.repeat(3000) + '\r\n\r\n',
-      head.replace('To: <sip:b@b>', 'To: ' + '<'.repeat(30000)) + '\r\n',
-      head + 'x\r\n'.repeat(10000) + ' '.repeat(15000) + ':\r\n\r\n', // colon-less lines, far colon
-      head + 'X' + ' '.repeat(15000) + ':\r\n'.repeat(3) + '\r\n',
-      '\r\n'.repeat(30000),
-      'INVITE ' + 'x'.repeat(60000),
-    ];
-    for (const c of cases) {
-      const b = Buffer.from(c, 'latin1');
-      const dt = bestTime(() => {
-        const r = parseMessage(b);
-        if (r.ok) exercise(r.message);
-      });
-      expect(dt).toBeLessThan(SLOW_MS);
-    }
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'stays fast on pathological shapes',
+    () => {
+      const head =
+        'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:b@b>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n';
+      const cases = [
+        head + 'X: a\r\n'.repeat(5000) + '\r\n', // too many headers
+        head + 'X: ' + 'a'.repeat(60000) + '\r\n\r\n', // one long line
+        head + 'X: a\r\n' + ' b\r\n'.repeat(10000) + '\r\n', // endless folding
+        head + 'Route: ' + '<sip:a;lr>,'.repeat(4000) + '<sip:b>\r\n\r\n',
+        head + 'Contact: ' + '"'.repeat(30000) + '\r\n\r\n',
+        head + 'Via: ' + 'SIP/2.0/UDP h,'.repeat(3000) + '\r\n\r\n',
+        head.replace('To: <sip:b@b>', 'To: ' + '<'.repeat(30000)) + '\r\n',
+        head + 'x\r\n'.repeat(10000) + ' '.repeat(15000) + ':\r\n\r\n', // colon-less lines, far colon
+        head + 'X' + ' '.repeat(15000) + ':\r\n'.repeat(3) + '\r\n',
+        '\r\n'.repeat(30000),
+        'INVITE ' + 'x'.repeat(60000),
+      ];
+      for (const c of cases) {
+        const b = Buffer.from(c, 'latin1');
+        const dt = bestTime(() => {
+          const r = parseMessage(b);
+          if (r.ok) exercise(r.message);
+        });
+        expect(dt).toBeLessThan(SLOW_MS);
+      }
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('fuzz: StreamFramer', () => {
-  it('frames concatenated valid messages identically under any chunking', () => {
-    const expected = new Map<string, string[]>();
-    fc.assert(
-      fc.property(
-        fc.array(fc.nat({ max: FRAMEABLE.length - 1 }), { minLength: 1, maxLength: 6 }),
-        fc.array(fc.constantFrom('', '\r\n', '\r\n\r\n'), { minLength: 6, maxLength: 6 }),
-        fc.array(fc.nat(), { maxLength: 40 }),
-        (idx, gaps, cuts) => {
-          const stream = Buffer.concat(idx.flatMap((i, k) => [Buffer.from(gaps[k], 'latin1'), FRAMEABLE[i]]));
-          const key = stream.toString('latin1');
-          let want = expected.get(key);
-          if (want === undefined) {
-            want = frame([stream])
+  it(
+    'frames concatenated valid messages identically under any chunking',
+    () => {
+      const expected = new Map<string, string[]>();
+      fc.assert(
+        fc.property(
+          fc.array(fc.nat({ max: FRAMEABLE.length - 1 }), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.constantFrom('', '\r\n', '\r\n\r\n'), { minLength: 6, maxLength: 6 }),
+          fc.array(fc.nat(), { maxLength: 40 }),
+          (idx, gaps, cuts) => {
+            const stream = Buffer.concat(idx.flatMap((i, k) => [Buffer.from(gaps[k], 'latin1'), FRAMEABLE[i]]));
+            const key = stream.toString('latin1');
+            let want = expected.get(key);
+            if (want === undefined) {
+              want = frame([stream])
+                .filter((e) => e.type === 'message')
+                .map((e) => (e.type === 'message' ? serialize(e.message).toString('latin1') : ''));
+              expected.set(key, want);
+              expect(want.length).toBe(idx.length);
+            }
+            const ev = frame(chunksOf(stream, cuts));
+            expect(ev.filter((e) => e.type === 'error')).toEqual([]);
+            const got = ev
               .filter((e) => e.type === 'message')
               .map((e) => (e.type === 'message' ? serialize(e.message).toString('latin1') : ''));
-            expected.set(key, want);
-            expect(want.length).toBe(idx.length);
-          }
-          const ev = frame(chunksOf(stream, cuts));
-          expect(ev.filter((e) => e.type === 'error')).toEqual([]);
-          const got = ev.filter((e) => e.type === 'message').map((e) => (e.type === 'message' ? serialize(e.message).toString('latin1') : ''));
-          expect(got).toEqual(want);
-          // Pings (CRLFCRLF) are recognised whatever the chunking.
-          const pings = gaps.slice(0, idx.length).filter((g) => g === '\r\n\r\n').length;
-          expect(ev.filter((e) => e.type === 'keepalive' && e.pong).length).toBe(pings);
-        },
-      ),
-      { numRuns: 600 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+            expect(got).toEqual(want);
+            // Pings (CRLFCRLF) are recognised whatever the chunking.
+            const pings = gaps.slice(0, idx.length).filter((g) => g === '\r\n\r\n').length;
+            expect(ev.filter((e) => e.type === 'keepalive' && e.pong).length).toBe(pings);
+          },
+        ),
+        { numRuns: 600 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('never throws or over-buffers on garbage and mutated streams', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.nat({ max: SEEDS.length - 1 }), { minLength: 1, maxLength: 4 }),
-        fc.array(mutationArb, { maxLength: 6 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (idx, muts, cuts) => {
-          const stream = mutate(Buffer.concat(idx.map((i) => SEEDS[i])), muts);
-          const chunks = chunksOf(stream, cuts);
-          let ev: FramerEvent[] = [];
-          expect(bestTime(() => (ev = frame(chunks, { maxMessageBytes: 4096 })))).toBeLessThan(SLOW_MS);
-          for (const e of ev) {
-            if (e.type === 'message') exercise(e.message);
-          }
-          const fatal = ev.findIndex((e) => e.type === 'error' && e.error.fatal === true);
-          if (fatal !== -1) expect(fatal).toBe(ev.length - 1);
-        },
-      ),
-      { numRuns: 1500 },
-    );
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'never throws or over-buffers on garbage and mutated streams',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.nat({ max: SEEDS.length - 1 }), { minLength: 1, maxLength: 4 }),
+          fc.array(mutationArb, { maxLength: 6 }),
+          fc.array(fc.nat(), { maxLength: 20 }),
+          (idx, muts, cuts) => {
+            const stream = mutate(Buffer.concat(idx.map((i) => SEEDS[i])), muts);
+            const chunks = chunksOf(stream, cuts);
+            let ev: FramerEvent[] = [];
+            expect(bestTime(() => (ev = frame(chunks, { maxMessageBytes: 4096 })))).toBeLessThan(SLOW_MS);
+            for (const e of ev) {
+              if (e.type === 'message') exercise(e.message);
+            }
+            const fatal = ev.findIndex((e) => e.type === 'error' && e.error.fatal === true);
+            if (fatal !== -1) expect(fatal).toBe(ev.length - 1);
+          },
+        ),
+        { numRuns: 1500 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('bounds memory on a slow byte-at-a-time header without end', () => {
-    let f = new StreamFramer({ maxMessageBytes: 2000 });
-    let fatal = false;
-    const dt = bestTime(() => {
-      f = new StreamFramer({ maxMessageBytes: 2000 });
-      fatal = false;
-      for (let i = 0; i < 3000 && !fatal; i++) {
-        for (const e of f.push(Buffer.from('a'))) if (e.type === 'error' && e.error.fatal === true) fatal = true;
-      }
-    });
-    expect(fatal).toBe(true);
-    expect(f.closed).toBe(true);
-    expect(dt).toBeLessThan(SLOW_MS * 2);
-  }, PROPERTY_TIMEOUT_MS);
+  it(
+    'bounds memory on a slow byte-at-a-time header without end',
+    () => {
+      let f = new StreamFramer({ maxMessageBytes: 2000 });
+      let fatal = false;
+      const dt = bestTime(() => {
+        f = new StreamFramer({ maxMessageBytes: 2000 });
+        fatal = false;
+        for (let i = 0; i < 3000 && !fatal; i++) {
+          for (const e of f.push(Buffer.from('a'))) if (e.type === 'error' && e.error.fatal === true) fatal = true;
+        }
+      });
+      expect(fatal).toBe(true);
+      expect(f.closed).toBe(true);
+      expect(dt).toBeLessThan(SLOW_MS * 2);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -110,7 +110,9 @@ describe('parse and serialize a typical INVITE', () => {
     expect(m.topVia()?.branch).toBe('z9hG4bK776asdhds');
     m.headers = new Headers([HeaderField.of('Via', 'SIP/2.0/UDP other;branch=z9hG4bKother')]);
     expect(m.topVia()?.branch).toBe('z9hG4bKother');
-    expect(serialize(m).toString('latin1')).toBe('INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP other;branch=z9hG4bKother\r\nContent-Length: 4\r\n\r\nv=0\n');
+    expect(serialize(m).toString('latin1')).toBe(
+      'INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP other;branch=z9hG4bKother\r\nContent-Length: 4\r\n\r\nv=0\n',
+    );
   });
 
   it('keeps start-line changes', () => {
@@ -151,7 +153,11 @@ describe('Headers', () => {
   });
 
   it('set / append / prepend / remove / removeFirstValue', () => {
-    const h = new Headers([HeaderField.of('Via', 'SIP/2.0/UDP a'), HeaderField.of('To', '<sip:x@y>'), HeaderField.of('Via', 'SIP/2.0/UDP b, SIP/2.0/UDP c')]);
+    const h = new Headers([
+      HeaderField.of('Via', 'SIP/2.0/UDP a'),
+      HeaderField.of('To', '<sip:x@y>'),
+      HeaderField.of('Via', 'SIP/2.0/UDP b, SIP/2.0/UDP c'),
+    ]);
     h.prepend('Via', 'SIP/2.0/UDP top');
     expect(h.getAll('via')).toEqual(['SIP/2.0/UDP top', 'SIP/2.0/UDP a', 'SIP/2.0/UDP b', 'SIP/2.0/UDP c']);
     expect(h.removeFirstValue('via')).toBe('SIP/2.0/UDP top');
@@ -193,8 +199,15 @@ describe('URIs and name-addr (RFC 3261 §19.1, §20.10)', () => {
     expect(u.password).toBe('secret');
     expect(u.host).toBe('[2001:db8::10]');
     expect(u.port).toBe(5061);
-    expect([...u.params]).toEqual([['transport', 'tcp'], ['lr', null], ['maddr', '239.255.255.1']]);
-    expect([...u.headers]).toEqual([['subject', 'hi'], ['priority', 'urgent']]);
+    expect([...u.params]).toEqual([
+      ['transport', 'tcp'],
+      ['lr', null],
+      ['maddr', '239.255.255.1'],
+    ]);
+    expect([...u.headers]).toEqual([
+      ['subject', 'hi'],
+      ['priority', 'urgent'],
+    ]);
     expect(u.toString()).toBe('sips:alice:secret@[2001:db8::10]:5061;transport=tcp;lr;maddr=239.255.255.1?subject=hi&priority=urgent');
     u.params.set('lr', null);
     u.params.delete('maddr');
@@ -208,7 +221,19 @@ describe('URIs and name-addr (RFC 3261 §19.1, §20.10)', () => {
     expect(t?.params.get('phone-context')).toBe('example.com');
     expect(t?.toString()).toBe('tel:+1-201-555-0123;phone-context=example.com');
     expect(parseUri('urn:service:sos')?.opaque).toBe('service:sos');
-    for (const bad of ['', 'sip:', 'sip:a@', 'sip:a b@c', '<sip:a@b>', 'sip:a@b:99999', 'sip:a@[::1', 'sip:a@b;', 'sip:a@b?x', '1sip:a', 'sip:@b']) {
+    for (const bad of [
+      '',
+      'sip:',
+      'sip:a@',
+      'sip:a b@c',
+      '<sip:a@b>',
+      'sip:a@b:99999',
+      'sip:a@[::1',
+      'sip:a@b;',
+      'sip:a@b?x',
+      '1sip:a',
+      'sip:@b',
+    ]) {
       expect(parseUri(bad), bad).toBeNull();
     }
   });
@@ -302,7 +327,11 @@ describe('parse errors (never throw; code + reason; canRespond/partial)', () => 
     expect(parseErr(MIN('Max-Forwards: ten\r\n')).code).toBe('BAD_MAX_FORWARDS');
     expect(parseErr(MIN('BadHeader\r\n')).reason).toBe('Header Line Without Colon');
     expect(parseErr(MIN('Bad Header: x\r\n')).reason).toBe('Malformed Header Name');
-    expect(parseErr(MIN(' folded-first\r\n').replace('OPTIONS sip:a@example.com SIP/2.0\r\n', 'OPTIONS sip:a@example.com SIP/2.0\r\n folded\r\n')).reason).toBe('Unexpected Line Folding');
+    expect(
+      parseErr(
+        MIN(' folded-first\r\n').replace('OPTIONS sip:a@example.com SIP/2.0\r\n', 'OPTIONS sip:a@example.com SIP/2.0\r\n folded\r\n'),
+      ).reason,
+    ).toBe('Unexpected Line Folding');
     expect(parseErr(MIN().replace('Call-ID: c1', 'Call-ID: c 1')).code).toBe('BAD_CALL_ID');
     expect(parseErr(MIN().replace('\r\n\r\n', '\r\n')).code).toBe('NO_HEADER_END');
     expect(parseErr('').code).toBe('EMPTY');
@@ -317,14 +346,22 @@ describe('parse errors (never throw; code + reason; canRespond/partial)', () => 
     const many = MIN('X: 1\r\n'.repeat(20));
     expect(parseMessage(Buffer.from(many), { maxHeaders: 10 })).toMatchObject({ ok: false, error: { code: 'TOO_MANY_HEADERS' } });
     const long = MIN('X: ' + 'a'.repeat(500) + '\r\n');
-    expect(parseMessage(Buffer.from(long), { maxLineLength: 100 })).toMatchObject({ ok: false, error: { code: 'LINE_TOO_LONG', canRespond: true } });
-    expect(parseMessage(Buffer.from(long), { maxMessageBytes: 200 })).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE', status: 513, canRespond: false } });
+    expect(parseMessage(Buffer.from(long), { maxLineLength: 100 })).toMatchObject({
+      ok: false,
+      error: { code: 'LINE_TOO_LONG', canRespond: true },
+    });
+    expect(parseMessage(Buffer.from(long), { maxMessageBytes: 200 })).toMatchObject({
+      ok: false,
+      error: { code: 'MESSAGE_TOO_LARGE', status: 513, canRespond: false },
+    });
     // header section within the limit, body beyond it: still answerable with 513
     const big = MIN().replace('Content-Length: 0', 'Content-Length: 1000') + 'x'.repeat(1000);
     const e = parseMessage(Buffer.from(big), { maxMessageBytes: 400 });
     expect(e).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE', status: 513, canRespond: true } });
     const f = new StreamFramer({ maxMessageBytes: 400 });
-    expect(f.push(Buffer.from(big))).toMatchObject([{ type: 'error', error: { code: 'MESSAGE_TOO_LARGE', fatal: true, canRespond: true } }]);
+    expect(f.push(Buffer.from(big))).toMatchObject([
+      { type: 'error', error: { code: 'MESSAGE_TOO_LARGE', fatal: true, canRespond: true } },
+    ]);
     expect(parseMessage(Buffer.from(long)).ok).toBe(true);
   });
 
@@ -451,13 +488,19 @@ describe('StreamFramer (RFC 3261 §18.3, RFC 5626 §4.4.1)', () => {
     expect(f.push(INVITE)).toEqual([]);
     const g = new StreamFramer();
     const ev2 = g.push(Buffer.from(MIN('Content-Length: 5\r\n')));
-    expect(ev2[0].type === 'error' && ev2[0].error.fatal === true && ev2[0].error.reason === 'Conflicting Content-Length Headers').toBe(true);
+    expect(ev2[0].type === 'error' && ev2[0].error.fatal === true && ev2[0].error.reason === 'Conflicting Content-Length Headers').toBe(
+      true,
+    );
   });
 
   it('an over-long header line is found as it streams in (not at the header end): 400 answerable, fatal', () => {
     const f = new StreamFramer({ maxLineLength: 256, maxMessageBytes: 65535 });
     const head = MIN().split('\r\n\r\n')[0] + '\r\n';
-    const ev = [...f.push(Buffer.from(head)), ...f.push(Buffer.from('X-Junk: ' + 'a'.repeat(200))), ...f.push(Buffer.from('a'.repeat(100)))];
+    const ev = [
+      ...f.push(Buffer.from(head)),
+      ...f.push(Buffer.from('X-Junk: ' + 'a'.repeat(200))),
+      ...f.push(Buffer.from('a'.repeat(100))),
+    ];
     expect(ev).toMatchObject([{ type: 'error', error: { code: 'LINE_TOO_LONG', status: 400, fatal: true, canRespond: true } }]);
     const e = ev[0];
     expect(e.type === 'error' && e.error.partial?.method).toBe('OPTIONS');
@@ -473,7 +516,9 @@ describe('StreamFramer (RFC 3261 §18.3, RFC 5626 §4.4.1)', () => {
 
   it('an over-long first line gives nothing to answer with, but is still found early', () => {
     const f = new StreamFramer({ maxLineLength: 256 });
-    expect(f.push(Buffer.from('OPTIONS sip:' + 'c'.repeat(300)))).toMatchObject([{ type: 'error', error: { code: 'LINE_TOO_LONG', fatal: true, canRespond: false } }]);
+    expect(f.push(Buffer.from('OPTIONS sip:' + 'c'.repeat(300)))).toMatchObject([
+      { type: 'error', error: { code: 'LINE_TOO_LONG', fatal: true, canRespond: false } },
+    ]);
   });
 
   it('a stream message without Content-Length has no body', () => {

@@ -309,7 +309,6 @@ export class SipResponse extends SipMessageBase {
 
 export type SipMessage = SipRequest | SipResponse;
 
-
 export function isRequest(m: SipMessage): m is SipRequest {
   return m instanceof SipRequest;
 }

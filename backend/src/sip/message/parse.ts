@@ -416,7 +416,8 @@ function parseInner(buf: Buffer, lim: Readonly<ParserLimits>, stream: boolean): 
 
   const cseq = parseCSeq(cseqF.value);
   if (cseq === null) return fail('BAD_CSEQ', 'Malformed CSeq Header', 400, partial(headers));
-  if (isReq && cseq.method !== method) return fail('CSEQ_METHOD_MISMATCH', 'CSeq Method Does Not Match Request Method', 400, partial(headers));
+  if (isReq && cseq.method !== method)
+    return fail('CSEQ_METHOD_MISMATCH', 'CSeq Method Does Not Match Request Method', 400, partial(headers));
 
   const vias: Via[] = [];
   if (!parseViaList(viaF.value, vias, true)) return fail('BAD_VIA', 'Malformed Via Header', 400, partial(headers));
@@ -488,7 +489,13 @@ export function tooLarge(buf: Buffer, lim: Readonly<ParserLimits>): ParseResult 
  * (start line first); they are parsed so the caller can still answer (RFC 3261 §8.2.6) when the start line, Via,
  * From, To, Call-ID and CSeq are among them. Always an error result with `code`.
  */
-export function limitExceeded(head: Buffer, lim: Readonly<ParserLimits>, code: SipParseErrorCode, reason: string, status: number): ParseResult {
+export function limitExceeded(
+  head: Buffer,
+  lim: Readonly<ParserLimits>,
+  code: SipParseErrorCode,
+  reason: string,
+  status: number,
+): ParseResult {
   let p: SipRequest | null = null;
   if (head.length > 0) {
     const r = parseFramed(Buffer.concat([head, CRLF]), lim);

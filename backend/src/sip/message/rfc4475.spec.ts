@@ -49,8 +49,19 @@ const R = (code: SipParseErrorCode, status = 400, canRespond = true): Expect => 
 
 const EXPECT: Record<string, Expect> = {
   // 3.1.1: all valid
-  wsinv: V, intmeth: V, esc01: V, escnull: V, esc02: V, lwsdisp: V, longreq: V, dblreq: V,
-  semiuri: V, transports: V, mpart01: V, unreason: V, noreason: V,
+  wsinv: V,
+  intmeth: V,
+  esc01: V,
+  escnull: V,
+  esc02: V,
+  lwsdisp: V,
+  longreq: V,
+  dblreq: V,
+  semiuri: V,
+  transports: V,
+  mpart01: V,
+  unreason: V,
+  noreason: V,
   // 3.1.2: invalid
   badinv01: R('BAD_VIA'),
   clerr: R('BODY_TRUNCATED'),
@@ -79,10 +90,18 @@ const EXPECT: Record<string, Expect> = {
   insuf: R('MISSING_HEADER', 400, false), // no From/To/Call-ID: nothing to build a response from
   unkscm: { kind: 'validate', code: 'UNSUPPORTED_URI_SCHEME', status: 416 },
   novelsc: { kind: 'validate', code: 'UNSUPPORTED_URI_SCHEME', status: 416 },
-  unksm2: V, bext01: V, invut: V, regaut01: V,
+  unksm2: V,
+  bext01: V,
+  invut: V,
+  regaut01: V,
   multi01: R('MULTIPLE_VALUES'),
   mcl01: R('MULTIPLE_VALUES'),
-  bcast: V, zeromf: V, cparam01: V, cparam02: V, regescrt: V, sdp01: V,
+  bcast: V,
+  zeromf: V,
+  cparam01: V,
+  cparam02: V,
+  regescrt: V,
+  sdp01: V,
   // 3.4
   inv2543: V,
 };
@@ -114,7 +133,7 @@ function semantics(m: SipMessage): unknown {
     p: [...n.params],
   });
   return {
-    start: m instanceof SipRequest ? [m.method, m.requestUri] : [(m).status, (m).reason],
+    start: m instanceof SipRequest ? [m.method, m.requestUri] : [m.status, m.reason],
     // Content-Length is recomputed by serialize() (and added when absent), so compare the body instead.
     headers: [...m.headers].filter((f) => f.key !== 'content-length').map((f) => [f.key, f.value]),
     body: m.body.toString('hex'),
@@ -218,11 +237,19 @@ describe('RFC 4475 semantic details', () => {
     expect(m.headers.get('UnknownHeaderWithUnusualValue')).toBe(';;,,;;,;');
     const r = m.routes();
     expect(r.length).toBe(1);
-    expect([...r[0].uri.params]).toEqual([['lr', null], ['unknownwith', 'value'], ['unknown-no-value', null]]);
+    expect([...r[0].uri.params]).toEqual([
+      ['lr', null],
+      ['unknownwith', 'value'],
+      ['unknown-no-value', null],
+    ]);
     const c = m.contacts();
     expect(c.length).toBe(1);
     expect(c[0].displayName).toBe('Quoted string ""');
-    expect([...c[0].params]).toEqual([['newparam', 'newvalue'], ['secondparam', null], ['q', '0.33']]);
+    expect([...c[0].params]).toEqual([
+      ['newparam', 'newvalue'],
+      ['secondparam', null],
+      ['q', '0.33'],
+    ]);
     expect(m.body.length).toBe(150);
   });
 
@@ -238,7 +265,7 @@ describe('RFC 4475 semantic details', () => {
     expect(m.from().displayName).toBe("token1~` token2'+_ token3*%!.-");
     expect(m.from().params.get("fromparam''~+*_!.-%")).toBe('"работающий"');
     expect(m.from().tag).toBe("_token~1'+`*%!-.");
-    expect(m.callId).toBe("intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{");
+    expect(m.callId).toBe('intmeth.word%ZK-!.*_+\'@word`~)(><:\\/"][?}{');
     expect(m.cseq().seq).toBe(139122385);
     expect(m.maxForwards()).toBe(255);
     expect(m.headers.get("extensionHeader-!.%*+_`'~")).toBe('\uFEFF大停電');

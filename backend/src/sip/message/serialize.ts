@@ -9,7 +9,13 @@ import { type SipMessage, SipRequest } from './message.js';
  */
 export function serialize(msg: SipMessage): Buffer {
   const raw = msg._raw;
-  if (raw !== null && msg.headers === raw.headers && msg.headers.version === 0 && raw.clExact && (msg._body === null || msg._body === raw.body)) {
+  if (
+    raw !== null &&
+    msg.headers === raw.headers &&
+    msg.headers.version === 0 &&
+    raw.clExact &&
+    (msg._body === null || msg._body === raw.body)
+  ) {
     const same =
       msg instanceof SipRequest
         ? msg.method === raw.startLine0 && msg.requestUri === raw.startLine1
@@ -32,9 +38,7 @@ export function serialize(msg: SipMessage): Buffer {
     }
   }
   let s =
-    msg instanceof SipRequest
-      ? msg.method + ' ' + msg.requestUri + ' SIP/2.0\r\n'
-      : 'SIP/2.0 ' + msg.status + ' ' + msg.reason + '\r\n';
+    msg instanceof SipRequest ? msg.method + ' ' + msg.requestUri + ' SIP/2.0\r\n' : 'SIP/2.0 ' + msg.status + ' ' + msg.reason + '\r\n';
   if (binary) s = toBinary(s);
   let clDone = false;
   const bl = body.length;

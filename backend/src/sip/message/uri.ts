@@ -182,8 +182,15 @@ export function parseUri(s: string): SipUri | null {
   if (i >= n || s.charCodeAt(i) !== 58) return null;
   const rest = i + 1;
   // The common schemes are recognised without allocating a lower-cased copy.
-  if (i === 3 && (c0 | 0x20) === 0x73 && (s.charCodeAt(1) | 0x20) === 0x69 && (s.charCodeAt(2) | 0x20) === 0x70) return parseSipUri(s, 'sip', rest);
-  if (i === 4 && (c0 | 0x20) === 0x73 && (s.charCodeAt(1) | 0x20) === 0x69 && (s.charCodeAt(2) | 0x20) === 0x70 && (s.charCodeAt(3) | 0x20) === 0x73) {
+  if (i === 3 && (c0 | 0x20) === 0x73 && (s.charCodeAt(1) | 0x20) === 0x69 && (s.charCodeAt(2) | 0x20) === 0x70)
+    return parseSipUri(s, 'sip', rest);
+  if (
+    i === 4 &&
+    (c0 | 0x20) === 0x73 &&
+    (s.charCodeAt(1) | 0x20) === 0x69 &&
+    (s.charCodeAt(2) | 0x20) === 0x70 &&
+    (s.charCodeAt(3) | 0x20) === 0x73
+  ) {
     return parseSipUri(s, 'sips', rest);
   }
   const scheme = s.slice(0, i).toLowerCase();

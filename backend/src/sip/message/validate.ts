@@ -81,14 +81,22 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** SIP-date = rfc1123-date, always GMT (RFC 3261 §20.17): `Sat, 13 Nov 2010 23:29:00 GMT`. */
 function isRfc1123Gmt(v: string): boolean {
-  const p = trimWs(v).split(' ').filter((x) => x !== '');
+  const p = trimWs(v)
+    .split(' ')
+    .filter((x) => x !== '');
   if (p.length !== 6) return false;
   if (!p[0].endsWith(',') || !DAYS.includes(p[0].slice(0, -1))) return false;
   if (p[1].length !== 2 || parseDigits(p[1], 31) < 1) return false;
   if (!MONTHS.includes(p[2])) return false;
   if (p[3].length !== 4 || parseDigits(p[3], 9999) < 0) return false;
   const t = p[4].split(':');
-  if (t.length !== 3 || t.some((x) => x.length !== 2) || parseDigits(t[0], 23) < 0 || parseDigits(t[1], 59) < 0 || parseDigits(t[2], 60) < 0) {
+  if (
+    t.length !== 3 ||
+    t.some((x) => x.length !== 2) ||
+    parseDigits(t[0], 23) < 0 ||
+    parseDigits(t[1], 59) < 0 ||
+    parseDigits(t[2], 60) < 0
+  ) {
     return false;
   }
   return p[5] === 'GMT';

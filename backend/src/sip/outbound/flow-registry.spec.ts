@@ -28,7 +28,7 @@ describe('flow tokens in a worker group', () => {
     new FlowRegistry({ now: () => 1000, lastReceived: () => undefined, closeConnection: () => undefined, graceS: 0, key, member: m });
   const tcp = { transport: 'tcp' as const, remoteAddress: '10.0.0.10', remotePort: 40000, connectionId: 'c7' };
 
-  it('a TCP flow\'s token names the member holding it; another member reads it (shared key), its own flows carry no member', () => {
+  it("a TCP flow's token names the member holding it; another member reads it (shared key), its own flows carry no member", () => {
     const a = member(0);
     const b = member(1);
     const t = a.tokenFor(tcp);

@@ -103,9 +103,10 @@ export class FlowRegistry {
    */
   tokenFor(flow: FlowRef): string {
     const member = flow.connectionId !== undefined ? (flow.member ?? this.opts.member) : undefined;
-    const payload = flow.connectionId !== undefined
-      ? `c|${flow.connectionId}|${flow.transport}|${flow.remoteAddress}|${flow.remotePort}${member !== undefined ? `|${member}` : ''}`
-      : `u|${flow.remoteAddress}|${flow.remotePort}|${flow.localAddress ?? ''}|${flow.localPort ?? ''}`;
+    const payload =
+      flow.connectionId !== undefined
+        ? `c|${flow.connectionId}|${flow.transport}|${flow.remoteAddress}|${flow.remotePort}${member !== undefined ? `|${member}` : ''}`
+        : `u|${flow.remoteAddress}|${flow.remotePort}|${flow.localAddress ?? ''}|${flow.localPort ?? ''}`;
     const p = b64(payload);
     return `${p}.${this.mac(p)}`;
   }
@@ -152,14 +153,19 @@ export class FlowRegistry {
     if (!foreign) this.onLocalBind?.(b);
     const list = this.byContact.get(b.contactKey) ?? [];
     const same = (x: FlowBinding): boolean =>
-      x.aor === b.aor &&
-      (b.instance !== undefined ? x.instance === b.instance && x.regId === b.regId : sameFlow(x.flow, b.flow));
+      x.aor === b.aor && (b.instance !== undefined ? x.instance === b.instance && x.regId === b.regId : sameFlow(x.flow, b.flow));
     for (const old of list.filter(same)) this.unindex(old);
     const kept = list.filter((x) => !same(x));
     if (b.expiresS > 0) {
       const binding: FlowBinding = {
-        flow: b.flow, aor: b.aor, instance: b.instance, regId: b.regId, contactKey: b.contactKey,
-        flowTimerS: b.flowTimerS, registeredAt: now, expiresAt: now + b.expiresS * 1000,
+        flow: b.flow,
+        aor: b.aor,
+        instance: b.instance,
+        regId: b.regId,
+        contactKey: b.contactKey,
+        flowTimerS: b.flowTimerS,
+        registeredAt: now,
+        expiresAt: now + b.expiresS * 1000,
       };
       kept.push(binding);
       const id = b.flow.connectionId;
@@ -295,7 +301,10 @@ export function sameFlow(a: FlowRef, b: FlowRef): boolean {
 
 /** An address-of-record compared as `user@host`, lower-case: scheme, port, parameters and brackets aside. */
 export function aorKey(uri: string): string {
-  const v = uri.trim().replace(/^<|>$/g, '').replace(/^sips?:/i, '');
+  const v = uri
+    .trim()
+    .replace(/^<|>$/g, '')
+    .replace(/^sips?:/i, '');
   const end = v.search(/[;?>]/);
   const userHost = (end >= 0 ? v.slice(0, end) : v).toLowerCase();
   const at = userHost.lastIndexOf('@');

@@ -6,36 +6,86 @@ import type { MessageSource } from '../transport/types.js';
 import { FlowRegistry } from './flow-registry.js';
 import { EdgeOutbound, contactKey, type RegisterState } from './outbound.js';
 
-const UA: MessageSource = { transport: 'tls', remoteAddress: '10.0.0.50', remotePort: 40001, localAddress: '10.0.0.1', localPort: 5061, connectionId: 'tls-7' };
+const UA: MessageSource = {
+  transport: 'tls',
+  remoteAddress: '10.0.0.50',
+  remotePort: 40001,
+  localAddress: '10.0.0.1',
+  localPort: 5061,
+  connectionId: 'tls-7',
+};
 const UA2: MessageSource = { ...UA, remotePort: 40002, connectionId: 'tls-8' };
 const SERVER: MessageSource = { transport: 'udp', remoteAddress: '10.0.0.10', remotePort: 5070, localAddress: '10.0.0.1', localPort: 5060 };
 
-function register(extraVia = '', contact = '<sip:1000@10.0.0.50:5061;transport=tls>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"', more: string[] = []): SipRequest {
-  return parse([
-    'REGISTER sip:example.com SIP/2.0',
-    'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-r1;received=10.0.0.50;rport=40001',
-    ...(extraVia ? [extraVia] : []),
-    'Max-Forwards: 70', 'From: <sip:1000@example.com>;tag=a', 'To: <sip:1000@example.com>', 'Call-ID: r1', 'CSeq: 1 REGISTER',
-    `Contact: ${contact}`, 'Supported: outbound, path', ...more, 'Content-Length: 0', '', '',
-  ].join('\r\n')) as SipRequest;
+function register(
+  extraVia = '',
+  contact = '<sip:1000@10.0.0.50:5061;transport=tls>;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"',
+  more: string[] = [],
+): SipRequest {
+  return parse(
+    [
+      'REGISTER sip:example.com SIP/2.0',
+      'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-r1;received=10.0.0.50;rport=40001',
+      ...(extraVia ? [extraVia] : []),
+      'Max-Forwards: 70',
+      'From: <sip:1000@example.com>;tag=a',
+      'To: <sip:1000@example.com>',
+      'Call-ID: r1',
+      'CSeq: 1 REGISTER',
+      `Contact: ${contact}`,
+      'Supported: outbound, path',
+      ...more,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  ) as SipRequest;
 }
 
 function ok(extra: string[] = []): SipResponse {
-  return parse(['SIP/2.0 200 OK', 'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-r1', 'From: <sip:1000@example.com>;tag=a', 'To: <sip:1000@example.com>;tag=b', 'Call-ID: r1', 'CSeq: 1 REGISTER', ...extra, 'Content-Length: 0', '', ''].join('\r\n')) as SipResponse;
+  return parse(
+    [
+      'SIP/2.0 200 OK',
+      'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-r1',
+      'From: <sip:1000@example.com>;tag=a',
+      'To: <sip:1000@example.com>;tag=b',
+      'Call-ID: r1',
+      'CSeq: 1 REGISTER',
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  ) as SipResponse;
 }
 
 function setup(flowTimerS = 0) {
   let now = 1_000_000;
-  const last = new Map<string, number>([['tls-7', now], ['tls-8', now]]);
+  const last = new Map<string, number>([
+    ['tls-7', now],
+    ['tls-8', now],
+  ]);
   const closed: string[] = [];
   const registry = new FlowRegistry({
     now: () => now,
     lastReceived: (id) => last.get(id),
-    closeConnection: (id) => { closed.push(id); last.delete(id); },
+    closeConnection: (id) => {
+      closed.push(id);
+      last.delete(id);
+    },
     graceS: 30,
   });
   const edge = new EdgeOutbound(registry, { flowTimerS, advertisedHost: '10.0.0.1', ports: { udp: 5060, tcp: 5060, tls: 5061 } });
-  return { edge, registry, last, closed, advance: (ms: number) => { now += ms; }, now: () => now };
+  return {
+    edge,
+    registry,
+    last,
+    closed,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    now: () => now,
+  };
 }
 
 describe('EdgeOutbound (RFC 5626 edge proxy, RFC 3327 Path)', () => {
@@ -44,7 +94,11 @@ describe('EdgeOutbound (RFC 5626 edge proxy, RFC 3327 Path)', () => {
     const req = register();
     const st = edge.onRegister(req, UA) as RegisterState;
     expect(st.ob).toBe(true);
-    expect(st.contacts[0]).toMatchObject({ key: '1000@10.0.0.50:5061', regId: 1, instance: '<urn:uuid:00000000-0000-1000-8000-000A95A0E128>' });
+    expect(st.contacts[0]).toMatchObject({
+      key: '1000@10.0.0.50:5061',
+      regId: 1,
+      instance: '<urn:uuid:00000000-0000-1000-8000-000A95A0E128>',
+    });
     const fwd = req.clone();
     edge.addPath(fwd, st, edge.uri('udp', st.token, st.ob));
     const path = fwd.headers.get('path')!;
@@ -73,7 +127,10 @@ describe('EdgeOutbound (RFC 5626 edge proxy, RFC 3327 Path)', () => {
     const { edge, last } = setup();
     const s1 = edge.onRegister(register(), UA) as RegisterState;
     edge.onRegisterResponse(s1, ok());
-    const s2 = edge.onRegister(register('', '<sip:1000@10.0.0.50:5061;transport=tls>;reg-id=2;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"'), UA2) as RegisterState;
+    const s2 = edge.onRegister(
+      register('', '<sip:1000@10.0.0.50:5061;transport=tls>;reg-id=2;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"'),
+      UA2,
+    ) as RegisterState;
     edge.onRegisterResponse(s2, ok());
     const ruri = parseUri('sip:1000@10.0.0.50:5061;transport=tls');
     expect(edge.route([], ruri, SERVER, true, 0)).toMatchObject({ dest: { connectionId: 'tls-8' } });
@@ -107,7 +164,13 @@ describe('EdgeOutbound (RFC 5626 edge proxy, RFC 3327 Path)', () => {
     advance(2_000);
     expect(registry.sweep()).toBe(1);
     expect(closed).toEqual(['tls-7']);
-    const un = edge.onRegister(register('', '<sip:1000@10.0.0.50:5061;transport=tls>;expires=0;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"'), UA) as RegisterState;
+    const un = edge.onRegister(
+      register(
+        '',
+        '<sip:1000@10.0.0.50:5061;transport=tls>;expires=0;reg-id=1;+sip.instance="<urn:uuid:00000000-0000-1000-8000-000A95A0E128>"',
+      ),
+      UA,
+    ) as RegisterState;
     edge.onRegisterResponse(un, ok());
     expect(registry.size().bindings).toBe(0);
   });

@@ -63,13 +63,25 @@ export function flowOfSource(src: MessageSource): FlowRef {
   if (src.connectionId !== undefined) {
     return { transport: src.transport, remoteAddress: src.remoteAddress, remotePort: src.remotePort, connectionId: src.connectionId };
   }
-  return { transport: 'udp', remoteAddress: src.remoteAddress, remotePort: src.remotePort, localAddress: src.localAddress, localPort: src.localPort };
+  return {
+    transport: 'udp',
+    remoteAddress: src.remoteAddress,
+    remotePort: src.remotePort,
+    localAddress: src.localAddress,
+    localPort: src.localPort,
+  };
 }
 
 /** Destination that sends down exactly this flow (never a new connection: RFC 5626 §5.3). */
 export function flowDestination(flow: FlowRef): Destination {
   if (flow.connectionId !== undefined) {
-    const d: Destination = { transport: flow.transport, host: flow.remoteAddress, port: flow.remotePort, connectionId: flow.connectionId, requireConnection: true };
+    const d: Destination = {
+      transport: flow.transport,
+      host: flow.remoteAddress,
+      port: flow.remotePort,
+      connectionId: flow.connectionId,
+      requireConnection: true,
+    };
     if (flow.member !== undefined) d.member = flow.member; // held by another member of the worker group
     return d;
   }
@@ -185,7 +197,15 @@ export class EdgeOutbound {
    * (RFC 5626 §5.3; RFC 3261 §26.3.2.4). A token for the flow the request arrived on means it comes from the UA
    * itself: no decision. `dryRun` (the route preview) counts nothing.
    */
-  route(tokens: readonly string[], ruri: SipUri | null, src: MessageSource, byContact: boolean, routesLeft: number, toAor?: () => string, dryRun = false): FlowTarget | OutboundReject | undefined {
+  route(
+    tokens: readonly string[],
+    ruri: SipUri | null,
+    src: MessageSource,
+    byContact: boolean,
+    routesLeft: number,
+    toAor?: () => string,
+    dryRun = false,
+  ): FlowTarget | OutboundReject | undefined {
     // Hot path: most requests carry no token and are initial requests from endpoints.
     if (tokens.length === 0 && (!byContact || routesLeft > 0 || !ruri)) return undefined;
     const mine = tokens.length ? flowOfSource(src) : undefined;

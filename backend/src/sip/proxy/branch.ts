@@ -52,7 +52,9 @@ export class Branch implements ClientTransactionUser, TimerTarget {
     // The short no-answer timeout: for a pair with a backup, and for an INVITE to a name with another RFC 3263
     // candidate left (an INVITE is answered 100 within 200 ms, §17.2.1; a slow non-INVITE answer is normal, and
     // sending it on early would run it twice, so its candidates change on a transport error or a 503 only).
-    const other = this.pairInfo ? !this.isRetry && this.pairInfo.pair.other(this.pairInfo.role) !== undefined : this.ctx.hasAlternates && out.method === 'INVITE';
+    const other = this.pairInfo
+      ? !this.isRetry && this.pairInfo.pair.other(this.pairInfo.role) !== undefined
+      : this.ctx.hasAlternates && out.method === 'INVITE';
     if (other && proxy.config.failover.enabled) {
       this.timerF = timers.create(this, TIMER_FAILOVER);
       timers.start(this.timerF, proxy.config.failover.timeoutMs);

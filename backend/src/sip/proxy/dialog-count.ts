@@ -8,7 +8,10 @@
 export class DialogCount {
   private readonly open = new Map<string, number>();
 
-  constructor(private readonly max = 100_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly max = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A 2xx to an initial INVITE went upstream. */
   established(callId: string): void {

@@ -30,11 +30,17 @@ export class OwnAddresses {
 
   constructor(local: LocalEndpoints) {
     this.aliases = new Set([local.advertisedHost, ...local.aliases].map((h) => unbracket(h).toLowerCase()));
-    this.ports = new Set([...Object.values(local.ports), ...Object.values(local.viaPorts ?? {})].filter((p): p is number => typeof p === 'number'));
+    this.ports = new Set(
+      [...Object.values(local.ports), ...Object.values(local.viaPorts ?? {})].filter((p): p is number => typeof p === 'number'),
+    );
     const adv = local.advertisedHost;
     const port = (t: TransportProtocol): number => local.ports[t] ?? local.ports.udp ?? local.ports.tcp ?? 5060;
     const vport = (t: TransportProtocol): number => local.viaPorts?.[t] ?? port(t);
-    this.viaSentBy = { udp: `SIP/2.0/UDP ${adv}:${vport('udp')};branch=`, tcp: `SIP/2.0/TCP ${adv}:${vport('tcp')};branch=`, tls: `SIP/2.0/TLS ${adv}:${vport('tls')};branch=` };
+    this.viaSentBy = {
+      udp: `SIP/2.0/UDP ${adv}:${vport('udp')};branch=`,
+      tcp: `SIP/2.0/TCP ${adv}:${vport('tcp')};branch=`,
+      tls: `SIP/2.0/TLS ${adv}:${vport('tls')};branch=`,
+    };
     this.rrUri = {
       udp: `<sip:${adv}:${port('udp')};lr>`,
       tcp: `<sip:${adv}:${port('tcp')};transport=tcp;lr>`,
@@ -71,4 +77,3 @@ export class OwnAddresses {
     return ob ? withUser.slice(0, -1) + ';ob>' : withUser;
   }
 }
-

@@ -9,7 +9,14 @@ import { FlowRegistry } from '../outbound/flow-registry.js';
 import { EdgeOutbound } from '../outbound/outbound.js';
 
 const PROXY = '10.0.0.1';
-const PHONE: MessageSource = { transport: 'tls', remoteAddress: '10.0.0.50', remotePort: 40001, localAddress: PROXY, localPort: 5061, connectionId: 'tls-9' };
+const PHONE: MessageSource = {
+  transport: 'tls',
+  remoteAddress: '10.0.0.50',
+  remotePort: 40001,
+  localAddress: PROXY,
+  localPort: 5061,
+  connectionId: 'tls-9',
+};
 const SERVER: MessageSource = { transport: 'udp', remoteAddress: '10.0.0.10', remotePort: 5070, localAddress: PROXY, localPort: 5060 };
 
 function setup(over: Partial<ProxyRuntimeConfig> = {}) {
@@ -17,14 +24,26 @@ function setup(over: Partial<ProxyRuntimeConfig> = {}) {
   const transport = new FakeTransport(() => timers.now());
   const tl = new TransactionLayer(transport, { timers });
   const config = defaultRuntimeConfig({
-    appName: 'SIPProxy_1', servingPair: 'A', oosCheckS: 0,
+    appName: 'SIPProxy_1',
+    servingPair: 'A',
+    oosCheckS: 0,
     pairs: [{ name: 'A', primary: { name: 'A', host: SERVER.remoteAddress, port: 5070, transport: 'udp' } }],
     ...over,
   });
   const open = new Set(['tls-9']);
-  const registry = new FlowRegistry({ now: () => timers.now(), lastReceived: (id) => (open.has(id) ? timers.now() : undefined), closeConnection: (id) => open.delete(id), graceS: 30 });
+  const registry = new FlowRegistry({
+    now: () => timers.now(),
+    lastReceived: (id) => (open.has(id) ? timers.now() : undefined),
+    closeConnection: (id) => open.delete(id),
+    graceS: 30,
+  });
   const outbound = new EdgeOutbound(registry, { flowTimerS: 60, advertisedHost: PROXY, ports: { udp: 5060, tls: 5061 } });
-  const proxy = new ProxyCore({ config, tl, outbound, local: { advertisedHost: PROXY, aliases: [], ports: { udp: 5060, tcp: 5060, tls: 5061 } } });
+  const proxy = new ProxyCore({
+    config,
+    tl,
+    outbound,
+    local: { advertisedHost: PROXY, aliases: [], ports: { udp: 5060, tcp: 5060, tls: 5061 } },
+  });
   proxy.start();
   const deliver = (text: string, src: MessageSource): void => tl.receive(parse(text), src);
   return { transport, deliver, open, registry, timers };
@@ -35,19 +54,36 @@ function answer(reqText: string, status: number, extra: string[] = []): string {
   const lines = [`SIP/2.0 ${status} OK`];
   for (const v of m.headers.getAll('via')) lines.push(`Via: ${v}`);
   for (const v of m.headers.getAll('record-route')) lines.push(`Record-Route: ${v}`);
-  lines.push(`From: ${m.headers.get('from')}`, `To: ${m.headers.get('to')};tag=t2`, `Call-ID: ${m.headers.get('call-id')}`, `CSeq: ${m.headers.get('cseq')}`, ...extra, 'Content-Length: 0', '', '');
+  lines.push(
+    `From: ${m.headers.get('from')}`,
+    `To: ${m.headers.get('to')};tag=t2`,
+    `Call-ID: ${m.headers.get('call-id')}`,
+    `CSeq: ${m.headers.get('cseq')}`,
+    ...extra,
+    'Content-Length: 0',
+    '',
+    '',
+  );
   return lines.join('\r\n');
 }
 
 const REGISTER = [
   'REGISTER sip:example.com SIP/2.0',
   'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-reg1',
-  'Max-Forwards: 70', 'From: <sip:1000@example.com>;tag=a', 'To: <sip:1000@example.com>', 'Call-ID: reg1', 'CSeq: 1 REGISTER',
-  'Contact: <sip:1000@10.0.0.50:5061;transport=tls>;reg-id=1;+sip.instance="<urn:uuid:1>"', 'Supported: outbound, path', 'Content-Length: 0', '', '',
+  'Max-Forwards: 70',
+  'From: <sip:1000@example.com>;tag=a',
+  'To: <sip:1000@example.com>',
+  'Call-ID: reg1',
+  'CSeq: 1 REGISTER',
+  'Contact: <sip:1000@10.0.0.50:5061;transport=tls>;reg-id=1;+sip.instance="<urn:uuid:1>"',
+  'Supported: outbound, path',
+  'Content-Length: 0',
+  '',
+  '',
 ].join('\r\n');
 
 describe('ProxyCore with the RFC 5626 edge hooks', () => {
-  it('REGISTER: Path on the upstream side with token and ;ob; 2xx gets Flow-Timer; the SIP Server\'s INVITE by Route goes down the flow, record-routed with the token on the phone side', () => {
+  it("REGISTER: Path on the upstream side with token and ;ob; 2xx gets Flow-Timer; the SIP Server's INVITE by Route goes down the flow, record-routed with the token on the phone side", () => {
     const { transport, deliver } = setup();
     deliver(REGISTER, PHONE);
     const fwd = transport.sent.find((s) => s.text.startsWith('REGISTER'))!;
@@ -58,13 +94,31 @@ describe('ProxyCore with the RFC 5626 edge hooks', () => {
     expect(ok.text).toContain('Flow-Timer: 60');
     expect(ok.destination.connectionId).toBe('tls-9');
 
-    deliver([
-      'INVITE sip:1000@10.0.0.50:5061;transport=tls SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-inv1', 'Max-Forwards: 70',
-      `Route: ${path}`, 'From: <sip:2000@example.com>;tag=s', 'To: <sip:1000@example.com>', 'Call-ID: inv1', 'CSeq: 1 INVITE',
-      'Contact: <sip:2000@10.0.0.10:5070>', 'Content-Length: 0', '', '',
-    ].join('\r\n'), SERVER);
+    deliver(
+      [
+        'INVITE sip:1000@10.0.0.50:5061;transport=tls SIP/2.0',
+        'Via: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-inv1',
+        'Max-Forwards: 70',
+        `Route: ${path}`,
+        'From: <sip:2000@example.com>;tag=s',
+        'To: <sip:1000@example.com>',
+        'Call-ID: inv1',
+        'CSeq: 1 INVITE',
+        'Contact: <sip:2000@10.0.0.10:5070>',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      SERVER,
+    );
     const inv = transport.sent.find((s) => s.text.startsWith('INVITE'))!;
-    expect(inv.destination).toMatchObject({ transport: 'tls', host: '10.0.0.50', port: 40001, connectionId: 'tls-9', requireConnection: true });
+    expect(inv.destination).toMatchObject({
+      transport: 'tls',
+      host: '10.0.0.50',
+      port: 40001,
+      connectionId: 'tls-9',
+      requireConnection: true,
+    });
     expect(inv.text).not.toMatch(/\r\nRoute:/);
     const rr = inv.text.match(/\r\nRecord-Route: ([^\r]+)/g)!.map((l) => l.slice(16));
     expect(rr[0]).toMatch(/^<sip:[\w-]+\.[\w-]+@10\.0\.0\.1:5061;transport=tls;lr>$/);
@@ -77,12 +131,29 @@ describe('ProxyCore with the RFC 5626 edge hooks', () => {
     const fwd = transport.sent.find((s) => s.text.startsWith('REGISTER'))!;
     deliver(answer(fwd.text, 200), SERVER);
     open.delete('tls-9');
-    deliver([
-      'MESSAGE sip:1000@10.0.0.50:5061;transport=tls SIP/2.0', 'Via: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-m1', 'Max-Forwards: 70',
-      'From: <sip:2000@example.com>;tag=s', 'To: <sip:1000@example.com>', 'Call-ID: m1', 'CSeq: 1 MESSAGE', 'Content-Length: 0', '', '',
-    ].join('\r\n'), SERVER);
+    deliver(
+      [
+        'MESSAGE sip:1000@10.0.0.50:5061;transport=tls SIP/2.0',
+        'Via: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-m1',
+        'Max-Forwards: 70',
+        'From: <sip:2000@example.com>;tag=s',
+        'To: <sip:1000@example.com>',
+        'Call-ID: m1',
+        'CSeq: 1 MESSAGE',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      SERVER,
+    );
     expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 430 Flow Failed\r\n/);
-    deliver(REGISTER.replace('Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-reg1', 'Via: SIP/2.0/TLS 10.0.0.60:5061;branch=z9hG4bK-p\r\nVia: SIP/2.0/UDP 10.0.0.50;branch=z9hG4bK-reg2').replace('Call-ID: reg1', 'Call-ID: reg2'), PHONE);
+    deliver(
+      REGISTER.replace(
+        'Via: SIP/2.0/TLS 10.0.0.50:5061;branch=z9hG4bK-reg1',
+        'Via: SIP/2.0/TLS 10.0.0.60:5061;branch=z9hG4bK-p\r\nVia: SIP/2.0/UDP 10.0.0.50;branch=z9hG4bK-reg2',
+      ).replace('Call-ID: reg1', 'Call-ID: reg2'),
+      PHONE,
+    );
     expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 439 First Hop Lacks Outbound Support\r\n/);
   });
 });

@@ -20,11 +20,13 @@ function setup(over: Partial<ProxyRuntimeConfig> = {}) {
     appName: 'SIPProxy_1',
     servingPair: 'SIPServer_A',
     oosCheckS: 0, // probing off unless a test turns it on: the traffic is what is asserted
-    pairs: [{
-      name: 'SIPServer_A',
-      primary: { name: 'SIPServer_A', host: PRIMARY.remoteAddress, port: 5070, transport: 'udp' },
-      backup: { name: 'SIPServer_A_backup', host: BACKUP.remoteAddress, port: 5070, transport: 'udp' },
-    }],
+    pairs: [
+      {
+        name: 'SIPServer_A',
+        primary: { name: 'SIPServer_A', host: PRIMARY.remoteAddress, port: 5070, transport: 'udp' },
+        backup: { name: 'SIPServer_A_backup', host: BACKUP.remoteAddress, port: 5070, transport: 'udp' },
+      },
+    ],
     ...over,
   });
   const proxy = new ProxyCore({ config, tl, local: { advertisedHost: PROXY, aliases: [], ports: { udp: 5060, tcp: 5060 } } });
@@ -58,7 +60,15 @@ function answer(reqText: string, status: number, toTag = 'uas1'): string {
   const lines = [`SIP/2.0 ${status} X`];
   for (const v of m.headers.getAll('via')) lines.push(`Via: ${v}`);
   for (const v of m.headers.getAll('record-route')) lines.push(`Record-Route: ${v}`);
-  lines.push(`From: ${m.headers.get('from')}`, `To: ${m.headers.get('to')}${status > 100 ? ';tag=' + toTag : ''}`, `Call-ID: ${m.headers.get('call-id')}`, `CSeq: ${m.headers.get('cseq')}`, 'Content-Length: 0', '', '');
+  lines.push(
+    `From: ${m.headers.get('from')}`,
+    `To: ${m.headers.get('to')}${status > 100 ? ';tag=' + toTag : ''}`,
+    `Call-ID: ${m.headers.get('call-id')}`,
+    `CSeq: ${m.headers.get('cseq')}`,
+    'Content-Length: 0',
+    '',
+    '',
+  );
   return lines.join('\r\n');
 }
 
@@ -69,7 +79,9 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     const fwd = sentTo(PRIMARY.remoteAddress);
     expect(fwd.length).toBe(1);
     expect(fwd[0]).toMatch(/^INVITE sip:2000@10\.0\.0\.1:5060 SIP\/2\.0/);
-    expect(fwd[0]).toMatch(/\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.1:5060;branch=z9hG4bKsep[0-9a-f]{8}\.[^\r]+\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.50:5062;branch=z9hG4bK-uac-1/);
+    expect(fwd[0]).toMatch(
+      /\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.1:5060;branch=z9hG4bKsep[0-9a-f]{8}\.[^\r]+\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.50:5062;branch=z9hG4bK-uac-1/,
+    );
     expect(fwd[0]).toContain('Record-Route: <sip:10.0.0.1:5060;lr>');
     expect(fwd[0]).toContain('Max-Forwards: 69');
     deliver(answer(fwd[0], 180), PRIMARY);
@@ -102,7 +114,13 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     deliver(fwd, PRIMARY);
     expect(transport.sent.at(-1)!.text).toMatch(/^SIP\/2\.0 482 /);
     // A spiral: the Request-URI changed.
-    deliver(fwd.replace('INVITE sip:2000@10.0.0.1:5060 SIP/2.0\r\n', 'INVITE sip:3000@10.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-spiral\r\n'), PRIMARY);
+    deliver(
+      fwd.replace(
+        'INVITE sip:2000@10.0.0.1:5060 SIP/2.0\r\n',
+        'INVITE sip:3000@10.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.10:5070;branch=z9hG4bK-spiral\r\n',
+      ),
+      PRIMARY,
+    );
     expect(transport.sent.at(-1)!.text).toMatch(/^INVITE sip:3000/);
   });
 
@@ -111,11 +129,22 @@ describe('ProxyCore (RFC 3261 §16)', () => {
 
   it('routes in-dialog requests by Route after removing its own, and ACK for 2xx statelessly', () => {
     const { deliver, sentTo } = setup(TRUSTED_UAC);
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-bye' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-bye' }),
+      UAC,
+    );
     const bye = sentTo('10.0.0.77');
     expect(bye.length).toBe(1);
     expect(bye[0]).not.toContain('Route:');
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'ACK', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-ack' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], {
+        method: 'ACK',
+        uri: 'sip:2000@10.0.0.77:5099',
+        toTag: 't2',
+        branch: 'z9hG4bK-ack',
+      }),
+      UAC,
+    );
     const ack = sentTo('10.0.0.88');
     expect(ack.length).toBe(1);
     expect(ack[0]).toMatch(/^ACK sip:2000@10\.0\.0\.77:5099/);
@@ -125,7 +154,14 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('handles a strict-routing previous hop (§16.4) and a strict next hop (§16.6 step 6)', () => {
     const { deliver, sentTo } = setup(TRUSTED_UAC);
     // Previous hop was a strict router: R-URI is our Record-Route URI, the real target is the last Route.
-    deliver(invite(['Route: <sip:10.0.0.99:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], { method: 'BYE', uri: 'sip:10.0.0.1:5060;lr', toTag: 't2' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.99:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], {
+        method: 'BYE',
+        uri: 'sip:10.0.0.1:5060;lr',
+        toTag: 't2',
+      }),
+      UAC,
+    );
     const out = sentTo('10.0.0.99');
     expect(out.length).toBe(1);
     // The next hop 10.0.0.99 is a strict router too (no lr): it goes into the R-URI, the target to the Route end.
@@ -136,14 +172,31 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('relay policy: an untrusted endpoint naming a foreign next hop gets 403 and nothing is sent there', () => {
     const { deliver, sentTo, proxy } = setup();
     // A forged route set (ours, then a foreign host), a foreign Route on an initial request, a strict-router form.
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'BYE', toTag: 't2', branch: 'z9hG4bK-r1' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'BYE', toTag: 't2', branch: 'z9hG4bK-r1' }),
+      UAC,
+    );
     deliver(invite(['Route: <sip:10.0.0.88:5060;lr>'], { method: 'OPTIONS', branch: 'z9hG4bK-r2' }), UAC);
     deliver(invite(['Route: <sip:10.0.0.88:5060;lr>'], { branch: 'z9hG4bK-r3' }), UAC);
-    deliver(invite(['Route: <sip:10.0.0.88:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], { method: 'BYE', uri: 'sip:10.0.0.1:5060;lr', toTag: 't2', branch: 'z9hG4bK-r4' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.88:5060>', 'Route: <sip:2000@10.0.0.77:5099>'], {
+        method: 'BYE',
+        uri: 'sip:10.0.0.1:5060;lr',
+        toTag: 't2',
+        branch: 'z9hG4bK-r4',
+      }),
+      UAC,
+    );
     // In-dialog with no Route left: the Request-URI is the next hop.
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-r5' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.77:5099', toTag: 't2', branch: 'z9hG4bK-r5' }),
+      UAC,
+    );
     // A 2xx ACK with a forged route set is dropped (no response to an ACK).
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'ACK', toTag: 't2', branch: 'z9hG4bK-r6' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>', 'Route: <sip:10.0.0.88:5060;lr>'], { method: 'ACK', toTag: 't2', branch: 'z9hG4bK-r6' }),
+      UAC,
+    );
     expect(sentTo('10.0.0.88')).toEqual([]);
     expect(sentTo('10.0.0.77')).toEqual([]);
     const answers = sentTo(UAC.remoteAddress).filter((t) => t.startsWith('SIP/2.0 403'));
@@ -156,7 +209,10 @@ describe('ProxyCore (RFC 3261 §16)', () => {
   it('relay policy: in-dialog requests to a SIP Server and initial requests to the serving pair pass; the option opens it live', () => {
     const { deliver, sentTo, proxy } = setup();
     // The SIP Server's Contact as Request-URI, our Record-Route popped: a BYE toward the pair (its active server).
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:ss@10.0.0.10:5070', toTag: 't2', branch: 'z9hG4bK-d1' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:ss@10.0.0.10:5070', toTag: 't2', branch: 'z9hG4bK-d1' }),
+      UAC,
+    );
     expect(sentTo(PRIMARY.remoteAddress).length).toBe(1);
     // Any Request-URI of an initial request goes to the serving pair, never to the host it names.
     deliver(invite([], { uri: 'sip:2000@10.0.0.88:5060', branch: 'z9hG4bK-d2' }).replace('call-1@', 'call-d2@'), UAC);
@@ -232,7 +288,10 @@ describe('ProxyCore (RFC 3261 §16)', () => {
     const { deliver, proxy, timers, sentTo } = setup({ oosCheckS: 5 });
     timers.advance(10);
     expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('OPTIONS')).length).toBe(1);
-    deliver(invite([], { method: 'INVITE', uri: 'sip:1000@10.0.0.50:5062' }).replace('10.0.0.50:5062;branch', '10.0.0.11:5070;branch'), BACKUP);
+    deliver(
+      invite([], { method: 'INVITE', uri: 'sip:1000@10.0.0.50:5062' }).replace('10.0.0.50:5062;branch', '10.0.0.11:5070;branch'),
+      BACKUP,
+    );
     expect(proxy.pairs.get('SIPServer_A')!.state).toBe('backup-active');
     expect(sentTo(UAC.remoteAddress).filter((t) => t.startsWith('INVITE')).length).toBe(1);
   });
@@ -305,10 +364,18 @@ describe('ProxyCore: a finished call keeps only what retransmissions need', () =
     deliver(invite([], { method: 'CANCEL' }), UAC);
     expect(sentTo(PRIMARY.remoteAddress).some((t) => t.startsWith('CANCEL'))).toBe(false);
     // The 2xx ACK (new branch) is forwarded statelessly.
-    deliver(invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'ACK', uri: 'sip:2000@10.0.0.10:5070', toTag: 'uas1', branch: 'z9hG4bK-ack' }), UAC);
+    deliver(
+      invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'ACK', uri: 'sip:2000@10.0.0.10:5070', toTag: 'uas1', branch: 'z9hG4bK-ack' }),
+      UAC,
+    );
     expect(sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('ACK'))).toHaveLength(1);
     // BYE: forwarded once; its retransmission after the 200 is answered from the Completed transaction.
-    const bye = invite(['Route: <sip:10.0.0.1:5060;lr>'], { method: 'BYE', uri: 'sip:2000@10.0.0.10:5070', toTag: 'uas1', branch: 'z9hG4bK-bye' }).replace('CSeq: 1 BYE', 'CSeq: 2 BYE');
+    const bye = invite(['Route: <sip:10.0.0.1:5060;lr>'], {
+      method: 'BYE',
+      uri: 'sip:2000@10.0.0.10:5070',
+      toTag: 'uas1',
+      branch: 'z9hG4bK-bye',
+    }).replace('CSeq: 1 BYE', 'CSeq: 2 BYE');
     deliver(bye, UAC);
     const byeFwd = sentTo(PRIMARY.remoteAddress).filter((t) => t.startsWith('BYE'));
     expect(byeFwd).toHaveLength(1);

@@ -215,7 +215,14 @@ export class ProxyCore implements ProxyPort {
       const toServer = (x: typeof pc.primary): HaServer => ({ name: x.name, host: x.host, port: x.port, transport: x.transport });
       let pair = keep.get(pc.name);
       if (!pair) {
-        pair = new HaPair(pc.name, toServer(pc.primary), pc.backup ? toServer(pc.backup) : undefined, this.timing(), this.prober, this.clock);
+        pair = new HaPair(
+          pc.name,
+          toServer(pc.primary),
+          pc.backup ? toServer(pc.backup) : undefined,
+          this.timing(),
+          this.prober,
+          this.clock,
+        );
         pair.onChange = (p, c) => this.events.pairChanged?.(p, c);
         pair.setProbing(this.probing);
         if (this.started) pair.start();
@@ -247,7 +254,11 @@ export class ProxyCore implements ProxyPort {
   private timing() {
     const c = this.config;
     const interval = (c.oosCheckS > 0 ? c.oosCheckS : c.oosForceS) * 1000;
-    return { oosCheckS: c.oosCheckS, oosForceS: c.oosForceS, probeTimeoutMs: Math.max(100, Math.min(c.probeTimeoutMs, interval || c.probeTimeoutMs)) };
+    return {
+      oosCheckS: c.oosCheckS,
+      oosForceS: c.oosForceS,
+      probeTimeoutMs: Math.max(100, Math.min(c.probeTimeoutMs, interval || c.probeTimeoutMs)),
+    };
   }
 
   /** Our Via header value for an outgoing request over `t`. */
@@ -343,7 +354,13 @@ export class ProxyCore implements ProxyPort {
     const routeList = rs.routes;
     // The Request-URI as it now stands (parsed again only when strict-route processing replaced it).
     const target = fwd.requestUri === req.requestUri ? ruri : (fwd.uri() ?? ruri);
-    if (trace) trace.add('route', routeList.length ? `Route entries left after ours were popped (§16.4): ${routeList.map((r) => r.uri.toString()).join(', ')}` : 'no Route entry left after ours were popped (§16.4)');
+    if (trace)
+      trace.add(
+        'route',
+        routeList.length
+          ? `Route entries left after ours were popped (§16.4): ${routeList.map((r) => r.uri.toString()).join(', ')}`
+          : 'no Route entry left after ours were popped (§16.4)',
+      );
 
     const hash = checkLoop(req, fwd, views, pr, (h, p, t) => this.own.isOwnVia(h, p, t)); // §16.3 item 4
     const topVia = req.topVia();
@@ -354,8 +371,17 @@ export class ProxyCore implements ProxyPort {
       viaSentBy: topVia ? { host: topVia.host, port: topVia.port } : undefined,
     });
     if (trace) {
-      trace.source = fromServer ? { kind: 'sip-server', pair: fromServer.pair, role: fromServer.role } : this.relay.isTrustedAddress(src.remoteAddress) ? { kind: 'trusted-network' } : { kind: 'endpoint' };
-      trace.add('source', fromServer ? `${src.remoteAddress}:${src.remotePort} is the ${fromServer.role} server of HA pair ${fromServer.pair}` : `${src.remoteAddress}:${src.remotePort} is not a SIP Server of a configured HA pair${trace.source.kind === 'trusted-network' ? ' (a trusted network: relay-trusted-networks or a trunk peer)' : ''}`);
+      trace.source = fromServer
+        ? { kind: 'sip-server', pair: fromServer.pair, role: fromServer.role }
+        : this.relay.isTrustedAddress(src.remoteAddress)
+          ? { kind: 'trusted-network' }
+          : { kind: 'endpoint' };
+      trace.add(
+        'source',
+        fromServer
+          ? `${src.remoteAddress}:${src.remotePort} is the ${fromServer.role} server of HA pair ${fromServer.pair}`
+          : `${src.remoteAddress}:${src.remotePort} is not a SIP Server of a configured HA pair${trace.source.kind === 'trusted-network' ? ' (a trusted network: relay-trusted-networks or a trunk peer)' : ''}`,
+      );
       trace.add('dialog', inDialog ? 'in-dialog (the To header has a tag)' : 'initial request (no To tag)');
     }
 
@@ -376,7 +402,8 @@ export class ProxyCore implements ProxyPort {
     // The guide's second trigger: a request from the backup (the non-active server) makes it active.
     if (fromServer && req.method !== 'OPTIONS') {
       if (!trace) this.pairs.get(fromServer.pair)?.requestFrom(fromServer.role);
-      else if (this.pairs.get(fromServer.pair)?.activeRole !== fromServer.role) trace.add('ha', `a request from the ${fromServer.role} of ${fromServer.pair} would make it the active server of the pair`);
+      else if (this.pairs.get(fromServer.pair)?.activeRole !== fromServer.role)
+        trace.add('ha', `a request from the ${fromServer.role} of ${fromServer.pair} would make it the active server of the pair`);
     }
 
     // RFC 5626 edge proxy: a flow token or a Contact registered over a flow decides the target (or 430/403/439).
@@ -385,10 +412,24 @@ export class ProxyCore implements ProxyPort {
     let flowTarget: FlowTarget | undefined;
     let registerState: RegisterState | undefined;
     if (this.outbound) {
-      const r = this.outbound.route(rs.tokens ?? [], target, src, fromServer !== undefined || inDialog, routeList.length, () => req.to().uri.toString(), trace !== undefined);
+      const r = this.outbound.route(
+        rs.tokens ?? [],
+        target,
+        src,
+        fromServer !== undefined || inDialog,
+        routeList.length,
+        () => req.to().uri.toString(),
+        trace !== undefined,
+      );
       if (r && 'status' in r) throw new SipError('flow-refused', r.status, r.reason);
       flowTarget = r;
-      if (flowTarget && trace) trace.flow = { transport: flowTarget.dest.transport, host: flowTarget.dest.host, port: flowTarget.dest.port, connectionId: flowTarget.dest.connectionId };
+      if (flowTarget && trace)
+        trace.flow = {
+          transport: flowTarget.dest.transport,
+          host: flowTarget.dest.host,
+          port: flowTarget.dest.port,
+          connectionId: flowTarget.dest.connectionId,
+        };
       if (req.method === 'REGISTER' && !fromServer && !flowTarget && !trace) {
         const s = this.outbound.onRegister(req, src);
         if (s && 'status' in s) throw new SipError('flow-refused', s.status, s.reason);
@@ -415,7 +456,12 @@ export class ProxyCore implements ProxyPort {
         {
           method: req.method,
           // RFC 3261 §26.2.2 / RFC 3263 §4.1: a sips: Request-URI is reached over TLS only.
-          ruri: { user: u.user, host: u.host, port: u.port, transport: u.scheme === 'sips' ? 'tls' : paramString(u.params.get('transport')) },
+          ruri: {
+            user: u.user,
+            host: u.host,
+            port: u.port,
+            transport: u.scheme === 'sips' ? 'tls' : paramString(u.params.get('transport')),
+          },
           inDialog,
           source: { address: src.remoteAddress, port: src.remotePort, transport: src.transport },
         },
@@ -429,7 +475,11 @@ export class ProxyCore implements ProxyPort {
       throw new SipError('no-target', decision.status, decision.reason, h, decision.status === 503 ? 'rejectedOutOfService' : undefined);
     }
     // The relay policy (relay-policy.ts): an untrusted source names no next hop of its own.
-    const relayTarget: RelayFacts['target'] = flowTarget ? { kind: 'flow' } : decision.kind === 'pair' ? { kind: 'pair' } : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason };
+    const relayTarget: RelayFacts['target'] = flowTarget
+      ? { kind: 'flow' }
+      : decision.kind === 'pair'
+        ? { kind: 'pair' }
+        : { kind: 'hop', hop: decision.target, by: routeList.length ? 'route' : decision.reason };
     const verdict = this.relay.decide({ sourceAddress: src.remoteAddress, fromSipServer: fromServer !== undefined, target: relayTarget });
     if (trace) trace.relay = verdict;
     if (verdict.kind === 'refuse') throw new SipError('relay-refused', verdict.status, verdict.reason, undefined, 'relayRefused');
@@ -518,12 +568,21 @@ export class ProxyCore implements ProxyPort {
   }
 
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: TransportProtocol, hash: string, recordRoute: boolean, copy = true, flow?: FlowMarks): SipRequest {
+  buildOutgoing(
+    template: SipRequest,
+    hop: ResolvedHop,
+    inbound: TransportProtocol,
+    hash: string,
+    recordRoute: boolean,
+    copy = true,
+    flow?: FlowMarks,
+  ): SipRequest {
     const out = copy ? template.clone() : template;
     const inTok = flow?.inToken;
     const outTok = flow?.outToken;
     const own = this.own;
-    if (flow?.register && this.outbound) this.outbound.addPath(out, flow.register, own.flowUri(hop.transport, flow.register.token, flow.register.ob));
+    if (flow?.register && this.outbound)
+      this.outbound.addPath(out, flow.register, own.flowUri(hop.transport, flow.register.token, flow.register.ob));
     if (recordRoute && (inTok !== undefined || outTok !== undefined)) {
       // RFC 5626 §5.3: the Record-Route URI facing a flow carries its token, so in-dialog requests use that flow.
       if (hop.transport !== inbound || (inTok !== undefined && outTok !== undefined)) {

@@ -46,11 +46,18 @@ export interface ProxyPort {
    */
   followActive(hop: ResolvedHop, isRetry: boolean): { hop: ResolvedHop; pair: PairTarget | undefined; replaced: boolean };
   /** The outgoing request for one branch (§16.6 steps 1-8). */
-  buildOutgoing(template: SipRequest, hop: ResolvedHop, inbound: TransportProtocol, hash: string, recordRoute: boolean, copy: boolean, flow?: FlowMarks): SipRequest;
+  buildOutgoing(
+    template: SipRequest,
+    hop: ResolvedHop,
+    inbound: TransportProtocol,
+    hash: string,
+    recordRoute: boolean,
+    copy: boolean,
+    flow?: FlowMarks,
+  ): SipRequest;
   /** Local response through the server transaction (§8.2.6). */
   reply(tx: ServerTransaction, status: number, reason: string, headers?: [string, string][]): void;
   countResponse(status: number): void;
   /** §16.11: an ACK for a 2xx is forwarded statelessly. */
   forwardAck(ack: SipRequest, source: MessageSource): void;
 }
-

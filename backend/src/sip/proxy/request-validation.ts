@@ -73,7 +73,8 @@ export function checkLoop(
     const f = fields[i];
     if (f.key !== 'via' || f.value.indexOf(needle) < 0) continue;
     for (const v of req.vias()) {
-      if (hashOfBranch(v.branch) === hash && isOwnVia(v.host, v.port, v.transport)) throw new SipError('loop-detected', 482, 'Loop Detected', undefined, 'loops');
+      if (hashOfBranch(v.branch) === hash && isOwnVia(v.host, v.port, v.transport))
+        throw new SipError('loop-detected', 482, 'Loop Detected', undefined, 'loops');
     }
   }
   return hash;
@@ -94,7 +95,8 @@ function headerTag(req: SipRequest, name: 'from' | 'to'): string | undefined {
   const start = gt + 1;
   const i = v.indexOf(';tag=', start);
   if (i < 0) {
-    if (TAG_WORD.test(start === 0 ? v : v.slice(start)) || (gt < 0 && v.indexOf('<') >= 0)) return name === 'from' ? req.from().tag : req.to().tag;
+    if (TAG_WORD.test(start === 0 ? v : v.slice(start)) || (gt < 0 && v.indexOf('<') >= 0))
+      return name === 'from' ? req.from().tag : req.to().tag;
     return undefined;
   }
   let end = i + 5;

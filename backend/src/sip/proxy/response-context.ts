@@ -111,13 +111,20 @@ export class ResponseContext implements ServerTransactionUser, BranchOwner, Flow
     }
     // The template is kept intact only when a failover retry may still need it.
     const mayRetry = !isRetry && info !== undefined && this.proxy.config.failover.enabled && info.pair.other(info.role) !== undefined;
-    const out = this.proxy.buildOutgoing(template, hop, this.server.source.transport, this.hash, this.recordRoute, mayRetry || this.mayReopen() || this.hasAlternates, this);
+    const out = this.proxy.buildOutgoing(
+      template,
+      hop,
+      this.server.source.transport,
+      this.hash,
+      this.recordRoute,
+      mayRetry || this.mayReopen() || this.hasAlternates,
+      this,
+    );
     const branch = new Branch(this, hop, info, isRetry);
     branch.dest = this.flowDest ?? toDestination(hop, replaced ? undefined : serverName);
     this.branches.push(branch);
     branch.start(out);
   }
-
 
   /** §16.10: CANCEL every pending branch; the 487 comes back from downstream. */
   cancel(): void {

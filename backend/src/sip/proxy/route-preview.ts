@@ -67,7 +67,13 @@ export interface RoutePreview {
   source?: SourceKind;
   decision?: RoutingDecision;
   /** The HA pair the decision names, as the worker sees it now. */
-  pair?: { name: string; state: string; activeRole?: ServerRole; serving: boolean; server?: { role: ServerRole; name: string; host: string; port: number; transport: string } };
+  pair?: {
+    name: string;
+    state: string;
+    activeRole?: ServerRole;
+    serving: boolean;
+    server?: { role: ServerRole; name: string; host: string; port: number; transport: string };
+  };
   /** The registered flow (RFC 5626) the request would go down. */
   flow?: { transport: string; host: string; port: number; connectionId?: string };
   relay?: RelayDecision;
@@ -83,12 +89,18 @@ export interface RoutePreview {
 export async function previewRoute(core: PreviewCore, req: SipRequest, src: MessageSource): Promise<RoutePreview> {
   const trace = new PreviewTrace();
   const result = (r: Pick<RoutePreview, 'outcome' | 'status' | 'reason'> & Partial<RoutePreview>): RoutePreview => ({
-    source: trace.source, decision: trace.decision, relay: trace.relay, flow: trace.flow, ...r, steps: trace.steps,
+    source: trace.source,
+    decision: trace.decision,
+    relay: trace.relay,
+    flow: trace.flow,
+    ...r,
+    steps: trace.steps,
   });
   let routed: Routed;
   try {
     const views: RequestViews = checkSyntax(req);
-    if (req.method === 'CANCEL') trace.add('cancel', 'a CANCEL matching a transaction in progress is answered by the proxy; otherwise it is routed as below');
+    if (req.method === 'CANCEL')
+      trace.add('cancel', 'a CANCEL matching a transaction in progress is answered by the proxy; otherwise it is routed as below');
     routed = core.routeRequest(req, views, src, trace);
   } catch (e) {
     if (e instanceof SipError) {
@@ -126,7 +138,10 @@ export async function previewRoute(core: PreviewCore, req: SipRequest, src: Mess
     const first = candidates[0];
     const f = core.followActive(first, false);
     if (f.replaced) {
-      trace.add('ha', `${first.host}:${first.port} is the standby server of ${f.pair?.pair.name}: sent to its active server ${f.hop.host}:${f.hop.port} instead (hot standby)`);
+      trace.add(
+        'ha',
+        `${first.host}:${first.port} is the standby server of ${f.pair?.pair.name}: sent to its active server ${f.hop.host}:${f.hop.port} instead (hot standby)`,
+      );
     }
     if (!pair && f.pair) pair = pairView(core, f.pair.pair.name);
   }
@@ -139,20 +154,31 @@ function pairView(core: PreviewCore, name: string): RoutePreview['pair'] {
   const role = p.activeRole;
   const s: HaServer | undefined = p.activeServer();
   return {
-    name, state: p.state, activeRole: role, serving: core.config.servingPair === name,
+    name,
+    state: p.state,
+    activeRole: role,
+    serving: core.config.servingPair === name,
     server: role && s ? { role, name: s.name, host: s.host, port: s.port, transport: s.transport } : undefined,
   };
 }
 
 /** Why the router chose what it chose (routing/router.ts decide, in its own order). */
 export function routerRule(d: RoutingDecision, fromServer: boolean, inDialog: boolean): string {
-  if (d.kind === 'reject') return d.pair ? `HA pair ${d.pair} has no server in service: ${d.status} ${d.reason}` : `no serving HA pair: ${d.status} ${d.reason}`;
-  if (d.kind === 'pair') return fromServer ? `the Request-URI names a server of another HA pair: to the active server of ${d.pair}` : `from an endpoint: every initial request goes to the active server of the serving HA pair ${d.pair}`;
+  if (d.kind === 'reject')
+    return d.pair ? `HA pair ${d.pair} has no server in service: ${d.status} ${d.reason}` : `no serving HA pair: ${d.status} ${d.reason}`;
+  if (d.kind === 'pair')
+    return fromServer
+      ? `the Request-URI names a server of another HA pair: to the active server of ${d.pair}`
+      : `from an endpoint: every initial request goes to the active server of the serving HA pair ${d.pair}`;
   switch (d.reason) {
-    case 'flow': return 'the Request-URI is a Contact registered over a flow: down that flow (RFC 5626)';
-    case 'extension': return `the Request-URI user is an Extension DN: to its contact ${d.target.host}${d.target.port ? `:${d.target.port}` : ''}`;
-    case 'trunk': return `the Request-URI names a Trunk DN's contact: to its peer-proxy-contact ${d.target.host}${d.target.port ? `:${d.target.port}` : ''}`;
-    default: return inDialog && !fromServer ? 'in-dialog request from an endpoint: to the Request-URI' : 'to the Request-URI';
+    case 'flow':
+      return 'the Request-URI is a Contact registered over a flow: down that flow (RFC 5626)';
+    case 'extension':
+      return `the Request-URI user is an Extension DN: to its contact ${d.target.host}${d.target.port ? `:${d.target.port}` : ''}`;
+    case 'trunk':
+      return `the Request-URI names a Trunk DN's contact: to its peer-proxy-contact ${d.target.host}${d.target.port ? `:${d.target.port}` : ''}`;
+    default:
+      return inDialog && !fromServer ? 'in-dialog request from an endpoint: to the Request-URI' : 'to the Request-URI';
   }
 }
 

@@ -49,4 +49,5 @@ export type SipErrorCode =
   | 'overload';
 
 /** The ProxyStats counters a local refusal can count in. */
-export type RefusalCounter = 'rejectedOverload' | 'rejectedOutOfService' | 'rejectedDraining' | 'loops' | 'tooManyHops' | 'badRequests' | 'relayRefused';
+export type RefusalCounter =
+  'rejectedOverload' | 'rejectedOutOfService' | 'rejectedDraining' | 'loops' | 'tooManyHops' | 'badRequests' | 'relayRefused';

@@ -14,7 +14,10 @@ export class DialogRateLimiter {
   /** INVITEs admitted since start (while the limiter was on). */
   admitted = 0;
 
-  constructor(rate: number, private readonly now: () => number) {
+  constructor(
+    rate: number,
+    private readonly now: () => number,
+  ) {
     this.setRate(rate);
   }
 

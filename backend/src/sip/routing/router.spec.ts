@@ -9,21 +9,34 @@ const B = { name: 'SIPServer_B', host: '127.0.0.3', port: 5070, transport: 'udp'
 
 class Pair implements PairView {
   state: PairState = 'primary-active';
-  constructor(readonly name: string, private p: HaServer, private b?: HaServer) {}
+  constructor(
+    readonly name: string,
+    private p: HaServer,
+    private b?: HaServer,
+  ) {}
   get activeRole(): ServerRole | undefined {
     return this.state === 'primary-active' ? 'primary' : this.state === 'backup-active' ? 'backup' : undefined;
   }
-  activeServer() { return this.activeRole ? this.server(this.activeRole) : undefined; }
-  server(r: ServerRole) { return r === 'primary' ? this.p : this.b; }
+  activeServer() {
+    return this.activeRole ? this.server(this.activeRole) : undefined;
+  }
+  server(r: ServerRole) {
+    return r === 'primary' ? this.p : this.b;
+  }
 }
 
 function make() {
   const cfg = defaultRuntimeConfig({
     appName: 'SIPProxy_1',
     servingPair: 'SIPServer_A',
-    pairs: [{ name: 'SIPServer_A', primary: A, backup: Ab }, { name: 'SIPServer_B', primary: B }],
+    pairs: [
+      { name: 'SIPServer_A', primary: A, backup: Ab },
+      { name: 'SIPServer_B', primary: B },
+    ],
     extensions: [{ number: '1001', contact: '127.0.0.1:5090;transport=tcp' }],
-    trunks: [{ number: 'to-site-b', contact: 'sipserver.site-b.example', peerProxyContact: 'proxy.site-b.example:5060', peerProxyProtocol: 'udp' }],
+    trunks: [
+      { number: 'to-site-b', contact: 'sipserver.site-b.example', peerProxyContact: 'proxy.site-b.example:5060', peerProxyProtocol: 'udp' },
+    ],
   });
   const pa = new Pair('SIPServer_A', A, Ab);
   const pb = new Pair('SIPServer_B', B);
@@ -44,28 +57,54 @@ describe('Router', () => {
 
   it('recognises SIP Servers by source address or by Via sent-by on TCP', () => {
     const { r } = make();
-    expect(r.classifySource({ source: { address: '127.0.0.2', port: 5070, transport: 'udp' } })).toEqual({ pair: 'SIPServer_A', role: 'backup' });
-    expect(r.classifySource({ source: { address: '127.0.0.2', port: 41234, transport: 'tcp' }, viaSentBy: { host: '127.0.0.2', port: 5070 } })).toEqual({ pair: 'SIPServer_A', role: 'backup' });
-    expect(r.classifySource({ source: { address: '127.0.0.9', port: 41234, transport: 'tcp' }, viaSentBy: { host: '127.0.0.2', port: 5070 } })).toBeUndefined();
+    expect(r.classifySource({ source: { address: '127.0.0.2', port: 5070, transport: 'udp' } })).toEqual({
+      pair: 'SIPServer_A',
+      role: 'backup',
+    });
+    expect(
+      r.classifySource({ source: { address: '127.0.0.2', port: 41234, transport: 'tcp' }, viaSentBy: { host: '127.0.0.2', port: 5070 } }),
+    ).toEqual({ pair: 'SIPServer_A', role: 'backup' });
+    expect(
+      r.classifySource({ source: { address: '127.0.0.9', port: 41234, transport: 'tcp' }, viaSentBy: { host: '127.0.0.2', port: 5070 } }),
+    ).toBeUndefined();
     expect(r.classifySource({ source: ep })).toBeUndefined();
   });
 
   it('routes requests from a SIP Server to extension contacts, other pairs, trunks and the Request-URI', () => {
     const { r, pb } = make();
     const src = { address: '127.0.0.1', port: 5070, transport: 'udp' as const };
-    expect(r.decide({ method: 'INVITE', ruri: { user: '1001', host: '127.0.0.1', port: 5070 }, inDialog: false, source: src }))
-      .toEqual({ kind: 'hop', reason: 'extension', target: { host: '127.0.0.1', port: 5090, transport: 'tcp' } });
-    expect(r.decide({ method: 'INVITE', ruri: { user: 'x', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src }))
-      .toMatchObject({ kind: 'pair', pair: 'SIPServer_B' });
+    expect(r.decide({ method: 'INVITE', ruri: { user: '1001', host: '127.0.0.1', port: 5070 }, inDialog: false, source: src })).toEqual({
+      kind: 'hop',
+      reason: 'extension',
+      target: { host: '127.0.0.1', port: 5090, transport: 'tcp' },
+    });
+    expect(r.decide({ method: 'INVITE', ruri: { user: 'x', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src })).toMatchObject({
+      kind: 'pair',
+      pair: 'SIPServer_B',
+    });
     pb.state = 'out-of-service';
-    expect(r.decide({ method: 'INVITE', ruri: { user: 'x', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src }))
-      .toMatchObject({ kind: 'reject', status: 503 });
-    expect(r.decide({ method: 'INVITE', ruri: { user: '3000', host: 'sipserver.site-b.example' }, inDialog: false, source: src }))
-      .toEqual({ kind: 'hop', reason: 'trunk', target: { host: 'proxy.site-b.example', port: 5060, transport: 'udp' } });
-    expect(r.decide({ method: 'INVITE', ruri: { user: '5555', host: 'gw.example', port: 5080, transport: 'TCP' }, inDialog: false, source: src }))
-      .toEqual({ kind: 'hop', reason: 'request-uri', target: { host: 'gw.example', port: 5080, transport: 'tcp' } });
+    expect(r.decide({ method: 'INVITE', ruri: { user: 'x', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src })).toMatchObject({
+      kind: 'reject',
+      status: 503,
+    });
+    expect(r.decide({ method: 'INVITE', ruri: { user: '3000', host: 'sipserver.site-b.example' }, inDialog: false, source: src })).toEqual({
+      kind: 'hop',
+      reason: 'trunk',
+      target: { host: 'proxy.site-b.example', port: 5060, transport: 'udp' },
+    });
+    expect(
+      r.decide({
+        method: 'INVITE',
+        ruri: { user: '5555', host: 'gw.example', port: 5080, transport: 'TCP' },
+        inDialog: false,
+        source: src,
+      }),
+    ).toEqual({ kind: 'hop', reason: 'request-uri', target: { host: 'gw.example', port: 5080, transport: 'tcp' } });
     r.flows = { lookup: (u) => (u.user === '5555' ? { host: '10.0.0.1', port: 1234, transport: 'tls' } : undefined) };
-    expect(r.decide({ method: 'INVITE', ruri: { user: '5555', host: 'gw.example' }, inDialog: false, source: src })).toMatchObject({ kind: 'hop', reason: 'flow' });
+    expect(r.decide({ method: 'INVITE', ruri: { user: '5555', host: 'gw.example' }, inDialog: false, source: src })).toMatchObject({
+      kind: 'hop',
+      reason: 'flow',
+    });
   });
 
   it('sends a per-server trunk (contact = remote SIP Server host:port) to its peer proxy, not to the server', () => {
@@ -74,18 +113,30 @@ describe('Router', () => {
     const cfg = defaultRuntimeConfig({
       appName: 'SIPProxy_1',
       servingPair: 'SIPServer_A',
-      pairs: [{ name: 'SIPServer_A', primary: A, backup: Ab }, { name: 'SIPServer_B', primary: B }],
+      pairs: [
+        { name: 'SIPServer_A', primary: A, backup: Ab },
+        { name: 'SIPServer_B', primary: B },
+      ],
       trunks: [{ number: 'to-b-primary', contact: '127.0.0.3:5070', peerProxyContact: '127.0.0.4:5060', peerProxyProtocol: 'udp' }],
     });
     const r = new Router(cfg, [new Pair('SIPServer_A', A, Ab), new Pair('SIPServer_B', B)]);
     const src = { address: '127.0.0.1', port: 5070, transport: 'udp' as const };
-    expect(r.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src }))
-      .toEqual({ kind: 'hop', reason: 'trunk', target: { host: '127.0.0.4', port: 5060, transport: 'udp' } });
+    expect(r.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3', port: 5070 }, inDialog: false, source: src })).toEqual({
+      kind: 'hop',
+      reason: 'trunk',
+      target: { host: '127.0.0.4', port: 5060, transport: 'udp' },
+    });
     // No port in the Request-URI means 5060 (RFC 3261 §19.1.2); a trunk contact of host:5060 matches it.
-    const cfg2 = defaultRuntimeConfig({ ...cfg, trunks: [{ number: 't', contact: '127.0.0.3:5060', peerProxyContact: '127.0.0.4:5062', peerProxyProtocol: 'tcp' }] });
+    const cfg2 = defaultRuntimeConfig({
+      ...cfg,
+      trunks: [{ number: 't', contact: '127.0.0.3:5060', peerProxyContact: '127.0.0.4:5062', peerProxyProtocol: 'tcp' }],
+    });
     const r2 = new Router(cfg2, []);
-    expect(r2.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3' }, inDialog: false, source: src }))
-      .toEqual({ kind: 'hop', reason: 'trunk', target: { host: '127.0.0.4', port: 5062, transport: 'tcp' } });
+    expect(r2.decide({ method: 'INVITE', ruri: { user: '3000', host: '127.0.0.3' }, inDialog: false, source: src })).toEqual({
+      kind: 'hop',
+      reason: 'trunk',
+      target: { host: '127.0.0.4', port: 5062, transport: 'tcp' },
+    });
   });
 
   it('parses configured contacts', () => {

@@ -63,7 +63,10 @@ export class Router {
   private readonly pairs = new Map<string, PairView>();
   flows: FlowLookup | undefined;
 
-  constructor(private readonly config: ProxyRuntimeConfig, pairs: Iterable<PairView>) {
+  constructor(
+    private readonly config: ProxyRuntimeConfig,
+    pairs: Iterable<PairView>,
+  ) {
     for (const p of pairs) this.pairs.set(p.name, p);
     for (const pc of config.pairs) {
       this.servers.set(key(pc.primary.host, pc.primary.port), { pair: pc.name, role: 'primary' });
@@ -125,7 +128,8 @@ export class Router {
     if (!pair) return { kind: 'reject', status: 503, reason: 'No Serving SIP Server', retryAfter: this.config.retryAfterS };
     const role = pair.activeRole;
     const s = pair.activeServer();
-    if (!role || !s) return { kind: 'reject', status: 503, reason: 'SIP Server Out Of Service', retryAfter: this.config.retryAfterS, pair: pair.name };
+    if (!role || !s)
+      return { kind: 'reject', status: 503, reason: 'SIP Server Out Of Service', retryAfter: this.config.retryAfterS, pair: pair.name };
     return { kind: 'pair', pair: pair.name, role, target: { host: s.host, port: s.port, transport: s.transport } };
   }
 

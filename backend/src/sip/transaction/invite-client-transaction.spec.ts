@@ -35,7 +35,13 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
   let transport: FakeTransport;
   let layer: TransactionLayer;
   let user: User;
-  const invite = () => request({ method: 'INVITE', branch: BRANCH, sentBy: '192.0.2.1:5060', extra: ['Route: <sip:p1.example.com;lr>', 'Route: <sip:p2.example.com;lr>'] });
+  const invite = () =>
+    request({
+      method: 'INVITE',
+      branch: BRANCH,
+      sentBy: '192.0.2.1:5060',
+      extra: ['Route: <sip:p1.example.com;lr>', 'Route: <sip:p2.example.com;lr>'],
+    });
 
   beforeEach(() => {
     timers = new FakeTimers();
@@ -75,7 +81,13 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
   it('a provisional response stops retransmissions and Timer B (Proceeding)', () => {
     const tx = layer.sendRequest(invite(), UDP, user);
     timers.advance(600);
-    transport.handler?.(response(180, { branch: BRANCH, toTag: 'tt' }), { transport: 'udp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 5060 });
+    transport.handler?.(response(180, { branch: BRANCH, toTag: 'tt' }), {
+      transport: 'udp',
+      remoteAddress: '192.0.2.20',
+      remotePort: 5060,
+      localAddress: '192.0.2.1',
+      localPort: 5060,
+    });
     expect(tx.state).toBe('proceeding');
     timers.advance(100_000);
     expect(transport.times()).toEqual([0, 500]);
@@ -98,7 +110,11 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
     expect(ack.match(/^Via: /gm)).toHaveLength(1);
     timers.advance(1000);
     layer.receive(busy, { transport: 'udp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 5060 });
-    expect(transport.startLines()).toEqual(['INVITE sip:bob@example.com SIP/2.0', 'ACK sip:bob@example.com SIP/2.0', 'ACK sip:bob@example.com SIP/2.0']);
+    expect(transport.startLines()).toEqual([
+      'INVITE sip:bob@example.com SIP/2.0',
+      'ACK sip:bob@example.com SIP/2.0',
+      'ACK sip:bob@example.com SIP/2.0',
+    ]);
     expect(user.events).toEqual(['final 486@100']); // retransmission absorbed
     timers.advance(32000 - 1000 - 1);
     expect(tx.state).toBe('completed');
@@ -108,7 +124,14 @@ describe('INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)', () => {
 
   it('non-2xx final over TCP: Timer D = 0, terminates at once', () => {
     const tx = layer.sendRequest(invite(), TCP, user);
-    layer.receive(response(603, { branch: BRANCH, toTag: 'x' }), { transport: 'tcp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 40000, connectionId: 'c' });
+    layer.receive(response(603, { branch: BRANCH, toTag: 'x' }), {
+      transport: 'tcp',
+      remoteAddress: '192.0.2.20',
+      remotePort: 5060,
+      localAddress: '192.0.2.1',
+      localPort: 40000,
+      connectionId: 'c',
+    });
     expect(tx.state).toBe('terminated');
     expect(transport.startLines()[1]).toBe('ACK sip:bob@example.com SIP/2.0');
   });
@@ -162,7 +185,14 @@ describe('client transactions and connection loss (§17.1.4)', () => {
     const ict = layer.sendRequest(request({ method: 'INVITE', branch: 'z9hG4bKc1' }), dest, user);
     const nict = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKc2' }), dest, user);
     const other = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKc3' }), { ...dest, connectionId: 'tcp-10' }, user);
-    layer.receive(response(180, { branch: 'z9hG4bKc1' }), { transport: 'tcp', remoteAddress: '192.0.2.20', remotePort: 5060, localAddress: '192.0.2.1', localPort: 40000, connectionId: 'tcp-9' });
+    layer.receive(response(180, { branch: 'z9hG4bKc1' }), {
+      transport: 'tcp',
+      remoteAddress: '192.0.2.20',
+      remotePort: 5060,
+      localAddress: '192.0.2.1',
+      localPort: 40000,
+      connectionId: 'tcp-9',
+    });
     expect(ict.connectionId).toBe('tcp-9');
     transport.closeHandler?.({ id: 'tcp-9' }, undefined);
     expect(errors).toEqual(['ict connection tcp-9 closed', 'nict connection tcp-9 closed']);

@@ -70,7 +70,13 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026)', () => {
     layer.receive(invite(), UDP_SOURCE);
     expect(transport.startLines()).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 180 Ringing']);
     expect(txs).toHaveLength(1);
-    expect(transport.sent[0].destination).toEqual({ transport: 'udp', host: '192.0.2.10', port: 5060, localAddress: '192.0.2.1', localPort: 5060 });
+    expect(transport.sent[0].destination).toEqual({
+      transport: 'udp',
+      host: '192.0.2.10',
+      port: 5060,
+      localAddress: '192.0.2.1',
+      localPort: 5060,
+    });
   });
 
   it('UDP non-2xx: Timer G retransmits T1, 2T1.. capped at T2; Timer H at 64*T1 informs the TU', () => {

@@ -49,7 +49,8 @@ export class NonInviteClientTransaction extends ClientTransactionBase {
         this.retransmit(this.raw);
         const t2 = this.ctx.config.t2;
         this.intervalE = this.state === 'proceeding' ? t2 : Math.min(2 * this.intervalE, t2);
-        if (this.state === 'trying' || this.state === 'proceeding') this.timerE = arm(this.ctx.timers, this.timerE, this, TIMER_E, this.intervalE);
+        if (this.state === 'trying' || this.state === 'proceeding')
+          this.timerE = arm(this.ctx.timers, this.timerE, this, TIMER_E, this.intervalE);
         return;
       }
       case TIMER_F:

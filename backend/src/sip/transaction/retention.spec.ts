@@ -107,7 +107,9 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
     const transport = new FakeTransport(() => timers.now());
     const layer = new TransactionLayer(transport, { timers });
     const finals: number[] = [];
-    const tx = layer.sendRequest(request({ method: 'INVITE', branch: 'z9hG4bKc1' }), UDP, { onFinal: (r: SipResponse) => finals.push(r.status) });
+    const tx = layer.sendRequest(request({ method: 'INVITE', branch: 'z9hG4bKc1' }), UDP, {
+      onFinal: (r: SipResponse) => finals.push(r.status),
+    });
     layer.receive(response(180, { branch: 'z9hG4bKc1', toTag: 'b' }), UDP_SOURCE);
     layer.receive(response(486, { branch: 'z9hG4bKc1', toTag: 'b' }), UDP_SOURCE);
     expect(tx.state).toBe('completed');
@@ -147,7 +149,9 @@ describe('finished transactions keep only what retransmissions need (RFC 3261 §
     const transport = new FakeTransport(() => timers.now());
     const layer = new TransactionLayer(transport, { timers });
     const finals: number[] = [];
-    const tx = layer.sendRequest(request({ method: 'BYE', branch: 'z9hG4bKc3' }), UDP, { onFinal: (r: SipResponse) => finals.push(r.status) });
+    const tx = layer.sendRequest(request({ method: 'BYE', branch: 'z9hG4bKc3' }), UDP, {
+      onFinal: (r: SipResponse) => finals.push(r.status),
+    });
     layer.receive(response(200, { branch: 'z9hG4bKc3', method: 'BYE' }), UDP_SOURCE);
     expect(() => tx.request).toThrow(/released/);
     layer.receive(response(200, { branch: 'z9hG4bKc3', method: 'BYE' }), UDP_SOURCE);

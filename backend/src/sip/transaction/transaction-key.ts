@@ -38,8 +38,22 @@ export function serverKey(request: SipRequest, methodOverride?: string): string 
   }
   const cseq = request.cseq();
   return (
-    '2543 ' + method + ' ' + request.requestUri + ' ' + (request.from().tag ?? '') + ' ' + request.callId + ' ' +
-    cseq.seq + ' ' + via.transport.toUpperCase() + ' ' + sentBy + ' ' + (branch ?? '')
+    '2543 ' +
+    method +
+    ' ' +
+    request.requestUri +
+    ' ' +
+    (request.from().tag ?? '') +
+    ' ' +
+    request.callId +
+    ' ' +
+    cseq.seq +
+    ' ' +
+    via.transport.toUpperCase() +
+    ' ' +
+    sentBy +
+    ' ' +
+    (branch ?? '')
   );
 }
 

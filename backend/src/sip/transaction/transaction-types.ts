@@ -41,14 +41,7 @@ export const TIMER_M = 12;
 export const TIMER_100 = 13;
 
 /** Transaction states (§17 figures 5-8, RFC 6026 "Accepted"). */
-export type TransactionState =
-  | 'calling'
-  | 'trying'
-  | 'proceeding'
-  | 'completed'
-  | 'confirmed'
-  | 'accepted'
-  | 'terminated';
+export type TransactionState = 'calling' | 'trying' | 'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
 
 const MACHINE_NAMES = {
   ict: 'INVITE client',

@@ -41,7 +41,12 @@ export function ipv6Prefix64(address: string): string | undefined {
     const tailGroups = tail.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
     groups = [...head, ...new Array<string>(Math.max(0, 8 - head.length - tailGroups)).fill('0'), ...tail];
   }
-  return groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':') + '::/64';
+  return (
+    groups
+      .slice(0, 4)
+      .map((g) => parseInt(g, 16).toString(16))
+      .join(':') + '::/64'
+  );
 }
 
 function bump(map: Map<string, number>, key: string, by: number): void {

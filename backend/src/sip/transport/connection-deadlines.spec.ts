@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { deadlinePassed, sweepIntervalMs, type ConnectionDeadlines } from './connection-deadlines.js';
 
 const d: ConnectionDeadlines = { idleMs: 7_200_000, inboundIdleMs: 300_000, firstMessageMs: 10_000, handshakeMs: 10_000 };
-const at = (o: Partial<{ direction: 'inbound' | 'outbound'; since: number; lastReceived: number; messagesIn: number; partialSince: number }>) => ({
-  direction: 'inbound' as const, since: 0, lastReceived: 0, messagesIn: 0, partialSince: 0, ...o,
+const at = (
+  o: Partial<{ direction: 'inbound' | 'outbound'; since: number; lastReceived: number; messagesIn: number; partialSince: number }>,
+) => ({
+  direction: 'inbound' as const,
+  since: 0,
+  lastReceived: 0,
+  messagesIn: 0,
+  partialSince: 0,
+  ...o,
 });
 
 describe('deadlinePassed', () => {

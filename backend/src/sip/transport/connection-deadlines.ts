@@ -41,7 +41,8 @@ function shorter(a: number, b: number): number {
 /** Whether `c` is past a deadline at `now`; `kept` says it carries a registered flow. */
 export function deadlinePassed(c: DeadlineSubject, now: number, d: ConnectionDeadlines, kept: boolean): DeadlineReason | undefined {
   if (c.direction === 'inbound' && c.messagesIn === 0 && d.firstMessageMs > 0 && now - c.since >= d.firstMessageMs) return 'first-message';
-  if (c.direction === 'inbound' && c.partialSince > 0 && d.firstMessageMs > 0 && now - c.partialSince >= d.firstMessageMs) return 'incomplete-message';
+  if (c.direction === 'inbound' && c.partialSince > 0 && d.firstMessageMs > 0 && now - c.partialSince >= d.firstMessageMs)
+    return 'incomplete-message';
   const idle = c.direction === 'inbound' && !kept ? shorter(d.inboundIdleMs, d.idleMs) : d.idleMs;
   if (idle > 0 && now - c.lastReceived >= idle) return 'idle';
   return undefined;

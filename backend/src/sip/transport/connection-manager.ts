@@ -161,7 +161,10 @@ export class ConnectionManager {
     this.maxWriteBuffer = options.maxWriteBufferBytes ?? 4 * 1024 * 1024;
     this.isFlow = options.isFlow;
     this.perTransaction = options.perTransaction === true;
-    this.unused = new UnusedCheck((c) => unusedOutbound(c, this.isFlow), (c) => this.retire(c));
+    this.unused = new UnusedCheck(
+      (c) => unusedOutbound(c, this.isFlow),
+      (c) => this.retire(c),
+    );
     this.deadlines = {
       idleMs: options.idleTimeoutMs ?? 120_000,
       inboundIdleMs: options.inboundIdleTimeoutMs ?? 0,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
 import { UnusedCheck, unusedOutbound } from './connection-use.js';
 
-const conn = (direction: 'inbound' | 'outbound'): Connection => new Connection(new net.Socket(), 'tcp', direction, '127.0.0.1', 5060, undefined);
+const conn = (direction: 'inbound' | 'outbound'): Connection =>
+  new Connection(new net.Socket(), 'tcp', direction, '127.0.0.1', 5060, undefined);
 
 describe('unusedOutbound', () => {
   it('only an outbound connection with no transaction on it and no flow may be closed as unused', () => {
@@ -24,7 +25,10 @@ describe('UnusedCheck', () => {
     const retired: string[] = [];
     const a = conn('outbound');
     const b = conn('outbound');
-    const check = new UnusedCheck((c) => unusedOutbound(c, undefined), (c) => retired.push(c.id));
+    const check = new UnusedCheck(
+      (c) => unusedOutbound(c, undefined),
+      (c) => retired.push(c.id),
+    );
     check.soon(a);
     check.soon(a);
     check.soon(b);
@@ -38,7 +42,10 @@ describe('UnusedCheck', () => {
   it('cancel drops what is queued', async () => {
     const retired: string[] = [];
     const a = conn('outbound');
-    const check = new UnusedCheck(() => true, (c) => retired.push(c.id));
+    const check = new UnusedCheck(
+      () => true,
+      (c) => retired.push(c.id),
+    );
     check.soon(a);
     check.cancel();
     await new Promise((r) => setImmediate(r));

@@ -66,12 +66,17 @@ export function describeKeepAlive(o: TcpKeepAliveOptions, os: { intervalS?: numb
     if (o.count !== undefined) parts.push(`${o.count} unanswered probes close it (tcp-keep-alive-count)`);
   } else {
     if (o.intervalS !== undefined && o.intervalS !== os.intervalS) {
-      gaps.push(`tcp-keep-alive-interval=${o.intervalS} s cannot be set without the socket-options addon; the OS value ${os.intervalS ?? '?'} s applies (net.ipv4.tcp_keepalive_intvl)`);
+      gaps.push(
+        `tcp-keep-alive-interval=${o.intervalS} s cannot be set without the socket-options addon; the OS value ${os.intervalS ?? '?'} s applies (net.ipv4.tcp_keepalive_intvl)`,
+      );
     }
     if (o.count !== undefined && o.count !== os.count) {
-      gaps.push(`tcp-keep-alive-count=${o.count} cannot be set without the socket-options addon; the OS value ${os.count ?? '?'} applies (net.ipv4.tcp_keepalive_probes)`);
+      gaps.push(
+        `tcp-keep-alive-count=${o.count} cannot be set without the socket-options addon; the OS value ${os.count ?? '?'} applies (net.ipv4.tcp_keepalive_probes)`,
+      );
     }
   }
-  if (interval !== undefined && count !== undefined) parts.push(`a silent peer is declared dead after about ${o.idleS + interval * count} s`);
+  if (interval !== undefined && count !== undefined)
+    parts.push(`a silent peer is declared dead after about ${o.idleS + interval * count} s`);
   return parts.join('; ') + (gaps.length ? `. ${gaps.join('; ')}.` : '.');
 }

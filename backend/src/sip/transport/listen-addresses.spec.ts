@@ -6,8 +6,9 @@ describe('listenersFromSipAddress', () => {
   it('unset, empty, *, 0.0.0.0 and :: mean every interface: IPv4 and IPv6', () => {
     for (const a of [undefined, '', ' ', '*', '0.0.0.0', '::', '[::]']) expect(isAllInterfaces(a), String(a)).toBe(true);
     expect(isAllInterfaces('127.0.0.1')).toBe(false);
-    expect(listenersFromSipAddress({ sipAddress: '*', udpPort: 5060, tcpPort: 5060 }).map((l) => `${l.transport} ${l.address}:${l.port}`))
-      .toEqual(['udp 0.0.0.0:5060', 'tcp 0.0.0.0:5060', 'udp :::5060', 'tcp :::5060']);
+    expect(
+      listenersFromSipAddress({ sipAddress: '*', udpPort: 5060, tcpPort: 5060 }).map((l) => `${l.transport} ${l.address}:${l.port}`),
+    ).toEqual(['udp 0.0.0.0:5060', 'tcp 0.0.0.0:5060', 'udp :::5060', 'tcp :::5060']);
   });
 
   it('a host without IPv6: every IPv4 interface only', () => {

@@ -108,7 +108,12 @@ describe('ConnectionManager socket options', () => {
     const server = await mgr.listen('tcp', '127.0.0.1', 0);
     const port = (server.address() as net.AddressInfo).port;
     // An outbound connection from the same manager to its own listener gives one of each direction.
-    const sent = mgr.send(Buffer.from('OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n'), { transport: 'tcp', host: '127.0.0.1', port }, 1, undefined);
+    const sent = mgr.send(
+      Buffer.from('OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n'),
+      { transport: 'tcp', host: '127.0.0.1', port },
+      1,
+      undefined,
+    );
     expect(typeof sent).toBe('string'); // the connection id
     for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     expect(seen.map((s) => s.direction).sort()).toEqual(['inbound', 'outbound']);

@@ -58,7 +58,10 @@ function load(): SockoptAddon | null {
     if (parent === dir) break;
     dir = parent;
   }
-  support = { available: false, detail: 'the socket-options addon (backend/native/build/sockopt.node) is not built: run `npm run build` with a C compiler present' };
+  support = {
+    available: false,
+    detail: 'the socket-options addon (backend/native/build/sockopt.node) is not built: run `npm run build` with a C compiler present',
+  };
   return addon;
 }
 
@@ -74,7 +77,8 @@ export function socketOptionsSupport(): SocketOptionsSupport {
  */
 export function socketFd(socket: net.Socket | dgram.Socket): number {
   // dgram keeps its handle in a symbol-keyed state object (reading `_handle` there is deprecated, DEP0112).
-  const holder = socket instanceof dgram.Socket ? stateHandle(socket) : (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  const holder =
+    socket instanceof dgram.Socket ? stateHandle(socket) : (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
   const fd = holder?.fd;
   return typeof fd === 'number' && fd >= 0 ? fd : -1;
 }
@@ -122,7 +126,13 @@ export function getIpTos(socket: net.Socket | dgram.Socket, family: 4 | 6): numb
  * SO_KEEPALIVE with idle time, probe interval and probe count on a connected TCP socket (RFC 1122 §4.2.3.6), and the
  * user timeout for unacknowledged data (RFC 5482; Linux TCP_USER_TIMEOUT). 0 leaves a value at the OS's.
  */
-export function setTcpKeepAlive(socket: net.Socket, idleS: number, intervalS: number, count: number, userTimeoutMs = 0): SocketOptionResult {
+export function setTcpKeepAlive(
+  socket: net.Socket,
+  idleS: number,
+  intervalS: number,
+  count: number,
+  userTimeoutMs = 0,
+): SocketOptionResult {
   const fd = socketFd(socket);
   return call((a) => a.setKeepAlive(fd, Math.round(idleS), Math.round(intervalS), Math.round(count), Math.round(userTimeoutMs)), fd);
 }

@@ -13,7 +13,13 @@ const XOR_MAPPED_ADDRESS = 0x0020;
 
 /** Is this datagram a STUN message (RFC 5389 §6 header: 0b00 type prefix, length multiple of 4, magic cookie)? */
 export function isStun(buf: Buffer): boolean {
-  return buf.length >= 20 && (buf[0] & 0xc0) === 0 && buf.readUInt32BE(4) === MAGIC && buf.readUInt16BE(2) + 20 === buf.length && (buf.readUInt16BE(2) & 3) === 0;
+  return (
+    buf.length >= 20 &&
+    (buf[0] & 0xc0) === 0 &&
+    buf.readUInt32BE(4) === MAGIC &&
+    buf.readUInt16BE(2) + 20 === buf.length &&
+    (buf.readUInt16BE(2) & 3) === 0
+  );
 }
 
 /**

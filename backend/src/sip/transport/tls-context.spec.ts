@@ -30,18 +30,31 @@ describe('loadTlsMaterial', () => {
     expect(b.ca).toBeUndefined();
   });
 
-  it('a key that is not the certificate\'s is a certificate-key error', () => {
+  it("a key that is not the certificate's is a certificate-key error", () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-    const e = (() => { try { loadTlsMaterial({ certificate: proxyPem, certificateKey: other }); } catch (x) { return x; } return undefined; })();
+    const e = (() => {
+      try {
+        loadTlsMaterial({ certificate: proxyPem, certificateKey: other });
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })();
     expect(e).toBeInstanceOf(TlsConfigError);
     expect((e as TlsConfigError).option).toBe('certificate-key');
     expect((e as Error).message).toMatch(/does not match certificate/);
   });
 
   it('a missing file or garbage names the option', () => {
-    expect(() => loadTlsMaterial({ certificate: '/nonexistent/cert.pem', certificateKey: proxyKey })).toThrow(/certificate "\/nonexistent\/cert.pem" cannot be read/);
-    expect(() => loadTlsMaterial({ certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', certificateKey: proxyKey })).toThrow(TlsConfigError);
-    expect(() => loadTlsMaterial({ certificate: proxyPem, certificateKey: proxyKey, trustedCa: proxyKey })).toThrow(/trusted-ca .* no PEM certificate/);
+    expect(() => loadTlsMaterial({ certificate: '/nonexistent/cert.pem', certificateKey: proxyKey })).toThrow(
+      /certificate "\/nonexistent\/cert.pem" cannot be read/,
+    );
+    expect(() =>
+      loadTlsMaterial({ certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', certificateKey: proxyKey }),
+    ).toThrow(TlsConfigError);
+    expect(() => loadTlsMaterial({ certificate: proxyPem, certificateKey: proxyKey, trustedCa: proxyKey })).toThrow(
+      /trusted-ca .* no PEM certificate/,
+    );
   });
 });
 

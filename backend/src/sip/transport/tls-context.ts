@@ -44,7 +44,10 @@ export interface LoadedTls {
 /** A configuration problem with the TLS material: which option, and a message an operator can act on. */
 export class TlsConfigError extends Error {
   override readonly name = 'TlsConfigError';
-  constructor(readonly option: 'certificate' | 'certificate-key' | 'trusted-ca' | 'tls-mutual', message: string) {
+  constructor(
+    readonly option: 'certificate' | 'certificate-key' | 'trusted-ca' | 'tls-mutual',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -83,16 +86,25 @@ export function loadTlsMaterial(src: TlsMaterialSource): LoadedTls {
   try {
     x509 = new X509Certificate(cert);
   } catch (e) {
-    throw new TlsConfigError('certificate', `certificate ${describe(src.certificate)} is not a PEM X.509 certificate: ${(e as Error).message}`);
+    throw new TlsConfigError(
+      'certificate',
+      `certificate ${describe(src.certificate)} is not a PEM X.509 certificate: ${(e as Error).message}`,
+    );
   }
   let privateKey: ReturnType<typeof createPrivateKey>;
   try {
     privateKey = createPrivateKey(key);
   } catch (e) {
-    throw new TlsConfigError('certificate-key', `certificate-key ${describe(src.certificateKey)} is not a PEM private key: ${(e as Error).message}`);
+    throw new TlsConfigError(
+      'certificate-key',
+      `certificate-key ${describe(src.certificateKey)} is not a PEM private key: ${(e as Error).message}`,
+    );
   }
   if (!x509.checkPrivateKey(privateKey)) {
-    throw new TlsConfigError('certificate-key', `certificate-key ${describe(src.certificateKey)} does not match certificate ${describe(src.certificate)} (${x509.subject.replace(/\n/g, ', ')})`);
+    throw new TlsConfigError(
+      'certificate-key',
+      `certificate-key ${describe(src.certificateKey)} does not match certificate ${describe(src.certificate)} (${x509.subject.replace(/\n/g, ', ')})`,
+    );
   }
   if (ca !== undefined) {
     const blocks = ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -101,14 +113,20 @@ export function loadTlsMaterial(src: TlsMaterialSource): LoadedTls {
       try {
         new X509Certificate(b);
       } catch (e) {
-        throw new TlsConfigError('trusted-ca', `trusted-ca ${describe(src.trustedCa!)} has a certificate that does not parse: ${(e as Error).message}`);
+        throw new TlsConfigError(
+          'trusted-ca',
+          `trusted-ca ${describe(src.trustedCa!)} has a certificate that does not parse: ${(e as Error).message}`,
+        );
       }
     }
   }
   try {
     tls.createSecureContext({ cert, key, ca });
   } catch (e) {
-    throw new TlsConfigError('certificate', `TLS context cannot be built from certificate ${describe(src.certificate)}: ${(e as Error).message}`);
+    throw new TlsConfigError(
+      'certificate',
+      `TLS context cannot be built from certificate ${describe(src.certificate)}: ${(e as Error).message}`,
+    );
   }
   return ca !== undefined ? { cert, key, ca } : { cert, key };
 }
@@ -196,7 +214,10 @@ function canonicalIp(ip: string): string {
 
 /** The form a next hop's name is compared in (RFC 5922 §7.2): no IPv6 brackets, no root dot, lower case. */
 export function tlsIdentityName(host: string): string {
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 /**
@@ -214,7 +235,10 @@ export function checkSipServerIdentity(hostname: string, cert: tls.PeerCertifica
   }
   if (ids.domains.includes(host)) return undefined;
   const names = ids.domains.length ? ids.domains.join(', ') : 'none';
-  return identityError(hostname, `host name ${host} matches none of the certificate's SIP identities (${names}); wildcards are not accepted (RFC 5922 §7.2)`);
+  return identityError(
+    hostname,
+    `host name ${host} matches none of the certificate's SIP identities (${names}); wildcards are not accepted (RFC 5922 §7.2)`,
+  );
 }
 
 function identityError(host: string, reason: string): Error {

@@ -115,7 +115,9 @@ export function listenersFromSipAddress(options: {
   tls?: SipTlsOptions;
 }): ListenerSpec[] {
   const addresses = isAllInterfaces(options.sipAddress)
-    ? options.ipv6 === false ? ['0.0.0.0'] : ['0.0.0.0', '::']
+    ? options.ipv6 === false
+      ? ['0.0.0.0']
+      : ['0.0.0.0', '::']
     : [normalizeAddress(options.sipAddress!.trim())];
   const out: ListenerSpec[] = [];
   for (const address of addresses) {
@@ -512,7 +514,10 @@ export class TransportLayer implements SipTransport {
     let fallback: UdpEndpoint | undefined;
     for (const u of this.udp) {
       if (u.family !== family) continue;
-      if (dest.localPort === undefined || (u.port === dest.localPort && (dest.localAddress === undefined || u.address === dest.localAddress))) {
+      if (
+        dest.localPort === undefined ||
+        (u.port === dest.localPort && (dest.localAddress === undefined || u.address === dest.localAddress))
+      ) {
         return u;
       }
       fallback ??= u;

@@ -79,6 +79,8 @@ describe('received/rport (RFC 3261 §18.2.1, RFC 3581 §4)', () => {
   });
 
   it('rewriteViaValue replaces stale received/rport and respects quoted params', () => {
-    expect(rewriteViaValue('SIP/2.0/UDP h;received=1.1.1.1;rport=9;x="a;b"', '2.2.2.2', 7)).toBe('SIP/2.0/UDP h;x="a;b";received=2.2.2.2;rport=7');
+    expect(rewriteViaValue('SIP/2.0/UDP h;received=1.1.1.1;rport=9;x="a;b"', '2.2.2.2', 7)).toBe(
+      'SIP/2.0/UDP h;x="a;b";received=2.2.2.2;rport=7',
+    );
   });
 });

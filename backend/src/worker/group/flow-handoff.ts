@@ -12,7 +12,19 @@
  * - the connection is gone at the holder: it answers the request itself with 430 Flow Failed (RFC 5626 §5.3) as a
  *   `flow-response`, exactly what the sender would have answered for a flow of its own.
  */
-import { createResponse, isRequest, parseMessage, serialize, type Destination, type MessageHandler, type MessageSource, type SipMessage, type SipResponse, type SipTransport, type TransportLayer } from '../../sip/index.js';
+import {
+  createResponse,
+  isRequest,
+  parseMessage,
+  serialize,
+  type Destination,
+  type MessageHandler,
+  type MessageSource,
+  type SipMessage,
+  type SipResponse,
+  type SipTransport,
+  type TransportLayer,
+} from '../../sip/index.js';
 import type { FlowRegistry } from '../../sip/index.js';
 import type { GroupBody, GroupLink } from './group-channel.js';
 
@@ -129,7 +141,8 @@ export class FlowHandoff implements SipTransport {
       if (parsed.ok) this.flowFailed(from, parsed.message, m.dest);
     };
     const id = this.transport.send(data, { ...m.dest, requireConnection: true }, { onTransportError: fail });
-    if (id === undefined && m.dest.connectionId !== undefined && this.transport.connectionLastReceived(m.dest.connectionId) === undefined) fail();
+    if (id === undefined && m.dest.connectionId !== undefined && this.transport.connectionLastReceived(m.dest.connectionId) === undefined)
+      fail();
   }
 
   /** RFC 5626 §5.3: the flow is gone; the request gets 430, which the sender's transaction takes as the answer. */
@@ -137,7 +150,13 @@ export class FlowHandoff implements SipTransport {
     if (!isRequest(m) || m.method === 'ACK') return;
     this.stats.flowFailed++;
     const resp = createResponse(m, 430, 'Flow Failed');
-    const source: MessageSource = { transport: dest.transport, remoteAddress: dest.host, remotePort: dest.port, localAddress: '', localPort: 0 };
+    const source: MessageSource = {
+      transport: dest.transport,
+      remoteAddress: dest.host,
+      remotePort: dest.port,
+      localAddress: '',
+      localPort: 0,
+    };
     if (dest.connectionId !== undefined) source.connectionId = dest.connectionId;
     this.link.send(member, { t: 'flow-response', data: serialize(resp).toString('base64'), source });
   }

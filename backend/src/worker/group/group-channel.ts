@@ -62,11 +62,22 @@ export interface GroupMembersTable {
 }
 
 export function isGroupEnvelope(m: unknown): m is GroupEnvelope {
-  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'shared' && typeof (m as GroupEnvelope).body === 'object' && (m as GroupEnvelope).body !== null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    (m as { type?: unknown }).type === 'shared' &&
+    typeof (m as GroupEnvelope).body === 'object' &&
+    (m as GroupEnvelope).body !== null
+  );
 }
 
 function isMembersTable(m: unknown): m is GroupMembersTable {
-  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'group.members' && Array.isArray((m as GroupMembersTable).members);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    (m as { type?: unknown }).type === 'group.members' &&
+    Array.isArray((m as GroupMembersTable).members)
+  );
 }
 
 /** What a member needs from the process model: its place in the group and a channel to the others. */
@@ -147,7 +158,12 @@ export function groupFlowKey(env: NodeJS.ProcessEnv = process.env): Buffer | und
 if (groupFlowKey() === undefined) process.env[GROUP_FLOW_KEY_ENV] = newGroupFlowKey();
 
 /** The link over a member's channel: envelopes out, envelopes and the member table in. */
-export function linkOverChannel(index: number, size: number, channel: MemberChannel, flowKey: Buffer | undefined = groupFlowKey()): GroupLink {
+export function linkOverChannel(
+  index: number,
+  size: number,
+  channel: MemberChannel,
+  flowKey: Buffer | undefined = groupFlowKey(),
+): GroupLink {
   return {
     index,
     size,
@@ -163,22 +179,32 @@ export function linkOverChannel(index: number, size: number, channel: MemberChan
     onMessage(fn) {
       channel.onMessage((m) => {
         if (isGroupEnvelope(m)) fn(m.from, m.body);
-        else if (isMembersTable(m)) fn(-1, { t: 'members', alive: m.members.filter((x) => x.up || x.pid !== undefined).map((x) => x.index) });
+        else if (isMembersTable(m))
+          fn(-1, { t: 'members', alive: m.members.filter((x) => x.up || x.pid !== undefined).map((x) => x.index) });
       });
     },
   };
 }
 
 /** The link over this process's own IPC channel (a member started with `fork`). */
-export function processLink(index: number, size: number, proc: Pick<NodeJS.Process, 'send' | 'on' | 'connected' | 'env'> = process): GroupLink {
-  return linkOverChannel(index, size, {
-    send: (m) => (proc.connected && proc.send ? proc.send(m) : false),
-    onMessage: (h) => {
-      proc.on('message', (m: unknown) => {
-        if (typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string') h(m as { type: string });
-      });
+export function processLink(
+  index: number,
+  size: number,
+  proc: Pick<NodeJS.Process, 'send' | 'on' | 'connected' | 'env'> = process,
+): GroupLink {
+  return linkOverChannel(
+    index,
+    size,
+    {
+      send: (m) => (proc.connected && proc.send ? proc.send(m) : false),
+      onMessage: (h) => {
+        proc.on('message', (m: unknown) => {
+          if (typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string') h(m as { type: string });
+        });
+      },
     },
-  }, groupFlowKey(proc.env));
+    groupFlowKey(proc.env),
+  );
 }
 
 /** The supervisor's side, as much of it as the relay needs (GroupSupervisor fits). */

@@ -77,7 +77,10 @@ export class GroupOverload {
     const rate = l.rate;
     const members = this.lead.members();
     for (const k of [...this.demand.keys()]) if (!members.includes(k)) this.demand.delete(k);
-    const shares = splitRate(rate, members.map((m) => this.demand.get(m) ?? 0));
+    const shares = splitRate(
+      rate,
+      members.map((m) => this.demand.get(m) ?? 0),
+    );
     members.forEach((m, i) => {
       const s = shares[i];
       if (m === this.lead.link.index) this.setShare(rate > 0 ? s : undefined);

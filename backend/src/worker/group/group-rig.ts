@@ -20,7 +20,10 @@ const log = new Logger(config.appName, (l) => process.stdout.write(l + '\n'), 'i
 const worker = await ProxyWorker.start(config, { logger: log, groupLink: processLink(index, size) });
 process.send?.({ type: 'group.ready', index, pid: process.pid });
 const stop = (): void => {
-  worker.stop(0).then(() => process.exit(0), () => process.exit(1));
+  worker.stop(0).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);

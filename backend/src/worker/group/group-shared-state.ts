@@ -20,7 +20,10 @@ export class GroupSharedState {
   readonly overload: GroupOverload;
   private readonly receivers: ((from: number, body: GroupBody) => boolean)[];
 
-  constructor(readonly link: GroupLink, parts: GroupSharedParts) {
+  constructor(
+    readonly link: GroupLink,
+    parts: GroupSharedParts,
+  ) {
     this.lead = new Leadership(link);
     this.ha = new SharedHaView(this.lead, parts.proxy);
     this.overload = new GroupOverload(this.lead, () => parts.proxy.limiter);

@@ -65,7 +65,10 @@ export class GroupSupervisor {
   private readonly changeHandlers: ((members: GroupMemberState[]) => void)[] = [];
 
   private constructor(private readonly o: GroupSupervisorOptions) {
-    this.slots = Array.from({ length: o.size }, (_, index) => ({ state: { index, up: false, restarts: 0 }, backoffMs: o.backoffMs ?? 500 }));
+    this.slots = Array.from({ length: o.size }, (_, index) => ({
+      state: { index, up: false, restarts: 0 },
+      backoffMs: o.backoffMs ?? 500,
+    }));
   }
 
   /** Forks every member at once. */

@@ -18,7 +18,10 @@ export interface GroupStatus {
 export class GroupView {
   private table: GroupMembersMessage | undefined;
 
-  constructor(readonly member: GroupMember, onSupervisorGone: () => void) {
+  constructor(
+    readonly member: GroupMember,
+    onSupervisorGone: () => void,
+  ) {
     member.channel.onMessage((m: GroupMessage) => {
       if (m.type === 'group.members') this.table = m as GroupMembersMessage;
     });

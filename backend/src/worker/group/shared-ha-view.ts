@@ -108,7 +108,8 @@ export class SharedHaView {
     if (!p) return;
     if (r.trigger === 'request-from-server') p.requestFrom(r.server);
     else if (r.trigger === 'forward-reply') p.forwardSucceeded(r.server, r.code ?? 200);
-    else if (r.trigger === 'forward-timeout' || r.trigger === 'forward-503' || r.trigger === 'forward-transport-error') p.forwardFailed(r.server, r.trigger, r.code);
+    else if (r.trigger === 'forward-timeout' || r.trigger === 'forward-503' || r.trigger === 'forward-transport-error')
+      p.forwardFailed(r.server, r.trigger, r.code);
     // The leader's state may not change (it already knew): the reporter must still end on the leader's view.
     const change = p.lastChange();
     if (change && change.trigger !== 'start') this.lead.link.send('all', { t: 'ha-state', pairs: [{ pair: p.name, change }] });

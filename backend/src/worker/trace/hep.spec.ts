@@ -4,8 +4,12 @@ import { ipv6Bytes } from './pcap.js';
 import type { TraceRecord } from './sip-trace.js';
 
 const record: TraceRecord = {
-  seq: 1, atUs: 1_700_000_000_123_456, direction: 'in', transport: 'udp',
-  local: { address: '192.0.2.1', port: 5060 }, remote: { address: '198.51.100.7', port: 5080 },
+  seq: 1,
+  atUs: 1_700_000_000_123_456,
+  direction: 'in',
+  transport: 'udp',
+  local: { address: '192.0.2.1', port: 5060 },
+  remote: { address: '198.51.100.7', port: 5080 },
   data: Buffer.from(
     'OPTIONS sip:x@192.0.2.1 SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7:5080;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:x@192.0.2.1>\r\n' +
       'Call-ID: cid-1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n',
@@ -15,7 +19,7 @@ const record: TraceRecord = {
 /** Chunks of a HEP3 packet by type id. */
 function chunks(p: Buffer): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
-  for (let o = 6; o < p.length; ) {
+  for (let o = 6; o < p.length;) {
     const len = p.readUInt16BE(o + 4);
     out.set(p.readUInt16BE(o + 2), p.subarray(o + 6, o + len));
     o += len;
@@ -44,7 +48,9 @@ describe('HEP v3', () => {
   });
 
   it('uses the IPv6 chunks for IPv6 peers', () => {
-    const c = chunks(encodeHep3({ ...record, direction: 'out', local: { address: '::1', port: 5060 }, remote: { address: '2001:db8::7', port: 5062 } }));
+    const c = chunks(
+      encodeHep3({ ...record, direction: 'out', local: { address: '::1', port: 5060 }, remote: { address: '2001:db8::7', port: 5062 } }),
+    );
     expect(c.get(1)![0]).toBe(10);
     expect(c.get(5)).toEqual(ipv6Bytes('::1'));
     expect(c.get(6)).toEqual(ipv6Bytes('2001:db8::7'));

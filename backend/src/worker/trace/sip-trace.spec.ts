@@ -68,7 +68,11 @@ describe('SipTrace', () => {
   it('masks credentials and, when asked, bodies before keeping; the proxied message is untouched', () => {
     const t = newTrace();
     t.configure(10, { secrets: true, bodies: true });
-    const m = invite('m1', '2000', 'Proxy-Authorization: Digest username="alice", realm="r", nonce="n", uri="sip:2000@x", response="0123456789abcdef0123456789abcdef"\r\n');
+    const m = invite(
+      'm1',
+      '2000',
+      'Proxy-Authorization: Digest username="alice", realm="r", nonce="n", uri="sip:2000@x", response="0123456789abcdef0123456789abcdef"\r\n',
+    );
     t.received(m, from);
     const kept = t.records()[0].data.toString();
     expect(kept).toContain('username="alice"');
@@ -83,7 +87,12 @@ describe('SipTrace', () => {
   it('traces sent bytes with the listener as local end and skips what is not SIP', () => {
     const t = newTrace();
     t.configure(10, { secrets: false, bodies: false });
-    t.sent(Buffer.from('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: r1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n'), { transport: 'udp', host: '10.0.0.9', port: 5060 });
+    t.sent(
+      Buffer.from(
+        'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>;tag=2\r\nCall-ID: r1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n',
+      ),
+      { transport: 'udp', host: '10.0.0.9', port: 5060 },
+    );
     t.sent(Buffer.from('\r\n\r\n'), { transport: 'udp', host: '10.0.0.9', port: 5060 });
     const [r] = t.records();
     expect(t.records()).toHaveLength(1);

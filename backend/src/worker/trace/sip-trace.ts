@@ -101,10 +101,17 @@ export class SipTrace implements MessageTap {
 
   received(message: SipMessage, source: MessageSource): void {
     if (!this.enabled) return;
-    this.add('in', message, undefined, source.transport, { address: shownLocal(source.localAddress, this.advertisedHost), port: source.localPort }, {
-      address: source.remoteAddress,
-      port: source.remotePort,
-    });
+    this.add(
+      'in',
+      message,
+      undefined,
+      source.transport,
+      { address: shownLocal(source.localAddress, this.advertisedHost), port: source.localPort },
+      {
+        address: source.remoteAddress,
+        port: source.remotePort,
+      },
+    );
   }
 
   sent(data: Buffer, destination: Destination): void {
@@ -175,7 +182,9 @@ export class SipTrace implements MessageTap {
 export function summaryOf(r: TraceRecord): TraceSummary {
   if (r.summary) return r.summary;
   const p = parseMessage(r.data);
-  r.summary = p.ok ? summary(p.message) : { firstLine: r.data.subarray(0, Math.max(0, r.data.indexOf(13))).toString('latin1'), method: '', callId: '', cseq: '', users: [] };
+  r.summary = p.ok
+    ? summary(p.message)
+    : { firstLine: r.data.subarray(0, Math.max(0, r.data.indexOf(13))).toString('latin1'), method: '', callId: '', cseq: '', users: [] };
   return r.summary;
 }
 
@@ -191,7 +200,14 @@ function summary(m: SipMessage): TraceSummary {
     (u): u is string => u !== undefined && u !== '',
   );
   if (isRequest(m)) return { firstLine: `${m.method} ${m.requestUri}`, method: m.method, callId: m.callId, cseq, users };
-  return { firstLine: `${m.status} ${m.reason}`, method: cseq.trim().split(/\s+/)[1] ?? '', status: m.status, callId: m.callId, cseq, users };
+  return {
+    firstLine: `${m.status} ${m.reason}`,
+    method: cseq.trim().split(/\s+/)[1] ?? '',
+    status: m.status,
+    callId: m.callId,
+    cseq,
+    users,
+  };
 }
 
 function matchesQuery(r: TraceRecord, query: TraceQuery): boolean {

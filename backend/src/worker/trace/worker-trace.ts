@@ -108,7 +108,9 @@ export class WorkerTrace {
       size: s.capacity,
       held: s.held,
       traced: s.seq,
-      hep: c ? { collector: `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`, sent: this.hep.sent, errors: this.hep.errors } : undefined,
+      hep: c
+        ? { collector: `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`, sent: this.hep.sent, errors: this.hep.errors }
+        : undefined,
     };
   }
 

@@ -66,11 +66,7 @@ export function AppLayout() {
   const items = NAV_ITEMS.filter((i) => !i.roles || hasRole(...i.roles));
 
   return (
-    <AppShell
-      header={{ height: 56 }}
-      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="md"
-    >
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <a href="#main-content" className={classes.skipLink}>
         Skip to main content
       </a>

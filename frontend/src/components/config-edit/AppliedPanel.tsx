@@ -9,7 +9,9 @@ import { useWorkers, WORKERS_QUERY_KEY, workersApi } from '../../features/worker
 
 function refusal(w: WorkerView, version: number): { configVersion: number; reason: string } | undefined {
   const r = w.refused as { configVersion?: number; reason?: string } | undefined;
-  return r && typeof r.configVersion === 'number' && r.configVersion >= version ? { configVersion: r.configVersion, reason: r.reason ?? '' } : undefined;
+  return r && typeof r.configVersion === 'number' && r.configVersion >= version
+    ? { configVersion: r.configVersion, reason: r.reason ?? '' }
+    : undefined;
 }
 
 function status(w: WorkerView, version: number) {
@@ -61,7 +63,16 @@ export function AppliedPanel({ version }: { version: number }) {
     ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [version]);
   return (
-    <Paper ref={ref} withBorder p="md" radius="md" component="section" aria-labelledby="applied-title" data-testid="applied-panel" style={{ scrollMarginTop: "calc(var(--app-shell-header-height, 60px) + 16px)" }}>
+    <Paper
+      ref={ref}
+      withBorder
+      p="md"
+      radius="md"
+      component="section"
+      aria-labelledby="applied-title"
+      data-testid="applied-panel"
+      style={{ scrollMarginTop: 'calc(var(--app-shell-header-height, 60px) + 16px)' }}
+    >
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={2} size="h5" id="applied-title">

@@ -42,9 +42,7 @@ function show(v: unknown) {
     );
   }
   const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return (
-    <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{s.length > 300 ? `${s.slice(0, 300)}…` : s}</Code>
-  );
+  return <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{s.length > 300 ? `${s.slice(0, 300)}…` : s}</Code>;
 }
 
 /** A configuration diff (DocumentChange[]) as a table: what, which field, before -> after. */

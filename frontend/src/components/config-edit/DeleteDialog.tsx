@@ -51,8 +51,8 @@ export function DeleteDialog({ kind, name, noun, references, revision, send, onD
       <Modal opened={open} onClose={() => setOpen(false)} title={`Delete ${noun} ${name}?`} size="lg">
         <Stack>
           <Text size="sm">
-            {noun[0]!.toUpperCase() + noun.slice(1)} <b>{name}</b> is removed from the configuration as a new version (you can
-            roll back from Versions).
+            {noun[0]!.toUpperCase() + noun.slice(1)} <b>{name}</b> is removed from the configuration as a new version (you can roll back
+            from Versions).
           </Text>
           <Stack gap={4}>
             <Text size="sm" fw={600}>
@@ -72,7 +72,10 @@ export function DeleteDialog({ kind, name, noun, references, revision, send, onD
               </List>
             )}
           </Stack>
-          <CommitProblems flow={flow} title={`Deleting ${noun} ${name} would leave the configuration invalid; nothing was deleted`} onReload={() => {
+          <CommitProblems
+            flow={flow}
+            title={`Deleting ${noun} ${name} would leave the configuration invalid; nothing was deleted`}
+            onReload={() => {
               onReload();
               void check();
             }}
@@ -91,7 +94,12 @@ export function DeleteDialog({ kind, name, noun, references, revision, send, onD
             <Button variant="default" onClick={() => setOpen(false)} disabled={flow.phase === 'saving'}>
               Cancel
             </Button>
-            <Button color="red" onClick={() => void flow.commit()} loading={flow.phase === 'saving'} disabled={flow.phase !== 'review' && flow.phase !== 'saving'}>
+            <Button
+              color="red"
+              onClick={() => void flow.commit()}
+              loading={flow.phase === 'saving'}
+              disabled={flow.phase !== 'review' && flow.phase !== 'saving'}
+            >
               Delete
             </Button>
           </Group>

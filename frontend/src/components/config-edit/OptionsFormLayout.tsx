@@ -77,7 +77,15 @@ export function SaveBar({
   const reason = !dirty ? 'Nothing changed yet' : !valid ? 'Fix the fields marked in red first' : null;
   return (
     // Sticky only while there is something to save, so an untouched form is not partly covered.
-    <Paper withBorder p="sm" radius="md" pos={dirty ? 'sticky' : 'static'} bottom={8} style={{ zIndex: 5 }} shadow={dirty ? 'sm' : undefined}>
+    <Paper
+      withBorder
+      p="sm"
+      radius="md"
+      pos={dirty ? 'sticky' : 'static'}
+      bottom={8}
+      style={{ zIndex: 5 }}
+      shadow={dirty ? 'sm' : undefined}
+    >
       <Group justify="space-between" wrap="wrap">
         <Text size="sm" c="dimmed" data-testid="form-state">
           {dirty ? 'Unsaved changes' : 'No changes'}
@@ -87,7 +95,12 @@ export function SaveBar({
             Discard changes
           </Button>
           <Tooltip label={reason} disabled={!reason}>
-            <Button onClick={onReview} disabled={!!reason || (busy && !loading)} loading={loading} data-disabled-reason={reason ?? undefined}>
+            <Button
+              onClick={onReview}
+              disabled={!!reason || (busy && !loading)}
+              loading={loading}
+              data-disabled-reason={reason ?? undefined}
+            >
               Review changes
             </Button>
           </Tooltip>

@@ -28,7 +28,7 @@ export function useCommitDialog(opts: CommitDialogOptions) {
   const [failure, setFailure] = useState<string | null>(null);
 
   const handle = (e: unknown) => {
-    if (isApiError(e) && (e.status === 409 && (e.code === 'STALE_REVISION' || e.code === 'STALE_VERSION'))) setStale(true);
+    if (isApiError(e) && e.status === 409 && (e.code === 'STALE_REVISION' || e.code === 'STALE_VERSION')) setStale(true);
     else if (locatedErrors(e).length > 0) setErrors(locatedErrors(e));
     else setFailure(errorMessage(e));
   };
@@ -141,7 +141,19 @@ export function CommitProblems({ flow, title, onReload }: { flow: CommitDialog; 
 }
 
 /** The buttons of a create dialog: Cancel/Review, then Back/submit once the dry run's changes are shown. */
-export function ReviewFooter({ flow, reviewing, ready, onCancel, submitLabel }: { flow: CommitDialog; reviewing: boolean; ready: boolean; onCancel: () => void; submitLabel: string }) {
+export function ReviewFooter({
+  flow,
+  reviewing,
+  ready,
+  onCancel,
+  submitLabel,
+}: {
+  flow: CommitDialog;
+  reviewing: boolean;
+  ready: boolean;
+  onCancel: () => void;
+  submitLabel: string;
+}) {
   return (
     <Group justify="flex-end">
       <Button variant="default" onClick={reviewing ? flow.back : onCancel} disabled={flow.phase === 'saving'}>

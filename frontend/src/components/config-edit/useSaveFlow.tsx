@@ -96,9 +96,7 @@ export function useSaveFlow(opts: SaveFlowOptions) {
   };
 
   /** Errors about this object, keyed by field ('options.sipproxy.oos-check', 'host', 'ports.sip-port'). */
-  const mine = errors.filter(
-    (e) => e.field && (!e.object || (e.object.kind === opts.kind && e.object.name === opts.name)),
-  );
+  const mine = errors.filter((e) => e.field && (!e.object || (e.object.kind === opts.kind && e.object.name === opts.name)));
   const fieldErrors = mine.map((e) => ({ path: e.field!, message: e.message }));
   const others = errors.filter((e) => !mine.includes(e));
 
@@ -122,8 +120,8 @@ export function useSaveFlow(opts: SaveFlowOptions) {
         <Alert color="orange" role="alert" icon={<IconAlertCircle aria-hidden />} title="Changed by someone else">
           <Stack gap="xs">
             <Text size="sm">
-              The {opts.label} was changed by someone else since you opened it, so nothing was saved. Reload to see the
-              current values, then make your change again.
+              The {opts.label} was changed by someone else since you opened it, so nothing was saved. Reload to see the current values, then
+              make your change again.
             </Text>
             <Group>
               <Button
@@ -142,12 +140,24 @@ export function useSaveFlow(opts: SaveFlowOptions) {
         </Alert>
       ) : null}
       {failure ? (
-        <Alert color="red" role="alert" icon={<IconAlertCircle aria-hidden />} title="Not saved" withCloseButton onClose={() => setFailure(null)}>
+        <Alert
+          color="red"
+          role="alert"
+          icon={<IconAlertCircle aria-hidden />}
+          title="Not saved"
+          withCloseButton
+          onClose={() => setFailure(null)}
+        >
           {failure}
         </Alert>
       ) : null}
       {errors.length > 0 ? (
-        <Alert color="red" role="alert" icon={<IconAlertCircle aria-hidden />} title="The configuration would not be valid; nothing was saved">
+        <Alert
+          color="red"
+          role="alert"
+          icon={<IconAlertCircle aria-hidden />}
+          title="The configuration would not be valid; nothing was saved"
+        >
           <Stack gap={4}>
             {mine.length > 0 ? (
               <>
@@ -166,9 +176,7 @@ export function useSaveFlow(opts: SaveFlowOptions) {
                 </List>
               </>
             ) : null}
-            {others.length > 0 ? (
-              <ErrorList errors={others} testId="other-errors" />
-            ) : null}
+            {others.length > 0 ? <ErrorList errors={others} testId="other-errors" /> : null}
           </Stack>
         </Alert>
       ) : null}
@@ -194,15 +202,18 @@ export function useSaveFlow(opts: SaveFlowOptions) {
           )}
           {restartNeeded ? (
             <Alert color="orange" icon={<IconAlertCircle aria-hidden />} data-testid="restart-warning">
-              Some of these options take effect only after the proxy restarts: the workers will show “restart pending”
-              until then.
+              Some of these options take effect only after the proxy restarts: the workers will show “restart pending” until then.
             </Alert>
           ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={cancel}>
               Cancel
             </Button>
-            <Button onClick={() => void save()} loading={phase === 'saving'} disabled={phase === 'checking' || (preview?.changes.length ?? 0) === 0}>
+            <Button
+              onClick={() => void save()}
+              loading={phase === 'saving'}
+              disabled={phase === 'checking' || (preview?.changes.length ?? 0) === 0}
+            >
               Save
             </Button>
           </Group>

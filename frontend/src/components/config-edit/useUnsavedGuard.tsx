@@ -7,9 +7,7 @@ export function useUnsavedGuard(dirty: boolean) {
   // Navigations the page itself starts after finishing its work (e.g. after deleting) pass `state: { skipGuard: true }`.
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
-      dirty &&
-      currentLocation.pathname !== nextLocation.pathname &&
-      !(nextLocation.state as { skipGuard?: boolean } | null)?.skipGuard,
+      dirty && currentLocation.pathname !== nextLocation.pathname && !(nextLocation.state as { skipGuard?: boolean } | null)?.skipGuard,
   );
 
   useEffect(() => {

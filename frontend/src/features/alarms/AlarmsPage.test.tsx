@@ -35,7 +35,11 @@ describe('alarms page, live', () => {
     mockFetch({
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/alarms': (url) =>
-        json(url.searchParams.get('state') === 'history' ? { active: [], history: { items: history, total: history.length } } : { active: [], history: { items: [], total: 0 } }),
+        json(
+          url.searchParams.get('state') === 'history'
+            ? { active: [], history: { items: history, total: history.length } }
+            : { active: [], history: { items: [], total: 0 } },
+        ),
     });
     renderApp('/alarms');
     expect(await screen.findByText('No active alarms')).toBeInTheDocument();

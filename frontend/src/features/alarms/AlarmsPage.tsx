@@ -16,20 +16,34 @@ const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2,
 
 /** Time over date, each unbroken: a locale date-time wrapped at random spaces made the history columns ragged. */
 export function TimeCell({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <Text size="sm" c="dimmed">—</Text>;
+  if (!iso)
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return <Text size="sm">{iso}</Text>;
   return (
     <Stack gap={0} title={d.toLocaleString()}>
-      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{d.toLocaleTimeString()}</Text>
-      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{d.toLocaleDateString()}</Text>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {d.toLocaleTimeString()}
+      </Text>
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+        {d.toLocaleDateString()}
+      </Text>
     </Stack>
   );
 }
 
 export function SeverityBadge({ severity }: { severity: string }) {
   return (
-    <Badge size="sm" color={SEVERITY_COLOR[severity] ?? 'gray'} variant={severity === 'critical' ? 'filled' : 'light'} style={{ flex: 'none', overflow: 'visible' }}>
+    <Badge
+      size="sm"
+      color={SEVERITY_COLOR[severity] ?? 'gray'}
+      variant={severity === 'critical' ? 'filled' : 'light'}
+      style={{ flex: 'none', overflow: 'visible' }}
+    >
       {severity}
     </Badge>
   );
@@ -137,11 +151,7 @@ function ActiveAlarms() {
         error={alarms.isError ? errorMessage(alarms.error) : undefined}
         rowColor={(a) => (a.severity === 'critical' && !a.acknowledgedBy ? 'var(--mantine-color-red-light)' : undefined)}
         empty={
-          <EmptyPanel
-            title="No active alarms"
-            description="Every monitored server is answering."
-            icon={<IconCircleCheck aria-hidden />}
-          />
+          <EmptyPanel title="No active alarms" description="Every monitored server is answering." icon={<IconCircleCheck aria-hidden />} />
         }
       />
     </Stack>

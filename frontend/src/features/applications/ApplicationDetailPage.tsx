@@ -47,7 +47,12 @@ export function applicationPatch(a: Application, f: FormState): Record<string, u
   const ports: Record<string, number> = {};
   for (const [k, v] of Object.entries(f.ports)) if (v !== '' && v !== undefined) ports[k] = Number(v);
   if (JSON.stringify(ports) !== JSON.stringify(Object.fromEntries(Object.entries(a.ports ?? {})))) {
-    const sorted = (o: Record<string, number>) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+    const sorted = (o: Record<string, number>) =>
+      JSON.stringify(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
     if (sorted(ports) !== sorted(a.ports ?? {})) body.ports = ports;
   }
   if (f.backup.trim() !== (a.backup ?? '')) body.backup = f.backup.trim() || null;
@@ -117,7 +122,9 @@ export function ApplicationDetailPage() {
   const servers = useSipServers();
   const serverList = servers.data?.items ?? [];
   const primaryNames = primaries(serverList).map((s) => s.name);
-  const backupNames = backupCandidates(serverList).filter((s) => s.name !== name).map((s) => s.name);
+  const backupNames = backupCandidates(serverList)
+    .filter((s) => s.name !== name)
+    .map((s) => s.name);
   const [form, setForm] = useState<FormState | null>(null);
   const [valid, setValid] = useState(true);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);

@@ -5,8 +5,24 @@ import { json, mockFetch, renderApp } from '../../test/utils';
 import { testSchema, users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
 
-const server = (name: string, backup: string | null, host: string) => ({ name, type: 'sip-server', host, ports: { 'sip-port': 5070 }, backup, options: {}, revision: 1 });
-const proxy = { name: 'SIPProxy_1', type: 'sip-proxy', host: '127.0.0.1', ports: { 'sip-port': 5060 }, backup: null, options: { sipproxy: { 'sip-port': 5060 } }, revision: 4 };
+const server = (name: string, backup: string | null, host: string) => ({
+  name,
+  type: 'sip-server',
+  host,
+  ports: { 'sip-port': 5070 },
+  backup,
+  options: {},
+  revision: 1,
+});
+const proxy = {
+  name: 'SIPProxy_1',
+  type: 'sip-proxy',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5060 },
+  backup: null,
+  options: { sipproxy: { 'sip-port': 5060 } },
+  revision: 4,
+};
 
 describe('Applications', () => {
   beforeEach(() => liveStore.reset());
@@ -16,7 +32,12 @@ describe('Applications', () => {
       'GET /api/auth/me': () => json(users.viewer),
       'GET /api/applications': (url) =>
         url.searchParams.get('type') === 'sip-server'
-          ? json({ items: [server('SIPServer_A', 'SIPServer_A_backup', '10.0.0.1'), server('SIPServer_A_backup', null, '10.0.0.2')], total: 2, page: 1, pageSize: 500 })
+          ? json({
+              items: [server('SIPServer_A', 'SIPServer_A_backup', '10.0.0.1'), server('SIPServer_A_backup', null, '10.0.0.2')],
+              total: 2,
+              page: 1,
+              pageSize: 500,
+            })
           : json({ items: [proxy], total: 1, page: 1, pageSize: 25 }),
     });
     const user = userEvent.setup();
@@ -45,7 +66,14 @@ describe('Applications', () => {
             statusCode: 400,
             code: 'CONFIG_INVALID',
             message: 'refused',
-            errors: [{ path: 'applications[0].ports.sip-port', message: 'SIPProxy_2 already listens on 127.0.0.1:5160', object: { kind: 'application', name: 'SIPProxy_1' }, field: 'ports.sip-port' }],
+            errors: [
+              {
+                path: 'applications[0].ports.sip-port',
+                message: 'SIPProxy_2 already listens on 127.0.0.1:5160',
+                object: { kind: 'application', name: 'SIPProxy_1' },
+                field: 'ports.sip-port',
+              },
+            ],
           },
           400,
         ),
@@ -68,7 +96,14 @@ describe('Applications', () => {
       'GET /api/options/schema': () => json(testSchema),
       'GET /api/applications/SIPProxy_1': () => json(proxy),
       'PATCH /api/applications/SIPProxy_1': () =>
-        json({ version: 9, committed: false, dryRun: true, changes: [{ op: 'change', object: 'application', name: 'SIPProxy_1', field: 'options.sipproxy.sip-port', before: 5060, after: 5062 }] }),
+        json({
+          version: 9,
+          committed: false,
+          dryRun: true,
+          changes: [
+            { op: 'change', object: 'application', name: 'SIPProxy_1', field: 'options.sipproxy.sip-port', before: 5060, after: 5062 },
+          ],
+        }),
     });
     const user = userEvent.setup();
     renderApp('/applications/SIPProxy_1');
@@ -87,7 +122,10 @@ describe('Applications', () => {
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/options/schema': () => json(testSchema),
       'GET /api/applications/SIPProxy_1': () => json(proxy),
-      'PATCH /api/applications/SIPProxy_1': () => new Promise<Response>((r) => { answer = r; }),
+      'PATCH /api/applications/SIPProxy_1': () =>
+        new Promise<Response>((r) => {
+          answer = r;
+        }),
     });
     const user = userEvent.setup();
     renderApp('/applications/SIPProxy_1');
@@ -98,7 +136,14 @@ describe('Applications', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Review changes to application SIPProxy_1' });
     expect(within(dialog).getByLabelText('Checking the changes')).toBeInTheDocument();
     expect(within(dialog).getByRole('button', { name: 'Save' })).toBeDisabled();
-    answer(json({ version: 9, committed: false, dryRun: true, changes: [{ op: 'change', object: 'application', name: 'SIPProxy_1', field: 'host', before: '127.0.0.1', after: '127.0.0.9' }] }));
+    answer(
+      json({
+        version: 9,
+        committed: false,
+        dryRun: true,
+        changes: [{ op: 'change', object: 'application', name: 'SIPProxy_1', field: 'host', before: '127.0.0.1', after: '127.0.0.9' }],
+      }),
+    );
     expect(await within(dialog).findByRole('table', { name: 'Pending changes' })).toBeInTheDocument();
     expect(within(dialog).queryByLabelText('Checking the changes')).not.toBeInTheDocument();
   });

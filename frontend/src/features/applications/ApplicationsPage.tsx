@@ -28,7 +28,17 @@ function AppLink({ name }: { name: string }) {
 }
 
 const pairColumns: DataTableColumn<PairRow>[] = [
-  { key: 'name', header: 'HA pair', value: (r) => r.name, render: (r) => <Text fw={600} size="sm">{r.name}</Text>, sortable: true },
+  {
+    key: 'name',
+    header: 'HA pair',
+    value: (r) => r.name,
+    render: (r) => (
+      <Text fw={600} size="sm">
+        {r.name}
+      </Text>
+    ),
+    sortable: true,
+  },
   {
     key: 'primary',
     header: 'Primary',
@@ -127,7 +137,9 @@ function PairsSection() {
         error={servers.isError ? errorMessage(servers.error) : undefined}
         onRowClick={(r) => navigate(`/applications/${encodeURIComponent(r.primary.name)}`)}
         searchPlaceholder="Search by server name"
-        empty={<EmptyPanel title="No SIP Servers" description="Create a SIP Server application (New application) or import a configuration." />}
+        empty={
+          <EmptyPanel title="No SIP Servers" description="Create a SIP Server application (New application) or import a configuration." />
+        }
       />
     </Stack>
   );

@@ -5,20 +5,46 @@ import { json, mockFetch, renderApp } from '../../test/utils';
 import { testSchema, users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
 
-const server = (name: string, backup: string | null, host: string) => ({ name, type: 'sip-server', host, ports: { 'sip-port': 5070 }, backup, options: {}, revision: 1 });
+const server = (name: string, backup: string | null, host: string) => ({
+  name,
+  type: 'sip-server',
+  host,
+  ports: { 'sip-port': 5070 },
+  backup,
+  options: {},
+  revision: 1,
+});
 const proxy = {
-  name: 'SIPProxy_1', type: 'sip-proxy', host: '127.0.0.1', ports: { 'sip-port': 5060 }, backup: null,
-  options: { sipproxy: { 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B', 'servicing-sipserver': 'SIPServer_A' } }, revision: 4,
+  name: 'SIPProxy_1',
+  type: 'sip-proxy',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5060 },
+  backup: null,
+  options: { sipproxy: { 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B', 'servicing-sipserver': 'SIPServer_A' } },
+  revision: 4,
 };
-const servers = [server('SIPServer_A', 'SIPServer_A_backup', '10.0.0.1'), server('SIPServer_A_backup', null, '10.0.0.2'), server('SIPServer_B', null, '10.0.0.3'), server('Spare', null, '10.0.0.4')];
-const switches = [{ name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 3, revision: 2 }, { name: 'SiteB', sipServer: 'SIPServer_B', dnCount: 1, revision: 5 }];
+const servers = [
+  server('SIPServer_A', 'SIPServer_A_backup', '10.0.0.1'),
+  server('SIPServer_A_backup', null, '10.0.0.2'),
+  server('SIPServer_B', null, '10.0.0.3'),
+  server('Spare', null, '10.0.0.4'),
+];
+const switches = [
+  { name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 3, revision: 2 },
+  { name: 'SiteB', sipServer: 'SIPServer_B', dnCount: 1, revision: 5 },
+];
 const page = <T,>(items: T[]) => json({ items, total: items.length, page: 1, pageSize: 500 });
-const commit = (dryRun: boolean, op: string, object: string, name: string) => json({ version: dryRun ? 7 : 8, committed: !dryRun, dryRun, changes: [{ op, object, name }] });
+const commit = (dryRun: boolean, op: string, object: string, name: string) =>
+  json({ version: dryRun ? 7 : 8, committed: !dryRun, dryRun, changes: [{ op, object, name }] });
 const invalid = (errors: unknown[]) => json({ statusCode: 400, code: 'CONFIG_INVALID', message: 'refused', errors }, 400);
 const bodyOf = (init: RequestInit) => JSON.parse(String(init.body)) as Record<string, unknown>;
 
 const listApps = (url: URL) =>
-  url.searchParams.get('type') === 'sip-server' ? page(servers) : url.searchParams.get('type') === 'sip-proxy' ? page([proxy]) : page([...servers, proxy]);
+  url.searchParams.get('type') === 'sip-server'
+    ? page(servers)
+    : url.searchParams.get('type') === 'sip-proxy'
+      ? page([proxy])
+      : page([...servers, proxy]);
 
 describe('create and delete applications and switches', () => {
   beforeEach(() => liveStore.reset());
@@ -54,7 +80,10 @@ describe('create and delete applications and switches', () => {
     expect(posts[0]).toMatchObject({
       dry: true,
       body: {
-        name: 'SIPProxy_9', type: 'sip-proxy', host: '127.0.0.9', ports: { 'sip-port': 5260 },
+        name: 'SIPProxy_9',
+        type: 'sip-proxy',
+        host: '127.0.0.9',
+        ports: { 'sip-port': 5260 },
         options: { sipproxy: { 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B', 'servicing-sipserver': 'SIPServer_B' } },
       },
     });
@@ -71,8 +100,20 @@ describe('create and delete applications and switches', () => {
       'GET /api/switches': () => json(switches),
       'POST /api/applications': () =>
         invalid([
-          { path: 'applications[5].backup', code: 'ha-sip-port-mismatch', message: 'Both SIP Servers of an HA pair must have the same sip-port', object: { kind: 'application', name: 'SIPServer_C' }, field: 'backup' },
-          { path: 'switches[0].sip-server', code: 'x', message: 'something else', object: { kind: 'switch', name: 'SiteA' }, field: 'sip-server' },
+          {
+            path: 'applications[5].backup',
+            code: 'ha-sip-port-mismatch',
+            message: 'Both SIP Servers of an HA pair must have the same sip-port',
+            object: { kind: 'application', name: 'SIPServer_C' },
+            field: 'backup',
+          },
+          {
+            path: 'switches[0].sip-server',
+            code: 'x',
+            message: 'something else',
+            object: { kind: 'switch', name: 'SiteA' },
+            field: 'sip-server',
+          },
         ]),
     });
     const user = userEvent.setup();
@@ -104,7 +145,15 @@ describe('create and delete applications and switches', () => {
       'GET /api/applications/SIPServer_B': () => json(servers[2]),
       'DELETE /api/applications/SIPServer_B': (url) => {
         deletes.push(url);
-        return invalid([{ path: 'switches[1].sip-server', code: 'unknown-reference', message: '"sip-server" of switch "SiteB" names "SIPServer_B", which is not an application', object: { kind: 'switch', name: 'SiteB' }, field: 'sip-server' }]);
+        return invalid([
+          {
+            path: 'switches[1].sip-server',
+            code: 'unknown-reference',
+            message: '"sip-server" of switch "SiteB" names "SIPServer_B", which is not an application',
+            object: { kind: 'switch', name: 'SiteB' },
+            field: 'sip-server',
+          },
+        ]);
       },
     });
     const user = userEvent.setup();
@@ -179,13 +228,33 @@ describe('create and delete applications and switches', () => {
       'GET /api/switches/SiteC/dns': () => page([]),
       'GET /api/switches/SiteB': () => json({ name: 'SiteB', sipServer: 'SIPServer_B', revision: 5 }),
       'GET /api/switches/SiteB/dns': () => page([]),
-      'GET /api/trunks': () => json([{ switch: 'SiteA', number: 'to-site-b', remoteSwitch: 'SiteB', contact: 'x', peerProxyContact: 'y', peerProxyProtocol: 'udp', mode: 'dns' }]),
+      'GET /api/trunks': () =>
+        json([
+          {
+            switch: 'SiteA',
+            number: 'to-site-b',
+            remoteSwitch: 'SiteB',
+            contact: 'x',
+            peerProxyContact: 'y',
+            peerProxyProtocol: 'udp',
+            mode: 'dns',
+          },
+        ]),
       'POST /api/switches': (url, init) => {
         posts.push(url.searchParams.get('dryRun') === 'true');
         expect(bodyOf(init)).toEqual({ name: 'SiteC', sipServer: 'SIPServer_A' });
         return commit(url.searchParams.get('dryRun') === 'true', 'add', 'switch', 'SiteC');
       },
-      'DELETE /api/switches/SiteB': () => invalid([{ path: 'switches[0].dns[1].options.TServer.peer-proxy-contact', code: 'peer-proxy-contact-mismatch', message: 'not the external-contact of another switch', object: { kind: 'dn', name: 'SiteA/to-site-b' }, field: 'options.TServer.peer-proxy-contact' }]),
+      'DELETE /api/switches/SiteB': () =>
+        invalid([
+          {
+            path: 'switches[0].dns[1].options.TServer.peer-proxy-contact',
+            code: 'peer-proxy-contact-mismatch',
+            message: 'not the external-contact of another switch',
+            object: { kind: 'dn', name: 'SiteA/to-site-b' },
+            field: 'options.TServer.peer-proxy-contact',
+          },
+        ]),
     });
     const user = userEvent.setup();
     const { router } = renderApp('/switches');

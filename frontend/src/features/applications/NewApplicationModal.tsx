@@ -25,7 +25,17 @@ interface Form {
   monitored: string[];
 }
 
-const EMPTY: Form = { type: 'sip-proxy', name: '', host: '', sipPort: '', tlsPort: '', httpPort: '', backup: null, site: null, monitored: [] };
+const EMPTY: Form = {
+  type: 'sip-proxy',
+  name: '',
+  host: '',
+  sipPort: '',
+  tlsPort: '',
+  httpPort: '',
+  backup: null,
+  site: null,
+  monitored: [],
+};
 
 const portOk = (p: Port) => p === '' || (Number.isInteger(p) && p >= 1 && p <= 65535);
 
@@ -94,7 +104,12 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
     if (flow.phase === 'review') flow.back();
   };
 
-  const ready = !!form.name.trim() && !!form.host.trim() && form.sipPort !== '' && [form.sipPort, form.tlsPort, form.httpPort].every(portOk) && (form.type === 'sip-server' || !!form.site);
+  const ready =
+    !!form.name.trim() &&
+    !!form.host.trim() &&
+    form.sipPort !== '' &&
+    [form.sipPort, form.tlsPort, form.httpPort].every(portOk) &&
+    (form.type === 'sip-server' || !!form.site);
   const reviewing = flow.phase === 'review' || flow.phase === 'saving';
   const portField = (label: string, key: 'sipPort' | 'tlsPort' | 'httpPort', id: string, required = false) => (
     <NumberInput
@@ -129,11 +144,26 @@ export function NewApplicationModal({ opened, onClose }: { opened: boolean; onCl
             </Group>
           </Radio.Group>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Name" required value={form.name} disabled={reviewing} data-autofocus spellCheck={false}
-              error={flow.fieldError('name')} onChange={(e) => set({ name: e.currentTarget.value })} />
-            <TextInput label="Host" required value={form.host} disabled={reviewing} spellCheck={false}
+            <TextInput
+              label="Name"
+              required
+              value={form.name}
+              disabled={reviewing}
+              data-autofocus
+              spellCheck={false}
+              error={flow.fieldError('name')}
+              onChange={(e) => set({ name: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Host"
+              required
+              value={form.host}
+              disabled={reviewing}
+              spellCheck={false}
               description="Address it runs on (an address of this machine runs as an embedded worker)"
-              error={flow.fieldError('host')} onChange={(e) => set({ host: e.currentTarget.value })} />
+              error={flow.fieldError('host')}
+              onChange={(e) => set({ host: e.currentTarget.value })}
+            />
           </SimpleGrid>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             {portField('SIP port', 'sipPort', 'sip-port', true)}

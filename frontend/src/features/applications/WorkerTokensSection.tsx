@@ -29,9 +29,14 @@ function CopyField({ label, value, testId }: { label: string; value: string; tes
         </Text>
         <CopyButton value={value}>
           {({ copied, copy }) => (
-            <Button size="compact-xs" variant="light" color={copied ? 'teal' : undefined} onClick={copy}
+            <Button
+              size="compact-xs"
+              variant="light"
+              color={copied ? 'teal' : undefined}
+              onClick={copy}
               leftSection={copied ? <IconCheck size={12} aria-hidden /> : <IconCopy size={12} aria-hidden />}
-              aria-label={`Copy ${label.toLowerCase()}`}>
+              aria-label={`Copy ${label.toLowerCase()}`}
+            >
               {copied ? 'Copied' : 'Copy'}
             </Button>
           )}
@@ -58,14 +63,19 @@ function RevokeButton({ token, app }: { token: WorkerToken; app: string }) {
   });
   return (
     <>
-      <Button size="compact-xs" color="red" variant="light" aria-label={`Revoke token ${tokenLabel(token.id)}`} onClick={() => setOpen(true)}>
+      <Button
+        size="compact-xs"
+        color="red"
+        variant="light"
+        aria-label={`Revoke token ${tokenLabel(token.id)}`}
+        onClick={() => setOpen(true)}
+      >
         Revoke
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Revoke token ${tokenLabel(token.id)}?`}>
         <Stack>
           <Text size="sm">
-            A remote worker of {app} that uses this token is refused at its next connection. Create a new token to start it
-            again.
+            A remote worker of {app} that uses this token is refused at its next connection. Create a new token to start it again.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
@@ -109,8 +119,8 @@ export function WorkerTokensSection({ app }: { app: string }) {
     <Section title="Remote worker tokens" id="worker-tokens-title">
       <Group justify="space-between" wrap="wrap">
         <Text size="sm" c="dimmed" maw={640}>
-          A worker of {app} on another machine connects to this control plane with a token of its own. The token is shown
-          once; only its hash is kept.
+          A worker of {app} on another machine connects to this control plane with a token of its own. The token is shown once; only its
+          hash is kept.
         </Text>
         <Button leftSection={<IconKey size={16} aria-hidden />} onClick={() => create.mutate()} loading={create.isPending}>
           New worker token
@@ -134,9 +144,9 @@ export function WorkerTokensSection({ app }: { app: string }) {
             <CopyField label="Token" value={created.token} testId="worker-token" />
             <CopyField label="Command" value={workerCommand(created, origin)} testId="worker-command" />
             <Text size="xs" c="dimmed">
-              Run it in a checkout of this product on the worker's machine (built with npm run build); the worker needs to
-              reach {origin}. Save the token in a file readable only by the worker's user; SIPEDGE_WORKER_TOKEN can carry it
-              instead. Never on the command line: the process list shows it to every user of the machine.
+              Run it in a checkout of this product on the worker's machine (built with npm run build); the worker needs to reach {origin}.
+              Save the token in a file readable only by the worker's user; SIPEDGE_WORKER_TOKEN can carry it instead. Never on the command
+              line: the process list shows it to every user of the machine.
             </Text>
             <Group justify="flex-end">
               <Button onClick={() => setCreated(null)}>Done</Button>

@@ -24,11 +24,32 @@ function detailText(d: unknown): string {
 type LabelledAuditEntry = AuditEntry & { targetLabel?: string | null };
 
 const columns: DataTableColumn<AuditEntry>[] = [
-  { key: 'at', header: 'When', render: (e) => <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{fmtTime(e.at)}</Text> },
+  {
+    key: 'at',
+    header: 'When',
+    render: (e) => (
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {fmtTime(e.at)}
+      </Text>
+    ),
+  },
   { key: 'actor', header: 'Who', render: (e) => e.actor },
   // In words; the stored action (a route, say) stays in the tooltip for whoever needs it.
-  { key: 'action', header: 'Action', render: (e) => <Text size="sm" title={e.action} data-testid="audit-action">{auditActionLabel(e.action)}</Text> },
-  { key: 'target', header: 'Target', render: (e) => <span title={e.target}>{(e as LabelledAuditEntry).targetLabel ?? e.target}</span>, visibleFrom: 'sm' },
+  {
+    key: 'action',
+    header: 'Action',
+    render: (e) => (
+      <Text size="sm" title={e.action} data-testid="audit-action">
+        {auditActionLabel(e.action)}
+      </Text>
+    ),
+  },
+  {
+    key: 'target',
+    header: 'Target',
+    render: (e) => <span title={e.target}>{(e as LabelledAuditEntry).targetLabel ?? e.target}</span>,
+    visibleFrom: 'sm',
+  },
   { key: 'configVersion', header: 'Version', render: (e) => (e.configVersion != null ? `v${e.configVersion}` : '—'), visibleFrom: 'md' },
   {
     key: 'detail',
@@ -73,7 +94,12 @@ export function AuditLogPage() {
             w={220}
           />
         }
-        empty={<EmptyPanel title="No audit entries" description={debouncedActor ? `Nothing by “${debouncedActor}”.` : 'Changes will be recorded here.'} />}
+        empty={
+          <EmptyPanel
+            title="No audit entries"
+            description={debouncedActor ? `Nothing by “${debouncedActor}”.` : 'Changes will be recorded here.'}
+          />
+        }
       />
     </Page>
   );

@@ -4,7 +4,15 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { Page } from '../../components/Page';
 import { useProxiesPage } from '../applications/api';
 import { useCan } from '../auth/permissions';
-import { useCertificateCheck, useCertificates, type CertificateCheckAnswer, type CertificateFacts, type CertificateState, type CertificateView, type ChainCheck } from './api';
+import {
+  useCertificateCheck,
+  useCertificates,
+  type CertificateCheckAnswer,
+  type CertificateFacts,
+  type CertificateState,
+  type CertificateView,
+  type ChainCheck,
+} from './api';
 
 const STATE: Record<CertificateState, { label: string; color: string }> = {
   valid: { label: 'Valid', color: 'green' },
@@ -31,7 +39,11 @@ function daysLeftText(f: CertificateFacts): string {
 
 const date = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
-const CHAIN: Record<ChainCheck['status'], string> = { trusted: 'Trusted', untrusted: 'Not trusted', 'no-trusted-ca': 'Not checked (no trusted-ca)' };
+const CHAIN: Record<ChainCheck['status'], string> = {
+  trusted: 'Trusted',
+  untrusted: 'Not trusted',
+  'no-trusted-ca': 'Not checked (no trusted-ca)',
+};
 
 /** Label and value, wrapping long names (a SAN list, a DN) instead of widening the page. */
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -64,7 +76,13 @@ function Facts({ f, chain, keyMatches }: { f: CertificateFacts; chain: ChainChec
 
 function CertificateCard({ c }: { c: CertificateView }) {
   return (
-    <Card withBorder padding="md" data-testid={`certificate-${c.application}`} aria-label={`Certificate of ${c.application}`} component="section">
+    <Card
+      withBorder
+      padding="md"
+      data-testid={`certificate-${c.application}`}
+      aria-label={`Certificate of ${c.application}`}
+      component="section"
+    >
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Title order={2} size="h4" style={{ overflowWrap: 'anywhere' }}>
@@ -82,7 +100,8 @@ function CertificateCard({ c }: { c: CertificateView }) {
         {c.certificate ? <Facts f={c.certificate} chain={c.chain} keyMatches={c.keyMatches} /> : null}
         <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
           certificate: {c.sources.certificate} · certificate-key: {c.sources['certificate-key']}
-          {c.sources['trusted-ca'] ? ` · trusted-ca: ${c.sources['trusted-ca']}` : ''} · {c.listener ? 'TLS listener on tls-port' : 'no tls-port (not used by a listener)'}
+          {c.sources['trusted-ca'] ? ` · trusted-ca: ${c.sources['trusted-ca']}` : ''} ·{' '}
+          {c.listener ? 'TLS listener on tls-port' : 'no tls-port (not used by a listener)'}
         </Text>
         {c.problems.length ? (
           <Alert color="red" title="The worker would not load this material" p="xs">
@@ -104,7 +123,9 @@ function CheckResult({ a }: { a: CertificateCheckAnswer }) {
   return (
     <Alert
       color={a.accepted ? 'green' : 'red'}
-      title={a.accepted ? `Accepted: the worker of ${a.application} would load it and a save would keep it` : `Refused for ${a.application}`}
+      title={
+        a.accepted ? `Accepted: the worker of ${a.application} would load it and a save would keep it` : `Refused for ${a.application}`
+      }
       data-testid="check-result"
     >
       <Stack gap="xs">
@@ -112,9 +133,7 @@ function CheckResult({ a }: { a: CertificateCheckAnswer }) {
           <CertificateStateBadge state={a.state} />
           {a.certificate ? <Text size="sm">{daysLeftText(a.certificate)}</Text> : null}
         </Group>
-        <Text size="sm">
-          Worker check: {a.worker.accepted ? 'loads it' : `refuses it (${a.worker.option}): ${a.worker.reason ?? ''}`}
-        </Text>
+        <Text size="sm">Worker check: {a.worker.accepted ? 'loads it' : `refuses it (${a.worker.option}): ${a.worker.reason ?? ''}`}</Text>
         <Text size="sm">Saving: {a.save.accepted ? 'would be accepted' : 'would be refused'}</Text>
         {a.save.problems.length ? (
           <List size="sm">
@@ -141,7 +160,12 @@ function CheckForm({ applications }: { applications: string[] }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!application || !certificate.trim()) return;
-    check.mutate({ application, certificate, ...(key.trim() ? { 'certificate-key': key } : {}), ...(ca.trim() ? { 'trusted-ca': ca } : {}) });
+    check.mutate({
+      application,
+      certificate,
+      ...(key.trim() ? { 'certificate-key': key } : {}),
+      ...(ca.trim() ? { 'trusted-ca': ca } : {}),
+    });
   };
   const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } };
   return (
@@ -152,14 +176,55 @@ function CheckForm({ applications }: { applications: string[] }) {
             Check a new certificate before saving it
           </Title>
           <Text size="sm" c="dimmed">
-            The worker's own TLS check runs on what you give (PEM, or a file path under the TLS material directory); empty key or CA means the configured one. Nothing is saved.
+            The worker's own TLS check runs on what you give (PEM, or a file path under the TLS material directory); empty key or CA means
+            the configured one. Nothing is saved.
           </Text>
-          <Select label="SIP Proxy application" placeholder="Choose a proxy" data={applications} value={application} onChange={setApplication} searchable maw={360} />
-          <Textarea label="certificate" placeholder="-----BEGIN CERTIFICATE-----… or a path" value={certificate} onChange={(e) => setCertificate(e.currentTarget.value)} autosize minRows={3} maxRows={10} styles={mono} />
-          <Textarea label="certificate-key (optional)" placeholder="-----BEGIN PRIVATE KEY-----… or a path; empty keeps the configured key" value={key} onChange={(e) => setKey(e.currentTarget.value)} autosize minRows={2} maxRows={8} styles={mono} />
-          <Textarea label="trusted-ca (optional)" placeholder="-----BEGIN CERTIFICATE-----… or a path; empty keeps the configured CA" value={ca} onChange={(e) => setCa(e.currentTarget.value)} autosize minRows={2} maxRows={8} styles={mono} />
+          <Select
+            label="SIP Proxy application"
+            placeholder="Choose a proxy"
+            data={applications}
+            value={application}
+            onChange={setApplication}
+            searchable
+            maw={360}
+          />
+          <Textarea
+            label="certificate"
+            placeholder="-----BEGIN CERTIFICATE-----… or a path"
+            value={certificate}
+            onChange={(e) => setCertificate(e.currentTarget.value)}
+            autosize
+            minRows={3}
+            maxRows={10}
+            styles={mono}
+          />
+          <Textarea
+            label="certificate-key (optional)"
+            placeholder="-----BEGIN PRIVATE KEY-----… or a path; empty keeps the configured key"
+            value={key}
+            onChange={(e) => setKey(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            maxRows={8}
+            styles={mono}
+          />
+          <Textarea
+            label="trusted-ca (optional)"
+            placeholder="-----BEGIN CERTIFICATE-----… or a path; empty keeps the configured CA"
+            value={ca}
+            onChange={(e) => setCa(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            maxRows={8}
+            styles={mono}
+          />
           <Group>
-            <Button type="submit" leftSection={<IconShieldCheck size={16} />} loading={check.isPending} disabled={!application || !certificate.trim()}>
+            <Button
+              type="submit"
+              leftSection={<IconShieldCheck size={16} />}
+              loading={check.isPending}
+              disabled={!application || !certificate.trim()}
+            >
               Check
             </Button>
           </Group>

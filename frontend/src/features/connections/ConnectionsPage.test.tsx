@@ -5,19 +5,63 @@ import { json, mockFetch, renderApp } from '../../test/utils';
 import { users } from '../../test/fakes';
 import { age, daysLeft } from './ConnectionsPage';
 
-const proxy = { name: 'SIPProxy_1', type: 'sip-proxy', host: '127.0.0.1', ports: { 'sip-port': 5060 }, backup: null, options: {}, revision: 1 };
+const proxy = {
+  name: 'SIPProxy_1',
+  type: 'sip-proxy',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5060 },
+  backup: null,
+  options: {},
+  revision: 1,
+};
 const conn = (id: string, peer: string, extra: Record<string, unknown> = {}) => ({
-  id, transport: id.split('-')[0], direction: 'inbound', state: 'open', local: '127.0.0.1:5060', peer,
-  since: '2026-12-03T19:00:00Z', ageS: 125, lastActivity: '2026-12-03T19:02:00Z', lastReceived: '2026-12-03T19:02:00Z',
-  messagesIn: 3, messagesOut: 2, bytesIn: 900, bytesOut: 400, flows: [], ...extra,
+  id,
+  transport: id.split('-')[0],
+  direction: 'inbound',
+  state: 'open',
+  local: '127.0.0.1:5060',
+  peer,
+  since: '2026-12-03T19:00:00Z',
+  ageS: 125,
+  lastActivity: '2026-12-03T19:02:00Z',
+  lastReceived: '2026-12-03T19:02:00Z',
+  messagesIn: 3,
+  messagesOut: 2,
+  bytesIn: 900,
+  bytesOut: 400,
+  flows: [],
+  ...extra,
 });
 const tls = conn('tls-4', '127.0.0.1:40001', {
-  flows: [{ aor: 'sip:2001@example.com', instance: '<urn:uuid:00000000-0000-0000-0000-000000000001>', regId: 1, contact: '<sip:2001@127.0.0.1:40001;transport=tls>', registeredAt: '2026-12-03T19:00:01Z', expiresAt: '2026-12-03T20:00:01Z', flowTimerS: 120 }],
+  flows: [
+    {
+      aor: 'sip:2001@example.com',
+      instance: '<urn:uuid:00000000-0000-0000-0000-000000000001>',
+      regId: 1,
+      contact: '<sip:2001@127.0.0.1:40001;transport=tls>',
+      registeredAt: '2026-12-03T19:00:01Z',
+      expiresAt: '2026-12-03T20:00:01Z',
+      flowTimerS: 120,
+    },
+  ],
   flowTimerS: 120,
-  tlsPeer: { subject: 'CN=phone-2001', san: ['DNS:phone-2001.example.com'], issuer: 'CN=Test CA', validFrom: '2026-01-01T00:00:00Z', validTo: '2099-01-01T00:00:00Z', fingerprint256: 'AA:BB' },
+  tlsPeer: {
+    subject: 'CN=phone-2001',
+    san: ['DNS:phone-2001.example.com'],
+    issuer: 'CN=Test CA',
+    validFrom: '2026-01-01T00:00:00Z',
+    validTo: '2099-01-01T00:00:00Z',
+    fingerprint256: 'AA:BB',
+  },
 });
 const page = (items: unknown[], total = items.length) => ({
-  instanceId: 'i-7', total, offset: 0, limit: 25, items, udpFlows: [], keepAlive: { enabled: true, idleS: 30, intervalS: 10, count: 3 },
+  instanceId: 'i-7',
+  total,
+  offset: 0,
+  limit: 25,
+  items,
+  udpFlows: [],
+  keepAlive: { enabled: true, idleS: 30, intervalS: 10, count: 3 },
 });
 
 describe('connection inspector', () => {

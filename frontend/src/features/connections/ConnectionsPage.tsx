@@ -1,5 +1,21 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Pagination, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Pagination,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconPlugConnectedX, IconSearch } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { Page } from '../../components/Page';
@@ -29,7 +45,12 @@ export function daysLeft(validTo: string, now = Date.now()): number {
 }
 
 function Flows({ flows }: { flows: readonly FlowView[] }) {
-  if (flows.length === 0) return <Text size="xs" c="dimmed">no registration</Text>;
+  if (flows.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        no registration
+      </Text>
+    );
   return (
     <Stack gap={2}>
       {flows.map((f) => (
@@ -45,14 +66,23 @@ function Flows({ flows }: { flows: readonly FlowView[] }) {
 }
 
 function TlsPeer({ c }: { c?: PeerCertificateView }) {
-  if (!c) return <Text size="xs" c="dimmed">—</Text>;
+  if (!c)
+    return (
+      <Text size="xs" c="dimmed">
+        —
+      </Text>
+    );
   const left = daysLeft(c.validTo);
   return (
     <Stack gap={2} data-testid="tls-peer">
       <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
         <b>{c.subject}</b>
       </Text>
-      {c.san.length ? <Text size="xs" style={{ overflowWrap: 'anywhere' }}>SAN {c.san.join(', ')}</Text> : null}
+      {c.san.length ? (
+        <Text size="xs" style={{ overflowWrap: 'anywhere' }}>
+          SAN {c.san.join(', ')}
+        </Text>
+      ) : null}
       <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
         issued by {c.issuer}
       </Text>
@@ -69,7 +99,14 @@ function CloseButton({ app, c }: { app: string; c: ConnectionView }) {
   const close = useCloseConnection(app);
   return (
     <>
-      <Button size="compact-sm" variant="light" color="red" leftSection={<IconPlugConnectedX size={14} />} onClick={() => setOpen(true)} aria-label={`Close ${c.id}`}>
+      <Button
+        size="compact-sm"
+        variant="light"
+        color="red"
+        leftSection={<IconPlugConnectedX size={14} />}
+        onClick={() => setOpen(true)}
+        aria-label={`Close ${c.id}`}
+      >
         Close
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Close ${c.id}?`} centered>
@@ -162,7 +199,11 @@ function ConnectionsTable({ app, items, canClose }: { app: string; items: readon
               </Table.Td>
               <Table.Td>
                 <Flows flows={c.flows} />
-                {c.flowTimerS ? <Text size="xs" c="dimmed">Flow-Timer {c.flowTimerS} s</Text> : null}
+                {c.flowTimerS ? (
+                  <Text size="xs" c="dimmed">
+                    Flow-Timer {c.flowTimerS} s
+                  </Text>
+                ) : null}
               </Table.Td>
               <Table.Td>
                 <TlsPeer c={c.tlsPeer} />
@@ -194,7 +235,9 @@ export function ConnectionsPage() {
   const [text, setText] = useState(q);
   const canClose = useCan('manage-workers');
   const proxies = useProxiesPage({ pageSize: 500, sort: 'name' });
-  const conns = useConnections(app ? { app, q: q || undefined, transport: transport || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } : undefined);
+  const conns = useConnections(
+    app ? { app, q: q || undefined, transport: transport || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE } : undefined,
+  );
   const set = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
@@ -262,7 +305,10 @@ export function ConnectionsPage() {
           <Text size="sm" c="dimmed" data-testid="connections-summary">
             {d.total} connection{d.total === 1 ? '' : 's'}
             {transport || q ? ' matching' : ''} on instance {d.instanceId}; TCP keep-alive{' '}
-            {d.keepAlive.enabled ? `on (idle ${d.keepAlive.idleS} s, every ${d.keepAlive.intervalS} s, ${d.keepAlive.count} probes)` : 'off'}.{' '}
+            {d.keepAlive.enabled
+              ? `on (idle ${d.keepAlive.idleS} s, every ${d.keepAlive.intervalS} s, ${d.keepAlive.count} probes)`
+              : 'off'}
+            .{' '}
             <Anchor component={Link} to={`/applications/${encodeURIComponent(app)}`} size="sm">
               {app}
             </Anchor>
@@ -270,9 +316,19 @@ export function ConnectionsPage() {
           {d.items.length ? (
             <ConnectionsTable app={app} items={d.items} canClose={canClose} />
           ) : (
-            <Text c="dimmed">No {transport === 'udp' ? 'TCP or TLS ' : ''}connection{q ? ' matches' : ''}.</Text>
+            <Text c="dimmed">
+              No {transport === 'udp' ? 'TCP or TLS ' : ''}connection{q ? ' matches' : ''}.
+            </Text>
           )}
-          {pages > 1 ? <Pagination total={pages} value={page} onChange={(p) => set({ page: p > 1 ? String(p) : undefined })} aria-label="Pages of connections" size="sm" /> : null}
+          {pages > 1 ? (
+            <Pagination
+              total={pages}
+              value={page}
+              onChange={(p) => set({ page: p > 1 ? String(p) : undefined })}
+              aria-label="Pages of connections"
+              size="sm"
+            />
+          ) : null}
           {d.udpFlows.length ? (
             <Stack gap="xs" component="section" aria-labelledby="udp-flows-title">
               <Title order={2} size="h4" id="udp-flows-title">

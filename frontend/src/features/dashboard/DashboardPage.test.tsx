@@ -11,8 +11,26 @@ function serviceState(overrides: { stateA?: string; viewB1?: string } = {}) {
     generatedAt: new Date().toISOString(),
     configVersion: 7,
     workers: [
-      { id: 'SIPProxy_1', app: 'SIPProxy_1', kind: 'embedded', online: true, configVersion: 7, restartPending: false, restartPendingOptions: [], counters: { callsPerSecond: 4, responses503: 1 } },
-      { id: 'SIPProxy_3', app: 'SIPProxy_3', kind: 'embedded', online: false, configVersion: 6, restartPending: true, restartPendingOptions: ['sip-port'], counters: { callsPerSecond: 0, responses503: 0 } },
+      {
+        id: 'SIPProxy_1',
+        app: 'SIPProxy_1',
+        kind: 'embedded',
+        online: true,
+        configVersion: 7,
+        restartPending: false,
+        restartPendingOptions: [],
+        counters: { callsPerSecond: 4, responses503: 1 },
+      },
+      {
+        id: 'SIPProxy_3',
+        app: 'SIPProxy_3',
+        kind: 'embedded',
+        online: false,
+        configVersion: 6,
+        restartPending: true,
+        restartPendingOptions: ['sip-port'],
+        counters: { callsPerSecond: 0, responses503: 0 },
+      },
     ],
     pairs: [
       {
@@ -22,8 +40,22 @@ function serviceState(overrides: { stateA?: string; viewB1?: string } = {}) {
         state: overrides.stateA ?? 'disagreement',
         disagree: (overrides.stateA ?? 'disagreement') === 'disagreement',
         views: [
-          { worker: 'SIPProxy_1', state: 'primary-active', serving: true, since: '2026-11-22T00:00:00Z', servers: [srv('primary', 'SIPServer_A', '127.0.0.1'), srv('backup', 'SIPServer_A_backup', '127.0.0.2')], history: [] },
-          { worker: 'SIPProxy_3', state: overrides.viewB1 ?? 'backup-active', serving: true, since: '2026-11-22T00:00:00Z', servers: [srv('primary', 'SIPServer_A', '127.0.0.1', false), srv('backup', 'SIPServer_A_backup', '127.0.0.2')], history: [] },
+          {
+            worker: 'SIPProxy_1',
+            state: 'primary-active',
+            serving: true,
+            since: '2026-11-22T00:00:00Z',
+            servers: [srv('primary', 'SIPServer_A', '127.0.0.1'), srv('backup', 'SIPServer_A_backup', '127.0.0.2')],
+            history: [],
+          },
+          {
+            worker: 'SIPProxy_3',
+            state: overrides.viewB1 ?? 'backup-active',
+            serving: true,
+            since: '2026-11-22T00:00:00Z',
+            servers: [srv('primary', 'SIPServer_A', '127.0.0.1', false), srv('backup', 'SIPServer_A_backup', '127.0.0.2')],
+            history: [],
+          },
         ],
       },
     ],

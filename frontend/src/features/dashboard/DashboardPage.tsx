@@ -66,7 +66,9 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
           </Title>
         </Group>
         {workers ? (
-          <Badge variant="default">{workers.filter((w) => w.online).length} / {workers.length} online</Badge>
+          <Badge variant="default">
+            {workers.filter((w) => w.online).length} / {workers.length} online
+          </Badge>
         ) : (
           <Skeleton height={20} width={32} />
         )}
@@ -136,7 +138,12 @@ function WorkersCard({ workers, configVersion }: { workers: WorkerView[] | undef
                     </Table.Td>
                     <Table.Td>
                       {w.configVersion != null ? (
-                        <Badge size="sm" variant={behind ? 'light' : 'default'} color={behind ? 'blue' : undefined} title="Configuration version the worker runs">
+                        <Badge
+                          size="sm"
+                          variant={behind ? 'light' : 'default'}
+                          color={behind ? 'blue' : undefined}
+                          title="Configuration version the worker runs"
+                        >
                           v{w.configVersion}
                         </Badge>
                       ) : (

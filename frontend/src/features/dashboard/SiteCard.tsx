@@ -92,13 +92,26 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
       aria-labelledby={headingId}
       data-site={site.switch}
       data-state={pair?.state ?? 'unknown'}
-      style={oos ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 } : disagree ? { borderColor: 'var(--mantine-color-orange-6)', borderWidth: 2 } : undefined}
+      style={
+        oos
+          ? { borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 }
+          : disagree
+            ? { borderColor: 'var(--mantine-color-orange-6)', borderWidth: 2 }
+            : undefined
+      }
     >
       <Stack gap="sm">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Stack gap={0}>
             <Title order={2} size="h4" id={headingId}>
-              <Anchor component={Link} to={`/switches/${encodeURIComponent(site.switch)}`} c="inherit" fw={700} fz="inherit" underline="hover">
+              <Anchor
+                component={Link}
+                to={`/switches/${encodeURIComponent(site.switch)}`}
+                c="inherit"
+                fw={700}
+                fz="inherit"
+                underline="hover"
+              >
                 {site.switch}
               </Anchor>
             </Title>
@@ -165,7 +178,12 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
                     style={{
                       borderRadius: 6,
                       border: `1px solid ${odd ? 'var(--mantine-color-orange-6)' : 'var(--mantine-color-default-border)'}`,
-                      background: view?.state === 'out-of-service' ? 'var(--mantine-color-red-light)' : odd ? 'var(--mantine-color-orange-light)' : undefined,
+                      background:
+                        view?.state === 'out-of-service'
+                          ? 'var(--mantine-color-red-light)'
+                          : odd
+                            ? 'var(--mantine-color-orange-light)'
+                            : undefined,
                     }}
                   >
                     <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -174,23 +192,46 @@ export function SiteCard({ site, state }: { site: ServiceState['sites'][number];
                           <Box
                             w={8}
                             h={8}
-                            style={{ borderRadius: 8, flex: 'none', background: w?.online ? 'var(--mantine-color-green-6)' : 'var(--mantine-color-gray-5)' }}
+                            style={{
+                              borderRadius: 8,
+                              flex: 'none',
+                              background: w?.online ? 'var(--mantine-color-green-6)' : 'var(--mantine-color-gray-5)',
+                            }}
                             aria-label={w?.online ? 'online' : 'offline'}
                             role="img"
                           />
                         </Tooltip>
-                        <Anchor component={Link} to={`/applications/${encodeURIComponent(proxy)}`} size="sm" fw={500} c="inherit" underline="hover" truncate>
+                        <Anchor
+                          component={Link}
+                          to={`/applications/${encodeURIComponent(proxy)}`}
+                          size="sm"
+                          fw={500}
+                          c="inherit"
+                          underline="hover"
+                          truncate
+                        >
                           {proxy}
                         </Anchor>
                         <IconArrowRight size={14} aria-hidden style={{ flex: 'none', opacity: 0.5 }} />
                         <Text size="xs" c="dimmed" truncate>
-                          {active ? active.name : view?.state === 'out-of-service' ? 'no server answering' : view ? 'no active server' : 'no report'}
+                          {active
+                            ? active.name
+                            : view?.state === 'out-of-service'
+                              ? 'no server answering'
+                              : view
+                                ? 'no active server'
+                                : 'no report'}
                         </Text>
                       </Group>
                       <Group gap={4} wrap="nowrap">
                         {/* Each proxy of the pool is an instance an operator drains or stops on its own (issue 17). */}
                         {w?.adminState === 'drained' || w?.adminState === 'stopped' ? (
-                          <Badge size="xs" color={w.adminState === 'drained' ? 'orange' : 'gray'} variant="light" data-admin-state={w.adminState}>
+                          <Badge
+                            size="xs"
+                            color={w.adminState === 'drained' ? 'orange' : 'gray'}
+                            variant="light"
+                            data-admin-state={w.adminState}
+                          >
                             {w.adminState}
                           </Badge>
                         ) : null}

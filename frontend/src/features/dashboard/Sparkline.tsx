@@ -39,7 +39,11 @@ export function Sparkline({
         <line x1={0} x2={width} y1={height - 1} y2={height - 1} stroke="var(--mantine-color-default-border)" strokeWidth={1} />
         {pts.length > 1 ? (
           <>
-            <path d={`${path} L${x(pts[pts.length - 1]!.i).toFixed(1)},${height - 1} L${x(pts[0]!.i).toFixed(1)},${height - 1} Z`} fill={color} opacity={0.12} />
+            <path
+              d={`${path} L${x(pts[pts.length - 1]!.i).toFixed(1)},${height - 1} L${x(pts[0]!.i).toFixed(1)},${height - 1} Z`}
+              fill={color}
+              opacity={0.12}
+            />
             <path d={path} fill="none" stroke={color} strokeWidth={1.6} strokeLinejoin="round" strokeLinecap="round" />
           </>
         ) : null}

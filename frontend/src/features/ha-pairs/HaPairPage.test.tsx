@@ -21,23 +21,77 @@ function serviceState() {
         disagree: true,
         views: [
           {
-            worker: 'SIPProxy_1', state: 'backup-active', serving: true, since: '2026-12-03T09:58:00Z',
+            worker: 'SIPProxy_1',
+            state: 'backup-active',
+            serving: true,
+            since: '2026-12-03T09:58:00Z',
             servers: [
-              { role: 'primary', name: 'SIPServer_A', host: '127.0.0.1', port: 5070, up: true, standby: true, lastCode: 200, lastRttMs: 4.012, lastProbeAt: '2026-12-03T09:59:50Z', lastSeenAt: '2026-12-03T09:59:50Z' },
-              { role: 'backup', name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070, up: true, lastCode: 200, lastRttMs: 2, lastProbeAt: '2026-12-03T09:59:55Z', lastSeenAt: '2026-12-03T09:59:55Z' },
+              {
+                role: 'primary',
+                name: 'SIPServer_A',
+                host: '127.0.0.1',
+                port: 5070,
+                up: true,
+                standby: true,
+                lastCode: 200,
+                lastRttMs: 4.012,
+                lastProbeAt: '2026-12-03T09:59:50Z',
+                lastSeenAt: '2026-12-03T09:59:50Z',
+              },
+              {
+                role: 'backup',
+                name: 'SIPServer_A_backup',
+                host: '127.0.0.2',
+                port: 5070,
+                up: true,
+                lastCode: 200,
+                lastRttMs: 2,
+                lastProbeAt: '2026-12-03T09:59:55Z',
+                lastSeenAt: '2026-12-03T09:59:55Z',
+              },
             ],
             history: [
-              { at: '2026-12-03T09:50:00Z', from: 'unknown', to: 'primary-active', trigger: 'probe-ok', server: 'primary', code: 200, rttMs: 3 },
+              {
+                at: '2026-12-03T09:50:00Z',
+                from: 'unknown',
+                to: 'primary-active',
+                trigger: 'probe-ok',
+                server: 'primary',
+                code: 200,
+                rttMs: 3,
+              },
               { at: '2026-12-03T09:58:00Z', from: 'primary-active', to: 'backup-active', trigger: 'probe-timeout', server: 'primary' },
             ],
           },
           {
-            worker: 'SIPProxy_2', state: 'primary-active', serving: false, since: '2026-12-03T09:51:00Z',
+            worker: 'SIPProxy_2',
+            state: 'primary-active',
+            serving: false,
+            since: '2026-12-03T09:51:00Z',
             servers: [
-              { role: 'primary', name: 'SIPServer_A', host: '127.0.0.1', port: 5070, up: true, lastCode: 200, lastRttMs: 5, lastProbeAt: '2026-12-03T09:59:40Z' },
+              {
+                role: 'primary',
+                name: 'SIPServer_A',
+                host: '127.0.0.1',
+                port: 5070,
+                up: true,
+                lastCode: 200,
+                lastRttMs: 5,
+                lastProbeAt: '2026-12-03T09:59:40Z',
+              },
               { role: 'backup', name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070 },
             ],
-            history: [{ at: '2026-12-03T09:51:00Z', from: 'unknown', to: 'primary-active', trigger: 'probe-ok', server: 'primary', code: 200, rttMs: 5 }],
+            history: [
+              {
+                at: '2026-12-03T09:51:00Z',
+                from: 'unknown',
+                to: 'primary-active',
+                trigger: 'probe-ok',
+                server: 'primary',
+                code: 200,
+                rttMs: 5,
+              },
+            ],
           },
         ],
       },
@@ -72,7 +126,9 @@ describe('HA pair page', () => {
     expect(screen.getByTestId('failback-rule')).toHaveTextContent(/no automatic failback/);
 
     const probes = screen.getByRole('table', { name: 'Probes of SIPServer_A per proxy' });
-    const notProbed = within(probes).getAllByRole('row').find((r) => r.getAttribute('data-proxy') === 'SIPProxy_2' && r.getAttribute('data-server') === 'SIPServer_A_backup');
+    const notProbed = within(probes)
+      .getAllByRole('row')
+      .find((r) => r.getAttribute('data-proxy') === 'SIPProxy_2' && r.getAttribute('data-server') === 'SIPServer_A_backup');
     expect(notProbed).toHaveTextContent('not probed');
 
     const history = screen.getByRole('list', { name: 'State changes of SIPServer_A' });

@@ -1,5 +1,22 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Breadcrumbs, Button, Center, Group, Loader, Modal, Paper, SimpleGrid, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  ThemeIcon,
+  Title,
+} from '@mantine/core';
 import { IconServer2 } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import type { ServicePair } from '../../api';
@@ -30,7 +47,10 @@ function when(iso?: string): string {
  * Buttons naming a server ("Switch over from SIPServer_A_backup") are wider than a 390 px phone's card: their label
  * wraps inside the card instead of widening the page (Mantine's label is nowrap by default).
  */
-const WRAPPING_BUTTON = { root: { maxWidth: '100%', height: 'auto', minHeight: 30 }, label: { whiteSpace: 'normal', textAlign: 'left', paddingBlock: 4 } } as const;
+const WRAPPING_BUTTON = {
+  root: { maxWidth: '100%', height: 'auto', minHeight: 30 },
+  label: { whiteSpace: 'normal', textAlign: 'left', paddingBlock: 4 },
+} as const;
 
 function HealthBadge({ health }: { health: ServerHealth }) {
   const h = HEALTH[health];
@@ -45,7 +65,16 @@ function HealthBadge({ health }: { health: ServerHealth }) {
 function ServerCard({ s, other }: { s: ServerSummary; other?: ServerSummary }) {
   const headingId = `server-${s.role}`;
   return (
-    <Paper withBorder radius="md" p="md" component="section" aria-labelledby={headingId} data-server-role={s.role} data-health={s.health} style={{ minWidth: 0 }}>
+    <Paper
+      withBorder
+      radius="md"
+      p="md"
+      component="section"
+      aria-labelledby={headingId}
+      data-server-role={s.role}
+      data-health={s.health}
+      style={{ minWidth: 0 }}
+    >
       <Stack gap={6}>
         <Group gap="xs" wrap="nowrap" align="flex-start">
           <ThemeIcon variant="light" color={HEALTH[s.health].color} aria-hidden>
@@ -113,7 +142,11 @@ function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary 
         <Button size="xs" variant="default" styles={WRAPPING_BUTTON} loading={set.isPending} onClick={() => set.mutate('active')}>
           Return {s.name} to service
         </Button>
-        {set.error ? <Text role="alert" c="red" size="xs" style={{ overflowWrap: 'anywhere' }}>{set.error instanceof Error ? set.error.message : 'Refused'}</Text> : null}
+        {set.error ? (
+          <Text role="alert" c="red" size="xs" style={{ overflowWrap: 'anywhere' }}>
+            {set.error instanceof Error ? set.error.message : 'Refused'}
+          </Text>
+        ) : null}
       </Group>
     );
   }
@@ -133,9 +166,15 @@ function ServerControls({ s, other }: { s: ServerSummary; other?: ServerSummary 
               : 'No proxy sends it traffic now; it stays out of service for maintenance.'}{' '}
             Probes do not bring it back: return it to service here when the work is done.
           </Text>
-          {set.error ? <Alert color="red" role="alert" title="Refused">{set.error instanceof Error ? set.error.message : String(set.error)}</Alert> : null}
+          {set.error ? (
+            <Alert color="red" role="alert" title="Refused">
+              {set.error instanceof Error ? set.error.message : String(set.error)}
+            </Alert>
+          ) : null}
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => setConfirming(false)}>Cancel</Button>
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
             <Button
               color="orange"
               loading={set.isPending}
@@ -181,7 +220,10 @@ function ProbesTable({ pair }: { pair: ServicePair }) {
                 <StatusBadge status={toServiceStatus(v.state)} size="sm" />
               </Table.Td>
               <Table.Td>
-                {s.name} <Text span size="xs" c="dimmed">({s.role})</Text>
+                {s.name}{' '}
+                <Text span size="xs" c="dimmed">
+                  ({s.role})
+                </Text>
               </Table.Td>
               <Table.Td>
                 <HealthBadge health={s.up === undefined ? 'not-probed' : s.up ? 'answering' : 'not-answering'} />
@@ -201,19 +243,30 @@ function ProbesTable({ pair }: { pair: ServicePair }) {
 /** The pair's state changes as every proxy recorded them (the worker's history: trigger, code, RTT), newest first. */
 function Timeline({ pair }: { pair: ServicePair }) {
   const entries = timeline(pair.views);
-  if (entries.length === 0) return <EmptyPanel title="No state changes" description="The proxies have not recorded a change of this pair since they started." />;
+  if (entries.length === 0)
+    return <EmptyPanel title="No state changes" description="The proxies have not recorded a change of this pair since they started." />;
   return (
     <Stack component="ol" gap={0} aria-label={`State changes of ${pair.name}`} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
       {entries.map((e, i) => (
         <li
           key={`${e.proxy}-${e.at}-${i}`}
           data-to={e.to}
-          style={{ borderLeft: '2px solid var(--mantine-color-default-border)', paddingLeft: 'var(--mantine-spacing-md)', paddingBottom: 'var(--mantine-spacing-sm)', position: 'relative' }}
+          style={{
+            borderLeft: '2px solid var(--mantine-color-default-border)',
+            paddingLeft: 'var(--mantine-spacing-md)',
+            paddingBottom: 'var(--mantine-spacing-sm)',
+            position: 'relative',
+          }}
         >
           <span
             aria-hidden
             style={{
-              position: 'absolute', left: -6, top: 4, width: 10, height: 10, borderRadius: 10,
+              position: 'absolute',
+              left: -6,
+              top: 4,
+              width: 10,
+              height: 10,
+              borderRadius: 10,
               background: `var(--mantine-color-${e.to === 'out-of-service' ? 'red' : e.to === 'backup-active' ? 'yellow' : e.to === 'primary-active' ? 'green' : 'gray'}-6)`,
             }}
           />
@@ -228,7 +281,10 @@ function Timeline({ pair }: { pair: ServicePair }) {
             <StatusBadge status={toServiceStatus(e.to)} size="xs" />
           </Group>
           <Text size="sm">
-            Trigger <Text span ff="monospace">{e.trigger}</Text>
+            Trigger{' '}
+            <Text span ff="monospace">
+              {e.trigger}
+            </Text>
             {e.server ? ` on the ${e.server}` : ''}
             {e.code !== undefined ? `, code ${e.code}` : ''}
             {e.rttMs !== undefined ? `, RTT ${ms(e.rttMs)}` : ''}
@@ -278,7 +334,10 @@ export function HaPairPage() {
   if (!pair) {
     return (
       <Page title={title}>
-        <EmptyPanel title="No such HA pair" description={`No SIP Server named ${name} has a backup, and no proxy reports a pair of that name.`} />
+        <EmptyPanel
+          title="No such HA pair"
+          description={`No SIP Server named ${name} has a backup, and no proxy reports a pair of that name.`}
+        />
       </Page>
     );
   }
@@ -289,7 +348,9 @@ export function HaPairPage() {
       title={title}
       description={
         <>
-          {sites.length === 0 ? 'Serves no site. ' : (
+          {sites.length === 0 ? (
+            'Serves no site. '
+          ) : (
             <>
               Serves{' '}
               {sites.map((s, i) => (
@@ -321,10 +382,10 @@ export function HaPairPage() {
           ))}
         </SimpleGrid>
         <Text size="sm" c="dimmed" data-testid="failback-rule">
-          Failback rule: new calls go to the active server. The proxies fail over when it does not answer an OPTIONS
-          probe in time, when a forwarded request times out or gets 503, or when the other server sends a request. The
-          server left behind is probed every oos-force seconds and shows "standby" once it answers, but traffic stays
-          where it is: it moves back only by the same triggers (there is no automatic failback).
+          Failback rule: new calls go to the active server. The proxies fail over when it does not answer an OPTIONS probe in time, when a
+          forwarded request times out or gets 503, or when the other server sends a request. The server left behind is probed every
+          oos-force seconds and shows "standby" once it answers, but traffic stays where it is: it moves back only by the same triggers
+          (there is no automatic failback).
         </Text>
       </Section>
       <Section title="Probes per proxy">
@@ -336,7 +397,10 @@ export function HaPairPage() {
       <Section title="Manual controls">
         <Text size="sm" c="dimmed" data-testid="manual-controls">
           {servers.some((x) => x.forced)
-            ? `Out of service by an operator: ${servers.filter((x) => x.forced).map((x) => x.name).join(', ')}. The proxies treat it as down whatever its probes say.`
+            ? `Out of service by an operator: ${servers
+                .filter((x) => x.forced)
+                .map((x) => x.name)
+                .join(', ')}. The proxies treat it as down whatever its probes say.`
             : 'Operators switch over from the active server, or take a server out for maintenance, with the buttons on its card; it stays out of service until returned.'}
         </Text>
       </Section>

@@ -80,7 +80,5 @@ export function summarizeServer(pair: ServicePair, role: 'primary' | 'backup'): 
 
 /** Every proxy's state changes of the pair, newest first. */
 export function timeline(views: PairView[]): TimelineEntry[] {
-  return views
-    .flatMap((v) => (v.history ?? []).map((h) => ({ ...h, proxy: v.worker })))
-    .sort((a, b) => t(b.at) - t(a.at));
+  return views.flatMap((v) => (v.history ?? []).map((h) => ({ ...h, proxy: v.worker }))).sort((a, b) => t(b.at) - t(a.at));
 }

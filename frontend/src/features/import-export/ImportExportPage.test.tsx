@@ -30,7 +30,9 @@ describe('Import/Export', () => {
     await user.click(screen.getByRole('button', { name: 'Validate' }));
     const list = await screen.findByTestId('import-errors');
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
-    expect(within(list).getAllByRole('listitem')[0]).toHaveTextContent('line 12:20 applications[0].options.sipproxy.oos-check: must be an integer from 0 to 300');
+    expect(within(list).getAllByRole('listitem')[0]).toHaveTextContent(
+      'line 12:20 applications[0].options.sipproxy.oos-check: must be an integer from 0 to 300',
+    );
     // An error without a source position shows its path only.
     expect(within(list).getAllByRole('listitem')[1]).toHaveTextContent(/^applications\[0\]\.host: needs a host$/);
     expect(screen.getByRole('button', { name: 'Import' })).toBeDisabled();

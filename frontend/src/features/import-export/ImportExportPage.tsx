@@ -117,8 +117,8 @@ function ImportCard({ canImport }: { canImport: boolean }) {
           Import
         </Title>
         <Text size="sm" c="dimmed">
-          Upload or paste a YAML document. Validate it first (nothing is saved), then import it: it replaces the whole
-          configuration as a new version.
+          Upload or paste a YAML document. Validate it first (nothing is saved), then import it: it replaces the whole configuration as a
+          new version.
         </Text>
         <Group>
           <FileButton

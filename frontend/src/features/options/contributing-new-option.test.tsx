@@ -32,7 +32,9 @@ function applyStep1(source: string, snippet: string): string {
 
 async function registryWithTheNewOption() {
   const patched = applyStep1(definitionsSource, docSnippet());
-  const js = ts.transpileModule(patched, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(patched, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const exports: { OPTION_DEFINITIONS?: unknown } = {};
   new Function('exports', js)(exports);
   vi.resetModules();

@@ -4,7 +4,15 @@ import userEvent from '@testing-library/user-event';
 import { json, mockFetch, renderApp } from '../../test/utils';
 import { users } from '../../test/fakes';
 
-const proxy = { name: 'SIPProxy_1', type: 'sip-proxy', host: '127.0.0.1', ports: { 'sip-port': 5060 }, backup: null, options: {}, revision: 1 };
+const proxy = {
+  name: 'SIPProxy_1',
+  type: 'sip-proxy',
+  host: '127.0.0.1',
+  ports: { 'sip-port': 5060 },
+  backup: null,
+  options: {},
+  revision: 1,
+};
 
 const answer = {
   app: 'SIPProxy_1',
@@ -12,7 +20,13 @@ const answer = {
   outcome: 'forward',
   source: { kind: 'endpoint' },
   decision: { kind: 'pair', pair: 'SIPServer_A', role: 'backup', target: { host: '127.0.0.2', port: 5070, transport: 'udp' } },
-  pair: { name: 'SIPServer_A', state: 'backup-active', activeRole: 'backup', serving: true, server: { role: 'backup', name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070, transport: 'udp' } },
+  pair: {
+    name: 'SIPServer_A',
+    state: 'backup-active',
+    activeRole: 'backup',
+    serving: true,
+    server: { role: 'backup', name: 'SIPServer_A_backup', host: '127.0.0.2', port: 5070, transport: 'udp' },
+  },
   relay: { kind: 'allow', why: 'sip-server' },
   dns: { query: { host: '127.0.0.2', port: 5070, transport: 'udp' }, candidates: [{ host: '127.0.0.2', port: 5070, transport: 'udp' }] },
   steps: [
@@ -42,7 +56,13 @@ describe('route preview page', () => {
 
     const result = await screen.findByRole('region', { name: /Forwarded to udp:127\.0\.0\.2:5070/ });
     expect(bodies).toEqual([
-      { app: 'SIPProxy_1', source: { address: '10.0.0.5', port: 5060, transport: 'udp' }, method: 'INVITE', requestUri: 'sip:2000@example.com', from: 'sip:1000@example.com' },
+      {
+        app: 'SIPProxy_1',
+        source: { address: '10.0.0.5', port: 5060, transport: 'udp' },
+        method: 'INVITE',
+        requestUri: 'sip:2000@example.com',
+        from: 'sip:1000@example.com',
+      },
     ]);
     expect(within(result).getByTestId('preview-rule')).toHaveTextContent('To the active server (backup) of HA pair SIPServer_A');
     expect(within(result).getByTestId('preview-pair')).toHaveTextContent('SIPServer_A_backup (backup) at udp:127.0.0.2:5070');
@@ -61,13 +81,24 @@ describe('route preview page', () => {
       'POST /api/route-preview': (_u, init) => {
         bodies.push(JSON.parse(String(init.body)) as Record<string, unknown>);
         if (!refuse) return json({ message: 'source.address must be an IPv4 or IPv6 address' }, 400);
-        return json({ app: 'SIPProxy_1', instanceId: 'i-7', outcome: 'refuse', status: 403, reason: 'Relaying Denied', relay: { kind: 'refuse', status: 403, reason: 'Relaying Denied', what: 'foreign-request-uri' }, steps: [{ step: 'relay', detail: 'foreign Request-URI' }] });
+        return json({
+          app: 'SIPProxy_1',
+          instanceId: 'i-7',
+          outcome: 'refuse',
+          status: 403,
+          reason: 'Relaying Denied',
+          relay: { kind: 'refuse', status: 403, reason: 'Relaying Denied', what: 'foreign-request-uri' },
+          steps: [{ step: 'relay', detail: 'foreign Request-URI' }],
+        });
       },
     });
     const user = userEvent.setup();
     renderApp('/route-preview?app=SIPProxy_1');
     await user.click(await screen.findByRole('radio', { name: 'SIP message' }));
-    await user.type(screen.getByRole('textbox', { name: /SIP message/ }), 'OPTIONS sip:x@foreign.example SIP/2.0{Enter}Via: SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1{Enter}{Enter}');
+    await user.type(
+      screen.getByRole('textbox', { name: /SIP message/ }),
+      'OPTIONS sip:x@foreign.example SIP/2.0{Enter}Via: SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1{Enter}{Enter}',
+    );
     await user.type(screen.getByRole('textbox', { name: 'Source address' }), '10.0.0.5');
     await user.click(screen.getByRole('button', { name: 'Preview' }));
     const result = await screen.findByRole('region', { name: 'Refused: 403 Relaying Denied' });

@@ -1,6 +1,22 @@
 import { useState, type FormEvent } from 'react';
 import {
-  Alert, Anchor, Badge, Button, Code, Group, List, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title,
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  List,
+  NumberInput,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
 } from '@mantine/core';
 import { IconRoute } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
@@ -10,9 +26,25 @@ import { useProxiesPage } from '../applications/api';
 import { useRoutePreview, type RoutePreviewAnswer, type RoutePreviewRequest } from './api';
 import { outcomeText, relayText, ruleText, sourceText } from './explain';
 
-const METHODS = ['INVITE', 'REGISTER', 'OPTIONS', 'MESSAGE', 'SUBSCRIBE', 'NOTIFY', 'INFO', 'REFER', 'BYE', 'CANCEL', 'ACK', 'UPDATE', 'PRACK', 'PUBLISH'];
+const METHODS = [
+  'INVITE',
+  'REGISTER',
+  'OPTIONS',
+  'MESSAGE',
+  'SUBSCRIBE',
+  'NOTIFY',
+  'INFO',
+  'REFER',
+  'BYE',
+  'CANCEL',
+  'ACK',
+  'UPDATE',
+  'PRACK',
+  'PUBLISH',
+];
 const OUTCOME_COLOR: Record<RoutePreviewAnswer['outcome'], string> = { forward: 'teal', answer: 'blue', refuse: 'red' };
-const EXAMPLE = 'INVITE sip:2000@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-1\r\nFrom: <sip:1000@example.com>;tag=1\r\nTo: <sip:2000@example.com>\r\nCall-ID: preview-1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
+const EXAMPLE =
+  'INVITE sip:2000@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK-1\r\nFrom: <sip:1000@example.com>;tag=1\r\nTo: <sip:2000@example.com>\r\nCall-ID: preview-1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n';
 
 /** One fact of the answer: a label and its value, wrapping on a phone. */
 function Fact({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -46,7 +78,11 @@ export function PreviewAnswer({ a }: { a: RoutePreviewAnswer }) {
           Decided by the running worker of {a.app} (instance {a.instanceId}) with its own routing code and live state; nothing was sent.
         </Text>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          {a.decision ? <Fact label="Rule" testId="preview-rule">{ruleText(a.decision)}</Fact> : null}
+          {a.decision ? (
+            <Fact label="Rule" testId="preview-rule">
+              {ruleText(a.decision)}
+            </Fact>
+          ) : null}
           {a.source ? <Fact label="Request from">{sourceText(a.source)}</Fact> : null}
           {a.pair ? (
             <Fact label="HA pair and server" testId="preview-pair">
@@ -55,7 +91,9 @@ export function PreviewAnswer({ a }: { a: RoutePreviewAnswer }) {
               </Anchor>{' '}
               ({a.pair.state}
               {a.pair.serving ? ', serving this proxy' : ''})
-              {a.pair.server ? `: ${a.pair.server.name} (${a.pair.server.role}) at ${a.pair.server.transport}:${a.pair.server.host}:${a.pair.server.port}` : ': no server in service'}
+              {a.pair.server
+                ? `: ${a.pair.server.name} (${a.pair.server.role}) at ${a.pair.server.transport}:${a.pair.server.host}:${a.pair.server.port}`
+                : ': no server in service'}
             </Fact>
           ) : null}
           {a.flow ? (
@@ -63,20 +101,31 @@ export function PreviewAnswer({ a }: { a: RoutePreviewAnswer }) {
               {a.flow.transport}:{a.flow.host}:{a.flow.port}
               {a.flow.connectionId ? (
                 <>
-                  {' '}on{' '}
-                  <Anchor component={Link} to={`/connections?app=${encodeURIComponent(a.app)}&q=${encodeURIComponent(a.flow.host)}`} size="sm">
+                  {' '}
+                  on{' '}
+                  <Anchor
+                    component={Link}
+                    to={`/connections?app=${encodeURIComponent(a.app)}&q=${encodeURIComponent(a.flow.host)}`}
+                    size="sm"
+                  >
                     {a.flow.connectionId}
                   </Anchor>
                 </>
               ) : null}
             </Fact>
           ) : null}
-          {a.relay ? <Fact label="Relay policy" testId="preview-relay">{relayText(a.relay)}</Fact> : null}
+          {a.relay ? (
+            <Fact label="Relay policy" testId="preview-relay">
+              {relayText(a.relay)}
+            </Fact>
+          ) : null}
           {a.dns ? (
             <Fact label="DNS (RFC 3263)" testId="preview-dns">
               {a.dns.query.host}
               {' → '}
-              {a.dns.candidates.length ? a.dns.candidates.map((c) => `${c.transport}:${c.host}:${c.port}`).join(', ') : `does not resolve${a.dns.error ? `: ${a.dns.error}` : ''}`}
+              {a.dns.candidates.length
+                ? a.dns.candidates.map((c) => `${c.transport}:${c.host}:${c.port}`).join(', ')
+                : `does not resolve${a.dns.error ? `: ${a.dns.error}` : ''}`}
             </Fact>
           ) : null}
         </SimpleGrid>
@@ -116,11 +165,22 @@ export function RoutePreviewPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const source = { address: address.trim(), port: typeof port === 'number' ? port : Number(port) || 5060, transport: (transport ?? 'udp') as 'udp' | 'tcp' | 'tls' };
+    const source = {
+      address: address.trim(),
+      port: typeof port === 'number' ? port : Number(port) || 5060,
+      transport: (transport ?? 'udp') as 'udp' | 'tcp' | 'tls',
+    };
     const body: RoutePreviewRequest =
       mode === 'message'
         ? { app, source, message: message.replace(/\r?\n/g, '\r\n') }
-        : { app, source, method: method ?? 'INVITE', requestUri: requestUri.trim(), from: from.trim(), ...(to.trim() ? { to: to.trim() } : {}) };
+        : {
+            app,
+            source,
+            method: method ?? 'INVITE',
+            requestUri: requestUri.trim(),
+            from: from.trim(),
+            ...(to.trim() ? { to: to.trim() } : {}),
+          };
     preview.mutate(body);
   };
 
@@ -160,9 +220,26 @@ export function RoutePreviewPage() {
           {mode === 'fields' ? (
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <Select label="Method" data={METHODS} value={method} onChange={setMethod} searchable allowDeselect={false} />
-              <TextInput label="Request-URI" placeholder="sip:2000@example.com" value={requestUri} onChange={(e) => setRequestUri(e.currentTarget.value)} required />
-              <TextInput label="From" placeholder="sip:1000@example.com" value={from} onChange={(e) => setFrom(e.currentTarget.value)} required />
-              <TextInput label="To (optional)" placeholder="the Request-URI when empty" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+              <TextInput
+                label="Request-URI"
+                placeholder="sip:2000@example.com"
+                value={requestUri}
+                onChange={(e) => setRequestUri(e.currentTarget.value)}
+                required
+              />
+              <TextInput
+                label="From"
+                placeholder="sip:1000@example.com"
+                value={from}
+                onChange={(e) => setFrom(e.currentTarget.value)}
+                required
+              />
+              <TextInput
+                label="To (optional)"
+                placeholder="the Request-URI when empty"
+                value={to}
+                onChange={(e) => setTo(e.currentTarget.value)}
+              />
             </SimpleGrid>
           ) : (
             <Textarea
@@ -179,9 +256,23 @@ export function RoutePreviewPage() {
             />
           )}
           <Group align="flex-end" wrap="wrap" gap="sm">
-            <TextInput label="Source address" placeholder="10.0.0.5" value={address} onChange={(e) => setAddress(e.currentTarget.value)} required w={{ base: '100%', xs: 200 }} />
+            <TextInput
+              label="Source address"
+              placeholder="10.0.0.5"
+              value={address}
+              onChange={(e) => setAddress(e.currentTarget.value)}
+              required
+              w={{ base: '100%', xs: 200 }}
+            />
             <NumberInput label="Source port" value={port} onChange={setPort} min={1} max={65535} w={120} />
-            <Select label="Transport" data={['udp', 'tcp', 'tls']} value={transport} onChange={setTransport} allowDeselect={false} w={110} />
+            <Select
+              label="Transport"
+              data={['udp', 'tcp', 'tls']}
+              value={transport}
+              onChange={setTransport}
+              allowDeselect={false}
+              w={110}
+            />
             <Button type="submit" leftSection={<IconRoute size={16} />} disabled={!app} loading={preview.isPending}>
               Preview
             </Button>

@@ -32,9 +32,7 @@ export type PreviewDecision =
   | { kind: 'reject'; status: number; reason: string; retryAfter?: number; pair?: string };
 
 /** The relay policy's decision (sip/proxy/relay-policy.ts `RelayDecision`). */
-export type PreviewRelay =
-  | { kind: 'allow'; why: string }
-  | { kind: 'refuse'; status: number; reason: string; what: string };
+export type PreviewRelay = { kind: 'allow'; why: string } | { kind: 'refuse'; status: number; reason: string; what: string };
 
 /** The answer of POST /api/route-preview (sip/proxy/route-preview.ts `RoutePreview` + the worker that answered). */
 export interface RoutePreviewAnswer {

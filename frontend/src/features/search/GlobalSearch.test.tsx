@@ -8,7 +8,18 @@ import { liveStore } from '../live/liveStore';
 const hits = [
   { kind: 'switch', name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 3 },
   { kind: 'dn', name: 'sipproxy-pool', switch: 'SiteA', type: 'voip-service' },
-  { kind: 'option', name: 'oos-check', section: 'sipproxy, TServer', objects: ['sip-proxy', 'voip-service'], description: '', setOn: [{ object: 'application', name: 'SIPProxy_1' }, { object: 'dn', switch: 'SiteA', name: 'sipproxy-pool' }], setOnCount: 2 },
+  {
+    kind: 'option',
+    name: 'oos-check',
+    section: 'sipproxy, TServer',
+    objects: ['sip-proxy', 'voip-service'],
+    description: '',
+    setOn: [
+      { object: 'application', name: 'SIPProxy_1' },
+      { object: 'dn', switch: 'SiteA', name: 'sipproxy-pool' },
+    ],
+    setOnCount: 2,
+  },
 ];
 
 describe('header search', () => {
@@ -26,7 +37,12 @@ describe('header search', () => {
       'GET /api/search': (url) => {
         queries.push(url.search);
         const page = Number(url.searchParams.get('page'));
-        return json({ items: page === 1 ? hits : [{ kind: 'application', name: 'SIPProxy_9', type: 'sip-proxy', host: '10.0.0.9' }], total: 21, page, pageSize: 20 });
+        return json({
+          items: page === 1 ? hits : [{ kind: 'application', name: 'SIPProxy_9', type: 'sip-proxy', host: '10.0.0.9' }],
+          total: 21,
+          page,
+          pageSize: 20,
+        });
       },
     });
   });

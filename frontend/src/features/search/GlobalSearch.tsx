@@ -94,7 +94,13 @@ export function GlobalSearch() {
             </Text>
           ) : null}
           <Text size="xs" c="dimmed" role="status" data-testid="search-count">
-            {q === '' ? 'Type to search.' : search.isSuccess ? (total === 0 ? `Nothing matches “${q}”.` : `${total} match${total === 1 ? '' : 'es'} for “${q}”`) : ''}
+            {q === ''
+              ? 'Type to search.'
+              : search.isSuccess
+                ? total === 0
+                  ? `Nothing matches “${q}”.`
+                  : `${total} match${total === 1 ? '' : 'es'} for “${q}”`
+                : ''}
           </Text>
           <Box id={listId} role="listbox" aria-label="Search results" style={{ maxHeight: '55vh', overflowY: 'auto' }}>
             {rows.map((r, i) => (

@@ -16,15 +16,47 @@ const DN_TYPE: Record<string, string> = { 'voip-service': 'VoIP Service', trunk:
 export function rowsOf(hit: SearchHit): ResultRow[] {
   switch (hit.kind) {
     case 'application':
-      return [{ id: `a:${hit.name}`, kind: 'Application', label: hit.name, detail: `${hit.type === 'sip-proxy' ? 'SIP Proxy' : hit.type === 'sip-server' ? 'SIP Server' : hit.type}${hit.host ? ` on ${hit.host}` : ''}`, to: `/applications/${enc(hit.name)}` }];
+      return [
+        {
+          id: `a:${hit.name}`,
+          kind: 'Application',
+          label: hit.name,
+          detail: `${hit.type === 'sip-proxy' ? 'SIP Proxy' : hit.type === 'sip-server' ? 'SIP Server' : hit.type}${hit.host ? ` on ${hit.host}` : ''}`,
+          to: `/applications/${enc(hit.name)}`,
+        },
+      ];
     case 'switch':
-      return [{ id: `s:${hit.name}`, kind: 'Switch', label: hit.name, detail: `${hit.dnCount} DN${hit.dnCount === 1 ? '' : 's'}${hit.sipServer ? `, HA pair ${hit.sipServer}` : ''}`, to: `/switches/${enc(hit.name)}` }];
+      return [
+        {
+          id: `s:${hit.name}`,
+          kind: 'Switch',
+          label: hit.name,
+          detail: `${hit.dnCount} DN${hit.dnCount === 1 ? '' : 's'}${hit.sipServer ? `, HA pair ${hit.sipServer}` : ''}`,
+          to: `/switches/${enc(hit.name)}`,
+        },
+      ];
     case 'dn':
-      return [{ id: `d:${hit.switch}/${hit.name}`, kind: 'DN', label: hit.name, detail: `${DN_TYPE[hit.type] ?? hit.type} on ${hit.switch}`, to: `/switches/${enc(hit.switch)}/dns/${enc(hit.name)}` }];
+      return [
+        {
+          id: `d:${hit.switch}/${hit.name}`,
+          kind: 'DN',
+          label: hit.name,
+          detail: `${DN_TYPE[hit.type] ?? hit.type} on ${hit.switch}`,
+          to: `/switches/${enc(hit.switch)}/dns/${enc(hit.name)}`,
+        },
+      ];
     case 'option': {
       if (hit.setOn.length === 0) {
         const onApps = hit.objects.some((o) => o === 'sip-proxy' || o === 'sip-server');
-        return [{ id: `o:${hit.name}`, kind: 'Option', label: hit.name, detail: `[${hit.section}] set nowhere (its default applies)`, to: onApps ? '/applications' : '/switches' }];
+        return [
+          {
+            id: `o:${hit.name}`,
+            kind: 'Option',
+            label: hit.name,
+            detail: `[${hit.section}] set nowhere (its default applies)`,
+            to: onApps ? '/applications' : '/switches',
+          },
+        ];
       }
       const more = hit.setOnCount - hit.setOn.length;
       return hit.setOn.map((u, i) => ({

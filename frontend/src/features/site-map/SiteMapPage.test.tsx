@@ -5,7 +5,15 @@ import { installFakeEventSource, users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
 
 const pair = (name: string, state: string) => ({ name, state, disagree: false, views: [] });
-const link = (sw: string, number: string, remote: string) => ({ switch: sw, number, remoteSwitch: remote, contact: 'x', peerProxyContact: 'y', peerProxyProtocol: 'udp', mode: 'dns' });
+const link = (sw: string, number: string, remote: string) => ({
+  switch: sw,
+  number,
+  remoteSwitch: remote,
+  contact: 'x',
+  peerProxyContact: 'y',
+  peerProxyProtocol: 'udp',
+  mode: 'dns',
+});
 
 function serviceState() {
   return {
@@ -34,7 +42,14 @@ describe('Site map', () => {
     mockFetch({
       'GET /api/auth/me': () => json(users.viewer),
       'GET /api/service-state': () => json(serviceState()),
-      'GET /api/trunks': () => json([link('SiteA', 'to-SiteB', 'SiteB'), link('SiteB', 'to-SiteA', 'SiteA'), link('SiteA', 'to-SiteC', 'SiteC'), link('SiteB', 'to-SiteC', 'SiteC'), link('SiteC', 'to-SiteB', 'SiteB')]),
+      'GET /api/trunks': () =>
+        json([
+          link('SiteA', 'to-SiteB', 'SiteB'),
+          link('SiteB', 'to-SiteA', 'SiteA'),
+          link('SiteA', 'to-SiteC', 'SiteC'),
+          link('SiteB', 'to-SiteC', 'SiteC'),
+          link('SiteC', 'to-SiteB', 'SiteB'),
+        ]),
     });
     renderApp('/sites');
     const map = await screen.findByRole('img', { name: /^Map: 3 sites/ });
@@ -43,7 +58,9 @@ describe('Site map', () => {
     const siteA = screen.getByRole('region', { name: 'SiteA' });
     expect(within(siteA).getByRole('link', { name: 'SIPServer_A' })).toHaveAttribute('href', '/pairs/SIPServer_A');
     expect(within(siteA).getByText('Primary active')).toBeInTheDocument();
-    expect(within(screen.getByRole('list', { name: 'Proxy pool of SiteB' })).getByRole('link', { name: 'SIPProxy_2 · offline' })).toHaveAttribute('href', '/applications/SIPProxy_2');
+    expect(
+      within(screen.getByRole('list', { name: 'Proxy pool of SiteB' })).getByRole('link', { name: 'SIPProxy_2 · offline' }),
+    ).toHaveAttribute('href', '/applications/SIPProxy_2');
     expect(within(screen.getByRole('region', { name: 'SiteC' })).getByText('No proxies serve this site.')).toBeInTheDocument();
 
     const table = screen.getByRole('table', { name: 'Trunks between sites' });

@@ -16,7 +16,14 @@ const objects = [
 ];
 const changes = [
   { op: 'add', object: 'switch', name: 'SiteC', after: { name: 'SiteC', 'sip-server': 'SrvC', dns: 1 } },
-  { op: 'change', object: 'application', name: 'SIPProxy_1', field: 'options.sipproxy.applications', before: 'SIPServer_A', after: 'SIPServer_A,SrvC' },
+  {
+    op: 'change',
+    object: 'application',
+    name: 'SIPProxy_1',
+    field: 'options.sipproxy.applications',
+    before: 'SIPServer_A',
+    after: 'SIPServer_A,SrvC',
+  },
 ];
 
 /** Pastes (one input event) rather than types: the form is long and jsdom is slow. */
@@ -53,10 +60,24 @@ describe('New site wizard', () => {
     const { calls } = mockFetch({
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/options/schema': () => json(schema),
-      'GET /api/workers': () => json([{ id: 'w1', app: 'SIPProxy_1', online: true, configVersion: 6, restartPending: true, restartPendingOptions: ['applications'] }]),
-      'POST /api/sites': (url) => json(url.searchParams.get('dryRun') === 'true'
-        ? { plan: { site: 'SiteC', objects, problems: [] }, result: { version: 6, committed: false, dryRun: true, changes }, errors: [] }
-        : { plan: { site: 'SiteC', objects, problems: [] }, result: { version: 7, committed: true, dryRun: false, changes }, errors: [] }),
+      'GET /api/workers': () =>
+        json([
+          { id: 'w1', app: 'SIPProxy_1', online: true, configVersion: 6, restartPending: true, restartPendingOptions: ['applications'] },
+        ]),
+      'POST /api/sites': (url) =>
+        json(
+          url.searchParams.get('dryRun') === 'true'
+            ? {
+                plan: { site: 'SiteC', objects, problems: [] },
+                result: { version: 6, committed: false, dryRun: true, changes },
+                errors: [],
+              }
+            : {
+                plan: { site: 'SiteC', objects, problems: [] },
+                result: { version: 7, committed: true, dryRun: false, changes },
+                errors: [],
+              },
+        ),
     });
     const user = userEvent.setup({ delay: null });
     renderApp('/sites/new');
@@ -75,7 +96,10 @@ describe('New site wizard', () => {
       name: 'SiteC',
       primary: { name: 'SrvC', host: '127.0.0.1', sipPort: 5270 },
       backup: { name: 'SrvC_backup', host: '127.0.0.2', sipPort: 5270 },
-      pool: { number: 'sipproxy-pool', options: { contact: 'proxy.site-c.example', 'external-contact': '127.0.0.1:5260', 'oos-check': 5, 'oos-force': 5 } },
+      pool: {
+        number: 'sipproxy-pool',
+        options: { contact: 'proxy.site-c.example', 'external-contact': '127.0.0.1:5260', 'oos-check': 5, 'oos-force': 5 },
+      },
       proxies: [{ name: 'ProxyC', host: '127.0.0.1', sipPort: 5260 }],
     });
 
@@ -106,10 +130,20 @@ describe('New site wizard', () => {
     mockFetch({
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/options/schema': () => json(schema),
-      'POST /api/sites': () => json({ plan: { site: 'SiteC', objects, problems: ['application SrvC already exists'] }, errors: [
-        { path: '', code: 'site-plan', message: 'application SrvC already exists' },
-        { path: 'applications[1].ports.sip-port', code: 'ha-sip-port-mismatch', message: 'both servers need one sip-port', object: { kind: 'application', name: 'SrvC_backup' }, field: 'ports.sip-port' },
-      ] }),
+      'POST /api/sites': () =>
+        json({
+          plan: { site: 'SiteC', objects, problems: ['application SrvC already exists'] },
+          errors: [
+            { path: '', code: 'site-plan', message: 'application SrvC already exists' },
+            {
+              path: 'applications[1].ports.sip-port',
+              code: 'ha-sip-port-mismatch',
+              message: 'both servers need one sip-port',
+              object: { kind: 'application', name: 'SrvC_backup' },
+              field: 'ports.sip-port',
+            },
+          ],
+        }),
     });
     const user = userEvent.setup({ delay: null });
     renderApp('/sites/new');
@@ -123,7 +157,11 @@ describe('New site wizard', () => {
 
   it('offers "New site" on the site map to editors only', async () => {
     const state = { generatedAt: 'x', configVersion: 0, workers: [], pairs: [], sites: [] };
-    mockFetch({ 'GET /api/auth/me': () => json(users.viewer), 'GET /api/service-state': () => json(state), 'GET /api/trunks': () => json([]) });
+    mockFetch({
+      'GET /api/auth/me': () => json(users.viewer),
+      'GET /api/service-state': () => json(state),
+      'GET /api/trunks': () => json([]),
+    });
     renderApp('/sites');
     expect(await screen.findByRole('heading', { level: 1, name: 'Site map' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'New site' })).not.toBeInTheDocument();

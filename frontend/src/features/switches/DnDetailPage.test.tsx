@@ -23,7 +23,15 @@ function stubs(role: keyof typeof users, extra: Record<string, Parameters<typeof
         { id: 'w1', app: 'SIPProxy_1', online: true, configVersion: 8, restartPending: false, restartPendingOptions: [] },
         { id: 'w2', app: 'SIPProxy_2', online: true, configVersion: 8, restartPending: true, restartPendingOptions: ['sip-port'] },
         { id: 'w3', app: 'SIPProxy_3', online: true, configVersion: 7, restartPending: true, restartPendingOptions: ['sip-port'] },
-        { id: 'w4', app: 'SIPProxy_4', online: true, configVersion: 7, restartPending: false, restartPendingOptions: [], refused: { configVersion: 8, reason: 'cannot bind 127.0.0.1:5060' } },
+        {
+          id: 'w4',
+          app: 'SIPProxy_4',
+          online: true,
+          configVersion: 7,
+          restartPending: false,
+          restartPendingOptions: [],
+          refused: { configVersion: 8, reason: 'cannot bind 127.0.0.1:5060' },
+        },
       ]),
     ...extra,
   });
@@ -48,7 +56,9 @@ describe('DN options save flow', () => {
               version: 7,
               committed: false,
               dryRun: true,
-              changes: [{ op: 'change', object: 'dn', name: 'SiteA/sipproxy-pool', field: 'options.TServer.oos-check', before: 5, after: 9 }],
+              changes: [
+                { op: 'change', object: 'dn', name: 'SiteA/sipproxy-pool', field: 'options.TServer.oos-check', before: 5, after: 9 },
+              ],
             })
           : json({ version: 8, committed: true, dryRun: false, changes: [] }),
     });
@@ -98,7 +108,12 @@ describe('DN options save flow', () => {
                 object: { kind: 'dn', name: 'SiteA/sipproxy-pool' },
                 field: 'options.TServer.contact',
               },
-              { path: 'applications[4].options.sipproxy.applications', message: 'SIPProxy_1 no longer monitors it', object: { kind: 'application', name: 'SIPProxy_1' }, field: 'options.sipproxy.applications' },
+              {
+                path: 'applications[4].options.sipproxy.applications',
+                message: 'SIPProxy_1 no longer monitors it',
+                object: { kind: 'application', name: 'SIPProxy_1' },
+                field: 'options.sipproxy.applications',
+              },
             ],
           },
           400,
@@ -111,7 +126,9 @@ describe('DN options save flow', () => {
     await user.type(contact, 'elsewhere.example');
     await user.click(screen.getByRole('button', { name: 'Review changes' }));
 
-    await waitFor(() => expect(screen.getByRole('textbox', { name: 'contact' })).toHaveAccessibleDescription(/contact must name the proxy pool of SiteA/));
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'contact' })).toHaveAccessibleDescription(/contact must name the proxy pool of SiteA/),
+    );
     expect(screen.getByRole('textbox', { name: 'contact' })).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByTestId('other-errors')).toHaveTextContent('application SIPProxy_1');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
@@ -127,7 +144,14 @@ describe('DN options save flow', () => {
       },
       'PATCH /api/switches/SiteA/dns/sipproxy-pool': (url) =>
         url.searchParams.get('dryRun') === 'true'
-          ? json({ version: 7, committed: false, dryRun: true, changes: [{ op: 'change', object: 'dn', name: 'SiteA/sipproxy-pool', field: 'options.TServer.oos-check', before: 5, after: 9 }] })
+          ? json({
+              version: 7,
+              committed: false,
+              dryRun: true,
+              changes: [
+                { op: 'change', object: 'dn', name: 'SiteA/sipproxy-pool', field: 'options.TServer.oos-check', before: 5, after: 9 },
+              ],
+            })
           : json({ statusCode: 409, code: 'STALE_REVISION', message: 'stale' }, 409),
     });
     renderApp('/switches/SiteA/dns/sipproxy-pool');
@@ -170,14 +194,23 @@ describe('DN options save flow', () => {
     expect(router.state.location.pathname).toBe('/switches/SiteA/dns/sipproxy-pool');
     expect(screen.getByRole('textbox', { name: 'oos-check' })).toHaveValue('7');
     await user.click(screen.getByRole('link', { name: 'SiteA' }));
-    await user.click(within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', { name: 'Discard changes and leave' }));
+    await user.click(
+      within(await screen.findByRole('dialog', { name: 'Leave without saving?' })).getByRole('button', {
+        name: 'Discard changes and leave',
+      }),
+    );
     await waitFor(() => expect(router.state.location.pathname).toBe('/switches/SiteA'));
   });
 
   it('deletes through the shared dialog: a dry run first, then the delete with the revision read', async () => {
     const { calls } = stubs('operator', {
       'DELETE /api/switches/SiteA/dns/sipproxy-pool': (url) =>
-        json({ version: url.searchParams.get('dryRun') === 'true' ? 8 : 9, committed: url.searchParams.get('dryRun') !== 'true', dryRun: url.searchParams.get('dryRun') === 'true', changes: [] }),
+        json({
+          version: url.searchParams.get('dryRun') === 'true' ? 8 : 9,
+          committed: url.searchParams.get('dryRun') !== 'true',
+          dryRun: url.searchParams.get('dryRun') === 'true',
+          changes: [],
+        }),
       'GET /api/switches/SiteA': () => json({ name: 'SiteA', sipServer: 'SIPServer_A', dnCount: 0, revision: 1 }),
       'GET /api/switches/SiteA/dns': () => json({ items: [], total: 0, page: 1, pageSize: 50 }),
     });

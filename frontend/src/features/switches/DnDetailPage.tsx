@@ -91,11 +91,7 @@ export function DnDetailPage() {
       }
     >
       <Crumbs
-        items={[
-          { label: 'Switches & DNs', to: '/switches' },
-          { label: sw, to: `/switches/${encodeURIComponent(sw)}` },
-          { label: number },
-        ]}
+        items={[{ label: 'Switches & DNs', to: '/switches' }, { label: sw, to: `/switches/${encodeURIComponent(sw)}` }, { label: number }]}
       />
       {dn.isPending || schema.isPending ? (
         <LoadingBlock label="Loading DN" />

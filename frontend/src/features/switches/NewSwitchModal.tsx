@@ -49,16 +49,33 @@ export function NewSwitchModal({ opened, onClose }: { opened: boolean; onClose: 
         }}
       >
         <Stack>
-          <TextInput label="Switch name" required value={name} disabled={reviewing} data-autofocus spellCheck={false}
-            error={flow.fieldError('name')} onChange={(e) => { setName(e.currentTarget.value); edited(); }} />
+          <TextInput
+            label="Switch name"
+            required
+            value={name}
+            disabled={reviewing}
+            data-autofocus
+            spellCheck={false}
+            error={flow.fieldError('name')}
+            onChange={(e) => {
+              setName(e.currentTarget.value);
+              edited();
+            }}
+          />
           <Select
             label="SIP Server (HA pair)"
             required
             description="The primary SIP Server of the HA pair that serves this site"
             placeholder={servers.isPending ? 'Loading…' : 'Choose a primary'}
-            data={primaries(servers.data?.items ?? []).map((s) => ({ value: s.name, label: s.backup ? `${s.name} (backup ${s.backup})` : s.name }))}
+            data={primaries(servers.data?.items ?? []).map((s) => ({
+              value: s.name,
+              label: s.backup ? `${s.name} (backup ${s.backup})` : s.name,
+            }))}
             value={sipServer}
-            onChange={(v) => { setSipServer(v); edited(); }}
+            onChange={(v) => {
+              setSipServer(v);
+              edited();
+            }}
             searchable
             disabled={reviewing}
             error={flow.fieldError('sip-server')}

@@ -5,7 +5,13 @@ import { json, mockFetch, renderApp } from '../../test/utils';
 import { testSchema, users } from '../../test/fakes';
 import { liveStore } from '../live/liveStore';
 
-const dns = Array.from({ length: 50 }, (_, i) => ({ switch: 'SiteA', number: String(1000 + i), type: 'extension', options: {}, revision: 1 }));
+const dns = Array.from({ length: 50 }, (_, i) => ({
+  switch: 'SiteA',
+  number: String(1000 + i),
+  type: 'extension',
+  options: {},
+  revision: 1,
+}));
 
 describe('DN table', () => {
   beforeEach(() => liveStore.reset());
@@ -13,7 +19,8 @@ describe('DN table', () => {
   it('pages, searches by number and filters by type on the server (10,000 DNs)', async () => {
     const { calls } = mockFetch({
       'GET /api/auth/me': () => json(users.viewer),
-      'GET /api/switches/SiteA/dns': (url) => json({ items: dns, total: 10_000, page: Number(url.searchParams.get('page') ?? 1), pageSize: 50 }),
+      'GET /api/switches/SiteA/dns': (url) =>
+        json({ items: dns, total: 10_000, page: Number(url.searchParams.get('page') ?? 1), pageSize: 50 }),
     });
     const user = userEvent.setup();
     renderApp('/switches/SiteA');
@@ -26,7 +33,9 @@ describe('DN table', () => {
     await waitFor(() => expect(calls.some((c) => c.url.searchParams.get('page') === '2')).toBe(true));
 
     await user.type(screen.getByRole('searchbox', { name: 'Search DNs of SiteA' }), '1042');
-    await waitFor(() => expect(calls.some((c) => c.url.searchParams.get('q') === '1042' && c.url.searchParams.get('page') === '1')).toBe(true));
+    await waitFor(() =>
+      expect(calls.some((c) => c.url.searchParams.get('q') === '1042' && c.url.searchParams.get('page') === '1')).toBe(true),
+    );
 
     await user.click(screen.getByRole('combobox', { name: 'Filter by DN type' }));
     await user.click(await screen.findByRole('option', { name: 'Trunk' }));
@@ -38,8 +47,24 @@ describe('DN table', () => {
       ...testSchema,
       options: [
         ...testSchema.options,
-        { name: 'service-type', section: 'TServer', objects: ['voip-service'], type: 'string', default: null, takesEffect: 'after-restart', description: 'Kind of service.' },
-        { name: 'external-contact', section: 'TServer', objects: ['voip-service'], type: 'host-port', default: null, takesEffect: 'after-restart', description: 'Pool address.' },
+        {
+          name: 'service-type',
+          section: 'TServer',
+          objects: ['voip-service'],
+          type: 'string',
+          default: null,
+          takesEffect: 'after-restart',
+          description: 'Kind of service.',
+        },
+        {
+          name: 'external-contact',
+          section: 'TServer',
+          objects: ['voip-service'],
+          type: 'host-port',
+          default: null,
+          takesEffect: 'after-restart',
+          description: 'Pool address.',
+        },
       ],
     } as typeof testSchema;
     const posts: { dry: boolean; body: Record<string, unknown> }[] = [];
@@ -54,11 +79,29 @@ describe('DN table', () => {
         posts.push({ dry, body });
         // First try: the server refuses a missing option on its field.
         if (posts.length === 1) {
-          return json({ statusCode: 400, code: 'CONFIG_INVALID', message: 'refused', errors: [
-            { path: 'switches[2].dns[0].options.TServer.contact', message: 'needs [TServer] contact', object: { kind: 'dn', name: 'SiteC/sipproxy-pool' }, field: 'options.TServer.contact' },
-          ] }, 400);
+          return json(
+            {
+              statusCode: 400,
+              code: 'CONFIG_INVALID',
+              message: 'refused',
+              errors: [
+                {
+                  path: 'switches[2].dns[0].options.TServer.contact',
+                  message: 'needs [TServer] contact',
+                  object: { kind: 'dn', name: 'SiteC/sipproxy-pool' },
+                  field: 'options.TServer.contact',
+                },
+              ],
+            },
+            400,
+          );
         }
-        return json({ version: dry ? 9 : 10, committed: !dry, dryRun: dry, changes: [{ op: 'add', object: 'dn', name: 'SiteC/sipproxy-pool' }] });
+        return json({
+          version: dry ? 9 : 10,
+          committed: !dry,
+          dryRun: dry,
+          changes: [{ op: 'add', object: 'dn', name: 'SiteC/sipproxy-pool' }],
+        });
       },
     });
     const user = userEvent.setup();
@@ -79,7 +122,18 @@ describe('DN table', () => {
     expect(await within(dialog).findByRole('table', { name: 'Pending changes' })).toBeInTheDocument();
     expect(posts[1]).toEqual({
       dry: true,
-      body: { number: 'sipproxy-pool', type: 'voip-service', options: { TServer: { 'service-type': 'sip-outbound-proxy', contact: '127.0.0.1:5060', 'external-contact': '127.0.0.1:5060', 'oos-check': 2 } } },
+      body: {
+        number: 'sipproxy-pool',
+        type: 'voip-service',
+        options: {
+          TServer: {
+            'service-type': 'sip-outbound-proxy',
+            contact: '127.0.0.1:5060',
+            'external-contact': '127.0.0.1:5060',
+            'oos-check': 2,
+          },
+        },
+      },
     });
     await user.click(within(dialog).getByRole('button', { name: 'Create DN' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/switches/SiteC/dns/sipproxy-pool'));
@@ -92,7 +146,23 @@ describe('DN table', () => {
       'GET /api/options/schema': () => json(testSchema),
       'GET /api/switches/SiteA': () => json({ name: 'SiteA', sipServer: 'SIPServer_A', revision: 1 }),
       'GET /api/switches/SiteA/dns': (url) =>
-        json({ items: url.searchParams.get('type') === 'voip-service' ? [{ switch: 'SiteA', number: 'pool', type: 'voip-service', options: { TServer: { 'service-type': 'sip-outbound-proxy' } }, revision: 1 }] : [], total: 0, page: 1, pageSize: 50 }),
+        json({
+          items:
+            url.searchParams.get('type') === 'voip-service'
+              ? [
+                  {
+                    switch: 'SiteA',
+                    number: 'pool',
+                    type: 'voip-service',
+                    options: { TServer: { 'service-type': 'sip-outbound-proxy' } },
+                    revision: 1,
+                  },
+                ]
+              : [],
+          total: 0,
+          page: 1,
+          pageSize: 50,
+        }),
     });
     const user = userEvent.setup();
     renderApp('/switches/SiteA');

@@ -36,7 +36,10 @@ function DeleteSwitch({ sw, onReload }: { sw: SwitchView; onReload: () => void }
   const switches = useSwitches();
   const trunks = useTrunkLinks();
   const full = switches.data?.find((s) => s.name === sw.name);
-  const references = all.data && switches.data && trunks.data ? switchReferences({ ...sw, dnCount: full?.dnCount ?? sw.dnCount ?? 0 }, all.data.items, switches.data, trunks.data) : undefined;
+  const references =
+    all.data && switches.data && trunks.data
+      ? switchReferences({ ...sw, dnCount: full?.dnCount ?? sw.dnCount ?? 0 }, all.data.items, switches.data, trunks.data)
+      : undefined;
   return (
     <DeleteDialog
       kind="switch"

@@ -1,4 +1,20 @@
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Loader, ScrollArea, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  Loader,
+  ScrollArea,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconDownload, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -39,10 +55,24 @@ function LadderDiagram({ ladder, selected, onSelect }: { ladder: Ladder; selecte
           const y = 62 + i * ROW_H;
           const dir = r.to > r.from ? 1 : -1;
           const x2 = x(r.to) - dir * 6;
-          const color = r.label.startsWith('4') || r.label.startsWith('5') || r.label.startsWith('6') ? 'red' : /^\d/.test(r.label) ? 'teal' : 'blue';
+          const color =
+            r.label.startsWith('4') || r.label.startsWith('5') || r.label.startsWith('6') ? 'red' : /^\d/.test(r.label) ? 'teal' : 'blue';
           return (
-            <g key={r.seq} data-seq={r.seq} onClick={() => onSelect(r.seq)} style={{ cursor: 'pointer' }} opacity={selected === undefined || selected === r.seq ? 1 : 0.75}>
-              <line x1={x(r.from)} y1={y} x2={x2} y2={y} stroke={`var(--mantine-color-${color}-6)`} strokeWidth={selected === r.seq ? 3 : 2} />
+            <g
+              key={r.seq}
+              data-seq={r.seq}
+              onClick={() => onSelect(r.seq)}
+              style={{ cursor: 'pointer' }}
+              opacity={selected === undefined || selected === r.seq ? 1 : 0.75}
+            >
+              <line
+                x1={x(r.from)}
+                y1={y}
+                x2={x2}
+                y2={y}
+                stroke={`var(--mantine-color-${color}-6)`}
+                strokeWidth={selected === r.seq ? 3 : 2}
+              />
               <polygon points={`${x2},${y - 5} ${x2 + dir * 6},${y} ${x2},${y + 5}`} fill={`var(--mantine-color-${color}-6)`} />
               <text x={(x(r.from) + x(r.to)) / 2} y={y - 6} textAnchor="middle" fontSize={12} fill="var(--mantine-color-text)">
                 {r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label}
@@ -132,7 +162,13 @@ export function SipTracePage() {
             searchable
             w={240}
           />
-          <TextInput label="Call-ID, number or address" placeholder="e.g. 2000, 10.0.0.5:5060 or a Call-ID" value={text} onChange={(e) => setText(e.currentTarget.value)} w={320} />
+          <TextInput
+            label="Call-ID, number or address"
+            placeholder="e.g. 2000, 10.0.0.5:5060 or a Call-ID"
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            w={320}
+          />
           <Button type="submit" leftSection={<IconSearch size={16} />} disabled={!app}>
             Search
           </Button>
@@ -157,7 +193,8 @@ export function SipTracePage() {
       ) : null}
       {trace.data?.trace?.enabled ? (
         <Text size="sm" c="dimmed" data-testid="trace-status">
-          {trace.data.total} matching of {trace.data.trace.held} kept (ring of {trace.data.trace.size}; {trace.data.trace.traced} traced since the worker started)
+          {trace.data.total} matching of {trace.data.trace.held} kept (ring of {trace.data.trace.size}; {trace.data.trace.traced} traced
+          since the worker started)
           {trace.data.trace.hep ? `; mirrored to Homer at ${trace.data.trace.hep.collector} (${trace.data.trace.hep.sent} sent)` : ''}.
         </Text>
       ) : null}
@@ -166,7 +203,16 @@ export function SipTracePage() {
         <Stack gap="sm">
           <Group gap="xs" wrap="wrap" aria-label="Calls found">
             {calls.slice(0, 30).map((c) => (
-              <Button key={c} size="compact-sm" variant={c === shownCall ? 'filled' : 'default'} onClick={() => { setCallId(c); setSelected(undefined); }} aria-pressed={c === shownCall}>
+              <Button
+                key={c}
+                size="compact-sm"
+                variant={c === shownCall ? 'filled' : 'default'}
+                onClick={() => {
+                  setCallId(c);
+                  setSelected(undefined);
+                }}
+                aria-pressed={c === shownCall}
+              >
                 {c.length > 24 ? `${c.slice(0, 23)}…` : c}
               </Button>
             ))}
@@ -187,7 +233,12 @@ export function SipTracePage() {
               </Table.Thead>
               <Table.Tbody>
                 {callItems.map((i) => (
-                  <Table.Tr key={i.seq} onClick={() => setSelected(i.seq)} aria-selected={i.seq === message?.seq} style={{ cursor: 'pointer' }}>
+                  <Table.Tr
+                    key={i.seq}
+                    onClick={() => setSelected(i.seq)}
+                    aria-selected={i.seq === message?.seq}
+                    style={{ cursor: 'pointer' }}
+                  >
                     <Table.Td>{time(i.atUs)}</Table.Td>
                     <Table.Td>
                       <Badge variant="light" color={i.direction === 'in' ? 'blue' : 'grape'}>

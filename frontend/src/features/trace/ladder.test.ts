@@ -7,8 +7,19 @@ function rec(direction: 'in' | 'out', remote: string, firstLine: string, atUs: n
   const [address, port] = remote.split(':');
   const status = /^\d{3} /.test(firstLine) ? Number(firstLine.slice(0, 3)) : undefined;
   return {
-    seq: ++seq, atUs, direction, transport: 'udp', local: { address: '192.0.2.1', port: 5060 }, remote: { address: address!, port: Number(port) },
-    firstLine, method: status ? 'INVITE' : firstLine.split(' ')[0]!, status, callId: 'c1', cseq: '1 INVITE', users: [], message: '',
+    seq: ++seq,
+    atUs,
+    direction,
+    transport: 'udp',
+    local: { address: '192.0.2.1', port: 5060 },
+    remote: { address: address!, port: Number(port) },
+    firstLine,
+    method: status ? 'INVITE' : firstLine.split(' ')[0]!,
+    status,
+    callId: 'c1',
+    cseq: '1 INVITE',
+    users: [],
+    message: '',
   };
 }
 

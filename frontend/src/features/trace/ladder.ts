@@ -23,7 +23,8 @@ export interface Ladder {
   rows: LadderRow[];
 }
 
-const endpointKey = (e: { address: string; port: number }): string => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+const endpointKey = (e: { address: string; port: number }): string =>
+  e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 
 /** The arrow's text: a request's method, a response's status line. */
 export function arrowLabel(r: TraceRecordView): string {

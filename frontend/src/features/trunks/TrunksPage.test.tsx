@@ -36,7 +36,11 @@ describe('multi-site trunk stepper', () => {
       'GET /api/trunks': () => json([]),
       'GET /api/service-state': () => json({ generatedAt: 'x', configVersion: 1, workers: [], pairs: [], sites: [] }),
       'POST /api/trunks/provision': (url) =>
-        json(url.searchParams.get('dryRun') === 'true' ? plan : { ...plan, result: { version: 5, committed: true, dryRun: false, changes: [] } }),
+        json(
+          url.searchParams.get('dryRun') === 'true'
+            ? plan
+            : { ...plan, result: { version: 5, committed: true, dryRun: false, changes: [] } },
+        ),
     });
     const user = userEvent.setup({ delay: null });
     renderApp('/trunks');
@@ -105,8 +109,7 @@ describe('multi-site trunk stepper', () => {
       'GET /api/switches': () => json(switches),
       'GET /api/trunks': () => json([]),
       'GET /api/service-state': () => json({ generatedAt: 'x', configVersion: 1, workers: [], pairs: [], sites: [] }),
-      'POST /api/trunks/provision': () =>
-        json({ plan: { trunks: [], problems: ['SiteB has no sip-outbound-proxy DN'] }, errors: [] }),
+      'POST /api/trunks/provision': () => json({ plan: { trunks: [], problems: ['SiteB has no sip-outbound-proxy DN'] }, errors: [] }),
     });
     const user = userEvent.setup({ delay: null });
     renderApp('/trunks');

@@ -47,7 +47,12 @@ function optionList(options: Record<string, unknown>) {
       ? Object.entries(o as Record<string, unknown>).map(([k, v]) => ({ s, k, v }))
       : [{ s: '', k: s, v: o }],
   );
-  if (rows.length === 0) return <Text size="xs" c="dimmed">no options</Text>;
+  if (rows.length === 0)
+    return (
+      <Text size="xs" c="dimmed">
+        no options
+      </Text>
+    );
   return (
     <Stack gap={2}>
       {rows.map((r) => (
@@ -180,7 +185,9 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
   });
 
   const fqdnError =
-    mode === 'dns' && contact.trim() && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+(:\d{1,5})?$/.test(contact.trim())
+    mode === 'dns' &&
+    contact.trim() &&
+    !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+(:\d{1,5})?$/.test(contact.trim())
       ? 'Enter a fully qualified domain name, e.g. sipserver.site-b.example'
       : null;
   // Limits from the server's registry (trunk [TServer] entries, mandatoryMin applied: these are multi-site trunks,
@@ -264,8 +271,30 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
               ) : null}
               <Switch label="Use TLS" checked={tls} onChange={(e) => setTls(e.currentTarget.checked)} />
               <Group>
-                <NumberInput label="OOS check interval" description="oos-check, seconds (optional)" value={oosCheck} onChange={(v) => setOosCheck(v === '' ? '' : Number(v))} min={oosCheckBounds.min} max={oosCheckBounds.max} clampBehavior="none" error={oosCheckError} allowDecimal={false} w={200} />
-                <NumberInput label="OOS force interval" description="oos-force, seconds (optional)" value={oosForce} onChange={(v) => setOosForce(v === '' ? '' : Number(v))} min={oosForceBounds.min} max={oosForceBounds.max} clampBehavior="none" error={oosForceError} allowDecimal={false} w={200} />
+                <NumberInput
+                  label="OOS check interval"
+                  description="oos-check, seconds (optional)"
+                  value={oosCheck}
+                  onChange={(v) => setOosCheck(v === '' ? '' : Number(v))}
+                  min={oosCheckBounds.min}
+                  max={oosCheckBounds.max}
+                  clampBehavior="none"
+                  error={oosCheckError}
+                  allowDecimal={false}
+                  w={200}
+                />
+                <NumberInput
+                  label="OOS force interval"
+                  description="oos-force, seconds (optional)"
+                  value={oosForce}
+                  onChange={(v) => setOosForce(v === '' ? '' : Number(v))}
+                  min={oosForceBounds.min}
+                  max={oosForceBounds.max}
+                  clampBehavior="none"
+                  error={oosForceError}
+                  allowDecimal={false}
+                  w={200}
+                />
               </Group>
             </Stack>
           </Stepper.Step>
@@ -274,8 +303,8 @@ export function ProvisionWizard({ canEdit }: { canEdit: boolean }) {
           </Stepper.Step>
           <Stepper.Completed>
             <Alert color="green" icon={<IconCircleCheck aria-hidden />} mt="md" title="Applied" role="status">
-              {applied?.result ? `Saved as configuration version ${applied.result.version}.` : 'Applied.'} Re-running the
-              same provisioning changes nothing.
+              {applied?.result ? `Saved as configuration version ${applied.result.version}.` : 'Applied.'} Re-running the same provisioning
+              changes nothing.
             </Alert>
           </Stepper.Completed>
         </Stepper>
@@ -336,7 +365,14 @@ function LinksTable() {
       value: (t) => t.number,
       sortable: true,
       render: (t) => (
-        <Anchor component={Link} to={`/switches/${encodeURIComponent(t.switch)}/dns/${encodeURIComponent(t.number)}`} ff="monospace" size="sm" title={t.number} style={{ overflowWrap: 'anywhere' }}>
+        <Anchor
+          component={Link}
+          to={`/switches/${encodeURIComponent(t.switch)}/dns/${encodeURIComponent(t.number)}`}
+          ff="monospace"
+          size="sm"
+          title={t.number}
+          style={{ overflowWrap: 'anywhere' }}
+        >
           {t.number}
         </Anchor>
       ),
@@ -346,7 +382,11 @@ function LinksTable() {
       key: 'mode',
       header: 'Mode',
       value: (t) => t.mode,
-      render: (t) => <Badge size="sm" variant="light" color={t.mode === 'dns' ? 'grape' : 'cyan'}>{t.mode === 'dns' ? 'DNS' : 'per server'}</Badge>,
+      render: (t) => (
+        <Badge size="sm" variant="light" color={t.mode === 'dns' ? 'grape' : 'cyan'}>
+          {t.mode === 'dns' ? 'DNS' : 'per server'}
+        </Badge>
+      ),
     },
     { key: 'contact', header: 'Contact', value: (t) => t.contact, render: (t) => <Code>{t.contact}</Code>, visibleFrom: 'md' },
     {

@@ -40,8 +40,21 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
         }}
       >
         <Stack>
-          <TextInput label="Username" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} data-autofocus autoComplete="off" />
-          <PasswordInput label="Password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="new-password" />
+          <TextInput
+            label="Username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            data-autofocus
+            autoComplete="off"
+          />
+          <PasswordInput
+            label="Password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            autoComplete="new-password"
+          />
           <Select label="Role" data={ROLES} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} />
           {create.isError ? (
             <Alert color="red" role="alert" title="Not created">
@@ -81,7 +94,14 @@ function PasswordModal({ user, onClose }: { user: UserView | null; onClose: () =
         }}
       >
         <Stack>
-          <PasswordInput label="New password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} data-autofocus autoComplete="new-password" />
+          <PasswordInput
+            label="New password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-autofocus
+            autoComplete="new-password"
+          />
           {reset.isError ? (
             <Alert color="red" role="alert" title="Not changed">
               {errorMessage(reset.error)}
@@ -171,7 +191,11 @@ export function UsersPage() {
           <Text size="sm" fw={500}>
             {u.username}
           </Text>
-          {String(u.id) === String(me?.id) ? <Badge size="xs" variant="outline">you</Badge> : null}
+          {String(u.id) === String(me?.id) ? (
+            <Badge size="xs" variant="outline">
+              you
+            </Badge>
+          ) : null}
         </Group>
       ),
     },
@@ -187,11 +211,24 @@ export function UsersPage() {
       header: 'Actions',
       render: (u) => (
         <Group gap={6} wrap="nowrap">
-          <Button size="compact-xs" variant="light" leftSection={<IconKey size={12} aria-hidden />} aria-label={`Reset password of ${u.username}`} onClick={() => setResetting(u)}>
+          <Button
+            size="compact-xs"
+            variant="light"
+            leftSection={<IconKey size={12} aria-hidden />}
+            aria-label={`Reset password of ${u.username}`}
+            onClick={() => setResetting(u)}
+          >
             Reset password
           </Button>
           {String(u.id) !== String(me?.id) ? (
-            <Button size="compact-xs" variant="light" color="red" leftSection={<IconTrash size={12} aria-hidden />} aria-label={`Delete user ${u.username}`} onClick={() => setDeleting(u)}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="red"
+              leftSection={<IconTrash size={12} aria-hidden />}
+              aria-label={`Delete user ${u.username}`}
+              onClick={() => setDeleting(u)}
+            >
               Delete
             </Button>
           ) : null}

@@ -19,7 +19,15 @@ describe('Versions', () => {
     const { calls } = mockFetch({
       'GET /api/auth/me': () => json(users.operator),
       'GET /api/config/versions': () => json(page),
-      'GET /api/config/versions/1': () => json({ version: 1, createdAt: page.items[1]!.createdAt, author: 'admin', summary: 'import', changes: [], yaml: 'version: 1\nswitches: []\n' }),
+      'GET /api/config/versions/1': () =>
+        json({
+          version: 1,
+          createdAt: page.items[1]!.createdAt,
+          author: 'admin',
+          summary: 'import',
+          changes: [],
+          yaml: 'version: 1\nswitches: []\n',
+        }),
       'GET /api/config/head': () => json({ version: 2 }),
       'GET /api/config/diff': () =>
         json({ from: 2, to: 1, changes: [{ op: 'change', object: 'dn', name: '1001 (SiteA)', field: 'oos-force', before: 7, after: 5 }] }),

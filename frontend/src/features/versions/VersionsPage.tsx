@@ -13,7 +13,6 @@ import { fmtTime } from '../../lib/format';
 import { useOptionSchema } from '../options/api';
 import { useDiff, useHeadVersion, useVersion, useVersionsPage, versionsApi } from './api';
 
-
 function VersionModal({ version, onClose }: { version: number | null; onClose: () => void }) {
   const detail = useVersion(version);
   return (
@@ -75,8 +74,8 @@ function RollbackModal({ version, onClose }: { version: number | null; onClose: 
     <Modal opened={version !== null} onClose={onClose} title={`Roll back to version ${version ?? ''}?`} size="xl">
       <Stack>
         <Text size="sm">
-          The configuration becomes what it was in version {version}, saved as a new version. Workers apply it at once;
-          options that need a restart will show restart pending. Review what changes:
+          The configuration becomes what it was in version {version}, saved as a new version. Workers apply it at once; options that need a
+          restart will show restart pending. Review what changes:
         </Text>
         {failed ? (
           <Alert color="red" role="alert">
@@ -85,7 +84,9 @@ function RollbackModal({ version, onClose }: { version: number | null; onClose: 
         ) : !diff.data ? (
           <Loader size="sm" aria-label="Loading differences" />
         ) : diff.data.changes.length === 0 ? (
-          <Text size="sm">Version {version} is the same as the current version {current}: nothing changes.</Text>
+          <Text size="sm">
+            Version {version} is the same as the current version {current}: nothing changes.
+          </Text>
         ) : (
           <ChangesTable changes={diff.data.changes} label={`Changes from version ${current} to version ${version}`} schema={schema.data} />
         )}
@@ -114,8 +115,24 @@ function DiffPanel({ latest }: { latest?: number }) {
           Compare versions
         </Title>
         <Group align="flex-end">
-          <NumberInput label="From version" value={from} onChange={(v) => setFrom(v === '' ? '' : Number(v))} min={0} max={latest} allowDecimal={false} w={140} />
-          <NumberInput label="To version" value={to} onChange={(v) => setTo(v === '' ? '' : Number(v))} min={0} max={latest} allowDecimal={false} w={140} />
+          <NumberInput
+            label="From version"
+            value={from}
+            onChange={(v) => setFrom(v === '' ? '' : Number(v))}
+            min={0}
+            max={latest}
+            allowDecimal={false}
+            w={140}
+          />
+          <NumberInput
+            label="To version"
+            value={to}
+            onChange={(v) => setTo(v === '' ? '' : Number(v))}
+            min={0}
+            max={latest}
+            allowDecimal={false}
+            w={140}
+          />
           <Button onClick={() => from !== '' && to !== '' && setAsked({ from, to })} disabled={from === '' || to === ''} variant="light">
             Compare
           </Button>
@@ -144,21 +161,50 @@ export function VersionsPage() {
   const versions = useVersionsPage(query.page, query.pageSize);
   const latest = versions.data?.items.reduce((m, v) => Math.max(m, v.version), 0);
   const columns: DataTableColumn<VersionSummary>[] = [
-    { key: 'version', header: 'Version', render: (v) => <Text fw={600} size="sm">v{v.version}</Text> },
+    {
+      key: 'version',
+      header: 'Version',
+      render: (v) => (
+        <Text fw={600} size="sm">
+          v{v.version}
+        </Text>
+      ),
+    },
     { key: 'createdAt', header: 'Saved', render: (v) => fmtTime(v.createdAt) },
     { key: 'author', header: 'Author', render: (v) => v.author },
-    { key: 'summary', header: 'Summary', render: (v) => <Text size="sm" lineClamp={2}>{v.summary}</Text> },
+    {
+      key: 'summary',
+      header: 'Summary',
+      render: (v) => (
+        <Text size="sm" lineClamp={2}>
+          {v.summary}
+        </Text>
+      ),
+    },
     { key: 'changeCount', header: 'Changes', render: (v) => v.changeCount, align: 'right', visibleFrom: 'sm' },
     {
       key: 'actions',
       header: 'Actions',
       render: (v) => (
         <Group gap={6} wrap="nowrap">
-          <Button size="compact-xs" variant="light" leftSection={<IconEye size={12} aria-hidden />} aria-label={`View version ${v.version}`} onClick={() => setViewing(v.version)}>
+          <Button
+            size="compact-xs"
+            variant="light"
+            leftSection={<IconEye size={12} aria-hidden />}
+            aria-label={`View version ${v.version}`}
+            onClick={() => setViewing(v.version)}
+          >
             View
           </Button>
           {canEdit && v.version !== latest ? (
-            <Button size="compact-xs" variant="light" color="orange" leftSection={<IconArrowBackUp size={12} aria-hidden />} aria-label={`Roll back to version ${v.version}`} onClick={() => setRollingBack(v.version)}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              color="orange"
+              leftSection={<IconArrowBackUp size={12} aria-hidden />}
+              aria-label={`Roll back to version ${v.version}`}
+              onClick={() => setRollingBack(v.version)}
+            >
               Roll back
             </Button>
           ) : null}

@@ -13,10 +13,14 @@ export class AlarmsController {
 
   /** Active alarms, and the paged history of cleared ones. */
   @Get()
-  list(@ValidQuery(AlarmListQuery) q: Infer<typeof AlarmListQuery>) { return this.alarms.list(q.state, q.page, q.pageSize); }
+  list(@ValidQuery(AlarmListQuery) q: Infer<typeof AlarmListQuery>) {
+    return this.alarms.list(q.state, q.page, q.pageSize);
+  }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
   @CanEditConfig()
-  acknowledge(@ValidParam('id', uuidParam) id: string, @CurrentUser() u: AuthUser) { return this.alarms.acknowledge(id, u.username); }
+  acknowledge(@ValidParam('id', uuidParam) id: string, @CurrentUser() u: AuthUser) {
+    return this.alarms.acknowledge(id, u.username);
+  }
 }

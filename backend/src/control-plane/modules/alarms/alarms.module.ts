@@ -7,5 +7,10 @@ import { AlarmsService } from './alarms.service.js';
 import { DatabaseAlarm } from './database-alarm.js';
 
 @Global()
-@Module({ imports: [TypeOrmModule.forFeature([AlarmEntity])], controllers: [AlarmsController], providers: [AlarmsRepository, AlarmsService, DatabaseAlarm], exports: [AlarmsService] })
+@Module({
+  imports: [TypeOrmModule.forFeature([AlarmEntity])],
+  controllers: [AlarmsController],
+  providers: [AlarmsRepository, AlarmsService, DatabaseAlarm],
+  exports: [AlarmsService],
+})
 export class AlarmsModule {}

@@ -6,12 +6,34 @@ import type { AlarmEntity } from './alarm.entity.js';
 import { AlarmsRepository, type RaiseAlarm } from './alarms.repository.js';
 
 export interface AlarmView {
-  id: string; key: string; eventId: number | null; eventName: string | null; severity: string; source: string; reason: string; trigger: string | null;
-  raisedAt: string; clearedAt: string | null; acknowledgedBy: string | null; acknowledgedAt: string | null; active: boolean;
+  id: string;
+  key: string;
+  eventId: number | null;
+  eventName: string | null;
+  severity: string;
+  source: string;
+  reason: string;
+  trigger: string | null;
+  raisedAt: string;
+  clearedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  active: boolean;
 }
 export const alarmView = (a: AlarmEntity): AlarmView => ({
-  id: a.id, key: a.key, eventId: a.eventId, eventName: a.eventName, severity: a.severity, source: a.source, reason: a.reason, trigger: a.trigger,
-  raisedAt: a.raisedAt.toISOString(), clearedAt: a.clearedAt?.toISOString() ?? null, acknowledgedBy: a.acknowledgedBy, acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null, active: !a.clearedAt,
+  id: a.id,
+  key: a.key,
+  eventId: a.eventId,
+  eventName: a.eventName,
+  severity: a.severity,
+  source: a.source,
+  reason: a.reason,
+  trigger: a.trigger,
+  raisedAt: a.raisedAt.toISOString(),
+  clearedAt: a.clearedAt?.toISOString() ?? null,
+  acknowledgedBy: a.acknowledgedBy,
+  acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+  active: !a.clearedAt,
 });
 
 /**
@@ -27,15 +49,22 @@ export class AlarmsService implements OnModuleInit {
   private loaded = false;
   private readonly retry = new Map<string, { op: 'raise'; a: RaiseAlarm } | { op: 'clear'; at: Date }>();
 
-  constructor(private readonly repo: AlarmsRepository, private readonly bus: LiveBus, private readonly notifications: Notifications) {}
+  constructor(
+    private readonly repo: AlarmsRepository,
+    private readonly bus: LiveBus,
+    private readonly notifications: Notifications,
+  ) {}
 
   onModuleInit(): void {
     this.notifications.on('alarm_changed', (msg, { fromHere }) => {
       if (fromHere) return;
-      if (msg.action === 'raised') this.activeKeys.set(msg.alarm.key, msg.alarm.source); else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
+      if (msg.action === 'raised') this.activeKeys.set(msg.alarm.key, msg.alarm.source);
+      else if (msg.action === 'cleared') this.activeKeys.delete(msg.alarm.key);
       this.bus.emit({ type: 'alarm', action: msg.action, alarm: msg.alarm });
     });
-    this.notifications.onReconnect(() => { this.loaded = false; });
+    this.notifications.onReconnect(() => {
+      this.loaded = false;
+    });
     setInterval(() => void this.flushRetries(), 2000).unref();
   }
 
@@ -47,7 +76,9 @@ export class AlarmsService implements OnModuleInit {
     this.loaded = true;
   }
 
-  isActive(key: string): boolean { return this.activeKeys.has(key); }
+  isActive(key: string): boolean {
+    return this.activeKeys.has(key);
+  }
   /**
    * Active keys starting with `prefix` that `source` raised. The source matters: worker alarms are keyed
    * `<app>:<key>` and names may hold ':', so `PX:` also prefixes the alarms of an application PX:B.
@@ -63,7 +94,10 @@ export class AlarmsService implements OnModuleInit {
       const row = await this.repo.raise(a);
       this.activeKeys.set(a.key, a.source);
       this.retry.delete(a.key);
-      if (row) { this.logger.warn(`alarm raised: ${a.key}: ${a.reason}`); this.publish('raised', row); }
+      if (row) {
+        this.logger.warn(`alarm raised: ${a.key}: ${a.reason}`);
+        this.publish('raised', row);
+      }
     } catch (e) {
       this.retry.set(a.key, { op: 'raise', a: { ...a, raisedAt: a.raisedAt ?? new Date() } });
       this.logger.error(`could not store alarm ${a.key} (will retry): ${(e as Error).message}`);
@@ -75,11 +109,17 @@ export class AlarmsService implements OnModuleInit {
       await this.ensureLoaded();
       if (!this.activeKeys.has(key) && !this.retry.has(key)) return;
       const pending = this.retry.get(key);
-      if (pending?.op === 'raise') { this.retry.delete(key); await this.repo.raise(pending.a); }
+      if (pending?.op === 'raise') {
+        this.retry.delete(key);
+        await this.repo.raise(pending.a);
+      }
       const row = await this.repo.clear(key);
       this.activeKeys.delete(key);
       this.retry.delete(key);
-      if (row) { this.logger.log(`alarm cleared: ${key}`); this.publish('cleared', row); }
+      if (row) {
+        this.logger.log(`alarm cleared: ${key}`);
+        this.publish('cleared', row);
+      }
     } catch (e) {
       this.retry.set(key, { op: 'clear', at: new Date() });
       this.logger.error(`could not clear alarm ${key} (will retry): ${(e as Error).message}`);
@@ -108,13 +148,18 @@ export class AlarmsService implements OnModuleInit {
 
   private async flushRetries(): Promise<void> {
     for (const [key, r] of [...this.retry]) {
-      if (r.op === 'raise') { await this.raise(r.a); continue; }
+      if (r.op === 'raise') {
+        await this.raise(r.a);
+        continue;
+      }
       try {
         const row = await this.repo.clear(key, r.at);
         this.retry.delete(key);
         this.activeKeys.delete(key);
         if (row) this.publish('cleared', row);
-      } catch { /* still away */ }
+      } catch {
+        /* still away */
+      }
     }
   }
 }

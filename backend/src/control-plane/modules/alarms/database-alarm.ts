@@ -11,12 +11,23 @@ export const DATABASE_ALARM_KEY = 'database-unavailable';
  */
 @Injectable()
 export class DatabaseAlarm implements OnModuleInit {
-  constructor(private readonly state: DatabaseState, private readonly alarms: AlarmsService) {}
+  constructor(
+    private readonly state: DatabaseState,
+    private readonly alarms: AlarmsService,
+  ) {}
 
   onModuleInit(): void {
     this.state.onChange(({ up, reason, since }) => {
       if (up) void this.alarms.clear(DATABASE_ALARM_KEY);
-      else void this.alarms.raise({ key: DATABASE_ALARM_KEY, severity: 'critical', source: 'control-plane', reason: `PostgreSQL is unavailable: ${reason}`, trigger: 'database', raisedAt: since });
+      else
+        void this.alarms.raise({
+          key: DATABASE_ALARM_KEY,
+          severity: 'critical',
+          source: 'control-plane',
+          reason: `PostgreSQL is unavailable: ${reason}`,
+          trigger: 'database',
+          raisedAt: since,
+        });
     });
   }
 }

@@ -8,7 +8,12 @@ export interface LabelLookups {
 }
 
 type Req = Pick<AuthedRequest, 'body' | 'params' | 'user'>;
-type Rule = (req: Req, params: Record<string, string>, body: Record<string, unknown>, lookups: LabelLookups) => Promise<string | undefined> | string | undefined;
+type Rule = (
+  req: Req,
+  params: Record<string, string>,
+  body: Record<string, unknown>,
+  lookups: LabelLookups,
+) => Promise<string | undefined> | string | undefined;
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : undefined);
 const named = (kind: string, name: string | undefined): string | undefined => (name ? `${kind} ${name}` : undefined);
@@ -27,14 +32,17 @@ const RULES: Record<string, Rule> = {
   '/api/switches/:sw/dns': (_r, p, b) => (text(b.number) ? `DN ${text(b.number)} on switch ${p.sw}` : `DNs of switch ${p.sw}`),
   '/api/switches/:sw/dns/:number': (_r, p) => `DN ${p.number} on switch ${p.sw}`,
   '/api/workers/:id/restart': (_r, p) => `worker of SIP Proxy ${p.id}`,
-  '/api/applications/:name/admin-state': (_r, p, b) => `administrative state of application ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
-  '/api/sip-servers/:name/admin-state': (_r, p, b) => `administrative state of SIP Server ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
+  '/api/applications/:name/admin-state': (_r, p, b) =>
+    `administrative state of application ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
+  '/api/sip-servers/:name/admin-state': (_r, p, b) =>
+    `administrative state of SIP Server ${p.name}${text(b.state) ? ` (${text(b.state)})` : ''}`,
   '/api/workers/tokens': (_r, _p, b) => named('worker token for', text(b.app)),
   '/api/workers/tokens/:id': async (_r, p, _b, l) => named('worker token for', await l.workerTokenAppOf(p.id)),
   '/api/alarms/:id/acknowledge': async (_r, p, _b, l) => named('alarm', await l.alarmKeyOf(p.id)),
   '/api/config/import': () => 'the whole configuration (YAML import)',
   '/api/config/versions/:version/rollback': (_r, p) => `configuration version ${p.version}`,
-  '/api/trunks/provision': (_r, _p, b) => (text(b.switch) && text(b.remoteSwitch) ? `trunks from switch ${text(b.switch)} to switch ${text(b.remoteSwitch)}` : undefined),
+  '/api/trunks/provision': (_r, _p, b) =>
+    text(b.switch) && text(b.remoteSwitch) ? `trunks from switch ${text(b.switch)} to switch ${text(b.remoteSwitch)}` : undefined,
   '/api/sites': (_r, _p, b) => named('new site', text(b.name)),
   '/api/auth/logout': (r) => named('session of', r.user?.username),
 };

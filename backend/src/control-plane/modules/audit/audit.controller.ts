@@ -8,5 +8,7 @@ import { AuditRepository } from './audit.repository.js';
 @Controller('audit')
 export class AuditController {
   constructor(private readonly repo: AuditRepository) {}
-  @Get() list(@ValidQuery(AuditListQuery) q: Infer<typeof AuditListQuery>) { return this.repo.list(q.page, q.pageSize, q.actor); }
+  @Get() list(@ValidQuery(AuditListQuery) q: Infer<typeof AuditListQuery>) {
+    return this.repo.list(q.page, q.pageSize, q.actor);
+  }
 }

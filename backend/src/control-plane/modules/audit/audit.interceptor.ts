@@ -10,7 +10,13 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Worker reports are machine heartbeats (one a second per worker), not user actions.
 // A route preview and a certificate check are questions (a POST only for their body, which for the check may hold a
 // private key): they change nothing.
-const SKIP = [/^\/api\/auth\/login$/, /^\/api\/config\/validate$/, /^\/api\/worker-channel\//, /^\/api\/route-preview$/, /^\/api\/certificates\/check$/];
+const SKIP = [
+  /^\/api\/auth\/login$/,
+  /^\/api\/config\/validate$/,
+  /^\/api\/worker-channel\//,
+  /^\/api\/route-preview$/,
+  /^\/api\/certificates\/check$/,
+];
 
 /** Every successful write through the API is in the audit log: who, what, on which path. */
 @Injectable()
@@ -23,13 +29,24 @@ export class AuditInterceptor implements NestInterceptor {
     if (!WRITES.has(req.method) || SKIP.some((r) => r.test(req.path)) || req.query?.dryRun === 'true') return next.handle();
     const route = (req.route as { path?: string } | undefined)?.path;
     // The target's name is read before the handler runs: after a DELETE there is nothing left to name.
-    const label = targetLabel(route, req, this.audit).catch((e: unknown) => { this.logger.warn(`audit label for ${req.path}: ${String(e)}`); return undefined; });
+    const label = targetLabel(route, req, this.audit).catch((e: unknown) => {
+      this.logger.warn(`audit label for ${req.path}: ${String(e)}`);
+      return undefined;
+    });
     // The entry is written before the response leaves, so a client that saw success will find it in the log.
-    return from(label).pipe(concatMap((target) => next.handle().pipe(concatMap(async (result: unknown) => {
-      const actor = req.user?.username ?? 'anonymous';
-      await this.audit.record(actor, `${req.method} ${route ?? req.path}`, req.path, redact(req.body), target).catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
-      return result;
-    }))));
+    return from(label).pipe(
+      concatMap((target) =>
+        next.handle().pipe(
+          concatMap(async (result: unknown) => {
+            const actor = req.user?.username ?? 'anonymous';
+            await this.audit
+              .record(actor, `${req.method} ${route ?? req.path}`, req.path, redact(req.body), target)
+              .catch((e: unknown) => this.logger.error(`audit write failed: ${String(e)}`));
+            return result;
+          }),
+        ),
+      ),
+    );
   }
 }
 
@@ -47,6 +64,7 @@ function hideCredentials(v: unknown, depth: number): unknown {
   if (depth > 32 || typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map((x) => hideCredentials(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = /password|token|passphrase/i.test(k) ? '***' : hideCredentials(x, depth + 1);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>))
+    out[k] = /password|token|passphrase/i.test(k) ? '***' : hideCredentials(x, depth + 1);
   return out;
 }

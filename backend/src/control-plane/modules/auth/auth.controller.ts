@@ -19,7 +19,11 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Returns(LoginResponse)
-  async login(@ValidBody(LoginBody) body: Infer<typeof LoginBody>, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<Infer<typeof LoginResponse>> {
+  async login(
+    @ValidBody(LoginBody) body: Infer<typeof LoginBody>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Infer<typeof LoginResponse>> {
     const result = await this.auth.login(body.username, body.password, req.ip ?? 'unknown');
     const secure = req.secure;
     res.cookie(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', secure, path: '/', expires: result.expiresAt });
@@ -40,11 +44,23 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @ReturnsNothing()
-  async changePassword(@ValidBody(PasswordChangeBody) body: Infer<typeof PasswordChangeBody>, @CurrentUser() user: AuthUser, @Req() req: AuthedRequest): Promise<void> {
-    await this.auth.changeOwnPassword(user, body.currentPassword, body.newPassword, req.ip ?? 'unknown', req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined);
+  async changePassword(
+    @ValidBody(PasswordChangeBody) body: Infer<typeof PasswordChangeBody>,
+    @CurrentUser() user: AuthUser,
+    @Req() req: AuthedRequest,
+  ): Promise<void> {
+    await this.auth.changeOwnPassword(
+      user,
+      body.currentPassword,
+      body.newPassword,
+      req.ip ?? 'unknown',
+      req.sessionToken ? this.auth.tokenHash(req.sessionToken) : undefined,
+    );
   }
 
   @Get('me')
   @Returns(AuthUserSchema)
-  me(@CurrentUser() user: AuthUser): Infer<typeof AuthUserSchema> { return user; }
+  me(@CurrentUser() user: AuthUser): Infer<typeof AuthUserSchema> {
+    return user;
+  }
 }

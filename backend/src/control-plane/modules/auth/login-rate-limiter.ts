@@ -12,7 +12,11 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
  * from many addresses cannot lock the owner out of an address they already use (trade-off: README, Security).
  * In memory: each control-plane replica limits on its own (a cluster allows replicas x the limit).
  */
-export interface LoginLimits { perAddressAndUser: number; perUser: number; windowSeconds: number }
+export interface LoginLimits {
+  perAddressAndUser: number;
+  perUser: number;
+  windowSeconds: number;
+}
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perAddressAndUser: 10, perUser: 100, windowSeconds: 300 };
 
 /** How long and how many good addresses are remembered: bounded so a flood of successful logins cannot grow memory. */
@@ -22,17 +26,24 @@ const GOOD_ADDRESS_USERS = 10_000;
 
 export class LoginRateLimited extends Error {
   readonly code = 'LOGIN_RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number) { super(`Too many failed logins; try again in ${retryAfterSeconds} s`); }
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed logins; try again in ${retryAfterSeconds} s`);
+  }
 }
 
-export interface LoginAttempt { succeeded(): Promise<void> }
+export interface LoginAttempt {
+  succeeded(): Promise<void>;
+}
 
 export class LoginRateLimiter {
   private readonly byAddressAndUser: RateLimiterMemory;
   private readonly byUser: RateLimiterMemory;
   /** user -> (address -> last good login, ms); Map order is insertion order, so the first entries are the oldest. */
   private readonly goodAddresses = new Map<string, Map<string, number>>();
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, private readonly now: () => number = Date.now) {
+  constructor(
+    limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
     this.byAddressAndUser = new RateLimiterMemory({ keyPrefix: 'au', points: limits.perAddressAndUser, duration: limits.windowSeconds });
     this.byUser = new RateLimiterMemory({ keyPrefix: 'u', points: limits.perUser, duration: limits.windowSeconds });
   }

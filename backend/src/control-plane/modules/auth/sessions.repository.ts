@@ -13,10 +13,14 @@ export class SessionsRepository {
   findValid(tokenHash: string, now: Date): Promise<SessionEntity | null> {
     return this.repo.findOne({ where: { tokenHash, expiresAt: MoreThan(now) }, relations: { user: true } });
   }
-  async deleteByTokenHash(tokenHash: string): Promise<void> { await this.repo.delete({ tokenHash }); }
+  async deleteByTokenHash(tokenHash: string): Promise<void> {
+    await this.repo.delete({ tokenHash });
+  }
   /** Ends every session of the user, but the one of `keepTokenHash` when given. */
   async deleteForUser(userId: string, keepTokenHash?: string): Promise<void> {
     await this.repo.delete(keepTokenHash ? { userId, tokenHash: Not(keepTokenHash) } : { userId });
   }
-  async deleteExpired(now: Date): Promise<void> { await this.repo.delete({ expiresAt: LessThan(now) }); }
+  async deleteExpired(now: Date): Promise<void> {
+    await this.repo.delete({ expiresAt: LessThan(now) });
+  }
 }

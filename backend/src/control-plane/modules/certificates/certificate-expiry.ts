@@ -27,7 +27,12 @@ export class CertificateExpiryWatch implements OnApplicationBootstrap, OnModuleD
   private running: Promise<void> | undefined;
   private again = false;
 
-  constructor(private readonly certificates: CertificatesService, private readonly alarms: AlarmsService, private readonly notifications: Notifications, @Inject(ENV) private readonly env: Env) {
+  constructor(
+    private readonly certificates: CertificatesService,
+    private readonly alarms: AlarmsService,
+    private readonly notifications: Notifications,
+    @Inject(ENV) private readonly env: Env,
+  ) {
     this.events = new EventLog('control-plane', env.logLevel);
   }
 
@@ -39,15 +44,25 @@ export class CertificateExpiryWatch implements OnApplicationBootstrap, OnModuleD
     this.schedule();
   }
 
-  onModuleDestroy(): void { clearInterval(this.timer); }
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
 
   /** One check at a time; a request during one runs once more after it. */
   schedule(): void {
-    if (this.running) { this.again = true; return; }
-    this.running = this.scan().catch((e: unknown) => this.logger.error(`certificate check failed: ${String(e)}`)).finally(() => {
-      this.running = undefined;
-      if (this.again) { this.again = false; this.schedule(); }
-    });
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.scan()
+      .catch((e: unknown) => this.logger.error(`certificate check failed: ${String(e)}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.schedule();
+        }
+      });
   }
 
   private async scan(): Promise<void> {
@@ -71,22 +86,52 @@ export class CertificateExpiryWatch implements OnApplicationBootstrap, OnModuleD
     const expiringKey = keyOf(EXPIRING, c.application);
     const expiredKey = keyOf(EXPIRED, c.application);
     if (!f) return; // unreadable material: not an expiry (the worker's own start-up alarm and GET /api/certificates say why)
-    const fields = { application: c.application, subject: f.subject, notAfter: f.notAfter, daysLeft: f.daysLeft, fingerprint256: f.fingerprint256 };
+    const fields = {
+      application: c.application,
+      subject: f.subject,
+      notAfter: f.notAfter,
+      daysLeft: f.daysLeft,
+      fingerprint256: f.fingerprint256,
+    };
     if (f.validity === 'expired') {
       if (!this.alarms.isActive(expiredKey)) {
         this.events.named(EXPIRED, 'error', fields, `TLS certificate of ${c.application} (${f.subject}) expired on ${f.notAfter}`);
-        await this.alarms.raise({ key: expiredKey, eventName: EXPIRED, severity: 'critical', source: SOURCE, trigger: 'certificate', reason: `The TLS certificate of ${c.application} (${f.subject}) expired on ${f.notAfter}: TLS peers refuse it` });
+        await this.alarms.raise({
+          key: expiredKey,
+          eventName: EXPIRED,
+          severity: 'critical',
+          source: SOURCE,
+          trigger: 'certificate',
+          reason: `The TLS certificate of ${c.application} (${f.subject}) expired on ${f.notAfter}: TLS peers refuse it`,
+        });
       }
       await this.alarms.clear(expiringKey);
     } else if (f.validity === 'expiring') {
       if (!this.alarms.isActive(expiringKey)) {
-        this.events.named(EXPIRING, 'warn', fields, `TLS certificate of ${c.application} (${f.subject}) expires on ${f.notAfter}, in ${f.daysLeft} day(s)`);
-        await this.alarms.raise({ key: expiringKey, eventName: EXPIRING, severity: 'warning', source: SOURCE, trigger: 'certificate', reason: `The TLS certificate of ${c.application} (${f.subject}) expires on ${f.notAfter} (${f.daysLeft} day(s) left; warned ${EXPIRY_WARNING_DAYS} days before)` });
+        this.events.named(
+          EXPIRING,
+          'warn',
+          fields,
+          `TLS certificate of ${c.application} (${f.subject}) expires on ${f.notAfter}, in ${f.daysLeft} day(s)`,
+        );
+        await this.alarms.raise({
+          key: expiringKey,
+          eventName: EXPIRING,
+          severity: 'warning',
+          source: SOURCE,
+          trigger: 'certificate',
+          reason: `The TLS certificate of ${c.application} (${f.subject}) expires on ${f.notAfter} (${f.daysLeft} day(s) left; warned ${EXPIRY_WARNING_DAYS} days before)`,
+        });
       }
       await this.alarms.clear(expiredKey);
     } else {
       if (this.alarms.isActive(expiringKey) || this.alarms.isActive(expiredKey)) {
-        this.events.named('certificate-renewed', 'info', fields, `TLS certificate of ${c.application} (${f.subject}) is valid until ${f.notAfter}: expiry alarms cleared`);
+        this.events.named(
+          'certificate-renewed',
+          'info',
+          fields,
+          `TLS certificate of ${c.application} (${f.subject}) is valid until ${f.notAfter}: expiry alarms cleared`,
+        );
       }
       await this.alarms.clear(expiringKey);
       await this.alarms.clear(expiredKey);

@@ -86,7 +86,11 @@ export function checkChain(chain: X509Certificate[], trusted: X509Certificate[] 
     const ca = trusted.find((c) => issued(current, c));
     if (ca) return { status: 'trusted', detail: `issued by trusted-ca certificate ${oneLine(ca.subject)}` };
     const next = rest.find((c) => c !== current && issued(current, c));
-    if (!next) return { status: 'untrusted', detail: `${oneLine(current.subject)} is issued by ${oneLine(current.issuer)}, which is not in trusted-ca (nor a valid intermediate of the certificate value)` };
+    if (!next)
+      return {
+        status: 'untrusted',
+        detail: `${oneLine(current.subject)} is issued by ${oneLine(current.issuer)}, which is not in trusted-ca (nor a valid intermediate of the certificate value)`,
+      };
     current = next;
   }
   return { status: 'untrusted', detail: `no trusted-ca certificate within ${MAX_CHAIN} steps` };

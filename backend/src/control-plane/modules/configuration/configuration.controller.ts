@@ -12,10 +12,16 @@ import { ConfigurationService } from './configuration.service.js';
 @ApiTags('configuration')
 @Controller('config')
 export class ConfigurationController {
-  constructor(private readonly config: ConfigurationService, private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly config: ConfigurationService,
+    private readonly audit: AuditRepository,
+  ) {}
 
   @Get('head')
-  async head() { const h = await this.config.head(); return { version: h.version }; }
+  async head() {
+    const h = await this.config.head();
+    return { version: h.version };
+  }
 
   /** Replace the whole configuration with a YAML document; all-or-nothing, every error with its path. */
   @Post('import')
@@ -32,11 +38,22 @@ export class ConfigurationController {
    */
   @Get('export')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
-  async export(@Res({ passthrough: true }) res: Response, @CurrentUser() user: AuthUser, @ValidQuery(ExportQuery) q: Infer<typeof ExportQuery>): Promise<string> {
+  async export(
+    @Res({ passthrough: true }) res: Response,
+    @CurrentUser() user: AuthUser,
+    @ValidQuery(ExportQuery) q: Infer<typeof ExportQuery>,
+  ): Promise<string> {
     const withSecrets = q.secrets === 'include';
     if (withSecrets && user.role !== 'admin') throw forbidden('Only an admin may export the configuration with its secrets');
     const { version, yaml } = await this.config.exportYaml({ withSecrets });
-    if (withSecrets) await this.audit.record(user.username, 'config.export-with-secrets', `configuration v${version}`, { secrets: 'include' }, `configuration v${version} with its secrets`);
+    if (withSecrets)
+      await this.audit.record(
+        user.username,
+        'config.export-with-secrets',
+        `configuration v${version}`,
+        { secrets: 'include' },
+        `configuration v${version} with its secrets`,
+      );
     res.setHeader('X-Config-Version', String(version));
     res.setHeader('Content-Disposition', `inline; filename="sip-edge-v${version}.yaml"`);
     return yaml;
@@ -52,18 +69,28 @@ export class ConfigurationController {
   }
 
   @Get('versions')
-  versions(@ValidQuery(PageQuery) q: Infer<typeof PageQuery>) { return this.config.listVersions(q.page, q.pageSize); }
+  versions(@ValidQuery(PageQuery) q: Infer<typeof PageQuery>) {
+    return this.config.listVersions(q.page, q.pageSize);
+  }
 
   @Get('versions/:version')
-  version(@ValidParam('version', versionNumber) v: number) { return this.config.version(v); }
+  version(@ValidParam('version', versionNumber) v: number) {
+    return this.config.version(v);
+  }
 
   @Get('diff')
-  diff(@ValidQuery(DiffQuery) q: Infer<typeof DiffQuery>) { return this.config.diff(q.from, q.to); }
+  diff(@ValidQuery(DiffQuery) q: Infer<typeof DiffQuery>) {
+    return this.config.diff(q.from, q.to);
+  }
 
   @Post('versions/:version/rollback')
   @HttpCode(200)
   @CanEditConfig()
-  rollback(@ValidParam('version', versionNumber) v: number, @CurrentUser() user: AuthUser, @ValidQuery(RollbackQuery) q: Infer<typeof RollbackQuery>) {
+  rollback(
+    @ValidParam('version', versionNumber) v: number,
+    @CurrentUser() user: AuthUser,
+    @ValidQuery(RollbackQuery) q: Infer<typeof RollbackQuery>,
+  ) {
     return this.config.rollback(user.username, v, { baseVersion: q.baseVersion });
   }
 }

@@ -5,5 +5,9 @@ import { ConfigurationService } from './configuration.service.js';
 
 /** The configuration store (versions, import/export); global because every configuration feature writes through it. */
 @Global()
-@Module({ controllers: [ConfigurationController], providers: [ConfigRepository, ConfigurationService], exports: [ConfigRepository, ConfigurationService] })
+@Module({
+  controllers: [ConfigurationController],
+  providers: [ConfigRepository, ConfigurationService],
+  exports: [ConfigRepository, ConfigurationService],
+})
 export class ConfigurationModule {}

@@ -8,8 +8,14 @@ import { declareSchema } from '../../common/validation.js';
  * removes it (back to its default). Whether the value suits the option is the configuration validator's call (it
  * knows the registry); here only the shape.
  */
-const optionValue = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'must be a string, number or boolean (or null to remove it)' });
-export const optionsPatch = namedRecord(64, namedRecord(128, optionValue, 'must be an object of option values'), 'must be an object of sections');
+const optionValue = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: 'must be a string, number or boolean (or null to remove it)',
+});
+export const optionsPatch = namedRecord(
+  64,
+  namedRecord(128, optionValue, 'must be an object of option values'),
+  'must be an object of sections',
+);
 export type OptionsPatch = z.output<typeof optionsPatch>;
 
 /**
@@ -22,6 +28,9 @@ export const ImportQuery = declareSchema('ImportQuery', z.object({ dryRun: boolF
 /** `baseVersion`: the current version the caller reviewed the rollback's diff against (409 STALE_VERSION if it moved). */
 export const RollbackQuery = declareSchema('RollbackQuery', z.object({ baseVersion: optionalRevisionQuery }));
 /** `?secrets=include` is an admin's explicit, audited choice; the default masks them. */
-export const ExportQuery = declareSchema('ExportQuery', z.object({ secrets: z.enum(['include', 'mask'], 'must be include or mask').optional() }));
+export const ExportQuery = declareSchema(
+  'ExportQuery',
+  z.object({ secrets: z.enum(['include', 'mask'], 'must be include or mask').optional() }),
+);
 /** Both ends of a diff are required: there is no sensible default pair of versions. */
 export const DiffQuery = declareSchema('DiffQuery', z.object({ from: versionNumber, to: versionNumber }));

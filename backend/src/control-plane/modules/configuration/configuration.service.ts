@@ -12,16 +12,30 @@ import { applyDocumentDelta } from './document-delta.js';
 import { yamlPositions } from '../../../contracts/yaml-positions.js';
 import { assertYamlWithinLimits, YAML_LIMITS } from './yaml-limits.js';
 
-export interface CommitResult { version: number; committed: boolean; dryRun: boolean; changes: DocumentChange[] }
-export interface CommitOptions { dryRun?: boolean; baseVersion?: number }
+export interface CommitResult {
+  version: number;
+  committed: boolean;
+  dryRun: boolean;
+  changes: DocumentChange[];
+}
+export interface CommitOptions {
+  dryRun?: boolean;
+  baseVersion?: number;
+}
 /** Expected revision of an object being edited (optimistic concurrency); a stale one gets 409. */
-export interface ExpectedRevision { object: 'application' | 'switch' | 'dn'; name: string; revision: number | undefined }
+export interface ExpectedRevision {
+  object: 'application' | 'switch' | 'dn';
+  name: string;
+  revision: number | undefined;
+}
 
 /** A validation error located on the object it concerns, so the UI can put it on the field. */
 export interface LocatedError extends FieldError {
-  object?: { kind: 'application' | 'switch' | 'dn'; name: string }; field?: string;
+  object?: { kind: 'application' | 'switch' | 'dn'; name: string };
+  field?: string;
   /** Where in the YAML source (1-based), for errors of an imported or validated document. */
-  line?: number; column?: number;
+  line?: number;
+  column?: number;
 }
 
 /**
@@ -39,7 +53,10 @@ export class ConfigurationService {
   /** For callers who may not open files (a viewer's validation): inline material only. */
   private readonly inlineTlsCheck;
 
-  constructor(private readonly repo: ConfigRepository, @Inject(ENV) env: Env) {
+  constructor(
+    private readonly repo: ConfigRepository,
+    @Inject(ENV) env: Env,
+  ) {
     this.tlsFiles = { baseDir: env.tlsMaterialDir, pemFiles: { root: env.tlsMaterialDir } };
     this.tlsCheck = fileTlsMaterialCheck(env.tlsMaterialDir, undefined, { root: env.tlsMaterialDir });
     this.inlineTlsCheck = fileTlsMaterialCheck(env.tlsMaterialDir, undefined, { root: env.tlsMaterialDir, files: 'skip' });
@@ -59,7 +76,10 @@ export class ConfigurationService {
    * The document of `version`, from the cached head when it is not newer: another replica's commits (or a rollback
    * of this one's transaction) only cost their deltas, not a rebuild from the snapshot.
    */
-  private async documentFrom(reader: Pick<ConfigRepository, 'deltasAfter'> & { documentAt(v: number): Promise<ConfigDocument | undefined> }, version: number): Promise<ConfigDocument> {
+  private async documentFrom(
+    reader: Pick<ConfigRepository, 'deltasAfter'> & { documentAt(v: number): Promise<ConfigDocument | undefined> },
+    version: number,
+  ): Promise<ConfigDocument> {
     const cached = this.cache;
     if (cached && cached.version === version) return cached.doc;
     if (cached && cached.version < version) {
@@ -70,17 +90,28 @@ export class ConfigurationService {
     return (await reader.documentAt(version)) ?? emptyConfigDocument();
   }
 
-  async commit(actor: string, summary: string, mutate: (doc: ConfigDocument, tx: ConfigTx) => Promise<ConfigDocument | void> | ConfigDocument | void, opts: CommitOptions & { expect?: ExpectedRevision[] } = {}): Promise<CommitResult> {
+  async commit(
+    actor: string,
+    summary: string,
+    mutate: (doc: ConfigDocument, tx: ConfigTx) => Promise<ConfigDocument | void> | ConfigDocument | void,
+    opts: CommitOptions & { expect?: ExpectedRevision[] } = {},
+  ): Promise<CommitResult> {
     let committed: { version: number; doc: ConfigDocument } | undefined;
     const result = await this.repo.withLockedHead(async (tx): Promise<CommitResult> => {
       if (opts.baseVersion !== undefined && opts.baseVersion !== tx.headVersion) {
-        throw conflict('STALE_VERSION', `The configuration changed since version ${opts.baseVersion} (now ${tx.headVersion}); reload and apply your change again`);
+        throw conflict(
+          'STALE_VERSION',
+          `The configuration changed since version ${opts.baseVersion} (now ${tx.headVersion}); reload and apply your change again`,
+        );
       }
       for (const e of opts.expect ?? []) {
         const current = await tx.revisionOf(e.object, e.name);
         if (current === undefined) throw notFound(`${e.object} ${e.name}`);
         if (e.revision !== undefined && e.revision !== current) {
-          throw conflict('STALE_REVISION', `${e.object} ${e.name} was changed by someone else (revision ${current}, yours ${e.revision}); reload it and apply your change again`);
+          throw conflict(
+            'STALE_REVISION',
+            `${e.object} ${e.name} was changed by someone else (revision ${current}, yours ${e.revision}); reload it and apply your change again`,
+          );
         }
       }
       const before = await this.documentFrom(tx, tx.headVersion);
@@ -90,7 +121,13 @@ export class ConfigurationService {
       const unknown = revealSecrets(after, await tx.secrets(secretRefsIn(after)));
       const errors = [...unknownSecretErrors(unknown), ...validateConfigDocument(after, { checkTlsMaterial: this.tlsCheck })];
       const secrets = maskSecrets(after);
-      if (errors.length) throw new AppError(400, 'CONFIG_INVALID', `The change was refused: ${errors.length} error(s); nothing was saved`, locate(errors, after));
+      if (errors.length)
+        throw new AppError(
+          400,
+          'CONFIG_INVALID',
+          `The change was refused: ${errors.length} error(s); nothing was saved`,
+          locate(errors, after),
+        );
       const changes = diffDocuments(before, after);
       if (opts.dryRun || changes.length === 0) return { version: tx.headVersion, committed: false, dryRun: !!opts.dryRun, changes };
       const version = tx.headVersion + 1;
@@ -106,16 +143,24 @@ export class ConfigurationService {
 
   /** Replaces the whole configuration with a YAML document (all-or-nothing). */
   async importYaml(actor: string, yaml: string, opts: CommitOptions = {}): Promise<CommitResult> {
-    if (typeof yaml !== 'string' || !yaml.trim()) throw badRequest('EMPTY_DOCUMENT', 'Send the YAML document as the request body (Content-Type: application/yaml)');
+    if (typeof yaml !== 'string' || !yaml.trim())
+      throw badRequest('EMPTY_DOCUMENT', 'Send the YAML document as the request body (Content-Type: application/yaml)');
     // Only users who may edit the configuration import.
     assertYamlWithinLimits(yaml, YAML_LIMITS.editor);
     const parsed = parseConfigDocument(yaml);
-    if (parsed.errors.length) throw new AppError(400, 'CONFIG_INVALID', `The document was refused: ${parsed.errors.length} error(s); nothing was saved`, withPositions(yaml, locate(parsed.errors, parsed.doc)));
+    if (parsed.errors.length)
+      throw new AppError(
+        400,
+        'CONFIG_INVALID',
+        `The document was refused: ${parsed.errors.length} error(s); nothing was saved`,
+        withPositions(yaml, locate(parsed.errors, parsed.doc)),
+      );
     try {
       return await this.commit(actor, 'import of a YAML document', () => parsed.doc, opts);
     } catch (e) {
       // The whole-document rules run in commit; their paths index the same document, so they map onto the source too.
-      if (e instanceof AppError && e.code === 'CONFIG_INVALID' && e.errors?.length) throw new AppError(400, e.code, e.message, withPositions(yaml, e.errors));
+      if (e instanceof AppError && e.code === 'CONFIG_INVALID' && e.errors?.length)
+        throw new AppError(400, e.code, e.message, withPositions(yaml, e.errors));
       throw e;
     }
   }
@@ -148,7 +193,10 @@ export class ConfigurationService {
     const parsed = parseConfigDocument(yaml ?? '');
     if (parsed.errors.length) return withPositions(yaml ?? '', locate(parsed.errors, parsed.doc));
     const unknown = revealSecrets(parsed.doc, await this.repo.secrets(secretRefsIn(parsed.doc)));
-    const errors = [...unknownSecretErrors(unknown), ...validateConfigDocument(parsed.doc, { checkTlsMaterial: opts.openFiles ? this.tlsCheck : this.inlineTlsCheck })];
+    const errors = [
+      ...unknownSecretErrors(unknown),
+      ...validateConfigDocument(parsed.doc, { checkTlsMaterial: opts.openFiles ? this.tlsCheck : this.inlineTlsCheck }),
+    ];
     return withPositions(yaml ?? '', locate(errors, parsed.doc));
   }
 
@@ -160,14 +208,23 @@ export class ConfigurationService {
     return validateConfigDocument(doc, { checkTlsMaterial: this.tlsCheck });
   }
 
-  listVersions(page: number, pageSize: number) { return this.repo.listVersions(page, pageSize); }
+  listVersions(page: number, pageSize: number) {
+    return this.repo.listVersions(page, pageSize);
+  }
 
   async version(version: number) {
     const v = await this.repo.versionDetail(version);
     if (!v) throw notFound(`Configuration version ${version}`);
     const doc = await this.repo.documentAt(version);
     if (!doc) throw notFound(`Configuration version ${version}`);
-    return { version: v.version, createdAt: v.createdAt, author: v.author, summary: v.summary, changes: v.changes, yaml: serializeConfigDocument(doc) };
+    return {
+      version: v.version,
+      createdAt: v.createdAt,
+      author: v.author,
+      summary: v.summary,
+      changes: v.changes,
+      yaml: serializeConfigDocument(doc),
+    };
   }
 
   async diff(from: number, to: number): Promise<{ from: number; to: number; changes: DocumentChange[] }> {
@@ -183,7 +240,7 @@ export class ConfigurationService {
    */
   async rollback(actor: string, version: number, opts: { baseVersion?: number } = {}): Promise<CommitResult> {
     const doc = await this.repo.documentAt(version);
-    if (!doc || version === 0 && (await this.repo.headVersion()) === 0) throw notFound(`Configuration version ${version}`);
+    if (!doc || (version === 0 && (await this.repo.headVersion()) === 0)) throw notFound(`Configuration version ${version}`);
     return this.commit(actor, `rollback to version ${version}`, () => structuredClone(doc), { baseVersion: opts.baseVersion });
   }
 }
@@ -191,7 +248,8 @@ export class ConfigurationService {
 /** A secret reference this control plane does not hold (a document exported elsewhere, or a made-up fingerprint). */
 function unknownSecretErrors(unknown: readonly UnknownSecret[]): ValidationError[] {
   return unknown.map((u) => ({
-    path: u.path, code: 'unknown-secret',
+    path: u.path,
+    code: 'unknown-secret',
     message: `${u.option} is ${u.ref}, a secret this control plane does not hold; give the value itself (PEM) or a file path`,
   }));
 }
@@ -210,19 +268,29 @@ export function locate(errors: readonly ValidationError[], doc: ConfigDocument):
     let m = /^applications\[(\d+)\](?:\.(.+))?$/.exec(e.path);
     if (m) {
       const app = doc.applications[Number(m[1])];
-      if (app) { out.object = { kind: 'application', name: app.name }; if (m[2]) out.field = m[2]; }
+      if (app) {
+        out.object = { kind: 'application', name: app.name };
+        if (m[2]) out.field = m[2];
+      }
       return out;
     }
     m = /^switches\[(\d+)\]\.dns\[(\d+)\](?:\.(.+))?$/.exec(e.path);
     if (m) {
-      const sw = doc.switches[Number(m[1])]; const dn = sw?.dns[Number(m[2])];
-      if (sw && dn) { out.object = { kind: 'dn', name: `${sw.name}/${dn.number}` }; if (m[3]) out.field = m[3]; }
+      const sw = doc.switches[Number(m[1])];
+      const dn = sw?.dns[Number(m[2])];
+      if (sw && dn) {
+        out.object = { kind: 'dn', name: `${sw.name}/${dn.number}` };
+        if (m[3]) out.field = m[3];
+      }
       return out;
     }
     m = /^switches\[(\d+)\](?:\.(.+))?$/.exec(e.path);
     if (m) {
       const sw = doc.switches[Number(m[1])];
-      if (sw) { out.object = { kind: 'switch', name: sw.name }; if (m[2]) out.field = m[2]; }
+      if (sw) {
+        out.object = { kind: 'switch', name: sw.name };
+        if (m[2]) out.field = m[2];
+      }
     }
     return out;
   });

@@ -6,7 +6,10 @@ import { applyDocumentDelta, documentDelta } from './document-delta.js';
 /** A small deterministic PRNG, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 /** One random edit of any kind the document allows: add, remove, change, reorder, at any level. */
@@ -15,18 +18,76 @@ function randomEdit(doc: ConfigDocument, r: () => number): void {
   const n = Math.floor(r() * 12);
   const sw = pick(doc.switches);
   switch (n) {
-    case 0: doc.applications.splice(Math.floor(r() * (doc.applications.length + 1)), 0, { name: `app${Math.floor(r() * 1e6)}`, type: 'sip-proxy', host: 'h', ports: { 'sip-port': 5060 }, options: { sipproxy: { 'sipproxy-role': 10 } } }); break;
-    case 1: if (doc.applications.length) doc.applications.splice(Math.floor(r() * doc.applications.length), 1); break;
-    case 2: { const a = pick(doc.applications); if (a) { a.host = `h${Math.floor(r() * 9)}`; if (r() < 0.5) delete a.backup; else a.backup = 'b'; } break; }
-    case 3: doc.applications.reverse(); break;
-    case 4: doc.switches.splice(Math.floor(r() * (doc.switches.length + 1)), 0, { name: `sw${Math.floor(r() * 1e6)}`, ...(r() < 0.5 ? { sipServer: 'S' } : {}), dns: r() < 0.5 ? [] : [{ number: '1', type: 'trunk', options: {} }] }); break;
-    case 5: if (doc.switches.length) doc.switches.splice(Math.floor(r() * doc.switches.length), 1); break;
-    case 6: if (sw) { if (r() < 0.5) delete sw.sipServer; else sw.sipServer = `S${Math.floor(r() * 3)}`; } break;
-    case 7: if (sw) sw.dns.splice(Math.floor(r() * (sw.dns.length + 1)), 0, { number: String(Math.floor(r() * 1e6)), type: 'extension', options: { TServer: { contact: 'x' } } }); break;
-    case 8: if (sw?.dns.length) sw.dns.splice(Math.floor(r() * sw.dns.length), 1); break;
-    case 9: { const d = sw && pick(sw.dns); if (d) { d.options.TServer = { ...(d.options.TServer ?? {}), 'oos-check': Math.floor(r() * 30) }; if (r() < 0.3) d.type = 'trunk'; } break; }
-    case 10: if (sw && sw.dns.length > 1) { const [x] = sw.dns.splice(0, 1); sw.dns.push(x); } break;
-    default: if (doc.switches.length > 1) { const [x] = doc.switches.splice(0, 1); doc.switches.push(x); }
+    case 0:
+      doc.applications.splice(Math.floor(r() * (doc.applications.length + 1)), 0, {
+        name: `app${Math.floor(r() * 1e6)}`,
+        type: 'sip-proxy',
+        host: 'h',
+        ports: { 'sip-port': 5060 },
+        options: { sipproxy: { 'sipproxy-role': 10 } },
+      });
+      break;
+    case 1:
+      if (doc.applications.length) doc.applications.splice(Math.floor(r() * doc.applications.length), 1);
+      break;
+    case 2: {
+      const a = pick(doc.applications);
+      if (a) {
+        a.host = `h${Math.floor(r() * 9)}`;
+        if (r() < 0.5) delete a.backup;
+        else a.backup = 'b';
+      }
+      break;
+    }
+    case 3:
+      doc.applications.reverse();
+      break;
+    case 4:
+      doc.switches.splice(Math.floor(r() * (doc.switches.length + 1)), 0, {
+        name: `sw${Math.floor(r() * 1e6)}`,
+        ...(r() < 0.5 ? { sipServer: 'S' } : {}),
+        dns: r() < 0.5 ? [] : [{ number: '1', type: 'trunk', options: {} }],
+      });
+      break;
+    case 5:
+      if (doc.switches.length) doc.switches.splice(Math.floor(r() * doc.switches.length), 1);
+      break;
+    case 6:
+      if (sw) {
+        if (r() < 0.5) delete sw.sipServer;
+        else sw.sipServer = `S${Math.floor(r() * 3)}`;
+      }
+      break;
+    case 7:
+      if (sw)
+        sw.dns.splice(Math.floor(r() * (sw.dns.length + 1)), 0, {
+          number: String(Math.floor(r() * 1e6)),
+          type: 'extension',
+          options: { TServer: { contact: 'x' } },
+        });
+      break;
+    case 8:
+      if (sw?.dns.length) sw.dns.splice(Math.floor(r() * sw.dns.length), 1);
+      break;
+    case 9: {
+      const d = sw && pick(sw.dns);
+      if (d) {
+        d.options.TServer = { ...(d.options.TServer ?? {}), 'oos-check': Math.floor(r() * 30) };
+        if (r() < 0.3) d.type = 'trunk';
+      }
+      break;
+    }
+    case 10:
+      if (sw && sw.dns.length > 1) {
+        const [x] = sw.dns.splice(0, 1);
+        sw.dns.push(x);
+      }
+      break;
+    default:
+      if (doc.switches.length > 1) {
+        const [x] = doc.switches.splice(0, 1);
+        doc.switches.push(x);
+      }
   }
 }
 
@@ -53,7 +114,10 @@ describe('documentDelta / applyDocumentDelta', () => {
 
   it('is small for a small change: one DN option of 2,000 DNs', () => {
     const doc = emptyConfigDocument();
-    doc.switches.push({ name: 'A', dns: Array.from({ length: 2000 }, (_, i) => ({ number: String(i), type: 'trunk', options: { TServer: { 'oos-check': 5 } } })) });
+    doc.switches.push({
+      name: 'A',
+      dns: Array.from({ length: 2000 }, (_, i) => ({ number: String(i), type: 'trunk', options: { TServer: { 'oos-check': 5 } } })),
+    });
     const next = structuredClone(doc);
     next.switches[0].dns[1234].options.TServer['oos-check'] = 7;
     const delta = documentDelta(doc, next);

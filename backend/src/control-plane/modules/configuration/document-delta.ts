@@ -54,12 +54,19 @@ function listDelta<T>(a: readonly T[], b: readonly T[], key: (x: T) => string, s
     const k = key(y);
     const x = inA.get(k);
     if (x === undefined) put.push({ at, value: y });
-    else if (!same(x, y)) { put.push({ at, value: y }); remove.push(k); } else kept.push(k);
+    else if (!same(x, y)) {
+      put.push({ at, value: y });
+      remove.push(k);
+    } else kept.push(k);
   });
   // Patching by name reproduces `b` only if what stays keeps its order.
   let i = 0;
   const removed = new Set(remove);
-  for (const x of a) { const k = key(x); if (removed.has(k)) continue; if (kept[i++] !== k) return { all: [...b] }; }
+  for (const x of a) {
+    const k = key(x);
+    if (removed.has(k)) continue;
+    if (kept[i++] !== k) return { all: [...b] };
+  }
   if (!put.length && !remove.length) return undefined;
   return { ...(remove.length ? { remove } : {}), ...(put.length ? { put } : {}) };
 }
@@ -86,7 +93,13 @@ export function documentDelta(a: ConfigDocument, b: ConfigDocument): DocumentDel
   const before = new Map(a.switches.map((s) => [s.name, s]));
   for (const s of b.switches) {
     const old = before.get(s.name);
-    const dl = old ? (old.dns === s.dns ? undefined : listDelta(old.dns, s.dns, byNumber, (x, y) => x === y || isDeepStrictEqual(x, y))) : s.dns.length ? { all: [...s.dns] } : undefined;
+    const dl = old
+      ? old.dns === s.dns
+        ? undefined
+        : listDelta(old.dns, s.dns, byNumber, (x, y) => x === y || isDeepStrictEqual(x, y))
+      : s.dns.length
+        ? { all: [...s.dns] }
+        : undefined;
     if (dl) (d.dns ??= {})[s.name] = dl;
   }
   return Object.keys(d).length ? d : undefined;

@@ -19,7 +19,8 @@ export const dnKey = (switchName: string, number: string) => `${switchName}/${nu
 function diffOptions(out: DocumentChange[], object: ObjectKindName, name: string, a: OptionSections, b: OptionSections): void {
   const sections = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const s of sections) {
-    const x = a[s] ?? {}; const y = b[s] ?? {};
+    const x = a[s] ?? {};
+    const y = b[s] ?? {};
     for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) {
       if (x[k] !== y[k]) out.push({ op: 'change', object, name, field: `options.${s}.${k}`, before: x[k], after: y[k] });
     }
@@ -34,7 +35,8 @@ function diffApp(out: DocumentChange[], a: ApplicationDoc, b: ApplicationDoc): v
   diffScalar(out, 'application', a.name, 'type', a.type, b.type);
   diffScalar(out, 'application', a.name, 'host', a.host, b.host);
   diffScalar(out, 'application', a.name, 'backup', a.backup, b.backup);
-  for (const p of new Set([...Object.keys(a.ports), ...Object.keys(b.ports)])) diffScalar(out, 'application', a.name, `ports.${p}`, a.ports[p], b.ports[p]);
+  for (const p of new Set([...Object.keys(a.ports), ...Object.keys(b.ports)]))
+    diffScalar(out, 'application', a.name, `ports.${p}`, a.ports[p], b.ports[p]);
   diffOptions(out, 'application', a.name, a.options, b.options);
 }
 
@@ -49,7 +51,11 @@ export function diffDocuments(a: ConfigDocument, b: ConfigDocument): DocumentCha
   const out: DocumentChange[] = [];
   const appsA = new Map(a.applications.map((x) => [x.name, x]));
   const appsB = new Map(b.applications.map((x) => [x.name, x]));
-  for (const [n, x] of appsA) { const y = appsB.get(n); if (!y) out.push({ op: 'remove', object: 'application', name: n, before: x }); else diffApp(out, x, y); }
+  for (const [n, x] of appsA) {
+    const y = appsB.get(n);
+    if (!y) out.push({ op: 'remove', object: 'application', name: n, before: x });
+    else diffApp(out, x, y);
+  }
   for (const [n, y] of appsB) if (!appsA.has(n)) out.push({ op: 'add', object: 'application', name: n, after: y });
 
   const swA = new Map(a.switches.map((x) => [x.name, x]));
@@ -57,10 +63,17 @@ export function diffDocuments(a: ConfigDocument, b: ConfigDocument): DocumentCha
   const dnsOf = (s: SwitchDoc | undefined) => new Map((s?.dns ?? []).map((d) => [d.number, d]));
   for (const [n, x] of swA) {
     const y = swB.get(n);
-    if (!y) { out.push({ op: 'remove', object: 'switch', name: n, before: { name: x.name, 'sip-server': x.sipServer, dns: x.dns.length } }); }
-    else diffScalar(out, 'switch', n, 'sip-server', x.sipServer, y.sipServer);
-    const da = dnsOf(x); const db = dnsOf(y);
-    for (const [num, d] of da) { const e = db.get(num); if (!e) { if (y) out.push({ op: 'remove', object: 'dn', name: dnKey(n, num), before: d }); } else diffDn(out, n, d, e); }
+    if (!y) {
+      out.push({ op: 'remove', object: 'switch', name: n, before: { name: x.name, 'sip-server': x.sipServer, dns: x.dns.length } });
+    } else diffScalar(out, 'switch', n, 'sip-server', x.sipServer, y.sipServer);
+    const da = dnsOf(x);
+    const db = dnsOf(y);
+    for (const [num, d] of da) {
+      const e = db.get(num);
+      if (!e) {
+        if (y) out.push({ op: 'remove', object: 'dn', name: dnKey(n, num), before: d });
+      } else diffDn(out, n, d, e);
+    }
     for (const [num, e] of db) if (!da.has(num)) out.push({ op: 'add', object: 'dn', name: dnKey(n, num), after: e });
   }
   for (const [n, y] of swB) {

@@ -12,7 +12,10 @@ export function applyOptionsPatch(target: OptionSections, patch: OptionsPatch | 
     for (const [rawName, value] of Object.entries(opts)) {
       const name = canonicalOptionName(rawName);
       if (name !== rawName) delete sec[rawName];
-      if (value === null) { delete sec[name]; continue; }
+      if (value === null) {
+        delete sec[name];
+        continue;
+      }
       sec[name] = value;
     }
     if (Object.keys(sec).length === 0) delete target[section];

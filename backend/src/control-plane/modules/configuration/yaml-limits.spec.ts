@@ -3,7 +3,13 @@ import { isCollection, isScalar, parseDocument, visit } from 'yaml';
 import { exampleDocumentText } from '../../../../test/fixtures/config/index.js';
 import { yamlNodeUpperBound } from './yaml-limits.js';
 
-const nodes = (text: string) => { let n = 0; visit(parseDocument(text), (_k, node) => { if (isScalar(node) || isCollection(node)) n++; }); return n; };
+const nodes = (text: string) => {
+  let n = 0;
+  visit(parseDocument(text), (_k, node) => {
+    if (isScalar(node) || isCollection(node)) n++;
+  });
+  return n;
+};
 
 describe('yamlNodeUpperBound', () => {
   it('is never below the real node count (block, flow, nested, empty items)', () => {

@@ -5,7 +5,10 @@ import { AppError } from '../../common/errors.js';
  * body of a million flow items (`[0,0,0,...]`, 2 MB) held the event loop for over a minute and a 10 MB one ran the
  * heap out. Counting is one pass over the characters, far cheaper than the library's own Lexer.
  */
-export interface YamlLimits { readonly chars: number; readonly nodes: number }
+export interface YamlLimits {
+  readonly chars: number;
+  readonly nodes: number;
+}
 
 /**
  * Who may make the control plane parse how much. A viewer can only validate, so a viewer's document is held to what
@@ -41,6 +44,10 @@ export function assertYamlWithinLimits(text: string, limits: YamlLimits): void {
     throw new AppError(413, 'CONFIG_TOO_LARGE', `The YAML document has ${text.length} characters; at most ${limits.chars} are accepted`);
   }
   if (yamlNodeUpperBound(text, limits.nodes) > limits.nodes) {
-    throw new AppError(413, 'CONFIG_TOO_LARGE', `The YAML document has more than ${limits.nodes} nodes (items, keys, values); split it or remove repetition`);
+    throw new AppError(
+      413,
+      'CONFIG_TOO_LARGE',
+      `The YAML document has more than ${limits.nodes} nodes (items, keys, values); split it or remove repetition`,
+    );
   }
 }

@@ -11,10 +11,12 @@ export class HealthRepository {
     const start = performance.now();
     try {
       const rows = await Promise.race([
-        this.ds.query<{ v: string }[]>('SELECT current_setting(\'server_version\') AS v'),
+        this.ds.query<{ v: string }[]>("SELECT current_setting('server_version') AS v"),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
       ]);
       return { up: true, version: rows[0]?.v, latencyMs: Math.round((performance.now() - start) * 10) / 10 };
-    } catch { return { up: false }; }
+    } catch {
+      return { up: false };
+    }
   }
 }

@@ -3,7 +3,9 @@ import { DATABASE_INFO, type DatabaseInfo } from '../../database/database-info.j
 import { HealthRepository } from './health.repository.js';
 
 export const WORKER_HEALTH = Symbol('WORKER_HEALTH');
-export interface WorkerHealthSource { workers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[] }
+export interface WorkerHealthSource {
+  workers(): { id: string; app: string; online: boolean; configVersion?: number; restartPending?: boolean }[];
+}
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -14,7 +16,11 @@ export interface Health {
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly repo: HealthRepository, @Inject(DATABASE_INFO) private readonly db: DatabaseInfo, @Optional() @Inject(WORKER_HEALTH) private readonly workerSource?: WorkerHealthSource) {}
+  constructor(
+    private readonly repo: HealthRepository,
+    @Inject(DATABASE_INFO) private readonly db: DatabaseInfo,
+    @Optional() @Inject(WORKER_HEALTH) private readonly workerSource?: WorkerHealthSource,
+  ) {}
 
   async check(): Promise<Health> {
     const database = { mode: this.db.mode, ...(await this.repo.ping()) };

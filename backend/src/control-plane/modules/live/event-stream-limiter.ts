@@ -16,7 +16,11 @@ export class EventStreamLimiter {
   acquire(sessionKey: string): () => void {
     const n = this.open.get(sessionKey) ?? 0;
     if (n >= EVENT_STREAMS_PER_SESSION) {
-      throw new AppError(429, 'EVENT_STREAMS_LIMIT', `This session already has ${EVENT_STREAMS_PER_SESSION} live-event streams open; close one first`);
+      throw new AppError(
+        429,
+        'EVENT_STREAMS_LIMIT',
+        `This session already has ${EVENT_STREAMS_PER_SESSION} live-event streams open; close one first`,
+      );
     }
     this.open.set(sessionKey, n + 1);
     let released = false;
@@ -24,7 +28,8 @@ export class EventStreamLimiter {
       if (released) return;
       released = true;
       const left = (this.open.get(sessionKey) ?? 1) - 1;
-      if (left <= 0) this.open.delete(sessionKey); else this.open.set(sessionKey, left);
+      if (left <= 0) this.open.delete(sessionKey);
+      else this.open.set(sessionKey, left);
     };
   }
 }

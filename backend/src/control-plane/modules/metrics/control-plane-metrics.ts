@@ -30,7 +30,10 @@ export class ControlPlaneMetrics {
 
   /** Express middleware: counts and times each /api request once its answer is sent. */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (!req.path.startsWith('/api/')) { next(); return; }
+    if (!req.path.startsWith('/api/')) {
+      next();
+      return;
+    }
     const end = this.duration.startTimer();
     res.once('finish', () => {
       const pattern = (req.route as { path?: unknown } | undefined)?.path;
@@ -41,6 +44,10 @@ export class ControlPlaneMetrics {
     next();
   };
 
-  render(): Promise<string> { return this.registry.metrics(); }
-  get contentType(): string { return this.registry.contentType; }
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 }

@@ -7,5 +7,7 @@ import { optionSchemaJson } from '../../../contracts/options/option-schema.js';
 export class OptionsController {
   private readonly schema = optionSchemaJson();
   /** Every option: object kind, section, type, default, valid values, when a change takes effect, description. */
-  @Get('schema') schemaJson() { return this.schema; }
+  @Get('schema') schemaJson() {
+    return this.schema;
+  }
 }

@@ -32,11 +32,19 @@ export function search(doc: ConfigDocument, query: string): SearchHit[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
   const found: { hit: SearchHit; rank: number }[] = [];
-  const add = (hit: SearchHit, r: number | undefined) => { if (r !== undefined) found.push({ hit, rank: r }); };
-  const best = (...rs: (number | undefined)[]) => { const m = Math.min(...rs.map((r) => r ?? Infinity)); return Number.isFinite(m) ? m : undefined; };
+  const add = (hit: SearchHit, r: number | undefined) => {
+    if (r !== undefined) found.push({ hit, rank: r });
+  };
+  const best = (...rs: (number | undefined)[]) => {
+    const m = Math.min(...rs.map((r) => r ?? Infinity));
+    return Number.isFinite(m) ? m : undefined;
+  };
 
   for (const a of doc.applications) {
-    add({ kind: 'application', name: a.name, type: a.type, host: a.host ?? null }, best(rank(a.name, q), a.host ? rank(a.host, q) : undefined));
+    add(
+      { kind: 'application', name: a.name, type: a.type, host: a.host ?? null },
+      best(rank(a.name, q), a.host ? rank(a.host, q) : undefined),
+    );
   }
   for (const s of doc.switches) {
     add({ kind: 'switch', name: s.name, sipServer: s.sipServer ?? null, dnCount: s.dns.length }, rank(s.name, q));
@@ -54,11 +62,30 @@ export function search(doc: ConfigDocument, query: string): SearchHit[] {
   }
   for (const [name, e] of byName) {
     const uses: OptionUse[] = [];
-    for (const a of doc.applications) if (Object.values(a.options).some((sec) => name in sec)) uses.push({ object: 'application', name: a.name });
-    for (const s of doc.switches) for (const d of s.dns) if (Object.values(d.options).some((sec) => name in sec)) uses.push({ object: 'dn', switch: s.name, name: d.number });
-    add({ kind: 'option', name, section: [...e.section].join(', '), objects: [...e.objects], description: e.description, setOn: uses.slice(0, MAX_USES), setOnCount: uses.length }, e.r);
+    for (const a of doc.applications)
+      if (Object.values(a.options).some((sec) => name in sec)) uses.push({ object: 'application', name: a.name });
+    for (const s of doc.switches)
+      for (const d of s.dns)
+        if (Object.values(d.options).some((sec) => name in sec)) uses.push({ object: 'dn', switch: s.name, name: d.number });
+    add(
+      {
+        kind: 'option',
+        name,
+        section: [...e.section].join(', '),
+        objects: [...e.objects],
+        description: e.description,
+        setOn: uses.slice(0, MAX_USES),
+        setOnCount: uses.length,
+      },
+      e.r,
+    );
   }
   return found
-    .sort((x, y) => x.rank - y.rank || KIND_ORDER[x.hit.kind] - KIND_ORDER[y.hit.kind] || x.hit.name.localeCompare(y.hit.name, undefined, { numeric: true }))
+    .sort(
+      (x, y) =>
+        x.rank - y.rank ||
+        KIND_ORDER[x.hit.kind] - KIND_ORDER[y.hit.kind] ||
+        x.hit.name.localeCompare(y.hit.name, undefined, { numeric: true }),
+    )
     .map((f) => f.hit);
 }

@@ -10,5 +10,7 @@ export class SearchController {
   constructor(private readonly searchService: SearchService) {}
 
   /** Applications, switches, DN numbers and option names matching `q` (every signed-in role may search). */
-  @Get() find(@ValidQuery(SearchQuery) q: Infer<typeof SearchQuery>) { return this.searchService.find(q.q, q.page, q.pageSize); }
+  @Get() find(@ValidQuery(SearchQuery) q: Infer<typeof SearchQuery>) {
+    return this.searchService.find(q.q, q.page, q.pageSize);
+  }
 }

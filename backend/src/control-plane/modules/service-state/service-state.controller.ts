@@ -13,11 +13,18 @@ import { ServiceStateService } from '../workers/service-state.service.js';
 @ApiTags('service-state')
 @Controller()
 export class ServiceStateController {
-  constructor(private readonly workers: ServiceStateService, private readonly alarms: AlarmsService, private readonly bus: LiveBus,
-    private readonly auth: AuthService, private readonly streams: EventStreamLimiter) {}
+  constructor(
+    private readonly workers: ServiceStateService,
+    private readonly alarms: AlarmsService,
+    private readonly bus: LiveBus,
+    private readonly auth: AuthService,
+    private readonly streams: EventStreamLimiter,
+  ) {}
 
   /** Every worker (online, config version, restart pending) and every HA pair as each proxy sees it. */
-  @Get('service-state') state() { return this.workers.serviceState(); }
+  @Get('service-state') state() {
+    return this.workers.serviceState();
+  }
 
   /**
    * The live stream for the UI (Server-Sent Events): `service-state` (whole, on change, at most every 250 ms;
@@ -39,7 +46,9 @@ export class ServiceStateController {
     let last = '';
     let timer: NodeJS.Timeout | undefined;
     // Never write once ended: a write after end makes the response emit 'error'.
-    const send = (frame: string) => { if (!closed) res.write(frame); };
+    const send = (frame: string) => {
+      if (!closed) res.write(frame);
+    };
     const sendState = async (): Promise<void> => {
       timer = undefined;
       if (closed) return;
@@ -47,10 +56,17 @@ export class ServiceStateController {
         const s = await this.workers.serviceState();
         const { generatedAt: _g, ...comparable } = s;
         const key = JSON.stringify(comparable);
-        if (key !== last) { last = key; send(sseFrame('service-state', s)); }
-      } catch { /* try again on the next tick */ }
+        if (key !== last) {
+          last = key;
+          send(sseFrame('service-state', s));
+        }
+      } catch {
+        /* try again on the next tick */
+      }
     };
-    const schedule = () => { if (!timer) timer = setTimeout(() => void sendState(), 250); };
+    const schedule = () => {
+      if (!timer) timer = setTimeout(() => void sendState(), 250);
+    };
     const unsubscribe = this.bus.subscribe((e) => {
       if (closed) return;
       if (e.type === 'alarm') send(sseFrame('alarm', { action: e.action, alarm: e.alarm }));
@@ -58,14 +74,27 @@ export class ServiceStateController {
     });
     const end = () => {
       if (closed) return;
-      closed = true; release(); unsubscribe(); clearInterval(tick); if (timer) clearTimeout(timer);
+      closed = true;
+      release();
+      unsubscribe();
+      clearInterval(tick);
+      if (timer) clearTimeout(timer);
       res.end();
     };
     const tick = setInterval(() => {
-      void this.auth.isSessionLive(token).then((live) => {
-        if (!live) { end(); return; }
-        send(': ping\n\n'); void sendState();
-      }, () => { /* database briefly unreachable: keep the stream, check again on the next tick */ });
+      void this.auth.isSessionLive(token).then(
+        (live) => {
+          if (!live) {
+            end();
+            return;
+          }
+          send(': ping\n\n');
+          void sendState();
+        },
+        () => {
+          /* database briefly unreachable: keep the stream, check again on the next tick */
+        },
+      );
     }, 2000);
     req.on('close', end);
     const alarms = await this.alarms.list('active', 1, 1).catch(() => ({ active: [] }));

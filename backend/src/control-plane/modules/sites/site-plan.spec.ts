@@ -16,9 +16,28 @@ const codes = (doc: ConfigDocument) => validateConfigDocument(doc).map((e) => `$
 describe('buildSite', () => {
   it('the pool DN alone is refused piecemeal (the dead end this closes): every proxy must monitor the new pair', () => {
     const doc = exampleDocument();
-    doc.applications.push({ name: 'SIPServer_C', type: 'sip-server', host: '127.0.0.1', ports: { 'sip-port': 5270 }, backup: 'SIPServer_C_backup', options: {} },
-      { name: 'SIPServer_C_backup', type: 'sip-server', host: '127.0.0.2', ports: { 'sip-port': 5270 }, options: {} });
-    doc.switches.push({ name: 'SiteC', sipServer: 'SIPServer_C', dns: [{ number: 'sipproxy-pool', type: 'voip-service', options: { TServer: { ...siteC.pool.options, 'service-type': 'sip-outbound-proxy' } } }] });
+    doc.applications.push(
+      {
+        name: 'SIPServer_C',
+        type: 'sip-server',
+        host: '127.0.0.1',
+        ports: { 'sip-port': 5270 },
+        backup: 'SIPServer_C_backup',
+        options: {},
+      },
+      { name: 'SIPServer_C_backup', type: 'sip-server', host: '127.0.0.2', ports: { 'sip-port': 5270 }, options: {} },
+    );
+    doc.switches.push({
+      name: 'SiteC',
+      sipServer: 'SIPServer_C',
+      dns: [
+        {
+          number: 'sipproxy-pool',
+          type: 'voip-service',
+          options: { TServer: { ...siteC.pool.options, 'service-type': 'sip-outbound-proxy' } },
+        },
+      ],
+    });
     expect(codes(doc).filter((c) => c.endsWith('pair-not-monitored'))).toHaveLength(2);
   });
 
@@ -28,12 +47,23 @@ describe('buildSite', () => {
     expect(plan.problems).toEqual([]);
     expect(codes(doc)).toEqual([]);
     expect(plan.objects.map((o) => `${o.action} ${o.kind} ${o.name}`)).toEqual([
-      'create application SIPServer_C', 'create application SIPServer_C_backup', 'create switch SiteC', 'create dn SiteC/sipproxy-pool',
-      'update application SIPProxy_1', 'update application SIPProxy_2', 'create application SIPProxy_3',
+      'create application SIPServer_C',
+      'create application SIPServer_C_backup',
+      'create switch SiteC',
+      'create dn SiteC/sipproxy-pool',
+      'update application SIPProxy_1',
+      'update application SIPProxy_2',
+      'create application SIPProxy_3',
     ]);
     const p3 = doc.applications.find((a) => a.name === 'SIPProxy_3')!;
-    expect(p3.options.sipproxy).toEqual({ 'sipproxy-role': 10, applications: 'SIPServer_A,SIPServer_B,SIPServer_C', 'servicing-sipserver': 'SIPServer_C' });
-    expect(doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy.applications).toBe('SIPServer_A,SIPServer_B,SIPServer_C');
+    expect(p3.options.sipproxy).toEqual({
+      'sipproxy-role': 10,
+      applications: 'SIPServer_A,SIPServer_B,SIPServer_C',
+      'servicing-sipserver': 'SIPServer_C',
+    });
+    expect(doc.applications.find((a) => a.name === 'SIPProxy_1')!.options.sipproxy.applications).toBe(
+      'SIPServer_A,SIPServer_B,SIPServer_C',
+    );
     expect(doc.switches.at(-1)!.dns[0].options.TServer['service-type']).toBe('sip-outbound-proxy');
   });
 
@@ -45,7 +75,12 @@ describe('buildSite', () => {
 
   it('names taken (regardless of case) and names given twice are problems', () => {
     const doc = exampleDocument();
-    const plan = buildSite(doc, { ...siteC, name: 'sitea', backup: { ...siteC.backup, name: 'sipproxy_1' }, proxies: [{ ...siteC.proxies[0], name: 'SIPServer_c' }] });
+    const plan = buildSite(doc, {
+      ...siteC,
+      name: 'sitea',
+      backup: { ...siteC.backup, name: 'sipproxy_1' },
+      proxies: [{ ...siteC.proxies[0], name: 'SIPServer_c' }],
+    });
     expect(plan.problems).toEqual([
       'switch sitea already exists as SiteA (names differ only in case)',
       'application sipproxy_1 already exists as SIPProxy_1 (names differ only in case)',

@@ -11,5 +11,11 @@ import { SitesService } from './sites.service.js';
 @Controller('sites')
 export class SitesController {
   constructor(private readonly sites: SitesService) {}
-  @Post() @HttpCode(200) @CanEditConfig() create(@ValidBody(SiteCreateBody) body: Infer<typeof SiteCreateBody>, @CurrentUser() u: AuthUser, @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>) { return this.sites.create(u.username, body, q.dryRun); }
+  @Post() @HttpCode(200) @CanEditConfig() create(
+    @ValidBody(SiteCreateBody) body: Infer<typeof SiteCreateBody>,
+    @CurrentUser() u: AuthUser,
+    @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>,
+  ) {
+    return this.sites.create(u.username, body, q.dryRun);
+  }
 }

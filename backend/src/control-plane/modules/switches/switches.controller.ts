@@ -11,9 +11,32 @@ import { SwitchesService } from './switches.service.js';
 export class SwitchesController {
   constructor(private readonly switches: SwitchesService) {}
 
-  @Get() list() { return this.switches.list(); }
-  @Get(':name') get(@Param('name') name: string) { return this.switches.get(name); }
-  @Post() @CanEditConfig() create(@ValidBody(SwitchCreateBody) body: Infer<typeof SwitchCreateBody>, @CurrentUser() u: AuthUser, @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>) { return this.switches.create(u.username, body, q.dryRun); }
-  @Patch(':name') @CanEditConfig() update(@Param('name') name: string, @ValidBody(SwitchPatchBody) body: Infer<typeof SwitchPatchBody>, @CurrentUser() u: AuthUser, @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>) { return this.switches.update(u.username, name, body, q.dryRun); }
-  @Delete(':name') @HttpCode(200) @CanEditConfig() remove(@Param('name') name: string, @CurrentUser() u: AuthUser, @ValidQuery(DeleteQuery) q: Infer<typeof DeleteQuery>) { return this.switches.remove(u.username, name, q.revision, q.dryRun); }
+  @Get() list() {
+    return this.switches.list();
+  }
+  @Get(':name') get(@Param('name') name: string) {
+    return this.switches.get(name);
+  }
+  @Post() @CanEditConfig() create(
+    @ValidBody(SwitchCreateBody) body: Infer<typeof SwitchCreateBody>,
+    @CurrentUser() u: AuthUser,
+    @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>,
+  ) {
+    return this.switches.create(u.username, body, q.dryRun);
+  }
+  @Patch(':name') @CanEditConfig() update(
+    @Param('name') name: string,
+    @ValidBody(SwitchPatchBody) body: Infer<typeof SwitchPatchBody>,
+    @CurrentUser() u: AuthUser,
+    @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>,
+  ) {
+    return this.switches.update(u.username, name, body, q.dryRun);
+  }
+  @Delete(':name') @HttpCode(200) @CanEditConfig() remove(
+    @Param('name') name: string,
+    @CurrentUser() u: AuthUser,
+    @ValidQuery(DeleteQuery) q: Infer<typeof DeleteQuery>,
+  ) {
+    return this.switches.remove(u.username, name, q.revision, q.dryRun);
+  }
 }

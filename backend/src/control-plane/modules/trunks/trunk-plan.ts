@@ -12,8 +12,18 @@ export interface ProvisionRequest {
   oosCheck?: number;
   oosForce?: number;
 }
-export interface PlannedTrunk { number: string; action: 'create' | 'update' | 'unchanged' | 'remove'; options: Record<string, RawOptionValue> }
-export interface TrunkPlan { switch: string; remoteSwitch: string; mode: TrunkMode; trunks: PlannedTrunk[]; problems: string[] }
+export interface PlannedTrunk {
+  number: string;
+  action: 'create' | 'update' | 'unchanged' | 'remove';
+  options: Record<string, RawOptionValue>;
+}
+export interface TrunkPlan {
+  switch: string;
+  remoteSwitch: string;
+  mode: TrunkMode;
+  trunks: PlannedTrunk[];
+  problems: string[];
+}
 
 const OUTBOUND = 'sip-outbound-proxy';
 export const trunkNames = (remote: string) => ({ dns: `to-${remote}`, primary: `to-${remote}-primary`, backup: `to-${remote}-backup` });
@@ -36,7 +46,10 @@ export function planTrunks(doc: ConfigDocument, req: ProvisionRequest): TrunkPla
   if (req.switch === req.remoteSwitch) problems.push('the remote site must be another switch');
   const remoteOutbound = outboundDn(remote);
   const externalContact = remoteOutbound?.options.TServer?.['external-contact'];
-  if (remote && typeof externalContact !== 'string') problems.push(`remote switch ${req.remoteSwitch} has no ${OUTBOUND} VoIP Service DN with external-contact (needed for peer-proxy-contact)`);
+  if (remote && typeof externalContact !== 'string')
+    problems.push(
+      `remote switch ${req.remoteSwitch} has no ${OUTBOUND} VoIP Service DN with external-contact (needed for peer-proxy-contact)`,
+    );
   const remotePrimary = doc.applications.find((a) => a.name === remote?.sipServer);
   const remoteBackup = remotePrimary?.backup ? doc.applications.find((a) => a.name === remotePrimary.backup) : undefined;
   const localOutbound = outboundDn(local);
@@ -44,11 +57,20 @@ export function planTrunks(doc: ConfigDocument, req: ProvisionRequest): TrunkPla
   const oosForce = req.oosForce ?? numberOr(localOutbound?.options.TServer?.['oos-force'], 5);
   // The remote pool's TLS port: the remote outbound DN's sip-port-tls, else the remote proxies' tls-port.
   const remoteTlsPort = numberOr(remoteOutbound?.options.TServer?.['sip-port-tls'], 0) || remoteProxyTlsPort(doc, remote?.sipServer);
-  if (req.tls && !remoteTlsPort) problems.push(`remote switch ${req.remoteSwitch} has no TLS port (sip-port-tls on its VoIP Service DN or tls-port on its proxies)`);
+  if (req.tls && !remoteTlsPort)
+    problems.push(`remote switch ${req.remoteSwitch} has no TLS port (sip-port-tls on its VoIP Service DN or tls-port on its proxies)`);
 
   // The guide: resolve-external-contact is true on every trunk that has peer-proxy-contact.
-  const base: Record<string, RawOptionValue> = { 'oos-check': oosCheck, 'oos-force': oosForce, 'peer-proxy-contact': typeof externalContact === 'string' ? externalContact : '', 'resolve-external-contact': true };
-  if (req.tls) { base['peer-proxy-protocol'] = 'tls'; if (remoteTlsPort) base['peer-proxy-port-tls'] = remoteTlsPort; }
+  const base: Record<string, RawOptionValue> = {
+    'oos-check': oosCheck,
+    'oos-force': oosForce,
+    'peer-proxy-contact': typeof externalContact === 'string' ? externalContact : '',
+    'resolve-external-contact': true,
+  };
+  if (req.tls) {
+    base['peer-proxy-protocol'] = 'tls';
+    if (remoteTlsPort) base['peer-proxy-port-tls'] = remoteTlsPort;
+  }
   const tlsSuffix = req.tls ? ';transport=tls' : '';
   const names = trunkNames(req.remoteSwitch);
   const wanted = new Map<string, Record<string, RawOptionValue>>();
@@ -57,10 +79,16 @@ export function planTrunks(doc: ConfigDocument, req: ProvisionRequest): TrunkPla
     wanted.set(names.dns, { ...base, contact: `${req.contact ?? ''}${tlsSuffix}`, 'replace-uri-contact': true });
   } else {
     if (!remotePrimary) problems.push(`remote switch ${req.remoteSwitch} names no SIP Server (sip-server) to make trunks to`);
-    for (const [number, app] of [[names.primary, remotePrimary], [names.backup, remoteBackup]] as const) {
+    for (const [number, app] of [
+      [names.primary, remotePrimary],
+      [names.backup, remoteBackup],
+    ] as const) {
       if (!app) continue;
       const port = req.tls ? app.ports['tls-port'] : app.ports['sip-port'];
-      if (!app.host || !port) { problems.push(`SIP Server ${app.name} needs a host and ${req.tls ? 'tls-port' : 'sip-port'} for a per-server trunk`); continue; }
+      if (!app.host || !port) {
+        problems.push(`SIP Server ${app.name} needs a host and ${req.tls ? 'tls-port' : 'sip-port'} for a per-server trunk`);
+        continue;
+      }
       wanted.set(number, { ...base, contact: `${app.host}:${port}${tlsSuffix}` });
     }
   }
@@ -85,10 +113,17 @@ export function applyTrunkPlan(doc: ConfigDocument, plan: TrunkPlan): void {
   if (!sw) return;
   for (const t of plan.trunks) {
     const i = sw.dns.findIndex((d) => d.number === t.number);
-    if (t.action === 'remove') { if (i >= 0) sw.dns.splice(i, 1); continue; }
+    if (t.action === 'remove') {
+      if (i >= 0) sw.dns.splice(i, 1);
+      continue;
+    }
     if (t.action === 'unchanged') continue;
     if (i < 0) sw.dns.push({ number: t.number, type: 'trunk', options: { TServer: { ...t.options } } });
-    else { const dn = sw.dns[i]; dn.type = 'trunk'; dn.options = { ...dn.options, TServer: { ...dn.options.TServer, ...t.options } }; }
+    else {
+      const dn = sw.dns[i];
+      dn.type = 'trunk';
+      dn.options = { ...dn.options, TServer: { ...dn.options.TServer, ...t.options } };
+    }
   }
 }
 
@@ -98,7 +133,9 @@ function sameOptions(dn: DnDoc, options: Record<string, RawOptionValue>): boolea
   return Object.entries(options).every(([k, v]) => t[k] === v);
 }
 
-function numberOr(v: unknown, d: number): number { return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : d; }
+function numberOr(v: unknown, d: number): number {
+  return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : d;
+}
 
 function remoteProxyTlsPort(doc: ConfigDocument, server: string | undefined): number {
   if (!server) return 0;

@@ -10,6 +10,14 @@ import { TrunksService } from './trunks.service.js';
 @Controller('trunks')
 export class TrunksController {
   constructor(private readonly trunks: TrunksService) {}
-  @Get() list() { return this.trunks.list(); }
-  @Post('provision') @HttpCode(200) @CanEditConfig() provision(@ValidBody(TrunkProvisionBody) body: Infer<typeof TrunkProvisionBody>, @CurrentUser() u: AuthUser, @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>) { return this.trunks.provision(u.username, body, q.dryRun); }
+  @Get() list() {
+    return this.trunks.list();
+  }
+  @Post('provision') @HttpCode(200) @CanEditConfig() provision(
+    @ValidBody(TrunkProvisionBody) body: Infer<typeof TrunkProvisionBody>,
+    @CurrentUser() u: AuthUser,
+    @ValidQuery(DryRunQuery) q: Infer<typeof DryRunQuery>,
+  ) {
+    return this.trunks.provision(u.username, body, q.dryRun);
+  }
 }

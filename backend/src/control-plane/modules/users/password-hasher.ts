@@ -15,8 +15,12 @@ export class PasswordHasher {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  hash(password: string): Promise<string> { return this.bounded(() => argon2.hash(password)); }
-  verify(hash: string, password: string): Promise<boolean> { return this.bounded(() => argon2.verify(hash, password)); }
+  hash(password: string): Promise<string> {
+    return this.bounded(() => argon2.hash(password));
+  }
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.bounded(() => argon2.verify(hash, password));
+  }
 
   private async bounded<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= MAX_RUNNING) {
@@ -25,9 +29,12 @@ export class PasswordHasher {
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
-    try { return await work(); } finally {
+    try {
+      return await work();
+    } finally {
       const next = this.waiting.shift();
-      if (next) next(); else this.running--;
+      if (next) next();
+      else this.running--;
     }
   }
 }

@@ -3,7 +3,8 @@ import { passwordProblem } from './password-policy.js';
 
 describe('passwordProblem', () => {
   it('accepts ordinary passphrases', () => {
-    for (const p of ['password-123', 'correct horse battery staple', 'Tr0ub4dor&3', 'admin-password-it']) expect(passwordProblem(p, 'alice')).toBeUndefined();
+    for (const p of ['password-123', 'correct horse battery staple', 'Tr0ub4dor&3', 'admin-password-it'])
+      expect(passwordProblem(p, 'alice')).toBeUndefined();
   });
   it('says why it refuses', () => {
     expect(passwordProblem('1234567')).toMatch(/at least 8/);

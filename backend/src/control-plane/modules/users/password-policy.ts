@@ -7,9 +7,32 @@ export const PASSWORD_MAX = 256;
 
 // The first guesses of every password-spraying list; compared case-insensitively.
 const DENIED = new Set([
-  'password', 'password1', 'password12', 'password123', 'passw0rd', 'p@ssw0rd', 'qwertyui', 'qwertyuiop', 'azertyui', 'asdfghjk',
-  'iloveyou', 'letmein1', 'welcome1', 'sunshine', 'football', 'baseball', 'superman', 'changeme', 'trustno1', 'abcdefgh',
-  'admin123', 'admin1234', 'administrator', 'root1234', 'sipedge1', 'secret12',
+  'password',
+  'password1',
+  'password12',
+  'password123',
+  'passw0rd',
+  'p@ssw0rd',
+  'qwertyui',
+  'qwertyuiop',
+  'azertyui',
+  'asdfghjk',
+  'iloveyou',
+  'letmein1',
+  'welcome1',
+  'sunshine',
+  'football',
+  'baseball',
+  'superman',
+  'changeme',
+  'trustno1',
+  'abcdefgh',
+  'admin123',
+  'admin1234',
+  'administrator',
+  'root1234',
+  'sipedge1',
+  'secret12',
 ]);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -25,7 +48,8 @@ export function passwordProblem(password: string, username?: string): string | u
   if (new Set(lower).size === 1) return 'must not be one character repeated';
   if (isRun(lower)) return 'must not be a run of consecutive characters like 12345678 or abcdefgh';
   if (DENIED.has(lower)) return 'is on the list of passwords tried first by attackers';
-  if (username && lower.includes(username.toLowerCase()) && lower.length - username.length < 4) return 'must not be the user name (or the user name with a few characters added)';
+  if (username && lower.includes(username.toLowerCase()) && lower.length - username.length < 4)
+    return 'must not be the user name (or the user name with a few characters added)';
   return undefined;
 }
 

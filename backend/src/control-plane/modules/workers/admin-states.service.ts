@@ -10,8 +10,17 @@ import { ConfigurationService } from '../configuration/configuration.service.js'
 import { AdminStateEntity, type AdminStateKind } from './worker.entities.js';
 
 /** One administrative state as the API shows it (`changedBy`/`changedAt` absent: never set, so active). */
-export interface AdminStateRecord { name: string; state: string; changedBy?: string; changedAt?: string }
-export interface AdminStateChange { kind: AdminStateKind; name: string; state: string }
+export interface AdminStateRecord {
+  name: string;
+  state: string;
+  changedBy?: string;
+  changedAt?: string;
+}
+export interface AdminStateChange {
+  kind: AdminStateKind;
+  name: string;
+  state: string;
+}
 
 const key = (kind: AdminStateKind, name: string): string => `${kind}:${nameKey(name)}`;
 
@@ -28,16 +37,24 @@ export class AdminStatesService implements OnModuleInit {
   private loaded = false;
   private readonly listeners: ((c: AdminStateChange | undefined) => void)[] = [];
 
-  constructor(@InjectRepository(AdminStateEntity) private readonly repo: Repository<AdminStateEntity>, private readonly notifications: Notifications, private readonly config: ConfigurationService) {}
+  constructor(
+    @InjectRepository(AdminStateEntity) private readonly repo: Repository<AdminStateEntity>,
+    private readonly notifications: Notifications,
+    private readonly config: ConfigurationService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
-    this.notifications.on('admin_state_changed', (c, meta) => { if (!meta.fromHere) void this.reloadAndTell(c); });
+    this.notifications.on('admin_state_changed', (c, meta) => {
+      if (!meta.fromHere) void this.reloadAndTell(c);
+    });
     this.notifications.onReconnect(() => void this.reloadAndTell(undefined));
     await this.ensureLoaded();
   }
 
   /** Runs after every change this replica makes or hears of (undefined: reloaded after a gap, anything may differ). */
-  onChange(fn: (c: AdminStateChange | undefined) => void): void { this.listeners.push(fn); }
+  onChange(fn: (c: AdminStateChange | undefined) => void): void {
+    this.listeners.push(fn);
+  }
 
   /**
    * True once the states were read from PostgreSQL. Until then nothing may act on them: a stopped application
@@ -45,7 +62,11 @@ export class AdminStatesService implements OnModuleInit {
    */
   async ensureLoaded(): Promise<boolean> {
     if (this.loaded) return true;
-    try { await this.reload(); } catch (e) { this.logger.warn(`cannot read the administrative states yet: ${(e as Error).message}`); }
+    try {
+      await this.reload();
+    } catch (e) {
+      this.logger.warn(`cannot read the administrative states yet: ${(e as Error).message}`);
+    }
     return this.loaded;
   }
 
@@ -58,7 +79,10 @@ export class AdminStatesService implements OnModuleInit {
   }
 
   serversOutOfService(): string[] {
-    return [...this.rows.values()].filter((r) => r.kind === 'sip-server' && r.state === 'out-of-service').map((r) => r.name).sort();
+    return [...this.rows.values()]
+      .filter((r) => r.kind === 'sip-server' && r.state === 'out-of-service')
+      .map((r) => r.name)
+      .sort();
   }
 
   /** What the worker of `app` is sent with its configuration. */
@@ -95,7 +119,8 @@ export class AdminStatesService implements OnModuleInit {
    */
   async setApplication(name: string, state: ApplicationAdminState, user: AuthUser): Promise<AdminStateRecord> {
     const app = await this.proxyApplication(name);
-    if (state === 'stopped' && user.role !== 'admin') throw forbidden('Stopping an application ends its workers, like a restart: only an admin may');
+    if (state === 'stopped' && user.role !== 'admin')
+      throw forbidden('Stopping an application ends its workers, like a restart: only an admin may');
     await this.save('application', app, state, user.username);
     return this.record('application', app);
   }
@@ -126,9 +151,18 @@ export class AdminStatesService implements OnModuleInit {
   }
 
   private async reloadAndTell(c: AdminStateChange | undefined): Promise<void> {
-    try { await this.reload(); } catch (e) { this.logger.error(`cannot reload the administrative states: ${(e as Error).message}`); return; }
+    try {
+      await this.reload();
+    } catch (e) {
+      this.logger.error(`cannot reload the administrative states: ${(e as Error).message}`);
+      return;
+    }
     for (const fn of this.listeners) {
-      try { fn(c); } catch (e) { this.logger.error(`administrative state listener failed: ${String(e)}`); }
+      try {
+        fn(c);
+      } catch (e) {
+        this.logger.error(`administrative state listener failed: ${String(e)}`);
+      }
     }
   }
 }

@@ -19,7 +19,17 @@ const KEEPER_CLI = resolve(import.meta.dirname, '../../../worker/keeper.js');
 const POLL_MS = 500;
 
 /** One application's keeper: a child of this process, or adopted from an earlier run of the control plane. */
-interface Child { app: string; proc?: ChildProcess; pid?: number; adopted: boolean; seenExits: number; startedAt: number; backoffMs: number; stopping: boolean; timer?: NodeJS.Timeout }
+interface Child {
+  app: string;
+  proc?: ChildProcess;
+  pid?: number;
+  adopted: boolean;
+  seenExits: number;
+  startedAt: number;
+  backoffMs: number;
+  stopping: boolean;
+  timer?: NodeJS.Timeout;
+}
 
 /** True when `pid` runs `script` for `app` (pids are reused: never signal a process only because a file named it). */
 export function runs(pid: number, script: string, app: string): boolean {
@@ -54,7 +64,14 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
   private stopped = false;
   private poller: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: ConfigurationService, private readonly snapshots: SnapshotStreamService, private readonly liveness: LivenessWatchdog, private readonly repo: WorkersRepository, private readonly adminStates: AdminStatesService, @Inject(ENV) private readonly env: Env) {}
+  constructor(
+    private readonly config: ConfigurationService,
+    private readonly snapshots: SnapshotStreamService,
+    private readonly liveness: LivenessWatchdog,
+    private readonly repo: WorkersRepository,
+    private readonly adminStates: AdminStatesService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
 
   /** Called once the HTTP server listens (the workers connect back to it). */
   async start(controlPlaneUrl: string): Promise<void> {
@@ -72,9 +89,13 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     await this.reconcile();
   }
 
-  running(): string[] { return [...this.children.keys()]; }
+  running(): string[] {
+    return [...this.children.keys()];
+  }
 
-  private stateDir(app: string): string { return join(this.env.dataDir, 'workers', app); }
+  private stateDir(app: string): string {
+    return join(this.env.dataDir, 'workers', app);
+  }
 
   /**
    * Keepers a crashed control plane left running keep serving; take them back. One whose recorded control-plane URL
@@ -82,19 +103,39 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
    */
   private adoptLeftovers(controlPlaneUrl: string): void {
     let apps: string[];
-    try { apps = readdirSync(join(this.env.dataDir, 'workers')); } catch { return; }
+    try {
+      apps = readdirSync(join(this.env.dataDir, 'workers'));
+    } catch {
+      return;
+    }
     for (const app of apps) {
       const st = readKeeperState(this.stateDir(app));
       if (!st || st.app !== app) continue;
       if (!runs(st.pid, 'keeper.js', app)) {
         // A keeper killed on its own leaves its worker orphaned, still holding the SIP ports.
-        if (st.workerPid && runs(st.workerPid, 'cli.js', app)) { this.logger.warn(`${app}: stopping the worker (pid ${st.workerPid}) its dead keeper left`); try { process.kill(st.workerPid, 'SIGKILL'); } catch { /* gone */ } }
+        if (st.workerPid && runs(st.workerPid, 'cli.js', app)) {
+          this.logger.warn(`${app}: stopping the worker (pid ${st.workerPid}) its dead keeper left`);
+          try {
+            process.kill(st.workerPid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
         continue;
       }
       const c: Child = { app, pid: st.pid, adopted: true, seenExits: st.exits, startedAt: Date.now(), backoffMs: 500, stopping: false };
       this.children.set(app, c);
-      if (st.controlPlane !== controlPlaneUrl) { this.logger.warn(`${app}: the running keeper (pid ${st.pid}) follows ${st.controlPlane}, not ${controlPlaneUrl}; replacing it`); void this.stopChild(c).then(() => { this.children.delete(app); void this.reconcile(); }); continue; }
-      this.logger.log(`adopted the running keeper of ${app} (pid ${st.pid}, worker pid ${st.workerPid ?? 'restarting'}): it served on while the control plane was away`);
+      if (st.controlPlane !== controlPlaneUrl) {
+        this.logger.warn(`${app}: the running keeper (pid ${st.pid}) follows ${st.controlPlane}, not ${controlPlaneUrl}; replacing it`);
+        void this.stopChild(c).then(() => {
+          this.children.delete(app);
+          void this.reconcile();
+        });
+        continue;
+      }
+      this.logger.log(
+        `adopted the running keeper of ${app} (pid ${st.pid}, worker pid ${st.workerPid ?? 'restarting'}): it served on while the control plane was away`,
+      );
     }
   }
 
@@ -103,8 +144,15 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     let wanted: string[];
     try {
       const { doc } = await this.config.head();
-      wanted = proxyApplicationNames(doc).filter((name) => isLocalHost(doc.applications.find((a) => a.name === name)?.host) && (!this.env.embeddedApps || this.env.embeddedApps.includes(name)));
-    } catch (e) { this.logger.error(`cannot read the configuration: ${(e as Error).message}`); return; }
+      wanted = proxyApplicationNames(doc).filter(
+        (name) =>
+          isLocalHost(doc.applications.find((a) => a.name === name)?.host) &&
+          (!this.env.embeddedApps || this.env.embeddedApps.includes(name)),
+      );
+    } catch (e) {
+      this.logger.error(`cannot read the configuration: ${(e as Error).message}`);
+      return;
+    }
     // Not knowing whether an operator stopped an application, start nothing (the next change or reload retries).
     if (!(await this.adminStates.ensureLoaded())) return;
     // What an operator stopped stays stopped (guide: stop and start an application), across our restarts too.
@@ -113,7 +161,11 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     for (const app of wanted) if (!this.children.has(app)) this.launch(app);
     for (const [app, c] of this.children) {
       if (wanted.includes(app) || c.stopping) continue;
-      this.logger.log(stopped.includes(app) ? `${app} was stopped by an operator; stopping its worker` : `${app} left the configuration; stopping its worker`);
+      this.logger.log(
+        stopped.includes(app)
+          ? `${app} was stopped by an operator; stopping its worker`
+          : `${app} left the configuration; stopping its worker`,
+      );
       await this.stopChild(c);
       this.children.delete(app);
     }
@@ -149,13 +201,19 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     let proc: ChildProcess;
     try {
       proc = spawn(process.execPath, [KEEPER_CLI, '--control-plane', this.controlPlaneUrl!, '--app', c.app, '--state-dir', stateDir], {
-        env: { ...process.env, SIPEDGE_WORKER_TOKEN: token, SIPEDGE_LOG_DIR: appLogDir }, stdio: ['ignore', fd, fd], detached: true,
+        env: { ...process.env, SIPEDGE_WORKER_TOKEN: token, SIPEDGE_LOG_DIR: appLogDir },
+        stdio: ['ignore', fd, fd],
+        detached: true,
       });
-    } finally { closeSync(fd); }
+    } finally {
+      closeSync(fd);
+    }
     proc.unref();
     Object.assign(c, { proc, pid: proc.pid, adopted: false, seenExits: 0, startedAt: Date.now() });
     this.logger.log(`started the embedded worker of ${c.app} (keeper pid ${proc.pid}); log in ${logFile}`);
-    proc.once('exit', (code, signal) => { if (c.proc === proc) this.keeperGone(c, `${signal ? `signal ${signal}` : `code ${code}`}`); });
+    proc.once('exit', (code, signal) => {
+      if (c.proc === proc) this.keeperGone(c, `${signal ? `signal ${signal}` : `code ${code}`}`);
+    });
   }
 
   /** The keeper itself ended (it never does on its own but for a refused token): start a new one. */
@@ -164,7 +222,12 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     c.pid = undefined;
     if (c.stopping || this.stopped) return;
     const st = readKeeperState(this.stateDir(c.app));
-    if (st?.workerPid && runs(st.workerPid, 'cli.js', c.app)) try { process.kill(st.workerPid, 'SIGKILL'); } catch { /* gone */ }
+    if (st?.workerPid && runs(st.workerPid, 'cli.js', c.app))
+      try {
+        process.kill(st.workerPid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     if (Date.now() - c.startedAt > 60_000) c.backoffMs = 500;
     this.logger.error(`the keeper of ${c.app} ended (${how}); starting a new one in ${c.backoffMs} ms`);
     c.timer = setTimeout(() => void this.spawnKeeper(c), c.backoffMs);
@@ -175,12 +238,18 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
   private poll(): void {
     for (const c of this.children.values()) {
       if (c.stopping || !c.pid) continue;
-      if (c.adopted && !runs(c.pid, 'keeper.js', c.app)) { c.adopted = false; this.keeperGone(c, 'adopted keeper gone'); continue; }
+      if (c.adopted && !runs(c.pid, 'keeper.js', c.app)) {
+        c.adopted = false;
+        this.keeperGone(c, 'adopted keeper gone');
+        continue;
+      }
       const st = readKeeperState(this.stateDir(c.app));
       if (!st || st.pid !== c.pid || st.exits <= c.seenExits) continue;
       c.seenExits = st.exits;
       const exit = st.lastExit ?? { code: null, signal: null };
-      this.logger.error(`embedded worker ${c.app} exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}); its keeper restarts it`);
+      this.logger.error(
+        `embedded worker ${c.app} exited (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}); its keeper restarts it`,
+      );
       void this.liveness.workerExited(c.app, { code: exit.code, signal: exit.signal });
     }
   }
@@ -190,14 +259,27 @@ export class EmbeddedSupervisor implements OnApplicationShutdown {
     if (c.timer) clearTimeout(c.timer);
     const pid = c.pid;
     if (!pid || !isAlive(pid)) return;
-    try { process.kill(pid, 'SIGTERM'); } catch { return; }
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return;
+    }
     // The keeper drains its worker (4 s), then exits; both get SIGKILL if that takes too long.
     const until = Date.now() + 10_000;
     while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     if (isAlive(pid)) {
       const st = readKeeperState(this.stateDir(c.app));
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-      if (st?.workerPid && runs(st.workerPid, 'cli.js', c.app)) try { process.kill(st.workerPid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      if (st?.workerPid && runs(st.workerPid, 'cli.js', c.app))
+        try {
+          process.kill(st.workerPid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     }
   }
 

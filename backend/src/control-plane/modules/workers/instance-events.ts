@@ -58,8 +58,11 @@ export function describePlacement(p: ProxyPlacement | undefined): string {
 /** The cause in words, for the log line and the alarm's reason. */
 export function describeCause(trigger: DisconnectTrigger, d: { silentMs?: number; code?: number | null; signal?: string | null }): string {
   switch (trigger) {
-    case 'heartbeat-timeout': return `no report for ${Math.round((d.silentMs ?? 0) / 1000)} s (heartbeat timeout)`;
-    case 'process-exit': return `its process exited (${d.signal ? `signal ${d.signal}` : `code ${String(d.code)}`})`;
-    case 'channel-closed': return 'its worker channel closed and it has not reported since';
+    case 'heartbeat-timeout':
+      return `no report for ${Math.round((d.silentMs ?? 0) / 1000)} s (heartbeat timeout)`;
+    case 'process-exit':
+      return `its process exited (${d.signal ? `signal ${d.signal}` : `code ${String(d.code)}`})`;
+    case 'channel-closed':
+      return 'its worker channel closed and it has not reported since';
   }
 }

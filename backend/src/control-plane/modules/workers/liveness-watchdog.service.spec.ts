@@ -25,7 +25,20 @@ const DOC: ConfigDocument = {
   switches: [{ name: 'SiteA', sipServer: 'SIPServer_A', dns: [] }],
 };
 const report = (app = 'SIPProxy_1'): WorkerReport =>
-  ({ app, instanceId: 'i1', configVersion: 1, pid: 42, hostname: 'h1', startedAt: '', listeners: [], counters: {}, connections: 0, notes: [], alarms: [], pairs: [] }) as unknown as WorkerReport;
+  ({
+    app,
+    instanceId: 'i1',
+    configVersion: 1,
+    pid: 42,
+    hostname: 'h1',
+    startedAt: '',
+    listeners: [],
+    counters: {},
+    connections: 0,
+    notes: [],
+    alarms: [],
+    pairs: [],
+  }) as unknown as WorkerReport;
 
 function setup() {
   const registry = new WorkerRegistry();
@@ -33,23 +46,52 @@ function setup() {
   const raised: RaiseAlarm[] = [];
   const alarms = {
     isActive: (k: string) => active.has(k),
-    raise: vi.fn(async (a: RaiseAlarm) => { raised.push(a); active.add(a.key); }),
-    clear: vi.fn(async (k: string) => { active.delete(k); }),
+    raise: vi.fn(async (a: RaiseAlarm) => {
+      raised.push(a);
+      active.add(a.key);
+    }),
+    clear: vi.fn(async (k: string) => {
+      active.delete(k);
+    }),
   };
   let doc: ConfigDocument | undefined = DOC;
-  const config = { head: async () => { if (!doc) throw new Error('database away'); return { version: 1, doc }; } };
+  const config = {
+    head: async () => {
+      if (!doc) throw new Error('database away');
+      return { version: 1, doc };
+    },
+  };
   let elsewhere: WorkerStateEntity[] = [];
   const repo = { recentStates: async () => elsewhere };
   const database = { available: true, changedAt: new Date(0) };
   const bus = { emit: vi.fn() };
   const stopped = new Set<string>();
   const adminStates = { applicationState: (app: string) => (stopped.has(app) ? 'stopped' : 'active') };
-  const w = new LivenessWatchdog(repo as unknown as WorkersRepository, config as unknown as ConfigurationService, alarms as unknown as AlarmsService,
-    bus as unknown as LiveBus, database as unknown as DatabaseState, registry, adminStates as unknown as AdminStatesService, { logLevel: 'info', workerForgetAfterMs: 10 * 60_000 } as Env);
+  const w = new LivenessWatchdog(
+    repo as unknown as WorkersRepository,
+    config as unknown as ConfigurationService,
+    alarms as unknown as AlarmsService,
+    bus as unknown as LiveBus,
+    database as unknown as DatabaseState,
+    registry,
+    adminStates as unknown as AdminStatesService,
+    { logLevel: 'info', workerForgetAfterMs: 10 * 60_000 } as Env,
+  );
   return {
-    w, registry, alarms, raised, active, bus, database, stopped,
-    setDoc: (d: ConfigDocument | undefined) => { doc = d; },
-    reportedElsewhere: (rows: Partial<WorkerStateEntity>[]) => { elsewhere = rows as WorkerStateEntity[]; },
+    w,
+    registry,
+    alarms,
+    raised,
+    active,
+    bus,
+    database,
+    stopped,
+    setDoc: (d: ConfigDocument | undefined) => {
+      doc = d;
+    },
+    reportedElsewhere: (rows: Partial<WorkerStateEntity>[]) => {
+      elsewhere = rows as WorkerStateEntity[];
+    },
   };
 }
 
@@ -66,7 +108,10 @@ describe('LivenessWatchdog', () => {
       return true;
     });
   });
-  afterEach(() => { vi.restoreAllMocks(); vi.useRealTimers(); });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
 
   it('a silent instance: one 40002 line and one worker-down alarm per episode (heartbeat timeout)', async () => {
     const t = setup();
@@ -80,7 +125,16 @@ describe('LivenessWatchdog', () => {
     expect(t.raised.map((a) => [a.key, a.eventId, a.trigger])).toEqual([['worker-down:SIPProxy_1', 40002, 'heartbeat-timeout']]);
     expect(t.raised[0].reason).toContain('site SiteA');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ event: 40002, level: 'error', application: 'SIPProxy_1', pool: ['SIPProxy_1'], site: ['SiteA'], trigger: 'heartbeat-timeout', silentMs: OFFLINE_AFTER_MS + 1, replica: REPLICA_ID });
+    expect(lines[0]).toMatchObject({
+      event: 40002,
+      level: 'error',
+      application: 'SIPProxy_1',
+      pool: ['SIPProxy_1'],
+      site: ['SiteA'],
+      trigger: 'heartbeat-timeout',
+      silentMs: OFFLINE_AFTER_MS + 1,
+      replica: REPLICA_ID,
+    });
     expect(t.registry.isDown('SIPProxy_1')).toBe(true);
     expect(t.bus.emit).toHaveBeenCalledWith({ type: 'service-state-changed' });
   });
@@ -127,7 +181,10 @@ describe('LivenessWatchdog', () => {
     const t = setup();
     const seen = Date.now();
     t.registry.record(report(), 'remote', seen);
-    t.reportedElsewhere([{ app: 'SIPProxy_1', replica: REPLICA_ID, lastSeenAt: new Date(seen + 1) }, { app: 'SIPProxy_1', replica: 'other-replica', lastSeenAt: new Date(seen) }]);
+    t.reportedElsewhere([
+      { app: 'SIPProxy_1', replica: REPLICA_ID, lastSeenAt: new Date(seen + 1) },
+      { app: 'SIPProxy_1', replica: 'other-replica', lastSeenAt: new Date(seen) },
+    ]);
     vi.setSystemTime(seen + OFFLINE_AFTER_MS + 1);
     await t.w.checkOffline();
     expect(t.raised).toHaveLength(1);
@@ -154,7 +211,16 @@ describe('LivenessWatchdog', () => {
     await t.w.workerExited('SIPProxy_1', { code: null, signal: 'SIGKILL' });
     expect(t.raised.map((a) => a.trigger)).toEqual(['process-exit', 'process-exit']);
     expect(lines.filter((l) => l.event === 40002)).toHaveLength(2);
-    expect(lines[2]).toMatchObject({ event: 40002, trigger: 'process-exit', exitCode: null, signal: 'SIGKILL', kind: 'embedded', pid: 42, site: ['SiteA'], pool: ['SIPProxy_1'] });
+    expect(lines[2]).toMatchObject({
+      event: 40002,
+      trigger: 'process-exit',
+      exitCode: null,
+      signal: 'SIGKILL',
+      kind: 'embedded',
+      pid: 42,
+      site: ['SiteA'],
+      pool: ['SIPProxy_1'],
+    });
     expect(t.registry.apps()).toEqual([]);
   });
 
@@ -172,7 +238,13 @@ describe('LivenessWatchdog', () => {
   it('a closed channel is not a lost instance when the worker reconnects, keeps reporting, or the control plane is stopping', async () => {
     const reopened = setup();
     reopened.w.channelClosed('SIPProxy_1');
-    reopened.registry.addStream({ app: 'SIPProxy_1', res: {} as Response, kind: 'remote', tokenId: 't', ping: undefined as unknown as NodeJS.Timeout });
+    reopened.registry.addStream({
+      app: 'SIPProxy_1',
+      res: {} as Response,
+      kind: 'remote',
+      tokenId: 't',
+      ping: undefined as unknown as NodeJS.Timeout,
+    });
     await vi.advanceTimersByTimeAsync(CHANNEL_GRACE_MS);
 
     const reporting = setup();
@@ -202,7 +274,14 @@ describe('LivenessWatchdog', () => {
     expect(t.alarms.clear).toHaveBeenCalledWith('worker-down:SIPProxy_1');
     expect(t.active.has('worker-down:SIPProxy_1')).toBe(false);
     expect(t.registry.isDown('SIPProxy_1')).toBe(false);
-    expect(lines[1]).toMatchObject({ level: 'info', clears: 40002, clearsName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED', application: 'SIPProxy_1', downForMs: 1500, downTrigger: 'process-exit' });
+    expect(lines[1]).toMatchObject({
+      level: 'info',
+      clears: 40002,
+      clearsName: 'SPR_OTHER_PROXY_INSTANCE_DISCONNECTED',
+      application: 'SIPProxy_1',
+      downForMs: 1500,
+      downTrigger: 'process-exit',
+    });
   });
 
   it('a report clears a worker-down alarm left by another replica or an earlier run (no episode here), and otherwise does nothing', async () => {

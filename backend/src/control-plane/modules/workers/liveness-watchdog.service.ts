@@ -8,7 +8,16 @@ import { DatabaseState } from '../../database/database-state.js';
 import { AlarmsService } from '../alarms/alarms.service.js';
 import { ConfigurationService } from '../configuration/configuration.service.js';
 import { LiveBus } from '../live/live-bus.js';
-import { describeCause, describePlacement, INSTANCE_DISCONNECTED, INSTANCE_DISCONNECTED_NAME, INSTANCE_DISCONNECTED_TEXT, placementOf, type DisconnectTrigger, type ProxyPlacement } from './instance-events.js';
+import {
+  describeCause,
+  describePlacement,
+  INSTANCE_DISCONNECTED,
+  INSTANCE_DISCONNECTED_NAME,
+  INSTANCE_DISCONNECTED_TEXT,
+  placementOf,
+  type DisconnectTrigger,
+  type ProxyPlacement,
+} from './instance-events.js';
 import { AdminStatesService } from './admin-states.service.js';
 import { WorkerRegistry, type Down, type WorkerKind } from './worker-registry.js';
 import { WorkersRepository } from './workers.repository.js';
@@ -78,7 +87,10 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
       if (!online && instances.length > 0 && !this.registry.isDown(app)) {
         const lastSeen = this.registry.lastSeen(app);
         // Silent here but reporting to another replica (the worker moved): not gone; forget the stale view.
-        if (await this.reportedElsewhereSince(app, lastSeen)) { this.registry.forgetApp(app); continue; }
+        if (await this.reportedElsewhereSince(app, lastSeen)) {
+          this.registry.forgetApp(app);
+          continue;
+        }
         await this.disconnected(app, 'heartbeat-timeout', { silentMs: now - lastSeen });
       }
     }
@@ -123,19 +135,39 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
   /** True when another control-plane replica stored a report of `app` after `since` (false when the database is away). */
   private async reportedElsewhereSince(app: string, since: number): Promise<boolean> {
     try {
-      return (await this.repo.recentStates(OFFLINE_AFTER_MS)).some((r) => r.app === app && r.replica !== REPLICA_ID && r.lastSeenAt.getTime() > since);
-    } catch { return false; }
+      return (await this.repo.recentStates(OFFLINE_AFTER_MS)).some(
+        (r) => r.app === app && r.replica !== REPLICA_ID && r.lastSeenAt.getTime() > since,
+      );
+    } catch {
+      return false;
+    }
   }
 
   private async placement(app: string): Promise<ProxyPlacement | undefined> {
-    try { this.lastDoc = (await this.config.head()).doc; } catch { /* the database is away: the last known configuration */ }
+    try {
+      this.lastDoc = (await this.config.head()).doc;
+    } catch {
+      /* the database is away: the last known configuration */
+    }
     return this.lastDoc ? placementOf(this.lastDoc, app) : undefined;
   }
 
-  private instanceFields(app: string, p: ProxyPlacement | undefined, st: { report: WorkerReport; kind: string } | undefined): Record<string, unknown> {
+  private instanceFields(
+    app: string,
+    p: ProxyPlacement | undefined,
+    st: { report: WorkerReport; kind: string } | undefined,
+  ): Record<string, unknown> {
     return {
-      application: app, instanceId: st?.report.instanceId, kind: st?.kind, hostname: st?.report.hostname, pid: st?.report.pid,
-      haPair: p?.haPair, haPairBackup: p?.haPairBackup, site: p?.sites, pool: p?.pool, replica: REPLICA_ID,
+      application: app,
+      instanceId: st?.report.instanceId,
+      kind: st?.kind,
+      hostname: st?.report.hostname,
+      pid: st?.report.pid,
+      haPair: p?.haPair,
+      haPairBackup: p?.haPairBackup,
+      site: p?.sites,
+      pool: p?.pool,
+      replica: REPLICA_ID,
     };
   }
 
@@ -144,7 +176,11 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
    * Once per episode, whichever trigger sees it first; an application removed from the configuration was stopped on
    * purpose and is not reported.
    */
-  private async disconnected(app: string, trigger: DisconnectTrigger, d: { silentMs?: number; code?: number | null; signal?: string | null }): Promise<void> {
+  private async disconnected(
+    app: string,
+    trigger: DisconnectTrigger,
+    d: { silentMs?: number; code?: number | null; signal?: string | null },
+  ): Promise<void> {
     if (!this.registry.markDown(app, { since: Date.now(), trigger })) return;
     const st = this.registry.latest(app);
     const p = await this.placement(app);
@@ -168,8 +204,13 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
     const silent = trigger === 'heartbeat-timeout' ? { silentMs: d.silentMs } : {};
     this.events.event(INSTANCE_DISCONNECTED, 'error', { ...this.instanceFields(app, p, st), trigger, ...exit, ...silent }, detail);
     await this.alarms.raise({
-      key: `worker-down:${app}`, eventId: INSTANCE_DISCONNECTED, eventName: INSTANCE_DISCONNECTED_NAME, severity: 'major', source: app,
-      reason: `${INSTANCE_DISCONNECTED_TEXT}: ${detail}`, trigger,
+      key: `worker-down:${app}`,
+      eventId: INSTANCE_DISCONNECTED,
+      eventName: INSTANCE_DISCONNECTED_NAME,
+      severity: 'major',
+      source: app,
+      reason: `${INSTANCE_DISCONNECTED_TEXT}: ${detail}`,
+      trigger,
     });
   }
 
@@ -177,7 +218,9 @@ export class LivenessWatchdog implements OnModuleInit, OnModuleDestroy {
   private async reconnected(r: WorkerReport, kind: WorkerKind, down: Down | undefined): Promise<void> {
     const p = await this.placement(r.app);
     this.events.info(`SIP Proxy instance is connected again: ${r.app}${describePlacement(p)}`, {
-      clears: INSTANCE_DISCONNECTED, clearsName: INSTANCE_DISCONNECTED_NAME, ...this.instanceFields(r.app, p, { report: r, kind }),
+      clears: INSTANCE_DISCONNECTED,
+      clearsName: INSTANCE_DISCONNECTED_NAME,
+      ...this.instanceFields(r.app, p, { report: r, kind }),
       ...(down ? { downForMs: Date.now() - down.since, downTrigger: down.trigger } : {}),
     });
   }

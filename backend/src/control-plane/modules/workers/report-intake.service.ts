@@ -38,18 +38,31 @@ export class ReportIntakeService implements OnModuleInit, OnModuleDestroy {
     this.pruner.unref();
   }
 
-  onModuleDestroy(): void { if (this.pruner) clearInterval(this.pruner); }
+  onModuleDestroy(): void {
+    if (this.pruner) clearInterval(this.pruner);
+  }
 
   async handleReport(token: WorkerTokenEntity, body: unknown): Promise<{ ok: true }> {
     let report: WorkerReport;
-    try { report = parseReport(body); } catch (e) { throw badRequest('BAD_REPORT', (e as Error).message); }
-    if (report.app !== token.app) throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${token.app}, not ${report.app}`);
+    try {
+      report = parseReport(body);
+    } catch (e) {
+      throw badRequest('BAD_REPORT', (e as Error).message);
+    }
+    if (report.app !== token.app)
+      throw new AppError(403, 'WORKER_TOKEN_WRONG_APP', `This token is for application ${token.app}, not ${report.app}`);
     const previous = this.registry.record(report, token.kind, Date.now());
     if (!previous) this.logger.log(`worker ${report.app} online (${token.kind}, pid ${report.pid} on ${report.hostname})`);
     this.liveness.reported(report, token.kind);
     await this.reconcileAlarms(report);
     void this.repo.saveState(report, REPLICA_ID).catch(() => undefined);
-    if (!previous || JSON.stringify(previous.report.pairs.map((p) => [p.state, p.since])) !== JSON.stringify(report.pairs.map((p) => [p.state, p.since])) || previous.report.configVersion !== report.configVersion || !!previous.report.restartPending !== !!report.restartPending) {
+    if (
+      !previous ||
+      JSON.stringify(previous.report.pairs.map((p) => [p.state, p.since])) !==
+        JSON.stringify(report.pairs.map((p) => [p.state, p.since])) ||
+      previous.report.configVersion !== report.configVersion ||
+      !!previous.report.restartPending !== !!report.restartPending
+    ) {
       this.bus.emit({ type: 'service-state-changed' });
     }
     return { ok: true };
@@ -61,11 +74,30 @@ export class ReportIntakeService implements OnModuleInit, OnModuleDestroy {
     const want = new Set(r.alarms.map((a) => prefix + a.key));
     for (const a of r.alarms) {
       const key = prefix + a.key;
-      if (!this.alarms.isActive(key)) await this.alarms.raise({ key, eventId: a.event, eventName: a.eventName, severity: a.severity, source: r.app, reason: a.reason, trigger: a.trigger ?? this.lastTrigger(r, a.key), raisedAt: new Date(a.since) });
+      if (!this.alarms.isActive(key))
+        await this.alarms.raise({
+          key,
+          eventId: a.event,
+          eventName: a.eventName,
+          severity: a.severity,
+          source: r.app,
+          reason: a.reason,
+          trigger: a.trigger ?? this.lastTrigger(r, a.key),
+          raisedAt: new Date(a.since),
+        });
     }
     for (const key of this.alarms.activeKeysOf(r.app, prefix)) if (!want.has(key)) await this.alarms.clear(key);
     const refusedKey = `config-refused:${r.app}`;
-    if (r.refused && !this.alarms.isActive(refusedKey)) await this.alarms.raise({ key: refusedKey, eventId: 40003, eventName: LOG_EVENTS[40003].name, severity: 'major', source: r.app, reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`, trigger: 'snapshot' });
+    if (r.refused && !this.alarms.isActive(refusedKey))
+      await this.alarms.raise({
+        key: refusedKey,
+        eventId: 40003,
+        eventName: LOG_EVENTS[40003].name,
+        severity: 'major',
+        source: r.app,
+        reason: `configuration version ${r.refused.configVersion} refused by the worker: ${r.refused.reason}`,
+        trigger: 'snapshot',
+      });
     else if (!r.refused && this.alarms.isActive(refusedKey)) await this.alarms.clear(refusedKey);
   }
 

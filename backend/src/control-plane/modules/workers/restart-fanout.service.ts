@@ -22,7 +22,9 @@ export class RestartFanoutService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.notifications.on('worker_restart', (m, { fromHere }) => { if (!fromHere) this.sendRestart(m.app, m.reason); });
+    this.notifications.on('worker_restart', (m, { fromHere }) => {
+      if (!fromHere) this.sendRestart(m.app, m.reason);
+    });
   }
 
   async restart(app: string, actor: string): Promise<{ app: string; requested: boolean; connectedHere: number }> {
@@ -37,7 +39,10 @@ export class RestartFanoutService implements OnModuleInit {
   /** Writes the restart frame on this replica's channels of `app`; returns how many. */
   private sendRestart(app: string, reason: string): number {
     let n = 0;
-    for (const s of this.registry.streamsOf(app)) { s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: DRAIN_MS, reason })); n++; }
+    for (const s of this.registry.streamsOf(app)) {
+      s.res.write(sseFrame('restart', { protocol: WORKER_PROTOCOL_VERSION, drainMs: DRAIN_MS, reason }));
+      n++;
+    }
     return n;
   }
 }

@@ -7,24 +7,54 @@ import { WorkerRegistry, type InstanceState } from './worker-registry.js';
 import { WorkersRepository } from './workers.repository.js';
 
 export interface WorkerView {
-  id: string; app: string; kind: 'embedded' | 'remote' | 'unknown'; online: boolean; instanceId?: string; hostname?: string; pid?: number; startedAt?: string; lastSeenAt?: string;
-  configVersion?: number; restartPending: boolean; restartPendingOptions: string[]; refused?: { configVersion: number; reason: string };
-  listeners: WorkerReport['listeners']; counters: WorkerReport['counters']; connections: number; notes: readonly string[]; alarms: number;
+  id: string;
+  app: string;
+  kind: 'embedded' | 'remote' | 'unknown';
+  online: boolean;
+  instanceId?: string;
+  hostname?: string;
+  pid?: number;
+  startedAt?: string;
+  lastSeenAt?: string;
+  configVersion?: number;
+  restartPending: boolean;
+  restartPendingOptions: string[];
+  refused?: { configVersion: number; reason: string };
+  listeners: WorkerReport['listeners'];
+  counters: WorkerReport['counters'];
+  connections: number;
+  notes: readonly string[];
+  alarms: number;
   /**
    * The operator's administrative state (an intended state, not a failure: a stopped application is offline on
    * purpose), and what the worker reports applying with what counts down while drained.
    */
-  adminState: ApplicationAdminState; running: boolean; admin?: WorkerReport['admin'];
+  adminState: ApplicationAdminState;
+  running: boolean;
+  admin?: WorkerReport['admin'];
 }
 export interface PairView {
-  name: string; primary?: { name: string; host: string; port: number }; backup?: { name: string; host: string; port: number };
-  state: string; disagree: boolean;
+  name: string;
+  primary?: { name: string; host: string; port: number };
+  backup?: { name: string; host: string; port: number };
+  state: string;
+  disagree: boolean;
   /** Its servers an operator forced out of service (maintenance, manual switchover). */
   adminOutOfService: string[];
-  views: { worker: string; state: string; serving: boolean; since: string; servers: ReportedPair['servers']; history: ReportedPair['history'] }[];
+  views: {
+    worker: string;
+    state: string;
+    serving: boolean;
+    since: string;
+    servers: ReportedPair['servers'];
+    history: ReportedPair['history'];
+  }[];
 }
 export interface ServiceState {
-  generatedAt: string; configVersion: number; workers: WorkerView[]; pairs: PairView[];
+  generatedAt: string;
+  configVersion: number;
+  workers: WorkerView[];
+  pairs: PairView[];
   sites: { switch: string; sipServer: string | null; proxies: string[] }[];
 }
 
@@ -52,11 +82,27 @@ export class ServiceStateService {
       const st = list[0];
       const r = st?.report;
       return {
-        id: app, app, kind: st?.kind ?? 'unknown', online: !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
-        instanceId: r?.instanceId, hostname: r?.hostname, pid: r?.pid, startedAt: r?.startedAt, lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
-        configVersion: r ? this.registry.appliedVersion(r) : undefined, restartPending: !!r?.restartPending, restartPendingOptions: [...(r?.restartPending?.options ?? [])], refused: r?.refused,
-        listeners: r?.listeners ?? [], counters: r?.counters ?? {}, connections: r?.connections ?? 0, notes: r?.notes ?? [], alarms: r?.alarms.length ?? 0,
-        adminState: this.adminStates.applicationState(app), running: !!r?.running && !!st && now - st.lastSeen <= OFFLINE_AFTER_MS, admin: r?.admin,
+        id: app,
+        app,
+        kind: st?.kind ?? 'unknown',
+        online: !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
+        instanceId: r?.instanceId,
+        hostname: r?.hostname,
+        pid: r?.pid,
+        startedAt: r?.startedAt,
+        lastSeenAt: st ? new Date(st.lastSeen).toISOString() : undefined,
+        configVersion: r ? this.registry.appliedVersion(r) : undefined,
+        restartPending: !!r?.restartPending,
+        restartPendingOptions: [...(r?.restartPending?.options ?? [])],
+        refused: r?.refused,
+        listeners: r?.listeners ?? [],
+        counters: r?.counters ?? {},
+        connections: r?.connections ?? 0,
+        notes: r?.notes ?? [],
+        alarms: r?.alarms.length ?? 0,
+        adminState: this.adminStates.applicationState(app),
+        running: !!r?.running && !!st && now - st.lastSeen <= OFFLINE_AFTER_MS,
+        admin: r?.admin,
       };
     });
   }
@@ -71,13 +117,27 @@ export class ServiceStateService {
       if (a.type !== 'sip-server' || !a.backup) continue;
       const b = apps.get(a.backup);
       const forced = [a.name, ...(b ? [b.name] : [])].filter((n) => this.adminStates.serverState(n) === 'out-of-service');
-      pairs.set(a.name, { name: a.name, primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 }, backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined, state: 'unknown', disagree: false, adminOutOfService: forced, views: [] });
+      pairs.set(a.name, {
+        name: a.name,
+        primary: { name: a.name, host: a.host ?? '', port: a.ports['sip-port'] ?? 0 },
+        backup: b ? { name: b.name, host: b.host ?? '', port: b.ports['sip-port'] ?? 0 } : undefined,
+        state: 'unknown',
+        disagree: false,
+        adminOutOfService: forced,
+        views: [],
+      });
     }
     for (const w of workers) {
       if (!w.online) continue;
       const r = instances.get(w.app)?.find((s) => s.report.instanceId === w.instanceId)?.report;
       for (const p of r?.pairs ?? []) {
-        const view = pairs.get(p.name) ?? { name: p.name, state: 'unknown', disagree: false, adminOutOfService: p.servers.filter((x) => x.adminOutOfService).map((x) => x.name), views: [] };
+        const view = pairs.get(p.name) ?? {
+          name: p.name,
+          state: 'unknown',
+          disagree: false,
+          adminOutOfService: p.servers.filter((x) => x.adminOutOfService).map((x) => x.name),
+          views: [],
+        };
         view.views.push({ worker: w.app, state: p.state, serving: p.serving, since: p.since, servers: p.servers, history: p.history });
         pairs.set(p.name, view);
       }
@@ -88,8 +148,11 @@ export class ServiceStateService {
       p.state = states.size === 1 ? [...states][0] : states.size === 0 ? 'unknown' : 'disagreement';
     }
     const sites = doc.switches.map((s) => ({
-      switch: s.name, sipServer: s.sipServer ?? null,
-      proxies: doc.applications.filter((a) => a.type === 'sip-proxy' && a.options.sipproxy?.['servicing-sipserver'] === s.sipServer).map((a) => a.name),
+      switch: s.name,
+      sipServer: s.sipServer ?? null,
+      proxies: doc.applications
+        .filter((a) => a.type === 'sip-proxy' && a.options.sipproxy?.['servicing-sipserver'] === s.sipServer)
+        .map((a) => a.name),
     }));
     return { generatedAt: new Date().toISOString(), configVersion: version, workers, pairs: [...pairs.values()], sites };
   }
@@ -99,7 +162,17 @@ export class ServiceStateService {
     const now = Date.now();
     return this.registry.apps().flatMap((app) => {
       const st = this.registry.latest(app);
-      return st ? [{ id: app, app, online: now - st.lastSeen <= OFFLINE_AFTER_MS, configVersion: this.registry.appliedVersion(st.report), restartPending: !!st.report.restartPending }] : [];
+      return st
+        ? [
+            {
+              id: app,
+              app,
+              online: now - st.lastSeen <= OFFLINE_AFTER_MS,
+              configVersion: this.registry.appliedVersion(st.report),
+              restartPending: !!st.report.restartPending,
+            },
+          ]
+        : [];
     });
   }
 
@@ -114,7 +187,9 @@ export class ServiceStateService {
         list.push({ report: row.report, lastSeen: row.lastSeenAt.getTime(), kind: 'remote', here: false });
         out.set(row.app, list);
       }
-    } catch { /* the database is away: this replica's own view */ }
+    } catch {
+      /* the database is away: this replica's own view */
+    }
     return out;
   }
 }

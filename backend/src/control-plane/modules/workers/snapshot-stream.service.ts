@@ -1,6 +1,11 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
-import { compileEffectiveConfig, EffectiveCompileCache, proxyApplicationNames, type EffectiveProxyConfig } from '../../../contracts/effective-config.js';
+import {
+  compileEffectiveConfig,
+  EffectiveCompileCache,
+  proxyApplicationNames,
+  type EffectiveProxyConfig,
+} from '../../../contracts/effective-config.js';
 import { effectiveDelta } from '../../../contracts/effective-delta.js';
 import { sseFrame, WORKER_PROTOCOL_VERSION, type DeltaMessage, type SnapshotMessage } from '../../../contracts/worker-protocol.js';
 import { badRequest } from '../../common/errors.js';
@@ -50,11 +55,16 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
   /** Ends every channel (the workers reconnect to another replica, or to this one when it is back). */
   onModuleDestroy(): void {
     this.registry.beginShutdown();
-    for (const s of this.registry.allStreams()) { clearInterval(s.ping); s.res.end(); }
+    for (const s of this.registry.allStreams()) {
+      clearInterval(s.ping);
+      s.res.end();
+    }
   }
 
   /** Runs after every configuration change this replica hears of (the supervisor reconciles its workers). */
-  onConfigChange(fn: () => void): void { this.configListeners.push(fn); }
+  onConfigChange(fn: () => void): void {
+    this.configListeners.push(fn);
+  }
 
   async openStream(app: string, token: WorkerTokenEntity, res: Response): Promise<void> {
     if (!app) throw badRequest('INVALID_QUERY', 'app is required');
@@ -67,8 +77,16 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
     res.write(': connected\n\n');
     const s: WorkerStream = { app, res, kind: token.kind, tokenId: token.id, ping: setInterval(() => res.write(': ping\n\n'), PING_MS) };
     this.registry.addStream(s);
-    res.on('close', () => { clearInterval(s.ping); this.registry.removeStream(s); this.liveness.channelClosed(app); });
-    try { await this.push(s); } catch (e) { this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`); }
+    res.on('close', () => {
+      clearInterval(s.ping);
+      this.registry.removeStream(s);
+      this.liveness.channelClosed(app);
+    });
+    try {
+      await this.push(s);
+    } catch (e) {
+      this.logger.warn(`no snapshot for ${app} yet: ${(e as Error).message}`);
+    }
   }
 
   private async effectiveFor(app: string): Promise<{ version: number; eff: EffectiveProxyConfig | undefined }> {
@@ -80,7 +98,9 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
       // The worker is the one party that gets the secret values (its TLS key).
       const { doc } = await this.config.headWithSecrets();
       const { baseDir, pemFiles } = this.config.tlsFiles;
-      eff = proxyApplicationNames(doc).includes(app) ? compileEffectiveConfig(doc, app, { baseDir, pemFiles, tlsMaterial: 'inline-pem', cache: this.compileCache }) : undefined;
+      eff = proxyApplicationNames(doc).includes(app)
+        ? compileEffectiveConfig(doc, app, { baseDir, pemFiles, tlsMaterial: 'inline-pem', cache: this.compileCache })
+        : undefined;
     } catch (e) {
       this.logger.error(`cannot compile the configuration of ${app}: ${(e as Error).message}`);
     }
@@ -105,8 +125,22 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
       kind = 'snapshot';
       frame = sseFrame(kind, msg);
     } else {
-      const delta = effectiveDelta(prev.eff, eff) ?? { fromVersion: prev.eff.version, toVersion: eff.version, set: {}, unset: [], switchOrder: eff.switches.map((w) => w.name), switches: [] };
-      const msg: DeltaMessage = { protocol: WORKER_PROTOCOL_VERSION, app: s.app, baseConfigVersion: prev.configVersion, configVersion: version, delta, admin };
+      const delta = effectiveDelta(prev.eff, eff) ?? {
+        fromVersion: prev.eff.version,
+        toVersion: eff.version,
+        set: {},
+        unset: [],
+        switchOrder: eff.switches.map((w) => w.name),
+        switches: [],
+      };
+      const msg: DeltaMessage = {
+        protocol: WORKER_PROTOCOL_VERSION,
+        app: s.app,
+        baseConfigVersion: prev.configVersion,
+        configVersion: version,
+        delta,
+        admin,
+      };
       kind = 'delta';
       frame = sseFrame(kind, msg);
     }
@@ -116,14 +150,16 @@ export class SnapshotStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async onAdminStateChanged(): Promise<void> {
-    for (const s of this.registry.allStreams()) await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const s of this.registry.allStreams())
+      await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
     this.bus.emit({ type: 'service-state-changed' });
   }
 
   private async onConfigChanged(): Promise<void> {
     this.effectiveCache = new Map();
-    for (const s of this.registry.allStreams()) await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
+    for (const s of this.registry.allStreams())
+      await this.push(s).catch((e: unknown) => this.logger.error(`push to ${s.app} failed: ${String(e)}`));
     for (const fn of this.configListeners) fn();
     await this.tokens.revokeTokensOfDeletedApps();
     this.bus.emit({ type: 'service-state-changed' });

@@ -12,7 +12,12 @@ import { WorkerTokensService } from './worker-tokens.service.js';
 @Public()
 @Controller('worker-channel')
 export class WorkerChannelController {
-  constructor(private readonly tokens: WorkerTokensService, private readonly streams: SnapshotStreamService, private readonly reports: ReportIntakeService, private readonly queries: WorkerQueryService) {}
+  constructor(
+    private readonly tokens: WorkerTokensService,
+    private readonly streams: SnapshotStreamService,
+    private readonly reports: ReportIntakeService,
+    private readonly queries: WorkerQueryService,
+  ) {}
 
   @Get('stream')
   async stream(@Query('app') app: string, @Headers('authorization') auth: string | undefined, @Res() res: Response): Promise<void> {

@@ -4,13 +4,34 @@ import type { WorkerReport } from '../../../contracts/worker-protocol.js';
 import { WorkerRegistry, type WorkerStream } from './worker-registry.js';
 
 const report = (app: string, instanceId: string, configVersion = 1): WorkerReport =>
-  ({ app, instanceId, configVersion, pid: 1, hostname: 'h', startedAt: '', listeners: [], counters: {}, connections: 0, notes: [], alarms: [], pairs: [] }) as unknown as WorkerReport;
-const stream = (app: string, tokenId = 't'): WorkerStream => ({ app, tokenId, kind: 'remote', res: {} as Response, ping: undefined as unknown as NodeJS.Timeout });
+  ({
+    app,
+    instanceId,
+    configVersion,
+    pid: 1,
+    hostname: 'h',
+    startedAt: '',
+    listeners: [],
+    counters: {},
+    connections: 0,
+    notes: [],
+    alarms: [],
+    pairs: [],
+  }) as unknown as WorkerReport;
+const stream = (app: string, tokenId = 't'): WorkerStream => ({
+  app,
+  tokenId,
+  kind: 'remote',
+  res: {} as Response,
+  ping: undefined as unknown as NodeJS.Timeout,
+});
 
 describe('WorkerRegistry', () => {
   it('keeps the open channels of each application', () => {
     const r = new WorkerRegistry();
-    const a1 = stream('A'), a2 = stream('A'), b = stream('B');
+    const a1 = stream('A'),
+      a2 = stream('A'),
+      b = stream('B');
     for (const s of [a1, a2, b]) r.addStream(s);
     expect(r.streamCount('A')).toBe(2);
     expect(r.streamsOf('A')).toEqual([a1, a2]);
@@ -24,10 +45,15 @@ describe('WorkerRegistry', () => {
 
   it('hands out copies: removing a channel while going through them is safe', () => {
     const r = new WorkerRegistry();
-    const a1 = stream('A'), a2 = stream('A');
-    r.addStream(a1); r.addStream(a2);
+    const a1 = stream('A'),
+      a2 = stream('A');
+    r.addStream(a1);
+    r.addStream(a2);
     const seen: WorkerStream[] = [];
-    for (const s of r.streamsOf('A')) { seen.push(s); r.removeStream(s); }
+    for (const s of r.streamsOf('A')) {
+      seen.push(s);
+      r.removeStream(s);
+    }
     expect(seen).toEqual([a1, a2]);
     expect(r.streamCount('A')).toBe(0);
   });
@@ -37,7 +63,10 @@ describe('WorkerRegistry', () => {
     expect(r.record(report('A', 'i1', 1), 'embedded', 100)).toBeUndefined();
     expect(r.record(report('A', 'i1', 2), 'embedded', 200)?.report.configVersion).toBe(1);
     expect(r.record(report('A', 'i2'), 'remote', 150)).toBeUndefined();
-    expect(r.instancesOf('A').map((s) => [s.report.instanceId, s.lastSeen, s.kind, s.here])).toEqual([['i1', 200, 'embedded', true], ['i2', 150, 'remote', true]]);
+    expect(r.instancesOf('A').map((s) => [s.report.instanceId, s.lastSeen, s.kind, s.here])).toEqual([
+      ['i1', 200, 'embedded', true],
+      ['i2', 150, 'remote', true],
+    ]);
     expect(r.latest('A')?.report.configVersion).toBe(2);
     expect(r.lastSeen('A')).toBe(200);
     expect(r.lastSeen('B')).toBe(0);

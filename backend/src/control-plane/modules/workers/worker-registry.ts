@@ -7,19 +7,41 @@ import type { DisconnectTrigger } from './instance-events.js';
 export type WorkerKind = 'embedded' | 'remote';
 
 /** What a channel was sent last: the base of the next delta on it. */
-export interface SentConfig { configVersion: number; eff: EffectiveProxyConfig; admin: string }
+export interface SentConfig {
+  configVersion: number;
+  eff: EffectiveProxyConfig;
+  admin: string;
+}
 
 /** One open worker channel (GET /api/worker-channel/stream): snapshots, deltas and restarts go out on it. */
-export interface WorkerStream { app: string; res: Response; sent?: SentConfig; kind: WorkerKind; ping: NodeJS.Timeout; tokenId: string }
+export interface WorkerStream {
+  app: string;
+  res: Response;
+  sent?: SentConfig;
+  kind: WorkerKind;
+  ping: NodeJS.Timeout;
+  tokenId: string;
+}
 
 /** An application's effective configuration version at a control-plane version (as last compiled here). */
-export interface EffectiveHead { configVersion: number; effectiveVersion: string }
+export interface EffectiveHead {
+  configVersion: number;
+  effectiveVersion: string;
+}
 
 /** The last report of one instance of an application, and when it came. `here`: reported to this replica. */
-export interface InstanceState { report: WorkerReport; lastSeen: number; kind: WorkerKind; here: boolean }
+export interface InstanceState {
+  report: WorkerReport;
+  lastSeen: number;
+  kind: WorkerKind;
+  here: boolean;
+}
 
 /** Why the control plane considers an instance gone (one 40002 line and one alarm per episode). */
-export interface Down { since: number; trigger: DisconnectTrigger }
+export interface Down {
+  since: number;
+  trigger: DisconnectTrigger;
+}
 
 /**
  * What this replica knows of the workers right now, shared by the worker providers (snapshot stream, report intake,
@@ -43,14 +65,22 @@ export class WorkerRegistry {
     this.streams.set(s.app, set);
   }
 
-  removeStream(s: WorkerStream): void { this.streams.get(s.app)?.delete(s); }
+  removeStream(s: WorkerStream): void {
+    this.streams.get(s.app)?.delete(s);
+  }
 
   /** The open channels of `app` (a copy: ending one while iterating is safe). */
-  streamsOf(app: string): WorkerStream[] { return [...(this.streams.get(app) ?? [])]; }
+  streamsOf(app: string): WorkerStream[] {
+    return [...(this.streams.get(app) ?? [])];
+  }
 
-  allStreams(): WorkerStream[] { return [...this.streams.values()].flatMap((set) => [...set]); }
+  allStreams(): WorkerStream[] {
+    return [...this.streams.values()].flatMap((set) => [...set]);
+  }
 
-  streamCount(app: string): number { return this.streams.get(app)?.size ?? 0; }
+  streamCount(app: string): number {
+    return this.streams.get(app)?.size ?? 0;
+  }
 
   // ---- instances (last reports) ------------------------------------------------------------------------------------
 
@@ -64,15 +94,23 @@ export class WorkerRegistry {
   }
 
   /** Applications with instances known here (possibly none left: an application whose instances were all dropped stays listed). */
-  apps(): string[] { return [...this.instances.keys()]; }
+  apps(): string[] {
+    return [...this.instances.keys()];
+  }
 
-  instancesOf(app: string): InstanceState[] { return [...(this.instances.get(app)?.values() ?? [])]; }
+  instancesOf(app: string): InstanceState[] {
+    return [...(this.instances.get(app)?.values() ?? [])];
+  }
 
   /** The instance of `app` heard from last. */
-  latest(app: string): InstanceState | undefined { return this.instancesOf(app).sort((a, b) => b.lastSeen - a.lastSeen)[0]; }
+  latest(app: string): InstanceState | undefined {
+    return this.instancesOf(app).sort((a, b) => b.lastSeen - a.lastSeen)[0];
+  }
 
   /** When `app` last reported here (0: never, or forgotten). */
-  lastSeen(app: string): number { return Math.max(0, ...this.instancesOf(app).map((s) => s.lastSeen)); }
+  lastSeen(app: string): number {
+    return Math.max(0, ...this.instancesOf(app).map((s) => s.lastSeen));
+  }
 
   /** Drops the instances of `app` not heard from since `before`; with none left, `app` is forgotten too. */
   dropInstancesSilentSince(app: string, before: number): void {
@@ -83,7 +121,9 @@ export class WorkerRegistry {
     if (instances.size === 0) this.instances.delete(app);
   }
 
-  forgetApp(app: string): void { this.instances.delete(app); }
+  forgetApp(app: string): void {
+    this.instances.delete(app);
+  }
 
   // ---- effective configurations ----------------------------------------------------------------------------------
 
@@ -105,7 +145,9 @@ export class WorkerRegistry {
 
   // ---- disconnected episodes ---------------------------------------------------------------------------------------
 
-  isDown(app: string): boolean { return this.down.has(app); }
+  isDown(app: string): boolean {
+    return this.down.has(app);
+  }
 
   /** Opens an episode; false when one is open already (so it is reported once). */
   markDown(app: string, d: Down): boolean {
@@ -127,6 +169,10 @@ export class WorkerRegistry {
    * Set by the first provider to stop: channels ended by the shutdown are not instances lost. Nest destroys the
    * providers one dependency level at a time, so a channel's `close` may come before the watchdog's own hook.
    */
-  beginShutdown(): void { this.closing = true; }
-  get shuttingDown(): boolean { return this.closing; }
+  beginShutdown(): void {
+    this.closing = true;
+  }
+  get shuttingDown(): boolean {
+    return this.closing;
+  }
 }

@@ -39,7 +39,10 @@ export class WorkerTokensService implements OnModuleInit {
     if (!row) {
       try {
         row = await this.repo.findToken(token);
-        if (row) { this.cache.set(token, { row, at: Date.now() }); void this.repo.touchToken(row.id).catch(() => undefined); } else this.cache.delete(token);
+        if (row) {
+          this.cache.set(token, { row, at: Date.now() });
+          void this.repo.touchToken(row.id).catch(() => undefined);
+        } else this.cache.delete(token);
       } catch {
         row = cached?.row; // the database is away: trust what we verified before
       }
@@ -49,14 +52,25 @@ export class WorkerTokensService implements OnModuleInit {
     return row;
   }
 
-  tokens() { return this.repo.listTokens().then((rows) => rows.map((t) => ({ id: t.id, app: t.app, kind: t.kind, createdBy: t.createdBy, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt }))); }
+  tokens() {
+    return this.repo
+      .listTokens()
+      .then((rows) =>
+        rows.map((t) => ({ id: t.id, app: t.app, kind: t.kind, createdBy: t.createdBy, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
+      );
+  }
 
   async createToken(app: string, actor: string) {
     const { doc } = await this.config.head();
     if (!proxyApplicationNames(doc).includes(app)) throw notFound(`SIP Proxy application ${app}`);
     const t = await this.repo.createToken(app, 'remote', actor);
     // The token goes in a file (or the environment), never on the command line: `ps` shows command lines to anyone.
-    return { id: t.id, app, token: t.token, command: `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app ${app}` };
+    return {
+      id: t.id,
+      app,
+      token: t.token,
+      command: `SIPEDGE_WORKER_TOKEN_FILE=<file holding the token> npm run proxy -- --control-plane <URL> --app ${app}`,
+    };
   }
 
   /**
@@ -66,7 +80,9 @@ export class WorkerTokensService implements OnModuleInit {
   async revokeToken(id: string): Promise<void> {
     if (!(await this.repo.revokeToken(id))) throw notFound(`Worker token ${id}`);
     this.endStreamsOf([id]);
-    await this.notifications.notify('worker_token_revoked', { tokenIds: [id] }).catch((e: unknown) => this.logger.error(`cannot tell the other replicas token ${id} is revoked: ${String(e)}`));
+    await this.notifications
+      .notify('worker_token_revoked', { tokenIds: [id] })
+      .catch((e: unknown) => this.logger.error(`cannot tell the other replicas token ${id} is revoked: ${String(e)}`));
   }
 
   /**
@@ -92,6 +108,10 @@ export class WorkerTokensService implements OnModuleInit {
   private endStreamsOf(tokenIds: readonly string[]): void {
     this.cache.clear();
     const ids = new Set(tokenIds);
-    for (const s of this.registry.allStreams()) if (ids.has(s.tokenId)) { clearInterval(s.ping); s.res.end(); }
+    for (const s of this.registry.allStreams())
+      if (ids.has(s.tokenId)) {
+        clearInterval(s.ping);
+        s.res.end();
+      }
   }
 }
